@@ -1,0 +1,88 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DYNAMODB_FULL_ACCESS_POLICY } from "../policies/actions";
+import { tableAccessPolicy } from "../policies/tableAccess";
+import { DynamodbAccess } from "../outputs";
+import { requireIamUserName, requireOneOf } from "../validation";
+
+export interface DataUserArgs {
+  /** IAM user name (1-64 of A-Z a-z 0-9 + = , . @ _ -). */
+  readonly userName: string;
+  /** readonly | readwrite (scoped to the table and its indexes) | full (AmazonDynamoDBFullAccess). */
+  readonly dynamodbAccess: DynamodbAccess;
+  /** Whether the key policy lists this user as a key user; recorded here, granted by EncryptionKey. */
+  readonly keyUser: boolean;
+  /** The partition, for the managed policy's ARN. */
+  readonly partition: pulumi.Input<string>;
+}
+
+/**
+ * An IAM user with an access key, and DynamoDB permissions for its access level once granted a table
+ * (`grantTableAccess`). Whether it may use the table's KMS key is the key policy's business
+ * (EncryptionKey's keyUsers), not IAM's.
+ */
+export class DataUser extends pulumi.ComponentResource {
+  public readonly user: aws.iam.User;
+  public readonly dynamodbAccess: DynamodbAccess;
+  public readonly keyUser: boolean;
+  public readonly accessKey: aws.iam.AccessKey;
+  public readonly arn: pulumi.Output<string>;
+  public readonly accessKeyId: pulumi.Output<string>;
+  /** A Pulumi secret. */
+  public readonly secretAccessKey: pulumi.Output<string>;
+  private readonly partition: pulumi.Input<string>;
+  private readonly childName: string;
+
+  constructor(name: string, args: DataUserArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kms-dynamodb:iam:DataUser", name, {}, opts);
+    const userName = requireIamUserName("DataUserArgs.userName", args.userName);
+    const access = requireOneOf("DataUserArgs.dynamodbAccess", args.dynamodbAccess, [
+      "readonly",
+      "readwrite",
+      "full",
+    ] as const);
+
+    this.user = new aws.iam.User(name, { name: userName }, { parent: this });
+    this.dynamodbAccess = access;
+    this.keyUser = args.keyUser;
+    this.partition = args.partition;
+    this.childName = name;
+    this.accessKey = new aws.iam.AccessKey(name, { user: this.user.name }, { parent: this });
+    this.arn = this.user.arn;
+    this.accessKeyId = this.accessKey.id;
+    this.secretAccessKey = pulumi.secret(this.accessKey.secret);
+    this.registerOutputs({ arn: this.arn, accessKeyId: this.accessKeyId });
+  }
+
+  /**
+   * Grants this user its access level on `table` (CDK's `table.grantReadData` / `grantReadWriteData`):
+   * an inline policy scoped to the table and its indexes, or AmazonDynamoDBFullAccess for `full`.
+   * Separate from the constructor because the key policy names the user before the table exists.
+   */
+  grantTableAccess(table: {
+    readonly arn: pulumi.Input<string>;
+  }): aws.iam.UserPolicy | aws.iam.UserPolicyAttachment {
+    const access = this.dynamodbAccess;
+    if (access === "full") {
+      return new aws.iam.UserPolicyAttachment(
+        this.childName,
+        {
+          user: this.user.name,
+          policyArn: pulumi.interpolate`arn:${this.partition}:iam::aws:policy/${DYNAMODB_FULL_ACCESS_POLICY}`,
+        },
+        { parent: this },
+      );
+    }
+    return new aws.iam.UserPolicy(
+      this.childName,
+      {
+        user: this.user.name,
+        name: `dynamodb-${access}`,
+        policy: pulumi
+          .output(table.arn)
+          .apply((tableArn) => JSON.stringify(tableAccessPolicy(access, tableArn))),
+      },
+      { parent: this },
+    );
+  }
+}

@@ -1,0 +1,89 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS } from "../defaults";
+import { buildKeyPolicy } from "../policies/keyPolicy";
+import { ConfigError, requireIntegerInRange, requireKeyAlias } from "../validation";
+
+export interface EncryptionKeyArgs {
+  /** Partition, account and region of the key (from the provider's invokes). */
+  readonly partition: pulumi.Input<string>;
+  readonly accountId: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
+  /** Principals that manage the key; at least one. */
+  readonly administrators: pulumi.Input<string>[];
+  /**
+   * Principals granted encrypt/decrypt through DynamoDB (CDK's `grantEncryptDecrypt`, restricted
+   * with kms:ViaService). Changing this list updates the key policy in place.
+   */
+  readonly keyUsers: pulumi.Input<string>[];
+  /** Alias name, `alias/...`. Required: the component never invents physical names. */
+  readonly aliasName: string;
+  /** Description shown in the KMS console. */
+  readonly description: string;
+  /** Days KMS waits before deleting the key once scheduled, 7-30. Default: 30. */
+  readonly deletionWindowInDays?: number;
+  /** Yearly automatic rotation of the key material. Default: true. */
+  readonly enableKeyRotation?: boolean;
+}
+
+/**
+ * A symmetric customer-managed KMS key, its alias and its key policy (account root, administrators,
+ * key users through DynamoDB).
+ */
+export class EncryptionKey extends pulumi.ComponentResource {
+  public readonly key: aws.kms.Key;
+  public readonly alias: aws.kms.Alias;
+  public readonly arn: pulumi.Output<string>;
+  public readonly keyId: pulumi.Output<string>;
+  /** The key policy document as JSON text. */
+  public readonly policy: pulumi.Output<string>;
+
+  constructor(name: string, args: EncryptionKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kms-dynamodb:kms:EncryptionKey", name, {}, opts);
+    const deletionWindowInDays = requireIntegerInRange(
+      "EncryptionKeyArgs.deletionWindowInDays",
+      args.deletionWindowInDays ?? DEFAULTS.keyDeletionWindowDays,
+      7,
+      30,
+    );
+    const aliasName = requireKeyAlias("EncryptionKeyArgs.aliasName", args.aliasName);
+    if (args.administrators.length === 0) {
+      throw new ConfigError(
+        `EncryptionKeyArgs.administrators: [] is empty; name at least one key administrator`,
+      );
+    }
+
+    this.policy = pulumi
+      .all([
+        args.partition,
+        args.accountId,
+        args.region,
+        pulumi.all(args.administrators),
+        pulumi.all(args.keyUsers),
+      ])
+      .apply(([partition, accountId, region, administrators, keyUsers]) =>
+        JSON.stringify(buildKeyPolicy({ partition, accountId, region, administrators, keyUsers })),
+      );
+
+    this.key = new aws.kms.Key(
+      name,
+      {
+        description: args.description,
+        keyUsage: "ENCRYPT_DECRYPT",
+        customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+        enableKeyRotation: args.enableKeyRotation ?? DEFAULTS.keyRotation,
+        deletionWindowInDays,
+        isEnabled: true,
+        // The policy is an in-place update of the key: granting or revoking a user never replaces
+        // the key (a new key would leave every item encrypted under the old one unreadable).
+        policy: this.policy,
+        bypassPolicyLockoutSafetyCheck: false,
+      },
+      { parent: this },
+    );
+    this.alias = new aws.kms.Alias(name, { name: aliasName, targetKeyId: this.key.keyId }, { parent: this });
+    this.arn = this.key.arn;
+    this.keyId = this.key.keyId;
+    this.registerOutputs({ arn: this.arn, keyId: this.keyId, aliasName: this.alias.name });
+  }
+}

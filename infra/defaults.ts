@@ -1,0 +1,29 @@
+/**
+ * Every default of the program and its components, in one place. README's config reference lists
+ * these; change both together.
+ */
+export const DEFAULTS = {
+  /** Project name; the config namespace of the program's own keys. */
+  project: "kms-dynamodb",
+  /** KMS waits this many days before deleting a scheduled key (AWS allows 7-30; 30 is AWS's default). */
+  keyDeletionWindowDays: 30,
+  /** Automatic yearly rotation of the key material (CIS AWS 3.8). */
+  keyRotation: true,
+  /** Hash key attribute of the table. */
+  hashKey: "pk",
+  /** Attribute type of the hash and range keys. */
+  keyAttributeType: "S",
+  /** On-demand capacity: no throughput to size for an exercise or a spiky workload. */
+  billingMode: "PAY_PER_REQUEST",
+  /** Continuous backups: restores to any second of the last 35 days. */
+  pointInTimeRecovery: true,
+  /** Off so `pulumi destroy` can clean up a sandbox stack; turn on for data that matters. */
+  deletionProtection: false,
+  /** Table name when `tableName` is not set: one per stack. */
+  tableName: (stack: string): string => `kms-dynamodb-${stack}`,
+  /** Key alias when `keyAlias` is not set: one per stack. */
+  keyAlias: (stack: string): string => `alias/kms-dynamodb-${stack}`,
+  /** Key description when none is given. */
+  keyDescription: (stack: string): string =>
+    `kms-dynamodb ${stack}: customer-managed key of the DynamoDB table`,
+} as const;

@@ -1,0 +1,81 @@
+/**
+ * The program: reads and validates the stack config, builds the components and returns the stack
+ * outputs (contracts.md section 2). `index.ts` hands it to the Pulumi runtime; the offline plan engine
+ * runs the same function under mocks.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DataUser } from "./components/dataUser";
+import { EncryptedTable } from "./components/encryptedTable";
+import { EncryptionKey } from "./components/encryptionKey";
+import { parseProjectConfig, RawConfig } from "./config";
+import { DEFAULTS } from "./defaults";
+import { keyPolicyPrincipal } from "./policies/principals";
+
+/** Stack outputs as the program returns them: `secretAccessKey` stays a secret Output. */
+export type StackOutputsInput = Record<string, unknown>;
+
+export async function kmsDynamodbStack(): Promise<StackOutputsInput> {
+  // Validate everything before the first resource is registered: a bad config registers nothing.
+  const config = parseProjectConfig(pulumi.runtime.allConfig() as RawConfig, pulumi.getStack());
+
+  const [identity, partition] = await Promise.all([aws.getCallerIdentity({}), aws.getPartition({})]);
+  const accountId = identity.accountId;
+  const administrators = config.keyAdmins ?? [keyPolicyPrincipal(identity.arn)];
+
+  const users = config.users.map(
+    (spec) =>
+      new DataUser(spec.name, {
+        userName: spec.name,
+        dynamodbAccess: spec.dynamodbAccess,
+        keyUser: spec.keyUser,
+        partition: partition.partition,
+      }),
+  );
+
+  const key = new EncryptionKey(`${DEFAULTS.project}-key`, {
+    partition: partition.partition,
+    accountId,
+    region: config.region,
+    administrators,
+    keyUsers: users.filter((user) => user.keyUser).map((user) => user.arn),
+    aliasName: config.keyAlias,
+    description: DEFAULTS.keyDescription(pulumi.getStack()),
+    deletionWindowInDays: config.keyDeletionWindowDays,
+    enableKeyRotation: config.keyRotation,
+  });
+
+  const table = new EncryptedTable(`${DEFAULTS.project}-table`, {
+    key,
+    tableName: config.tableName,
+    hashKey: config.hashKey,
+    rangeKey: config.rangeKey,
+    pointInTimeRecovery: config.pointInTimeRecovery,
+    deletionProtection: config.deletionProtection,
+  });
+
+  for (const user of users) {
+    user.grantTableAccess(table);
+  }
+
+  return {
+    region: config.region,
+    accountId,
+    keyArn: key.arn,
+    keyAlias: key.alias.name,
+    tableName: table.name,
+    tableArn: table.arn,
+    users: Object.fromEntries(
+      users.map((user, index) => [
+        config.users[index].name,
+        {
+          arn: user.arn,
+          dynamodbAccess: user.dynamodbAccess,
+          keyUser: user.keyUser,
+          accessKeyId: user.accessKeyId,
+          secretAccessKey: user.secretAccessKey,
+        },
+      ]),
+    ),
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Pulumi mocks that model what the AWS provider returns: outputs shaped like the real ones (ARNs in
+ * AWS's formats, KMS key ids as UUIDs, 20-character access key ids, 40-character secrets) and the
+ * invokes the program uses. One module for the offline plan, the sandbox, the scenario and the tests.
+ *
+ * Ids are derived from the stack and the resource's URN, so the same config gives the same plan;
+ * only secret access keys are random, as AWS's are.
+ */
+import { createHash, randomBytes } from "node:crypto";
+
+export interface DeployerIdentity {
+  accountId: string;
+  /** The identity that runs `pulumi up`: a user or an assumed-role session ARN. */
+  arn: string;
+  userId: string;
+}
+
+export const DEFAULT_DEPLOYER: DeployerIdentity = {
+  accountId: "111122223333",
+  arn: "arn:aws:iam::111122223333:user/deployer",
+  userId: "AIDAQDEPLOYEREXAMPLE1",
+};
+
+export interface AwsMocksOptions {
+  stack: string;
+  region: string;
+  deployer?: DeployerIdentity;
+}
+
+export interface MockResourceRequest {
+  type: string;
+  name: string;
+  urn: string;
+  /** Plain input values (secrets and unknowns resolved by the caller). */
+  inputs: Record<string, unknown>;
+}
+
+export interface MockResourceResult {
+  id: string;
+  /** Computed outputs, merged over the inputs. */
+  outputs: Record<string, unknown>;
+}
+
+/** Invoke tokens the mocks answer; any other is an error naming the token. */
+export const MOCKED_INVOKES = [
+  "aws:index/getCallerIdentity:getCallerIdentity",
+  "aws:index/getRegion:getRegion",
+  "aws:index/getPartition:getPartition",
+] as const;
+
+const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+export function partitionOf(region: string): { partition: string; dnsSuffix: string } {
+  if (region.startsWith("cn-")) {
+    return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
+  }
+  if (region.startsWith("us-gov-")) {
+    return { partition: "aws-us-gov", dnsSuffix: "amazonaws.com" };
+  }
+  return { partition: "aws", dnsSuffix: "amazonaws.com" };
+}
+
+export class AwsMocks {
+  readonly deployer: DeployerIdentity;
+  readonly partition: string;
+
+  constructor(private readonly options: AwsMocksOptions) {
+    this.deployer = options.deployer ?? DEFAULT_DEPLOYER;
+    this.partition = partitionOf(options.region).partition;
+  }
+
+  /** Answers an invoke, or throws naming the token: a silent default would hide a wrong program. */
+  call(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const region = typeof inputs.region === "string" ? inputs.region : this.options.region;
+    switch (token) {
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { ...this.deployer, id: this.deployer.accountId };
+      case "aws:index/getRegion:getRegion":
+        return {
+          id: region,
+          name: region,
+          region,
+          description: region,
+          endpoint: `ec2.${region}.${partitionOf(region).dnsSuffix}`,
+        };
+      case "aws:index/getPartition:getPartition": {
+        const { partition, dnsSuffix } = partitionOf(region);
+        return {
+          id: partition,
+          partition,
+          dnsSuffix,
+          reverseDnsSuffix: dnsSuffix.split(".").reverse().join("."),
+        };
+      }
+      default:
+        throw new Error(
+          `the offline plan has no mock for invoke ${token} (mocked: ${MOCKED_INVOKES.join(", ")}); add one to plan/mocks.ts`,
+        );
+    }
+  }
+
+  /** Returns the id and computed outputs the AWS provider would give a created resource. */
+  newResource(request: MockResourceRequest): MockResourceResult {
+    const { inputs } = request;
+    const account = this.deployer.accountId;
+    const region = this.options.region;
+    const p = this.partition;
+    const seed = (label: string) => this.digest(`${request.urn}#${label}`);
+    const name = (key: string, fallback: string) =>
+      typeof inputs[key] === "string" ? (inputs[key] as string) : fallback;
+    switch (request.type) {
+      case "aws:kms/key:Key": {
+        const keyId = uuidFrom(seed("keyId"));
+        return {
+          id: keyId,
+          outputs: {
+            keyId,
+            arn: `arn:${p}:kms:${region}:${account}:key/${keyId}`,
+            keyUsage: inputs.keyUsage ?? "ENCRYPT_DECRYPT",
+            customerMasterKeySpec: inputs.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT",
+            isEnabled: inputs.isEnabled ?? true,
+            multiRegion: inputs.multiRegion ?? false,
+            rotationPeriodInDays: inputs.enableKeyRotation ? 365 : undefined,
+          },
+        };
+      }
+      case "aws:kms/alias:Alias": {
+        const aliasName = name("name", `alias/${request.name}`);
+        return {
+          id: aliasName,
+          outputs: {
+            arn: `arn:${p}:kms:${region}:${account}:${aliasName}`,
+            targetKeyArn: `arn:${p}:kms:${region}:${account}:key/${String(inputs.targetKeyId)}`,
+          },
+        };
+      }
+      case "aws:dynamodb/table:Table": {
+        const tableName = name("name", `${request.name}-${hex(seed("name")).slice(0, 7)}`);
+        return {
+          id: tableName,
+          outputs: { name: tableName, arn: `arn:${p}:dynamodb:${region}:${account}:table/${tableName}` },
+        };
+      }
+      case "aws:iam/user:User": {
+        const userName = name("name", request.name);
+        const path = name("path", "/");
+        return {
+          id: userName,
+          outputs: {
+            name: userName,
+            path,
+            arn: `arn:${p}:iam::${account}:user${path}${userName}`,
+            uniqueId: `AIDA${base32(seed("uniqueId"), 17)}`,
+          },
+        };
+      }
+      case "aws:iam/userPolicy:UserPolicy":
+        return { id: `${String(inputs.user)}:${name("name", request.name)}`, outputs: {} };
+      case "aws:iam/userPolicyAttachment:UserPolicyAttachment":
+        return { id: `${String(inputs.user)}-${hex(seed("id")).slice(0, 26)}`, outputs: {} };
+      case "aws:iam/accessKey:AccessKey":
+        return {
+          id: `AKIA${base32(seed("id"), 16)}`,
+          outputs: {
+            // Real secrets are random; a deterministic one would be guessable from the plan.
+            secret: randomSecret(40),
+            status: inputs.status ?? "Active",
+            createDate: "2026-01-01T00:00:00Z",
+          },
+        };
+      default:
+        // Other types (policy fixtures, benchmarks) echo their inputs under a stable id.
+        return { id: `${request.name}-${hex(seed("id")).slice(0, 8)}`, outputs: {} };
+    }
+  }
+
+  private digest(text: string): Buffer {
+    return createHash("sha256").update(`${this.options.stack}\n${text}`).digest();
+  }
+}
+
+function hex(bytes: Buffer): string {
+  return bytes.toString("hex");
+}
+
+function uuidFrom(bytes: Buffer): string {
+  const b = Buffer.from(bytes.subarray(0, 16));
+  b[6] = (b[6] & 0x0f) | 0x40; // version 4 layout, as KMS key ids are
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function base32(bytes: Buffer, length: number): string {
+  let out = "";
+  for (let i = 0; i < length; i++) {
+    out += UPPER_ALNUM[bytes[i % bytes.length] % UPPER_ALNUM.length];
+  }
+  return out;
+}
+
+function randomSecret(length: number): string {
+  const bytes = randomBytes(length);
+  let out = "";
+  for (let i = 0; i < length; i++) {
+    out += SECRET_ALPHABET[bytes[i] % SECRET_ALPHABET.length];
+  }
+  return out;
+}

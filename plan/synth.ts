@@ -1,0 +1,98 @@
+/**
+ * The offline plan engine: runs a Pulumi program in this process under AwsMocks, through a monitor
+ * that records every registration, and returns the plan of contracts.md section 4. It is what the
+ * synth command, the policy guard, the sandbox, the scenario and the tests all run.
+ */
+import { resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsMocks, DeployerIdentity } from "./mocks";
+import { PlanMonitor } from "./monitor";
+import { loadStackConfig, readProjectName, toRuntimeConfig } from "./stackConfig";
+import { Plan } from "./types";
+
+/** A Pulumi program: registers resources, returns the stack outputs. */
+export type Program = () => Promise<Record<string, unknown> | void>;
+
+export interface SynthOptions {
+  /** Stack name; its config is `Pulumi.<stack>.yaml` unless `config` is given. */
+  stack: string;
+  /** Folder of Pulumi.yaml and the stack files. Default: the repository root. */
+  projectDir?: string;
+  /** Full config map (`aws:region`, `kms-dynamodb:users`, ...), values as in the YAML file. */
+  config?: Record<string, unknown>;
+  /** What a first `pulumi preview` sees: computed outputs of new resources are unknown. Default: false. */
+  preview?: boolean;
+  /** The program to run. Default: infra/ (the program `pulumi up` runs). */
+  program?: Program;
+  /** The identity that runs the deployment. Default: DEFAULT_DEPLOYER. */
+  deployer?: DeployerIdentity;
+}
+
+export const REPO_ROOT = resolve(__dirname, "..");
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+// The Pulumi runtime is one global per process: runs take turns.
+let previousRun: Promise<unknown> = Promise.resolve();
+
+export function synthesize(options: SynthOptions): Promise<Plan> {
+  const run = previousRun.then(
+    () => synthesizeAlone(options),
+    () => synthesizeAlone(options),
+  );
+  previousRun = run.catch(() => undefined);
+  return run;
+}
+
+async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
+  const projectDir = options.projectDir ?? REPO_ROOT;
+  const project = readProjectName(projectDir);
+  const config = options.config ?? loadStackConfig(options.stack, projectDir);
+  const preview = options.preview ?? false;
+  const region = typeof config["aws:region"] === "string" ? config["aws:region"] : "us-east-1";
+  const mocks = new AwsMocks({ stack: options.stack, region, deployer: options.deployer });
+  const monitor = new PlanMonitor(mocks, options.stack, project, preview);
+
+  // setMocks switches on the runtime features an engine would announce; the monitor then takes the
+  // engine's place.
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const result = mocks.newResource({
+          type: args.type,
+          name: args.name,
+          urn: args.name,
+          inputs: args.inputs,
+        });
+        return { id: result.id, state: { ...args.inputs, ...result.outputs } };
+      },
+      call: (args) => mocks.call(args.token, args.inputs),
+    },
+    project,
+    options.stack,
+    preview,
+  );
+  pulumi.runtime.setMockOptions(monitor, project, options.stack, preview);
+  pulumi.runtime.setAllConfig(toRuntimeConfig(config), []);
+
+  const program: Program = options.program ?? (await import("../infra")).default;
+  let failure: unknown;
+  try {
+    await pulumi.runtime.runInPulumiStack(program);
+  } catch (err) {
+    failure = err;
+  }
+  // Registrations still in flight finish before the plan is read.
+  await pulumi.runtime.disconnect();
+  if (failure !== undefined) {
+    throw failure;
+  }
+  if (monitor.errors.length > 0) {
+    throw monitor.errors[0];
+  }
+  const stackState = monitor.states.find((state) => state.type === STACK_TYPE);
+  return {
+    steps: monitor.states.map((state) => ({ op: "create", urn: state.urn, newState: state })),
+    outputs: stackState?.outputs ?? {},
+    invokes: monitor.invokes,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Helpers for property values in Pulumi's wire form, as they stand in the plan (plan/types.ts).
+ * The constants are the Pulumi engine's own (sdk/go/common/resource/sig and plugin.UnknownStringValue).
+ */
+
+/** The key that marks a special object (secret, asset, resource reference) in the wire form. */
+export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
+/** `SPECIAL_SIG_KEY`'s value for a secret. */
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** The string the engine sends for a value not known until the resource is created. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** How `pulumi preview --json` prints a secret without `--show-secrets`. */
+export const REDACTED = "[secret]";
+
+export interface WireSecret {
+  [SPECIAL_SIG_KEY]: typeof SECRET_SIG;
+  value: unknown;
+}
+
+export function isSecret(value: unknown): value is WireSecret {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)[SPECIAL_SIG_KEY] === SECRET_SIG
+  );
+}
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN_VALUE;
+}
+
+/** Returns the value with every secret replaced by its plain value (what `--show-secrets` shows). */
+export function reveal(value: unknown): unknown {
+  return mapSecrets(value, (secret) => reveal(secret.value));
+}
+
+/** Returns the value with every secret replaced by "[secret]". */
+export function redact(value: unknown): unknown {
+  return mapSecrets(value, () => REDACTED);
+}
+
+function mapSecrets(value: unknown, onSecret: (secret: WireSecret) => unknown): unknown {
+  if (isSecret(value)) {
+    return onSecret(value);
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => mapSecrets(item, onSecret));
+  }
+  if (typeof value === "object" && value !== null) {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      result[key] = mapSecrets(item, onSecret);
+    }
+    return result;
+  }
+  return value;
+}

@@ -1,0 +1,14 @@
+/**
+ * An error the sandbox answers with, in AWS's terms: the error code that AWS SDKs read from `__type`
+ * (and `x-amzn-errortype`), the HTTP status and the message AWS would give.
+ */
+export class AwsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}

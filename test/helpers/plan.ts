@@ -1,0 +1,40 @@
+/**
+ * Lookups over a plan for the tests.
+ */
+import { loadStackConfig } from "../../plan/stackConfig";
+import { Plan, PlanResourceState } from "../../plan/types";
+import { reveal } from "../../plan/values";
+
+export function resourcesOfType(plan: Plan, type: string): PlanResourceState[] {
+  return plan.steps.map((step) => step.newState).filter((state) => state.type === type);
+}
+
+export function onlyResource(plan: Plan, type: string): PlanResourceState {
+  const found = resourcesOfType(plan, type);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type} in the plan, found ${found.length}`);
+  }
+  return found[0];
+}
+
+/** The resource of `type` whose URN ends with `::name`. */
+export function resourceNamed(plan: Plan, type: string, name: string): PlanResourceState {
+  const found = resourcesOfType(plan, type).find((state) => state.urn.endsWith(`::${name}`));
+  if (!found) {
+    throw new Error(`no ${type} named ${name} in the plan`);
+  }
+  return found;
+}
+
+export function inputsOf(state: PlanResourceState): Record<string, unknown> {
+  return reveal(state.inputs) as Record<string, unknown>;
+}
+
+export function outputsOf(state: PlanResourceState): Record<string, unknown> {
+  return reveal(state.outputs) as Record<string, unknown>;
+}
+
+/** The dev stack's config with changes applied: the same path as editing Pulumi.dev.yaml. */
+export function devConfig(changes: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...loadStackConfig("dev"), ...changes };
+}

@@ -1,0 +1,109 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { loadStackConfig, StackConfigError } from "../../plan/stackConfig";
+import { REPO_ROOT, synthesize } from "../../plan/synth";
+import { isUnknown, redact, REDACTED, reveal } from "../../plan/values";
+import { onlyResource } from "../helpers/plan";
+
+describe("synthesize", () => {
+  it("gives the same plan for the same config, secrets aside", async () => {
+    const [a, b] = await Promise.all([synthesize({ stack: "dev" }), synthesize({ stack: "dev" })]);
+    expect(JSON.stringify(redact(a))).to.equal(JSON.stringify(redact(b)));
+    expect(JSON.stringify(reveal(a))).to.not.equal(JSON.stringify(reveal(b)));
+  });
+
+  it("records the caller identity the program saw", async () => {
+    const plan = await synthesize({ stack: "dev" });
+    const identity = plan.invokes.find((i) => i.token === "aws:index/getCallerIdentity:getCallerIdentity");
+    expect(identity?.result).to.include({
+      accountId: "111122223333",
+      arn: "arn:aws:iam::111122223333:user/deployer",
+    });
+  });
+
+  it("in preview, leaves the new key's ARN unknown in the table, with its property dependency", async () => {
+    const plan = await synthesize({ stack: "dev", preview: true });
+    const table = onlyResource(plan, "aws:dynamodb/table:Table");
+    const key = onlyResource(plan, "aws:kms/key:Key");
+    const sse = table.inputs.serverSideEncryption as Record<string, unknown>;
+    expect(sse.enabled).to.equal(true);
+    expect(isUnknown(sse.kmsKeyArn)).to.equal(true);
+    expect(table.propertyDependencies.serverSideEncryption).to.deep.equal([key.urn]);
+    expect(key.id).to.equal(undefined);
+  });
+
+  it("redacts secrets as the CLI prints them", async () => {
+    const plan = redact(await synthesize({ stack: "dev" })) as {
+      outputs: { users: Record<string, Record<string, unknown>> };
+    };
+    expect(plan.outputs.users["app-user"].secretAccessKey).to.equal(REDACTED);
+  });
+});
+
+describe("loadStackConfig", () => {
+  it("reads Pulumi.dev.yaml with project-qualified keys", () => {
+    const config = loadStackConfig("dev");
+    expect(config["aws:region"]).to.equal("us-east-1");
+    expect(config["kms-dynamodb:users"]).to.have.length(2);
+  });
+
+  it("names the missing stack file", () => {
+    expect(() => loadStackConfig("nope")).to.throw(StackConfigError, "Pulumi.nope.yaml does not exist");
+  });
+
+  it("refuses a bad stack name and a secure value", () => {
+    expect(() => loadStackConfig("../etc")).to.throw(StackConfigError, "is not a stack name");
+    const dir = mkdtempSync(join(tmpdir(), "kms-dynamodb-"));
+    copyFileSync(join(REPO_ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+    writeFileSync(join(dir, "Pulumi.s.yaml"), "config:\n  kms-dynamodb:tableName:\n    secure: AAAB\n");
+    expect(() => loadStackConfig("s", dir)).to.throw(
+      StackConfigError,
+      "kms-dynamodb:tableName: is a secure value",
+    );
+    writeFileSync(join(dir, "Pulumi.y.yaml"), "config: [\n");
+    expect(() => loadStackConfig("y", dir)).to.throw(StackConfigError, "is not valid YAML");
+  });
+});
+
+describe("npm run synth", function () {
+  this.timeout(60000);
+  const synth = (args: string[], cwd = REPO_ROOT) =>
+    spawnSync(
+      process.execPath,
+      [require.resolve("ts-node/dist/bin"), join(REPO_ROOT, "plan/cli.ts"), ...args],
+      {
+        cwd,
+        encoding: "utf8",
+      },
+    );
+
+  it("prints the dev plan as JSON, secrets redacted", () => {
+    const result = synth(["--stack", "dev"]);
+    expect(result.status, result.stderr).to.equal(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.steps[0].op).to.equal("create");
+    expect(plan.outputs.users["app-user"].secretAccessKey).to.equal(REDACTED);
+  });
+
+  it("fails a bad stack file with one line and no stack trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kms-dynamodb-"));
+    copyFileSync(join(REPO_ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+    writeFileSync(
+      join(dir, "Pulumi.bad.yaml"),
+      "config:\n  aws:region: us-east-1\n  kms-dynamodb:users:\n    - name: a\n      dynamodbAccess: admin\n",
+    );
+    const result = synth(["--stack", "bad"], dir);
+    expect(result.status).to.equal(2);
+    expect(result.stdout).to.equal("");
+    expect(result.stderr).to.equal(
+      'error: kms-dynamodb:users[0].dynamodbAccess: "admin" is not one of readonly, readwrite, full\n',
+    );
+    const cli = synth(["--stack", "missing"]);
+    expect(cli.status).to.equal(2);
+    expect(cli.stderr.trim().split("\n")).to.have.length(1);
+    expect(cli.stderr).to.match(/^error: stack missing: .*Pulumi\.missing\.yaml does not exist/);
+  });
+});
