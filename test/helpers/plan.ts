@@ -38,3 +38,30 @@ export function outputsOf(state: PlanResourceState): Record<string, unknown> {
 export function devConfig(changes: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...loadStackConfig("dev"), ...changes };
 }
+
+/**
+ * A provider resource as a plan would hold it (inputs echoed as outputs), for plans built by hand
+ * around one rule or for benchmarks of generated stacks.
+ */
+export function customState(
+  stack: string,
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  propertyDependencies: Record<string, string[]> = {},
+): PlanResourceState {
+  return {
+    type,
+    urn: `urn:pulumi:${stack}::kms-dynamodb::${type}::${name}`,
+    custom: true,
+    inputs,
+    outputs: inputs,
+    dependencies: Object.values(propertyDependencies).flat(),
+    propertyDependencies,
+  };
+}
+
+/** A plan of the given resources, created in that order. */
+export function planOf(...states: PlanResourceState[]): Plan {
+  return { steps: states.map((s) => ({ op: "create", urn: s.urn, newState: s })), outputs: {}, invokes: [] };
+}

@@ -1,0 +1,152 @@
+/**
+ * `npm run checks -- [--stack S] [--outputs FILE] [--endpoint URL] [--json] [--wait-for-grant [--wait-seconds N]]`
+ * Exit 0 iff every result matched its expectation; 1 if any did not; 2 for a usage or input mistake.
+ */
+import { parseArgs } from "node:util";
+import { formatCheckTable } from "./format";
+import { CheckInputError, readStackOutputs, type CommandRunner } from "./outputs";
+import { runChecks } from "./run";
+import type { RetryOptions } from "./types";
+import { DEFAULT_INTERVAL_SECONDS, DEFAULT_WAIT_SECONDS, waitForChecks } from "./wait";
+
+export const USAGE = `usage: npm run checks -- [--stack S | --outputs FILE] [--endpoint URL] [--json] [--wait-for-grant [--wait-seconds N] [--interval-seconds N]]
+
+  --stack S            read the outputs with \`pulumi stack output --json --show-secrets --stack S\` (default: the selected stack)
+  --outputs FILE       read the outputs (contracts.md section 2, secrets shown) from FILE instead
+  --endpoint URL       send every call to URL (the sandbox); default AWS, or AWS_ENDPOINT_URL if set
+  --json               print { ok, results } as JSON instead of the table
+  --wait-for-grant     run again, with fresh connections, until every check matches or the bound passes
+  --wait-seconds N     the bound for --wait-for-grant (default ${DEFAULT_WAIT_SECONDS})
+  --interval-seconds N the pause between runs for --wait-for-grant (default ${DEFAULT_INTERVAL_SECONDS})`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  /** Progress and errors. */
+  stderr: (line: string) => void;
+  /** Injected for tests: how `pulumi` is run. */
+  runCommand?: CommandRunner;
+  retry?: RetryOptions;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(`${text}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+};
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const args = parseCliArgs(argv);
+    if (args.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    io.stderr(
+      args.outputs
+        ? `reading stack outputs from ${args.outputs}`
+        : `reading stack outputs with pulumi stack output${args.stack ? ` --stack ${args.stack}` : ""}`,
+    );
+    const outputs = await readStackOutputs({
+      outputsFile: args.outputs,
+      stack: args.stack,
+      run: io.runCommand,
+    });
+    const runOptions = { outputs, endpoint: args.endpoint, log: io.stderr, retry: io.retry };
+    const report = args.waitForGrant
+      ? await waitForChecks({
+          ...runOptions,
+          waitSeconds: args.waitSeconds,
+          intervalSeconds: args.intervalSeconds,
+          sleep: io.sleep,
+        })
+      : await runChecks(runOptions);
+    io.stdout(args.json ? JSON.stringify(report, null, 2) : formatCheckTable(report));
+    return report.ok ? 0 : 1;
+  } catch (err) {
+    if (err instanceof CheckInputError) {
+      io.stderr(`checks: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+interface CliArgs {
+  stack?: string;
+  outputs?: string;
+  endpoint?: string;
+  json: boolean;
+  waitForGrant: boolean;
+  waitSeconds?: number;
+  intervalSeconds?: number;
+  help: boolean;
+}
+
+function parseCliArgs(argv: string[]): CliArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        stack: { type: "string" },
+        outputs: { type: "string" },
+        endpoint: { type: "string" },
+        json: { type: "boolean", default: false },
+        "wait-for-grant": { type: "boolean", default: false },
+        "wait-seconds": { type: "string" },
+        "interval-seconds": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (err) {
+    throw new CheckInputError(`${(err as Error).message.split("\n")[0]} (see --help)`);
+  }
+  if (values.stack !== undefined && values.outputs !== undefined) {
+    throw new CheckInputError(
+      `--stack ${values.stack} and --outputs ${values.outputs}: give one source of outputs, not both`,
+    );
+  }
+  if (values.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(values.endpoint)) {
+    throw new CheckInputError(`--endpoint: "${values.endpoint}" is not an http:// or https:// URL`);
+  }
+  const waitOnly = (flag: "wait-seconds" | "interval-seconds") => {
+    const text = values[flag];
+    if (text === undefined) {
+      return undefined;
+    }
+    if (!values["wait-for-grant"]) {
+      throw new CheckInputError(`--${flag} ${text}: only meaningful with --wait-for-grant`);
+    }
+    const number = Number(text);
+    if (!Number.isFinite(number) || number <= 0) {
+      throw new CheckInputError(`--${flag}: "${text}" is not a positive number of seconds`);
+    }
+    return number;
+  };
+  return {
+    stack: values.stack,
+    outputs: values.outputs,
+    endpoint: values.endpoint,
+    json: values.json,
+    waitForGrant: values["wait-for-grant"],
+    waitSeconds: waitOnly("wait-seconds"),
+    intervalSeconds: waitOnly("interval-seconds"),
+    help: values.help,
+  };
+}
+
+if (require.main === module) {
+  // The SDK warns once per process on Node < 22; the team's Node 20.19+ is supported by this project.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`checks: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

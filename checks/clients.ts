@@ -1,0 +1,45 @@
+/**
+ * One pair of SDK clients per user per run, each with its own HTTP agents, so no run reuses another's
+ * keep-alive connection. DynamoDB caches a caller's decrypted table key and asks KMS again (checking the
+ * key policy anew) only after about five minutes of inactivity
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html, "Table key"); the team's
+ * field notes put that cache per connection. A fresh connection per run is the part the checks
+ * control; the rest is waited out with `--wait-for-grant` (wait.ts).
+ */
+import http from "node:http";
+import https from "node:https";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { STSClient } from "@aws-sdk/client-sts";
+import type { UserOutputs } from "../infra/outputs";
+
+export interface UserClients {
+  dynamodb: DynamoDBClient;
+  sts: STSClient;
+  /** Closes both clients' sockets. */
+  destroy(): void;
+}
+
+export function createUserClients(user: UserOutputs, region: string, endpoint?: string): UserClients {
+  const base = {
+    region,
+    // Only this user's key: never the environment's or a profile's credentials.
+    credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+    // Without an explicit endpoint the SDK itself honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_DYNAMODB, …_STS).
+    ...(endpoint ? { endpoint } : {}),
+  };
+  const agents = () => ({
+    httpAgent: new http.Agent({ keepAlive: true }),
+    httpsAgent: new https.Agent({ keepAlive: true }),
+  });
+  const dynamodb = new DynamoDBClient({ ...base, requestHandler: agents() });
+  const sts = new STSClient({ ...base, requestHandler: agents() });
+  return {
+    dynamodb,
+    sts,
+    destroy() {
+      // NodeHttpHandler.destroy() destroys the agents handed to it as well.
+      dynamodb.destroy();
+      sts.destroy();
+    },
+  };
+}

@@ -1,0 +1,290 @@
+/**
+ * Runs the data-access checks: for each user of the stack, with only that user's access key and fresh
+ * clients, the calls of OPERATIONS against the stack's table, each compared with what the stack's intent
+ * says it should do (expectations.ts). Every item written is deleted again, even when calls fail.
+ */
+import { randomInt, randomUUID } from "node:crypto";
+import {
+  DeleteItemCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type TableDescription,
+} from "@aws-sdk/client-dynamodb";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import type { StackOutputs, UserOutputs } from "../infra/outputs";
+import { classifyError } from "./classify";
+import { createUserClients, type UserClients } from "./clients";
+import { expectedOutcome } from "./expectations";
+import { checkItemKey, dataAttributeName, describeKey, keySchemaOf, type TableKeySchema } from "./item";
+import { secretRedactor, type Redactor } from "./redact";
+import { withCredentialRetry, type CredentialState } from "./retry";
+import type { CheckReport, CheckResult, Operation, RetryOptions } from "./types";
+
+export interface RunChecksOptions {
+  outputs: StackOutputs;
+  /** The AWS endpoint for every call (the sandbox's URL); default the SDK's (AWS, or AWS_ENDPOINT_URL). */
+  endpoint?: string;
+  /** Progress lines, secrets removed. */
+  log?: (line: string) => void;
+  retry?: RetryOptions;
+}
+
+interface UserSession {
+  name: string;
+  index: number;
+  user: UserOutputs;
+  clients: UserClients;
+  credentials: CredentialState;
+  results: CheckResult[];
+}
+
+/** What a call returns on success: a short note for the report, or nothing. */
+type Call = () => Promise<string | undefined>;
+
+export async function runChecks(options: RunChecksOptions): Promise<CheckReport> {
+  const { outputs } = options;
+  const redact = secretRedactor(outputs);
+  const log = (line: string) => options.log?.(redact(line));
+  const run = { id: randomUUID(), number: randomInt(100_000_000_000, 1_000_000_000_000) };
+  const sessions: UserSession[] = Object.entries(outputs.users).map(([name, user], index) => ({
+    name,
+    index,
+    user,
+    clients: createUserClients(user, outputs.region, options.endpoint),
+    credentials: { refusedAfterRetries: false },
+    results: [],
+  }));
+  const written = new Map<UserSession, Record<string, AttributeValue>>();
+  let schema: TableKeySchema | undefined;
+  try {
+    log(
+      `checks ${run.id.slice(0, 8)}: ${sessions.length} user(s), table ${outputs.tableName} in ${outputs.region}${options.endpoint ? ` at ${options.endpoint}` : ""}`,
+    );
+    let schemaError = "no user could describe the table";
+    for (const session of sessions) {
+      log(
+        `${session.name} (${session.user.dynamodbAccess}, ${session.user.keyUser ? "key user" : "not a key user"}): checking with access key ${session.user.accessKeyId}`,
+      );
+      await check(session, "GetCallerIdentity", options, log, async () => {
+        const identity = await session.clients.sts.send(new GetCallerIdentityCommand({}));
+        if (identity.Arn !== session.user.arn) {
+          throw new IdentityMismatch(
+            `runs as ${String(identity.Arn)}, but the stack outputs say users.${session.name}.arn is ${session.user.arn}`,
+          );
+        }
+        log(`${session.name}: running as ${identity.Arn} (account ${String(identity.Account)})`);
+        return identity.Arn;
+      });
+      await check(session, "DescribeTable", options, log, async () => {
+        const { Table } = await session.clients.dynamodb.send(
+          new DescribeTableCommand({ TableName: outputs.tableName }),
+        );
+        if (!schema && Table) {
+          try {
+            schema = keySchemaOf(Table);
+          } catch (err) {
+            schemaError = (err as Error).message;
+          }
+        }
+        return Table ? describeTable(Table) : undefined;
+      });
+    }
+    for (const session of sessions) {
+      await checkItem(session, schema, schemaError, run, written, options, log);
+      const matched = session.results.filter((result) => result.actual === result.expected).length;
+      log(`${session.name}: ${matched} of ${session.results.length} as expected`);
+    }
+  } finally {
+    if (schema) {
+      await removeLeftovers(sessions, written, outputs.tableName, log);
+    }
+    for (const session of sessions) {
+      session.clients.destroy();
+    }
+  }
+  const results = sessions.flatMap((session) =>
+    session.results.map((result) => redactResult(result, redact)),
+  );
+  return { ok: results.every((result) => result.actual === result.expected), results };
+}
+
+/** Not an AWS error: the key works but belongs to someone else than the outputs say. */
+class IdentityMismatch extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "IdentityMismatch";
+  }
+}
+
+async function checkItem(
+  session: UserSession,
+  schema: TableKeySchema | undefined,
+  schemaError: string,
+  run: { id: string; number: number },
+  written: Map<UserSession, Record<string, AttributeValue>>,
+  options: RunChecksOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  const itemOperations: Operation[] = ["PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem"];
+  if (!schema) {
+    for (const operation of itemOperations) {
+      session.results.push({
+        user: session.name,
+        operation,
+        expected: expectedOutcome(session.user, operation),
+        actual: "error",
+        error: `not run: the table's key schema is unknown (${schemaError})`,
+      });
+    }
+    return;
+  }
+  const TableName = options.outputs.tableName;
+  const Key = checkItemKey(schema, run, session.index);
+  const data = dataAttributeName(schema);
+  const dynamodb = session.clients.dynamodb;
+  const markWritten = (result: CheckResult) => {
+    // A call that errored may still have written: only a denial proves it did not.
+    if (!result.actual.startsWith("denied")) {
+      written.set(session, Key);
+    }
+  };
+  markWritten(
+    await check(session, "PutItem", options, log, async () => {
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName,
+          Item: { ...Key, [data]: { S: `written by ${session.name} (checks run ${run.id})` } },
+        }),
+      );
+      return describeKey(Key);
+    }),
+  );
+  await check(session, "GetItem", options, log, async () => {
+    const { Item } = await dynamodb.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }));
+    return Item ? "item found" : "no item";
+  });
+  await check(session, "Query", options, log, async () => {
+    const { Count } = await dynamodb.send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: "#hash = :hash",
+        ExpressionAttributeNames: { "#hash": schema.hash.name },
+        ExpressionAttributeValues: { ":hash": Key[schema.hash.name] },
+        ConsistentRead: true,
+      }),
+    );
+    return `${Count ?? 0} item(s)`;
+  });
+  markWritten(
+    await check(session, "UpdateItem", options, log, async () => {
+      await dynamodb.send(
+        new UpdateItemCommand({
+          TableName,
+          Key,
+          UpdateExpression: "SET #data = :data",
+          ExpressionAttributeNames: { "#data": data },
+          ExpressionAttributeValues: { ":data": { S: `updated by ${session.name} (checks run ${run.id})` } },
+        }),
+      );
+      return undefined;
+    }),
+  );
+  const deleted = await check(session, "DeleteItem", options, log, async () => {
+    await dynamodb.send(new DeleteItemCommand({ TableName, Key }));
+    return undefined;
+  });
+  if (deleted.actual === "allowed") {
+    written.delete(session);
+  }
+}
+
+/** Sends one call (retrying an unrecognised key), classifies the outcome and records the result. */
+async function check(
+  session: UserSession,
+  operation: Operation,
+  options: RunChecksOptions,
+  log: (line: string) => void,
+  call: Call,
+): Promise<CheckResult> {
+  const outcome = await withCredentialRetry(call, {
+    retry: options.retry,
+    state: session.credentials,
+    onRetry: (line) => log(`${session.name}: ${operation}: ${line}`),
+  });
+  const result: CheckResult = {
+    user: session.name,
+    operation,
+    expected: expectedOutcome(session.user, operation),
+    actual: "allowed",
+  };
+  if (outcome.error === undefined) {
+    if (outcome.value !== undefined) {
+      result.detail = outcome.value;
+    }
+  } else {
+    const classified = classifyError(outcome.error);
+    result.actual = classified.actual;
+    result.error = classified.error;
+    if (classified.stoppedBy) {
+      result.stoppedBy = classified.stoppedBy;
+    }
+  }
+  if (outcome.attempts > 1) {
+    result.attempts = outcome.attempts;
+  }
+  session.results.push(result);
+  return result;
+}
+
+function describeTable(table: TableDescription): string {
+  const sse = table.SSEDescription;
+  const encryption = sse ? `SSE ${sse.Status ?? "?"} ${sse.SSEType ?? ""}`.trim() : "no SSEDescription";
+  return `${table.TableStatus ?? "?"}, ${encryption}`;
+}
+
+/**
+ * Deletes the items a user wrote but could not delete itself, as any user whose own DeleteItem was
+ * allowed in this run. What no one can delete is named in the log, to be removed by hand.
+ */
+async function removeLeftovers(
+  sessions: UserSession[],
+  written: Map<UserSession, Record<string, AttributeValue>>,
+  TableName: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const deleters = sessions.filter((session) =>
+    session.results.some((result) => result.operation === "DeleteItem" && result.actual === "allowed"),
+  );
+  for (const [owner, Key] of written) {
+    let removed = false;
+    for (const deleter of deleters) {
+      try {
+        await deleter.clients.dynamodb.send(new DeleteItemCommand({ TableName, Key }));
+        log(`cleanup: deleted ${owner.name}'s check item (${describeKey(Key)}) as ${deleter.name}`);
+        removed = true;
+        break;
+      } catch (err) {
+        log(
+          `cleanup: ${deleter.name} could not delete ${owner.name}'s check item: ${classifyError(err).error}`,
+        );
+      }
+    }
+    if (!removed) {
+      log(
+        `cleanup: ${owner.name}'s check item may remain in ${TableName} (${describeKey(Key)}): no user could delete it; remove it by hand`,
+      );
+    }
+  }
+}
+
+function redactResult(result: CheckResult, redact: Redactor): CheckResult {
+  return {
+    ...result,
+    ...(result.error !== undefined ? { error: redact(result.error) } : {}),
+    ...(result.detail !== undefined ? { detail: redact(result.detail) } : {}),
+  };
+}

@@ -1,0 +1,63 @@
+/** What a policy run found, and how it is printed: grouped by resource, like `pulumi preview`. */
+import { EnforcementLevelName } from "./policyConfig";
+
+export interface PolicyViolation {
+  policyName: string;
+  packName: string;
+  /** The resource the violation is about; "" for a stack policy that names no resource. */
+  urn: string;
+  resourceType?: string;
+  message: string;
+  enforcementLevel: Exclude<EnforcementLevelName, "disabled">;
+}
+
+export interface PolicyReport {
+  violations: PolicyViolation[];
+  mandatory: number;
+  advisory: number;
+}
+
+/** URN layout: urn:pulumi:STACK::PROJECT::[PARENT$]TYPE::NAME. */
+function resourceTitle(urn: string, resourceType: string | undefined): string {
+  if (urn === "") {
+    return "(the stack as a whole)";
+  }
+  const parts = urn.split("::");
+  if (parts.length < 4) {
+    return urn;
+  }
+  const typeChain = parts[2].split("$");
+  return `${resourceType ?? typeChain[typeChain.length - 1]} "${parts.slice(3).join("::")}"`;
+}
+
+export function formatPolicyReport(report: PolicyReport): string {
+  const lines: string[] = [];
+  if (report.violations.length === 0) {
+    lines.push("Policies: no violations.");
+    return lines.join("\n");
+  }
+  const byResource = new Map<string, PolicyViolation[]>();
+  for (const violation of report.violations) {
+    const group = byResource.get(violation.urn) ?? [];
+    group.push(violation);
+    byResource.set(violation.urn, group);
+  }
+  lines.push("Policy Violations:");
+  for (const [urn, violations] of byResource) {
+    lines.push(`    ${resourceTitle(urn, violations[0].resourceType)}`);
+    if (urn !== "") {
+      lines.push(`        ${urn}`);
+    }
+    for (const v of violations) {
+      lines.push(`        - [${v.enforcementLevel}]  ${v.packName}  ${v.policyName}`);
+      for (const line of v.message.split("\n")) {
+        lines.push(`          ${line}`);
+      }
+    }
+  }
+  const mark = report.mandatory > 0 ? "❌" : "⚠️";
+  lines.push(
+    `${mark} ${report.mandatory} mandatory, ${report.advisory} advisory violation(s) on ${byResource.size} resource(s).`,
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,90 @@
+/**
+ * The Analyzer requests the Pulumi engine sends, built from an offline plan (plan/types.ts):
+ * `Analyze` per resource with its inputs, before the step runs; `AnalyzeStack` once with every
+ * resource's outputs, parent, dependencies and property dependencies. Property values stay in the
+ * engine's wire form, so a preview's unknowns reach the pack as the unknown sentinel and secrets as
+ * secret objects, exactly as the CLI sends them.
+ */
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import {
+  AnalyzeRequest,
+  AnalyzeStackRequest,
+  AnalyzerPropertyDependencies,
+  AnalyzerResource,
+  AnalyzerResourceOptions,
+} from "@pulumi/pulumi/proto/analyzer_pb";
+import type { PlanResourceState } from "../plan/types";
+
+/** The resource name is the last `::`-separated part of its URN. */
+export function nameFromUrn(urn: string): string {
+  const at = urn.lastIndexOf("::");
+  return at === -1 ? urn : urn.slice(at + 2);
+}
+
+function toStruct(props: Record<string, unknown>): Struct {
+  return Struct.fromJavaScript(withoutUndefined(props) as Record<string, never>);
+}
+
+/** Struct has no undefined; the engine leaves unset properties out, and so does this. */
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item) => (item === undefined ? null : withoutUndefined(item)));
+  }
+  if (typeof value === "object" && value !== null) {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) {
+        result[key] = withoutUndefined(item);
+      }
+    }
+    return result;
+  }
+  return value;
+}
+
+/**
+ * @pulumi/policy refuses requests without options ("A more recent version of the Pulumi CLI is
+ * required"): the engine always sends them.
+ */
+function resourceOptions(state: PlanResourceState): AnalyzerResourceOptions {
+  const options = new AnalyzerResourceOptions();
+  options.setProtect(false);
+  if (state.parent !== undefined) {
+    options.setParent(state.parent);
+  }
+  return options;
+}
+
+export function analyzeRequest(state: PlanResourceState): AnalyzeRequest {
+  const request = new AnalyzeRequest();
+  request.setType(state.type);
+  request.setUrn(state.urn);
+  request.setName(nameFromUrn(state.urn));
+  request.setProperties(toStruct(state.inputs));
+  request.setOptions(resourceOptions(state));
+  return request;
+}
+
+export function analyzeStackRequest(states: readonly PlanResourceState[]): AnalyzeStackRequest {
+  const request = new AnalyzeStackRequest();
+  for (const state of states) {
+    const resource = new AnalyzerResource();
+    resource.setType(state.type);
+    resource.setUrn(state.urn);
+    resource.setName(nameFromUrn(state.urn));
+    resource.setProperties(toStruct(state.outputs));
+    resource.setOptions(resourceOptions(state));
+    if (state.parent !== undefined) {
+      resource.setParent(state.parent);
+    }
+    resource.setDependenciesList(state.dependencies);
+    const propertyDependencies = resource.getPropertydependenciesMap();
+    for (const [property, urns] of Object.entries(state.propertyDependencies)) {
+      const dependencies = new AnalyzerPropertyDependencies();
+      dependencies.setUrnsList(urns);
+      propertyDependencies.set(property, dependencies);
+    }
+    request.addResources(resource);
+  }
+  return request;
+}

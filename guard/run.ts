@@ -1,0 +1,171 @@
+/**
+ * Runs an offline plan through a policy pack the way the Pulumi engine does during
+ * `pulumi preview --policy-pack`: GetAnalyzerInfo, Configure (policy config with schema defaults),
+ * ConfigureStack, per resource Remediate then Analyze with its inputs, then AnalyzeStack with every resource's
+ * outputs and dependencies. The pack runs in its own process, started by @pulumi/pulumi's runner,
+ * so this is the same code path as the CLI's.
+ */
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import type * as grpc from "@grpc/grpc-js";
+import {
+  AnalyzeDiagnostic,
+  AnalyzeRequest,
+  AnalyzeResponse,
+  AnalyzerInfo,
+  AnalyzerStackConfigureRequest,
+  RemediateResponse,
+} from "@pulumi/pulumi/proto/analyzer_pb";
+import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import type { Plan, PlanResourceState } from "../plan/types";
+import { DEFAULT_PACK_DIR, startPolicyPack } from "./packProcess";
+import { buildConfigureRequest, levelName } from "./policyConfig";
+import { PolicyReport, PolicyViolation } from "./report";
+import { analyzeRequest, analyzeStackRequest } from "./requests";
+
+export interface RunPolicyPackOptions {
+  plan: Plan;
+  /** The pack directory. Default: policy-pack/ of this repository. */
+  packDir?: string;
+  /** Policy config, as in a `--policy-pack-config` file. */
+  config?: Record<string, unknown>;
+  /** Progress lines (pack start-up time, counts); silent when absent. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Analyze calls in flight at once. The engine analyzes each resource as its step is generated, many
+ * at a time; a bounded window keeps a 10,000-resource stack from opening 10,000 calls together.
+ */
+const ANALYZE_CONCURRENCY = 32;
+
+export async function runPolicyPack(options: RunPolicyPackOptions): Promise<PolicyReport> {
+  const log = options.log ?? (() => undefined);
+  const pack = await startPolicyPack(options.packDir ?? DEFAULT_PACK_DIR, log);
+  try {
+    return await analyzePlan(pack.client, options.plan, options.config ?? {}, log);
+  } finally {
+    await pack.stop();
+  }
+}
+
+/**
+ * Drives an already running pack (the benchmark and the scenario reuse one pack for many plans). One
+ * analysis at a time per pack: Configure sets the pack's process-wide policy config.
+ */
+export async function analyzePlan(
+  client: AnalyzerClient,
+  plan: Plan,
+  config: Record<string, unknown>,
+  log: (line: string) => void,
+): Promise<PolicyReport> {
+  const info = await unary<Empty, AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
+  await unary(client.configure.bind(client), buildConfigureRequest(info, config));
+  const stackRequest = new AnalyzerStackConfigureRequest();
+  const stack = plan.steps[0]?.urn.split("::")[0]?.replace(/^urn:pulumi:/, "") ?? "";
+  stackRequest.setStack(stack);
+  stackRequest.setProject(plan.steps[0]?.urn.split("::")[1] ?? "");
+  stackRequest.setDryRun(true);
+  await unary(client.configureStack.bind(client), stackRequest);
+
+  const states = plan.steps.map((step) => step.newState);
+  const violations: PolicyViolation[] = [];
+  const started = Date.now();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < states.length) {
+      const state = states[next++];
+      const request = analyzeRequest(state);
+      // The engine's two passes (pkg/resource/deploy/step_generator.go): remediations first, whose new
+      // properties the analysis then sees, and whose diagnostics are advisory violations.
+      const remediations = await unary<AnalyzeRequest, RemediateResponse>(
+        client.remediate.bind(client),
+        request,
+      );
+      for (const remediation of remediations.getRemediationsList()) {
+        const properties = remediation.getProperties();
+        if (remediation.getDiagnostic() !== "") {
+          violations.push({
+            policyName: remediation.getPolicyname(),
+            packName: remediation.getPolicypackname() || info.getName(),
+            urn: state.urn,
+            resourceType: state.type,
+            message: remediation.getDiagnostic(),
+            enforcementLevel: "advisory",
+          });
+        } else if (properties !== undefined) {
+          request.setProperties(properties);
+        }
+      }
+      const response = await unary<AnalyzeRequest, AnalyzeResponse>(client.analyze.bind(client), request);
+      collect(response, info.getName(), state, undefined, violations);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ANALYZE_CONCURRENCY, states.length) }, worker));
+  const stackResponse = await unary<ReturnType<typeof analyzeStackRequest>, AnalyzeResponse>(
+    client.analyzeStack.bind(client),
+    analyzeStackRequest(states),
+  );
+  const byUrn = new Map(states.map((state) => [state.urn, state]));
+  collect(stackResponse, info.getName(), undefined, byUrn, violations);
+  log(`analyzed ${states.length} resources in ${Date.now() - started} ms`);
+
+  // Resource analyses finish in any order: sort for a stable report.
+  const order = new Map(states.map((state, i) => [state.urn, i]));
+  violations.sort(
+    (a, b) => (order.get(a.urn) ?? -1) - (order.get(b.urn) ?? -1) || a.policyName.localeCompare(b.policyName),
+  );
+  return {
+    violations,
+    mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
+    advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+  };
+}
+
+function collect(
+  response: AnalyzeResponse,
+  packName: string,
+  analyzed: PlanResourceState | undefined,
+  byUrn: Map<string, PlanResourceState> | undefined,
+  into: PolicyViolation[],
+): void {
+  for (const diagnostic of response.getDiagnosticsList()) {
+    const level = levelName(diagnostic.getEnforcementlevel());
+    // The engine drops diagnostics of disabled policies (the pack does not send them anyway), and
+    // reports a remediate-level violation that survived its remediation as mandatory.
+    if (level !== "disabled") {
+      into.push(
+        toViolation(diagnostic, level === "remediate" ? "mandatory" : level, packName, analyzed, byUrn),
+      );
+    }
+  }
+}
+
+function toViolation(
+  diagnostic: AnalyzeDiagnostic,
+  level: PolicyViolation["enforcementLevel"],
+  packName: string,
+  analyzed: PlanResourceState | undefined,
+  byUrn: Map<string, PlanResourceState> | undefined,
+): PolicyViolation {
+  // A resource analysis reports no URN: the diagnostic is about the resource analyzed.
+  const urn = diagnostic.getUrn() || analyzed?.urn || "";
+  return {
+    policyName: diagnostic.getPolicyname(),
+    packName: diagnostic.getPolicypackname() || packName,
+    urn,
+    resourceType: analyzed?.type ?? byUrn?.get(urn)?.type,
+    message: diagnostic.getMessage(),
+    enforcementLevel: level,
+  };
+}
+
+type UnaryCall<Req, Res> = (
+  request: Req,
+  callback: (error: grpc.ServiceError | null, response: Res) => void,
+) => unknown;
+
+function unary<Req, Res>(call: UnaryCall<Req, Res>, request: Req): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    call(request, (error, response) => (error ? reject(error) : resolve(response)));
+  });
+}

@@ -1,0 +1,202 @@
+/**
+ * IAM rule: no identity policy may decrypt with every KMS key. A key policy with the usual root
+ * statement ("Principal": {"AWS": "arn:aws:iam::ACCOUNT:root"}) delegates to IAM ("allows the account
+ * to use IAM policies to allow access to the KMS key", KMS developer guide, Default key policy), so an
+ * identity policy granting kms:Decrypt on "*" reaches every such key, and with it every table, past
+ * the key-user list of the key policy.
+ */
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { readConfig } from "./config";
+import { Statement, grantedActions, parsePolicyDocument, statementLabel } from "./documents";
+import {
+  IAM_GROUP_POLICY,
+  IAM_GROUP_POLICY_ATTACHMENT,
+  IAM_POLICY,
+  IAM_POLICY_ATTACHMENT,
+  IAM_ROLE,
+  IAM_ROLE_POLICY,
+  IAM_ROLE_POLICY_ATTACHMENT,
+  IAM_USER_POLICY,
+  IAM_USER_POLICY_ATTACHMENT,
+  NATIVE_IAM_GROUP,
+  NATIVE_IAM_GROUP_POLICY,
+  NATIVE_IAM_MANAGED_POLICY,
+  NATIVE_IAM_ROLE,
+  NATIVE_IAM_ROLE_POLICY,
+  NATIVE_IAM_USER,
+  NATIVE_IAM_USER_POLICY,
+} from "./types";
+import { asArray, formatPath, isRecord } from "./values";
+
+interface NoDecryptEverywhereConfig {
+  sensitiveActions: string[];
+  awsManagedPolicies: string[];
+}
+
+const DEFAULTS: NoDecryptEverywhereConfig = {
+  // kms:ReEncrypt* covers ReEncryptFrom (decrypts under the source key) and ReEncryptTo.
+  sensitiveActions: ["kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+  // AWS managed policies whose documents allow kms:Decrypt on "*": AdministratorAccess ("Action": "*",
+  // "Resource": "*") and PowerUserAccess ("NotAction": ["iam:*", "organizations:*", "account:*"],
+  // "Resource": "*"), per the AWS managed policy reference.
+  awsManagedPolicies: ["AdministratorAccess", "PowerUserAccess"],
+};
+
+/** A managed policy attached by ARN, with the path it was found at. */
+interface FoundAttachment {
+  path: string;
+  arn: unknown;
+}
+
+/** Where each attaching resource type keeps the managed policy ARN(s). */
+function findAttachedPolicyArns(type: string, props: Record<string, unknown>): FoundAttachment[] {
+  switch (type) {
+    case IAM_USER_POLICY_ATTACHMENT:
+    case IAM_GROUP_POLICY_ATTACHMENT:
+    case IAM_ROLE_POLICY_ATTACHMENT:
+    case IAM_POLICY_ATTACHMENT:
+      return [{ path: "policyArn", arn: props.policyArn }];
+    case IAM_ROLE:
+    case NATIVE_IAM_ROLE:
+    case NATIVE_IAM_USER:
+    case NATIVE_IAM_GROUP:
+      return asArray(props.managedPolicyArns).map((arn, i) => ({
+        path: formatPath(["managedPolicyArns", i]),
+        arn,
+      }));
+    default:
+      return [];
+  }
+}
+
+const AWS_MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
+
+/** A policy document found in a resource, with the path it was found at. */
+interface FoundDocument {
+  path: string;
+  document: unknown;
+}
+
+/** Where each identity-policy resource type keeps its document(s). */
+function findDocuments(type: string, props: Record<string, unknown>): FoundDocument[] {
+  switch (type) {
+    case IAM_POLICY:
+    case IAM_USER_POLICY:
+    case IAM_GROUP_POLICY:
+    case IAM_ROLE_POLICY:
+      return [{ path: "policy", document: props.policy }];
+    case IAM_ROLE:
+      return asArray(props.inlinePolicies).map((p, i) => ({
+        path: formatPath(["inlinePolicies", i, "policy"]),
+        document: isRecord(p) ? p.policy : undefined,
+      }));
+    case NATIVE_IAM_MANAGED_POLICY:
+    case NATIVE_IAM_USER_POLICY:
+    case NATIVE_IAM_GROUP_POLICY:
+    case NATIVE_IAM_ROLE_POLICY:
+      return [{ path: "policyDocument", document: props.policyDocument }];
+    case NATIVE_IAM_ROLE:
+    case NATIVE_IAM_USER:
+    case NATIVE_IAM_GROUP:
+      return asArray(props.policies).map((p, i) => ({
+        path: formatPath(["policies", i, "policyDocument"]),
+        document: isRecord(p) ? p.policyDocument : undefined,
+      }));
+    default:
+      return [];
+  }
+}
+
+/** True when a Resource pattern covers every KMS key: `*`, or a kms ARN ending in `*` or `key/*`. */
+function coversEveryKey(resource: string): boolean {
+  if (resource === "*") {
+    return true;
+  }
+  const parts = resource.split(":");
+  if (parts.length < 6 || parts[0] !== "arn" || !(parts[2] === "kms" || parts[2] === "*")) {
+    return false;
+  }
+  const keyPart = parts.slice(5).join(":");
+  return keyPart === "*" || keyPart === "key/*";
+}
+
+function everyKeyResource(statement: Statement): string | undefined {
+  if (statement.notResources !== undefined) {
+    return `NotResource ${JSON.stringify(statement.notResources)} (everything else)`;
+  }
+  const broad = (statement.resources ?? []).find(coversEveryKey);
+  return broad === undefined ? undefined : `Resource ${JSON.stringify(broad)}`;
+}
+
+export const iamNoKmsDecryptOnEveryKey: ResourceValidationPolicy = {
+  name: "iam-no-kms-decrypt-on-every-key",
+  description:
+    "No IAM identity policy (inline, customer managed or attached AWS managed) allows kms:Decrypt or kms:ReEncrypt* on every KMS key.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      awsManagedPolicies: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULTS.awsManagedPolicies,
+        description:
+          "Names of AWS managed policies that allow those actions on every key; attaching one is a violation.",
+      },
+      sensitiveActions: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULTS.sensitiveActions,
+        description:
+          'KMS actions that must never be granted on Resource "*"; kms:* and other wildcards are matched against them.',
+      },
+    },
+  },
+  validateResource: (args, reportViolation) => {
+    const documents = findDocuments(args.type, args.props);
+    const attachments = findAttachedPolicyArns(args.type, args.props);
+    if (documents.length === 0 && attachments.length === 0) {
+      return;
+    }
+    const { sensitiveActions, awsManagedPolicies } = readConfig<NoDecryptEverywhereConfig>(args, DEFAULTS);
+    const subject = `IAM policy "${args.name}" (${args.type})`;
+    for (const { path, arn } of attachments) {
+      const name = typeof arn === "string" ? AWS_MANAGED_POLICY_ARN.exec(arn)?.[1] : undefined;
+      if (name !== undefined && awsManagedPolicies.includes(name)) {
+        reportViolation(
+          `${subject} has ${path} ${JSON.stringify(arn)}, the AWS managed policy ${name}, which allows kms:Decrypt on ` +
+            "every key. Through the root statement of each key policy, that lets its holder decrypt every table of the " +
+            "account, bypassing the keys' key-user lists. Attach a policy scoped to the keys and tables it needs instead.",
+        );
+      }
+    }
+    for (const { path, document } of documents) {
+      if (document === undefined || document === null || document === "") {
+        continue;
+      }
+      const parsed = parsePolicyDocument(document);
+      if (!parsed.ok) {
+        reportViolation(
+          `${subject} has a ${path} that cannot be checked: ${parsed.error}. Set ${path} to a JSON policy document.`,
+        );
+        continue;
+      }
+      for (const statement of parsed.statements) {
+        if (statement.effect !== "Allow") {
+          continue;
+        }
+        const actions = grantedActions(statement, sensitiveActions);
+        const resource = everyKeyResource(statement);
+        if (actions.length === 0 || resource === undefined) {
+          continue;
+        }
+        reportViolation(
+          `${subject} has ${path} ${statementLabel(statement)} allowing ${actions.join(", ")} on ${resource}. Through the root ` +
+            "statement of each key policy, that lets its holder decrypt every table of the account, bypassing the keys' " +
+            "key-user lists. Scope Resource to the ARNs of the keys it needs, or grant those through the key policy.",
+        );
+      }
+    }
+  },
+};
+
+export const iamPolicies = [iamNoKmsDecryptOnEveryKey];

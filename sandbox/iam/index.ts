@@ -1,0 +1,32 @@
+/**
+ * The sandbox's authorization: IAM identity policies, KMS key policies and the KMS root-delegation rule,
+ * evaluated by @cloud-copilot/iam-simulate (AGPL-3.0-or-later), with a decision cache.
+ *
+ * Typical use by the server:
+ *
+ *   const authz = new Authorizer();
+ *   authz.putPrincipal({ arn: userArn, inlinePolicies: [...], managedPolicyArns: [...] }); // NoSuchEntity on unknown ARN
+ *   authz.validateKeyPolicy({ keyArn, policy, deployerArn, bypassPolicyLockoutSafetyCheck }); // MalformedPolicyDocument
+ *   authz.putKey({ arn: keyArn, policy, state: "Enabled" });
+ *   const d = authz.authorizeDynamoDb(callerArn, "dynamodb:GetItem", tableArn);
+ *   if (!d.allowed) throw new AwsError("AccessDeniedException", d.message);
+ *   const k = authz.authorizeKmsViaDynamoDb(callerArn, "kms:Decrypt", keyArn, tableName);
+ *   if (!k.allowed) throw new AwsError("AccessDeniedException", kmsAccessDeniedViaDynamoDbMessage(...));
+ *
+ * Every put/delete bumps the version of what changed, so the very next decision sees it.
+ */
+export type {
+  Decision,
+  EvaluationOutcome,
+  InlinePolicy,
+  KeySpec,
+  KeyState,
+  KmsDecision,
+  PolicyDocument,
+  PolicyStatement,
+  PrincipalSpec,
+} from "./types";
+export { Authorizer, type KmsRequestContext, type AuthorizerStats } from "./authorizer";
+export { managedPolicyDocument, MANAGED_POLICY_ARNS } from "./managed-policies";
+export { parsePolicyDocument } from "./policy-document";
+export { kmsAccessDeniedViaDynamoDbMessage } from "./messages";

@@ -1,0 +1,84 @@
+/**
+ * The sandbox's model of who may do what: principals with their identity policies, and KMS keys with
+ * their key policies and states. Plain data, so the server can build it from a plan and persist it.
+ */
+
+/** An IAM policy document (JSON, as parsed from the `policy` string of a resource). */
+export interface PolicyDocument {
+  Version?: string;
+  Id?: string;
+  Statement: PolicyStatement | PolicyStatement[];
+}
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal?: "*" | Record<string, string | string[]>;
+  NotPrincipal?: Record<string, string | string[]>;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** An inline identity policy (aws:iam/userPolicy:UserPolicy): its name and document. */
+export interface InlinePolicy {
+  readonly name: string;
+  /** Parsed, or the JSON text of the plan. */
+  readonly document: PolicyDocument | string;
+}
+
+/** An IAM identity that can sign requests: a user (app-user, kms-test-user) or the deploying identity. */
+export interface PrincipalSpec {
+  /** e.g. `arn:aws:iam::111122223333:user/app-user`. The account is taken from the ARN. */
+  readonly arn: string;
+  readonly inlinePolicies?: readonly InlinePolicy[];
+  /**
+   * ARNs of attached AWS managed policies, e.g. `arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess`.
+   * Resolved to their real documents (aws-managed-policies.json); an unknown ARN is NoSuchEntity.
+   */
+  readonly managedPolicyArns?: readonly string[];
+}
+
+/** Where a key is in its life cycle, in KMS's words (DescribeKey's KeyState). */
+export type KeyState = "Enabled" | "Disabled" | "PendingDeletion";
+
+/** The authorization side of a KMS key: what the key policy says and whether the key can be used. */
+export interface KeySpec {
+  /** `arn:aws:kms:REGION:ACCOUNT:key/KEY_ID`; region, account and key id are taken from it. */
+  readonly arn: string;
+  /** The key policy, parsed or as the JSON text of the plan. */
+  readonly policy: PolicyDocument | string;
+  /** Default "Enabled". */
+  readonly state?: KeyState;
+}
+
+/** iam-simulate's vocabulary for the outcome of one evaluation. */
+export type EvaluationOutcome = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
+
+/** The outcome of authorizing one request. */
+export interface Decision {
+  readonly allowed: boolean;
+  readonly outcome: EvaluationOutcome;
+  /**
+   * When denied by policy: the kind of policy AWS names in its message. For DynamoDB always
+   * "identity-based"; for KMS "resource-based" when the key policy refuses (without delegating to
+   * IAM), "identity-based" when the key policy delegates to the account and no identity policy allows.
+   */
+  readonly policyType?: "identity-based" | "resource-based";
+  /**
+   * When denied: AWS's AccessDeniedException message, e.g. "User: ARN is not authorized to perform:
+   * dynamodb:GetItem on resource: TABLE_ARN because no identity-based policy allows the dynamodb:GetItem action".
+   */
+  readonly message?: string;
+}
+
+/** The outcome of authorizing one KMS request: policy, then the key's state. */
+export interface KmsDecision extends Decision {
+  /**
+   * Set (and `allowed` false) when the policies allow but the key cannot be used: DisabledException
+   * for a disabled key, KMSInvalidStateException for a key pending deletion. Its message is KMS's.
+   */
+  readonly keyStateError?: { readonly code: string; readonly message: string };
+}

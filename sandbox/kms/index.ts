@@ -1,0 +1,19 @@
+/**
+ * The sandbox's KMS (JSON 1.1, TrentService): Encrypt, Decrypt, GenerateDataKey, DescribeKey, GetKeyPolicy
+ * with real AES-256-GCM per key, authorized through sandbox/iam as direct calls (no kms:ViaService).
+ *
+ *   const kms = new KmsService(authorizer);
+ *   kms.importKeyMaterial(saved);                  // when reloading persisted state, before putKey
+ *   kms.putKey({ arn, policy: policyJsonText, description, state: "Enabled" });
+ *   kms.putAlias("alias/app", keyArn);
+ *   const out = await kms.handle("Encrypt", parsedJsonBody, { arn: callerArn, region });  // throws AwsError
+ *   saveWithMode0600(kms.exportKeyMaterial());
+ */
+export {
+  KmsService,
+  KMS_OPERATIONS,
+  type KmsCaller,
+  type KmsKeyDefinition,
+  type KmsOperation,
+} from "./service";
+export type { ExportedKeyMaterial } from "./key-registry";

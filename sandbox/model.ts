@@ -1,0 +1,230 @@
+/**
+ * The sandbox's view of a deployed stack: the account, its region, the identity that deployed it, IAM
+ * users with their policies and access keys, KMS keys with their policies and states, and DynamoDB tables
+ * with their keys. Derived from a Deployment (deployment.ts), never written by hand.
+ */
+import type { CallerIdentity, Deployment, DeployedResource } from "./deployment";
+import type { KeyState } from "./iam";
+
+export interface SandboxUser {
+  name: string;
+  arn: string;
+  /** IAM's unique id (AIDA…), what GetCallerIdentity returns as UserId. */
+  userId: string;
+  inlinePolicies: { name: string; document: string }[];
+  managedPolicyArns: string[];
+  accessKeys: { accessKeyId: string; secretAccessKey: string }[];
+}
+
+export interface SandboxKey {
+  arn: string;
+  keyId: string;
+  policy: string;
+  /** Enabled or Disabled as deployed (isEnabled); PendingDeletion only through Sandbox.setKeyState. */
+  state: KeyState;
+  /** deletionWindowInDays: the waiting period a scheduled deletion reports. */
+  pendingWindowInDays?: number;
+  bypassPolicyLockoutSafetyCheck: boolean;
+  description: string;
+  aliases: string[];
+}
+
+export interface SandboxTable {
+  name: string;
+  arn: string;
+  /** The customer-managed key the table is encrypted with; undefined for AWS-owned encryption. */
+  keyArn?: string;
+  deletionProtection: boolean;
+  /** The CreateTable request that makes the table in the storage engine. */
+  createRequest: Record<string, unknown>;
+}
+
+export interface SandboxModel {
+  accountId: string;
+  region: string;
+  partition: string;
+  /** The identity that ran the deployment: it exists in the sandbox and has full administrator rights. */
+  deployer: CallerIdentity;
+  users: SandboxUser[];
+  keys: SandboxKey[];
+  tables: SandboxTable[];
+}
+
+/** The deployer's policy: an administrator, as the identity that can run `pulumi up` is. */
+export const ADMINISTRATOR_ACCESS_ARN = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+export function deriveModel(deployment: Deployment): SandboxModel {
+  const deployer = deployment.deployer;
+  const byType = (type: string): DeployedResource[] =>
+    deployment.resources.filter((resource) => resource.custom && resource.type === type);
+  const users = byType("aws:iam/user:User").map((user): SandboxUser => ({
+    name: requireString(user, "outputs", "name"),
+    arn: requireString(user, "outputs", "arn"),
+    userId: requireString(user, "outputs", "uniqueId"),
+    inlinePolicies: [],
+    managedPolicyArns: [],
+    accessKeys: [],
+  }));
+  const userNamed = (resource: DeployedResource): SandboxUser => {
+    const name = requireString(resource, "inputs", "user");
+    const user = users.find((candidate) => candidate.name === name);
+    if (user === undefined) {
+      throw new Error(`${resource.urn}: inputs.user "${name}" is not an IAM user of this deployment`);
+    }
+    return user;
+  };
+  for (const policy of byType("aws:iam/userPolicy:UserPolicy")) {
+    userNamed(policy).inlinePolicies.push({
+      name: requireString(policy, "inputs", "name"),
+      document: requireString(policy, "inputs", "policy"),
+    });
+  }
+  for (const attachment of byType("aws:iam/userPolicyAttachment:UserPolicyAttachment")) {
+    userNamed(attachment).managedPolicyArns.push(requireString(attachment, "inputs", "policyArn"));
+  }
+  for (const accessKey of byType("aws:iam/accessKey:AccessKey")) {
+    // An Inactive key authenticates nothing (IAM UpdateAccessKey), so it is not served.
+    if ((accessKey.outputs.status ?? "Active") === "Active") {
+      userNamed(accessKey).accessKeys.push({
+        accessKeyId: accessKey.id ?? requireString(accessKey, "outputs", "id"),
+        secretAccessKey: requireString(accessKey, "outputs", "secret"),
+      });
+    }
+  }
+
+  const keys = byType("aws:kms/key:Key").map((key): SandboxKey => ({
+    arn: requireString(key, "outputs", "arn"),
+    keyId: requireString(key, "outputs", "keyId"),
+    policy: requireString(key, "inputs", "policy"),
+    state: key.inputs.isEnabled === false ? "Disabled" : "Enabled",
+    pendingWindowInDays:
+      typeof key.inputs.deletionWindowInDays === "number" ? key.inputs.deletionWindowInDays : undefined,
+    bypassPolicyLockoutSafetyCheck: key.inputs.bypassPolicyLockoutSafetyCheck === true,
+    description: typeof key.inputs.description === "string" ? key.inputs.description : "",
+    aliases: [],
+  }));
+  const keyFor = (reference: string): SandboxKey | undefined =>
+    keys.find((key) => key.arn === reference || key.keyId === reference || key.aliases.includes(reference));
+  for (const alias of byType("aws:kms/alias:Alias")) {
+    const target = requireString(alias, "inputs", "targetKeyId");
+    const key = keyFor(target);
+    if (key === undefined) {
+      throw new Error(`${alias.urn}: inputs.targetKeyId "${target}" is not a KMS key of this deployment`);
+    }
+    key.aliases.push(requireString(alias, "inputs", "name"));
+  }
+
+  const tables = byType("aws:dynamodb/table:Table").map((table): SandboxTable => {
+    const sse = table.inputs.serverSideEncryption as { enabled?: boolean; kmsKeyArn?: string } | undefined;
+    let keyArn: string | undefined;
+    if (sse?.enabled === true && typeof sse.kmsKeyArn === "string" && sse.kmsKeyArn !== "") {
+      const aliasName = sse.kmsKeyArn.replace(/^arn:[^:]+:kms:[^:]*:\d*:(?=alias\/)/, "");
+      const key = keyFor(sse.kmsKeyArn) ?? keyFor(aliasName);
+      if (key === undefined) {
+        throw new Error(
+          `${table.urn}: inputs.serverSideEncryption.kmsKeyArn "${sse.kmsKeyArn}" is not a KMS key of this deployment`,
+        );
+      }
+      keyArn = key.arn;
+    }
+    return {
+      name: requireString(table, "outputs", "name"),
+      arn: requireString(table, "outputs", "arn"),
+      keyArn,
+      deletionProtection: table.inputs.deletionProtectionEnabled === true,
+      createRequest: createTableRequest(table),
+    };
+  });
+
+  const region = regionOf(deployment, [...keys.map((key) => key.arn), ...tables.map((table) => table.arn)]);
+  return {
+    accountId: deployer.accountId,
+    region,
+    partition: deployer.arn.split(":")[1] ?? "aws",
+    deployer,
+    users,
+    keys,
+    tables,
+  };
+}
+
+/** DynamoDB's CreateTable request for an aws:dynamodb/table:Table's inputs (@pulumi/aws 7 names). */
+function createTableRequest(table: DeployedResource): Record<string, unknown> {
+  const inputs = table.inputs;
+  const keySchema = (hashKey: unknown, rangeKey: unknown) => [
+    { AttributeName: hashKey, KeyType: "HASH" },
+    ...(typeof rangeKey === "string" ? [{ AttributeName: rangeKey, KeyType: "RANGE" }] : []),
+  ];
+  const projection = (index: Record<string, unknown>) => ({
+    ProjectionType: index.projectionType,
+    ...(Array.isArray(index.nonKeyAttributes) ? { NonKeyAttributes: index.nonKeyAttributes } : {}),
+  });
+  const provisioned = inputs.billingMode === "PROVISIONED";
+  const throughput = (source: Record<string, unknown>) =>
+    provisioned
+      ? {
+          ProvisionedThroughput: {
+            ReadCapacityUnits: source.readCapacity,
+            WriteCapacityUnits: source.writeCapacity,
+          },
+        }
+      : {};
+  const attributes = (inputs.attributes as { name: string; type: string }[] | undefined) ?? [];
+  const globalIndexes = (inputs.globalSecondaryIndexes as Record<string, unknown>[] | undefined) ?? [];
+  const localIndexes = (inputs.localSecondaryIndexes as Record<string, unknown>[] | undefined) ?? [];
+  return {
+    TableName: requireString(table, "outputs", "name"),
+    AttributeDefinitions: attributes.map((attribute) => ({
+      AttributeName: attribute.name,
+      AttributeType: attribute.type,
+    })),
+    KeySchema: keySchema(requireString(table, "inputs", "hashKey"), inputs.rangeKey),
+    BillingMode: provisioned ? "PROVISIONED" : "PAY_PER_REQUEST",
+    ...throughput(inputs),
+    ...(globalIndexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: globalIndexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: keySchema(index.hashKey, index.rangeKey),
+            Projection: projection(index),
+            ...throughput(index),
+          })),
+        }
+      : {}),
+    ...(localIndexes.length > 0
+      ? {
+          LocalSecondaryIndexes: localIndexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: keySchema(inputs.hashKey, index.rangeKey),
+            Projection: projection(index),
+          })),
+        }
+      : {}),
+  };
+}
+
+function regionOf(deployment: Deployment, arns: string[]): string {
+  const regions = new Set(arns.map((arn) => arn.split(":")[3]).filter((region) => region !== undefined));
+  if (regions.size > 1) {
+    throw new Error(`the deployment spans regions ${[...regions].join(", ")}; the sandbox serves one region`);
+  }
+  const [region] = regions;
+  const declared = deployment.outputs.region;
+  if (region !== undefined) {
+    return region;
+  }
+  if (typeof declared === "string") {
+    return declared;
+  }
+  throw new Error("the deployment has no regional resource and no region output; cannot tell its region");
+}
+
+function requireString(resource: DeployedResource, side: "inputs" | "outputs", name: string): string {
+  const value = side === "inputs" ? resource.inputs[name] : { ...resource.inputs, ...resource.outputs }[name];
+  if (typeof value !== "string" || value === "") {
+    throw new Error(
+      `${resource.urn}: ${side}.${name} is ${JSON.stringify(value)}, expected a non-empty string`,
+    );
+  }
+  return value;
+}

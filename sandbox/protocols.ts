@@ -1,0 +1,115 @@
+/**
+ * The three wire protocols the sandbox speaks, and how each one shapes answers and errors, so that AWS SDK
+ * v3 clients and the AWS CLI read them exactly as they read AWS's:
+ * - DynamoDB: AWS JSON 1.0. Errors are `{"__type": "NAMESPACE#Code", "message"}`; every response carries
+ *   `x-amz-crc32`, the CRC32 of the body, which botocore (the AWS CLI) checks.
+ * - KMS: AWS JSON 1.1. Errors are `{"__type": "Code", "message"}`.
+ * - STS: the query protocol (form-encoded request, XML answer), errors in `<ErrorResponse>`, and STS's own
+ *   codes for authentication failures (InvalidClientTokenId, SignatureDoesNotMatch, HTTP 403).
+ * SDK v3 takes the error name from `x-amzn-errortype` or `__type` (after `#`); both are set.
+ */
+import { crc32 } from "node:zlib";
+import { AwsError } from "./errors";
+
+export type Protocol = "dynamodb" | "kms" | "sts";
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** DynamoDB's errors come from three namespaces; SDKs ignore the namespace, the AWS CLI prints it. */
+const CORAL_SERVICE_ERRORS = new Set([
+  "AccessDeniedException",
+  "IncompleteSignatureException",
+  "InvalidSignatureException",
+  "MissingAuthenticationTokenException",
+  "RequestEntityTooLarge",
+  "SerializationException",
+  "UnknownOperationException",
+  "UnrecognizedClientException",
+]);
+
+/** STS answers authentication failures with its own codes and HTTP 403 (STS API reference, Common Errors). */
+const STS_AUTH_ERRORS: Record<string, { code: string; status: number }> = {
+  MissingAuthenticationTokenException: { code: "MissingAuthenticationToken", status: 403 },
+  IncompleteSignatureException: { code: "IncompleteSignature", status: 400 },
+  UnrecognizedClientException: { code: "InvalidClientTokenId", status: 403 },
+  InvalidSignatureException: { code: "SignatureDoesNotMatch", status: 403 },
+};
+
+const CONTENT_TYPES: Record<Protocol, string> = {
+  dynamodb: "application/x-amz-json-1.0",
+  kms: "application/x-amz-json-1.1",
+  sts: "text/xml",
+};
+
+/** A successful JSON answer (DynamoDB or KMS). */
+export function jsonReply(protocol: "dynamodb" | "kms", payload: unknown, requestId: string): Reply {
+  return withBody(protocol, 200, JSON.stringify(payload), requestId, {});
+}
+
+/** A successful STS answer: `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>`. */
+export function queryReply(action: string, resultXml: string, requestId: string): Reply {
+  const body =
+    `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n` +
+    `  <${action}Result>\n${resultXml}  </${action}Result>\n` +
+    `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n` +
+    `</${action}Response>\n`;
+  return withBody("sts", 200, body, requestId, {});
+}
+
+/** The error answer for `error` in the protocol's own shape. */
+export function errorReply(protocol: Protocol, error: AwsError, requestId: string): Reply {
+  if (protocol === "sts") {
+    const mapped = STS_AUTH_ERRORS[error.code] ?? { code: error.code, status: error.status };
+    const type = mapped.status >= 500 ? "Receiver" : "Sender";
+    const body =
+      `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n` +
+      `  <Error>\n    <Type>${type}</Type>\n    <Code>${xmlEscape(mapped.code)}</Code>\n` +
+      `    <Message>${xmlEscape(error.message)}</Message>\n  </Error>\n` +
+      `  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`;
+    return withBody("sts", mapped.status, body, requestId, { "x-amzn-errortype": mapped.code });
+  }
+  const type = protocol === "kms" ? error.code : `${dynamoDbNamespace(error.code)}#${error.code}`;
+  const body = JSON.stringify({ __type: type, message: error.message });
+  return withBody(protocol, error.status, body, requestId, { "x-amzn-errortype": error.code });
+}
+
+function dynamoDbNamespace(code: string): string {
+  if (code === "ValidationException") {
+    return "com.amazon.coral.validate";
+  }
+  return CORAL_SERVICE_ERRORS.has(code) ? "com.amazon.coral.service" : "com.amazonaws.dynamodb.v20120810";
+}
+
+function withBody(
+  protocol: Protocol,
+  status: number,
+  body: string,
+  requestId: string,
+  extra: Record<string, string>,
+): Reply {
+  const headers: Record<string, string> = {
+    "content-type": CONTENT_TYPES[protocol],
+    "x-amzn-requestid": requestId,
+    ...extra,
+  };
+  if (protocol === "dynamodb") {
+    headers["x-amz-crc32"] = String(crc32(Buffer.from(body, "utf8")));
+  }
+  return { status, headers, body };
+}
+
+const XML_ENTITIES: Record<string, string> = {
+  "<": "&lt;",
+  ">": "&gt;",
+  "&": "&amp;",
+  "'": "&apos;",
+  '"': "&quot;",
+};
+
+export function xmlEscape(text: string): string {
+  return text.replace(/[<>&'"]/g, (char) => XML_ENTITIES[char]);
+}

@@ -1,0 +1,337 @@
+/**
+ * Verifies AWS Signature Version 4 on a request the sandbox received, the way AWS front ends do: parse the
+ * Authorization header, check its date and scope, look the access key up, then recompute the signature over
+ * the request as received (with @smithy/signature-v4's canonicalization) and compare in constant time.
+ *
+ * Error codes and messages are AWS's own (DynamoDB's answers, also quoted in dynalite's index.js):
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html
+ */
+import { timingSafeEqual } from "node:crypto";
+import { Hash } from "@smithy/hash-node";
+import { getCanonicalHeaders, getSigningKey, SignatureV4Base } from "@smithy/signature-v4";
+import type { ChecksumConstructor, HeaderBag, HttpRequest, SourceData } from "@smithy/types";
+import { AwsError } from "./errors";
+
+/** SHA-256 (HMAC-SHA256 with a secret) over Node's crypto, as the SDK's own Node signer is configured. */
+const Sha256: ChecksumConstructor = class extends Hash {
+  constructor(secret?: SourceData) {
+    super("sha256", secret);
+  }
+};
+
+const ALGORITHM = "AWS4-HMAC-SHA256";
+/** AWS rejects a request whose X-Amz-Date is more than 15 minutes away from its clock. */
+const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const SIGNATURE_MISMATCH =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret " +
+  "Access Key and signing method. Consult the service documentation for details.";
+export const INVALID_TOKEN = "The security token included in the request is invalid.";
+
+/** A request as read off the wire, header names in lower case (as Node gives them). */
+export interface ReceivedRequest {
+  method: string;
+  /** The request target: path and query string. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface VerifiedSignature {
+  accessKeyId: string;
+  region: string;
+  service: string;
+}
+
+/** What a request is checked against: the service it addresses and the deployed access keys. */
+export interface VerificationScope {
+  /** The signing name of the service the request addresses (dynamodb, kms, sts). */
+  service: string;
+  /** The one region this endpoint serves; credential scopes must name it. Any, before a deployment. */
+  region: string | undefined;
+  /** The secret of an active access key, or undefined when no such key exists. */
+  secretOf(accessKeyId: string): string | undefined;
+}
+
+interface AuthorizationFields {
+  accessKeyId: string;
+  shortDate: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+/** Exposes smithy's canonical-request and string-to-sign builders, which SignatureV4Base keeps protected. */
+class Canonicalizer extends SignatureV4Base {
+  constructor() {
+    super({ service: "", region: "", credentials: { accessKeyId: "", secretAccessKey: "" }, sha256: Sha256 });
+  }
+  canonicalRequest(request: HttpRequest, headers: HeaderBag, payloadHash: string): string {
+    return this.createCanonicalRequest(request, headers, payloadHash);
+  }
+  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
+    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM);
+  }
+}
+
+export class SigV4Verifier {
+  private readonly canonicalizer = new Canonicalizer();
+  /** Signing keys per access key, day, region and service: they change once a day, not per request. */
+  private readonly signingKeys = new Map<string, { secret: string; key: Promise<Uint8Array> }>();
+
+  /** Checks the request's signature; throws the AwsError AWS would answer with. */
+  async verify(request: ReceivedRequest, scope: VerificationScope): Promise<VerifiedSignature> {
+    const authorization = headerValue(request.headers, "authorization");
+    if (authorization === undefined || !authorization.trim().startsWith("AWS4-")) {
+      if (hasQueryAuth(request.url)) {
+        throw new AwsError(
+          "IncompleteSignatureException",
+          "This endpoint accepts only the Authorization header, not query-string (presigned) authentication.",
+        );
+      }
+      throw new AwsError("MissingAuthenticationTokenException", "Request is missing Authentication Token");
+    }
+    const amzDate = headerValue(request.headers, "x-amz-date");
+    const fields = parseAuthorization(authorization, amzDate);
+    this.checkDate(amzDate as string, fields);
+    checkScope(fields, scope);
+    if (!fields.signedHeaders.includes("host")) {
+      throw new AwsError(
+        "InvalidSignatureException",
+        "'Host' must be a 'SignedHeader' in the AWS Authorization.",
+      );
+    }
+    const secret = scope.secretOf(fields.accessKeyId);
+    if (secret === undefined || headerValue(request.headers, "x-amz-security-token") !== undefined) {
+      // The sandbox issues no temporary credentials, so any session token is unknown to it.
+      throw new AwsError("UnrecognizedClientException", INVALID_TOKEN);
+    }
+    const payloadHash = await this.payloadHash(request);
+    const httpRequest = toSmithyRequest(request, fields.signedHeaders);
+    const canonicalHeaders = getCanonicalHeaders(httpRequest, undefined, new Set(fields.signedHeaders));
+    const canonicalRequest = this.canonicalizer.canonicalRequest(httpRequest, canonicalHeaders, payloadHash);
+    const credentialScope = `${fields.shortDate}/${fields.region}/${fields.service}/aws4_request`;
+    const stringToSign = await this.canonicalizer.stringToSign(
+      amzDate as string,
+      credentialScope,
+      canonicalRequest,
+    );
+    const hmac = new Sha256(await this.signingKey(fields, secret));
+    hmac.update(Buffer.from(stringToSign, "utf8"));
+    const expected = Buffer.from(await hmac.digest()).toString("hex");
+    if (!constantTimeEquals(expected, fields.signature)) {
+      throw new AwsError(
+        "InvalidSignatureException",
+        `${SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
+          `The String-to-Sign should have been\n'${stringToSign}'\n`,
+      );
+    }
+    return { accessKeyId: fields.accessKeyId, region: fields.region, service: fields.service };
+  }
+
+  private checkDate(amzDate: string, fields: AuthorizationFields): void {
+    const signedAt = parseAmzDate(amzDate);
+    if (signedAt === undefined) {
+      throw new AwsError(
+        "IncompleteSignatureException",
+        `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+      );
+    }
+    if (fields.shortDate !== amzDate.slice(0, 8)) {
+      throw new AwsError(
+        "InvalidSignatureException",
+        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: " +
+          `'${fields.shortDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+      );
+    }
+    const now = Date.now();
+    if (signedAt < now - MAX_CLOCK_SKEW_MS) {
+      throw new AwsError(
+        "InvalidSignatureException",
+        `Signature expired: ${amzDate} is now earlier than ${formatAmzDate(now - MAX_CLOCK_SKEW_MS)} ` +
+          `(${formatAmzDate(now)} - 15 min.)`,
+      );
+    }
+    if (signedAt > now + MAX_CLOCK_SKEW_MS) {
+      throw new AwsError(
+        "InvalidSignatureException",
+        `Signature not yet current: ${amzDate} is still later than ${formatAmzDate(now + MAX_CLOCK_SKEW_MS)} ` +
+          `(${formatAmzDate(now)} + 15 min.)`,
+      );
+    }
+  }
+
+  /** The body's SHA-256; a signed x-amz-content-sha256 that disagrees with the body is refused. */
+  private async payloadHash(request: ReceivedRequest): Promise<string> {
+    const hash = new Sha256();
+    hash.update(request.body);
+    const actual = Buffer.from(await hash.digest()).toString("hex");
+    const declared = headerValue(request.headers, "x-amz-content-sha256");
+    if (declared !== undefined && declared !== actual) {
+      throw new AwsError(
+        "InvalidSignatureException",
+        `The provided 'x-amz-content-sha256' header does not match what was computed: ${declared}`,
+      );
+    }
+    return actual;
+  }
+
+  private signingKey(fields: AuthorizationFields, secret: string): Promise<Uint8Array> {
+    const cacheKey = `${fields.accessKeyId}/${fields.shortDate}/${fields.region}/${fields.service}`;
+    const cached = this.signingKeys.get(cacheKey);
+    if (cached !== undefined && cached.secret === secret) {
+      return cached.key;
+    }
+    if (this.signingKeys.size > 1000) {
+      this.signingKeys.clear();
+    }
+    const key = getSigningKey(
+      Sha256,
+      { accessKeyId: fields.accessKeyId, secretAccessKey: secret },
+      fields.shortDate,
+      fields.region,
+      fields.service,
+    );
+    this.signingKeys.set(cacheKey, { secret, key });
+    return key;
+  }
+}
+
+function checkScope(fields: AuthorizationFields, scope: VerificationScope): void {
+  const problems: string[] = [];
+  if (scope.region !== undefined && fields.region !== scope.region) {
+    problems.push(`Credential should be scoped to a valid region, not '${fields.region}'. `);
+  }
+  if (fields.service !== scope.service) {
+    problems.push(`Credential should be scoped to correct service: '${scope.service}'. `);
+  }
+  if (problems.length > 0) {
+    throw new AwsError("InvalidSignatureException", problems.join(""));
+  }
+}
+
+function parseAuthorization(authorization: string, amzDate: string | undefined): AuthorizationFields {
+  const trimmed = authorization.trim();
+  const algorithm = trimmed.split(/\s/, 1)[0];
+  const params = new Map<string, string>();
+  for (const part of trimmed.slice(algorithm.length).split(/[,\s]+/)) {
+    const equals = part.indexOf("=");
+    if (equals > 0) {
+      params.set(part.slice(0, equals), part.slice(equals + 1));
+    }
+  }
+  let missing = "";
+  for (const name of ["Credential", "Signature", "SignedHeaders"]) {
+    if (!params.get(name)) {
+      missing += `Authorization header requires '${name}' parameter. `;
+    }
+  }
+  if (amzDate === undefined) {
+    missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  }
+  if (missing !== "") {
+    throw new AwsError("IncompleteSignatureException", `${missing}Authorization=${authorization}`);
+  }
+  if (algorithm !== ALGORITHM) {
+    throw new AwsError(
+      "IncompleteSignatureException",
+      `Unsupported AWS 'algorithm': '${algorithm}' (only ${ALGORITHM} for now). `,
+    );
+  }
+  const credential = params.get("Credential") as string;
+  const scope = credential.replace(/\/+$/, "").split("/");
+  if (scope.length !== 5) {
+    throw new AwsError(
+      "IncompleteSignatureException",
+      "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, " +
+        `got '${credential}'`,
+    );
+  }
+  if (scope[4] !== "aws4_request") {
+    throw new AwsError(
+      "InvalidSignatureException",
+      `Credential should be scoped with a valid terminator: 'aws4_request', not '${scope[4]}'. `,
+    );
+  }
+  return {
+    accessKeyId: scope[0],
+    shortDate: scope[1],
+    region: scope[2],
+    service: scope[3],
+    signedHeaders: (params.get("SignedHeaders") as string).toLowerCase().split(";"),
+    signature: params.get("Signature") as string,
+  };
+}
+
+/** The request in smithy's shape, holding only the headers the client said it signed. */
+function toSmithyRequest(request: ReceivedRequest, signedHeaders: string[]): HttpRequest {
+  const headers: HeaderBag = {};
+  for (const name of signedHeaders) {
+    const value = request.headers[name];
+    if (value !== undefined) {
+      headers[name] = Array.isArray(value) ? value.join(",") : value;
+    }
+  }
+  const queryStart = request.url.indexOf("?");
+  const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
+  const query: Record<string, string | string[]> = {};
+  if (queryStart >= 0) {
+    for (const [name, value] of new URLSearchParams(request.url.slice(queryStart + 1))) {
+      const existing = query[name];
+      query[name] = existing === undefined ? value : [...[existing].flat(), value];
+    }
+  }
+  return {
+    method: request.method,
+    protocol: "http:",
+    hostname: headers.host ?? "",
+    path: safeDecodePath(rawPath),
+    query,
+    headers,
+    body: request.body,
+  };
+}
+
+function safeDecodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function hasQueryAuth(url: string): boolean {
+  return /[?&]X-Amz-Algorithm=/i.test(url);
+}
+
+export function headerValue(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+function constantTimeEquals(expectedHex: string, providedHex: string): boolean {
+  const expected = Buffer.from(expectedHex, "utf8");
+  const provided = Buffer.from(providedHex, "utf8");
+  return expected.length === provided.length && timingSafeEqual(expected, provided);
+}
+
+/** Parses ISO-8601 basic format, `YYYYMMDD'T'HHMMSS'Z'`, as SigV4 requires. */
+function parseAmzDate(value: string): number | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (match === null) {
+    return undefined;
+  }
+  const [, year, month, day, hour, minute, second] = match.map(Number);
+  const time = Date.UTC(year, month - 1, day, hour, minute, second);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+function formatAmzDate(time: number): string {
+  return new Date(time)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+}

@@ -1,0 +1,274 @@
+/**
+ * The whole exercise offline, in order: synthesize the dev stack, guard it with the policy pack (and
+ * watch the pack reject a table without a customer-managed key), deploy it to the sandbox, check data
+ * access as each user, grant the non-key user through the stack config, apply, check again.
+ */
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import noncompliantTables from "../examples/noncompliant-table";
+import { runChecks } from "../checks";
+import { formatCheckTable } from "../checks/format";
+import type { CheckReport } from "../checks/types";
+import { analyzePlan } from "../guard/run";
+import { DEFAULT_PACK_DIR, startPolicyPack } from "../guard/packProcess";
+import { formatPolicyReport, PolicyReport } from "../guard/report";
+import type { StackOutputs } from "../infra/outputs";
+import { diffPlans, formatChanges } from "../plan/diff";
+import { planOutputs } from "../plan/outputs";
+import { REPO_ROOT, synthesize } from "../plan/synth";
+import type { Plan } from "../plan/types";
+import { Sandbox } from "../sandbox";
+import { withKeyUserGranted } from "./grant";
+
+export const SCENARIO_STACK = "dev";
+/** The seed exercise's user that DynamoDB allows and the key policy does not, until granted. */
+export const GRANTED_USER = "kms-test-user";
+
+export interface ScenarioStep {
+  number: number;
+  title: string;
+  ok: boolean;
+  ms: number;
+  notes: string[];
+}
+
+export interface ScenarioReport {
+  ok: boolean;
+  /** contracts.md section 5: the check results before and after the grant. */
+  phases: { name: string; ok: boolean; results: CheckReport["results"] }[];
+  /** An addition to the contract: each numbered step, its outcome and its wall time. */
+  steps: ScenarioStep[];
+}
+
+export interface ScenarioOptions {
+  /** Progress, one line at a time. */
+  log?: (line: string) => void;
+  projectDir?: string;
+}
+
+class StepFailed extends Error {}
+
+export async function runScenario(options: ScenarioOptions = {}): Promise<ScenarioReport> {
+  const log = options.log ?? (() => undefined);
+  const projectDir = options.projectDir ?? REPO_ROOT;
+  const report: ScenarioReport = { ok: false, phases: [], steps: [] };
+
+  async function step(title: string, body: (notes: string[]) => Promise<boolean>): Promise<void> {
+    const number = report.steps.length + 1;
+    log(`\n${number}. ${title}`);
+    const started = Date.now();
+    const notes: string[] = [];
+    let ok = false;
+    try {
+      ok = await body(notes);
+    } catch (err) {
+      notes.push(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const ms = Date.now() - started;
+    report.steps.push({ number, title, ok, ms, notes });
+    log(`   ${ok ? "✓" : "✗"} ${title} (${(ms / 1000).toFixed(1)} s)`);
+    if (!ok) {
+      throw new StepFailed(`step ${number} failed: ${title}`);
+    }
+  }
+  const say = (notes: string[], line: string) => {
+    notes.push(line);
+    for (const part of line.split("\n")) {
+      log(`   ${part}`);
+    }
+  };
+
+  let plan: Plan | undefined;
+  let sandbox: Sandbox | undefined;
+  let outputs: StackOutputs | undefined;
+  const seedKey = `scenario-seed-${Date.now()}`;
+  try {
+    await step(
+      `Synthesize the ${SCENARIO_STACK} stack (the program pulumi up runs, under mocks)`,
+      async (notes) => {
+        plan = await synthesize({ stack: SCENARIO_STACK, projectDir });
+        const custom = plan.steps.filter((s) => s.newState.custom).length;
+        say(
+          notes,
+          `${plan.steps.length} resources (${custom} AWS resources) from Pulumi.${SCENARIO_STACK}.yaml`,
+        );
+        return true;
+      },
+    );
+
+    await step("Guard it with the policy pack, as pulumi preview --policy-pack does", async (notes) => {
+      const pack = await startPolicyPack(DEFAULT_PACK_DIR, () => undefined);
+      try {
+        // A first preview (the new key's ARN unknown: the fail-closed rule must still decide), then the
+        // plan with every value known, as a preview of the deployed stack sees it.
+        const firstPreview = await synthesize({ stack: SCENARIO_STACK, projectDir, preview: true });
+        const ours: PolicyReport = await analyzePlan(pack.client, firstPreview, {}, () => undefined);
+        const known: PolicyReport = await analyzePlan(pack.client, plan as Plan, {}, () => undefined);
+        for (const [label, result] of [
+          ["first preview", ours],
+          ["values known", known],
+        ] as const) {
+          say(
+            notes,
+            `${SCENARIO_STACK} stack, ${label}: ${result.mandatory} mandatory, ${result.advisory} advisory`,
+          );
+          if (result.mandatory > 0) {
+            say(notes, formatPolicyReport(result));
+          }
+        }
+        const bad = await synthesize({
+          stack: "noncompliant",
+          config: { "aws:region": "us-east-1" },
+          program: noncompliantTables,
+          preview: true,
+        });
+        const rejected = await analyzePlan(pack.client, bad, {}, () => undefined);
+        say(
+          notes,
+          `examples/noncompliant-table: ${rejected.mandatory} mandatory violations, rejected as it must be:`,
+        );
+        say(notes, formatPolicyReport(mandatoryOnly(rejected)));
+        return ours.mandatory === 0 && known.mandatory === 0 && rejected.mandatory > 0;
+      } finally {
+        await pack.stop();
+      }
+    });
+
+    await step(
+      "Deploy it to the sandbox (a local AWS endpoint enforcing SigV4, IAM and key policies)",
+      async (notes) => {
+        sandbox = await Sandbox.start({ port: 0 });
+        await sandbox.apply(plan as Plan);
+        outputs = sandbox.outputs();
+        say(notes, `endpoint ${sandbox.endpoint}: table ${outputs.tableName} on key ${outputs.keyArn}`);
+        await putSeedItem(sandbox.endpoint, outputs, seedKey);
+        say(notes, `app-user wrote item ${seedKey}, to show that the grant loses nothing`);
+        return true;
+      },
+    );
+
+    await step("Check data access as each user, before the grant", async (notes) => {
+      const checks = await runChecks({ outputs: outputs as StackOutputs, endpoint: sandbox?.endpoint });
+      report.phases.push({ name: "before-grant", ok: checks.ok, results: checks.results });
+      say(notes, formatCheckTable(checks));
+      const stoppedByKms = checks.results.filter(
+        (r) => r.user === GRANTED_USER && r.actual === "denied-by-kms",
+      );
+      say(notes, `${GRANTED_USER}: DynamoDB allows it, KMS stopped ${stoppedByKms.length} item operations`);
+      return checks.ok && stoppedByKms.length > 0;
+    });
+
+    await step(`Grant ${GRANTED_USER} the key in Pulumi.${SCENARIO_STACK}.yaml and apply`, async (notes) => {
+      const edited = withKeyUserGranted(projectDir, SCENARIO_STACK, GRANTED_USER);
+      let granted: Plan;
+      try {
+        granted = await synthesize({ stack: SCENARIO_STACK, projectDir: edited.dir });
+      } finally {
+        edited.dispose();
+      }
+      // Access keys are random per plan; the deployed stack keeps its own, as `pulumi up` would.
+      const changes = diffPlans(plan as Plan, granted).filter((c) => c.op !== "same");
+      for (const line of formatChanges(changes)) {
+        say(notes, line);
+      }
+      const onlyKeyPolicy =
+        changes.length === 1 &&
+        changes[0].type === "aws:kms/key:Key" &&
+        changes[0].changed.join() === "policy";
+      const before = outputs as StackOutputs;
+      await (sandbox as Sandbox).apply(granted);
+      outputs = (sandbox as Sandbox).outputs();
+      const sameResources = outputs.keyArn === before.keyArn && outputs.tableArn === before.tableArn;
+      say(
+        notes,
+        `key ${sameResources ? "and table unchanged" : "or table REPLACED"}; key policy updated in place`,
+      );
+      const seedStillThere = await readSeedItem((sandbox as Sandbox).endpoint, outputs, seedKey);
+      say(notes, seedStillThere ? `item ${seedKey} is still there` : `item ${seedKey} is GONE`);
+      plan = granted;
+      return (
+        onlyKeyPolicy && sameResources && seedStillThere && planOutputs(granted).users[GRANTED_USER].keyUser
+      );
+    });
+
+    await step("Check data access again: the granted user gets in", async (notes) => {
+      const checks = await runChecks({ outputs: outputs as StackOutputs, endpoint: sandbox?.endpoint });
+      report.phases.push({ name: "after-grant", ok: checks.ok, results: checks.results });
+      say(notes, formatCheckTable(checks));
+      const granted = checks.results.filter(
+        (r) => r.user === GRANTED_USER && r.operation !== "GetCallerIdentity",
+      );
+      return checks.ok && granted.every((r) => r.actual === "allowed");
+    });
+    report.ok = true;
+  } catch (err) {
+    if (!(err instanceof StepFailed)) {
+      throw err;
+    }
+  } finally {
+    await sandbox?.stop();
+  }
+  return report;
+}
+
+function mandatoryOnly(report: PolicyReport): PolicyReport {
+  return {
+    ...report,
+    violations: report.violations.filter((v) => v.enforcementLevel === "mandatory"),
+    advisory: 0,
+  };
+}
+
+/** app-user's own client: the scenario's seed item is written and read like any application's. */
+function appUserClient(endpoint: string, outputs: StackOutputs): DynamoDBClient {
+  const user = outputs.users["app-user"];
+  if (!user?.keyUser) {
+    throw new Error("the dev stack must have app-user as a key user");
+  }
+  return new DynamoDBClient({
+    region: outputs.region,
+    endpoint,
+    credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+  });
+}
+
+async function hashKeyOf(client: DynamoDBClient, tableName: string): Promise<string> {
+  const table = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const hash = table.Table?.KeySchema?.find((k) => k.KeyType === "HASH")?.AttributeName;
+  if (!hash) {
+    throw new Error(`table ${tableName} has no hash key`);
+  }
+  return hash;
+}
+
+async function putSeedItem(endpoint: string, outputs: StackOutputs, key: string): Promise<void> {
+  const client = appUserClient(endpoint, outputs);
+  try {
+    const hash = await hashKeyOf(client, outputs.tableName);
+    await client.send(
+      new PutItemCommand({
+        TableName: outputs.tableName,
+        Item: { [hash]: { S: key }, note: { S: "written before the grant" } },
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+async function readSeedItem(endpoint: string, outputs: StackOutputs, key: string): Promise<boolean> {
+  const client = appUserClient(endpoint, outputs);
+  try {
+    const hash = await hashKeyOf(client, outputs.tableName);
+    const item = await client.send(
+      new GetItemCommand({ TableName: outputs.tableName, Key: { [hash]: { S: key } } }),
+    );
+    return item.Item?.note?.S === "written before the grant";
+  } finally {
+    client.destroy();
+  }
+}

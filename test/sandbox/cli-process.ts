@@ -1,0 +1,77 @@
+/**
+ * Runs the sandbox CLI (`sandbox/cli.ts`) as a child process, as `npm run sandbox` does, and waits until
+ * it says where it serves: for the CLI tests and the kill -9 test.
+ */
+import { spawn, type ChildProcess, type ChildProcessByStdio } from "node:child_process";
+import * as path from "node:path";
+import type { Readable } from "node:stream";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const CLI = path.join(REPO_ROOT, "sandbox", "cli.ts");
+const READY = /is served at (http:\/\/127\.0\.0\.1:\d+)/;
+
+/** The CLI under ts-node from any working directory (it reads the stack files from there, as npm does). */
+function spawnCli(args: string[], cwd: string): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ["-r", require.resolve("ts-node/register"), CLI, ...args], {
+    cwd,
+    env: {
+      ...process.env,
+      TS_NODE_TRANSPILE_ONLY: "true",
+      TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json"),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+export interface CliProcess {
+  child: ChildProcess;
+  endpoint: string;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Spawns the CLI; resolves once it serves, rejects (with its stderr) if it exits or takes too long first. */
+export function startCli(args: string[], timeoutMs = 60_000): Promise<CliProcess> {
+  const child = spawnCli(args, REPO_ROOT);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the sandbox CLI did not start within ${timeoutMs} ms; stderr:\n${stderr}`));
+    }, timeoutMs);
+    const onData = () => {
+      const ready = READY.exec(stdout);
+      if (ready !== null) {
+        clearTimeout(timer);
+        child.stdout.off("data", onData);
+        resolve({ child, endpoint: ready[1], stdout: () => stdout, stderr: () => stderr, exited });
+      }
+    };
+    child.stdout.on("data", onData);
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`the sandbox CLI exited with ${code} before serving; stderr:\n${stderr}`));
+    });
+  });
+}
+
+/** Runs the CLI to completion (for argument errors); resolves with its exit code and output. */
+export function runCliToExit(
+  args: string[],
+  cwd = REPO_ROOT,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnCli(args, cwd);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
+}

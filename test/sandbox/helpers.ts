@@ -1,0 +1,193 @@
+/**
+ * Shared pieces of the sandbox tests: a sandbox deployed from a synthesized plan, real AWS SDK v3
+ * clients for one of its users, raw HTTP for what an SDK would never send, and error capture.
+ */
+import * as http from "node:http";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { STSClient } from "@aws-sdk/client-sts";
+import * as aws4 from "aws4";
+import { expect } from "chai";
+import type { StackOutputs } from "../../infra/outputs";
+import { synthesize } from "../../plan/synth";
+import type { Plan } from "../../plan/types";
+import { Sandbox, type SandboxOptions } from "../../sandbox";
+import { devConfig } from "../helpers/plan";
+
+export { devConfig };
+
+export interface Deployed {
+  sandbox: Sandbox;
+  plan: Plan;
+  outputs: StackOutputs;
+}
+
+/** Starts a sandbox and applies the dev stack, with `config` changes as in Pulumi.dev.yaml. */
+export async function deployDev(
+  config: Record<string, unknown> = {},
+  options: SandboxOptions = {},
+): Promise<Deployed> {
+  const plan = await synthesize({ stack: "dev", config: devConfig(config) });
+  const sandbox = await Sandbox.start(options);
+  try {
+    await sandbox.apply(plan);
+  } catch (err) {
+    await sandbox.stop();
+    throw err;
+  }
+  return { sandbox, plan, outputs: sandbox.outputs() };
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export function credentialsOf(outputs: StackOutputs, user: string): Credentials {
+  const entry = outputs.users[user];
+  if (entry === undefined) {
+    throw new Error(`no user ${user} in the stack outputs`);
+  }
+  return { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey };
+}
+
+export interface Clients {
+  dynamodb: DynamoDBClient;
+  kms: KMSClient;
+  sts: STSClient;
+}
+
+/** Unmodified SDK v3 clients pointed at the sandbox; `maxAttempts` 1 so an error is seen as sent. */
+export function clientsFor(
+  endpoint: string,
+  region: string,
+  credentials: Credentials,
+  extra: { systemClockOffset?: number; maxAttempts?: number } = {},
+): Clients {
+  const config = { endpoint, region, credentials, maxAttempts: extra.maxAttempts ?? 1, ...extra };
+  return { dynamodb: new DynamoDBClient(config), kms: new KMSClient(config), sts: new STSClient(config) };
+}
+
+export function userClients(deployed: Deployed, user: string): Clients {
+  return clientsFor(
+    deployed.sandbox.endpoint,
+    deployed.outputs.region,
+    credentialsOf(deployed.outputs, user),
+  );
+}
+
+export interface SdkFailure {
+  name: string;
+  message: string;
+  status: number | undefined;
+}
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function failureOf(promise: Promise<unknown>): Promise<SdkFailure> {
+  let result: unknown;
+  try {
+    result = await promise;
+  } catch (err) {
+    const error = err as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: error.name, message: error.message, status: error.$metadata?.httpStatusCode };
+  }
+  expect.fail(`expected the call to fail, it returned ${JSON.stringify(result).slice(0, 300)}`);
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface RawRequest {
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  method?: string;
+  path?: string;
+}
+
+/** One HTTP request to the sandbox, exactly as given (no signing, no retries). */
+export function rawRequest(endpoint: string, request: RawRequest): Promise<RawResponse> {
+  const url = new URL(endpoint);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: request.method ?? "POST",
+        path: request.path ?? "/",
+        headers: request.headers,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(request.body);
+  });
+}
+
+/** A JSON request signed by the `aws4` package, a signer independent of the AWS SDK. */
+export function aws4Signed(
+  endpoint: string,
+  options: { service: string; region: string; target?: string; body: string; contentType: string },
+  credentials: Credentials,
+): RawRequest {
+  const url = new URL(endpoint);
+  const headers: Record<string, string> = { "Content-Type": options.contentType };
+  if (options.target !== undefined) {
+    headers["X-Amz-Target"] = options.target;
+  }
+  const signed = aws4.sign(
+    {
+      host: url.host,
+      method: "POST",
+      path: "/",
+      service: options.service,
+      region: options.region,
+      headers,
+      body: options.body,
+    },
+    credentials,
+  );
+  return { headers: signed.headers as Record<string, string>, body: options.body };
+}
+
+/** A DynamoDB JSON 1.0 request signed with aws4. */
+export function aws4DynamoDb(
+  deployed: Deployed,
+  user: string | Credentials,
+  operation: string,
+  body: string,
+): RawRequest {
+  const credentials = typeof user === "string" ? credentialsOf(deployed.outputs, user) : user;
+  return aws4Signed(
+    deployed.sandbox.endpoint,
+    {
+      service: "dynamodb",
+      region: deployed.outputs.region,
+      target: `DynamoDB_20120810.${operation}`,
+      body,
+      contentType: "application/x-amz-json-1.0",
+    },
+    credentials,
+  );
+}
+
+/** The AWS error name in a JSON error body (`__type` after `#`). */
+export function errorType(response: RawResponse): string {
+  const type = String((JSON.parse(response.body) as { __type?: string }).__type ?? "");
+  return type.slice(type.indexOf("#") + 1);
+}

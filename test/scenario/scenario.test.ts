@@ -1,0 +1,108 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { loadStackConfig } from "../../plan/stackConfig";
+import { REPO_ROOT } from "../../plan/synth";
+import { withKeyUserGranted } from "../../scenario/grant";
+import { GRANTED_USER, runScenario, ScenarioReport } from "../../scenario/run";
+
+describe("scenario: granting through the stack file", () => {
+  it("sets keyUser on the named user only, in a copy of the project's stack files", () => {
+    const edited = withKeyUserGranted(REPO_ROOT, "dev", GRANTED_USER);
+    try {
+      const users = loadStackConfig("dev", edited.dir)["kms-dynamodb:users"];
+      expect(users).to.deep.equal([
+        { name: "app-user", dynamodbAccess: "readwrite", keyUser: true },
+        { name: GRANTED_USER, dynamodbAccess: "full", keyUser: true },
+      ]);
+      expect(loadStackConfig("dev")["kms-dynamodb:users"]).to.deep.include({
+        name: GRANTED_USER,
+        dynamodbAccess: "full",
+        keyUser: false,
+      });
+    } finally {
+      edited.dispose();
+    }
+  });
+
+  it("names a user the stack does not have", () => {
+    expect(() => withKeyUserGranted(REPO_ROOT, "dev", "nobody")).to.throw('no user named "nobody"');
+  });
+});
+
+describe("scenario end to end (npm start)", function () {
+  this.timeout(180000);
+  let report: ScenarioReport;
+  const lines: string[] = [];
+  before(async () => {
+    report = await runScenario({ log: (line) => lines.push(line) });
+  });
+
+  it("holds every step, in order", () => {
+    expect(report.steps.map((s) => [s.number, s.ok])).to.deep.equal([
+      [1, true],
+      [2, true],
+      [3, true],
+      [4, true],
+      [5, true],
+      [6, true],
+    ]);
+    expect(report.ok).to.equal(true);
+  });
+
+  it("shows KMS stopping kms-test-user before the grant, and letting it in after", () => {
+    const [before, after] = report.phases;
+    expect(before.name).to.equal("before-grant");
+    expect(after.name).to.equal("after-grant");
+    const items = (phase: typeof before, user: string) =>
+      phase.results.filter(
+        (r) => r.user === user && !["GetCallerIdentity", "DescribeTable"].includes(r.operation),
+      );
+    expect(items(before, GRANTED_USER).map((r) => r.actual))
+      .to.have.length(5)
+      .and.satisfy((a: string[]) => a.every((x) => x === "denied-by-kms"));
+    expect(items(after, GRANTED_USER).every((r) => r.actual === "allowed")).to.equal(true);
+    expect(items(before, "app-user").every((r) => r.actual === "allowed")).to.equal(true);
+    expect(
+      before.results.find((r) => r.user === GRANTED_USER && r.operation === "DescribeTable")?.actual,
+    ).to.equal("allowed");
+  });
+
+  it("changes only the key policy at the grant and keeps the items", () => {
+    const grant = report.steps[4];
+    expect(grant.notes).to.include("~ aws:kms/key:Key kms-dynamodb-key: update [policy]");
+    expect(grant.notes.some((n) => /item scenario-seed-\d+ is still there/.test(n))).to.equal(true);
+  });
+
+  it("shows the policy pack passing the dev stack and rejecting the non-compliant example", () => {
+    const guard = report.steps[1].notes.join("\n");
+    expect(guard).to.contain("dev stack, first preview: 0 mandatory");
+    expect(guard).to.contain("examples/noncompliant-table: 2 mandatory violations");
+    expect(guard).to.contain("alias/aws/dynamodb");
+  });
+
+  it("prints no secret access key", () => {
+    const output = lines.join("\n");
+    expect(output).to.not.match(/secretAccessKey|[A-Za-z0-9+/]{40}/);
+  });
+});
+
+describe("npm start -- --report FILE", function () {
+  this.timeout(180000);
+  it("exits 0 and writes the report of contracts.md section 5", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "kms-dynamodb-")), "report.json");
+    const result = spawnSync(
+      process.execPath,
+      [require.resolve("ts-node/dist/bin"), join(REPO_ROOT, "scenario/cli.ts"), "--report", file],
+      { cwd: REPO_ROOT, encoding: "utf8" },
+    );
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stdout).to.contain("✓ every step held: 6 of 6 steps");
+    const report = JSON.parse(readFileSync(file, "utf8"));
+    expect(report.ok).to.equal(true);
+    expect(report.phases.map((p: { name: string }) => p.name)).to.deep.equal(["before-grant", "after-grant"]);
+    expect(report.phases[0].results[0]).to.have.keys(["user", "operation", "expected", "actual", "detail"]);
+  });
+});
