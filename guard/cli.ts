@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { UsageError, parseCliArgs, runCli } from "../plan/cli";
+import { UsageError, parseCliArgs, runCli } from "../plan/cliSupport";
 import { Program, synthesize } from "../plan/synth";
 import { PolicyPackStartError } from "./packProcess";
 import { PolicyConfigError } from "./policyConfig";

@@ -3,7 +3,7 @@
  * stack offline, deploys it into a local AWS endpoint on 127.0.0.1, writes the stack outputs (secrets
  * shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM.
  */
-import { parseCliArgs, runCli, UsageError } from "../plan/cli";
+import { parseCliArgs, runCli, UsageError } from "../plan/cliSupport";
 import { synthesize } from "../plan/synth";
 import { AwsError } from "./errors";
 import { Sandbox } from "./index";

@@ -5,7 +5,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { writeFileSync } from "node:fs";
-import { parseCliArgs, runCli } from "../plan/cli";
+import { parseCliArgs, runCli } from "../plan/cliSupport";
 import { runScenario } from "./run";
 
 export const USAGE = "usage: npm start [-- --report FILE]";
