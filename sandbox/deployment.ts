@@ -8,19 +8,14 @@
  * which only changes the key policy, would look like a new key, a new table and new access keys.
  */
 import { REPLACE_ON_CHANGE } from "../plan/diff";
-import type { Plan } from "../plan/types";
+import type { Plan, PlanResourceState } from "../plan/types";
 import { isUnknown, reveal, UNKNOWN_VALUE } from "../plan/values";
 
-/** A resource as deployed: plain values (secrets revealed), as the sandbox persists it. */
-export interface DeployedResource {
-  type: string;
-  urn: string;
-  custom: boolean;
-  id?: string;
-  parent?: string;
-  inputs: Record<string, unknown>;
-  outputs: Record<string, unknown>;
-}
+/** A resource as deployed: a plan state's identity and values (secrets revealed), as the sandbox persists it. */
+export type DeployedResource = Pick<
+  PlanResourceState,
+  "type" | "urn" | "custom" | "id" | "parent" | "inputs" | "outputs"
+>;
 
 export interface CallerIdentity {
   accountId: string;

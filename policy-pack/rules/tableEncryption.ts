@@ -143,23 +143,14 @@ function inspectClassicTable(
       );
     }
   }
-  const replicas = probe(props, ["replicas"]);
-  if (!replicas.known) {
-    result.unknownPaths.push(replicas.path);
-    return;
-  }
-  asArray(replicas.value).forEach((_, i) => {
-    const region = probe(props, ["replicas", i, "regionName"]);
-    const where = region.known && typeof region.value === "string" ? ` (region ${region.value})` : "";
-    checkKey(
-      subject,
-      props,
-      ["replicas", i, "kmsKeyArn"],
-      `the replica${where} is encrypted with the AWS managed key alias/aws/dynamodb of its region, whatever the table's own key is`,
-      allowed,
-      result,
-    );
-  });
+  checkReplicaKeys(
+    subject,
+    props,
+    { region: ["regionName"], key: ["kmsKeyArn"] },
+    "is encrypted with the AWS managed key alias/aws/dynamodb of its region, whatever the table's own key is",
+    allowed,
+    result,
+  );
 }
 
 function inspectNativeTable(
@@ -199,19 +190,41 @@ function inspectNativeGlobalTable(
   } else {
     checkNativeSseEnabled(subject, sse.value, result);
   }
+  checkReplicaKeys(
+    subject,
+    props,
+    { region: ["region"], key: ["sseSpecification", "kmsMasterKeyId"] },
+    "is encrypted with the AWS managed key alias/aws/dynamodb of its region",
+    allowed,
+    result,
+  );
+}
+
+/**
+ * Every entry of `replicas` needs its own key: a replica without one is encrypted with its region's
+ * AWS managed key. `paths` locate the replica's region and key within an entry.
+ */
+function checkReplicaKeys(
+  subject: string,
+  props: unknown,
+  paths: { region: PropertyPath; key: PropertyPath },
+  whenMissing: string,
+  allowed: AllowedKeys,
+  result: TableInspection,
+): void {
   const replicas = probe(props, ["replicas"]);
   if (!replicas.known) {
     result.unknownPaths.push(replicas.path);
     return;
   }
   asArray(replicas.value).forEach((_, i) => {
-    const region = probe(props, ["replicas", i, "region"]);
+    const region = probe(props, ["replicas", i, ...paths.region]);
     const where = region.known && typeof region.value === "string" ? ` (region ${region.value})` : "";
     checkKey(
       subject,
       props,
-      ["replicas", i, "sseSpecification", "kmsMasterKeyId"],
-      `the replica${where} is encrypted with the AWS managed key alias/aws/dynamodb of its region`,
+      ["replicas", i, ...paths.key],
+      `the replica${where} ${whenMissing}`,
       allowed,
       result,
     );
