@@ -24,6 +24,15 @@ export function show(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Like `show`, for values that may not serialize (resources, cycles): their class name then. */
+export function describeValue(value: unknown): string {
+  try {
+    return show(value);
+  } catch {
+    return `a ${(value as object)?.constructor?.name ?? typeof value}`;
+  }
+}
+
 export function fail(field: string, value: unknown, expectation: string): never {
   throw new ConfigError(`${field}: ${show(value)} ${expectation}`);
 }

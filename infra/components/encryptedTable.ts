@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS } from "../defaults";
-import { ConfigError, requireKeyAttributeName, requireTableName } from "../validation";
+import { ConfigError, describeValue, requireKeyAttributeName, requireTableName } from "../validation";
 import { EncryptionKey } from "./encryptionKey";
 
 export interface EncryptedTableArgs {
@@ -30,7 +30,9 @@ export class EncryptedTable extends pulumi.ComponentResource {
   constructor(name: string, args: EncryptedTableArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kms-dynamodb:dynamodb:EncryptedTable", name, {}, opts);
     if (!(args.key instanceof EncryptionKey)) {
-      throw new ConfigError(`EncryptedTableArgs.key: ${String(args.key)} is not an EncryptionKey`);
+      throw new ConfigError(
+        `EncryptedTableArgs.key: ${describeValue(args.key)} is not an EncryptionKey; the table needs a customer-managed key`,
+      );
     }
     const tableName = requireTableName("EncryptedTableArgs.tableName", args.tableName);
     const hashKey = requireKeyAttributeName("EncryptedTableArgs.hashKey", args.hashKey ?? DEFAULTS.hashKey);
