@@ -18,7 +18,7 @@ import type { ExportedKeyMaterial } from "./kms";
 import { deriveModel, type SandboxModel } from "./model";
 import { SandboxServer } from "./server";
 import { DeployedStack } from "./stack";
-import { prepareDataDir, readState, writeState } from "./state-file";
+import { prepareDataDir, readState, writeState, type KeyStateChange } from "./state-file";
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -36,7 +36,7 @@ export interface SandboxOptions {
 export class Sandbox {
   private deployed: DeployedStack | undefined;
   private deployment: Deployment | undefined;
-  private keyStates: Record<string, KeyState> = {};
+  private keyStates: Record<string, KeyStateChange> = {};
   /** Deployments run one at a time, as `pulumi up` holds a lock on its stack. */
   private pending: Promise<unknown> = Promise.resolve();
   private server: SandboxServer | undefined;
@@ -123,7 +123,10 @@ export class Sandbox {
       if (deployment === undefined || target === undefined) {
         throw new Error(`key: "${key}" is not a KMS key of the deployed stack`);
       }
-      this.keyStates = { ...this.keyStates, [target.arn]: state };
+      const unchanged = this.keyStates[target.arn]?.state === state;
+      // ScheduleKeyDeletion fixes the deletion date once; setting the same state again must not move it.
+      const changedAt = unchanged ? this.keyStates[target.arn].changedAt : new Date().toISOString();
+      this.keyStates = { ...this.keyStates, [target.arn]: { state, changedAt } };
       await this.install(deployment, this.keyMaterial());
     });
     this.pending = run.catch(() => undefined);
@@ -198,10 +201,22 @@ export class Sandbox {
   }
 }
 
-function withKeyStates(model: SandboxModel, keyStates: Record<string, KeyState>): SandboxModel {
+const DAY_MS = 86_400_000;
+
+function withKeyStates(model: SandboxModel, keyStates: Record<string, KeyStateChange>): SandboxModel {
   return {
     ...model,
-    keys: model.keys.map((key) => ({ ...key, state: keyStates[key.arn] ?? key.state })),
+    keys: model.keys.map((key) => {
+      const change = keyStates[key.arn];
+      if (change === undefined) {
+        return key;
+      }
+      const deletionDate =
+        change.state === "PendingDeletion"
+          ? new Date(Date.parse(change.changedAt) + (key.pendingWindowInDays ?? 30) * DAY_MS).toISOString()
+          : undefined;
+      return { ...key, state: change.state, deletionDate };
+    }),
   };
 }
 

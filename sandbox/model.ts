@@ -24,6 +24,8 @@ export interface SandboxKey {
   state: KeyState;
   /** deletionWindowInDays: the waiting period a scheduled deletion reports. */
   pendingWindowInDays?: number;
+  /** When a key PendingDeletion is deleted: fixed when the deletion was scheduled, ISO 8601. */
+  deletionDate?: string;
   bypassPolicyLockoutSafetyCheck: boolean;
   description: string;
   aliases: string[];

@@ -93,6 +93,7 @@ export class DeployedStack {
         description: key.description,
         state: key.state,
         pendingWindowInDays: key.pendingWindowInDays,
+        deletionDate: key.deletionDate === undefined ? undefined : new Date(key.deletionDate),
       });
       for (const alias of key.aliases) {
         kms.putAlias(alias, key.arn);

@@ -9,6 +9,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Deployment } from "./deployment";
 import type { KeyState } from "./iam";
+
+/** A key state set after deployment (Sandbox.setKeyState), and when, so a scheduled deletion keeps its date. */
+export interface KeyStateChange {
+  state: KeyState;
+  /** ISO 8601. */
+  changedAt: string;
+}
 import type { ExportedKeyMaterial } from "./kms";
 
 const STATE_FILE = "state.json";
@@ -18,7 +25,7 @@ export interface PersistedState {
   deployment: Deployment;
   keyMaterial: ExportedKeyMaterial[];
   /** Key states changed after deployment (Sandbox.setKeyState), by key ARN. */
-  keyStates: Record<string, KeyState>;
+  keyStates: Record<string, KeyStateChange>;
 }
 
 /** Creates the data directory (0700) if needed; returns where dynalite keeps its LevelDB. */

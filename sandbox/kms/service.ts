@@ -31,6 +31,8 @@ export interface KmsKeyDefinition {
   readonly state?: KeyState;
   /** For PendingDeletion: the waiting period (7-30 days) that DescribeKey reports. */
   readonly pendingWindowInDays?: number;
+  /** For PendingDeletion: the date fixed when the deletion was scheduled. Default: as first put here. */
+  readonly deletionDate?: Date;
 }
 
 /** Who is calling: the principal SigV4 authenticated and the region of the request's credential scope. */
@@ -77,7 +79,9 @@ export class KmsService {
     const deletionDate =
       pendingWindowInDays === undefined
         ? undefined
-        : (previous?.deletionDate ?? new Date(Date.now() + pendingWindowInDays * 86_400_000));
+        : (definition.deletionDate ??
+          previous?.deletionDate ??
+          new Date(Date.now() + pendingWindowInDays * 86_400_000));
     this.registry.put({
       arn: definition.arn,
       policyText: policy,

@@ -23,7 +23,8 @@ import {
 } from "@aws-sdk/client-kms";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
-import { onlyResource, outputsOf } from "../helpers/plan";
+import { devConfig, onlyResource, outputsOf } from "../helpers/plan";
+import { synthesize } from "../../plan/synth";
 import { deployDev, failureOf, userClients, type Clients, type Deployed } from "./helpers";
 
 const READER = { name: "reader", dynamodbAccess: "readonly", keyUser: true };
@@ -252,6 +253,19 @@ describe("sandbox access (seed scenario)", function () {
       expect(failure.message).to.contain("KMSInvalidStateException");
       const key = await testUser.kms.send(new DescribeKeyCommand({ KeyId: keyArn() }));
       expect(key.KeyMetadata?.KeyState).to.equal("PendingDeletion");
+    });
+
+    it("keeps a scheduled deletion's date when the stack is applied again", async () => {
+      await deployed.sandbox.setKeyState(keyArn(), "PendingDeletion");
+      const first = await testUser.kms.send(new DescribeKeyCommand({ KeyId: keyArn() }));
+      const deletionDate = first.KeyMetadata?.DeletionDate?.getTime();
+      expect(first.KeyMetadata?.PendingDeletionWindowInDays).to.equal(30);
+      expect(deletionDate).to.be.closeTo(Date.now() + 30 * 86_400_000, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await deployed.sandbox.apply(await synthesize({ stack: "dev", config: devConfig() }));
+      await deployed.sandbox.setKeyState(keyArn(), "PendingDeletion");
+      const again = await testUser.kms.send(new DescribeKeyCommand({ KeyId: keyArn() }));
+      expect(again.KeyMetadata?.DeletionDate?.getTime()).to.equal(deletionDate);
     });
 
     it("names the key in the error for an unknown key id", async () => {
