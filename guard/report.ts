@@ -1,5 +1,6 @@
 /** What a policy run found, and how it is printed: grouped by resource, like `pulumi preview`. */
 import { EnforcementLevelName } from "./policyConfig";
+import { parseUrn } from "../plan/urn";
 
 export interface PolicyViolation {
   policyName: string;
@@ -17,17 +18,12 @@ export interface PolicyReport {
   advisory: number;
 }
 
-/** URN layout: urn:pulumi:STACK::PROJECT::[PARENT$]TYPE::NAME. */
 function resourceTitle(urn: string, resourceType: string | undefined): string {
   if (urn === "") {
     return "(the stack as a whole)";
   }
-  const parts = urn.split("::");
-  if (parts.length < 4) {
-    return urn;
-  }
-  const typeChain = parts[2].split("$");
-  return `${resourceType ?? typeChain[typeChain.length - 1]} "${parts.slice(3).join("::")}"`;
+  const parsed = parseUrn(urn);
+  return parsed === undefined ? urn : `${resourceType ?? parsed.type} "${parsed.name}"`;
 }
 
 export function formatPolicyReport(report: PolicyReport): string {

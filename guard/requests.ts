@@ -14,12 +14,7 @@ import {
   AnalyzerResourceOptions,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { PlanResourceState } from "../plan/types";
-
-/** The resource name is the last `::`-separated part of its URN. */
-export function nameFromUrn(urn: string): string {
-  const at = urn.lastIndexOf("::");
-  return at === -1 ? urn : urn.slice(at + 2);
-}
+import { nameOfUrn } from "../plan/urn";
 
 function toStruct(props: Record<string, unknown>): Struct {
   return Struct.fromJavaScript(withoutUndefined(props) as Record<string, never>);
@@ -59,7 +54,7 @@ export function analyzeRequest(state: PlanResourceState): AnalyzeRequest {
   const request = new AnalyzeRequest();
   request.setType(state.type);
   request.setUrn(state.urn);
-  request.setName(nameFromUrn(state.urn));
+  request.setName(nameOfUrn(state.urn));
   request.setProperties(toStruct(state.inputs));
   request.setOptions(resourceOptions(state));
   return request;
@@ -71,7 +66,7 @@ export function analyzeStackRequest(states: readonly PlanResourceState[]): Analy
     const resource = new AnalyzerResource();
     resource.setType(state.type);
     resource.setUrn(state.urn);
-    resource.setName(nameFromUrn(state.urn));
+    resource.setName(nameOfUrn(state.urn));
     resource.setProperties(toStruct(state.outputs));
     resource.setOptions(resourceOptions(state));
     if (state.parent !== undefined) {

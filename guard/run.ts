@@ -17,6 +17,7 @@ import {
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import type { Plan, PlanResourceState } from "../plan/types";
+import { parseUrn } from "../plan/urn";
 import { DEFAULT_PACK_DIR, startPolicyPack } from "./packProcess";
 import { buildConfigureRequest, levelName } from "./policyConfig";
 import { PolicyReport, PolicyViolation } from "./report";
@@ -61,9 +62,9 @@ export async function analyzePlan(
   const info = await unary<Empty, AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
   await unary(client.configure.bind(client), buildConfigureRequest(info, config));
   const stackRequest = new AnalyzerStackConfigureRequest();
-  const stack = plan.steps[0]?.urn.split("::")[0]?.replace(/^urn:pulumi:/, "") ?? "";
-  stackRequest.setStack(stack);
-  stackRequest.setProject(plan.steps[0]?.urn.split("::")[1] ?? "");
+  const first = parseUrn(plan.steps[0]?.urn ?? "");
+  stackRequest.setStack(first?.stack ?? "");
+  stackRequest.setProject(first?.project ?? "");
   stackRequest.setDryRun(true);
   await unary(client.configureStack.bind(client), stackRequest);
 

@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { Plan, PlanResourceState } from "./types";
+import { nameOfUrn } from "./urn";
 import { reveal } from "./values";
 
 export type ChangeOp = "same" | "update" | "replace" | "create" | "delete";
@@ -78,7 +79,7 @@ export function formatChanges(changes: ResourceChange[]): string[] {
   return changes
     .filter((change) => change.op !== "same")
     .map((change) => {
-      const name = change.urn.split("::").pop();
+      const name = nameOfUrn(change.urn);
       const detail = change.changed.length > 0 ? ` [${change.changed.join(", ")}]` : "";
       return `${SYMBOL[change.op]} ${change.type} ${name}: ${change.op}${detail}`;
     });

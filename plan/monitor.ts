@@ -9,6 +9,7 @@ import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { AwsMocks } from "./mocks";
+import { buildUrn, parseUrn } from "./urn";
 import { PlanInvoke, PlanResourceState } from "./types";
 import { isSecret, SECRET_SIG, SPECIAL_SIG_KEY } from "./values";
 
@@ -32,11 +33,9 @@ export class PlanMonitor {
   /** The engine's URN: the parent's type chain (minus the stack) joined with `$`. */
   private urnOf(parent: string, type: string, name: string): string {
     const parentState = parent ? this.byUrn.get(parent) : undefined;
-    let qualifiedType = type;
-    if (parentState && parentState.type !== STACK_TYPE) {
-      qualifiedType = `${parentState.urn.split("::")[2]}$${type}`;
-    }
-    return `urn:pulumi:${this.stack}::${this.project}::${qualifiedType}::${name}`;
+    const parentChain =
+      parentState && parentState.type !== STACK_TYPE ? parseUrn(parentState.urn)?.qualifiedType : undefined;
+    return buildUrn(this.stack, this.project, parentChain ? `${parentChain}$${type}` : type, name);
   }
 
   registerResource(
