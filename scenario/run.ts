@@ -5,13 +5,15 @@
  */
 import {
   DescribeTableCommand,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
 import noncompliantTables from "../examples/noncompliant-table";
 import { runChecks } from "../checks";
+import { createUserClients, type UserClients } from "../checks/clients";
 import { formatCheckTable } from "../checks/format";
+import { checkItemKey, dataAttributeName, describeKey, keySchemaOf } from "../checks/item";
 import type { CheckReport } from "../checks/types";
 import { analyzePlan } from "../guard/run";
 import { DEFAULT_PACK_DIR, startPolicyPack } from "../guard/packProcess";
@@ -85,7 +87,8 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
   let plan: Plan | undefined;
   let sandbox: Sandbox | undefined;
   let outputs: StackOutputs | undefined;
-  const seedKey = `scenario-seed-${Date.now()}`;
+  const seedRun = `scenario-seed-${Date.now()}`;
+  let seed: SeedItem | undefined;
   try {
     await step(
       `Synthesize the ${SCENARIO_STACK} stack (the program pulumi up runs, under mocks)`,
@@ -145,8 +148,8 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
         await sandbox.apply(plan as Plan);
         outputs = sandbox.outputs();
         say(notes, `endpoint ${sandbox.endpoint}: table ${outputs.tableName} on key ${outputs.keyArn}`);
-        await putSeedItem(sandbox.endpoint, outputs, seedKey);
-        say(notes, `app-user wrote item ${seedKey}, to show that the grant loses nothing`);
+        seed = await putSeedItem(sandbox.endpoint, outputs, seedRun);
+        say(notes, `app-user wrote item ${describeKey(seed.key)}, to show that the grant loses nothing`);
         return true;
       },
     );
@@ -187,8 +190,9 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
         notes,
         `key ${sameResources ? "and table unchanged" : "or table REPLACED"}; key policy updated in place`,
       );
-      const seedStillThere = await readSeedItem((sandbox as Sandbox).endpoint, outputs, seedKey);
-      say(notes, seedStillThere ? `item ${seedKey} is still there` : `item ${seedKey} is GONE`);
+      const seedStillThere = await readSeedItem((sandbox as Sandbox).endpoint, outputs, seed as SeedItem);
+      const seedName = describeKey((seed as SeedItem).key);
+      say(notes, seedStillThere ? `item ${seedName} is still there` : `item ${seedName} is GONE`);
       plan = granted;
       return (
         onlyKeyPolicy && sameResources && seedStillThere && planOutputs(granted).users[GRANTED_USER].keyUser
@@ -223,52 +227,57 @@ function mandatoryOnly(report: PolicyReport): PolicyReport {
   };
 }
 
-/** app-user's own client: the scenario's seed item is written and read like any application's. */
-function appUserClient(endpoint: string, outputs: StackOutputs): DynamoDBClient {
+const SEED_NOTE = "written before the grant";
+
+/** The item app-user writes before the grant and reads after it: where it is, and what it holds. */
+interface SeedItem {
+  key: Record<string, AttributeValue>;
+  attribute: string;
+}
+
+/** Runs `use` with app-user's own fresh client: the seed item is written and read like any application's. */
+async function asAppUser<T>(
+  endpoint: string,
+  outputs: StackOutputs,
+  use: (dynamodb: UserClients["dynamodb"]) => Promise<T>,
+): Promise<T> {
   const user = outputs.users["app-user"];
   if (!user?.keyUser) {
     throw new Error("the dev stack must have app-user as a key user");
   }
-  return new DynamoDBClient({
-    region: outputs.region,
-    endpoint,
-    credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+  const clients = createUserClients(user, outputs.region, endpoint);
+  try {
+    return await use(clients.dynamodb);
+  } finally {
+    clients.destroy();
+  }
+}
+
+function putSeedItem(endpoint: string, outputs: StackOutputs, runId: string): Promise<SeedItem> {
+  return asAppUser(endpoint, outputs, async (dynamodb) => {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: outputs.tableName }));
+    if (Table === undefined) {
+      throw new Error(`DescribeTable ${outputs.tableName} answered no table`);
+    }
+    // The same key and attribute rules as the checks' items: any key schema the config can give.
+    const schema = keySchemaOf(Table);
+    const seed = {
+      key: checkItemKey(schema, { id: runId, number: Date.now() }, 0),
+      attribute: dataAttributeName(schema),
+    };
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: outputs.tableName,
+        Item: { ...seed.key, [seed.attribute]: { S: SEED_NOTE } },
+      }),
+    );
+    return seed;
   });
 }
 
-async function hashKeyOf(client: DynamoDBClient, tableName: string): Promise<string> {
-  const table = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  const hash = table.Table?.KeySchema?.find((k) => k.KeyType === "HASH")?.AttributeName;
-  if (!hash) {
-    throw new Error(`table ${tableName} has no hash key`);
-  }
-  return hash;
-}
-
-async function putSeedItem(endpoint: string, outputs: StackOutputs, key: string): Promise<void> {
-  const client = appUserClient(endpoint, outputs);
-  try {
-    const hash = await hashKeyOf(client, outputs.tableName);
-    await client.send(
-      new PutItemCommand({
-        TableName: outputs.tableName,
-        Item: { [hash]: { S: key }, note: { S: "written before the grant" } },
-      }),
-    );
-  } finally {
-    client.destroy();
-  }
-}
-
-async function readSeedItem(endpoint: string, outputs: StackOutputs, key: string): Promise<boolean> {
-  const client = appUserClient(endpoint, outputs);
-  try {
-    const hash = await hashKeyOf(client, outputs.tableName);
-    const item = await client.send(
-      new GetItemCommand({ TableName: outputs.tableName, Key: { [hash]: { S: key } } }),
-    );
-    return item.Item?.note?.S === "written before the grant";
-  } finally {
-    client.destroy();
-  }
+function readSeedItem(endpoint: string, outputs: StackOutputs, seed: SeedItem): Promise<boolean> {
+  return asAppUser(endpoint, outputs, async (dynamodb) => {
+    const item = await dynamodb.send(new GetItemCommand({ TableName: outputs.tableName, Key: seed.key }));
+    return item.Item?.[seed.attribute]?.S === SEED_NOTE;
+  });
 }
