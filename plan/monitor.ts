@@ -11,7 +11,7 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { AwsMocks } from "./mocks";
 import { buildUrn, parseUrn } from "./urn";
 import { PlanInvoke, PlanResourceState } from "./types";
-import { isSecret, SECRET_SIG, SPECIAL_SIG_KEY } from "./values";
+import { isSecret, reveal, SECRET_SIG, SPECIAL_SIG_KEY } from "./values";
 
 type Callback<T> = (err: Error | null, response?: T) => void;
 
@@ -75,7 +75,7 @@ export class PlanMonitor {
             type,
             name,
             urn,
-            inputs: plain(inputs) as Record<string, unknown>,
+            inputs: reveal(inputs) as Record<string, unknown>,
           });
           id = result.id;
           state.id = id;
@@ -112,7 +112,7 @@ export class PlanMonitor {
   invoke(req: provproto.InvokeRequest, callback: Callback<provproto.InvokeResponse>) {
     try {
       const token = req.getTok();
-      const inputs = plain(req.getArgs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      const inputs = reveal(req.getArgs()?.toJavaScript() ?? {}) as Record<string, unknown>;
       const result = this.mocks.call(token, inputs);
       this.invokes.push({ token, inputs, result });
       const response = new provproto.InvokeResponse();
@@ -149,20 +149,6 @@ export class PlanMonitor {
     this.errors.push(error);
     callback(error);
   }
-}
-
-/** Wire form to plain values, for the mocks: secrets revealed, unknowns left as the sentinel. */
-function plain(value: unknown): unknown {
-  if (isSecret(value)) {
-    return plain(value.value);
-  }
-  if (Array.isArray(value)) {
-    return value.map(plain);
-  }
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  }
-  return value;
 }
 
 function withoutUndefined(values: Record<string, unknown>): Record<string, unknown> {

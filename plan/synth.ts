@@ -52,21 +52,13 @@ async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
   const mocks = new AwsMocks({ stack: options.stack, region, deployer: options.deployer });
   const monitor = new PlanMonitor(mocks, options.stack, project, preview);
 
-  // setMocks switches on the runtime features an engine would announce; the monitor then takes the
-  // engine's place.
+  // setMocks switches on the runtime features an engine would announce; its MockMonitor is replaced
+  // by the plan monitor at once, so the mocks handed to it are never asked anything.
+  const answeredByPlanMonitor = (): never => {
+    throw new Error("the offline plan's monitor answers registrations and invokes");
+  };
   await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        const result = mocks.newResource({
-          type: args.type,
-          name: args.name,
-          urn: args.name,
-          inputs: args.inputs,
-        });
-        return { id: result.id, state: { ...args.inputs, ...result.outputs } };
-      },
-      call: (args) => mocks.call(args.token, args.inputs),
-    },
+    { newResource: answeredByPlanMonitor, call: answeredByPlanMonitor },
     project,
     options.stack,
     preview,
