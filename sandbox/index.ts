@@ -31,6 +31,8 @@ export interface SandboxOptions {
   requestTimeoutMs?: number;
   /** Largest request body accepted. Default 16 MiB, DynamoDB's own limit. */
   maxBodyBytes?: number;
+  /** How long stop() lets requests in flight finish before closing their connections. Default 2 s. */
+  shutdownGraceMs?: number;
 }
 
 export class Sandbox {
@@ -71,6 +73,7 @@ export class Sandbox {
           log: options.log,
           requestTimeoutMs: options.requestTimeoutMs,
           maxBodyBytes: options.maxBodyBytes,
+          shutdownGraceMs: options.shutdownGraceMs,
         },
       );
     } catch (err) {

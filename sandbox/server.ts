@@ -29,6 +29,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** One line per request: method, operation, status, time, caller. Never secrets. */
   log?: (line: string) => void;
+  /** How long close() lets requests in flight finish before it closes their connections. Default 2 s. */
+  shutdownGraceMs?: number;
 }
 
 export interface ServerContext {
@@ -39,6 +41,7 @@ export interface ServerContext {
 
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_SHUTDOWN_GRACE_MS = 2_000;
 const DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810.";
 const KMS_TARGET_PREFIX = "TrentService.";
 
@@ -58,6 +61,7 @@ export class SandboxServer {
   private constructor(
     private readonly server: http.Server,
     readonly port: number,
+    private readonly shutdownGraceMs: number,
   ) {}
 
   static async listen(context: ServerContext, options: ServerOptions = {}): Promise<SandboxServer> {
@@ -92,17 +96,31 @@ export class SandboxServer {
         resolve();
       });
     });
-    return new SandboxServer(server, (server.address() as AddressInfo).port);
+    return new SandboxServer(
+      server,
+      (server.address() as AddressInfo).port,
+      options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+    );
   }
 
   get endpoint(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Stops accepting connections, lets requests in flight finish, then closes idle keep-alive sockets. */
+  /**
+   * Stops accepting connections and closes idle keep-alive sockets at once; requests in flight get
+   * `shutdownGraceMs` to finish, then their connections are closed too. Bounded on purpose: once a
+   * server is closing, Node no longer applies its request timeout, so a client that sent half a request
+   * and stalls would otherwise hold the process (and a data dir's lock) forever
+   * (https://nodejs.org/api/http.html#serverclosecallback, #servercloseallconnections).
+   */
   close(): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.server.close((err) => (err ? reject(err) : resolve()));
+      const grace = setTimeout(() => this.server.closeAllConnections(), this.shutdownGraceMs);
+      this.server.close((err) => {
+        clearTimeout(grace);
+        return err ? reject(err) : resolve();
+      });
       this.server.closeIdleConnections();
     });
   }
