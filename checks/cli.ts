@@ -2,7 +2,9 @@
  * `npm run checks -- [--stack S] [--outputs FILE] [--endpoint URL] [--json] [--wait-for-grant [--wait-seconds N]]`
  * Exit 0 iff every result matched its expectation; 1 if any did not; 2 for a usage or input mistake.
  */
+import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { processIo, runCli, runMain, type Io } from "../cli/support";
 import { formatCheckTable } from "./format";
 import { CheckInputError, readStackOutputs, type CommandRunner } from "./outputs";
 import { runChecks } from "./run";
@@ -19,23 +21,15 @@ export const USAGE = `usage: npm run checks -- [--stack S | --outputs FILE] [--e
   --wait-seconds N     the bound for --wait-for-grant (default ${DEFAULT_WAIT_SECONDS})
   --interval-seconds N the pause between runs for --wait-for-grant (default ${DEFAULT_INTERVAL_SECONDS})`;
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  /** Progress and errors. */
-  stderr: (line: string) => void;
+export interface CliIo extends Io {
   /** Injected for tests: how `pulumi` is run. */
   runCommand?: CommandRunner;
   retry?: RetryOptions;
   sleep?: (ms: number) => Promise<void>;
 }
 
-const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: (line) => process.stderr.write(`${line}\n`),
-};
-
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  try {
+export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return runCli(io, async () => {
     const args = parseCliArgs(argv);
     if (args.help) {
       io.stdout(USAGE);
@@ -47,7 +41,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         : `reading stack outputs with pulumi stack output${args.stack ? ` --stack ${args.stack}` : ""}`,
     );
     const outputs = await readStackOutputs({
-      outputsFile: args.outputs,
+      outputsFile: args.outputs === undefined ? undefined : path.resolve(io.cwd, args.outputs),
       stack: args.stack,
       run: io.runCommand,
     });
@@ -62,13 +56,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       : await runChecks(runOptions);
     io.stdout(args.json ? JSON.stringify(report, null, 2) : formatCheckTable(report));
     return report.ok ? 0 : 1;
-  } catch (err) {
-    if (err instanceof CheckInputError) {
-      io.stderr(`checks: ${err.message}`);
-      return 2;
-    }
-    throw err;
-  }
+  });
 }
 
 interface CliArgs {
@@ -138,15 +126,5 @@ function parseCliArgs(argv: string[]): CliArgs {
 }
 
 if (require.main === module) {
-  // The SDK warns once per process on Node < 22; the team's Node 20.19+ is supported by this project.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`checks: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 2;
-    },
-  );
+  runMain(main);
 }

@@ -3,12 +3,13 @@
  * Pulumi CLI (`pulumi stack output --json --show-secrets`), and validates them field by field so a bad
  * file fails with the field's path and value instead of an SDK error later.
  */
+import { UserError } from "../cli/userError";
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import type { DynamodbAccess, StackOutputs, UserOutputs } from "../infra/outputs";
 
 /** A mistake in what the user gave (a flag, a file, the stack): printed as one line, no stack trace. */
-export class CheckInputError extends Error {
+export class CheckInputError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = "CheckInputError";

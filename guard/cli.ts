@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { UsageError, parseCliArgs, runCli } from "../plan/cliSupport";
+import { UsageError, parseCliArgs, processIo, requireFlag, runCli, runMain, type Io } from "../cli/support";
 import { Program, synthesize } from "../plan/synth";
 import { PolicyPackStartError } from "./packProcess";
 import { PolicyConfigError } from "./policyConfig";
@@ -50,8 +50,8 @@ async function loadProgram(projectDir: string): Promise<Program> {
   return program as Program;
 }
 
-export function main(argv: string[]): Promise<number> {
-  return runCli(async () => {
+export function main(argv: string[], io: Io = processIo()): Promise<number> {
+  return runCli(io, async () => {
     const args = parseCliArgs(
       argv,
       {
@@ -62,24 +62,20 @@ export function main(argv: string[]): Promise<number> {
       },
       USAGE,
     );
-    if (!args.stack) {
-      throw new UsageError(`--stack is required\n${USAGE}`);
-    }
+    const stack = requireFlag(args.stack, "stack", USAGE);
     const config = args.config === undefined ? {} : readPolicyConfigFile(args.config);
-    const progress = (line: string): void => {
-      process.stderr.write(`${line}\n`);
-    };
-    progress(`synthesizing stack ${args.stack} as a first preview sees it...`);
+    const progress = (line: string): void => io.stderr(line);
+    progress(`synthesizing stack ${stack} as a first preview sees it...`);
     // Like the Pulumi CLI, the project is the working directory unless --project names another.
-    const projectDir = path.resolve(args.project ?? process.cwd());
+    const projectDir = path.resolve(io.cwd, args.project ?? ".");
     const program = args.project === undefined ? undefined : await loadProgram(projectDir);
-    const plan = await synthesize({ stack: args.stack, preview: true, projectDir, program });
+    const plan = await synthesize({ stack, preview: true, projectDir, program });
     progress(`starting the policy pack (ts-node compiles and type-checks it, as under the Pulumi CLI)...`);
     let report;
     try {
       report = await runPolicyPack({
         plan,
-        packDir: args.pack === undefined ? undefined : path.resolve(args.pack),
+        packDir: args.pack === undefined ? undefined : path.resolve(io.cwd, args.pack),
         config,
         log: progress,
       });
@@ -90,11 +86,11 @@ export function main(argv: string[]): Promise<number> {
       }
       throw err;
     }
-    process.stdout.write(`${formatPolicyReport(report)}\n`);
+    io.stdout(formatPolicyReport(report));
     return report.mandatory > 0 ? 1 : 0;
   });
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
+  runMain(main);
 }

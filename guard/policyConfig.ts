@@ -5,6 +5,7 @@
  * as the engine does before it calls Configure.
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { UserError } from "../cli/userError";
 import {
   AnalyzerInfo,
   ConfigureAnalyzerRequest,
@@ -13,7 +14,7 @@ import {
 } from "@pulumi/pulumi/proto/analyzer_pb";
 
 /** A policy config the pack's schemas refuse: the user's to fix. */
-export class PolicyConfigError extends Error {}
+export class PolicyConfigError extends UserError {}
 
 export type EnforcementLevelName = "advisory" | "mandatory" | "remediate" | "disabled";
 

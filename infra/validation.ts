@@ -4,12 +4,16 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
+import { USER_ERROR_BRAND } from "../cli/userError";
 
 /**
  * A mistake in the stack's configuration or a component's arguments. A RunError, so `pulumi up`
  * reports it in one line without a stack trace.
  */
 export class ConfigError extends pulumi.RunError {
+  /** Every command prints it as one line, exit 2 (cli/userError.ts). */
+  readonly [USER_ERROR_BRAND] = true;
+
   constructor(message: string) {
     super(message);
     this.name = "ConfigError";

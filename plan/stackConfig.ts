@@ -6,13 +6,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { UserError } from "../cli/userError";
 
-export class StackConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "StackConfigError";
-  }
-}
+export class StackConfigError extends UserError {}
 
 export const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 

@@ -3,7 +3,8 @@
  * stack offline, deploys it into a local AWS endpoint on 127.0.0.1, writes the stack outputs (secrets
  * shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM.
  */
-import { parseCliArgs, runCli, UsageError } from "../plan/cliSupport";
+import * as path from "node:path";
+import { parseCliArgs, processIo, requireFlag, runCli, runMain, UsageError, type Io } from "../cli/support";
 import { synthesize } from "../plan/synth";
 import { AwsError } from "./errors";
 import { Sandbox } from "./index";
@@ -12,8 +13,8 @@ import { writeFileAtomic } from "./state-file";
 export const USAGE =
   "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--log]";
 
-export function main(argv: string[]): Promise<number> {
-  return runCli(async () => {
+export function main(argv: string[], io: Io = processIo()): Promise<number> {
+  return runCli(io, async () => {
     const args = parseCliArgs(
       argv,
       {
@@ -25,15 +26,15 @@ export function main(argv: string[]): Promise<number> {
       },
       USAGE,
     );
-    if (!args.stack) {
-      throw new UsageError(`--stack is required\n${USAGE}`);
-    }
+    const stack = requireFlag(args.stack, "stack", USAGE);
     const port = parsePort(args.port);
-    const progress = (line: string) => process.stderr.write(`sandbox: ${line}\n`);
+    const progress = (line: string) => io.stderr(`sandbox: ${line}`);
+    const dataDir = args["data-dir"] === undefined ? undefined : path.resolve(io.cwd, args["data-dir"]);
+    const outputsFile = args.outputs === undefined ? undefined : path.resolve(io.cwd, args.outputs);
 
-    progress(`synthesizing stack ${args.stack} offline`);
-    const plan = await synthesize({ stack: args.stack, projectDir: process.cwd() });
-    const sandbox = await startOrExplain(port, args["data-dir"], args.log ? progress : undefined);
+    progress(`synthesizing stack ${stack} offline`);
+    const plan = await synthesize({ stack, projectDir: io.cwd });
+    const sandbox = await startOrExplain(port, dataDir, args.log ? progress : undefined);
     try {
       progress("deploying keys, users, policies and tables");
       await sandbox.apply(plan).catch((err: unknown) => {
@@ -41,14 +42,14 @@ export function main(argv: string[]): Promise<number> {
         throw err instanceof AwsError ? new UsageError(err.message) : err;
       });
       const outputs = sandbox.outputs();
-      if (args.outputs) {
-        writeOutputs(args.outputs, `${JSON.stringify(outputs, null, 2)}\n`);
+      if (outputsFile) {
+        writeOutputs(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
       }
-      process.stdout.write(
-        `sandbox: stack ${args.stack} is served at ${sandbox.endpoint}\n` +
+      io.stdout(
+        `sandbox: stack ${stack} is served at ${sandbox.endpoint}\n` +
           `use it: export AWS_ENDPOINT_URL=${sandbox.endpoint} AWS_REGION=${outputs.region}` +
-          (args.outputs ? ` (access keys of each user in ${args.outputs})\n` : "\n") +
-          "stop with Ctrl-C\n",
+          (outputsFile ? ` (access keys of each user in ${outputsFile})\n` : "\n") +
+          "stop with Ctrl-C",
       );
       const signal = await untilSignalled();
       progress(`${signal}: shutting down`);
@@ -113,5 +114,5 @@ function untilSignalled(): Promise<NodeJS.Signals> {
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
+  runMain(main);
 }

@@ -2,40 +2,45 @@
  * `npm start [-- --report FILE]`: the whole scenario offline on the embedded sandbox. Exit 0 iff every
  * step held.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
-import { writeFileSync } from "node:fs";
-import { parseCliArgs, runCli } from "../plan/cliSupport";
+import * as path from "node:path";
+import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
+import { writeFileAtomic } from "../sandbox/state-file";
 import { runScenario } from "./run";
 
 export const USAGE = "usage: npm start [-- --report FILE]";
 
-export function main(argv: string[]): Promise<number> {
-  return runCli(async () => {
+export function main(argv: string[], io: Io = processIo()): Promise<number> {
+  return runCli(io, async () => {
     const args = parseCliArgs(argv, { report: { type: "string" } }, USAGE);
     const started = Date.now();
-    console.log("kms-dynamodb: DynamoDB on a customer-managed KMS key, and who the key policy lets in");
-    const report = await runScenario({ log: (line) => console.log(line) });
+    io.stdout("kms-dynamodb: DynamoDB on a customer-managed KMS key, and who the key policy lets in");
+    const report = await runScenario({ log: (line) => io.stdout(line) });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const held = report.steps.filter((s) => s.ok).length;
-    console.log(`\n${report.steps.length + 1}. Summary`);
+    io.stdout(`\n${report.steps.length + 1}. Summary`);
     for (const step of report.steps) {
-      console.log(
-        `   ${step.ok ? "✓" : "✗"} ${step.number}. ${step.title} (${(step.ms / 1000).toFixed(1)} s)`,
-      );
+      io.stdout(`   ${step.ok ? "✓" : "✗"} ${step.number}. ${step.title} (${(step.ms / 1000).toFixed(1)} s)`);
     }
-    console.log(
+    io.stdout(
       `\n${report.ok ? "✓ every step held" : "✗ the scenario failed"}: ${held} of ${report.steps.length} steps, ${seconds} s`,
     );
     if (args.report) {
       // The report holds check results only: no credentials (the checks redact secrets from errors).
-      writeFileSync(args.report, `${JSON.stringify(report, null, 2)}\n`);
-      console.log(`report written to ${args.report}`);
+      writeReport(path.resolve(io.cwd, args.report), `${JSON.stringify(report, null, 2)}\n`);
+      io.stdout(`report written to ${args.report}`);
     }
     return report.ok ? 0 : 1;
   });
 }
 
+function writeReport(file: string, content: string): void {
+  try {
+    writeFileAtomic(file, content);
+  } catch (err) {
+    throw new UsageError(`--report: "${file}" cannot be written: ${(err as Error).message}`);
+  }
+}
+
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
+  runMain(main);
 }

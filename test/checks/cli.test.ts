@@ -24,6 +24,8 @@ async function runCli(argv: string[]): Promise<Captured> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const io: CliIo = {
+    env: process.env,
+    cwd: process.cwd(),
     stdout: (text) => void stdout.push(text),
     stderr: (line) => void stderr.push(line),
     retry: { sleep: async () => undefined },
@@ -124,13 +126,13 @@ describe("checks CLI against the sandbox", function () {
     const unknownFlag = await runCli(["--outputz", "x.json"]);
     expect(unknownFlag.code).to.equal(2);
     expect(unknownFlag.stderr.split("\n")).to.have.length(1);
-    expect(unknownFlag.stderr).to.match(/^checks: Unknown option '--outputz'/);
+    expect(unknownFlag.stderr).to.match(/^error: Unknown option '--outputz'/);
     const both = await runCli(["--stack", "dev", "--outputs", "x.json"]);
     expect(both.stderr).to.equal(
-      "checks: --stack dev and --outputs x.json: give one source of outputs, not both",
+      "error: --stack dev and --outputs x.json: give one source of outputs, not both",
     );
     const badWait = await runCli(["--outputs", "x.json", "--wait-for-grant", "--wait-seconds", "soon"]);
-    expect(badWait.stderr).to.equal('checks: --wait-seconds: "soon" is not a positive number of seconds');
+    expect(badWait.stderr).to.equal('error: --wait-seconds: "soon" is not a positive number of seconds');
   });
 
   it("runs as a command, and honours AWS_ENDPOINT_URL as the SDK does when --endpoint is absent", async () => {

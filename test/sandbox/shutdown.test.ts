@@ -52,6 +52,7 @@ describe("sandbox shutdown", function () {
     await sandbox.stop();
     await stalled.closed;
     await new Promise<void>((resolve) => (idle.destroyed ? resolve() : idle.on("close", () => resolve())));
+    expect(idle.destroyed).to.equal(true);
     // The LevelDB lock is released: another sandbox can open the same directory.
     const again = await Sandbox.start({ dataDir });
     await again.stop();
