@@ -28,6 +28,8 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
     );
     const stack = requireFlag(args.stack, "stack", USAGE);
     const port = parsePort(args.port);
+    // Files the sandbox creates while it serves (LevelDB's tables and logs) hold items and are private.
+    process.umask(0o077);
     const progress = (line: string) => io.stderr(`sandbox: ${line}`);
     const dataDir = args["data-dir"] === undefined ? undefined : path.resolve(io.cwd, args["data-dir"]);
     const outputsFile = args.outputs === undefined ? undefined : path.resolve(io.cwd, args.outputs);
@@ -82,12 +84,6 @@ async function startOrExplain(
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") {
       throw new UsageError(`--port: 127.0.0.1:${port} is already in use`);
-    }
-    if (code === "LEVEL_DATABASE_NOT_OPEN") {
-      throw new UsageError(`--data-dir: "${dataDir}" is in use by another sandbox`);
-    }
-    if (code === "EACCES" || code === "ENOTDIR" || code === "EEXIST" || code === "EROFS") {
-      throw new UsageError(`--data-dir: "${dataDir}" cannot be used: ${(err as Error).message}`);
     }
     throw err;
   }

@@ -16,9 +16,17 @@ import { DynamoDbService } from "./dynamodb/service";
 import type { KeyState } from "./iam";
 import type { ExportedKeyMaterial } from "./kms";
 import { deriveModel, type SandboxModel } from "./model";
+import { UserError } from "../cli/userError";
 import { SandboxServer } from "./server";
 import { DeployedStack } from "./stack";
-import { prepareDataDir, readState, writeState, type KeyStateChange } from "./state-file";
+import {
+  DataDirError,
+  makePrivate,
+  prepareDataDir,
+  readState,
+  writeState,
+  type KeyStateChange,
+} from "./state-file";
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -55,12 +63,14 @@ export class Sandbox {
    */
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
     const log = options.log ?? (() => undefined);
-    const engine = await DynaliteEngine.open(
-      options.dataDir === undefined ? undefined : prepareDataDir(options.dataDir),
-    );
+    const engine = await openEngine(options.dataDir);
     const sandbox = new Sandbox(engine, options.dataDir, log);
     try {
       const saved = options.dataDir === undefined ? undefined : readState(options.dataDir);
+      if (options.dataDir !== undefined) {
+        // LevelDB has created its files with the process umask: make them private now.
+        makePrivate(options.dataDir);
+      }
       if (saved !== undefined) {
         sandbox.keyStates = saved.keyStates;
         await sandbox.install(saved.deployment, saved.keyMaterial);
@@ -99,7 +109,10 @@ export class Sandbox {
    * deployer out, an unknown managed policy, deleting a table with deletion protection).
    */
   apply(plan: Plan): Promise<void> {
-    const run = this.pending.then(() => this.install(reconcile(this.deployment, plan), this.keyMaterial()));
+    const run = this.pending.then(() => {
+      this.refuseRegionChange(plan);
+      return this.install(reconcile(this.deployment, plan), this.keyMaterial());
+    });
     this.pending = run.catch(() => undefined);
     return run;
   }
@@ -142,6 +155,27 @@ export class Sandbox {
     await this.server?.close();
     this.server = undefined;
     await this.engine.close();
+    if (this.dataDir !== undefined) {
+      makePrivate(this.dataDir);
+    }
+  }
+
+  /**
+   * A deployed stack stays in its region: its keys' and tables' ARNs name it, and a stack moved to
+   * another region would be new resources (`pulumi up` with a new aws:region replaces them all). Serving
+   * the old resources under outputs that name the new region would be a wrong answer, so it is refused.
+   */
+  private refuseRegionChange(plan: Plan): void {
+    const deployed = this.deployed?.model.region;
+    const planned = plan.outputs.region;
+    if (deployed === undefined || planned === undefined || planned === deployed) {
+      return;
+    }
+    const problem = `holds a stack deployed in ${deployed}; this plan is for ${String(planned)}`;
+    if (this.dataDir !== undefined) {
+      throw new DataDirError(this.dataDir, `${problem}: use another data dir`);
+    }
+    throw new UserError(`the sandbox ${problem}: start another sandbox`);
   }
 
   private keyMaterial(): ExportedKeyMaterial[] {
@@ -201,6 +235,31 @@ export class Sandbox {
         this.log(`deleted table ${old.name}`);
       }
     }
+  }
+}
+
+/**
+ * Opens the item store; with a data dir, checks and prepares it first, and tells a directory another
+ * sandbox holds (LevelDB's lock: LEVEL_DATABASE_NOT_OPEN caused by LEVEL_LOCKED) from one that cannot
+ * be opened for another reason.
+ */
+async function openEngine(dataDir: string | undefined): Promise<DynaliteEngine> {
+  if (dataDir === undefined) {
+    return DynaliteEngine.open();
+  }
+  const location = prepareDataDir(dataDir);
+  try {
+    return await DynaliteEngine.open(location);
+  } catch (err) {
+    const { code, cause } = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+    if (code !== "LEVEL_DATABASE_NOT_OPEN") {
+      throw err;
+    }
+    if (cause?.code === "LEVEL_LOCKED") {
+      throw new DataDirError(dataDir, "is in use by another sandbox");
+    }
+    const reason = (cause ?? (err as Error)).message.split("\n")[0];
+    throw new DataDirError(dataDir, `cannot be opened: ${reason}`);
   }
 }
 
