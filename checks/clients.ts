@@ -19,9 +19,35 @@ export interface UserClients {
   destroy(): void;
 }
 
-export function createUserClients(user: UserOutputs, region: string, endpoint?: string): UserClients {
+/**
+ * Bounds on every call, so an endpoint that accepts connections and never answers cannot hang a run.
+ * `connectionMs` and `requestMs` are NodeHttpHandler's connectionTimeout and requestTimeout; `maxAttempts` is the SDK's retry bound (its default is 3: "Retry behavior", AWS SDKs and
+ * Tools Reference Guide, https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+ */
+export interface ClientTimeouts {
+  connectionMs: number;
+  requestMs: number;
+  maxAttempts: number;
+  /** The bound of a whole check run (run.ts). */
+  totalMs: number;
+}
+
+export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = {
+  connectionMs: 5_000,
+  requestMs: 30_000,
+  maxAttempts: 3,
+  totalMs: 300_000,
+};
+
+export function createUserClients(
+  user: UserOutputs,
+  region: string,
+  endpoint?: string,
+  timeouts: ClientTimeouts = DEFAULT_CLIENT_TIMEOUTS,
+): UserClients {
   const base = {
     region,
+    maxAttempts: timeouts.maxAttempts,
     // Only this user's key: never the environment's or a profile's credentials.
     credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
     // Without an explicit endpoint the SDK itself honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_DYNAMODB, …_STS).
@@ -30,6 +56,11 @@ export function createUserClients(user: UserOutputs, region: string, endpoint?: 
   const agents = () => ({
     httpAgent: new http.Agent({ keepAlive: true }),
     httpsAgent: new https.Agent({ keepAlive: true }),
+    connectionTimeout: timeouts.connectionMs,
+    requestTimeout: timeouts.requestMs,
+    // Without it a request past requestTimeout is only logged as a warning and keeps waiting
+    // (@smithy/types NodeHttpHandlerOptions.throwOnRequestTimeout).
+    throwOnRequestTimeout: true,
   });
   const dynamodb = new DynamoDBClient({ ...base, requestHandler: agents() });
   const sts = new STSClient({ ...base, requestHandler: agents() });

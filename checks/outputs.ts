@@ -82,7 +82,9 @@ function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new CheckInputError(`${source}: not JSON (${(err as Error).message})`);
+    // Not the parser's message: it quotes the text around the fault, and the text holds secrets.
+    const position = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw new CheckInputError(`${source}: not JSON (${position ? `at position ${position}` : "malformed"})`);
   }
 }
 
@@ -134,9 +136,27 @@ function parseUser(value: unknown, source: string, path: string): UserOutputs {
     arn: requireString(user.arn, source, `${path}.arn`),
     dynamodbAccess: access as DynamodbAccess,
     keyUser: user.keyUser,
-    accessKeyId: requireString(user.accessKeyId, source, `${path}.accessKeyId`),
+    accessKeyId: requireAccessKeyId(user.accessKeyId, source, `${path}.accessKeyId`),
     secretAccessKey: secret,
   };
+}
+
+/**
+ * IAM identifiers (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html, "Unique
+ * identifiers"): an access key id is AKIA (long-term) or ASIA (temporary, STS) and 16 capital letters or
+ * digits. Anything else is refused without being printed: an outputs file with the id and the secret
+ * swapped would otherwise have the checks print the secret wherever they name the key.
+ */
+export const ACCESS_KEY_ID = /^A[KS]IA[A-Z0-9]{16}$/;
+
+function requireAccessKeyId(value: unknown, source: string, path: string): string {
+  if (typeof value !== "string" || !ACCESS_KEY_ID.test(value)) {
+    throw new CheckInputError(
+      `${source}: ${path}: not an access key id (AKIA or ASIA and 16 capital letters or digits); ` +
+        "the value is not printed, as it may be a secret",
+    );
+  }
+  return value;
 }
 
 function requireObject(value: unknown, source: string, path: string): Record<string, unknown> {

@@ -17,7 +17,8 @@ import {
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { StackOutputs, UserOutputs } from "../infra/outputs";
 import { classifyError } from "./classify";
-import { createUserClients, type UserClients } from "./clients";
+import { UserError } from "../cli/userError";
+import { createUserClients, DEFAULT_CLIENT_TIMEOUTS, type ClientTimeouts, type UserClients } from "./clients";
 import { expectedOutcome } from "./expectations";
 import { checkItemKey, dataAttributeName, describeKey, keySchemaOf, type TableKeySchema } from "./item";
 import { secretRedactor, type Redactor } from "./redact";
@@ -31,7 +32,12 @@ export interface RunChecksOptions {
   /** Progress lines, secrets removed. */
   log?: (line: string) => void;
   retry?: RetryOptions;
+  /** Per-call and whole-run bounds; default DEFAULT_CLIENT_TIMEOUTS. */
+  timeouts?: Partial<ClientTimeouts>;
 }
+
+/** The run passed its total bound: the endpoint is not answering. One line, exit 2. */
+export class ChecksTimeoutError extends UserError {}
 
 interface UserSession {
   name: string;
@@ -45,19 +51,47 @@ interface UserSession {
 /** What a call returns on success: a short note for the report, or nothing. */
 type Call = () => Promise<string | undefined>;
 
+/**
+ * Runs the checks within `timeouts.totalMs`. Past it, every client is destroyed (which ends the calls
+ * in flight) and the run fails with ChecksTimeoutError, without waiting for the clean-up of items.
+ */
 export async function runChecks(options: RunChecksOptions): Promise<CheckReport> {
+  const timeouts = { ...DEFAULT_CLIENT_TIMEOUTS, ...options.timeouts };
+  const sessions: UserSession[] = Object.entries(options.outputs.users).map(([name, user], index) => ({
+    name,
+    index,
+    user,
+    clients: createUserClients(user, options.outputs.region, options.endpoint, timeouts),
+    credentials: { refusedAfterRetries: false },
+    results: [],
+  }));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      sessions.forEach((session) => session.clients.destroy());
+      const where = options.endpoint ?? "the AWS endpoint";
+      reject(
+        new ChecksTimeoutError(
+          `the checks did not finish within ${timeouts.totalMs / 1000} s: ${where} accepts connections but does not answer`,
+        ),
+      );
+    }, timeouts.totalMs);
+  });
+  const run = runSessions(options, sessions);
+  // A run cut off by the deadline still settles (its calls fail once the clients are destroyed).
+  run.catch(() => undefined);
+  try {
+    return await Promise.race([run, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runSessions(options: RunChecksOptions, sessions: UserSession[]): Promise<CheckReport> {
   const { outputs } = options;
   const redact = secretRedactor(outputs);
   const log = (line: string) => options.log?.(redact(line));
   const run = { id: randomUUID(), number: randomInt(100_000_000_000, 1_000_000_000_000) };
-  const sessions: UserSession[] = Object.entries(outputs.users).map(([name, user], index) => ({
-    name,
-    index,
-    user,
-    clients: createUserClients(user, outputs.region, options.endpoint),
-    credentials: { refusedAfterRetries: false },
-    results: [],
-  }));
   const written = new Map<UserSession, Record<string, AttributeValue>>();
   let schema: TableKeySchema | undefined;
   try {
