@@ -285,16 +285,40 @@ function protocolOf(target: string | undefined): Protocol {
   return target.startsWith(KMS_TARGET_PREFIX) ? "kms" : "dynamodb";
 }
 
+/**
+ * The Content-Types each JSON protocol accepts (parameters such as charset aside). DynamoDB is awsJson1_0
+ * and also takes application/json; any other type is 404 UnknownOperationException (as dynalite, which
+ * mirrors DynamoDB's answers, index.js). KMS is awsJson1_1 (its Smithy model; botocore's kms
+ * service-2.json "jsonVersion": "1.1"). SDK v3 and the AWS CLI send exactly these.
+ */
+const JSON_CONTENT_TYPES: Record<"dynamodb" | "kms", readonly string[]> = {
+  dynamodb: ["application/x-amz-json-1.0", "application/json"],
+  kms: ["application/x-amz-json-1.1"],
+};
+
+function requireContentType(request: ReceivedRequest, protocol: "dynamodb" | "kms", target: string): void {
+  const type = (headerValue(request.headers, "content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (!JSON_CONTENT_TYPES[protocol].includes(type)) {
+    throw new AwsError(
+      "UnknownOperationException",
+      `The sandbox does not serve ${target} with Content-Type ${JSON.stringify(type)}.`,
+      404,
+    );
+  }
+}
+
 /** Which service and operation a request is for; UnknownOperationException when none, before any auth. */
 function routeOf(request: ReceivedRequest, target: string | undefined): Route {
   if (target?.startsWith(DYNAMODB_TARGET_PREFIX)) {
     const operation = target.slice(DYNAMODB_TARGET_PREFIX.length);
     if (isDynamoOperation(operation)) {
+      requireContentType(request, "dynamodb", target);
       return { protocol: "dynamodb", operation };
     }
   } else if (target?.startsWith(KMS_TARGET_PREFIX)) {
     const operation = target.slice(KMS_TARGET_PREFIX.length);
     if ((KMS_OPERATIONS as readonly string[]).includes(operation)) {
+      requireContentType(request, "kms", target);
       return { protocol: "kms", operation: operation as KmsOperation };
     }
   } else if (

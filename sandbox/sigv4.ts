@@ -101,6 +101,18 @@ export class SigV4Verifier {
         "'Host' must be a 'SignedHeader' in the AWS Authorization.",
       );
     }
+    if (
+      headerValue(request.headers, "x-amz-target") !== undefined &&
+      !fields.signedHeaders.includes("x-amz-target")
+    ) {
+      // X-Amz-Target names the operation: unsigned, anyone on the path could turn a GetItem into a
+      // DeleteItem. SigV4 signs every x-amz-* header a request carries ("Create a signed AWS API
+      // request", IAM User Guide); the message follows AWS's for an unsigned Host, just above.
+      throw new AwsError(
+        "InvalidSignatureException",
+        "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+      );
+    }
     const secret = scope.secretOf(fields.accessKeyId);
     if (secret === undefined || headerValue(request.headers, "x-amz-security-token") !== undefined) {
       // The sandbox issues no temporary credentials, so any session token is unknown to it.
