@@ -4,7 +4,12 @@ import { accountOf, parseArn } from "./arn";
 import { DecisionCache } from "./decision-cache";
 import { managedPolicyDocument } from "./managed-policies";
 import { accessDeniedMessage } from "./messages";
-import { parsePolicyDocument, statementsOf } from "./policy-document";
+import {
+  checkInlinePoliciesSize,
+  checkKeyPolicySize,
+  parsePolicyDocument,
+  statementsOf,
+} from "./policy-document";
 import type {
   Decision,
   EvaluationOutcome,
@@ -74,15 +79,20 @@ export class Authorizer {
    */
   putPrincipal(spec: PrincipalSpec): void {
     const accountId = accountOf(spec.arn, "principal arn");
+    const inline = (spec.inlinePolicies ?? []).map((entry) => ({
+      name: `inline:${entry.name}`,
+      policy: parsePolicyDocument(
+        entry.document,
+        `${spec.arn} inline policy ${entry.name}`,
+        "MalformedPolicyDocument",
+      ),
+    }));
+    checkInlinePoliciesSize(
+      spec.arn,
+      inline.map((entry) => entry.policy),
+    );
     const identityPolicies = [
-      ...(spec.inlinePolicies ?? []).map((inline) => ({
-        name: `inline:${inline.name}`,
-        policy: parsePolicyDocument(
-          inline.document,
-          `${spec.arn} inline policy ${inline.name}`,
-          "MalformedPolicyDocument",
-        ),
-      })),
+      ...inline,
       ...(spec.managedPolicyArns ?? []).map((policyArn) => ({
         name: policyArn,
         policy: managedPolicyDocument(policyArn),
@@ -140,6 +150,7 @@ export class Authorizer {
     readonly callerArn: string;
     readonly bypassPolicyLockoutSafetyCheck?: boolean;
   }): Promise<void> {
+    checkKeyPolicySize(request.policy);
     const policy = parsePolicyDocument(
       request.policy,
       `key ${request.keyArn} policy`,

@@ -10,6 +10,49 @@ import type { PolicyDocument, PolicyStatement } from "./types";
  * @param field where the policy came from, for the message (e.g. "aws:kms/key:Key dev-key.policy")
  * @param errorCode "MalformedPolicyDocumentException" for KMS, "MalformedPolicyDocument" for IAM
  */
+/**
+ * Quotas on policy documents, checked where AWS checks them:
+ * - a KMS key policy is at most 32,768 bytes (AWS KMS Developer Guide, "Resource quotas", key policy
+ *   document size; KMS API reference, CreateKey and PutKeyPolicy, Policy: "Maximum length of 32768"),
+ *   a constraint on the request, so ValidationException before the policy is read;
+ * - a user's inline policies together are at most 2,048 characters, a role's 10,240, white space not
+ *   counted (IAM User Guide, "IAM and AWS STS quotas"), refused with LimitExceeded by PutUserPolicy.
+ */
+export const KEY_POLICY_MAX_BYTES = 32_768;
+export const INLINE_POLICY_MAX_CHARS = { user: 2_048, role: 10_240 } as const;
+
+/** ValidationException as KMS's request validation words it, for a key policy over the quota. */
+export function checkKeyPolicySize(text: unknown): void {
+  const policy = typeof text === "string" ? text : JSON.stringify(text);
+  if (Buffer.byteLength(policy) > KEY_POLICY_MAX_BYTES) {
+    // AWS quotes the value in this message; a 32 KB policy is left out.
+    throw new AwsError(
+      "ValidationException",
+      "1 validation error detected: Value at 'policy' failed to satisfy constraint: " +
+        `Member must have length less than or equal to ${KEY_POLICY_MAX_BYTES}`,
+    );
+  }
+}
+
+/** LimitExceeded when a user's (or role's) inline policies together pass IAM's quota. */
+export function checkInlinePoliciesSize(principalArn: string, documents: readonly PolicyDocument[]): void {
+  const match = /:(user|role)\/(?:.*\/)?([^/]+)$/.exec(principalArn);
+  if (match === null) {
+    return;
+  }
+  const kind = match[1] as keyof typeof INLINE_POLICY_MAX_CHARS;
+  const limit = INLINE_POLICY_MAX_CHARS[kind];
+  // Minified JSON: the document without the white space IAM does not count.
+  const size = documents.reduce((total, document) => total + JSON.stringify(document).length, 0);
+  if (size > limit) {
+    throw new AwsError(
+      "LimitExceeded",
+      `Maximum policy size of ${limit} bytes exceeded for ${kind} ${match[2]}`,
+      409,
+    );
+  }
+}
+
 export function parsePolicyDocument(
   text: unknown,
   field: string,
