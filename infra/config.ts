@@ -3,6 +3,8 @@
  * (every value as text, structured values as JSON text), validated whole before any resource is
  * registered, with defaults from defaults.ts.
  */
+import { partition } from "@aws-sdk/core/client";
+import * as awsConfig from "@pulumi/aws/config";
 import { DEFAULTS } from "./defaults";
 import { DynamodbAccess } from "./outputs";
 import {
@@ -45,21 +47,35 @@ export interface ProjectConfig {
   pointInTimeRecovery: boolean;
 }
 
-/** The program's own config keys (without the `kms-dynamodb:` namespace). */
-export const CONFIG_KEYS = [
-  "users",
-  "tableName",
-  "hashKey",
-  "rangeKey",
-  "keyAdmins",
-  "keyAlias",
-  "keyDeletionWindowDays",
-  "keyRotation",
-  "deletionProtection",
-  "pointInTimeRecovery",
-] as const;
+/**
+ * The program's own settings (without the `kms-dynamodb:` namespace) and the type each is read as, as
+ * pulumi.Config's getters read them: `string` (get: the text as is), `boolean` (getBoolean: "true" or
+ * "false"), `number` (getNumber), `object` (getObject: JSON). A value is never typed by guessing from its
+ * text: the table name "20240101" stays a string. Adding a setting is one line here (then its validation
+ * in parseProjectConfig).
+ */
+export const CONFIG_SETTINGS = {
+  users: "object",
+  tableName: "string",
+  hashKey: "string",
+  rangeKey: "string",
+  keyAdmins: "object",
+  keyAlias: "string",
+  keyDeletionWindowDays: "number",
+  keyRotation: "boolean",
+  deletionProtection: "boolean",
+  pointInTimeRecovery: "boolean",
+} as const satisfies Record<string, "string" | "boolean" | "number" | "object">;
 
-type ConfigKey = (typeof CONFIG_KEYS)[number];
+type ConfigKey = keyof typeof CONFIG_SETTINGS;
+
+export const CONFIG_KEYS = Object.keys(CONFIG_SETTINGS) as ConfigKey[];
+
+/**
+ * The `aws:` keys the AWS provider reads: the names @pulumi/aws's config module declares (its `vars`
+ * exports, one getter per key; listing them calls none). Any other `aws:` key is a misspelling.
+ */
+export const AWS_CONFIG_KEYS: readonly string[] = Object.keys(awsConfig).filter((key) => key !== "default");
 
 /**
  * Every config value of the stack as the CLI passes it: full key (`kms-dynamodb:users`,
@@ -70,23 +86,67 @@ export type RawConfig = Readonly<Record<string, string>>;
 const ns = DEFAULTS.project;
 const field = (key: ConfigKey): string => `${ns}:${key}`;
 
-/** Parses a structured or scalar config value from the text the CLI hands over. */
-function parseText(key: string, text: string): unknown {
-  const trimmed = text.trim();
-  if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
-    try {
-      return JSON.parse(trimmed);
-    } catch {
-      throw new ConfigError(`${key}: ${show(text)} is not valid JSON`);
+/**
+ * A value read with its declared type. Text that is not of the type is handed on as text, so the
+ * validator names the key and the value (`"yes" is not true or false`).
+ */
+function readTyped(key: string, text: string, type: (typeof CONFIG_SETTINGS)[ConfigKey]): unknown {
+  switch (type) {
+    case "string":
+      return text;
+    case "boolean":
+      return text === "true" ? true : text === "false" ? false : text;
+    case "number": {
+      const number = Number(text);
+      return text.trim() !== "" && Number.isFinite(number) ? number : text;
+    }
+    case "object":
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new ConfigError(`${key}: ${show(text)} is not valid JSON`);
+      }
+  }
+}
+
+/**
+ * Known regions come from the AWS SDK's partition data: `partition(region)` merges the region's own
+ * entry (which always has a `description`) into the partition's outputs for a region the partition
+ * lists, and returns the bare outputs for one that only matches a partition's pattern.
+ */
+function isKnownRegion(region: string): boolean {
+  return !region.endsWith("-global") && "description" in partition(region);
+}
+
+function checkAwsKeys(raw: RawConfig): void {
+  for (const fullKey of Object.keys(raw)) {
+    if (fullKey.startsWith("aws:") && !AWS_CONFIG_KEYS.includes(fullKey.slice("aws:".length))) {
+      throw new ConfigError(
+        `${fullKey}: is not a setting of the AWS provider (@pulumi/aws); known: ${AWS_CONFIG_KEYS.join(", ")}`,
+      );
     }
   }
-  if (trimmed === "true" || trimmed === "false") {
-    return trimmed === "true";
+}
+
+function parseRegion(raw: RawConfig): string {
+  const region = raw["aws:region"];
+  if (region === undefined) {
+    throw new ConfigError("aws:region: missing; set it with `pulumi config set aws:region us-east-1`");
   }
-  if (/^-?\d+(\.\d+)?$/.test(trimmed)) {
-    return Number(trimmed);
+  requireRegion("aws:region", region);
+  const skip = raw["aws:skipRegionValidation"];
+  if (skip !== undefined && skip !== "true" && skip !== "false") {
+    fail("aws:skipRegionValidation", skip, "is not true or false");
   }
-  return text;
+  if (skip !== "true" && !isKnownRegion(region)) {
+    fail(
+      "aws:region",
+      region,
+      "is not a region of any AWS partition (aws, aws-cn, aws-us-gov, ...); " +
+        "set aws:skipRegionValidation: true to use it anyway",
+    );
+  }
+  return region;
 }
 
 function parseUsers(value: unknown): UserSpec[] {
@@ -147,25 +207,23 @@ export function parseProjectConfig(raw: RawConfig, stack: string): ProjectConfig
   for (const fullKey of Object.keys(raw)) {
     if (
       fullKey.startsWith(`${ns}:`) &&
-      !(CONFIG_KEYS as readonly string[]).includes(fullKey.slice(ns.length + 1))
+      !Object.prototype.hasOwnProperty.call(CONFIG_SETTINGS, fullKey.slice(ns.length + 1))
     ) {
       throw new ConfigError(
         `${fullKey}: is not a setting of this program (known: ${CONFIG_KEYS.join(", ")})`,
       );
     }
   }
+  checkAwsKeys(raw);
   const value = (key: ConfigKey): unknown => {
     const text = raw[field(key)];
-    return text === undefined ? undefined : parseText(field(key), text);
+    return text === undefined ? undefined : readTyped(field(key), text, CONFIG_SETTINGS[key]);
   };
-  const region = raw["aws:region"];
-  if (region === undefined) {
-    throw new ConfigError("aws:region: missing; set it with `pulumi config set aws:region us-east-1`");
-  }
+  const region = parseRegion(raw);
   const rangeKey = value("rangeKey");
   const hashKey = requireKeyAttributeName(field("hashKey"), value("hashKey") ?? DEFAULTS.hashKey);
   const config: ProjectConfig = {
-    region: requireRegion("aws:region", region),
+    region,
     users: parseUsers(value("users")),
     tableName: requireTableName(field("tableName"), value("tableName") ?? DEFAULTS.tableName(stack)),
     hashKey,
