@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, copyFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, copyFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -64,7 +64,11 @@ describe("loadStackConfig", () => {
       "kms-dynamodb:tableName: is a secure value",
     );
     writeFileSync(join(dir, "Pulumi.y.yaml"), "config: [\n");
-    expect(() => loadStackConfig("y", dir)).to.throw(StackConfigError, "is not valid YAML");
+    try {
+      expect(() => loadStackConfig("y", dir)).to.throw(StackConfigError, "is not valid YAML");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -96,6 +100,7 @@ describe("npm run synth", function () {
       "config:\n  aws:region: us-east-1\n  kms-dynamodb:users:\n    - name: a\n      dynamodbAccess: admin\n",
     );
     const result = synth(["--stack", "bad"], dir);
+    rmSync(dir, { recursive: true, force: true });
     expect(result.status).to.equal(2);
     expect(result.stdout).to.equal("");
     expect(result.stderr).to.equal(

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -94,15 +94,23 @@ describe("scenario end to end (npm start)", function () {
 describe("npm start -- --report FILE", function () {
   this.timeout(180000);
   it("exits 0 and writes the report of contracts.md section 5", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "kms-dynamodb-")), "report.json");
+    const dir = mkdtempSync(join(tmpdir(), "kms-dynamodb-"));
+    const file = join(dir, "report.json");
     const result = spawnSync(
       process.execPath,
       [require.resolve("ts-node/dist/bin"), join(REPO_ROOT, "scenario/cli.ts"), "--report", file],
       { cwd: REPO_ROOT, encoding: "utf8" },
     );
+    const text = (() => {
+      try {
+        return readFileSync(file, "utf8");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    })();
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stdout).to.contain("✓ every step held: 6 of 6 steps");
-    const report = JSON.parse(readFileSync(file, "utf8"));
+    const report = JSON.parse(text);
     expect(report.ok).to.equal(true);
     expect(report.phases.map((p: { name: string }) => p.name)).to.deep.equal(["before-grant", "after-grant"]);
     expect(report.phases[0].results[0]).to.have.keys(["user", "operation", "expected", "actual", "detail"]);
