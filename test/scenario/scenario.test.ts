@@ -97,7 +97,7 @@ describe("npm start -- --report FILE", function () {
     const file = join(mkdtempSync(join(tmpdir(), "kms-dynamodb-")), "report.json");
     const result = spawnSync(
       process.execPath,
-      [require.resolve("ts-node/dist/bin"), join(REPO_ROOT, "scenario/cli.ts"), "--report", file],
+      ["-r", join(REPO_ROOT, "scripts/register.js"), join(REPO_ROOT, "scenario/cli.ts"), "--report", file],
       { cwd: REPO_ROOT, encoding: "utf8" },
     );
     expect(result.status, result.stderr).to.equal(0);
