@@ -38,7 +38,7 @@ export interface RunPolicyPackOptions {
  * Analyze calls in flight at once. The engine analyzes each resource as its step is generated, many
  * at a time; a bounded window keeps a 10,000-resource stack from opening 10,000 calls together.
  */
-const ANALYZE_CONCURRENCY = 32;
+const ANALYZE_CONCURRENCY = 128;
 
 export async function runPolicyPack(options: RunPolicyPackOptions): Promise<PolicyReport> {
   const log = options.log ?? (() => undefined);
