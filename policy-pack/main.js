@@ -10,17 +10,28 @@
 "use strict";
 const fs = require("node:fs");
 const { transformSync } = require("@swc/core");
+const sourceMapSupport = require("source-map-support");
 
 const SWC_OPTIONS = {
   jsc: { parser: { syntax: "typescript" }, target: "es2022" },
   module: { type: "commonjs" },
-  sourceMaps: "inline",
+  sourceMaps: true,
   swcrc: false,
   configFile: false,
 };
 
+// The runner installs source-map-support; this hands it the rules' maps, so a rule's stack trace
+// points at its .ts lines.
+const maps = new Map();
+sourceMapSupport.install({
+  environment: "node",
+  handleUncaughtExceptions: false,
+  retrieveSourceMap: (file) => (maps.has(file) ? { url: file, map: maps.get(file) } : null),
+});
+
 require.extensions[".ts"] = function compileTypeScript(module, filename) {
-  const { code } = transformSync(fs.readFileSync(filename, "utf8"), { ...SWC_OPTIONS, filename });
+  const { code, map } = transformSync(fs.readFileSync(filename, "utf8"), { ...SWC_OPTIONS, filename });
+  maps.set(filename, map);
   module._compile(code, filename);
 };
 
