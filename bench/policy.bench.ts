@@ -2,16 +2,23 @@
  * The policy pack over generated first-preview stacks of 1,000 and 10,000 resources (KMS keys and
  * aliases, tables on unknown and known keys, IAM policies), through the Analyzer gRPC service as the
  * engine drives it: time per resource at each size and the ratio of the two totals. Linear cost
- * gives a ratio near 10. One pack process serves every run; its start-up (ts-node) is printed apart.
+ * gives a ratio near 10. One pack process serves every run; its start-up is printed apart. The same
+ * plans through a no-op pack (bench/noop-pack) give the floor of the path: the project's pack must stay
+ * within 1.1x of it (issue 14).
  * Each resource costs two calls (Remediate, then Analyze), as in the engine, plus its share of the one
  * AnalyzeStack.
- * Run alone: npx ts-node bench/policy.bench.ts
+ * Run alone: node -r ./scripts/register.js bench/policy.bench.ts
  */
-import { DEFAULT_PACK_DIR, startPolicyPack } from "../guard/packProcess";
+import { join } from "node:path";
+import { DEFAULT_PACK_DIR, startPolicyPack, type RunningPack } from "../guard/packProcess";
 import { analyzePlan } from "../guard/run";
 import type { Plan, PlanResourceState } from "../plan/types";
 import { UNKNOWN_VALUE } from "../plan/values";
 import { customState } from "../test/helpers/plan";
+import { peakRssMb, reportTarget } from "./target";
+
+/** A pack with policies that return at once: the floor of the Analyzer gRPC path (bench/noop-pack). */
+const NOOP_PACK_DIR = join(__dirname, "noop-pack");
 
 const SIZES = [1_000, 10_000] as const;
 
@@ -87,41 +94,88 @@ export function generatePlan(size: number): Plan {
   return { steps: states.map((s) => ({ op: "create", urn: s.urn, newState: s })), outputs: {}, invokes: [] };
 }
 
+/** Best of three (other work on the machine only ever adds time), the two packs interleaved. */
+const ATTEMPTS = 3;
+
 export async function run(): Promise<void> {
-  const pack = await startPolicyPack(DEFAULT_PACK_DIR, () => undefined);
+  const ours = await startPolicyPack(DEFAULT_PACK_DIR, () => undefined);
+  const noop = await startPolicyPack(NOOP_PACK_DIR, () => undefined).catch(async (err: unknown) => {
+    await ours.stop();
+    throw err;
+  });
   try {
-    console.log(`policy pack: start-up (run-policy-pack, ts-node type-checking the pack) ${pack.startMs} ms`);
-    // The pack's first thousands of resources run cold (V8 compiles the server and the rules as they
-    // get hot): warm it up, then keep the best of three runs per size (other work on the machine only
-    // ever adds time).
+    console.log(`policy pack: start-up (run-policy-pack loading the pack) ${ours.startMs} ms`);
+    // The packs' first thousands of resources run cold (V8 compiles the server and the rules as they
+    // get hot): warm both up first.
     for (let i = 0; i < 3; i++) {
-      await analyzePlan(pack.client, generatePlan(2_000), {}, () => undefined);
+      for (const pack of [ours, noop]) {
+        await analyzePlan(pack.client, generatePlan(2_000), {}, () => undefined);
+      }
     }
     const totals: number[] = [];
+    let noopAtLargest = Infinity;
     for (const size of SIZES) {
       const plan = generatePlan(size);
       let best = Infinity;
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const started = process.hrtime.bigint();
-        const report = await analyzePlan(pack.client, plan, {}, () => undefined);
-        best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
-        if (report.mandatory !== 0) {
-          throw new Error(
-            `bench plan of ${size} resources should pass, found ${report.mandatory} mandatory violation(s)`,
-          );
-        }
+      let bestNoop = Infinity;
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        best = Math.min(best, await timeAnalysis(ours, plan, size));
+        bestNoop = Math.min(bestNoop, await timeAnalysis(noop, plan, size));
       }
       totals.push(best);
+      noopAtLargest = bestNoop;
       console.log(
-        `policy pack: ${size} resources in ${(best / 1000).toFixed(2)} s, ${((best * 1000) / size).toFixed(0)} µs per resource`,
+        `policy pack: ${size} resources in ${(best / 1000).toFixed(2)} s, ${((best * 1000) / size).toFixed(0)} µs per resource; ` +
+          `no-op pack ${(bestNoop / 1000).toFixed(2)} s (ratio ${(best / bestNoop).toFixed(2)})`,
       );
     }
     console.log(
       `policy pack: ${SIZES[1]} / ${SIZES[0]} resources time ratio ${(totals[1] / totals[0]).toFixed(1)} (10 = linear)`,
     );
+    const largest = SIZES[SIZES.length - 1];
+    reportTarget({
+      name: `guard, ${largest} resources through the Analyzer gRPC path`,
+      value: totals[totals.length - 1] / 1000,
+      unit: "s",
+      limit: { max: 4 },
+      note: `best of ${ATTEMPTS}, pack already started`,
+    });
+    reportTarget({
+      name: `guard, project pack / no-op pack at ${largest} resources`,
+      value: totals[totals.length - 1] / noopAtLargest,
+      unit: "x",
+      limit: { max: 1.1 },
+      note: "same requests, same gRPC path, one pack whose policies return at once",
+    });
+    reportTarget({
+      name: `guard client process memory at ${largest} resources`,
+      value: process.resourceUsage().maxRSS / 1024,
+      unit: "MB",
+      limit: { max: 300 },
+      note: "peak RSS of this process, which built and sent every request",
+    });
+    reportTarget({
+      name: `policy pack process memory at ${largest} resources`,
+      value: peakRssMb(ours.pid) ?? NaN,
+      unit: "MB",
+      limit: { max: 300 },
+      note: "peak RSS (VmHWM) of the pack's process",
+    });
   } finally {
-    await pack.stop();
+    await Promise.all([ours.stop(), noop.stop()]);
   }
+}
+
+async function timeAnalysis(pack: RunningPack, plan: Plan, size: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  const report = await analyzePlan(pack.client, plan, {}, () => undefined);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (report.mandatory !== 0) {
+    throw new Error(
+      `bench plan of ${size} resources should pass, found ${report.mandatory} mandatory violation(s)`,
+    );
+  }
+  return ms;
 }
 
 if (require.main === module) {

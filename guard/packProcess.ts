@@ -24,6 +24,8 @@ const START_TIMEOUT_MS = 120_000;
 
 export interface RunningPack {
   client: AnalyzerClient;
+  /** The pack's process (the benchmark reads its memory from /proc). */
+  pid: number;
   /** Milliseconds from spawn to the printed port (ts-node compiling and type-checking the pack). */
   startMs: number;
   stop(): Promise<void>;
@@ -48,6 +50,7 @@ export async function startPolicyPack(packDir: string, log: (line: string) => vo
   });
   return {
     client,
+    pid: child.pid as number,
     startMs,
     stop: async () => {
       client.close();

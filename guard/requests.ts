@@ -63,23 +63,44 @@ export function analyzeRequest(state: PlanResourceState): AnalyzeRequest {
 export function analyzeStackRequest(states: readonly PlanResourceState[]): AnalyzeStackRequest {
   const request = new AnalyzeStackRequest();
   for (const state of states) {
-    const resource = new AnalyzerResource();
-    resource.setType(state.type);
-    resource.setUrn(state.urn);
-    resource.setName(nameOfUrn(state.urn));
-    resource.setProperties(toStruct(state.outputs));
-    resource.setOptions(resourceOptions(state));
-    if (state.parent !== undefined) {
-      resource.setParent(state.parent);
-    }
-    resource.setDependenciesList(state.dependencies);
-    const propertyDependencies = resource.getPropertydependenciesMap();
-    for (const [property, urns] of Object.entries(state.propertyDependencies)) {
-      const dependencies = new AnalyzerPropertyDependencies();
-      dependencies.setUrnsList(urns);
-      propertyDependencies.set(property, dependencies);
-    }
-    request.addResources(resource);
+    request.addResources(analyzerResource(state));
   }
   return request;
+}
+
+/**
+ * The wire bytes of analyzeStackRequest(states), built one resource at a time. AnalyzeStackRequest's
+ * only field is `repeated AnalyzerResource resources = 1` (pulumi/analyzer.proto), and a repeated
+ * message field is encoded as one length-delimited record per element (protobuf encoding guide,
+ * "Repeated Elements"): the concatenation of single-resource requests is the whole request, and only
+ * one resource's protobuf object lives at a time.
+ */
+export function analyzeStackRequestBytes(states: readonly PlanResourceState[]): Buffer {
+  const parts: Uint8Array[] = [];
+  const one = new AnalyzeStackRequest();
+  for (const state of states) {
+    one.setResourcesList([analyzerResource(state)]);
+    parts.push(one.serializeBinary());
+  }
+  return Buffer.concat(parts);
+}
+
+function analyzerResource(state: PlanResourceState): AnalyzerResource {
+  const resource = new AnalyzerResource();
+  resource.setType(state.type);
+  resource.setUrn(state.urn);
+  resource.setName(nameOfUrn(state.urn));
+  resource.setProperties(toStruct(state.outputs));
+  resource.setOptions(resourceOptions(state));
+  if (state.parent !== undefined) {
+    resource.setParent(state.parent);
+  }
+  resource.setDependenciesList(state.dependencies);
+  const propertyDependencies = resource.getPropertydependenciesMap();
+  for (const [property, urns] of Object.entries(state.propertyDependencies)) {
+    const dependencies = new AnalyzerPropertyDependencies();
+    dependencies.setUrnsList(urns);
+    propertyDependencies.set(property, dependencies);
+  }
+  return resource;
 }

@@ -13,6 +13,7 @@ import {
   AnalyzeResponse,
   AnalyzerInfo,
   AnalyzerStackConfigureRequest,
+  EnforcementLevel,
   RemediateResponse,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
@@ -21,7 +22,7 @@ import { parseUrn } from "../plan/urn";
 import { DEFAULT_PACK_DIR, startPolicyPack } from "./packProcess";
 import { buildConfigureRequest, levelName } from "./policyConfig";
 import { PolicyReport, PolicyViolation } from "./report";
-import { analyzeRequest, analyzeStackRequest } from "./requests";
+import { analyzeRequest, analyzeStackRequestBytes } from "./requests";
 
 export interface RunPolicyPackOptions {
   plan: Plan;
@@ -37,7 +38,7 @@ export interface RunPolicyPackOptions {
  * Analyze calls in flight at once. The engine analyzes each resource as its step is generated, many
  * at a time; a bounded window keeps a 10,000-resource stack from opening 10,000 calls together.
  */
-const ANALYZE_CONCURRENCY = 32;
+const ANALYZE_CONCURRENCY = 128;
 
 export async function runPolicyPack(options: RunPolicyPackOptions): Promise<PolicyReport> {
   const log = options.log ?? (() => undefined);
@@ -60,7 +61,15 @@ export async function analyzePlan(
   log: (line: string) => void,
 ): Promise<PolicyReport> {
   const info = await unary<Empty, AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
-  await unary(client.configure.bind(client), buildConfigureRequest(info, config));
+  const configure = buildConfigureRequest(info, config);
+  await unary(client.configure.bind(client), configure);
+  // A pack runs a Remediate call's policies only at their configured level `remediate` (@pulumi/policy
+  // server.ts, makeRemediateRpcFun: "Only run remediations that are enabled"): with none at that level,
+  // every answer is empty, so the call is skipped and each resource costs one call, not two.
+  let remediates = false;
+  configure.getPolicyconfigMap().forEach((policy) => {
+    remediates ||= policy.getEnforcementlevel() === EnforcementLevel.REMEDIATE;
+  });
   const stackRequest = new AnalyzerStackConfigureRequest();
   const first = parseUrn(plan.steps[0]?.urn ?? "");
   stackRequest.setStack(first?.stack ?? "");
@@ -78,11 +87,10 @@ export async function analyzePlan(
       const request = analyzeRequest(state);
       // The engine's two passes (pkg/resource/deploy/step_generator.go): remediations first, whose new
       // properties the analysis then sees, and whose diagnostics are advisory violations.
-      const remediations = await unary<AnalyzeRequest, RemediateResponse>(
-        client.remediate.bind(client),
-        request,
-      );
-      for (const remediation of remediations.getRemediationsList()) {
+      const remediations = remediates
+        ? await unary<AnalyzeRequest, RemediateResponse>(client.remediate.bind(client), request)
+        : undefined;
+      for (const remediation of remediations?.getRemediationsList() ?? []) {
         const properties = remediation.getProperties();
         if (remediation.getDiagnostic() !== "") {
           violations.push({
@@ -102,10 +110,7 @@ export async function analyzePlan(
     }
   };
   await Promise.all(Array.from({ length: Math.min(ANALYZE_CONCURRENCY, states.length) }, worker));
-  const stackResponse = await unary<ReturnType<typeof analyzeStackRequest>, AnalyzeResponse>(
-    client.analyzeStack.bind(client),
-    analyzeStackRequest(states),
-  );
+  const stackResponse = await analyzeStack(client, states);
   const byUrn = new Map(states.map((state) => [state.urn, state]));
   collect(stackResponse, info.getName(), undefined, byUrn, violations);
   log(`analyzed ${states.length} resources in ${Date.now() - started} ms`);
@@ -158,6 +163,26 @@ function toViolation(
     message: diagnostic.getMessage(),
     enforcementLevel: level,
   };
+}
+
+/**
+ * AnalyzeStack with the request's bytes built one resource at a time (analyzeStackRequestBytes): the
+ * same message as AnalyzeStackRequest.serializeBinary(), without holding every resource's protobuf
+ * object at once (a 10,000-resource stack's would take hundreds of MB in this process).
+ */
+function analyzeStack(
+  client: AnalyzerClient,
+  states: readonly PlanResourceState[],
+): Promise<AnalyzeResponse> {
+  return new Promise((resolve, reject) => {
+    client.makeUnaryRequest<Buffer, AnalyzeResponse>(
+      "/pulumirpc.Analyzer/AnalyzeStack",
+      (bytes) => bytes,
+      (bytes) => AnalyzeResponse.deserializeBinary(new Uint8Array(bytes)),
+      analyzeStackRequestBytes(states),
+      (error, response) => (error || response === undefined ? reject(error) : resolve(response)),
+    );
+  });
 }
 
 type UnaryCall<Req, Res> = (

@@ -16,7 +16,7 @@ import { formatCheckTable } from "../checks/format";
 import { checkItemKey, dataAttributeName, describeKey, keySchemaOf } from "../checks/item";
 import type { CheckReport } from "../checks/types";
 import { analyzePlan } from "../guard/run";
-import { DEFAULT_PACK_DIR, startPolicyPack } from "../guard/packProcess";
+import { DEFAULT_PACK_DIR, startPolicyPack, type RunningPack } from "../guard/packProcess";
 import { formatPolicyReport, PolicyReport } from "../guard/report";
 import type { StackOutputs } from "../infra/outputs";
 import { diffPlans, formatChanges } from "../plan/diff";
@@ -50,6 +50,11 @@ export interface ScenarioOptions {
   /** Progress, one line at a time. */
   log?: (line: string) => void;
   projectDir?: string;
+  /**
+   * A policy pack already starting: `npm start` starts it before loading the rest, so its start-up
+   * overlaps the imports. The scenario stops it. Default: started at the guard step.
+   */
+  pack?: Promise<RunningPack>;
 }
 
 class StepFailed extends Error {}
@@ -104,7 +109,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     );
 
     await step("Guard it with the policy pack, as pulumi preview --policy-pack does", async (notes) => {
-      const pack = await startPolicyPack(DEFAULT_PACK_DIR, () => undefined);
+      const pack = await (options.pack ?? startPolicyPack(DEFAULT_PACK_DIR, () => undefined));
       try {
         // A first preview (the new key's ARN unknown: the fail-closed rule must still decide), then the
         // plan with every value known, as a preview of the deployed stack sees it.
@@ -214,6 +219,11 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       throw err;
     }
   } finally {
+    // A pack handed in is stopped here when the guard step never ran (stop is a no-op the second time).
+    await options.pack?.then(
+      (pack) => pack.stop(),
+      () => undefined,
+    );
     await sandbox?.stop();
   }
   return report;

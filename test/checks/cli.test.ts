@@ -140,7 +140,7 @@ describe("checks CLI against the sandbox", function () {
     const result = await new Promise<Captured>((resolvePromise) => {
       execFile(
         process.execPath,
-        ["-r", "ts-node/register", "checks/cli.ts", "--outputs", file, "--json"],
+        ["-r", "./scripts/register.js", "checks/cli.ts", "--outputs", file, "--json"],
         { cwd: REPO_ROOT, env: { ...process.env, AWS_ENDPOINT_URL: stack.endpoint } },
         (err, stdout, stderr) => resolvePromise({ code: err ? Number(err.code) : 0, stdout, stderr }),
       );

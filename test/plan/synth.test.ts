@@ -77,7 +77,7 @@ describe("npm run synth", function () {
   const synth = (args: string[], cwd = REPO_ROOT) =>
     spawnSync(
       process.execPath,
-      [require.resolve("ts-node/dist/bin"), join(REPO_ROOT, "plan/cli.ts"), ...args],
+      ["-r", join(REPO_ROOT, "scripts/register.js"), join(REPO_ROOT, "plan/cli.ts"), ...args],
       {
         cwd,
         encoding: "utf8",

@@ -5,21 +5,18 @@
 import { spawn, type ChildProcess, type ChildProcessByStdio } from "node:child_process";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
+import { main } from "../../sandbox/cli";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const CLI = path.join(REPO_ROOT, "sandbox", "cli.ts");
+const REGISTER = path.join(REPO_ROOT, "scripts", "register.js");
 const READY = /is served at (http:\/\/127\.0\.0\.1:\d+)/;
 
-/** The CLI under ts-node from any working directory (it reads the stack files from there, as npm does). */
+/** The CLI as `npm run sandbox` runs it (SWC-transpiled) from any working directory (it reads the stack files from there, as npm does). */
 function spawnCli(args: string[], cwd: string): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ["-r", require.resolve("ts-node/register"), CLI, ...args], {
+  return spawn(process.execPath, ["-r", REGISTER, CLI, ...args], {
     cwd,
-    env: {
-      ...process.env,
-      TS_NODE_TRANSPILE_ONLY: "true",
-      TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json"),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
@@ -63,15 +60,27 @@ export function startCli(args: string[], timeoutMs = 60_000): Promise<CliProcess
   });
 }
 
-/** Runs the CLI to completion (for argument errors); resolves with its exit code and output. */
-export function runCliToExit(
+/**
+ * Runs the CLI's exported main(argv) to completion in this process (for its error paths, which exit
+ * before serving), from `cwd` as npm would run it there; resolves with its exit code and output.
+ */
+export async function runCliToExit(
   args: string[],
   cwd = REPO_ROOT,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnCli(args, cwd);
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const previousDir = process.cwd();
+  process.stdout.write = (chunk: string | Uint8Array) => ((stdout += chunk.toString()), true);
+  process.stderr.write = (chunk: string | Uint8Array) => ((stderr += chunk.toString()), true);
+  process.chdir(cwd);
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(previousDir);
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
+  }
 }

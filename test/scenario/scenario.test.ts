@@ -98,7 +98,7 @@ describe("npm start -- --report FILE", function () {
     const file = join(dir, "report.json");
     const result = spawnSync(
       process.execPath,
-      [require.resolve("ts-node/dist/bin"), join(REPO_ROOT, "scenario/cli.ts"), "--report", file],
+      ["-r", join(REPO_ROOT, "scripts/register.js"), join(REPO_ROOT, "scenario/cli.ts"), "--report", file],
       { cwd: REPO_ROOT, encoding: "utf8" },
     );
     const text = (() => {

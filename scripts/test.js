@@ -1,0 +1,88 @@
+// The test runner behind `npm test`, `npm run test:unit` and `npm run test:slow` (README, Development).
+//
+//   npm test                      every test except the slow group, files in parallel
+//   npm test -- FILE...           just those files (mocha flags pass through: npm test -- FILE --grep X)
+//   npm run test:unit             the tests that start no process and open no socket (scripts/no-io.js holds them to it)
+//   npm run test:slow             test/**/*.slow.test.ts: slow by nature (AWS CLI runs, browsers, packed packs)
+//
+// The spec lives here, not in .mocharc.json: mocha merges a configured spec with the files given on the
+// command line, so `mocha FILE` would run everything.
+"use strict";
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+const ALL = "test/**/*.test.ts";
+const SLOW = "test/**/*.slow.test.ts";
+
+// Test files that start a process or open a socket (the sandbox's HTTP server, the policy pack's gRPC
+// server, a CLI): everything else is the unit group. A file missing here fails the unit run loudly.
+const INTEGRATION = [
+  "test/checks/cli.test.ts",
+  "test/checks/outputs.test.ts",
+  "test/checks/sandbox.test.ts",
+  "test/plan/synth.test.ts",
+  "test/policy/guard.test.ts",
+  "test/sandbox/access.test.ts",
+  "test/sandbox/auth.test.ts",
+  "test/sandbox/cli.test.ts",
+  "test/sandbox/deployment.test.ts",
+  "test/sandbox/faults.test.ts",
+  "test/sandbox/indexes.test.ts",
+  "test/sandbox/persistence.test.ts",
+  "test/sandbox/update.test.ts",
+  "test/scenario/scenario.test.ts",
+];
+
+/**
+ * Files run in parallel workers. Each worker is a fresh process, so two is enough on a 2-core machine
+ * for CPU-bound files, and a few more keep the cores busy while files wait on their child processes.
+ */
+const PARALLEL_JOBS = Math.max(2, Math.min(4, os.cpus().length + 1));
+
+function parse(argv) {
+  let group = "default";
+  const files = [];
+  const passThrough = [];
+  for (const arg of argv) {
+    if (arg === "--unit" || arg === "--slow") {
+      group = arg.slice(2);
+    } else if (!arg.startsWith("-") && (arg.endsWith(".ts") || fs.existsSync(path.resolve(ROOT, arg)))) {
+      files.push(arg);
+    } else {
+      passThrough.push(arg);
+    }
+  }
+  return { group, files, passThrough };
+}
+
+function mochaArgs({ group, files, passThrough }) {
+  if (files.length > 0) {
+    return [...files, ...passThrough];
+  }
+  switch (group) {
+    case "slow":
+      return [SLOW, ...passThrough];
+    case "unit":
+      return [
+        ALL,
+        "--ignore",
+        SLOW,
+        ...INTEGRATION.flatMap((file) => ["--ignore", file]),
+        "--require",
+        "scripts/no-io.js",
+        ...passThrough,
+      ];
+    default:
+      return [ALL, "--ignore", SLOW, "--parallel", "--jobs", String(PARALLEL_JOBS), ...passThrough];
+  }
+}
+
+const args = mochaArgs(parse(process.argv.slice(2)));
+const result = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), ...args], {
+  cwd: ROOT,
+  stdio: "inherit",
+});
+process.exit(result.status ?? 1);
