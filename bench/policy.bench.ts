@@ -84,7 +84,11 @@ export function generatePlan(size: number): Plan {
     states.push(key, alias, tableOnNewKey, tableOnKnownKey, policy);
   }
   states.length = size;
-  return { steps: states.map((s) => ({ op: "create", urn: s.urn, newState: s })), outputs: {}, invokes: [] };
+  return {
+    steps: states.map((s) => ({ op: "create", urn: s.urn, newState: s, detailedDiff: null })),
+    outputs: {},
+    invokes: [],
+  };
 }
 
 export async function run(): Promise<void> {

@@ -1,13 +1,16 @@
 /**
  * The offline plan engine: runs a Pulumi program in this process under AwsMocks, through a monitor
- * that records every registration, and returns the plan of contracts.md section 4. It is what the
- * synth command, the policy guard, the sandbox, the scenario and the tests all run.
+ * that records every registration, and returns the plan of contracts.md section 4: the engine's steps
+ * from the stack's previous state (none: every resource a `create`) to what the program declares.
+ * It is what the synth command, the policy guard, the sandbox, the scenario and the tests all run.
  */
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { StackState } from "./checkpoint";
 import { AwsMocks, DeployerIdentity } from "./mocks";
 import { PlanMonitor } from "./monitor";
 import { loadStackConfig, readProjectName, toRuntimeConfig } from "./stackConfig";
+import { deleteSteps, destroySteps } from "./steps";
 import { Plan } from "./types";
 
 /** A Pulumi program: registers resources, returns the stack outputs. */
@@ -26,6 +29,11 @@ export interface SynthOptions {
   program?: Program;
   /** The identity that runs the deployment. Default: DEFAULT_DEPLOYER. */
   deployer?: DeployerIdentity;
+  /**
+   * What the last deployment recorded (plan/checkpoint.ts readState: a sandbox data dir or a
+   * `pulumi stack export` file). Default: an empty stack, so every step is a `create`.
+   */
+  previousState?: StackState;
 }
 
 export const REPO_ROOT = resolve(__dirname, "..");
@@ -50,7 +58,14 @@ async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
   const preview = options.preview ?? false;
   const region = typeof config["aws:region"] === "string" ? config["aws:region"] : "us-east-1";
   const mocks = new AwsMocks({ stack: options.stack, region, deployer: options.deployer });
-  const monitor = new PlanMonitor(mocks, options.stack, project, preview);
+  const previous = options.previousState?.resources ?? [];
+  const monitor = new PlanMonitor(
+    mocks,
+    options.stack,
+    project,
+    preview,
+    new Map(previous.map((resource) => [resource.urn, resource])),
+  );
 
   // setMocks switches on the runtime features an engine would announce; its MockMonitor is replaced
   // by the plan monitor at once, so the mocks handed to it are never asked anything.
@@ -82,9 +97,18 @@ async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
     throw monitor.errors[0];
   }
   const stackState = monitor.states.find((state) => state.type === STACK_TYPE);
+  const declared = new Set(monitor.states.map((state) => state.urn));
   return {
-    steps: monitor.states.map((state) => ({ op: "create", urn: state.urn, newState: state })),
+    steps: [...monitor.steps, ...deleteSteps(previous, declared)],
     outputs: stackState?.outputs ?? {},
     invokes: monitor.invokes,
   };
+}
+
+/**
+ * `pulumi destroy` offline: deletes every resource of `state`, dependents first, without running the
+ * program. Throws ProtectedResourceError (the engine's message) for a protected resource.
+ */
+export function destroyPlan(state: StackState): Plan {
+  return { steps: destroySteps(state.resources), outputs: {}, invokes: [] };
 }

@@ -1,16 +1,22 @@
 /**
  * `npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--log]`: synthesizes the
  * stack offline, deploys it into a local AWS endpoint on 127.0.0.1, writes the stack outputs (secrets
- * shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM.
+ * shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM. With a data dir the
+ * plan is made from its checkpoint, so a second run applies only what changed. `--destroy --data-dir
+ * DIR` deletes every resource of the checkpoint, dependents first, as `pulumi destroy`, and exits.
  */
 import { parseCliArgs, runCli, UsageError } from "../plan/cliSupport";
-import { synthesize } from "../plan/synth";
+import { formatSteps } from "../plan/diff";
+import { ProtectedResourceError } from "../plan/steps";
+import { destroyPlan, synthesize } from "../plan/synth";
+import type { Plan } from "../plan/types";
 import { AwsError } from "./errors";
 import { Sandbox } from "./index";
 import { writeFileAtomic } from "./state-file";
 
 export const USAGE =
-  "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--log]";
+  "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--log]\n" +
+  "       npm run sandbox -- --destroy --data-dir DIR";
 
 export function main(argv: string[]): Promise<number> {
   return runCli(async () => {
@@ -22,24 +28,41 @@ export function main(argv: string[]): Promise<number> {
         "data-dir": { type: "string" },
         outputs: { type: "string" },
         log: { type: "boolean" },
+        destroy: { type: "boolean" },
       },
       USAGE,
     );
-    if (!args.stack) {
+    if (args.destroy && !args["data-dir"]) {
+      throw new UsageError(`--destroy needs the --data-dir whose stack it destroys\n${USAGE}`);
+    }
+    const stack = args.stack;
+    if (!stack && !args.destroy) {
       throw new UsageError(`--stack is required\n${USAGE}`);
     }
     const port = parsePort(args.port);
     const progress = (line: string) => process.stderr.write(`sandbox: ${line}\n`);
 
-    progress(`synthesizing stack ${args.stack} offline`);
-    const plan = await synthesize({ stack: args.stack, projectDir: process.cwd() });
     const sandbox = await startOrExplain(port, args["data-dir"], args.log ? progress : undefined);
     try {
-      progress("deploying keys, users, policies and tables");
-      await sandbox.apply(plan).catch((err: unknown) => {
-        // What AWS refuses at deploy time is the user's to fix (their config), as `pulumi up` reports it.
-        throw err instanceof AwsError ? new UsageError(err.message) : err;
-      });
+      // From the data dir's checkpoint (empty for a new one), as `pulumi up` works from the last state.
+      const previousState = sandbox.state();
+      if (args.destroy || stack === undefined) {
+        progress(`destroying the ${previousState.resources.length} resources of the checkpoint`);
+        const plan = explainProtected(() => destroyPlan(previousState));
+        await applyOrExplain(sandbox, plan);
+        process.stdout.write(`sandbox: destroyed; ${formatSteps(plan).at(-1)}\n`);
+        return 0;
+      }
+      progress(`synthesizing stack ${stack} offline`);
+      const plan = await synthesize({ stack, projectDir: process.cwd(), previousState }).catch(
+        (err: unknown) =>
+          explainProtected(() => {
+            throw err;
+          }),
+      );
+      progress("applying the plan's steps: keys, users, policies and tables");
+      await applyOrExplain(sandbox, plan);
+      progress(formatSteps(plan).at(-1) ?? "");
       const outputs = sandbox.outputs();
       if (args.outputs) {
         writeOutputs(args.outputs, `${JSON.stringify(outputs, null, 2)}\n`);
@@ -56,6 +79,25 @@ export function main(argv: string[]): Promise<number> {
       await sandbox.stop();
     }
     return 0;
+  });
+}
+
+/** A step the engine refuses on a protected resource is the user's to fix: one line, exit 2. */
+function explainProtected<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    throw err instanceof ProtectedResourceError ? new UsageError(err.message) : err;
+  }
+}
+
+async function applyOrExplain(sandbox: Sandbox, plan: Plan): Promise<void> {
+  await sandbox.apply(plan).catch((err: unknown) => {
+    // What AWS or the engine refuses at deploy time is the user's to fix (their config, a protected
+    // resource), as `pulumi up` reports it.
+    throw err instanceof AwsError || err instanceof ProtectedResourceError
+      ? new UsageError(err.message)
+      : err;
   });
 }
 
