@@ -228,7 +228,8 @@ export class AwsMocks {
     if (service === "iam") {
       outputs.uniqueId = previous?.outputs.uniqueId ?? `AROA${base32(seed("uniqueId"), 17)}`;
     }
-    return { id: previous?.id ?? (service === "iam" || service === "s3" ? resourceName : arn), outputs };
+    // Most AWS resources' provider ids are their names (Lambda functions, roles, buckets, log groups).
+    return { id: previous?.id ?? resourceName, outputs };
   }
 
   private digest(text: string): Buffer {

@@ -8,6 +8,7 @@
  * additionalSecretOutputs, and in preview mode answers a create the way a provider's preview does:
  * inputs only, so computed outputs (ARNs, ids) are unknown to the program, as in `pulumi preview`.
  */
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
@@ -20,6 +21,7 @@ import { isSecret, reveal, SECRET_SIG, SPECIAL_SIG_KEY } from "./values";
 type Callback<T> = (err: Error | null, response?: T) => void;
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
+const UNSUPPORTED_FEATURES = new Set(["outputValues", "transforms", "invokeTransforms", "resourceHooks"]);
 
 export class PlanMonitor {
   readonly states: PlanResourceState[] = [];
@@ -130,14 +132,14 @@ export class PlanMonitor {
     }
   }
 
-  registerResourceOutputs(req: resproto.RegisterResourceOutputsRequest, callback: Callback<object>) {
+  registerResourceOutputs(req: resproto.RegisterResourceOutputsRequest, callback: Callback<Empty>) {
     const state = this.byUrn.get(req.getUrn());
     if (!state) {
       this.fail(new Error(`outputs registered for unknown resource ${req.getUrn()}`), callback);
       return;
     }
     state.outputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
-    callback(null, {});
+    callback(null, new Empty());
   }
 
   invoke(req: provproto.InvokeRequest, callback: Callback<provproto.InvokeResponse>) {
@@ -161,10 +163,15 @@ export class PlanMonitor {
     );
   }
 
-  supportsFeature(req: resproto.SupportsFeatureRequest, callback: Callback<{ getHassupport(): boolean }>) {
-    // As in @pulumi/pulumi's MockMonitor: Output values in inputs are not supported, so inputs arrive resolved.
-    const hasSupport = req.getId() !== "outputValues";
-    callback(null, { getHassupport: () => hasSupport });
+  supportsFeature(
+    req: resproto.SupportsFeatureRequest,
+    callback: Callback<resproto.SupportsFeatureResponse>,
+  ) {
+    // As in @pulumi/pulumi's MockMonitor: Output values in inputs are not supported, so inputs arrive
+    // resolved; nor are transforms, which would need a callback server of the program's.
+    const response = new resproto.SupportsFeatureResponse();
+    response.setHassupport(!UNSUPPORTED_FEATURES.has(req.getId()));
+    callback(null, response);
   }
 
   registerPackage(_req: unknown, callback: Callback<resproto.RegisterPackageResponse>) {

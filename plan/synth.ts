@@ -9,12 +9,21 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackState } from "./checkpoint";
 import { AwsMocks, DeployerIdentity } from "./mocks";
 import { PlanMonitor } from "./monitor";
+import { runProgramProcess } from "./programProcess";
 import { loadStackConfig, readProjectName, toRuntimeConfig } from "./stackConfig";
 import { deleteSteps, destroySteps } from "./steps";
 import { Plan } from "./types";
 
 /** A Pulumi program: registers resources, returns the stack outputs. */
 export type Program = () => Promise<Record<string, unknown> | void>;
+
+/**
+ * A program folder run as the Pulumi Node runtime runs it, in a child process (plan/programProcess.ts):
+ * top-level code, `Pulumi.yaml`'s `main`, its own node_modules.
+ */
+export interface ProgramFolder {
+  folder: string;
+}
 
 export interface SynthOptions {
   /** Stack name; its config is `Pulumi.<stack>.yaml` unless `config` is given. */
@@ -25,8 +34,8 @@ export interface SynthOptions {
   config?: Record<string, unknown>;
   /** What a first `pulumi preview` sees: computed outputs of new resources are unknown. Default: false. */
   preview?: boolean;
-  /** The program to run. Default: infra/ (the program `pulumi up` runs). */
-  program?: Program;
+  /** The program to run: a function run in this process, or a folder. Default: infra/, in process. */
+  program?: Program | ProgramFolder;
   /** The identity that runs the deployment. Default: DEFAULT_DEPLOYER. */
   deployer?: DeployerIdentity;
   /**
@@ -56,6 +65,7 @@ async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
   const project = readProjectName(projectDir);
   const config = options.config ?? loadStackConfig(options.stack, projectDir);
   const preview = options.preview ?? false;
+  const source = options.program;
   const region = typeof config["aws:region"] === "string" ? config["aws:region"] : "us-east-1";
   const mocks = new AwsMocks({ stack: options.stack, region, deployer: options.deployer });
   const previous = options.previousState?.resources ?? [];
@@ -67,31 +77,22 @@ async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
     new Map(previous.map((resource) => [resource.urn, resource])),
   );
 
-  // setMocks switches on the runtime features an engine would announce; its MockMonitor is replaced
-  // by the plan monitor at once, so the mocks handed to it are never asked anything.
-  const answeredByPlanMonitor = (): never => {
-    throw new Error("the offline plan's monitor answers registrations and invokes");
-  };
-  await pulumi.runtime.setMocks(
-    { newResource: answeredByPlanMonitor, call: answeredByPlanMonitor },
-    project,
-    options.stack,
-    preview,
-  );
-  pulumi.runtime.setMockOptions(monitor, project, options.stack, preview);
-  pulumi.runtime.setAllConfig(toRuntimeConfig(config), []);
-
-  const program: Program = options.program ?? (await import("../infra")).default;
-  let failure: unknown;
-  try {
-    await pulumi.runtime.runInPulumiStack(program);
-  } catch (err) {
-    failure = err;
-  }
-  // Registrations still in flight finish before the plan is read.
-  await pulumi.runtime.disconnect();
-  if (failure !== undefined) {
-    throw failure;
+  if (source !== undefined && typeof source !== "function") {
+    await runProgramProcess({
+      projectDir: source.folder,
+      project,
+      stack: options.stack,
+      preview,
+      config: toRuntimeConfig(config),
+      monitor,
+    });
+  } else {
+    await runInProcess(source ?? (await import("../infra")).default, monitor, {
+      project,
+      stack: options.stack,
+      preview,
+      config,
+    });
   }
   if (monitor.errors.length > 0) {
     throw monitor.errors[0];
@@ -103,6 +104,38 @@ async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
     outputs: stackState?.outputs ?? {},
     invokes: monitor.invokes,
   };
+}
+
+/** Runs a program function in this process, with the plan monitor standing in for the engine. */
+async function runInProcess(
+  program: Program,
+  monitor: PlanMonitor,
+  run: { project: string; stack: string; preview: boolean; config: Record<string, unknown> },
+): Promise<void> {
+  // setMocks switches on the runtime features an engine would announce; its MockMonitor is replaced
+  // by the plan monitor at once, so the mocks handed to it are never asked anything.
+  const answeredByPlanMonitor = (): never => {
+    throw new Error("the offline plan's monitor answers registrations and invokes");
+  };
+  await pulumi.runtime.setMocks(
+    { newResource: answeredByPlanMonitor, call: answeredByPlanMonitor },
+    run.project,
+    run.stack,
+    run.preview,
+  );
+  pulumi.runtime.setMockOptions(monitor, run.project, run.stack, run.preview);
+  pulumi.runtime.setAllConfig(toRuntimeConfig(run.config), []);
+  let failure: unknown;
+  try {
+    await pulumi.runtime.runInPulumiStack(program);
+  } catch (err) {
+    failure = err;
+  }
+  // Registrations still in flight finish before the plan is read.
+  await pulumi.runtime.disconnect();
+  if (failure !== undefined) {
+    throw failure;
+  }
 }
 
 /**
