@@ -69,7 +69,7 @@ export class PlanMonitor {
         type,
         urn,
         custom,
-        parent: req.getParent() || undefined,
+        ...(req.getParent() ? { parent: req.getParent() } : {}),
         inputs,
         outputs: {},
         dependencies: req.getDependenciesList(),
