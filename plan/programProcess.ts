@@ -60,7 +60,7 @@ export async function runProgramProcess(options: ProgramProcessOptions): Promise
   server.addService(engrpc.EngineService, {
     log: (call: grpc.ServerUnaryCall<engproto.LogRequest, Empty>, callback: grpc.sendUnaryData<Empty>) => {
       if (call.request.getSeverity() === engproto.LogSeverity.ERROR) {
-        errors.push(call.request.getMessage().trim());
+        errors.push(withoutStack(call.request.getMessage()));
       }
       callback(null, new Empty());
     },
@@ -115,6 +115,17 @@ export async function runProgramProcess(options: ProgramProcessOptions): Promise
   } finally {
     server.forceShutdown();
   }
+}
+
+/** An error as the program logged it, without colours and stack frames: what `pulumi preview` leads with. */
+function withoutStack(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  const lines = message
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .trim()
+    .split("\n");
+  const frame = lines.findIndex((line) => /^\s+at /.test(line));
+  return (frame < 0 ? lines : lines.slice(0, frame)).join(" ").trim();
 }
 
 /** A gRPC unary handler for a monitor method that takes the request and a node-style callback. */
