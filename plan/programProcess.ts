@@ -119,9 +119,9 @@ export async function runProgramProcess(options: ProgramProcessOptions): Promise
 
 /** An error as the program logged it, without colours and stack frames: what `pulumi preview` leads with. */
 function withoutStack(message: string): string {
-  // eslint-disable-next-line no-control-regex
   const lines = message
-    .replace(/\u001b\[[0-9;]*m/g, "")
+    // The runtime colours its messages with ANSI escapes (ESC [ ... m).
+    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "")
     .trim()
     .split("\n");
   const frame = lines.findIndex((line) => /^\s+at /.test(line));
