@@ -91,7 +91,11 @@ export function generatePlan(size: number): Plan {
     states.push(key, alias, tableOnNewKey, tableOnKnownKey, policy);
   }
   states.length = size;
-  return { steps: states.map((s) => ({ op: "create", urn: s.urn, newState: s })), outputs: {}, invokes: [] };
+  return {
+    steps: states.map((s) => ({ op: "create", urn: s.urn, newState: s, detailedDiff: null })),
+    outputs: {},
+    invokes: [],
+  };
 }
 
 /** Best of three (other work on the machine only ever adds time), the two packs interleaved. */

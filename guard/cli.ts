@@ -1,20 +1,31 @@
 /**
- * `npm run policy -- --stack NAME [--project DIR] [--pack DIR] [--config FILE]`: the offline `pulumi
- * preview --policy-pack`. Synthesizes the stack (of this project, or of the Pulumi program in DIR,
- * e.g. examples/noncompliant-table) as a first preview sees it (a new key's ARN unknown), runs
- * the plan through the policy pack over its Analyzer gRPC service, prints the violations grouped by
- * resource and exits 1 on any mandatory one (2 for a usage or config mistake).
+ * `npm run policy -- --stack NAME [--project DIR] [--pack DIR] [--config FILE] [--json]`: the offline
+ * `pulumi preview --policy-pack`. Synthesizes the stack (of this project, or of the Pulumi program in
+ * DIR, run as the Pulumi Node runtime runs it, e.g. examples/top-level-program) as a first preview
+ * sees it (a new key's ARN unknown), runs the plan through the policy pack over its Analyzer gRPC
+ * service, prints the violations grouped by resource (or, with --json, the report as JSON) and exits 1
+ * on any mandatory one (2 for a usage, config or state-file mistake).
+ *
+ * `npm run policy -- --file STATE.json`: the offline form of `pulumi policy analyze`, which runs the
+ * packs over a stack's state without running the program: the state is a `pulumi stack export` file
+ * (deployment version 3) or a sandbox data dir. `--policy-pack` and `--policy-pack-config` are accepted
+ * as that command spells them.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { UsageError, parseCliArgs, processIo, requireFlag, runCli, runMain, type Io } from "../cli/support";
-import { Program, synthesize } from "../plan/synth";
+import { UsageError, parseCliArgs, processIo, runCli, runMain, type Io } from "../cli/support";
+import { readState, stackOutputsOf, StateFileError, type StackState } from "../plan/checkpoint";
+import { ProgramError } from "../plan/programProcess";
+import { synthesize } from "../plan/synth";
+import type { Plan } from "../plan/types";
 import { PolicyPackStartError } from "./packProcess";
 import { PolicyConfigError } from "./policyConfig";
 import { formatPolicyReport } from "./report";
 import { runPolicyPack } from "./run";
 
-export const USAGE = "usage: npm run policy -- --stack NAME [--project DIR] [--pack DIR] [--config FILE]";
+export const USAGE =
+  "usage: npm run policy -- (--stack NAME [--project DIR] | --file STATE.json) [--pack DIR] [--config FILE] [--json]\n" +
+  "       (--policy-pack and --policy-pack-config are accepted for --pack and --config)";
 
 /** Reads a `--policy-pack-config` style JSON file. */
 export function readPolicyConfigFile(file: string): Record<string, unknown> {
@@ -40,14 +51,19 @@ export function readPolicyConfigFile(file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** A Pulumi program module exports its function as `default` (ES) or as the module (`export =`). */
-async function loadProgram(projectDir: string): Promise<Program> {
-  const loaded = (await import(projectDir)) as { default?: unknown };
-  const program = typeof loaded.default === "function" ? loaded.default : loaded;
-  if (typeof program !== "function") {
-    throw new UsageError(`--project ${projectDir}: its entry point exports no program function`);
-  }
-  return program as Program;
+/** What `pulumi policy analyze` analyzes: the state's resources as they are, each a `same` step. */
+export function planOfState(state: StackState): Plan {
+  return {
+    steps: state.resources.map((resource) => ({
+      op: "same",
+      urn: resource.urn,
+      oldState: resource,
+      newState: resource,
+      detailedDiff: null,
+    })),
+    outputs: stackOutputsOf(state),
+    invokes: [],
+  };
 }
 
 export function main(argv: string[], io: Io = processIo()): Promise<number> {
@@ -57,25 +73,52 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
       {
         stack: { type: "string" },
         project: { type: "string" },
+        file: { type: "string" },
         pack: { type: "string" },
+        "policy-pack": { type: "string" },
         config: { type: "string" },
+        "policy-pack-config": { type: "string" },
+        json: { type: "boolean" },
       },
       USAGE,
     );
-    const stack = requireFlag(args.stack, "stack", USAGE);
-    const config = args.config === undefined ? {} : readPolicyConfigFile(args.config);
+    const packDir = oneOf(args.pack, args["policy-pack"], "--pack", "--policy-pack");
+    const configFile = oneOf(args.config, args["policy-pack-config"], "--config", "--policy-pack-config");
+    if (args.file !== undefined && (args.stack !== undefined || args.project !== undefined)) {
+      throw new UsageError(
+        `--file analyzes a state without running a program: drop --stack/--project\n${USAGE}`,
+      );
+    }
+    if (args.file === undefined && !args.stack) {
+      throw new UsageError(`--stack or --file is required\n${USAGE}`);
+    }
+    const config = configFile === undefined ? {} : readPolicyConfigFile(configFile);
     const progress = (line: string): void => io.stderr(line);
-    progress(`synthesizing stack ${stack} as a first preview sees it...`);
-    // Like the Pulumi CLI, the project is the working directory unless --project names another.
-    const projectDir = path.resolve(io.cwd, args.project ?? ".");
-    const program = args.project === undefined ? undefined : await loadProgram(projectDir);
-    const plan = await synthesize({ stack, preview: true, projectDir, program });
+    let plan: Plan;
+    if (args.file !== undefined) {
+      const file = path.resolve(io.cwd, args.file);
+      const state = asUsageError(() => readState(file));
+      progress(`analyzing the ${state.resources.length} resources of ${args.file}...`);
+      plan = planOfState(state);
+    } else {
+      const stack = args.stack as string;
+      progress(`synthesizing stack ${stack} as a first preview sees it...`);
+      // Like the Pulumi CLI, the project is the working directory unless --project names another,
+      // which runs as the Pulumi Node runtime runs a program folder.
+      const projectDir = path.resolve(io.cwd, args.project ?? ".");
+      const program = args.project === undefined ? undefined : { folder: projectDir };
+      plan = await synthesize({ stack, preview: true, projectDir, program }).catch((err: unknown) =>
+        asUsageError(() => {
+          throw err;
+        }),
+      );
+    }
     progress(`starting the policy pack (ts-node compiles and type-checks it, as under the Pulumi CLI)...`);
     let report;
     try {
       report = await runPolicyPack({
         plan,
-        packDir: args.pack === undefined ? undefined : path.resolve(io.cwd, args.pack),
+        packDir: packDir === undefined ? undefined : path.resolve(io.cwd, packDir),
         config,
         log: progress,
       });
@@ -86,9 +129,34 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
       }
       throw err;
     }
-    io.stdout(formatPolicyReport(report));
+    io.stdout(args.json ? JSON.stringify(report, null, 2) : formatPolicyReport(report));
     return report.mandatory > 0 ? 1 : 0;
   });
+}
+
+/** A flag with two spellings (ours and `pulumi policy analyze`'s): at most one may be given. */
+function oneOf(
+  ours: string | undefined,
+  theirs: string | undefined,
+  a: string,
+  b: string,
+): string | undefined {
+  if (ours !== undefined && theirs !== undefined) {
+    throw new UsageError(`${a} and ${b} are the same option: give one\n${USAGE}`);
+  }
+  return ours ?? theirs;
+}
+
+/** A bad state file or program is the user's to fix: one line, exit 2. */
+function asUsageError<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    if (err instanceof StateFileError || err instanceof ProgramError) {
+      throw new UsageError(err.message);
+    }
+    throw err;
+  }
 }
 
 if (require.main === module) {

@@ -17,7 +17,7 @@ import {
   RemediateResponse,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import type { Plan, PlanResourceState } from "../plan/types";
+import { declaredStates, type Plan, type PlanResourceState } from "../plan/types";
 import { parseUrn } from "../plan/urn";
 import { DEFAULT_PACK_DIR, startPolicyPack } from "./packProcess";
 import { buildConfigureRequest, levelName } from "./policyConfig";
@@ -77,7 +77,8 @@ export async function analyzePlan(
   stackRequest.setDryRun(true);
   await unary(client.configureStack.bind(client), stackRequest);
 
-  const states = plan.steps.map((step) => step.newState);
+  // What the stack holds after the plan: the engine analyzes each resource the program declares.
+  const states = declaredStates(plan);
   const violations: PolicyViolation[] = [];
   const started = Date.now();
   let next = 0;

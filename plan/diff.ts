@@ -1,86 +1,70 @@
 /**
- * What `pulumi up` would do to go from one plan to the next: per resource, same, update (and which
- * properties), replace, create or delete. Replacement follows the AWS provider's schema for the
- * properties that cannot change in place on the types this project deploys.
+ * The plan's steps for people, as `pulumi preview --diff` prints them: one line per step that changes
+ * something (`+` create, `~` update, `+-` replace, `-` delete), then each changed property path with
+ * its old and new value (secrets as "[secret]"), then the summary of counts. It reads the steps the
+ * plan engine decided (plan/steps.ts) and decides nothing itself.
  */
-import { isDeepStrictEqual } from "node:util";
-import { Plan, PlanResourceState } from "./types";
+import type { Plan, PlanStep, StepOp } from "./types";
 import { nameOfUrn } from "./urn";
-import { reveal } from "./values";
+import { redact } from "./values";
 
-export type ChangeOp = "same" | "update" | "replace" | "create" | "delete";
-
-export interface ResourceChange {
-  urn: string;
-  type: string;
-  op: ChangeOp;
-  /** Input properties whose values differ. */
-  changed: string[];
-}
-
-/**
- * Inputs whose change makes the AWS provider replace the resource (ForceNew in the Terraform AWS
- * provider that @pulumi/aws bridges); any other change is an update in place. The plan diff and the
- * sandbox's deployments both follow this list.
- */
-export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly string[]>> = {
-  "aws:kms/key:Key": [
-    "keyUsage",
-    "customerMasterKeySpec",
-    "keySpec",
-    "multiRegion",
-    "xksKeyId",
-    "customKeyStoreId",
-  ],
-  "aws:kms/alias:Alias": ["name", "namePrefix"],
-  "aws:dynamodb/table:Table": ["name", "hashKey", "rangeKey"],
-  // AWS renames a user in place (UpdateUser), but its ARN changes with the name: every policy naming the
-  // old ARN must follow, as after a replacement.
-  "aws:iam/user:User": ["name", "path"],
-  "aws:iam/accessKey:AccessKey": ["user", "pgpKey"],
-  "aws:iam/userPolicy:UserPolicy": ["user", "name"],
-  "aws:iam/userPolicyAttachment:UserPolicyAttachment": ["user", "policyArn"],
+const SYMBOL: Record<StepOp, string> = { same: " ", update: "~", replace: "+-", create: "+", delete: "-" };
+const SUMMARY: Record<StepOp, string> = {
+  create: "to create",
+  update: "to update",
+  replace: "to replace",
+  delete: "to delete",
+  same: "unchanged",
 };
+const LONGEST_VALUE = 120;
 
-function changedInputs(before: PlanResourceState, after: PlanResourceState): string[] {
-  const a = reveal(before.inputs) as Record<string, unknown>;
-  const b = reveal(after.inputs) as Record<string, unknown>;
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter((key) => !isDeepStrictEqual(a[key], b[key]))
-    .sort();
+/** The header line of a step: symbol, type, name, op and the changed top-level properties. */
+export function formatStep(step: PlanStep): string {
+  const state = step.newState ?? step.oldState;
+  const reasons = step.diffReasons?.length ? ` [${step.diffReasons.join(", ")}]` : "";
+  return `${SYMBOL[step.op]} ${state?.type ?? ""} ${nameOfUrn(step.urn)}: ${step.op}${reasons}`;
 }
 
-export function diffPlans(before: Plan, after: Plan): ResourceChange[] {
-  const old = new Map(before.steps.map((step) => [step.urn, step.newState]));
-  const changes: ResourceChange[] = [];
-  for (const { urn, newState } of after.steps) {
-    const previous = old.get(urn);
-    if (!previous) {
-      changes.push({ urn, type: newState.type, op: "create", changed: [] });
-      continue;
+/** Every changing step with its property lines, then `Resources:` with the counts by op. */
+export function formatSteps(plan: Pick<Plan, "steps">): string[] {
+  const lines: string[] = [];
+  for (const step of plan.steps.filter((candidate) => candidate.op !== "same")) {
+    lines.push(formatStep(step));
+    for (const [path, diff] of Object.entries(step.detailedDiff ?? {})) {
+      const symbol = diff.kind.startsWith("add") ? "+" : diff.kind.startsWith("delete") ? "-" : "~";
+      const replaces = diff.kind.endsWith("-replace") ? " (forces replacement)" : "";
+      const before = valueAt(step.oldState?.inputs, path);
+      const after = valueAt(step.newState?.inputs, path);
+      const shown =
+        symbol === "+" ? show(after) : symbol === "-" ? show(before) : `${show(before)} => ${show(after)}`;
+      lines.push(`    ${symbol} ${path}: ${shown}${replaces}`);
     }
-    old.delete(urn);
-    const changed = newState.custom ? changedInputs(previous, newState) : [];
-    const forcesNew = REPLACE_ON_CHANGE[newState.type] ?? [];
-    const op: ChangeOp =
-      changed.length === 0 ? "same" : changed.some((key) => forcesNew.includes(key)) ? "replace" : "update";
-    changes.push({ urn, type: newState.type, op, changed });
   }
-  for (const [urn, state] of old) {
-    changes.push({ urn, type: state.type, op: "delete", changed: [] });
+  const counts = new Map<StepOp, number>();
+  for (const step of plan.steps) {
+    counts.set(step.op, (counts.get(step.op) ?? 0) + 1);
   }
-  return changes;
+  const order: StepOp[] = ["create", "update", "replace", "delete", "same"];
+  const summary = order
+    .filter((op) => counts.has(op))
+    .map((op) => `${SYMBOL[op].trim() || " "} ${counts.get(op)} ${SUMMARY[op]}`.trim());
+  lines.push(`Resources: ${summary.length > 0 ? summary.join(", ") : "none"}`);
+  return lines;
 }
 
-const SYMBOL: Record<ChangeOp, string> = { same: " ", update: "~", replace: "+-", create: "+", delete: "-" };
+/** The value at a detailedDiff path (`a.b[2].c`) of a resource's inputs, secrets redacted. */
+function valueAt(inputs: Record<string, unknown> | undefined, path: string): unknown {
+  let value: unknown = redact(inputs ?? {});
+  for (const part of path.match(/[^.[\]]+/g) ?? []) {
+    if (typeof value !== "object" || value === null) {
+      return undefined;
+    }
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
 
-/** One line per change, as `pulumi preview` marks them; unchanged resources are left out. */
-export function formatChanges(changes: ResourceChange[]): string[] {
-  return changes
-    .filter((change) => change.op !== "same")
-    .map((change) => {
-      const name = nameOfUrn(change.urn);
-      const detail = change.changed.length > 0 ? ` [${change.changed.join(", ")}]` : "";
-      return `${SYMBOL[change.op]} ${change.type} ${name}: ${change.op}${detail}`;
-    });
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length > LONGEST_VALUE ? `${text.slice(0, LONGEST_VALUE - 1)}…` : text;
 }

@@ -33,6 +33,13 @@ export interface MockResourceRequest {
   urn: string;
   /** Plain input values (secrets and unknowns resolved by the caller). */
   inputs: Record<string, unknown>;
+  /**
+   * An update in place: the resource as deployed (physical id, plain outputs). The provider keeps its
+   * id and what it computed once at creation (a key id, a secret access key) and recomputes the rest.
+   */
+  previous?: { id: string; outputs: Record<string, unknown> };
+  /** A replacement: the id of the resource being replaced, so the new one gets another id. */
+  replacing?: string;
 }
 
 export interface MockResourceResult {
@@ -106,12 +113,15 @@ export class AwsMocks {
     const account = this.deployer.accountId;
     const region = this.options.region;
     const p = this.partition;
-    const seed = (label: string) => this.digest(`${request.urn}#${label}`);
+    // A replacement is a new physical resource: its generated ids must differ from the replaced one's.
+    const generation = request.replacing === undefined ? "" : `#replacing:${request.replacing}`;
+    const seed = (label: string) => this.digest(`${request.urn}${generation}#${label}`);
+    const previous = request.previous;
     const name = (key: string, fallback: string) =>
       typeof inputs[key] === "string" ? (inputs[key] as string) : fallback;
     switch (request.type) {
       case "aws:kms/key:Key": {
-        const keyId = uuidFrom(seed("keyId"));
+        const keyId = previous?.id ?? uuidFrom(seed("keyId"));
         return {
           id: keyId,
           outputs: {
@@ -136,7 +146,7 @@ export class AwsMocks {
         };
       }
       case "aws:dynamodb/table:Table": {
-        const tableName = name("name", `${request.name}-${hex(seed("name")).slice(0, 7)}`);
+        const tableName = name("name", previous?.id ?? `${request.name}-${hex(seed("name")).slice(0, 7)}`);
         return {
           id: tableName,
           outputs: { name: tableName, arn: `arn:${p}:dynamodb:${region}:${account}:table/${tableName}` },
@@ -151,28 +161,75 @@ export class AwsMocks {
             name: userName,
             path,
             arn: `arn:${p}:iam::${account}:user${path}${userName}`,
-            uniqueId: `AIDA${base32(seed("uniqueId"), 17)}`,
+            // IAM keeps a user's unique id across renames (UpdateUser).
+            uniqueId: previous?.outputs.uniqueId ?? `AIDA${base32(seed("uniqueId"), 17)}`,
           },
         };
       }
       case "aws:iam/userPolicy:UserPolicy":
         return { id: `${String(inputs.user)}:${name("name", request.name)}`, outputs: {} };
       case "aws:iam/userPolicyAttachment:UserPolicyAttachment":
-        return { id: `${String(inputs.user)}-${hex(seed("id")).slice(0, 26)}`, outputs: {} };
+        return { id: previous?.id ?? `${String(inputs.user)}-${hex(seed("id")).slice(0, 26)}`, outputs: {} };
       case "aws:iam/accessKey:AccessKey":
         return {
-          id: `AKIA${base32(seed("id"), 16)}`,
+          id: previous?.id ?? `AKIA${base32(seed("id"), 16)}`,
           outputs: {
-            // Real secrets are random; a deterministic one would be guessable from the plan.
-            secret: randomSecret(40),
+            // Real secrets are random; a deterministic one would be guessable from the plan. IAM shows a
+            // secret once, at creation: an update keeps it.
+            secret: previous?.outputs.secret ?? randomSecret(40),
             status: inputs.status ?? "Active",
-            createDate: "2026-01-01T00:00:00Z",
+            createDate: previous?.outputs.createDate ?? "2026-01-01T00:00:00Z",
           },
         };
       default:
-        // Other types (policy fixtures, benchmarks) echo their inputs under a stable id.
-        return { id: `${request.name}-${hex(seed("id")).slice(0, 8)}`, outputs: {} };
+        return this.otherResource(request, seed);
     }
+  }
+
+  /**
+   * Every other @pulumi/aws type (a team's own program: Lambda functions, roles, buckets...): the
+   * outputs nearly every AWS resource has, plausible enough for policies and for dependents to use.
+   * An explicit name is kept; otherwise the name is the resource name with a random-looking suffix, as
+   * the provider's autonaming does. The ARN follows the common `arn:PARTITION:SERVICE:REGION:ACCOUNT:
+   * RESOURCE/NAME` layout (IAM and S3 are global: no region; IAM and S3 have no account in S3's case).
+   */
+  private otherResource(request: MockResourceRequest, seed: (label: string) => Buffer): MockResourceResult {
+    const previous = request.previous;
+    const token = /^aws:([^/]+)\/([^:]+):(.+)$/.exec(request.type);
+    if (token === null) {
+      // Not an AWS resource (policy fixtures, benchmarks): echo the inputs under a stable id.
+      return { id: previous?.id ?? `${request.name}-${hex(seed("id")).slice(0, 8)}`, outputs: {} };
+    }
+    const [, service, module, typeName] = token;
+    const explicit = ["name", "functionName", "bucket", "roleName"]
+      .map((key) => request.inputs[key])
+      .find((value): value is string => typeof value === "string" && value !== "");
+    const resourceName = explicit ?? previous?.id ?? `${request.name}-${hex(seed("name")).slice(0, 7)}`;
+    const region = service === "iam" || service === "s3" ? "" : this.options.region;
+    const account = service === "s3" ? "" : this.deployer.accountId;
+    const kind = module.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    const arnService = service === "cloudwatch" && kind === "log-group" ? "logs" : service;
+    const path = typeof request.inputs.path === "string" ? request.inputs.path : "/";
+    const resource =
+      service === "s3"
+        ? resourceName
+        : service === "iam"
+          ? `${kind}${path}${resourceName}`
+          : service === "lambda"
+            ? `function:${resourceName}`
+            : `${kind}/${resourceName}`;
+    const arn = `arn:${this.partition}:${arnService}:${region}:${account}:${resource}`;
+    const outputs: Record<string, unknown> = { arn, name: resourceName };
+    if (service === "lambda" && typeName === "Function") {
+      outputs.invokeArn = `arn:${this.partition}:apigateway:${this.options.region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
+      outputs.qualifiedArn = `${arn}:$LATEST`;
+      outputs.version = "$LATEST";
+    }
+    if (service === "iam") {
+      outputs.uniqueId = previous?.outputs.uniqueId ?? `AROA${base32(seed("uniqueId"), 17)}`;
+    }
+    // Most AWS resources' provider ids are their names (Lambda functions, roles, buckets, log groups).
+    return { id: previous?.id ?? resourceName, outputs };
   }
 
   private digest(text: string): Buffer {

@@ -1,24 +1,32 @@
 /**
  * A resource monitor for the Pulumi runtime that stands in for the engine: it answers registrations
  * from AwsMocks and records each one, with its inputs, dependencies and property dependencies, as a
- * plan step. Unlike @pulumi/pulumi's MockMonitor it builds URNs as the engine does, honours
+ * plan step. Like the engine it works from the stack's previous state: a registration whose URN the
+ * state holds is diffed against it (plan/steps.ts), and a `same` or an `update` keeps the recorded id,
+ * outputs and secrets, so what the program builds from them (policies naming an ARN, stack outputs)
+ * sees the deployed values. Unlike @pulumi/pulumi's MockMonitor it builds URNs as the engine does, honours
  * additionalSecretOutputs, and in preview mode answers a create the way a provider's preview does:
  * inputs only, so computed outputs (ARNs, ids) are unknown to the program, as in `pulumi preview`.
  */
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { AwsMocks } from "./mocks";
 import { buildUrn, parseUrn } from "./urn";
-import { PlanInvoke, PlanResourceState } from "./types";
+import { stepFor } from "./steps";
+import { PlanInvoke, PlanResourceState, PlanStep } from "./types";
 import { isSecret, reveal, SECRET_SIG, SPECIAL_SIG_KEY } from "./values";
 
 type Callback<T> = (err: Error | null, response?: T) => void;
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
+const UNSUPPORTED_FEATURES = new Set(["outputValues", "transforms", "invokeTransforms", "resourceHooks"]);
 
 export class PlanMonitor {
   readonly states: PlanResourceState[] = [];
+  /** One step per registration, in registration order. */
+  readonly steps: PlanStep[] = [];
   readonly invokes: PlanInvoke[] = [];
   readonly errors: Error[] = [];
   private readonly byUrn = new Map<string, PlanResourceState>();
@@ -28,6 +36,8 @@ export class PlanMonitor {
     private readonly stack: string,
     private readonly project: string,
     private readonly preview: boolean,
+    /** The stack's previous state, by URN. */
+    private readonly previous: ReadonlyMap<string, PlanResourceState> = new Map(),
   ) {}
 
   /** The engine's URN: the parent's type chain (minus the stack) joined with `$`. */
@@ -59,15 +69,34 @@ export class PlanMonitor {
         type,
         urn,
         custom,
-        parent: req.getParent() || undefined,
+        ...(req.getParent() ? { parent: req.getParent() } : {}),
         inputs,
         outputs: {},
         dependencies: req.getDependenciesList(),
         propertyDependencies,
+        ...(req.getProtect() === true ? { protect: true } : {}),
+        ...(req.getRetainondelete() === true ? { retainOnDelete: true } : {}),
       };
+      const old = this.previous.get(urn);
+      const step = stepFor(old, state);
       let id = "";
       if (custom) {
-        if (this.preview) {
+        const plainInputs = reveal(inputs) as Record<string, unknown>;
+        if (step.op === "same" && old !== undefined) {
+          // The engine does not call the provider for an unchanged resource: the state stands.
+          id = old.id ?? "";
+          state.outputs = old.outputs;
+        } else if (step.op === "update" && old !== undefined) {
+          const result = this.mocks.newResource({
+            type,
+            name,
+            urn,
+            inputs: plainInputs,
+            previous: { id: old.id ?? "", outputs: reveal(old.outputs) as Record<string, unknown> },
+          });
+          id = result.id;
+          state.outputs = { ...inputs, ...withoutUndefined(result.outputs), id };
+        } else if (this.preview) {
           // A provider's preview of a create knows only the inputs; everything it computes is unknown.
           state.outputs = { ...inputs };
         } else {
@@ -75,11 +104,14 @@ export class PlanMonitor {
             type,
             name,
             urn,
-            inputs: reveal(inputs) as Record<string, unknown>,
+            inputs: plainInputs,
+            replacing: step.op === "replace" ? old?.id : undefined,
           });
           id = result.id;
-          state.id = id;
           state.outputs = { ...inputs, ...withoutUndefined(result.outputs), id };
+        }
+        if (id !== "") {
+          state.id = id;
         }
         for (const key of req.getAdditionalsecretoutputsList()) {
           if (key in state.outputs && !isSecret(state.outputs[key])) {
@@ -87,6 +119,7 @@ export class PlanMonitor {
           }
         }
       }
+      this.steps.push(step);
       this.byUrn.set(urn, state);
       this.states.push(state);
       const response = new resproto.RegisterResourceResponse();
@@ -99,14 +132,14 @@ export class PlanMonitor {
     }
   }
 
-  registerResourceOutputs(req: resproto.RegisterResourceOutputsRequest, callback: Callback<object>) {
+  registerResourceOutputs(req: resproto.RegisterResourceOutputsRequest, callback: Callback<Empty>) {
     const state = this.byUrn.get(req.getUrn());
     if (!state) {
       this.fail(new Error(`outputs registered for unknown resource ${req.getUrn()}`), callback);
       return;
     }
     state.outputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
-    callback(null, {});
+    callback(null, new Empty());
   }
 
   invoke(req: provproto.InvokeRequest, callback: Callback<provproto.InvokeResponse>) {
@@ -130,10 +163,15 @@ export class PlanMonitor {
     );
   }
 
-  supportsFeature(req: resproto.SupportsFeatureRequest, callback: Callback<{ getHassupport(): boolean }>) {
-    // As in @pulumi/pulumi's MockMonitor: Output values in inputs are not supported, so inputs arrive resolved.
-    const hasSupport = req.getId() !== "outputValues";
-    callback(null, { getHassupport: () => hasSupport });
+  supportsFeature(
+    req: resproto.SupportsFeatureRequest,
+    callback: Callback<resproto.SupportsFeatureResponse>,
+  ) {
+    // As in @pulumi/pulumi's MockMonitor: Output values in inputs are not supported, so inputs arrive
+    // resolved; nor are transforms, which would need a callback server of the program's.
+    const response = new resproto.SupportsFeatureResponse();
+    response.setHassupport(!UNSUPPORTED_FEATURES.has(req.getId()));
+    callback(null, response);
   }
 
   registerPackage(_req: unknown, callback: Callback<resproto.RegisterPackageResponse>) {

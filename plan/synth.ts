@@ -1,17 +1,29 @@
 /**
  * The offline plan engine: runs a Pulumi program in this process under AwsMocks, through a monitor
- * that records every registration, and returns the plan of contracts.md section 4. It is what the
- * synth command, the policy guard, the sandbox, the scenario and the tests all run.
+ * that records every registration, and returns the plan of contracts.md section 4: the engine's steps
+ * from the stack's previous state (none: every resource a `create`) to what the program declares.
+ * It is what the synth command, the policy guard, the sandbox, the scenario and the tests all run.
  */
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { StackState } from "./checkpoint";
 import { AwsMocks, DeployerIdentity } from "./mocks";
 import { PlanMonitor } from "./monitor";
+import { runProgramProcess } from "./programProcess";
 import { loadStackConfig, readProjectName, toRuntimeConfig } from "./stackConfig";
+import { deleteSteps, destroySteps } from "./steps";
 import { Plan } from "./types";
 
 /** A Pulumi program: registers resources, returns the stack outputs. */
 export type Program = () => Promise<Record<string, unknown> | void>;
+
+/**
+ * A program folder run as the Pulumi Node runtime runs it, in a child process (plan/programProcess.ts):
+ * top-level code, `Pulumi.yaml`'s `main`, its own node_modules.
+ */
+export interface ProgramFolder {
+  folder: string;
+}
 
 export interface SynthOptions {
   /** Stack name; its config is `Pulumi.<stack>.yaml` unless `config` is given. */
@@ -22,10 +34,15 @@ export interface SynthOptions {
   config?: Record<string, unknown>;
   /** What a first `pulumi preview` sees: computed outputs of new resources are unknown. Default: false. */
   preview?: boolean;
-  /** The program to run. Default: infra/ (the program `pulumi up` runs). */
-  program?: Program;
+  /** The program to run: a function run in this process, or a folder. Default: infra/, in process. */
+  program?: Program | ProgramFolder;
   /** The identity that runs the deployment. Default: DEFAULT_DEPLOYER. */
   deployer?: DeployerIdentity;
+  /**
+   * What the last deployment recorded (plan/checkpoint.ts readState: a sandbox data dir or a
+   * `pulumi stack export` file). Default: an empty stack, so every step is a `create`.
+   */
+  previousState?: StackState;
 }
 
 export const REPO_ROOT = resolve(__dirname, "..");
@@ -48,10 +65,53 @@ async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
   const project = readProjectName(projectDir);
   const config = options.config ?? loadStackConfig(options.stack, projectDir);
   const preview = options.preview ?? false;
+  const source = options.program;
   const region = typeof config["aws:region"] === "string" ? config["aws:region"] : "us-east-1";
   const mocks = new AwsMocks({ stack: options.stack, region, deployer: options.deployer });
-  const monitor = new PlanMonitor(mocks, options.stack, project, preview);
+  const previous = options.previousState?.resources ?? [];
+  const monitor = new PlanMonitor(
+    mocks,
+    options.stack,
+    project,
+    preview,
+    new Map(previous.map((resource) => [resource.urn, resource])),
+  );
 
+  if (source !== undefined && typeof source !== "function") {
+    await runProgramProcess({
+      projectDir: source.folder,
+      project,
+      stack: options.stack,
+      preview,
+      config: toRuntimeConfig(config),
+      monitor,
+    });
+  } else {
+    await runInProcess(source ?? (await import("../infra")).default, monitor, {
+      project,
+      stack: options.stack,
+      preview,
+      config,
+    });
+  }
+  if (monitor.errors.length > 0) {
+    throw monitor.errors[0];
+  }
+  const stackState = monitor.states.find((state) => state.type === STACK_TYPE);
+  const declared = new Set(monitor.states.map((state) => state.urn));
+  return {
+    steps: [...monitor.steps, ...deleteSteps(previous, declared)],
+    outputs: stackState?.outputs ?? {},
+    invokes: monitor.invokes,
+  };
+}
+
+/** Runs a program function in this process, with the plan monitor standing in for the engine. */
+async function runInProcess(
+  program: Program,
+  monitor: PlanMonitor,
+  run: { project: string; stack: string; preview: boolean; config: Record<string, unknown> },
+): Promise<void> {
   // setMocks switches on the runtime features an engine would announce; its MockMonitor is replaced
   // by the plan monitor at once, so the mocks handed to it are never asked anything.
   const answeredByPlanMonitor = (): never => {
@@ -59,14 +119,12 @@ async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
   };
   await pulumi.runtime.setMocks(
     { newResource: answeredByPlanMonitor, call: answeredByPlanMonitor },
-    project,
-    options.stack,
-    preview,
+    run.project,
+    run.stack,
+    run.preview,
   );
-  pulumi.runtime.setMockOptions(monitor, project, options.stack, preview);
-  pulumi.runtime.setAllConfig(toRuntimeConfig(config), []);
-
-  const program: Program = options.program ?? (await import("../infra")).default;
+  pulumi.runtime.setMockOptions(monitor, run.project, run.stack, run.preview);
+  pulumi.runtime.setAllConfig(toRuntimeConfig(run.config), []);
   let failure: unknown;
   try {
     await pulumi.runtime.runInPulumiStack(program);
@@ -78,13 +136,12 @@ async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
   if (failure !== undefined) {
     throw failure;
   }
-  if (monitor.errors.length > 0) {
-    throw monitor.errors[0];
-  }
-  const stackState = monitor.states.find((state) => state.type === STACK_TYPE);
-  return {
-    steps: monitor.states.map((state) => ({ op: "create", urn: state.urn, newState: state })),
-    outputs: stackState?.outputs ?? {},
-    invokes: monitor.invokes,
-  };
+}
+
+/**
+ * `pulumi destroy` offline: deletes every resource of `state`, dependents first, without running the
+ * program. Throws ProtectedResourceError (the engine's message) for a protected resource.
+ */
+export function destroyPlan(state: StackState): Plan {
+  return { steps: destroySteps(state.resources), outputs: {}, invokes: [] };
 }

@@ -20,12 +20,36 @@ export interface PlanResourceState {
   dependencies: string[];
   /** For each input property, the URNs of the resources its value came from. */
   propertyDependencies: Record<string, string[]>;
+  /** The `protect` resource option; printed only when set, as the engine's ResourceV3 does. */
+  protect?: boolean;
+  /** The `retainOnDelete` resource option; printed only when set. */
+  retainOnDelete?: boolean;
 }
 
+/** The engine's step ops that `pulumi preview --json` prints (replacement as one `replace` step). */
+export type StepOp = "same" | "create" | "update" | "replace" | "delete";
+
+/** One entry of `detailedDiff`: the kind of change at a property path (the engine's PropertyDiff). */
+export interface PropertyDiff {
+  kind: "add" | "add-replace" | "delete" | "delete-replace" | "update" | "update-replace";
+  /** true when the difference is between old and new inputs (not old outputs and new inputs). */
+  inputDiff: boolean;
+}
+
+/**
+ * A step as `pulumi preview --json` prints it (pkg/display/json.go PreviewStep): `oldState` where the
+ * stack's state had the resource, `newState` except on a delete; `diffReasons` (top-level input names)
+ * on updates and replacements, `replaceReasons` on replacements; `detailedDiff` keyed by property path,
+ * null where there is nothing to detail.
+ */
 export interface PlanStep {
-  op: "create";
+  op: StepOp;
   urn: string;
-  newState: PlanResourceState;
+  oldState?: PlanResourceState;
+  newState?: PlanResourceState;
+  diffReasons?: string[];
+  replaceReasons?: string[];
+  detailedDiff: Record<string, PropertyDiff> | null;
 }
 
 /** A provider function the program called, and what the (mocked) provider answered. */
@@ -36,6 +60,7 @@ export interface PlanInvoke {
 }
 
 export interface Plan {
+  /** In the engine's order: the program's registrations, then deletions, dependents first. */
   steps: PlanStep[];
   /** The stack outputs (contracts.md section 2), wire form. */
   outputs: Record<string, unknown>;
@@ -44,4 +69,9 @@ export interface Plan {
    * the identity that deployed (`aws:index/getCallerIdentity:getCallerIdentity`).
    */
   invokes: PlanInvoke[];
+}
+
+/** The resources the program declares (every step but the deletions), in registration order. */
+export function declaredStates(plan: Pick<Plan, "steps">): PlanResourceState[] {
+  return plan.steps.flatMap((step) => (step.newState === undefined ? [] : [step.newState]));
 }

@@ -1,17 +1,23 @@
 /**
  * `npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--log]`: synthesizes the
  * stack offline, deploys it into a local AWS endpoint on 127.0.0.1, writes the stack outputs (secrets
- * shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM.
+ * shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM. With a data dir the
+ * plan is made from its checkpoint, so a second run applies only what changed. `--destroy --data-dir
+ * DIR` deletes every resource of the checkpoint, dependents first, as `pulumi destroy`, and exits.
  */
 import * as path from "node:path";
-import { parseCliArgs, processIo, requireFlag, runCli, runMain, UsageError, type Io } from "../cli/support";
-import { synthesize } from "../plan/synth";
+import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
+import { formatSteps } from "../plan/diff";
+import { ProtectedResourceError } from "../plan/steps";
+import { destroyPlan, synthesize } from "../plan/synth";
+import type { Plan } from "../plan/types";
 import { AwsError } from "./errors";
 import { Sandbox } from "./index";
 import { writeFileAtomic } from "./state-file";
 
 export const USAGE =
-  "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--log]";
+  "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--log]\n" +
+  "       npm run sandbox -- --destroy --data-dir DIR";
 
 export function main(argv: string[], io: Io = processIo()): Promise<number> {
   return runCli(io, async () => {
@@ -23,10 +29,17 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
         "data-dir": { type: "string" },
         outputs: { type: "string" },
         log: { type: "boolean" },
+        destroy: { type: "boolean" },
       },
       USAGE,
     );
-    const stack = requireFlag(args.stack, "stack", USAGE);
+    if (args.destroy && !args["data-dir"]) {
+      throw new UsageError(`--destroy needs the --data-dir whose stack it destroys\n${USAGE}`);
+    }
+    const stack = args.stack;
+    if (!stack && !args.destroy) {
+      throw new UsageError(`--stack is required\n${USAGE}`);
+    }
     const port = parsePort(args.port);
     // Files the sandbox creates while it serves (LevelDB's tables and logs) hold items and are private.
     process.umask(0o077);
@@ -34,15 +47,26 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
     const dataDir = args["data-dir"] === undefined ? undefined : path.resolve(io.cwd, args["data-dir"]);
     const outputsFile = args.outputs === undefined ? undefined : path.resolve(io.cwd, args.outputs);
 
-    progress(`synthesizing stack ${stack} offline`);
-    const plan = await synthesize({ stack, projectDir: io.cwd });
     const sandbox = await startOrExplain(port, dataDir, args.log ? progress : undefined);
     try {
-      progress("deploying keys, users, policies and tables");
-      await sandbox.apply(plan).catch((err: unknown) => {
-        // What AWS refuses at deploy time is the user's to fix (their config), as `pulumi up` reports it.
-        throw err instanceof AwsError ? new UsageError(err.message) : err;
-      });
+      // From the data dir's checkpoint (empty for a new one), as `pulumi up` works from the last state.
+      const previousState = sandbox.state();
+      if (args.destroy || stack === undefined) {
+        progress(`destroying the ${previousState.resources.length} resources of the checkpoint`);
+        const plan = explainProtected(() => destroyPlan(previousState));
+        await applyOrExplain(sandbox, plan);
+        io.stdout(`sandbox: destroyed; ${formatSteps(plan).at(-1)}`);
+        return 0;
+      }
+      progress(`synthesizing stack ${stack} offline`);
+      const plan = await synthesize({ stack, projectDir: io.cwd, previousState }).catch((err: unknown) =>
+        explainProtected(() => {
+          throw err;
+        }),
+      );
+      progress("applying the plan's steps: keys, users, policies and tables");
+      await applyOrExplain(sandbox, plan);
+      progress(formatSteps(plan).at(-1) ?? "");
       const outputs = sandbox.outputs();
       if (outputsFile) {
         writeOutputs(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
@@ -59,6 +83,25 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
       await sandbox.stop();
     }
     return 0;
+  });
+}
+
+/** A step the engine refuses on a protected resource is the user's to fix: one line, exit 2. */
+function explainProtected<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    throw err instanceof ProtectedResourceError ? new UsageError(err.message) : err;
+  }
+}
+
+async function applyOrExplain(sandbox: Sandbox, plan: Plan): Promise<void> {
+  await sandbox.apply(plan).catch((err: unknown) => {
+    // What AWS or the engine refuses at deploy time is the user's to fix (their config, a protected
+    // resource), as `pulumi up` reports it.
+    throw err instanceof AwsError || err instanceof ProtectedResourceError
+      ? new UsageError(err.message)
+      : err;
   });
 }
 

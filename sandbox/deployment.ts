@@ -1,17 +1,25 @@
 /**
- * What `pulumi up` does with a plan against what is already deployed, reduced to what the sandbox needs:
- * a resource whose URN is already deployed is updated in place and keeps the values the provider computed
- * when it was created (ids, ARNs, access keys), unless an input that forces replacement changed; values that
- * came from a kept resource are carried over to every input and stack output that used them.
+ * What `pulumi up` does to the cloud, step by step, reduced to what the sandbox needs. The plan
+ * engine decided the steps from the sandbox's checkpoint (plan/steps.ts); this module carries them out
+ * against the emulated cloud's own record of what exists, and returns the checkpoint the engine would
+ * record next:
  *
- * The offline plan computes a fresh set of mocked ids (and secrets) each time, so without this a grant,
- * which only changes the key policy, would look like a new key, a new table and new access keys.
+ * - `create` adds a resource, `update` and `same` rewrite it where it is (same physical id),
+ *   `replace` removes the old physical resource and adds the new one, `delete` removes it;
+ * - a protected resource is neither replaced nor deleted (the engine's messages, plan/steps.ts);
+ * - `retainOnDelete`: the resource leaves the checkpoint and stays in the cloud, as the engine then
+ *   "deletes" it from the state only (https://www.pulumi.com/docs/iac/concepts/options/retainondelete/).
+ *
+ * The checkpoint (what the last `pulumi up` recorded) and the cloud (what exists) are kept apart, as in
+ * real life: a resource retained on delete, or a change made outside the program, is in one and not
+ * the other.
  */
-import { REPLACE_ON_CHANGE } from "../plan/diff";
-import type { Plan, PlanResourceState } from "../plan/types";
+import { stateAfter, type StackState } from "../plan/checkpoint";
+import { deleteProtectedMessage, ProtectedResourceError, replaceProtectedMessage } from "../plan/steps";
+import type { Plan, PlanResourceState, PlanStep } from "../plan/types";
 import { isUnknown, reveal, UNKNOWN_VALUE } from "../plan/values";
 
-/** A resource as deployed: a plan state's identity and values (secrets revealed), as the sandbox persists it. */
+/** A resource as it exists in the emulated cloud: a plan state's identity and values, secrets revealed. */
 export type DeployedResource = Pick<
   PlanResourceState,
   "type" | "urn" | "custom" | "id" | "parent" | "inputs" | "outputs"
@@ -23,67 +31,122 @@ export interface CallerIdentity {
   userId: string;
 }
 
+/** The emulated cloud's own state: what exists, whoever made it. */
 export interface Deployment {
-  /** Who ran the deployment: the plan's getCallerIdentity invoke. */
+  /** Who ran the last deployment: the plan's getCallerIdentity invoke. */
   deployer: CallerIdentity;
-  /** In the plan's (registration) order. */
+  /** Provider resources, in the order they were created. */
   resources: DeployedResource[];
-  /** The stack outputs (contracts.md section 2), secrets revealed. */
+  /** The stack outputs (contracts.md section 2) of the last apply, secrets revealed. */
   outputs: Record<string, unknown>;
 }
 
-const MIN_CARRIED_LENGTH = 8;
+/** A plan that was not made from the sandbox's checkpoint: its steps would not describe this stack. */
+export class PlanBaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanBaseError";
+  }
+}
 
-/** Merges `plan` into what `previous` deployed. Throws, naming the resource, on values unknown until deploy. */
-export function reconcile(previous: Deployment | undefined, plan: Plan): Deployment {
-  const before = new Map((previous?.resources ?? []).map((resource) => [resource.urn, resource]));
-  const carried = new Map<string, string>();
-  const resources: DeployedResource[] = [];
+export interface AppliedPlan {
+  deployment: Deployment;
+  checkpoint: StackState;
+}
+
+/**
+ * Applies `plan` (synthesized with `previousState: checkpoint`) to the cloud. Throws, changing nothing,
+ * on a plan made from another state, a step on a protected resource, or values unknown until deploy.
+ */
+export function applySteps(cloud: Deployment | undefined, checkpoint: StackState, plan: Plan): AppliedPlan {
+  checkBase(checkpoint, plan);
+  const resources = [...(cloud?.resources ?? [])];
+  const indexOf = (state: PlanResourceState) =>
+    resources.findIndex((resource) => resource.type === state.type && resource.id === state.id);
   for (const step of plan.steps) {
-    const state = step.newState;
-    const inputs = substitute(reveal(state.inputs), carried) as Record<string, unknown>;
-    const fresh = substitute(reveal(state.outputs), carried) as Record<string, unknown>;
-    const unknownPath = findUnknown(fresh, "outputs") ?? findUnknown(inputs, "inputs");
-    if (unknownPath !== undefined) {
-      throw new Error(
-        `${state.urn}: ${unknownPath} is not known until deployment (${UNKNOWN_VALUE}); ` +
-          "apply a plan synthesized without preview",
-      );
+    const { oldState, newState } = step;
+    if (newState !== undefined) {
+      rejectUnknown(newState);
     }
-    const old = before.get(state.urn);
-    // Only a provider computes values; a component's outputs are its children's, so they follow them.
-    const kept =
-      state.custom && old !== undefined && old.type === state.type && !forcesReplacement(old, inputs);
-    const outputs: Record<string, unknown> = { ...fresh };
-    let id = state.id;
-    if (kept) {
-      for (const [name, value] of Object.entries(old.outputs)) {
-        // Computed by the provider (not an input): keep what the first deployment produced.
-        if (!(name in inputs) && name in fresh) {
-          recordCarried(fresh[name], value, carried);
-          outputs[name] = value;
-        }
-      }
-      if (old.id !== undefined && id !== undefined) {
-        recordCarried(id, old.id, carried);
-        id = old.id;
+    refuseProtected(step);
+    if (oldState?.custom === true && (step.op === "replace" || step.op === "delete")) {
+      const at = indexOf(oldState);
+      if (at >= 0 && !(step.op === "delete" && oldState.retainOnDelete === true)) {
+        resources.splice(at, 1);
       }
     }
-    resources.push({
-      type: state.type,
-      urn: state.urn,
-      custom: state.custom,
-      id,
-      parent: state.parent,
-      inputs,
-      outputs: kept ? (substitute(outputs, carried) as Record<string, unknown>) : outputs,
-    });
+    if (newState?.custom === true) {
+      const deployed = toDeployed(newState);
+      const at = step.op === "same" || step.op === "update" ? indexOf(oldState ?? newState) : -1;
+      if (at >= 0) {
+        resources[at] = deployed;
+      } else {
+        resources.push(deployed);
+      }
+    }
   }
   return {
-    deployer: deployerOf(plan),
-    resources,
-    outputs: substitute(reveal(plan.outputs), carried) as Record<string, unknown>,
+    deployment: {
+      deployer: hasCallerIdentity(plan) || cloud === undefined ? deployerOf(plan) : cloud.deployer,
+      resources,
+      outputs: reveal(plan.outputs) as Record<string, unknown>,
+    },
+    checkpoint: stateAfter(plan),
   };
+}
+
+/** The plan's old states must be the checkpoint's resources, each exactly once. */
+function checkBase(checkpoint: StackState, plan: Plan): void {
+  const recorded = new Map(checkpoint.resources.map((resource) => [resource.urn, resource]));
+  const seen = new Set<string>();
+  const advice = "synthesize it with { previousState: sandbox.state() }";
+  for (const step of plan.steps) {
+    const old = recorded.get(step.urn);
+    if (step.oldState === undefined && old !== undefined) {
+      throw new PlanBaseError(
+        `the plan creates ${step.urn}, which this sandbox's checkpoint already holds: it was not made from the sandbox's state; ${advice}`,
+      );
+    }
+    if (step.oldState !== undefined) {
+      if (old === undefined || old.id !== step.oldState.id) {
+        throw new PlanBaseError(
+          `the plan's old state of ${step.urn} is not what this sandbox's checkpoint holds; ${advice}`,
+        );
+      }
+      seen.add(step.urn);
+    }
+  }
+  const missing = checkpoint.resources.find((resource) => !seen.has(resource.urn));
+  if (missing !== undefined) {
+    throw new PlanBaseError(
+      `the plan has no step for ${missing.urn}, which this sandbox's checkpoint holds; ${advice}`,
+    );
+  }
+}
+
+function refuseProtected(step: PlanStep): void {
+  if (step.op === "delete" && step.oldState?.protect === true) {
+    throw new ProtectedResourceError(deleteProtectedMessage(step.urn));
+  }
+  if (step.op === "replace" && step.oldState?.protect === true && step.newState?.protect === true) {
+    throw new ProtectedResourceError(replaceProtectedMessage(step.urn));
+  }
+}
+
+function toDeployed(state: PlanResourceState): DeployedResource {
+  return {
+    type: state.type,
+    urn: state.urn,
+    custom: state.custom,
+    id: state.id,
+    parent: state.parent,
+    inputs: reveal(state.inputs) as Record<string, unknown>,
+    outputs: reveal(state.outputs) as Record<string, unknown>,
+  };
+}
+
+function hasCallerIdentity(plan: Plan): boolean {
+  return plan.invokes.some((invoke) => invoke.token === "aws:index/getCallerIdentity:getCallerIdentity");
 }
 
 /** The caller identity the program saw (the getCallerIdentity invoke): who ran the deployment. */
@@ -105,52 +168,15 @@ export function deployerOf(plan: { invokes?: unknown }): CallerIdentity {
   return { accountId, arn, userId };
 }
 
-function forcesReplacement(old: DeployedResource, inputs: Record<string, unknown>): boolean {
-  return (REPLACE_ON_CHANGE[old.type] ?? []).some(
-    (name) => JSON.stringify(old.inputs[name]) !== JSON.stringify(inputs[name]),
-  );
-}
-
-/** Pairs the string leaves of a freshly mocked value with the deployed one at the same place. */
-function recordCarried(fresh: unknown, deployed: unknown, carried: Map<string, string>): void {
-  if (typeof fresh === "string" && typeof deployed === "string") {
-    // Short strings (flags, states) could stand inside unrelated text; ids, ARNs and secrets are long.
-    if (fresh !== deployed && fresh.length >= MIN_CARRIED_LENGTH) {
-      carried.set(fresh, deployed);
-    }
-  } else if (Array.isArray(fresh) && Array.isArray(deployed)) {
-    fresh.forEach((item, index) => recordCarried(item, deployed[index], carried));
-  } else if (isRecord(fresh) && isRecord(deployed)) {
-    for (const [key, value] of Object.entries(fresh)) {
-      recordCarried(value, deployed[key], carried);
-    }
+function rejectUnknown(state: PlanResourceState): void {
+  const unknownPath =
+    findUnknown(reveal(state.outputs), "outputs") ?? findUnknown(reveal(state.inputs), "inputs");
+  if (unknownPath !== undefined) {
+    throw new Error(
+      `${state.urn}: ${unknownPath} is not known until deployment (${UNKNOWN_VALUE}); ` +
+        "apply a plan synthesized without preview",
+    );
   }
-}
-
-/**
- * Replaces carried values, whole or inside a larger string: an input built from an output, like a policy
- * document naming a table ARN, holds that output as a substring.
- */
-function substitute(value: unknown, carried: Map<string, string>): unknown {
-  if (carried.size === 0) {
-    return value;
-  }
-  if (typeof value === "string") {
-    let result = value;
-    for (const [fresh, deployed] of carried) {
-      if (result.includes(fresh)) {
-        result = result.split(fresh).join(deployed);
-      }
-    }
-    return result;
-  }
-  if (Array.isArray(value)) {
-    return value.map((item) => substitute(item, carried));
-  }
-  if (isRecord(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, carried)]));
-  }
-  return value;
 }
 
 function findUnknown(value: unknown, path: string): string | undefined {
@@ -164,7 +190,7 @@ function findUnknown(value: unknown, path: string): string | undefined {
         return found;
       }
     }
-  } else if (isRecord(value)) {
+  } else if (typeof value === "object" && value !== null) {
     for (const [key, item] of Object.entries(value)) {
       const found = findUnknown(item, `${path}.${key}`);
       if (found !== undefined) {
@@ -173,8 +199,4 @@ function findUnknown(value: unknown, path: string): string | undefined {
     }
   }
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

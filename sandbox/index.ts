@@ -3,14 +3,22 @@
  * `synthesize()` is deployed into, enforcing SigV4, IAM identity policies and KMS key policies as AWS does.
  *
  *   const sandbox = await Sandbox.start({ dataDir });   // port 0: ephemeral
- *   await sandbox.apply(await synthesize({ stack: "dev" }));
+ *   await sandbox.apply(await synthesize({ stack: "dev", previousState: sandbox.state() }));
  *   const outputs = sandbox.outputs();                   // contracts.md section 2, secrets revealed
  *   // ... AWS SDK clients with { endpoint: sandbox.endpoint, credentials: outputs.users[...] }
  *   await sandbox.stop();
  */
+import * as path from "node:path";
 import type { StackOutputs } from "../infra/outputs";
+import {
+  CHECKPOINT_FILE,
+  EMPTY_STATE,
+  readState as readCheckpoint,
+  toDeployment,
+  type StackState,
+} from "../plan/checkpoint";
 import type { Plan } from "../plan/types";
-import { reconcile, type Deployment } from "./deployment";
+import { applySteps, type Deployment } from "./deployment";
 import { DynaliteEngine } from "./dynamodb/engine";
 import { DynamoDbService } from "./dynamodb/service";
 import type { KeyState } from "./iam";
@@ -24,6 +32,8 @@ import {
   makePrivate,
   prepareDataDir,
   readState,
+  removeState,
+  writeFileAtomic,
   writeState,
   type KeyStateChange,
 } from "./state-file";
@@ -46,6 +56,8 @@ export interface SandboxOptions {
 export class Sandbox {
   private deployed: DeployedStack | undefined;
   private deployment: Deployment | undefined;
+  /** What the last apply recorded, as `pulumi up` records a checkpoint; apart from the cloud's state. */
+  private checkpoint: StackState = EMPTY_STATE;
   private keyStates: Record<string, KeyStateChange> = {};
   /** Deployments run one at a time, as `pulumi up` holds a lock on its stack. */
   private pending: Promise<unknown> = Promise.resolve();
@@ -70,10 +82,11 @@ export class Sandbox {
       if (options.dataDir !== undefined) {
         // LevelDB has created its files with the process umask: make them private now.
         makePrivate(options.dataDir);
+        sandbox.checkpoint = readCheckpoint(options.dataDir);
       }
       if (saved !== undefined) {
         sandbox.keyStates = saved.keyStates;
-        await sandbox.install(saved.deployment, saved.keyMaterial);
+        await sandbox.install(saved.deployment, saved.keyMaterial, sandbox.checkpoint);
         log(`restored the stack deployed in ${options.dataDir}`);
       }
       sandbox.server = await SandboxServer.listen(
@@ -102,16 +115,31 @@ export class Sandbox {
   }
 
   /**
-   * Deploys a plan, or updates the deployed stack in place as `pulumi up` would: resources already
-   * deployed keep their ids, ARNs and access keys; a key-policy change takes effect for the next request;
-   * tables and their items stay. Fails, changing nothing, on what AWS would refuse at deploy time
+   * What the last apply recorded (the checkpoint): the `previousState` to synthesize the next plan
+   * from, as `pulumi up` previews from the stack's last checkpoint.
+   */
+  state(): StackState {
+    return this.checkpoint;
+  }
+
+  /**
+   * Applies a plan's steps as `pulumi up` would (sandbox/deployment.ts): the plan must have been
+   * synthesized from `state()`. Unchanged and updated resources keep their ids, ARNs and access keys; a
+   * key-policy change takes effect for the next request; tables and their items stay unless replaced or
+   * deleted; a deleted user's access key is refused from the next request. Fails, changing nothing, on
+   * a step the engine refuses (a protected resource) and on what AWS would refuse at deploy time
    * (MalformedPolicyDocumentException for a key policy naming an unknown principal or locking the
    * deployer out, an unknown managed policy, deleting a table with deletion protection).
    */
   apply(plan: Plan): Promise<void> {
-    const run = this.pending.then(() => {
+    const run = this.pending.then(async () => {
       this.refuseRegionChange(plan);
-      return this.install(reconcile(this.deployment, plan), this.keyMaterial());
+      const applied = applySteps(this.deployment, this.checkpoint, plan);
+      if (applied.deployment.resources.length === 0) {
+        await this.clear(applied.checkpoint);
+      } else {
+        await this.install(applied.deployment, this.keyMaterial(), applied.checkpoint);
+      }
     });
     this.pending = run.catch(() => undefined);
     return run;
@@ -143,7 +171,7 @@ export class Sandbox {
       // ScheduleKeyDeletion fixes the deletion date once; setting the same state again must not move it.
       const changedAt = unchanged ? this.keyStates[target.arn].changedAt : new Date().toISOString();
       this.keyStates = { ...this.keyStates, [target.arn]: { state, changedAt } };
-      await this.install(deployment, this.keyMaterial());
+      await this.install(deployment, this.keyMaterial(), this.checkpoint);
     });
     this.pending = run.catch(() => undefined);
     return run;
@@ -182,8 +210,46 @@ export class Sandbox {
     return this.deployed?.kms.exportKeyMaterial() ?? [];
   }
 
+  /** A destroy left nothing in the cloud: no stack is served; the checkpoint records what remains. */
+  private async clear(checkpoint: StackState): Promise<void> {
+    for (const table of this.deployed?.model.tables ?? []) {
+      if (table.deletionProtection) {
+        throw new Error(
+          `deleting table ${table.name}: ValidationException: Resource cannot be deleted as it is currently ` +
+            "protected against deletion. Disable deletion protection first.",
+        );
+      }
+    }
+    for (const table of this.deployed?.model.tables ?? []) {
+      await this.engine.deleteTable(table.name);
+      this.log(`deleted table ${table.name}`);
+    }
+    this.keyStates = {};
+    if (this.dataDir !== undefined) {
+      removeState(this.dataDir);
+      this.writeCheckpoint(checkpoint);
+    }
+    this.deployed = undefined;
+    this.deployment = undefined;
+    this.checkpoint = checkpoint;
+    this.log("destroyed: the stack has no resources left");
+  }
+
+  private writeCheckpoint(checkpoint: StackState): void {
+    if (this.dataDir !== undefined) {
+      writeFileAtomic(
+        path.join(this.dataDir, CHECKPOINT_FILE),
+        `${JSON.stringify(toDeployment(checkpoint, new Date()), null, 2)}\n`,
+      );
+    }
+  }
+
   /** Builds and validates the new stack, brings the tables in line, persists, then swaps it in. */
-  private async install(deployment: Deployment, keyMaterial: readonly ExportedKeyMaterial[]): Promise<void> {
+  private async install(
+    deployment: Deployment,
+    keyMaterial: readonly ExportedKeyMaterial[],
+    checkpoint: StackState,
+  ): Promise<void> {
     const model = withKeyStates(deriveModel(deployment), this.keyStates);
     const stack = await DeployedStack.build(model, keyMaterial);
     const previous = this.deployed?.model;
@@ -206,9 +272,11 @@ export class Sandbox {
         keyMaterial: stack.kms.exportKeyMaterial(),
         keyStates: this.keyStates,
       });
+      this.writeCheckpoint(checkpoint);
     }
     this.deployed = stack;
     this.deployment = deployment;
+    this.checkpoint = checkpoint;
     this.log(
       `deployed: ${model.users.length} users, ${model.keys.length} keys, ${model.tables.length} tables ` +
         `in ${model.accountId} ${model.region}`,

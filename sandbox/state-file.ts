@@ -171,6 +171,11 @@ export function writeState(dataDir: string, state: PersistedState): void {
   writeFileAtomic(path.join(dataDir, STATE_FILE), JSON.stringify({ version: FORMAT_VERSION, ...state }));
 }
 
+/** Forgets the cloud's state (a destroy left nothing); the checkpoint beside it is the plan engine's. */
+export function removeState(dataDir: string): void {
+  fs.rmSync(path.join(dataDir, STATE_FILE), { force: true });
+}
+
 /**
  * Writes `content` to `file` with mode 0600 so that the file is whole before and after a crash. On any
  * failure the temporary file is removed: it holds what `file` would have (secret access keys).

@@ -19,7 +19,7 @@ import { analyzePlan } from "../guard/run";
 import { DEFAULT_PACK_DIR, startPolicyPack, type RunningPack } from "../guard/packProcess";
 import { formatPolicyReport, PolicyReport } from "../guard/report";
 import type { StackOutputs } from "../infra/outputs";
-import { diffPlans, formatChanges } from "../plan/diff";
+import { formatStep } from "../plan/diff";
 import { planOutputs } from "../plan/outputs";
 import { REPO_ROOT, synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
@@ -99,7 +99,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       `Synthesize the ${SCENARIO_STACK} stack (the program pulumi up runs, under mocks)`,
       async (notes) => {
         plan = await synthesize({ stack: SCENARIO_STACK, projectDir });
-        const custom = plan.steps.filter((s) => s.newState.custom).length;
+        const custom = plan.steps.filter((s) => s.newState?.custom).length;
         say(
           notes,
           `${plan.steps.length} resources (${custom} AWS resources) from Pulumi.${SCENARIO_STACK}.yaml`,
@@ -174,19 +174,24 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       const edited = withKeyUserGranted(projectDir, SCENARIO_STACK, GRANTED_USER);
       let granted: Plan;
       try {
-        granted = await synthesize({ stack: SCENARIO_STACK, projectDir: edited.dir });
+        // From the sandbox's checkpoint, as `pulumi up` previews from the stack's last state.
+        granted = await synthesize({
+          stack: SCENARIO_STACK,
+          projectDir: edited.dir,
+          previousState: (sandbox as Sandbox).state(),
+        });
       } finally {
         edited.dispose();
       }
-      // Access keys are random per plan; the deployed stack keeps its own, as `pulumi up` would.
-      const changes = diffPlans(plan as Plan, granted).filter((c) => c.op !== "same");
-      for (const line of formatChanges(changes)) {
-        say(notes, line);
+      const changes = granted.steps.filter((s) => s.op !== "same");
+      for (const change of changes) {
+        say(notes, formatStep(change));
       }
       const onlyKeyPolicy =
         changes.length === 1 &&
-        changes[0].type === "aws:kms/key:Key" &&
-        changes[0].changed.join() === "policy";
+        changes[0].op === "update" &&
+        changes[0].newState?.type === "aws:kms/key:Key" &&
+        changes[0].diffReasons?.join() === "policy";
       const before = outputs as StackOutputs;
       await (sandbox as Sandbox).apply(granted);
       outputs = (sandbox as Sandbox).outputs();

@@ -26,7 +26,10 @@ export async function deploy(changes: Record<string, unknown> = {}): Promise<Dep
       endpoint: sandbox.endpoint,
       outputs: sandbox.outputs() as StackOutputs,
       async update(next) {
-        await sandbox.apply(await synthesize({ stack: "dev", config: devConfig(next) }));
+        // From the sandbox's checkpoint, as `pulumi up` previews from the stack's last state.
+        await sandbox.apply(
+          await synthesize({ stack: "dev", config: devConfig(next), previousState: sandbox.state() }),
+        );
       },
       stop: () => sandbox.stop(),
     };

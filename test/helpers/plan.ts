@@ -2,11 +2,11 @@
  * Lookups over a plan for the tests.
  */
 import { loadStackConfig } from "../../plan/stackConfig";
-import { Plan, PlanResourceState } from "../../plan/types";
+import { declaredStates, Plan, PlanResourceState } from "../../plan/types";
 import { reveal } from "../../plan/values";
 
 export function resourcesOfType(plan: Plan, type: string): PlanResourceState[] {
-  return plan.steps.map((step) => step.newState).filter((state) => state.type === type);
+  return declaredStates(plan).filter((state) => state.type === type);
 }
 
 export function onlyResource(plan: Plan, type: string): PlanResourceState {
@@ -63,5 +63,9 @@ export function customState(
 
 /** A plan of the given resources, created in that order. */
 export function planOf(...states: PlanResourceState[]): Plan {
-  return { steps: states.map((s) => ({ op: "create", urn: s.urn, newState: s })), outputs: {}, invokes: [] };
+  return {
+    steps: states.map((s) => ({ op: "create", urn: s.urn, newState: s, detailedDiff: null })),
+    outputs: {},
+    invokes: [],
+  };
 }

@@ -247,7 +247,7 @@ describe("the program under mocks (dev stack)", () => {
         },
       });
       expect(caught).to.be.instanceOf(ConfigError);
-      expect(partial.steps.map((s) => s.newState.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+      expect(partial.steps.map((s) => s.newState?.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
     });
 
     it("fails synthesize with the one-line error", async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import type { Plan } from "../../plan/types";
+import { declaredStates, type Plan } from "../../plan/types";
 import { synthesize } from "../../plan/synth";
 import { UNKNOWN_VALUE } from "../../plan/values";
 import { main, readPolicyConfigFile } from "../../guard/cli";
@@ -62,7 +62,7 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
 
   it("passes the dev stack's first preview with no mandatory violation, its new key's ARN unknown", async () => {
     const plan = await synthesize({ stack: "dev", preview: true });
-    const table = plan.steps.find((s) => s.newState.type === TABLE_TYPE)!.newState;
+    const table = declaredStates(plan).find((s) => s.type === TABLE_TYPE)!;
     // The case the stack rule exists for: the table's key is the new key's unknown ARN.
     expect((table.inputs.serverSideEncryption as Record<string, unknown>).kmsKeyArn).to.equal(UNKNOWN_VALUE);
     expect(table.propertyDependencies.serverSideEncryption).to.have.length.greaterThan(0);
@@ -320,7 +320,7 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
       process.stderr.write = writeErr;
     }
     expect(codes).to.deep.equal([2, 2]);
-    expect(errors[0]).to.match(/^error: --stack is required/);
+    expect(errors[0]).to.match(/^error: --stack or --file is required/);
     expect(errors[1]).to.equal("error: --config /nonexistent/policy.json: ENOENT\n");
   });
 });

@@ -13,7 +13,7 @@ import { devConfig } from "../helpers/plan";
 describe("guard requests: AnalyzeStack built one resource at a time", () => {
   it("encodes the dev stack's preview exactly as the whole AnalyzeStackRequest does", async () => {
     const plan = await synthesize({ stack: "dev", config: devConfig(), preview: true });
-    const states = plan.steps.map((step) => step.newState);
+    const states = plan.steps.flatMap((step) => (step.newState ? [step.newState] : []));
     const bytes = analyzeStackRequestBytes(states);
     expect(Buffer.from(analyzeStackRequest(states).serializeBinary()).equals(bytes)).to.equal(true);
     const decoded = AnalyzeStackRequest.deserializeBinary(new Uint8Array(bytes));

@@ -5,13 +5,13 @@
 import { expect } from "chai";
 import { loadStackConfig } from "../../plan/stackConfig";
 import { REPO_ROOT, synthesize } from "../../plan/synth";
-import type { Plan, PlanResourceState } from "../../plan/types";
+import { declaredStates, type Plan, type PlanResourceState } from "../../plan/types";
 import { Authorizer } from "../../sandbox/iam";
 
 const ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess";
 
 function resources(plan: Plan, type: string): PlanResourceState[] {
-  return plan.steps.map((step) => step.newState).filter((state) => state.custom && state.type === type);
+  return declaredStates(plan).filter((state) => state.custom && state.type === type);
 }
 
 function deployerArn(plan: Plan): string {

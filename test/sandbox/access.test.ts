@@ -25,6 +25,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { devConfig, onlyResource, outputsOf } from "../helpers/plan";
 import { synthesize } from "../../plan/synth";
+import { declaredStates } from "../../plan/types";
 import { deployDev, failureOf, userClients, type Clients, type Deployed } from "./helpers";
 
 const READER = { name: "reader", dynamodbAccess: "readonly", keyUser: true };
@@ -59,12 +60,12 @@ describe("sandbox access (seed scenario)", function () {
     it("names each user as IAM created it", async () => {
       for (const name of ["app-user", "kms-test-user", "reader"]) {
         const identity = await userClients(deployed, name).sts.send(new GetCallerIdentityCommand({}));
-        const user = deployed.plan.steps.find(
-          (step) => step.newState.type === "aws:iam/user:User" && outputsOf(step.newState).name === name,
+        const user = declaredStates(deployed.plan).find(
+          (state) => state.type === "aws:iam/user:User" && outputsOf(state).name === name,
         );
         expect(identity.Arn).to.equal(deployed.outputs.users[name].arn);
         expect(identity.Account).to.equal(deployed.outputs.accountId);
-        expect(identity.UserId).to.equal(outputsOf(user!.newState).uniqueId);
+        expect(identity.UserId).to.equal(outputsOf(user!).uniqueId);
       }
     });
   });
@@ -262,7 +263,9 @@ describe("sandbox access (seed scenario)", function () {
       expect(first.KeyMetadata?.PendingDeletionWindowInDays).to.equal(30);
       expect(deletionDate).to.be.closeTo(Date.now() + 30 * 86_400_000, 60_000);
       await new Promise((resolve) => setTimeout(resolve, 1_100));
-      await deployed.sandbox.apply(await synthesize({ stack: "dev", config: devConfig() }));
+      await deployed.sandbox.apply(
+        await synthesize({ stack: "dev", config: devConfig(), previousState: deployed.sandbox.state() }),
+      );
       await deployed.sandbox.setKeyState(keyArn(), "PendingDeletion");
       const again = await testUser.kms.send(new DescribeKeyCommand({ KeyId: keyArn() }));
       expect(again.KeyMetadata?.DeletionDate?.getTime()).to.equal(deletionDate);

@@ -43,6 +43,7 @@ describe("sandbox updates in place", function () {
     const granted = await synthesize({
       stack: "dev",
       config: devConfig({ "kms-dynamodb:users": [APP_USER, { ...TEST_USER, keyUser: true }] }),
+      previousState: deployed.sandbox.state(),
     });
     await deployed.sandbox.apply(granted);
 
@@ -60,9 +61,13 @@ describe("sandbox updates in place", function () {
 
   it("revokes the grant again with the next plan", async () => {
     const granted = { "kms-dynamodb:users": [APP_USER, { ...TEST_USER, keyUser: true }] };
-    await deployed.sandbox.apply(await synthesize({ stack: "dev", config: devConfig(granted) }));
+    await deployed.sandbox.apply(
+      await synthesize({ stack: "dev", previousState: deployed.sandbox.state(), config: devConfig(granted) }),
+    );
     await getKept("kms-test-user");
-    await deployed.sandbox.apply(await synthesize({ stack: "dev", config: devConfig() }));
+    await deployed.sandbox.apply(
+      await synthesize({ stack: "dev", previousState: deployed.sandbox.state(), config: devConfig() }),
+    );
     const revoked = await failureOf(getKept("kms-test-user"));
     expect(revoked.name).to.equal("AccessDeniedException");
     expect(revoked.message).to.match(/^KMS key access denied error: /);
@@ -71,7 +76,11 @@ describe("sandbox updates in place", function () {
   it("removes a user that the new plan no longer has", async () => {
     const removedUser = userClients(deployed, "kms-test-user");
     await deployed.sandbox.apply(
-      await synthesize({ stack: "dev", config: devConfig({ "kms-dynamodb:users": [APP_USER] }) }),
+      await synthesize({
+        stack: "dev",
+        previousState: deployed.sandbox.state(),
+        config: devConfig({ "kms-dynamodb:users": [APP_USER] }),
+      }),
     );
     const failure = await failureOf(
       removedUser.dynamodb.send(
@@ -85,7 +94,11 @@ describe("sandbox updates in place", function () {
 
   it("fails a key policy naming a principal that does not exist, and keeps serving the old stack", async () => {
     const ghost = "arn:aws:iam::111122223333:user/ghost";
-    const plan = await synthesize({ stack: "dev", config: devConfig({ "kms-dynamodb:keyAdmins": [ghost] }) });
+    const plan = await synthesize({
+      stack: "dev",
+      previousState: deployed.sandbox.state(),
+      config: devConfig({ "kms-dynamodb:keyAdmins": [ghost] }),
+    });
     const error = await rejectionOf(deployed.sandbox.apply(plan));
     expect(error).to.be.instanceOf(AwsError);
     expect((error as AwsError).code).to.equal("MalformedPolicyDocumentException");
@@ -97,10 +110,15 @@ describe("sandbox updates in place", function () {
 
   it("refuses to delete a table with deletion protection, as DynamoDB does", async () => {
     await deployed.sandbox.apply(
-      await synthesize({ stack: "dev", config: devConfig({ "kms-dynamodb:deletionProtection": true }) }),
+      await synthesize({
+        stack: "dev",
+        previousState: deployed.sandbox.state(),
+        config: devConfig({ "kms-dynamodb:deletionProtection": true }),
+      }),
     );
     const renamed = await synthesize({
       stack: "dev",
+      previousState: deployed.sandbox.state(),
       config: devConfig({
         "kms-dynamodb:deletionProtection": true,
         "kms-dynamodb:tableName": "another-table",
@@ -112,7 +130,19 @@ describe("sandbox updates in place", function () {
   });
 
   it("refuses a plan with values unknown until deployment (a preview plan)", async () => {
-    const preview = await synthesize({ stack: "dev", config: devConfig(), preview: true });
+    const preview = await synthesize({
+      stack: "dev",
+      previousState: deployed.sandbox.state(),
+      // A new user: a preview knows none of what the provider computes for it.
+      config: devConfig({
+        "kms-dynamodb:users": [
+          APP_USER,
+          TEST_USER,
+          { name: "new-user", dynamodbAccess: "readonly", keyUser: false },
+        ],
+      }),
+      preview: true,
+    });
     const error = await rejectionOf(deployed.sandbox.apply(preview));
     expect(error.message).to.match(/is not known until deployment/);
     expect(error.message).to.contain("urn:pulumi:dev::kms-dynamodb::");

@@ -1,0 +1,159 @@
+/**
+ * `npm run synth` against a state, and the sandbox's checkpoint: the previews `pulumi preview --diff`,
+ * `pulumi preview --refresh` and `pulumi destroy --preview-only` would print, offline.
+ * - https://www.pulumi.com/docs/iac/cli/commands/pulumi_preview/ (`--diff`: "Display operation as a
+ *   rich diff showing the overall change"; `--refresh`: "Refresh the state of the stack's resources
+ *   before this update")
+ * - https://www.pulumi.com/docs/iac/operations/stack-management/drift/ : a change made outside Pulumi
+ *   (a key disabled in the console) is drift, reported by a refresh as an update of that resource.
+ * - https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_export/ : the state's format.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { expect } from "chai";
+import { CHECKPOINT_FILE, readState, toDeployment } from "../../plan/checkpoint";
+import { REPO_ROOT, synthesize } from "../../plan/synth";
+import { Sandbox } from "../../sandbox";
+import { clientsFor, credentialsOf, failureOf } from "../sandbox/helpers";
+import { devConfig } from "../helpers/plan";
+import type { StackOutputs } from "../../infra/outputs";
+
+const run = (script: string, args: string[]) =>
+  spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), join(REPO_ROOT, script), ...args], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+  });
+const synth = (args: string[]) => run("plan/cli.ts", args);
+
+describe("npm run synth against a state", function () {
+  this.timeout(300_000);
+  let dataDir: string;
+  let outputs: StackOutputs;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "synth-state-"));
+    const sandbox = await Sandbox.start({ dataDir });
+    try {
+      await sandbox.apply(await synthesize({ stack: "dev", previousState: sandbox.state() }));
+      outputs = sandbox.outputs();
+      // Drift: the key disabled by hand, outside the program (DisableKey in the console).
+      await sandbox.setKeyState(outputs.keyArn, "Disabled");
+      expect(readState(dataDir)).to.deep.equal(sandbox.state());
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  after(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("keeps the sandbox's checkpoint as a deployment v3 file, mode 0600 (it holds secrets)", () => {
+    const file = join(dataDir, CHECKPOINT_FILE);
+    expect(statSync(file).mode & 0o777).to.equal(0o600);
+    const state = readState(dataDir);
+    expect(state.resources.find((r) => r.type === "aws:kms/key:Key")?.outputs.arn).to.equal(outputs.keyArn);
+  });
+
+  it("--diff from the checkpoint: the same config changes nothing", () => {
+    const result = synth(["--stack", "dev", "--state", dataDir, "--diff"]);
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stdout.trim().split("\n")).to.deep.equal([
+      `Resources: ${readState(dataDir).resources.length} unchanged`,
+    ]);
+  });
+
+  it("--refresh reports the key disabled by hand as drift, then plans to bring it back", () => {
+    const result = synth(["--stack", "dev", "--state", dataDir, "--refresh", "--diff"]);
+    expect(result.status, result.stderr).to.equal(0);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines[0]).to.equal("Refresh (the emulated cloud against the checkpoint):");
+    expect(lines[1]).to.equal("~ aws:kms/key:Key kms-dynamodb-key: update [isEnabled]");
+    const preview = lines.slice(lines.indexOf("Preview:") + 1);
+    expect(preview[0]).to.equal("~ aws:kms/key:Key kms-dynamodb-key: update [isEnabled]");
+    expect(preview.at(-1)).to.match(/^Resources: ~ 1 to update, \d+ unchanged$/);
+  });
+
+  it("--state FILE: a `pulumi stack export` file; the JSON plan carries the steps' fields", async () => {
+    const file = join(dataDir, "export.json");
+    writeFileSync(file, JSON.stringify(toDeployment(readState(dataDir), new Date())), { mode: 0o600 });
+    const result = synth(["--stack", "dev", "--state", file, "--json"]);
+    expect(result.status, result.stderr).to.equal(0);
+    const plan = JSON.parse(result.stdout) as {
+      steps: { op: string; oldState?: unknown; detailedDiff: unknown }[];
+    };
+    expect(plan.steps.every((step) => step.op === "same" && step.oldState !== undefined)).to.equal(true);
+    expect(plan.steps.every((step) => step.detailedDiff === null)).to.equal(true);
+    // Secrets stay redacted in the printed plan, in old and new state alike.
+    expect(result.stdout).to.not.contain(credentialsOf(outputs, "app-user").secretAccessKey);
+  });
+
+  it("fails a bad --state with one line and exit 2", () => {
+    const result = synth(["--stack", "dev", "--state", join(dataDir, "nope.json")]);
+    expect(result.status).to.equal(2);
+    expect(result.stderr).to.equal(`error: ${join(dataDir, "nope.json")}: does not exist\n`);
+  });
+
+  it("--destroy plans a delete of every resource; the sandbox's --destroy carries it out", async () => {
+    const count = readState(dataDir).resources.length;
+    const planned = synth(["--destroy", "--state", dataDir]);
+    expect(planned.status, planned.stderr).to.equal(0);
+    const ops = (JSON.parse(planned.stdout) as { steps: { op: string }[] }).steps.map((step) => step.op);
+    expect(ops).to.deep.equal(Array.from({ length: count }, () => "delete"));
+
+    const destroyed = run("sandbox/cli.ts", ["--destroy", "--data-dir", dataDir]);
+    expect(destroyed.status, destroyed.stderr).to.equal(0);
+    expect(destroyed.stdout).to.equal(`sandbox: destroyed; Resources: - ${count} to delete\n`);
+    expect(readState(dataDir).resources).to.deep.equal([]);
+    const sandbox = await Sandbox.start({ dataDir });
+    try {
+      const { dynamodb } = clientsFor(sandbox.endpoint, outputs.region, credentialsOf(outputs, "app-user"));
+      // The user and its access key are gone: AWS refuses an unknown key id.
+      expect((await failureOf(dynamodb.send(new ListTablesCommand({})))).name).to.equal(
+        "UnrecognizedClientException",
+      );
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
+
+describe("synthesize from the sandbox's state after a restart", function () {
+  this.timeout(120_000);
+
+  it("plans a grant as one key-policy update from a restarted sandbox's checkpoint", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "synth-restart-"));
+    try {
+      const first = await Sandbox.start({ dataDir });
+      await first.apply(await synthesize({ stack: "dev", previousState: first.state() }));
+      const before = first.outputs();
+      await first.stop();
+      const second = await Sandbox.start({ dataDir });
+      try {
+        const users = devConfig()["kms-dynamodb:users"] as { name: string }[];
+        const granted = await synthesize({
+          stack: "dev",
+          config: devConfig({ "kms-dynamodb:users": users.map((user) => ({ ...user, keyUser: true })) }),
+          previousState: second.state(),
+        });
+        expect(
+          granted.steps.filter((step) => step.op !== "same").map((step) => [step.op, step.diffReasons]),
+        ).to.deep.equal([["update", ["policy"]]]);
+        await second.apply(granted);
+        expect(second.outputs().users["kms-test-user"]).to.deep.include({
+          accessKeyId: before.users["kms-test-user"].accessKeyId,
+          secretAccessKey: before.users["kms-test-user"].secretAccessKey,
+          keyUser: true,
+        });
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
