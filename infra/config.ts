@@ -41,6 +41,8 @@ export interface ProjectConfig {
   keyAlias: string;
   keyDeletionWindowDays: number;
   keyRotation: boolean;
+  /** isEnabled of the key: false disables it, and the table becomes inaccessible. */
+  keyEnabled: boolean;
   deletionProtection: boolean;
   pointInTimeRecovery: boolean;
 }
@@ -55,6 +57,7 @@ export const CONFIG_KEYS = [
   "keyAlias",
   "keyDeletionWindowDays",
   "keyRotation",
+  "keyEnabled",
   "deletionProtection",
   "pointInTimeRecovery",
 ] as const;
@@ -179,6 +182,7 @@ export function parseProjectConfig(raw: RawConfig, stack: string): ProjectConfig
       30,
     ),
     keyRotation: requireBoolean(field("keyRotation"), value("keyRotation") ?? DEFAULTS.keyRotation),
+    keyEnabled: requireBoolean(field("keyEnabled"), value("keyEnabled") ?? DEFAULTS.keyEnabled),
     deletionProtection: requireBoolean(
       field("deletionProtection"),
       value("deletionProtection") ?? DEFAULTS.deletionProtection,
