@@ -52,7 +52,9 @@ export async function handleAdmin(
 
 function advanceMs(body: unknown): number {
   const request = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-  const given = (Object.keys(UNIT_MS) as (keyof typeof UNIT_MS)[]).filter((unit) => request[unit] !== undefined);
+  const given = (Object.keys(UNIT_MS) as (keyof typeof UNIT_MS)[]).filter(
+    (unit) => request[unit] !== undefined,
+  );
   if (given.length !== 1) {
     throw new AwsError(
       "ValidationException",

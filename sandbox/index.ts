@@ -185,6 +185,18 @@ export class Sandbox {
           .map((table) => this.lifecycle.observe(table, this.keys.describe(table.keyArn as string)))[0];
   }
 
+  /**
+   * How many items a table holds in storage, read without authorization: what the drills show after a
+   * key deletion (nothing left to decrypt), never a path for clients.
+   */
+  async itemCount(tableName: string): Promise<number> {
+    const result = await this.engine.execute(
+      "Scan",
+      this.engine.validate("Scan", { TableName: tableName, Select: "COUNT" }),
+    );
+    return typeof result.Count === "number" ? result.Count : 0;
+  }
+
   /** Moves the simulated clock forward, then applies what time does (key deletions, table archival). */
   async advanceClock(ms: number): Promise<void> {
     this.clock.advance(ms);

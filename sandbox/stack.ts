@@ -9,12 +9,7 @@ import { Authorizer, parsePolicyDocument, type PrincipalSpec } from "./iam";
 import { KmsService } from "./kms";
 import type { KeyRegistry } from "./kms/key-registry";
 import { INVALID_TOKEN } from "./sigv4";
-import {
-  ADMINISTRATOR_ACCESS_ARN,
-  type SandboxModel,
-  type SandboxTable,
-  type SandboxUser,
-} from "./model";
+import { ADMINISTRATOR_ACCESS_ARN, type SandboxModel, type SandboxTable, type SandboxUser } from "./model";
 
 /** An access key pair (the deployer's, for the drills). */
 export interface AccessKey {

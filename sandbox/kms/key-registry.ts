@@ -135,7 +135,9 @@ export class KeyRegistry implements KeySource {
     const policyText =
       typeof definition.policy === "string" ? definition.policy : JSON.stringify(definition.policy);
     const pendingWindowInDays =
-      state === "PendingDeletion" ? (definition.pendingWindowInDays ?? DEFAULT_PENDING_WINDOW_DAYS) : undefined;
+      state === "PendingDeletion"
+        ? (definition.pendingWindowInDays ?? DEFAULT_PENDING_WINDOW_DAYS)
+        : undefined;
     const record: KmsKeyRecord = {
       arn: definition.arn,
       keyId,
