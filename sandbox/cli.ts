@@ -1,7 +1,9 @@
 /**
- * `npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--log]`: synthesizes the
- * stack offline, deploys it into a local AWS endpoint on 127.0.0.1, writes the stack outputs (secrets
- * shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM.
+ * `npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--deployer-credentials FILE] [--log]`:
+ * synthesizes the stack offline, deploys it into a local AWS endpoint on 127.0.0.1, writes the stack
+ * outputs (secrets shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM.
+ * `--deployer-credentials FILE` also writes the deploying identity's access key (0600): the key
+ * administrator that drills use for DisableKey, ScheduleKeyDeletion, ... and the admin clock call.
  */
 import { parseCliArgs, runCli, UsageError } from "../plan/cliSupport";
 import { synthesize } from "../plan/synth";
@@ -10,7 +12,7 @@ import { Sandbox } from "./index";
 import { writeFileAtomic } from "./state-file";
 
 export const USAGE =
-  "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--log]";
+  "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--deployer-credentials FILE] [--log]";
 
 export function main(argv: string[]): Promise<number> {
   return runCli(async () => {
@@ -21,6 +23,7 @@ export function main(argv: string[]): Promise<number> {
         port: { type: "string" },
         "data-dir": { type: "string" },
         outputs: { type: "string" },
+        "deployer-credentials": { type: "string" },
         log: { type: "boolean" },
       },
       USAGE,
@@ -42,7 +45,17 @@ export function main(argv: string[]): Promise<number> {
       });
       const outputs = sandbox.outputs();
       if (args.outputs) {
-        writeOutputs(args.outputs, `${JSON.stringify(outputs, null, 2)}\n`);
+        writeOutputs("--outputs", args.outputs, `${JSON.stringify(outputs, null, 2)}\n`);
+      }
+      const deployerFile = args["deployer-credentials"];
+      if (deployerFile) {
+        const deployer = {
+          ...sandbox.deployerCredentials(),
+          region: outputs.region,
+          endpoint: sandbox.endpoint,
+        };
+        writeOutputs("--deployer-credentials", deployerFile, `${JSON.stringify(deployer, null, 2)}\n`);
+        progress(`the deploying identity's access key is in ${deployerFile} (mode 0600)`);
       }
       process.stdout.write(
         `sandbox: stack ${args.stack} is served at ${sandbox.endpoint}\n` +
@@ -92,11 +105,11 @@ async function startOrExplain(
   }
 }
 
-function writeOutputs(file: string, content: string): void {
+function writeOutputs(flag: string, file: string, content: string): void {
   try {
     writeFileAtomic(file, content);
   } catch (err) {
-    throw new UsageError(`--outputs: "${file}" cannot be written: ${(err as Error).message}`);
+    throw new UsageError(`${flag}: "${file}" cannot be written: ${(err as Error).message}`);
   }
 }
 

@@ -26,7 +26,7 @@ describe("sandbox/iam decision cache", () => {
 
   it("sees a key policy change on the very next request", async () => {
     const keys = new KeyRegistry();
-      const authorizer = seedAuthorizer({}, keys);
+    const authorizer = seedAuthorizer({}, keys);
     expect(
       (await authorizer.authorizeKmsViaDynamoDb(KMS_TEST_USER, "kms:Decrypt", KEY_ARN, VIA_DYNAMODB)).allowed,
     ).to.equal(false);
@@ -60,7 +60,7 @@ describe("sandbox/iam decision cache", () => {
 
   it("sees a key state change on the very next request", async () => {
     const keys = new KeyRegistry();
-      const authorizer = seedAuthorizer({}, keys);
+    const authorizer = seedAuthorizer({}, keys);
     expect(
       (await authorizer.authorizeKmsViaDynamoDb(APP_USER, "kms:Decrypt", KEY_ARN, VIA_DYNAMODB)).allowed,
     ).to.equal(true);
