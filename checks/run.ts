@@ -31,6 +31,11 @@ export interface RunChecksOptions {
   /** Progress lines, secrets removed. */
   log?: (line: string) => void;
   retry?: RetryOptions;
+  /**
+   * Whether the key can be used (default true). False when it is disabled or scheduled for deletion:
+   * every item call is then expected to be stopped by KMS (expectations.ts).
+   */
+  keyUsable?: boolean;
 }
 
 interface UserSession {
@@ -135,7 +140,7 @@ async function checkItem(
       session.results.push({
         user: session.name,
         operation,
-        expected: expectedOutcome(session.user, operation),
+        expected: expectedOutcome(session.user, operation, options.keyUsable),
         actual: "error",
         error: `not run: the table's key schema is unknown (${schemaError})`,
       });
@@ -218,7 +223,7 @@ async function check(
   const result: CheckResult = {
     user: session.name,
     operation,
-    expected: expectedOutcome(session.user, operation),
+    expected: expectedOutcome(session.user, operation, options.keyUsable),
     actual: "allowed",
   };
   if (outcome.error === undefined) {
