@@ -19,7 +19,11 @@ import {
   PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,
 } from "@aws-sdk/client-kms";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { expect } from "chai";
+import { Sandbox } from "../../sandbox";
 import { KEY_POLICY_SIDS } from "../../infra/policies/keyPolicy";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
@@ -51,6 +55,8 @@ describe("sandbox key lifecycle", function () {
       clientsFor(deployed.sandbox.endpoint, deployed.outputs.region, deployed.sandbox.deployerCredentials()),
     );
   const fresh = (user: string) => open(userClients(deployed, user));
+  const tableNow = async () =>
+    (await fresh("app-user").dynamodb.send(new DescribeTableCommand({ TableName: table() }))).Table;
   const getSeed = (dynamodb: DynamoDBClient) =>
     dynamodb.send(new GetItemCommand({ TableName: table(), Key: { pk: { S: "seed" } } }));
 
@@ -226,22 +232,19 @@ describe("sandbox key lifecycle", function () {
   });
 
   describe("table status (DynamoDB API reference: TableDescription, SSEDescription, ArchivalSummary)", () => {
-    const describe = async () =>
-      (await fresh("app-user").dynamodb.send(new DescribeTableCommand({ TableName: table() }))).Table;
-
     it("is INACCESSIBLE_ENCRYPTION_CREDENTIALS with InaccessibleEncryptionDateTime while the key is disabled, ACTIVE again once enabled", async () => {
       const { kms } = deployer();
-      expect((await describe())?.TableStatus).to.equal("ACTIVE");
+      expect((await tableNow())?.TableStatus).to.equal("ACTIVE");
       const disabledAt = deployed.sandbox.clock.now();
       await kms.send(new DisableKeyCommand({ KeyId: keyArn() }));
-      const inaccessible = await describe();
+      const inaccessible = await tableNow();
       expect(inaccessible?.TableStatus).to.equal("INACCESSIBLE_ENCRYPTION_CREDENTIALS");
       expect(inaccessible?.SSEDescription?.InaccessibleEncryptionDateTime?.getTime()).to.be.closeTo(
         disabledAt,
         2_000,
       );
       await kms.send(new EnableKeyCommand({ KeyId: keyArn() }));
-      const back = await describe();
+      const back = await tableNow();
       // "automatically cleared when DynamoDB detects that the table's AWS KMS key is accessible again".
       expect(back?.TableStatus).to.equal("ACTIVE");
       expect(back?.SSEDescription?.InaccessibleEncryptionDateTime).to.equal(undefined);
@@ -251,14 +254,14 @@ describe("sandbox key lifecycle", function () {
     it("is inaccessible while the key is pending deletion, and ACTIVE after cancel and enable", async () => {
       const { kms } = deployer();
       await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyArn(), PendingWindowInDays: 7 }));
-      expect((await describe())?.TableStatus).to.equal("INACCESSIBLE_ENCRYPTION_CREDENTIALS");
+      expect((await tableNow())?.TableStatus).to.equal("INACCESSIBLE_ENCRYPTION_CREDENTIALS");
       expect((await failureOf(getSeed(fresh("app-user").dynamodb))).message).to.contain(
         "KMSInvalidStateException",
       );
       await kms.send(new CancelKeyDeletionCommand({ KeyId: keyArn() }));
-      expect((await describe())?.TableStatus).to.equal("INACCESSIBLE_ENCRYPTION_CREDENTIALS");
+      expect((await tableNow())?.TableStatus).to.equal("INACCESSIBLE_ENCRYPTION_CREDENTIALS");
       await kms.send(new EnableKeyCommand({ KeyId: keyArn() }));
-      expect((await describe())?.TableStatus).to.equal("ACTIVE");
+      expect((await tableNow())?.TableStatus).to.equal("ACTIVE");
     });
 
     it("is archived after more than seven days inaccessible, and re-enabling the key does not bring it back", async () => {
@@ -266,9 +269,9 @@ describe("sandbox key lifecycle", function () {
       await kms.send(new DisableKeyCommand({ KeyId: keyArn() }));
       const disabledAt = deployed.sandbox.clock.now();
       await deployed.sandbox.advanceClock(7 * DAY_MS - MINUTE_MS);
-      expect((await describe())?.TableStatus).to.equal("INACCESSIBLE_ENCRYPTION_CREDENTIALS");
+      expect((await tableNow())?.TableStatus).to.equal("INACCESSIBLE_ENCRYPTION_CREDENTIALS");
       await deployed.sandbox.advanceClock(2 * MINUTE_MS);
-      const archiving = await describe();
+      const archiving = await tableNow();
       expect(archiving?.TableStatus).to.equal("ARCHIVING");
       expect(archiving?.ArchivalSummary?.ArchivalReason).to.equal("INACCESSIBLE_ENCRYPTION_CREDENTIALS");
       expect(archiving?.ArchivalSummary?.ArchivalDateTime?.getTime()).to.be.closeTo(
@@ -279,9 +282,9 @@ describe("sandbox key lifecycle", function () {
         new RegExp(`^${deployed.outputs.tableArn}/backup/\\d{14}-[0-9a-f]{8}$`),
       );
       await deployed.sandbox.advanceClock(DAY_MS);
-      expect((await describe())?.TableStatus).to.equal("ARCHIVED");
+      expect((await tableNow())?.TableStatus).to.equal("ARCHIVED");
       await kms.send(new EnableKeyCommand({ KeyId: keyArn() }));
-      expect((await describe())?.TableStatus).to.equal("ARCHIVED");
+      expect((await tableNow())?.TableStatus).to.equal("ARCHIVED");
       const refused = await failureOf(getSeed(fresh("app-user").dynamodb));
       expect(refused.name).to.equal("ValidationException");
       expect(refused.message).to.contain("archival backup");
@@ -305,6 +308,35 @@ describe("sandbox key lifecycle", function () {
       // The data is unrecoverable: the sandbox dropped the items, so even a table restored under a new
       // key (here: the same plan applied after the key returns) holds nothing of them.
       expect(await deployed.sandbox.itemCount(table())).to.equal(0);
+    });
+  });
+
+  describe("with --data-dir", () => {
+    it("keeps the key's live state, the deployer's key and the simulated time across a restart", async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-lifecycle-data-"));
+      try {
+        await deployed.sandbox.stop();
+        deployed = await deployDev({}, { dataDir });
+        await fresh("app-user").dynamodb.send(
+          new PutItemCommand({ TableName: table(), Item: { pk: { S: "seed" }, note: { S: "kept" } } }),
+        );
+        const credentials = deployed.sandbox.deployerCredentials();
+        await deployer().kms.send(new DisableKeyCommand({ KeyId: keyArn() }));
+        await deployed.sandbox.advanceClock(DAY_MS);
+        const inaccessibleSince = deployed.sandbox.describeKey(keyArn());
+        await deployed.sandbox.stop();
+        const restarted = await Sandbox.start({ dataDir });
+        deployed = { ...deployed, sandbox: restarted, outputs: restarted.outputs() };
+        expect(restarted.clock.advancedMs).to.equal(DAY_MS);
+        expect(restarted.describeKey(keyArn())).to.deep.equal(inaccessibleSince);
+        expect(restarted.deployerCredentials()).to.deep.equal(credentials);
+        expect((await tableNow())?.TableStatus).to.equal("INACCESSIBLE_ENCRYPTION_CREDENTIALS");
+        await deployer().kms.send(new EnableKeyCommand({ KeyId: keyArn() }));
+        expect((await getSeed(fresh("app-user").dynamodb)).Item?.note?.S).to.equal("kept");
+      } finally {
+        await deployed.sandbox.stop();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     });
   });
 
