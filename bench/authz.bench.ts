@@ -4,6 +4,7 @@
  * through the sandbox's KmsService with its authorization cached.
  */
 import { performance } from "perf_hooks";
+import { KeyRegistry } from "../sandbox/kms/key-registry";
 import { buildKeyPolicy } from "../infra/policies/keyPolicy";
 import { tableAccessPolicy } from "../infra/policies/tableAccess";
 import { Authorizer, type PolicyDocument } from "../sandbox/iam";
@@ -17,8 +18,8 @@ const TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/bench`;
 const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-1111-2222-3333-444444444444`;
 const TABLE = { name: "bench", region: REGION, accountId: ACCOUNT };
 
-function authorizer(maxCachedDecisions?: number): Authorizer {
-  const result = new Authorizer({ maxCachedDecisions });
+function authorizer(maxCachedDecisions?: number, keys = new KeyRegistry()): Authorizer {
+  const result = new Authorizer({ maxCachedDecisions, keys });
   result.putPrincipal({
     arn: USER,
     inlinePolicies: [{ name: "rw", document: tableAccessPolicy("readwrite", TABLE_ARN) as PolicyDocument }],
@@ -42,7 +43,7 @@ function authorizer(maxCachedDecisions?: number): Authorizer {
     administrators: [],
     keyUsers: [USER],
   });
-  result.putKey({ arn: KEY_ARN, policy: policy as PolicyDocument });
+  keys.put({ arn: KEY_ARN, policy: policy as PolicyDocument });
   return result;
 }
 
@@ -81,7 +82,8 @@ export async function run(): Promise<void> {
   await hits[1]();
   const cachedMs = await meanMs(20_000, (index) => hits[index % 2]());
 
-  const kms = new KmsService(authorizer());
+  const keys = new KeyRegistry();
+  const kms = new KmsService(authorizer(undefined, keys), keys);
   kms.putKey({
     arn: KEY_ARN,
     policy: JSON.stringify(

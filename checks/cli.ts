@@ -1,5 +1,5 @@
 /**
- * `npm run checks -- [--stack S] [--outputs FILE] [--endpoint URL] [--json] [--wait-for-grant [--wait-seconds N]]`
+ * `npm run checks -- [--stack S] [--outputs FILE] [--endpoint URL] [--json] [--wait-for-grant | --wait-for-revoke [--wait-seconds N]]`
  * Exit 0 iff every result matched its expectation; 1 if any did not; 2 for a usage or input mistake.
  */
 import * as path from "node:path";
@@ -11,15 +11,17 @@ import { runChecks } from "./run";
 import type { RetryOptions } from "./types";
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_WAIT_SECONDS, waitForChecks } from "./wait";
 
-export const USAGE = `usage: npm run checks -- [--stack S | --outputs FILE] [--endpoint URL] [--json] [--wait-for-grant [--wait-seconds N] [--interval-seconds N]]
+export const USAGE = `usage: npm run checks -- [--stack S | --outputs FILE] [--endpoint URL] [--json] [--wait-for-grant | --wait-for-revoke [--wait-seconds N] [--interval-seconds N]]
 
   --stack S            read the outputs with \`pulumi stack output --json --show-secrets --stack S\` (default: the selected stack)
   --outputs FILE       read the outputs (contracts.md section 2, secrets shown) from FILE instead
   --endpoint URL       send every call to URL (the sandbox); default AWS, or AWS_ENDPOINT_URL if set
   --json               print { ok, results } as JSON instead of the table
   --wait-for-grant     run again, with fresh connections, until every check matches or the bound passes
-  --wait-seconds N     the bound for --wait-for-grant (default ${DEFAULT_WAIT_SECONDS})
-  --interval-seconds N the pause between runs for --wait-for-grant (default ${DEFAULT_INTERVAL_SECONDS})`;
+  --wait-for-revoke    the same after a revoke (a user taken out of the key policy): access ends when
+                       DynamoDB next asks KMS; the report records when each user's access changed
+  --wait-seconds N     the bound for either wait (default ${DEFAULT_WAIT_SECONDS})
+  --interval-seconds N the pause between runs of either wait (default ${DEFAULT_INTERVAL_SECONDS})`;
 
 export interface CliIo extends Io {
   /** Injected for tests: how `pulumi` is run. */
@@ -46,9 +48,10 @@ export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
       run: io.runCommand,
     });
     const runOptions = { outputs, endpoint: args.endpoint, log: io.stderr, retry: io.retry };
-    const report = args.waitForGrant
+    const report = args.waitFor
       ? await waitForChecks({
           ...runOptions,
+          direction: args.waitFor,
           waitSeconds: args.waitSeconds,
           intervalSeconds: args.intervalSeconds,
           sleep: io.sleep,
@@ -64,7 +67,8 @@ interface CliArgs {
   outputs?: string;
   endpoint?: string;
   json: boolean;
-  waitForGrant: boolean;
+  /** --wait-for-grant or --wait-for-revoke. */
+  waitFor?: "grant" | "revoke";
   waitSeconds?: number;
   intervalSeconds?: number;
   help: boolean;
@@ -83,6 +87,7 @@ function parseCliArgs(argv: string[]): CliArgs {
         endpoint: { type: "string" },
         json: { type: "boolean", default: false },
         "wait-for-grant": { type: "boolean", default: false },
+        "wait-for-revoke": { type: "boolean", default: false },
         "wait-seconds": { type: "string" },
         "interval-seconds": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -99,13 +104,19 @@ function parseCliArgs(argv: string[]): CliArgs {
   if (values.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(values.endpoint)) {
     throw new CheckInputError(`--endpoint: "${values.endpoint}" is not an http:// or https:// URL`);
   }
+  if (values["wait-for-grant"] && values["wait-for-revoke"]) {
+    throw new CheckInputError("--wait-for-grant and --wait-for-revoke: give one of them, not both");
+  }
+  const waitFor = values["wait-for-grant"] ? "grant" : values["wait-for-revoke"] ? "revoke" : undefined;
   const waitOnly = (flag: "wait-seconds" | "interval-seconds") => {
     const text = values[flag];
     if (text === undefined) {
       return undefined;
     }
-    if (!values["wait-for-grant"]) {
-      throw new CheckInputError(`--${flag} ${text}: only meaningful with --wait-for-grant`);
+    if (waitFor === undefined) {
+      throw new CheckInputError(
+        `--${flag} ${text}: only meaningful with --wait-for-grant or --wait-for-revoke`,
+      );
     }
     const number = Number(text);
     if (!Number.isFinite(number) || number <= 0) {
@@ -118,7 +129,7 @@ function parseCliArgs(argv: string[]): CliArgs {
     outputs: values.outputs,
     endpoint: values.endpoint,
     json: values.json,
-    waitForGrant: values["wait-for-grant"],
+    waitFor,
     waitSeconds: waitOnly("wait-seconds"),
     intervalSeconds: waitOnly("interval-seconds"),
     help: values.help,

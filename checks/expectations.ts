@@ -46,14 +46,20 @@ export function accessAllows(access: DynamodbAccess, operation: Operation): bool
   }
 }
 
+/**
+ * `keyUsable` false: the key is disabled, pending deletion or deleted, which stops every item call of
+ * every user at KMS ("Key states of AWS KMS keys": cryptographic operations need an Enabled key); IAM
+ * still decides first.
+ */
 export function expectedOutcome(
   user: Pick<UserOutputs, "dynamodbAccess" | "keyUser">,
   operation: Operation,
+  keyUsable = true,
 ): ExpectedOutcome {
   if (!accessAllows(user.dynamodbAccess, operation)) {
     return "denied-by-iam";
   }
-  if (ITEM_OPERATIONS.has(operation) && !user.keyUser) {
+  if (ITEM_OPERATIONS.has(operation) && (!user.keyUser || !keyUsable)) {
     return "denied-by-kms";
   }
   return "allowed";

@@ -34,6 +34,11 @@ export interface RunChecksOptions {
   retry?: RetryOptions;
   /** Per-call and whole-run bounds; default DEFAULT_CLIENT_TIMEOUTS. */
   timeouts?: Partial<ClientTimeouts>;
+  /**
+   * Whether the key can be used (default true). False when it is disabled or scheduled for deletion:
+   * every item call is then expected to be stopped by KMS (expectations.ts).
+   */
+  keyUsable?: boolean;
 }
 
 /** The run passed its total bound: the endpoint is not answering. One line, exit 2. */
@@ -169,7 +174,7 @@ async function checkItem(
       session.results.push({
         user: session.name,
         operation,
-        expected: expectedOutcome(session.user, operation),
+        expected: expectedOutcome(session.user, operation, options.keyUsable),
         actual: "error",
         error: `not run: the table's key schema is unknown (${schemaError})`,
       });
@@ -252,7 +257,7 @@ async function check(
   const result: CheckResult = {
     user: session.name,
     operation,
-    expected: expectedOutcome(session.user, operation),
+    expected: expectedOutcome(session.user, operation, options.keyUsable),
     actual: "allowed",
   };
   if (outcome.error === undefined) {

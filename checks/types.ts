@@ -47,6 +47,22 @@ export interface CheckReport {
   /** true iff every result's actual outcome equals its expected one. */
   ok: boolean;
   results: CheckResult[];
+  /** With --wait-for-grant or --wait-for-revoke: when each user's access changed between runs. */
+  accessChanges?: AccessChange[];
+}
+
+/**
+ * A user's access to the table's items seen to change between two runs of a wait: `from` and `to` are
+ * the outcome of the user's item calls (one outcome, or `mixed` when they differ).
+ */
+export interface AccessChange {
+  user: string;
+  from: string;
+  to: string;
+  /** The run that saw the new access (1 = the first run of the wait; 0 means before the wait began). */
+  run: number;
+  /** Seconds from the start of the wait to that run. */
+  afterSeconds: number;
 }
 
 /** Bounded exponential backoff for credentials that AWS does not recognise yet (retry.ts). */

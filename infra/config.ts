@@ -43,6 +43,8 @@ export interface ProjectConfig {
   keyAlias: string;
   keyDeletionWindowDays: number;
   keyRotation: boolean;
+  /** isEnabled of the key: false disables it, and the table becomes inaccessible. */
+  keyEnabled: boolean;
   deletionProtection: boolean;
   pointInTimeRecovery: boolean;
 }
@@ -63,6 +65,7 @@ export const CONFIG_SETTINGS = {
   keyAlias: "string",
   keyDeletionWindowDays: "number",
   keyRotation: "boolean",
+  keyEnabled: "boolean",
   deletionProtection: "boolean",
   pointInTimeRecovery: "boolean",
 } as const satisfies Record<string, "string" | "boolean" | "number" | "object">;
@@ -237,6 +240,7 @@ export function parseProjectConfig(raw: RawConfig, stack: string): ProjectConfig
       30,
     ),
     keyRotation: requireBoolean(field("keyRotation"), value("keyRotation") ?? DEFAULTS.keyRotation),
+    keyEnabled: requireBoolean(field("keyEnabled"), value("keyEnabled") ?? DEFAULTS.keyEnabled),
     deletionProtection: requireBoolean(
       field("deletionProtection"),
       value("deletionProtection") ?? DEFAULTS.deletionProtection,

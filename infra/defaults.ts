@@ -9,6 +9,8 @@ export const DEFAULTS = {
   keyDeletionWindowDays: 30,
   /** Automatic yearly rotation of the key material (CIS AWS 3.8). */
   keyRotation: true,
+  /** The key is usable; `false` disables it (DisableKey) without deleting anything. */
+  keyEnabled: true,
   /** Hash key attribute of the table. */
   hashKey: "pk",
   /** Attribute type of the hash and range keys. */

@@ -43,6 +43,7 @@ export async function kmsDynamodbStack(): Promise<StackOutputsInput> {
     description: DEFAULTS.keyDescription(pulumi.getStack()),
     deletionWindowInDays: config.keyDeletionWindowDays,
     enableKeyRotation: config.keyRotation,
+    enabled: config.keyEnabled,
   });
 
   const table = new EncryptedTable(`${DEFAULTS.project}-table`, {

@@ -1,9 +1,11 @@
 /**
- * `npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--log]`: synthesizes the
- * stack offline, deploys it into a local AWS endpoint on 127.0.0.1, writes the stack outputs (secrets
- * shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM. With a data dir the
- * plan is made from its checkpoint, so a second run applies only what changed. `--destroy --data-dir
- * DIR` deletes every resource of the checkpoint, dependents first, as `pulumi destroy`, and exits.
+ * `npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--deployer-credentials FILE] [--log]`:
+ * synthesizes the stack offline, deploys it into a local AWS endpoint on 127.0.0.1, writes the stack
+ * outputs (secrets shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM. With a
+ * data dir the plan is made from its checkpoint, so a second run applies only what changed. `--destroy
+ * --data-dir DIR` deletes every resource of the checkpoint, dependents first, as `pulumi destroy`, and
+ * exits. `--deployer-credentials FILE` also writes the deploying identity's access key (0600): the key
+ * administrator that drills use for DisableKey, ScheduleKeyDeletion, ... and the admin clock call.
  */
 import * as path from "node:path";
 import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
@@ -16,7 +18,7 @@ import { Sandbox } from "./index";
 import { writeFileAtomic } from "./state-file";
 
 export const USAGE =
-  "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--log]\n" +
+  "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--deployer-credentials FILE] [--log]\n" +
   "       npm run sandbox -- --destroy --data-dir DIR";
 
 export function main(argv: string[], io: Io = processIo()): Promise<number> {
@@ -28,6 +30,7 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
         port: { type: "string" },
         "data-dir": { type: "string" },
         outputs: { type: "string" },
+        "deployer-credentials": { type: "string" },
         log: { type: "boolean" },
         destroy: { type: "boolean" },
       },
@@ -69,7 +72,20 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
       progress(formatSteps(plan).at(-1) ?? "");
       const outputs = sandbox.outputs();
       if (outputsFile) {
-        writeOutputs(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
+        writeOutputs("--outputs", outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
+      }
+      const deployerFile =
+        args["deployer-credentials"] === undefined
+          ? undefined
+          : path.resolve(io.cwd, args["deployer-credentials"]);
+      if (deployerFile) {
+        const deployer = {
+          ...sandbox.deployerCredentials(),
+          region: outputs.region,
+          endpoint: sandbox.endpoint,
+        };
+        writeOutputs("--deployer-credentials", deployerFile, `${JSON.stringify(deployer, null, 2)}\n`);
+        progress(`the deploying identity's access key is in ${args["deployer-credentials"]} (mode 0600)`);
       }
       io.stdout(
         `sandbox: stack ${stack} is served at ${sandbox.endpoint}\n` +
@@ -132,11 +148,11 @@ async function startOrExplain(
   }
 }
 
-function writeOutputs(file: string, content: string): void {
+function writeOutputs(flag: string, file: string, content: string): void {
   try {
     writeFileAtomic(file, content);
   } catch (err) {
-    throw new UsageError(`--outputs: "${file}" cannot be written: ${(err as Error).message}`);
+    throw new UsageError(`${flag}: "${file}" cannot be written: ${(err as Error).message}`);
   }
 }
 

@@ -7,8 +7,14 @@
  *   const outputs = sandbox.outputs();                   // contracts.md section 2, secrets revealed
  *   // ... AWS SDK clients with { endpoint: sandbox.endpoint, credentials: outputs.users[...] }
  *   await sandbox.stop();
+ *
+ * Key lifecycle (issue 11): the KMS key-state API (DisableKey, EnableKey, ScheduleKeyDeletion,
+ * CancelKeyDeletion, PutKeyPolicy) as the deployer (`deployerCredentials()`), DynamoDB's table status and
+ * 5-minute table-key cache, all on a simulated clock (`advanceClock`, or the admin call of admin.ts).
  */
+import { randomBytes } from "node:crypto";
 import * as path from "node:path";
+import { UserError } from "../cli/userError";
 import type { StackOutputs } from "../infra/outputs";
 import {
   CHECKPOINT_FILE,
@@ -18,15 +24,18 @@ import {
   type StackState,
 } from "../plan/checkpoint";
 import type { Plan } from "../plan/types";
+import { SandboxClock } from "./clock";
 import { applySteps, type Deployment } from "./deployment";
 import { DynaliteEngine } from "./dynamodb/engine";
 import { DynamoDbService } from "./dynamodb/service";
+import { DEFAULT_TABLE_KEY_CACHE_MS, TableKeyCache } from "./dynamodb/table-key-cache";
+import { TableLifecycle, type TableAccess } from "./dynamodb/table-lifecycle";
 import type { KeyState } from "./iam";
-import type { ExportedKeyMaterial } from "./kms";
+import { applyDeployedKeys } from "./kms/deploy-keys";
+import { DEFAULT_PENDING_WINDOW_DAYS, KeyRegistry, type KeyView } from "./kms/key-registry";
 import { deriveModel, type SandboxModel } from "./model";
-import { UserError } from "../cli/userError";
 import { SandboxServer } from "./server";
-import { DeployedStack } from "./stack";
+import { DeployedStack, type AccessKey } from "./stack";
 import {
   DataDirError,
   makePrivate,
@@ -35,7 +44,6 @@ import {
   removeState,
   writeFileAtomic,
   writeState,
-  type KeyStateChange,
 } from "./state-file";
 
 export interface SandboxOptions {
@@ -51,6 +59,17 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** How long stop() lets requests in flight finish before closing their connections. Default 2 s. */
   shutdownGraceMs?: number;
+  /** The simulated clock (injectable for tests). Default: the system time, advanced by `advanceClock`. */
+  clock?: SandboxClock;
+  /** How long DynamoDB keeps a connection's table key without a request. Default AWS's 5 minutes. */
+  tableKeyCacheMs?: number;
+  /** How long a table stays ARCHIVING before ARCHIVED (AWS gives no figure). Default 1 hour. */
+  archivingMs?: number;
+}
+
+/** The deploying identity's credentials, for administering the key in drills (a secret: write 0600). */
+export interface DeployerCredentials extends AccessKey {
+  readonly arn: string;
 }
 
 export class Sandbox {
@@ -58,25 +77,36 @@ export class Sandbox {
   private deployment: Deployment | undefined;
   /** What the last apply recorded, as `pulumi up` records a checkpoint; apart from the cloud's state. */
   private checkpoint: StackState = EMPTY_STATE;
-  private keyStates: Record<string, KeyStateChange> = {};
   /** Deployments run one at a time, as `pulumi up` holds a lock on its stack. */
   private pending: Promise<unknown> = Promise.resolve();
   private server: SandboxServer | undefined;
+  /** Tables whose items were dropped because their key was deleted. */
+  private readonly shredded = new Set<string>();
+  private deployerKey: AccessKey = newAccessKey();
 
   private constructor(
     private readonly engine: DynaliteEngine,
     private readonly dataDir: string | undefined,
     private readonly log: (line: string) => void,
+    readonly clock: SandboxClock,
+    /** The one owner of every KMS key's state. */
+    private readonly keys: KeyRegistry,
+    private readonly lifecycle: TableLifecycle,
   ) {}
 
   /**
    * Starts the endpoint. With a `dataDir` that a plan was applied to before, serves that stack (users,
-   * keys, policies, tables, items) at once, without applying again.
+   * keys and their live states, policies, tables, items, the simulated time) at once, without applying again.
    */
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
     const log = options.log ?? (() => undefined);
     const engine = await openEngine(options.dataDir);
-    const sandbox = new Sandbox(engine, options.dataDir, log);
+    const clock = options.clock ?? new SandboxClock();
+    const keys = new KeyRegistry(clock);
+    const lifecycle = new TableLifecycle(clock, options.archivingMs);
+    const cache = new TableKeyCache(clock, options.tableKeyCacheMs ?? DEFAULT_TABLE_KEY_CACHE_MS);
+    const sandbox = new Sandbox(engine, options.dataDir, log, clock, keys, lifecycle);
+    keys.onChange = () => sandbox.persist();
     try {
       const saved = options.dataDir === undefined ? undefined : readState(options.dataDir);
       if (options.dataDir !== undefined) {
@@ -85,12 +115,33 @@ export class Sandbox {
         sandbox.checkpoint = readCheckpoint(options.dataDir);
       }
       if (saved !== undefined) {
-        sandbox.keyStates = saved.keyStates;
-        await sandbox.install(saved.deployment, saved.keyMaterial, sandbox.checkpoint);
+        clock.advance(Math.max(0, (saved.clockAdvancedMs ?? 0) - clock.advancedMs));
+        keys.importMaterial(saved.keyMaterial);
+        if (saved.keys !== undefined) {
+          keys.restore(saved.keys);
+        }
+        lifecycle.restore(saved.archivedTables ?? []);
+        sandbox.deployerKey = saved.deployerKey ?? sandbox.deployerKey;
+        await sandbox.install(
+          saved.deployment,
+          { keysRestored: saved.keys !== undefined },
+          sandbox.checkpoint,
+        );
         log(`restored the stack deployed in ${options.dataDir}`);
       }
       sandbox.server = await SandboxServer.listen(
-        { stack: () => sandbox.deployed, dynamodb: new DynamoDbService(engine) },
+        {
+          stack: () => sandbox.deployed,
+          dynamodb: new DynamoDbService(engine, { cache, lifecycle }),
+          settle: () => sandbox.settle(),
+          connectionClosed: (connection) => cache.forgetConnection(connection),
+          admin: {
+            deployerArn: () => sandbox.deployed?.model.deployer.arn,
+            now: () => clock.now(),
+            advancedMs: () => clock.advancedMs,
+            advanceClock: (ms) => sandbox.advanceClock(ms),
+          },
+        },
         {
           port: options.port,
           log: options.log,
@@ -126,7 +177,8 @@ export class Sandbox {
    * Applies a plan's steps as `pulumi up` would (sandbox/deployment.ts): the plan must have been
    * synthesized from `state()`. Unchanged and updated resources keep their ids, ARNs and access keys; a
    * key-policy change takes effect for the next request; tables and their items stay unless replaced or
-   * deleted; a deleted user's access key is refused from the next request. Fails, changing nothing, on
+   * deleted; a deleted user's access key is refused from the next request; a key that left the program is
+   * scheduled for deletion with its window. Fails, changing nothing, on
    * a step the engine refuses (a protected resource) and on what AWS would refuse at deploy time
    * (MalformedPolicyDocumentException for a key policy naming an unknown principal or locking the
    * deployer out, an unknown managed policy, deleting a table with deletion protection).
@@ -138,7 +190,7 @@ export class Sandbox {
       if (applied.deployment.resources.length === 0) {
         await this.clear(applied.checkpoint);
       } else {
-        await this.install(applied.deployment, this.keyMaterial(), applied.checkpoint);
+        await this.install(applied.deployment, { keysRestored: false }, applied.checkpoint);
       }
     });
     this.pending = run.catch(() => undefined);
@@ -153,25 +205,71 @@ export class Sandbox {
     return this.deployment.outputs as unknown as StackOutputs;
   }
 
+  /** The deploying identity and its access key: it may administer the keys (default key policy). */
+  deployerCredentials(): DeployerCredentials {
+    if (this.deployed === undefined) {
+      throw new Error("no plan has been applied to the sandbox");
+    }
+    return { arn: this.deployed.model.deployer.arn, ...this.deployerKey };
+  }
+
   /**
-   * Changes a key's state after deployment, as DisableKey, EnableKey or ScheduleKeyDeletion would in the
-   * console: the policies stay, but a key that is not Enabled makes its tables' items inaccessible.
-   * `key` is a key ARN or key id. Lasts until the key leaves the deployment.
+   * A key as the cloud holds it now (state, deletion date, policy), from the key's one owner: what the
+   * plan engine compares with its checkpoint to find drift (changes made through the API).
+   */
+  describeKey(keyArn: string): KeyView {
+    return this.keys.describe(keyArn);
+  }
+
+  /** A table's status as DynamoDB reports it (undefined for a table not on a customer managed key). */
+  tableAccess(tableName: string): TableAccess | undefined {
+    return this.deployed === undefined
+      ? undefined
+      : this.deployed.model.tables
+          .filter((table) => table.name === tableName && table.keyArn !== undefined)
+          .map((table) => this.lifecycle.observe(table, this.keys.describe(table.keyArn as string)))[0];
+  }
+
+  /**
+   * How many items a table holds in storage, read without authorization: what the drills show after a
+   * key deletion (nothing left to decrypt), never a path for clients.
+   */
+  async itemCount(tableName: string): Promise<number> {
+    const result = await this.engine.execute(
+      "Scan",
+      this.engine.validate("Scan", { TableName: tableName, Select: "COUNT" }),
+    );
+    return typeof result.Count === "number" ? result.Count : 0;
+  }
+
+  /** Moves the simulated clock forward, then applies what time does (key deletions, table archival). */
+  async advanceClock(ms: number): Promise<void> {
+    this.clock.advance(ms);
+    await this.settle();
+    this.persist();
+  }
+
+  /**
+   * Changes a key's state after deployment as DisableKey, EnableKey or ScheduleKeyDeletion (with the
+   * key's deletion window) do. `key` is a key ARN or key id.
    */
   setKeyState(key: string, state: KeyState): Promise<void> {
-    const run = this.pending.then(async () => {
-      const deployment = this.deployment;
+    const run = this.pending.then(() => {
       const target = this.deployed?.model.keys.find(
         (candidate) => candidate.arn === key || candidate.keyId === key,
       );
-      if (deployment === undefined || target === undefined) {
+      const live = target === undefined ? undefined : this.keys.get(target.arn);
+      if (target === undefined || live === undefined) {
         throw new Error(`key: "${key}" is not a KMS key of the deployed stack`);
       }
-      const unchanged = this.keyStates[target.arn]?.state === state;
-      // ScheduleKeyDeletion fixes the deletion date once; setting the same state again must not move it.
-      const changedAt = unchanged ? this.keyStates[target.arn].changedAt : new Date().toISOString();
-      this.keyStates = { ...this.keyStates, [target.arn]: { state, changedAt } };
-      await this.install(deployment, this.keyMaterial(), this.checkpoint);
+      if (live.state === state) {
+        return;
+      }
+      if (state === "PendingDeletion") {
+        this.keys.scheduleDeletion(target.arn, target.deletionWindowInDays ?? DEFAULT_PENDING_WINDOW_DAYS);
+      } else {
+        this.keys.setState(target.arn, state);
+      }
     });
     this.pending = run.catch(() => undefined);
     return run;
@@ -206,10 +304,6 @@ export class Sandbox {
     throw new UserError(`the sandbox ${problem}: start another sandbox`);
   }
 
-  private keyMaterial(): ExportedKeyMaterial[] {
-    return this.deployed?.kms.exportKeyMaterial() ?? [];
-  }
-
   /** A destroy left nothing in the cloud: no stack is served; the checkpoint records what remains. */
   private async clear(checkpoint: StackState): Promise<void> {
     for (const table of this.deployed?.model.tables ?? []) {
@@ -224,7 +318,8 @@ export class Sandbox {
       await this.engine.deleteTable(table.name);
       this.log(`deleted table ${table.name}`);
     }
-    this.keyStates = {};
+    // The keys left with their resources: each is scheduled for deletion with its window, as AWS does.
+    applyDeployedKeys(this.keys, [], this.deployed?.model.keys);
     if (this.dataDir !== undefined) {
       removeState(this.dataDir);
       this.writeCheckpoint(checkpoint);
@@ -244,14 +339,37 @@ export class Sandbox {
     }
   }
 
-  /** Builds and validates the new stack, brings the tables in line, persists, then swaps it in. */
+  /**
+   * What time does: a key whose window ended is deleted by its owner, and the items of every table it
+   * encrypted become unrecoverable; the sandbox, which stores items in clear, drops them to say so.
+   * Tables are observed so an archival is recorded when it happens.
+   */
+  private async settle(): Promise<void> {
+    const model = this.deployed?.model;
+    for (const table of model?.tables ?? []) {
+      if (table.keyArn === undefined) {
+        continue;
+      }
+      const key = this.keys.describe(table.keyArn);
+      this.lifecycle.observe(table, key);
+      if (!key.exists && !this.shredded.has(table.name)) {
+        this.shredded.add(table.name);
+        await this.engine.deleteTable(table.name);
+        await this.engine.createTable(table.createRequest);
+        this.log(`key ${table.keyArn} deleted: the items of table ${table.name} can never be decrypted`);
+        this.persist();
+      }
+    }
+  }
+
+  /** Builds and validates the new stack, brings tables and keys in line, persists, then swaps it in. */
   private async install(
     deployment: Deployment,
-    keyMaterial: readonly ExportedKeyMaterial[],
+    how: { keysRestored: boolean },
     checkpoint: StackState,
   ): Promise<void> {
-    const model = withKeyStates(deriveModel(deployment), this.keyStates);
-    const stack = await DeployedStack.build(model, keyMaterial);
+    const model = deriveModel(deployment);
+    const stack = await DeployedStack.build(model, this.keys, this.deployerKey);
     const previous = this.deployed?.model;
     for (const removed of previous?.tables ?? []) {
       if (removed.deletionProtection && !model.tables.some((table) => table.name === removed.name)) {
@@ -263,24 +381,33 @@ export class Sandbox {
     }
     this.engine.setAccount(model.accountId, model.region);
     await this.syncTables(model, previous);
-    this.keyStates = Object.fromEntries(
-      Object.entries(this.keyStates).filter(([arn]) => model.keys.some((key) => key.arn === arn)),
-    );
-    if (this.dataDir !== undefined) {
-      writeState(this.dataDir, {
-        deployment,
-        keyMaterial: stack.kms.exportKeyMaterial(),
-        keyStates: this.keyStates,
-      });
-      this.writeCheckpoint(checkpoint);
+    if (!how.keysRestored) {
+      applyDeployedKeys(this.keys, model.keys, previous?.keys);
     }
     this.deployed = stack;
     this.deployment = deployment;
     this.checkpoint = checkpoint;
+    this.persist();
+    this.writeCheckpoint(checkpoint);
     this.log(
       `deployed: ${model.users.length} users, ${model.keys.length} keys, ${model.tables.length} tables ` +
         `in ${model.accountId} ${model.region}`,
     );
+  }
+
+  /** Writes the deployed state (secrets: the file is 0600) when the sandbox has a data dir. */
+  private persist(): void {
+    if (this.dataDir === undefined || this.deployment === undefined) {
+      return;
+    }
+    writeState(this.dataDir, {
+      deployment: this.deployment,
+      keyMaterial: this.keys.exportMaterial(),
+      keys: this.keys.snapshot(),
+      deployerKey: this.deployerKey,
+      clockAdvancedMs: this.clock.advancedMs,
+      archivedTables: this.lifecycle.snapshot(),
+    });
   }
 
   /** Creates new tables, replaces those whose key schema changed, deletes those no longer deployed. */
@@ -295,11 +422,13 @@ export class Sandbox {
         await this.engine.deleteTable(table.name);
       }
       await this.engine.createTable(table.createRequest);
+      this.lifecycle.forget(table.name);
       this.log(`created table ${table.name}`);
     }
     for (const old of previous?.tables ?? []) {
       if (!model.tables.some((table) => table.name === old.name)) {
         await this.engine.deleteTable(old.name);
+        this.lifecycle.forget(old.name);
         this.log(`deleted table ${old.name}`);
       }
     }
@@ -331,23 +460,11 @@ async function openEngine(dataDir: string | undefined): Promise<DynaliteEngine> 
   }
 }
 
-const DAY_MS = 86_400_000;
-
-function withKeyStates(model: SandboxModel, keyStates: Record<string, KeyStateChange>): SandboxModel {
-  return {
-    ...model,
-    keys: model.keys.map((key) => {
-      const change = keyStates[key.arn];
-      if (change === undefined) {
-        return key;
-      }
-      const deletionDate =
-        change.state === "PendingDeletion"
-          ? new Date(Date.parse(change.changedAt) + (key.pendingWindowInDays ?? 30) * DAY_MS).toISOString()
-          : undefined;
-      return { ...key, state: change.state, deletionDate };
-    }),
-  };
+/** An access key in IAM's shape: AKIA and 16 of [A-Z2-7], a 40-character secret. */
+function newAccessKey(): AccessKey {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const id = [...randomBytes(16)].map((byte) => alphabet[byte % 32]).join("");
+  return { accessKeyId: `AKIA${id}`, secretAccessKey: randomBytes(30).toString("base64") };
 }
 
 function sameKeySchema(existing: Record<string, unknown>, request: Record<string, unknown>): boolean {

@@ -4,7 +4,6 @@
  * with their keys. Derived from a Deployment (deployment.ts), never written by hand.
  */
 import type { CallerIdentity, Deployment, DeployedResource } from "./deployment";
-import type { KeyState } from "./iam";
 
 export interface SandboxUser {
   name: string;
@@ -16,16 +15,19 @@ export interface SandboxUser {
   accessKeys: { accessKeyId: string; secretAccessKey: string }[];
 }
 
+/**
+ * A key as the program declares it. Its live state (key state, deletion date, policy changed through the
+ * API) has one owner, the KMS KeyRegistry; applying a deployment changes it only where the program's
+ * inputs changed (sandbox/kms/deploy-keys.ts), as `pulumi up` without --refresh does.
+ */
 export interface SandboxKey {
   arn: string;
   keyId: string;
   policy: string;
-  /** Enabled or Disabled as deployed (isEnabled); PendingDeletion only through Sandbox.setKeyState. */
-  state: KeyState;
-  /** deletionWindowInDays: the waiting period a scheduled deletion reports. */
-  pendingWindowInDays?: number;
-  /** When a key PendingDeletion is deleted: fixed when the deletion was scheduled, ISO 8601. */
-  deletionDate?: string;
+  /** The program's isEnabled (default true). */
+  enabled: boolean;
+  /** deletionWindowInDays: the waiting period of the ScheduleKeyDeletion that deleting the key makes. */
+  deletionWindowInDays?: number;
   bypassPolicyLockoutSafetyCheck: boolean;
   description: string;
   aliases: string[];
@@ -98,8 +100,8 @@ export function deriveModel(deployment: Deployment): SandboxModel {
     arn: requireString(key, "outputs", "arn"),
     keyId: requireString(key, "outputs", "keyId"),
     policy: requireString(key, "inputs", "policy"),
-    state: key.inputs.isEnabled === false ? "Disabled" : "Enabled",
-    pendingWindowInDays:
+    enabled: key.inputs.isEnabled !== false,
+    deletionWindowInDays:
       typeof key.inputs.deletionWindowInDays === "number" ? key.inputs.deletionWindowInDays : undefined,
     bypassPolicyLockoutSafetyCheck: key.inputs.bypassPolicyLockoutSafetyCheck === true,
     description: typeof key.inputs.description === "string" ? key.inputs.description : "",

@@ -6,11 +6,13 @@
  * state, from which `synth --refresh` then plans, as `pulumi preview --refresh` does
  * (https://www.pulumi.com/docs/iac/operations/stack-management/drift/).
  */
+import { isDeepStrictEqual } from "node:util";
 import type { StackState } from "../plan/checkpoint";
 import { diffInputs } from "../plan/steps";
 import type { PlanResourceState, PlanStep } from "../plan/types";
 import { reveal } from "../plan/values";
 import type { DeployedResource } from "./deployment";
+import type { PersistedKeyState } from "./kms/key-registry";
 import { readState } from "./state-file";
 
 export interface CloudDrift {
@@ -31,14 +33,19 @@ export function readCloudDrift(dataDir: string, checkpoint: StackState): CloudDr
       continue;
     }
     const found = resources.find((resource) => resource.type === old.type && resource.id === old.id);
-    const keyState = cloud?.keyStates[String(reveal(old.outputs.arn))]?.state;
+    const arn = String(reveal(old.outputs.arn));
+    // The key's one owner (the KeyRegistry) persisted its live state: what DescribeKey and GetKeyPolicy
+    // would answer a provider's Read.
+    const liveKey = cloud?.keys?.keys.find((key) => key.keyArn === arn);
+    const keyDeleted = cloud?.keys?.deleted.some((key) => key.keyArn === arn) ?? false;
+    const keyState = liveKey?.state;
     // The AWS provider's Read drops a key pending deletion from the state, as if it were gone
     // (terraform-provider-aws resourceKeyRead: "KMS Key is pending deletion, removing from state").
-    if (found === undefined || keyState === "PendingDeletion") {
+    if (found === undefined || keyDeleted || keyState === "PendingDeletion") {
       steps.push({ op: "delete", urn: old.urn, oldState: old, detailedDiff: null });
       continue;
     }
-    const read = readBack(found, keyState);
+    const read = readBack(found, liveKey);
     const diff = diffInputs(old.type, old.inputs, { ...(reveal(old.inputs) as object), ...read });
     if (diff.diffReasons.length === 0) {
       refreshed.push(old);
@@ -65,10 +72,29 @@ export function readCloudDrift(dataDir: string, checkpoint: StackState): CloudDr
 }
 
 /** The inputs a provider's Read reports for a resource as the cloud holds it. */
-function readBack(resource: DeployedResource, keyState: string | undefined): Record<string, unknown> {
-  if (resource.type === "aws:kms/key:Key" && keyState !== undefined) {
-    // DisableKey by hand: the key's `isEnabled` is what Read finds (DescribeKey's Enabled).
-    return { ...resource.inputs, isEnabled: keyState === "Enabled" };
+function readBack(
+  resource: DeployedResource,
+  liveKey: PersistedKeyState | undefined,
+): Record<string, unknown> {
+  if (resource.type !== "aws:kms/key:Key" || liveKey === undefined) {
+    return resource.inputs;
   }
-  return resource.inputs;
+  // DisableKey by hand: the key's `isEnabled` is what Read finds (DescribeKey's Enabled). PutKeyPolicy
+  // by hand: Read finds the new document (GetKeyPolicy); the same document with other spacing is no drift.
+  const declared = resource.inputs.policy;
+  const samePolicy =
+    typeof declared === "string" && isDeepStrictEqual(parseJson(declared), parseJson(liveKey.policy));
+  return {
+    ...resource.inputs,
+    isEnabled: liveKey.state === "Enabled",
+    ...(samePolicy ? {} : { policy: liveKey.policy }),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

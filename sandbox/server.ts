@@ -11,6 +11,14 @@
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import {
+  ADMIN_SIGNING_NAME,
+  ADMIN_TARGET_PREFIX,
+  handleAdmin,
+  isAdminOperation,
+  type AdminOperation,
+  type AdminTarget,
+} from "./admin";
 import { isDynamoOperation, type DynamoOperation } from "./dynamodb/engine";
 import type { DynamoDbService } from "./dynamodb/service";
 import { AwsError } from "./errors";
@@ -37,6 +45,12 @@ export interface ServerContext {
   /** The deployed stack requests run against; undefined until a plan is applied. */
   stack(): DeployedStack | undefined;
   dynamodb: DynamoDbService;
+  /** Brings time-driven state up to date (deleted keys, archived tables) before a request runs. */
+  settle?: () => Promise<void>;
+  /** A client connection closed: DynamoDB's table keys cached for it go with it. */
+  connectionClosed?: (connection: number) => void;
+  /** The sandbox's admin operations (admin.ts); absent, they are unknown operations. */
+  admin?: AdminTarget;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -48,6 +62,7 @@ const KMS_TARGET_PREFIX = "TrentService.";
 type Route =
   | { protocol: "dynamodb"; operation: DynamoOperation }
   | { protocol: "kms"; operation: KmsOperation }
+  | { protocol: "admin"; operation: AdminOperation }
   | { protocol: "sts" };
 
 /** The AWS error each protocol uses for a failure of the sandbox itself (HTTP 500). */
@@ -69,6 +84,8 @@ export class SandboxServer {
     const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const verifier = new SigV4Verifier();
     const handler = new RequestHandler(context, verifier, maxBodyBytes, options.log);
+    let connections = 0;
+    const connectionIds = new WeakMap<object, number>();
     const server = http.createServer(
       {
         requestTimeout,
@@ -78,8 +95,13 @@ export class SandboxServer {
         connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
         keepAliveTimeout: 5_000,
       },
-      (req, res) => handler.handle(req, res),
+      (req, res) => handler.handle(req, res, connectionIds.get(req.socket) ?? 0),
     );
+    server.on("connection", (socket) => {
+      const id = ++connections;
+      connectionIds.set(socket, id);
+      socket.once("close", () => context.connectionClosed?.(id));
+    });
     server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
       // Malformed HTTP or a timed-out request: answer if the socket still can, as Node would by default.
       if (socket.writable && !socket.destroyed) {
@@ -134,7 +156,7 @@ class RequestHandler {
     private readonly log: ((line: string) => void) | undefined,
   ) {}
 
-  handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  handle(req: http.IncomingMessage, res: http.ServerResponse, connection: number): void {
     const started = Date.now();
     const requestId = randomUUID();
     const target = headerValue(req.headers, "x-amz-target");
@@ -176,7 +198,7 @@ class RequestHandler {
         headers: req.headers,
         body: Buffer.concat(chunks, received),
       };
-      this.respond(request, target, requestId).then(
+      this.respond(request, target, requestId, connection).then(
         ({ reply, caller }) => finish(reply, caller),
         (err: unknown) => finish(this.internalError(protocol, err, requestId)),
       );
@@ -189,15 +211,17 @@ class RequestHandler {
     request: ReceivedRequest,
     target: string | undefined,
     requestId: string,
+    connection: number,
   ): Promise<{ reply: Reply; caller?: Caller }> {
     let route: Route | undefined;
     let caller: Caller | undefined;
     try {
-      route = routeOf(request, target);
+      route = routeOf(request, target, this.context.admin !== undefined);
+      await this.context.settle?.();
       // One stack for the whole request, even if a deployment swaps in another meanwhile.
       const stack = this.context.stack();
       const signature = await this.verifier.verify(request, {
-        service: route.protocol,
+        service: route.protocol === "admin" ? ADMIN_SIGNING_NAME : route.protocol,
         region: stack?.model.region,
         secretOf: (accessKeyId) => stack?.secretOf(accessKeyId),
       });
@@ -206,10 +230,14 @@ class RequestHandler {
         throw new AwsError("UnrecognizedClientException", INVALID_TOKEN);
       }
       caller = stack.callerOf(signature.accessKeyId);
-      const reply = await this.dispatch(route, request, caller, stack, signature.region, requestId);
+      const reply = await this.dispatch(route, request, caller, stack, {
+        region: signature.region,
+        requestId,
+        connection,
+      });
       return { reply, caller };
     } catch (err) {
-      const protocol = route?.protocol ?? protocolOf(target);
+      const protocol = replyProtocol(route) ?? protocolOf(target);
       if (err instanceof AwsError) {
         return { reply: errorReply(protocol, err, requestId), caller };
       }
@@ -222,8 +250,7 @@ class RequestHandler {
     request: ReceivedRequest,
     caller: Caller,
     stack: DeployedStack,
-    region: string,
-    requestId: string,
+    { region, requestId, connection }: { region: string; requestId: string; connection: number },
   ): Promise<Reply> {
     switch (route.protocol) {
       case "dynamodb": {
@@ -232,8 +259,14 @@ class RequestHandler {
           request.body.toString("utf8"),
           caller,
           stack,
+          connection,
         );
         return jsonReply("dynamodb", result, requestId);
+      }
+      case "admin": {
+        const admin = this.context.admin as AdminTarget;
+        const result = await handleAdmin(route.operation, parseKmsBody(request.body), caller.arn, admin);
+        return jsonReply("kms", result, requestId);
       }
       case "kms": {
         const result = await stack.kms.handle(route.operation, parseKmsBody(request.body), {
@@ -282,7 +315,12 @@ function protocolOf(target: string | undefined): Protocol {
   if (target === undefined) {
     return "sts";
   }
-  return target.startsWith(KMS_TARGET_PREFIX) ? "kms" : "dynamodb";
+  // The admin API speaks JSON 1.1, as KMS does.
+  return target.startsWith(KMS_TARGET_PREFIX) || target.startsWith(ADMIN_TARGET_PREFIX) ? "kms" : "dynamodb";
+}
+
+function replyProtocol(route: Route | undefined): Protocol | undefined {
+  return route?.protocol === "admin" ? "kms" : route?.protocol;
 }
 
 /**
@@ -308,7 +346,7 @@ function requireContentType(request: ReceivedRequest, protocol: "dynamodb" | "km
 }
 
 /** Which service and operation a request is for; UnknownOperationException when none, before any auth. */
-function routeOf(request: ReceivedRequest, target: string | undefined): Route {
+function routeOf(request: ReceivedRequest, target: string | undefined, admin: boolean): Route {
   if (target?.startsWith(DYNAMODB_TARGET_PREFIX)) {
     const operation = target.slice(DYNAMODB_TARGET_PREFIX.length);
     if (isDynamoOperation(operation)) {
@@ -320,6 +358,11 @@ function routeOf(request: ReceivedRequest, target: string | undefined): Route {
     if ((KMS_OPERATIONS as readonly string[]).includes(operation)) {
       requireContentType(request, "kms", target);
       return { protocol: "kms", operation: operation as KmsOperation };
+    }
+  } else if (admin && target?.startsWith(ADMIN_TARGET_PREFIX)) {
+    const operation = target.slice(ADMIN_TARGET_PREFIX.length);
+    if (isAdminOperation(operation)) {
+      return { protocol: "admin", operation };
     }
   } else if (
     target === undefined &&

@@ -6,15 +6,16 @@
  */
 import { AwsError } from "./errors";
 import { Authorizer, parsePolicyDocument, type PrincipalSpec } from "./iam";
-import { KmsService, type ExportedKeyMaterial } from "./kms";
+import { KmsService } from "./kms";
+import type { KeyRegistry } from "./kms/key-registry";
 import { INVALID_TOKEN } from "./sigv4";
-import {
-  ADMINISTRATOR_ACCESS_ARN,
-  type SandboxKey,
-  type SandboxModel,
-  type SandboxTable,
-  type SandboxUser,
-} from "./model";
+import { ADMINISTRATOR_ACCESS_ARN, type SandboxModel, type SandboxTable, type SandboxUser } from "./model";
+
+/** An access key pair (the deployer's, for the drills). */
+export interface AccessKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
 
 /** Who signed a request. */
 export interface Caller {
@@ -27,12 +28,12 @@ export interface Caller {
 export class DeployedStack {
   private readonly callers = new Map<string, { caller: Caller; secret: string }>();
   private readonly tablesByName: Map<string, SandboxTable>;
-  private readonly keysByArn: Map<string, SandboxKey>;
 
   private constructor(
     readonly model: SandboxModel,
     readonly authorizer: Authorizer,
     readonly kms: KmsService,
+    deployerKey: AccessKey | undefined,
   ) {
     for (const user of model.users) {
       for (const key of user.accessKeys) {
@@ -45,23 +46,33 @@ export class DeployedStack {
         this.callers.set(key.accessKeyId, { caller, secret: key.secretAccessKey });
       }
     }
+    if (deployerKey !== undefined) {
+      const caller = {
+        arn: model.deployer.arn,
+        accountId: model.accountId,
+        userId: model.deployer.userId,
+        accessKeyId: deployerKey.accessKeyId,
+      };
+      this.callers.set(deployerKey.accessKeyId, { caller, secret: deployerKey.secretAccessKey });
+    }
     this.tablesByName = new Map(model.tables.map((table) => [table.name, table]));
-    this.keysByArn = new Map(model.keys.map((key) => [key.arn, key]));
   }
 
   /**
-   * Loads the model into a new authorizer: the deployer (an administrator) and the users first, then each
-   * key policy, validated as CreateKey/PutKeyPolicy would for the deployer (unknown principals, lockout).
-   * Throws AwsError MalformedPolicyDocumentException (or NoSuchEntity for an unknown managed policy).
-   * `keyMaterial` is what the keys were made with before (a running stack's, or the persisted one).
+   * Loads the model into a new authorizer that reads keys from `keys`, their one owner: the deployer (an
+   * administrator) and the users first, then each key policy is validated as CreateKey/PutKeyPolicy would
+   * for the deployer (unknown principals, lockout). Throws AwsError MalformedPolicyDocumentException (or
+   * NoSuchEntity for an unknown managed policy). Changes nothing in `keys`: the caller applies the
+   * deployment's keys once everything else succeeded (kms/deploy-keys.ts).
+   * `deployerKey` lets the deploying identity sign requests (key administration in the drills).
    */
   static async build(
     model: SandboxModel,
-    keyMaterial: readonly ExportedKeyMaterial[],
+    keys: KeyRegistry,
+    deployerKey?: AccessKey,
   ): Promise<DeployedStack> {
-    const authorizer = new Authorizer();
-    const kms = new KmsService(authorizer);
-    kms.importKeyMaterial(keyMaterial);
+    const authorizer = new Authorizer({ keys });
+    const kms = new KmsService(authorizer, keys);
     for (const arn of deployerPrincipals(model.deployer.arn)) {
       authorizer.putPrincipal({ arn, managedPolicyArns: [ADMINISTRATOR_ACCESS_ARN] });
     }
@@ -87,19 +98,8 @@ export class DeployedStack {
         }
         throw err;
       }
-      kms.putKey({
-        arn: key.arn,
-        policy: key.policy,
-        description: key.description,
-        state: key.state,
-        pendingWindowInDays: key.pendingWindowInDays,
-        deletionDate: key.deletionDate === undefined ? undefined : new Date(key.deletionDate),
-      });
-      for (const alias of key.aliases) {
-        kms.putAlias(alias, key.arn);
-      }
     }
-    return new DeployedStack(model, authorizer, kms);
+    return new DeployedStack(model, authorizer, kms, deployerKey);
   }
 
   /** The secret of an active access key, or undefined when the key is unknown. */
@@ -117,10 +117,6 @@ export class DeployedStack {
 
   table(name: string): SandboxTable | undefined {
     return this.tablesByName.get(name);
-  }
-
-  key(arn: string): SandboxKey | undefined {
-    return this.keysByArn.get(arn);
   }
 
   /** The ARN of a table by name, whether or not it exists (IAM authorizes the ARN before DynamoDB looks). */

@@ -1,6 +1,6 @@
 /**
  * The sandbox's deployed state on disk (`--data-dir`): what was applied (resources with revealed secrets),
- * the KMS key material and key-state changes, in one JSON file. It holds secrets, so the directory is
+ * the KMS keys (material and live state), the deployer's access key and the simulated clock, in one JSON file. It holds secrets, so the directory is
  * 0700 and the file 0600, and it is replaced atomically (write a temporary file, fsync, rename, fsync the
  * directory): a kill -9 at any moment leaves either the old state or the new one, never half of one.
  * Items live beside it in dynalite's LevelDB (`dynamodb/`).
@@ -9,15 +9,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../cli/userError";
 import type { Deployment } from "./deployment";
-import type { KeyState } from "./iam";
-
-/** A key state set after deployment (Sandbox.setKeyState), and when, so a scheduled deletion keeps its date. */
-export interface KeyStateChange {
-  state: KeyState;
-  /** ISO 8601. */
-  changedAt: string;
-}
+import type { ArchivedTable } from "./dynamodb/table-lifecycle";
 import type { ExportedKeyMaterial } from "./kms";
+import type { KeyRegistrySnapshot } from "./kms/key-registry";
+import type { AccessKey } from "./stack";
 
 const STATE_FILE = "state.json";
 const FORMAT_VERSION = 1;
@@ -25,8 +20,14 @@ const FORMAT_VERSION = 1;
 export interface PersistedState {
   deployment: Deployment;
   keyMaterial: ExportedKeyMaterial[];
-  /** Key states changed after deployment (Sandbox.setKeyState), by key ARN. */
-  keyStates: Record<string, KeyStateChange>;
+  /** The live state of every key (policy, state, deletion date), from its owner, the KeyRegistry. */
+  keys?: KeyRegistrySnapshot;
+  /** The deploying identity's access key (a secret: the file is 0600). */
+  deployerKey?: AccessKey;
+  /** How far the sandbox's clock was advanced, so a restart keeps the simulated time. */
+  clockAdvancedMs?: number;
+  /** Tables DynamoDB archived (their key unusable for more than 7 days). */
+  archivedTables?: ArchivedTable[];
 }
 
 /** A `--data-dir` that cannot be used: the user's to fix, one line (exit 2). */
@@ -163,7 +164,10 @@ export function readState(dataDir: string): PersistedState | undefined {
   return {
     deployment: parsed.deployment,
     keyMaterial: parsed.keyMaterial ?? [],
-    keyStates: parsed.keyStates ?? {},
+    keys: parsed.keys,
+    deployerKey: parsed.deployerKey,
+    clockAdvancedMs: parsed.clockAdvancedMs,
+    archivedTables: parsed.archivedTables,
   };
 }
 

@@ -16,6 +16,16 @@ export interface EditedProject {
 
 /** Copies the project's stack files and sets `keyUser: true` on `userName` in Pulumi.<stack>.yaml. */
 export function withKeyUserGranted(projectDir: string, stack: string, userName: string): EditedProject {
+  return withKeyUser(projectDir, stack, userName, true);
+}
+
+/** The same edit with either value: `keyUser: false` revokes the user (the drills). */
+export function withKeyUser(
+  projectDir: string,
+  stack: string,
+  userName: string,
+  keyUser: boolean,
+): EditedProject {
   const stackFile = `Pulumi.${stack}.yaml`;
   const document = parseDocument(readFileSync(join(projectDir, stackFile), "utf8"));
   const users = document.getIn(["config", "kms-dynamodb:users"]);
@@ -26,7 +36,7 @@ export function withKeyUserGranted(projectDir: string, stack: string, userName: 
   if (!isMap(user)) {
     throw new Error(`${stackFile}: no user named ${JSON.stringify(userName)} in kms-dynamodb:users`);
   }
-  user.set("keyUser", true);
+  user.set("keyUser", keyUser);
   const dir = mkdtempSync(join(tmpdir(), "kms-dynamodb-grant-"));
   copyFileSync(join(projectDir, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
   writeFileSync(join(dir, stackFile), document.toString());

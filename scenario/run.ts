@@ -14,7 +14,7 @@ import { runChecks } from "../checks";
 import { createUserClients, type UserClients } from "../checks/clients";
 import { formatCheckTable } from "../checks/format";
 import { checkItemKey, dataAttributeName, describeKey, keySchemaOf } from "../checks/item";
-import type { CheckReport } from "../checks/types";
+import type { AccessChange, CheckReport } from "../checks/types";
 import { analyzePlan } from "../guard/run";
 import { DEFAULT_PACK_DIR, startPolicyPack, type RunningPack } from "../guard/packProcess";
 import { formatPolicyReport, PolicyReport } from "../guard/report";
@@ -24,6 +24,7 @@ import { planOutputs } from "../plan/outputs";
 import { REPO_ROOT, synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
 import { Sandbox } from "../sandbox";
+import { runLifecycleDrills } from "./drills";
 import { withKeyUserGranted } from "./grant";
 
 export const SCENARIO_STACK = "dev";
@@ -40,8 +41,8 @@ export interface ScenarioStep {
 
 export interface ScenarioReport {
   ok: boolean;
-  /** contracts.md section 5: the check results before and after the grant. */
-  phases: { name: string; ok: boolean; results: CheckReport["results"] }[];
+  /** contracts.md section 5: the check results before and after the grant, then one per drill. */
+  phases: { name: string; ok: boolean; results: CheckReport["results"]; accessChanges?: AccessChange[] }[];
   /** An addition to the contract: each numbered step, its outcome and its wall time. */
   steps: ScenarioStep[];
 }
@@ -218,6 +219,29 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       );
       return checks.ok && granted.every((r) => r.actual === "allowed");
     });
+
+    const afterGrant = report.phases[report.phases.length - 1];
+    const served = sandbox as Sandbox;
+    await runLifecycleDrills(
+      {
+        step,
+        say,
+        addPhase: (name, checks) =>
+          report.phases.push({
+            name,
+            ok: checks.ok,
+            results: checks.results,
+            ...(checks.accessChanges ? { accessChanges: checks.accessChanges } : {}),
+          }),
+        sandbox: served,
+        projectDir,
+        plan: plan as Plan,
+        lastChecks: { ok: afterGrant.ok, results: afterGrant.results },
+        seedReadable: () => readSeedItem(served.endpoint, served.outputs(), seed as SeedItem),
+      },
+      SCENARIO_STACK,
+      GRANTED_USER,
+    );
     report.ok = true;
   } catch (err) {
     if (!(err instanceof StepFailed)) {

@@ -24,6 +24,11 @@ export interface EncryptionKeyArgs {
   readonly deletionWindowInDays?: number;
   /** Yearly automatic rotation of the key material. Default: true. */
   readonly enableKeyRotation?: boolean;
+  /**
+   * Whether the key can be used (aws.kms.Key isEnabled): false disables it in place (DisableKey), and
+   * every table on it becomes inaccessible until it is enabled again. Default: true.
+   */
+  readonly enabled?: boolean;
 }
 
 /**
@@ -73,7 +78,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
         customerMasterKeySpec: "SYMMETRIC_DEFAULT",
         enableKeyRotation: args.enableKeyRotation ?? DEFAULTS.keyRotation,
         deletionWindowInDays,
-        isEnabled: true,
+        isEnabled: args.enabled ?? DEFAULTS.keyEnabled,
         // The policy is an in-place update of the key: granting or revoking a user never replaces
         // the key (a new key would leave every item encrypted under the old one unreadable).
         policy: this.policy,

@@ -15,6 +15,8 @@ import { AwsError } from "../errors";
 import { kmsAccessDeniedViaDynamoDbMessage, type KmsDecision } from "../iam";
 import type { Caller, DeployedStack } from "../stack";
 import { type DynamoOperation, DynaliteEngine } from "./engine";
+import type { TableKeyCache } from "./table-key-cache";
+import type { TableAccess, TableLifecycle } from "./table-lifecycle";
 
 /** Operations that read or write items, and so use the table's key. */
 const ITEM_OPERATIONS = new Set<DynamoOperation>([
@@ -28,14 +30,25 @@ const ITEM_OPERATIONS = new Set<DynamoOperation>([
   "UpdateItem",
 ]);
 
-export class DynamoDbService {
-  constructor(private readonly engine: DynaliteEngine) {}
+/** What DynamoDB keeps besides items: the table keys it cached per connection, and each table's status. */
+export interface TableKeyState {
+  readonly cache: TableKeyCache;
+  readonly lifecycle: TableLifecycle;
+}
 
+export class DynamoDbService {
+  constructor(
+    private readonly engine: DynaliteEngine,
+    private readonly keys: TableKeyState,
+  ) {}
+
+  /** `connection` identifies the client's TCP connection: DynamoDB caches table keys per connection. */
   async handle(
     operation: DynamoOperation,
     body: string,
     caller: Caller,
     stack: DeployedStack,
+    connection = 0,
   ): Promise<Record<string, unknown>> {
     const request = this.engine.validate(operation, parseJsonObject(body));
     const tables = tablesOf(operation, request);
@@ -51,14 +64,92 @@ export class DynamoDbService {
     }
     if (ITEM_OPERATIONS.has(operation)) {
       for (const tableName of tables) {
-        await authorizeTableKey(caller, tableName, stack);
+        await this.authorizeTableKey(caller, tableName, stack, connection);
       }
     }
     const result = await this.engine.execute(operation, request);
     if (operation === "DescribeTable") {
-      describeEncryption(result, stack);
+      this.describeEncryption(result, stack);
     }
     return result;
+  }
+
+  /** The status of a table on a customer managed key, from its key's state (table-lifecycle.ts). */
+  tableAccess(tableName: string, stack: DeployedStack): TableAccess | undefined {
+    const table = stack.table(tableName);
+    if (table?.keyArn === undefined) {
+      return undefined;
+    }
+    return this.keys.lifecycle.observe(table, stack.kms.registry.describe(table.keyArn));
+  }
+
+  /**
+   * The table key for an item request: from this connection's cache while warm, else from KMS, which
+   * must allow the caller kms:Decrypt through DynamoDB (table-key-cache.ts). An archived table serves no
+   * item until restored, whatever the key.
+   */
+  private async authorizeTableKey(
+    caller: Caller,
+    tableName: string,
+    stack: DeployedStack,
+    connection: number,
+  ): Promise<void> {
+    const table = stack.table(tableName);
+    const access = this.tableAccess(tableName, stack);
+    if (table?.keyArn === undefined || access === undefined) {
+      return;
+    }
+    if (access.archival !== undefined && stack.kms.registry.describe(table.keyArn).exists) {
+      const usable = stack.kms.registry.get(table.keyArn)?.state === "Enabled";
+      if (usable) {
+        // AWS documents no error for this case (an archived table is restored from its backup, never
+        // used); the sandbox answers as DynamoDB answers a table that cannot serve a request.
+        throw new AwsError(
+          "ValidationException",
+          `Table ${tableName} is ${access.status}: restore it from its archival backup ${access.archival.backupArn}`,
+        );
+      }
+    }
+    if (this.keys.cache.use(connection, caller.arn, table.name, table.keyArn)) {
+      return;
+    }
+    await authorizeTableKey(caller, table.name, table.keyArn, stack);
+    this.keys.cache.store(connection, caller.arn, table.name, table.keyArn);
+  }
+
+  /**
+   * dynalite accepts SSESpecification and drops it (field-notes); DynamoDB describes a table on a
+   * customer-managed key with SSEDescription (and InaccessibleEncryptionDateTime while its key cannot be
+   * used), its status and ArchivalSummary as table-lifecycle.ts models them, and deletion protection.
+   */
+  private describeEncryption(result: Record<string, unknown>, stack: DeployedStack): void {
+    const description = result.Table as Record<string, unknown> | undefined;
+    const table = typeof description?.TableName === "string" ? stack.table(description.TableName) : undefined;
+    if (description === undefined || table === undefined) {
+      return;
+    }
+    description.DeletionProtectionEnabled = table.deletionProtection;
+    const access = this.tableAccess(table.name, stack);
+    if (table.keyArn === undefined || access === undefined) {
+      return;
+    }
+    // JSON 1.0 timestamps are epoch seconds.
+    description.SSEDescription = {
+      Status: "ENABLED",
+      SSEType: "KMS",
+      KMSMasterKeyArn: table.keyArn,
+      ...(access.inaccessibleSince && access.archival === undefined
+        ? { InaccessibleEncryptionDateTime: access.inaccessibleSince.getTime() / 1000 }
+        : {}),
+    };
+    description.TableStatus = access.status;
+    if (access.archival !== undefined) {
+      description.ArchivalSummary = {
+        ArchivalDateTime: access.archival.date.getTime() / 1000,
+        ArchivalReason: "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
+        ArchivalBackupArn: access.archival.backupArn,
+      };
+    }
   }
 }
 
@@ -104,18 +195,20 @@ function resourcesOf(
 
 /**
  * kms:Decrypt on the table's key for the caller, with the context DynamoDB calls KMS with. DynamoDB
- * reports a refusal as AccessDeniedException (HTTP 400) wrapping KMS's own error.
+ * reports a refusal as AccessDeniedException (HTTP 400) wrapping KMS's own error: an access denial, a
+ * DisabledException, a KMSInvalidStateException (pending deletion) or a key that no longer exists.
  */
-async function authorizeTableKey(caller: Caller, tableName: string, stack: DeployedStack): Promise<void> {
-  const table = stack.table(tableName);
-  if (table?.keyArn === undefined) {
-    return;
-  }
+async function authorizeTableKey(
+  caller: Caller,
+  tableName: string,
+  keyArn: string,
+  stack: DeployedStack,
+): Promise<void> {
   const { region, accountId } = stack.model;
   let decision: KmsDecision;
   try {
-    decision = await stack.authorizer.authorizeKmsViaDynamoDb(caller.arn, "kms:Decrypt", table.keyArn, {
-      name: table.name,
+    decision = await stack.authorizer.authorizeKmsViaDynamoDb(caller.arn, "kms:Decrypt", keyArn, {
+      name: tableName,
       region,
       accountId,
     });
@@ -133,21 +226,5 @@ async function authorizeTableKey(caller: Caller, tableName: string, stack: Deplo
   }
   if (!decision.allowed) {
     throw new AwsError("AccessDeniedException", kmsAccessDeniedViaDynamoDbMessage(decision, randomUUID()));
-  }
-}
-
-/**
- * dynalite accepts SSESpecification and drops it (field-notes); DynamoDB describes a table on a
- * customer-managed key with SSEDescription, and reports deletion protection.
- */
-function describeEncryption(result: Record<string, unknown>, stack: DeployedStack): void {
-  const description = result.Table as Record<string, unknown> | undefined;
-  const table = typeof description?.TableName === "string" ? stack.table(description.TableName) : undefined;
-  if (description === undefined || table === undefined) {
-    return;
-  }
-  description.DeletionProtectionEnabled = table.deletionProtection;
-  if (table.keyArn !== undefined) {
-    description.SSEDescription = { Status: "ENABLED", SSEType: "KMS", KMSMasterKeyArn: table.keyArn };
   }
 }

@@ -13,8 +13,7 @@ import {
 import type {
   Decision,
   EvaluationOutcome,
-  KeySpec,
-  KeyState,
+  KeySource,
   KmsDecision,
   PolicyDocument,
   PrincipalSpec,
@@ -40,6 +39,8 @@ export interface AuthorizerStats {
 export interface AuthorizerOptions {
   /** How many decisions to keep; the oldest go first. Default 10,000. */
   readonly maxCachedDecisions?: number;
+  /** Where key policies and states are read: their one owner (the sandbox's KeyRegistry). Default: no keys. */
+  readonly keys?: KeySource;
 }
 
 interface PrincipalRecord {
@@ -50,14 +51,6 @@ interface PrincipalRecord {
   readonly version: number;
 }
 
-interface KeyRecord {
-  readonly arn: string;
-  readonly accountId: string;
-  readonly policy: PolicyDocument;
-  readonly state: KeyState;
-  readonly version: number;
-}
-
 /**
  * Decides whether a principal may perform a DynamoDB or KMS action, the way AWS evaluates it, with
  * @cloud-copilot/iam-simulate doing the policy evaluation. Holds the model (principals and keys) and a
@@ -65,12 +58,13 @@ interface KeyRecord {
  */
 export class Authorizer {
   private readonly principals = new Map<string, PrincipalRecord>();
-  private readonly keys = new Map<string, KeyRecord>();
+  private readonly keys: KeySource;
   private readonly cache: DecisionCache<Decision>;
   private nextVersion = 1;
 
   constructor(options: AuthorizerOptions = {}) {
     this.cache = new DecisionCache(options.maxCachedDecisions ?? 10_000);
+    this.keys = options.keys ?? { keyForDecision: () => undefined };
   }
 
   /**
@@ -112,26 +106,6 @@ export class Authorizer {
 
   hasPrincipal(arn: string): boolean {
     return this.principals.has(arn);
-  }
-
-  /** Adds or replaces a key's policy and state. Takes effect for the very next decision. */
-  putKey(spec: KeySpec): void {
-    const parsed = parseArn(spec.arn);
-    const keyId = parsed?.resource.startsWith("key/") ? parsed.resource.slice("key/".length) : "";
-    if (!parsed || parsed.service !== "kms" || !keyId || !/^\d{12}$/.test(parsed.accountId)) {
-      throw new Error(`key arn: "${spec.arn}" is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY_ID)`);
-    }
-    this.keys.set(spec.arn, {
-      arn: spec.arn,
-      accountId: parsed.accountId,
-      policy: parsePolicyDocument(spec.policy, `key ${spec.arn} policy`, "MalformedPolicyDocumentException"),
-      state: spec.state ?? "Enabled",
-      version: this.nextVersion++,
-    });
-  }
-
-  deleteKey(arn: string): void {
-    this.keys.delete(arn);
   }
 
   /**
@@ -215,7 +189,7 @@ export class Authorizer {
       throw new Error(`action: "${action}" is not a kms: action`);
     }
     const caller = this.principal(callerArn);
-    const key = this.keys.get(keyArn);
+    const key = this.keys.keyForDecision(keyArn);
     if (!key) {
       throw new AwsError("NotFoundException", `Key '${keyArn}' does not exist`);
     }
@@ -237,8 +211,9 @@ export class Authorizer {
     }
     // KMS refuses a usable-by-policy request on a key that is not Enabled with these errors and messages
     // (KMS API reference: DisabledException, KMSInvalidStateException; "Key states of AWS KMS keys").
-    // DescribeKey and GetKeyPolicy still work in those states.
-    if (action === "kms:DescribeKey" || action === "kms:GetKeyPolicy") {
+    // Only cryptographic operations need an Enabled key; management operations (DescribeKey, GetKeyPolicy,
+    // EnableKey, CancelKeyDeletion, ...) follow their own rows of the key-state table.
+    if (!CRYPTOGRAPHIC_ACTIONS.has(action)) {
       return decision;
     }
     const keyStateError =
@@ -359,6 +334,24 @@ function blamedPolicyType(
   const reason = reasons.find((entry) => entry.denialType === wanted) ?? reasons[0];
   return reason?.policyType === "resource" ? "resource-based" : "identity-based";
 }
+
+/** KMS's cryptographic operations: the ones a key that is not Enabled refuses ("Key states of AWS KMS keys"). */
+const CRYPTOGRAPHIC_ACTIONS: ReadonlySet<string> = new Set([
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyPair",
+  "kms:GenerateDataKeyPairWithoutPlaintext",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:GenerateMac",
+  "kms:VerifyMac",
+  "kms:Sign",
+  "kms:Verify",
+  "kms:GetPublicKey",
+  "kms:DeriveSharedSecret",
+]);
 
 /** Global condition keys of the caller (IAM reference, "AWS global condition context keys"). */
 function principalContextVariables(caller: PrincipalRecord): Record<string, string> {

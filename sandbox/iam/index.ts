@@ -4,21 +4,22 @@
  *
  * Typical use by the server:
  *
- *   const authz = new Authorizer();
+ *   const authz = new Authorizer({ keys });   // keys: the KMS KeyRegistry, the one owner of key state
  *   authz.putPrincipal({ arn: userArn, inlinePolicies: [...], managedPolicyArns: [...] }); // NoSuchEntity on unknown ARN
  *   authz.validateKeyPolicy({ keyArn, policy, deployerArn, bypassPolicyLockoutSafetyCheck }); // MalformedPolicyDocument
- *   authz.putKey({ arn: keyArn, policy, state: "Enabled" });
  *   const d = authz.authorizeDynamoDb(callerArn, "dynamodb:GetItem", tableArn);
  *   if (!d.allowed) throw new AwsError("AccessDeniedException", d.message);
  *   const k = authz.authorizeKmsViaDynamoDb(callerArn, "kms:Decrypt", keyArn, tableName);
  *   if (!k.allowed) throw new AwsError("AccessDeniedException", kmsAccessDeniedViaDynamoDbMessage(...));
  *
- * Every put/delete bumps the version of what changed, so the very next decision sees it.
+ * Every put/delete bumps the version of what changed (the key owner does the same for keys), so the very
+ * next decision sees it.
  */
 export type {
   Decision,
   EvaluationOutcome,
   InlinePolicy,
+  KeySource,
   KeySpec,
   KeyState,
   KmsDecision,

@@ -54,6 +54,22 @@ export interface KeySpec {
   readonly state?: KeyState;
 }
 
+/**
+ * Where the Authorizer reads a key's policy and state: it asks their one owner (the sandbox's KMS
+ * KeyRegistry) at every decision instead of keeping a copy. `version` changes with every change.
+ */
+export interface KeySource {
+  keyForDecision(keyArn: string):
+    | {
+        readonly arn: string;
+        readonly accountId: string;
+        readonly policy: PolicyDocument;
+        readonly state: KeyState;
+        readonly version: number;
+      }
+    | undefined;
+}
+
 /** iam-simulate's vocabulary for the outcome of one evaluation. */
 export type EvaluationOutcome = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 

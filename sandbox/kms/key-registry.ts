@@ -1,11 +1,19 @@
 /**
- * The KMS keys and aliases of the sandbox: metadata, key material and how KMS resolves a KeyId.
- * The policy and state of each key also live in the Authorizer (which decides with them); KmsService
- * keeps the two in step.
+ * The one owner of every KMS key's state in the sandbox: its policy, its key state (Enabled, Disabled,
+ * PendingDeletion), its deletion date and waiting period, when it stopped being usable, its material and
+ * its aliases. Everything else asks it: the Authorizer reads policy and state through `keyForDecision`
+ * (the KeySource interface), KmsService and the key-state operations change it, DynamoDB reads `describe`
+ * for its table status, the sandbox persists `snapshot()`, and the plan engine can read `describe(keyArn)`
+ * to see changes made through the API outside the program (drift).
+ *
+ * Time comes from the sandbox's clock: a key PendingDeletion is deleted once its DeletionDate passes
+ * (KMS API reference, ScheduleKeyDeletion: "After the waiting period ends, KMS deletes the KMS key"), and
+ * its material with it, so nothing it encrypted can be decrypted again.
  */
 import { AwsError } from "../errors";
-import type { KeyState } from "../iam";
+import { parsePolicyDocument, type KeySource, type KeyState, type PolicyDocument } from "../iam";
 import { parseArn } from "../iam/arn";
+import { DAY_MS, type Clock } from "../clock";
 import { KEY_MATERIAL_BYTES, newKeyMaterial } from "./ciphertext";
 
 export interface KmsKeyRecord {
@@ -13,16 +21,53 @@ export interface KmsKeyRecord {
   readonly keyId: string;
   readonly accountId: string;
   readonly region: string;
-  /** The key policy exactly as deployed (GetKeyPolicy returns it). */
+  /** The key policy exactly as set (GetKeyPolicy returns it). */
   readonly policyText: string;
+  readonly policy: PolicyDocument;
   readonly description: string;
   readonly state: KeyState;
   readonly creationDate: Date;
   /** Set when state is PendingDeletion. */
   readonly deletionDate?: Date;
+  /** Set when state is PendingDeletion: the waiting period ScheduleKeyDeletion was given. */
   readonly pendingWindowInDays?: number;
+  /** When the key last stopped being usable (Disabled or PendingDeletion); unset while Enabled. */
+  readonly unusableSince?: Date;
   readonly material: Buffer;
+  /** Bumped at every change of policy or state: decision caches key on it. */
+  readonly version: number;
 }
+
+/** A key as a deployment or a test defines it. */
+export interface KeyDefinition {
+  /** arn:aws:kms:REGION:ACCOUNT:key/KEY_ID */
+  readonly arn: string;
+  /** The key policy, as JSON text (kept as is for GetKeyPolicy) or parsed. */
+  readonly policy: string | PolicyDocument;
+  readonly description?: string;
+  /** Default "Enabled". */
+  readonly state?: KeyState;
+  /** For PendingDeletion: the waiting period, 7-30 days (default 30). */
+  readonly pendingWindowInDays?: number;
+  /** For PendingDeletion: the deletion date (default: now plus the waiting period). */
+  readonly deletionDate?: Date;
+}
+
+/** What the cloud holds for a key: the face the plan engine reads to find drift. */
+export type KeyView =
+  | {
+      readonly keyArn: string;
+      readonly exists: true;
+      readonly keyState: KeyState;
+      /** isEnabled as Pulumi's aws.kms.Key reads it. */
+      readonly enabled: boolean;
+      readonly policy: string;
+      readonly description: string;
+      readonly deletionDate?: string;
+      readonly pendingWindowInDays?: number;
+      readonly unusableSince?: string;
+    }
+  | { readonly keyArn: string; readonly exists: false; readonly deletedAt?: string };
 
 /** Key material in a form that can be written to disk (mode 0600: it decrypts everything). */
 export interface ExportedKeyMaterial {
@@ -33,46 +78,165 @@ export interface ExportedKeyMaterial {
   readonly creationDate: string;
 }
 
+/** A key's state as persisted beside its material (state.json). */
+export interface PersistedKeyState {
+  readonly keyArn: string;
+  readonly policy: string;
+  readonly description: string;
+  readonly state: KeyState;
+  readonly deletionDate?: string;
+  readonly pendingWindowInDays?: number;
+  readonly unusableSince?: string;
+}
+
+export interface KeyRegistrySnapshot {
+  readonly keys: PersistedKeyState[];
+  readonly aliases: { readonly aliasArn: string; readonly keyArn: string }[];
+  /** Keys whose waiting period ended: gone, with their material. */
+  readonly deleted: { readonly keyArn: string; readonly deletedAt: string }[];
+}
+
 /** Who asks, for resolving bare key ids and alias names, which KMS looks up in the caller's account and region. */
 export interface CallerScope {
   readonly accountId: string;
   readonly region: string;
 }
 
-export class KeyRegistry {
+/** ScheduleKeyDeletion's PendingWindowInDays: 7 to 30, default 30 (KMS API reference). */
+export const MIN_PENDING_WINDOW_DAYS = 7;
+export const MAX_PENDING_WINDOW_DAYS = 30;
+export const DEFAULT_PENDING_WINDOW_DAYS = 30;
+
+const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
+
+export class KeyRegistry implements KeySource {
   private readonly keys = new Map<string, KmsKeyRecord>();
   private readonly aliases = new Map<string, string>();
   private readonly importedMaterial = new Map<string, { material: Buffer; creationDate: Date }>();
+  private readonly deleted = new Map<string, Date>();
+  private nextVersion = 1;
+  /** Called after a change through the key-state API (setPolicy, setState, scheduleDeletion): persist it. */
+  onChange: (() => void) | undefined;
+
+  constructor(private readonly clock: Clock = SYSTEM_CLOCK) {}
 
   /** Adds or replaces a key, keeping its material (and creation date) if it already has some. */
-  put(
-    definition: Omit<KmsKeyRecord, "material" | "creationDate" | "keyId" | "accountId" | "region">,
-  ): KmsKeyRecord {
+  put(definition: KeyDefinition): KmsKeyRecord {
     const parsed = parseArn(definition.arn);
-    if (!parsed || parsed.service !== "kms" || !parsed.resource.startsWith("key/")) {
+    const keyId = parsed?.resource.startsWith("key/") ? parsed.resource.slice("key/".length) : "";
+    if (!parsed || parsed.service !== "kms" || !keyId || !/^\d{12}$/.test(parsed.accountId)) {
       throw new Error(
         `key arn: "${definition.arn}" is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY_ID)`,
       );
     }
-    const existing = this.keys.get(definition.arn) ?? this.importedMaterial.get(definition.arn);
+    const existing = this.keys.get(definition.arn);
+    const saved = existing ?? this.importedMaterial.get(definition.arn);
+    const state = definition.state ?? "Enabled";
+    const policyText =
+      typeof definition.policy === "string" ? definition.policy : JSON.stringify(definition.policy);
+    const pendingWindowInDays =
+      state === "PendingDeletion"
+        ? (definition.pendingWindowInDays ?? DEFAULT_PENDING_WINDOW_DAYS)
+        : undefined;
     const record: KmsKeyRecord = {
-      ...definition,
-      keyId: parsed.resource.slice("key/".length),
+      arn: definition.arn,
+      keyId,
       accountId: parsed.accountId,
       region: parsed.region,
-      material: existing?.material ?? newKeyMaterial(),
-      creationDate: existing?.creationDate ?? new Date(),
+      policyText,
+      policy: parsePolicyDocument(
+        definition.policy,
+        `key ${definition.arn} policy`,
+        "MalformedPolicyDocumentException",
+      ),
+      description: definition.description ?? "",
+      state,
+      pendingWindowInDays,
+      deletionDate:
+        pendingWindowInDays === undefined
+          ? undefined
+          : (definition.deletionDate ??
+            existing?.deletionDate ??
+            new Date(this.clock.now() + pendingWindowInDays * DAY_MS)),
+      unusableSince: this.unusableSince(existing, state),
+      material: saved?.material ?? newKeyMaterial(),
+      creationDate: saved?.creationDate ?? new Date(this.clock.now()),
+      version: this.nextVersion++,
     };
     this.keys.set(record.arn, record);
+    this.deleted.delete(record.arn);
     return record;
   }
 
+  /** Forgets a key at once (a test's or a restore's business; KMS itself deletes only after a window). */
   delete(keyArn: string): void {
     this.keys.delete(keyArn);
   }
 
   get(keyArn: string): KmsKeyRecord | undefined {
+    this.settle();
     return this.keys.get(keyArn);
+  }
+
+  /** The Authorizer's view (KeySource): policy, state and version of a key that exists. */
+  keyForDecision(keyArn: string): KmsKeyRecord | undefined {
+    return this.get(keyArn);
+  }
+
+  /** What the cloud holds for a key, for DynamoDB's table status and for drift. */
+  describe(keyArn: string): KeyView {
+    const key = this.get(keyArn);
+    if (key === undefined) {
+      const deletedAt = this.deleted.get(keyArn);
+      return { keyArn, exists: false, ...(deletedAt ? { deletedAt: deletedAt.toISOString() } : {}) };
+    }
+    return {
+      keyArn,
+      exists: true,
+      keyState: key.state,
+      enabled: key.state === "Enabled",
+      policy: key.policyText,
+      description: key.description,
+      ...(key.deletionDate ? { deletionDate: key.deletionDate.toISOString() } : {}),
+      ...(key.pendingWindowInDays ? { pendingWindowInDays: key.pendingWindowInDays } : {}),
+      ...(key.unusableSince ? { unusableSince: key.unusableSince.toISOString() } : {}),
+    };
+  }
+
+  /** Every key the registry holds or deleted, by ARN. */
+  keyArns(): string[] {
+    this.settle();
+    return [...this.keys.keys(), ...this.deleted.keys()];
+  }
+
+  /** PutKeyPolicy: the new policy takes effect for the very next decision. */
+  setPolicy(keyArn: string, policy: string): KmsKeyRecord {
+    return this.update(keyArn, {
+      policyText: policy,
+      policy: parsePolicyDocument(policy, `key ${keyArn} policy`, "MalformedPolicyDocumentException"),
+    });
+  }
+
+  /** EnableKey / DisableKey, or CancelKeyDeletion (which leaves the key Disabled). */
+  setState(keyArn: string, state: "Enabled" | "Disabled"): KmsKeyRecord {
+    const key = this.require(keyArn);
+    return this.update(keyArn, {
+      state,
+      deletionDate: undefined,
+      pendingWindowInDays: undefined,
+      unusableSince: this.unusableSince(key, state),
+    });
+  }
+
+  /** ScheduleKeyDeletion: PendingDeletion until now plus the waiting period. */
+  scheduleDeletion(keyArn: string, pendingWindowInDays: number): KmsKeyRecord {
+    const key = this.require(keyArn);
+    return this.update(keyArn, {
+      state: "PendingDeletion",
+      pendingWindowInDays,
+      deletionDate: new Date(this.clock.now() + pendingWindowInDays * DAY_MS),
+      unusableSince: this.unusableSince(key, "PendingDeletion"),
+    });
   }
 
   /** `aliasName` is "alias/NAME"; the alias lives in the target key's account and region. */
@@ -92,6 +256,11 @@ export class KeyRegistry {
 
   deleteAlias(aliasArn: string): void {
     this.aliases.delete(aliasArn);
+  }
+
+  /** The alias ARNs that point at a key. */
+  aliasesOf(keyArn: string): string[] {
+    return [...this.aliases].filter(([, target]) => target === keyArn).map(([alias]) => alias);
   }
 
   /**
@@ -132,7 +301,7 @@ export class KeyRegistry {
     } else {
       keyArn = `arn:aws:kms:${scope.region}:${scope.accountId}:key/${keyId}`;
     }
-    const key = this.keys.get(keyArn);
+    const key = this.get(keyArn);
     if (!key) {
       throw new AwsError("NotFoundException", `Key '${keyArn}' does not exist`);
     }
@@ -140,6 +309,7 @@ export class KeyRegistry {
   }
 
   exportMaterial(): ExportedKeyMaterial[] {
+    this.settle();
     return [...this.keys.values()].map((key) => ({
       keyArn: key.arn,
       material: key.material.toString("base64"),
@@ -171,5 +341,85 @@ export class KeyRegistry {
         this.keys.set(entry.keyArn, { ...existing, material, creationDate });
       }
     });
+  }
+
+  /** Every key's state, alias and deletion, to persist beside exportMaterial(). */
+  snapshot(): KeyRegistrySnapshot {
+    this.settle();
+    return {
+      keys: [...this.keys.values()].map((key) => ({
+        keyArn: key.arn,
+        policy: key.policyText,
+        description: key.description,
+        state: key.state,
+        ...(key.deletionDate ? { deletionDate: key.deletionDate.toISOString() } : {}),
+        ...(key.pendingWindowInDays ? { pendingWindowInDays: key.pendingWindowInDays } : {}),
+        ...(key.unusableSince ? { unusableSince: key.unusableSince.toISOString() } : {}),
+      })),
+      aliases: [...this.aliases].map(([aliasArn, keyArn]) => ({ aliasArn, keyArn })),
+      deleted: [...this.deleted].map(([keyArn, at]) => ({ keyArn, deletedAt: at.toISOString() })),
+    };
+  }
+
+  /** Restores what snapshot() saved; call after importMaterial so the keys get their old material. */
+  restore(snapshot: KeyRegistrySnapshot): void {
+    for (const saved of snapshot.keys) {
+      const record = this.put({
+        arn: saved.keyArn,
+        policy: saved.policy,
+        description: saved.description,
+        state: saved.state,
+        pendingWindowInDays: saved.pendingWindowInDays,
+        deletionDate: saved.deletionDate === undefined ? undefined : new Date(saved.deletionDate),
+      });
+      this.keys.set(record.arn, {
+        ...record,
+        unusableSince: saved.unusableSince === undefined ? undefined : new Date(saved.unusableSince),
+      });
+    }
+    for (const alias of snapshot.aliases) {
+      this.aliases.set(alias.aliasArn, alias.keyArn);
+    }
+    for (const entry of snapshot.deleted) {
+      this.deleted.set(entry.keyArn, new Date(entry.deletedAt));
+    }
+  }
+
+  /** Deletes the keys whose waiting period has ended, material and aliases with them. */
+  private settle(): void {
+    const now = this.clock.now();
+    for (const key of this.keys.values()) {
+      if (key.state === "PendingDeletion" && key.deletionDate && key.deletionDate.getTime() <= now) {
+        this.keys.delete(key.arn);
+        this.importedMaterial.delete(key.arn);
+        this.deleted.set(key.arn, key.deletionDate);
+        for (const alias of this.aliasesOf(key.arn)) {
+          this.aliases.delete(alias);
+        }
+      }
+    }
+  }
+
+  private require(keyArn: string): KmsKeyRecord {
+    const key = this.get(keyArn);
+    if (!key) {
+      throw new AwsError("NotFoundException", `Key '${keyArn}' does not exist`);
+    }
+    return key;
+  }
+
+  private update(keyArn: string, change: Partial<KmsKeyRecord>): KmsKeyRecord {
+    const record = { ...this.require(keyArn), ...change, version: this.nextVersion++ };
+    this.keys.set(keyArn, record);
+    this.onChange?.();
+    return record;
+  }
+
+  /** Keeps the first moment a key stopped being usable while it stays unusable. */
+  private unusableSince(existing: KmsKeyRecord | undefined, state: KeyState): Date | undefined {
+    if (state === "Enabled") {
+      return undefined;
+    }
+    return existing?.unusableSince ?? new Date(this.clock.now());
   }
 }

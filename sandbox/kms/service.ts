@@ -5,10 +5,11 @@
  */
 import { randomBytes } from "crypto";
 import { AwsError } from "../errors";
-import type { Authorizer, KeyState } from "../iam";
+import type { Authorizer } from "../iam";
 import { accountOf } from "../iam/arn";
 import { blobKeyArn, openBlob, sealBlob, type EncryptionContext } from "./ciphertext";
-import { KeyRegistry, type ExportedKeyMaterial, type KmsKeyRecord } from "./key-registry";
+import type { ExportedKeyMaterial, KeyDefinition, KeyRegistry, KmsKeyRecord } from "./key-registry";
+import { isKeyStateOperation, KEY_STATE_OPERATIONS, KeyStateOperations } from "./key-state-operations";
 import {
   asBody,
   checkSymmetricAlgorithm,
@@ -20,20 +21,8 @@ import {
   type RequestBody,
 } from "./requests";
 
-/** A key as the plan deploys it (aws:kms/key:Key). */
-export interface KmsKeyDefinition {
-  /** arn:aws:kms:REGION:ACCOUNT:key/KEY_ID */
-  readonly arn: string;
-  /** The key policy, as the JSON text the program produced (GetKeyPolicy returns this text). */
-  readonly policy: string;
-  readonly description?: string;
-  /** Default "Enabled". */
-  readonly state?: KeyState;
-  /** For PendingDeletion: the waiting period (7-30 days) that DescribeKey reports. */
-  readonly pendingWindowInDays?: number;
-  /** For PendingDeletion: the date fixed when the deletion was scheduled. Default: as first put here. */
-  readonly deletionDate?: Date;
-}
+/** A key as the plan deploys it (aws:kms/key:Key): its one owner, the KeyRegistry, takes it as is. */
+export type KmsKeyDefinition = KeyDefinition;
 
 /** Who is calling: the principal SigV4 authenticated and the region of the request's credential scope. */
 export interface KmsCaller {
@@ -48,6 +37,7 @@ export const KMS_OPERATIONS = [
   "GenerateDataKey",
   "DescribeKey",
   "GetKeyPolicy",
+  ...KEY_STATE_OPERATIONS,
 ] as const;
 export type KmsOperation = (typeof KMS_OPERATIONS)[number];
 
@@ -59,9 +49,15 @@ const UNKNOWN_CIPHERTEXT_KEY =
   "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.";
 
 export class KmsService {
-  private readonly registry = new KeyRegistry();
+  private readonly keyStateOperations: KeyStateOperations;
 
-  constructor(private readonly authorizer: Authorizer) {}
+  /** `registry` is the one owner of key state; `authorizer` must read its keys from it (AuthorizerOptions.keys). */
+  constructor(
+    private readonly authorizer: Authorizer,
+    readonly registry: KeyRegistry,
+  ) {
+    this.keyStateOperations = new KeyStateOperations(registry, authorizer);
+  }
 
   /**
    * Adds or updates a key (policy, description, state) in place; its material is kept (or taken from
@@ -69,32 +65,11 @@ export class KmsService {
    * Authorizer.validateKeyPolicy first, as CreateKey/PutKeyPolicy would.
    */
   putKey(definition: KmsKeyDefinition): void {
-    const state = definition.state ?? "Enabled";
-    const policy = definition.policy;
-    this.authorizer.putKey({ arn: definition.arn, policy, state });
-    const pendingWindowInDays =
-      state === "PendingDeletion" ? (definition.pendingWindowInDays ?? 30) : undefined;
-    // ScheduleKeyDeletion fixes the deletion date once; applying the same plan again must not move it.
-    const previous = this.registry.get(definition.arn);
-    const deletionDate =
-      pendingWindowInDays === undefined
-        ? undefined
-        : (definition.deletionDate ??
-          previous?.deletionDate ??
-          new Date(Date.now() + pendingWindowInDays * 86_400_000));
-    this.registry.put({
-      arn: definition.arn,
-      policyText: policy,
-      description: definition.description ?? "",
-      state,
-      pendingWindowInDays,
-      deletionDate,
-    });
+    this.registry.put(definition);
   }
 
   deleteKey(keyArn: string): void {
     this.registry.delete(keyArn);
-    this.authorizer.deleteKey(keyArn);
   }
 
   /** `aliasName` "alias/NAME" (aws:kms/alias:Alias name) pointing at a key put before. */
@@ -123,6 +98,12 @@ export class KmsService {
    */
   async handle(operation: string, body: unknown, caller: KmsCaller): Promise<Record<string, unknown>> {
     const request = asBody(body);
+    if (isKeyStateOperation(operation)) {
+      return this.keyStateOperations.handle(operation, request, {
+        arn: caller.arn,
+        resolve: (keyId, options) => this.resolve(keyId, caller, options),
+      });
+    }
     switch (operation) {
       case "Encrypt":
         return this.encrypt(request, caller);

@@ -42,6 +42,7 @@ describe("parseProjectConfig", () => {
       keyAlias: "alias/kms-dynamodb-dev",
       keyDeletionWindowDays: 30,
       keyRotation: true,
+      keyEnabled: true,
       deletionProtection: false,
       pointInTimeRecovery: true,
     });
@@ -56,6 +57,7 @@ describe("parseProjectConfig", () => {
       "kms-dynamodb:keyAlias": "alias/orders",
       "kms-dynamodb:keyDeletionWindowDays": 7,
       "kms-dynamodb:keyRotation": false,
+      "kms-dynamodb:keyEnabled": false,
       "kms-dynamodb:deletionProtection": true,
       "kms-dynamodb:pointInTimeRecovery": false,
     });
@@ -66,6 +68,7 @@ describe("parseProjectConfig", () => {
       keyAlias: "alias/orders",
       keyDeletionWindowDays: 7,
       keyRotation: false,
+      keyEnabled: false,
       deletionProtection: true,
       pointInTimeRecovery: false,
     });

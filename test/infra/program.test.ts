@@ -1,3 +1,4 @@
+import { stateAfter } from "../../plan/checkpoint";
 import { expect } from "chai";
 import { KEY_POLICY_SIDS, buildKeyPolicy } from "../../infra/policies/keyPolicy";
 import { kmsDynamodbStack } from "../../infra/program";
@@ -83,6 +84,22 @@ describe("the program under mocks (dev stack)", () => {
       );
       expect(admins.Principal).to.deep.equal({ AWS: ["arn:aws:iam::111122223333:role/KeyAdmins"] });
       expect(inputsOf(onlyResource(custom, "aws:kms/alias:Alias")).name).to.equal("alias/team/orders");
+    });
+
+    it("disables the key in place with keyEnabled: false (isEnabled), the key and table kept", async () => {
+      // Pulumi registry, aws.kms.Key: isEnabled "Specifies whether the key is enabled"; an update in
+      // place (EnableKey/DisableKey), not a replacement.
+      const disabled = await synthesize({
+        stack: "dev",
+        config: devConfig({ "kms-dynamodb:keyEnabled": false }),
+        previousState: stateAfter(plan),
+      });
+      expect(inputsOf(onlyResource(plan, KEY)).isEnabled).to.equal(true);
+      expect(inputsOf(onlyResource(disabled, KEY)).isEnabled).to.equal(false);
+      const changes = disabled.steps.filter((step) => step.op !== "same");
+      expect(changes.map((step) => [step.newState?.type, step.op, step.diffReasons?.join()])).to.deep.equal([
+        [KEY, "update", "isEnabled"],
+      ]);
     });
   });
 

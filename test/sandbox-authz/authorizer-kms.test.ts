@@ -18,6 +18,7 @@ import {
   keyPolicy,
   seedAuthorizer,
 } from "./fixtures";
+import { KeyRegistry } from "../../sandbox/kms/key-registry";
 
 describe("sandbox/iam Authorizer: kms actions on a key", () => {
   describe("with the program's key policy (root statement, key user app-user)", () => {
@@ -116,7 +117,8 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
   describe("conditions", () => {
     it("refuses the key user from another account through DynamoDB (kms:CallerAccount)", async () => {
       const foreign = "arn:aws:iam::444455556666:user/app-user";
-      const authorizer = new Authorizer();
+      const keys = new KeyRegistry();
+      const authorizer = new Authorizer({ keys });
       // Its own account's identity policy allows the key, so only the key policy's condition can refuse.
       authorizer.putPrincipal({
         arn: foreign,
@@ -130,7 +132,7 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
           },
         ],
       });
-      authorizer.putKey({ arn: KEY_ARN, policy: keyPolicy([foreign]) });
+      keys.put({ arn: KEY_ARN, policy: keyPolicy([foreign]) });
       expect(
         (await authorizer.authorizeKmsViaDynamoDb(foreign, "kms:Decrypt", KEY_ARN, VIA_DYNAMODB)).allowed,
       ).to.equal(false);
@@ -139,7 +141,7 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
         `"kms:CallerAccount":"${ACCOUNT}"`,
         '"kms:CallerAccount":"444455556666"',
       );
-      authorizer.putKey({ arn: KEY_ARN, policy });
+      keys.put({ arn: KEY_ARN, policy });
       expect(
         (await authorizer.authorizeKmsViaDynamoDb(foreign, "kms:Decrypt", KEY_ARN, VIA_DYNAMODB)).allowed,
       ).to.equal(true);
@@ -148,8 +150,9 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
     it("applies an explicit Deny in the key policy over any Allow, naming the resource-based policy", async () => {
       const policy = keyPolicy([APP_USER]);
       const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
-      const authorizer = seedAuthorizer();
-      authorizer.putKey({
+      const keys = new KeyRegistry();
+      const authorizer = seedAuthorizer({}, keys);
+      keys.put({
         arn: KEY_ARN,
         policy: {
           ...policy,
@@ -173,9 +176,10 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
       // iam-simulate 0.1.x drops request context keys of the form kms:EncryptionContext:<key> (it matches
       // variable keys only by a "/" prefix), so a statement that requires one never matches: such a key
       // policy refuses rather than allows. docs/sandbox-authz.md lists this limit.
-      const authorizer = new Authorizer();
+      const keys = new KeyRegistry();
+      const authorizer = new Authorizer({ keys });
       authorizer.putPrincipal({ arn: NOBODY });
-      authorizer.putKey({
+      keys.put({
         arn: KEY_ARN,
         policy: {
           Version: "2012-10-17",
@@ -198,9 +202,10 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
     });
 
     it("evaluates kms:EncryptionContextKeys", async () => {
-      const authorizer = new Authorizer();
+      const keys = new KeyRegistry();
+      const authorizer = new Authorizer({ keys });
       authorizer.putPrincipal({ arn: NOBODY });
-      authorizer.putKey({
+      keys.put({
         arn: KEY_ARN,
         policy: {
           Version: "2012-10-17",
@@ -247,8 +252,9 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
     });
 
     it("names the key state when the key is disabled, and refuses an allowed decision", async () => {
-      const authorizer = seedAuthorizer();
-      authorizer.putKey({ arn: KEY_ARN, policy: keyPolicy([APP_USER]), state: "Disabled" });
+      const keys = new KeyRegistry();
+      const authorizer = seedAuthorizer({}, keys);
+      keys.put({ arn: KEY_ARN, policy: keyPolicy([APP_USER]), state: "Disabled" });
       const decision = await authorizer.authorizeKmsViaDynamoDb(
         APP_USER,
         "kms:Decrypt",
@@ -267,8 +273,9 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
 
   describe("key states", () => {
     it("refuses use of a disabled key with DisabledException, after the policy allowed it", async () => {
-      const authorizer = seedAuthorizer();
-      authorizer.putKey({ arn: KEY_ARN, policy: keyPolicy([APP_USER]), state: "Disabled" });
+      const keys = new KeyRegistry();
+      const authorizer = seedAuthorizer({}, keys);
+      keys.put({ arn: KEY_ARN, policy: keyPolicy([APP_USER]), state: "Disabled" });
       const decision = await authorizer.authorizeKmsViaDynamoDb(
         APP_USER,
         "kms:Decrypt",
@@ -286,8 +293,9 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
     });
 
     it("refuses use of a key pending deletion with KMSInvalidStateException", async () => {
-      const authorizer = seedAuthorizer();
-      authorizer.putKey({ arn: KEY_ARN, policy: keyPolicy([APP_USER]), state: "PendingDeletion" });
+      const keys = new KeyRegistry();
+      const authorizer = seedAuthorizer({}, keys);
+      keys.put({ arn: KEY_ARN, policy: keyPolicy([APP_USER]), state: "PendingDeletion" });
       const decision = await authorizer.authorizeKmsViaDynamoDb(
         APP_USER,
         "kms:Decrypt",
@@ -298,8 +306,9 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
     });
 
     it("reports the policy denial, not the key state, to a caller the policy refuses", async () => {
-      const authorizer = seedAuthorizer();
-      authorizer.putKey({ arn: KEY_ARN, policy: keyPolicy([APP_USER]), state: "Disabled" });
+      const keys = new KeyRegistry();
+      const authorizer = seedAuthorizer({}, keys);
+      keys.put({ arn: KEY_ARN, policy: keyPolicy([APP_USER]), state: "Disabled" });
       const decision = await authorizer.authorizeKmsViaDynamoDb(
         KMS_TEST_USER,
         "kms:Decrypt",

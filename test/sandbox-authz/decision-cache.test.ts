@@ -11,6 +11,7 @@ import {
   keyPolicy,
   seedAuthorizer,
 } from "./fixtures";
+import { KeyRegistry } from "../../sandbox/kms/key-registry";
 
 describe("sandbox/iam decision cache", () => {
   it("answers a repeated request from the cache, and a different context from a new evaluation", async () => {
@@ -24,15 +25,16 @@ describe("sandbox/iam decision cache", () => {
   });
 
   it("sees a key policy change on the very next request", async () => {
-    const authorizer = seedAuthorizer();
+    const keys = new KeyRegistry();
+    const authorizer = seedAuthorizer({}, keys);
     expect(
       (await authorizer.authorizeKmsViaDynamoDb(KMS_TEST_USER, "kms:Decrypt", KEY_ARN, VIA_DYNAMODB)).allowed,
     ).to.equal(false);
-    authorizer.putKey({ arn: KEY_ARN, policy: keyPolicy([APP_USER, KMS_TEST_USER]) });
+    keys.put({ arn: KEY_ARN, policy: keyPolicy([APP_USER, KMS_TEST_USER]) });
     expect(
       (await authorizer.authorizeKmsViaDynamoDb(KMS_TEST_USER, "kms:Decrypt", KEY_ARN, VIA_DYNAMODB)).allowed,
     ).to.equal(true);
-    authorizer.putKey({ arn: KEY_ARN, policy: keyPolicy([APP_USER]) });
+    keys.put({ arn: KEY_ARN, policy: keyPolicy([APP_USER]) });
     expect(
       (await authorizer.authorizeKmsViaDynamoDb(KMS_TEST_USER, "kms:Decrypt", KEY_ARN, VIA_DYNAMODB)).allowed,
     ).to.equal(false);
@@ -57,11 +59,12 @@ describe("sandbox/iam decision cache", () => {
   });
 
   it("sees a key state change on the very next request", async () => {
-    const authorizer = seedAuthorizer();
+    const keys = new KeyRegistry();
+    const authorizer = seedAuthorizer({}, keys);
     expect(
       (await authorizer.authorizeKmsViaDynamoDb(APP_USER, "kms:Decrypt", KEY_ARN, VIA_DYNAMODB)).allowed,
     ).to.equal(true);
-    authorizer.putKey({ arn: KEY_ARN, policy: keyPolicy([APP_USER]), state: "Disabled" });
+    keys.put({ arn: KEY_ARN, policy: keyPolicy([APP_USER]), state: "Disabled" });
     expect(
       (await authorizer.authorizeKmsViaDynamoDb(APP_USER, "kms:Decrypt", KEY_ARN, VIA_DYNAMODB)).allowed,
     ).to.equal(false);

@@ -7,6 +7,7 @@ import { loadStackConfig } from "../../plan/stackConfig";
 import { REPO_ROOT, synthesize } from "../../plan/synth";
 import { declaredStates, type Plan, type PlanResourceState } from "../../plan/types";
 import { Authorizer } from "../../sandbox/iam";
+import { KeyRegistry } from "../../sandbox/kms/key-registry";
 
 const ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess";
 
@@ -25,7 +26,7 @@ function deployerArn(plan: Plan): string {
 }
 
 /** Principals and keys of a plan, in the order AWS creates them: users and their policies, then keys. */
-async function loadPlan(authorizer: Authorizer, plan: Plan): Promise<void> {
+async function loadPlan(authorizer: Authorizer, keys: KeyRegistry, plan: Plan): Promise<void> {
   const deployer = deployerArn(plan);
   authorizer.putPrincipal({ arn: deployer, managedPolicyArns: [ADMINISTRATOR_ACCESS] });
   for (const user of resources(plan, "aws:iam/user:User")) {
@@ -50,7 +51,7 @@ async function loadPlan(authorizer: Authorizer, plan: Plan): Promise<void> {
       callerArn: deployer,
       bypassPolicyLockoutSafetyCheck: key.outputs.bypassPolicyLockoutSafetyCheck === true,
     });
-    authorizer.putKey({ arn: key.outputs.arn as string, policy: key.outputs.policy as string });
+    keys.put({ arn: key.outputs.arn as string, policy: key.outputs.policy as string });
   }
 }
 
@@ -60,6 +61,7 @@ describe("sandbox/iam with the dev plan's real policies", function () {
 
   let plan: Plan;
   let authorizer: Authorizer;
+  let keys: KeyRegistry;
   let keyArn: string;
   let tableArn: string;
   let table: { name: string; region: string; accountId: string };
@@ -67,8 +69,9 @@ describe("sandbox/iam with the dev plan's real policies", function () {
 
   before(async () => {
     plan = await synthesize({ stack: "dev" });
-    authorizer = new Authorizer();
-    await loadPlan(authorizer, plan);
+    keys = new KeyRegistry();
+    authorizer = new Authorizer({ keys });
+    await loadPlan(authorizer, keys, plan);
     const [tableState] = resources(plan, "aws:dynamodb/table:Table");
     tableArn = tableState.outputs.arn as string;
     keyArn = resources(plan, "aws:kms/key:Key")[0].outputs.arn as string;
@@ -123,7 +126,7 @@ describe("sandbox/iam with the dev plan's real policies", function () {
     const granted = await synthesize({ stack: "dev", config: { ...config, "kms-dynamodb:users": users } });
     const grantedKey = resources(granted, "aws:kms/key:Key")[0];
     expect(grantedKey.outputs.arn).to.equal(keyArn);
-    await loadPlan(authorizer, granted);
+    await loadPlan(authorizer, keys, granted);
     const kms = await authorizer.authorizeKmsViaDynamoDb(user("kms-test-user"), "kms:Decrypt", keyArn, table);
     expect(kms.allowed).to.equal(true);
   });

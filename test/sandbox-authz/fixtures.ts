@@ -3,6 +3,7 @@
  * (infra/policies), so these tests judge the documents `pulumi up` would deploy.
  */
 import { buildKeyPolicy } from "../../infra/policies/keyPolicy";
+import { KeyRegistry } from "../../sandbox/kms/key-registry";
 import { tableAccessPolicy } from "../../infra/policies/tableAccess";
 import { Authorizer, type PolicyDocument } from "../../sandbox/iam";
 
@@ -54,8 +55,12 @@ export const KMS_USE_POLICY: PolicyDocument = {
 };
 
 /** The seed scenario: app-user (readwrite, key user) and kms-test-user (full access, not a key user). */
-export function seedAuthorizer(options: { withRoot?: boolean } = {}): Authorizer {
-  const authorizer = new Authorizer();
+/** `keys` is where the key lives (its one owner): a test changes the key there. */
+export function seedAuthorizer(
+  options: { withRoot?: boolean } = {},
+  keys: KeyRegistry = new KeyRegistry(),
+): Authorizer {
+  const authorizer = new Authorizer({ keys });
   authorizer.putPrincipal({ arn: DEPLOYER, managedPolicyArns: [ADMIN_ACCESS_ARN] });
   authorizer.putPrincipal({
     arn: APP_USER,
@@ -76,6 +81,6 @@ export function seedAuthorizer(options: { withRoot?: boolean } = {}): Authorizer
     inlinePolicies: [{ name: "use-key", document: KMS_USE_POLICY }],
     managedPolicyArns: [FULL_ACCESS_ARN],
   });
-  authorizer.putKey({ arn: KEY_ARN, policy: keyPolicy([APP_USER], options) });
+  keys.put({ arn: KEY_ARN, policy: keyPolicy([APP_USER], options) });
   return authorizer;
 }

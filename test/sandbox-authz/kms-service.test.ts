@@ -17,6 +17,7 @@ import {
   keyPolicy,
   seedAuthorizer,
 } from "./fixtures";
+import { KeyRegistry } from "../../sandbox/kms/key-registry";
 
 const ALIAS = "alias/app-data";
 const ALIAS_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:${ALIAS}`;
@@ -26,7 +27,8 @@ function b64(text: string): string {
 }
 
 function newService(options: { state?: "Enabled" | "Disabled" | "PendingDeletion" } = {}): KmsService {
-  const kms = new KmsService(seedAuthorizer());
+  const keys = new KeyRegistry();
+  const kms = new KmsService(seedAuthorizer({}, keys), keys);
   kms.putKey({
     arn: KEY_ARN,
     policy: JSON.stringify(keyPolicy([APP_USER])),
@@ -310,7 +312,8 @@ describe("sandbox/kms KmsService", () => {
       KmsService["exportKeyMaterial"]
     >;
 
-    const restarted = new KmsService(seedAuthorizer());
+    const keys = new KeyRegistry();
+    const restarted = new KmsService(seedAuthorizer({}, keys), keys);
     restarted.importKeyMaterial(saved);
     restarted.putKey({ arn: KEY_ARN, policy: JSON.stringify(keyPolicy([APP_USER])) });
     expect((await restarted.handle("Decrypt", { CiphertextBlob }, as(IAM_KEY_USER))).Plaintext).to.equal(

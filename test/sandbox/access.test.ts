@@ -228,18 +228,35 @@ describe("sandbox access (seed scenario)", function () {
       await deployed.sandbox.setKeyState(keyArn(), "Enabled");
     });
 
+    // DynamoDB reaches KMS again only on a new connection or after five minutes without a request
+    // (KMS developer guide, "How Amazon DynamoDB uses AWS KMS", Table key): a fresh client shows a key
+    // state change at once. test/sandbox/lifecycle.test.ts holds the warm connection's side.
+    const opened: Clients[] = [];
+    const freshAppUser = () => {
+      const clients = userClients(deployed, "app-user");
+      opened.push(clients);
+      return clients;
+    };
+    afterEach(() => {
+      for (const clients of opened.splice(0)) {
+        clients.dynamodb.destroy();
+      }
+    });
+
     it("a disabled key makes the items inaccessible, and enabling it restores them", async () => {
       await deployed.sandbox.setKeyState(keyArn(), "Disabled");
+      const fresh = freshAppUser();
       const failure = await failureOf(
-        appUser.dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "b1" } } })),
+        fresh.dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "b1" } } })),
       );
       expect(failure.name).to.equal("AccessDeniedException");
       expect(failure.message).to.contain("DisabledException");
       expect(failure.message).to.contain(`${keyArn()} is disabled.`);
-      const described = await appUser.dynamodb.send(new DescribeTableCommand({ TableName: table }));
-      expect(described.Table?.TableStatus).to.equal("ACTIVE");
+      // DynamoDB API reference, TableDescription.TableStatus: INACCESSIBLE_ENCRYPTION_CREDENTIALS.
+      const described = await fresh.dynamodb.send(new DescribeTableCommand({ TableName: table }));
+      expect(described.Table?.TableStatus).to.equal("INACCESSIBLE_ENCRYPTION_CREDENTIALS");
       await deployed.sandbox.setKeyState(keyArn(), "Enabled");
-      const read = await appUser.dynamodb.send(
+      const read = await freshAppUser().dynamodb.send(
         new GetItemCommand({ TableName: table, Key: { pk: { S: "b1" } } }),
       );
       expect(read.Item).to.deep.equal({ pk: { S: "b1" } });
@@ -248,7 +265,7 @@ describe("sandbox access (seed scenario)", function () {
     it("a key pending deletion makes the items inaccessible", async () => {
       await deployed.sandbox.setKeyState(keyArn(), "PendingDeletion");
       const failure = await failureOf(
-        appUser.dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "late" } } })),
+        freshAppUser().dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "late" } } })),
       );
       expect(failure.name).to.equal("AccessDeniedException");
       expect(failure.message).to.contain("KMSInvalidStateException");
@@ -261,8 +278,8 @@ describe("sandbox access (seed scenario)", function () {
       const first = await testUser.kms.send(new DescribeKeyCommand({ KeyId: keyArn() }));
       const deletionDate = first.KeyMetadata?.DeletionDate?.getTime();
       expect(first.KeyMetadata?.PendingDeletionWindowInDays).to.equal(30);
-      expect(deletionDate).to.be.closeTo(Date.now() + 30 * 86_400_000, 60_000);
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(deletionDate).to.be.closeTo(deployed.sandbox.clock.now() + 30 * 86_400_000, 60_000);
+      await deployed.sandbox.advanceClock(1_100);
       await deployed.sandbox.apply(
         await synthesize({ stack: "dev", config: devConfig(), previousState: deployed.sandbox.state() }),
       );

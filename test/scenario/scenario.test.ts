@@ -48,6 +48,11 @@ describe("scenario end to end (npm start)", function () {
       [4, true],
       [5, true],
       [6, true],
+      [7, true],
+      [8, true],
+      [9, true],
+      [10, true],
+      [11, true],
     ]);
     expect(report.ok).to.equal(true);
   });
@@ -85,6 +90,49 @@ describe("scenario end to end (npm start)", function () {
     expect(guard).to.contain("alias/aws/dynamodb");
   });
 
+  it("runs the lifecycle drills, a phase each, on the simulated clock", () => {
+    expect(report.phases.map((phase) => phase.name)).to.deep.equal([
+      "before-grant",
+      "after-grant",
+      "drill-revoke",
+      "drill-disable",
+      "drill-enable",
+      "drill-schedule-deletion",
+      "drill-cancel-deletion",
+    ]);
+    const phase = (name: string) =>
+      report.phases.find((entry) => entry.name === name) as (typeof report.phases)[0];
+    // KMS developer guide, "How Amazon DynamoDB uses AWS KMS" (Table key): a new connection makes
+    // DynamoDB call KMS, which applies the revoked key policy; an open one keeps its cached table key
+    // until five minutes without a request.
+    const change = phase("drill-revoke").accessChanges?.find((entry) => entry.user === GRANTED_USER);
+    expect(change).to.include({ from: "allowed", to: "denied-by-kms" });
+    const revoke = report.steps[6].notes.join("\n");
+    expect(revoke).to.contain(`${GRANTED_USER}'s open connection right after the revoke: allowed`);
+    expect(revoke).to.contain("the open connection after 5 minutes without a request: denied-by-kms");
+    // "Key states of AWS KMS keys": a disabled or pending-deletion key refuses Decrypt, so every item call.
+    for (const name of ["drill-disable", "drill-schedule-deletion"]) {
+      const items = phase(name).results.filter(
+        (r) => !["GetCallerIdentity", "DescribeTable"].includes(r.operation),
+      );
+      expect(
+        items.every((r) => r.actual === "denied-by-kms"),
+        name,
+      ).to.equal(true);
+    }
+    // DynamoDB API reference, TableDescription.TableStatus and SSEDescription.
+    expect(report.steps[7].notes.join("\n")).to.contain(
+      "INACCESSIBLE_ENCRYPTION_CREDENTIALS (InaccessibleEncryptionDateTime",
+    );
+    expect(report.steps[10].notes).to.include("after CancelKeyDeletion the key is Disabled; enabling it");
+    for (const step of report.steps.slice(6)) {
+      expect(
+        step.notes.some((note) => note.startsWith("on AWS: ")),
+        step.title,
+      ).to.equal(true);
+    }
+  });
+
   it("prints no secret access key", () => {
     const output = lines.join("\n");
     expect(output).to.not.match(/secretAccessKey|[A-Za-z0-9+/]{40}/);
@@ -109,10 +157,18 @@ describe("npm start -- --report FILE", function () {
       }
     })();
     expect(result.status, result.stderr).to.equal(0);
-    expect(result.stdout).to.contain("✓ every step held: 6 of 6 steps");
+    expect(result.stdout).to.contain("✓ every step held: 11 of 11 steps");
     const report = JSON.parse(text);
     expect(report.ok).to.equal(true);
-    expect(report.phases.map((p: { name: string }) => p.name)).to.deep.equal(["before-grant", "after-grant"]);
+    expect(report.phases.map((p: { name: string }) => p.name)).to.deep.equal([
+      "before-grant",
+      "after-grant",
+      "drill-revoke",
+      "drill-disable",
+      "drill-enable",
+      "drill-schedule-deletion",
+      "drill-cancel-deletion",
+    ]);
     expect(report.phases[0].results[0]).to.have.keys(["user", "operation", "expected", "actual", "detail"]);
   });
 });

@@ -1,0 +1,102 @@
+/**
+ * `npm run sandbox:clock -- --credentials FILE [--endpoint URL] [--advance DURATION]`: moves a running
+ * sandbox's simulated clock forward (DURATION: a number and a unit, s m h d, e.g. 5m, 7d), or without
+ * --advance prints it. FILE is what `npm run sandbox -- --deployer-credentials FILE` wrote (the
+ * deploying identity's key, which alone may call the admin API); the endpoint defaults to the one in it.
+ */
+import { readFileSync } from "node:fs";
+import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
+import { callAdmin, type AdminCredentials } from "./admin-client";
+
+export const USAGE =
+  "usage: npm run sandbox:clock -- --credentials FILE [--endpoint URL] [--advance DURATION (e.g. 300s, 5m, 7d)]";
+
+const UNITS = { s: "Seconds", m: "Minutes", h: "Hours", d: "Days" } as const;
+
+export function main(argv: string[], io: Io = processIo()): Promise<number> {
+  return runCli(io, async () => {
+    const args = parseCliArgs(
+      argv,
+      { credentials: { type: "string" }, endpoint: { type: "string" }, advance: { type: "string" } },
+      USAGE,
+    );
+    if (!args.credentials) {
+      throw new UsageError(`--credentials is required\n${USAGE}`);
+    }
+    const file = readCredentials(args.credentials);
+    const endpoint = args.endpoint ?? file.endpoint;
+    if (endpoint === undefined || !/^http:\/\/127\.0\.0\.1:\d+\/?$/.test(endpoint)) {
+      throw new UsageError(`--endpoint: "${String(endpoint)}" is not the sandbox's http://127.0.0.1:PORT`);
+    }
+    const advance = args.advance === undefined ? undefined : parseDuration(args.advance);
+    let reply;
+    try {
+      reply = await callAdmin({
+        endpoint,
+        region: file.region,
+        credentials: file,
+        operation: advance === undefined ? "DescribeClock" : "AdvanceClock",
+        body: advance === undefined ? {} : { [advance.unit]: advance.value },
+      });
+    } catch (err) {
+      throw new UsageError(`${endpoint}: ${(err as Error).message}`);
+    }
+    if (reply.status !== 200) {
+      throw new UsageError(
+        `${endpoint}: ${String(reply.body.__type ?? reply.status)}: ${String(reply.body.message ?? "")}`,
+      );
+    }
+    const now = new Date(Number(reply.body.Now) * 1000).toISOString();
+    io.stdout(`sandbox clock: ${now} (advanced ${formatSeconds(Number(reply.body.AdvancedSeconds))} in all)`);
+    return 0;
+  });
+}
+
+interface CredentialsFile extends AdminCredentials {
+  readonly region: string;
+  readonly endpoint?: string;
+}
+
+function readCredentials(path: string): CredentialsFile {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(
+      `--credentials: "${path}" cannot be read as JSON: ${(err as Error).message.split("\n")[0]}`,
+    );
+  }
+  const { accessKeyId, secretAccessKey, region, endpoint } = parsed;
+  // Never print the values: the file holds a secret.
+  if (typeof accessKeyId !== "string" || !/^AKIA[A-Z2-7]{16}$/.test(accessKeyId)) {
+    throw new UsageError(`--credentials: "${path}" has no accessKeyId of the form AKIA…`);
+  }
+  if (typeof secretAccessKey !== "string" || typeof region !== "string") {
+    throw new UsageError(`--credentials: "${path}" needs secretAccessKey and region`);
+  }
+  return {
+    accessKeyId,
+    secretAccessKey,
+    region,
+    endpoint: typeof endpoint === "string" ? endpoint : undefined,
+  };
+}
+
+export function parseDuration(text: string): { unit: (typeof UNITS)[keyof typeof UNITS]; value: number } {
+  const match = /^(\d+(?:\.\d+)?)([smhd])$/.exec(text);
+  if (match === null || Number(match[1]) <= 0) {
+    throw new UsageError(`--advance: "${text}" is not a positive duration such as 300s, 5m, 2h or 7d`);
+  }
+  return { unit: UNITS[match[2] as keyof typeof UNITS], value: Number(match[1]) };
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds >= 86_400) {
+    return `${(seconds / 86_400).toFixed(2)} days`;
+  }
+  return seconds >= 60 ? `${(seconds / 60).toFixed(1)} minutes` : `${seconds} s`;
+}
+
+if (require.main === module) {
+  runMain(main);
+}
