@@ -17,6 +17,7 @@ import type { KeyState } from "./iam";
 import type { ExportedKeyMaterial } from "./kms";
 import { deriveModel, type SandboxModel } from "./model";
 import { SandboxServer } from "./server";
+import { SessionStore } from "./sessions";
 import { DeployedStack } from "./stack";
 import { prepareDataDir, readState, writeState, type KeyStateChange } from "./state-file";
 
@@ -31,6 +32,11 @@ export interface SandboxOptions {
   requestTimeoutMs?: number;
   /** Largest request body accepted. Default 16 MiB, DynamoDB's own limit. */
   maxBodyBytes?: number;
+  /**
+   * The time STS issues and checks role-session credentials at. Default the system clock; tests pass their
+   * own to see a session expire (ExpiredTokenException) without waiting.
+   */
+  clock?: () => Date;
 }
 
 export class Sandbox {
@@ -40,12 +46,17 @@ export class Sandbox {
   /** Deployments run one at a time, as `pulumi up` holds a lock on its stack. */
   private pending: Promise<unknown> = Promise.resolve();
   private server: SandboxServer | undefined;
+  /** Role sessions outlive deployments, as issued AWS credentials do. */
+  private readonly sessions: SessionStore;
 
   private constructor(
     private readonly engine: DynaliteEngine,
     private readonly dataDir: string | undefined,
     private readonly log: (line: string) => void,
-  ) {}
+    clock: (() => Date) | undefined,
+  ) {
+    this.sessions = new SessionStore(clock);
+  }
 
   /**
    * Starts the endpoint. With a `dataDir` that a plan was applied to before, serves that stack (users,
@@ -56,7 +67,7 @@ export class Sandbox {
     const engine = await DynaliteEngine.open(
       options.dataDir === undefined ? undefined : prepareDataDir(options.dataDir),
     );
-    const sandbox = new Sandbox(engine, options.dataDir, log);
+    const sandbox = new Sandbox(engine, options.dataDir, log, options.clock);
     try {
       const saved = options.dataDir === undefined ? undefined : readState(options.dataDir);
       if (saved !== undefined) {
@@ -148,7 +159,10 @@ export class Sandbox {
   /** Builds and validates the new stack, brings the tables in line, persists, then swaps it in. */
   private async install(deployment: Deployment, keyMaterial: readonly ExportedKeyMaterial[]): Promise<void> {
     const model = withKeyStates(deriveModel(deployment), this.keyStates);
-    const stack = await DeployedStack.build(model, keyMaterial);
+    const stack = await DeployedStack.build(model, keyMaterial, {
+      sessions: this.sessions,
+      apiGrants: this.deployed?.authorizer.grants.all().filter((grant) => grant.origin === "api"),
+    });
     const previous = this.deployed?.model;
     for (const removed of previous?.tables ?? []) {
       if (removed.deletionProtection && !model.tables.some((table) => table.name === removed.name)) {

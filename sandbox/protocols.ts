@@ -37,6 +37,7 @@ const STS_AUTH_ERRORS: Record<string, { code: string; status: number }> = {
   IncompleteSignatureException: { code: "IncompleteSignature", status: 400 },
   UnrecognizedClientException: { code: "InvalidClientTokenId", status: 403 },
   InvalidSignatureException: { code: "SignatureDoesNotMatch", status: 403 },
+  ExpiredTokenException: { code: "ExpiredToken", status: 403 },
 };
 
 const CONTENT_TYPES: Record<Protocol, string> = {

@@ -8,6 +8,7 @@ import { AwsError } from "../errors";
 import type { Authorizer, KeyState } from "../iam";
 import { accountOf } from "../iam/arn";
 import { blobKeyArn, openBlob, sealBlob, type EncryptionContext } from "./ciphertext";
+import { GRANT_API_OPERATIONS, handleGrantOperation, isGrantApiOperation } from "./grant-operations";
 import { KeyRegistry, type ExportedKeyMaterial, type KmsKeyRecord } from "./key-registry";
 import {
   asBody,
@@ -48,6 +49,7 @@ export const KMS_OPERATIONS = [
   "GenerateDataKey",
   "DescribeKey",
   "GetKeyPolicy",
+  ...GRANT_API_OPERATIONS,
 ] as const;
 export type KmsOperation = (typeof KMS_OPERATIONS)[number];
 
@@ -135,6 +137,13 @@ export class KmsService {
       case "GetKeyPolicy":
         return this.getKeyPolicy(request, caller);
       default:
+        if (isGrantApiOperation(operation)) {
+          return handleGrantOperation(operation, request, {
+            authorizer: this.authorizer,
+            callerArn: caller.arn,
+            resolveKey: (keyId, options) => this.resolve(keyId, caller, options),
+          });
+        }
         throw new AwsError(
           "UnknownOperationException",
           `TrentService.${operation} is not an operation this sandbox serves (it serves ${KMS_OPERATIONS.join(", ")})`,
