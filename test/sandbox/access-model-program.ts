@@ -7,6 +7,7 @@
  * - bob: no table access; holds a plan grant (Encrypt, Decrypt, GenerateDataKey; EncryptionContextSubset
  *   purpose=test) and may assume `account-role` through his identity policy.
  * - carol: may read and write the table, but is not a key user (the key stops her until she is granted).
+ * - writer: a key user through DynamoDB allowed only dynamodb:PutItem on the table.
  * - grant-admin: kms:CreateGrant (only for Decrypt, Encrypt, GenerateDataKey, DescribeKey, RetireGrant),
  *   kms:ListGrants, kms:RevokeGrant, kms:ListRetirableGrants through IAM (the key policy's root statement).
  * - reader-role: trusted by alice by name; reads and writes the table; named in the key policy for use
@@ -30,7 +31,7 @@ export function synthesizeAccessModel(): Promise<Plan> {
       const identity = await aws.getCallerIdentity({});
       const root = `arn:aws:iam::${identity.accountId}:root`;
       const users = Object.fromEntries(
-        ["alice", "bob", "carol", "grant-admin"].map((name) => {
+        ["alice", "bob", "carol", "grant-admin", "writer"].map((name) => {
           const user = new aws.iam.User(name, { name });
           const accessKey = new aws.iam.AccessKey(name, { user: user.name });
           return [name, { user, accessKey }];
@@ -61,7 +62,7 @@ export function synthesizeAccessModel(): Promise<Plan> {
             {
               Sid: "UseThroughDynamoDb",
               Effect: "Allow",
-              Principal: { AWS: [users.alice.user.arn, trustingAlice.arn] },
+              Principal: { AWS: [users.alice.user.arn, users.writer.user.arn, trustingAlice.arn] },
               Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
               Resource: "*",
               Condition: {
@@ -116,6 +117,14 @@ export function synthesizeAccessModel(): Promise<Plan> {
           policy: tableAccess,
         });
       }
+      new aws.iam.UserPolicy("writer-table", {
+        user: users.writer.user.name,
+        name: "put-only",
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "dynamodb:PutItem", Resource: table.arn }],
+        }),
+      });
       new aws.iam.RolePolicy("reader-role-table", {
         role: trustingAlice.name,
         name: "table",
