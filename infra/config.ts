@@ -5,6 +5,7 @@
  */
 import { DEFAULTS } from "./defaults";
 import { DynamodbAccess } from "./outputs";
+import { parseRoles, type RoleSpec } from "./roleConfig";
 import {
   ConfigError,
   fail,
@@ -33,6 +34,8 @@ export interface UserSpec {
 export interface ProjectConfig {
   region: string;
   users: UserSpec[];
+  /** IAM roles trusted by some of `users` (roleConfig.ts); empty when not configured. */
+  roles: RoleSpec[];
   tableName: string;
   hashKey: string;
   rangeKey?: string;
@@ -48,6 +51,7 @@ export interface ProjectConfig {
 /** The program's own config keys (without the `kms-dynamodb:` namespace). */
 export const CONFIG_KEYS = [
   "users",
+  "roles",
   "tableName",
   "hashKey",
   "rangeKey",
@@ -164,9 +168,15 @@ export function parseProjectConfig(raw: RawConfig, stack: string): ProjectConfig
   }
   const rangeKey = value("rangeKey");
   const hashKey = requireKeyAttributeName(field("hashKey"), value("hashKey") ?? DEFAULTS.hashKey);
+  const users = parseUsers(value("users"));
   const config: ProjectConfig = {
     region: requireRegion("aws:region", region),
-    users: parseUsers(value("users")),
+    users,
+    roles: parseRoles(
+      field("roles"),
+      value("roles"),
+      users.map((user) => user.name),
+    ),
     tableName: requireTableName(field("tableName"), value("tableName") ?? DEFAULTS.tableName(stack)),
     hashKey,
     rangeKey: rangeKey === undefined ? undefined : requireKeyAttributeName(field("rangeKey"), rangeKey),
