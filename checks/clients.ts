@@ -20,10 +20,23 @@ export interface UserClients {
 }
 
 export function createUserClients(user: UserOutputs, region: string, endpoint?: string): UserClients {
+  return createClients(
+    { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+    region,
+    endpoint,
+  );
+}
+
+/** Clients for given credentials: a user's key, or a role session's temporary credentials (with its token). */
+export function createClients(
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  region: string,
+  endpoint?: string,
+): UserClients {
   const base = {
     region,
-    // Only this user's key: never the environment's or a profile's credentials.
-    credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+    // Only these credentials: never the environment's or a profile's.
+    credentials,
     // Without an explicit endpoint the SDK itself honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_DYNAMODB, …_STS).
     ...(endpoint ? { endpoint } : {}),
   };
