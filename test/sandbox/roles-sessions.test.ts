@@ -5,7 +5,7 @@
  */
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { EncryptCommand } from "@aws-sdk/client-kms";
+import { CreateGrantCommand, EncryptCommand, RevokeGrantCommand } from "@aws-sdk/client-kms";
 import { expect } from "chai";
 import { Sandbox } from "../../sandbox";
 import { ACCESS_MODEL_TABLE, synthesizeAccessModel } from "./access-model-program";
@@ -121,6 +121,31 @@ describe("sandbox: IAM roles and STS sessions", function () {
     );
     expect(direct.name).to.equal("AccessDeniedException");
     expect(direct.message).to.contain(`assumed-role/reader-role/test-session`);
+  });
+
+  it("honours a grant to the role for the role's sessions", async () => {
+    // KMS API reference, CreateGrant, GranteePrincipal: IAM roles are valid grantees; a session acts as its role.
+    const session = as(await assume("alice", "reader-role", "granted"));
+    const encrypt = () =>
+      session.kms.send(
+        new EncryptCommand({
+          KeyId: outputs.keyArn,
+          Plaintext: Buffer.from("x"),
+          EncryptionContext: { a: "b" },
+        }),
+      );
+    expect((await failureOf(encrypt())).name).to.equal("AccessDeniedException");
+    const admin = user("grant-admin").kms;
+    const { GrantId } = await admin.send(
+      new CreateGrantCommand({
+        KeyId: outputs.keyArn,
+        GranteePrincipal: outputs.roles["reader-role"],
+        Operations: ["Encrypt"],
+      }),
+    );
+    await encrypt();
+    await admin.send(new RevokeGrantCommand({ KeyId: outputs.keyArn, GrantId }));
+    expect((await failureOf(encrypt())).name).to.equal("AccessDeniedException");
   });
 
   it("checks DurationSeconds and RoleSessionName as STS does", async () => {
