@@ -105,6 +105,15 @@ describe("npm start -- --report FILE", function () {
     const report = JSON.parse(readFileSync(file, "utf8"));
     expect(report.ok).to.equal(true);
     expect(report.phases.map((p: { name: string }) => p.name)).to.deep.equal(["before-grant", "after-grant"]);
-    expect(report.phases[0].results[0]).to.have.keys(["user", "operation", "expected", "actual", "detail"]);
+    // principalKind: added on purpose by issue 10 (docs/contracts.md, changes table).
+    expect(report.phases[0].results[0]).to.have.keys([
+      "user",
+      "principalKind",
+      "operation",
+      "expected",
+      "actual",
+      "detail",
+    ]);
+    expect(report.phases[0].results[0].principalKind).to.equal("user");
   });
 });
