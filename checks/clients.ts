@@ -45,11 +45,26 @@ export function createUserClients(
   endpoint?: string,
   timeouts: ClientTimeouts = DEFAULT_CLIENT_TIMEOUTS,
 ): UserClients {
+  return createClients(
+    { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+    region,
+    endpoint,
+    timeouts,
+  );
+}
+
+/** Clients for given credentials: a user's key, or a role session's temporary credentials (with its token). */
+export function createClients(
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  region: string,
+  endpoint?: string,
+  timeouts: ClientTimeouts = DEFAULT_CLIENT_TIMEOUTS,
+): UserClients {
   const base = {
     region,
     maxAttempts: timeouts.maxAttempts,
-    // Only this user's key: never the environment's or a profile's credentials.
-    credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+    // Only these credentials: never the environment's or a profile's.
+    credentials,
     // Without an explicit endpoint the SDK itself honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_DYNAMODB, …_STS).
     ...(endpoint ? { endpoint } : {}),
   };

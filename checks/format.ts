@@ -14,7 +14,8 @@ export function formatCheckTable(report: CheckReport): string {
   const header = ["", "user", "operation", "expected", "actual", "note"];
   const rows = report.results.map((result) => [
     matched(result) ? MATCH : MISMATCH,
-    result.user,
+    // A role's rows name it as role/NAME, so it cannot be taken for a user of the same name.
+    result.principalKind === "role" ? `role/${result.user}` : result.user,
     result.operation,
     result.expected,
     result.actual,

@@ -14,11 +14,17 @@ import {
   type AttributeValue,
   type TableDescription,
 } from "@aws-sdk/client-dynamodb";
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import type { StackOutputs, UserOutputs } from "../infra/outputs";
+import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import type { RoleOutputs, StackOutputs, UserOutputs } from "../infra/outputs";
 import { classifyError } from "./classify";
 import { UserError } from "../cli/userError";
-import { createUserClients, DEFAULT_CLIENT_TIMEOUTS, type ClientTimeouts, type UserClients } from "./clients";
+import {
+  createClients,
+  createUserClients,
+  DEFAULT_CLIENT_TIMEOUTS,
+  type ClientTimeouts,
+  type UserClients,
+} from "./clients";
 import { expectedOutcome } from "./expectations";
 import { checkItemKey, dataAttributeName, describeKey, keySchemaOf, type TableKeySchema } from "./item";
 import { secretRedactor, type Redactor } from "./redact";
@@ -46,8 +52,12 @@ export class ChecksTimeoutError extends UserError {}
 
 interface UserSession {
   name: string;
+  kind: "user" | "role";
   index: number;
-  user: UserOutputs;
+  /** The principal's ARN (for a role, the role's) and declared intent. */
+  user: Pick<UserOutputs, "arn" | "dynamodbAccess" | "keyUser"> & { accessKeyId?: string };
+  /** For a role: why no trusted user could assume it, when none could. */
+  unavailable?: string;
   clients: UserClients;
   credentials: CredentialState;
   results: CheckResult[];
@@ -64,6 +74,7 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckReport>
   const timeouts = { ...DEFAULT_CLIENT_TIMEOUTS, ...options.timeouts };
   const sessions: UserSession[] = Object.entries(options.outputs.users).map(([name, user], index) => ({
     name,
+    kind: "user",
     index,
     user,
     clients: createUserClients(user, options.outputs.region, options.endpoint, timeouts),
@@ -97,6 +108,11 @@ async function runSessions(options: RunChecksOptions, sessions: UserSession[]): 
   const redact = secretRedactor(outputs);
   const log = (line: string) => options.log?.(redact(line));
   const run = { id: randomUUID(), number: randomInt(100_000_000_000, 1_000_000_000_000) };
+  // Roles run as sessions assumed with a trusted user's key (AssumeRole needs the run's id and log).
+  const userCount = sessions.length;
+  for (const [offset, [name, role]] of Object.entries(outputs.roles ?? {}).entries()) {
+    sessions.push(await roleSession(name, role, userCount + offset, outputs, options, run.id, log));
+  }
   const written = new Map<UserSession, Record<string, AttributeValue>>();
   let schema: TableKeySchema | undefined;
   try {
@@ -106,13 +122,13 @@ async function runSessions(options: RunChecksOptions, sessions: UserSession[]): 
     let schemaError = "no user could describe the table";
     for (const session of sessions) {
       log(
-        `${session.name} (${session.user.dynamodbAccess}, ${session.user.keyUser ? "key user" : "not a key user"}): checking with access key ${session.user.accessKeyId}`,
+        `${session.name} (${session.kind}, ${session.user.dynamodbAccess}, ${session.user.keyUser ? "key user" : "not a key user"}): checking${session.kind === "user" ? ` with access key ${session.user.accessKeyId}` : " as a role session"}`,
       );
       await check(session, "GetCallerIdentity", options, log, async () => {
         const identity = await session.clients.sts.send(new GetCallerIdentityCommand({}));
-        if (identity.Arn !== session.user.arn) {
+        if (!runsAs(session, String(identity.Arn))) {
           throw new IdentityMismatch(
-            `runs as ${String(identity.Arn)}, but the stack outputs say users.${session.name}.arn is ${session.user.arn}`,
+            `runs as ${String(identity.Arn)}, but the stack outputs say ${session.kind}s.${session.name}.arn is ${session.user.arn}`,
           );
         }
         log(`${session.name}: running as ${identity.Arn} (account ${String(identity.Account)})`);
@@ -151,6 +167,85 @@ async function runSessions(options: RunChecksOptions, sessions: UserSession[]): 
   return { ok: results.every((result) => result.actual === result.expected), results };
 }
 
+/**
+ * A role is checked as a session: assumed (STS AssumeRole) with the key of the first user its trust policy
+ * lets in, trying the stack's users in order; the role's outputs do not say which users it trusts.
+ */
+async function roleSession(
+  name: string,
+  role: RoleOutputs,
+  index: number,
+  outputs: StackOutputs,
+  options: RunChecksOptions,
+  runId: string,
+  log: (line: string) => void,
+): Promise<UserSession> {
+  const session: Omit<UserSession, "clients"> = {
+    name,
+    kind: "role",
+    index,
+    user: role,
+    credentials: { refusedAfterRetries: false },
+    results: [],
+  };
+  const refusals: string[] = [];
+  const timeouts = { ...DEFAULT_CLIENT_TIMEOUTS, ...options.timeouts };
+  for (const [userName, user] of Object.entries(outputs.users)) {
+    const clients = createUserClients(user, outputs.region, options.endpoint, timeouts);
+    try {
+      const { Credentials } = await clients.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: role.arn,
+          RoleSessionName: `kms-dynamodb-checks-${runId.slice(0, 8)}`,
+        }),
+      );
+      if (Credentials?.AccessKeyId && Credentials.SecretAccessKey && Credentials.SessionToken) {
+        log(`${name}: assumed with ${userName}'s key`);
+        return {
+          ...session,
+          clients: createClients(
+            {
+              accessKeyId: Credentials.AccessKeyId,
+              secretAccessKey: Credentials.SecretAccessKey,
+              sessionToken: Credentials.SessionToken,
+            },
+            outputs.region,
+            options.endpoint,
+            timeouts,
+          ),
+        };
+      }
+    } catch (err) {
+      refusals.push(`${userName}: ${classifyError(err).error ?? String(err)}`);
+    } finally {
+      clients.destroy();
+    }
+  }
+  return {
+    ...session,
+    unavailable: `no user of the stack could assume the role (${refusals.join("; ")})`,
+    clients: createUserClients(Object.values(outputs.users)[0], outputs.region, options.endpoint, timeouts),
+  };
+}
+
+/** Whether GetCallerIdentity's ARN is the principal's: the user itself, or a session of the role. */
+function runsAs(session: UserSession, arn: string): boolean {
+  if (session.kind === "user") {
+    return arn === session.user.arn;
+  }
+  // arn:PARTITION:iam::ACCOUNT:role/PATH/NAME -> arn:PARTITION:sts::ACCOUNT:assumed-role/NAME/SESSION
+  const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(session.user.arn);
+  return role !== null && arn.startsWith(`arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/`);
+}
+
+/** Not an AWS error: no trusted user could assume the role, so none of its calls ran. */
+class RoleUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RoleUnavailable";
+  }
+}
+
 /** Not an AWS error: the key works but belongs to someone else than the outputs say. */
 class IdentityMismatch extends Error {
   constructor(message: string) {
@@ -173,6 +268,7 @@ async function checkItem(
     for (const operation of itemOperations) {
       session.results.push({
         user: session.name,
+        principalKind: session.kind,
         operation,
         expected: expectedOutcome(session.user, operation, options.keyUsable),
         actual: "error",
@@ -249,13 +345,18 @@ async function check(
   log: (line: string) => void,
   call: Call,
 ): Promise<CheckResult> {
-  const outcome = await withCredentialRetry(call, {
-    retry: options.retry,
-    state: session.credentials,
-    onRetry: (line) => log(`${session.name}: ${operation}: ${line}`),
-  });
+  const unavailable = session.unavailable;
+  const outcome =
+    unavailable === undefined
+      ? await withCredentialRetry(call, {
+          retry: options.retry,
+          state: session.credentials,
+          onRetry: (line) => log(`${session.name}: ${operation}: ${line}`),
+        })
+      : { error: new RoleUnavailable(unavailable), attempts: 1, value: undefined };
   const result: CheckResult = {
     user: session.name,
+    principalKind: session.kind,
     operation,
     expected: expectedOutcome(session.user, operation, options.keyUsable),
     actual: "allowed",

@@ -29,7 +29,10 @@ export type ActualOutcome = ExpectedOutcome | "denied-other" | "error";
 export type StoppedBy = "iam" | "kms" | "other";
 
 export interface CheckResult {
+  /** The principal the call ran as: a user's name, or a role's name (of `roles` in the outputs). */
   user: string;
+  /** Whether `user` names an IAM user (its own key) or a role (a session assumed with a trusted user's key). */
+  principalKind: "user" | "role";
   operation: Operation;
   expected: ExpectedOutcome;
   actual: ActualOutcome;

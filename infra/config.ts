@@ -7,6 +7,7 @@ import { partition } from "@aws-sdk/core/client";
 import * as awsConfig from "@pulumi/aws/config";
 import { DEFAULTS } from "./defaults";
 import { DynamodbAccess } from "./outputs";
+import { parseRoles, type RoleSpec } from "./roleConfig";
 import {
   ConfigError,
   fail,
@@ -35,6 +36,8 @@ export interface UserSpec {
 export interface ProjectConfig {
   region: string;
   users: UserSpec[];
+  /** IAM roles trusted by some of `users` (roleConfig.ts); empty when not configured. */
+  roles: RoleSpec[];
   tableName: string;
   hashKey: string;
   rangeKey?: string;
@@ -58,6 +61,7 @@ export interface ProjectConfig {
  */
 export const CONFIG_SETTINGS = {
   users: "object",
+  roles: "object",
   tableName: "string",
   hashKey: "string",
   rangeKey: "string",
@@ -225,9 +229,15 @@ export function parseProjectConfig(raw: RawConfig, stack: string): ProjectConfig
   const region = parseRegion(raw);
   const rangeKey = value("rangeKey");
   const hashKey = requireKeyAttributeName(field("hashKey"), value("hashKey") ?? DEFAULTS.hashKey);
+  const users = parseUsers(value("users"));
   const config: ProjectConfig = {
     region,
-    users: parseUsers(value("users")),
+    users,
+    roles: parseRoles(
+      field("roles"),
+      value("roles"),
+      users.map((user) => user.name),
+    ),
     tableName: requireTableName(field("tableName"), value("tableName") ?? DEFAULTS.tableName(stack)),
     hashKey,
     rangeKey: rangeKey === undefined ? undefined : requireKeyAttributeName(field("rangeKey"), rangeKey),

@@ -13,6 +13,13 @@ export interface UserOutputs {
   secretAccessKey: string;
 }
 
+/** A role of `kms-dynamodb:roles`: assumed by its trusted users, it has no keys of its own. */
+export interface RoleOutputs {
+  arn: string;
+  dynamodbAccess: DynamodbAccess;
+  keyUser: boolean;
+}
+
 export interface StackOutputs {
   region: string;
   accountId: string;
@@ -21,4 +28,6 @@ export interface StackOutputs {
   tableName: string;
   tableArn: string;
   users: Record<string, UserOutputs>;
+  /** Present when the stack configures roles. */
+  roles?: Record<string, RoleOutputs>;
 }

@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DataRole } from "./components/dataRole";
 import { DataUser } from "./components/dataUser";
 import { EncryptedTable } from "./components/encryptedTable";
 import { EncryptionKey } from "./components/encryptionKey";
@@ -33,12 +34,25 @@ export async function kmsDynamodbStack(): Promise<StackOutputsInput> {
       }),
   );
 
+  const roles = config.roles.map(
+    (spec) =>
+      new DataRole(`role-${spec.name}`, {
+        roleName: spec.name,
+        dynamodbAccess: spec.dynamodbAccess,
+        keyUser: spec.keyUser,
+        trustedPrincipals: spec.trustedUsers.map(
+          (name) => users[config.users.findIndex((user) => user.name === name)].arn,
+        ),
+        partition: partition.partition,
+      }),
+  );
+
   const key = new EncryptionKey(`${DEFAULTS.project}-key`, {
     partition: partition.partition,
     accountId,
     region: config.region,
     administrators,
-    keyUsers: users.filter((user) => user.keyUser).map((user) => user.arn),
+    keyUsers: [...users, ...roles].filter((principal) => principal.keyUser).map((principal) => principal.arn),
     aliasName: config.keyAlias,
     description: DEFAULTS.keyDescription(pulumi.getStack()),
     deletionWindowInDays: config.keyDeletionWindowDays,
@@ -55,8 +69,8 @@ export async function kmsDynamodbStack(): Promise<StackOutputsInput> {
     deletionProtection: config.deletionProtection,
   });
 
-  for (const user of users) {
-    user.grantTableAccess(table);
+  for (const principal of [...users, ...roles]) {
+    principal.grantTableAccess(table);
   }
 
   return {
@@ -78,5 +92,16 @@ export async function kmsDynamodbStack(): Promise<StackOutputsInput> {
         },
       ]),
     ),
+    // Only when roles are configured: a stack without roles keeps the outputs of contracts.md section 2.
+    ...(roles.length > 0
+      ? {
+          roles: Object.fromEntries(
+            roles.map((role, index) => [
+              config.roles[index].name,
+              { arn: role.arn, dynamodbAccess: role.dynamodbAccess, keyUser: role.keyUser },
+            ]),
+          ),
+        }
+      : {}),
   };
 }

@@ -166,6 +166,32 @@ export class AwsMocks {
           },
         };
       }
+      case "aws:iam/role:Role": {
+        const roleName = name("name", request.name);
+        const path = name("path", "/");
+        return {
+          id: roleName,
+          outputs: {
+            name: roleName,
+            path,
+            arn: `arn:${p}:iam::${account}:role${path}${roleName}`,
+            uniqueId: `AROA${base32(seed("uniqueId"), 17)}`,
+            maxSessionDuration: inputs.maxSessionDuration ?? 3600,
+          },
+        };
+      }
+      case "aws:iam/rolePolicy:RolePolicy":
+        return { id: `${String(inputs.role)}:${name("name", request.name)}`, outputs: {} };
+      case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+        return { id: `${String(inputs.role)}-${hex(seed("id")).slice(0, 26)}`, outputs: {} };
+      case "aws:kms/grant:Grant": {
+        // KMS grant ids are 64 hex characters; the provider's id is KEY_ID:GRANT_ID.
+        const grantId = hex(seed("grantId"));
+        return {
+          id: `${String(inputs.keyId)}:${grantId}`,
+          outputs: { grantId, grantToken: randomSecret(40) },
+        };
+      }
       case "aws:iam/userPolicy:UserPolicy":
         return { id: `${String(inputs.user)}:${name("name", request.name)}`, outputs: {} };
       case "aws:iam/userPolicyAttachment:UserPolicyAttachment":

@@ -7,6 +7,8 @@ export class AwsError extends Error {
     readonly code: string,
     message: string,
     readonly status = 400,
+    /** Members of the error beyond its message, e.g. TransactionCanceledException's CancellationReasons. */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.name = code;

@@ -35,6 +35,7 @@ import { applyDeployedKeys } from "./kms/deploy-keys";
 import { DEFAULT_PENDING_WINDOW_DAYS, KeyRegistry, type KeyView } from "./kms/key-registry";
 import { deriveModel, type SandboxModel } from "./model";
 import { SandboxServer } from "./server";
+import { SessionStore } from "./sessions";
 import { DeployedStack, type AccessKey } from "./stack";
 import {
   DataDirError,
@@ -83,6 +84,8 @@ export class Sandbox {
   /** Tables whose items were dropped because their key was deleted. */
   private readonly shredded = new Set<string>();
   private deployerKey: AccessKey = newAccessKey();
+  /** Role sessions outlive deployments, as issued AWS credentials do; they expire on the sandbox's clock. */
+  private readonly sessions: SessionStore;
 
   private constructor(
     private readonly engine: DynaliteEngine,
@@ -92,7 +95,9 @@ export class Sandbox {
     /** The one owner of every KMS key's state. */
     private readonly keys: KeyRegistry,
     private readonly lifecycle: TableLifecycle,
-  ) {}
+  ) {
+    this.sessions = new SessionStore(() => new Date(clock.now()));
+  }
 
   /**
    * Starts the endpoint. With a `dataDir` that a plan was applied to before, serves that stack (users,
@@ -369,7 +374,10 @@ export class Sandbox {
     checkpoint: StackState,
   ): Promise<void> {
     const model = deriveModel(deployment);
-    const stack = await DeployedStack.build(model, this.keys, this.deployerKey);
+    const stack = await DeployedStack.build(model, this.keys, this.deployerKey, {
+      sessions: this.sessions,
+      apiGrants: this.deployed?.authorizer.grants.all().filter((grant) => grant.origin === "api"),
+    });
     const previous = this.deployed?.model;
     for (const removed of previous?.tables ?? []) {
       if (removed.deletionProtection && !model.tables.some((table) => table.name === removed.name)) {

@@ -15,6 +15,35 @@ export interface SandboxUser {
   accessKeys: { accessKeyId: string; secretAccessKey: string }[];
 }
 
+/** An IAM role (aws:iam/role:Role) with its policies (aws:iam/rolePolicy, aws:iam/rolePolicyAttachment). */
+export interface SandboxRole {
+  name: string;
+  arn: string;
+  /** IAM's unique id (AROA…), the first half of a session's aws:userid. */
+  roleId: string;
+  /** The assumeRolePolicy document, JSON text. */
+  trustPolicy: string;
+  /** The longest session AssumeRole may ask for, in seconds (IAM: 3,600 to 43,200; default 3,600). */
+  maxSessionDuration: number;
+  inlinePolicies: { name: string; document: string }[];
+  managedPolicyArns: string[];
+}
+
+/** A KMS grant deployed from a plan (aws:kms/grant:Grant). */
+export interface SandboxGrant {
+  grantId: string;
+  grantToken: string;
+  keyArn: string;
+  granteePrincipal: string;
+  retiringPrincipal?: string;
+  operations: string[];
+  constraints?: {
+    encryptionContextEquals?: Record<string, string>;
+    encryptionContextSubset?: Record<string, string>;
+  };
+  name: string;
+}
+
 /**
  * A key as the program declares it. Its live state (key state, deletion date, policy changed through the
  * API) has one owner, the KMS KeyRegistry; applying a deployment changes it only where the program's
@@ -50,7 +79,9 @@ export interface SandboxModel {
   /** The identity that ran the deployment: it exists in the sandbox and has full administrator rights. */
   deployer: CallerIdentity;
   users: SandboxUser[];
+  roles: SandboxRole[];
   keys: SandboxKey[];
+  grants: SandboxGrant[];
   tables: SandboxTable[];
 }
 
@@ -96,6 +127,35 @@ export function deriveModel(deployment: Deployment): SandboxModel {
     }
   }
 
+  const roles = byType("aws:iam/role:Role").map((role): SandboxRole => ({
+    name: requireString(role, "outputs", "name"),
+    arn: requireString(role, "outputs", "arn"),
+    roleId: requireString(role, "outputs", "uniqueId"),
+    trustPolicy: requireString(role, "inputs", "assumeRolePolicy"),
+    maxSessionDuration:
+      typeof role.inputs.maxSessionDuration === "number" ? role.inputs.maxSessionDuration : 3600,
+    inlinePolicies: [],
+    managedPolicyArns: [],
+  }));
+  const roleNamed = (resource: DeployedResource): SandboxRole => {
+    // aws:iam/rolePolicy and rolePolicyAttachment name the role by name (or, as the provider accepts, ARN).
+    const name = requireString(resource, "inputs", "role");
+    const role = roles.find((candidate) => candidate.name === name || candidate.arn === name);
+    if (role === undefined) {
+      throw new Error(`${resource.urn}: inputs.role "${name}" is not an IAM role of this deployment`);
+    }
+    return role;
+  };
+  for (const policy of byType("aws:iam/rolePolicy:RolePolicy")) {
+    roleNamed(policy).inlinePolicies.push({
+      name: requireString(policy, "inputs", "name"),
+      document: requireString(policy, "inputs", "policy"),
+    });
+  }
+  for (const attachment of byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")) {
+    roleNamed(attachment).managedPolicyArns.push(requireString(attachment, "inputs", "policyArn"));
+  }
+
   const keys = byType("aws:kms/key:Key").map((key): SandboxKey => ({
     arn: requireString(key, "outputs", "arn"),
     keyId: requireString(key, "outputs", "keyId"),
@@ -117,6 +177,36 @@ export function deriveModel(deployment: Deployment): SandboxModel {
     }
     key.aliases.push(requireString(alias, "inputs", "name"));
   }
+
+  const grants = byType("aws:kms/grant:Grant").map((grant): SandboxGrant => {
+    const keyReference = requireString(grant, "inputs", "keyId");
+    const key = keyFor(keyReference);
+    if (key === undefined) {
+      throw new Error(`${grant.urn}: inputs.keyId "${keyReference}" is not a KMS key of this deployment`);
+    }
+    // @pulumi/aws 7: constraints is a list of { encryptionContextEquals?, encryptionContextSubset? }.
+    const constraintList = (grant.inputs.constraints as Record<string, unknown>[] | undefined) ?? [];
+    const first = constraintList[0] ?? {};
+    const equals = first.encryptionContextEquals as Record<string, string> | undefined;
+    const subset = first.encryptionContextSubset as Record<string, string> | undefined;
+    return {
+      grantId: requireString(grant, "outputs", "grantId"),
+      grantToken: requireString(grant, "outputs", "grantToken"),
+      keyArn: key.arn,
+      granteePrincipal: requireString(grant, "inputs", "granteePrincipal"),
+      retiringPrincipal:
+        typeof grant.inputs.retiringPrincipal === "string" ? grant.inputs.retiringPrincipal : undefined,
+      operations: (grant.inputs.operations as string[] | undefined) ?? [],
+      constraints:
+        equals === undefined && subset === undefined
+          ? undefined
+          : {
+              ...(equals !== undefined ? { encryptionContextEquals: equals } : {}),
+              ...(subset !== undefined ? { encryptionContextSubset: subset } : {}),
+            },
+      name: typeof grant.inputs.name === "string" ? grant.inputs.name : "",
+    };
+  });
 
   const tables = byType("aws:dynamodb/table:Table").map((table): SandboxTable => {
     const sse = table.inputs.serverSideEncryption as { enabled?: boolean; kmsKeyArn?: string } | undefined;
@@ -147,7 +237,9 @@ export function deriveModel(deployment: Deployment): SandboxModel {
     partition: deployer.arn.split(":")[1] ?? "aws",
     deployer,
     users,
+    roles,
     keys,
+    grants,
     tables,
   };
 }

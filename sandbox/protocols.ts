@@ -37,6 +37,7 @@ const STS_AUTH_ERRORS: Record<string, { code: string; status: number }> = {
   IncompleteSignatureException: { code: "IncompleteSignature", status: 400 },
   UnrecognizedClientException: { code: "InvalidClientTokenId", status: 403 },
   InvalidSignatureException: { code: "SignatureDoesNotMatch", status: 403 },
+  ExpiredTokenException: { code: "ExpiredToken", status: 403 },
 };
 
 const CONTENT_TYPES: Record<Protocol, string> = {
@@ -73,7 +74,7 @@ export function errorReply(protocol: Protocol, error: AwsError, requestId: strin
     return withBody("sts", mapped.status, body, requestId, { "x-amzn-errortype": mapped.code });
   }
   const type = protocol === "kms" ? error.code : `${dynamoDbNamespace(error.code)}#${error.code}`;
-  const body = JSON.stringify({ __type: type, message: error.message });
+  const body = JSON.stringify({ __type: type, message: error.message, ...error.details });
   return withBody(protocol, error.status, body, requestId, { "x-amzn-errortype": error.code });
 }
 

@@ -224,6 +224,7 @@ class RequestHandler {
         service: route.protocol === "admin" ? ADMIN_SIGNING_NAME : route.protocol,
         region: stack?.model.region,
         secretOf: (accessKeyId) => stack?.secretOf(accessKeyId),
+        sessionOf: (accessKeyId) => stack?.sessionOf(accessKeyId),
       });
       if (stack === undefined) {
         // Not reached: with nothing deployed no access key exists, and verify has refused the request.
@@ -278,7 +279,7 @@ class RequestHandler {
       case "sts": {
         const form = new URLSearchParams(request.body.toString("utf8"));
         const action = queryAction(form);
-        return queryReply(action, handleSts(action, form, caller), requestId);
+        return queryReply(action, await handleSts(action, form, caller, stack), requestId);
       }
     }
   }

@@ -26,6 +26,8 @@ const SIGNATURE_MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret " +
   "Access Key and signing method. Consult the service documentation for details.";
 export const INVALID_TOKEN = "The security token included in the request is invalid.";
+/** AWS's answer to a request signed with temporary credentials past their expiration (ExpiredTokenException). */
+export const EXPIRED_TOKEN = "The security token included in the request is expired";
 
 /** A request as read off the wire, header names in lower case (as Node gives them). */
 export interface ReceivedRequest {
@@ -50,6 +52,11 @@ export interface VerificationScope {
   region: string | undefined;
   /** The secret of an active access key, or undefined when no such key exists. */
   secretOf(accessKeyId: string): string | undefined;
+  /**
+   * For temporary credentials (an STS role session): the session token the request must carry in
+   * X-Amz-Security-Token, and whether the credentials have expired. Undefined for a long-term key.
+   */
+  sessionOf?(accessKeyId: string): { readonly token: string; readonly expired: boolean } | undefined;
 }
 
 interface AuthorizationFields {
@@ -114,8 +121,14 @@ export class SigV4Verifier {
       );
     }
     const secret = scope.secretOf(fields.accessKeyId);
-    if (secret === undefined || headerValue(request.headers, "x-amz-security-token") !== undefined) {
-      // The sandbox issues no temporary credentials, so any session token is unknown to it.
+    const session = scope.sessionOf?.(fields.accessKeyId);
+    const presentedToken = headerValue(request.headers, "x-amz-security-token");
+    // Temporary credentials work only with their own session token, and long-term keys with none (IAM
+    // User Guide, "Use temporary credentials with AWS resources": the token goes in X-Amz-Security-Token).
+    if (
+      secret === undefined ||
+      (session === undefined ? presentedToken !== undefined : !tokensEqual(presentedToken, session.token))
+    ) {
       throw new AwsError("UnrecognizedClientException", INVALID_TOKEN);
     }
     const payloadHash = await this.payloadHash(request);
@@ -137,6 +150,10 @@ export class SigV4Verifier {
         `${SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
           `The String-to-Sign should have been\n'${stringToSign}'\n`,
       );
+    }
+    if (session?.expired) {
+      // Checked once the signature is known good: only the credentials' holder learns they expired.
+      throw new AwsError("ExpiredTokenException", EXPIRED_TOKEN);
     }
     return { accessKeyId: fields.accessKeyId, region: fields.region, service: fields.service };
   }
@@ -322,6 +339,10 @@ export function headerValue(
 ): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(",") : value;
+}
+
+function tokensEqual(presented: string | undefined, expected: string): boolean {
+  return presented !== undefined && constantTimeEquals(expected, presented);
 }
 
 function constantTimeEquals(expectedHex: string, providedHex: string): boolean {

@@ -7,15 +7,47 @@
 import { AwsError } from "./errors";
 import { Authorizer, parsePolicyDocument, type PrincipalSpec } from "./iam";
 import { KmsService } from "./kms";
+import { isGrantPrincipal } from "./kms/grant-operations";
+import { stableGrantId, type Grant, type GrantOperation } from "./kms/grants";
 import type { KeyRegistry } from "./kms/key-registry";
+import { SessionStore, type RoleSession } from "./sessions";
 import { INVALID_TOKEN } from "./sigv4";
-import { ADMINISTRATOR_ACCESS_ARN, type SandboxModel, type SandboxTable, type SandboxUser } from "./model";
+import {
+  ADMINISTRATOR_ACCESS_ARN,
+  type SandboxModel,
+  type SandboxRole,
+  type SandboxTable,
+  type SandboxUser,
+} from "./model";
 
 /** An access key pair (the deployer's, for the drills). */
 export interface AccessKey {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
 }
+
+/** What a deployment carries over from the stack it replaces: state made at run time, not by the plan. */
+export interface RuntimeState {
+  /** Role sessions issued by AssumeRole; they stay valid across deployments until they expire. */
+  readonly sessions?: SessionStore;
+  /** Grants made with CreateGrant (origin "api"); those on keys no longer deployed are dropped. */
+  readonly apiGrants?: readonly Grant[];
+}
+
+/**
+ * The operations of the grant DynamoDB creates for a table encrypted with a customer managed key, its
+ * grantee and retiring principal (the DynamoDB service principal of the Region) and its constraint (KMS
+ * developer guide, "How Amazon DynamoDB uses AWS KMS", Using grants: the ListGrants example).
+ */
+const DYNAMODB_GRANT_OPERATIONS: GrantOperation[] = [
+  "Decrypt",
+  "Encrypt",
+  "GenerateDataKey",
+  "ReEncryptFrom",
+  "ReEncryptTo",
+  "RetireGrant",
+  "DescribeKey",
+];
 
 /** Who signed a request. */
 export interface Caller {
@@ -34,6 +66,7 @@ export class DeployedStack {
     readonly authorizer: Authorizer,
     readonly kms: KmsService,
     deployerKey: AccessKey | undefined,
+    readonly sessions: SessionStore,
   ) {
     for (const user of model.users) {
       for (const key of user.accessKeys) {
@@ -70,6 +103,7 @@ export class DeployedStack {
     model: SandboxModel,
     keys: KeyRegistry,
     deployerKey?: AccessKey,
+    runtime: RuntimeState = {},
   ): Promise<DeployedStack> {
     const authorizer = new Authorizer({ keys });
     const kms = new KmsService(authorizer, keys);
@@ -78,6 +112,9 @@ export class DeployedStack {
     }
     for (const user of model.users) {
       authorizer.putPrincipal(principalSpec(user));
+    }
+    for (const role of model.roles) {
+      authorizer.putRole(roleSpec(role));
     }
     for (const key of model.keys) {
       try {
@@ -99,20 +136,48 @@ export class DeployedStack {
         throw err;
       }
     }
-    return new DeployedStack(model, authorizer, kms, deployerKey);
+    await putGrants(model, authorizer, runtime.apiGrants ?? []);
+    return new DeployedStack(model, authorizer, kms, deployerKey, runtime.sessions ?? new SessionStore());
   }
 
-  /** The secret of an active access key, or undefined when the key is unknown. */
+  /** The secret of an active access key or of a role session, or undefined when the key is unknown. */
   secretOf(accessKeyId: string): string | undefined {
-    return this.callers.get(accessKeyId)?.secret;
+    return this.callers.get(accessKeyId)?.secret ?? this.liveSession(accessKeyId)?.secretAccessKey;
+  }
+
+  /** For a role session's access key: the session token it must be presented with, and whether it expired. */
+  sessionOf(accessKeyId: string): { token: string; expired: boolean } | undefined {
+    const session = this.liveSession(accessKeyId);
+    return session === undefined
+      ? undefined
+      : { token: session.sessionToken, expired: this.sessions.isExpired(session) };
   }
 
   callerOf(accessKeyId: string): Caller {
     const entry = this.callers.get(accessKeyId);
-    if (entry === undefined) {
+    if (entry !== undefined) {
+      return entry.caller;
+    }
+    const session = this.liveSession(accessKeyId);
+    if (session === undefined) {
       throw new AwsError("UnrecognizedClientException", INVALID_TOKEN);
     }
-    return entry.caller;
+    return {
+      arn: session.sessionArn,
+      accountId: session.accountId,
+      userId: session.assumedRoleId,
+      accessKeyId,
+    };
+  }
+
+  /** A session whose role is still deployed (a deleted role's sessions can do nothing). */
+  private liveSession(accessKeyId: string): RoleSession | undefined {
+    const session = this.sessions.get(accessKeyId);
+    return session !== undefined && this.authorizer.hasRole(session.roleArn) ? session : undefined;
+  }
+
+  role(arn: string): SandboxRole | undefined {
+    return this.model.roles.find((role) => role.arn === arn);
   }
 
   table(name: string): SandboxTable | undefined {
@@ -142,6 +207,126 @@ function principalSpec(user: SandboxUser): PrincipalSpec {
     })),
     managedPolicyArns: user.managedPolicyArns,
   };
+}
+
+function roleSpec(role: SandboxRole) {
+  return {
+    arn: role.arn,
+    roleId: role.roleId,
+    trustPolicy: role.trustPolicy,
+    inlinePolicies: role.inlinePolicies.map((policy) => ({
+      name: policy.name,
+      document: parsePolicyDocument(
+        policy.document,
+        `${role.arn} inline policy ${policy.name}`,
+        "MalformedPolicyDocument",
+      ),
+    })),
+    managedPolicyArns: role.managedPolicyArns,
+  };
+}
+
+/**
+ * The grants of a deployment, in the order AWS makes them: DynamoDB's grant for each table on a customer
+ * managed key (created for the deployer, who needs kms:CreateGrant through DynamoDB), the plan's grants
+ * (CreateGrant by the deployer), then the grants made at run time that still have their key.
+ */
+async function putGrants(
+  model: SandboxModel,
+  authorizer: Authorizer,
+  apiGrants: readonly Grant[],
+): Promise<void> {
+  const issuingAccount = `arn:${model.partition}:iam::${model.accountId}:root`;
+  const servicePrincipal = `dynamodb.${model.region}.amazonaws.com`;
+  for (const table of model.tables) {
+    if (table.keyArn === undefined) {
+      continue;
+    }
+    await requireCreateGrant(authorizer, model.deployer.arn, table.keyArn, `creating table ${table.name}`, {
+      operations: DYNAMODB_GRANT_OPERATIONS,
+      granteePrincipal: servicePrincipal,
+      retiringPrincipal: servicePrincipal,
+      constraintType: "EncryptionContextSubset",
+      forAwsResource: true,
+      viaService: servicePrincipal,
+    });
+    authorizer.grants.put({
+      grantId: stableGrantId("dynamodb", table.arn, table.keyArn),
+      keyArn: table.keyArn,
+      granteePrincipal: servicePrincipal,
+      retiringPrincipal: servicePrincipal,
+      operations: DYNAMODB_GRANT_OPERATIONS,
+      constraints: {
+        encryptionContextSubset: {
+          "aws:dynamodb:tableName": table.name,
+          "aws:dynamodb:subscriberId": model.accountId,
+        },
+      },
+      name: stableGrantId("name", table.arn).slice(0, 36),
+      issuingAccount,
+      origin: "service",
+    });
+  }
+  for (const grant of model.grants) {
+    const where = `creating KMS grant ${grant.name || grant.grantId} on ${grant.keyArn}`;
+    for (const principal of [grant.granteePrincipal, grant.retiringPrincipal]) {
+      if (principal !== undefined && !isGrantPrincipal(principal, authorizer)) {
+        throw new AwsError(
+          "InvalidArnException",
+          `${where}: InvalidArnException: ${principal} is not a valid principal ARN.`,
+        );
+      }
+    }
+    await requireCreateGrant(authorizer, model.deployer.arn, grant.keyArn, where, {
+      operations: grant.operations,
+      granteePrincipal: grant.granteePrincipal,
+      retiringPrincipal: grant.retiringPrincipal,
+      constraintType:
+        grant.constraints?.encryptionContextEquals !== undefined
+          ? "EncryptionContextEquals"
+          : grant.constraints?.encryptionContextSubset !== undefined
+            ? "EncryptionContextSubset"
+            : undefined,
+      forAwsResource: false,
+    });
+    authorizer.grants.put({
+      ...grant,
+      operations: grant.operations as GrantOperation[],
+      issuingAccount,
+      origin: "plan",
+    });
+  }
+  const keys = new Set(model.keys.map((key) => key.arn));
+  for (const grant of apiGrants) {
+    if (keys.has(grant.keyArn)) {
+      authorizer.grants.put(grant);
+    }
+  }
+}
+
+async function requireCreateGrant(
+  authorizer: Authorizer,
+  deployerArn: string,
+  keyArn: string,
+  where: string,
+  grant: {
+    operations: readonly string[];
+    granteePrincipal: string;
+    retiringPrincipal?: string;
+    constraintType?: string;
+    forAwsResource: boolean;
+    viaService?: string;
+  },
+): Promise<void> {
+  const decision = await authorizer.authorizeKms(deployerArn, "kms:CreateGrant", keyArn, {
+    viaService: grant.viaService,
+    grant,
+  });
+  // Only the policies count: a grant already made stays when its key is later disabled, and the
+  // sandbox makes its grants again on every deployment.
+  if (!decision.allowed && decision.keyStateError === undefined) {
+    throw new AwsError("AccessDeniedException", `${where}: AccessDeniedException: ${decision.message ?? ""}`);
+  }
 }
 
 /**

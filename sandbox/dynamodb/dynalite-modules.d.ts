@@ -21,6 +21,11 @@ declare module "dynalite/db" {
     getTable(name: string, checkStatus: boolean, cb: DynaliteCallback): void;
     lifecycleManager: { gracefulClose(cb: (err?: Error | null) => void): void };
   }
+  /** null when the request's condition (ConditionExpression or Expected) holds for the item, else the error. */
+  export function checkConditional(
+    data: Record<string, unknown>,
+    existingItem: Record<string, unknown> | undefined,
+  ): DynaliteError | null;
   export function create(options: {
     path?: string;
     createTableMs?: number;

@@ -59,10 +59,22 @@ const DEPLOY_OPERATIONS = {
   DeleteTable: { action: deleteTable, rules: deleteTableRules },
 } satisfies Record<string, Operation>;
 
-export type DynamoOperation = keyof typeof CLIENT_OPERATIONS;
+/** An operation dynalite runs itself. */
+export type StoreOperation = keyof typeof CLIENT_OPERATIONS;
+/** Operations dynalite lacks, which the sandbox runs over its store (transactions.ts). */
+export const TRANSACTION_OPERATIONS = ["TransactWriteItems", "TransactGetItems"] as const;
+export type TransactionOperation = (typeof TRANSACTION_OPERATIONS)[number];
+export type DynamoOperation = StoreOperation | TransactionOperation;
 
 export function isDynamoOperation(name: string): name is DynamoOperation {
-  return Object.prototype.hasOwnProperty.call(CLIENT_OPERATIONS, name);
+  return (
+    Object.prototype.hasOwnProperty.call(CLIENT_OPERATIONS, name) ||
+    (TRANSACTION_OPERATIONS as readonly string[]).includes(name)
+  );
+}
+
+export function isTransactionOperation(name: string): name is TransactionOperation {
+  return (TRANSACTION_OPERATIONS as readonly string[]).includes(name);
 }
 
 /** How long apply waits for a table to become ACTIVE or go; dynalite gets there on its next timer tick. */
@@ -95,13 +107,46 @@ export class DynaliteEngine {
   }
 
   /** Checks a client request's types and values as DynamoDB does; returns the normalized request. */
-  validate(operation: DynamoOperation, request: Record<string, unknown>): Record<string, unknown> {
+  validate(operation: StoreOperation, request: Record<string, unknown>): Record<string, unknown> {
     return this.validateWith(CLIENT_OPERATIONS[operation], request);
   }
 
   /** Runs a validated request. Throws AwsError with DynamoDB's code, message and status. */
-  execute(operation: DynamoOperation, validated: Record<string, unknown>): Promise<Record<string, unknown>> {
+  execute(operation: StoreOperation, validated: Record<string, unknown>): Promise<Record<string, unknown>> {
     return this.run(CLIENT_OPERATIONS[operation].action, validated);
+  }
+
+  /**
+   * Validates one part of a transaction as the single-item operation it resembles (Put as PutItem, Update
+   * as UpdateItem, Delete and ConditionCheck as DeleteItem, Get as GetItem): the same rules apply to its
+   * key, item and expressions.
+   */
+  validatePart(
+    operation: "PutItem" | "UpdateItem" | "DeleteItem" | "GetItem",
+    request: Record<string, unknown>,
+  ): Record<string, unknown> {
+    return this.validate(operation, request);
+  }
+
+  /** The item stored under `key`, or undefined. */
+  async currentItem(
+    tableName: string,
+    key: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | undefined> {
+    const result = await this.run(getItem, { TableName: tableName, Key: key, ConsistentRead: true });
+    return result.Item as Record<string, unknown> | undefined;
+  }
+
+  /** Whether a validated request's condition holds for `existing` (dynalite's own condition evaluation). */
+  conditionHolds(validated: Record<string, unknown>, existing: Record<string, unknown> | undefined): boolean {
+    return dynaliteDb.checkConditional(validated, existing) === null;
+  }
+
+  /** The key attributes of `item` under the table's key schema. */
+  async keyOf(tableName: string, item: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const table = await this.describeTable(tableName);
+    const schema = (table?.KeySchema as { AttributeName: string }[] | undefined) ?? [];
+    return Object.fromEntries(schema.map(({ AttributeName }) => [AttributeName, item[AttributeName]]));
   }
 
   /** Creates a table from a CreateTable request and waits until it is ACTIVE. */

@@ -14,9 +14,15 @@ import { randomUUID } from "node:crypto";
 import { AwsError } from "../errors";
 import { kmsAccessDeniedViaDynamoDbMessage, type KmsDecision } from "../iam";
 import type { Caller, DeployedStack } from "../stack";
-import { type DynamoOperation, DynaliteEngine } from "./engine";
+import {
+  type DynamoOperation,
+  DynaliteEngine,
+  isTransactionOperation,
+  type TransactionOperation,
+} from "./engine";
 import type { TableKeyCache } from "./table-key-cache";
 import type { TableAccess, TableLifecycle } from "./table-lifecycle";
+import { executeGet, executeWrite, transactionParts } from "./transactions";
 
 /** Operations that read or write items, and so use the table's key. */
 const ITEM_OPERATIONS = new Set<DynamoOperation>([
@@ -37,6 +43,9 @@ export interface TableKeyState {
 }
 
 export class DynamoDbService {
+  /** Transactions run one at a time (transactions.ts). */
+  private transactionQueue: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly engine: DynaliteEngine,
     private readonly keys: TableKeyState,
@@ -50,6 +59,9 @@ export class DynamoDbService {
     stack: DeployedStack,
     connection = 0,
   ): Promise<Record<string, unknown>> {
+    if (isTransactionOperation(operation)) {
+      return this.transaction(operation, parseJsonObject(body), caller, stack, connection);
+    }
     const request = this.engine.validate(operation, parseJsonObject(body));
     const tables = tablesOf(operation, request);
     const action = `dynamodb:${operation}`;
@@ -150,6 +162,41 @@ export class DynamoDbService {
         ArchivalBackupArn: access.archival.backupArn,
       };
     }
+  }
+
+  /**
+   * TransactWriteItems / TransactGetItems: every part's own IAM action on its table ("Using IAM with
+   * DynamoDB transactions": PutItem, UpdateItem, DeleteItem, ConditionCheckItem, GetItem) and the KMS check
+   * of each table on a customer managed key, all before anything runs; one refusal refuses the request.
+   */
+  private async transaction(
+    operation: TransactionOperation,
+    request: Record<string, unknown>,
+    caller: Caller,
+    stack: DeployedStack,
+    connection: number,
+  ): Promise<Record<string, unknown>> {
+    const parts = await transactionParts(this.engine, operation, request);
+    for (const part of parts) {
+      const resource = stack.tableArn(part.tableName);
+      const decision = await stack.authorizer.authorizeDynamoDb(caller.arn, part.action, resource);
+      if (!decision.allowed) {
+        throw new AwsError(
+          "AccessDeniedException",
+          decision.message ?? `access denied to ${part.action} on ${resource}`,
+        );
+      }
+    }
+    for (const tableName of new Set(parts.map((part) => part.tableName))) {
+      await this.authorizeTableKey(caller, tableName, stack, connection);
+    }
+    if (operation === "TransactGetItems") {
+      return executeGet(this.engine, parts);
+    }
+    const run = this.transactionQueue.then(() => executeWrite(this.engine, parts));
+    this.transactionQueue = run.catch(() => undefined);
+    await run;
+    return {};
   }
 }
 

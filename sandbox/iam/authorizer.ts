@@ -1,5 +1,6 @@
 import { getDenialReasons, runSimulation, type RequestAnalysis } from "@cloud-copilot/iam-simulate";
 import { AwsError } from "../errors";
+import { GrantStore } from "../kms/grants";
 import { accountOf, parseArn } from "./arn";
 import { DecisionCache } from "./decision-cache";
 import { managedPolicyDocument } from "./managed-policies";
@@ -17,6 +18,7 @@ import type {
   KmsDecision,
   PolicyDocument,
   PrincipalSpec,
+  RoleSpec,
 } from "./types";
 
 /** What a KMS request carries beyond principal, action and key, as KMS puts it in the request context. */
@@ -26,8 +28,24 @@ export interface KmsRequestContext {
    * Absent for a direct call (KMS sets kms:ViaService only for calls made through an integrated service).
    */
   readonly viaService?: string;
-  /** The request's encryption context, exposed as kms:EncryptionContextKeys (and see docs on limits). */
+  /** The request's encryption context: kms:EncryptionContextKeys and kms:EncryptionContext:<key>. */
   readonly encryptionContext?: Readonly<Record<string, string>>;
+  /**
+   * For CreateGrant: the grant asked for, as the kms:Grant* condition keys (KMS developer guide, "AWS KMS
+   * condition keys"; "Controlling access to grants").
+   */
+  readonly grant?: CreateGrantContext;
+}
+
+/** The condition keys of a CreateGrant request. */
+export interface CreateGrantContext {
+  readonly operations: readonly string[];
+  readonly granteePrincipal: string;
+  readonly retiringPrincipal?: string;
+  /** "EncryptionContextEquals" or "EncryptionContextSubset" when the grant has that constraint. */
+  readonly constraintType?: string;
+  /** True only when an integrated AWS service creates the grant for the caller (kms:GrantIsForAWSResource). */
+  readonly forAwsResource: boolean;
 }
 
 export interface AuthorizerStats {
@@ -41,11 +59,17 @@ export interface AuthorizerOptions {
   readonly maxCachedDecisions?: number;
   /** Where key policies and states are read: their one owner (the sandbox's KeyRegistry). Default: no keys. */
   readonly keys?: KeySource;
+  /** The KMS grants the decisions consult. Default: an empty store of its own. */
+  readonly grants?: GrantStore;
 }
 
 interface PrincipalRecord {
   readonly arn: string;
   readonly accountId: string;
+  /** For a role: its trust policy. For an assumed-role session: its role's, and `roleArn`. */
+  readonly trustPolicy?: PolicyDocument;
+  readonly roleArn?: string;
+  readonly roleId?: string;
   readonly identityPolicies: { name: string; policy: PolicyDocument }[];
   /** Changes whenever the principal's policies change; part of every cache key that read them. */
   readonly version: number;
@@ -61,10 +85,13 @@ export class Authorizer {
   private readonly keys: KeySource;
   private readonly cache: DecisionCache<Decision>;
   private nextVersion = 1;
+  /** The KMS grants every KMS decision consults after the policies (see authorizeKms). */
+  readonly grants: GrantStore;
 
   constructor(options: AuthorizerOptions = {}) {
     this.cache = new DecisionCache(options.maxCachedDecisions ?? 10_000);
     this.keys = options.keys ?? { keyForDecision: () => undefined };
+    this.grants = options.grants ?? new GrantStore();
   }
 
   /**
@@ -72,32 +99,77 @@ export class Authorizer {
    * documents; an unknown one is NoSuchEntity, and nothing changes.
    */
   putPrincipal(spec: PrincipalSpec): void {
-    const accountId = accountOf(spec.arn, "principal arn");
-    const inline = (spec.inlinePolicies ?? []).map((entry) => ({
-      name: `inline:${entry.name}`,
-      policy: parsePolicyDocument(
-        entry.document,
-        `${spec.arn} inline policy ${entry.name}`,
-        "MalformedPolicyDocument",
-      ),
-    }));
-    checkInlinePoliciesSize(
-      spec.arn,
-      inline.map((entry) => entry.policy),
-    );
-    const identityPolicies = [
-      ...inline,
-      ...(spec.managedPolicyArns ?? []).map((policyArn) => ({
-        name: policyArn,
-        policy: managedPolicyDocument(policyArn),
-      })),
-    ];
     this.principals.set(spec.arn, {
       arn: spec.arn,
-      accountId,
-      identityPolicies,
+      accountId: accountOf(spec.arn, "principal arn"),
+      identityPolicies: identityPoliciesOf(spec),
       version: this.nextVersion++,
     });
+  }
+
+  /**
+   * Adds or replaces an IAM role: its identity policies (which its sessions act with) and its trust policy
+   * (who may assume it). A key policy may then name the role, and it applies to the role's sessions.
+   */
+  putRole(spec: RoleSpec): void {
+    const parsed = parseArn(spec.arn);
+    if (!parsed || parsed.service !== "iam" || !parsed.resource.startsWith("role/")) {
+      throw new Error(`role arn: "${spec.arn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+    }
+    this.principals.set(spec.arn, {
+      arn: spec.arn,
+      accountId: accountOf(spec.arn, "role arn"),
+      identityPolicies: identityPoliciesOf(spec),
+      trustPolicy: parsePolicyDocument(
+        spec.trustPolicy,
+        `${spec.arn} trust policy`,
+        "MalformedPolicyDocument",
+      ),
+      roleArn: spec.arn,
+      roleId: spec.roleId,
+      version: this.nextVersion++,
+    });
+  }
+
+  /**
+   * `sts:AssumeRole` on a role, as STS evaluates it for a caller of the role's account: the role's trust
+   * policy is the resource-based policy and the caller's identity policies count beside it; a trust policy
+   * that names the caller itself is enough, one that names the account needs an identity policy allowing
+   * sts:AssumeRole too (IAM User Guide, "Policy evaluation for requests within a single account"; "IAM
+   * roles: how to use a trust policy"). An unknown role is denied like a refused one, as STS answers.
+   */
+  authorizeAssumeRole(callerArn: string, roleArn: string): Promise<Decision> {
+    const caller = this.principal(callerArn);
+    const role = this.principals.get(roleArn);
+    const cacheKey = ["r", caller.arn, caller.version, roleArn, role?.version ?? 0].join("\n");
+    return this.cache.get(cacheKey, () =>
+      this.simulate(
+        caller,
+        "sts:AssumeRole",
+        roleArn,
+        accountOf(roleArn, "role arn"),
+        role?.trustPolicy ?? NOTHING_ALLOWED,
+        {},
+      ),
+    );
+  }
+
+  /** Whether `arn` is an IAM role of the model. */
+  hasRole(arn: string): boolean {
+    return this.principals.get(arn)?.trustPolicy !== undefined;
+  }
+
+  /**
+   * An action that names no resource, against the caller's identity policies only, e.g.
+   * kms:ListRetirableGrants, which "is not on a particular KMS key" (KMS API reference,
+   * ListRetirableGrants: the permission must be in an IAM policy).
+   */
+  authorizeIdentityOnly(callerArn: string, action: string): Promise<Decision> {
+    const caller = this.principal(callerArn);
+    const cacheKey = ["i", caller.arn, caller.version, action].join("\n");
+    return this.cache.get(cacheKey, () =>
+      this.simulate(caller, action, "*", caller.accountId, undefined, {}),
+    );
   }
 
   deletePrincipal(arn: string): void {
@@ -203,17 +275,19 @@ export class Authorizer {
       action,
       JSON.stringify(Object.entries(variables).sort(([a], [b]) => (a < b ? -1 : 1))),
     ].join("\n");
-    const decision = await this.cache.get(cacheKey, () =>
+    const byPolicy = await this.cache.get(cacheKey, () =>
       this.simulate(caller, action, key.arn, key.accountId, key.policy, variables),
     );
+    const decision = this.withGrants(byPolicy, caller, action, key.arn, context);
     if (!decision.allowed || key.state === "Enabled") {
       return decision;
     }
     // KMS refuses a usable-by-policy request on a key that is not Enabled with these errors and messages
     // (KMS API reference: DisabledException, KMSInvalidStateException; "Key states of AWS KMS keys").
-    // Only cryptographic operations need an Enabled key; management operations (DescribeKey, GetKeyPolicy,
-    // EnableKey, CancelKeyDeletion, ...) follow their own rows of the key-state table.
-    if (!CRYPTOGRAPHIC_ACTIONS.has(action)) {
+    // KMS refuses a cryptographic operation, and CreateGrant, on a key that is not Enabled; DescribeKey,
+    // GetKeyPolicy, the other grant operations and the key-state operations follow their own rows
+    // ("Key states of AWS KMS keys", the table of operations by key state).
+    if (!NEEDS_ENABLED_KEY.has(action)) {
       return decision;
     }
     const keyStateError =
@@ -243,16 +317,57 @@ export class Authorizer {
     });
   }
 
+  /**
+   * A grant is another way to be allowed a key operation, beside the key policy and IAM (KMS developer
+   * guide, "Grants in AWS KMS": "grants are considered along with key policies and IAM policies"); an
+   * explicit deny in a policy still wins, as it overrides any allow (IAM User Guide, "Policy evaluation
+   * logic"). Grants are read outside the decision cache: a grant created or retired counts at once.
+   * (AWS's own grant propagation can take up to five minutes; the sandbox has none: "eventual consistency"
+   * in the KMS developer guide, "Grant concepts".)
+   */
+  private withGrants(
+    decision: Decision,
+    caller: PrincipalRecord,
+    action: string,
+    keyArn: string,
+    context: KmsRequestContext,
+  ): Decision {
+    if (decision.allowed || decision.outcome === "ExplicitlyDenied") {
+      return decision;
+    }
+    const grant = this.grants.find({
+      keyArn,
+      operation: action.slice("kms:".length),
+      granteeArns:
+        caller.roleArn !== undefined && caller.roleArn !== caller.arn
+          ? [caller.arn, caller.roleArn]
+          : [caller.arn],
+      encryptionContext: context.encryptionContext,
+    });
+    return grant === undefined ? decision : { allowed: true, outcome: "Allowed", grantId: grant.grantId };
+  }
+
   stats(): AuthorizerStats {
     return { cacheHits: this.cache.hits, cacheMisses: this.cache.misses, cacheEntries: this.cache.size };
   }
 
+  /**
+   * The principal a request is evaluated as. An assumed-role session
+   * (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) acts with its role's identity policies under its own
+   * ARN, so that policies naming the role or the session both apply (IAM User Guide, "Role terms and
+   * concepts": role session; "AWS JSON policy elements: Principal", role sessions).
+   */
   private principal(arn: string): PrincipalRecord {
     const record = this.principals.get(arn);
-    if (!record) {
+    if (record) {
+      return record;
+    }
+    const roleArn = roleOfSession(arn);
+    const role = roleArn === undefined ? undefined : this.principals.get(roleArn);
+    if (role?.trustPolicy === undefined) {
       throw new Error(`caller arn: "${arn}" is not a principal of the sandbox`);
     }
-    return record;
+    return { ...role, arn };
   }
 
   private principalExists(principal: string): boolean {
@@ -268,7 +383,13 @@ export class Authorizer {
     ) {
       return true;
     }
-    return this.principals.has(principal);
+    if (this.principals.has(principal)) {
+      return true;
+    }
+    // A key policy may name an assumed-role session of an existing role (IAM User Guide, "AWS JSON policy
+    // elements: Principal", role session principals).
+    const roleArn = roleOfSession(principal);
+    return roleArn !== undefined && this.hasRole(roleArn);
   }
 
   private async simulate(
@@ -365,6 +486,14 @@ function principalContextVariables(caller: PrincipalRecord): Record<string, stri
   } else if (resource.startsWith("user/")) {
     variables["aws:PrincipalType"] = "User";
     variables["aws:username"] = resource.slice(resource.lastIndexOf("/") + 1);
+  } else if (resource.startsWith("assumed-role/") && caller.roleArn !== undefined) {
+    // For a role session aws:PrincipalArn is the role's ARN, aws:PrincipalType "AssumedRole" and
+    // aws:userid "ROLE_ID:SESSION_NAME" (IAM User Guide, "AWS global condition context keys").
+    variables["aws:PrincipalArn"] = caller.roleArn;
+    variables["aws:PrincipalType"] = "AssumedRole";
+    if (caller.roleId !== undefined) {
+      variables["aws:userid"] = `${caller.roleId}:${resource.slice(resource.lastIndexOf("/") + 1)}`;
+    }
   }
   return variables;
 }
@@ -378,6 +507,17 @@ function kmsContextVariables(
   if (context.viaService) {
     variables["kms:ViaService"] = context.viaService;
   }
+  if (context.grant) {
+    variables["kms:GrantOperations"] = [...context.grant.operations];
+    variables["kms:GranteePrincipal"] = context.grant.granteePrincipal;
+    variables["kms:GrantIsForAWSResource"] = String(context.grant.forAwsResource);
+    if (context.grant.retiringPrincipal !== undefined) {
+      variables["kms:RetiringPrincipal"] = context.grant.retiringPrincipal;
+    }
+    if (context.grant.constraintType !== undefined) {
+      variables["kms:GrantConstraintType"] = context.grant.constraintType;
+    }
+  }
   if (context.encryptionContext) {
     const entries = Object.entries(context.encryptionContext);
     variables["kms:EncryptionContextKeys"] = entries.map(([key]) => key);
@@ -386,6 +526,49 @@ function kmsContextVariables(
     }
   }
   return variables;
+}
+
+/** The operations a key must be Enabled for: the cryptographic ones and CreateGrant. */
+const NEEDS_ENABLED_KEY: ReadonlySet<string> = new Set([...CRYPTOGRAPHIC_ACTIONS, "kms:CreateGrant"]);
+
+/**
+ * What an unknown role's trust policy amounts to: it allows no AWS principal (a service principal that
+ * no request carries), so the caller is implicitly denied, as STS denies an unknown role.
+ */
+const NOTHING_ALLOWED: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Principal: { Service: "nobody.sandbox.invalid" }, Action: "sts:AssumeRole" },
+  ],
+};
+
+function identityPoliciesOf(spec: PrincipalSpec): { name: string; policy: PolicyDocument }[] {
+  const inline = (spec.inlinePolicies ?? []).map((entry) => ({
+    name: `inline:${entry.name}`,
+    policy: parsePolicyDocument(
+      entry.document,
+      `${spec.arn} inline policy ${entry.name}`,
+      "MalformedPolicyDocument",
+    ),
+  }));
+  // IAM's quota on a principal's inline policies together, refused as IAM refuses it.
+  checkInlinePoliciesSize(
+    spec.arn,
+    inline.map((entry) => entry.policy),
+  );
+  return [
+    ...inline,
+    ...(spec.managedPolicyArns ?? []).map((policyArn) => ({
+      name: policyArn,
+      policy: managedPolicyDocument(policyArn),
+    })),
+  ];
+}
+
+/** The role ARN of an assumed-role session ARN, or undefined for any other ARN. */
+export function roleOfSession(arn: string): string | undefined {
+  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(arn);
+  return session === null ? undefined : `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`;
 }
 
 /** The AWS principals a statement names ("*" for the anonymous wildcard). */

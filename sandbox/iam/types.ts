@@ -41,6 +41,21 @@ export interface PrincipalSpec {
   readonly managedPolicyArns?: readonly string[];
 }
 
+/**
+ * An IAM role: a principal that signs nothing itself; its sessions (STS AssumeRole) act with its identity
+ * policies. Its trust policy says who may assume it.
+ */
+export interface RoleSpec {
+  /** e.g. `arn:aws:iam::111122223333:role/reporting`. */
+  readonly arn: string;
+  /** The role's trust policy (assumeRolePolicy), parsed or as JSON text. */
+  readonly trustPolicy: PolicyDocument | string;
+  /** IAM's unique id of the role (AROA...), part of a session's aws:userid. */
+  readonly roleId?: string;
+  readonly inlinePolicies?: readonly InlinePolicy[];
+  readonly managedPolicyArns?: readonly string[];
+}
+
 /** Where a key is in its life cycle, in KMS's words (DescribeKey's KeyState). */
 export type KeyState = "Enabled" | "Disabled" | "PendingDeletion";
 
@@ -88,6 +103,8 @@ export interface Decision {
    * dynamodb:GetItem on resource: TABLE_ARN because no identity-based policy allows the dynamodb:GetItem action".
    */
   readonly message?: string;
+  /** When a KMS grant (not a policy) allowed the request: that grant's id. */
+  readonly grantId?: string;
 }
 
 /** The outcome of authorizing one KMS request: policy, then the key's state. */

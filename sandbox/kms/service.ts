@@ -8,6 +8,7 @@ import { AwsError } from "../errors";
 import type { Authorizer } from "../iam";
 import { accountOf } from "../iam/arn";
 import { blobKeyArn, openBlob, sealBlob, type EncryptionContext } from "./ciphertext";
+import { GRANT_API_OPERATIONS, handleGrantOperation, isGrantApiOperation } from "./grant-operations";
 import type { ExportedKeyMaterial, KeyDefinition, KeyRegistry, KmsKeyRecord } from "./key-registry";
 import { isKeyStateOperation, KEY_STATE_OPERATIONS, KeyStateOperations } from "./key-state-operations";
 import {
@@ -38,6 +39,7 @@ export const KMS_OPERATIONS = [
   "DescribeKey",
   "GetKeyPolicy",
   ...KEY_STATE_OPERATIONS,
+  ...GRANT_API_OPERATIONS,
 ] as const;
 export type KmsOperation = (typeof KMS_OPERATIONS)[number];
 
@@ -116,6 +118,13 @@ export class KmsService {
       case "GetKeyPolicy":
         return this.getKeyPolicy(request, caller);
       default:
+        if (isGrantApiOperation(operation)) {
+          return handleGrantOperation(operation, request, {
+            authorizer: this.authorizer,
+            callerArn: caller.arn,
+            resolveKey: (keyId, options) => this.resolve(keyId, caller, options),
+          });
+        }
         throw new AwsError(
           "UnknownOperationException",
           `TrentService.${operation} is not an operation this sandbox serves (it serves ${KMS_OPERATIONS.join(", ")})`,

@@ -11,6 +11,7 @@ describe("checks: the table", () => {
     results: [
       {
         user: "app-user",
+        principalKind: "user",
         operation: "PutItem",
         expected: "allowed",
         actual: "allowed",
@@ -18,6 +19,7 @@ describe("checks: the table", () => {
       },
       {
         user: "kms-test-user",
+        principalKind: "user",
         operation: "DescribeTable",
         expected: "allowed",
         actual: "allowed",
@@ -25,6 +27,7 @@ describe("checks: the table", () => {
       },
       {
         user: "kms-test-user",
+        principalKind: "user",
         operation: "GetItem",
         expected: "allowed",
         actual: "denied-by-kms",

@@ -35,6 +35,7 @@ describe("parseProjectConfig", () => {
     expect(parse({})).to.deep.equal({
       region: "us-east-1",
       users: devUsers,
+      roles: [],
       tableName: "kms-dynamodb-dev",
       hashKey: "pk",
       rangeKey: undefined,

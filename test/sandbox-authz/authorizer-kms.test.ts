@@ -172,35 +172,6 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
       expect(decision.message).to.match(/with an explicit deny in a resource-based policy$/);
     });
 
-    it("fails closed on kms:EncryptionContext:<key> conditions, which iam-simulate does not evaluate", async () => {
-      // iam-simulate 0.1.x drops request context keys of the form kms:EncryptionContext:<key> (it matches
-      // variable keys only by a "/" prefix), so a statement that requires one never matches: such a key
-      // policy refuses rather than allows. docs/sandbox-authz.md lists this limit.
-      const keys = new KeyRegistry();
-      const authorizer = new Authorizer({ keys });
-      authorizer.putPrincipal({ arn: NOBODY });
-      keys.put({
-        arn: KEY_ARN,
-        policy: {
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { AWS: NOBODY },
-              Action: "kms:Decrypt",
-              Resource: "*",
-              Condition: {
-                StringEquals: { "kms:EncryptionContext:aws:dynamodb:tableName": VIA_DYNAMODB.name },
-              },
-            },
-          ],
-        },
-      });
-      expect(
-        (await authorizer.authorizeKmsViaDynamoDb(NOBODY, "kms:Decrypt", KEY_ARN, VIA_DYNAMODB)).allowed,
-      ).to.equal(false);
-    });
-
     it("evaluates kms:EncryptionContextKeys", async () => {
       const keys = new KeyRegistry();
       const authorizer = new Authorizer({ keys });

@@ -169,6 +169,15 @@ describe("npm start -- --report FILE", function () {
       "drill-schedule-deletion",
       "drill-cancel-deletion",
     ]);
-    expect(report.phases[0].results[0]).to.have.keys(["user", "operation", "expected", "actual", "detail"]);
+    // principalKind: added on purpose by issue 10 (docs/contracts.md, changes table).
+    expect(report.phases[0].results[0]).to.have.keys([
+      "user",
+      "principalKind",
+      "operation",
+      "expected",
+      "actual",
+      "detail",
+    ]);
+    expect(report.phases[0].results[0].principalKind).to.equal("user");
   });
 });

@@ -1,0 +1,386 @@
+/**
+ * KMS's grant API over the Authorizer's grant store: CreateGrant, ListGrants, ListRetirableGrants,
+ * RetireGrant and RevokeGrant, with KMS's authorization (KMS developer guide, "Controlling access to
+ * grants"; "Retiring and revoking grants") and KMS's errors (KMS API reference for each operation).
+ */
+import { AwsError } from "../errors";
+import type { Authorizer, KmsDecision } from "../iam";
+import type { CreateGrantContext } from "../iam/authorizer";
+import { accountOf, parseArn } from "../iam/arn";
+import { roleOfSession } from "../iam/authorizer";
+import { GRANT_OPERATIONS, isWithinParentGrant, type Grant, type GrantConstraints } from "./grants";
+import type { KmsKeyRecord } from "./key-registry";
+import { optionalInteger, optionalString, requiredString, type RequestBody } from "./requests";
+
+export const GRANT_API_OPERATIONS = [
+  "CreateGrant",
+  "ListGrants",
+  "ListRetirableGrants",
+  "RetireGrant",
+  "RevokeGrant",
+] as const;
+export type GrantApiOperation = (typeof GRANT_API_OPERATIONS)[number];
+
+/** What the grant operations need from the KMS service: who calls, and how a KeyId resolves. */
+export interface GrantOperationContext {
+  readonly authorizer: Authorizer;
+  readonly callerArn: string;
+  /** Resolves a KeyId; `aliases: false` where the operation takes only a key id or key ARN. */
+  resolveKey(keyId: string, options?: { readonly aliases: boolean }): KmsKeyRecord;
+}
+
+const GRANT_NAME = /^[a-zA-Z0-9:/_-]+$/;
+/** ListGrants and ListRetirableGrants: Limit 1-100, default 50 (KMS API reference, ListGrants). */
+const DEFAULT_LIMIT = 50;
+
+export function isGrantApiOperation(operation: string): operation is GrantApiOperation {
+  return (GRANT_API_OPERATIONS as readonly string[]).includes(operation);
+}
+
+export async function handleGrantOperation(
+  operation: GrantApiOperation,
+  request: RequestBody,
+  context: GrantOperationContext,
+): Promise<Record<string, unknown>> {
+  switch (operation) {
+    case "CreateGrant":
+      return createGrant(request, context);
+    case "ListGrants":
+      return listGrants(request, context);
+    case "ListRetirableGrants":
+      return listRetirableGrants(request, context);
+    case "RetireGrant":
+      return retireGrant(request, context);
+    case "RevokeGrant":
+      return revokeGrant(request, context);
+  }
+}
+
+async function createGrant(
+  request: RequestBody,
+  context: GrantOperationContext,
+): Promise<Record<string, unknown>> {
+  // CreateGrant's KeyId is a key id or key ARN (KMS API reference, CreateGrant, KeyId).
+  const key = context.resolveKey(requiredString(request, "KeyId", "keyId"), { aliases: false });
+  const granteePrincipal = requiredString(request, "GranteePrincipal", "granteePrincipal", 256);
+  const retiringPrincipal = optionalString(request, "RetiringPrincipal", "retiringPrincipal");
+  const operations = grantOperations(request.Operations);
+  const constraints = grantConstraints(request.Constraints);
+  const name = optionalString(request, "Name", "name");
+  if (name !== undefined && (name.length > 256 || !GRANT_NAME.test(name))) {
+    throw validation("name", name, "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
+  }
+  for (const principal of [granteePrincipal, retiringPrincipal]) {
+    if (principal !== undefined && !isGrantPrincipal(principal, context.authorizer)) {
+      // KMS API reference, CreateGrant, errors: InvalidArnException, "a specified ARN ... is not valid".
+      throw new AwsError("InvalidArnException", `${principal} is not a valid principal ARN.`);
+    }
+  }
+  const grantContext: CreateGrantContext = {
+    operations,
+    granteePrincipal,
+    retiringPrincipal,
+    constraintType: constraintTypeOf(constraints),
+    forAwsResource: false,
+  };
+  const decision = await context.authorizer.authorizeKms(context.callerArn, "kms:CreateGrant", key.arn, {
+    grant: grantContext,
+  });
+  requireAllowed(decision, context.callerArn, "kms:CreateGrant", key.arn);
+  if (decision.grantId !== undefined) {
+    // Allowed by a grant's CreateGrant: the new grant must stay within it.
+    const parent = context.authorizer.grants.get(decision.grantId);
+    if (parent === undefined || !isWithinParentGrant(parent, { operations, constraints })) {
+      throw new AwsError(
+        "AccessDeniedException",
+        `${context.callerArn} is not authorized to perform: kms:CreateGrant on resource: ${key.arn} ` +
+          "because the grant that allows it does not cover the operations or constraints requested",
+      );
+    }
+  }
+  if (request.DryRun === true) {
+    throw new AwsError(
+      "DryRunOperationException",
+      "The request would have succeeded, but the DryRun option is set.",
+    );
+  }
+  const fields = {
+    keyArn: key.arn,
+    granteePrincipal,
+    retiringPrincipal,
+    operations,
+    constraints,
+    name: name ?? "",
+    issuingAccount: `arn:aws:iam::${accountOf(context.callerArn, "caller arn")}:root`,
+  };
+  // A CreateGrant repeated with the same name and parameters returns the grant it made (KMS API
+  // reference, CreateGrant, Name: "retries ... do not create unnecessary duplicate grants").
+  const existing =
+    name === undefined
+      ? undefined
+      : context.authorizer.grants.forKey(key.arn).find((grant) => sameGrant(grant, fields));
+  const grant = existing ?? context.authorizer.grants.put({ ...fields, origin: "api" });
+  return { GrantId: grant.grantId, GrantToken: grant.grantToken };
+}
+
+async function listGrants(
+  request: RequestBody,
+  context: GrantOperationContext,
+): Promise<Record<string, unknown>> {
+  const key = context.resolveKey(requiredString(request, "KeyId", "keyId"));
+  const grantId = optionalString(request, "GrantId", "grantId");
+  const granteePrincipal = optionalString(request, "GranteePrincipal", "granteePrincipal");
+  const decision = await context.authorizer.authorizeKms(context.callerArn, "kms:ListGrants", key.arn);
+  requireAllowed(decision, context.callerArn, "kms:ListGrants", key.arn);
+  const grants = context.authorizer.grants
+    .forKey(key.arn)
+    .filter((grant) => grantId === undefined || grant.grantId === grantId)
+    .filter((grant) => granteePrincipal === undefined || grant.granteePrincipal === granteePrincipal);
+  return page(grants, request);
+}
+
+async function listRetirableGrants(
+  request: RequestBody,
+  context: GrantOperationContext,
+): Promise<Record<string, unknown>> {
+  const retiringPrincipal = requiredString(request, "RetiringPrincipal", "retiringPrincipal", 256);
+  const decision = await context.authorizer.authorizeIdentityOnly(
+    context.callerArn,
+    "kms:ListRetirableGrants",
+  );
+  requireAllowed(decision, context.callerArn, "kms:ListRetirableGrants", "*");
+  return page(context.authorizer.grants.retirableBy(retiringPrincipal), request);
+}
+
+/**
+ * Who may retire a grant: the retiring principal, the grantee when the grant includes RetireGrant, and
+ * the account (root user) the grant was created in; no policy can allow it (KMS developer guide,
+ * "Retiring and revoking grants"; "Controlling access to grants", RetireGrant).
+ */
+async function retireGrant(
+  request: RequestBody,
+  context: GrantOperationContext,
+): Promise<Record<string, unknown>> {
+  const grantToken = optionalString(request, "GrantToken", "grantToken");
+  const grantId = optionalString(request, "GrantId", "grantId");
+  const keyId = optionalString(request, "KeyId", "keyId");
+  let grant: Grant | undefined;
+  if (grantToken !== undefined) {
+    grant = context.authorizer.grants.byToken(grantToken);
+    if (grant === undefined) {
+      throw new AwsError("InvalidGrantTokenException", "The grant token is not valid.");
+    }
+  } else if (grantId !== undefined && keyId !== undefined) {
+    const key = context.resolveKey(keyId, { aliases: false });
+    grant = context.authorizer.grants.get(grantId);
+    if (grant === undefined || grant.keyArn !== key.arn) {
+      throw new AwsError("NotFoundException", `Grant ID ${grantId} not found`);
+    }
+  } else {
+    throw new AwsError(
+      "ValidationException",
+      "Either GrantToken, or both KeyId and GrantId, must be specified.",
+    );
+  }
+  const identities = identitiesOf(context.callerArn);
+  const may =
+    (grant.retiringPrincipal !== undefined && identities.includes(grant.retiringPrincipal)) ||
+    (grant.operations.includes("RetireGrant") && identities.includes(grant.granteePrincipal)) ||
+    context.callerArn === grant.issuingAccount;
+  if (!may) {
+    throw new AwsError(
+      "AccessDeniedException",
+      `${context.callerArn} is not authorized to perform: kms:RetireGrant on resource: ${grant.keyArn} ` +
+        "because it is neither the grant's retiring principal, a grantee allowed RetireGrant, nor its account",
+    );
+  }
+  context.authorizer.grants.delete(grant.grantId);
+  return {};
+}
+
+async function revokeGrant(
+  request: RequestBody,
+  context: GrantOperationContext,
+): Promise<Record<string, unknown>> {
+  const key = context.resolveKey(requiredString(request, "KeyId", "keyId"), { aliases: false });
+  const grantId = requiredString(request, "GrantId", "grantId", 128);
+  const decision = await context.authorizer.authorizeKms(context.callerArn, "kms:RevokeGrant", key.arn);
+  requireAllowed(decision, context.callerArn, "kms:RevokeGrant", key.arn);
+  const grant = context.authorizer.grants.get(grantId);
+  if (grant === undefined || grant.keyArn !== key.arn) {
+    throw new AwsError("NotFoundException", `Grant ID ${grantId} not found`);
+  }
+  context.authorizer.grants.delete(grantId);
+  return {};
+}
+
+/** A grant as GrantListEntry shows it (KMS API reference, GrantListEntry). */
+export function grantListEntry(grant: Grant): Record<string, unknown> {
+  return {
+    KeyId: grant.keyArn,
+    GrantId: grant.grantId,
+    Name: grant.name,
+    // JSON 1.1 timestamps are epoch seconds.
+    CreationDate: grant.creationDate.getTime() / 1000,
+    GranteePrincipal: grant.granteePrincipal,
+    ...(grant.retiringPrincipal !== undefined ? { RetiringPrincipal: grant.retiringPrincipal } : {}),
+    IssuingAccount: grant.issuingAccount,
+    Operations: [...grant.operations],
+    ...(grant.constraints !== undefined
+      ? {
+          Constraints: {
+            ...(grant.constraints.encryptionContextEquals !== undefined
+              ? { EncryptionContextEquals: grant.constraints.encryptionContextEquals }
+              : {}),
+            ...(grant.constraints.encryptionContextSubset !== undefined
+              ? { EncryptionContextSubset: grant.constraints.encryptionContextSubset }
+              : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Limit and Marker paging (KMS API reference, ListGrants: Truncated, NextMarker). */
+function page(grants: readonly Grant[], request: RequestBody): Record<string, unknown> {
+  const limit = optionalInteger(request, "Limit", "limit", 1, 100) ?? DEFAULT_LIMIT;
+  const marker = optionalString(request, "Marker", "marker");
+  let start = 0;
+  if (marker !== undefined) {
+    start = grants.findIndex((grant) => grant.grantId === marker);
+    if (start < 0) {
+      throw new AwsError("InvalidMarkerException", "The marker does not match any grant of this list.");
+    }
+  }
+  const shown = grants.slice(start, start + limit);
+  const next = grants[start + limit];
+  return {
+    Grants: shown.map(grantListEntry),
+    Truncated: next !== undefined,
+    ...(next !== undefined ? { NextMarker: next.grantId } : {}),
+  };
+}
+
+function grantOperations(value: unknown): Grant["operations"] {
+  if (value === undefined || value === null) {
+    throw validation("operations", undefined, "Member must not be null");
+  }
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== "string")) {
+    throw new AwsError(
+      "SerializationException",
+      `Operations: expected a list of strings, received ${JSON.stringify(value)}`,
+    );
+  }
+  const unknown = value.filter((entry) => !(GRANT_OPERATIONS as readonly string[]).includes(entry as string));
+  if (value.length === 0 || unknown.length > 0) {
+    throw validation(
+      "operations",
+      `[${value.join(", ")}]`,
+      `Member must satisfy constraint: [Member must satisfy enum value set: [${GRANT_OPERATIONS.join(", ")}]]`,
+    );
+  }
+  return [...new Set(value as Grant["operations"])];
+}
+
+function grantConstraints(value: unknown): GrantConstraints | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new AwsError(
+      "SerializationException",
+      `Constraints: expected a structure, received ${JSON.stringify(value)}`,
+    );
+  }
+  const raw = value as Record<string, unknown>;
+  const map = (member: string): Record<string, string> | undefined => {
+    const entry = raw[member];
+    if (entry === undefined || entry === null) {
+      return undefined;
+    }
+    if (
+      typeof entry !== "object" ||
+      Array.isArray(entry) ||
+      Object.values(entry).some((item) => typeof item !== "string")
+    ) {
+      throw new AwsError("SerializationException", `Constraints.${member}: expected a map of strings`);
+    }
+    return entry as Record<string, string>;
+  };
+  const equals = map("EncryptionContextEquals");
+  const subset = map("EncryptionContextSubset");
+  if (equals === undefined && subset === undefined) {
+    return undefined;
+  }
+  return {
+    ...(equals !== undefined ? { encryptionContextEquals: equals } : {}),
+    ...(subset !== undefined ? { encryptionContextSubset: subset } : {}),
+  };
+}
+
+/** kms:GrantConstraintType: the constraint the grant asks for (KMS developer guide, "AWS KMS condition keys"). */
+function constraintTypeOf(constraints: GrantConstraints | undefined): string | undefined {
+  if (constraints?.encryptionContextEquals !== undefined) {
+    return "EncryptionContextEquals";
+  }
+  return constraints?.encryptionContextSubset !== undefined ? "EncryptionContextSubset" : undefined;
+}
+
+/**
+ * A grantee or retiring principal: an account root, an IAM user or role of the model, an assumed-role
+ * session of a role of the model, or an AWS service principal (KMS API reference, CreateGrant,
+ * GranteePrincipal: "AWS accounts, IAM users, IAM roles, federated users, and assumed role users").
+ */
+export function isGrantPrincipal(principal: string, authorizer: Authorizer): boolean {
+  if (/^[a-z0-9.-]+\.amazonaws\.com$/.test(principal)) {
+    return true;
+  }
+  const parsed = parseArn(principal);
+  if (parsed?.service === "iam" && parsed.resource === "root" && /^\d{12}$/.test(parsed.accountId)) {
+    return true;
+  }
+  if (authorizer.hasPrincipal(principal)) {
+    return true;
+  }
+  const roleArn = roleOfSession(principal);
+  return roleArn !== undefined && authorizer.hasRole(roleArn);
+}
+
+/** The ARNs a caller answers to: itself, and for a role session also its role. */
+function identitiesOf(callerArn: string): string[] {
+  const roleArn = roleOfSession(callerArn);
+  return roleArn === undefined ? [callerArn] : [callerArn, roleArn];
+}
+
+function sameGrant(
+  grant: Grant,
+  fields: Omit<Grant, "grantId" | "grantToken" | "creationDate" | "origin">,
+): boolean {
+  return (
+    grant.name === fields.name &&
+    grant.granteePrincipal === fields.granteePrincipal &&
+    grant.retiringPrincipal === fields.retiringPrincipal &&
+    JSON.stringify([...grant.operations].sort()) === JSON.stringify([...fields.operations].sort()) &&
+    JSON.stringify(grant.constraints ?? null) === JSON.stringify(fields.constraints ?? null)
+  );
+}
+
+function requireAllowed(decision: KmsDecision, callerArn: string, action: string, resource: string): void {
+  if (decision.keyStateError) {
+    throw new AwsError(decision.keyStateError.code, decision.keyStateError.message);
+  }
+  if (!decision.allowed) {
+    throw new AwsError(
+      "AccessDeniedException",
+      decision.message ?? `${callerArn} may not ${action} ${resource}`,
+    );
+  }
+}
+
+function validation(member: string, value: unknown, constraint: string): AwsError {
+  const shown = value === undefined ? "null" : `'${String(value)}'`;
+  return new AwsError(
+    "ValidationException",
+    `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
+}

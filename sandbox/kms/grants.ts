@@ -1,0 +1,230 @@
+/**
+ * KMS grants: the state (which grants exist on which key) and the one rule that says what a grant lets
+ * its grantee do. The Authorizer consults this store for every KMS decision (a grant is a second way,
+ * beside the key policy and IAM, to allow a principal a key operation); grant-operations.ts serves the
+ * CreateGrant/ListGrants/ListRetirableGrants/RetireGrant/RevokeGrant API over it.
+ *
+ * KMS developer guide, "Grants in AWS KMS" and "Grant concepts"; KMS API reference, CreateGrant,
+ * GrantConstraints, GrantListEntry.
+ */
+import { createHash, randomBytes } from "node:crypto";
+
+/** Every operation a grant may allow (KMS API reference, CreateGrant, Operations). */
+export const GRANT_OPERATIONS = [
+  "Decrypt",
+  "Encrypt",
+  "GenerateDataKey",
+  "GenerateDataKeyWithoutPlaintext",
+  "ReEncryptFrom",
+  "ReEncryptTo",
+  "Sign",
+  "Verify",
+  "GetPublicKey",
+  "CreateGrant",
+  "RetireGrant",
+  "DescribeKey",
+  "GenerateDataKeyPair",
+  "GenerateDataKeyPairWithoutPlaintext",
+  "GenerateMac",
+  "VerifyMac",
+  "DeriveSharedSecret",
+] as const;
+export type GrantOperation = (typeof GRANT_OPERATIONS)[number];
+
+/**
+ * Operations that take no encryption context: a grant's constraints do not apply to them (KMS API
+ * reference, GrantConstraints: "not applied to ... management operations, such as DescribeKey or
+ * RetireGrant"). CreateGrant is handled apart: a grant created through a constrained grant must be at
+ * least as strict (see isAtLeastAsStrict).
+ */
+const OPERATIONS_WITHOUT_CONTEXT: ReadonlySet<string> = new Set([
+  "DescribeKey",
+  "RetireGrant",
+  "CreateGrant",
+  "GetPublicKey",
+  "Sign",
+  "Verify",
+  "GenerateMac",
+  "VerifyMac",
+  "DeriveSharedSecret",
+]);
+
+export interface GrantConstraints {
+  readonly encryptionContextEquals?: Readonly<Record<string, string>>;
+  readonly encryptionContextSubset?: Readonly<Record<string, string>>;
+}
+
+export interface Grant {
+  readonly grantId: string;
+  readonly grantToken: string;
+  readonly keyArn: string;
+  /** A principal ARN, an account id's root ARN, or a service principal (dynamodb.REGION.amazonaws.com). */
+  readonly granteePrincipal: string;
+  readonly retiringPrincipal?: string;
+  readonly operations: readonly GrantOperation[];
+  readonly constraints?: GrantConstraints;
+  readonly name: string;
+  /** arn:aws:iam::ACCOUNT:root of the account the grant was created in. */
+  readonly issuingAccount: string;
+  readonly creationDate: Date;
+  /**
+   * Who made it: "plan" (aws:kms/grant:Grant), "service" (the grant DynamoDB creates for a table), "api"
+   * (CreateGrant). Only "api" grants are carried from one deployment to the next; the others are made again.
+   */
+  readonly origin: "plan" | "service" | "api";
+}
+
+/** What a grant is asked to allow: one operation on one key by one caller, with the request's context. */
+export interface GrantRequest {
+  readonly keyArn: string;
+  readonly operation: string;
+  /** The caller's ARN, and for an assumed-role session also its role's ARN: a grant to a role covers its sessions. */
+  readonly granteeArns: readonly string[];
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether `grant` allows `request` (KMS developer guide, "Grant concepts": the grantee may call the grant
+ * operations on the grant's key "provided that all conditions specified in the grant are met").
+ */
+export function grantAllows(grant: Grant, request: GrantRequest): boolean {
+  if (grant.keyArn !== request.keyArn || !request.granteeArns.includes(grant.granteePrincipal)) {
+    return false;
+  }
+  if (!(grant.operations as readonly string[]).includes(request.operation)) {
+    return false;
+  }
+  if (OPERATIONS_WITHOUT_CONTEXT.has(request.operation)) {
+    return true;
+  }
+  return contextSatisfies(grant.constraints, request.encryptionContext ?? {});
+}
+
+/**
+ * EncryptionContextEquals: the request's context is exactly the constraint; EncryptionContextSubset: it
+ * includes every pair of the constraint. "In a grant constraint, the key in each key-value pair is not
+ * case sensitive, but the value is case sensitive" (KMS API reference, GrantConstraints).
+ */
+export function contextSatisfies(
+  constraints: GrantConstraints | undefined,
+  context: Readonly<Record<string, string>>,
+): boolean {
+  const byLowerKey = new Map(Object.entries(context).map(([key, value]) => [key.toLowerCase(), value]));
+  const includes = (pairs: Readonly<Record<string, string>>) =>
+    Object.entries(pairs).every(([key, value]) => byLowerKey.get(key.toLowerCase()) === value);
+  if (constraints?.encryptionContextEquals !== undefined) {
+    const equals = constraints.encryptionContextEquals;
+    if (Object.keys(equals).length !== byLowerKey.size || !includes(equals)) {
+      return false;
+    }
+  }
+  if (constraints?.encryptionContextSubset !== undefined && !includes(constraints.encryptionContextSubset)) {
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a grant created through `parent`'s CreateGrant permission stays within it: its operations are
+ * the parent's or fewer, and its constraint "equally strict or stricter" (KMS API reference, CreateGrant,
+ * Constraints; KMS developer guide, "Grant concepts", CreateGrant permission in a grant).
+ */
+export function isWithinParentGrant(
+  parent: Grant,
+  child: { readonly operations: readonly string[]; readonly constraints?: GrantConstraints },
+): boolean {
+  if (!child.operations.every((operation) => (parent.operations as readonly string[]).includes(operation))) {
+    return false;
+  }
+  const parentEquals = parent.constraints?.encryptionContextEquals;
+  const parentSubset = parent.constraints?.encryptionContextSubset;
+  const childEquals = child.constraints?.encryptionContextEquals;
+  const childSubset = child.constraints?.encryptionContextSubset;
+  if (parentEquals !== undefined) {
+    return childEquals !== undefined && sameContext(parentEquals, childEquals);
+  }
+  if (parentSubset !== undefined) {
+    // Every context the child admits must hold the parent's pairs.
+    const admitted = childEquals ?? childSubset;
+    return admitted !== undefined && contextSatisfies({ encryptionContextSubset: parentSubset }, admitted);
+  }
+  return true;
+}
+
+function sameContext(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  return contextSatisfies({ encryptionContextEquals: a }, b);
+}
+
+/** The grants of the sandbox, by id. Changes take effect for the very next decision. */
+export class GrantStore {
+  private readonly grants = new Map<string, Grant>();
+
+  /** Adds a grant with a fresh id and token (CreateGrant), or with the given ones (a deployed grant). */
+  put(
+    grant: Omit<Grant, "grantId" | "grantToken" | "creationDate"> &
+      Partial<Pick<Grant, "grantId" | "grantToken" | "creationDate">>,
+  ): Grant {
+    const grantId = grant.grantId ?? randomBytes(32).toString("hex");
+    const stored: Grant = {
+      ...grant,
+      grantId,
+      grantToken: grant.grantToken ?? grantTokenFor(grantId),
+      creationDate: grant.creationDate ?? new Date(),
+    };
+    this.grants.set(grantId, stored);
+    return stored;
+  }
+
+  get(grantId: string): Grant | undefined {
+    return this.grants.get(grantId);
+  }
+
+  byToken(grantToken: string): Grant | undefined {
+    return [...this.grants.values()].find((grant) => grant.grantToken === grantToken);
+  }
+
+  delete(grantId: string): boolean {
+    return this.grants.delete(grantId);
+  }
+
+  /** The grants of a key, oldest first (ListGrants). */
+  forKey(keyArn: string): Grant[] {
+    return [...this.grants.values()].filter((grant) => grant.keyArn === keyArn);
+  }
+
+  /** The grants a principal may retire (ListRetirableGrants). */
+  retirableBy(retiringPrincipal: string): Grant[] {
+    return [...this.grants.values()].filter((grant) => grant.retiringPrincipal === retiringPrincipal);
+  }
+
+  /** The first grant that allows the request, if any. */
+  find(request: GrantRequest): Grant | undefined {
+    for (const grant of this.grants.values()) {
+      if (grantAllows(grant, request)) {
+        return grant;
+      }
+    }
+    return undefined;
+  }
+
+  all(): Grant[] {
+    return [...this.grants.values()];
+  }
+}
+
+/**
+ * A grant token: opaque to callers (KMS API reference, "Grant token"); here bound to the grant id by a
+ * hash, so that it cannot be guessed from the id alone without the sandbox's process secret.
+ */
+const TOKEN_SECRET = randomBytes(32);
+function grantTokenFor(grantId: string): string {
+  return createHash("sha256").update(TOKEN_SECRET).update(grantId).digest("base64url");
+}
+
+/**
+ * A stable grant id for a grant the sandbox makes on each deployment (a plan's grant, a table's grant), so
+ * that ListGrants shows the same id after a redeploy, as AWS would for a grant that was never recreated.
+ */
+export function stableGrantId(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\n")).digest("hex");
+}

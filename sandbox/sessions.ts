@@ -1,0 +1,92 @@
+/**
+ * STS role sessions: the temporary credentials AssumeRole issues (an ASIA… access key id, a secret and a
+ * session token) and when they expire. Authentication only: what a session may do is decided by the
+ * Authorizer, which evaluates a session as its role (sandbox/iam/authorizer.ts).
+ *
+ * The store outlives deployments (AWS does not revoke issued credentials when a stack changes), and its
+ * clock is injectable so that expiry can be tested without waiting.
+ */
+import { randomBytes } from "node:crypto";
+
+export interface RoleSession {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  /** arn:aws:sts::ACCOUNT:assumed-role/ROLE_NAME/SESSION_NAME */
+  readonly sessionArn: string;
+  readonly roleArn: string;
+  /** ROLE_ID:SESSION_NAME, what GetCallerIdentity answers as UserId. */
+  readonly assumedRoleId: string;
+  readonly accountId: string;
+  readonly expiration: Date;
+}
+
+export interface SessionRequest {
+  readonly roleArn: string;
+  readonly roleId: string;
+  readonly sessionName: string;
+  readonly durationSeconds: number;
+}
+
+const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+export class SessionStore {
+  private readonly sessions = new Map<string, RoleSession>();
+
+  /** @param clock the time credentials are issued and checked at; tests pass their own. */
+  constructor(private readonly clock: () => Date = () => new Date()) {}
+
+  now(): Date {
+    return this.clock();
+  }
+
+  issue(request: SessionRequest): RoleSession {
+    const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(request.roleArn);
+    if (role === null) {
+      throw new Error(`role arn: "${request.roleArn}" is not an IAM role ARN`);
+    }
+    const [, partition, accountId, roleName] = role;
+    this.dropExpired();
+    const session: RoleSession = {
+      // Temporary access key ids start with ASIA (IAM User Guide, "IAM identifiers", unique ID prefixes).
+      accessKeyId: `ASIA${randomText(UPPER_ALNUM, 16)}`,
+      secretAccessKey: randomText(SECRET_ALPHABET, 40),
+      sessionToken: randomBytes(96).toString("base64"),
+      sessionArn: `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${request.sessionName}`,
+      roleArn: request.roleArn,
+      assumedRoleId: `${request.roleId}:${request.sessionName}`,
+      accountId,
+      expiration: new Date(this.clock().getTime() + request.durationSeconds * 1000),
+    };
+    this.sessions.set(session.accessKeyId, session);
+    return session;
+  }
+
+  get(accessKeyId: string): RoleSession | undefined {
+    return this.sessions.get(accessKeyId);
+  }
+
+  isExpired(session: RoleSession): boolean {
+    return this.clock().getTime() >= session.expiration.getTime();
+  }
+
+  /** Forgets sessions expired for more than a day: their requests stay "expired" for a while, then unknown. */
+  private dropExpired(): void {
+    const horizon = this.clock().getTime() - 86_400_000;
+    for (const [id, session] of this.sessions) {
+      if (session.expiration.getTime() < horizon) {
+        this.sessions.delete(id);
+      }
+    }
+  }
+}
+
+function randomText(alphabet: string, length: number): string {
+  const bytes = randomBytes(length);
+  let out = "";
+  for (let i = 0; i < length; i++) {
+    out += alphabet[bytes[i] % alphabet.length];
+  }
+  return out;
+}
