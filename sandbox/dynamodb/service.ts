@@ -15,18 +15,7 @@ import { AwsError } from "../errors";
 import { kmsAccessDeniedViaDynamoDbMessage, type KmsDecision } from "../iam";
 import type { Caller, DeployedStack } from "../stack";
 import { type DynamoOperation, DynaliteEngine } from "./engine";
-
-/** Operations that read or write items, and so use the table's key. */
-const ITEM_OPERATIONS = new Set<DynamoOperation>([
-  "BatchGetItem",
-  "BatchWriteItem",
-  "DeleteItem",
-  "GetItem",
-  "PutItem",
-  "Query",
-  "Scan",
-  "UpdateItem",
-]);
+import { ITEM_OPERATIONS } from "./item-operations";
 
 export class DynamoDbService {
   constructor(private readonly engine: DynaliteEngine) {}

@@ -16,6 +16,7 @@
  * Every put/delete bumps the version of what changed, so the very next decision sees it.
  */
 export type {
+  DecidingStatement,
   Decision,
   EvaluationOutcome,
   InlinePolicy,
