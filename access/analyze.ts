@@ -131,8 +131,10 @@ async function tableCell(
 ): Promise<AccessCell> {
   const { authorizer, ledger, table, principal, operation, model } = question;
   const action = iamActionOf(operation);
-  const iam = await ledger.ask(`d\n${ledger.principalClass(principal)}\n${action}\n${table.arn}`, () =>
-    authorizer.authorizeDynamoDb(principal.arn, action, table.arn),
+  const iam = await ledger.ask(
+    `d\n${ledger.principalClass(principal)}\n${action}\n${table.arn}`,
+    principal,
+    () => authorizer.authorizeDynamoDb(principal.arn, action, table.arn),
   );
   const base = { table: table.name, principal: principal.arn, operation };
   if (!iam.allowed) {
@@ -149,6 +151,7 @@ async function tableCell(
   const keyArn = table.keyArn;
   const kms = await ledger.ask(
     `v\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\n${keyArn}\n${table.name}`,
+    principal,
     () =>
       authorizer.authorizeKmsViaDynamoDb(principal.arn, "kms:Decrypt", keyArn, {
         name: table.name,
@@ -169,6 +172,7 @@ async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
   const keyArn = table.keyArn as string;
   const kms = await ledger.ask(
     `k\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\nkms:Decrypt\n${keyArn}`,
+    principal,
     () => authorizer.authorizeKms(principal.arn, "kms:Decrypt", keyArn),
   );
   return {

@@ -6,6 +6,7 @@
  * tags) make the principal itself part of the question, so those are never shared.
  */
 import { performance } from "node:perf_hooks";
+import type { Decision, DecidingStatement } from "../sandbox/iam";
 import type { AccessPrincipal } from "./types";
 
 /** Condition keys and variables whose value differs from one principal to the next. */
@@ -13,24 +14,34 @@ const PRINCIPAL_SPECIFIC =
   /aws:username|aws:userid|aws:PrincipalArn|aws:PrincipalTag|aws:SourceIdentity|\$\{/i;
 
 export class DecisionLedger {
-  private readonly decided = new Map<string, Promise<unknown>>();
+  private readonly decided = new Map<string, { owner: AccessPrincipal; answer: Promise<unknown> }>();
   private readonly fingerprints = new Map<string, string>();
   private questionCount = 0;
   private elapsedMs = 0;
 
-  /** The answer to `question`, computed by `decide` only for the first question of its class. */
-  ask<T>(classKey: string, decide: () => Promise<T>): Promise<T> {
+  /**
+   * The answer for `principal`, computed by `decide` only for the first principal of its class. Shared
+   * answers name that first principal's inline policies; `sameStatementsAs` gives them this one's names.
+   */
+  async ask<T extends Decision>(
+    classKey: string,
+    principal: AccessPrincipal,
+    decide: () => Promise<T>,
+  ): Promise<T> {
     this.questionCount += 1;
-    const known = this.decided.get(classKey);
-    if (known !== undefined) {
-      return known as Promise<T>;
+    let entry = this.decided.get(classKey);
+    if (entry === undefined) {
+      const started = performance.now();
+      const answer = decide().finally(() => {
+        this.elapsedMs += performance.now() - started;
+      });
+      entry = { owner: principal, answer };
+      this.decided.set(classKey, entry);
     }
-    const started = performance.now();
-    const answer = decide().finally(() => {
-      this.elapsedMs += performance.now() - started;
-    });
-    this.decided.set(classKey, answer);
-    return answer;
+    const answer = (await entry.answer) as T;
+    return entry.owner === principal
+      ? answer
+      : { ...answer, statements: renamed(answer, entry.owner, principal) };
   }
 
   /**
@@ -40,8 +51,9 @@ export class DecisionLedger {
   principalClass(principal: AccessPrincipal, resourcePolicies: readonly string[] = []): string {
     let fingerprint = this.fingerprints.get(principal.arn);
     if (fingerprint === undefined) {
+      // Policy names decide nothing; documents, in order, do (statements are renamed when shared).
       const identity = JSON.stringify([
-        principal.policies.inline.map((policy) => [policy.name, policy.document]),
+        principal.policies.inline.map((policy) => policy.document),
         [...principal.policies.managed].sort(),
       ]);
       const account = principal.arn.split(":")[4] ?? "";
@@ -69,4 +81,22 @@ export class DecisionLedger {
   get decisionMs(): number {
     return this.elapsedMs;
   }
+}
+
+/** The statements of `owner`'s decision, with `owner`'s inline policy names replaced by `principal`'s. */
+function renamed(
+  decision: Decision,
+  owner: AccessPrincipal,
+  principal: AccessPrincipal,
+): readonly DecidingStatement[] | undefined {
+  const names = new Map(
+    owner.policies.inline.map((policy, index) => [
+      `inline:${policy.name}`,
+      `inline:${principal.policies.inline[index]?.name ?? policy.name}`,
+    ]),
+  );
+  return decision.statements?.map((statement) => ({
+    ...statement,
+    policy: names.get(statement.policy) ?? statement.policy,
+  }));
 }

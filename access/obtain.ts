@@ -52,7 +52,7 @@ export async function findObtainers(input: {
     for (const principal of principals) {
       const keyClass = ledger.principalClass(principal, [key.policy]);
       for (const action of ["kms:PutKeyPolicy", "kms:CreateGrant"]) {
-        const decision = await ledger.ask(`k\n${keyClass}\n${action}\n${key.arn}`, () =>
+        const decision = await ledger.ask(`k\n${keyClass}\n${action}\n${key.arn}`, principal, () =>
           authorizer.authorizeKms(principal.arn, action, key.arn),
         );
         if (decision.allowed) {
@@ -68,6 +68,7 @@ export async function findObtainers(input: {
       for (const action of ["iam:PutUserPolicy", "iam:AttachUserPolicy"]) {
         const decision = await ledger.ask(
           `i\n${ledger.principalClass(principal)}\n${action}\nself:${principal.arn}`,
+          principal,
           () => authorizer.authorizeIam(principal.arn, action, principal.arn),
         );
         if (decision.allowed) {
@@ -100,6 +101,7 @@ export async function findObtainers(input: {
       }
       const decision = await ledger.ask(
         `i\n${ledger.principalClass(from)}\niam:CreateAccessKey\n${to.arn}`,
+        from,
         () => authorizer.authorizeIam(from.arn, "iam:CreateAccessKey", to.arn),
       );
       if (decision.allowed) {
