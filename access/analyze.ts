@@ -132,7 +132,7 @@ async function tableCell(
   const { authorizer, ledger, table, principal, operation, model } = question;
   const action = iamActionOf(operation);
   const iam = await ledger.ask(
-    `d\n${ledger.principalClass(principal)}\n${action}\n${table.arn}`,
+    `d\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, table.arn)}`,
     principal,
     () => authorizer.authorizeDynamoDb(principal.arn, action, table.arn),
   );

@@ -9,7 +9,7 @@
 import { usesTableKey, DIRECT_DECRYPT } from "./operations";
 import type { AccessModel } from "./analyze";
 import type { DecisionLedger } from "./decisions";
-import type { AccessCell, AccessPrincipal, Obtainer } from "./types";
+import type { AccessCell, Obtainer } from "./types";
 import type { Decision } from "../sandbox/iam";
 
 /** The probe the delegation question is asked with: a principal whose identity policy allows every KMS action. */
@@ -67,7 +67,7 @@ export async function findObtainers(input: {
     for (const principal of selfEditable) {
       for (const action of ["iam:PutUserPolicy", "iam:AttachUserPolicy"]) {
         const decision = await ledger.ask(
-          `i\n${ledger.principalClass(principal)}\n${action}\nself:${principal.arn}`,
+          `i\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, principal.arn)}`,
           principal,
           () => authorizer.authorizeIam(principal.arn, action, principal.arn),
         );
@@ -91,38 +91,30 @@ export async function findObtainers(input: {
       )
       .map((cell) => cell.principal),
   );
-  // Taking over a principal that holds access gives its access: iterate to a fixed point, so chains count.
+  // Taking over a user that holds access gives its access. Only holders are worth taking over; whoever
+  // can take one over becomes a holder too, so the targets are asked round by round to a fixed point.
   const holders = (arn: string): boolean => decrypts.has(arn) || (paths.get(arn)?.length ?? 0) > 0;
-  const takeovers: { from: AccessPrincipal; to: AccessPrincipal; decision: Decision }[] = [];
-  for (const from of principals) {
-    for (const to of selfEditable) {
-      if (to.arn === from.arn) {
-        continue;
-      }
-      const decision = await ledger.ask(
-        `i\n${ledger.principalClass(from)}\niam:CreateAccessKey\n${to.arn}`,
-        from,
-        () => authorizer.authorizeIam(from.arn, "iam:CreateAccessKey", to.arn),
-      );
-      if (decision.allowed) {
-        takeovers.push({ from, to, decision });
-      }
+  const asked = new Set<string>();
+  for (;;) {
+    const targets = selfEditable.filter((to) => holders(to.arn) && !asked.has(to.arn));
+    if (targets.length === 0) {
+      break;
     }
-  }
-  let changed = true;
-  const taken = new Set<string>();
-  while (changed) {
-    changed = false;
-    for (const { from, to, decision } of takeovers) {
-      const edge = `${from.arn}\n${to.arn}`;
-      if (!taken.has(edge) && holders(to.arn)) {
-        taken.add(edge);
-        paths
-          .get(from.arn)
-          ?.push(
-            `iam:CreateAccessKey on ${to.name}, who can decrypt or change access (${statementsText(decision)})`,
-          );
-        changed = true;
+    for (const to of targets) {
+      asked.add(to.arn);
+      for (const from of principals.filter((candidate) => candidate.arn !== to.arn)) {
+        const decision = await ledger.ask(
+          `i\n${ledger.principalClass(from)}\niam:CreateAccessKey\n${ledger.resourceClass(from, to.arn)}`,
+          from,
+          () => authorizer.authorizeIam(from.arn, "iam:CreateAccessKey", to.arn),
+        );
+        if (decision.allowed) {
+          paths
+            .get(from.arn)
+            ?.push(
+              `iam:CreateAccessKey on ${to.name}, who can decrypt or change access (${statementsText(decision)})`,
+            );
+        }
       }
     }
   }
