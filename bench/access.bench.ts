@@ -48,3 +48,10 @@ export async function run(): Promise<void> {
       `${msPerDecision.toFixed(3)} ms per decision`,
   );
 }
+
+if (require.main === module) {
+  run().catch((error: unknown) => {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  });
+}
