@@ -4,7 +4,7 @@
  * the live checks of each phase, and, when asked, the HTML page.
  */
 import { writeFileSync } from "node:fs";
-import { analyzePlan, loadAccessModel } from "../access/analyze";
+import { analyzeModel, loadAccessModel } from "../access/analyze";
 import { compareReports } from "../access/compare";
 import { declaredHolders } from "../access/declared";
 import { expectKeyUsers } from "../access/expect";
@@ -32,7 +32,7 @@ export async function accessStep(input: AccessStepInput): Promise<boolean> {
     ["after the grant", input.after],
   ] as const) {
     const access = await loadAccessModel(plan);
-    const report = await analyzePlan(plan);
+    const report = await analyzeModel(access);
     reports.push(report);
     const verdict = expectKeyUsers(report, declaredHolders(plan, access.model));
     input.say(`who can decrypt, ${label}:\n${formatMatrix(report)}`);

@@ -8,14 +8,14 @@ import { writeFileSync } from "node:fs";
 import { parseCliArgs, runCli } from "../plan/cliSupport";
 import { runScenario } from "./run";
 
-export const USAGE = "usage: npm start [-- --report FILE]";
+export const USAGE = "usage: npm start [-- --report FILE] [--html FILE]";
 
 export function main(argv: string[]): Promise<number> {
   return runCli(async () => {
-    const args = parseCliArgs(argv, { report: { type: "string" } }, USAGE);
+    const args = parseCliArgs(argv, { report: { type: "string" }, html: { type: "string" } }, USAGE);
     const started = Date.now();
     console.log("kms-dynamodb: DynamoDB on a customer-managed KMS key, and who the key policy lets in");
-    const report = await runScenario({ log: (line) => console.log(line) });
+    const report = await runScenario({ log: (line) => console.log(line), accessHtml: args.html });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const held = report.steps.filter((s) => s.ok).length;
     console.log(`\n${report.steps.length + 1}. Summary`);

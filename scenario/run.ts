@@ -24,6 +24,7 @@ import { planOutputs } from "../plan/outputs";
 import { REPO_ROOT, synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
 import { Sandbox } from "../sandbox";
+import { accessStep } from "./access";
 import { withKeyUserGranted } from "./grant";
 
 export const SCENARIO_STACK = "dev";
@@ -50,6 +51,8 @@ export interface ScenarioOptions {
   /** Progress, one line at a time. */
   log?: (line: string) => void;
   projectDir?: string;
+  /** Where to write the access page (before/after the grant). */
+  accessHtml?: string;
 }
 
 class StepFailed extends Error {}
@@ -85,6 +88,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
   };
 
   let plan: Plan | undefined;
+  let planBeforeGrant: Plan | undefined;
   let sandbox: Sandbox | undefined;
   let outputs: StackOutputs | undefined;
   const seedRun = `scenario-seed-${Date.now()}`;
@@ -193,6 +197,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       const seedStillThere = await readSeedItem((sandbox as Sandbox).endpoint, outputs, seed as SeedItem);
       const seedName = describeKey((seed as SeedItem).key);
       say(notes, seedStillThere ? `item ${seedName} is still there` : `item ${seedName} is GONE`);
+      planBeforeGrant = plan;
       plan = granted;
       return (
         onlyKeyPolicy && sameResources && seedStillThere && planOutputs(granted).users[GRANTED_USER].keyUser
@@ -208,6 +213,16 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       );
       return checks.ok && granted.every((r) => r.actual === "allowed");
     });
+
+    await step("Prove who can decrypt from the plans alone, before and after the grant", (notes) =>
+      accessStep({
+        before: planBeforeGrant as Plan,
+        after: plan as Plan,
+        phases: report.phases,
+        htmlFile: options.accessHtml,
+        say: (line) => say(notes, line),
+      }),
+    );
     report.ok = true;
   } catch (err) {
     if (!(err instanceof StepFailed)) {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -48,6 +48,7 @@ describe("scenario end to end (npm start)", function () {
       [4, true],
       [5, true],
       [6, true],
+      [7, true],
     ]);
     expect(report.ok).to.equal(true);
   });
@@ -85,6 +86,15 @@ describe("scenario end to end (npm start)", function () {
     expect(guard).to.contain("alias/aws/dynamodb");
   });
 
+  it("proves from the plans who can decrypt, agreeing with the live checks, before and after", () => {
+    const access = report.steps[6].notes.join("\n");
+    expect(access).to.contain("--expect-key-users before the grant: the declared key users are exactly");
+    expect(access).to.contain("--expect-key-users after the grant: the declared key users are exactly");
+    expect(access).to.contain("before-grant: every live check agrees with the static matrix");
+    expect(access).to.contain("after-grant: every live check agrees with the static matrix");
+    expect(access).to.contain("kms-dynamodb-dev  kms-test-user  GetItem: denied-by-kms → allowed");
+  });
+
   it("prints no secret access key", () => {
     const output = lines.join("\n");
     expect(output).to.not.match(/secretAccessKey|[A-Za-z0-9+/]{40}/);
@@ -93,18 +103,35 @@ describe("scenario end to end (npm start)", function () {
 
 describe("npm start -- --report FILE", function () {
   this.timeout(180000);
-  it("exits 0 and writes the report of contracts.md section 5", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "kms-dynamodb-")), "report.json");
-    const result = spawnSync(
-      process.execPath,
-      [require.resolve("ts-node/dist/bin"), join(REPO_ROOT, "scenario/cli.ts"), "--report", file],
-      { cwd: REPO_ROOT, encoding: "utf8" },
-    );
-    expect(result.status, result.stderr).to.equal(0);
-    expect(result.stdout).to.contain("✓ every step held: 6 of 6 steps");
-    const report = JSON.parse(readFileSync(file, "utf8"));
-    expect(report.ok).to.equal(true);
-    expect(report.phases.map((p: { name: string }) => p.name)).to.deep.equal(["before-grant", "after-grant"]);
-    expect(report.phases[0].results[0]).to.have.keys(["user", "operation", "expected", "actual", "detail"]);
+  it("exits 0 and writes the report of contracts.md section 5 (and the access page with --html)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kms-dynamodb-"));
+    const file = join(dir, "report.json");
+    const html = join(dir, "access.html");
+    try {
+      const result = spawnSync(
+        process.execPath,
+        [
+          require.resolve("ts-node/dist/bin"),
+          join(REPO_ROOT, "scenario/cli.ts"),
+          "--report",
+          file,
+          "--html",
+          html,
+        ],
+        { cwd: REPO_ROOT, encoding: "utf8" },
+      );
+      expect(result.status, result.stderr).to.equal(0);
+      expect(result.stdout).to.contain("✓ every step held: 7 of 7 steps");
+      expect(readFileSync(html, "utf8")).to.contain('data-principal="kms-test-user"');
+      const report = JSON.parse(readFileSync(file, "utf8"));
+      expect(report.ok).to.equal(true);
+      expect(report.phases.map((p: { name: string }) => p.name)).to.deep.equal([
+        "before-grant",
+        "after-grant",
+      ]);
+      expect(report.phases[0].results[0]).to.have.keys(["user", "operation", "expected", "actual", "detail"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
