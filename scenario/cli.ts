@@ -9,11 +9,11 @@ import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from ".
 import { DEFAULT_PACK_DIR, startPolicyPack } from "../guard/packProcess";
 import { writeFileAtomic } from "../sandbox/state-file";
 
-export const USAGE = "usage: npm start [-- --report FILE]";
+export const USAGE = "usage: npm start [-- --report FILE] [--html FILE]";
 
 export function main(argv: string[], io: Io = processIo()): Promise<number> {
   return runCli(io, async () => {
-    const args = parseCliArgs(argv, { report: { type: "string" } }, USAGE);
+    const args = parseCliArgs(argv, { report: { type: "string" }, html: { type: "string" } }, USAGE);
     const started = Date.now();
     // The policy pack's process starts first, so its start-up (about a second) runs beside the loading
     // of the program, the AWS SDK and the sandbox below, on the other core.
@@ -22,7 +22,11 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
     pack.catch(() => undefined);
     const { runScenario } = await import("./run");
     io.stdout("kms-dynamodb: DynamoDB on a customer-managed KMS key, and who the key policy lets in");
-    const report = await runScenario({ log: (line) => io.stdout(line), pack });
+    const report = await runScenario({
+      log: (line) => io.stdout(line),
+      pack,
+      accessHtml: args.html === undefined ? undefined : path.resolve(io.cwd, args.html),
+    });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const held = report.steps.filter((s) => s.ok).length;
     io.stdout(`\n${report.steps.length + 1}. Summary`);

@@ -25,6 +25,7 @@ import { REPO_ROOT, synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
 import { Sandbox } from "../sandbox";
 import { runLifecycleDrills } from "./drills";
+import { accessStep } from "./access";
 import { withKeyUserGranted } from "./grant";
 
 export const SCENARIO_STACK = "dev";
@@ -56,6 +57,8 @@ export interface ScenarioOptions {
    * overlaps the imports. The scenario stops it. Default: started at the guard step.
    */
   pack?: Promise<RunningPack>;
+  /** Where to write the access page (before/after the grant). */
+  accessHtml?: string;
 }
 
 class StepFailed extends Error {}
@@ -91,6 +94,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
   };
 
   let plan: Plan | undefined;
+  let planBeforeGrant: Plan | undefined;
   let sandbox: Sandbox | undefined;
   let outputs: StackOutputs | undefined;
   const seedRun = `scenario-seed-${Date.now()}`;
@@ -204,6 +208,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       const seedStillThere = await readSeedItem((sandbox as Sandbox).endpoint, outputs, seed as SeedItem);
       const seedName = describeKey((seed as SeedItem).key);
       say(notes, seedStillThere ? `item ${seedName} is still there` : `item ${seedName} is GONE`);
+      planBeforeGrant = plan;
       plan = granted;
       return (
         onlyKeyPolicy && sameResources && seedStillThere && planOutputs(granted).users[GRANTED_USER].keyUser
@@ -219,6 +224,16 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       );
       return checks.ok && granted.every((r) => r.actual === "allowed");
     });
+
+    await step("Prove who can decrypt from the plans alone, before and after the grant", (notes) =>
+      accessStep({
+        before: planBeforeGrant as Plan,
+        after: plan as Plan,
+        phases: report.phases,
+        htmlFile: options.accessHtml,
+        say: (line) => say(notes, line),
+      }),
+    );
 
     const afterGrant = report.phases[report.phases.length - 1];
     const served = sandbox as Sandbox;

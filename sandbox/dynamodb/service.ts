@@ -20,21 +20,10 @@ import {
   isTransactionOperation,
   type TransactionOperation,
 } from "./engine";
+import { ITEM_OPERATIONS } from "./item-operations";
 import type { TableKeyCache } from "./table-key-cache";
 import type { TableAccess, TableLifecycle } from "./table-lifecycle";
 import { executeGet, executeWrite, transactionParts } from "./transactions";
-
-/** Operations that read or write items, and so use the table's key. */
-const ITEM_OPERATIONS = new Set<DynamoOperation>([
-  "BatchGetItem",
-  "BatchWriteItem",
-  "DeleteItem",
-  "GetItem",
-  "PutItem",
-  "Query",
-  "Scan",
-  "UpdateItem",
-]);
 
 /** What DynamoDB keeps besides items: the table keys it cached per connection, and each table's status. */
 export interface TableKeyState {

@@ -12,6 +12,7 @@ import {
   statementsOf,
 } from "./policy-document";
 import type {
+  DecidingStatement,
   Decision,
   EvaluationOutcome,
   KeySource,
@@ -347,6 +348,23 @@ export class Authorizer {
     return grant === undefined ? decision : { allowed: true, outcome: "Allowed", grantId: grant.grantId };
   }
 
+  /**
+   * An IAM or STS action (`iam:PutUserPolicy`, `sts:AssumeRole`, ...) on an IAM resource, against the
+   * caller's identity policies only: for "who could change who can decrypt". IAM users and policies
+   * carry no resource-based policy (IAM user guide, "Policy evaluation logic").
+   */
+  authorizeIam(callerArn: string, action: string, resourceArn: string): Promise<Decision> {
+    if (!action.startsWith("iam:") && !action.startsWith("sts:")) {
+      throw new Error(`action: "${action}" is not an iam: or sts: action`);
+    }
+    const caller = this.principal(callerArn);
+    const resourceAccount = accountOf(resourceArn, "resource arn");
+    const cacheKey = ["i", caller.arn, caller.version, action, resourceArn].join("\n");
+    return this.cache.get(cacheKey, () =>
+      this.simulate(caller, action, resourceArn, resourceAccount, undefined, {}),
+    );
+  }
+
   stats(): AuthorizerStats {
     return { cacheHits: this.cache.hits, cacheMisses: this.cache.misses, cacheEntries: this.cache.size };
   }
@@ -422,13 +440,15 @@ export class Authorizer {
     }
     const analysis = result.resultType === "single" ? result.result.analysis : result.results[0]?.analysis;
     const outcome = result.overallResult as EvaluationOutcome;
+    const statements = decidingStatements(analysis, resourceArn);
     if (outcome === "Allowed") {
-      return { allowed: true, outcome };
+      return { allowed: true, outcome, statements };
     }
     const policyType = blamedPolicyType(analysis, outcome);
     return {
       allowed: false,
       outcome,
+      statements,
       policyType,
       message: accessDeniedMessage(
         caller.arn,
@@ -473,6 +493,26 @@ const CRYPTOGRAPHIC_ACTIONS: ReadonlySet<string> = new Set([
   "kms:GetPublicKey",
   "kms:DeriveSharedSecret",
 ]);
+/** The statements that matched the request, in every policy iam-simulate evaluated. */
+function decidingStatements(analysis: RequestAnalysis | undefined, resourceArn: string): DecidingStatement[] {
+  const resourcePolicy = resourceArn.includes(":kms:") ? "key policy" : "resource policy";
+  const found: DecidingStatement[] = [];
+  for (const [part, policyName] of [
+    [analysis?.identityAnalysis, undefined],
+    [analysis?.resourceAnalysis, resourcePolicy],
+  ] as const) {
+    for (const entry of [...(part?.denyStatements ?? []), ...(part?.allowStatements ?? [])]) {
+      const sid = entry.statement.sid();
+      found.push({
+        policy: policyName ?? entry.policyId,
+        ...(sid === undefined ? {} : { sid }),
+        index: entry.statement.index(),
+        effect: entry.statement.effect() === "Deny" ? "Deny" : "Allow",
+      });
+    }
+  }
+  return found;
+}
 
 /** Global condition keys of the caller (IAM reference, "AWS global condition context keys"). */
 function principalContextVariables(caller: PrincipalRecord): Record<string, string> {

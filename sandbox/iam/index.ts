@@ -16,6 +16,7 @@
  * next decision sees it.
  */
 export type {
+  DecidingStatement,
   Decision,
   EvaluationOutcome,
   InlinePolicy,

@@ -88,10 +88,29 @@ export interface KeySource {
 /** iam-simulate's vocabulary for the outcome of one evaluation. */
 export type EvaluationOutcome = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 
+/**
+ * A policy statement that took part in a decision: one that matched the request (allowing or denying).
+ * For a key, the key policy's account-root statement appears when the key policy delegates to IAM.
+ */
+export interface DecidingStatement {
+  /** "key policy" for a KMS key's policy, else the identity policy: "inline:NAME" or a managed policy ARN. */
+  readonly policy: string;
+  readonly sid?: string;
+  /** 1-based position in the policy's Statement list (statements need no Sid). */
+  readonly index: number;
+  readonly effect: "Allow" | "Deny";
+}
+
 /** The outcome of authorizing one request. */
 export interface Decision {
   readonly allowed: boolean;
   readonly outcome: EvaluationOutcome;
+  /**
+   * The statements that matched the request: the allowing ones for an allowed request, the denying ones
+   * (and any allowing ones they overrode) for an explicit denial, and for an implicit denial the allowing
+   * statements that were not enough (e.g. an identity policy under a key policy that does not delegate).
+   */
+  readonly statements?: readonly DecidingStatement[];
   /**
    * When denied by policy: the kind of policy AWS names in its message. For DynamoDB always
    * "identity-based"; for KMS "resource-based" when the key policy refuses (without delegating to

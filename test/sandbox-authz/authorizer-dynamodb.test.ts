@@ -35,6 +35,8 @@ describe("sandbox/iam Authorizer: dynamodb actions against identity policies", (
       allowed: false,
       outcome: "ImplicitlyDenied",
       policyType: "identity-based",
+      // No statement matched: an implicit denial names none.
+      statements: [],
       message: `User: ${APP_USER} is not authorized to perform: dynamodb:GetItem on resource: ${other} because no identity-based policy allows the dynamodb:GetItem action`,
     });
   });

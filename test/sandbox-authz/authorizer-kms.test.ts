@@ -4,6 +4,7 @@
  * account root. These run iam-simulate for real; they are the evidence that it applies that rule.
  */
 import { expect } from "chai";
+import { KEY_POLICY_SIDS } from "../../infra/policies/keyPolicy";
 import { Authorizer, kmsAccessDeniedViaDynamoDbMessage } from "../../sandbox/iam";
 import {
   ACCOUNT,
@@ -31,7 +32,13 @@ describe("sandbox/iam Authorizer: kms actions on a key", () => {
         KEY_ARN,
         VIA_DYNAMODB,
       );
-      expect(decision).to.deep.equal({ allowed: true, outcome: "Allowed" });
+      expect(decision.allowed).to.equal(true);
+      expect(decision.outcome).to.equal("Allowed");
+      // The deciding statements: the key-user statement, and the root statement through which the account
+      // is also allowed (KMS developer guide, "Default key policy").
+      expect(decision.statements?.filter((s) => s.policy === "key policy").map((s) => s.sid)).to.have.members(
+        [KEY_POLICY_SIDS.root, KEY_POLICY_SIDS.users],
+      );
     });
 
     it("refuses the key user a direct kms:Decrypt (no kms:ViaService)", async () => {

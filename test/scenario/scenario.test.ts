@@ -53,6 +53,7 @@ describe("scenario end to end (npm start)", function () {
       [9, true],
       [10, true],
       [11, true],
+      [12, true],
     ]);
     expect(report.ok).to.equal(true);
   });
@@ -90,6 +91,15 @@ describe("scenario end to end (npm start)", function () {
     expect(guard).to.contain("alias/aws/dynamodb");
   });
 
+  it("proves from the plans who can decrypt, agreeing with the live checks, before and after", () => {
+    const access = report.steps[6].notes.join("\n");
+    expect(access).to.contain("--expect-key-users before the grant: the declared key users are exactly");
+    expect(access).to.contain("--expect-key-users after the grant: the declared key users are exactly");
+    expect(access).to.contain("before-grant: every live check agrees with the static matrix");
+    expect(access).to.contain("after-grant: every live check agrees with the static matrix");
+    expect(access).to.contain("kms-dynamodb-dev  kms-test-user  GetItem: denied-by-kms → allowed");
+  });
+
   it("runs the lifecycle drills, a phase each, on the simulated clock", () => {
     expect(report.phases.map((phase) => phase.name)).to.deep.equal([
       "before-grant",
@@ -107,7 +117,7 @@ describe("scenario end to end (npm start)", function () {
     // until five minutes without a request.
     const change = phase("drill-revoke").accessChanges?.find((entry) => entry.user === GRANTED_USER);
     expect(change).to.include({ from: "allowed", to: "denied-by-kms" });
-    const revoke = report.steps[6].notes.join("\n");
+    const revoke = report.steps[7].notes.join("\n");
     expect(revoke).to.contain(`${GRANTED_USER}'s open connection right after the revoke: allowed`);
     expect(revoke).to.contain("the open connection after 5 minutes without a request: denied-by-kms");
     // "Key states of AWS KMS keys": a disabled or pending-deletion key refuses Decrypt, so every item call.
@@ -121,11 +131,11 @@ describe("scenario end to end (npm start)", function () {
       ).to.equal(true);
     }
     // DynamoDB API reference, TableDescription.TableStatus and SSEDescription.
-    expect(report.steps[7].notes.join("\n")).to.contain(
+    expect(report.steps[8].notes.join("\n")).to.contain(
       "INACCESSIBLE_ENCRYPTION_CREDENTIALS (InaccessibleEncryptionDateTime",
     );
-    expect(report.steps[10].notes).to.include("after CancelKeyDeletion the key is Disabled; enabling it");
-    for (const step of report.steps.slice(6)) {
+    expect(report.steps[11].notes).to.include("after CancelKeyDeletion the key is Disabled; enabling it");
+    for (const step of report.steps.slice(7)) {
       expect(
         step.notes.some((note) => note.startsWith("on AWS: ")),
         step.title,
@@ -141,43 +151,50 @@ describe("scenario end to end (npm start)", function () {
 
 describe("npm start -- --report FILE", function () {
   this.timeout(180000);
-  it("exits 0 and writes the report of contracts.md section 5", () => {
+  it("exits 0 and writes the report of contracts.md section 5 (and the access page with --html)", () => {
     const dir = mkdtempSync(join(tmpdir(), "kms-dynamodb-"));
     const file = join(dir, "report.json");
-    const result = spawnSync(
-      process.execPath,
-      ["-r", join(REPO_ROOT, "scripts/register.js"), join(REPO_ROOT, "scenario/cli.ts"), "--report", file],
-      { cwd: REPO_ROOT, encoding: "utf8" },
-    );
-    const text = (() => {
-      try {
-        return readFileSync(file, "utf8");
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    })();
-    expect(result.status, result.stderr).to.equal(0);
-    expect(result.stdout).to.contain("✓ every step held: 11 of 11 steps");
-    const report = JSON.parse(text);
-    expect(report.ok).to.equal(true);
-    expect(report.phases.map((p: { name: string }) => p.name)).to.deep.equal([
-      "before-grant",
-      "after-grant",
-      "drill-revoke",
-      "drill-disable",
-      "drill-enable",
-      "drill-schedule-deletion",
-      "drill-cancel-deletion",
-    ]);
-    // principalKind: added on purpose by issue 10 (docs/contracts.md, changes table).
-    expect(report.phases[0].results[0]).to.have.keys([
-      "user",
-      "principalKind",
-      "operation",
-      "expected",
-      "actual",
-      "detail",
-    ]);
-    expect(report.phases[0].results[0].principalKind).to.equal("user");
+    const html = join(dir, "access.html");
+    try {
+      const result = spawnSync(
+        process.execPath,
+        [
+          "-r",
+          join(REPO_ROOT, "scripts/register.js"),
+          join(REPO_ROOT, "scenario/cli.ts"),
+          "--report",
+          file,
+          "--html",
+          html,
+        ],
+        { cwd: REPO_ROOT, encoding: "utf8" },
+      );
+      expect(result.status, result.stderr).to.equal(0);
+      expect(result.stdout).to.contain("✓ every step held: 12 of 12 steps");
+      expect(readFileSync(html, "utf8")).to.contain('data-principal="kms-test-user"');
+      const report = JSON.parse(readFileSync(file, "utf8"));
+      expect(report.ok).to.equal(true);
+      expect(report.phases.map((p: { name: string }) => p.name)).to.deep.equal([
+        "before-grant",
+        "after-grant",
+        "drill-revoke",
+        "drill-disable",
+        "drill-enable",
+        "drill-schedule-deletion",
+        "drill-cancel-deletion",
+      ]);
+      // principalKind: added on purpose by issue 10 (docs/contracts.md, changes table).
+      expect(report.phases[0].results[0]).to.have.keys([
+        "user",
+        "principalKind",
+        "operation",
+        "expected",
+        "actual",
+        "detail",
+      ]);
+      expect(report.phases[0].results[0].principalKind).to.equal("user");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

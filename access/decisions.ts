@@ -1,0 +1,197 @@
+/**
+ * Makes each distinct decision once. Two questions get the same answer from the engine when they share
+ * the principal's policy set (its kind, account and identity policies), the action, the resource, the
+ * request context, and, for a key, the key policy statements that name the principal by ARN. Policies
+ * that read the principal's own identity (aws:username, aws:PrincipalArn, policy variables, principal
+ * tags) make the principal itself part of the question, so those are never shared.
+ */
+import { performance } from "node:perf_hooks";
+import { managedPolicyDocument, type Decision, type DecidingStatement } from "../sandbox/iam";
+import type { AccessPrincipal } from "./types";
+
+/** Condition keys and variables whose value differs from one principal to the next. */
+const PRINCIPAL_SPECIFIC =
+  /aws:username|aws:userid|aws:PrincipalArn|aws:PrincipalTag|aws:SourceIdentity|\$\{/i;
+
+export class DecisionLedger {
+  private readonly decided = new Map<string, { owner: AccessPrincipal; answer: Promise<unknown> }>();
+  private readonly fingerprints = new Map<string, string>();
+  private readonly patterns = new Map<string, (RegExp | undefined)[]>();
+  private readonly naming = new Map<string, string>();
+  private questionCount = 0;
+  private elapsedMs = 0;
+
+  /**
+   * The answer for `principal`, computed by `decide` only for the first principal of its class. Shared
+   * answers name that first principal's inline policies; `sameStatementsAs` gives them this one's names.
+   */
+  async ask<T extends Decision>(
+    classKey: string,
+    principal: AccessPrincipal,
+    decide: () => Promise<T>,
+  ): Promise<T> {
+    this.questionCount += 1;
+    let entry = this.decided.get(classKey);
+    if (entry === undefined) {
+      const started = performance.now();
+      const answer = decide().finally(() => {
+        this.elapsedMs += performance.now() - started;
+      });
+      entry = { owner: principal, answer };
+      this.decided.set(classKey, entry);
+    }
+    const answer = (await entry.answer) as T;
+    return entry.owner === principal
+      ? answer
+      : { ...answer, statements: renamed(answer, entry.owner, principal) };
+  }
+
+  /**
+   * The class of a principal: what the engine sees of it, and its ARN when a policy reads the principal's
+   * identity. `resourcePolicies` are the texts of resource policies that take part (the key policy).
+   */
+  principalClass(principal: AccessPrincipal, resourcePolicies: readonly string[] = []): string {
+    let fingerprint = this.fingerprints.get(principal.arn);
+    if (fingerprint === undefined) {
+      // Policy names decide nothing; documents, in order, do (statements are renamed when shared).
+      const identity = JSON.stringify([
+        principal.policies.inline.map((policy) => policy.document),
+        [...principal.policies.managed].sort(),
+      ]);
+      const account = principal.arn.split(":")[4] ?? "";
+      fingerprint = [principal.kind, account, identity].join("\n");
+      if (PRINCIPAL_SPECIFIC.test(identity)) {
+        fingerprint += `\n${principal.arn}`;
+      }
+      this.fingerprints.set(principal.arn, fingerprint);
+    }
+    if (resourcePolicies.length === 0) {
+      return fingerprint;
+    }
+    if (resourcePolicies.some((text) => PRINCIPAL_SPECIFIC.test(text))) {
+      return `${fingerprint}\n${principal.arn}`;
+    }
+    // Principals the resource policies name by the same statements decide alike; name the statements.
+    const cacheKey = `${principal.arn}\n${resourcePolicies.join("\n")}`;
+    let naming = this.naming.get(cacheKey);
+    if (naming === undefined) {
+      naming = resourcePolicies.map((text) => statementsNaming(text, principal.arn).join(",")).join(";");
+      this.naming.set(cacheKey, naming);
+    }
+    return `${fingerprint}\n${naming}`;
+  }
+
+  /**
+   * The class of a resource for one principal: which of the Resource/NotResource patterns of its identity
+   * policies match the ARN (IAM user guide, "IAM JSON policy elements: Resource", wildcards * and ?).
+   * Two resources matched by the same patterns get the same identity-policy decision, conditions on
+   * the resource aside (a policy with a variable or a principal-specific key is never shared, above).
+   */
+  resourceClass(principal: AccessPrincipal, resourceArn: string): string {
+    let patterns = this.patterns.get(principal.arn);
+    if (patterns === undefined) {
+      const documents = [
+        ...principal.policies.inline.map((policy) => parseJson(policy.document)),
+        ...principal.policies.managed.map((arn) => managedPolicyDocument(arn) as unknown),
+      ];
+      patterns = [...new Set(documents.flatMap(resourcePatternsOf))].map(globRegExp);
+      this.patterns.set(principal.arn, patterns);
+    }
+    if (patterns.some((pattern) => pattern === undefined)) {
+      return resourceArn;
+    }
+    return patterns.map((pattern, index) => ((pattern as RegExp).test(resourceArn) ? index : "")).join(",");
+  }
+
+  get questions(): number {
+    return this.questionCount;
+  }
+
+  get distinct(): number {
+    return this.decided.size;
+  }
+
+  /** Wall time spent in the engine's decisions (asked one at a time). */
+  get decisionMs(): number {
+    return this.elapsedMs;
+  }
+}
+
+/** The statements of `owner`'s decision, with `owner`'s inline policy names replaced by `principal`'s. */
+function renamed(
+  decision: Decision,
+  owner: AccessPrincipal,
+  principal: AccessPrincipal,
+): readonly DecidingStatement[] | undefined {
+  const names = new Map(
+    owner.policies.inline.map((policy, index) => [
+      `inline:${policy.name}`,
+      `inline:${principal.policies.inline[index]?.name ?? policy.name}`,
+    ]),
+  );
+  return decision.statements?.map((statement) => ({
+    ...statement,
+    policy: names.get(statement.policy) ?? statement.policy,
+  }));
+}
+
+/**
+ * The positions of the statements whose Principal or NotPrincipal names `arn` itself (an account, its
+ * root or "*" name every principal of the account alike and so do not tell principals apart).
+ */
+function statementsNaming(policyText: string, arn: string): number[] {
+  let policy: unknown;
+  try {
+    policy = JSON.parse(policyText);
+  } catch {
+    return [-1];
+  }
+  const raw = (policy as { Statement?: unknown } | null)?.Statement;
+  const statements = Array.isArray(raw) ? raw : [raw];
+  const names = (principal: unknown): boolean => {
+    if (typeof principal !== "object" || principal === null) {
+      return false;
+    }
+    return Object.values(principal as Record<string, unknown>).some((value) =>
+      (Array.isArray(value) ? value : [value]).includes(arn),
+    );
+  };
+  return statements.flatMap((statement, index) => {
+    const record = (statement ?? {}) as Record<string, unknown>;
+    return names(record.Principal) || names(record.NotPrincipal) ? [index] : [];
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every Resource and NotResource string of a policy document. */
+function resourcePatternsOf(document: unknown): string[] {
+  const raw = (document as { Statement?: unknown } | null)?.Statement;
+  const statements = Array.isArray(raw) ? raw : [raw];
+  return statements.flatMap((statement) => {
+    const record = (statement ?? {}) as Record<string, unknown>;
+    return [record.Resource, record.NotResource].flatMap((value) =>
+      (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String),
+    );
+  });
+}
+
+/** A Resource pattern as a RegExp; undefined when it holds a policy variable (then nothing is shared). */
+function globRegExp(pattern: string): RegExp | undefined {
+  if (pattern.includes("${")) {
+    return undefined;
+  }
+  const body = pattern
+    .split("")
+    .map((character) =>
+      character === "*" ? ".*" : character === "?" ? "." : character.replace(/[.+^$()|[\]{}\\]/g, "\\$&"),
+    )
+    .join("");
+  return new RegExp(`^${body}$`);
+}

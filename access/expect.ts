@@ -1,0 +1,103 @@
+/**
+ * `--expect-key-users`: the plan's IAM users and roles that can decrypt must be exactly the declared key
+ * users, and those that can obtain access (decrypt now, or change who can decrypt) exactly the key users
+ * plus the key administrators. The account root, the deploying identity, AWS service principals and the
+ * synthetic principals are reported apart, as expected holders, never as violations.
+ */
+import type { DeclaredHolders } from "./declared";
+import type { AccessReport } from "./types";
+
+export interface KeyUsersVerdict {
+  readonly ok: boolean;
+  /** One sentence each, naming the principal and the path. */
+  readonly violations: readonly string[];
+  /** Holders outside the plan's users and roles, with why they are expected. */
+  readonly expectedHolders: readonly string[];
+  readonly blindSpots: readonly string[];
+}
+
+export function expectKeyUsers(report: AccessReport, declared: DeclaredHolders): KeyUsersVerdict {
+  const byArn = new Map(report.principals.map((principal) => [principal.arn, principal]));
+  const planPrincipals = report.principals.filter((principal) => principal.fromPlan);
+  const name = (arn: string): string => byArn.get(arn)?.name ?? arn;
+  const decryptPath = (arn: string): string => {
+    const cells = report.cells.filter(
+      (cell) =>
+        cell.principal === arn &&
+        cell.decision === "allowed" &&
+        cell.statements.some((statement) => statement.by === "kms"),
+    );
+    const cell = cells[0];
+    if (cell === undefined) {
+      return "no path";
+    }
+    const statements = cell.statements
+      .filter((statement) => statement.effect === "Allow")
+      .map(
+        (s) => `${s.by.toUpperCase()} ${s.policy} ${s.sid === undefined ? `#${s.index}` : `Sid ${s.sid}`}`,
+      );
+    return `${cell.operation} on ${cell.table} (${statements.join(", ")})`;
+  };
+  const obtainPaths = new Map(report.obtainers.map((entry) => [entry.principal, entry.paths]));
+  const decryptors = new Set(report.decryptors);
+  const keyUsers = new Set(declared.keyUsers);
+  const mayObtain = new Set([...declared.keyUsers, ...declared.keyAdministrators]);
+
+  const violations: string[] = [];
+  for (const principal of planPrincipals) {
+    const decrypts = decryptors.has(principal.arn);
+    const changes = obtainPaths.has(principal.arn);
+    if (decrypts && !keyUsers.has(principal.arn)) {
+      violations.push(
+        `${principal.name} can decrypt but is not a declared key user: ${decryptPath(principal.arn)}`,
+      );
+    }
+    if (!decrypts && keyUsers.has(principal.arn)) {
+      violations.push(`${principal.name} is a declared key user but cannot decrypt any table`);
+    }
+    if (changes && !mayObtain.has(principal.arn)) {
+      violations.push(
+        `${principal.name} can obtain access but is neither a key user nor a key administrator: ` +
+          (obtainPaths.get(principal.arn) ?? []).join("; "),
+      );
+    }
+  }
+
+  const expectedHolders: string[] = [];
+  for (const principal of report.principals.filter((candidate) => !candidate.fromPlan)) {
+    const decrypts = decryptors.has(principal.arn);
+    const paths = obtainPaths.get(principal.arn) ?? [];
+    if (decrypts || paths.length > 0) {
+      const what = [
+        decrypts ? "can decrypt" : "",
+        paths.length > 0 ? `can obtain access (${paths.join("; ")})` : "",
+      ]
+        .filter((part) => part !== "")
+        .join(" and ");
+      expectedHolders.push(`${name(principal.arn)} (${principal.kind}, ${principal.arn}) ${what}`);
+    }
+  }
+  for (const table of report.tables) {
+    if (table.keyArn !== undefined) {
+      expectedHolders.push(
+        `dynamodb.amazonaws.com (AWS service) holds the grant DynamoDB creates on ${table.keyArn} for table ` +
+          `${table.name} (DynamoDB developer guide, "How Amazon DynamoDB uses AWS KMS")`,
+      );
+    }
+  }
+  return { ok: violations.length === 0, violations, expectedHolders, blindSpots: report.blindSpots };
+}
+
+export function formatKeyUsersVerdict(verdict: KeyUsersVerdict): string {
+  const lines = [
+    verdict.ok
+      ? "✓ --expect-key-users: the plan's users and roles that can decrypt or obtain access are the declared ones"
+      : `✗ --expect-key-users: ${verdict.violations.length} unexpected`,
+    ...verdict.violations.map((line) => `  ✗ ${line}`),
+    "Expected holders (not judged):",
+    ...verdict.expectedHolders.map((line) => `  · ${line}`),
+    "What this cannot see:",
+    ...verdict.blindSpots.map((line) => `  ? ${line}`),
+  ];
+  return lines.join("\n");
+}

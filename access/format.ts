@@ -1,0 +1,98 @@
+/**
+ * The terminal matrix: one block per table, a row per principal, a column per operation; ✓ allowed,
+ * ✗IAM denied by the principal's IAM policies, ✗KMS denied by the key.
+ */
+import type { CellChange } from "./compare";
+import { DIRECT_DECRYPT } from "./operations";
+import type { AccessDecision, AccessReport } from "./types";
+
+const SYMBOL: Record<AccessDecision, string> = {
+  allowed: "✓",
+  "denied-by-iam": "✗IAM",
+  "denied-by-kms": "✗KMS",
+};
+
+/** Short column heads: the matrix must fit a terminal. */
+const HEAD: Record<string, string> = {
+  GetItem: "Get",
+  PutItem: "Put",
+  UpdateItem: "Upd",
+  DeleteItem: "Del",
+  Query: "Query",
+  Scan: "Scan",
+  BatchGetItem: "BGet",
+  BatchWriteItem: "BWrite",
+  TransactGetItems: "TGet",
+  TransactWriteItems: "TWrite",
+  DescribeTable: "Desc",
+  [DIRECT_DECRYPT]: "Decrypt",
+};
+
+export function formatMatrix(report: AccessReport): string {
+  const lines: string[] = [];
+  const marker = (arn: string): string => {
+    const principal = report.principals.find((candidate) => candidate.arn === arn);
+    if (principal === undefined) {
+      return arn;
+    }
+    return principal.fromPlan ? principal.name : `(${principal.name})`;
+  };
+  for (const table of report.tables) {
+    lines.push(
+      `table ${table.name}${table.keyArn === undefined ? " (no customer-managed key)" : ` on ${table.keyArn}`}`,
+    );
+    const heads = table.operations.map((operation) => HEAD[operation] ?? operation);
+    const names = report.principals.map((principal) => marker(principal.arn));
+    const nameWidth = Math.max(9, ...names.map((name) => name.length));
+    const widths = heads.map((head) => Math.max(head.length, 4));
+    lines.push(
+      ["principal".padEnd(nameWidth), ...heads.map((head, index) => head.padEnd(widths[index]))].join("  "),
+    );
+    for (const principal of report.principals) {
+      const row = table.operations.map((operation, index) => {
+        const cell = report.cells.find(
+          (candidate) =>
+            candidate.table === table.name &&
+            candidate.principal === principal.arn &&
+            candidate.operation === operation,
+        );
+        return (cell === undefined ? "?" : SYMBOL[cell.decision]).padEnd(widths[index]);
+      });
+      lines.push([marker(principal.arn).padEnd(nameWidth), ...row].join("  ").trimEnd());
+    }
+    lines.push("");
+  }
+  lines.push(
+    "✓ allowed   ✗IAM denied by IAM policies   ✗KMS denied by the key   (name): not a principal of the plan",
+  );
+  if (report.obtainers.length > 0) {
+    lines.push("", "Can change who can decrypt:");
+    for (const obtainer of report.obtainers) {
+      lines.push(`  ${marker(obtainer.principal)}`);
+      for (const path of obtainer.paths) {
+        lines.push(`    - ${path}`);
+      }
+    }
+  }
+  const { questions, distinctDecisions, decisionMs, msPerDecision } = report.stats;
+  lines.push(
+    "",
+    `${questions} questions, ${distinctDecisions} distinct decisions by the engine ` +
+      `(${decisionMs.toFixed(1)} ms, ${msPerDecision.toFixed(3)} ms each)`,
+  );
+  return lines.join("\n");
+}
+
+export function formatChanges(changes: readonly CellChange[], report: AccessReport): string {
+  if (changes.length === 0) {
+    return "No cell changed between the two plans.";
+  }
+  const name = (arn: string) => report.principals.find((principal) => principal.arn === arn)?.name ?? arn;
+  return [
+    `${changes.length} cells changed (before → after):`,
+    ...changes.map(
+      (change) =>
+        `  ${change.table}  ${name(change.principal)}  ${change.operation}: ${change.before} → ${change.after}`,
+    ),
+  ].join("\n");
+}

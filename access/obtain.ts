@@ -1,0 +1,142 @@
+/**
+ * Who can change who can decrypt: principals that may rewrite the key policy (kms:PutKeyPolicy), grant
+ * themselves the key (kms:CreateGrant called directly, so without kms:GrantIsForAWSResource), give
+ * themselves an identity policy where the key policy delegates to the account (iam:PutUserPolicy,
+ * iam:AttachUserPolicy on their own user), or take over a principal that can decrypt or change access
+ * (iam:CreateAccessKey on that user; roles add sts:AssumeRole here once the engine models them).
+ * KMS developer guide, "Key policies" and "Grants in AWS KMS"; IAM user guide, "Policy evaluation logic".
+ */
+import { usesTableKey, DIRECT_DECRYPT } from "./operations";
+import type { AccessModel } from "./analyze";
+import type { DecisionLedger } from "./decisions";
+import type { AccessCell, Obtainer } from "./types";
+import type { Decision } from "../sandbox/iam";
+
+/** The probe the delegation question is asked with: a principal whose identity policy allows every KMS action. */
+const DELEGATION_PROBE_NAME = "delegation-probe";
+
+export async function findObtainers(input: {
+  readonly access: AccessModel;
+  readonly ledger: DecisionLedger;
+  readonly cells: readonly AccessCell[];
+}): Promise<{ obtainers: Obtainer[]; blindSpots: string[] }> {
+  const { access, ledger, cells } = input;
+  const { model, authorizer, principals } = access;
+  const paths = new Map<string, string[]>(principals.map((principal) => [principal.arn, []]));
+  const blindSpots: string[] = [
+    "Policies outside the plan are not seen: groups, permission boundaries, SCPs and RCPs, and identity " +
+      "policies attached to principals the plan does not create.",
+  ];
+
+  const probeArn = `arn:${model.partition}:iam::${model.accountId}:user/access-analysis/${DELEGATION_PROBE_NAME}`;
+  authorizer.putPrincipal({
+    arn: probeArn,
+    inlinePolicies: [
+      {
+        name: DELEGATION_PROBE_NAME,
+        document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] },
+      },
+    ],
+  });
+
+  const delegating: string[] = [];
+  for (const key of model.keys) {
+    const probe = await authorizer.authorizeKms(probeArn, "kms:Decrypt", key.arn);
+    if (probe.allowed) {
+      delegating.push(key.arn);
+      blindSpots.push(
+        `The key policy of ${key.arn} delegates to the account root (${statementsText(probe, "key policy")}): ` +
+          "any identity policy outside this stack that allows kms:Decrypt on the key also lets its principal in.",
+      );
+    }
+    for (const principal of principals) {
+      const keyClass = ledger.principalClass(principal, [key.policy]);
+      for (const action of ["kms:PutKeyPolicy", "kms:CreateGrant"]) {
+        const decision = await ledger.ask(`k\n${keyClass}\n${action}\n${key.arn}`, principal, () =>
+          authorizer.authorizeKms(principal.arn, action, key.arn),
+        );
+        if (decision.allowed) {
+          paths.get(principal.arn)?.push(`${action} on ${key.arn} (${statementsText(decision)})`);
+        }
+      }
+    }
+  }
+
+  const selfEditable = principals.filter((principal) => principal.kind === "user");
+  if (delegating.length > 0) {
+    for (const principal of selfEditable) {
+      for (const action of ["iam:PutUserPolicy", "iam:AttachUserPolicy"]) {
+        const decision = await ledger.ask(
+          `i\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, principal.arn)}`,
+          principal,
+          () => authorizer.authorizeIam(principal.arn, action, principal.arn),
+        );
+        if (decision.allowed) {
+          paths
+            .get(principal.arn)
+            ?.push(
+              `${action} on itself (${statementsText(decision)}), then kms:Decrypt through the key policy's ` +
+                `delegation to the account on ${delegating.join(", ")}`,
+            );
+        }
+      }
+    }
+  }
+
+  const decrypts = new Set(
+    cells
+      .filter(
+        (cell) =>
+          cell.decision === "allowed" && (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
+      )
+      .map((cell) => cell.principal),
+  );
+  // Taking over a user that holds access gives its access. Only holders are worth taking over; whoever
+  // can take one over becomes a holder too, so the targets are asked round by round to a fixed point.
+  const holders = (arn: string): boolean => decrypts.has(arn) || (paths.get(arn)?.length ?? 0) > 0;
+  const asked = new Set<string>();
+  for (;;) {
+    const targets = selfEditable.filter((to) => holders(to.arn) && !asked.has(to.arn));
+    if (targets.length === 0) {
+      break;
+    }
+    for (const to of targets) {
+      asked.add(to.arn);
+      for (const from of principals.filter((candidate) => candidate.arn !== to.arn)) {
+        const decision = await ledger.ask(
+          `i\n${ledger.principalClass(from)}\niam:CreateAccessKey\n${ledger.resourceClass(from, to.arn)}`,
+          from,
+          () => authorizer.authorizeIam(from.arn, "iam:CreateAccessKey", to.arn),
+        );
+        if (decision.allowed) {
+          paths
+            .get(from.arn)
+            ?.push(
+              `iam:CreateAccessKey on ${to.name}, who can decrypt or change access (${statementsText(decision)})`,
+            );
+        }
+      }
+    }
+  }
+
+  const obtainers = principals
+    .filter((principal) => (paths.get(principal.arn)?.length ?? 0) > 0)
+    .map((principal) => ({ principal: principal.arn, paths: paths.get(principal.arn) ?? [] }));
+  authorizer.deletePrincipal(probeArn);
+  return { obtainers, blindSpots };
+}
+
+function statementsText(decision: Decision, only?: string): string {
+  const statements = (decision.statements ?? []).filter(
+    (statement) => statement.effect === "Allow" && (only === undefined || statement.policy === only),
+  );
+  if (statements.length === 0) {
+    return "no statement named";
+  }
+  return statements
+    .map(
+      (statement) =>
+        `${statement.policy} ${statement.sid === undefined ? `#${statement.index}` : `Sid ${statement.sid}`}`,
+    )
+    .join(", ");
+}

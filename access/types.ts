@@ -1,0 +1,90 @@
+/**
+ * The access report of `npm run access` (docs/contracts.md, "Access"): for each table, principal and
+ * operation, who decided and with which statements.
+ */
+import type { MatrixOperation } from "./operations";
+
+/** Who a principal of the matrix is. */
+export type PrincipalKind =
+  "user" | "role" | "deployer" | "account-root" | "same-account-no-policies" | "other-account";
+
+export interface AccessPrincipal {
+  /** The principal's ARN: its identity in the report. */
+  readonly arn: string;
+  /** What people call it: the IAM user or role name, or a description of a synthetic principal. */
+  readonly name: string;
+  readonly kind: PrincipalKind;
+  /** An IAM user or role that the plan creates (what --expect-key-users judges). */
+  readonly fromPlan: boolean;
+  /** Whether the plan gives it credentials to sign with (a prober can observe it over HTTP). */
+  readonly canSign: boolean;
+  /** Inline policies and managed policy ARNs: what makes two principals decide alike. */
+  readonly policies: {
+    readonly inline: readonly { readonly name: string; readonly document: string }[];
+    readonly managed: readonly string[];
+  };
+}
+
+export type AccessDecision = "allowed" | "denied-by-iam" | "denied-by-kms";
+
+/** A statement that took part, and which side (IAM for DynamoDB's action, KMS for the key) it decided. */
+export interface CellStatement {
+  readonly by: "iam" | "kms";
+  /** "key policy", "inline:NAME" or a managed policy ARN. */
+  readonly policy: string;
+  readonly sid?: string;
+  /** 1-based position in the policy. */
+  readonly index: number;
+  readonly effect: "Allow" | "Deny";
+}
+
+export interface AccessCell {
+  readonly table: string;
+  readonly principal: string;
+  readonly operation: MatrixOperation;
+  readonly decision: AccessDecision;
+  /** One line: why, in the engine's words (explicit or implicit denial, key state). */
+  readonly reason: string;
+  readonly statements: readonly CellStatement[];
+}
+
+export interface AccessTable {
+  readonly name: string;
+  readonly arn: string;
+  /** The customer-managed key, when the table has one. */
+  readonly keyArn?: string;
+  readonly operations: readonly MatrixOperation[];
+}
+
+/** Someone who can change who can decrypt, and how. */
+export interface Obtainer {
+  readonly principal: string;
+  /** Each way, e.g. "kms:PutKeyPolicy on KEY (key policy Sid AllowKeyAdministration)". */
+  readonly paths: readonly string[];
+}
+
+export interface DecisionStats {
+  /** Cells of the matrix (and questions about changing access). */
+  readonly questions: number;
+  /** Distinct decisions made by the engine: questions sharing a policy set, action and resource share one. */
+  readonly distinctDecisions: number;
+  /** Wall time of the engine's decisions, total and per distinct decision. */
+  readonly decisionMs: number;
+  readonly msPerDecision: number;
+}
+
+export interface AccessReport {
+  readonly accountId: string;
+  readonly region: string;
+  readonly deployer: string;
+  readonly tables: readonly AccessTable[];
+  readonly principals: readonly AccessPrincipal[];
+  readonly cells: readonly AccessCell[];
+  /** Principals that can decrypt a table's data (through DynamoDB or directly). */
+  readonly decryptors: readonly string[];
+  /** Principals that can change who can decrypt (and so obtain access), with the path. */
+  readonly obtainers: readonly Obtainer[];
+  /** What the analysis cannot see, in sentences (e.g. identity policies outside the stack). */
+  readonly blindSpots: readonly string[];
+  readonly stats: DecisionStats;
+}
