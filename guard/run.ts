@@ -20,7 +20,7 @@ import type { Plan, PlanResourceState } from "../plan/types";
 import { parseUrn } from "../plan/urn";
 import { DEFAULT_PACK_DIR, startPolicyPack } from "./packProcess";
 import { buildConfigureRequest, levelName } from "./policyConfig";
-import { PolicyReport, PolicyViolation } from "./report";
+import { PolicyNotApplicable, PolicyReport, PolicyViolation } from "./report";
 import { analyzeRequest, analyzeStackRequest } from "./requests";
 
 export interface RunPolicyPackOptions {
@@ -53,11 +53,20 @@ export async function runPolicyPack(options: RunPolicyPackOptions): Promise<Poli
  * Drives an already running pack (the benchmark and the scenario reuse one pack for many plans). One
  * analysis at a time per pack: Configure sets the pack's process-wide policy config.
  */
+export interface AnalyzePlanOptions {
+  /**
+   * ConfigureStack's dryRun: true for `pulumi preview` (the default, what the guard models), false for
+   * `pulumi up`, when every value is known.
+   */
+  preview?: boolean;
+}
+
 export async function analyzePlan(
   client: AnalyzerClient,
   plan: Plan,
   config: Record<string, unknown>,
   log: (line: string) => void,
+  options: AnalyzePlanOptions = {},
 ): Promise<PolicyReport> {
   const info = await unary<Empty, AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
   await unary(client.configure.bind(client), buildConfigureRequest(info, config));
@@ -65,11 +74,12 @@ export async function analyzePlan(
   const first = parseUrn(plan.steps[0]?.urn ?? "");
   stackRequest.setStack(first?.stack ?? "");
   stackRequest.setProject(first?.project ?? "");
-  stackRequest.setDryRun(true);
+  stackRequest.setDryRun(options.preview ?? true);
   await unary(client.configureStack.bind(client), stackRequest);
 
   const states = plan.steps.map((step) => step.newState);
   const violations: PolicyViolation[] = [];
+  const notApplicable: PolicyNotApplicable[] = [];
   const started = Date.now();
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -98,7 +108,7 @@ export async function analyzePlan(
         }
       }
       const response = await unary<AnalyzeRequest, AnalyzeResponse>(client.analyze.bind(client), request);
-      collect(response, info.getName(), state, undefined, violations);
+      collect(response, info.getName(), state, undefined, violations, notApplicable);
     }
   };
   await Promise.all(Array.from({ length: Math.min(ANALYZE_CONCURRENCY, states.length) }, worker));
@@ -107,7 +117,7 @@ export async function analyzePlan(
     analyzeStackRequest(states),
   );
   const byUrn = new Map(states.map((state) => [state.urn, state]));
-  collect(stackResponse, info.getName(), undefined, byUrn, violations);
+  collect(stackResponse, info.getName(), undefined, byUrn, violations, notApplicable);
   log(`analyzed ${states.length} resources in ${Date.now() - started} ms`);
 
   // Resource analyses finish in any order: sort for a stable report.
@@ -115,8 +125,10 @@ export async function analyzePlan(
   violations.sort(
     (a, b) => (order.get(a.urn) ?? -1) - (order.get(b.urn) ?? -1) || a.policyName.localeCompare(b.policyName),
   );
+  notApplicable.sort((a, b) => (order.get(a.urn) ?? -1) - (order.get(b.urn) ?? -1));
   return {
     violations,
+    notApplicable,
     mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
     advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
   };
@@ -128,7 +140,15 @@ function collect(
   analyzed: PlanResourceState | undefined,
   byUrn: Map<string, PlanResourceState> | undefined,
   into: PolicyViolation[],
+  notApplicable: PolicyNotApplicable[],
 ): void {
+  for (const entry of response.getNotApplicableList()) {
+    notApplicable.push({
+      policyName: entry.getPolicyName(),
+      urn: analyzed?.urn ?? "",
+      reason: entry.getReason(),
+    });
+  }
   for (const diagnostic of response.getDiagnosticsList()) {
     const level = levelName(diagnostic.getEnforcementlevel());
     // The engine drops diagnostics of disabled policies (the pack does not send them anyway), and

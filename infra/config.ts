@@ -43,6 +43,10 @@ export interface ProjectConfig {
   keyRotation: boolean;
   deletionProtection: boolean;
   pointInTimeRecovery: boolean;
+  /** The `protect` resource option on the key and the table: `pulumi destroy` refuses to delete them. */
+  protect: boolean;
+  /** The `retainOnDelete` resource option on the key and the table: removed from the stack, kept in AWS. */
+  retainOnDelete: boolean;
 }
 
 /** The program's own config keys (without the `kms-dynamodb:` namespace). */
@@ -57,6 +61,8 @@ export const CONFIG_KEYS = [
   "keyRotation",
   "deletionProtection",
   "pointInTimeRecovery",
+  "protect",
+  "retainOnDelete",
 ] as const;
 
 type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -186,6 +192,11 @@ export function parseProjectConfig(raw: RawConfig, stack: string): ProjectConfig
     pointInTimeRecovery: requireBoolean(
       field("pointInTimeRecovery"),
       value("pointInTimeRecovery") ?? DEFAULTS.pointInTimeRecovery,
+    ),
+    protect: requireBoolean(field("protect"), value("protect") ?? DEFAULTS.protect(stack)),
+    retainOnDelete: requireBoolean(
+      field("retainOnDelete"),
+      value("retainOnDelete") ?? DEFAULTS.retainOnDelete(stack),
     ),
   };
   if (config.rangeKey !== undefined && config.rangeKey === config.hashKey) {

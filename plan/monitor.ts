@@ -65,6 +65,14 @@ export class PlanMonitor {
         dependencies: req.getDependenciesList(),
         propertyDependencies,
       };
+      // Resource options the engine records in the state (apitype ResourceV3 `protect`,
+      // `retainOnDelete`, omitted when false): a parent's protect is already folded in by the SDK.
+      if (req.getProtect() === true) {
+        state.protect = true;
+      }
+      if (req.getRetainondelete() === true) {
+        state.retainOnDelete = true;
+      }
       let id = "";
       if (custom) {
         if (this.preview) {

@@ -20,6 +20,10 @@ export interface PlanResourceState {
   dependencies: string[];
   /** For each input property, the URNs of the resources its value came from. */
   propertyDependencies: Record<string, string[]>;
+  /** The `protect` resource option; present only when true, as `pulumi preview --json` prints it. */
+  protect?: boolean;
+  /** The `retainOnDelete` resource option; present only when true, as `pulumi preview --json` prints it. */
+  retainOnDelete?: boolean;
 }
 
 export interface PlanStep {
