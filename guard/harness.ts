@@ -16,7 +16,7 @@ import { AnalyzerInfo } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { Plan, PlanResourceState } from "../plan/types";
 import { buildUrn } from "../plan/urn";
 import { UNKNOWN_VALUE } from "../plan/values";
-import { startPolicyPack } from "./packProcess";
+import { RunningPack, startPolicyPack } from "./packProcess";
 import { levelName } from "./policyConfig";
 import type { PolicyNotApplicable, PolicyViolation } from "./report";
 import { analyzePlan } from "./run";
@@ -193,6 +193,34 @@ export interface HarnessOptions {
   log?: (line: string) => void;
 }
 
+/** The plan an input describes, and the URN given to each resource of a resource list, by name. */
+function planOfInput(input: AnalyzeInput): { plan: Plan; urns: Record<string, string> } {
+  if (input.plan !== undefined) {
+    return { plan: input.plan, urns: {} };
+  }
+  const plan = planOfResources(input.resources, input.stack ?? DEFAULT_STACK, input.project);
+  return {
+    plan,
+    urns: Object.fromEntries(input.resources.map((r, i) => [r.name, plan.steps[i].urn])),
+  };
+}
+
+async function analyzeOn(
+  client: RunningPack["client"],
+  input: AnalyzeInput,
+  log: (line: string) => void,
+): Promise<AnalyzeResult> {
+  const { plan, urns } = planOfInput(input);
+  const report = await analyzePlan(client, plan, input.config ?? {}, log, { preview: input.preview ?? true });
+  return {
+    violations: report.violations,
+    notApplicable: report.notApplicable ?? [],
+    mandatory: report.mandatory,
+    advisory: report.advisory,
+    urns,
+  };
+}
+
 /** Starts the pack once for many analyses. Close it when done (an `after` hook). */
 export async function openHarness(options: HarnessOptions): Promise<Harness> {
   const log = options.log ?? (() => undefined);
@@ -204,26 +232,7 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     return run;
   };
   return {
-    analyze: (input) =>
-      inTurn(async () => {
-        const plan =
-          input.plan ?? planOfResources(input.resources!, input.stack ?? DEFAULT_STACK, input.project);
-        const report = await analyzePlan(pack.client, plan, input.config ?? {}, log, {
-          preview: input.preview ?? true,
-        });
-        const urns = Object.fromEntries(
-          input.resources === undefined
-            ? []
-            : input.resources.map((r, i) => [r.name, plan.steps[i].urn] as [string, string]),
-        );
-        return {
-          violations: report.violations,
-          notApplicable: report.notApplicable ?? [],
-          mandatory: report.mandatory,
-          advisory: report.advisory,
-          urns,
-        };
-      }),
+    analyze: (input) => inTurn(() => analyzeOn(pack.client, input, log)),
     info: () =>
       inTurn(
         () =>
@@ -237,11 +246,16 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
   };
 }
 
-/** One analysis on a pack process of its own, stopped before this returns. */
+/**
+ * One analysis on a pack process of its own, stopped before this returns. A resource list it cannot
+ * analyze is refused (HarnessInputError) before the pack starts.
+ */
 export async function analyze(input: AnalyzeInput & HarnessOptions): Promise<AnalyzeResult> {
+  const { plan, urns } = planOfInput(input);
   const harness = await openHarness(input);
   try {
-    return await harness.analyze(input);
+    const result = await harness.analyze({ plan, config: input.config, preview: input.preview });
+    return { ...result, urns };
   } finally {
     await harness.close();
   }

@@ -44,6 +44,8 @@ describe("parseProjectConfig", () => {
       keyRotation: true,
       deletionProtection: false,
       pointInTimeRecovery: true,
+      protect: false,
+      retainOnDelete: false,
     });
   });
 
