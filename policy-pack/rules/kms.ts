@@ -67,7 +67,10 @@ export const kmsKeyRotationEnabled: ResourceValidationPolicy = {
       (args.type === KMS_KEY ? (props.customerMasterKeySpec ?? props.keySpec) : props.keySpec) ??
       "SYMMETRIC_DEFAULT";
     if (usage !== "ENCRYPT_DECRYPT" || spec !== "SYMMETRIC_DEFAULT" || props.origin === "EXTERNAL") {
-      return;
+      args.notApplicable(
+        `automatic rotation applies only to symmetric encryption keys with KMS-generated material; this key has ` +
+          `keyUsage ${describeValue(usage)}, key spec ${describeValue(spec)}, origin ${describeValue(props.origin ?? "AWS_KMS")}`,
+      );
     }
     const subject = keySubject(args);
     if (props.enableKeyRotation !== true) {
