@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
+import { parse as parseYaml } from "yaml";
 import {
   analyze,
   Harness,
@@ -71,6 +72,18 @@ describe("pack test harness (guard/harness.ts)", function () {
       expect(info.tags).to.include.members(["aws", "dynamodb", "kms"]);
       expect(info.repository).to.equal(PACK_MANIFEST.repository);
       expect(info.readme).to.equal(readFileSync(path.join(DEFAULT_PACK_DIR, "README.md"), "utf8"));
+    });
+
+    it("has what `pulumi policy publish` reads: runtime nodejs in PulumiPolicy.yaml, a semver version", () => {
+      // Pulumi docs, "Policy pack project file (PulumiPolicy.yaml)": `runtime` is required and must be
+      // nodejs for a TypeScript pack; the version comes from package.json unless the file sets one.
+      const project = parseYaml(readFileSync(path.join(DEFAULT_PACK_DIR, "PulumiPolicy.yaml"), "utf8")) as {
+        runtime: unknown;
+        version?: unknown;
+      };
+      expect(project.runtime).to.equal("nodejs");
+      expect(project.version).to.equal(undefined);
+      expect(PACK_MANIFEST.version).to.match(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/);
     });
 
     it("reports severity, framework, tags, remediation steps, url and display name for every policy", () => {
