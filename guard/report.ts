@@ -12,8 +12,17 @@ export interface PolicyViolation {
   enforcementLevel: Exclude<EnforcementLevelName, "disabled">;
 }
 
+/** A policy that called `args.notApplicable(reason)` for a resource (or the stack, urn ""). */
+export interface PolicyNotApplicable {
+  policyName: string;
+  urn: string;
+  reason: string;
+}
+
 export interface PolicyReport {
   violations: PolicyViolation[];
+  /** What the pack reported as not applicable (AnalyzeResponse.notApplicable), in analysis order. */
+  notApplicable?: PolicyNotApplicable[];
   mandatory: number;
   advisory: number;
 }

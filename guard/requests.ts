@@ -43,7 +43,7 @@ function withoutUndefined(value: unknown): unknown {
  */
 function resourceOptions(state: PlanResourceState): AnalyzerResourceOptions {
   const options = new AnalyzerResourceOptions();
-  options.setProtect(false);
+  options.setProtect(state.protect === true);
   if (state.parent !== undefined) {
     options.setParent(state.parent);
   }

@@ -21,7 +21,7 @@ import { declaredStates, type Plan, type PlanResourceState } from "../plan/types
 import { parseUrn } from "../plan/urn";
 import { DEFAULT_PACK_DIR, startPolicyPack } from "./packProcess";
 import { buildConfigureRequest, levelName } from "./policyConfig";
-import { PolicyReport, PolicyViolation } from "./report";
+import { PolicyNotApplicable, PolicyReport, PolicyViolation } from "./report";
 import { analyzeRequest, analyzeStackRequestBytes } from "./requests";
 
 export interface RunPolicyPackOptions {
@@ -54,11 +54,20 @@ export async function runPolicyPack(options: RunPolicyPackOptions): Promise<Poli
  * Drives an already running pack (the benchmark and the scenario reuse one pack for many plans). One
  * analysis at a time per pack: Configure sets the pack's process-wide policy config.
  */
+export interface AnalyzePlanOptions {
+  /**
+   * ConfigureStack's dryRun: true for `pulumi preview` (the default, what the guard models), false for
+   * `pulumi up`, when every value is known.
+   */
+  preview?: boolean;
+}
+
 export async function analyzePlan(
   client: AnalyzerClient,
   plan: Plan,
   config: Record<string, unknown>,
   log: (line: string) => void,
+  options: AnalyzePlanOptions = {},
 ): Promise<PolicyReport> {
   const info = await unary<Empty, AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
   const configure = buildConfigureRequest(info, config);
@@ -74,12 +83,13 @@ export async function analyzePlan(
   const first = parseUrn(plan.steps[0]?.urn ?? "");
   stackRequest.setStack(first?.stack ?? "");
   stackRequest.setProject(first?.project ?? "");
-  stackRequest.setDryRun(true);
+  stackRequest.setDryRun(options.preview ?? true);
   await unary(client.configureStack.bind(client), stackRequest);
 
   // What the stack holds after the plan: the engine analyzes each resource the program declares.
   const states = declaredStates(plan);
   const violations: PolicyViolation[] = [];
+  const notApplicable: PolicyNotApplicable[] = [];
   const started = Date.now();
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -107,13 +117,13 @@ export async function analyzePlan(
         }
       }
       const response = await unary<AnalyzeRequest, AnalyzeResponse>(client.analyze.bind(client), request);
-      collect(response, info.getName(), state, undefined, violations);
+      collect(response, info.getName(), state, undefined, violations, notApplicable);
     }
   };
   await Promise.all(Array.from({ length: Math.min(ANALYZE_CONCURRENCY, states.length) }, worker));
   const stackResponse = await analyzeStack(client, states);
   const byUrn = new Map(states.map((state) => [state.urn, state]));
-  collect(stackResponse, info.getName(), undefined, byUrn, violations);
+  collect(stackResponse, info.getName(), undefined, byUrn, violations, notApplicable);
   log(`analyzed ${states.length} resources in ${Date.now() - started} ms`);
 
   // Resource analyses finish in any order: sort for a stable report.
@@ -121,8 +131,10 @@ export async function analyzePlan(
   violations.sort(
     (a, b) => (order.get(a.urn) ?? -1) - (order.get(b.urn) ?? -1) || a.policyName.localeCompare(b.policyName),
   );
+  notApplicable.sort((a, b) => (order.get(a.urn) ?? -1) - (order.get(b.urn) ?? -1));
   return {
     violations,
+    notApplicable,
     mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
     advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
   };
@@ -134,7 +146,15 @@ function collect(
   analyzed: PlanResourceState | undefined,
   byUrn: Map<string, PlanResourceState> | undefined,
   into: PolicyViolation[],
+  notApplicable: PolicyNotApplicable[],
 ): void {
+  for (const entry of response.getNotApplicableList()) {
+    notApplicable.push({
+      policyName: entry.getPolicyName(),
+      urn: analyzed?.urn ?? "",
+      reason: entry.getReason(),
+    });
+  }
   for (const diagnostic of response.getDiagnosticsList()) {
     const level = levelName(diagnostic.getEnforcementlevel());
     // The engine drops diagnostics of disabled policies (the pack does not send them anyway), and

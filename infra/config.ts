@@ -50,6 +50,10 @@ export interface ProjectConfig {
   keyEnabled: boolean;
   deletionProtection: boolean;
   pointInTimeRecovery: boolean;
+  /** The `protect` resource option on the key and the table: `pulumi destroy` refuses to delete them. */
+  protect: boolean;
+  /** The `retainOnDelete` resource option on the key and the table: removed from the stack, kept in AWS. */
+  retainOnDelete: boolean;
 }
 
 /**
@@ -72,6 +76,8 @@ export const CONFIG_SETTINGS = {
   keyEnabled: "boolean",
   deletionProtection: "boolean",
   pointInTimeRecovery: "boolean",
+  protect: "boolean",
+  retainOnDelete: "boolean",
 } as const satisfies Record<string, "string" | "boolean" | "number" | "object">;
 
 type ConfigKey = keyof typeof CONFIG_SETTINGS;
@@ -258,6 +264,11 @@ export function parseProjectConfig(raw: RawConfig, stack: string): ProjectConfig
     pointInTimeRecovery: requireBoolean(
       field("pointInTimeRecovery"),
       value("pointInTimeRecovery") ?? DEFAULTS.pointInTimeRecovery,
+    ),
+    protect: requireBoolean(field("protect"), value("protect") ?? DEFAULTS.protect(stack)),
+    retainOnDelete: requireBoolean(
+      field("retainOnDelete"),
+      value("retainOnDelete") ?? DEFAULTS.retainOnDelete(stack),
     ),
   };
   if (config.rangeKey !== undefined && config.rangeKey === config.hashKey) {

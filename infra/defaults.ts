@@ -2,6 +2,9 @@
  * Every default of the program and its components, in one place. README's config reference lists
  * these; change both together.
  */
+/** The stack whose defaults keep data: protect and retainOnDelete on (Pulumi.prod.yaml). */
+export const PRODUCTION_STACK = "prod";
+
 export const DEFAULTS = {
   /** Project name; the config namespace of the program's own keys. */
   project: "kms-dynamodb",
@@ -21,6 +24,17 @@ export const DEFAULTS = {
   pointInTimeRecovery: true,
   /** Off so `pulumi destroy` can clean up a sandbox stack; turn on for data that matters. */
   deletionProtection: false,
+  /**
+   * `protect` on the key and the table: on for the production stack, so `pulumi destroy` (or a change
+   * that would replace them) stops instead of deleting the data and the key that decrypts it
+   * (Pulumi docs, "Resource options: protect").
+   */
+  protect: (stack: string): boolean => stack === PRODUCTION_STACK,
+  /**
+   * `retainOnDelete` on the key and the table: on for the production stack, so removing them from the
+   * program leaves them in AWS (Pulumi docs, "Resource options: retainOnDelete").
+   */
+  retainOnDelete: (stack: string): boolean => stack === PRODUCTION_STACK,
   /** Table name when `tableName` is not set: one per stack. */
   tableName: (stack: string): string => `kms-dynamodb-${stack}`,
   /** Key alias when `keyAlias` is not set: one per stack. */

@@ -47,27 +47,40 @@ export async function kmsDynamodbStack(): Promise<StackOutputsInput> {
       }),
   );
 
-  const key = new EncryptionKey(`${DEFAULTS.project}-key`, {
-    partition: partition.partition,
-    accountId,
-    region: config.region,
-    administrators,
-    keyUsers: [...users, ...roles].filter((principal) => principal.keyUser).map((principal) => principal.arn),
-    aliasName: config.keyAlias,
-    description: DEFAULTS.keyDescription(pulumi.getStack()),
-    deletionWindowInDays: config.keyDeletionWindowDays,
-    enableKeyRotation: config.keyRotation,
-    enabled: config.keyEnabled,
-  });
+  // protect / retainOnDelete reach the key and the table (and, protect only, the alias: the SDK hands a
+  // component's protect down to its children).
+  const keep = { protect: config.protect, retainOnDelete: config.retainOnDelete };
+  const key = new EncryptionKey(
+    `${DEFAULTS.project}-key`,
+    {
+      partition: partition.partition,
+      accountId,
+      region: config.region,
+      administrators,
+      keyUsers: [...users, ...roles]
+        .filter((principal) => principal.keyUser)
+        .map((principal) => principal.arn),
+      aliasName: config.keyAlias,
+      description: DEFAULTS.keyDescription(pulumi.getStack()),
+      deletionWindowInDays: config.keyDeletionWindowDays,
+      enableKeyRotation: config.keyRotation,
+      enabled: config.keyEnabled,
+    },
+    keep,
+  );
 
-  const table = new EncryptedTable(`${DEFAULTS.project}-table`, {
-    key,
-    tableName: config.tableName,
-    hashKey: config.hashKey,
-    rangeKey: config.rangeKey,
-    pointInTimeRecovery: config.pointInTimeRecovery,
-    deletionProtection: config.deletionProtection,
-  });
+  const table = new EncryptedTable(
+    `${DEFAULTS.project}-table`,
+    {
+      key,
+      tableName: config.tableName,
+      hashKey: config.hashKey,
+      rangeKey: config.rangeKey,
+      pointInTimeRecovery: config.pointInTimeRecovery,
+      deletionProtection: config.deletionProtection,
+    },
+    keep,
+  );
 
   for (const principal of [...users, ...roles]) {
     principal.grantTableAccess(table);

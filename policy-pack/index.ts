@@ -4,9 +4,15 @@ import { PolicyPack } from "@pulumi/policy";
 import { dynamodbPolicies } from "./rules/dynamodb";
 import { iamPolicies } from "./rules/iam";
 import { kmsPolicies } from "./rules/kms";
+import { PACK_README, PACK_REPOSITORY } from "./rules/metadata";
 
 new PolicyPack("kms-dynamodb", {
+  displayName: "KMS-encrypted DynamoDB",
   description:
     "DynamoDB tables on customer-managed KMS keys, failing closed at preview; KMS key and IAM guards.",
+  readme: PACK_README,
+  provider: "aws",
+  tags: ["aws", "dynamodb", "kms", "iam", "encryption-at-rest"],
+  repository: PACK_REPOSITORY,
   policies: [...dynamodbPolicies, ...kmsPolicies, ...iamPolicies],
 });

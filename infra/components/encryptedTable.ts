@@ -57,7 +57,7 @@ export class EncryptedTable extends pulumi.ComponentResource {
         pointInTimeRecovery: { enabled: args.pointInTimeRecovery ?? DEFAULTS.pointInTimeRecovery },
         deletionProtectionEnabled: args.deletionProtection ?? DEFAULTS.deletionProtection,
       },
-      { parent: this },
+      { parent: this, protect: opts?.protect, retainOnDelete: opts?.retainOnDelete },
     );
     this.arn = this.table.arn;
     this.name = this.table.name;

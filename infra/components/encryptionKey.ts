@@ -84,7 +84,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
         policy: this.policy,
         bypassPolicyLockoutSafetyCheck: false,
       },
-      { parent: this },
+      { parent: this, protect: opts?.protect, retainOnDelete: opts?.retainOnDelete },
     );
     this.alias = new aws.kms.Alias(name, { name: aliasName, targetKeyId: this.key.keyId }, { parent: this });
     this.arn = this.key.arn;

@@ -4,6 +4,7 @@
  */
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { readConfig } from "./config";
+import { awsFoundationalSecurityBestPractices, nist80053r5, ruleDocsUrl } from "./metadata";
 import { ALLOWED_KEYS_DEFAULTS, ALLOWED_KEYS_SCHEMA, AllowedKeys } from "./keys";
 import { ENCRYPTION_PROPERTIES, findUnknownKeySetting, inspectTableEncryption } from "./tableEncryption";
 import {
@@ -18,10 +19,25 @@ import {
 } from "./types";
 import { asArray, describeValue } from "./values";
 
+/**
+ * NIST SP 800-53 Rev. 5 SC-28(1) asks for cryptographic protection of information at rest; a key the
+ * organisation manages (its key policy, rotation, deletion) is what the two table rules enforce.
+ */
+const CMK_AT_REST = nist80053r5("SC-28(1)", "Protection of Information at Rest | Cryptographic Protection");
+
 export const dynamodbTableCustomerManagedKey: ResourceValidationPolicy = {
   name: "dynamodb-table-customer-managed-key",
+  displayName: "DynamoDB tables encrypted with a customer-managed KMS key",
   description: "Every DynamoDB table, replica and global table is encrypted with a customer-managed KMS key.",
   enforcementLevel: "mandatory",
+  severity: "high",
+  framework: CMK_AT_REST,
+  tags: ["dynamodb", "kms", "encryption-at-rest", "customer-managed-key"],
+  remediationSteps:
+    "Create an aws.kms.Key (or name one your organisation allows with allowedKeys / allowedKeyPattern) and set " +
+    "serverSideEncryption: { enabled: true, kmsKeyArn: key.arn } on the table, and kmsKeyArn on every replica " +
+    '(aws-native: sseSpecification { sseEnabled: true, sseType: "KMS", kmsMasterKeyId }). Do not use alias/aws/dynamodb.',
+  url: ruleDocsUrl("dynamodb-table-customer-managed-key"),
   configSchema: { properties: ALLOWED_KEYS_SCHEMA },
   validateResource: (args, reportViolation) => {
     const config = readConfig<AllowedKeys>(args, ALLOWED_KEYS_DEFAULTS);
@@ -61,9 +77,17 @@ const KEY_FROM_STACK_DEFAULTS: KeyFromStackConfig = {
  */
 export const dynamodbTableKeyFromStackAtPreview: StackValidationPolicy = {
   name: "dynamodb-table-key-from-stack-at-preview",
+  displayName: "DynamoDB table keys unknown at preview come from a KMS key of the stack",
   description:
     "A DynamoDB table key that is unknown during preview must come from a KMS key resource of the same stack.",
   enforcementLevel: "mandatory",
+  severity: "high",
+  framework: CMK_AT_REST,
+  tags: ["dynamodb", "kms", "encryption-at-rest", "preview"],
+  remediationSteps:
+    "Pass the arn (or keyId) output of a KMS key created in this stack, or of an alias whose targetKeyId comes " +
+    "from one, to the table's encryption setting; or pass a known customer-managed key ARN.",
+  url: ruleDocsUrl("dynamodb-table-key-from-stack-at-preview"),
   configSchema: {
     properties: {
       keyResourceTypes: {
@@ -120,8 +144,19 @@ export const dynamodbTableKeyFromStackAtPreview: StackValidationPolicy = {
 
 export const dynamodbTablePointInTimeRecovery: ResourceValidationPolicy = {
   name: "dynamodb-table-point-in-time-recovery",
+  displayName: "DynamoDB point-in-time recovery enabled",
   description: "DynamoDB tables have point-in-time recovery enabled.",
   enforcementLevel: "advisory",
+  severity: "medium",
+  framework: awsFoundationalSecurityBestPractices(
+    "DynamoDB.2",
+    "DynamoDB tables should have point-in-time recovery enabled",
+  ),
+  tags: ["dynamodb", "backup", "resilience"],
+  remediationSteps:
+    "Set pointInTimeRecovery: { enabled: true } on aws.dynamodb.Table (aws-native: " +
+    "pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled: true, on every global table replica).",
+  url: ruleDocsUrl("dynamodb-table-point-in-time-recovery"),
   configSchema: { properties: {} },
   validateResource: (args, reportViolation) => {
     const subject = `DynamoDB table "${args.name}" (${args.type})`;
@@ -159,8 +194,19 @@ export const dynamodbTablePointInTimeRecovery: ResourceValidationPolicy = {
 
 export const dynamodbTableDeletionProtection: ResourceValidationPolicy = {
   name: "dynamodb-table-deletion-protection",
+  displayName: "DynamoDB deletion protection enabled",
   description: "DynamoDB tables have deletion protection enabled.",
   enforcementLevel: "advisory",
+  severity: "medium",
+  framework: awsFoundationalSecurityBestPractices(
+    "DynamoDB.6",
+    "DynamoDB tables should have deletion protection enabled",
+  ),
+  tags: ["dynamodb", "deletion-protection", "resilience"],
+  remediationSteps:
+    "Set deletionProtectionEnabled: true on the table (aws-native global tables: on every replica). In this " +
+    "project: kms-dynamodb:deletionProtection true (on in Pulumi.prod.yaml).",
+  url: ruleDocsUrl("dynamodb-table-deletion-protection"),
   configSchema: { properties: {} },
   validateResource: (args, reportViolation) => {
     const subject = `DynamoDB table "${args.name}" (${args.type})`;

@@ -7,6 +7,7 @@
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { readConfig } from "./config";
+import { awsFoundationalSecurityBestPractices, ruleDocsUrl } from "./metadata";
 import { Statement, grantedActions, parsePolicyDocument, statementLabel } from "./documents";
 import {
   IAM_GROUP_POLICY,
@@ -130,9 +131,21 @@ function everyKeyResource(statement: Statement): string | undefined {
 
 export const iamNoKmsDecryptOnEveryKey: ResourceValidationPolicy = {
   name: "iam-no-kms-decrypt-on-every-key",
+  displayName: "No IAM policy decrypts with every KMS key",
   description:
     "No IAM identity policy (inline, customer managed or attached AWS managed) allows kms:Decrypt or kms:ReEncrypt* on every KMS key.",
   enforcementLevel: "mandatory",
+  severity: "high",
+  // KMS.1 covers customer managed policies; KMS.2 the same check on inline policies, which this rule covers too.
+  framework: awsFoundationalSecurityBestPractices(
+    "KMS.1",
+    "IAM customer managed policies should not allow decryption actions on all KMS keys",
+  ),
+  tags: ["iam", "kms", "least-privilege"],
+  remediationSteps:
+    "Scope Resource to the ARNs of the keys the principal needs (or grant them in those keys' key policies), and " +
+    "attach no AWS managed policy (AdministratorAccess, PowerUserAccess) that allows kms:Decrypt on every key.",
+  url: ruleDocsUrl("iam-no-kms-decrypt-on-every-key"),
   configSchema: {
     properties: {
       awsManagedPolicies: {

@@ -5,6 +5,12 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { readConfig } from "./config";
 import { Statement, isWildcardPrincipal, parsePolicyDocument, statementLabel } from "./documents";
+import {
+  awsControlTower,
+  awsFoundationalSecurityBestPractices,
+  cisAwsFoundations,
+  ruleDocsUrl,
+} from "./metadata";
 import { KMS_KEY, KMS_KEY_POLICY, KMS_REPLICA_KEY, NATIVE_KMS_KEY } from "./types";
 import { describeValue, isRecord } from "./values";
 
@@ -25,8 +31,21 @@ const ROTATION_DEFAULTS: RotationConfig = { maximumRotationPeriodDays: 365 };
  */
 export const kmsKeyRotationEnabled: ResourceValidationPolicy = {
   name: "kms-key-rotation-enabled",
+  displayName: "KMS key rotation enabled",
   description: "Symmetric encryption KMS keys have automatic key rotation enabled.",
   enforcementLevel: "mandatory",
+  severity: "medium",
+  // Security Hub maps the same check to AWS Foundational Security Best Practices KMS.4.
+  framework: cisAwsFoundations(
+    "3.0.0",
+    "3.6",
+    "Ensure rotation for customer-created symmetric CMKs is enabled",
+  ),
+  tags: ["kms", "key-rotation", "key-management"],
+  remediationSteps:
+    "Set enableKeyRotation: true on the key, and rotationPeriodInDays (90-2560, KMS default 365) no longer than " +
+    "the pack's maximumRotationPeriodDays.",
+  url: ruleDocsUrl("kms-key-rotation-enabled"),
   configSchema: {
     properties: {
       maximumRotationPeriodDays: {
@@ -48,7 +67,10 @@ export const kmsKeyRotationEnabled: ResourceValidationPolicy = {
       (args.type === KMS_KEY ? (props.customerMasterKeySpec ?? props.keySpec) : props.keySpec) ??
       "SYMMETRIC_DEFAULT";
     if (usage !== "ENCRYPT_DECRYPT" || spec !== "SYMMETRIC_DEFAULT" || props.origin === "EXTERNAL") {
-      return;
+      args.notApplicable(
+        `automatic rotation applies only to symmetric encryption keys with KMS-generated material; this key has ` +
+          `keyUsage ${describeValue(usage)}, key spec ${describeValue(spec)}, origin ${describeValue(props.origin ?? "AWS_KMS")}`,
+      );
     }
     const subject = keySubject(args);
     if (props.enableKeyRotation !== true) {
@@ -90,9 +112,17 @@ const KEY_POLICY_PROPERTY: Record<string, string> = {
 
 export const kmsKeyPolicyNoPublicPrincipal: ResourceValidationPolicy = {
   name: "kms-key-policy-no-public-principal",
+  displayName: "KMS key policies have no unbounded wildcard principal",
   description:
     "No KMS key policy allows a wildcard principal unless an account or organisation condition bounds it.",
   enforcementLevel: "mandatory",
+  severity: "critical",
+  framework: awsFoundationalSecurityBestPractices("KMS.5", "KMS keys should not be publicly accessible"),
+  tags: ["kms", "key-policy", "public-access"],
+  remediationSteps:
+    'Name the principals in the Allow statement, or bound "*" with a condition such as "StringEquals": ' +
+    '{ "kms:CallerAccount": "<account id>" } (or aws:PrincipalAccount, aws:PrincipalOrgID).',
+  url: ruleDocsUrl("kms-key-policy-no-public-principal"),
   configSchema: {
     properties: {
       boundingConditionKeys: {
@@ -170,8 +200,18 @@ const LOCKOUT_CHECK_TYPES = new Set([KMS_KEY, KMS_KEY_POLICY, KMS_REPLICA_KEY, N
  */
 export const kmsKeyLockoutSafetyCheck: ResourceValidationPolicy = {
   name: "kms-key-lockout-safety-check",
+  displayName: "KMS key policy lockout safety check kept",
   description: "KMS keys and key policies never set bypassPolicyLockoutSafetyCheck to true.",
   enforcementLevel: "mandatory",
+  severity: "high",
+  framework: awsControlTower(
+    "CT.KMS.PV.3",
+    "Require that an AWS KMS key is configured with the bypass policy lockout safety check enabled",
+  ),
+  tags: ["kms", "key-policy", "key-management"],
+  remediationSteps:
+    "Remove bypassPolicyLockoutSafetyCheck or set it to false; keep a key administrator in the key policy.",
+  url: ruleDocsUrl("kms-key-lockout-safety-check"),
   configSchema: { properties: {} },
   validateResource: (args, reportViolation) => {
     if (!LOCKOUT_CHECK_TYPES.has(args.type)) {
@@ -201,9 +241,20 @@ const DELETION_WINDOW_PROPERTY: Record<string, string> = {
 
 export const kmsKeyDeletionWindow: ResourceValidationPolicy = {
   name: "kms-key-deletion-window",
+  displayName: "KMS key deletion window long enough to cancel",
   description:
     "KMS keys wait at least a minimum number of days before deletion, time to notice and cancel it.",
   enforcementLevel: "advisory",
+  severity: "medium",
+  framework: awsFoundationalSecurityBestPractices(
+    "KMS.3",
+    "AWS KMS keys should not be deleted unintentionally",
+  ),
+  tags: ["kms", "key-deletion", "resilience"],
+  remediationSteps:
+    "Set deletionWindowInDays (aws-native: pendingWindowInDays) to at least minimumDays, or leave it unset for " +
+    "KMS's 30 days. In this project: kms-dynamodb:keyDeletionWindowDays (30 in Pulumi.prod.yaml).",
+  url: ruleDocsUrl("kms-key-deletion-window"),
   configSchema: {
     properties: {
       minimumDays: {

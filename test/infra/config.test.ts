@@ -46,6 +46,8 @@ describe("parseProjectConfig", () => {
       keyEnabled: true,
       deletionProtection: false,
       pointInTimeRecovery: true,
+      protect: false,
+      retainOnDelete: false,
     });
   });
 

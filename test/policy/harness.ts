@@ -1,21 +1,24 @@
 /**
- * Runs one rule in process the way @pulumi/policy's Analyzer server does (server.js
- * makeAnalyzeRpcFun / makeAnalyzeStackRpcFun): props wrapped in `unknownCheckingProxy`, property
- * dependencies resolved to resources of the stack, an UnknownValueError turned into an advisory
- * "can't run ... during preview", `notApplicable` ending the rule. Tests see what the engine would.
+ * Runs one rule of the project's pack through the guard's pack test harness (guard/harness.ts): the
+ * pack in its own process, started as the Pulumi CLI starts it, driven over the Analyzer gRPC service
+ * as the engine drives it. Every other policy is disabled by the policy config, so a case sees only
+ * the rule under test; @pulumi/policy itself wraps props in its unknown-checking proxy, turns an
+ * UnknownValueError into the advisory "can't run ... during preview", and reports `notApplicable`.
+ *
+ * One pack process serves every test file that imports this module (root hooks below).
  */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { DEFAULT_PACK_DIR } from "../../guard/packProcess";
 import {
-  PolicyResource,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationArgs,
-  StackValidationPolicy,
-  UnknownValueError,
-  unknownCheckingProxy,
-} from "@pulumi/policy";
+  AnalyzeResult,
+  Harness,
+  HarnessResource,
+  UNKNOWN as ENGINE_UNKNOWN,
+  openHarness,
+} from "../../guard/harness";
 
 /** The engine's unknown string (sdk/go/common/resource/plugin UnknownStringValue). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = ENGINE_UNKNOWN;
 
 export interface RuleOutcome {
   violations: { message: string; urn?: string }[];
@@ -25,21 +28,66 @@ export interface RuleOutcome {
   notApplicable?: string;
 }
 
-class NotApplicable extends Error {}
+let harness: Harness | undefined;
 
-function settle(outcome: RuleOutcome, err: unknown): RuleOutcome {
-  if (err instanceof UnknownValueError) {
-    outcome.downgraded = (err as Error).message;
-  } else if (err instanceof NotApplicable) {
-    outcome.notApplicable = err.message;
-  } else {
-    throw err;
+before(async function () {
+  // The pack starts once, type-checked by ts-node as under the CLI: seconds, more on a loaded machine.
+  this.timeout(180_000);
+  harness = await openHarness({ packDir: DEFAULT_PACK_DIR });
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+function running(): Harness {
+  if (harness === undefined) {
+    throw new Error("the policy pack harness is not running (root before hook)");
   }
-  return outcome;
+  return harness;
 }
 
-function urnOf(type: string, name: string): string {
-  return `urn:pulumi:test::policy-test::${type}::${name}`;
+/** Only `policy` runs, at its own level, with `config` as its settings. */
+function configFor(
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+  config: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  return {
+    all: "disabled",
+    [policy.name]: { enforcementLevel: policy.enforcementLevel ?? "advisory", ...config },
+  };
+}
+
+// server.js: `can't run policy '<name>' from policy pack '<pack>@v<version>' during preview: <message>`.
+const DOWNGRADE = /^can't run policy '[^']+' from policy pack '[^']+' during preview: (.*)$/s;
+
+function outcomeOf(
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+  result: AnalyzeResult,
+  withUrn: boolean,
+): RuleOutcome {
+  const outcome: RuleOutcome = { violations: [] };
+  // The server sends each violation as "<policy description>\n<message>" (server.js), which the CLI
+  // prints as is; a case asserts on the rule's own message.
+  const prefix = `${policy.description}\n`;
+  for (const violation of result.violations.filter((v) => v.policyName === policy.name)) {
+    const downgrade = DOWNGRADE.exec(violation.message);
+    const message = violation.message.startsWith(prefix)
+      ? violation.message.slice(prefix.length)
+      : violation.message;
+    if (downgrade !== null && violation.enforcementLevel === "advisory") {
+      outcome.downgraded = downgrade[1];
+    } else if (withUrn) {
+      outcome.violations.push({ message, urn: violation.urn || undefined });
+    } else {
+      outcome.violations.push({ message });
+    }
+  }
+  const notApplicable = result.notApplicable.find((n) => n.policyName === policy.name);
+  if (notApplicable !== undefined) {
+    outcome.notApplicable = notApplicable.reason;
+  }
+  return outcome;
 }
 
 export interface ResourceCase {
@@ -53,31 +101,11 @@ export async function runResourceRule(
   policy: ResourceValidationPolicy,
   input: ResourceCase,
 ): Promise<RuleOutcome> {
-  const outcome: RuleOutcome = { violations: [] };
-  const name = input.name ?? "subject";
-  const args = {
-    type: input.type,
-    name,
-    urn: urnOf(input.type, name),
-    props: unknownCheckingProxy(structuredClone(input.props)),
-    opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: {} },
-    stackTags: new Map<string, string>(),
-    getConfig: <T extends object>() => (input.config ?? {}) as T,
-    notApplicable: (reason?: string): never => {
-      throw new NotApplicable(reason);
-    },
-  } as unknown as ResourceValidationArgs;
-  const validations = Array.isArray(policy.validateResource)
-    ? policy.validateResource
-    : [policy.validateResource!];
-  try {
-    for (const validate of validations) {
-      await validate(args, (message: string) => outcome.violations.push({ message }));
-    }
-  } catch (err) {
-    return settle(outcome, err);
-  }
-  return outcome;
+  const result = await running().analyze({
+    resources: [{ type: input.type, name: input.name ?? "subject", props: input.props }],
+    config: configFor(policy, input.config),
+  });
+  return outcomeOf(policy, result, false);
 }
 
 export interface StackResourceCase {
@@ -93,53 +121,14 @@ export async function runStackRule(
   resources: StackResourceCase[],
   config: Record<string, unknown> = {},
 ): Promise<RuleOutcome> {
-  const outcome: RuleOutcome = { violations: [] };
-  const byName = new Map<string, PolicyResource>();
-  for (const r of resources) {
-    const props = unknownCheckingProxy(structuredClone(r.props));
-    byName.set(r.name, {
+  const result = await running().analyze({
+    resources: resources.map((r): HarnessResource => ({
       type: r.type,
       name: r.name,
-      urn: urnOf(r.type, r.name),
-      props,
-      opts: {
-        protect: false,
-        ignoreChanges: [],
-        aliases: [],
-        additionalSecretOutputs: [],
-        customTimeouts: {},
-      },
-      dependencies: [],
-      propertyDependencies: {},
-    } as unknown as PolicyResource);
-  }
-  for (const r of resources) {
-    const resource = byName.get(r.name)!;
-    for (const [property, names] of Object.entries(r.propertyDependencies ?? {})) {
-      resource.propertyDependencies[property] = names.map((n) => {
-        const dependency = byName.get(n);
-        if (dependency === undefined) {
-          throw new Error(`test case: ${r.name}.${property} depends on "${n}", which is not in the case`);
-        }
-        return dependency;
-      });
-      resource.dependencies.push(...resource.propertyDependencies[property]);
-    }
-  }
-  const args = {
-    resources: [...byName.values()],
-    stackTags: new Map<string, string>(),
-    getConfig: <T extends object>() => config as T,
-    notApplicable: (reason?: string): never => {
-      throw new NotApplicable(reason);
-    },
-  } as StackValidationArgs;
-  try {
-    await policy.validateStack(args, (message: string, urn?: string) =>
-      outcome.violations.push({ message, urn }),
-    );
-  } catch (err) {
-    return settle(outcome, err);
-  }
-  return outcome;
+      props: r.props,
+      propertyDependencies: r.propertyDependencies,
+    })),
+    config: configFor(policy, config),
+  });
+  return outcomeOf(policy, result, true);
 }

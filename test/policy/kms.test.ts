@@ -74,6 +74,34 @@ describe("policy rule kms-key-rotation-enabled", () => {
     ).to.deep.equal([]);
   });
 
+  it("reports itself not applicable to keys KMS cannot rotate, saying why", async () => {
+    // "Automatic key rotation is supported only on symmetric encryption KMS keys with key material that
+    // AWS KMS generates" (KMS developer guide, Rotating AWS KMS keys).
+    const hmac = await runResourceRule(kmsKeyRotationEnabled, {
+      type: KEY,
+      name: "orders-key",
+      props: key({
+        keyUsage: "GENERATE_VERIFY_MAC",
+        customerMasterKeySpec: "HMAC_256",
+        enableKeyRotation: false,
+      }),
+    });
+    expect(hmac).to.deep.equal({
+      violations: [],
+      notApplicable:
+        "automatic rotation applies only to symmetric encryption keys with KMS-generated material; this key has " +
+        'keyUsage "GENERATE_VERIFY_MAC", key spec "HMAC_256", origin "AWS_KMS"',
+    });
+    const imported = await runResourceRule(kmsKeyRotationEnabled, {
+      type: NATIVE_KEY,
+      name: "orders-key",
+      props: { keyUsage: "ENCRYPT_DECRYPT", origin: "EXTERNAL" },
+    });
+    expect(imported.notApplicable).to.match(/origin "EXTERNAL"$/);
+    const symmetric = await runResourceRule(kmsKeyRotationEnabled, { type: KEY, name: "k", props: key() });
+    expect(symmetric).to.deep.equal({ violations: [] });
+  });
+
   it("rejects a symmetric key without rotation, defaults included", async () => {
     const [message] = await messages(kmsKeyRotationEnabled, KEY, { description: "plain" });
     expect(message).to.equal(
