@@ -70,7 +70,12 @@ export async function loadAccessModel(plan: Plan): Promise<AccessModel> {
 function deploymentOf(plan: Plan): Deployment {
   const asCreates: Plan = {
     ...plan,
-    steps: declaredStates(plan).map((state) => ({ op: "create", urn: state.urn, newState: state, detailedDiff: null })),
+    steps: declaredStates(plan).map((state) => ({
+      op: "create",
+      urn: state.urn,
+      newState: state,
+      detailedDiff: null,
+    })),
   };
   return applySteps(undefined, EMPTY_STATE, asCreates).deployment;
 }

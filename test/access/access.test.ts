@@ -56,7 +56,10 @@ function withDecryptPolicy(plan: Plan): Plan {
     dependencies: [],
     propertyDependencies: {},
   };
-  return { ...revealed, steps: [...revealed.steps, { op: "create", urn: state.urn, newState: state, detailedDiff: null }] };
+  return {
+    ...revealed,
+    steps: [...revealed.steps, { op: "create", urn: state.urn, newState: state, detailedDiff: null }],
+  };
 }
 
 describe("access: who can decrypt the dev stack's table", function () {
