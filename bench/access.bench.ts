@@ -4,10 +4,10 @@
  * decisions the engine made (questions sharing a policy set, action and resource are decided once) and
  * the cost of each.
  */
-import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { analyzePlan } from "../access/analyze";
 import { buildStackPlan, type TableAccessLevel, type UserSpec } from "../test/helpers/accessStacks";
+import { reportTarget } from "./target";
 
 const USERS = 100;
 const TABLES = 10;
@@ -37,11 +37,13 @@ export async function run(): Promise<void> {
   const report = await analyzePlan(plan);
   const ms = performance.now() - started;
   const { questions, distinctDecisions, decisionMs, msPerDecision } = report.stats;
-  console.log(
-    `access: ${report.principals.length} principals × ${report.tables.length} tables = ${report.cells.length} cells ` +
-      `in ${(ms / 1000).toFixed(2)} s (target < ${TARGET_MS / 1000} s: ${ms < TARGET_MS ? "met" : "MISSED"}; ` +
-      `load average ${loadavg()[0].toFixed(1)})`,
-  );
+  reportTarget({
+    name: "npm run access, 100 principals x 10 tables",
+    value: ms / 1000,
+    unit: "s",
+    limit: { max: TARGET_MS / 1000 },
+    note: `${report.principals.length} principals x ${report.tables.length} tables = ${report.cells.length} cells`,
+  });
   console.log(
     `access: ${questions} questions, ${distinctDecisions} distinct decisions ` +
       `(${(questions / distinctDecisions).toFixed(1)}x fewer), ${decisionMs.toFixed(0)} ms in the engine, ` +

@@ -1,15 +1,34 @@
 /**
- * `npm run bench`: every benchmark of the project, one after the other, each printing its own lines
- * (ratios measured side by side within one run; see bench/README.md).
+ * `npm run bench [-- NAME...]`: every benchmark of the project, each in a fresh process of its own (so
+ * one's memory and warm caches do not count against the next), then every target line again as a
+ * summary: value, limit, PASS/FAIL and the load average when measured (see bench/README.md).
  */
+import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
 
 export const USAGE = "usage: npm run bench [-- NAME...]   (NAME: a benchmark file's prefix, e.g. sandbox)";
 
-interface Benchmark {
-  run(): Promise<void>;
+const REGISTER = join(__dirname, "..", "scripts", "register.js");
+
+function runBench(file: string): Promise<{ code: number | null; targets: string[] }> {
+  const script =
+    `require(${JSON.stringify(join(__dirname, file))}).run().then(() => process.exit(0), ` +
+    "(err) => { console.error(err); process.exit(1); })";
+  const child = spawn(process.execPath, ["-r", REGISTER, "-e", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+  });
+  const targets: string[] = [];
+  let pending = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    const lines = (pending + chunk.toString("utf8")).split("\n");
+    pending = lines.pop() ?? "";
+    targets.push(...lines.filter((line) => line.startsWith("TARGET ")));
+  });
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, targets })));
 }
 
 /** Benchmarks are named by positional arguments; a name that matches none is a usage mistake. */
@@ -32,18 +51,19 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
 
 async function runBenchmarks(files: string[], io: Io): Promise<number> {
   let failed = 0;
+  const targets: string[] = [];
   for (const file of files) {
     io.stdout(`\n== ${file}`);
     const started = Date.now();
-    try {
-      const bench = (await import(join(__dirname, file))) as Benchmark;
-      await bench.run();
-    } catch (err) {
+    const result = await runBench(file);
+    if (result.code !== 0) {
       failed++;
-      io.stderr(`${file} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      io.stderr(`${file} failed (exit ${result.code})`);
     }
+    targets.push(...result.targets);
     io.stdout(`(${file}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
+  io.stdout(`\n== targets\n${targets.join("\n")}`);
   return failed === 0 ? 0 : 1;
 }
 

@@ -6,6 +6,8 @@ import { expect } from "chai";
 import { loadStackConfig, StackConfigError } from "../../plan/stackConfig";
 import { REPO_ROOT, synthesize } from "../../plan/synth";
 import { isUnknown, redact, REDACTED, reveal } from "../../plan/values";
+import { main } from "../../plan/cli";
+import { runMainInProcess } from "../helpers/inProcessCli";
 import { onlyResource } from "../helpers/plan";
 
 describe("synthesize", () => {
@@ -92,23 +94,27 @@ describe("npm run synth", function () {
     expect(plan.outputs.users["app-user"].secretAccessKey).to.equal(REDACTED);
   });
 
-  it("fails a bad stack file with one line and no stack trace", () => {
+  it("fails a bad stack file with one line and no stack trace", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kms-dynamodb-"));
-    copyFileSync(join(REPO_ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
-    writeFileSync(
-      join(dir, "Pulumi.bad.yaml"),
-      "config:\n  aws:region: us-east-1\n  kms-dynamodb:users:\n    - name: a\n      dynamodbAccess: admin\n",
-    );
-    const result = synth(["--stack", "bad"], dir);
-    rmSync(dir, { recursive: true, force: true });
-    expect(result.status).to.equal(2);
-    expect(result.stdout).to.equal("");
-    expect(result.stderr).to.equal(
-      'error: kms-dynamodb:users[0].dynamodbAccess: "admin" is not one of readonly, readwrite, full\n',
-    );
-    const cli = synth(["--stack", "missing"]);
-    expect(cli.status).to.equal(2);
-    expect(cli.stderr.trim().split("\n")).to.have.length(1);
-    expect(cli.stderr).to.match(/^error: stack missing: .*Pulumi\.missing\.yaml does not exist/);
+    try {
+      copyFileSync(join(REPO_ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+      writeFileSync(
+        join(dir, "Pulumi.bad.yaml"),
+        "config:\n  aws:region: us-east-1\n  kms-dynamodb:users:\n    - name: a\n      dynamodbAccess: admin\n",
+      );
+      // The error path runs in process through the CLI's exported main(argv).
+      const result = await runMainInProcess(main, ["--stack", "bad"], dir);
+      expect(result.code).to.equal(2);
+      expect(result.stdout).to.equal("");
+      expect(result.stderr).to.equal(
+        'error: kms-dynamodb:users[0].dynamodbAccess: "admin" is not one of readonly, readwrite, full\n',
+      );
+      const cli = await runMainInProcess(main, ["--stack", "missing"], REPO_ROOT);
+      expect(cli.code).to.equal(2);
+      expect(cli.stderr.trim().split("\n")).to.have.length(1);
+      expect(cli.stderr).to.match(/^error: stack missing: .*Pulumi\.missing\.yaml does not exist/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

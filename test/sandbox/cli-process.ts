@@ -6,6 +6,7 @@ import { spawn, type ChildProcess, type ChildProcessByStdio } from "node:child_p
 import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { main } from "../../sandbox/cli";
+import { runMainInProcess, type CliRun } from "../helpers/inProcessCli";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const CLI = path.join(REPO_ROOT, "sandbox", "cli.ts");
@@ -64,23 +65,6 @@ export function startCli(args: string[], timeoutMs = 60_000): Promise<CliProcess
  * Runs the CLI's exported main(argv) to completion in this process (for its error paths, which exit
  * before serving), from `cwd` as npm would run it there; resolves with its exit code and output.
  */
-export async function runCliToExit(
-  args: string[],
-  cwd = REPO_ROOT,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
-  const previousDir = process.cwd();
-  process.stdout.write = (chunk: string | Uint8Array) => ((stdout += chunk.toString()), true);
-  process.stderr.write = (chunk: string | Uint8Array) => ((stderr += chunk.toString()), true);
-  process.chdir(cwd);
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.chdir(previousDir);
-    process.stdout.write = writes.stdout;
-    process.stderr.write = writes.stderr;
-  }
+export function runCliToExit(args: string[], cwd = REPO_ROOT): Promise<CliRun> {
+  return runMainInProcess(main, args, cwd);
 }
