@@ -45,8 +45,9 @@ export async function loadAccessModel(plan: Plan): Promise<AccessModel> {
   let stack: DeployedStack;
   try {
     const keys = new KeyRegistry();
-    stack = await DeployedStack.build(model, keys);
-    applyDeployedKeys(keys, model.keys, undefined);
+    stack = await DeployedStack.build(model, keys, undefined, {
+      applyKeys: () => applyDeployedKeys(keys, model.keys, undefined),
+    });
   } catch (err) {
     if (err instanceof AwsError) {
       // What `pulumi up` would stop at (a key policy KMS refuses, an unknown managed policy).

@@ -374,11 +374,14 @@ export class Sandbox {
     checkpoint: StackState,
   ): Promise<void> {
     const model = deriveModel(deployment);
+    const previous = this.deployed?.model;
     const stack = await DeployedStack.build(model, this.keys, this.deployerKey, {
       sessions: this.sessions,
       apiGrants: this.deployed?.authorizer.grants.all().filter((grant) => grant.origin === "api"),
+      applyKeys: how.keysRestored
+        ? undefined
+        : () => applyDeployedKeys(this.keys, model.keys, previous?.keys),
     });
-    const previous = this.deployed?.model;
     for (const removed of previous?.tables ?? []) {
       if (removed.deletionProtection && !model.tables.some((table) => table.name === removed.name)) {
         throw new Error(
@@ -389,9 +392,6 @@ export class Sandbox {
     }
     this.engine.setAccount(model.accountId, model.region);
     await this.syncTables(model, previous);
-    if (!how.keysRestored) {
-      applyDeployedKeys(this.keys, model.keys, previous?.keys);
-    }
     this.deployed = stack;
     this.deployment = deployment;
     this.checkpoint = checkpoint;

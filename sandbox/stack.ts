@@ -28,6 +28,12 @@ export interface AccessKey {
 
 /** What a deployment carries over from the stack it replaces: state made at run time, not by the plan. */
 export interface RuntimeState {
+  /**
+   * Brings the keys' one owner (the KeyRegistry) in line with the model, once the key policies are
+   * validated and before the table grants are made: as `pulumi up` creates a key before the table that
+   * uses it (DynamoDB's grant needs the key to exist).
+   */
+  readonly applyKeys?: () => void;
   /** Role sessions issued by AssumeRole; they stay valid across deployments until they expire. */
   readonly sessions?: SessionStore;
   /** Grants made with CreateGrant (origin "api"); those on keys no longer deployed are dropped. */
@@ -136,6 +142,7 @@ export class DeployedStack {
         throw err;
       }
     }
+    runtime.applyKeys?.();
     await putGrants(model, authorizer, runtime.apiGrants ?? []);
     return new DeployedStack(model, authorizer, kms, deployerKey, runtime.sessions ?? new SessionStore());
   }

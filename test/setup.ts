@@ -12,12 +12,17 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const runTmp = fs.mkdtempSync(path.join(os.tmpdir(), "kms-dynamodb-test-run-"));
 process.env.TMPDIR = runTmp;
+process.on("exit", () => fs.rmSync(runTmp, { recursive: true, force: true }));
 
 export const mochaHooks = {
+  // Runs after the whole run, or, under --parallel, after each file in its worker (files run one at a
+  // time in a worker): the directory stays for the worker's next file, its leftovers are removed.
   afterAll(): void {
     // v8-compile-cache (loaded by a tool a test spawns) keeps its compile cache there: not a test's file.
     const left = fs.readdirSync(runTmp).filter((name) => !name.startsWith("v8-compile-cache"));
-    fs.rmSync(runTmp, { recursive: true, force: true });
+    for (const name of left) {
+      fs.rmSync(path.join(runTmp, name), { recursive: true, force: true });
+    }
     if (left.length > 0) {
       throw new Error(`the tests left temporary files behind: ${left.join(", ")}`);
     }
