@@ -32,6 +32,8 @@ export class DataUser extends pulumi.ComponentResource {
   public readonly secretAccessKey: pulumi.Output<string>;
   private readonly partition: pulumi.Input<string>;
   private readonly childName: string;
+  /** The grants made, per table object: the handle `grantTableAccess` returns again for that table. */
+  private readonly grants = new Map<object, aws.iam.UserPolicy | aws.iam.UserPolicyAttachment>();
 
   constructor(name: string, args: DataUserArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kms-dynamodb:iam:DataUser", name, {}, opts);
@@ -62,8 +64,30 @@ export class DataUser extends pulumi.ComponentResource {
   grantTableAccess(table: {
     readonly arn: pulumi.Input<string>;
   }): aws.iam.UserPolicy | aws.iam.UserPolicyAttachment {
+    // A grant can be called twice (as CDK's table.grant*): the same table gives back the same handle,
+    // another table its own policy, named apart so that neither URN nor policy name collides. The first
+    // keeps the names it always had, so existing stacks see no replacement.
+    const existing = this.grants.get(table);
+    if (existing !== undefined) {
+      return existing;
+    }
+    const grant = this.createGrant(table);
+    this.grants.set(table, grant);
+    return grant;
+  }
+
+  private createGrant(table: {
+    readonly arn: pulumi.Input<string>;
+  }): aws.iam.UserPolicy | aws.iam.UserPolicyAttachment {
     const access = this.dynamodbAccess;
     if (access === "full") {
+      // AmazonDynamoDBFullAccess covers every table: one attachment serves every grant.
+      const attached = [...this.grants.values()].find(
+        (grant): grant is aws.iam.UserPolicyAttachment => grant instanceof aws.iam.UserPolicyAttachment,
+      );
+      if (attached !== undefined) {
+        return attached;
+      }
       return new aws.iam.UserPolicyAttachment(
         this.childName,
         {
@@ -73,11 +97,12 @@ export class DataUser extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    const suffix = this.grants.size === 0 ? "" : `-${this.grants.size + 1}`;
     return new aws.iam.UserPolicy(
-      this.childName,
+      `${this.childName}${suffix}`,
       {
         user: this.user.name,
-        name: `dynamodb-${access}`,
+        name: `dynamodb-${access}${suffix}`,
         policy: pulumi
           .output(table.arn)
           .apply((tableArn) => JSON.stringify(tableAccessPolicy(access, tableArn))),
