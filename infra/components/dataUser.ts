@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMODB_FULL_ACCESS_POLICY } from "../policies/actions";
 import { tableAccessPolicy } from "../policies/tableAccess";
-import { DynamodbAccess } from "../outputs";
+import { DYNAMODB_ACCESS_LEVELS, DynamodbAccess } from "../outputs";
 import { requireIamUserName, requireOneOf } from "../validation";
 
 export interface DataUserArgs {
@@ -38,11 +38,7 @@ export class DataUser extends pulumi.ComponentResource {
   constructor(name: string, args: DataUserArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kms-dynamodb:iam:DataUser", name, {}, opts);
     const userName = requireIamUserName("DataUserArgs.userName", args.userName);
-    const access = requireOneOf("DataUserArgs.dynamodbAccess", args.dynamodbAccess, [
-      "readonly",
-      "readwrite",
-      "full",
-    ] as const);
+    const access = requireOneOf("DataUserArgs.dynamodbAccess", args.dynamodbAccess, DYNAMODB_ACCESS_LEVELS);
 
     this.user = new aws.iam.User(name, { name: userName }, { parent: this });
     this.dynamodbAccess = access;
