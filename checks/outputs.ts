@@ -6,7 +6,13 @@
 import { UserError } from "../cli/userError";
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import type { DynamodbAccess, StackOutputs, UserOutputs } from "../infra/outputs";
+import {
+  DYNAMODB_ACCESS_LEVELS,
+  REDACTED,
+  type DynamodbAccess,
+  type StackOutputs,
+  type UserOutputs,
+} from "../infra/outputs";
 
 /** A mistake in what the user gave (a flag, a file, the stack): printed as one line, no stack trace. */
 export class CheckInputError extends UserError {
@@ -16,7 +22,6 @@ export class CheckInputError extends UserError {
   }
 }
 
-const ACCESS_LEVELS: readonly DynamodbAccess[] = ["readonly", "readwrite", "full"];
 const STRING_FIELDS = ["region", "accountId", "keyArn", "keyAlias", "tableName", "tableArn"] as const;
 
 /** Runs a command and returns its stdout; rejects with the spawn error (`code` "ENOENT" if missing) or the exit. */
@@ -110,9 +115,9 @@ export function parseStackOutputs(value: unknown, source: string): StackOutputs 
 function parseUser(value: unknown, source: string, path: string): UserOutputs {
   const user = requireObject(value, source, path);
   const access = user.dynamodbAccess;
-  if (typeof access !== "string" || !(ACCESS_LEVELS as readonly string[]).includes(access)) {
+  if (typeof access !== "string" || !(DYNAMODB_ACCESS_LEVELS as readonly string[]).includes(access)) {
     throw new CheckInputError(
-      `${source}: ${path}.dynamodbAccess: ${JSON.stringify(access)} is not one of ${ACCESS_LEVELS.join(", ")}`,
+      `${source}: ${path}.dynamodbAccess: ${JSON.stringify(access)} is not one of ${DYNAMODB_ACCESS_LEVELS.join(", ")}`,
     );
   }
   if (typeof user.keyUser !== "boolean") {
@@ -121,9 +126,9 @@ function parseUser(value: unknown, source: string, path: string): UserOutputs {
     );
   }
   const secret = user.secretAccessKey;
-  if (secret === "[secret]") {
+  if (secret === REDACTED) {
     throw new CheckInputError(
-      `${source}: ${path}.secretAccessKey is "[secret]": read the outputs with --show-secrets`,
+      `${source}: ${path}.secretAccessKey is "${REDACTED}": read the outputs with --show-secrets`,
     );
   }
   if (typeof secret !== "string" || secret.length === 0) {

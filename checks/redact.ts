@@ -3,9 +3,9 @@
  * in an error, but a message can echo what it was given (say, a malformed outputs file), so every line
  * and every error text passes through here before it leaves the library.
  */
-import type { StackOutputs } from "../infra/outputs";
+import { REDACTED, type StackOutputs } from "../infra/outputs";
 
-export const REDACTED = "[secret]";
+export { REDACTED };
 
 export type Redactor = (text: string) => string;
 

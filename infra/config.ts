@@ -6,7 +6,7 @@
 import { partition } from "@aws-sdk/core/client";
 import * as awsConfig from "@pulumi/aws/config";
 import { DEFAULTS } from "./defaults";
-import { DynamodbAccess } from "./outputs";
+import { DYNAMODB_ACCESS_LEVELS, DynamodbAccess } from "./outputs";
 import { parseRoles, type RoleSpec } from "./roleConfig";
 import {
   ConfigError,
@@ -23,7 +23,7 @@ import {
   show,
 } from "./validation";
 
-export const DYNAMODB_ACCESS_LEVELS: readonly DynamodbAccess[] = ["readonly", "readwrite", "full"];
+export { DYNAMODB_ACCESS_LEVELS };
 
 export interface UserSpec {
   /** IAM user name, unique in the stack. */

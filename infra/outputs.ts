@@ -2,7 +2,16 @@
  * The stack outputs of the program (contracts.md section 2), as plain data once resolved: what
  * `pulumi stack output --json --show-secrets` prints and what the checks and the sandbox read.
  */
-export type DynamodbAccess = "readonly" | "readwrite" | "full";
+/**
+ * The access levels a data user can have: the one definition (config, components, checks use it).
+ * `full` is the AWS managed policy AmazonDynamoDBFullAccess.
+ */
+export const DYNAMODB_ACCESS_LEVELS = ["readonly", "readwrite", "full"] as const;
+
+export type DynamodbAccess = (typeof DYNAMODB_ACCESS_LEVELS)[number];
+
+/** How a secret output prints without `--show-secrets` (`pulumi stack output`, `pulumi preview --json`). */
+export const REDACTED = "[secret]";
 
 export interface UserOutputs {
   arn: string;

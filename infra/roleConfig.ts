@@ -10,7 +10,7 @@
  *       keyUser: true             # listed as a key user in the key policy (its sessions decrypt through DynamoDB)
  *       trustedUsers: [app-user]  # users of kms-dynamodb:users allowed to assume it (its trust policy)
  */
-import type { DynamodbAccess } from "./outputs";
+import { DYNAMODB_ACCESS_LEVELS, type DynamodbAccess } from "./outputs";
 import { ConfigError, fail, requireBoolean, requireOneOf } from "./validation";
 
 export interface RoleSpec {
@@ -26,7 +26,6 @@ export interface RoleSpec {
 // IAM role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (RoleName)
 const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ROLE_SETTINGS = ["name", "dynamodbAccess", "keyUser", "trustedUsers"];
-const ACCESS_LEVELS: readonly DynamodbAccess[] = ["readonly", "readwrite", "full"];
 
 /**
  * Validates `kms-dynamodb:roles` (absent means no roles). `userNames` are the stack's users, which
@@ -71,7 +70,7 @@ export function parseRoles(key: string, value: unknown, userNames: readonly stri
     seen.set(name.toLowerCase(), index);
     return {
       name,
-      dynamodbAccess: requireOneOf(`${at}.dynamodbAccess`, record.dynamodbAccess, ACCESS_LEVELS),
+      dynamodbAccess: requireOneOf(`${at}.dynamodbAccess`, record.dynamodbAccess, DYNAMODB_ACCESS_LEVELS),
       keyUser: requireBoolean(`${at}.keyUser`, record.keyUser ?? false),
       trustedUsers: parseTrustedUsers(`${at}.trustedUsers`, record.trustedUsers, userNames),
     };

@@ -2,6 +2,7 @@
  * Helpers for property values in Pulumi's wire form, as they stand in the plan (plan/types.ts).
  * The constants are the Pulumi engine's own (sdk/go/common/resource/sig and plugin.UnknownStringValue).
  */
+import { REDACTED } from "../infra/outputs";
 
 /** The key that marks a special object (secret, asset, resource reference) in the wire form. */
 export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -9,8 +10,8 @@ export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 /** The string the engine sends for a value not known until the resource is created. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-/** How `pulumi preview --json` prints a secret without `--show-secrets`. */
-export const REDACTED = "[secret]";
+/** How `pulumi preview --json` prints a secret without `--show-secrets` (one definition, infra/outputs.ts). */
+export { REDACTED };
 
 export interface WireSecret {
   [SPECIAL_SIG_KEY]: typeof SECRET_SIG;

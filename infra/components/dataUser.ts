@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMODB_FULL_ACCESS_POLICY } from "../policies/actions";
 import { tableAccessPolicy } from "../policies/tableAccess";
-import { DynamodbAccess } from "../outputs";
+import { DYNAMODB_ACCESS_LEVELS, DynamodbAccess } from "../outputs";
 import { requireIamUserName, requireOneOf } from "../validation";
 
 export interface DataUserArgs {
@@ -32,15 +32,13 @@ export class DataUser extends pulumi.ComponentResource {
   public readonly secretAccessKey: pulumi.Output<string>;
   private readonly partition: pulumi.Input<string>;
   private readonly childName: string;
+  /** The grants made, per table object: the handle `grantTableAccess` returns again for that table. */
+  private readonly grants = new Map<object, aws.iam.UserPolicy | aws.iam.UserPolicyAttachment>();
 
   constructor(name: string, args: DataUserArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kms-dynamodb:iam:DataUser", name, {}, opts);
     const userName = requireIamUserName("DataUserArgs.userName", args.userName);
-    const access = requireOneOf("DataUserArgs.dynamodbAccess", args.dynamodbAccess, [
-      "readonly",
-      "readwrite",
-      "full",
-    ] as const);
+    const access = requireOneOf("DataUserArgs.dynamodbAccess", args.dynamodbAccess, DYNAMODB_ACCESS_LEVELS);
 
     this.user = new aws.iam.User(name, { name: userName }, { parent: this });
     this.dynamodbAccess = access;
@@ -62,8 +60,30 @@ export class DataUser extends pulumi.ComponentResource {
   grantTableAccess(table: {
     readonly arn: pulumi.Input<string>;
   }): aws.iam.UserPolicy | aws.iam.UserPolicyAttachment {
+    // A grant can be called twice (as CDK's table.grant*): the same table gives back the same handle,
+    // another table its own policy, named apart so that neither URN nor policy name collides. The first
+    // keeps the names it always had, so existing stacks see no replacement.
+    const existing = this.grants.get(table);
+    if (existing !== undefined) {
+      return existing;
+    }
+    const grant = this.createGrant(table);
+    this.grants.set(table, grant);
+    return grant;
+  }
+
+  private createGrant(table: {
+    readonly arn: pulumi.Input<string>;
+  }): aws.iam.UserPolicy | aws.iam.UserPolicyAttachment {
     const access = this.dynamodbAccess;
     if (access === "full") {
+      // AmazonDynamoDBFullAccess covers every table: one attachment serves every grant.
+      const attached = [...this.grants.values()].find(
+        (grant): grant is aws.iam.UserPolicyAttachment => grant instanceof aws.iam.UserPolicyAttachment,
+      );
+      if (attached !== undefined) {
+        return attached;
+      }
       return new aws.iam.UserPolicyAttachment(
         this.childName,
         {
@@ -73,11 +93,12 @@ export class DataUser extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    const suffix = this.grants.size === 0 ? "" : `-${this.grants.size + 1}`;
     return new aws.iam.UserPolicy(
-      this.childName,
+      `${this.childName}${suffix}`,
       {
         user: this.user.name,
-        name: `dynamodb-${access}`,
+        name: `dynamodb-${access}${suffix}`,
         policy: pulumi
           .output(table.arn)
           .apply((tableArn) => JSON.stringify(tableAccessPolicy(access, tableArn))),

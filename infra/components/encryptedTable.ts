@@ -2,21 +2,68 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS } from "../defaults";
 import { ConfigError, describeValue, requireKeyAttributeName, requireTableName } from "../validation";
-import { EncryptionKey } from "./encryptionKey";
+
+/**
+ * Any KMS key with an ARN: an EncryptionKey of this project, an `aws.kms.Key`, or an existing key by
+ * ARN (the AWS CDK's `IKey`). Only a key ARN is accepted (not an alias, not `alias/aws/dynamodb`): the
+ * table needs a customer-managed key, and the policy pack checks that the ARN is one.
+ */
+export interface KeyReference {
+  readonly arn: pulumi.Input<string>;
+}
 
 export interface EncryptedTableArgs {
-  /** The customer-managed key the table is encrypted with. Required: there is no unencrypted form. */
-  readonly key: EncryptionKey;
-  /** Physical table name (3-255 of A-Z a-z 0-9 _ - .). */
+  /**
+   * The customer-managed key the table is encrypted with. Required: there is no unencrypted form.
+   * Changing it re-encrypts the table in place (an update of `serverSideEncryption`), limited by AWS to
+   * four changes per 24 hours.
+   */
+  readonly key: KeyReference;
+  /**
+   * Physical table name (3-255 of A-Z a-z 0-9 _ - .). Changing this replaces the resource (a new,
+   * empty table).
+   */
   readonly tableName: string;
-  /** Hash (partition) key attribute. Default: "pk". */
+  /**
+   * Hash (partition) key attribute, type S. Changing this replaces the resource.
+   * @default "pk"
+   */
   readonly hashKey?: string;
-  /** Optional range (sort) key attribute. */
+  /**
+   * Range (sort) key attribute, type S. Adding, removing or changing it replaces the resource.
+   * @default none
+   */
   readonly rangeKey?: string;
-  /** Point-in-time recovery. Default: true. */
+  /**
+   * Point-in-time recovery (continuous backups).
+   * @default true
+   */
   readonly pointInTimeRecovery?: boolean;
-  /** Deletion protection. Default: false. */
+  /**
+   * Deletion protection; off so that `pulumi destroy` works.
+   * @default false
+   */
   readonly deletionProtection?: boolean;
+}
+
+// A KMS key ARN (AWS General Reference, "Amazon Resource Names", AWS KMS): key/<key id>, not alias/.
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/** The ARN of `key`, checked when it is known now; an Output's value is judged by the policy pack. */
+function keyArnOf(key: unknown): pulumi.Input<string> {
+  const arn = (key as { arn?: unknown } | undefined)?.arn;
+  if (typeof key !== "object" || key === null || arn === undefined || arn === null) {
+    throw new ConfigError(
+      `EncryptedTableArgs.key: ${describeValue(key)} has no arn; the table needs a customer-managed key`,
+    );
+  }
+  if (typeof arn === "string" && !KMS_KEY_ARN.test(arn)) {
+    throw new ConfigError(
+      `EncryptedTableArgs.key.arn: ${describeValue(arn)} is not a KMS key ARN ` +
+        "(arn:PARTITION:kms:REGION:ACCOUNT:key/ID); the table needs a customer-managed key",
+    );
+  }
+  return arn as pulumi.Input<string>;
 }
 
 /**
@@ -29,11 +76,7 @@ export class EncryptedTable extends pulumi.ComponentResource {
 
   constructor(name: string, args: EncryptedTableArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kms-dynamodb:dynamodb:EncryptedTable", name, {}, opts);
-    if (!(args.key instanceof EncryptionKey)) {
-      throw new ConfigError(
-        `EncryptedTableArgs.key: ${describeValue(args.key)} is not an EncryptionKey; the table needs a customer-managed key`,
-      );
-    }
+    const keyArn = keyArnOf(args.key);
     const tableName = requireTableName("EncryptedTableArgs.tableName", args.tableName);
     const hashKey = requireKeyAttributeName("EncryptedTableArgs.hashKey", args.hashKey ?? DEFAULTS.hashKey);
     const rangeKey =
@@ -53,7 +96,7 @@ export class EncryptedTable extends pulumi.ComponentResource {
         rangeKey,
         attributes,
         billingMode: DEFAULTS.billingMode,
-        serverSideEncryption: { enabled: true, kmsKeyArn: args.key.arn },
+        serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
         pointInTimeRecovery: { enabled: args.pointInTimeRecovery ?? DEFAULTS.pointInTimeRecovery },
         deletionProtectionEnabled: args.deletionProtection ?? DEFAULTS.deletionProtection,
       },

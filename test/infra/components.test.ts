@@ -52,17 +52,17 @@ describe("component arguments", () => {
     ).to.contain("EncryptionKeyArgs.administrators: [] is empty");
   });
 
-  it("EncryptedTable cannot be built without an EncryptionKey", async () => {
+  it("EncryptedTable cannot be built without a customer-managed key", async () => {
     const err = await errorOf(
       () =>
         new EncryptedTable("t", {
-          key: { arn: "alias/aws/dynamodb" } as unknown as EncryptionKey,
+          key: { arn: "alias/aws/dynamodb" },
           tableName: "orders",
         }),
     );
     expect(err).to.be.instanceOf(ConfigError);
     expect((err as Error).message).to.equal(
-      'EncryptedTableArgs.key: {"arn":"alias/aws/dynamodb"} is not an EncryptionKey; the table needs a customer-managed key',
+      'EncryptedTableArgs.key.arn: "alias/aws/dynamodb" is not a KMS key ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID); the table needs a customer-managed key',
     );
   });
 
