@@ -167,7 +167,8 @@ export class AwsMocks {
         };
       }
       case "aws:iam/role:Role": {
-        const roleName = name("name", request.name);
+        // Without an explicit name the provider auto-names it, as every other resource: NAME-1234abc.
+        const roleName = name("name", previous?.id ?? `${request.name}-${hex(seed("name")).slice(0, 7)}`);
         const path = name("path", "/");
         return {
           id: roleName,

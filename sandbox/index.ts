@@ -13,6 +13,7 @@
  * 5-minute table-key cache, all on a simulated clock (`advanceClock`, or the admin call of admin.ts).
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../cli/userError";
 import type { StackOutputs } from "../infra/outputs";
@@ -286,7 +287,8 @@ export class Sandbox {
     await this.server?.close();
     this.server = undefined;
     await this.engine.close();
-    if (this.dataDir !== undefined) {
+    // A data dir removed while the sandbox served has nothing left to protect.
+    if (this.dataDir !== undefined && existsSync(this.dataDir)) {
       makePrivate(this.dataDir);
     }
   }

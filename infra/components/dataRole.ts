@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMODB_FULL_ACCESS_POLICY } from "../policies/actions";
 import { tableAccessPolicy } from "../policies/tableAccess";
-import type { DynamodbAccess } from "../outputs";
+import { DYNAMODB_ACCESS_LEVELS, type DynamodbAccess } from "../outputs";
 import { requireOneOf } from "../validation";
 
 export interface DataRoleArgs {
@@ -35,11 +35,7 @@ export class DataRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: DataRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kms-dynamodb:iam:DataRole", name, {}, opts);
-    const access = requireOneOf("DataRoleArgs.dynamodbAccess", args.dynamodbAccess, [
-      "readonly",
-      "readwrite",
-      "full",
-    ] as const);
+    const access = requireOneOf("DataRoleArgs.dynamodbAccess", args.dynamodbAccess, DYNAMODB_ACCESS_LEVELS);
     if (args.trustedPrincipals.length === 0) {
       throw new Error("DataRoleArgs.trustedPrincipals: [] is empty; a role no one may assume is unusable");
     }

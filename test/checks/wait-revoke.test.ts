@@ -124,7 +124,7 @@ describe("checks after a revoke", function () {
       stderr.length = 0;
       expect(await main([...args, "--wait-for-revoke", "--wait-for-grant"], io)).to.equal(2);
       expect(stderr).to.deep.equal([
-        "checks: --wait-for-grant and --wait-for-revoke: give one of them, not both",
+        "error: --wait-for-grant and --wait-for-revoke: give one of them, not both",
       ]);
     } finally {
       await rm(dir, { recursive: true, force: true });

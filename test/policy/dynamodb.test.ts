@@ -5,7 +5,9 @@ import {
   dynamodbTableKeyFromStackAtPreview,
   dynamodbTablePointInTimeRecovery,
 } from "../../policy-pack/rules/dynamodb";
-import { UNKNOWN, runResourceRule, runStackRule } from "./harness";
+import { UNKNOWN, runResourceRule, runStackRule, usePolicyHarness } from "./harness";
+
+usePolicyHarness();
 
 const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const REPLICA_KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";

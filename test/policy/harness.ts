@@ -30,15 +30,24 @@ export interface RuleOutcome {
 
 let harness: Harness | undefined;
 
-before(async function () {
-  // The pack starts once, type-checked by ts-node as under the CLI: seconds, more on a loaded machine.
-  this.timeout(180_000);
-  harness = await openHarness({ packDir: DEFAULT_PACK_DIR });
-});
-
-after(async () => {
-  await harness?.close();
-});
+/**
+ * Registers the pack's start and stop as root hooks of the calling test file. Each file that uses the
+ * harness calls it at its top level: under mocha --parallel every file runs on its own (a module's
+ * hooks would attach to the first file of a worker only); in one serial run the first `before` starts
+ * the pack and the first `after` stops it.
+ */
+export function usePolicyHarness(): void {
+  before(async function () {
+    // The pack starts once per run (or per parallel worker's file): seconds on a loaded machine.
+    this.timeout(180_000);
+    harness ??= await openHarness({ packDir: DEFAULT_PACK_DIR });
+  });
+  after(async () => {
+    const running = harness;
+    harness = undefined;
+    await running?.close();
+  });
+}
 
 function running(): Harness {
   if (harness === undefined) {

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { iamNoKmsDecryptOnEveryKey } from "../../policy-pack/rules/iam";
-import { runResourceRule } from "./harness";
+import { runResourceRule, usePolicyHarness } from "./harness";
+
+usePolicyHarness();
 
 const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 

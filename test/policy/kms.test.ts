@@ -5,7 +5,9 @@ import {
   kmsKeyPolicyNoPublicPrincipal,
   kmsKeyRotationEnabled,
 } from "../../policy-pack/rules/kms";
-import { UNKNOWN, runResourceRule } from "./harness";
+import { UNKNOWN, runResourceRule, usePolicyHarness } from "./harness";
+
+usePolicyHarness();
 
 const KEY = "aws:kms/key:Key";
 const NATIVE_KEY = "aws-native:kms:Key";

@@ -162,9 +162,17 @@ describe("sandbox key lifecycle", function () {
   });
 
   describe("drift: changes through the API stay until the program changes that input", () => {
+    /** The dev program planned from the sandbox's checkpoint, as the next `pulumi up` plans it. */
+    const planAgain = (changes: Record<string, unknown> = {}): Promise<Plan> =>
+      synthesize({
+        stack: "dev",
+        config: devConfig({ "kms-dynamodb:keyDeletionWindowDays": 7, ...changes }),
+        previousState: deployed.sandbox.state(),
+      });
+
     it("keeps a key disabled through the API when the same plan is applied again", async () => {
       await deployer().kms.send(new DisableKeyCommand({ KeyId: keyArn() }));
-      await deployed.sandbox.apply(deployed.plan);
+      await deployed.sandbox.apply(await planAgain());
       // Pulumi diffs its own state without --refresh: no change to isEnabled, no EnableKey.
       expect(deployed.sandbox.describeKey(keyArn())).to.include({
         exists: true,
@@ -174,25 +182,21 @@ describe("sandbox key lifecycle", function () {
     });
 
     it("disables and enables the key when the program's keyEnabled changes", async () => {
-      await deployed.sandbox.apply(
-        await synthesize({
-          stack: "dev",
-          config: devConfig({ "kms-dynamodb:keyDeletionWindowDays": 7, "kms-dynamodb:keyEnabled": false }),
-        }),
-      );
+      await deployed.sandbox.apply(await planAgain({ "kms-dynamodb:keyEnabled": false }));
       expect(deployed.sandbox.describeKey(keyArn())).to.include({ keyState: "Disabled" });
-      await deployed.sandbox.apply(deployed.plan);
+      await deployed.sandbox.apply(await planAgain());
       expect(deployed.sandbox.describeKey(keyArn())).to.include({ keyState: "Enabled" });
     });
 
     it("schedules the deletion of a key removed from the program, with its deletion window", async () => {
       const removed = new Set(["aws:kms/key:Key", "aws:kms/alias:Alias", "aws:dynamodb/table:Table"]);
       // The program without its key, alias and table: the engine plans a delete for each.
+      const same = await planAgain();
       const withoutKey: Plan = {
-        ...deployed.plan,
-        steps: deployed.plan.steps.map((step) =>
-          step.newState !== undefined && removed.has(step.newState.type)
-            ? { op: "delete", urn: step.urn, oldState: step.newState, detailedDiff: null }
+        ...same,
+        steps: same.steps.map((step) =>
+          step.oldState !== undefined && removed.has(step.oldState.type)
+            ? { op: "delete", urn: step.urn, oldState: step.oldState, detailedDiff: null }
             : step,
         ),
       };
