@@ -18,6 +18,7 @@ export class DecisionLedger {
   private readonly fingerprints = new Map<string, string>();
   private readonly patterns = new Map<string, (RegExp | undefined)[]>();
   private readonly naming = new Map<string, string>();
+  private readonly interned = new Map<string, string>();
   private questionCount = 0;
   private elapsedMs = 0;
 
@@ -63,6 +64,8 @@ export class DecisionLedger {
       if (PRINCIPAL_SPECIFIC.test(identity)) {
         fingerprint += `\n${principal.arn}`;
       }
+      // Class keys are looked up for every question: a short id per distinct fingerprint keeps them cheap.
+      fingerprint = this.intern(fingerprint);
       this.fingerprints.set(principal.arn, fingerprint);
     }
     if (resourcePolicies.length === 0) {
@@ -72,7 +75,7 @@ export class DecisionLedger {
       return `${fingerprint}\n${principal.arn}`;
     }
     // Principals the resource policies name by the same statements decide alike; name the statements.
-    const cacheKey = `${principal.arn}\n${resourcePolicies.join("\n")}`;
+    const cacheKey = `${principal.arn}\n${resourcePolicies.map((text) => this.intern(text)).join(",")}`;
     let naming = this.naming.get(cacheKey);
     if (naming === undefined) {
       naming = resourcePolicies.map((text) => statementsNaming(text, principal.arn).join(",")).join(";");
@@ -101,6 +104,15 @@ export class DecisionLedger {
       return resourceArn;
     }
     return patterns.map((pattern, index) => ((pattern as RegExp).test(resourceArn) ? index : "")).join(",");
+  }
+
+  private intern(text: string): string {
+    let id = this.interned.get(text);
+    if (id === undefined) {
+      id = `#${this.interned.size}`;
+      this.interned.set(text, id);
+    }
+    return id;
   }
 
   get questions(): number {
