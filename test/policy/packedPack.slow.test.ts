@@ -46,7 +46,7 @@ describe("the packed policy pack, installed alone (slow: npm install from the re
     }
   });
 
-  it("ships the pack's sources, project file, tsconfig, README and policy configs, nothing else", () => {
+  it("ships the pack's entry point and sources, project file, tsconfig, README and policy configs, nothing else", () => {
     const rules = readdirSync(path.join(DEFAULT_PACK_DIR, "rules"))
       .filter((f) => f.endsWith(".ts"))
       .map((f) => `rules/${f}`);
@@ -55,6 +55,8 @@ describe("the packed policy pack, installed alone (slow: npm install from the re
         "PulumiPolicy.yaml",
         "README.md",
         "index.ts",
+        // The entry point run-policy-pack loads: it transpiles the rules with SWC (policy-pack/main.js).
+        "main.js",
         "package.json",
         "policy-config.example.json",
         "policy-config.prod.json",
