@@ -58,6 +58,7 @@ describe("the packed policy pack, installed alone (slow: npm install from the re
         // The entry point run-policy-pack loads: it transpiles the rules with SWC (policy-pack/main.js).
         "main.js",
         "package.json",
+        "swc-register.js",
         "policy-config.example.json",
         "policy-config.prod.json",
         "tsconfig.json",
