@@ -7,6 +7,10 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMap, isSeq, parseDocument } from "yaml";
+import type { StackState } from "../plan/checkpoint";
+import { formatStep } from "../plan/diff";
+import { synthesize } from "../plan/synth";
+import type { Plan } from "../plan/types";
 
 export interface EditedProject {
   /** A project folder holding Pulumi.yaml and the edited Pulumi.<stack>.yaml. */
@@ -41,4 +45,40 @@ export function withKeyUser(
   copyFileSync(join(projectDir, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
   writeFileSync(join(dir, stackFile), document.toString());
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The plan after a keyUser edit, and what its steps say changes. */
+export interface KeyUserChange {
+  plan: Plan;
+  /** The changing steps, as `pulumi preview` prints them. */
+  lines: string[];
+  /** True when the only change is the key's policy, updated in place (no key or table replaced). */
+  onlyKeyPolicy: boolean;
+}
+
+/**
+ * Sets `keyUser` on `userName` in a copy of Pulumi.<stack>.yaml and plans the program from `previousState`
+ * (the sandbox's checkpoint), as `pulumi preview` after the edit: what changes is read from the steps.
+ */
+export async function planKeyUserChange(
+  projectDir: string,
+  stack: string,
+  userName: string,
+  keyUser: boolean,
+  previousState: StackState,
+): Promise<KeyUserChange> {
+  const edited = withKeyUser(projectDir, stack, userName, keyUser);
+  let plan: Plan;
+  try {
+    plan = await synthesize({ stack, projectDir: edited.dir, previousState });
+  } finally {
+    edited.dispose();
+  }
+  const changes = plan.steps.filter((step) => step.op !== "same");
+  const onlyKeyPolicy =
+    changes.length === 1 &&
+    changes[0].op === "update" &&
+    changes[0].newState?.type === "aws:kms/key:Key" &&
+    changes[0].diffReasons?.join() === "policy";
+  return { plan, lines: changes.map(formatStep), onlyKeyPolicy };
 }

@@ -19,14 +19,13 @@ import { analyzePlan } from "../guard/run";
 import { DEFAULT_PACK_DIR, startPolicyPack, type RunningPack } from "../guard/packProcess";
 import { formatPolicyReport, PolicyReport } from "../guard/report";
 import type { StackOutputs } from "../infra/outputs";
-import { formatStep } from "../plan/diff";
 import { planOutputs } from "../plan/outputs";
 import { REPO_ROOT, synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
 import { Sandbox } from "../sandbox";
 import { runLifecycleDrills } from "./drills";
 import { accessStep } from "./access";
-import { withKeyUserGranted } from "./grant";
+import { planKeyUserChange } from "./grant";
 
 export const SCENARIO_STACK = "dev";
 /** The seed exercise's user that DynamoDB allows and the key policy does not, until granted. */
@@ -176,27 +175,19 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     });
 
     await step(`Grant ${GRANTED_USER} the key in Pulumi.${SCENARIO_STACK}.yaml and apply`, async (notes) => {
-      const edited = withKeyUserGranted(projectDir, SCENARIO_STACK, GRANTED_USER);
-      let granted: Plan;
-      try {
-        // From the sandbox's checkpoint, as `pulumi up` previews from the stack's last state.
-        granted = await synthesize({
-          stack: SCENARIO_STACK,
-          projectDir: edited.dir,
-          previousState: (sandbox as Sandbox).state(),
-        });
-      } finally {
-        edited.dispose();
+      // From the sandbox's checkpoint, as `pulumi up` previews from the stack's last state.
+      const change = await planKeyUserChange(
+        projectDir,
+        SCENARIO_STACK,
+        GRANTED_USER,
+        true,
+        (sandbox as Sandbox).state(),
+      );
+      const granted = change.plan;
+      for (const line of change.lines) {
+        say(notes, line);
       }
-      const changes = granted.steps.filter((s) => s.op !== "same");
-      for (const change of changes) {
-        say(notes, formatStep(change));
-      }
-      const onlyKeyPolicy =
-        changes.length === 1 &&
-        changes[0].op === "update" &&
-        changes[0].newState?.type === "aws:kms/key:Key" &&
-        changes[0].diffReasons?.join() === "policy";
+      const onlyKeyPolicy = change.onlyKeyPolicy;
       const before = outputs as StackOutputs;
       await (sandbox as Sandbox).apply(granted);
       outputs = (sandbox as Sandbox).outputs();

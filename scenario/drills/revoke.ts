@@ -6,10 +6,8 @@
  */
 import { keySchemaOf, checkItemKey } from "../../checks/item";
 import { createUserClients } from "../../checks/clients";
-import { formatStep } from "../../plan/diff";
-import { synthesize } from "../../plan/synth";
 import { DEFAULT_TABLE_KEY_CACHE_MS } from "../../sandbox/dynamodb/table-key-cache";
-import { withKeyUser } from "../grant";
+import { planKeyUserChange } from "../grant";
 import { describeTable, duration, probeRead, waitOnSimulatedClock, type DrillContext } from "./context";
 
 export async function revokeDrill(context: DrillContext, stack: string, user: string): Promise<void> {
@@ -26,23 +24,13 @@ export async function revokeDrill(context: DrillContext, stack: string, user: st
       try {
         const probe = () => probeRead(application, outputs.tableName, probeKey);
         const before = await probe();
-        const edited = withKeyUser(context.projectDir, stack, user, false);
-        let revoked;
-        try {
-          revoked = await synthesize({ stack, projectDir: edited.dir, previousState: sandbox.state() });
-        } finally {
-          edited.dispose();
-        }
         // What changes is read from the plan's steps, as `pulumi preview` shows it.
-        const changes = revoked.steps.filter((step) => step.op !== "same");
-        for (const change of changes) {
-          say(notes, formatStep(change));
+        const revocation = await planKeyUserChange(context.projectDir, stack, user, false, sandbox.state());
+        const revoked = revocation.plan;
+        for (const line of revocation.lines) {
+          say(notes, line);
         }
-        const onlyKeyPolicy =
-          changes.length === 1 &&
-          changes[0].op === "update" &&
-          changes[0].newState?.type === "aws:kms/key:Key" &&
-          changes[0].diffReasons?.join() === "policy";
+        const onlyKeyPolicy = revocation.onlyKeyPolicy;
         await sandbox.apply(revoked);
         context.plan = revoked;
         const warm = await probe();
