@@ -197,7 +197,11 @@ export class Sandbox {
       if (applied.deployment.resources.length === 0) {
         await this.clear(applied.checkpoint);
       } else {
-        await this.install(applied.deployment, { keysRestored: false }, applied.checkpoint);
+        await this.install(
+          applied.deployment,
+          { keysRestored: false, base: applied.base },
+          applied.checkpoint,
+        );
       }
     });
     this.pending = run.catch(() => undefined);
@@ -373,19 +377,20 @@ export class Sandbox {
   /** Builds and validates the new stack, brings tables and keys in line, persists, then swaps it in. */
   private async install(
     deployment: Deployment,
-    how: { keysRestored: boolean; apiGrants?: readonly Grant[] },
+    how: { keysRestored: boolean; apiGrants?: readonly Grant[]; base?: Deployment },
     checkpoint: StackState,
   ): Promise<void> {
     const model = deriveModel(deployment);
     const previous = this.deployed?.model;
+    // The keys as the plan's steps saw them (their old states): each key gets the change from that to
+    // the program's inputs, so a refreshed plan's `update [isEnabled]` enables a key disabled by hand.
+    const keysBefore = how.base === undefined ? previous?.keys : deriveModel(how.base).keys;
     const stack = await DeployedStack.build(model, this.keys, this.deployerKey, {
       sessions: this.sessions,
       // The grants made with CreateGrant live on across deployments (and, restored, across restarts).
       apiGrants:
         how.apiGrants ?? this.deployed?.authorizer.grants.all().filter((grant) => grant.origin === "api"),
-      applyKeys: how.keysRestored
-        ? undefined
-        : () => applyDeployedKeys(this.keys, model.keys, previous?.keys),
+      applyKeys: how.keysRestored ? undefined : () => applyDeployedKeys(this.keys, model.keys, keysBefore),
     });
     for (const removed of previous?.tables ?? []) {
       if (removed.deletionProtection && !model.tables.some((table) => table.name === removed.name)) {
