@@ -52,6 +52,14 @@ export class PlanBaseError extends Error {
 export interface AppliedPlan {
   deployment: Deployment;
   checkpoint: StackState;
+  /**
+   * The cloud as the plan's steps saw it before: each stepped resource with its old state's values. A
+   * step's change is from its old state to its new one; after `--refresh` the old state is what the
+   * refresh read from the cloud (a key disabled by hand), without it the checkpoint, which is what the
+   * last apply made. Applying the change against this base is what makes `pulumi up --refresh` undo
+   * drift while a plain `pulumi up` leaves it (https://www.pulumi.com/docs/iac/operations/stack-management/drift/).
+   */
+  base: Deployment | undefined;
 }
 
 /**
@@ -63,6 +71,7 @@ export function applySteps(cloud: Deployment | undefined, checkpoint: StackState
   const resources = [...(cloud?.resources ?? [])];
   const indexOf = (state: PlanResourceState) =>
     resources.findIndex((resource) => resource.type === state.type && resource.id === state.id);
+  const base = cloud === undefined ? undefined : { ...cloud, resources: baseResources(cloud, plan) };
   for (const step of plan.steps) {
     const { oldState, newState } = step;
     if (newState !== undefined) {
@@ -92,7 +101,21 @@ export function applySteps(cloud: Deployment | undefined, checkpoint: StackState
       outputs: reveal(plan.outputs) as Record<string, unknown>,
     },
     checkpoint: stateAfter(plan),
+    base,
   };
+}
+
+/** The cloud's resources, each one a step names with the values of that step's old state. */
+function baseResources(cloud: Deployment, plan: Plan): DeployedResource[] {
+  return cloud.resources.map((resource) => {
+    const step = plan.steps.find(
+      (candidate) =>
+        candidate.oldState?.custom === true &&
+        candidate.oldState.type === resource.type &&
+        candidate.oldState.id === resource.id,
+    );
+    return step?.oldState === undefined ? resource : toDeployed(step.oldState);
+  });
 }
 
 /** The plan's old states must be the checkpoint's resources, each exactly once. */

@@ -33,6 +33,7 @@ import { DEFAULT_TABLE_KEY_CACHE_MS, TableKeyCache } from "./dynamodb/table-key-
 import { TableLifecycle, type TableAccess } from "./dynamodb/table-lifecycle";
 import type { KeyState } from "./iam";
 import { applyDeployedKeys } from "./kms/deploy-keys";
+import { restoreGrants, type Grant } from "./kms/grants";
 import { DEFAULT_PENDING_WINDOW_DAYS, KeyRegistry, type KeyView } from "./kms/key-registry";
 import { deriveModel, type SandboxModel } from "./model";
 import { SandboxServer } from "./server";
@@ -130,7 +131,7 @@ export class Sandbox {
         sandbox.deployerKey = saved.deployerKey ?? sandbox.deployerKey;
         await sandbox.install(
           saved.deployment,
-          { keysRestored: saved.keys !== undefined },
+          { keysRestored: saved.keys !== undefined, apiGrants: restoreGrants(saved.apiGrants ?? []) },
           sandbox.checkpoint,
         );
         log(`restored the stack deployed in ${options.dataDir}`);
@@ -196,7 +197,11 @@ export class Sandbox {
       if (applied.deployment.resources.length === 0) {
         await this.clear(applied.checkpoint);
       } else {
-        await this.install(applied.deployment, { keysRestored: false }, applied.checkpoint);
+        await this.install(
+          applied.deployment,
+          { keysRestored: false, base: applied.base },
+          applied.checkpoint,
+        );
       }
     });
     this.pending = run.catch(() => undefined);
@@ -372,17 +377,20 @@ export class Sandbox {
   /** Builds and validates the new stack, brings tables and keys in line, persists, then swaps it in. */
   private async install(
     deployment: Deployment,
-    how: { keysRestored: boolean },
+    how: { keysRestored: boolean; apiGrants?: readonly Grant[]; base?: Deployment },
     checkpoint: StackState,
   ): Promise<void> {
     const model = deriveModel(deployment);
     const previous = this.deployed?.model;
+    // The keys as the plan's steps saw them (their old states): each key gets the change from that to
+    // the program's inputs, so a refreshed plan's `update [isEnabled]` enables a key disabled by hand.
+    const keysBefore = how.base === undefined ? previous?.keys : deriveModel(how.base).keys;
     const stack = await DeployedStack.build(model, this.keys, this.deployerKey, {
       sessions: this.sessions,
-      apiGrants: this.deployed?.authorizer.grants.all().filter((grant) => grant.origin === "api"),
-      applyKeys: how.keysRestored
-        ? undefined
-        : () => applyDeployedKeys(this.keys, model.keys, previous?.keys),
+      // The grants made with CreateGrant live on across deployments (and, restored, across restarts).
+      apiGrants:
+        how.apiGrants ?? this.deployed?.authorizer.grants.all().filter((grant) => grant.origin === "api"),
+      applyKeys: how.keysRestored ? undefined : () => applyDeployedKeys(this.keys, model.keys, keysBefore),
     });
     for (const removed of previous?.tables ?? []) {
       if (removed.deletionProtection && !model.tables.some((table) => table.name === removed.name)) {
@@ -397,6 +405,7 @@ export class Sandbox {
     this.deployed = stack;
     this.deployment = deployment;
     this.checkpoint = checkpoint;
+    stack.authorizer.grants.onChange = () => this.persist();
     this.persist();
     this.writeCheckpoint(checkpoint);
     this.log(
@@ -417,6 +426,7 @@ export class Sandbox {
       deployerKey: this.deployerKey,
       clockAdvancedMs: this.clock.advancedMs,
       archivedTables: this.lifecycle.snapshot(),
+      apiGrants: this.deployed?.authorizer.grants.persisted(),
     });
   }
 

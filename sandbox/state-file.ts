@@ -11,6 +11,7 @@ import { UserError } from "../cli/userError";
 import type { Deployment } from "./deployment";
 import type { ArchivedTable } from "./dynamodb/table-lifecycle";
 import type { ExportedKeyMaterial } from "./kms";
+import type { PersistedGrant } from "./kms/grants";
 import type { KeyRegistrySnapshot } from "./kms/key-registry";
 import type { AccessKey } from "./stack";
 
@@ -28,6 +29,11 @@ export interface PersistedState {
   clockAdvancedMs?: number;
   /** Tables DynamoDB archived (their key unusable for more than 7 days). */
   archivedTables?: ArchivedTable[];
+  /**
+   * The grants made with CreateGrant (origin "api"), from their owner, the deployed stack's GrantStore:
+   * AWS keeps a grant until it is retired or revoked (KMS developer guide, "Retiring and revoking grants").
+   */
+  apiGrants?: PersistedGrant[];
 }
 
 /** A `--data-dir` that cannot be used: the user's to fix, one line (exit 2). */
@@ -168,6 +174,7 @@ export function readState(dataDir: string): PersistedState | undefined {
     deployerKey: parsed.deployerKey,
     clockAdvancedMs: parsed.clockAdvancedMs,
     archivedTables: parsed.archivedTables,
+    apiGrants: parsed.apiGrants,
   };
 }
 

@@ -2,10 +2,12 @@
  * What `pulumi up` does to KMS keys, applied to their one owner (the KeyRegistry):
  * - a new key is created with its policy, Enabled or Disabled as `isEnabled` says;
  * - a key whose inputs changed gets the change: PutKeyPolicy for `policy`, EnableKey/DisableKey for
- *   `isEnabled`. An input the program did not change leaves the key as it is, even if someone changed it
- *   through the API meanwhile: without `--refresh` Pulumi diffs against its own state, not the cloud's,
- *   so such a change is drift, kept until a refresh or a real change of the input (Pulumi docs,
- *   "pulumi refresh");
+ *   `isEnabled`. "Changed" is against `previous`, the keys as the plan's steps saw them (their old
+ *   states, sandbox/deployment.ts AppliedPlan.base). Without `--refresh` that is the checkpoint, so an
+ *   input the program did not change leaves the key as it is even if someone changed it through the API
+ *   meanwhile: Pulumi diffs against its own state, and such a change is drift, kept. After `--refresh`
+ *   the old state is what the refresh read (a key disabled by hand), so the program's input is applied
+ *   and the drift undone, as `pulumi up --refresh` does (Pulumi docs, "pulumi refresh"; "Drift detection");
  * - a key removed from the program is not deleted at once: the AWS provider's delete schedules its
  *   deletion with the key's `deletionWindowInDays` (default 30), as ScheduleKeyDeletion does
  *   (Pulumi registry, aws.kms.Key, deletionWindowInDays).

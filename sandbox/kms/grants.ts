@@ -155,9 +155,19 @@ function sameContext(a: Readonly<Record<string, string>>, b: Readonly<Record<str
   return contextSatisfies({ encryptionContextEquals: a }, b);
 }
 
-/** The grants of the sandbox, by id. Changes take effect for the very next decision. */
+/** A grant as the state file holds it (sandbox/state-file.ts): its creation date as an ISO 8601 string. */
+export type PersistedGrant = Omit<Grant, "creationDate"> & { readonly creationDate: string };
+
+/**
+ * The grants of the sandbox, by id. Changes take effect for the very next decision. The store of the
+ * deployed stack owns every grant; the sandbox persists the grants made with CreateGrant (origin "api")
+ * from it (`persisted()`), since AWS keeps them until they are retired or revoked, whereas the plan's and
+ * DynamoDB's grants are made again from the deployment on every start.
+ */
 export class GrantStore {
   private readonly grants = new Map<string, Grant>();
+  /** Called after every change (CreateGrant, RetireGrant, RevokeGrant), so the owner of the state file can write it. */
+  onChange: (() => void) | undefined;
 
   /** Adds a grant with a fresh id and token (CreateGrant), or with the given ones (a deployed grant). */
   put(
@@ -172,6 +182,7 @@ export class GrantStore {
       creationDate: grant.creationDate ?? new Date(),
     };
     this.grants.set(grantId, stored);
+    this.onChange?.();
     return stored;
   }
 
@@ -184,7 +195,11 @@ export class GrantStore {
   }
 
   delete(grantId: string): boolean {
-    return this.grants.delete(grantId);
+    const deleted = this.grants.delete(grantId);
+    if (deleted) {
+      this.onChange?.();
+    }
+    return deleted;
   }
 
   /** The grants of a key, oldest first (ListGrants). */
@@ -210,6 +225,18 @@ export class GrantStore {
   all(): Grant[] {
     return [...this.grants.values()];
   }
+
+  /** The grants made with CreateGrant, in the state file's shape: the ones a restart must bring back. */
+  persisted(): PersistedGrant[] {
+    return this.all()
+      .filter((grant) => grant.origin === "api")
+      .map((grant) => ({ ...grant, creationDate: grant.creationDate.toISOString() }));
+  }
+}
+
+/** Grants read back from the state file, with their ids, tokens and creation dates as they were. */
+export function restoreGrants(saved: readonly PersistedGrant[]): Grant[] {
+  return saved.map((grant) => ({ ...grant, creationDate: new Date(grant.creationDate) }));
 }
 
 /**

@@ -12,11 +12,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { CHECKPOINT_FILE, readState, toDeployment } from "../../plan/checkpoint";
 import { REPO_ROOT, synthesize } from "../../plan/synth";
 import { Sandbox } from "../../sandbox";
+import { readCloudDrift } from "../../sandbox/refresh";
 import { clientsFor, credentialsOf, failureOf } from "../sandbox/helpers";
 import { devConfig } from "../helpers/plan";
 import type { StackOutputs } from "../../infra/outputs";
@@ -76,6 +77,42 @@ describe("npm run synth against a state", function () {
     const preview = lines.slice(lines.indexOf("Preview:") + 1);
     expect(preview[0]).to.equal("~ aws:kms/key:Key kms-dynamodb-key: update [isEnabled]");
     expect(preview.at(-1)).to.match(/^Resources: ~ 1 to update, \d+ unchanged$/);
+  });
+
+  it("applying the refreshed plan enables the key again, as `pulumi up --refresh` does", async () => {
+    // https://www.pulumi.com/docs/iac/operations/stack-management/drift/ : `pulumi up --refresh` reads the
+    // cloud first, then "the update will bring the resources back in line with the program"; a plain
+    // `pulumi up` diffs the program against the last checkpoint and leaves the drift.
+    const sandbox = await Sandbox.start({ dataDir });
+    try {
+      await sandbox.apply(await synthesize({ stack: "dev", previousState: sandbox.state() }));
+      expect(sandbox.describeKey(outputs.keyArn)).to.include({ keyState: "Disabled" });
+
+      const drift = readCloudDrift(dataDir, sandbox.state());
+      expect(drift.steps.map((step) => [step.op, step.diffReasons])).to.deep.equal([
+        ["update", ["isEnabled"]],
+      ]);
+      const plan = await synthesize({ stack: "dev", previousState: drift.state });
+      const keyStep = plan.steps.find((step) => step.newState?.type === "aws:kms/key:Key");
+      expect(keyStep).to.include({ op: "update" });
+      expect(keyStep?.diffReasons).to.deep.equal(["isEnabled"]);
+      await sandbox.apply(plan);
+      // KMS API reference, EnableKey: "Sets the key state of a KMS key to enabled".
+      expect(sandbox.describeKey(outputs.keyArn)).to.include({ keyState: "Enabled", enabled: true });
+      const appUser = clientsFor(sandbox.endpoint, outputs.region, credentialsOf(outputs, "app-user"));
+      // The table's key serves DynamoDB again ("How Amazon DynamoDB uses AWS KMS": a disabled key makes
+      // the table inaccessible; an enabled one makes it readable and writable).
+      const item = { pk: { S: "after-refresh" } };
+      await appUser.dynamodb.send(new PutItemCommand({ TableName: outputs.tableName, Item: item }));
+      const read = await appUser.dynamodb.send(
+        new GetItemCommand({ TableName: outputs.tableName, Key: item, ConsistentRead: true }),
+      );
+      expect(read.Item).to.deep.equal(item);
+      // The cloud now matches the program: a second refresh finds no drift.
+      expect(readCloudDrift(dataDir, sandbox.state()).steps).to.deep.equal([]);
+    } finally {
+      await sandbox.stop();
+    }
   });
 
   it("--state FILE: a `pulumi stack export` file; the JSON plan carries the steps' fields", async () => {

@@ -1,5 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, copyFileSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -116,5 +126,75 @@ describe("npm run synth", function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("synthesize a program folder that brings its own @pulumi/pulumi", function () {
+  this.timeout(120_000);
+  let folder: string;
+
+  before(() => {
+    // The folder's own node_modules holds a copy of @pulumi/pulumi (a copy, not a symlink: Node resolves
+    // a symlink to its real path, which would be this repo's). Its dependencies are linked from this
+    // repo, so resolution from the copy finds them, but @pulumi/pulumi itself is found in the folder first.
+    folder = realpathSync(mkdtempSync(join(tmpdir(), "own-sdk-program-")));
+    const modules = join(folder, "node_modules");
+    mkdirSync(join(modules, "@pulumi"), { recursive: true });
+    cpSync(join(REPO_ROOT, "node_modules", "@pulumi", "pulumi"), join(modules, "@pulumi", "pulumi"), {
+      recursive: true,
+    });
+    for (const entry of readdirSync(join(REPO_ROOT, "node_modules"))) {
+      if (entry !== "@pulumi" && entry !== ".bin" && !entry.startsWith(".")) {
+        symlinkSync(join(REPO_ROOT, "node_modules", entry), join(modules, entry));
+      }
+    }
+    // https://www.pulumi.com/docs/iac/concepts/projects/project-file/ : `main` names the entry point;
+    // `runtime.options.typescript: false` runs it as JavaScript.
+    writeFileSync(
+      join(folder, "Pulumi.yaml"),
+      "name: own-sdk\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+    );
+    writeFileSync(join(folder, "Pulumi.dev.yaml"), "config:\n  aws:region: eu-west-1\n");
+    // A top-level program, as most are: it registers a table and exports consts as stack outputs, among
+    // them where its @pulumi/pulumi and the runtime that runs it (the language host's cmd/run) were loaded from.
+    writeFileSync(
+      join(folder, "index.js"),
+      [
+        'const path = require("node:path");',
+        'const pulumi = require("@pulumi/pulumi");',
+        "class Table extends pulumi.CustomResource {",
+        "  constructor(name, args) {",
+        '    super("aws:dynamodb/table:Table", name, args);',
+        "  }",
+        "}",
+        'new Table("orders", {',
+        '  attributes: [{ name: "pk", type: "S" }],',
+        '  hashKey: "pk",',
+        '  billingMode: "PAY_PER_REQUEST",',
+        "});",
+        'exports.sdk = require.resolve("@pulumi/pulumi");',
+        "exports.runtime = Object.keys(require.cache).filter((file) =>",
+        '  file.endsWith(path.join("cmd", "run", "index.js")),',
+        ");",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  after(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("runs it through the folder's copy, as the Pulumi language host resolves it", async () => {
+    // The language host starts the program's own @pulumi/pulumi/cmd/run (pulumi/sdk nodejs language host:
+    // it resolves the runtime from the program's directory), so the program shares one SDK instance.
+    const plan = await synthesize({ stack: "dev", projectDir: folder, program: { folder } });
+    const sdk = join(folder, "node_modules", "@pulumi", "pulumi");
+    expect(plan.outputs.sdk).to.equal(join(sdk, "index.js"));
+    expect(plan.outputs.runtime).to.deep.equal([join(sdk, "cmd", "run", "index.js")]);
+    expect(plan.steps.map((step) => [step.op, step.urn])).to.deep.include([
+      "create",
+      "urn:pulumi:dev::own-sdk::aws:dynamodb/table:Table::orders",
+    ]);
   });
 });

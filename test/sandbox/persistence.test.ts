@@ -7,11 +7,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { GetItemCommand, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { DecryptCommand, EncryptCommand } from "@aws-sdk/client-kms";
+import {
+  CreateGrantCommand,
+  DecryptCommand,
+  EncryptCommand,
+  ListGrantsCommand,
+  RevokeGrantCommand,
+} from "@aws-sdk/client-kms";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import type { StackOutputs } from "../../infra/outputs";
 import { Sandbox } from "../../sandbox";
+import { synthesizeAccessModel } from "./access-model-program";
 import { startCli } from "./cli-process";
 import { clientsFor, credentialsOf, deployDev, failureOf } from "./helpers";
 import { synthesizeDirectKey } from "./programs";
@@ -127,6 +134,65 @@ describe("sandbox persistence (--data-dir)", function () {
       }
     } finally {
       await restarted.stop();
+    }
+  });
+  it("keeps the grants made with CreateGrant across restarts, until they are revoked", async () => {
+    // A grant lasts until it is retired or revoked (KMS developer guide, "Retiring and revoking grants"):
+    // the cloud keeps it, so a restart of the emulated cloud must too, with its id and its effect.
+    const first = await Sandbox.start({ dataDir });
+    await first.apply(await synthesizeAccessModel());
+    const outputs = first.outputs() as unknown as {
+      region: string;
+      keyArn: string;
+      users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
+    };
+    const kmsOf = (sandbox: Sandbox, name: string) =>
+      clientsFor(sandbox.endpoint, outputs.region, outputs.users[name]).kms;
+    // carol is no key user (access-model-program.ts): only a grant lets her use the key.
+    const { GrantId } = await kmsOf(first, "grant-admin").send(
+      new CreateGrantCommand({
+        KeyId: outputs.keyArn,
+        GranteePrincipal: outputs.users.carol.arn,
+        Operations: ["Encrypt", "Decrypt"],
+        Name: "kept-across-restarts",
+      }),
+    );
+    const sealed = await kmsOf(first, "carol").send(
+      new EncryptCommand({ KeyId: outputs.keyArn, Plaintext: Buffer.from("granted") }),
+    );
+    await first.stop();
+
+    const second = await Sandbox.start({ dataDir });
+    try {
+      const { Grants } = await kmsOf(second, "grant-admin").send(
+        new ListGrantsCommand({ KeyId: outputs.keyArn }),
+      );
+      const kept = Grants?.find((grant) => grant.GrantId === GrantId);
+      // KMS API reference, GrantListEntry: the grant as created, its grantee and operations.
+      expect(kept).to.include({ GranteePrincipal: outputs.users.carol.arn, Name: "kept-across-restarts" });
+      expect(kept?.Operations).to.have.members(["Encrypt", "Decrypt"]);
+      const opened = await kmsOf(second, "carol").send(
+        new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }),
+      );
+      expect(Buffer.from(opened.Plaintext ?? []).toString()).to.equal("granted");
+      await kmsOf(second, "grant-admin").send(new RevokeGrantCommand({ KeyId: outputs.keyArn, GrantId }));
+    } finally {
+      await second.stop();
+    }
+
+    // A revoked grant is gone for good: the restart after the revoke does not bring it back.
+    const third = await Sandbox.start({ dataDir });
+    try {
+      const { Grants } = await kmsOf(third, "grant-admin").send(
+        new ListGrantsCommand({ KeyId: outputs.keyArn }),
+      );
+      expect(Grants?.map((grant) => grant.GrantId)).to.not.include(GrantId);
+      const denied = await failureOf(
+        kmsOf(third, "carol").send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob })),
+      );
+      expect(denied.name).to.equal("AccessDeniedException");
+    } finally {
+      await third.stop();
     }
   });
 });
