@@ -165,7 +165,10 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     );
 
     await step("Check data access as each user, before the grant", async (notes) => {
-      const checks = await runChecks({ outputs: outputs as StackOutputs, endpoint: sandbox?.endpoint });
+      const checks = await runChecks({
+        outputs: (sandbox as Sandbox).outputs(),
+        endpoint: sandbox?.endpoint,
+      });
       report.phases.push({ name: "before-grant", ok: checks.ok, results: checks.results });
       say(notes, formatCheckTable(checks));
       const stoppedByKms = checks.results.filter(
@@ -197,7 +200,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
         changes[0].op === "update" &&
         changes[0].newState?.type === "aws:kms/key:Key" &&
         changes[0].diffReasons?.join() === "policy";
-      const before = outputs as StackOutputs;
+      const before = (sandbox as Sandbox).outputs();
       await (sandbox as Sandbox).apply(granted);
       outputs = (sandbox as Sandbox).outputs();
       const sameResources = outputs.keyArn === before.keyArn && outputs.tableArn === before.tableArn;
@@ -216,7 +219,10 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     });
 
     await step("Check data access again: the granted user gets in", async (notes) => {
-      const checks = await runChecks({ outputs: outputs as StackOutputs, endpoint: sandbox?.endpoint });
+      const checks = await runChecks({
+        outputs: (sandbox as Sandbox).outputs(),
+        endpoint: sandbox?.endpoint,
+      });
       report.phases.push({ name: "after-grant", ok: checks.ok, results: checks.results });
       say(notes, formatCheckTable(checks));
       const granted = checks.results.filter(
