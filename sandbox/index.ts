@@ -270,8 +270,11 @@ export class Sandbox {
   }
 
   /**
-   * Changes a key's state after deployment as DisableKey, EnableKey or ScheduleKeyDeletion (with the
-   * key's deletion window) do. `key` is a key ARN or key id.
+   * Sets a key's state in the key registry (the one owner of key state, which persists the change):
+   * "Disabled" and "Enabled" as DisableKey and EnableKey do, "PendingDeletion" as ScheduleKeyDeletion
+   * with the key's deletion window. A test shortcut, not the KMS API: it does not check the transition,
+   * so a key pending deletion can go straight to Enabled (AWS needs CancelKeyDeletion, which leaves it
+   * Disabled, then EnableKey). The KMS API itself is served on the endpoint. `key` is a key ARN or id.
    */
   setKeyState(key: string, state: KeyState): Promise<void> {
     const run = this.pending.then(() => {
