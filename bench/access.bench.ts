@@ -5,6 +5,7 @@
  * the cost of each.
  */
 import { performance } from "node:perf_hooks";
+import { DYNAMODB_ACCESS_LEVELS } from "../infra/outputs";
 import { analyzePlan } from "../access/analyze";
 import { buildStackPlan, type TableAccessLevel, type UserSpec } from "../test/helpers/accessStacks";
 import { reportTarget } from "./target";
@@ -12,7 +13,7 @@ import { reportTarget } from "./target";
 const USERS = 100;
 const TABLES = 10;
 const TARGET_MS = 5_000;
-const LEVELS: TableAccessLevel[] = ["none", "readonly", "readwrite", "full"];
+const LEVELS: TableAccessLevel[] = ["none", ...DYNAMODB_ACCESS_LEVELS];
 
 export async function run(): Promise<void> {
   const users: UserSpec[] = Array.from({ length: USERS }, (_, index) => ({

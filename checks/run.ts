@@ -15,6 +15,7 @@ import {
   type TableDescription,
 } from "@aws-sdk/client-dynamodb";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { isSessionOf } from "../infra/assumedRole";
 import type { RoleOutputs, StackOutputs, UserOutputs } from "../infra/outputs";
 import { classifyError } from "./classify";
 import { UserError } from "../cli/userError";
@@ -233,9 +234,7 @@ function runsAs(session: UserSession, arn: string): boolean {
   if (session.kind === "user") {
     return arn === session.user.arn;
   }
-  // arn:PARTITION:iam::ACCOUNT:role/PATH/NAME -> arn:PARTITION:sts::ACCOUNT:assumed-role/NAME/SESSION
-  const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(session.user.arn);
-  return role !== null && arn.startsWith(`arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/`);
+  return isSessionOf(arn, session.user.arn);
 }
 
 /** Not an AWS error: no trusted user could assume the role, so none of its calls ran. */

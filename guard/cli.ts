@@ -113,7 +113,7 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
         }),
       );
     }
-    progress(`starting the policy pack (ts-node compiles and type-checks it, as under the Pulumi CLI)...`);
+    progress(`starting the policy pack (through the Pulumi CLI's runner, as pulumi preview does)...`);
     let report;
     try {
       report = await runPolicyPack({

@@ -3,8 +3,9 @@
  *
  * The CLI runs `node <@pulumi/pulumi>/cmd/run-policy-pack <engine-address> <pack-dir>` with the pack
  * directory as working directory (pkg/resource/plugin/analyzer_plugin.go: "we must set the plugin's
- * pwd to the policy pack directory"); the runner registers ts-node with type checking on, loads the
- * pack, and the PolicyPack constructor prints the port of its Analyzer server on stdout. The runner
+ * pwd to the policy pack directory"); the runner registers ts-node with type checking on and loads the
+ * pack's entry point, policy-pack/main.js, which compiles the rules with SWC instead (types are checked
+ * by `npm run lint`), and the PolicyPack constructor prints the port of its Analyzer server on stdout. The runner
  * drops <engine-address> without dialling it (cmd/run-policy-pack/index.js shifts it off argv), so no
  * engine service is needed for the pack to run.
  */
@@ -26,7 +27,7 @@ export interface RunningPack {
   client: AnalyzerClient;
   /** The pack's process (the benchmark reads its memory from /proc). */
   pid: number;
-  /** Milliseconds from spawn to the printed port (ts-node compiling and type-checking the pack). */
+  /** Milliseconds from spawn to the printed port (the runner loading, SWC compiling the rules). */
   startMs: number;
   stop(): Promise<void>;
 }

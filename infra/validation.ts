@@ -5,6 +5,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { USER_ERROR_BRAND } from "../cli/userError";
+import { parseAssumedRoleArn } from "./assumedRole";
 
 /**
  * A mistake in the stack's configuration or a component's arguments. A RunError, so `pulumi up`
@@ -51,9 +52,17 @@ const KEY_ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
 const KEY_ALIAS = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 // Principals a key policy may name: the account root, IAM users and roles (with paths), and STS
-// assumed-role sessions, which programs convert to their role (see principals.ts).
-const PRINCIPAL_ARN =
-  /^arn:aws(-cn|-us-gov)?:(iam::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+// assumed-role sessions (assumedRole.ts), which programs convert to their role (see principals.ts).
+const IAM_PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)$/;
+const PRINCIPAL_PARTITIONS = ["aws", "aws-cn", "aws-us-gov"];
+
+function isPrincipalArn(value: string): boolean {
+  const session = parseAssumedRoleArn(value);
+  return (
+    IAM_PRINCIPAL_ARN.test(value) ||
+    (session !== undefined && PRINCIPAL_PARTITIONS.includes(session.partition))
+  );
+}
 
 export function requireIamUserName(field: string, value: unknown): string {
   if (typeof value !== "string" || !IAM_USER_NAME.test(value)) {
@@ -95,7 +104,7 @@ export function requireRegion(field: string, value: unknown): string {
 }
 
 export function requirePrincipalArn(field: string, value: unknown): string {
-  if (typeof value !== "string" || !PRINCIPAL_ARN.test(value)) {
+  if (typeof value !== "string" || !isPrincipalArn(value)) {
     fail(
       field,
       value,

@@ -1,7 +1,7 @@
 /**
  * The stack outputs of a plan as plain data (contracts.md section 2).
  */
-import { StackOutputs } from "../infra/outputs";
+import { parseStackOutputs, type StackOutputs } from "../infra/outputs";
 import { Plan } from "./types";
 import { isUnknown, reveal } from "./values";
 
@@ -15,5 +15,5 @@ export function planOutputs(plan: Plan): StackOutputs {
       );
     }
   }
-  return outputs as unknown as StackOutputs;
+  return parseStackOutputs(outputs, "the plan's stack outputs");
 }

@@ -16,7 +16,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../cli/userError";
-import type { StackOutputs } from "../infra/outputs";
+import { parseStackOutputs, type StackOutputs } from "../infra/outputs";
 import {
   CHECKPOINT_FILE,
   EMPTY_STATE,
@@ -208,12 +208,26 @@ export class Sandbox {
     return run;
   }
 
-  /** The stack outputs (contracts.md section 2) of the deployed stack, secrets revealed. */
+  /**
+   * The stack outputs (contracts.md section 2) of the deployed stack, secrets revealed, validated by the
+   * one outputs parser (a program whose outputs lack a field fails here, naming the field).
+   */
   outputs(): StackOutputs {
     if (this.deployment === undefined) {
       throw new Error("no plan has been applied to the sandbox");
     }
-    return this.deployment.outputs as unknown as StackOutputs;
+    return parseStackOutputs(this.deployment.outputs, "the sandbox's stack outputs");
+  }
+
+  /**
+   * The deployed program's outputs as it declared them, secrets revealed, unvalidated: for a program other
+   * than this project's (the tests' access-model program), whose outputs are not contracts.md section 2's.
+   */
+  programOutputs(): Record<string, unknown> {
+    if (this.deployment === undefined) {
+      throw new Error("no plan has been applied to the sandbox");
+    }
+    return structuredClone(this.deployment.outputs);
   }
 
   /** The deploying identity and its access key: it may administer the keys (default key policy). */
@@ -261,8 +275,11 @@ export class Sandbox {
   }
 
   /**
-   * Changes a key's state after deployment as DisableKey, EnableKey or ScheduleKeyDeletion (with the
-   * key's deletion window) do. `key` is a key ARN or key id.
+   * Sets a key's state in the key registry (the one owner of key state, which persists the change):
+   * "Disabled" and "Enabled" as DisableKey and EnableKey do, "PendingDeletion" as ScheduleKeyDeletion
+   * with the key's deletion window. A test shortcut, not the KMS API: it does not check the transition,
+   * so a key pending deletion can go straight to Enabled (AWS needs CancelKeyDeletion, which leaves it
+   * Disabled, then EnableKey). The KMS API itself is served on the endpoint. `key` is a key ARN or id.
    */
   setKeyState(key: string, state: KeyState): Promise<void> {
     const run = this.pending.then(() => {

@@ -7,6 +7,7 @@
  * clock is injectable so that expiry can be tested without waiting.
  */
 import { randomBytes } from "node:crypto";
+import { assumedRoleArn, parseRoleArn } from "../infra/assumedRole";
 
 export interface RoleSession {
   readonly accessKeyId: string;
@@ -42,18 +43,19 @@ export class SessionStore {
   }
 
   issue(request: SessionRequest): RoleSession {
-    const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(request.roleArn);
-    if (role === null) {
+    const role = parseRoleArn(request.roleArn);
+    const sessionArn = assumedRoleArn(request.roleArn, request.sessionName);
+    if (role === undefined || sessionArn === undefined) {
       throw new Error(`role arn: "${request.roleArn}" is not an IAM role ARN`);
     }
-    const [, partition, accountId, roleName] = role;
+    const { accountId } = role;
     this.dropExpired();
     const session: RoleSession = {
       // Temporary access key ids start with ASIA (IAM User Guide, "IAM identifiers", unique ID prefixes).
       accessKeyId: `ASIA${randomText(UPPER_ALNUM, 16)}`,
       secretAccessKey: randomText(SECRET_ALPHABET, 40),
       sessionToken: randomBytes(96).toString("base64"),
-      sessionArn: `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${request.sessionName}`,
+      sessionArn,
       roleArn: request.roleArn,
       assumedRoleId: `${request.roleId}:${request.sessionName}`,
       accountId,

@@ -4,6 +4,7 @@
  * Built whole and then swapped in, so a request sees either the old stack or the new one, never a mix,
  * and a plan that fails validation leaves the running stack as it was.
  */
+import { roleOfSession } from "../infra/assumedRole";
 import { AwsError } from "./errors";
 import { Authorizer, parsePolicyDocument, type PrincipalSpec } from "./iam";
 import { KmsService } from "./kms";
@@ -341,6 +342,6 @@ async function requireCreateGrant(
  * role (a session ARN is not a valid key-policy principal), so the role must exist for them to validate.
  */
 function deployerPrincipals(arn: string): string[] {
-  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
-  return session === null ? [arn] : [arn, `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`];
+  const role = roleOfSession(arn);
+  return role === undefined ? [arn] : [arn, role];
 }

@@ -6,6 +6,7 @@
  * - AssumeRole, authorized by the Authorizer (trust policy and the caller's identity policies), returning
  *   temporary credentials from the session store (STS API reference, AssumeRole).
  */
+import { parseAssumedRoleArn } from "../infra/assumedRole";
 import { AwsError } from "./errors";
 import { xmlEscape } from "./protocols";
 import type { Caller, DeployedStack } from "./stack";
@@ -82,7 +83,7 @@ async function assumeRole(form: URLSearchParams, caller: Caller, stack: Deployed
       403,
     );
   }
-  const chained = caller.arn.includes(":assumed-role/");
+  const chained = parseAssumedRoleArn(caller.arn) !== undefined;
   if (chained && duration > ROLE_CHAINING_MAX_SECONDS) {
     throw new AwsError(
       "ValidationError",

@@ -164,7 +164,10 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     );
 
     await step("Check data access as each user, before the grant", async (notes) => {
-      const checks = await runChecks({ outputs: outputs as StackOutputs, endpoint: sandbox?.endpoint });
+      const checks = await runChecks({
+        outputs: (sandbox as Sandbox).outputs(),
+        endpoint: sandbox?.endpoint,
+      });
       report.phases.push({ name: "before-grant", ok: checks.ok, results: checks.results });
       say(notes, formatCheckTable(checks));
       const stoppedByKms = checks.results.filter(
@@ -188,7 +191,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
         say(notes, line);
       }
       const onlyKeyPolicy = change.onlyKeyPolicy;
-      const before = outputs as StackOutputs;
+      const before = (sandbox as Sandbox).outputs();
       await (sandbox as Sandbox).apply(granted);
       outputs = (sandbox as Sandbox).outputs();
       const sameResources = outputs.keyArn === before.keyArn && outputs.tableArn === before.tableArn;
@@ -207,7 +210,10 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     });
 
     await step("Check data access again: the granted user gets in", async (notes) => {
-      const checks = await runChecks({ outputs: outputs as StackOutputs, endpoint: sandbox?.endpoint });
+      const checks = await runChecks({
+        outputs: (sandbox as Sandbox).outputs(),
+        endpoint: sandbox?.endpoint,
+      });
       report.phases.push({ name: "after-grant", ok: checks.ok, results: checks.results });
       say(notes, formatCheckTable(checks));
       const granted = checks.results.filter(

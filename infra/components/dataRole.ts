@@ -5,16 +5,41 @@ import { tableAccessPolicy } from "../policies/tableAccess";
 import { DYNAMODB_ACCESS_LEVELS, type DynamodbAccess } from "../outputs";
 import { requireOneOf } from "../validation";
 
+/**
+ * Which changes replace what follows plan/replaceOnChange.ts, the one list of replace-on-change inputs
+ * (test/infra/component-docs.test.ts holds these docs to it).
+ */
 export interface DataRoleArgs {
-  /** IAM role name (1-64 of A-Z a-z 0-9 + = , . @ _ -). Changing this replaces the role. */
+  /**
+   * IAM role name (1-64 of A-Z a-z 0-9 + = , . @ _ -). Changing this replaces the resource: the role and
+   * its table policy or attachment.
+   * @default none (required)
+   */
   readonly roleName: string;
-  /** readonly | readwrite (scoped to the table and its indexes) | full (AmazonDynamoDBFullAccess). */
+  /**
+   * readonly | readwrite (scoped to the table and its indexes) | full (AmazonDynamoDBFullAccess).
+   * Changing this replaces the resource's table grant (the inline policy's name carries the level); the
+   * role stays.
+   * @default none (required)
+   */
   readonly dynamodbAccess: DynamodbAccess;
-  /** Whether the key policy lists this role as a key user; recorded here, granted by EncryptionKey. */
+  /**
+   * Whether the key policy lists this role as a key user; recorded here, granted by EncryptionKey.
+   * Changing this updates the key policy in place.
+   * @default none (required)
+   */
   readonly keyUser: boolean;
-  /** ARNs of the IAM users its trust policy allows to assume it (at least one). */
+  /**
+   * ARNs of the IAM users its trust policy allows to assume it (at least one). Changing this updates the
+   * trust policy in place.
+   * @default none (required)
+   */
   readonly trustedPrincipals: pulumi.Input<string>[];
-  /** The partition, for the managed policy's ARN. */
+  /**
+   * The partition, for the managed policy's ARN (`full` only). Changing this replaces the resource's
+   * policy attachment.
+   * @default none (required)
+   */
   readonly partition: pulumi.Input<string>;
 }
 

@@ -5,14 +5,36 @@ import { tableAccessPolicy } from "../policies/tableAccess";
 import { DYNAMODB_ACCESS_LEVELS, DynamodbAccess } from "../outputs";
 import { requireIamUserName, requireOneOf } from "../validation";
 
+/**
+ * Which changes replace what follows plan/replaceOnChange.ts, the one list of replace-on-change inputs
+ * (test/infra/component-docs.test.ts holds these docs to it).
+ */
 export interface DataUserArgs {
-  /** IAM user name (1-64 of A-Z a-z 0-9 + = , . @ _ -). */
+  /**
+   * IAM user name (1-64 of A-Z a-z 0-9 + = , . @ _ -). The user itself is renamed in place (UpdateUser),
+   * but changing this replaces the resource's access key (a new key id and secret) and its table policy
+   * or attachment, which name the user.
+   * @default none (required)
+   */
   readonly userName: string;
-  /** readonly | readwrite (scoped to the table and its indexes) | full (AmazonDynamoDBFullAccess). */
+  /**
+   * readonly | readwrite (scoped to the table and its indexes) | full (AmazonDynamoDBFullAccess).
+   * Changing this replaces the resource's table grant: the inline policy's name carries the level, and
+   * `full` is a policy attachment instead. The user and its access key stay.
+   * @default none (required)
+   */
   readonly dynamodbAccess: DynamodbAccess;
-  /** Whether the key policy lists this user as a key user; recorded here, granted by EncryptionKey. */
+  /**
+   * Whether the key policy lists this user as a key user; recorded here, granted by EncryptionKey.
+   * Changing this updates the key policy in place.
+   * @default none (required)
+   */
   readonly keyUser: boolean;
-  /** The partition, for the managed policy's ARN. */
+  /**
+   * The partition, for the managed policy's ARN (`full` only). Changing this replaces the resource's
+   * policy attachment.
+   * @default none (required)
+   */
   readonly partition: pulumi.Input<string>;
 }
 

@@ -12,16 +12,22 @@ export interface KeyReference {
   readonly arn: pulumi.Input<string>;
 }
 
+/**
+ * Which changes replace the table follows plan/replaceOnChange.ts, the one list of replace-on-change
+ * inputs (test/infra/component-docs.test.ts holds these docs to it).
+ */
 export interface EncryptedTableArgs {
   /**
    * The customer-managed key the table is encrypted with. Required: there is no unencrypted form.
-   * Changing it re-encrypts the table in place (an update of `serverSideEncryption`), limited by AWS to
-   * four changes per 24 hours.
+   * Changing this updates the table in place: it re-encrypts it (an update of `serverSideEncryption`),
+   * limited by AWS to four changes per 24 hours.
+   * @default none (required)
    */
   readonly key: KeyReference;
   /**
    * Physical table name (3-255 of A-Z a-z 0-9 _ - .). Changing this replaces the resource (a new,
    * empty table).
+   * @default none (required)
    */
   readonly tableName: string;
   /**
@@ -30,17 +36,17 @@ export interface EncryptedTableArgs {
    */
   readonly hashKey?: string;
   /**
-   * Range (sort) key attribute, type S. Adding, removing or changing it replaces the resource.
+   * Range (sort) key attribute, type S. Changing this (adding or removing it too) replaces the resource.
    * @default none
    */
   readonly rangeKey?: string;
   /**
-   * Point-in-time recovery (continuous backups).
+   * Point-in-time recovery (continuous backups). Changing this updates the table in place.
    * @default true
    */
   readonly pointInTimeRecovery?: boolean;
   /**
-   * Deletion protection; off so that `pulumi destroy` works.
+   * Deletion protection; off so that `pulumi destroy` works. Changing this updates the table in place.
    * @default false
    */
   readonly deletionProtection?: boolean;

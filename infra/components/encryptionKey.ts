@@ -4,29 +4,67 @@ import { DEFAULTS } from "../defaults";
 import { buildKeyPolicy } from "../policies/keyPolicy";
 import { ConfigError, requireIntegerInRange, requireKeyAlias } from "../validation";
 
+/**
+ * No input of this component replaces the key itself: the key's replace-on-change inputs
+ * (plan/replaceOnChange.ts: keyUsage, customerMasterKeySpec, ...) are fixed by the component. Only the
+ * alias name replaces the alias (test/infra/component-docs.test.ts holds these docs to that list).
+ */
 export interface EncryptionKeyArgs {
-  /** Partition, account and region of the key (from the provider's invokes). */
+  /**
+   * Partition of the key (from the provider's invokes), for the key policy's ARNs. Changing this updates
+   * the key policy in place.
+   * @default none (required)
+   */
   readonly partition: pulumi.Input<string>;
+  /**
+   * Account of the key, for the key policy's root principal. Changing this updates the key policy in
+   * place.
+   * @default none (required)
+   */
   readonly accountId: pulumi.Input<string>;
+  /**
+   * Region of the key, for the key policy's kms:ViaService condition. Changing this updates the key
+   * policy in place.
+   * @default none (required)
+   */
   readonly region: pulumi.Input<string>;
-  /** Principals that manage the key; at least one. */
+  /**
+   * Principals that manage the key; at least one. Changing this list updates the key policy in place.
+   * @default none (required)
+   */
   readonly administrators: pulumi.Input<string>[];
   /**
    * Principals granted encrypt/decrypt through DynamoDB (CDK's `grantEncryptDecrypt`, restricted
    * with kms:ViaService). Changing this list updates the key policy in place.
+   * @default none (required)
    */
   readonly keyUsers: pulumi.Input<string>[];
-  /** Alias name, `alias/...`. Required: the component never invents physical names. */
+  /**
+   * Alias name, `alias/...`. Required: the component never invents physical names. Changing this
+   * replaces the resource's alias (a new alias on the same key; the key stays).
+   * @default none (required)
+   */
   readonly aliasName: string;
-  /** Description shown in the KMS console. */
+  /**
+   * Description shown in the KMS console. Changing this updates the key in place.
+   * @default none (required)
+   */
   readonly description: string;
-  /** Days KMS waits before deleting the key once scheduled, 7-30. Default: 30. */
+  /**
+   * Days KMS waits before deleting the key once scheduled, 7-30. Changing this updates the key in place.
+   * @default 30
+   */
   readonly deletionWindowInDays?: number;
-  /** Yearly automatic rotation of the key material. Default: true. */
+  /**
+   * Yearly automatic rotation of the key material. Changing this updates the key in place.
+   * @default true
+   */
   readonly enableKeyRotation?: boolean;
   /**
    * Whether the key can be used (aws.kms.Key isEnabled): false disables it in place (DisableKey), and
-   * every table on it becomes inaccessible until it is enabled again. Default: true.
+   * every table on it becomes inaccessible until it is enabled again. Changing this updates the key in
+   * place.
+   * @default true
    */
   readonly enabled?: boolean;
 }

@@ -1,8 +1,7 @@
 /**
  * Principal ARN helpers for key policies.
  */
-
-const ASSUMED_ROLE = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/;
+import { roleOfSession } from "../assumedRole";
 
 /**
  * Returns the ARN a key policy can name for `arn`. A key policy cannot name an STS session
@@ -12,8 +11,7 @@ const ASSUMED_ROLE = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
  */
 export function keyPolicyPrincipal(arn: string): string {
-  const match = ASSUMED_ROLE.exec(arn);
-  return match ? `arn:${match[1]}:iam::${match[2]}:role/${match[3]}` : arn;
+  return roleOfSession(arn) ?? arn;
 }
 
 /** The account root principal, which delegates the key to IAM policies. */

@@ -1,4 +1,5 @@
 import { getDenialReasons, runSimulation, type RequestAnalysis } from "@cloud-copilot/iam-simulate";
+import { parseAssumedRoleArn, roleOfSession } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { GrantStore } from "../kms/grants";
 import { accountOf, parseArn } from "./arn";
@@ -517,6 +518,7 @@ function decidingStatements(analysis: RequestAnalysis | undefined, resourceArn: 
 /** Global condition keys of the caller (IAM reference, "AWS global condition context keys"). */
 function principalContextVariables(caller: PrincipalRecord): Record<string, string> {
   const resource = parseArn(caller.arn)?.resource ?? "";
+  const session = parseAssumedRoleArn(caller.arn);
   const variables: Record<string, string> = {
     "aws:PrincipalArn": caller.arn,
     "aws:PrincipalAccount": caller.accountId,
@@ -526,13 +528,13 @@ function principalContextVariables(caller: PrincipalRecord): Record<string, stri
   } else if (resource.startsWith("user/")) {
     variables["aws:PrincipalType"] = "User";
     variables["aws:username"] = resource.slice(resource.lastIndexOf("/") + 1);
-  } else if (resource.startsWith("assumed-role/") && caller.roleArn !== undefined) {
+  } else if (session !== undefined && caller.roleArn !== undefined) {
     // For a role session aws:PrincipalArn is the role's ARN, aws:PrincipalType "AssumedRole" and
     // aws:userid "ROLE_ID:SESSION_NAME" (IAM User Guide, "AWS global condition context keys").
     variables["aws:PrincipalArn"] = caller.roleArn;
     variables["aws:PrincipalType"] = "AssumedRole";
     if (caller.roleId !== undefined) {
-      variables["aws:userid"] = `${caller.roleId}:${resource.slice(resource.lastIndexOf("/") + 1)}`;
+      variables["aws:userid"] = `${caller.roleId}:${session.sessionName}`;
     }
   }
   return variables;
@@ -603,12 +605,6 @@ function identityPoliciesOf(spec: PrincipalSpec): { name: string; policy: Policy
       policy: managedPolicyDocument(policyArn),
     })),
   ];
-}
-
-/** The role ARN of an assumed-role session ARN, or undefined for any other ARN. */
-export function roleOfSession(arn: string): string | undefined {
-  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(arn);
-  return session === null ? undefined : `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`;
 }
 
 /** The AWS principals a statement names ("*" for the anonymous wildcard). */

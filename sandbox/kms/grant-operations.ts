@@ -7,7 +7,7 @@ import { AwsError } from "../errors";
 import type { Authorizer, KmsDecision } from "../iam";
 import type { CreateGrantContext } from "../iam/authorizer";
 import { accountOf, parseArn } from "../iam/arn";
-import { roleOfSession } from "../iam/authorizer";
+import { roleOfSession } from "../../infra/assumedRole";
 import { GRANT_OPERATIONS, isWithinParentGrant, type Grant, type GrantConstraints } from "./grants";
 import type { KmsKeyRecord } from "./key-registry";
 import { optionalInteger, optionalString, requiredString, type RequestBody } from "./requests";

@@ -35,7 +35,7 @@ interface Tally {
 
 /** The signers of a deployed plan: its users with an access key, from the stack outputs. */
 function signersOf(sandbox: Sandbox): Signer[] {
-  const users = (sandbox.outputs() as unknown as { users: Record<string, Record<string, unknown>> }).users;
+  const users = (sandbox.programOutputs() as { users: Record<string, Record<string, unknown>> }).users;
   return Object.values(users).flatMap((user) =>
     typeof user.accessKeyId === "string" && typeof user.secretAccessKey === "string"
       ? [{ arn: String(user.arn), accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey }]

@@ -5,7 +5,8 @@
  */
 import * as net from "node:net";
 import { expect } from "chai";
-import { parseStackOutputs, readStackOutputs } from "../../checks/outputs";
+import { readStackOutputs } from "../../checks/outputs";
+import { parseStackOutputs } from "../../infra/outputs";
 import { ChecksTimeoutError, runChecks } from "../../checks/run";
 import { isUserError } from "../../cli/support";
 

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CheckInputError, parseStackOutputs, readStackOutputs } from "../../checks/outputs";
+import { CheckInputError, readStackOutputs } from "../../checks/outputs";
+import { OutputsError, parseStackOutputs } from "../../infra/outputs";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
@@ -30,7 +31,7 @@ function parseError(value: unknown): string {
   try {
     parseStackOutputs(value, "outputs.json");
   } catch (err) {
-    expect(err).to.be.instanceOf(CheckInputError);
+    expect(err).to.be.instanceOf(OutputsError);
     return (err as Error).message;
   }
   return expect.fail("expected the outputs to be rejected");
@@ -52,6 +53,18 @@ describe("checks: reading stack outputs", () => {
 
   it("accepts the outputs of contracts.md section 2", () => {
     expect(parseStackOutputs(validOutputs(), "outputs.json")).to.deep.equal(validOutputs());
+  });
+
+  it("keeps the roles of a stack that configures them, validated like the users", () => {
+    const role = { arn: "arn:aws:iam::111122223333:role/reader", dynamodbAccess: "readonly", keyUser: true };
+    const withRoles = { ...validOutputs(), roles: { reader: role } };
+    expect(parseStackOutputs(withRoles, "outputs.json")).to.deep.equal(withRoles);
+    expect(parseError({ ...validOutputs(), roles: { reader: { ...role, keyUser: "yes" } } })).to.equal(
+      'outputs.json: roles.reader.keyUser: "yes" is not true or false',
+    );
+    expect(parseError({ ...validOutputs(), roles: [] })).to.equal(
+      "outputs.json: roles: expected an object, got []",
+    );
   });
 
   it("names the field and the value it rejects", () => {

@@ -10,9 +10,21 @@ import { REDACTED as checksRedacted } from "../../checks/redact";
 import { DYNAMODB_ACCESS_LEVELS as configLevels } from "../../infra/config";
 import { DYNAMODB_ACCESS_LEVELS, REDACTED } from "../../infra/outputs";
 import { REDACTED as planRedacted } from "../../plan/values";
+import { assumedRoleArn, isSessionOf, parseAssumedRoleArn, roleOfSession } from "../../infra/assumedRole";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const SOURCE_DIRS = ["infra", "plan", "checks", "sandbox", "guard", "scenario", "cli"];
+const SOURCE_DIRS = [
+  "infra",
+  "plan",
+  "checks",
+  "sandbox",
+  "guard",
+  "scenario",
+  "cli",
+  "access",
+  "bench",
+  "policy-pack",
+];
 
 function sources(): Array<{ file: string; text: string }> {
   return SOURCE_DIRS.flatMap((dir) =>
@@ -40,6 +52,49 @@ describe("one definition per domain constant", () => {
       expect(text, file).to.not.match(/"readonly",\s*"readwrite",\s*"full"/);
       expect(text, file).to.not.match(/=\s*"\[secret\]"/);
       expect(text, file).to.not.match(/===\s*"\[secret\]"/);
+    }
+  });
+});
+
+describe("one definition of the assumed-role session ARN", () => {
+  it("parses and builds session ARNs as STS issues them", () => {
+    // IAM User Guide, "IAM identifiers": arn:aws:sts::account:assumed-role/role-name/role-session-name,
+    // the role named without its path.
+    const session = "arn:aws:sts::111122223333:assumed-role/app-role/my-session";
+    expect(parseAssumedRoleArn(session)).to.deep.equal({
+      partition: "aws",
+      accountId: "111122223333",
+      roleName: "app-role",
+      sessionName: "my-session",
+    });
+    expect(roleOfSession(session)).to.equal("arn:aws:iam::111122223333:role/app-role");
+    expect(assumedRoleArn("arn:aws:iam::111122223333:role/team/app-role", "my-session")).to.equal(session);
+    expect(isSessionOf(session, "arn:aws:iam::111122223333:role/team/app-role")).to.equal(true);
+    expect(isSessionOf(session, "arn:aws:iam::111122223333:role/other-role")).to.equal(false);
+    expect(isSessionOf(session, "arn:aws:iam::444455556666:role/app-role")).to.equal(false);
+    expect(roleOfSession("arn:aws:iam::111122223333:user/app-user")).to.equal(undefined);
+    expect(parseAssumedRoleArn("arn:aws:sts::111122223333:assumed-role/app-role/a/b")).to.equal(undefined);
+  });
+
+  it("no other source file spells the pattern out", () => {
+    const owner = path.join("infra", "assumedRole.ts");
+    for (const { file, text } of sources()) {
+      if (file === owner) {
+        continue;
+      }
+      // A regular expression, a prefix test or a template that builds or matches a session ARN.
+      expect(text, file).to.not.match(/assumed-role\\\//);
+      expect(text, file).to.not.match(/["'`][^"'`\n]*:?assumed-role\/["'`]/);
+      expect(text, file).to.not.match(/:assumed-role\/\$\{/);
+      expect(text, file).to.not.match(/:role\\\/\(\?:/);
+    }
+  });
+});
+
+describe("one parser of the stack outputs", () => {
+  it("no source file casts outputs to StackOutputs", () => {
+    for (const { file, text } of sources()) {
+      expect(text, file).to.not.match(/as (unknown as )?StackOutputs\b/);
     }
   });
 });

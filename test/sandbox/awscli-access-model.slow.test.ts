@@ -41,7 +41,7 @@ describe("sandbox with the AWS CLI: roles and grants", function () {
     }
     sandbox = await Sandbox.start();
     await sandbox.apply(await synthesizeAccessModel());
-    outputs = sandbox.outputs() as unknown as AccessModelOutputs;
+    outputs = sandbox.programOutputs() as unknown as AccessModelOutputs;
   });
 
   after(async () => {

@@ -36,7 +36,7 @@ describe("sandbox: KMS grants", function () {
   before(async () => {
     sandbox = await Sandbox.start();
     await sandbox.apply(await synthesizeAccessModel());
-    outputs = sandbox.outputs() as unknown as AccessModelOutputs;
+    outputs = sandbox.programOutputs() as unknown as AccessModelOutputs;
   });
 
   after(async () => {

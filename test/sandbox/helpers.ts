@@ -191,3 +191,38 @@ export function errorType(response: RawResponse): string {
   const type = String((JSON.parse(response.body) as { __type?: string }).__type ?? "");
   return type.slice(type.indexOf("#") + 1);
 }
+
+/**
+ * The outputs of a test program other than the project's (test/sandbox/programs.ts): a region, users
+ * with keys, and whichever of keyArn/tableArn it exports. Checked field by field rather than cast, as
+ * `Sandbox.outputs()` checks the project's outputs (infra/outputs.ts).
+ */
+export interface TestProgramOutputs {
+  region: string;
+  keyArn: string;
+  tableArn: string;
+  users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
+}
+
+export function testProgramOutputs(sandbox: Sandbox): TestProgramOutputs {
+  const raw = sandbox.programOutputs();
+  const text = (name: string, value: unknown): string => {
+    expect(value, name).to.be.a("string");
+    return value as string;
+  };
+  const users: TestProgramOutputs["users"] = {};
+  for (const [name, user] of Object.entries((raw.users ?? {}) as Record<string, Record<string, unknown>>)) {
+    users[name] = {
+      arn: text(`users.${name}.arn`, user.arn),
+      accessKeyId: text(`users.${name}.accessKeyId`, user.accessKeyId),
+      secretAccessKey: text(`users.${name}.secretAccessKey`, user.secretAccessKey),
+    };
+  }
+  return {
+    region: text("region", raw.region),
+    // Absent when the program makes no key or no table: reading it is then the test's mistake.
+    keyArn: typeof raw.keyArn === "string" ? raw.keyArn : "",
+    tableArn: typeof raw.tableArn === "string" ? raw.tableArn : "",
+    users,
+  };
+}

@@ -5,7 +5,7 @@
 import { DescribeTableCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { Sandbox } from "../../sandbox";
-import { clientsFor, failureOf, type Clients } from "./helpers";
+import { clientsFor, failureOf, testProgramOutputs, type Clients } from "./helpers";
 import { synthesizeIndexedTable } from "./programs";
 
 describe("sandbox secondary indexes", function () {
@@ -18,7 +18,7 @@ describe("sandbox secondary indexes", function () {
   before(async () => {
     sandbox = await Sandbox.start();
     await sandbox.apply(await synthesizeIndexedTable());
-    const outputs = sandbox.outputs();
+    const outputs = testProgramOutputs(sandbox);
     tableArn = outputs.tableArn;
     indexUser = clientsFor(sandbox.endpoint, outputs.region, outputs.users["index-user"]);
     tableOnlyUser = clientsFor(sandbox.endpoint, outputs.region, outputs.users["table-only-user"]);

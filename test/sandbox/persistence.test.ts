@@ -20,7 +20,7 @@ import type { StackOutputs } from "../../infra/outputs";
 import { Sandbox } from "../../sandbox";
 import { synthesizeAccessModel } from "./access-model-program";
 import { startCli } from "./cli-process";
-import { clientsFor, credentialsOf, deployDev, failureOf } from "./helpers";
+import { clientsFor, credentialsOf, deployDev, failureOf, testProgramOutputs } from "./helpers";
 import { synthesizeDirectKey } from "./programs";
 
 describe("sandbox persistence (--data-dir)", function () {
@@ -76,7 +76,7 @@ describe("sandbox persistence (--data-dir)", function () {
   it("keeps each key's material, so ciphertexts made before a restart decrypt after it", async () => {
     const first = await Sandbox.start({ dataDir });
     await first.apply(await synthesizeDirectKey());
-    const outputs = first.outputs();
+    const outputs = testProgramOutputs(first);
     const user = outputs.users["crypto-user"];
     const sealed = await clientsFor(first.endpoint, outputs.region, user).kms.send(
       new EncryptCommand({ KeyId: outputs.keyArn, Plaintext: Buffer.from("kept across restarts") }),

@@ -30,7 +30,7 @@ describe("sandbox: IAM roles and STS sessions", function () {
     now = new Date();
     sandbox = await Sandbox.start({ clock: new SandboxClock(() => now.getTime()) });
     await sandbox.apply(await synthesizeAccessModel());
-    outputs = sandbox.outputs() as unknown as AccessModelOutputs;
+    outputs = sandbox.programOutputs() as unknown as AccessModelOutputs;
   });
 
   after(async () => {

@@ -33,7 +33,7 @@ describe("sandbox: DynamoDB transactions", function () {
   before(async () => {
     sandbox = await Sandbox.start();
     await sandbox.apply(await synthesizeAccessModel());
-    outputs = sandbox.outputs() as unknown as AccessModelOutputs;
+    outputs = sandbox.programOutputs() as unknown as AccessModelOutputs;
     const alice = user("alice").dynamodb;
     await alice.send(new PutItemCommand({ TableName, Item: { ...key("account-a"), balance: { N: "100" } } }));
     await alice.send(new PutItemCommand({ TableName, Item: { ...key("account-b"), balance: { N: "0" } } }));

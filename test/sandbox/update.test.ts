@@ -10,7 +10,15 @@ import { expect } from "chai";
 import { synthesize } from "../../plan/synth";
 import { Sandbox } from "../../sandbox";
 import { AwsError } from "../../sandbox/errors";
-import { clientsFor, deployDev, devConfig, failureOf, userClients, type Deployed } from "./helpers";
+import {
+  clientsFor,
+  deployDev,
+  devConfig,
+  failureOf,
+  testProgramOutputs,
+  userClients,
+  type Deployed,
+} from "./helpers";
 import { synthesizeDirectKey } from "./programs";
 
 const APP_USER = { name: "app-user", dynamodbAccess: "readwrite", keyUser: true };
@@ -173,7 +181,7 @@ describe("sandbox key-policy lockout check", function () {
     await sandbox.apply(
       await synthesizeDirectKey({ rootStatement: false, bypassPolicyLockoutSafetyCheck: true }),
     );
-    const outputs = sandbox.outputs();
+    const outputs = testProgramOutputs(sandbox);
     const user = outputs.users["crypto-user"];
     const { kms } = clientsFor(sandbox.endpoint, outputs.region, user);
     const sealed = await kms.send(
