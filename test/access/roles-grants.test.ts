@@ -104,6 +104,20 @@ describe("access: roles and grants", function () {
     expect(report.principals.find((principal) => principal.name === "rg-u1")?.grants).to.have.length(1);
   });
 
+  it("does not answer a grantee from the decision of a user with the same policies and no grant", async function () {
+    // Two users with the same identity policy decide alike by policy; a grant to one of them allows it
+    // beside the policies (KMS developer guide, "Grants in AWS KMS"), so their decisions differ.
+    const spec: StackSpec = {
+      ...SPEC,
+      users: [PLAIN, PLAIN, PLAIN],
+      grants: [{ key: 0, grantee: { kind: "user", index: 2 }, operations: ["Decrypt"], constraint: "none" }],
+    };
+    const report = await analyzePlan(buildStackPlan(spec));
+    expect(cell(report, "rg-u1", "GetItem").decision).to.equal("denied-by-kms");
+    expect(cell(report, "rg-u2", "GetItem").decision).to.equal("allowed");
+    expect(cell(report, "rg-u2", "kms:Decrypt").decision).to.equal("allowed");
+  });
+
   it("judges roles in --expect-key-users and names a grant's path", async function () {
     const spec: StackSpec = {
       ...SPEC,
