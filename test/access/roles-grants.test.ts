@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { analyzePlan } from "../../access/analyze";
 import { declaredHolders } from "../../access/declared";
 import { expectKeyUsers } from "../../access/expect";
+import { formatMatrix } from "../../access/format";
 import { loadAccessModel } from "../../access/analyze";
 import type { AccessReport } from "../../access/types";
 import { buildStackPlan, type StackSpec, type UserSpec } from "../helpers/accessStacks";
@@ -64,6 +65,7 @@ describe("access: roles and grants", function () {
     expect(cell(report, "rg-r0", "PutItem").decision).to.equal("denied-by-iam");
     // rg-r1 reads and writes through IAM but the key policy does not name it.
     expect(cell(report, "rg-r1", "GetItem").decision).to.equal("denied-by-kms");
+    expect(formatMatrix(report)).to.match(/^role rg-r0 +✓ +✗IAM/m);
   });
 
   it("lets a user trusted by a decrypting role obtain access, with the sts:AssumeRole path", async function () {
