@@ -137,5 +137,9 @@ describe("access: roles and grants", function () {
     );
     expect(verdict.violations.join("\n")).to.match(/^rg-u1 can obtain access .*sts:AssumeRole on rg-r0/m);
     expect(verdict.violations.join("\n")).not.to.match(/^rg-r0 /m);
+    expect(verdict.grants).to.have.length(1);
+    expect(verdict.grants[0]).to.match(
+      /^rg-r1 \(role\) holds grant \w+ on arn:aws:kms:[^:]+:111122223333:key\/\S+: allows GetItem on rg-t0, /,
+    );
   });
 });
