@@ -157,7 +157,7 @@ async function tableCell(
   const iam = await ledger.ask(
     `d\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, table.arn)}`,
     principal,
-    () => authorizer.authorizeDynamoDb(principal.arn, action, table.arn),
+    () => authorizer.authorizeDynamoDb(principal.callerArn, action, table.arn),
   );
   const base = { table: table.name, principal: principal.arn, operation };
   if (!iam.allowed) {
@@ -176,7 +176,7 @@ async function tableCell(
     `v\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\n${keyArn}\n${table.name}`,
     principal,
     () =>
-      authorizer.authorizeKmsViaDynamoDb(principal.arn, "kms:Decrypt", keyArn, {
+      authorizer.authorizeKmsViaDynamoDb(principal.callerArn, "kms:Decrypt", keyArn, {
         name: table.name,
         region: model.region,
         accountId: model.accountId,
@@ -186,7 +186,13 @@ async function tableCell(
   if (!kms.allowed) {
     return { ...base, decision: "denied-by-kms", reason: reasonOf(kms, "KMS, through DynamoDB"), statements };
   }
-  return { ...base, decision: "allowed", reason: "allowed by IAM and by KMS through DynamoDB", statements };
+  const by = kms.grantId === undefined ? "" : ` (grant ${kms.grantId})`;
+  return {
+    ...base,
+    decision: "allowed",
+    reason: `allowed by IAM and by KMS through DynamoDB${by}`,
+    statements,
+  };
 }
 
 /** kms:Decrypt called directly on the table's key: no kms:ViaService (KMS developer guide, kms:ViaService). */
@@ -196,20 +202,26 @@ async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
   const kms = await ledger.ask(
     `k\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\nkms:Decrypt\n${keyArn}`,
     principal,
-    () => authorizer.authorizeKms(principal.arn, "kms:Decrypt", keyArn),
+    () => authorizer.authorizeKms(principal.callerArn, "kms:Decrypt", keyArn),
   );
   return {
     table: table.name,
     principal: principal.arn,
     operation: DIRECT_DECRYPT,
     decision: kms.allowed ? "allowed" : "denied-by-kms",
-    reason: kms.allowed ? "allowed by KMS (direct call)" : reasonOf(kms, "KMS, direct call"),
+    reason: kms.allowed
+      ? `allowed by KMS (direct call${kms.grantId === undefined ? "" : `, grant ${kms.grantId}`})`
+      : reasonOf(kms, "KMS, direct call"),
     statements: tagged("kms", kms),
   };
 }
 
 function tagged(by: "iam" | "kms", decision: Decision): CellStatement[] {
-  return (decision.statements ?? []).map((statement) => ({ by, ...statement }));
+  const statements: CellStatement[] = (decision.statements ?? []).map((statement) => ({ by, ...statement }));
+  // A grant allowed what no policy did (KMS developer guide, "Grants in AWS KMS"): it is the deciding entry.
+  return decision.grantId === undefined
+    ? statements
+    : [...statements, { by, policy: `grant ${decision.grantId}`, index: 1, effect: "Allow" }];
 }
 
 function reasonOf(decision: KmsDecision, who: string): string {

@@ -58,6 +58,8 @@ export class DecisionLedger {
       const identity = JSON.stringify([
         principal.policies.inline.map((policy) => policy.document),
         [...principal.policies.managed].sort(),
+        // A grant allows its grantee beside the policies (KMS developer guide, "Grants in AWS KMS").
+        [...principal.grants].sort(),
       ]);
       const account = principal.arn.split(":")[4] ?? "";
       fingerprint = [principal.kind, account, identity].join("\n");
@@ -78,7 +80,11 @@ export class DecisionLedger {
     const cacheKey = `${principal.arn}\n${resourcePolicies.map((text) => this.intern(text)).join(",")}`;
     let naming = this.naming.get(cacheKey);
     if (naming === undefined) {
-      naming = resourcePolicies.map((text) => statementsNaming(text, principal.arn).join(",")).join(";");
+      naming = resourcePolicies
+        .map((text) =>
+          [principal.arn, principal.callerArn].map((arn) => statementsNaming(text, arn).join(",")).join("/"),
+        )
+        .join(";");
       this.naming.set(cacheKey, naming);
     }
     return `${fingerprint}\n${naming}`;

@@ -13,6 +13,11 @@ export interface KeyUsersVerdict {
   readonly violations: readonly string[];
   /** Holders outside the plan's users and roles, with why they are expected. */
   readonly expectedHolders: readonly string[];
+  /**
+   * Each KMS grant to a plan user or role, with what it lets the grantee do in the matrix: a grant is a
+   * path to the key outside the key policy (KMS developer guide, "Grants in AWS KMS").
+   */
+  readonly grants: readonly string[];
   readonly blindSpots: readonly string[];
 }
 
@@ -85,7 +90,23 @@ export function expectKeyUsers(report: AccessReport, declared: DeclaredHolders):
       );
     }
   }
-  return { ok: violations.length === 0, violations, expectedHolders, blindSpots: report.blindSpots };
+  const grants = planPrincipals.flatMap((principal) =>
+    principal.grants.map((grant) => {
+      const grantId = grant.split(" ")[0];
+      const used = report.cells.filter(
+        (cell) =>
+          cell.principal === principal.arn &&
+          cell.decision === "allowed" &&
+          cell.statements.some((statement) => statement.policy === `grant ${grantId}`),
+      );
+      const what =
+        used.length === 0
+          ? "allows no cell of the matrix"
+          : `allows ${used.map((cell) => `${cell.operation} on ${cell.table}`).join(", ")}`;
+      return `${principal.name} (${principal.kind}) holds grant ${grant}: ${what}`;
+    }),
+  );
+  return { ok: violations.length === 0, violations, expectedHolders, grants, blindSpots: report.blindSpots };
 }
 
 export function formatKeyUsersVerdict(verdict: KeyUsersVerdict): string {
@@ -94,6 +115,9 @@ export function formatKeyUsersVerdict(verdict: KeyUsersVerdict): string {
       ? "✓ --expect-key-users: the plan's users and roles that can decrypt or obtain access are the declared ones"
       : `✗ --expect-key-users: ${verdict.violations.length} unexpected`,
     ...verdict.violations.map((line) => `  ✗ ${line}`),
+    ...(verdict.grants.length === 0
+      ? []
+      : ["KMS grants to the plan's users and roles:", ...verdict.grants.map((line) => `  · ${line}`)]),
     "Expected holders (not judged):",
     ...verdict.expectedHolders.map((line) => `  · ${line}`),
     "What this cannot see:",

@@ -35,7 +35,11 @@ export function formatMatrix(report: AccessReport): string {
     if (principal === undefined) {
       return arn;
     }
-    return principal.fromPlan ? principal.name : `(${principal.name})`;
+    if (!principal.fromPlan) {
+      return `(${principal.name})`;
+    }
+    // A role and a user may share a name: the row says which.
+    return principal.kind === "role" ? `role ${principal.name}` : principal.name;
   };
   for (const table of report.tables) {
     lines.push(
@@ -63,7 +67,7 @@ export function formatMatrix(report: AccessReport): string {
     lines.push("");
   }
   lines.push(
-    "✓ allowed   ✗IAM denied by IAM policies   ✗KMS denied by the key   (name): not a principal of the plan",
+    "✓ allowed   ✗IAM denied by IAM policies   ✗KMS denied by the key   (name): not a principal of the plan; role NAME: asked as a session of the role",
   );
   if (report.obtainers.length > 0) {
     lines.push("", "Can change who can decrypt:");

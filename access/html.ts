@@ -46,7 +46,11 @@ export function renderHtml(report: AccessReport, changes?: readonly CellChange[]
         ].filter((attribute) => attribute !== "");
         return `<td ${attributes.join(" ")}>${escape(text)}</td>`;
       });
-      const who = principal.fromPlan ? escape(principal.name) : `<i>${escape(principal.name)}</i>`;
+      const who = !principal.fromPlan
+        ? `<i>${escape(principal.name)}</i>`
+        : principal.kind === "role"
+          ? `role ${escape(principal.name)}`
+          : escape(principal.name);
       return `<tr><th scope="row" title="${escape(principal.arn)}">${who}</th>${cells.join("")}</tr>`;
     });
     const key = table.keyArn === undefined ? "no customer-managed key" : `key ${escape(table.keyArn)}`;

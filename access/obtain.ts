@@ -2,8 +2,11 @@
  * Who can change who can decrypt: principals that may rewrite the key policy (kms:PutKeyPolicy), grant
  * themselves the key (kms:CreateGrant called directly, so without kms:GrantIsForAWSResource), give
  * themselves an identity policy where the key policy delegates to the account (iam:PutUserPolicy,
- * iam:AttachUserPolicy on their own user), or take over a principal that can decrypt or change access
- * (iam:CreateAccessKey on that user; roles add sts:AssumeRole here once the engine models them).
+ * iam:AttachUserPolicy on their own user, iam:PutRolePolicy/iam:AttachRolePolicy on their own role), or
+ * take over a principal that can decrypt or change access (iam:CreateAccessKey on that user, or
+ * sts:AssumeRole on that role, decided on its trust policy as STS does: IAM user guide, "IAM roles: how to
+ * use a trust policy"). A grant with CreateGrant counts as kms:CreateGrant (KMS developer guide, "Grant
+ * concepts"), as the engine decides it.
  * KMS developer guide, "Key policies" and "Grants in AWS KMS"; IAM user guide, "Policy evaluation logic".
  */
 import { usesTableKey, DIRECT_DECRYPT } from "./operations";
@@ -53,7 +56,7 @@ export async function findObtainers(input: {
       const keyClass = ledger.principalClass(principal, [key.policy]);
       for (const action of ["kms:PutKeyPolicy", "kms:CreateGrant"]) {
         const decision = await ledger.ask(`k\n${keyClass}\n${action}\n${key.arn}`, principal, () =>
-          authorizer.authorizeKms(principal.arn, action, key.arn),
+          authorizer.authorizeKms(principal.callerArn, action, key.arn),
         );
         if (decision.allowed) {
           paths.get(principal.arn)?.push(`${action} on ${key.arn} (${statementsText(decision)})`);
@@ -63,13 +66,18 @@ export async function findObtainers(input: {
   }
 
   const selfEditable = principals.filter((principal) => principal.kind === "user");
+  const roles = principals.filter((principal) => principal.kind === "role");
   if (delegating.length > 0) {
-    for (const principal of selfEditable) {
-      for (const action of ["iam:PutUserPolicy", "iam:AttachUserPolicy"]) {
+    for (const principal of [...selfEditable, ...roles]) {
+      const actions =
+        principal.kind === "role"
+          ? ["iam:PutRolePolicy", "iam:AttachRolePolicy"]
+          : ["iam:PutUserPolicy", "iam:AttachUserPolicy"];
+      for (const action of actions) {
         const decision = await ledger.ask(
           `i\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, principal.arn)}`,
           principal,
-          () => authorizer.authorizeIam(principal.arn, action, principal.arn),
+          () => authorizer.authorizeIam(principal.callerArn, action, principal.arn),
         );
         if (decision.allowed) {
           paths
@@ -96,17 +104,33 @@ export async function findObtainers(input: {
   const holders = (arn: string): boolean => decrypts.has(arn) || (paths.get(arn)?.length ?? 0) > 0;
   const asked = new Set<string>();
   for (;;) {
-    const targets = selfEditable.filter((to) => holders(to.arn) && !asked.has(to.arn));
+    const targets = [...selfEditable, ...roles].filter((to) => holders(to.arn) && !asked.has(to.arn));
     if (targets.length === 0) {
       break;
     }
     for (const to of targets) {
       asked.add(to.arn);
       for (const from of principals.filter((candidate) => candidate.arn !== to.arn)) {
+        if (to.kind === "role") {
+          // The trust policy names principals by ARN, so this question is never shared between principals.
+          const decision = await ledger.ask(
+            `r\n${from.arn}\n${ledger.principalClass(from)}\n${to.arn}`,
+            from,
+            () => authorizer.authorizeAssumeRole(from.callerArn, to.arn),
+          );
+          if (decision.allowed) {
+            paths
+              .get(from.arn)
+              ?.push(
+                `sts:AssumeRole on ${to.name}, who can decrypt or change access (${statementsText(decision)})`,
+              );
+          }
+          continue;
+        }
         const decision = await ledger.ask(
           `i\n${ledger.principalClass(from)}\niam:CreateAccessKey\n${ledger.resourceClass(from, to.arn)}`,
           from,
-          () => authorizer.authorizeIam(from.arn, "iam:CreateAccessKey", to.arn),
+          () => authorizer.authorizeIam(from.callerArn, "iam:CreateAccessKey", to.arn),
         );
         if (decision.allowed) {
           paths
@@ -130,13 +154,15 @@ function statementsText(decision: Decision, only?: string): string {
   const statements = (decision.statements ?? []).filter(
     (statement) => statement.effect === "Allow" && (only === undefined || statement.policy === only),
   );
+  const grant = decision.grantId === undefined ? [] : [`grant ${decision.grantId}`];
   if (statements.length === 0) {
-    return "no statement named";
+    return grant[0] ?? "no statement named";
   }
   return statements
     .map(
       (statement) =>
         `${statement.policy} ${statement.sid === undefined ? `#${statement.index}` : `Sid ${statement.sid}`}`,
     )
+    .concat(grant)
     .join(", ");
 }

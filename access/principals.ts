@@ -1,5 +1,6 @@
 /**
- * Who the matrix asks about: the IAM users of the plan (and its roles, once the engine models them), the
+ * Who the matrix asks about: the IAM users and roles of the plan (a role is asked as a session of it,
+ * which acts with the role's policies: IAM user guide, "Role terms and concepts"), the
  * identity that deploys the stack, and three principals the plan does not create but AWS has:
  * - the account root (the key policy's root statement names it; the root user has every permission of its
  *   account that a key policy does not withhold: IAM user guide, "AWS account root user");
@@ -19,6 +20,7 @@ export function principalsOf(model: SandboxModel): AccessPrincipal[] {
   const { partition, accountId } = model;
   const users = model.users.map((user): AccessPrincipal => ({
     arn: user.arn,
+    callerArn: user.arn,
     name: user.name,
     kind: "user",
     fromPlan: true,
@@ -27,42 +29,73 @@ export function principalsOf(model: SandboxModel): AccessPrincipal[] {
       inline: user.inlinePolicies.map((policy) => ({ name: policy.name, document: policy.document })),
       managed: user.managedPolicyArns,
     },
+    grants: grantsTo(model, [user.arn]),
   }));
+  const roles = model.roles.map((role): AccessPrincipal => {
+    const callerArn = sessionArnOf(partition, accountId, role.name);
+    return {
+      arn: role.arn,
+      callerArn,
+      name: role.name,
+      kind: "role",
+      fromPlan: true,
+      // A prober signs as a role through STS AssumeRole with the key of a user the trust policy names.
+      canSign: model.users.some(
+        (user) => user.accessKeys.length > 0 && role.trustPolicy.includes(JSON.stringify(user.arn)),
+      ),
+      policies: {
+        inline: role.inlinePolicies.map((policy) => ({ name: policy.name, document: policy.document })),
+        managed: role.managedPolicyArns,
+      },
+      // A grant to a role covers its sessions; one to a session ARN, that session (KMS developer guide,
+      // "Grant concepts": grantee principal).
+      grants: grantsTo(model, [role.arn, callerArn]),
+    };
+  });
   const administrator = { inline: [], managed: [ADMINISTRATOR_ACCESS_ARN] };
   const otherAccount = accountId === "999999999999" ? "888888888888" : "999999999999";
   return [
     ...users,
+    ...roles,
     {
       arn: model.deployer.arn,
+      callerArn: model.deployer.arn,
       name: "deployer",
       kind: "deployer",
       fromPlan: false,
       canSign: false,
       policies: administrator,
+      grants: grantsTo(model, [model.deployer.arn]),
     },
     {
       arn: `arn:${partition}:iam::${accountId}:root`,
+      callerArn: `arn:${partition}:iam::${accountId}:root`,
       name: "account root",
       kind: "account-root",
       fromPlan: false,
       canSign: false,
       policies: administrator,
+      grants: [],
     },
     {
       arn: `arn:${partition}:iam::${accountId}:user/${SYNTHETIC_PATH}/no-policies`,
+      callerArn: `arn:${partition}:iam::${accountId}:user/${SYNTHETIC_PATH}/no-policies`,
       name: "this account, no policies",
       kind: "same-account-no-policies",
       fromPlan: false,
       canSign: false,
       policies: { inline: [], managed: [] },
+      grants: [],
     },
     {
       arn: `arn:${partition}:iam::${otherAccount}:user/${SYNTHETIC_PATH}/administrator`,
+      callerArn: `arn:${partition}:iam::${otherAccount}:user/${SYNTHETIC_PATH}/administrator`,
       name: "another account",
       kind: "other-account",
       fromPlan: false,
       canSign: false,
       policies: administrator,
+      grants: [],
     },
   ];
 }
@@ -77,4 +110,16 @@ export function principalSpecOf(principal: AccessPrincipal): PrincipalSpec {
     })),
     managedPolicyArns: principal.policies.managed,
   };
+}
+
+/** The session the matrix asks a role's questions as (STS AssumeRole's ARN for session name "access-analysis"). */
+export function sessionArnOf(partition: string, accountId: string, roleName: string): string {
+  return `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${SYNTHETIC_PATH}`;
+}
+
+/** The plan's grants (aws:kms/grant:Grant) whose grantee is one of `arns`, as "GRANT_ID on KEY_ARN". */
+function grantsTo(model: SandboxModel, arns: readonly string[]): string[] {
+  return model.grants
+    .filter((grant) => arns.includes(grant.granteePrincipal))
+    .map((grant) => `${grant.grantId} on ${grant.keyArn}`);
 }

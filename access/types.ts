@@ -11,6 +11,8 @@ export type PrincipalKind =
 export interface AccessPrincipal {
   /** The principal's ARN: its identity in the report. */
   readonly arn: string;
+  /** The ARN the engine is asked as: the principal's own, or for a role the ARN of a session of it. */
+  readonly callerArn: string;
   /** What people call it: the IAM user or role name, or a description of a synthetic principal. */
   readonly name: string;
   readonly kind: PrincipalKind;
@@ -23,6 +25,8 @@ export interface AccessPrincipal {
     readonly inline: readonly { readonly name: string; readonly document: string }[];
     readonly managed: readonly string[];
   };
+  /** The plan's KMS grants to it (or, for a role, to its sessions): "GRANT_ID on KEY_ARN". */
+  readonly grants: readonly string[];
 }
 
 export type AccessDecision = "allowed" | "denied-by-iam" | "denied-by-kms";

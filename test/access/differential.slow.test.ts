@@ -2,7 +2,9 @@
  * The static proof against the live sandbox, cell by cell: for the dev stack, the dev stack with an
  * identity policy granting the key, and at least 200 generated stacks (fast-check; the seed is printed,
  * and fast-check prints seed and path on a failure), `npm run access`'s matrix must equal what a prober
- * observes over real HTTP signing as every user with credentials. Cells of principals it cannot sign as
+ * observes over real HTTP signing as every user with credentials and as every role a user with a key is
+ * trusted by (an STS AssumeRole session, SDK v3). Generated stacks hold roles and KMS grants (to users and
+ * roles, with and without encryption-context constraints). Cells of principals it cannot sign as
  * (the account root, the deployer, the synthetic ones) and of operations the sandbox does not serve
  * (transactions) are compared through the engine's own API, without the decision classes, and counted
  * apart. Each stack is applied to a sandbox of its own, as a first `pulumi up`.
@@ -16,31 +18,56 @@ import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
 import { Sandbox } from "../../sandbox";
+import type { SandboxModel } from "../../sandbox/model";
 import {
   buildStackPlan,
   type ExtraPolicy,
+  type GrantSpec,
   type KeySpec,
+  type RoleSpec,
   type StackSpec,
   type TableAccessLevel,
   type UserSpec,
 } from "../helpers/accessStacks";
 import { devConfig } from "../helpers/plan";
-import { probe, PROBED_OPERATIONS, type Signer } from "./prober";
+import { assumeRole, probe, PROBED_OPERATIONS, type Signer } from "./prober";
 
 interface Tally {
   stacks: number;
   overHttp: number;
+  /** Of overHttp: cells signed as a role session. */
+  asRoleSessions: number;
+  /** Of overHttp: cells of a principal holding a plan grant. */
+  ofGrantees: number;
   throughEngine: number;
 }
 
-/** The signers of a deployed plan: its users with an access key, from the stack outputs. */
-function signersOf(sandbox: Sandbox): Signer[] {
+/**
+ * The signers of a deployed plan: its users with an access key, from the stack outputs, and a session of
+ * each role whose trust policy names one of them (STS AssumeRole over HTTP, signed with that user's key).
+ */
+async function signersOf(sandbox: Sandbox, model: SandboxModel): Promise<Signer[]> {
   const users = (sandbox.programOutputs() as { users: Record<string, Record<string, unknown>> }).users;
-  return Object.values(users).flatMap((user) =>
+  const userSigners = Object.values(users).flatMap((user) =>
     typeof user.accessKeyId === "string" && typeof user.secretAccessKey === "string"
       ? [{ arn: String(user.arn), accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey }]
       : [],
   );
+  const roleSigners: Signer[] = [];
+  for (const role of model.roles) {
+    const trusted = userSigners.find((user) => role.trustPolicy.includes(JSON.stringify(user.arn)));
+    if (trusted !== undefined) {
+      roleSigners.push(
+        await assumeRole({
+          endpoint: sandbox.endpoint,
+          region: model.region,
+          user: trusted,
+          roleArn: role.arn,
+        }),
+      );
+    }
+  }
+  return [...userSigners, ...roleSigners];
 }
 
 /** The engine's answer for one cell, asked directly (no decision classes), composed as the sandbox composes it. */
@@ -49,23 +76,26 @@ async function engineDecision(
   cell: AccessCell,
 ): Promise<string> {
   const { authorizer, model } = access;
+  // A role's cells are a session's: ask as the session ARN the matrix names for it.
+  const caller =
+    access.principals.find((principal) => principal.arn === cell.principal)?.callerArn ?? cell.principal;
   const table = model.tables.find((candidate) => candidate.name === cell.table);
   if (table === undefined) {
     throw new Error(`no table ${cell.table}`);
   }
   if (cell.operation === DIRECT_DECRYPT) {
-    const kms = await authorizer.authorizeKms(cell.principal, "kms:Decrypt", table.keyArn as string);
+    const kms = await authorizer.authorizeKms(caller, "kms:Decrypt", table.keyArn as string);
     return kms.allowed ? "allowed" : "denied-by-kms";
   }
   const operation = cell.operation as TableOperation;
-  const iam = await authorizer.authorizeDynamoDb(cell.principal, iamActionOf(operation), table.arn);
+  const iam = await authorizer.authorizeDynamoDb(caller, iamActionOf(operation), table.arn);
   if (!iam.allowed) {
     return "denied-by-iam";
   }
   if (table.keyArn === undefined || !usesTableKey(operation)) {
     return "allowed";
   }
-  const kms = await authorizer.authorizeKmsViaDynamoDb(cell.principal, "kms:Decrypt", table.keyArn, {
+  const kms = await authorizer.authorizeKmsViaDynamoDb(caller, "kms:Decrypt", table.keyArn, {
     name: table.name,
     region: model.region,
     accountId: model.accountId,
@@ -88,7 +118,7 @@ async function differences(plan: Plan, tally: Tally): Promise<string[]> {
 async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promise<string[]> {
   const access = await loadAccessModel(plan);
   const report: AccessReport = await analyzeModel(access);
-  const signers = signersOf(sandbox);
+  const signers = await signersOf(sandbox, access.model);
   const observations = await probe({
     endpoint: sandbox.endpoint,
     region: access.model.region,
@@ -106,6 +136,9 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
     if (signable.has(cell.principal) && PROBED_OPERATIONS.has(cell.operation)) {
       const seen = observed.get(`${cell.table}\n${cell.principal}\n${cell.operation}`);
       tally.overHttp += 1;
+      const principal = report.principals.find((candidate) => candidate.arn === cell.principal);
+      tally.asRoleSessions += principal?.kind === "role" ? 1 : 0;
+      tally.ofGrantees += (principal?.grants.length ?? 0) > 0 ? 1 : 0;
       if (seen?.observed !== cell.decision) {
         found.push(
           `[http] ${name}: matrix ${cell.decision}, observed ${seen?.observed} ${seen?.error ?? ""}`,
@@ -135,9 +168,10 @@ const userArb: fc.Arbitrary<UserSpec> = fc.record({
   ),
 });
 
-function keyArb(users: number): fc.Arbitrary<KeySpec> {
+function keyArb(users: number, roles: number): fc.Arbitrary<KeySpec> {
   const indices = Array.from({ length: users }, (_, index) => index);
   return fc.record({
+    keyRoles: fc.subarray(Array.from({ length: roles }, (_, index) => index)),
     rootStatement: fc.boolean(),
     keyUsers: fc.subarray(indices),
     viaDynamoDbOnly: fc.oneof(
@@ -152,13 +186,49 @@ function keyArb(users: number): fc.Arbitrary<KeySpec> {
   });
 }
 
+function roleArb(users: number): fc.Arbitrary<RoleSpec> {
+  return fc.record({
+    access: fc.constantFrom(...LEVELS),
+    trustedUsers: fc.subarray(
+      Array.from({ length: users }, (_, index) => index),
+      { maxLength: Math.min(2, users) },
+    ),
+  });
+}
+
+/** Grants on the stack's keys to its users and roles; Decrypt in most, CreateGrant in some. */
+function grantArb(users: number, roles: number, keys: number): fc.Arbitrary<GrantSpec> {
+  return fc.record({
+    key: fc.nat({ max: keys - 1 }),
+    grantee:
+      roles === 0
+        ? fc.record({ kind: fc.constant("user" as const), index: fc.nat({ max: users - 1 }) })
+        : fc.oneof(
+            fc.record({ kind: fc.constant("user" as const), index: fc.nat({ max: users - 1 }) }),
+            fc.record({ kind: fc.constant("role" as const), index: fc.nat({ max: roles - 1 }) }),
+          ),
+    operations: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(["Decrypt"]) },
+      { weight: 1, arbitrary: fc.constant(["Encrypt", "GenerateDataKey"]) },
+      { weight: 1, arbitrary: fc.constant(["Decrypt", "CreateGrant"]) },
+    ),
+    constraint: fc.constantFrom("none" as const, "first-table" as const, "other-equals" as const),
+  });
+}
+
 let generated = 0;
 const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
-  .record({ users: fc.integer({ min: 1, max: 4 }), keys: fc.integer({ min: 0, max: 2 }) })
-  .chain(({ users, keys }) =>
+  .record({
+    users: fc.integer({ min: 1, max: 4 }),
+    keys: fc.integer({ min: 0, max: 2 }),
+    roles: fc.integer({ min: 0, max: 2 }),
+  })
+  .chain(({ users, keys, roles }) =>
     fc.record({
       users: fc.array(userArb, { minLength: users, maxLength: users }),
-      keys: fc.array(keyArb(users), { minLength: keys, maxLength: keys }),
+      keys: fc.array(keyArb(users, roles), { minLength: keys, maxLength: keys }),
+      roles: fc.array(roleArb(users), { minLength: roles, maxLength: roles }),
+      grants: keys === 0 ? fc.constant([]) : fc.array(grantArb(users, roles, keys), { maxLength: 2 }),
       tables: fc.array(
         keys === 0
           ? fc.constant(undefined)
@@ -170,11 +240,12 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
 
 describe("access: the static matrix equals the live sandbox, cell by cell (slow)", function () {
   this.timeout(15 * 60_000);
-  const tally: Tally = { stacks: 0, overHttp: 0, throughEngine: 0 };
+  const tally: Tally = { stacks: 0, overHttp: 0, asRoleSessions: 0, ofGrantees: 0, throughEngine: 0 };
 
   after(function () {
     console.log(
-      `      ${tally.stacks} stacks: ${tally.overHttp} cells observed over HTTP (users signing with SDK v3), ` +
+      `      ${tally.stacks} stacks: ${tally.overHttp} cells observed over HTTP (users signing with SDK v3; ` +
+        `${tally.asRoleSessions} as role sessions, ${tally.ofGrantees} of grant holders), ` +
         `${tally.throughEngine} through the engine's API (root, deployer, synthetic principals, transactions)`,
     );
   });

@@ -1,6 +1,6 @@
 /**
- * The live side of the differential test: signs as every principal with credentials (the plan's users)
- * and calls the sandbox over real HTTP with AWS SDK v3 clients, one call per cell of the matrix, and
+ * The live side of the differential test: signs as every principal with credentials (the plan's users,
+ * and its roles through STS AssumeRole sessions obtained with a trusted user's key) and calls the sandbox over real HTTP with AWS SDK v3 clients, one call per cell of the matrix, and
  * reports what AWS's answer says: allowed, denied-by-iam or denied-by-kms (checks/classify.ts reads the
  * same messages the checks read on AWS).
  */
@@ -19,6 +19,7 @@ import {
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
 import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { classifyError } from "../../checks/classify";
 import type { AccessReport } from "../../access/types";
 import type { SandboxModel } from "../../sandbox/model";
@@ -47,9 +48,46 @@ export const PROBED_OPERATIONS = new Set([
 ]);
 
 export interface Signer {
+  /** The matrix principal it signs as: a user's ARN, or a role's ARN for a session of that role. */
   readonly arn: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** A role session's token (STS AssumeRole, Credentials.SessionToken). */
+  readonly sessionToken?: string;
+}
+
+/**
+ * A session of `roleArn` through STS AssumeRole (SDK v3), signed with `user`'s key: the credentials a
+ * prober signs the role's cells with (IAM user guide, "Switch to an IAM role (AWS API)").
+ */
+export async function assumeRole(input: {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly user: Signer;
+  readonly roleArn: string;
+}): Promise<Signer> {
+  const sts = new STSClient({
+    endpoint: input.endpoint,
+    region: input.region,
+    credentials: { accessKeyId: input.user.accessKeyId, secretAccessKey: input.user.secretAccessKey },
+    maxAttempts: 1,
+  });
+  try {
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: input.roleArn, RoleSessionName: "access-prober" }),
+    );
+    if (Credentials?.AccessKeyId === undefined || Credentials.SecretAccessKey === undefined) {
+      throw new Error(`AssumeRole ${input.roleArn} returned no credentials`);
+    }
+    return {
+      arn: input.roleArn,
+      accessKeyId: Credentials.AccessKeyId,
+      secretAccessKey: Credentials.SecretAccessKey,
+      ...(Credentials.SessionToken === undefined ? {} : { sessionToken: Credentials.SessionToken }),
+    };
+  } finally {
+    sts.destroy();
+  }
 }
 
 export async function probe(input: {
@@ -64,7 +102,11 @@ export async function probe(input: {
     const config = {
       endpoint: input.endpoint,
       region: input.region,
-      credentials: { accessKeyId: signer.accessKeyId, secretAccessKey: signer.secretAccessKey },
+      credentials: {
+        accessKeyId: signer.accessKeyId,
+        secretAccessKey: signer.secretAccessKey,
+        ...(signer.sessionToken === undefined ? {} : { sessionToken: signer.sessionToken }),
+      },
       maxAttempts: 1,
     };
     const dynamodb = new DynamoDBClient(config);

@@ -1,6 +1,7 @@
 /**
  * Plans of stacks the program cannot make (several tables and keys, key policies with and without the
- * root statement, deny statements, identity policies that grant the key, disabled keys), shaped as
+ * root statement, deny statements, identity policies that grant the key, disabled keys, roles trusting
+ * generated users, KMS grants with and without encryption-context constraints), shaped as
  * `npm run synth` prints them, for the access differential test and the access benchmark. Every
  * resource name carries the stack id, so one sandbox can apply one stack after another.
  */
@@ -33,6 +34,29 @@ export interface KeySpec {
   /** Indices of users the key policy explicitly denies kms:Decrypt. */
   readonly deniedUsers: readonly number[];
   readonly enabled: boolean;
+  /** Indices of roles named as key users beside the users (same statement). */
+  readonly keyRoles?: readonly number[];
+}
+
+/** An IAM role: its table access (an inline policy, or AmazonDynamoDBFullAccess) and who may assume it. */
+export interface RoleSpec {
+  readonly access: TableAccessLevel;
+  /** Indices of users the trust policy names; none: the trust policy names the account root instead. */
+  readonly trustedUsers: readonly number[];
+}
+
+/** A KMS grant (aws:kms/grant:Grant) on one of the stack's keys. */
+export interface GrantSpec {
+  readonly key: number;
+  readonly grantee: { readonly kind: "user" | "role"; readonly index: number };
+  /** KMS grant operations, e.g. "Decrypt", "CreateGrant". */
+  readonly operations: readonly string[];
+  /**
+   * "none"; "first-table": EncryptionContextSubset aws:dynamodb:tableName = the stack's first table (what
+   * DynamoDB's requests for that table carry); "other-equals": EncryptionContextEquals on a context no
+   * request of the matrix carries.
+   */
+  readonly constraint: "none" | "first-table" | "other-equals";
 }
 
 export interface StackSpec {
@@ -41,6 +65,8 @@ export interface StackSpec {
   readonly keys: readonly KeySpec[];
   /** Per table: the index of its key, or undefined for AWS-owned encryption. */
   readonly tables: readonly (number | undefined)[];
+  readonly roles?: readonly RoleSpec[];
+  readonly grants?: readonly GrantSpec[];
 }
 
 export const ACCOUNT_ID = "111122223333";
@@ -88,6 +114,21 @@ export function buildStackPlan(spec: StackSpec): Plan {
   );
   const tableArn = (index: number) => `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${spec.id}-t${index}`;
   const outputsUsers: Record<string, unknown> = {};
+  const outputsRoles: Record<string, unknown> = {};
+  const roles = spec.roles ?? [];
+  const roleName = (index: number) => `${spec.id}-r${index}`;
+  const roleArn = (index: number) => `arn:aws:iam::${ACCOUNT_ID}:role/${roleName(index)}`;
+  const tableAccess = (access: TableAccessLevel): Record<string, unknown>[] =>
+    access === "readonly" || access === "readwrite"
+      ? [
+          {
+            Sid: "TableAccess",
+            Effect: "Allow",
+            Action: access === "readonly" ? READ : [...READ, ...WRITE],
+            Resource: spec.tables.map((_, table) => tableArn(table)),
+          },
+        ]
+      : [];
 
   spec.users.forEach((user, index) => {
     const name = userName(index);
@@ -161,6 +202,59 @@ export function buildStackPlan(spec: StackSpec): Plan {
     };
   });
 
+  roles.forEach((role, index) => {
+    const name = roleName(index);
+    const trusted = [...new Set(role.trustedUsers)].filter((user) => user < spec.users.length);
+    add(
+      "aws:iam/role:Role",
+      name,
+      {
+        name,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: {
+                AWS: trusted.length > 0 ? trusted.map(userArn) : `arn:aws:iam::${ACCOUNT_ID}:root`,
+              },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+      },
+      { arn: roleArn(index), uniqueId: `AROA${hex(name, 16).toUpperCase()}` },
+      name,
+    );
+    const statements = tableAccess(role.access);
+    if (statements.length > 0) {
+      add(
+        "aws:iam/rolePolicy:RolePolicy",
+        name,
+        {
+          name: `${name}-policy`,
+          role: name,
+          policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+        },
+        {},
+        `${name}:${name}-policy`,
+      );
+    }
+    if (role.access === "full") {
+      add(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        name,
+        { role: name, policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" },
+        {},
+        `${name}-full`,
+      );
+    }
+    outputsRoles[name] = {
+      arn: roleArn(index),
+      keyUser: spec.keys.some((key) => (key.keyRoles ?? []).includes(index)),
+    };
+  });
+
   spec.keys.forEach((key, index) => {
     const statements: Record<string, unknown>[] = [];
     if (key.rootStatement) {
@@ -180,11 +274,12 @@ export function buildStackPlan(spec: StackSpec): Plan {
       Resource: "*",
     });
     const users = [...new Set(key.keyUsers)].filter((user) => user < spec.users.length);
-    if (users.length > 0) {
+    const keyRoles = [...new Set(key.keyRoles ?? [])].filter((role) => role < roles.length);
+    if (users.length + keyRoles.length > 0) {
       statements.push({
         Sid: "AllowUseThroughDynamoDB",
         Effect: "Allow",
-        Principal: { AWS: users.map(userArn) },
+        Principal: { AWS: [...users.map(userArn), ...keyRoles.map(roleArn)] },
         Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
         Resource: "*",
         ...(key.viaDynamoDbOnly
@@ -234,9 +329,49 @@ export function buildStackPlan(spec: StackSpec): Plan {
     );
   });
 
+  (spec.grants ?? []).forEach((grant, index) => {
+    const granteeArn =
+      grant.grantee.kind === "user"
+        ? grant.grantee.index < spec.users.length
+          ? userArn(grant.grantee.index)
+          : undefined
+        : grant.grantee.index < roles.length
+          ? roleArn(grant.grantee.index)
+          : undefined;
+    if (granteeArn === undefined || grant.key >= keyArns.length) {
+      return;
+    }
+    const name = `${spec.id}-g${index}`;
+    // @pulumi/aws 7 aws.kms.Grant: constraints is a list of { encryptionContextEquals?, encryptionContextSubset? }.
+    const constraints =
+      grant.constraint === "first-table"
+        ? [{ encryptionContextSubset: { "aws:dynamodb:tableName": `${spec.id}-t0` } }]
+        : grant.constraint === "other-equals"
+          ? [{ encryptionContextEquals: { purpose: "not-a-table" } }]
+          : undefined;
+    add(
+      "aws:kms/grant:Grant",
+      name,
+      {
+        name,
+        keyId: keyArns[grant.key],
+        granteePrincipal: granteeArn,
+        operations: [...grant.operations],
+        ...(constraints === undefined ? {} : { constraints }),
+      },
+      { grantId: hex(`${name}-id`, 64), grantToken: hex(`${name}-token`, 64) },
+      hex(`${name}-id`, 64),
+    );
+  });
+
   return {
     steps: states.map((state) => ({ op: "create", urn: state.urn, newState: state, detailedDiff: null })),
-    outputs: { region: REGION, accountId: ACCOUNT_ID, users: outputsUsers },
+    outputs: {
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      users: outputsUsers,
+      ...(roles.length > 0 ? { roles: outputsRoles } : {}),
+    },
     invokes: [
       {
         token: "aws:index/getCallerIdentity:getCallerIdentity",
