@@ -12,6 +12,7 @@
 import { ADMINISTRATOR_ACCESS_ARN, type SandboxModel } from "../sandbox/model";
 import type { PrincipalSpec } from "../sandbox/iam";
 import type { AccessPrincipal } from "./types";
+import { assumedRoleArn } from "../infra/assumedRole";
 
 /** Synthetic principals live under this IAM path, which the plan's users and roles never use. */
 const SYNTHETIC_PATH = "access-analysis";
@@ -114,7 +115,12 @@ export function principalSpecOf(principal: AccessPrincipal): PrincipalSpec {
 
 /** The session the matrix asks a role's questions as (STS AssumeRole's ARN for session name "access-analysis"). */
 export function sessionArnOf(partition: string, accountId: string, roleName: string): string {
-  return `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${SYNTHETIC_PATH}`;
+  const roleArn = `arn:${partition}:iam::${accountId}:role/${roleName}`;
+  const session = assumedRoleArn(roleArn, SYNTHETIC_PATH);
+  if (session === undefined) {
+    throw new Error(`role ${roleArn}: not a role ARN, so no session of it can be asked about`);
+  }
+  return session;
 }
 
 /** The plan's grants (aws:kms/grant:Grant) whose grantee is one of `arns`, as "GRANT_ID on KEY_ARN". */

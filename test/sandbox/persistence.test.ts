@@ -141,7 +141,7 @@ describe("sandbox persistence (--data-dir)", function () {
     // the cloud keeps it, so a restart of the emulated cloud must too, with its id and its effect.
     const first = await Sandbox.start({ dataDir });
     await first.apply(await synthesizeAccessModel());
-    const outputs = first.outputs() as unknown as {
+    const outputs = first.programOutputs() as {
       region: string;
       keyArn: string;
       users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
