@@ -4,6 +4,7 @@
  * change is one line (exit 2), "in use by another sandbox" only when one is, and a failed atomic write
  * leaves no temporary file (which would hold every secret access key) behind.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -76,6 +77,30 @@ describe("sandbox --data-dir, hostile and clumsy", function () {
       const denied = await startError(path.join(locked, "data"));
       expect(isUserError(denied)).to.equal(true);
       expect(denied.message).to.match(/^--data-dir: ".*locked\/data" cannot be used: EACCES/);
+    }
+  });
+
+  it("refuses, in one line, a data dir that even root may not create (EPERM under an immutable directory)", async function () {
+    // Root ignores permission bits, but not the immutable attribute (chattr(1): "no files can be created
+    // in this directory"): mkdir fails with EPERM, which is what a user meets on a directory it may not
+    // write. Needs root and a file system with attributes (ext4 here); elsewhere the case above covers it.
+    if (process.getuid?.() !== 0 || spawnSync("chattr", ["--help"]).error !== undefined) {
+      this.skip();
+    }
+    const frozen = path.join(workDir, "frozen");
+    fs.mkdirSync(frozen);
+    const set = spawnSync("chattr", ["+i", frozen]);
+    if (set.status !== 0) {
+      // A file system without attributes (tmpfs, overlay): nothing to freeze with.
+      this.skip();
+    }
+    try {
+      const denied = await startError(path.join(frozen, "data"));
+      expect(isUserError(denied), denied.stack).to.equal(true);
+      expect(denied.message.split("\n")).to.have.length(1);
+      expect(denied.message).to.match(/^--data-dir: ".*frozen\/data" cannot be used: EPERM/);
+    } finally {
+      spawnSync("chattr", ["-i", frozen]);
     }
   });
 
