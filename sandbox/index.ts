@@ -35,7 +35,7 @@ import type { KeyState } from "./iam";
 import { applyDeployedKeys } from "./kms/deploy-keys";
 import { restoreGrants, type Grant } from "./kms/grants";
 import { DEFAULT_PENDING_WINDOW_DAYS, KeyRegistry, type KeyView } from "./kms/key-registry";
-import { deriveModel, type SandboxModel } from "./model";
+import { deriveModel, type SandboxModel, type SandboxTable } from "./model";
 import { SandboxServer } from "./server";
 import { SessionStore } from "./sessions";
 import { DeployedStack, type AccessKey } from "./stack";
@@ -140,7 +140,7 @@ export class Sandbox {
         {
           stack: () => sandbox.deployed,
           dynamodb: new DynamoDbService(engine, { cache, lifecycle }),
-          settle: () => sandbox.settle(),
+          settle: () => sandbox.settleNow(),
           connectionClosed: (connection) => cache.forgetConnection(connection),
           admin: {
             deployerArn: () => sandbox.deployed?.model.deployer.arn,
@@ -374,6 +374,19 @@ export class Sandbox {
    * Tables are observed so an archival is recorded when it happens.
    */
   private async settle(): Promise<void> {
+    let shredding = this.settleNow();
+    while (shredding !== undefined) {
+      await shredding;
+      shredding = this.settleNow();
+    }
+  }
+
+  /**
+   * settle()'s work, synchronous while time changed nothing that needs the item store: it runs before
+   * every request, and a promise per request for the rare key deletion cost the hot path more than the
+   * check. Returns the shredding of one table when a key is found deleted; the caller settles again.
+   */
+  private settleNow(): Promise<void> | undefined {
     const model = this.deployed?.model;
     for (const table of model?.tables ?? []) {
       if (table.keyArn === undefined) {
@@ -383,12 +396,17 @@ export class Sandbox {
       this.lifecycle.observe(table, key);
       if (!key.exists && !this.shredded.has(table.name)) {
         this.shredded.add(table.name);
-        await this.engine.deleteTable(table.name);
-        await this.engine.createTable(table.createRequest);
-        this.log(`key ${table.keyArn} deleted: the items of table ${table.name} can never be decrypted`);
-        this.persist();
+        return this.shred(table, table.keyArn);
       }
     }
+    return undefined;
+  }
+
+  private async shred(table: SandboxTable, keyArn: string): Promise<void> {
+    await this.engine.deleteTable(table.name);
+    await this.engine.createTable(table.createRequest);
+    this.log(`key ${keyArn} deleted: the items of table ${table.name} can never be decrypted`);
+    this.persist();
   }
 
   /** Builds and validates the new stack, brings tables and keys in line, persists, then swaps it in. */

@@ -45,8 +45,11 @@ export interface ServerContext {
   /** The deployed stack requests run against; undefined until a plan is applied. */
   stack(): DeployedStack | undefined;
   dynamodb: DynamoDbService;
-  /** Brings time-driven state up to date (deleted keys, archived tables) before a request runs. */
-  settle?: () => Promise<void>;
+  /**
+   * Brings time-driven state up to date (deleted keys, archived tables) before a request runs; returns a
+   * promise only when that needs asynchronous work, and is called again once it is done.
+   */
+  settle?: () => Promise<void> | undefined;
   /** A client connection closed: DynamoDB's table keys cached for it go with it. */
   connectionClosed?: (connection: number) => void;
   /** The sandbox's admin operations (admin.ts); absent, they are unknown operations. */
@@ -217,10 +220,16 @@ class RequestHandler {
     let caller: Caller | undefined;
     try {
       route = routeOf(request, target, this.context.admin !== undefined);
-      await this.context.settle?.();
+      for (
+        let settling = this.context.settle?.();
+        settling !== undefined;
+        settling = this.context.settle?.()
+      ) {
+        await settling;
+      }
       // One stack for the whole request, even if a deployment swaps in another meanwhile.
       const stack = this.context.stack();
-      const signature = await this.verifier.verify(request, {
+      const signature = this.verifier.verify(request, {
         service: route.protocol === "admin" ? ADMIN_SIGNING_NAME : route.protocol,
         region: stack?.model.region,
         secretOf: (accessKeyId) => stack?.secretOf(accessKeyId),

@@ -6,18 +6,26 @@
  * Error codes and messages are AWS's own (DynamoDB's answers, also quoted in dynalite's index.js):
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html
  */
-import { timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { Hash } from "@smithy/hash-node";
-import { getCanonicalHeaders, getSigningKey, SignatureV4Base } from "@smithy/signature-v4";
+import { getCanonicalHeaders, SignatureV4Base } from "@smithy/signature-v4";
 import type { ChecksumConstructor, HeaderBag, HttpRequest, SourceData } from "@smithy/types";
 import { AwsError } from "./errors";
 
-/** SHA-256 (HMAC-SHA256 with a secret) over Node's crypto, as the SDK's own Node signer is configured. */
+/** The hash smithy's base class is configured with; only its canonicalization is used, which hashes nothing. */
 const Sha256: ChecksumConstructor = class extends Hash {
   constructor(secret?: SourceData) {
     super("sha256", secret);
   }
 };
+
+/**
+ * SHA-256 and HMAC-SHA256 are computed with Node's crypto synchronously: they are microseconds of work,
+ * and the SDK's async Hash interface cost the sandbox more in promise turns than in hashing, on every
+ * request.
+ */
+const sha256Hex = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
+const hmac = (key: Buffer | string, data: string): Buffer => createHmac("sha256", key).update(data).digest();
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
 /** AWS rejects a request whose X-Amz-Date is more than 15 minutes away from its clock. */
@@ -76,18 +84,32 @@ class Canonicalizer extends SignatureV4Base {
   canonicalRequest(request: HttpRequest, headers: HeaderBag, payloadHash: string): string {
     return this.createCanonicalRequest(request, headers, payloadHash);
   }
-  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
-    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM);
-  }
+}
+
+/**
+ * The string to sign: the algorithm, the request date, the credential scope and the hex SHA-256 of the
+ * canonical request, one per line (IAM User Guide, "Create a signed AWS API request", step 2).
+ */
+function stringToSign(longDate: string, credentialScope: string, canonicalRequest: string): string {
+  return `${ALGORITHM}\n${longDate}\n${credentialScope}\n${sha256Hex(canonicalRequest)}`;
+}
+
+/**
+ * The signing key: HMAC-SHA256 chained from "AWS4" + the secret over the date, region, service and
+ * "aws4_request" (IAM User Guide, "Create a signed AWS API request", step 3).
+ */
+function deriveSigningKey(secret: string, shortDate: string, region: string, service: string): Buffer {
+  const dateKey = hmac(`AWS4${secret}`, shortDate);
+  return hmac(hmac(hmac(dateKey, region), service), "aws4_request");
 }
 
 export class SigV4Verifier {
   private readonly canonicalizer = new Canonicalizer();
   /** Signing keys per access key, day, region and service: they change once a day, not per request. */
-  private readonly signingKeys = new Map<string, { secret: string; key: Promise<Uint8Array> }>();
+  private readonly signingKeys = new Map<string, { secret: string; key: Buffer }>();
 
   /** Checks the request's signature; throws the AwsError AWS would answer with. */
-  async verify(request: ReceivedRequest, scope: VerificationScope): Promise<VerifiedSignature> {
+  verify(request: ReceivedRequest, scope: VerificationScope): VerifiedSignature {
     const authorization = headerValue(request.headers, "authorization");
     if (authorization === undefined || !authorization.trim().startsWith("AWS4-")) {
       if (hasQueryAuth(request.url)) {
@@ -131,24 +153,18 @@ export class SigV4Verifier {
     ) {
       throw new AwsError("UnrecognizedClientException", INVALID_TOKEN);
     }
-    const payloadHash = await this.payloadHash(request);
+    const payloadHash = this.payloadHash(request);
     const httpRequest = toSmithyRequest(request, fields.signedHeaders);
     const canonicalHeaders = getCanonicalHeaders(httpRequest, undefined, new Set(fields.signedHeaders));
     const canonicalRequest = this.canonicalizer.canonicalRequest(httpRequest, canonicalHeaders, payloadHash);
     const credentialScope = `${fields.shortDate}/${fields.region}/${fields.service}/aws4_request`;
-    const stringToSign = await this.canonicalizer.stringToSign(
-      amzDate as string,
-      credentialScope,
-      canonicalRequest,
-    );
-    const hmac = new Sha256(await this.signingKey(fields, secret));
-    hmac.update(Buffer.from(stringToSign, "utf8"));
-    const expected = Buffer.from(await hmac.digest()).toString("hex");
+    const toSign = stringToSign(amzDate as string, credentialScope, canonicalRequest);
+    const expected = createHmac("sha256", this.signingKey(fields, secret)).update(toSign).digest("hex");
     if (!constantTimeEquals(expected, fields.signature)) {
       throw new AwsError(
         "InvalidSignatureException",
         `${SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
-          `The String-to-Sign should have been\n'${stringToSign}'\n`,
+          `The String-to-Sign should have been\n'${toSign}'\n`,
       );
     }
     if (session?.expired) {
@@ -191,10 +207,8 @@ export class SigV4Verifier {
   }
 
   /** The body's SHA-256; a signed x-amz-content-sha256 that disagrees with the body is refused. */
-  private async payloadHash(request: ReceivedRequest): Promise<string> {
-    const hash = new Sha256();
-    hash.update(request.body);
-    const actual = Buffer.from(await hash.digest()).toString("hex");
+  private payloadHash(request: ReceivedRequest): string {
+    const actual = sha256Hex(request.body);
     const declared = headerValue(request.headers, "x-amz-content-sha256");
     if (declared !== undefined && declared !== actual) {
       throw new AwsError(
@@ -205,7 +219,7 @@ export class SigV4Verifier {
     return actual;
   }
 
-  private signingKey(fields: AuthorizationFields, secret: string): Promise<Uint8Array> {
+  private signingKey(fields: AuthorizationFields, secret: string): Buffer {
     const cacheKey = `${fields.accessKeyId}/${fields.shortDate}/${fields.region}/${fields.service}`;
     const cached = this.signingKeys.get(cacheKey);
     if (cached !== undefined && cached.secret === secret) {
@@ -214,13 +228,7 @@ export class SigV4Verifier {
     if (this.signingKeys.size > 1000) {
       this.signingKeys.clear();
     }
-    const key = getSigningKey(
-      Sha256,
-      { accessKeyId: fields.accessKeyId, secretAccessKey: secret },
-      fields.shortDate,
-      fields.region,
-      fields.service,
-    );
+    const key = deriveSigningKey(secret, fields.shortDate, fields.region, fields.service);
     this.signingKeys.set(cacheKey, { secret, key });
     return key;
   }

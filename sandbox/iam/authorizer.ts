@@ -239,13 +239,13 @@ export class Authorizer {
       throw new Error(`action: "${action}" is not a dynamodb: action`);
     }
     const caller = this.principal(callerArn);
-    // Actions that take no resource (ListTables) are authorized on "*" (IAM service authorization
-    // reference, Amazon DynamoDB); they act in the caller's own account.
-    const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
-    const cacheKey = ["d", caller.arn, caller.version, action, resourceArn].join("\n");
-    return this.cache.get(cacheKey, () =>
-      this.simulate(caller, action, resourceArn, resourceAccount, undefined, {}),
-    );
+    const cacheKey = `d\n${caller.arn}\n${caller.version}\n${action}\n${resourceArn}`;
+    return this.cache.get(cacheKey, () => {
+      // Actions that take no resource (ListTables) are authorized on "*" (IAM service authorization
+      // reference, Amazon DynamoDB); they act in the caller's own account.
+      const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
+      return this.simulate(caller, action, resourceArn, resourceAccount, undefined, {});
+    });
   }
 
   /**
