@@ -6,7 +6,7 @@
  * Error codes and messages are AWS's own (DynamoDB's answers, also quoted in dynalite's index.js):
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, hash, timingSafeEqual } from "node:crypto";
 import { Hash } from "@smithy/hash-node";
 import { getCanonicalHeaders, SignatureV4Base } from "@smithy/signature-v4";
 import type { ChecksumConstructor, HeaderBag, HttpRequest, SourceData } from "@smithy/types";
@@ -22,9 +22,9 @@ const Sha256: ChecksumConstructor = class extends Hash {
 /**
  * SHA-256 and HMAC-SHA256 are computed with Node's crypto synchronously: they are microseconds of work,
  * and the SDK's async Hash interface cost the sandbox more in promise turns than in hashing, on every
- * request.
+ * request. crypto.hash is Node's one-shot digest (Node >= 20.12), a third of createHash's cost.
  */
-const sha256Hex = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
+const sha256Hex = (data: string | Buffer): string => hash("sha256", data, "hex");
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac("sha256", key).update(data).digest();
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
