@@ -99,6 +99,7 @@ export class Sandbox {
     private readonly lifecycle: TableLifecycle,
   ) {
     this.sessions = new SessionStore(() => new Date(clock.now()));
+    this.sessions.onChange = () => this.persist();
   }
 
   /**
@@ -129,6 +130,11 @@ export class Sandbox {
         }
         lifecycle.restore(saved.archivedTables ?? []);
         sandbox.deployerKey = saved.deployerKey ?? sandbox.deployerKey;
+        try {
+          sandbox.sessions.restore(saved.sessions ?? []);
+        } catch (err) {
+          throw new DataDirError(options.dataDir as string, `cannot be read: ${(err as Error).message}`);
+        }
         await sandbox.install(
           saved.deployment,
           { keysRestored: saved.keys !== undefined, apiGrants: restoreGrants(saved.apiGrants ?? []) },
@@ -462,6 +468,7 @@ export class Sandbox {
       clockAdvancedMs: this.clock.advancedMs,
       archivedTables: this.lifecycle.snapshot(),
       apiGrants: this.deployed?.authorizer.grants.persisted(),
+      sessions: this.sessions.persisted(),
     });
   }
 

@@ -3,7 +3,9 @@
  * session token) and when they expire. Authentication only: what a session may do is decided by the
  * Authorizer, which evaluates a session as its role (sandbox/iam/authorizer.ts).
  *
- * The store outlives deployments (AWS does not revoke issued credentials when a stack changes), and its
+ * The store outlives deployments (AWS does not revoke issued credentials when a stack changes) and, with
+ * a data dir, restarts (the sandbox persists it beside the deployment, in its 0600 state file: issued
+ * credentials stay valid until they expire, whatever happens to the endpoint that issued them). Its
  * clock is injectable so that expiry can be tested without waiting.
  */
 import { randomBytes } from "node:crypto";
@@ -32,8 +34,13 @@ export interface SessionRequest {
 const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/** A session as the state file holds it: the expiration as an ISO 8601 string. */
+export type PersistedSession = Omit<RoleSession, "expiration"> & { readonly expiration: string };
+
 export class SessionStore {
   private readonly sessions = new Map<string, RoleSession>();
+  /** Called after a session is issued: persist it. */
+  onChange: (() => void) | undefined;
 
   /** @param clock the time credentials are issued and checked at; tests pass their own. */
   constructor(private readonly clock: () => Date = () => new Date()) {}
@@ -62,7 +69,28 @@ export class SessionStore {
       expiration: new Date(this.clock().getTime() + request.durationSeconds * 1000),
     };
     this.sessions.set(session.accessKeyId, session);
+    this.onChange?.();
     return session;
+  }
+
+  /** Every session not yet forgotten, to persist (secrets: the state file is 0600). */
+  persisted(): PersistedSession[] {
+    return [...this.sessions.values()].map((session) => ({
+      ...session,
+      expiration: session.expiration.toISOString(),
+    }));
+  }
+
+  /**
+   * Brings back sessions a previous run of the sandbox issued. A record that is not a session (a state
+   * file edited by hand) is an Error naming the field and the value.
+   */
+  restore(saved: readonly unknown[]): void {
+    for (const [index, record] of saved.entries()) {
+      const session = restoredSession(record, `sessions[${index}]`);
+      this.sessions.set(session.accessKeyId, session);
+    }
+    this.dropExpired();
   }
 
   get(accessKeyId: string): RoleSession | undefined {
@@ -82,6 +110,44 @@ export class SessionStore {
       }
     }
   }
+}
+
+const SESSION_TEXT_FIELDS = [
+  "accessKeyId",
+  "secretAccessKey",
+  "sessionToken",
+  "sessionArn",
+  "roleArn",
+  "assumedRoleId",
+  "accountId",
+] as const;
+
+function restoredSession(record: unknown, where: string): RoleSession {
+  if (typeof record !== "object" || record === null || Array.isArray(record)) {
+    throw new Error(`${where}: ${JSON.stringify(record)} is not a role session object`);
+  }
+  const fields = record as Record<string, unknown>;
+  for (const name of SESSION_TEXT_FIELDS) {
+    if (typeof fields[name] !== "string" || fields[name] === "") {
+      // The value may be a secret: name the field, never print it.
+      throw new Error(`${where}.${name}: is not a non-empty string`);
+    }
+  }
+  const expiration = typeof fields.expiration === "string" ? new Date(fields.expiration) : undefined;
+  if (expiration === undefined || Number.isNaN(expiration.getTime())) {
+    throw new Error(`${where}.expiration: ${JSON.stringify(fields.expiration)} is not an ISO 8601 date`);
+  }
+  const text = fields as Record<(typeof SESSION_TEXT_FIELDS)[number], string>;
+  return {
+    accessKeyId: text.accessKeyId,
+    secretAccessKey: text.secretAccessKey,
+    sessionToken: text.sessionToken,
+    sessionArn: text.sessionArn,
+    roleArn: text.roleArn,
+    assumedRoleId: text.assumedRoleId,
+    accountId: text.accountId,
+    expiration,
+  };
 }
 
 function randomText(alphabet: string, length: number): string {

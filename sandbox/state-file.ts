@@ -13,6 +13,7 @@ import type { ArchivedTable } from "./dynamodb/table-lifecycle";
 import type { ExportedKeyMaterial } from "./kms";
 import type { PersistedGrant } from "./kms/grants";
 import type { KeyRegistrySnapshot } from "./kms/key-registry";
+import type { PersistedSession } from "./sessions";
 import type { AccessKey } from "./stack";
 
 const STATE_FILE = "state.json";
@@ -34,6 +35,8 @@ export interface PersistedState {
    * AWS keeps a grant until it is retired or revoked (KMS developer guide, "Retiring and revoking grants").
    */
   apiGrants?: PersistedGrant[];
+  /** The STS role sessions issued and not yet expired for a day (secrets: the file is 0600). */
+  sessions?: PersistedSession[];
 }
 
 /** A `--data-dir` that cannot be used: the user's to fix, one line (exit 2). */
@@ -175,6 +178,7 @@ export function readState(dataDir: string): PersistedState | undefined {
     clockAdvancedMs: parsed.clockAdvancedMs,
     archivedTables: parsed.archivedTables,
     apiGrants: parsed.apiGrants,
+    sessions: parsed.sessions,
   };
 }
 

@@ -14,7 +14,7 @@ import {
   ListGrantsCommand,
   RevokeGrantCommand,
 } from "@aws-sdk/client-kms";
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import type { StackOutputs } from "../../infra/outputs";
 import { Sandbox } from "../../sandbox";
@@ -194,5 +194,75 @@ describe("sandbox persistence (--data-dir)", function () {
     } finally {
       await third.stop();
     }
+  });
+
+  it("keeps the role sessions STS issued across restarts, until they expire", async () => {
+    // AssumeRole's credentials are valid until their Expiration (STS API reference, AssumeRole,
+    // Credentials): nothing on the issuing side revokes them, so a restart of the emulated cloud must
+    // not either. The state file holds their secrets: it stays 0600.
+    const first = await Sandbox.start({ dataDir });
+    await first.apply(await synthesizeAccessModel());
+    const outputs = first.programOutputs() as {
+      region: string;
+      accountId: string;
+      roles: Record<string, string>;
+      users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
+    };
+    const assumed = await clientsFor(first.endpoint, outputs.region, outputs.users.alice).sts.send(
+      new AssumeRoleCommand({
+        RoleArn: outputs.roles["reader-role"],
+        RoleSessionName: "kept",
+        DurationSeconds: 900,
+      }),
+    );
+    const session = {
+      accessKeyId: assumed.Credentials?.AccessKeyId ?? "",
+      secretAccessKey: assumed.Credentials?.SecretAccessKey ?? "",
+      sessionToken: assumed.Credentials?.SessionToken ?? "",
+    };
+    await first.stop();
+    expect(fs.statSync(path.join(dataDir, "state.json")).mode & 0o777).to.equal(0o600);
+
+    const second = await Sandbox.start({ dataDir });
+    try {
+      const identity = await clientsFor(second.endpoint, outputs.region, session).sts.send(
+        new GetCallerIdentityCommand({}),
+      );
+      // STS API reference, GetCallerIdentity: a session answers as its assumed-role ARN.
+      expect(identity.Arn).to.equal(`arn:aws:sts::${outputs.accountId}:assumed-role/reader-role/kept`);
+      // Past its 900 s, the restored session is refused as an expired token (IAM User Guide, "Request
+      // temporary security credentials": the credentials cannot be used after they expire); STS's query
+      // protocol names that error ExpiredToken (STS API reference, Common Errors).
+      await second.advanceClock(901_000);
+      const expired = await failureOf(
+        clientsFor(second.endpoint, outputs.region, session).sts.send(new GetCallerIdentityCommand({})),
+      );
+      expect(expired.name).to.equal("ExpiredToken");
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("refuses a state file whose role session is not one, in one line that prints no secret", async () => {
+    const first = await Sandbox.start({ dataDir });
+    await first.apply(await synthesizeAccessModel());
+    await first.stop();
+    const file = path.join(dataDir, "state.json");
+    const state = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ ...state, sessions: [{ accessKeyId: "ASIAEXAMPLE", secretAccessKey: 7 }] }),
+      { mode: 0o600 },
+    );
+    const refused = await Sandbox.start({ dataDir }).then(
+      async (sandbox) => {
+        await sandbox.stop();
+        return undefined;
+      },
+      (err: Error) => err,
+    );
+    expect(refused?.message).to.equal(
+      `--data-dir: "${dataDir}" cannot be read: sessions[0].secretAccessKey: is not a non-empty string`,
+    );
   });
 });
