@@ -6,9 +6,19 @@
 // Loading the TypeScript compiler alone costs ~0.85 s of a process's start, and ts-node loads it even
 // with transpileOnly; @swc/core loads in ~0.05 s. Types are checked once, by `npm run lint`
 // (tsc --noEmit includes policy-pack/), which CI runs: a type error fails there, not at every start.
+//
+// A compile cache keeps SWC itself out of most processes: SWC's native module adds ~20 MB of resident
+// memory when it loads and ~20 MB more once it has transpiled a few dozen files, in every process (npm
+// start runs two: the scenario and the policy pack). Each transpiled file is stored under
+// node_modules/.cache/kms-dynamodb-swc, named by a hash of what determines the output (SWC's version,
+// the options below, the file's path and its text), so an edited file, a moved one or another SWC is a
+// miss and is transpiled again; a hit is read back as SWC wrote it. SWC is loaded on the first miss
+// only. `npm ci` empties node_modules and the postinstall script fills the cache again
+// (scripts/precompile.js).
 "use strict";
+const crypto = require("node:crypto");
 const fs = require("node:fs");
-const { transformSync } = require("@swc/core");
+const path = require("node:path");
 const sourceMapSupport = require("source-map-support");
 
 // The same emit as tsconfig.json (target ES2022, CommonJS, esModuleInterop).
@@ -20,17 +30,96 @@ const SWC_OPTIONS = {
   configFile: false,
 };
 
+// The node_modules that holds @swc/core (resolving a path does not load the module): the repository's,
+// or the folder's where the pack is installed on its own.
+const SWC_DIR = path.dirname(require.resolve("@swc/core/package.json"));
+const CACHE_DIR = path.join(SWC_DIR, "..", "..", ".cache", "kms-dynamodb-swc");
+
+let swc;
+let cacheSalt;
+
+function loadSwc() {
+  swc ??= require("@swc/core");
+  return swc;
+}
+
+/** What, besides a file's path and text, decides SWC's output: its version and the options. */
+function salt() {
+  cacheSalt ??= `${JSON.parse(fs.readFileSync(path.join(SWC_DIR, "package.json"), "utf8")).version}\0${JSON.stringify(SWC_OPTIONS)}`;
+  return cacheSalt;
+}
+
+function cacheKey(source, filename) {
+  return crypto
+    .createHash("sha256")
+    .update(salt())
+    .update("\0")
+    .update(filename)
+    .update("\0")
+    .update(source)
+    .digest("hex");
+}
+
+/**
+ * The CommonJS for one TypeScript file: from the cache when this text of this file was transpiled
+ * before by this SWC with these options, else from SWC (and stored). `map` is a function: the source
+ * map is read only when a stack trace needs it.
+ */
+function transpile(source, filename, cacheDir = CACHE_DIR) {
+  const entry = path.join(cacheDir, cacheKey(source, filename));
+  try {
+    const code = fs.readFileSync(`${entry}.js`, "utf8");
+    return { code, map: () => fs.readFileSync(`${entry}.js.map`, "utf8"), cached: true };
+  } catch {
+    // A miss (or an unreadable entry): transpile.
+  }
+  const { code, map } = loadSwc().transformSync(source, { ...SWC_OPTIONS, filename });
+  store(entry, code, map);
+  return { code, map: () => map, cached: false };
+}
+
+// The map first, then the code, each renamed into place whole: a reader that finds the code finds a
+// complete entry, even with several processes filling the cache at once (mocha's workers, the pack).
+// A cache that cannot be written (a read-only install) only costs the next process a transpile.
+function store(entry, code, map) {
+  try {
+    fs.mkdirSync(path.dirname(entry), { recursive: true });
+    for (const [file, text] of [
+      [`${entry}.js.map`, map],
+      [`${entry}.js`, code],
+    ]) {
+      const temp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(temp, text);
+      fs.renameSync(temp, file);
+    }
+  } catch {
+    // Not cached; the code is still right.
+  }
+}
+
 // Stack traces point at the .ts lines. Maps are looked up only when a stack trace is printed:
 // Node's own --enable-source-maps reads the map of every module at load, which took ~7% of a start.
 const maps = new Map();
 sourceMapSupport.install({
   environment: "node",
   handleUncaughtExceptions: false,
-  retrieveSourceMap: (file) => (maps.has(file) ? { url: file, map: maps.get(file) } : null),
+  retrieveSourceMap: (file) => {
+    const map = maps.get(file);
+    if (map === undefined) {
+      return null;
+    }
+    try {
+      return { url: file, map: map() };
+    } catch {
+      return null;
+    }
+  },
 });
 
 require.extensions[".ts"] = function compileTypeScript(module, filename) {
-  const { code, map } = transformSync(fs.readFileSync(filename, "utf8"), { ...SWC_OPTIONS, filename });
+  const { code, map } = transpile(fs.readFileSync(filename, "utf8"), filename);
   maps.set(filename, map);
   module._compile(code, filename);
 };
+
+module.exports = { transpile, CACHE_DIR };
