@@ -20,6 +20,10 @@ const REGISTER = path.join(__dirname, "..", "..", "policy-pack", "swc-register.j
 const { transpile } = require(REGISTER) as {
   transpile: (source: string, filename: string, cacheDir?: string) => Transpiled;
 };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { precompile } = require(path.join(__dirname, "..", "..", "scripts", "precompile.js")) as {
+  precompile: (root: string, cacheDir: string) => { transpiled: number; total: number };
+};
 
 const SOURCE =
   'import * as path from "node:path";\nexport const answer: number = 42;\nexport const dir = path.sep;\n';
@@ -101,5 +105,19 @@ describe("compile cache of the .ts hook", () => {
       return "";
     })();
     expect(stack).to.include(`${file}:4:`);
+  });
+
+  it("precompile fills the cache with the project's .ts files, not declarations or node_modules", () => {
+    const root = path.join(dir, "project");
+    fs.mkdirSync(path.join(root, "src"), { recursive: true });
+    fs.mkdirSync(path.join(root, "node_modules", "dep"), { recursive: true });
+    fs.writeFileSync(path.join(root, "src", "a.ts"), SOURCE);
+    fs.writeFileSync(path.join(root, "b.ts"), SOURCE.replace("42", "7"));
+    fs.writeFileSync(path.join(root, "src", "types.d.ts"), "export type T = number;\n");
+    fs.writeFileSync(path.join(root, "node_modules", "dep", "index.ts"), SOURCE);
+    expect(precompile(root, cacheDir)).to.deep.equal({ transpiled: 2, total: 2 });
+    expect(precompile(root, cacheDir)).to.deep.equal({ transpiled: 0, total: 2 });
+    // What the hook then finds: the same file, the same text, a hit.
+    expect(transpile(SOURCE, path.join(root, "src", "a.ts"), cacheDir).cached).to.equal(true);
   });
 });
