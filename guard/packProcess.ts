@@ -44,8 +44,8 @@ export async function startPolicyPack(packDir: string, log: (line: string) => vo
   const portRead = readPort(child, packDir);
   const rpc = Promise.all([import("@grpc/grpc-js"), import("@pulumi/pulumi/proto/analyzer_grpc_pb")]);
   const port = await portRead;
-  const [grpc, { AnalyzerClient }] = await rpc;
   const startMs = Date.now() - started;
+  const [grpc, { AnalyzerClient }] = await rpc;
   log(`policy pack ${packDir} listening on 127.0.0.1:${port} after ${startMs} ms`);
   child.stdout!.on("data", (chunk: Buffer) => forwardLines(chunk, log));
   child.stderr!.on("data", (chunk: Buffer) => forwardLines(chunk, log));
