@@ -11,8 +11,7 @@
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
-import * as grpc from "@grpc/grpc-js";
-import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 
 /** The pack could not be started (missing dependencies, a pack that fails to load): the user's to fix. */
 export class PolicyPackStartError extends Error {}
@@ -40,8 +39,13 @@ export async function startPolicyPack(packDir: string, log: (line: string) => vo
     cwd: packDir,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const port = await readPort(child, packDir);
+  // gRPC and the Analyzer stubs (~75 modules) load while the pack starts, not before it is spawned:
+  // the pack's start is the longer of the two (issue 14).
+  const portRead = readPort(child, packDir);
+  const rpc = Promise.all([import("@grpc/grpc-js"), import("@pulumi/pulumi/proto/analyzer_grpc_pb")]);
+  const port = await portRead;
   const startMs = Date.now() - started;
+  const [grpc, { AnalyzerClient }] = await rpc;
   log(`policy pack ${packDir} listening on 127.0.0.1:${port} after ${startMs} ms`);
   child.stdout!.on("data", (chunk: Buffer) => forwardLines(chunk, log));
   child.stderr!.on("data", (chunk: Buffer) => forwardLines(chunk, log));

@@ -3,29 +3,16 @@
  * watch the pack reject a table without a customer-managed key), deploy it to the sandbox, check data
  * access as each user, grant the non-key user through the stack config, apply, check again.
  */
-import {
-  DescribeTableCommand,
-  GetItemCommand,
-  PutItemCommand,
-  type AttributeValue,
-} from "@aws-sdk/client-dynamodb";
 import noncompliantTables from "../examples/noncompliant-table";
-import { runChecks } from "../checks";
-import { createUserClients, type UserClients } from "../checks/clients";
-import { formatCheckTable } from "../checks/format";
-import { checkItemKey, dataAttributeName, describeKey, keySchemaOf } from "../checks/item";
 import type { AccessChange, CheckReport } from "../checks/types";
 import { analyzePlan } from "../guard/run";
 import { DEFAULT_PACK_DIR, startPolicyPack, type RunningPack } from "../guard/packProcess";
 import { formatPolicyReport, PolicyReport } from "../guard/report";
 import type { StackOutputs } from "../infra/outputs";
-import { planOutputs } from "../plan/outputs";
 import { REPO_ROOT, synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
-import { Sandbox } from "../sandbox";
-import { runLifecycleDrills } from "./drills";
-import { accessStep } from "./access";
-import { planKeyUserChange } from "./grant";
+import type { Sandbox } from "../sandbox";
+import type { SeedItem } from "./seed";
 
 export const SCENARIO_STACK = "dev";
 /** The seed exercise's user that DynamoDB allows and the key policy does not, until granted. */
@@ -150,10 +137,17 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       }
     });
 
+    // The sandbox, the AWS SDK clients, the checks, the access proof and the drills load here, once
+    // the policy pack's process has stopped: while the pack runs, the scenario holds only what the
+    // first two steps use, so the two processes' peaks do not add up (issue 14: npm start < 300 MB).
+    const stage = await import("./deployStage");
+    const { runChecks, formatCheckTable, describeKey, planKeyUserChange, planOutputs } = stage;
+    const { accessStep, runLifecycleDrills, putSeedItem, readSeedItem } = stage;
+
     await step(
       "Deploy it to the sandbox (a local AWS endpoint enforcing SigV4, IAM and key policies)",
       async (notes) => {
-        sandbox = await Sandbox.start({ port: 0 });
+        sandbox = await stage.Sandbox.start({ port: 0 });
         await sandbox.apply(plan as Plan);
         outputs = sandbox.outputs();
         say(notes, `endpoint ${sandbox.endpoint}: table ${outputs.tableName} on key ${outputs.keyArn}`);
@@ -276,59 +270,4 @@ function mandatoryOnly(report: PolicyReport): PolicyReport {
     violations: report.violations.filter((v) => v.enforcementLevel === "mandatory"),
     advisory: 0,
   };
-}
-
-const SEED_NOTE = "written before the grant";
-
-/** The item app-user writes before the grant and reads after it: where it is, and what it holds. */
-interface SeedItem {
-  key: Record<string, AttributeValue>;
-  attribute: string;
-}
-
-/** Runs `use` with app-user's own fresh client: the seed item is written and read like any application's. */
-async function asAppUser<T>(
-  endpoint: string,
-  outputs: StackOutputs,
-  use: (dynamodb: UserClients["dynamodb"]) => Promise<T>,
-): Promise<T> {
-  const user = outputs.users["app-user"];
-  if (!user?.keyUser) {
-    throw new Error("the dev stack must have app-user as a key user");
-  }
-  const clients = createUserClients(user, outputs.region, endpoint);
-  try {
-    return await use(clients.dynamodb);
-  } finally {
-    clients.destroy();
-  }
-}
-
-function putSeedItem(endpoint: string, outputs: StackOutputs, runId: string): Promise<SeedItem> {
-  return asAppUser(endpoint, outputs, async (dynamodb) => {
-    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: outputs.tableName }));
-    if (Table === undefined) {
-      throw new Error(`DescribeTable ${outputs.tableName} answered no table`);
-    }
-    // The same key and attribute rules as the checks' items: any key schema the config can give.
-    const schema = keySchemaOf(Table);
-    const seed = {
-      key: checkItemKey(schema, { id: runId, number: Date.now() }, 0),
-      attribute: dataAttributeName(schema),
-    };
-    await dynamodb.send(
-      new PutItemCommand({
-        TableName: outputs.tableName,
-        Item: { ...seed.key, [seed.attribute]: { S: SEED_NOTE } },
-      }),
-    );
-    return seed;
-  });
-}
-
-function readSeedItem(endpoint: string, outputs: StackOutputs, seed: SeedItem): Promise<boolean> {
-  return asAppUser(endpoint, outputs, async (dynamodb) => {
-    const item = await dynamodb.send(new GetItemCommand({ TableName: outputs.tableName, Key: seed.key }));
-    return item.Item?.[seed.attribute]?.S === SEED_NOTE;
-  });
 }

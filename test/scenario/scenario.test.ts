@@ -198,3 +198,69 @@ describe("npm start -- --report FILE", function () {
     }
   });
 });
+
+// Issue 14: npm start's processes together under 300 MB. What a fresh process loads is the lever, so
+// each assumption the budget rests on is checked in a fresh process (the test's own has loaded more).
+describe("npm start's start-up footprint", function () {
+  this.timeout(60000);
+  /** The files a fresh process has loaded after running `code` (with the project's .ts hook). */
+  function loadedAfter(code: string): string[] {
+    const result = spawnSync(
+      process.execPath,
+      [
+        "-r",
+        join(REPO_ROOT, "scripts/register.js"),
+        "-e",
+        `${code}; console.log(JSON.stringify(Object.keys(require.cache)))`,
+      ],
+      { cwd: REPO_ROOT, encoding: "utf8" },
+    );
+    expect(result.status, result.stderr).to.equal(0);
+    return JSON.parse(result.stdout) as string[];
+  }
+
+  it("@pulumi/pulumi loads closure serialization and the Automation API on first use only (patches/)", () => {
+    const loaded = loadedAfter('require("@pulumi/pulumi")');
+    for (const lazy of [
+      "/@npmcli/arborist/",
+      "/typescript/",
+      "/closure/serializeClosure.js",
+      "/automation/index.js",
+    ]) {
+      expect(
+        loaded.filter((file) => file.includes(lazy)),
+        lazy,
+      ).to.deep.equal([]);
+    }
+    // The same names, loaded when used.
+    const used = loadedAfter(
+      'const p = require("@pulumi/pulumi"); if (typeof p.runtime.serializeFunction !== "function" || typeof p.automation.LocalWorkspace !== "function") process.exit(3)',
+    );
+    expect(used.some((file) => file.includes("/closure/serializeClosure.js"))).to.equal(true);
+  });
+
+  it("holds neither the sandbox nor the SDK clients while the policy pack runs (steps 1-2)", () => {
+    const loaded = loadedAfter('require("./scenario/run.ts")');
+    for (const later of [
+      "/sandbox/index.ts",
+      "/@aws-sdk/client-dynamodb/",
+      "/dynalite/",
+      "/@cloud-copilot/",
+    ]) {
+      expect(
+        loaded.filter((file) => file.includes(later)),
+        later,
+      ).to.deep.equal([]);
+    }
+    expect(
+      loadedAfter('require("./scenario/deployStage.ts")').some((f) => f.endsWith("/sandbox/index.ts")),
+    ).to.equal(true);
+  });
+
+  it("loads no transpiler once the files it requires are in the compile cache", () => {
+    // The first run transpiles what an edit left out of the cache (npm ci's postinstall fills it).
+    loadedAfter('require("./scenario/run.ts")');
+    const loaded = loadedAfter('require("./scenario/run.ts")');
+    expect(loaded.filter((file) => file.includes("/@swc/core/"))).to.deep.equal([]);
+  });
+});
