@@ -106,9 +106,20 @@ export function checkAllowedKey(reference: string, config: AllowedKeys): string 
   return `${JSON.stringify(reference)} is not ${accepted.join(" or ")}`;
 }
 
+/**
+ * The last allowedKeyPattern compiled: the config holds one pattern for the whole stack, and every
+ * table of it is checked against it, so it is compiled once rather than once per table.
+ */
+let lastPattern: { source: string; compiled: RegExp } | undefined;
+
 function compilePattern(pattern: string): RegExp {
+  if (lastPattern?.source === pattern) {
+    return lastPattern.compiled;
+  }
   try {
-    return new RegExp(pattern);
+    const compiled = new RegExp(pattern);
+    lastPattern = { source: pattern, compiled };
+    return compiled;
   } catch (err) {
     throw new Error(
       `policy config allowedKeyPattern: ${JSON.stringify(pattern)} is not a valid regular expression (${(err as Error).message})`,
