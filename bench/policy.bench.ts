@@ -10,14 +10,22 @@
  * Run alone: node -r ./scripts/register.js bench/policy.bench.ts
  */
 import { join } from "node:path";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { DEFAULT_PACK_DIR, startPolicyPack, type RunningPack } from "../guard/packProcess";
 import { analyzePlan } from "../guard/run";
 import type { Plan, PlanResourceState } from "../plan/types";
 import { UNKNOWN_VALUE } from "../plan/values";
+import { dynamodbPolicies } from "../policy-pack/rules/dynamodb";
+import { iamPolicies } from "../policy-pack/rules/iam";
+import { kmsPolicies } from "../policy-pack/rules/kms";
 import { customState } from "../test/helpers/plan";
 import { peakRssMb, reportTarget } from "./target";
 
-/** A pack with policies that return at once: the floor of the Analyzer gRPC path (bench/noop-pack). */
+/**
+ * A pack of the project pack's shape (as many resource and stack policies) whose policies return at once:
+ * the floor of the Analyzer gRPC path for such a pack (bench/noop-pack). @pulumi/policy's work per policy
+ * and resource is the path's; what the project's pack costs beyond it is its rules'.
+ */
 const NOOP_PACK_DIR = join(__dirname, "noop-pack");
 
 const SIZES = [1_000, 10_000] as const;
@@ -111,6 +119,7 @@ export async function run(): Promise<void> {
     throw err;
   });
   try {
+    await checkSameShape(noop);
     console.log(`policy pack: start-up (run-policy-pack loading the pack) ${ours.startMs} ms`);
     // The packs' first thousands of resources run cold (V8 compiles the server and the rules as they
     // get hot): warm both up first.
@@ -152,7 +161,7 @@ export async function run(): Promise<void> {
       value: totals[totals.length - 1] / noopAtLargest,
       unit: "x",
       limit: { max: 1.1 },
-      note: "same requests, same gRPC path, one pack whose policies return at once",
+      note: "same requests, same gRPC path, a pack of as many policies that return at once",
     });
     reportTarget({
       name: `guard client process memory at ${largest} resources`,
@@ -197,6 +206,29 @@ async function freshPackPeakMb(plan: Plan): Promise<number> {
   } finally {
     await pack.stop();
   }
+}
+
+/** The no-op pack must have as many resource and stack policies as the project's, or the floor is wrong. */
+async function checkSameShape(noop: RunningPack): Promise<void> {
+  const project = [...dynamodbPolicies, ...kmsPolicies, ...iamPolicies];
+  const kinds = (names: string[]) => ({
+    resource: names.filter((kind) => kind === "resource").length,
+    stack: names.filter((kind) => kind === "stack").length,
+  });
+  const ours = kinds(project.map((policy) => ("validateStack" in policy ? "stack" : "resource")));
+  const names = await new Promise<string[]>((resolve, reject) =>
+    noop.client.getAnalyzerInfo(new Empty(), (error, info) =>
+      error ? reject(error) : resolve(info.getPoliciesList().map((policy) => policy.getName())),
+    ),
+  );
+  const floor = kinds(names.map((name) => (name.startsWith("noop-stack-") ? "stack" : "resource")));
+  if (ours.resource !== floor.resource || ours.stack !== floor.stack) {
+    throw new Error(
+      `bench/noop-pack has ${floor.resource} resource and ${floor.stack} stack policies; the project's pack has ` +
+        `${ours.resource} and ${ours.stack}: make bench/noop-pack/index.js declare as many`,
+    );
+  }
+  console.log(`policy pack: ${ours.resource} resource and ${ours.stack} stack policies, in both packs`);
 }
 
 async function timeAnalysis(pack: RunningPack, plan: Plan, size: number): Promise<number> {
