@@ -5,10 +5,15 @@
 //   npm run test:unit             the tests that start no process and open no socket (scripts/no-io.js holds them to it)
 //   npm run test:slow             test/**/*.slow.test.ts: slow by nature (AWS CLI runs, browsers, packed packs)
 //
+// One policy pack serves the whole run (test/helpers/packBroker.ts): this runner starts its broker and
+// hands its address to the test processes in KMS_DYNAMODB_TEST_PACK, as the Pulumi engine starts one
+// analyzer for an update and sends it every resource. The pack itself starts at the first request, or
+// at once for the whole default run, which surely needs it.
+//
 // The spec lives here, not in .mocharc.json: mocha merges a configured spec with the files given on the
 // command line, so `mocha FILE` would run everything.
 "use strict";
-const { spawnSync } = require("node:child_process");
+const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -99,9 +104,45 @@ function mochaArgs({ group, files, passThrough }) {
   }
 }
 
-const args = mochaArgs(parse(process.argv.slice(2)));
-const result = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), ...args], {
-  cwd: ROOT,
-  stdio: "inherit",
-});
-process.exit(result.status ?? 1);
+/** Runs mocha to its exit; resolves its exit code (1 for a signal). */
+function runMocha(args, env) {
+  const child = spawn(process.execPath, [require.resolve("mocha/bin/mocha.js"), ...args], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env,
+  });
+  // Ctrl-C reaches mocha and its workers through the terminal's process group; the runner waits for
+  // them, then stops the pack.
+  const ignore = () => undefined;
+  process.on("SIGINT", ignore);
+  process.on("SIGTERM", (signal) => child.kill(signal));
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code ?? 1)));
+}
+
+async function main() {
+  const options = parse(process.argv.slice(2));
+  const args = mochaArgs(options);
+  if (options.group === "unit") {
+    // The unit group opens no socket: no pack, no broker.
+    return runMocha(args, process.env);
+  }
+  require("./register.js");
+  const { PACK_BROKER_ENV, startPackBroker } = require("../test/helpers/packBroker.ts");
+  const broker = await startPackBroker();
+  if (options.group === "default" && options.files.length === 0) {
+    broker.warm();
+  }
+  try {
+    return await runMocha(args, { ...process.env, [PACK_BROKER_ENV]: broker.address });
+  } finally {
+    await broker.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

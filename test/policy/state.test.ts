@@ -13,12 +13,13 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { main, planOfState } from "../../guard/cli";
 import type { PolicyReport } from "../../guard/report";
-import { runPolicyPack } from "../../guard/run";
+import { analyzePlan } from "../../guard/run";
 import { parseDeployment, readState, stateAfter, StateFileError, toDeployment } from "../../plan/checkpoint";
 import { synthesize } from "../../plan/synth";
 import { isSecret, reveal } from "../../plan/values";
 import noncompliantTables from "../../examples/noncompliant-table";
 import { devConfig } from "../helpers/plan";
+import { withSharedPack } from "../helpers/sharedPack";
 
 const FIXTURE = path.resolve(__dirname, "..", "fixtures", "state", "pulumi-aliases-rename-component.json");
 const TOP_LEVEL = path.resolve(__dirname, "..", "..", "examples", "top-level-program");
@@ -142,7 +143,7 @@ describe("the guard over a state file (npm run policy -- --file)", function () {
       program: noncompliantTables,
       preview: true,
     });
-    const fromPreview = await runPolicyPack({ plan: preview });
+    const fromPreview = await withSharedPack((client) => analyzePlan(client, preview, {}, () => undefined));
     const messages = (report: PolicyReport) =>
       report.violations
         .filter((v) => v.enforcementLevel === "mandatory")

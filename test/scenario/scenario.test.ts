@@ -7,6 +7,7 @@ import { loadStackConfig } from "../../plan/stackConfig";
 import { REPO_ROOT } from "../../plan/synth";
 import { withKeyUserGranted } from "../../scenario/grant";
 import { GRANTED_USER, runScenario, ScenarioReport } from "../../scenario/run";
+import { borrowSharedPack } from "../helpers/sharedPack";
 
 describe("scenario: granting through the stack file", () => {
   it("sets keyUser on the named user only, in a copy of the project's stack files", () => {
@@ -37,7 +38,9 @@ describe("scenario end to end (npm start)", function () {
   let report: ScenarioReport;
   const lines: string[] = [];
   before(async () => {
-    report = await runScenario({ log: (line) => lines.push(line) });
+    // The test run's one pack, handed in as `npm start` hands in the pack it started first; the
+    // scenario's stop() ends this process's turn at it and leaves it running for the other files.
+    report = await runScenario({ log: (line) => lines.push(line), pack: borrowSharedPack() });
   });
 
   it("holds every step, in order", () => {
