@@ -8,7 +8,14 @@
  */
 import * as net from "node:net";
 import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { connectAnalyzer, type RunningPack } from "../../guard/packProcess";
+import * as path from "node:path";
+import {
+  connectAnalyzer,
+  DEFAULT_PACK_DIR,
+  type RunningPack,
+  startPolicyPack,
+} from "../../guard/packProcess";
+import type { PackStarter } from "../../guard/run";
 import { PACK_BROKER_ENV, type PackBroker, startPackBroker } from "./packBroker";
 import { atFilesEnd } from "./runEnd";
 
@@ -99,6 +106,13 @@ export async function borrowSharedPack(): Promise<RunningPack> {
     },
   };
 }
+
+/**
+ * For the guard CLI's `startPack` (guard/cli.ts): the project's pack is the shared one, for one turn
+ * (the CLI stops it when its analysis ends); any other pack directory starts its own process.
+ */
+export const lendSharedPack: PackStarter = (packDir, log) =>
+  path.resolve(packDir) === DEFAULT_PACK_DIR ? borrowSharedPack() : startPolicyPack(packDir, log);
 
 /** Closes this process's clients, and the broker it started when mocha ran a file alone. */
 export async function releaseSharedPack(): Promise<void> {

@@ -17,7 +17,8 @@ import { formatPolicyReport } from "../../guard/report";
 import type { PolicyReport } from "../../guard/report";
 import { analyzePlan, runPolicyPack } from "../../guard/run";
 import { customState, planOf } from "../helpers/plan";
-import { withSharedPack } from "../helpers/sharedPack";
+import { lendSharedPack, withSharedPack } from "../helpers/sharedPack";
+import { processIo } from "../../cli/support";
 
 /** One analysis on the test run's pack, as `pulumi preview --policy-pack` runs it. */
 const analyzeOnPack = (plan: Plan, config: Record<string, unknown> = {}): Promise<PolicyReport> =>
@@ -288,7 +289,8 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
     process.stderr.write = ((chunk: string) => errors.push(chunk) > 0) as typeof process.stderr.write;
     let code: number;
     try {
-      code = await main(["--stack", "dev", "--config", file]);
+      // The test run's pack, lent to the CLI (the case above starts the CLI's own, as users run it).
+      code = await main(["--stack", "dev", "--config", file], processIo(), { startPack: lendSharedPack });
     } finally {
       process.stderr.write = writeErr;
       rmSync(dir, { recursive: true, force: true });

@@ -19,7 +19,8 @@ import { synthesize } from "../../plan/synth";
 import { isSecret, reveal } from "../../plan/values";
 import noncompliantTables from "../../examples/noncompliant-table";
 import { devConfig } from "../helpers/plan";
-import { withSharedPack } from "../helpers/sharedPack";
+import { lendSharedPack, withSharedPack } from "../helpers/sharedPack";
+import { processIo } from "../../cli/support";
 
 const FIXTURE = path.resolve(__dirname, "..", "fixtures", "state", "pulumi-aliases-rename-component.json");
 const TOP_LEVEL = path.resolve(__dirname, "..", "..", "examples", "top-level-program");
@@ -38,7 +39,8 @@ async function policy(argv: string[]): Promise<Run> {
   process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
   try {
-    const code = await main(argv);
+    // The test run's pack, lent for the analysis (test/helpers/sharedPack.ts).
+    const code = await main(argv, processIo(), { startPack: lendSharedPack });
     return { code, stdout: out.join(""), stderr: err.join("") };
   } finally {
     process.stdout.write = write;
