@@ -1,8 +1,8 @@
 /**
  * End to end through the Analyzer gRPC service: the pack runs in its own process, started by
  * @pulumi/pulumi's run-policy-pack as the Pulumi CLI starts it, and is driven like the engine drives it.
- * The analyses use the test run's one pack (test/helpers/sharedPack.ts); the cases about starting a
- * pack (runPolicyPack, the CLI, other packs, packs that cannot start) start their own.
+ * The analyses, the CLI's included, use the test run's one pack (test/helpers/sharedPack.ts); the
+ * cases about starting a pack (runPolicyPack, other packs, packs that cannot start) start their own.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -268,7 +268,10 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
     process.stderr.write = (() => true) as typeof process.stderr.write;
     let code: number;
     try {
-      code = await main(["--stack", "dev", "--project", EXAMPLE_DIR]);
+      // The test run's pack, lent to the CLI; runPolicyPack's own start is the case above.
+      code = await main(["--stack", "dev", "--project", EXAMPLE_DIR], processIo(), {
+        startPack: lendSharedPack,
+      });
     } finally {
       process.stdout.write = write;
       process.stderr.write = writeErr;
@@ -289,7 +292,7 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
     process.stderr.write = ((chunk: string) => errors.push(chunk) > 0) as typeof process.stderr.write;
     let code: number;
     try {
-      // The test run's pack, lent to the CLI (the case above starts the CLI's own, as users run it).
+      // The test run's pack, lent to the CLI.
       code = await main(["--stack", "dev", "--config", file], processIo(), { startPack: lendSharedPack });
     } finally {
       process.stderr.write = writeErr;
