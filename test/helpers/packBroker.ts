@@ -31,10 +31,19 @@ export interface PackBroker {
   close(): Promise<void>;
 }
 
-export async function startPackBroker(packDir: string = DEFAULT_PACK_DIR): Promise<PackBroker> {
+export interface PackBrokerOptions {
+  /** The pack directory. Default: the project's pack. */
+  packDir?: string;
+  /** How the pack starts: startPolicyPack by default (the broker's own tests give another). */
+  start?: (packDir: string) => Promise<RunningPack>;
+}
+
+export async function startPackBroker(options: PackBrokerOptions = {}): Promise<PackBroker> {
+  const packDir = options.packDir ?? DEFAULT_PACK_DIR;
+  const start = options.start ?? ((dir: string) => startPolicyPack(dir, () => undefined));
   let pack: Promise<RunningPack> | undefined;
   const ensurePack = (): Promise<RunningPack> => {
-    pack ??= startPolicyPack(packDir, () => undefined);
+    pack ??= start(packDir);
     return pack;
   };
 

@@ -31,16 +31,19 @@ async function brokerAddress(): Promise<string> {
   return (await localBroker).address;
 }
 
-interface Turn {
+export interface Turn {
   address: string;
   pid: number;
   /** Ends the turn: the next test process may configure the pack. */
   end(): void;
 }
 
-/** Waits for a turn at the shared pack (and for the pack's start, the first time). */
-async function takeTurn(): Promise<Turn> {
-  const [host, port] = (await brokerAddress()).split(":");
+/**
+ * Waits for a turn at the shared pack (and for the pack's start, the first time), from the broker at
+ * `broker` (127.0.0.1:PORT; default: the run's).
+ */
+export async function takeTurn(broker?: string): Promise<Turn> {
+  const [host, port] = (broker ?? (await brokerAddress())).split(":");
   const socket = net.connect(Number(port), host);
   const line = await new Promise<string>((resolve, reject) => {
     let received = "";
