@@ -21,7 +21,7 @@ import type { Plan } from "../plan/types";
 import { PolicyPackStartError } from "./packProcess";
 import { PolicyConfigError } from "./policyConfig";
 import { formatPolicyReport } from "./report";
-import { runPolicyPack } from "./run";
+import { type PackStarter, runPolicyPack } from "./run";
 
 export const USAGE =
   "usage: npm run policy -- (--stack NAME [--project DIR] | --file STATE.json) [--pack DIR] [--config FILE] [--json]\n" +
@@ -66,7 +66,12 @@ export function planOfState(state: StackState): Plan {
   };
 }
 
-export function main(argv: string[], io: Io = processIo()): Promise<number> {
+/** What main uses besides argv and io; a test run lends its one pack through `startPack`. */
+export interface GuardCliDeps {
+  startPack?: PackStarter;
+}
+
+export function main(argv: string[], io: Io = processIo(), deps: GuardCliDeps = {}): Promise<number> {
   return runCli(io, async () => {
     const args = parseCliArgs(
       argv,
@@ -121,6 +126,7 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
         packDir: packDir === undefined ? undefined : path.resolve(io.cwd, packDir),
         config,
         log: progress,
+        startPack: deps.startPack,
       });
     } catch (err) {
       // A config the pack's schemas refuse, or a pack that does not start, is the user's to fix: one line.

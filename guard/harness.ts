@@ -12,11 +12,12 @@
  */
 import * as path from "node:path";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { AnalyzerInfo } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { Plan, PlanResourceState } from "../plan/types";
 import { buildUrn } from "../plan/urn";
 import { UNKNOWN_VALUE } from "../plan/values";
-import { RunningPack, startPolicyPack } from "./packProcess";
+import { startPolicyPack } from "./packProcess";
 import { levelName } from "./policyConfig";
 import type { PolicyNotApplicable, PolicyViolation } from "./report";
 import { analyzePlan } from "./run";
@@ -206,7 +207,7 @@ function planOfInput(input: AnalyzeInput): { plan: Plan; urns: Record<string, st
 }
 
 async function analyzeOn(
-  client: RunningPack["client"],
+  client: AnalyzerClient,
   input: AnalyzeInput,
   log: (line: string) => void,
 ): Promise<AnalyzeResult> {
@@ -225,6 +226,19 @@ async function analyzeOn(
 export async function openHarness(options: HarnessOptions): Promise<Harness> {
   const log = options.log ?? (() => undefined);
   const pack = await startPolicyPack(path.resolve(options.packDir), log);
+  return harnessOn(pack.client, log, () => pack.stop());
+}
+
+/**
+ * A harness over a pack that is already running, through its Analyzer client (a test runner starts
+ * one pack and hands it to many test processes, as the engine hands one analyzer to many resources).
+ * `close` is what closing the harness does; by default it leaves the pack running.
+ */
+export function harnessOn(
+  client: AnalyzerClient,
+  log: (line: string) => void = () => undefined,
+  close: () => Promise<void> = async () => undefined,
+): Harness {
   let queue: Promise<unknown> = Promise.resolve();
   const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
     const run = queue.then(work, work);
@@ -232,17 +246,17 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     return run;
   };
   return {
-    analyze: (input) => inTurn(() => analyzeOn(pack.client, input, log)),
+    analyze: (input) => inTurn(() => analyzeOn(client, input, log)),
     info: () =>
       inTurn(
         () =>
           new Promise<PackInfo>((resolve, reject) => {
-            pack.client.getAnalyzerInfo(new Empty(), (error, response) =>
+            client.getAnalyzerInfo(new Empty(), (error, response) =>
               error ? reject(error) : resolve(summarizeInfo(response)),
             );
           }),
       ),
-    close: () => inTurn(() => pack.stop()),
+    close: () => inTurn(close),
   };
 }
 

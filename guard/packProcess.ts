@@ -24,6 +24,8 @@ const START_TIMEOUT_MS = 120_000;
 
 export interface RunningPack {
   client: AnalyzerClient;
+  /** Where its Analyzer server listens (127.0.0.1:PORT): another process may connect to it too. */
+  address: string;
   /** The pack's process (the benchmark reads its memory from /proc). */
   pid: number;
   /** Milliseconds from spawn to the printed port (the runner loading, SWC compiling the rules). */
@@ -49,12 +51,11 @@ export async function startPolicyPack(packDir: string, log: (line: string) => vo
   log(`policy pack ${packDir} listening on 127.0.0.1:${port} after ${startMs} ms`);
   child.stdout!.on("data", (chunk: Buffer) => forwardLines(chunk, log));
   child.stderr!.on("data", (chunk: Buffer) => forwardLines(chunk, log));
-  const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
-    // Stack analysis sends every resource of the stack in one message: allow what the pack accepts.
-    "grpc.max_send_message_length": 400 * 1024 * 1024,
-  });
+  const address = `127.0.0.1:${port}`;
+  const client = connectAnalyzer(address);
   return {
     client,
+    address,
     pid: child.pid as number,
     startMs,
     stop: async () => {
@@ -66,6 +67,14 @@ export async function startPolicyPack(packDir: string, log: (line: string) => vo
       }
     },
   };
+}
+
+/** An Analyzer gRPC client of the pack serving at `address` (127.0.0.1:PORT). */
+export function connectAnalyzer(address: string): AnalyzerClient {
+  return new AnalyzerClient(address, grpc.credentials.createInsecure(), {
+    // Stack analysis sends every resource of the stack in one message: allow what the pack accepts.
+    "grpc.max_send_message_length": 400 * 1024 * 1024,
+  });
 }
 
 /** Finds the runner as the CLI does: node module resolution from the pack directory upwards. */

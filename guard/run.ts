@@ -19,7 +19,7 @@ import {
 import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { declaredStates, type Plan, type PlanResourceState } from "../plan/types";
 import { parseUrn } from "../plan/urn";
-import { DEFAULT_PACK_DIR, startPolicyPack } from "./packProcess";
+import { DEFAULT_PACK_DIR, type RunningPack, startPolicyPack } from "./packProcess";
 import { buildConfigureRequest, levelName } from "./policyConfig";
 import { PolicyNotApplicable, PolicyReport, PolicyViolation } from "./report";
 import { analyzeRequest, analyzeStackRequestBytes } from "./requests";
@@ -32,7 +32,15 @@ export interface RunPolicyPackOptions {
   config?: Record<string, unknown>;
   /** Progress lines (pack start-up time, counts); silent when absent. */
   log?: (line: string) => void;
+  /**
+   * Starts the pack: startPolicyPack by default. A caller that already runs the pack (a test run's one
+   * pack, lent to many processes) gives its own; the pack's `stop()` is called when the analysis ends.
+   */
+  startPack?: PackStarter;
 }
+
+/** Starts (or lends) the pack of a directory. */
+export type PackStarter = (packDir: string, log: (line: string) => void) => Promise<RunningPack>;
 
 /**
  * Analyze calls in flight at once. The engine analyzes each resource as its step is generated, many
@@ -42,7 +50,7 @@ const ANALYZE_CONCURRENCY = 128;
 
 export async function runPolicyPack(options: RunPolicyPackOptions): Promise<PolicyReport> {
   const log = options.log ?? (() => undefined);
-  const pack = await startPolicyPack(options.packDir ?? DEFAULT_PACK_DIR, log);
+  const pack = await (options.startPack ?? startPolicyPack)(options.packDir ?? DEFAULT_PACK_DIR, log);
   try {
     return await analyzePlan(pack.client, options.plan, options.config ?? {}, log);
   } finally {

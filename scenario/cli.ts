@@ -6,18 +6,23 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import * as path from "node:path";
 import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
-import { DEFAULT_PACK_DIR, startPolicyPack } from "../guard/packProcess";
+import { DEFAULT_PACK_DIR, type RunningPack, startPolicyPack } from "../guard/packProcess";
 import { writeFileAtomic } from "../sandbox/state-file";
 
 export const USAGE = "usage: npm start [-- --report FILE] [--html FILE]";
 
-export function main(argv: string[], io: Io = processIo()): Promise<number> {
+/** What main uses besides argv and io; a test run lends its one pack through `startPack`. */
+export interface ScenarioCliDeps {
+  startPack?: () => Promise<RunningPack>;
+}
+
+export function main(argv: string[], io: Io = processIo(), deps: ScenarioCliDeps = {}): Promise<number> {
   return runCli(io, async () => {
     const args = parseCliArgs(argv, { report: { type: "string" }, html: { type: "string" } }, USAGE);
     const started = Date.now();
     // The policy pack's process starts first, so its start-up (about a second) runs beside the loading
     // of the program, the AWS SDK and the sandbox below, on the other core.
-    const pack = startPolicyPack(DEFAULT_PACK_DIR, () => undefined);
+    const pack = deps.startPack?.() ?? startPolicyPack(DEFAULT_PACK_DIR, () => undefined);
     // Its failure is reported by the guard step, which awaits it; until then it must not count as unhandled.
     pack.catch(() => undefined);
     const { runScenario } = await import("./run");

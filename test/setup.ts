@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { runFilesEnd } from "./helpers/runEnd";
 
 // AWS SDK v3 warns once per process on Node < 22; the tests run on Node 20 by design.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -17,7 +18,9 @@ process.on("exit", () => fs.rmSync(runTmp, { recursive: true, force: true }));
 export const mochaHooks = {
   // Runs after the whole run, or, under --parallel, after each file in its worker (files run one at a
   // time in a worker): the directory stays for the worker's next file, its leftovers are removed.
-  afterAll(): void {
+  async afterAll(): Promise<void> {
+    // Connections a file's helpers kept (the shared policy pack's clients) close before the next file.
+    await runFilesEnd();
     // v8-compile-cache (loaded by a tool a test spawns) keeps its compile cache there: not a test's file.
     const left = fs.readdirSync(runTmp).filter((name) => !name.startsWith("v8-compile-cache"));
     for (const name of left) {

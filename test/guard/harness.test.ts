@@ -9,16 +9,17 @@ import { expect } from "chai";
 import { parse as parseYaml } from "yaml";
 import {
   analyze,
-  Harness,
+  type AnalyzeInput,
   HarnessInputError,
   HarnessResource,
-  openHarness,
+  harnessOn,
   PackInfo,
   UNKNOWN,
 } from "../../guard/harness";
 import { DEFAULT_PACK_DIR } from "../../guard/packProcess";
 import { synthesize } from "../../plan/synth";
 import { readPolicyConfigFile } from "../../guard/cli";
+import { withSharedPack } from "../helpers/sharedPack";
 
 const OPTIONS_PACK = path.join(__dirname, "fixtures", "options-pack");
 const PACK_MANIFEST = JSON.parse(readFileSync(path.join(DEFAULT_PACK_DIR, "package.json"), "utf8")) as {
@@ -52,16 +53,16 @@ describe("pack test harness (guard/harness.ts)", function () {
   this.timeout(180_000);
 
   describe("the project's pack", () => {
-    let harness: Harness;
+    // The test run's one pack (test/helpers/sharedPack.ts), through the harness as openHarness gives it:
+    // harnessOn is what openHarness returns over the pack it starts. "another team's pack" below starts
+    // its own, through analyze(), which is openHarness, one analysis and close.
+    const harness = {
+      analyze: (input: AnalyzeInput) => withSharedPack((client) => harnessOn(client).analyze(input)),
+    };
     let info: PackInfo;
 
     before(async () => {
-      harness = await openHarness({ packDir: DEFAULT_PACK_DIR });
-      info = await harness.info();
-    });
-
-    after(async () => {
-      await harness?.close();
+      info = await withSharedPack((client) => harnessOn(client).info());
     });
 
     it("reports the pack's metadata in GetAnalyzerInfo", () => {

@@ -8,7 +8,6 @@
  *   (a key disabled in the console) is drift, reported by a refresh as an update of that resource.
  * - https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_export/ : the state's format.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,14 +20,21 @@ import { readCloudDrift } from "../../sandbox/refresh";
 import { clientsFor, credentialsOf, failureOf } from "../sandbox/helpers";
 import { devConfig } from "../helpers/plan";
 import type { StackOutputs } from "../../infra/outputs";
+import { main as synthMain } from "../../plan/cli";
+import { main as sandboxMain } from "../../sandbox/cli";
+import { runMainInProcess } from "../helpers/inProcessCli";
 
-const run = (script: string, args: string[]) =>
-  spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), join(REPO_ROOT, script), ...args], {
-    cwd: REPO_ROOT,
-    encoding: "utf8",
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-  });
-const synth = (args: string[]) => run("plan/cli.ts", args);
+// The CLIs run in this process through their main(argv, io), from the repository as `npm run` runs
+// them (test/helpers/inProcessCli.ts); what a process adds, the exit code and the one-line error of
+// runMain, is test/cli/support.test.ts's.
+const synth = async (args: string[]) => {
+  const result = await runMainInProcess(synthMain, args, REPO_ROOT);
+  return { status: result.code, stdout: result.stdout, stderr: result.stderr };
+};
+const sandboxCli = async (args: string[]) => {
+  const result = await runMainInProcess(sandboxMain, args, REPO_ROOT);
+  return { status: result.code, stdout: result.stdout, stderr: result.stderr };
+};
 
 describe("npm run synth against a state", function () {
   this.timeout(300_000);
@@ -60,16 +66,16 @@ describe("npm run synth against a state", function () {
     expect(state.resources.find((r) => r.type === "aws:kms/key:Key")?.outputs.arn).to.equal(outputs.keyArn);
   });
 
-  it("--diff from the checkpoint: the same config changes nothing", () => {
-    const result = synth(["--stack", "dev", "--state", dataDir, "--diff"]);
+  it("--diff from the checkpoint: the same config changes nothing", async () => {
+    const result = await synth(["--stack", "dev", "--state", dataDir, "--diff"]);
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stdout.trim().split("\n")).to.deep.equal([
       `Resources: ${readState(dataDir).resources.length} unchanged`,
     ]);
   });
 
-  it("--refresh reports the key disabled by hand as drift, then plans to bring it back", () => {
-    const result = synth(["--stack", "dev", "--state", dataDir, "--refresh", "--diff"]);
+  it("--refresh reports the key disabled by hand as drift, then plans to bring it back", async () => {
+    const result = await synth(["--stack", "dev", "--state", dataDir, "--refresh", "--diff"]);
     expect(result.status, result.stderr).to.equal(0);
     const lines = result.stdout.trim().split("\n");
     expect(lines[0]).to.equal("Refresh (the emulated cloud against the checkpoint):");
@@ -118,7 +124,7 @@ describe("npm run synth against a state", function () {
   it("--state FILE: a `pulumi stack export` file; the JSON plan carries the steps' fields", async () => {
     const file = join(dataDir, "export.json");
     writeFileSync(file, JSON.stringify(toDeployment(readState(dataDir), new Date())), { mode: 0o600 });
-    const result = synth(["--stack", "dev", "--state", file, "--json"]);
+    const result = await synth(["--stack", "dev", "--state", file, "--json"]);
     expect(result.status, result.stderr).to.equal(0);
     const plan = JSON.parse(result.stdout) as {
       steps: { op: string; oldState?: unknown; detailedDiff: unknown }[];
@@ -129,20 +135,20 @@ describe("npm run synth against a state", function () {
     expect(result.stdout).to.not.contain(credentialsOf(outputs, "app-user").secretAccessKey);
   });
 
-  it("fails a bad --state with one line and exit 2", () => {
-    const result = synth(["--stack", "dev", "--state", join(dataDir, "nope.json")]);
+  it("fails a bad --state with one line and exit 2", async () => {
+    const result = await synth(["--stack", "dev", "--state", join(dataDir, "nope.json")]);
     expect(result.status).to.equal(2);
     expect(result.stderr).to.equal(`error: ${join(dataDir, "nope.json")}: does not exist\n`);
   });
 
   it("--destroy plans a delete of every resource; the sandbox's --destroy carries it out", async () => {
     const count = readState(dataDir).resources.length;
-    const planned = synth(["--destroy", "--state", dataDir]);
+    const planned = await synth(["--destroy", "--state", dataDir]);
     expect(planned.status, planned.stderr).to.equal(0);
     const ops = (JSON.parse(planned.stdout) as { steps: { op: string }[] }).steps.map((step) => step.op);
     expect(ops).to.deep.equal(Array.from({ length: count }, () => "delete"));
 
-    const destroyed = run("sandbox/cli.ts", ["--destroy", "--data-dir", dataDir]);
+    const destroyed = await sandboxCli(["--destroy", "--data-dir", dataDir]);
     expect(destroyed.status, destroyed.stderr).to.equal(0);
     expect(destroyed.stdout).to.equal(`sandbox: destroyed; Resources: - ${count} to delete\n`);
     expect(readState(dataDir).resources).to.deep.equal([]);

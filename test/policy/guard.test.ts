@@ -1,6 +1,8 @@
 /**
  * End to end through the Analyzer gRPC service: the pack runs in its own process, started by
  * @pulumi/pulumi's run-policy-pack as the Pulumi CLI starts it, and is driven like the engine drives it.
+ * The analyses, the CLI's included, use the test run's one pack (test/helpers/sharedPack.ts); the
+ * cases about starting a pack (runPolicyPack, other packs, packs that cannot start) start their own.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,10 +12,17 @@ import { declaredStates, type Plan } from "../../plan/types";
 import { synthesize } from "../../plan/synth";
 import { UNKNOWN_VALUE } from "../../plan/values";
 import { main, readPolicyConfigFile } from "../../guard/cli";
-import { DEFAULT_PACK_DIR, RunningPack, startPolicyPack } from "../../guard/packProcess";
+import { DEFAULT_PACK_DIR, startPolicyPack } from "../../guard/packProcess";
 import { formatPolicyReport } from "../../guard/report";
+import type { PolicyReport } from "../../guard/report";
 import { analyzePlan, runPolicyPack } from "../../guard/run";
 import { customState, planOf } from "../helpers/plan";
+import { lendSharedPack, withSharedPack } from "../helpers/sharedPack";
+import { processIo } from "../../cli/support";
+
+/** One analysis on the test run's pack, as `pulumi preview --policy-pack` runs it. */
+const analyzeOnPack = (plan: Plan, config: Record<string, unknown> = {}): Promise<PolicyReport> =>
+  withSharedPack((client) => analyzePlan(client, plan, config, () => undefined));
 
 const EXAMPLE_DIR = path.resolve(__dirname, "..", "..", "examples", "noncompliant-table");
 const KEY_TYPE = "aws:kms/key:Key";
@@ -49,15 +58,10 @@ function previewWithNewKey(tableDependsOnKey: boolean): Plan {
 
 describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
   this.timeout(180_000);
-  let pack: RunningPack;
-  const log: string[] = [];
 
   before(async () => {
-    pack = await startPolicyPack(DEFAULT_PACK_DIR, (line) => log.push(line));
-  });
-
-  after(async () => {
-    await pack?.stop();
+    // The run's pack starts once; waiting for it here keeps a case's time to its own analyses.
+    await withSharedPack(async () => undefined);
   });
 
   it("passes the dev stack's first preview with no mandatory violation, its new key's ARN unknown", async () => {
@@ -67,7 +71,7 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
     expect((table.inputs.serverSideEncryption as Record<string, unknown>).kmsKeyArn).to.equal(UNKNOWN_VALUE);
     expect(table.propertyDependencies.serverSideEncryption).to.have.length.greaterThan(0);
 
-    const report = await analyzePlan(pack.client, plan, {}, () => undefined);
+    const report = await analyzeOnPack(plan);
     expect(report.mandatory, formatPolicyReport(report)).to.equal(0);
     expect(
       report.violations.filter(
@@ -77,7 +81,7 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
   });
 
   it("passes the dev stack after deployment too (every value known)", async () => {
-    const report = await analyzePlan(pack.client, await synthesize({ stack: "dev" }), {}, () => undefined);
+    const report = await analyzeOnPack(await synthesize({ stack: "dev" }));
     expect(report.mandatory, formatPolicyReport(report)).to.equal(0);
   });
 
@@ -85,7 +89,7 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
     const program = ((await import(EXAMPLE_DIR)) as { default: () => Promise<Record<string, unknown>> })
       .default;
     const plan = await synthesize({ stack: "dev", preview: true, program, projectDir: EXAMPLE_DIR });
-    const report = await analyzePlan(pack.client, plan, {}, () => undefined);
+    const report = await analyzeOnPack(plan);
     const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory");
     expect(mandatory.map((v) => [v.policyName, v.urn.split("::").pop(), v.resourceType])).to.deep.equal([
       ["dynamodb-table-customer-managed-key", "default-encryption", TABLE_TYPE],
@@ -104,14 +108,14 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
   });
 
   it("fails closed at preview: an unknown key from no KMS key of the stack is mandatory, not advisory", async () => {
-    const report = await analyzePlan(pack.client, previewWithNewKey(false), {}, () => undefined);
+    const report = await analyzeOnPack(previewWithNewKey(false));
     expect(
       report.violations.map((v) => [v.policyName, v.enforcementLevel, v.urn.split("::").pop()]),
     ).to.deep.equal([["dynamodb-table-key-from-stack-at-preview", "mandatory", "orders"]]);
   });
 
   it("passes the same unknown key when it comes from a KMS key of the stack", async () => {
-    const report = await analyzePlan(pack.client, previewWithNewKey(true), {}, () => undefined);
+    const report = await analyzeOnPack(previewWithNewKey(true));
     expect(report.violations).to.deep.equal([]);
   });
 
@@ -127,42 +131,29 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
         allowedKeyPattern: "^arn:aws:kms:[a-z0-9-]+:111122223333:key/",
       },
     };
-    const strict = await analyzePlan(pack.client, planOf(table), config, () => undefined);
+    const strict = await analyzeOnPack(planOf(table), config);
     expect(strict.violations.map((v) => v.message.split("\n")[1])).to.deep.equal([
       `DynamoDB table "orders" (aws:dynamodb/table:Table) has serverSideEncryption.kmsKeyArn "${keyArn}" is not a match for allowedKeyPattern ` +
         "/^arn:aws:kms:[a-z0-9-]+:111122223333:key//, as the policy config requires. Set serverSideEncryption.kmsKeyArn to an allowed key.",
     ]);
-    const advisory = await analyzePlan(
-      pack.client,
-      planOf(table),
-      {
-        "dynamodb-table-customer-managed-key": {
-          ...config["dynamodb-table-customer-managed-key"],
-          enforcementLevel: "advisory",
-        },
+    const advisory = await analyzeOnPack(planOf(table), {
+      "dynamodb-table-customer-managed-key": {
+        ...config["dynamodb-table-customer-managed-key"],
+        enforcementLevel: "advisory",
       },
-      () => undefined,
-    );
+    });
     expect(advisory).to.include({ mandatory: 0, advisory: 1 });
-    const disabled = await analyzePlan(pack.client, planOf(table), { all: "disabled" }, () => undefined);
+    const disabled = await analyzeOnPack(planOf(table), { all: "disabled" });
     expect(disabled.violations).to.deep.equal([]);
-    const allowed = await analyzePlan(
-      pack.client,
-      planOf(table),
-      { "dynamodb-table-customer-managed-key": { allowedKeys: [keyArn] } },
-      () => undefined,
-    );
+    const allowed = await analyzeOnPack(planOf(table), {
+      "dynamodb-table-customer-managed-key": { allowedKeys: [keyArn] },
+    });
     expect(allowed.violations).to.deep.equal([]);
   });
 
   it("accepts the documented example config file", async () => {
     const config = readPolicyConfigFile(path.join(DEFAULT_PACK_DIR, "policy-config.example.json"));
-    const report = await analyzePlan(
-      pack.client,
-      await synthesize({ stack: "dev", preview: true }),
-      config,
-      () => undefined,
-    );
+    const report = await analyzeOnPack(await synthesize({ stack: "dev", preview: true }), config);
     expect(report.mandatory, formatPolicyReport(report)).to.equal(0);
   });
 
@@ -188,7 +179,7 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
     for (const [config, expected] of attempts) {
       let error: Error | undefined;
       try {
-        await analyzePlan(pack.client, planOf(), config, () => undefined);
+        await analyzeOnPack(planOf(), config);
       } catch (err) {
         error = err as Error;
       }
@@ -277,7 +268,10 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
     process.stderr.write = (() => true) as typeof process.stderr.write;
     let code: number;
     try {
-      code = await main(["--stack", "dev", "--project", EXAMPLE_DIR]);
+      // The test run's pack, lent to the CLI; runPolicyPack's own start is the case above.
+      code = await main(["--stack", "dev", "--project", EXAMPLE_DIR], processIo(), {
+        startPack: lendSharedPack,
+      });
     } finally {
       process.stdout.write = write;
       process.stderr.write = writeErr;
@@ -298,7 +292,8 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
     process.stderr.write = ((chunk: string) => errors.push(chunk) > 0) as typeof process.stderr.write;
     let code: number;
     try {
-      code = await main(["--stack", "dev", "--config", file]);
+      // The test run's pack, lent to the CLI.
+      code = await main(["--stack", "dev", "--config", file], processIo(), { startPack: lendSharedPack });
     } finally {
       process.stderr.write = writeErr;
       rmSync(dir, { recursive: true, force: true });

@@ -5,17 +5,17 @@
  * the rule under test; @pulumi/policy itself wraps props in its unknown-checking proxy, turns an
  * UnknownValueError into the advisory "can't run ... during preview", and reports `notApplicable`.
  *
- * One pack process serves every test file that imports this module (root hooks below).
+ * The test run's one pack process serves every case (test/helpers/sharedPack.ts), one analysis at a time.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { DEFAULT_PACK_DIR } from "../../guard/packProcess";
 import {
-  AnalyzeResult,
-  Harness,
-  HarnessResource,
+  type AnalyzeInput,
+  type AnalyzeResult,
+  type HarnessResource,
   UNKNOWN as ENGINE_UNKNOWN,
-  openHarness,
+  harnessOn,
 } from "../../guard/harness";
+import { withSharedPack } from "../helpers/sharedPack";
 
 /** The engine's unknown string (sdk/go/common/resource/plugin UnknownStringValue). */
 export const UNKNOWN = ENGINE_UNKNOWN;
@@ -28,32 +28,21 @@ export interface RuleOutcome {
   notApplicable?: string;
 }
 
-let harness: Harness | undefined;
-
 /**
- * Registers the pack's start and stop as root hooks of the calling test file. Each file that uses the
- * harness calls it at its top level: under mocha --parallel every file runs on its own (a module's
- * hooks would attach to the first file of a worker only); in one serial run the first `before` starts
- * the pack and the first `after` stops it.
+ * Waits, in the calling test file's root `before` hook, for the test run's pack to serve: its start
+ * takes seconds on a loaded machine, which a case's own timeout should not pay. Each file that uses the
+ * harness calls it at its top level (under mocha --parallel every file runs on its own).
  */
 export function usePolicyHarness(): void {
   before(async function () {
-    // The pack starts once per run (or per parallel worker's file): seconds on a loaded machine.
     this.timeout(180_000);
-    harness ??= await openHarness({ packDir: DEFAULT_PACK_DIR });
-  });
-  after(async () => {
-    const running = harness;
-    harness = undefined;
-    await running?.close();
+    await withSharedPack(async () => undefined);
   });
 }
 
-function running(): Harness {
-  if (harness === undefined) {
-    throw new Error("the policy pack harness is not running (root before hook)");
-  }
-  return harness;
+/** One analysis on the shared pack. */
+function analyzeShared(input: AnalyzeInput): Promise<AnalyzeResult> {
+  return withSharedPack((client) => harnessOn(client).analyze(input));
 }
 
 /** Only `policy` runs, at its own level, with `config` as its settings. */
@@ -110,7 +99,7 @@ export async function runResourceRule(
   policy: ResourceValidationPolicy,
   input: ResourceCase,
 ): Promise<RuleOutcome> {
-  const result = await running().analyze({
+  const result = await analyzeShared({
     resources: [{ type: input.type, name: input.name ?? "subject", props: input.props }],
     config: configFor(policy, input.config),
   });
@@ -130,7 +119,7 @@ export async function runStackRule(
   resources: StackResourceCase[],
   config: Record<string, unknown> = {},
 ): Promise<RuleOutcome> {
-  const result = await running().analyze({
+  const result = await analyzeShared({
     resources: resources.map((r): HarnessResource => ({
       type: r.type,
       name: r.name,

@@ -13,12 +13,14 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { main, planOfState } from "../../guard/cli";
 import type { PolicyReport } from "../../guard/report";
-import { runPolicyPack } from "../../guard/run";
+import { analyzePlan } from "../../guard/run";
 import { parseDeployment, readState, stateAfter, StateFileError, toDeployment } from "../../plan/checkpoint";
 import { synthesize } from "../../plan/synth";
 import { isSecret, reveal } from "../../plan/values";
 import noncompliantTables from "../../examples/noncompliant-table";
 import { devConfig } from "../helpers/plan";
+import { lendSharedPack, withSharedPack } from "../helpers/sharedPack";
+import { processIo } from "../../cli/support";
 
 const FIXTURE = path.resolve(__dirname, "..", "fixtures", "state", "pulumi-aliases-rename-component.json");
 const TOP_LEVEL = path.resolve(__dirname, "..", "..", "examples", "top-level-program");
@@ -37,7 +39,8 @@ async function policy(argv: string[]): Promise<Run> {
   process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
   try {
-    const code = await main(argv);
+    // The test run's pack, lent for the analysis (test/helpers/sharedPack.ts).
+    const code = await main(argv, processIo(), { startPack: lendSharedPack });
     return { code, stdout: out.join(""), stderr: err.join("") };
   } finally {
     process.stdout.write = write;
@@ -142,7 +145,7 @@ describe("the guard over a state file (npm run policy -- --file)", function () {
       program: noncompliantTables,
       preview: true,
     });
-    const fromPreview = await runPolicyPack({ plan: preview });
+    const fromPreview = await withSharedPack((client) => analyzePlan(client, preview, {}, () => undefined));
     const messages = (report: PolicyReport) =>
       report.violations
         .filter((v) => v.enforcementLevel === "mandatory")

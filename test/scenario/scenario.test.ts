@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,7 +5,10 @@ import { expect } from "chai";
 import { loadStackConfig } from "../../plan/stackConfig";
 import { REPO_ROOT } from "../../plan/synth";
 import { withKeyUserGranted } from "../../scenario/grant";
-import { GRANTED_USER, runScenario, ScenarioReport } from "../../scenario/run";
+import type { Io } from "../../cli/support";
+import { main } from "../../scenario/cli";
+import { GRANTED_USER, type ScenarioReport } from "../../scenario/run";
+import { borrowSharedPack } from "../helpers/sharedPack";
 
 describe("scenario: granting through the stack file", () => {
   it("sets keyUser on the named user only, in a copy of the project's stack files", () => {
@@ -32,12 +34,37 @@ describe("scenario: granting through the stack file", () => {
   });
 });
 
-describe("scenario end to end (npm start)", function () {
+describe("scenario end to end (npm start -- --report FILE --html FILE)", function () {
   this.timeout(180000);
+  // One run of `npm start`, through its main(argv, io) in this process, serves every case below: the
+  // report it writes is the whole ScenarioReport (contracts.md section 5), its output the lines a user
+  // reads. The test run's one pack is lent to it (test/helpers/sharedPack.ts), handed in as npm start
+  // hands in the pack it starts first.
   let report: ScenarioReport;
-  const lines: string[] = [];
+  let run: { code: number; stdout: string; stderr: string };
+  let lines: string[];
+  let html: string;
   before(async () => {
-    report = await runScenario({ log: (line) => lines.push(line) });
+    const dir = mkdtempSync(join(tmpdir(), "kms-dynamodb-"));
+    try {
+      const file = join(dir, "report.json");
+      const htmlFile = join(dir, "access.html");
+      let stdout = "";
+      let stderr = "";
+      const io: Io = {
+        env: process.env,
+        cwd: REPO_ROOT,
+        stdout: (text) => void (stdout += `${text}\n`),
+        stderr: (text) => void (stderr += `${text}\n`),
+      };
+      const code = await main(["--report", file, "--html", htmlFile], io, { startPack: borrowSharedPack });
+      run = { code, stdout, stderr };
+      lines = stdout.split("\n");
+      report = JSON.parse(readFileSync(file, "utf8")) as ScenarioReport;
+      html = readFileSync(htmlFile, "utf8");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("holds every step, in order", () => {
@@ -147,55 +174,31 @@ describe("scenario end to end (npm start)", function () {
     const output = lines.join("\n");
     expect(output).to.not.match(/secretAccessKey|[A-Za-z0-9+/]{40}/);
   });
-});
 
-describe("npm start -- --report FILE", function () {
-  this.timeout(180000);
   it("exits 0 and writes the report of contracts.md section 5 (and the access page with --html)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "kms-dynamodb-"));
-    const file = join(dir, "report.json");
-    const html = join(dir, "access.html");
-    try {
-      const result = spawnSync(
-        process.execPath,
-        [
-          "-r",
-          join(REPO_ROOT, "scripts/register.js"),
-          join(REPO_ROOT, "scenario/cli.ts"),
-          "--report",
-          file,
-          "--html",
-          html,
-        ],
-        { cwd: REPO_ROOT, encoding: "utf8" },
-      );
-      expect(result.status, result.stderr).to.equal(0);
-      expect(result.stdout).to.contain("✓ every step held: 12 of 12 steps");
-      expect(readFileSync(html, "utf8")).to.contain('data-principal="kms-test-user"');
-      const report = JSON.parse(readFileSync(file, "utf8"));
-      expect(report.ok).to.equal(true);
-      expect(report.phases.map((p: { name: string }) => p.name)).to.deep.equal([
-        "before-grant",
-        "after-grant",
-        "drill-revoke",
-        "drill-disable",
-        "drill-enable",
-        "drill-schedule-deletion",
-        "drill-cancel-deletion",
-      ]);
-      // principalKind: added on purpose by issue 10 (docs/contracts.md, changes table).
-      expect(report.phases[0].results[0]).to.have.keys([
-        "user",
-        "principalKind",
-        "operation",
-        "expected",
-        "actual",
-        "detail",
-      ]);
-      expect(report.phases[0].results[0].principalKind).to.equal("user");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain("✓ every step held: 12 of 12 steps");
+    expect(html).to.contain('data-principal="kms-test-user"');
+    expect(report.ok).to.equal(true);
+    expect(report.phases.map((p: { name: string }) => p.name)).to.deep.equal([
+      "before-grant",
+      "after-grant",
+      "drill-revoke",
+      "drill-disable",
+      "drill-enable",
+      "drill-schedule-deletion",
+      "drill-cancel-deletion",
+    ]);
+    // principalKind: added on purpose by issue 10 (docs/contracts.md, changes table).
+    expect(report.phases[0].results[0]).to.have.keys([
+      "user",
+      "principalKind",
+      "operation",
+      "expected",
+      "actual",
+      "detail",
+    ]);
+    expect(report.phases[0].results[0].principalKind).to.equal("user");
   });
 });
 

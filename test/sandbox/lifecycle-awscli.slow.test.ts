@@ -1,0 +1,114 @@
+/**
+ * The AWS CLI's part of the key lifecycle runbook against a running sandbox, as a person runs it:
+ * `npm run sandbox -- --deployer-credentials` writes the key administrator's access key, and the AWS
+ * CLI disables and enables the key with it (lifecycle-cli.test.ts holds the rest of the runbook). A
+ * missing `aws` skips this off CI (as awscli.slow.test.ts does); under CI it fails.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import type { StackOutputs } from "../../infra/outputs";
+import { startCli } from "./cli-process";
+
+interface DeployerFile {
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+}
+
+function awsCliAvailable(): boolean {
+  try {
+    execFileSync("aws", ["--version"], { stdio: "ignore", timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function aws(
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string; region: string },
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_DEFAULT_REGION: credentials.region,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    AWS_MAX_ATTEMPTS: "1",
+  };
+  return new Promise((resolve) => {
+    const cli = [...args, "--endpoint-url", endpoint, "--output", "json"];
+    execFile("aws", cli, { env, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe("key lifecycle runbook with the AWS CLI", function () {
+  this.timeout(120_000);
+  let workDir: string;
+
+  beforeEach(() => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-lifecycle-"));
+  });
+  afterEach(() => {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it("disables the key with the deployer's key through the AWS CLI, and enables it again", async function () {
+    if (!awsCliAvailable()) {
+      if (process.env.CI) {
+        throw new Error("the AWS CLI (`aws`) is not installed; .ci/run should have installed it");
+      }
+      console.warn("      (skipped: no `aws` command on this machine)");
+      this.skip();
+    }
+    const outputsFile = path.join(workDir, "outputs.json");
+    const deployerFile = path.join(workDir, "deployer.json");
+    const cli = await startCli([
+      "--stack",
+      "dev",
+      "--outputs",
+      outputsFile,
+      "--deployer-credentials",
+      deployerFile,
+    ]);
+    try {
+      const deployer = JSON.parse(fs.readFileSync(deployerFile, "utf8")) as DeployerFile;
+      const outputs = JSON.parse(fs.readFileSync(outputsFile, "utf8")) as StackOutputs;
+      const disabled = await aws(cli.endpoint, deployer, ["kms", "disable-key", "--key-id", outputs.keyArn]);
+      expect(disabled.code, disabled.stderr).to.equal(0);
+      const user = { ...outputs.users["app-user"], region: outputs.region };
+      const table = await aws(cli.endpoint, user, [
+        "dynamodb",
+        "describe-table",
+        "--table-name",
+        outputs.tableName,
+      ]);
+      expect(table.code, table.stderr).to.equal(0);
+      // DynamoDB API reference, TableDescription: a table whose key is disabled.
+      expect(JSON.parse(table.stdout).Table.TableStatus).to.equal("INACCESSIBLE_ENCRYPTION_CREDENTIALS");
+      const refused = await aws(cli.endpoint, user, ["dynamodb", "scan", "--table-name", outputs.tableName]);
+      expect(refused.code).to.not.equal(0);
+      expect(refused.stderr).to.contain("DisabledException");
+      const enabled = await aws(cli.endpoint, deployer, ["kms", "enable-key", "--key-id", outputs.keyArn]);
+      expect(enabled.code, enabled.stderr).to.equal(0);
+      const back = await aws(cli.endpoint, user, [
+        "dynamodb",
+        "describe-table",
+        "--table-name",
+        outputs.tableName,
+      ]);
+      expect(JSON.parse(back.stdout).Table.TableStatus).to.equal("ACTIVE");
+    } finally {
+      cli.child.kill("SIGTERM");
+      await cli.exited;
+    }
+  });
+});
