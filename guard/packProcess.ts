@@ -44,15 +44,15 @@ export async function startPolicyPack(packDir: string, log: (line: string) => vo
   // gRPC and the Analyzer stubs (~75 modules) load while the pack starts, not before it is spawned:
   // the pack's start is the longer of the two (issue 14).
   const portRead = readPort(child, packDir);
-  const rpc = Promise.all([import("@grpc/grpc-js"), import("@pulumi/pulumi/proto/analyzer_grpc_pb")]);
+  const rpc = loadAnalyzerRpc();
   const port = await portRead;
   const startMs = Date.now() - started;
-  const [grpc, { AnalyzerClient }] = await rpc;
+  await rpc;
   log(`policy pack ${packDir} listening on 127.0.0.1:${port} after ${startMs} ms`);
   child.stdout!.on("data", (chunk: Buffer) => forwardLines(chunk, log));
   child.stderr!.on("data", (chunk: Buffer) => forwardLines(chunk, log));
   const address = `127.0.0.1:${port}`;
-  const client = connectAnalyzer(address);
+  const client = await connectAnalyzer(address);
   return {
     client,
     address,
@@ -69,8 +69,18 @@ export async function startPolicyPack(packDir: string, log: (line: string) => vo
   };
 }
 
+type AnalyzerRpc = [typeof import("@grpc/grpc-js"), typeof import("@pulumi/pulumi/proto/analyzer_grpc_pb")];
+let analyzerRpc: Promise<AnalyzerRpc> | undefined;
+
+/** gRPC and the Analyzer stubs, loaded once, on first use. */
+function loadAnalyzerRpc(): Promise<AnalyzerRpc> {
+  analyzerRpc ??= Promise.all([import("@grpc/grpc-js"), import("@pulumi/pulumi/proto/analyzer_grpc_pb")]);
+  return analyzerRpc;
+}
+
 /** An Analyzer gRPC client of the pack serving at `address` (127.0.0.1:PORT). */
-export function connectAnalyzer(address: string): AnalyzerClient {
+export async function connectAnalyzer(address: string): Promise<AnalyzerClient> {
+  const [grpc, { AnalyzerClient }] = await loadAnalyzerRpc();
   return new AnalyzerClient(address, grpc.credentials.createInsecure(), {
     // Stack analysis sends every resource of the stack in one message: allow what the pack accepts.
     "grpc.max_send_message_length": 400 * 1024 * 1024,

@@ -70,10 +70,10 @@ export async function takeTurn(broker?: string): Promise<Turn> {
   return { address: rest[0], pid: Number(rest[1]), end: () => void socket.destroy() };
 }
 
-function clientOf(address: string): AnalyzerClient {
+async function clientOf(address: string): Promise<AnalyzerClient> {
   let client = clients.get(address);
   if (client === undefined) {
-    client = connectAnalyzer(address);
+    client = await connectAnalyzer(address);
     clients.set(address, client);
   }
   return client;
@@ -83,7 +83,7 @@ function clientOf(address: string): AnalyzerClient {
 export async function withSharedPack<T>(work: (client: AnalyzerClient) => Promise<T>): Promise<T> {
   const turn = await takeTurn();
   try {
-    return await work(clientOf(turn.address));
+    return await work(await clientOf(turn.address));
   } finally {
     turn.end();
   }
@@ -97,7 +97,7 @@ export async function borrowSharedPack(): Promise<RunningPack> {
   const turn = await takeTurn();
   let ended = false;
   return {
-    client: clientOf(turn.address),
+    client: await clientOf(turn.address),
     address: turn.address,
     pid: turn.pid,
     startMs: 0,
