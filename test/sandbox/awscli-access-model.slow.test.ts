@@ -3,9 +3,9 @@
  * then the session's credentials with `aws sts get-caller-identity`; `aws kms create-grant`, `list-grants`
  * and `revoke-grant`. As test/sandbox/awscli.test.ts: under CI a missing `aws` fails; elsewhere it skips.
  */
-import { execFile, execFileSync } from "node:child_process";
 import { expect } from "chai";
 import { Sandbox } from "../../sandbox";
+import { requireAwsCli, runAws, type AwsCliResult } from "../helpers/awsCli";
 import { synthesizeAccessModel } from "./access-model-program";
 import type { Credentials } from "./helpers";
 
@@ -17,28 +17,13 @@ interface AccessModelOutputs {
   users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
 }
 
-function awsCliAvailable(): boolean {
-  try {
-    execFileSync("aws", ["--version"], { stdio: "ignore", timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe("sandbox with the AWS CLI: roles and grants", function () {
   this.timeout(120_000);
   let sandbox: Sandbox;
   let outputs: AccessModelOutputs;
 
   before(async function () {
-    if (!awsCliAvailable()) {
-      if (process.env.CI) {
-        throw new Error("the AWS CLI (`aws`) is not installed; .ci/run should have installed it");
-      }
-      console.warn("      (skipped: no `aws` command on this machine; apt-get install awscli)");
-      this.skip();
-    }
+    requireAwsCli(this);
     sandbox = await Sandbox.start();
     await sandbox.apply(await synthesizeAccessModel());
     outputs = sandbox.programOutputs() as unknown as AccessModelOutputs;
@@ -48,29 +33,8 @@ describe("sandbox with the AWS CLI: roles and grants", function () {
     await sandbox?.stop();
   });
 
-  function aws(
-    credentials: Credentials,
-    args: string[],
-  ): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      AWS_ENDPOINT_URL: sandbox.endpoint,
-      AWS_DEFAULT_REGION: outputs.region,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      ...(credentials.sessionToken !== undefined ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
-      AWS_CONFIG_FILE: "/dev/null",
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-      AWS_MAX_ATTEMPTS: "1",
-    };
-    return new Promise((resolve) => {
-      const cli = [...args, "--endpoint-url", sandbox.endpoint, "--output", "json"];
-      execFile("aws", cli, { env, timeout: 60_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
-    });
-  }
+  const aws = (credentials: Credentials, args: string[]): Promise<AwsCliResult> =>
+    runAws(sandbox.endpoint, outputs.region, credentials, args);
 
   it("assumes a role with `aws sts assume-role` and calls STS as the session", async () => {
     const assumed = await aws(outputs.users.alice, [

@@ -4,12 +4,12 @@
  * CLI disables and enables the key with it (lifecycle-cli.test.ts holds the rest of the runbook). A
  * missing `aws` skips this off CI (as awscli.slow.test.ts does); under CI it fails.
  */
-import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import type { StackOutputs } from "../../infra/outputs";
+import { requireAwsCli, runAws, type AwsCliResult } from "../helpers/awsCli";
 import { startCli } from "./cli-process";
 
 interface DeployerFile {
@@ -18,36 +18,12 @@ interface DeployerFile {
   region: string;
 }
 
-function awsCliAvailable(): boolean {
-  try {
-    execFileSync("aws", ["--version"], { stdio: "ignore", timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function aws(
   endpoint: string,
   credentials: { accessKeyId: string; secretAccessKey: string; region: string },
   args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_DEFAULT_REGION: credentials.region,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    AWS_MAX_ATTEMPTS: "1",
-  };
-  return new Promise((resolve) => {
-    const cli = [...args, "--endpoint-url", endpoint, "--output", "json"];
-    execFile("aws", cli, { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+): Promise<AwsCliResult> {
+  return runAws(endpoint, credentials.region, credentials, args);
 }
 
 describe("key lifecycle runbook with the AWS CLI", function () {
@@ -62,13 +38,7 @@ describe("key lifecycle runbook with the AWS CLI", function () {
   });
 
   it("disables the key with the deployer's key through the AWS CLI, and enables it again", async function () {
-    if (!awsCliAvailable()) {
-      if (process.env.CI) {
-        throw new Error("the AWS CLI (`aws`) is not installed; .ci/run should have installed it");
-      }
-      console.warn("      (skipped: no `aws` command on this machine)");
-      this.skip();
-    }
+    requireAwsCli(this);
     const outputsFile = path.join(workDir, "outputs.json");
     const deployerFile = path.join(workDir, "deployer.json");
     const cli = await startCli([
