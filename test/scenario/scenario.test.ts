@@ -223,19 +223,22 @@ describe("npm start's start-up footprint", function () {
     return JSON.parse(result.stdout) as string[];
   }
 
+  function expectNoneLoaded(loaded: string[], fragments: string[]): void {
+    for (const fragment of fragments) {
+      expect(
+        loaded.filter((file) => file.includes(fragment)),
+        fragment,
+      ).to.deep.equal([]);
+    }
+  }
+
   it("@pulumi/pulumi loads closure serialization and the Automation API on first use only (patches/)", () => {
-    const loaded = loadedAfter('require("@pulumi/pulumi")');
-    for (const lazy of [
+    expectNoneLoaded(loadedAfter('require("@pulumi/pulumi")'), [
       "/@npmcli/arborist/",
       "/typescript/",
       "/closure/serializeClosure.js",
       "/automation/index.js",
-    ]) {
-      expect(
-        loaded.filter((file) => file.includes(lazy)),
-        lazy,
-      ).to.deep.equal([]);
-    }
+    ]);
     // The same names, loaded when used.
     const used = loadedAfter(
       'const p = require("@pulumi/pulumi"); if (typeof p.runtime.serializeFunction !== "function" || typeof p.automation.LocalWorkspace !== "function") process.exit(3)',
@@ -244,18 +247,12 @@ describe("npm start's start-up footprint", function () {
   });
 
   it("holds neither the sandbox nor the SDK clients while the policy pack runs (steps 1-2)", () => {
-    const loaded = loadedAfter('require("./scenario/run.ts")');
-    for (const later of [
+    expectNoneLoaded(loadedAfter('require("./scenario/run.ts")'), [
       "/sandbox/index.ts",
       "/@aws-sdk/client-dynamodb/",
       "/dynalite/",
       "/@cloud-copilot/",
-    ]) {
-      expect(
-        loaded.filter((file) => file.includes(later)),
-        later,
-      ).to.deep.equal([]);
-    }
+    ]);
     expect(
       loadedAfter('require("./scenario/deployStage.ts")').some((f) => f.endsWith("/sandbox/index.ts")),
     ).to.equal(true);
