@@ -20,11 +20,11 @@ import type { ServedTarget } from "./serve";
 import { median, reportTarget } from "./target";
 
 /**
- * Requests per measurement, and how many are in flight at once. Many short rounds, each measuring both
+ * Requests per measurement, and how many are in flight at once. Seven rounds, each measuring both
  * servers back to back, so a load spike on a shared machine skews one round's pair, not the result: the
  * ratios reported are the medians of the rounds' ratios.
  */
-const OPERATIONS = 1000;
+const OPERATIONS = 2000;
 const WARM_UP = 1000;
 const CONCURRENCY = 16;
 const ROUNDS = 7;
