@@ -65,7 +65,7 @@ function cacheKey(source, filename) {
  * map is read only when a stack trace needs it.
  */
 function transpile(source, filename, cacheDir = CACHE_DIR) {
-  const entry = path.join(cacheDir, cacheKey(source, filename));
+  const entry = cacheEntry(source, filename, cacheDir);
   try {
     const code = fs.readFileSync(`${entry}.js`, "utf8");
     return { code, map: () => fs.readFileSync(`${entry}.js.map`, "utf8"), cached: true };
@@ -75,6 +75,11 @@ function transpile(source, filename, cacheDir = CACHE_DIR) {
   const { code, map } = loadSwc().transformSync(source, { ...SWC_OPTIONS, filename });
   store(entry, code, map);
   return { code, map: () => map, cached: false };
+}
+
+/** Where this text of this file is cached: `${entry}.js` and `${entry}.js.map`. */
+function cacheEntry(source, filename, cacheDir = CACHE_DIR) {
+  return path.join(cacheDir, cacheKey(source, filename));
 }
 
 // The map first, then the code, each renamed into place whole: a reader that finds the code finds a
@@ -174,4 +179,4 @@ require.extensions[".ts"] = function compileTypeScript(module, filename) {
   module._compile(code, filename);
 };
 
-module.exports = { transpile, CACHE_DIR };
+module.exports = { transpile, cacheEntry, CACHE_DIR };

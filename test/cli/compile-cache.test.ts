@@ -17,8 +17,9 @@ interface Transpiled {
 const REGISTER = path.join(__dirname, "..", "..", "policy-pack", "swc-register.js");
 // The hook is plain JavaScript (the published pack runs it as is): loaded by path, typed here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { transpile } = require(REGISTER) as {
+const { transpile, cacheEntry } = require(REGISTER) as {
   transpile: (source: string, filename: string, cacheDir?: string) => Transpiled;
+  cacheEntry: (source: string, filename: string) => string;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { precompile } = require(path.join(__dirname, "..", "..", "scripts", "precompile.js")) as {
@@ -84,10 +85,11 @@ describe("compile cache of the .ts hook", () => {
 
   it("maps a stack trace to the .ts line when the module came from the cache", () => {
     const file = path.join(dir, "thrower.ts");
-    fs.writeFileSync(
-      file,
-      "const n: number = 1;\n\nexport function boom(): never {\n  throw new Error(`boom ${n}`);\n}\n",
-    );
+    const source =
+      "const n: number = 1;\n\nexport function boom(): never {\n  throw new Error(`boom ${n}`);\n}\n";
+    fs.writeFileSync(file, source);
+    // The hook caches this temporary file in the project's own cache: its entry is removed below.
+    const entry = cacheEntry(source, file);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const load = (): { boom: () => never } => require(file) as { boom: () => never };
     load();
@@ -104,6 +106,8 @@ describe("compile cache of the .ts hook", () => {
       }
       return "";
     })();
+    fs.rmSync(`${entry}.js`, { force: true });
+    fs.rmSync(`${entry}.js.map`, { force: true });
     expect(stack).to.include(`${file}:4:`);
   });
 
