@@ -45,14 +45,25 @@ export async function startPolicyPack(packDir: string, log: (line: string) => vo
   // the pack's start is the longer of the two (issue 14).
   const portRead = readPort(child, packDir);
   const rpc = loadAnalyzerRpc();
-  const port = await portRead;
-  const startMs = Date.now() - started;
-  await rpc;
+  // Observed at once, so a failure to load is not an unhandled rejection while the port is awaited.
+  rpc.catch(() => undefined);
+  let port: number;
+  let startMs: number;
+  let client: AnalyzerClient;
+  try {
+    port = await portRead;
+    startMs = Date.now() - started;
+    await rpc;
+    client = await connectAnalyzer(`127.0.0.1:${port}`);
+  } catch (err) {
+    // The pack may be serving already: a failure past the spawn must not leave it running.
+    child.kill("SIGTERM");
+    throw err;
+  }
   log(`policy pack ${packDir} listening on 127.0.0.1:${port} after ${startMs} ms`);
   child.stdout!.on("data", (chunk: Buffer) => forwardLines(chunk, log));
   child.stderr!.on("data", (chunk: Buffer) => forwardLines(chunk, log));
   const address = `127.0.0.1:${port}`;
-  const client = await connectAnalyzer(address);
   return {
     client,
     address,
