@@ -7,6 +7,7 @@ import { partition } from "@aws-sdk/core/client";
 import * as awsConfig from "@pulumi/aws/config";
 import { DEFAULTS } from "./defaults";
 import { DYNAMODB_ACCESS_LEVELS, DynamodbAccess } from "./outputs";
+import { parsePrincipalList } from "./principalConfig";
 import { parseRoles, type RoleSpec } from "./roleConfig";
 import {
   ConfigError,
@@ -16,7 +17,6 @@ import {
   requireIntegerInRange,
   requireKeyAlias,
   requireKeyAttributeName,
-  requireOneOf,
   requirePrincipalArn,
   requireRegion,
   requireTableName,
@@ -170,34 +170,12 @@ function parseUsers(value: unknown): UserSpec[] {
   if (!Array.isArray(value) || value.length === 0) {
     fail(key, value, "is not a non-empty list of users");
   }
-  const seen = new Map<string, number>();
-  return value.map((entry: unknown, index: number): UserSpec => {
-    const at = `${key}[${index}]`;
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-      fail(at, entry, "is not an object with name, dynamodbAccess and keyUser");
-    }
-    const record = entry as Record<string, unknown>;
-    for (const property of Object.keys(record)) {
-      if (!["name", "dynamodbAccess", "keyUser"].includes(property)) {
-        fail(
-          `${at}.${property}`,
-          record[property],
-          "is not a known user setting (name, dynamodbAccess, keyUser)",
-        );
-      }
-    }
-    const name = requireIamUserName(`${at}.name`, record.name);
-    const previous = seen.get(name.toLowerCase());
-    if (previous !== undefined) {
-      // IAM user names are unique case-insensitively within an account.
-      fail(`${at}.name`, name, `duplicates ${key}[${previous}].name`);
-    }
-    seen.set(name.toLowerCase(), index);
-    return {
-      name,
-      dynamodbAccess: requireOneOf(`${at}.dynamodbAccess`, record.dynamodbAccess, DYNAMODB_ACCESS_LEVELS),
-      keyUser: requireBoolean(`${at}.keyUser`, record.keyUser ?? false),
-    };
+  return parsePrincipalList(key, value, {
+    kind: "user",
+    settings: ["name", "dynamodbAccess", "keyUser"],
+    shape: "is not an object with name, dynamodbAccess and keyUser",
+    name: requireIamUserName,
+    rest: () => ({}),
   });
 }
 

@@ -10,8 +10,9 @@
  *       keyUser: true             # listed as a key user in the key policy (its sessions decrypt through DynamoDB)
  *       trustedUsers: [app-user]  # users of kms-dynamodb:users allowed to assume it (its trust policy)
  */
-import { DYNAMODB_ACCESS_LEVELS, type DynamodbAccess } from "./outputs";
-import { ConfigError, fail, requireBoolean, requireOneOf } from "./validation";
+import type { DynamodbAccess } from "./outputs";
+import { parsePrincipalList } from "./principalConfig";
+import { ConfigError, fail } from "./validation";
 
 export interface RoleSpec {
   /** IAM role name, unique in the stack. */
@@ -38,42 +39,19 @@ export function parseRoles(key: string, value: unknown, userNames: readonly stri
   if (!Array.isArray(value)) {
     fail(key, value, "is not a list of roles");
   }
-  const seen = new Map<string, number>();
-  return value.map((entry: unknown, index: number): RoleSpec => {
-    const at = `${key}[${index}]`;
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-      fail(at, entry, `is not an object with ${ROLE_SETTINGS.join(", ")}`);
-    }
-    const record = entry as Record<string, unknown>;
-    for (const property of Object.keys(record)) {
-      if (!ROLE_SETTINGS.includes(property)) {
-        fail(
-          `${at}.${property}`,
-          record[property],
-          `is not a known role setting (${ROLE_SETTINGS.join(", ")})`,
-        );
+  return parsePrincipalList(key, value, {
+    kind: "role",
+    settings: ROLE_SETTINGS,
+    shape: `is not an object with ${ROLE_SETTINGS.join(", ")}`,
+    name: (field, name) => {
+      if (typeof name !== "string" || !IAM_ROLE_NAME.test(name)) {
+        fail(field, name, "is not a valid IAM role name (1-64 characters of A-Z a-z 0-9 + = , . @ _ -)");
       }
-    }
-    if (typeof record.name !== "string" || !IAM_ROLE_NAME.test(record.name)) {
-      fail(
-        `${at}.name`,
-        record.name,
-        "is not a valid IAM role name (1-64 characters of A-Z a-z 0-9 + = , . @ _ -)",
-      );
-    }
-    const name = record.name;
-    const previous = seen.get(name.toLowerCase());
-    if (previous !== undefined) {
-      // IAM role names are unique case-insensitively within an account.
-      fail(`${at}.name`, name, `duplicates ${key}[${previous}].name`);
-    }
-    seen.set(name.toLowerCase(), index);
-    return {
-      name,
-      dynamodbAccess: requireOneOf(`${at}.dynamodbAccess`, record.dynamodbAccess, DYNAMODB_ACCESS_LEVELS),
-      keyUser: requireBoolean(`${at}.keyUser`, record.keyUser ?? false),
+      return name;
+    },
+    rest: (at, record) => ({
       trustedUsers: parseTrustedUsers(`${at}.trustedUsers`, record.trustedUsers, userNames),
-    };
+    }),
   });
 }
 
