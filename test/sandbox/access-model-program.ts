@@ -19,9 +19,26 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
+import type { Sandbox } from "../../sandbox";
 
 export const ACCESS_MODEL_REGION = "eu-west-1";
 export const ACCESS_MODEL_TABLE = "access-model";
+
+/** What the program exports (its own outputs, not the project's stack outputs). */
+export interface AccessModelOutputs {
+  region: string;
+  accountId: string;
+  keyArn: string;
+  grantId: string;
+  /** Role name to role ARN. */
+  roles: Record<string, string>;
+  users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
+}
+
+/** The outputs of the access model deployed in `sandbox`. */
+export function accessModelOutputs(sandbox: Sandbox): AccessModelOutputs {
+  return sandbox.programOutputs() as unknown as AccessModelOutputs;
+}
 
 export function synthesizeAccessModel(): Promise<Plan> {
   return synthesize({

@@ -6,16 +6,8 @@
 import { expect } from "chai";
 import { Sandbox } from "../../sandbox";
 import { requireAwsCli, runAws, type AwsCliResult } from "../helpers/awsCli";
-import { synthesizeAccessModel } from "./access-model-program";
+import { synthesizeAccessModel, accessModelOutputs, type AccessModelOutputs } from "./access-model-program";
 import type { Credentials } from "./helpers";
-
-interface AccessModelOutputs {
-  region: string;
-  accountId: string;
-  keyArn: string;
-  roles: Record<string, string>;
-  users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
-}
 
 describe("sandbox with the AWS CLI: roles and grants", function () {
   this.timeout(120_000);
@@ -26,7 +18,7 @@ describe("sandbox with the AWS CLI: roles and grants", function () {
     requireAwsCli(this);
     sandbox = await Sandbox.start();
     await sandbox.apply(await synthesizeAccessModel());
-    outputs = sandbox.programOutputs() as unknown as AccessModelOutputs;
+    outputs = accessModelOutputs(sandbox);
   });
 
   after(async () => {

@@ -17,16 +17,14 @@ import {
 } from "@aws-sdk/client-kms";
 import { expect } from "chai";
 import { Sandbox } from "../../sandbox";
-import { ACCESS_MODEL_REGION, ACCESS_MODEL_TABLE, synthesizeAccessModel } from "./access-model-program";
+import {
+  ACCESS_MODEL_REGION,
+  ACCESS_MODEL_TABLE,
+  synthesizeAccessModel,
+  accessModelOutputs,
+  type AccessModelOutputs,
+} from "./access-model-program";
 import { clientsFor, failureOf, type Clients } from "./helpers";
-
-interface AccessModelOutputs {
-  region: string;
-  accountId: string;
-  keyArn: string;
-  grantId: string;
-  users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
-}
 
 describe("sandbox: KMS grants", function () {
   this.timeout(60_000);
@@ -36,7 +34,7 @@ describe("sandbox: KMS grants", function () {
   before(async () => {
     sandbox = await Sandbox.start();
     await sandbox.apply(await synthesizeAccessModel());
-    outputs = sandbox.programOutputs() as unknown as AccessModelOutputs;
+    outputs = accessModelOutputs(sandbox);
   });
 
   after(async () => {

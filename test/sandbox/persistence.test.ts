@@ -18,7 +18,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts
 import { expect } from "chai";
 import type { StackOutputs } from "../../infra/outputs";
 import { Sandbox } from "../../sandbox";
-import { synthesizeAccessModel } from "./access-model-program";
+import { accessModelOutputs, synthesizeAccessModel } from "./access-model-program";
 import { startCli } from "./cli-process";
 import { clientsFor, credentialsOf, deployDev, failureOf, testProgramOutputs } from "./helpers";
 import { synthesizeDirectKey } from "./programs";
@@ -141,11 +141,7 @@ describe("sandbox persistence (--data-dir)", function () {
     // the cloud keeps it, so a restart of the emulated cloud must too, with its id and its effect.
     const first = await Sandbox.start({ dataDir });
     await first.apply(await synthesizeAccessModel());
-    const outputs = first.programOutputs() as {
-      region: string;
-      keyArn: string;
-      users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
-    };
+    const outputs = accessModelOutputs(first);
     const kmsOf = (sandbox: Sandbox, name: string) =>
       clientsFor(sandbox.endpoint, outputs.region, outputs.users[name]).kms;
     // carol is no key user (access-model-program.ts): only a grant lets her use the key.
@@ -202,12 +198,7 @@ describe("sandbox persistence (--data-dir)", function () {
     // not either. The state file holds their secrets: it stays 0600.
     const first = await Sandbox.start({ dataDir });
     await first.apply(await synthesizeAccessModel());
-    const outputs = first.programOutputs() as {
-      region: string;
-      accountId: string;
-      roles: Record<string, string>;
-      users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
-    };
+    const outputs = accessModelOutputs(first);
     const assumed = await clientsFor(first.endpoint, outputs.region, outputs.users.alice).sts.send(
       new AssumeRoleCommand({
         RoleArn: outputs.roles["reader-role"],

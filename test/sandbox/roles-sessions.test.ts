@@ -9,16 +9,13 @@ import { CreateGrantCommand, EncryptCommand, RevokeGrantCommand } from "@aws-sdk
 import { expect } from "chai";
 import { Sandbox } from "../../sandbox";
 import { SandboxClock } from "../../sandbox/clock";
-import { ACCESS_MODEL_TABLE, synthesizeAccessModel } from "./access-model-program";
+import {
+  ACCESS_MODEL_TABLE,
+  synthesizeAccessModel,
+  accessModelOutputs,
+  type AccessModelOutputs,
+} from "./access-model-program";
 import { clientsFor, failureOf, type Clients, type Credentials } from "./helpers";
-
-interface AccessModelOutputs {
-  region: string;
-  accountId: string;
-  keyArn: string;
-  roles: Record<string, string>;
-  users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
-}
 
 describe("sandbox: IAM roles and STS sessions", function () {
   this.timeout(60_000);
@@ -30,7 +27,7 @@ describe("sandbox: IAM roles and STS sessions", function () {
     now = new Date();
     sandbox = await Sandbox.start({ clock: new SandboxClock(() => now.getTime()) });
     await sandbox.apply(await synthesizeAccessModel());
-    outputs = sandbox.programOutputs() as unknown as AccessModelOutputs;
+    outputs = accessModelOutputs(sandbox);
   });
 
   after(async () => {

@@ -14,13 +14,13 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { Sandbox } from "../../sandbox";
-import { ACCESS_MODEL_TABLE, synthesizeAccessModel } from "./access-model-program";
+import {
+  ACCESS_MODEL_TABLE,
+  synthesizeAccessModel,
+  accessModelOutputs,
+  type AccessModelOutputs,
+} from "./access-model-program";
 import { clientsFor, failureOf, type Clients } from "./helpers";
-
-interface AccessModelOutputs {
-  region: string;
-  users: Record<string, { arn: string; accessKeyId: string; secretAccessKey: string }>;
-}
 
 const TableName = ACCESS_MODEL_TABLE;
 const key = (pk: string) => ({ pk: { S: pk } });
@@ -33,7 +33,7 @@ describe("sandbox: DynamoDB transactions", function () {
   before(async () => {
     sandbox = await Sandbox.start();
     await sandbox.apply(await synthesizeAccessModel());
-    outputs = sandbox.programOutputs() as unknown as AccessModelOutputs;
+    outputs = accessModelOutputs(sandbox);
     const alice = user("alice").dynamodb;
     await alice.send(new PutItemCommand({ TableName, Item: { ...key("account-a"), balance: { N: "100" } } }));
     await alice.send(new PutItemCommand({ TableName, Item: { ...key("account-b"), balance: { N: "0" } } }));
