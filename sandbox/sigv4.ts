@@ -8,7 +8,7 @@
  */
 import { createHmac, hash, timingSafeEqual } from "node:crypto";
 import { Hash } from "@smithy/hash-node";
-import { getCanonicalHeaders, SignatureV4Base } from "@smithy/signature-v4";
+import { SignatureV4Base } from "@smithy/signature-v4";
 import type { ChecksumConstructor, HeaderBag, HttpRequest, SourceData } from "@smithy/types";
 import { AwsError } from "./errors";
 
@@ -96,10 +96,6 @@ function stringToSign(longDate: string, credentialScope: string, canonicalReques
 }
 
 /**
- * The signing key: HMAC-SHA256 chained from "AWS4" + the secret over the date, region, service and
- * "aws4_request" (IAM User Guide, "Create a signed AWS API request", step 3).
- */
-/**
  * HMAC-SHA256 under one key, prepared once: the key XORed with the inner and outer pads (RFC 2104,
  * section 2; SHA-256's block is 64 bytes, and a 32-byte signing key needs no hashing first). Signing is
  * then two one-shot digests, H(K ^ opad || H(K ^ ipad || text)): no native Hmac object per request,
@@ -125,6 +121,10 @@ class PreparedHmac {
   }
 }
 
+/**
+ * The signing key: HMAC-SHA256 chained from "AWS4" + the secret over the date, region, service and
+ * "aws4_request" (IAM User Guide, "Create a signed AWS API request", step 3).
+ */
 function deriveSigningKey(secret: string, shortDate: string, region: string, service: string): Buffer {
   const dateKey = hmac(`AWS4${secret}`, shortDate);
   return hmac(hmac(hmac(dateKey, region), service), "aws4_request");
@@ -204,22 +204,25 @@ export class SigV4Verifier {
    * canonical URI, the canonical query string, one `name:value` line per signed header (names in lower
    * case and sorted, values trimmed with inner runs of spaces made one), the signed header names, and the
    * payload's hash. Every JSON and query protocol request (DynamoDB, KMS, STS) is a POST to the root
-   * path with no query string, whose canonical URI is "/" and query string empty: those are built here
-   * directly, as smithy would build them (test/sandbox/sigv4.test.ts compares the two), for a third of
-   * the verifier's CPU per request. Any other target goes through smithy's canonicalization, which
-   * normalizes and encodes paths and sorts query parameters.
+   * path with no query string, whose canonical URI is "/" and query string empty: those are assembled
+   * here directly, for a third of the verifier's CPU per request. Any other target takes its canonical
+   * URI and query string from smithy's canonicalization, which normalizes and encodes paths and sorts
+   * query parameters. test/sandbox/sigv4.test.ts signs both kinds with the SDK's own signer.
    */
   private canonicalRequest(request: ReceivedRequest, signedHeaders: string[], payloadHash: string): string {
+    // Null prototype: a header named __proto__ is a header like any other.
+    const headers: HeaderBag = Object.create(null) as HeaderBag;
+    for (const name of signedHeaders) {
+      const value = headerValue(request.headers, name);
+      if (value !== undefined) {
+        headers[name] = canonicalHeaderValue(value);
+      }
+    }
     if (request.url !== "/") {
-      const httpRequest = toSmithyRequest(request, signedHeaders);
-      const canonicalHeaders = getCanonicalHeaders(httpRequest, undefined, new Set(signedHeaders));
-      return this.canonicalizer.canonicalRequest(httpRequest, canonicalHeaders, payloadHash);
+      return this.canonicalizer.canonicalRequest(toSmithyRequest(request), headers, payloadHash);
     }
-    const names = signedHeaders.filter((name) => request.headers[name] !== undefined).sort();
-    let lines = "";
-    for (const name of names) {
-      lines += `${name}:${canonicalHeaderValue(headerValue(request.headers, name) as string)}\n`;
-    }
+    const names = Object.keys(headers).sort();
+    const lines = names.map((name) => `${name}:${headers[name]}\n`).join("");
     return `${request.method}\n/\n\n${lines}\n${names.join(";")}\n${payloadHash}`;
   }
 
@@ -349,15 +352,8 @@ function parseAuthorization(authorization: string, amzDate: string | undefined):
   };
 }
 
-/** The request in smithy's shape, holding only the headers the client said it signed. */
-function toSmithyRequest(request: ReceivedRequest, signedHeaders: string[]): HttpRequest {
-  const headers: HeaderBag = {};
-  for (const name of signedHeaders) {
-    const value = request.headers[name];
-    if (value !== undefined) {
-      headers[name] = Array.isArray(value) ? value.join(",") : value;
-    }
-  }
+/** The request in smithy's shape, for its canonical URI and query string. */
+function toSmithyRequest(request: ReceivedRequest): HttpRequest {
   const queryStart = request.url.indexOf("?");
   const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
   const query: Record<string, string | string[]> = {};
@@ -370,12 +366,13 @@ function toSmithyRequest(request: ReceivedRequest, signedHeaders: string[]): Htt
   return {
     method: request.method,
     protocol: "http:",
-    hostname: headers.host ?? "",
+    hostname: headerValue(request.headers, "host") ?? "",
     // The path as sent, encoded once: smithy encodes it again, as SigV4 does for every service but S3
     // ("Each path segment must be URI-encoded twice", IAM User Guide, "Create a signed AWS API request").
     path: rawPath,
     query,
-    headers,
+    // The canonical headers are the verifier's own (canonicalRequest); smithy reads only the URI and query.
+    headers: {},
     body: request.body,
   };
 }
