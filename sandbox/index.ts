@@ -380,17 +380,13 @@ export class Sandbox {
    * Tables are observed so an archival is recorded when it happens.
    */
   private async settle(): Promise<void> {
-    let shredding = this.settleNow();
-    while (shredding !== undefined) {
-      await shredding;
-      shredding = this.settleNow();
-    }
+    await this.settleNow();
   }
 
   /**
    * settle()'s work, synchronous while time changed nothing that needs the item store: it runs before
    * every request, and a promise per request for the rare key deletion cost the hot path more than the
-   * check. Returns the shredding of one table when a key is found deleted; the caller settles again.
+   * check. Returns a promise only when a key is found deleted: its table's shredding, then the rest.
    */
   private settleNow(): Promise<void> | undefined {
     const model = this.deployed?.model;
@@ -402,7 +398,7 @@ export class Sandbox {
       this.lifecycle.observe(table, key);
       if (!key.exists && !this.shredded.has(table.name)) {
         this.shredded.add(table.name);
-        return this.shred(table, table.keyArn);
+        return this.shred(table, table.keyArn).then(() => this.settleNow());
       }
     }
     return undefined;

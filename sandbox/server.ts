@@ -47,7 +47,7 @@ export interface ServerContext {
   dynamodb: DynamoDbService;
   /**
    * Brings time-driven state up to date (deleted keys, archived tables) before a request runs; returns a
-   * promise only when that needs asynchronous work, and is called again once it is done.
+   * promise only when that needs asynchronous work.
    */
   settle?: () => Promise<void> | undefined;
   /** A client connection closed: DynamoDB's table keys cached for it go with it. */
@@ -220,11 +220,8 @@ class RequestHandler {
     let caller: Caller | undefined;
     try {
       route = routeOf(request, target, this.context.admin !== undefined);
-      for (
-        let settling = this.context.settle?.();
-        settling !== undefined;
-        settling = this.context.settle?.()
-      ) {
+      const settling = this.context.settle?.();
+      if (settling !== undefined) {
         await settling;
       }
       // One stack for the whole request, even if a deployment swaps in another meanwhile.
