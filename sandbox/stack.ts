@@ -204,17 +204,21 @@ export class DeployedStack {
 function principalSpec(user: SandboxUser): PrincipalSpec {
   return {
     arn: user.arn,
-    inlinePolicies: user.inlinePolicies.map((policy) => ({
-      name: policy.name,
-      // IAM's PutUserPolicy answers MalformedPolicyDocument for a document it cannot read.
-      document: parsePolicyDocument(
-        policy.document,
-        `${user.arn} inline policy ${policy.name}`,
-        "MalformedPolicyDocument",
-      ),
-    })),
+    inlinePolicies: inlinePoliciesOf(user),
     managedPolicyArns: user.managedPolicyArns,
   };
+}
+
+/** A user's or role's inline policies, parsed: IAM's PutUserPolicy and PutRolePolicy answer MalformedPolicyDocument for a document they cannot read. */
+function inlinePoliciesOf(principal: SandboxUser | SandboxRole) {
+  return principal.inlinePolicies.map((policy) => ({
+    name: policy.name,
+    document: parsePolicyDocument(
+      policy.document,
+      `${principal.arn} inline policy ${policy.name}`,
+      "MalformedPolicyDocument",
+    ),
+  }));
 }
 
 function roleSpec(role: SandboxRole) {
@@ -222,14 +226,7 @@ function roleSpec(role: SandboxRole) {
     arn: role.arn,
     roleId: role.roleId,
     trustPolicy: role.trustPolicy,
-    inlinePolicies: role.inlinePolicies.map((policy) => ({
-      name: policy.name,
-      document: parsePolicyDocument(
-        policy.document,
-        `${role.arn} inline policy ${policy.name}`,
-        "MalformedPolicyDocument",
-      ),
-    })),
+    inlinePolicies: inlinePoliciesOf(role),
     managedPolicyArns: role.managedPolicyArns,
   };
 }
