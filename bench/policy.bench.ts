@@ -10,7 +10,6 @@
  * Run alone: node -r ./scripts/register.js bench/policy.bench.ts
  */
 import { join } from "node:path";
-import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { DEFAULT_PACK_DIR, startPolicyPack, type RunningPack } from "../guard/packProcess";
 import { analyzePlan } from "../guard/run";
 import type { Plan, PlanResourceState } from "../plan/types";
@@ -216,11 +215,7 @@ async function checkSameShape(noop: RunningPack): Promise<void> {
     stack: names.filter((kind) => kind === "stack").length,
   });
   const ours = kinds(project.map((policy) => ("validateStack" in policy ? "stack" : "resource")));
-  const names = await new Promise<string[]>((resolve, reject) =>
-    noop.client.getAnalyzerInfo(new Empty(), (error, info) =>
-      error ? reject(error) : resolve(info.getPoliciesList().map((policy) => policy.getName())),
-    ),
-  );
+  const names = (await noop.client.getAnalyzerInfo()).getPoliciesList().map((policy) => policy.getName());
   const floor = kinds(names.map((name) => (name.startsWith("noop-stack-") ? "stack" : "resource")));
   if (ours.resource !== floor.resource || ours.stack !== floor.stack) {
     throw new Error(

@@ -11,8 +11,7 @@
  * (plan/state.ts) into `resources` or a `plan`.
  */
 import * as path from "node:path";
-import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import type { AnalyzerClient } from "./analyzerClient";
 import { AnalyzerInfo } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { Plan, PlanResourceState } from "../plan/types";
 import { buildUrn } from "../plan/urn";
@@ -247,15 +246,7 @@ export function harnessOn(
   };
   return {
     analyze: (input) => inTurn(() => analyzeOn(client, input, log)),
-    info: () =>
-      inTurn(
-        () =>
-          new Promise<PackInfo>((resolve, reject) => {
-            client.getAnalyzerInfo(new Empty(), (error, response) =>
-              error ? reject(error) : resolve(summarizeInfo(response)),
-            );
-          }),
-      ),
+    info: () => inTurn(async () => summarizeInfo(await client.getAnalyzerInfo())),
     close: () => inTurn(close),
   };
 }

@@ -11,7 +11,7 @@
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
-import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { AnalyzerClient } from "./analyzerClient";
 
 /** The pack could not be started (missing dependencies, a pack that fails to load): the user's to fix. */
 export class PolicyPackStartError extends Error {}
@@ -41,25 +41,10 @@ export async function startPolicyPack(packDir: string, log: (line: string) => vo
     cwd: packDir,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  // gRPC and the Analyzer stubs (~75 modules) load while the pack starts, not before it is spawned:
-  // the pack's start is the longer of the two (issue 14).
-  const portRead = readPort(child, packDir);
-  const rpc = loadAnalyzerRpc();
-  // Observed at once, so a failure to load is not an unhandled rejection while the port is awaited.
-  rpc.catch(() => undefined);
-  let port: number;
-  let startMs: number;
-  let client: AnalyzerClient;
-  try {
-    port = await portRead;
-    startMs = Date.now() - started;
-    await rpc;
-    client = await connectAnalyzer(`127.0.0.1:${port}`);
-  } catch (err) {
-    // The pack may be serving already: a failure past the spawn must not leave it running.
-    child.kill("SIGTERM");
-    throw err;
-  }
+  // readPort stops the pack itself when it prints no port in time, so no failure leaves it running.
+  const port = await readPort(child, packDir);
+  const startMs = Date.now() - started;
+  const client = connectAnalyzer(`127.0.0.1:${port}`);
   log(`policy pack ${packDir} listening on 127.0.0.1:${port} after ${startMs} ms`);
   child.stdout!.on("data", (chunk: Buffer) => forwardLines(chunk, log));
   child.stderr!.on("data", (chunk: Buffer) => forwardLines(chunk, log));
@@ -80,22 +65,9 @@ export async function startPolicyPack(packDir: string, log: (line: string) => vo
   };
 }
 
-type AnalyzerRpc = [typeof import("@grpc/grpc-js"), typeof import("@pulumi/pulumi/proto/analyzer_grpc_pb")];
-let analyzerRpc: Promise<AnalyzerRpc> | undefined;
-
-/** gRPC and the Analyzer stubs, loaded once, on first use. */
-function loadAnalyzerRpc(): Promise<AnalyzerRpc> {
-  analyzerRpc ??= Promise.all([import("@grpc/grpc-js"), import("@pulumi/pulumi/proto/analyzer_grpc_pb")]);
-  return analyzerRpc;
-}
-
-/** An Analyzer gRPC client of the pack serving at `address` (127.0.0.1:PORT). */
-export async function connectAnalyzer(address: string): Promise<AnalyzerClient> {
-  const [grpc, { AnalyzerClient }] = await loadAnalyzerRpc();
-  return new AnalyzerClient(address, grpc.credentials.createInsecure(), {
-    // Stack analysis sends every resource of the stack in one message: allow what the pack accepts.
-    "grpc.max_send_message_length": 400 * 1024 * 1024,
-  });
+/** An Analyzer gRPC client of the pack serving at `address` (127.0.0.1:PORT); it connects on its first call. */
+export function connectAnalyzer(address: string): AnalyzerClient {
+  return new AnalyzerClient(address);
 }
 
 /** Finds the runner as the CLI does: node module resolution from the pack directory upwards. */

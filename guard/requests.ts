@@ -76,13 +76,14 @@ export function analyzeStackRequest(states: readonly PlanResourceState[]): Analy
  * one resource's protobuf object lives at a time.
  */
 export function analyzeStackRequestBytes(states: readonly PlanResourceState[]): Buffer {
-  const parts: Uint8Array[] = [];
+  return Buffer.concat(states.map(analyzeStackResourceBytes));
+}
+
+/** One resource's record of AnalyzeStackRequest's wire bytes (analyzeStackRequestBytes). */
+export function analyzeStackResourceBytes(state: PlanResourceState): Uint8Array {
   const one = new AnalyzeStackRequest();
-  for (const state of states) {
-    one.setResourcesList([analyzerResource(state)]);
-    parts.push(one.serializeBinary());
-  }
-  return Buffer.concat(parts);
+  one.setResourcesList([analyzerResource(state)]);
+  return one.serializeBinary();
 }
 
 function analyzerResource(state: PlanResourceState): AnalyzerResource {

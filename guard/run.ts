@@ -5,24 +5,19 @@
  * outputs and dependencies. The pack runs in its own process, started by @pulumi/pulumi's runner,
  * so this is the same code path as the CLI's.
  */
-import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import type * as grpc from "@grpc/grpc-js";
 import {
   AnalyzeDiagnostic,
-  AnalyzeRequest,
   AnalyzeResponse,
-  AnalyzerInfo,
   AnalyzerStackConfigureRequest,
   EnforcementLevel,
-  RemediateResponse,
 } from "@pulumi/pulumi/proto/analyzer_pb";
-import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import type { AnalyzerClient } from "./analyzerClient";
 import { declaredStates, type Plan, type PlanResourceState } from "../plan/types";
 import { parseUrn } from "../plan/urn";
 import { DEFAULT_PACK_DIR, type RunningPack, startPolicyPack } from "./packProcess";
 import { buildConfigureRequest, levelName } from "./policyConfig";
 import { PolicyNotApplicable, PolicyReport, PolicyViolation } from "./report";
-import { analyzeRequest, analyzeStackRequestBytes } from "./requests";
+import { analyzeRequest, analyzeStackResourceBytes } from "./requests";
 
 export interface RunPolicyPackOptions {
   plan: Plan;
@@ -77,9 +72,9 @@ export async function analyzePlan(
   log: (line: string) => void,
   options: AnalyzePlanOptions = {},
 ): Promise<PolicyReport> {
-  const info = await unary<Empty, AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
+  const info = await client.getAnalyzerInfo();
   const configure = buildConfigureRequest(info, config);
-  await unary(client.configure.bind(client), configure);
+  await client.configure(configure);
   // A pack runs a Remediate call's policies only at their configured level `remediate` (@pulumi/policy
   // server.ts, makeRemediateRpcFun: "Only run remediations that are enabled"): with none at that level,
   // every answer is empty, so the call is skipped and each resource costs one call, not two.
@@ -92,24 +87,28 @@ export async function analyzePlan(
   stackRequest.setStack(first?.stack ?? "");
   stackRequest.setProject(first?.project ?? "");
   stackRequest.setDryRun(options.preview ?? true);
-  await unary(client.configureStack.bind(client), stackRequest);
+  await client.configureStack(stackRequest);
 
   // What the stack holds after the plan: the engine analyzes each resource the program declares.
   const states = declaredStates(plan);
   const violations: PolicyViolation[] = [];
   const notApplicable: PolicyNotApplicable[] = [];
+  // AnalyzeStack's bytes, one record per resource (requests.ts), each built while its resource's
+  // analysis is in flight: the pack is the slower side of the exchange, so this work costs no wall time.
+  const stackRecords: Uint8Array[] = new Array<Uint8Array>(states.length);
   const started = Date.now();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < states.length) {
-      const state = states[next++];
+      const index = next++;
+      const state = states[index];
       const request = analyzeRequest(state);
       // The engine's two passes (pkg/resource/deploy/step_generator.go): remediations first, whose new
       // properties the analysis then sees, and whose diagnostics are advisory violations.
-      const remediations = remediates
-        ? await unary<AnalyzeRequest, RemediateResponse>(client.remediate.bind(client), request)
-        : undefined;
-      for (const remediation of remediations?.getRemediationsList() ?? []) {
+      const remediating = remediates ? client.remediate(request) : undefined;
+      const analyzing = remediating === undefined ? client.analyze(request) : undefined;
+      stackRecords[index] = analyzeStackResourceBytes(state);
+      for (const remediation of (await remediating)?.getRemediationsList() ?? []) {
         const properties = remediation.getProperties();
         if (remediation.getDiagnostic() !== "") {
           violations.push({
@@ -124,12 +123,12 @@ export async function analyzePlan(
           request.setProperties(properties);
         }
       }
-      const response = await unary<AnalyzeRequest, AnalyzeResponse>(client.analyze.bind(client), request);
+      const response = await (analyzing ?? client.analyze(request));
       collect(response, info.getName(), state, undefined, violations, notApplicable);
     }
   };
   await Promise.all(Array.from({ length: Math.min(ANALYZE_CONCURRENCY, states.length) }, worker));
-  const stackResponse = await analyzeStack(client, states);
+  const stackResponse = await client.analyzeStack(Buffer.concat(stackRecords));
   const byUrn = new Map(states.map((state) => [state.urn, state]));
   collect(stackResponse, info.getName(), undefined, byUrn, violations, notApplicable);
   log(`analyzed ${states.length} resources in ${Date.now() - started} ms`);
@@ -192,35 +191,4 @@ function toViolation(
     message: diagnostic.getMessage(),
     enforcementLevel: level,
   };
-}
-
-/**
- * AnalyzeStack with the request's bytes built one resource at a time (analyzeStackRequestBytes): the
- * same message as AnalyzeStackRequest.serializeBinary(), without holding every resource's protobuf
- * object at once (a 10,000-resource stack's would take hundreds of MB in this process).
- */
-function analyzeStack(
-  client: AnalyzerClient,
-  states: readonly PlanResourceState[],
-): Promise<AnalyzeResponse> {
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest<Buffer, AnalyzeResponse>(
-      "/pulumirpc.Analyzer/AnalyzeStack",
-      (bytes) => bytes,
-      (bytes) => AnalyzeResponse.deserializeBinary(new Uint8Array(bytes)),
-      analyzeStackRequestBytes(states),
-      (error, response) => (error || response === undefined ? reject(error) : resolve(response)),
-    );
-  });
-}
-
-type UnaryCall<Req, Res> = (
-  request: Req,
-  callback: (error: grpc.ServiceError | null, response: Res) => void,
-) => unknown;
-
-function unary<Req, Res>(call: UnaryCall<Req, Res>, request: Req): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    call(request, (error, response) => (error ? reject(error) : resolve(response)));
-  });
 }

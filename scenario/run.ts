@@ -100,11 +100,26 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     );
 
     await step("Guard it with the policy pack, as pulumi preview --policy-pack does", async (notes) => {
-      const pack = await (options.pack ?? startPolicyPack(DEFAULT_PACK_DIR, () => undefined));
+      // The plans the pack analyzes are synthesized first, while the pack may still be starting. A first
+      // preview (the new key's ARN unknown: the fail-closed rule must still decide), the plan with every
+      // value known (as a preview of the deployed stack sees it), and the non-compliant example.
+      const pending = options.pack ?? startPolicyPack(DEFAULT_PACK_DIR, () => undefined);
+      let firstPreview: Plan;
+      let bad: Plan;
       try {
-        // A first preview (the new key's ARN unknown: the fail-closed rule must still decide), then the
-        // plan with every value known, as a preview of the deployed stack sees it.
-        const firstPreview = await synthesize({ stack: SCENARIO_STACK, projectDir, preview: true });
+        firstPreview = await synthesize({ stack: SCENARIO_STACK, projectDir, preview: true });
+        bad = await synthesize({
+          stack: "noncompliant",
+          config: { "aws:region": "us-east-1" },
+          program: noncompliantTables,
+          preview: true,
+        });
+      } catch (err) {
+        await pending.then((pack) => pack.stop()).catch(() => undefined);
+        throw err;
+      }
+      const pack = await pending;
+      try {
         const ours: PolicyReport = await analyzePlan(pack.client, firstPreview, {}, () => undefined);
         const known: PolicyReport = await analyzePlan(pack.client, plan as Plan, {}, () => undefined);
         for (const [label, result] of [
@@ -119,12 +134,6 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
             say(notes, formatPolicyReport(result));
           }
         }
-        const bad = await synthesize({
-          stack: "noncompliant",
-          config: { "aws:region": "us-east-1" },
-          program: noncompliantTables,
-          preview: true,
-        });
         const rejected = await analyzePlan(pack.client, bad, {}, () => undefined);
         say(
           notes,

@@ -7,7 +7,7 @@
  * run-policy-pack as the Pulumi CLI starts it, and driven over the Analyzer gRPC service.
  */
 import * as net from "node:net";
-import type { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import type { AnalyzerClient } from "../../guard/analyzerClient";
 import * as path from "node:path";
 import {
   connectAnalyzer,
@@ -73,7 +73,7 @@ export async function takeTurn(broker?: string): Promise<Turn> {
 async function clientOf(address: string): Promise<AnalyzerClient> {
   let client = clients.get(address);
   if (client === undefined) {
-    client = await connectAnalyzer(address);
+    client = connectAnalyzer(address);
     clients.set(address, client);
   }
   return client;
