@@ -3,7 +3,8 @@
  * outputs (contracts.md section 2). `index.ts` hands it to the Pulumi runtime; the offline plan engine
  * runs the same function under mocks.
  */
-import * as aws from "@pulumi/aws";
+import { getCallerIdentity } from "@pulumi/aws/getCallerIdentity";
+import { getPartition } from "@pulumi/aws/getPartition";
 import * as pulumi from "@pulumi/pulumi";
 import { DataRole } from "./components/dataRole";
 import { DataUser } from "./components/dataUser";
@@ -20,7 +21,7 @@ export async function kmsDynamodbStack(): Promise<StackOutputsInput> {
   // Validate everything before the first resource is registered: a bad config registers nothing.
   const config = parseProjectConfig(pulumi.runtime.allConfig() as RawConfig, pulumi.getStack());
 
-  const [identity, partition] = await Promise.all([aws.getCallerIdentity({}), aws.getPartition({})]);
+  const [identity, partition] = await Promise.all([getCallerIdentity({}), getPartition({})]);
   const accountId = identity.accountId;
   const administrators = config.keyAdmins ?? [keyPolicyPrincipal(identity.arn)];
 

@@ -36,6 +36,7 @@ const INTEGRATION = [
   "test/infra/roles.test.ts",
   "test/plan/cli.test.ts",
   "test/plan/synth.test.ts",
+  "test/policy/analyzerClient.test.ts",
   "test/policy/dynamodb.test.ts",
   "test/policy/guard.test.ts",
   "test/policy/iam.test.ts",
@@ -75,6 +76,7 @@ const LONGEST_FIRST = [
   "test/sandbox/lifecycle.test.ts",
   "test/sandbox/cli.test.ts",
   "test/plan/synth.test.ts",
+  "test/policy/analyzerClient.test.ts",
   "test/policy/kms.test.ts",
 ];
 

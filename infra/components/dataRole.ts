@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMODB_FULL_ACCESS_POLICY } from "../policies/actions";
 import { tableAccessPolicy } from "../policies/tableAccess";
@@ -51,7 +51,7 @@ export interface DataRoleArgs {
  * enough). Whether its sessions may use the key is the key policy's business (EncryptionKey's keyUsers).
  */
 export class DataRole extends pulumi.ComponentResource {
-  public readonly role: aws.iam.Role;
+  public readonly role: iam.Role;
   public readonly dynamodbAccess: DynamodbAccess;
   public readonly keyUser: boolean;
   public readonly arn: pulumi.Output<string>;
@@ -64,7 +64,7 @@ export class DataRole extends pulumi.ComponentResource {
     if (args.trustedPrincipals.length === 0) {
       throw new Error("DataRoleArgs.trustedPrincipals: [] is empty; a role no one may assume is unusable");
     }
-    this.role = new aws.iam.Role(
+    this.role = new iam.Role(
       name,
       {
         name: args.roleName,
@@ -86,12 +86,10 @@ export class DataRole extends pulumi.ComponentResource {
   }
 
   /** Grants this role its access level on `table`, as DataUser.grantTableAccess does for a user. */
-  grantTableAccess(table: {
-    readonly arn: pulumi.Input<string>;
-  }): aws.iam.RolePolicy | aws.iam.RolePolicyAttachment {
+  grantTableAccess(table: { readonly arn: pulumi.Input<string> }): iam.RolePolicy | iam.RolePolicyAttachment {
     const access = this.dynamodbAccess;
     if (access === "full") {
-      return new aws.iam.RolePolicyAttachment(
+      return new iam.RolePolicyAttachment(
         this.childName,
         {
           role: this.role.name,
@@ -100,7 +98,7 @@ export class DataRole extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    return new aws.iam.RolePolicy(
+    return new iam.RolePolicy(
       this.childName,
       {
         role: this.role.name,

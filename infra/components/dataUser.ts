@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMODB_FULL_ACCESS_POLICY } from "../policies/actions";
 import { tableAccessPolicy } from "../policies/tableAccess";
@@ -44,10 +44,10 @@ export interface DataUserArgs {
  * (EncryptionKey's keyUsers), not IAM's.
  */
 export class DataUser extends pulumi.ComponentResource {
-  public readonly user: aws.iam.User;
+  public readonly user: iam.User;
   public readonly dynamodbAccess: DynamodbAccess;
   public readonly keyUser: boolean;
-  public readonly accessKey: aws.iam.AccessKey;
+  public readonly accessKey: iam.AccessKey;
   public readonly arn: pulumi.Output<string>;
   public readonly accessKeyId: pulumi.Output<string>;
   /** A Pulumi secret. */
@@ -55,19 +55,19 @@ export class DataUser extends pulumi.ComponentResource {
   private readonly partition: pulumi.Input<string>;
   private readonly childName: string;
   /** The grants made, per table object: the handle `grantTableAccess` returns again for that table. */
-  private readonly grants = new Map<object, aws.iam.UserPolicy | aws.iam.UserPolicyAttachment>();
+  private readonly grants = new Map<object, iam.UserPolicy | iam.UserPolicyAttachment>();
 
   constructor(name: string, args: DataUserArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kms-dynamodb:iam:DataUser", name, {}, opts);
     const userName = requireIamUserName("DataUserArgs.userName", args.userName);
     const access = requireOneOf("DataUserArgs.dynamodbAccess", args.dynamodbAccess, DYNAMODB_ACCESS_LEVELS);
 
-    this.user = new aws.iam.User(name, { name: userName }, { parent: this });
+    this.user = new iam.User(name, { name: userName }, { parent: this });
     this.dynamodbAccess = access;
     this.keyUser = args.keyUser;
     this.partition = args.partition;
     this.childName = name;
-    this.accessKey = new aws.iam.AccessKey(name, { user: this.user.name }, { parent: this });
+    this.accessKey = new iam.AccessKey(name, { user: this.user.name }, { parent: this });
     this.arn = this.user.arn;
     this.accessKeyId = this.accessKey.id;
     this.secretAccessKey = pulumi.secret(this.accessKey.secret);
@@ -79,9 +79,7 @@ export class DataUser extends pulumi.ComponentResource {
    * an inline policy scoped to the table and its indexes, or AmazonDynamoDBFullAccess for `full`.
    * Separate from the constructor because the key policy names the user before the table exists.
    */
-  grantTableAccess(table: {
-    readonly arn: pulumi.Input<string>;
-  }): aws.iam.UserPolicy | aws.iam.UserPolicyAttachment {
+  grantTableAccess(table: { readonly arn: pulumi.Input<string> }): iam.UserPolicy | iam.UserPolicyAttachment {
     // A grant can be called twice (as CDK's table.grant*): the same table gives back the same handle,
     // another table its own policy, named apart so that neither URN nor policy name collides. The first
     // keeps the names it always had, so existing stacks see no replacement.
@@ -96,17 +94,17 @@ export class DataUser extends pulumi.ComponentResource {
 
   private createGrant(table: {
     readonly arn: pulumi.Input<string>;
-  }): aws.iam.UserPolicy | aws.iam.UserPolicyAttachment {
+  }): iam.UserPolicy | iam.UserPolicyAttachment {
     const access = this.dynamodbAccess;
     if (access === "full") {
       // AmazonDynamoDBFullAccess covers every table: one attachment serves every grant.
       const attached = [...this.grants.values()].find(
-        (grant): grant is aws.iam.UserPolicyAttachment => grant instanceof aws.iam.UserPolicyAttachment,
+        (grant): grant is iam.UserPolicyAttachment => grant instanceof iam.UserPolicyAttachment,
       );
       if (attached !== undefined) {
         return attached;
       }
-      return new aws.iam.UserPolicyAttachment(
+      return new iam.UserPolicyAttachment(
         this.childName,
         {
           user: this.user.name,
@@ -116,7 +114,7 @@ export class DataUser extends pulumi.ComponentResource {
       );
     }
     const suffix = this.grants.size === 0 ? "" : `-${this.grants.size + 1}`;
-    return new aws.iam.UserPolicy(
+    return new iam.UserPolicy(
       `${this.childName}${suffix}`,
       {
         user: this.user.name,

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as dynamodb from "@pulumi/aws/dynamodb";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS } from "../defaults";
 import { ConfigError, describeValue, requireKeyAttributeName, requireTableName } from "../validation";
@@ -76,7 +76,7 @@ function keyArnOf(key: unknown): pulumi.Input<string> {
  * A DynamoDB table whose server-side encryption uses a customer-managed KMS key, on-demand billing.
  */
 export class EncryptedTable extends pulumi.ComponentResource {
-  public readonly table: aws.dynamodb.Table;
+  public readonly table: dynamodb.Table;
   public readonly arn: pulumi.Output<string>;
   public readonly name: pulumi.Output<string>;
 
@@ -94,7 +94,7 @@ export class EncryptedTable extends pulumi.ComponentResource {
       type: DEFAULTS.keyAttributeType,
     }));
 
-    this.table = new aws.dynamodb.Table(
+    this.table = new dynamodb.Table(
       name,
       {
         name: tableName,

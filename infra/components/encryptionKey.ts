@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as kms from "@pulumi/aws/kms";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS } from "../defaults";
 import { buildKeyPolicy } from "../policies/keyPolicy";
@@ -74,8 +74,8 @@ export interface EncryptionKeyArgs {
  * key users through DynamoDB).
  */
 export class EncryptionKey extends pulumi.ComponentResource {
-  public readonly key: aws.kms.Key;
-  public readonly alias: aws.kms.Alias;
+  public readonly key: kms.Key;
+  public readonly alias: kms.Alias;
   public readonly arn: pulumi.Output<string>;
   public readonly keyId: pulumi.Output<string>;
   /** The key policy document as JSON text. */
@@ -108,7 +108,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
         JSON.stringify(buildKeyPolicy({ partition, accountId, region, administrators, keyUsers })),
       );
 
-    this.key = new aws.kms.Key(
+    this.key = new kms.Key(
       name,
       {
         description: args.description,
@@ -124,7 +124,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
       },
       { parent: this, protect: opts?.protect, retainOnDelete: opts?.retainOnDelete },
     );
-    this.alias = new aws.kms.Alias(name, { name: aliasName, targetKeyId: this.key.keyId }, { parent: this });
+    this.alias = new kms.Alias(name, { name: aliasName, targetKeyId: this.key.keyId }, { parent: this });
     this.arn = this.key.arn;
     this.keyId = this.key.keyId;
     this.registerOutputs({ arn: this.arn, keyId: this.keyId, aliasName: this.alias.name });

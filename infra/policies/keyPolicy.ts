@@ -2,7 +2,7 @@
  * The key policy, built by a pure function from typed inputs so it can be tested without mocks and
  * changed in place (a new key user is a new policy document on the same key, never a new key).
  */
-import * as aws from "@pulumi/aws";
+import type * as iam from "@pulumi/aws/iam";
 import { KEY_ADMIN_ACTIONS, KEY_GRANT_ACTIONS, KEY_USER_ACTIONS } from "./actions";
 import { PolicyDocument } from "./document";
 import { accountRoot, keyPolicyPrincipal } from "./principals";
@@ -34,7 +34,7 @@ export function buildKeyPolicy(inputs: KeyPolicyInputs): PolicyDocument {
     "kms:ViaService": `dynamodb.${inputs.region}.amazonaws.com`,
     "kms:CallerAccount": inputs.accountId,
   };
-  const statements: aws.iam.PolicyStatement[] = [
+  const statements: iam.PolicyStatement[] = [
     {
       // Without this statement no IAM policy can grant the key, and if the admins are deleted the key
       // is unmanageable for good; KMS's own default key policy has it.
