@@ -93,8 +93,9 @@ export async function analyzePlan(
   const states = declaredStates(plan);
   const violations: PolicyViolation[] = [];
   const notApplicable: PolicyNotApplicable[] = [];
-  // AnalyzeStack's bytes, one record per resource (requests.ts), each built while its resource's
-  // analysis is in flight: the pack is the slower side of the exchange, so this work costs no wall time.
+  // AnalyzeStack's bytes, one record per resource (requests.ts), built as each resource is sent: the pack,
+  // the slower side of the exchange, works through the calls in flight meanwhile, so building the stack's
+  // request costs no wall time at the end.
   const stackRecords: Uint8Array[] = new Array<Uint8Array>(states.length);
   const started = Date.now();
   let next = 0;
@@ -103,12 +104,11 @@ export async function analyzePlan(
       const index = next++;
       const state = states[index];
       const request = analyzeRequest(state);
+      stackRecords[index] = analyzeStackResourceBytes(state);
       // The engine's two passes (pkg/resource/deploy/step_generator.go): remediations first, whose new
       // properties the analysis then sees, and whose diagnostics are advisory violations.
-      const remediating = remediates ? client.remediate(request) : undefined;
-      const analyzing = remediating === undefined ? client.analyze(request) : undefined;
-      stackRecords[index] = analyzeStackResourceBytes(state);
-      for (const remediation of (await remediating)?.getRemediationsList() ?? []) {
+      const remediations = remediates ? (await client.remediate(request)).getRemediationsList() : [];
+      for (const remediation of remediations) {
         const properties = remediation.getProperties();
         if (remediation.getDiagnostic() !== "") {
           violations.push({
@@ -123,7 +123,7 @@ export async function analyzePlan(
           request.setProperties(properties);
         }
       }
-      const response = await (analyzing ?? client.analyze(request));
+      const response = await client.analyze(request);
       collect(response, info.getName(), state, undefined, violations, notApplicable);
     }
   };
