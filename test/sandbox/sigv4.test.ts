@@ -26,13 +26,13 @@ const scope = {
   secretOf: (id: string) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined),
 };
 
-async function signed(path: string, extraHeaders: Record<string, string>) {
+async function signed(path: string, extraHeaders: Record<string, string>, region = scope.region) {
   const body = JSON.stringify({ TableName: "t", Key: { pk: { S: "a" } } });
   const [pathname, search] = path.split("?");
   const query = Object.fromEntries(new URLSearchParams(search ?? ""));
   const request = await new SignatureV4({
     service: "dynamodb",
-    region: "us-east-1",
+    region,
     credentials,
     sha256: Sha256,
   }).sign({
@@ -63,6 +63,9 @@ describe("sandbox SigV4 verifier: canonical requests as the SDK signs them", () 
     ["header values with inner runs of spaces and tabs", "/", { "x-amz-meta-note": "a   b\t\tc" }],
     ["header values with spaces at both ends", "/", { "x-amz-meta-note": "  padded  " }],
     ["a header value ending in a tab", "/", { "x-amz-meta-note": "tabbed\t" }],
+    ["a header value with a run of spaces only", "/", { "x-amz-meta-note": "a   b" }],
+    ["a header value with one leading space", "/", { "x-amz-meta-note": " leading" }],
+    ["a header value with one trailing space", "/", { "x-amz-meta-note": "trailing " }],
     ["a header value with single inner spaces only", "/", { "x-amz-meta-note": "a b c" }],
     ["a signed header whose name sorts before host", "/", { "amz-sdk-request": "attempt=1; max=3" }],
     ["a path below the root", "/a/b%20c", {}],
@@ -75,6 +78,11 @@ describe("sandbox SigV4 verifier: canonical requests as the SDK signs them", () 
       );
     });
   }
+
+  it("accepts a string to sign of any length (a long region name)", async () => {
+    const region = `region-${"x".repeat(500)}`;
+    expect(verifier.verify(await signed("/", {}, region), { ...scope, region }).region).to.equal(region);
+  });
 
   it("refuses a root-path request whose signed header changed after signing", async () => {
     const request = await signed("/", { "x-amz-meta-note": "one" });
