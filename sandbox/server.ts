@@ -397,7 +397,7 @@ function send(res: http.ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) {
     return;
   }
-  res.writeHead(reply.status, { ...reply.headers, "content-length": Buffer.byteLength(reply.body) });
+  res.writeHead(reply.status, reply.headers);
   res.end(reply.body);
   if (reply.headers.connection === "close") {
     // Node would otherwise keep reading (and discarding) the rest of an oversize body.
