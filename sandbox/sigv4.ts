@@ -336,42 +336,26 @@ function checkScope(fields: AuthorizationFields, scope: VerificationScope): void
  * The Authorization header's parts: the algorithm, then `Name=value` elements separated by commas and
  * white space ("Authentication methods", IAM User Guide: "There is no comma between the algorithm and
  * Credential, but the other elements must be separated by commas"); an element named twice counts once,
- * the last one. Read in one pass without regular expressions or a Map, as it runs on every request;
- * white space is what JavaScript's `\s` and `trim()` take it to be.
+ * the last one. The three elements are kept in variables, not a Map built per request.
  */
 function parseAuthorization(authorization: string, amzDate: string | undefined): AuthorizationFields {
   const trimmed = authorization.trim();
-  let at = 0;
-  while (at < trimmed.length && !isWhiteSpace(trimmed.charCodeAt(at))) {
-    at++;
-  }
-  const algorithm = trimmed.slice(0, at);
+  const algorithm = trimmed.split(/\s/, 1)[0];
   let credential = "";
   let signedHeaders = "";
   let signature = "";
-  while (at < trimmed.length) {
-    const start = at;
-    let equals = -1;
-    for (; at < trimmed.length; at++) {
-      const code = trimmed.charCodeAt(at);
-      if (code === COMMA || isWhiteSpace(code)) {
-        break;
-      }
-      if (code === EQUALS && equals < 0) {
-        equals = at;
-      }
-    }
-    if (equals > start) {
-      const value = trimmed.slice(equals + 1, at);
-      if (isElement(trimmed, start, equals, "Credential")) {
+  for (const part of trimmed.slice(algorithm.length).split(ELEMENT_SEPARATOR)) {
+    const equals = part.indexOf("=");
+    if (equals > 0) {
+      const value = part.slice(equals + 1);
+      if (isElement(part, equals, "Credential")) {
         credential = value;
-      } else if (isElement(trimmed, start, equals, "SignedHeaders")) {
+      } else if (isElement(part, equals, "SignedHeaders")) {
         signedHeaders = value;
-      } else if (isElement(trimmed, start, equals, "Signature")) {
+      } else if (isElement(part, equals, "Signature")) {
         signature = value;
       }
     }
-    at++;
   }
   let missing = "";
   if (credential === "") {
@@ -420,22 +404,11 @@ function parseAuthorization(authorization: string, amzDate: string | undefined):
   };
 }
 
-const COMMA = 0x2c;
-const EQUALS = 0x3d;
-const NON_ASCII_WHITE_SPACE = /\s/;
+const ELEMENT_SEPARATOR = /[,\s]+/;
 
-/** JavaScript's white space (`\s`): ASCII's tested directly, the rest by the regular expression itself. */
-function isWhiteSpace(code: number): boolean {
-  return (
-    code === 0x20 ||
-    (code >= 0x09 && code <= 0x0d) ||
-    (code > 0x7f && NON_ASCII_WHITE_SPACE.test(String.fromCharCode(code)))
-  );
-}
-
-/** Whether `text` from `start` to `equals` is the element name `name`. */
-function isElement(text: string, start: number, equals: number, name: string): boolean {
-  return equals - start === name.length && text.startsWith(name, start);
+/** Whether the part before `equals` is the element name `name`, without slicing it out. */
+function isElement(part: string, equals: number, name: string): boolean {
+  return equals === name.length && part.startsWith(name);
 }
 
 /** The request in smithy's shape, for its canonical URI and query string. */
