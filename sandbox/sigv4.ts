@@ -236,16 +236,16 @@ export class SigV4Verifier {
       return this.canonicalizer.canonicalRequest(toSmithyRequest(request), headers, payloadHash);
     }
     // The signed headers the request carries, sorted, each once.
-    const names = signedHeaders.filter((name) => headerValue(request.headers, name) !== undefined).sort();
+    const names = signedHeaders.slice().sort();
     let lines = "";
     let list = "";
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
-      if (i > 0 && name === names[i - 1]) {
-        continue;
+      const value = i > 0 && name === names[i - 1] ? undefined : headerValue(request.headers, name);
+      if (value !== undefined) {
+        lines += `${name}:${canonicalHeaderValue(value)}\n`;
+        list += list === "" ? name : `;${name}`;
       }
-      lines += `${name}:${canonicalHeaderValue(headerValue(request.headers, name) as string)}\n`;
-      list += i === 0 ? name : `;${name}`;
     }
     return `${request.method}\n/\n\n${lines}\n${list}\n${payloadHash}`;
   }
