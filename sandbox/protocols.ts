@@ -15,8 +15,10 @@ export type Protocol = "dynamodb" | "kms" | "sts";
 
 export interface Reply {
   status: number;
+  /** Every header the answer carries, Content-Length included. */
   headers: Record<string, string>;
-  body: string;
+  /** The body, encoded once: its CRC32, its length and the bytes sent all come from this buffer. */
+  body: Buffer;
 }
 
 /** DynamoDB's errors come from three namespaces; SDKs ignore the namespace, the AWS CLI prints it. */
@@ -48,7 +50,7 @@ const CONTENT_TYPES: Record<Protocol, string> = {
 
 /** A successful JSON answer (DynamoDB or KMS). */
 export function jsonReply(protocol: "dynamodb" | "kms", payload: unknown, requestId: string): Reply {
-  return withBody(protocol, 200, JSON.stringify(payload), requestId, {});
+  return withBody(protocol, 200, JSON.stringify(payload), requestId);
 }
 
 /** A successful STS answer: `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>`. */
@@ -58,7 +60,7 @@ export function queryReply(action: string, resultXml: string, requestId: string)
     `  <${action}Result>\n${resultXml}  </${action}Result>\n` +
     `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n` +
     `</${action}Response>\n`;
-  return withBody("sts", 200, body, requestId, {});
+  return withBody("sts", 200, body, requestId);
 }
 
 /** The error answer for `error` in the protocol's own shape. */
@@ -71,11 +73,11 @@ export function errorReply(protocol: Protocol, error: AwsError, requestId: strin
       `  <Error>\n    <Type>${type}</Type>\n    <Code>${xmlEscape(mapped.code)}</Code>\n` +
       `    <Message>${xmlEscape(error.message)}</Message>\n  </Error>\n` +
       `  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`;
-    return withBody("sts", mapped.status, body, requestId, { "x-amzn-errortype": mapped.code });
+    return withBody("sts", mapped.status, body, requestId, mapped.code);
   }
   const type = protocol === "kms" ? error.code : `${dynamoDbNamespace(error.code)}#${error.code}`;
   const body = JSON.stringify({ __type: type, message: error.message, ...error.details });
-  return withBody(protocol, error.status, body, requestId, { "x-amzn-errortype": error.code });
+  return withBody(protocol, error.status, body, requestId, error.code);
 }
 
 function dynamoDbNamespace(code: string): string {
@@ -85,22 +87,27 @@ function dynamoDbNamespace(code: string): string {
   return CORAL_SERVICE_ERRORS.has(code) ? "com.amazon.coral.service" : "com.amazonaws.dynamodb.v20120810";
 }
 
+/** The answer's headers and body; an error's code also goes in `x-amzn-errortype`. */
 function withBody(
   protocol: Protocol,
   status: number,
   body: string,
   requestId: string,
-  extra: Record<string, string>,
+  errorType?: string,
 ): Reply {
+  const bytes = Buffer.from(body, "utf8");
   const headers: Record<string, string> = {
     "content-type": CONTENT_TYPES[protocol],
     "x-amzn-requestid": requestId,
-    ...extra,
   };
-  if (protocol === "dynamodb") {
-    headers["x-amz-crc32"] = String(crc32(Buffer.from(body, "utf8")));
+  if (errorType !== undefined) {
+    headers["x-amzn-errortype"] = errorType;
   }
-  return { status, headers, body };
+  if (protocol === "dynamodb") {
+    headers["x-amz-crc32"] = String(crc32(bytes));
+  }
+  headers["content-length"] = String(bytes.length);
+  return { status, headers, body: bytes };
 }
 
 const XML_ENTITIES: Record<string, string> = {

@@ -199,7 +199,8 @@ class RequestHandler {
         method: req.method ?? "",
         url: req.url ?? "/",
         headers: req.headers,
-        body: Buffer.concat(chunks, received),
+        // A body that came in one chunk (every small request) is used as Node read it, without a copy.
+        body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received),
       };
       this.respond(request, target, requestId, connection).then(
         ({ reply, caller }) => finish(reply, caller),
@@ -342,8 +343,14 @@ const JSON_CONTENT_TYPES: Record<"dynamodb" | "kms", readonly string[]> = {
 };
 
 function requireContentType(request: ReceivedRequest, protocol: "dynamodb" | "kms", target: string): void {
-  const type = (headerValue(request.headers, "content-type") ?? "").split(";")[0].trim().toLowerCase();
-  if (!JSON_CONTENT_TYPES[protocol].includes(type)) {
+  const accepted = JSON_CONTENT_TYPES[protocol];
+  const header = headerValue(request.headers, "content-type");
+  if (header !== undefined && accepted.includes(header)) {
+    // Exactly an accepted type, as clients send it: nothing to strip or fold.
+    return;
+  }
+  const type = (header ?? "").split(";")[0].trim().toLowerCase();
+  if (!accepted.includes(type)) {
     throw new AwsError(
       "UnknownOperationException",
       `The sandbox does not serve ${target} with Content-Type ${JSON.stringify(type)}.`,
@@ -397,7 +404,7 @@ function send(res: http.ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) {
     return;
   }
-  res.writeHead(reply.status, { ...reply.headers, "content-length": Buffer.byteLength(reply.body) });
+  res.writeHead(reply.status, reply.headers);
   res.end(reply.body);
   if (reply.headers.connection === "close") {
     // Node would otherwise keep reading (and discarding) the rest of an oversize body.

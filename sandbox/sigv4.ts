@@ -29,6 +29,9 @@ const hmac = (key: Buffer | string, data: string): Buffer => createHmac("sha256"
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
 const SHA256_BLOCK_BYTES = 64;
+const SHA256_BYTES = 32;
+/** Room after the inner pad for a string to sign (about 150 bytes: algorithm, date, scope, a hash). */
+const HMAC_TEXT_ROOM = 448;
 /** AWS rejects a request whose X-Amz-Date is more than 15 minutes away from its clock. */
 const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const SIGNATURE_MISMATCH =
@@ -99,11 +102,13 @@ function stringToSign(longDate: string, credentialScope: string, canonicalReques
  * HMAC-SHA256 under one key, prepared once: the key XORed with the inner and outer pads (RFC 2104,
  * section 2; SHA-256's block is 64 bytes, and a 32-byte signing key needs no hashing first). Signing is
  * then two one-shot digests, H(K ^ opad || H(K ^ ipad || text)): no native Hmac object per request,
- * whose construction was the verifier's largest single cost under load.
+ * whose construction was the verifier's largest single cost under load. Each pad sits at the start of a
+ * buffer kept with the key, the text (or the inner digest) written after it, so a signature allocates
+ * only its digests; signing is synchronous, so no two requests share the buffers at once.
  */
 class PreparedHmac {
-  private readonly inner = Buffer.alloc(SHA256_BLOCK_BYTES, 0x36);
-  private readonly outer = Buffer.alloc(SHA256_BLOCK_BYTES, 0x5c);
+  private readonly inner = Buffer.alloc(SHA256_BLOCK_BYTES + HMAC_TEXT_ROOM, 0x36);
+  private readonly outer = Buffer.alloc(SHA256_BLOCK_BYTES + SHA256_BYTES, 0x5c);
 
   constructor(key: Buffer) {
     if (key.length > SHA256_BLOCK_BYTES) {
@@ -116,8 +121,15 @@ class PreparedHmac {
   }
 
   hex(text: string): string {
-    const innerDigest = hash("sha256", Buffer.concat([this.inner, Buffer.from(text, "utf8")]), "buffer");
-    return hash("sha256", Buffer.concat([this.outer, innerDigest]), "hex");
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: a text that might not fit is joined to a copy.
+    const innerText =
+      text.length * 3 <= HMAC_TEXT_ROOM
+        ? this.inner.subarray(0, SHA256_BLOCK_BYTES + this.inner.write(text, SHA256_BLOCK_BYTES, "utf8"))
+        : Buffer.concat([this.inner.subarray(0, SHA256_BLOCK_BYTES), Buffer.from(text, "utf8")]);
+    // The inner digest as a "binary" (latin1) string, one character per byte, written back as bytes:
+    // crypto.hash's "buffer" output costs about four times its string outputs (~1.4 vs ~0.34 µs, Node 20).
+    this.outer.write(hash("sha256", innerText, "binary"), SHA256_BLOCK_BYTES, "binary");
+    return hash("sha256", this.outer, "hex");
   }
 }
 
@@ -134,6 +146,8 @@ export class SigV4Verifier {
   private readonly canonicalizer = new Canonicalizer();
   /** Signing keys per access key, day, region and service: they change once a day, not per request. */
   private readonly signingKeys = new Map<string, { secret: string; key: PreparedHmac }>();
+  /** The last X-Amz-Date read, and its time: a client sends the same one for every request in a second. */
+  private lastDate: { text: string; time: number | undefined } = { text: "", time: undefined };
 
   /** Checks the request's signature; throws the AwsError AWS would answer with. */
   verify(request: ReceivedRequest, scope: VerificationScope): VerifiedSignature {
@@ -210,24 +224,37 @@ export class SigV4Verifier {
    * query parameters. test/sandbox/sigv4.test.ts signs both kinds with the SDK's own signer.
    */
   private canonicalRequest(request: ReceivedRequest, signedHeaders: string[], payloadHash: string): string {
-    // Null prototype: a header named __proto__ is a header like any other.
-    const headers: HeaderBag = Object.create(null) as HeaderBag;
-    for (const name of signedHeaders) {
-      const value = headerValue(request.headers, name);
-      if (value !== undefined) {
-        headers[name] = canonicalHeaderValue(value);
-      }
-    }
     if (request.url !== "/") {
+      // Null prototype: a header named __proto__ is a header like any other.
+      const headers: HeaderBag = Object.create(null) as HeaderBag;
+      for (const name of signedHeaders) {
+        const value = headerValue(request.headers, name);
+        if (value !== undefined) {
+          headers[name] = canonicalHeaderValue(value);
+        }
+      }
       return this.canonicalizer.canonicalRequest(toSmithyRequest(request), headers, payloadHash);
     }
-    const names = Object.keys(headers).sort();
-    const lines = names.map((name) => `${name}:${headers[name]}\n`).join("");
-    return `${request.method}\n/\n\n${lines}\n${names.join(";")}\n${payloadHash}`;
+    // The signed headers the request carries, sorted, each once.
+    const names = signedHeaders.slice().sort();
+    let lines = "";
+    let list = "";
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const value = i > 0 && name === names[i - 1] ? undefined : headerValue(request.headers, name);
+      if (value !== undefined) {
+        lines += `${name}:${canonicalHeaderValue(value)}\n`;
+        list += list === "" ? name : `;${name}`;
+      }
+    }
+    return `${request.method}\n/\n\n${lines}\n${list}\n${payloadHash}`;
   }
 
   private checkDate(amzDate: string, fields: AuthorizationFields): void {
-    const signedAt = parseAmzDate(amzDate);
+    if (amzDate !== this.lastDate.text) {
+      this.lastDate = { text: amzDate, time: parseAmzDate(amzDate) };
+    }
+    const signedAt = this.lastDate.time;
     if (signedAt === undefined) {
       throw new AwsError(
         "IncompleteSignatureException",
@@ -299,21 +326,40 @@ function checkScope(fields: AuthorizationFields, scope: VerificationScope): void
   }
 }
 
+/**
+ * The Authorization header's parts: the algorithm, then `Name=value` elements separated by commas and
+ * white space ("Authentication methods", IAM User Guide: "There is no comma between the algorithm and
+ * Credential, but the other elements must be separated by commas"); an element named twice counts once,
+ * the last one. The three elements are kept in variables, not a Map built per request.
+ */
 function parseAuthorization(authorization: string, amzDate: string | undefined): AuthorizationFields {
   const trimmed = authorization.trim();
   const algorithm = trimmed.split(/\s/, 1)[0];
-  const params = new Map<string, string>();
-  for (const part of trimmed.slice(algorithm.length).split(/[,\s]+/)) {
+  let credential = "";
+  let signedHeaders = "";
+  let signature = "";
+  for (const part of trimmed.slice(algorithm.length).split(ELEMENT_SEPARATOR)) {
     const equals = part.indexOf("=");
     if (equals > 0) {
-      params.set(part.slice(0, equals), part.slice(equals + 1));
+      const value = part.slice(equals + 1);
+      if (isElement(part, equals, "Credential")) {
+        credential = value;
+      } else if (isElement(part, equals, "SignedHeaders")) {
+        signedHeaders = value;
+      } else if (isElement(part, equals, "Signature")) {
+        signature = value;
+      }
     }
   }
   let missing = "";
-  for (const name of ["Credential", "Signature", "SignedHeaders"]) {
-    if (!params.get(name)) {
-      missing += `Authorization header requires '${name}' parameter. `;
-    }
+  if (credential === "") {
+    missing += "Authorization header requires 'Credential' parameter. ";
+  }
+  if (signature === "") {
+    missing += "Authorization header requires 'Signature' parameter. ";
+  }
+  if (signedHeaders === "") {
+    missing += "Authorization header requires 'SignedHeaders' parameter. ";
   }
   if (amzDate === undefined) {
     missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
@@ -327,8 +373,8 @@ function parseAuthorization(authorization: string, amzDate: string | undefined):
       `Unsupported AWS 'algorithm': '${algorithm}' (only ${ALGORITHM} for now). `,
     );
   }
-  const credential = params.get("Credential") as string;
-  const scope = credential.replace(/\/+$/, "").split("/");
+  // Trailing slashes are ignored (as DynamoDB does, dynalite's index.js).
+  const scope = (credential.endsWith("/") ? credential.replace(/\/+$/, "") : credential).split("/");
   if (scope.length !== 5) {
     throw new AwsError(
       "IncompleteSignatureException",
@@ -347,9 +393,16 @@ function parseAuthorization(authorization: string, amzDate: string | undefined):
     shortDate: scope[1],
     region: scope[2],
     service: scope[3],
-    signedHeaders: (params.get("SignedHeaders") as string).toLowerCase().split(";"),
-    signature: params.get("Signature") as string,
+    signedHeaders: signedHeaders.toLowerCase().split(";"),
+    signature,
   };
+}
+
+const ELEMENT_SEPARATOR = /[,\s]+/;
+
+/** Whether the part before `equals` is the element name `name`, without slicing it out. */
+function isElement(part: string, equals: number, name: string): boolean {
+  return equals === name.length && part.startsWith(name);
 }
 
 /** The request in smithy's shape, for its canonical URI and query string. */
@@ -377,13 +430,23 @@ function toSmithyRequest(request: ReceivedRequest): HttpRequest {
   };
 }
 
-/** A header value as the canonical request holds it: line breaks and runs of spaces or tabs made one space, trimmed of one space at each end (as smithy's getCanonicalHeaders). */
+/**
+ * A header value as the canonical request holds it: line breaks and runs of spaces or tabs made one space,
+ * trimmed of one space at each end (as smithy's getCanonicalHeaders). Most values (every one the SDK sends)
+ * have none of these, and one test finds that instead of three replacements.
+ */
 function canonicalHeaderValue(value: string): string {
+  if (!NEEDS_CANONICALIZING.test(value)) {
+    return value;
+  }
   return value
     .replace(/[\r\n]/g, " ")
     .replace(/[ \t]+/g, " ")
     .replace(/^ | $/g, "");
 }
+
+/** What canonicalHeaderValue changes: a tab or line break, two spaces in a row, a space at either end. */
+const NEEDS_CANONICALIZING = /[\t\r\n]| {2}|^ | $/;
 
 function hasQueryAuth(url: string): boolean {
   return /[?&]X-Amz-Algorithm=/i.test(url);

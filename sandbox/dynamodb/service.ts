@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { AwsError } from "../errors";
-import { kmsAccessDeniedViaDynamoDbMessage, type KmsDecision } from "../iam";
+import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } from "../iam";
 import type { Caller, DeployedStack } from "../stack";
 import {
   type DynamoOperation,
@@ -54,18 +54,20 @@ export class DynamoDbService {
     const request = this.engine.validate(operation, parseJsonObject(body));
     const tables = tablesOf(operation, request);
     const action = `dynamodb:${operation}`;
+    // Each check waits only when it has to ask: a decision made before, or a table key this connection
+    // holds, is used at once (the same questions come with every request).
     for (const resource of resourcesOf(operation, request, tables, stack)) {
-      const decision = await stack.authorizer.authorizeDynamoDb(caller.arn, action, resource);
-      if (!decision.allowed) {
-        throw new AwsError(
-          "AccessDeniedException",
-          decision.message ?? `access denied to ${action} on ${resource}`,
-        );
+      const deciding = authorizeResource(caller, action, resource, stack);
+      if (deciding !== undefined) {
+        await deciding;
       }
     }
     if (ITEM_OPERATIONS.has(operation)) {
       for (const tableName of tables) {
-        await this.authorizeTableKey(caller, tableName, stack, connection);
+        const fetching = this.authorizeTableKey(caller, tableName, stack, connection);
+        if (fetching !== undefined) {
+          await fetching;
+        }
       }
     }
     const result = await this.engine.execute(operation, request);
@@ -87,18 +89,18 @@ export class DynamoDbService {
   /**
    * The table key for an item request: from this connection's cache while warm, else from KMS, which
    * must allow the caller kms:Decrypt through DynamoDB (table-key-cache.ts). An archived table serves no
-   * item until restored, whatever the key.
+   * item until restored, whatever the key. Returns a promise only when KMS is asked.
    */
-  private async authorizeTableKey(
+  private authorizeTableKey(
     caller: Caller,
     tableName: string,
     stack: DeployedStack,
     connection: number,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const table = stack.table(tableName);
     const access = this.tableAccess(tableName, stack);
     if (table?.keyArn === undefined || access === undefined) {
-      return;
+      return undefined;
     }
     if (access.archival !== undefined && stack.kms.registry.describe(table.keyArn).exists) {
       const usable = stack.kms.registry.get(table.keyArn)?.state === "Enabled";
@@ -111,11 +113,13 @@ export class DynamoDbService {
         );
       }
     }
-    if (this.keys.cache.use(connection, caller.arn, table.name, table.keyArn)) {
-      return;
+    const keyArn = table.keyArn;
+    if (this.keys.cache.use(connection, caller.arn, table.name, keyArn)) {
+      return undefined;
     }
-    await authorizeTableKey(caller, table.name, table.keyArn, stack);
-    this.keys.cache.store(connection, caller.arn, table.name, table.keyArn);
+    return authorizeTableKey(caller, table.name, keyArn, stack).then(() =>
+      this.keys.cache.store(connection, caller.arn, table.name, keyArn),
+    );
   }
 
   /**
@@ -167,14 +171,7 @@ export class DynamoDbService {
   ): Promise<Record<string, unknown>> {
     const parts = await transactionParts(this.engine, operation, request);
     for (const part of parts) {
-      const resource = stack.tableArn(part.tableName);
-      const decision = await stack.authorizer.authorizeDynamoDb(caller.arn, part.action, resource);
-      if (!decision.allowed) {
-        throw new AwsError(
-          "AccessDeniedException",
-          decision.message ?? `access denied to ${part.action} on ${resource}`,
-        );
-      }
+      await authorizeResource(caller, part.action, stack.tableArn(part.tableName), stack);
     }
     for (const tableName of new Set(parts.map((part) => part.tableName))) {
       await this.authorizeTableKey(caller, tableName, stack, connection);
@@ -186,6 +183,35 @@ export class DynamoDbService {
     this.transactionQueue = run.catch(() => undefined);
     await run;
     return {};
+  }
+}
+
+/**
+ * IAM's decision on `dynamodb:<Action>` on one resource, AccessDeniedException when it refuses: at once
+ * when the same question was decided before (decision-cache.ts), else a promise of the evaluation.
+ */
+function authorizeResource(
+  caller: Caller,
+  action: string,
+  resource: string,
+  stack: DeployedStack,
+): Promise<void> | undefined {
+  const known = stack.authorizer.knownDynamoDbDecision(caller.arn, action, resource);
+  if (known !== undefined) {
+    refuseUnlessAllowed(known, action, resource);
+    return undefined;
+  }
+  return stack.authorizer
+    .authorizeDynamoDb(caller.arn, action, resource)
+    .then((decision) => refuseUnlessAllowed(decision, action, resource));
+}
+
+function refuseUnlessAllowed(decision: Decision, action: string, resource: string): void {
+  if (!decision.allowed) {
+    throw new AwsError(
+      "AccessDeniedException",
+      decision.message ?? `access denied to ${action} on ${resource}`,
+    );
   }
 }
 

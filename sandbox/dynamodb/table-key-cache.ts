@@ -13,8 +13,15 @@ import type { Clock } from "../clock";
 /** AWS's inactivity period. */
 export const DEFAULT_TABLE_KEY_CACHE_MS = 5 * 60_000;
 
+/**
+ * When each table key was last used: per connection, then caller, then table, then key. Nested maps, so a
+ * request looks its entry up by the strings it already holds (their hashes cached by V8) instead of
+ * building and hashing a composite key, and a closed connection drops its whole map at once.
+ */
+type LastUsed = Map<number, Map<string, Map<string, Map<string, number>>>>;
+
 export class TableKeyCache {
-  private readonly lastUsed = new Map<string, number>();
+  private readonly lastUsed: LastUsed = new Map();
 
   constructor(
     private readonly clock: Clock,
@@ -23,33 +30,38 @@ export class TableKeyCache {
 
   /** True, and the entry touched, when this connection used this caller's table key recently enough. */
   use(connection: number, callerArn: string, tableName: string, keyArn: string): boolean {
-    const entry = cacheKey(connection, callerArn, tableName, keyArn);
-    const last = this.lastUsed.get(entry);
+    const byKey = this.lastUsed.get(connection)?.get(callerArn)?.get(tableName);
+    const last = byKey?.get(keyArn);
     const now = this.clock.now();
-    if (last === undefined || now - last >= this.inactivityMs) {
-      this.lastUsed.delete(entry);
+    if (byKey === undefined || last === undefined || now - last >= this.inactivityMs) {
+      byKey?.delete(keyArn);
       return false;
     }
-    this.lastUsed.set(entry, now);
+    byKey.set(keyArn, now);
     return true;
   }
 
   /** Records a table key KMS just gave for this connection and caller. */
   store(connection: number, callerArn: string, tableName: string, keyArn: string): void {
-    this.lastUsed.set(cacheKey(connection, callerArn, tableName, keyArn), this.clock.now());
+    const byCaller = child(this.lastUsed, connection);
+    child(child(byCaller, callerArn), tableName).set(keyArn, this.clock.now());
   }
 
   /** A closed connection's keys are gone with it. */
   forgetConnection(connection: number): void {
-    const prefix = `${connection}\n`;
-    for (const entry of this.lastUsed.keys()) {
-      if (entry.startsWith(prefix)) {
-        this.lastUsed.delete(entry);
-      }
-    }
+    this.lastUsed.delete(connection);
   }
 }
 
-function cacheKey(connection: number, callerArn: string, tableName: string, keyArn: string): string {
-  return `${connection}\n${callerArn}\n${tableName}\n${keyArn}`;
+/** The map under `key`, made empty when there is none yet. */
+function child<K, ChildKey, ChildValue>(
+  map: Map<K, Map<ChildKey, ChildValue>>,
+  key: K,
+): Map<ChildKey, ChildValue> {
+  let found = map.get(key);
+  if (found === undefined) {
+    found = new Map<ChildKey, ChildValue>();
+    map.set(key, found);
+  }
+  return found;
 }

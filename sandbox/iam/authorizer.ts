@@ -239,13 +239,21 @@ export class Authorizer {
       throw new Error(`action: "${action}" is not a dynamodb: action`);
     }
     const caller = this.principal(callerArn);
-    const cacheKey = `d\n${caller.arn}\n${caller.version}\n${action}\n${resourceArn}`;
-    return this.cache.get(cacheKey, () => {
+    return this.cache.get(dynamoDbCacheKey(caller, action, resourceArn), () => {
       // Actions that take no resource (ListTables) are authorized on "*" (IAM service authorization
       // reference, Amazon DynamoDB); they act in the caller's own account.
       const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
       return this.simulate(caller, action, resourceArn, resourceAccount, undefined, {});
     });
+  }
+
+  /**
+   * authorizeDynamoDb's decision when it is already made (the same question decided before, and no
+   * policy of the caller changed since), at once and without a promise turn; undefined otherwise, and
+   * then authorizeDynamoDb decides. For the request path, which asks the same questions over and over.
+   */
+  knownDynamoDbDecision(callerArn: string, action: string, resourceArn: string): Decision | undefined {
+    return this.cache.known(dynamoDbCacheKey(this.principal(callerArn), action, resourceArn));
   }
 
   /**
@@ -460,6 +468,11 @@ export class Authorizer {
       ),
     };
   }
+}
+
+/** A DynamoDB decision's cache key: it reads the caller's identity policies, at their version. */
+function dynamoDbCacheKey(caller: PrincipalRecord, action: string, resourceArn: string): string {
+  return `d\n${caller.arn}\n${caller.version}\n${action}\n${resourceArn}`;
 }
 
 /**

@@ -4,10 +4,11 @@
  * decision read, so a policy change makes the old entries unreachable at once (and they age out):
  * there is no window in which a stale decision can be served.
  *
- * The promise itself is stored, so concurrent identical requests share one simulation.
+ * The promise itself is stored, so concurrent identical requests share one simulation; once it has
+ * resolved, its value can also be read at once (known()).
  */
 export class DecisionCache<T> {
-  private readonly entries = new Map<string, Promise<T>>();
+  private readonly entries = new Map<string, Entry<T>>();
   private hitCount = 0;
   private missCount = 0;
 
@@ -21,18 +22,37 @@ export class DecisionCache<T> {
     const cached = this.entries.get(key);
     if (cached) {
       this.hitCount++;
-      return cached;
+      return cached.promise;
     }
     this.missCount++;
-    const pending = compute();
-    // A failed evaluation is not a decision: forget it so the next request tries again.
-    pending.catch(() => this.entries.delete(key));
+    const entry: Entry<T> = { promise: compute() };
+    entry.promise.then(
+      (value) => {
+        entry.settled = { value };
+      },
+      // A failed evaluation is not a decision: forget it so the next request tries again.
+      () => this.entries.delete(key),
+    );
     if (this.entries.size >= this.maxEntries) {
       // Oldest first: Map iterates in insertion order.
       this.entries.delete(this.entries.keys().next().value as string);
     }
-    this.entries.set(key, pending);
-    return pending;
+    this.entries.set(key, entry);
+    return entry.promise;
+  }
+
+  /**
+   * The value under `key` when its evaluation has finished, without a promise turn: the request path
+   * would otherwise wait a microtask for a promise settled long ago. Undefined when the key was never
+   * asked, is still being evaluated or failed, or has aged out: then ask get().
+   */
+  known(key: string): T | undefined {
+    const settled = this.entries.get(key)?.settled;
+    if (settled === undefined) {
+      return undefined;
+    }
+    this.hitCount++;
+    return settled.value;
   }
 
   clear(): void {
@@ -50,4 +70,10 @@ export class DecisionCache<T> {
   get misses(): number {
     return this.missCount;
   }
+}
+
+interface Entry<T> {
+  readonly promise: Promise<T>;
+  /** Set once the promise has resolved. */
+  settled?: { readonly value: T };
 }

@@ -79,6 +79,29 @@ describe("sandbox/iam decision cache", () => {
     expect(authorizer.stats()).to.include({ cacheHits: 4, cacheMisses: 1 });
   });
 
+  it("reads a finished evaluation at once (known), and nothing before it finishes or after it fails", async () => {
+    const cache = new DecisionCache<string>(10);
+    expect(cache.known("a")).to.equal(undefined);
+    let finish: (value: string) => void = () => undefined;
+    const pending = cache.get("a", () => new Promise<string>((resolve) => (finish = resolve)));
+    expect(cache.known("a")).to.equal(undefined);
+    finish("A");
+    await pending;
+    expect(cache.known("a")).to.equal("A");
+    expect({ hits: cache.hits, misses: cache.misses }).to.deep.equal({ hits: 1, misses: 1 });
+    await cache.get("x", () => Promise.reject(new Error("boom"))).catch(() => undefined);
+    expect(cache.known("x")).to.equal(undefined);
+  });
+
+  it("answers a DynamoDB question decided before at once, and again after a policy change only by evaluating", async () => {
+    const authorizer = seedAuthorizer();
+    expect(authorizer.knownDynamoDbDecision(IAM_KEY_USER, "dynamodb:PutItem", TABLE_ARN)).to.equal(undefined);
+    const decided = await authorizer.authorizeDynamoDb(IAM_KEY_USER, "dynamodb:PutItem", TABLE_ARN);
+    expect(authorizer.knownDynamoDbDecision(IAM_KEY_USER, "dynamodb:PutItem", TABLE_ARN)).to.equal(decided);
+    authorizer.putPrincipal({ arn: IAM_KEY_USER });
+    expect(authorizer.knownDynamoDbDecision(IAM_KEY_USER, "dynamodb:PutItem", TABLE_ARN)).to.equal(undefined);
+  });
+
   it("keeps at most maxEntries, dropping the oldest, and forgets a failed evaluation", async () => {
     const cache = new DecisionCache<string>(2);
     await cache.get("a", () => Promise.resolve("A"));

@@ -1,9 +1,11 @@
 /**
  * The wire rules DynamoDB and KMS apply before anything else: X-Amz-Target names the operation, so it
- * must be among the signed headers, and each JSON protocol has its Content-Type.
+ * must be among the signed headers, and each JSON protocol has its Content-Type; a body is read whole,
+ * however many parts it arrives in.
  */
-import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeKeyCommand } from "@aws-sdk/client-kms";
+import { crc32 } from "node:zlib";
 import * as aws4 from "aws4";
 import { expect } from "chai";
 import {
@@ -118,6 +120,46 @@ describe("sandbox wire rules: signed X-Amz-Target, Content-Type per protocol", f
     expect(errorType(refused)).to.equal("UnknownOperationException");
     const accepted = await rawRequest(deployed.sandbox.endpoint, kms("application/x-amz-json-1.1"));
     expect(accepted.status, accepted.body).to.not.equal(404);
+  });
+
+  it("reads a body that arrives in many chunks whole: an item near DynamoDB's 400 KB limit", async () => {
+    // "The maximum item size in DynamoDB is 400 KB" ("Quotas in Amazon DynamoDB", Items); a socket reads
+    // at most 64 KiB at a time, so this PutItem's body reaches the server in several parts.
+    const clients = userClients(deployed, "app-user");
+    const payload = "x".repeat(350 * 1024);
+    const key = { pk: { S: "large" } };
+    await clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: deployed.outputs.tableName,
+        Item: { ...key, payload: { S: payload } },
+      }),
+    );
+    const read = await clients.dynamodb.send(
+      new GetItemCommand({ TableName: deployed.outputs.tableName, Key: key }),
+    );
+    expect(read.Item?.payload?.S).to.equal(payload);
+  });
+
+  it("answers with the Content-Length and x-amz-crc32 of the body's UTF-8 bytes, non-ASCII text included", async () => {
+    // "DynamoDB responses can include a X-Amz-Crc32 header with the CRC32 checksum value of the response
+    // body" (AWS SDK for Go v2, service/dynamodb/internal/customizations), which SDKs and botocore check.
+    const text = "é € 😀 naïve";
+    const key = { pk: { S: "utf-8" } };
+    await userClients(deployed, "app-user").dynamodb.send(
+      new PutItemCommand({ TableName: deployed.outputs.tableName, Item: { ...key, text: { S: text } } }),
+    );
+    for (const [operation, body] of [
+      ["GetItem", { TableName: deployed.outputs.tableName, Key: key }],
+      ["GetItem", { TableName: "no-such-table", Key: key }],
+    ] as const) {
+      const response = await rawRequest(
+        deployed.sandbox.endpoint,
+        aws4DynamoDb(deployed, "app-user", operation, JSON.stringify(body)),
+      );
+      const bytes = Buffer.from(response.body, "utf8");
+      expect(Number(response.headers["content-length"]), response.body).to.equal(bytes.length);
+      expect(Number(response.headers["x-amz-crc32"]), response.body).to.equal(crc32(bytes));
+    }
   });
 
   it("still serves the SDK v3 clients as they send their requests", async () => {
