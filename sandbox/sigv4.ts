@@ -228,24 +228,23 @@ export class SigV4Verifier {
       // Null prototype: a header named __proto__ is a header like any other.
       const headers: HeaderBag = Object.create(null) as HeaderBag;
       for (const name of signedHeaders) {
-        const value = headerValue(request.headers, name);
-        if (value !== undefined) {
-          headers[name] = canonicalHeaderValue(value);
-        }
+        headers[name] = canonicalHeaderValue(headerValue(request.headers, name) ?? "");
       }
       return this.canonicalizer.canonicalRequest(toSmithyRequest(request), headers, payloadHash);
     }
-    // The signed headers the request carries, sorted, each once.
+    // Every signed header, sorted, each once. One the request does not carry is signed with an empty
+    // value, as AWS builds the canonical request from SignedHeaders: a name added to SignedHeaders after
+    // signing, or a header dropped on the way, no longer matches the client's signature.
     const names = signedHeaders.slice().sort();
     let lines = "";
     let list = "";
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
-      const value = i > 0 && name === names[i - 1] ? undefined : headerValue(request.headers, name);
-      if (value !== undefined) {
-        lines += `${name}:${canonicalHeaderValue(value)}\n`;
-        list += list === "" ? name : `;${name}`;
+      if (i > 0 && name === names[i - 1]) {
+        continue;
       }
+      lines += `${name}:${canonicalHeaderValue(headerValue(request.headers, name) ?? "")}\n`;
+      list += list === "" ? name : `;${name}`;
     }
     return `${request.method}\n/\n\n${lines}\n${list}\n${payloadHash}`;
   }
@@ -452,12 +451,17 @@ function hasQueryAuth(url: string): boolean {
   return /[?&]X-Amz-Algorithm=/i.test(url);
 }
 
+/**
+ * A header's value, repeated ones joined by commas. Node's `req.headers` inherits from Object.prototype,
+ * and the names come from the client (SignedHeaders): `constructor` or `toString` is a header the request
+ * does not have, not an inherited function.
+ */
 export function headerValue(
   headers: Record<string, string | string[] | undefined>,
   name: string,
 ): string | undefined {
   const value = headers[name];
-  return Array.isArray(value) ? value.join(",") : value;
+  return typeof value === "string" ? value : Array.isArray(value) ? value.join(",") : undefined;
 }
 
 function tokensEqual(presented: string | undefined, expected: string): boolean {

@@ -84,6 +84,22 @@ describe("sandbox SigV4 verifier: canonical requests as the SDK signs them", () 
     expect(verifier.verify(await signed("/", {}, region), { ...scope, region }).region).to.equal(region);
   });
 
+  it("refuses a request whose SignedHeaders names a header it does not have, even one named like an Object property", async () => {
+    for (const name of ["constructor", "__proto__", "x-amz-absent"]) {
+      const request = await signed("/", {});
+      request.headers.authorization = request.headers.authorization.replace(
+        "SignedHeaders=",
+        `SignedHeaders=${name};`,
+      );
+      // A signed header the request lacks makes a canonical request the client did not sign: "The request
+      // signature we calculated does not match the signature you provided" (IAM User Guide, "Troubleshoot
+      // signing of AWS API requests"), never a server error.
+      expect(() => verifier.verify(request, scope), name).to.throw(
+        /does not match the signature you provided/,
+      );
+    }
+  });
+
   it("refuses a root-path request whose signed header changed after signing", async () => {
     const request = await signed("/", { "x-amz-meta-note": "one" });
     request.headers["x-amz-meta-note"] = "two";
