@@ -69,17 +69,12 @@ export function analyzeStackRequest(states: readonly PlanResourceState[]): Analy
 }
 
 /**
- * The wire bytes of analyzeStackRequest(states), built one resource at a time. AnalyzeStackRequest's
- * only field is `repeated AnalyzerResource resources = 1` (pulumi/analyzer.proto), and a repeated
- * message field is encoded as one length-delimited record per element (protobuf encoding guide,
- * "Repeated Elements"): the concatenation of single-resource requests is the whole request, and only
- * one resource's protobuf object lives at a time.
+ * One resource's record of AnalyzeStackRequest's wire bytes. AnalyzeStackRequest's only field is
+ * `repeated AnalyzerResource resources = 1` (pulumi/analyzer.proto), and a repeated message field is
+ * encoded as one length-delimited record per element (protobuf encoding guide, "Repeated Elements"): the
+ * concatenation of the resources' records is the whole request (analyzeStackRequest(states) serialized),
+ * built one resource at a time, without holding every resource's protobuf object at once.
  */
-export function analyzeStackRequestBytes(states: readonly PlanResourceState[]): Buffer {
-  return Buffer.concat(states.map(analyzeStackResourceBytes));
-}
-
-/** One resource's record of AnalyzeStackRequest's wire bytes (analyzeStackRequestBytes). */
 export function analyzeStackResourceBytes(state: PlanResourceState): Uint8Array {
   const one = new AnalyzeStackRequest();
   one.setResourcesList([analyzerResource(state)]);
