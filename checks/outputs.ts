@@ -4,7 +4,7 @@
  * file fails with the field's path and value instead of an SDK error later. The validation is the one
  * parser of the outputs, infra/outputs.ts `parseStackOutputs`, shared with the sandbox, plan and scenario.
  */
-import { UserError } from "../cli/userError";
+import { UserError } from "../common/userError";
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { parseStackOutputs, type StackOutputs } from "../infra/outputs";

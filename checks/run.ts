@@ -18,7 +18,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts
 import { isSessionOf } from "../infra/assumedRole";
 import type { RoleOutputs, StackOutputs, UserOutputs } from "../infra/outputs";
 import { classifyError } from "./classify";
-import { UserError } from "../cli/userError";
+import { UserError } from "../common/userError";
 import {
   createClients,
   createUserClients,

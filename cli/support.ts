@@ -7,9 +7,9 @@
  *   an internal error, printed with its stack), 2 (a user mistake: one line on stderr, no stack trace).
  */
 import { parseArgs } from "node:util";
-import { isUserError, UserError } from "./userError";
+import { isUserError, UserError } from "../common/userError";
 
-export { isUserError, UserError, USER_ERROR_BRAND } from "./userError";
+export { isUserError, UserError, USER_ERROR_BRAND } from "../common/userError";
 
 export class UsageError extends UserError {}
 

@@ -5,7 +5,7 @@
  * as the engine does before it calls Configure.
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { UserError } from "../cli/userError";
+import { UserError } from "../common/userError";
 import {
   AnalyzerInfo,
   ConfigureAnalyzerRequest,

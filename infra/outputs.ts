@@ -4,7 +4,7 @@
  * their one validating parser (`parseStackOutputs`): the checks, the sandbox, the plan engine and the
  * scenario runner read outputs through it, never through a cast.
  */
-import { UserError } from "../cli/userError";
+import { USER_ERROR_BRAND } from "./userErrorBrand";
 
 /**
  * The access levels a data user can have: the one definition (config, components, checks use it).
@@ -46,7 +46,15 @@ export interface StackOutputs {
 }
 
 /** Outputs that do not have the shape of contracts.md section 2: names the field path and the value. */
-export class OutputsError extends UserError {}
+export class OutputsError extends Error {
+  /** Every command prints it as one line, exit 2 (common/userError.ts reads the brand). */
+  readonly [USER_ERROR_BRAND] = true;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "OutputsError";
+  }
+}
 
 const STRING_FIELDS = ["region", "accountId", "keyArn", "keyAlias", "tableName", "tableArn"] as const;
 

@@ -4,7 +4,7 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
-import { USER_ERROR_BRAND } from "../cli/userError";
+import { USER_ERROR_BRAND } from "./userErrorBrand";
 import { parseAssumedRoleArn } from "./assumedRole";
 
 /**
@@ -12,7 +12,7 @@ import { parseAssumedRoleArn } from "./assumedRole";
  * reports it in one line without a stack trace.
  */
 export class ConfigError extends pulumi.RunError {
-  /** Every command prints it as one line, exit 2 (cli/userError.ts). */
+  /** Every command prints it as one line, exit 2 (common/userError.ts reads the brand). */
   readonly [USER_ERROR_BRAND] = true;
 
   constructor(message: string) {

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { UserError } from "../cli/userError";
+import { UserError } from "../common/userError";
 
 export class StackConfigError extends UserError {}
 

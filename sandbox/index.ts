@@ -15,7 +15,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../cli/userError";
+import { UserError } from "../common/userError";
 import { parseStackOutputs, type StackOutputs } from "../infra/outputs";
 import {
   CHECKPOINT_FILE,

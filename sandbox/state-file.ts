@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../cli/userError";
+import { UserError } from "../common/userError";
 import type { Deployment } from "./deployment";
 import type { ArchivedTable } from "./dynamodb/table-lifecycle";
 import type { ExportedKeyMaterial } from "./kms";

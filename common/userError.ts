@@ -4,7 +4,8 @@
  *
  * A brand, not only a base class: `infra/`'s ConfigError must extend `pulumi.RunError` (so `pulumi up`
  * prints it without a stack trace) and JavaScript has one base class, so it carries the brand instead.
- * This module imports nothing, so the Pulumi program can use it without loading any command.
+ * `infra/` imports nothing of the project: it spells the same registered symbol itself
+ * (infra/userErrorBrand.ts), and `isUserError` reads it on any error.
  */
 export const USER_ERROR_BRAND = Symbol.for("kms-dynamodb.user-error");
 
