@@ -6,12 +6,12 @@
 import { EMPTY_STATE } from "../plan/checkpoint";
 import { declaredStates, type Plan } from "../plan/types";
 import { AwsError } from "../sandbox/errors";
-import { applySteps, type Deployment } from "../sandbox/deployment";
+import { applySteps, type Deployment } from "../sandbox/deploy/deployment";
 import type { Authorizer, Decision, KmsDecision } from "../sandbox/iam";
-import { applyDeployedKeys } from "../sandbox/kms/deploy-keys";
-import { KeyRegistry } from "../sandbox/kms/key-registry";
-import { deriveModel, type SandboxModel, type SandboxTable } from "../sandbox/model";
-import { DeployedStack } from "../sandbox/stack";
+import { applyDeployedKeys } from "../sandbox/deploy/deployKeys";
+import { KeyRegistry } from "../sandbox/kms/keyRegistry";
+import { deriveModel, type SandboxModel, type SandboxTable } from "../sandbox/deploy/model";
+import { DeployedStack } from "../sandbox/deploy/stack";
 import { DecisionLedger } from "./decisions";
 import { findObtainers } from "./obtain";
 import {

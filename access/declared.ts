@@ -7,7 +7,7 @@
 import { KEY_POLICY_SIDS } from "../infra/policies/keyPolicy";
 import type { Plan } from "../plan/types";
 import { reveal } from "../plan/values";
-import type { SandboxModel } from "../sandbox/model";
+import type { SandboxModel } from "../sandbox/deploy/model";
 
 export interface DeclaredHolders {
   /** ARNs of the principals declared as key users. */

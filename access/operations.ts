@@ -3,7 +3,7 @@
  * directly on the table's key (the path around DynamoDB: a principal that may decrypt directly can read
  * any ciphertext of the key it obtains, e.g. from a backup or an export).
  */
-import { ITEM_OPERATIONS } from "../sandbox/dynamodb/item-operations";
+import { ITEM_OPERATIONS } from "../sandbox/dynamodb/operations";
 
 /** DynamoDB operations, in the order the matrix shows them (DynamoDB API reference, "Actions"). */
 export const TABLE_OPERATIONS = [

@@ -9,7 +9,7 @@
  *   (AdministratorAccess): cross-account access then depends only on this account's resource policies
  *   (IAM user guide, "Cross-account policy evaluation logic").
  */
-import { ADMINISTRATOR_ACCESS_ARN, type SandboxModel } from "../sandbox/model";
+import { ADMINISTRATOR_ACCESS_ARN, type SandboxModel } from "../sandbox/deploy/model";
 import type { PrincipalSpec } from "../sandbox/iam";
 import type { AccessPrincipal } from "./types";
 import { assumedRoleArn } from "../infra/assumedRole";

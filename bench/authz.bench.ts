@@ -4,7 +4,7 @@
  * through the sandbox's KmsService with its authorization cached.
  */
 import { performance } from "perf_hooks";
-import { KeyRegistry } from "../sandbox/kms/key-registry";
+import { KeyRegistry } from "../sandbox/kms/keyRegistry";
 import { buildKeyPolicy } from "../infra/policies/keyPolicy";
 import { tableAccessPolicy } from "../infra/policies/tableAccess";
 import { Authorizer, type PolicyDocument } from "../sandbox/iam";

@@ -12,7 +12,7 @@
  */
 import { statSync } from "node:fs";
 import * as path from "node:path";
-import { readCloudDrift } from "../sandbox/refresh";
+import { readCloudDrift } from "../sandbox/deploy/refresh";
 import { EMPTY_STATE, readState, StateFileError, type StackState } from "./checkpoint";
 import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
 import { formatSteps } from "./diff";

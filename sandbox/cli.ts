@@ -15,7 +15,7 @@ import { destroyPlan, synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
 import { AwsError } from "./errors";
 import { Sandbox } from "./index";
-import { writeFileAtomic } from "./state-file";
+import { writeFileAtomic } from "./deploy/stateFile";
 
 export const USAGE =
   "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--deployer-credentials FILE] [--log]\n" +

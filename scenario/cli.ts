@@ -7,7 +7,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import * as path from "node:path";
 import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
 import { DEFAULT_PACK_DIR, type RunningPack, startPolicyPack } from "../guard/packProcess";
-import { writeFileAtomic } from "../sandbox/state-file";
+import { writeFileAtomic } from "../sandbox/deploy/stateFile";
 
 export const USAGE = "usage: npm start [-- --report FILE] [--html FILE]";
 

@@ -13,16 +13,16 @@
 import { randomUUID } from "node:crypto";
 import { AwsError } from "../errors";
 import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } from "../iam";
-import type { Caller, DeployedStack } from "../stack";
+import type { Caller, DeployedStack } from "../deploy/stack";
 import {
   type DynamoOperation,
   DynaliteEngine,
   isTransactionOperation,
   type TransactionOperation,
 } from "./engine";
-import { ITEM_OPERATIONS } from "./item-operations";
-import type { TableKeyCache } from "./table-key-cache";
-import type { TableAccess, TableLifecycle } from "./table-lifecycle";
+import { ITEM_OPERATIONS } from "./operations";
+import type { TableKeyCache } from "./tableKeyCache";
+import type { TableAccess, TableLifecycle } from "./tableLifecycle";
 import { executeGet, executeWrite, transactionParts } from "./transactions";
 
 /** What DynamoDB keeps besides items: the table keys it cached per connection, and each table's status. */
@@ -77,7 +77,7 @@ export class DynamoDbService {
     return result;
   }
 
-  /** The status of a table on a customer managed key, from its key's state (table-lifecycle.ts). */
+  /** The status of a table on a customer managed key, from its key's state (tableLifecycle.ts). */
   tableAccess(tableName: string, stack: DeployedStack): TableAccess | undefined {
     const table = stack.table(tableName);
     if (table?.keyArn === undefined) {
@@ -88,7 +88,7 @@ export class DynamoDbService {
 
   /**
    * The table key for an item request: from this connection's cache while warm, else from KMS, which
-   * must allow the caller kms:Decrypt through DynamoDB (table-key-cache.ts). An archived table serves no
+   * must allow the caller kms:Decrypt through DynamoDB (tableKeyCache.ts). An archived table serves no
    * item until restored, whatever the key. Returns a promise only when KMS is asked.
    */
   private authorizeTableKey(
@@ -125,7 +125,7 @@ export class DynamoDbService {
   /**
    * dynalite accepts SSESpecification and drops it (field-notes); DynamoDB describes a table on a
    * customer-managed key with SSEDescription (and InaccessibleEncryptionDateTime while its key cannot be
-   * used), its status and ArchivalSummary as table-lifecycle.ts models them, and deletion protection.
+   * used), its status and ArchivalSummary as tableLifecycle.ts models them, and deletion protection.
    */
   private describeEncryption(result: Record<string, unknown>, stack: DeployedStack): void {
     const description = result.Table as Record<string, unknown> | undefined;
@@ -188,7 +188,7 @@ export class DynamoDbService {
 
 /**
  * IAM's decision on `dynamodb:<Action>` on one resource, AccessDeniedException when it refuses: at once
- * when the same question was decided before (decision-cache.ts), else a promise of the evaluation.
+ * when the same question was decided before (decisionCache.ts), else a promise of the evaluation.
  */
 function authorizeResource(
   caller: Caller,

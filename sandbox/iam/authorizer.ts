@@ -3,15 +3,15 @@ import { parseAssumedRoleArn, roleOfSession } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { GrantStore } from "../kms/grants";
 import { accountOf, parseArn } from "./arn";
-import { DecisionCache } from "./decision-cache";
-import { managedPolicyDocument } from "./managed-policies";
+import { DecisionCache } from "./decisionCache";
+import { managedPolicyDocument } from "./managedPolicies";
 import { accessDeniedMessage } from "./messages";
 import {
   checkInlinePoliciesSize,
   checkKeyPolicySize,
   parsePolicyDocument,
   statementsOf,
-} from "./policy-document";
+} from "./policyDocument";
 import type {
   DecidingStatement,
   Decision,

@@ -29,6 +29,6 @@ export type {
   PrincipalSpec,
 } from "./types";
 export { Authorizer, type KmsRequestContext, type AuthorizerStats } from "./authorizer";
-export { managedPolicyDocument, MANAGED_POLICY_ARNS } from "./managed-policies";
-export { parsePolicyDocument } from "./policy-document";
+export { managedPolicyDocument, MANAGED_POLICY_ARNS } from "./managedPolicies";
+export { parsePolicyDocument } from "./policyDocument";
 export { kmsAccessDeniedViaDynamoDbMessage } from "./messages";

@@ -36,7 +36,7 @@ export interface PrincipalSpec {
   readonly inlinePolicies?: readonly InlinePolicy[];
   /**
    * ARNs of attached AWS managed policies, e.g. `arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess`.
-   * Resolved to their real documents (aws-managed-policies.json); an unknown ARN is NoSuchEntity.
+   * Resolved to their real documents (awsManagedPolicies.json); an unknown ARN is NoSuchEntity.
    */
   readonly managedPolicyArns?: readonly string[];
 }

@@ -1,7 +1,7 @@
 /**
  * KMS grants: the state (which grants exist on which key) and the one rule that says what a grant lets
  * its grantee do. The Authorizer consults this store for every KMS decision (a grant is a second way,
- * beside the key policy and IAM, to allow a principal a key operation); grant-operations.ts serves the
+ * beside the key policy and IAM, to allow a principal a key operation); grantOperations.ts serves the
  * CreateGrant/ListGrants/ListRetirableGrants/RetireGrant/RevokeGrant API over it.
  *
  * KMS developer guide, "Grants in AWS KMS" and "Grant concepts"; KMS API reference, CreateGrant,
@@ -155,7 +155,7 @@ function sameContext(a: Readonly<Record<string, string>>, b: Readonly<Record<str
   return contextSatisfies({ encryptionContextEquals: a }, b);
 }
 
-/** A grant as the state file holds it (sandbox/state-file.ts): its creation date as an ISO 8601 string. */
+/** A grant as the state file holds it (sandbox/deploy/stateFile.ts): its creation date as an ISO 8601 string. */
 export type PersistedGrant = Omit<Grant, "creationDate"> & { readonly creationDate: string };
 
 /**

@@ -16,4 +16,4 @@ export {
   type KmsKeyDefinition,
   type KmsOperation,
 } from "./service";
-export type { ExportedKeyMaterial } from "./key-registry";
+export type { ExportedKeyMaterial } from "./keyRegistry";

@@ -8,9 +8,9 @@ import { AwsError } from "../errors";
 import type { Authorizer } from "../iam";
 import { accountOf } from "../iam/arn";
 import { blobKeyArn, openBlob, sealBlob, type EncryptionContext } from "./ciphertext";
-import { GRANT_API_OPERATIONS, handleGrantOperation, isGrantApiOperation } from "./grant-operations";
-import type { ExportedKeyMaterial, KeyDefinition, KeyRegistry, KmsKeyRecord } from "./key-registry";
-import { isKeyStateOperation, KEY_STATE_OPERATIONS, KeyStateOperations } from "./key-state-operations";
+import { GRANT_API_OPERATIONS, handleGrantOperation, isGrantApiOperation } from "./grantOperations";
+import type { ExportedKeyMaterial, KeyDefinition, KeyRegistry, KmsKeyRecord } from "./keyRegistry";
+import { isKeyStateOperation, KEY_STATE_OPERATIONS, KeyStateOperations } from "./keyStateOperations";
 import {
   asBody,
   checkSymmetricAlgorithm,

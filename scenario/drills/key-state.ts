@@ -14,10 +14,10 @@ import {
   EnableKeyCommand,
   ScheduleKeyDeletionCommand,
 } from "@aws-sdk/client-kms";
-import { DAY_MS } from "../../sandbox/clock";
-import { DEFAULT_TABLE_KEY_CACHE_MS } from "../../sandbox/dynamodb/table-key-cache";
-import { ARCHIVAL_AFTER_MS } from "../../sandbox/dynamodb/table-lifecycle";
-import { MIN_PENDING_WINDOW_DAYS } from "../../sandbox/kms/key-registry";
+import { DAY_MS } from "../../sandbox/admin/clock";
+import { DEFAULT_TABLE_KEY_CACHE_MS } from "../../sandbox/dynamodb/tableKeyCache";
+import { ARCHIVAL_AFTER_MS } from "../../sandbox/dynamodb/tableLifecycle";
+import { MIN_PENDING_WINDOW_DAYS } from "../../sandbox/kms/keyRegistry";
 import {
   checkPhase,
   describeTable,

@@ -6,7 +6,7 @@
  */
 import { keySchemaOf, checkItemKey } from "../../checks/item";
 import { createUserClients } from "../../checks/clients";
-import { DEFAULT_TABLE_KEY_CACHE_MS } from "../../sandbox/dynamodb/table-key-cache";
+import { DEFAULT_TABLE_KEY_CACHE_MS } from "../../sandbox/dynamodb/tableKeyCache";
 import { planKeyUserChange } from "../grant";
 import { describeTable, duration, probeRead, waitOnSimulatedClock, type DrillContext } from "./context";
 

@@ -18,7 +18,7 @@ import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
 import { Sandbox } from "../../sandbox";
-import type { SandboxModel } from "../../sandbox/model";
+import type { SandboxModel } from "../../sandbox/deploy/model";
 import {
   buildStackPlan,
   type ExtraPolicy,

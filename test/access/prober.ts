@@ -23,7 +23,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { classifyError } from "../../checks/classify";
 import { DIRECT_DECRYPT, TABLE_OPERATIONS } from "../../access/operations";
 import type { AccessReport } from "../../access/types";
-import type { SandboxModel } from "../../sandbox/model";
+import type { SandboxModel } from "../../sandbox/deploy/model";
 import { sealBlob } from "../../sandbox/kms/ciphertext";
 
 export interface Observation {

@@ -14,7 +14,7 @@ import * as dynaliteDb from "dynalite/db";
 import * as validations from "dynalite/validations";
 import { ANALYZER_METHODS } from "../../guard/analyzerClient";
 import { DynaliteEngine } from "../../sandbox/dynamodb/engine";
-import { SigV4Verifier } from "../../sandbox/sigv4";
+import { SigV4Verifier } from "../../sandbox/http/sigv4";
 
 describe("compat: dynalite's modules, called in process (sandbox/dynamodb/engine.ts)", () => {
   it("exposes the store, validations and actions the engine uses", () => {
@@ -49,7 +49,7 @@ describe("compat: dynalite's modules, called in process (sandbox/dynamodb/engine
   });
 });
 
-describe("compat: @smithy/signature-v4's protected builders (sandbox/sigv4.ts)", () => {
+describe("compat: @smithy/signature-v4's protected builders (sandbox/http/sigv4.ts)", () => {
   it("verifies what SignatureV4 signs: the canonical request and string to sign still agree", async () => {
     const credentials = {
       accessKeyId: "AKIAIOSFODNN7EXAMPLE",

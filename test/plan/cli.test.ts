@@ -16,7 +16,7 @@ import { expect } from "chai";
 import { CHECKPOINT_FILE, readState, toDeployment } from "../../plan/checkpoint";
 import { REPO_ROOT, synthesize } from "../../plan/synth";
 import { Sandbox } from "../../sandbox";
-import { readCloudDrift } from "../../sandbox/refresh";
+import { readCloudDrift } from "../../sandbox/deploy/refresh";
 import { clientsFor, credentialsOf, failureOf } from "../sandbox/helpers";
 import { devConfig } from "../helpers/plan";
 import type { StackOutputs } from "../../infra/outputs";

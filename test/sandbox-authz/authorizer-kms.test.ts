@@ -19,7 +19,7 @@ import {
   keyPolicy,
   seedAuthorizer,
 } from "./fixtures";
-import { KeyRegistry } from "../../sandbox/kms/key-registry";
+import { KeyRegistry } from "../../sandbox/kms/keyRegistry";
 
 describe("sandbox/iam Authorizer: kms actions on a key", () => {
   describe("with the program's key policy (root statement, key user app-user)", () => {

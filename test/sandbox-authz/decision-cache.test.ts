@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { DecisionCache } from "../../sandbox/iam/decision-cache";
+import { DecisionCache } from "../../sandbox/iam/decisionCache";
 import {
   APP_USER,
   IAM_KEY_USER,
@@ -11,7 +11,7 @@ import {
   keyPolicy,
   seedAuthorizer,
 } from "./fixtures";
-import { KeyRegistry } from "../../sandbox/kms/key-registry";
+import { KeyRegistry } from "../../sandbox/kms/keyRegistry";
 
 describe("sandbox/iam decision cache", () => {
   it("answers a repeated request from the cache, and a different context from a new evaluation", async () => {

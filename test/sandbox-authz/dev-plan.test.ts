@@ -7,7 +7,7 @@ import { loadStackConfig } from "../../plan/stackConfig";
 import { REPO_ROOT, synthesize } from "../../plan/synth";
 import { declaredStates, type Plan, type PlanResourceState } from "../../plan/types";
 import { Authorizer } from "../../sandbox/iam";
-import { KeyRegistry } from "../../sandbox/kms/key-registry";
+import { KeyRegistry } from "../../sandbox/kms/keyRegistry";
 
 const ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess";
 

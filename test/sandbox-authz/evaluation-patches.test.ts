@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { Authorizer, type PolicyDocument } from "../../sandbox/iam";
-import { KeyRegistry } from "../../sandbox/kms/key-registry";
+import { KeyRegistry } from "../../sandbox/kms/keyRegistry";
 import { ACCOUNT, APP_USER, KEY_ARN, KMS_TEST_USER, VIA_DYNAMODB, keyPolicy } from "./fixtures";
 
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;

@@ -3,7 +3,7 @@
  * (infra/policies), so these tests judge the documents `pulumi up` would deploy.
  */
 import { buildKeyPolicy } from "../../infra/policies/keyPolicy";
-import { KeyRegistry } from "../../sandbox/kms/key-registry";
+import { KeyRegistry } from "../../sandbox/kms/keyRegistry";
 import { tableAccessPolicy } from "../../infra/policies/tableAccess";
 import { Authorizer, type PolicyDocument } from "../../sandbox/iam";
 

@@ -17,7 +17,7 @@ import {
   keyPolicy,
   seedAuthorizer,
 } from "./fixtures";
-import { KeyRegistry } from "../../sandbox/kms/key-registry";
+import { KeyRegistry } from "../../sandbox/kms/keyRegistry";
 
 const ALIAS = "alias/app-data";
 const ALIAS_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:${ALIAS}`;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AwsError } from "../../sandbox/errors";
 import { MANAGED_POLICY_ARNS, managedPolicyDocument, type PolicyStatement } from "../../sandbox/iam";
-import file from "../../sandbox/iam/aws-managed-policies.json";
+import file from "../../sandbox/iam/awsManagedPolicies.json";
 
 function allowedActions(arn: string): string[] {
   const document = managedPolicyDocument(arn);

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { Authorizer, type PolicyDocument } from "../../sandbox/iam";
-import { KeyRegistry } from "../../sandbox/kms/key-registry";
+import { KeyRegistry } from "../../sandbox/kms/keyRegistry";
 import { ACCOUNT, KEY_ARN, NOBODY, REGION, TABLE_ARN } from "./fixtures";
 
 const OTHER_TABLE = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/other`;

@@ -13,7 +13,7 @@ import { expect } from "chai";
 import { isUserError } from "../../cli/support";
 import { synthesize } from "../../plan/synth";
 import { Sandbox } from "../../sandbox";
-import { writeFileAtomic } from "../../sandbox/state-file";
+import { writeFileAtomic } from "../../sandbox/deploy/stateFile";
 import { clientsFor, credentialsOf, devConfig } from "./helpers";
 
 /** Every path under `dir`, itself included, with its permission bits. */

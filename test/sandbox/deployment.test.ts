@@ -1,5 +1,5 @@
 /**
- * How the sandbox carries out a plan's steps against the emulated cloud (sandbox/deployment.ts),
+ * How the sandbox carries out a plan's steps against the emulated cloud (sandbox/deploy/deployment.ts),
  * checked on plans from synthesize(). What the engine does with each step, and with the `protect` and
  * `retainOnDelete` options, is documented at https://www.pulumi.com/docs/iac/concepts/options/protect/
  * ("A protected resource cannot be deleted directly") and
@@ -13,8 +13,8 @@ import { ProtectedResourceError } from "../../plan/steps";
 import { destroyPlan, synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
-import { applySteps, PlanBaseError } from "../../sandbox/deployment";
-import { deriveModel } from "../../sandbox/model";
+import { applySteps, PlanBaseError } from "../../sandbox/deploy/deployment";
+import { deriveModel } from "../../sandbox/deploy/model";
 import { devConfig } from "./helpers";
 
 interface UserOutputs {

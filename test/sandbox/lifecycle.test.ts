@@ -27,8 +27,8 @@ import { Sandbox } from "../../sandbox";
 import { KEY_POLICY_SIDS } from "../../infra/policies/keyPolicy";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
-import { callAdmin } from "../../sandbox/admin-client";
-import { DAY_MS, MINUTE_MS } from "../../sandbox/clock";
+import { callAdmin } from "../../sandbox/admin/client";
+import { DAY_MS, MINUTE_MS } from "../../sandbox/admin/clock";
 import {
   clientsFor,
   deployDev,
@@ -349,7 +349,7 @@ describe("sandbox key lifecycle", function () {
     });
   });
 
-  describe("the admin call that advances the clock (sandbox/admin.ts)", () => {
+  describe("the admin call that advances the clock (sandbox/admin/service.ts)", () => {
     const call = (
       credentials: { accessKeyId: string; secretAccessKey: string },
       body: Record<string, unknown>,

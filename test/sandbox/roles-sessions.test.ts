@@ -8,7 +8,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts
 import { CreateGrantCommand, EncryptCommand, RevokeGrantCommand } from "@aws-sdk/client-kms";
 import { expect } from "chai";
 import { Sandbox } from "../../sandbox";
-import { SandboxClock } from "../../sandbox/clock";
+import { SandboxClock } from "../../sandbox/admin/clock";
 import {
   ACCESS_MODEL_TABLE,
   synthesizeAccessModel,

@@ -9,7 +9,7 @@ import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { ChecksumConstructor, SourceData } from "@smithy/types";
 import { expect } from "chai";
-import { SigV4Verifier } from "../../sandbox/sigv4";
+import { SigV4Verifier } from "../../sandbox/http/sigv4";
 
 const Sha256: ChecksumConstructor = class extends Hash {
   constructor(secret?: SourceData) {

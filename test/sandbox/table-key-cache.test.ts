@@ -7,8 +7,8 @@
  * caller's, one table's under one key.
  */
 import { expect } from "chai";
-import { MINUTE_MS, SandboxClock } from "../../sandbox/clock";
-import { DEFAULT_TABLE_KEY_CACHE_MS, TableKeyCache } from "../../sandbox/dynamodb/table-key-cache";
+import { MINUTE_MS, SandboxClock } from "../../sandbox/admin/clock";
+import { DEFAULT_TABLE_KEY_CACHE_MS, TableKeyCache } from "../../sandbox/dynamodb/tableKeyCache";
 
 const ALICE = "arn:aws:iam::111122223333:user/alice";
 const BOB = "arn:aws:iam::111122223333:user/bob";

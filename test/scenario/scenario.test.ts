@@ -248,13 +248,13 @@ describe("npm start's start-up footprint", function () {
 
   it("holds neither the sandbox nor the SDK clients while the policy pack runs (steps 1-2)", () => {
     expectNoneLoaded(loadedAfter('require("./scenario/run.ts")'), [
-      "/sandbox/index.ts",
+      "/sandbox/sandbox.ts",
       "/@aws-sdk/client-dynamodb/",
       "/dynalite/",
       "/@cloud-copilot/",
     ]);
     expect(
-      loadedAfter('require("./scenario/deployStage.ts")').some((f) => f.endsWith("/sandbox/index.ts")),
+      loadedAfter('require("./scenario/deployStage.ts")').some((f) => f.endsWith("/sandbox/sandbox.ts")),
     ).to.equal(true);
   });
 

@@ -6,7 +6,7 @@ import * as http from "node:http";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { ChecksumConstructor, SourceData } from "@smithy/types";
-import { ADMIN_SIGNING_NAME, ADMIN_TARGET_PREFIX, type AdminOperation } from "./admin";
+import { ADMIN_SIGNING_NAME, ADMIN_TARGET_PREFIX, type AdminOperation } from "./service";
 
 const Sha256: ChecksumConstructor = class extends Hash {
   constructor(secret?: SourceData) {

@@ -6,10 +6,10 @@
  * - AssumeRole, authorized by the Authorizer (trust policy and the caller's identity policies), returning
  *   temporary credentials from the session store (STS API reference, AssumeRole).
  */
-import { parseAssumedRoleArn } from "../infra/assumedRole";
-import { AwsError } from "./errors";
-import { xmlEscape } from "./protocols";
-import type { Caller, DeployedStack } from "./stack";
+import { parseAssumedRoleArn } from "../../infra/assumedRole";
+import { AwsError } from "../errors";
+import { xmlEscape } from "../http/protocols";
+import type { Caller, DeployedStack } from "../deploy/stack";
 
 const STS_VERSION = "2011-06-15";
 /** RoleSessionName: 2-64 characters of [\w+=,.@-] (STS API reference, AssumeRole). */

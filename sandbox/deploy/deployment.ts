@@ -14,10 +14,10 @@
  * real life: a resource retained on delete, or a change made outside the program, is in one and not
  * the other.
  */
-import { stateAfter, type StackState } from "../plan/checkpoint";
-import { deleteProtectedMessage, ProtectedResourceError, replaceProtectedMessage } from "../plan/steps";
-import type { Plan, PlanResourceState, PlanStep } from "../plan/types";
-import { isUnknown, reveal, UNKNOWN_VALUE } from "../plan/values";
+import { stateAfter, type StackState } from "../../plan/checkpoint";
+import { deleteProtectedMessage, ProtectedResourceError, replaceProtectedMessage } from "../../plan/steps";
+import type { Plan, PlanResourceState, PlanStep } from "../../plan/types";
+import { isUnknown, reveal, UNKNOWN_VALUE } from "../../plan/values";
 
 /** A resource as it exists in the emulated cloud: a plan state's identity and values, secrets revealed. */
 export type DeployedResource = Pick<

@@ -8,7 +8,7 @@
  * - DescribeClock `{}`: `{ "Now": epoch seconds, "AdvancedSeconds": N }`.
  * Use it with `npm run sandbox:clock -- --endpoint URL --credentials FILE --advance 7d`.
  */
-import { AwsError } from "./errors";
+import { AwsError } from "../errors";
 
 export const ADMIN_TARGET_PREFIX = "SandboxAdmin.";
 export const ADMIN_SIGNING_NAME = "sandbox";

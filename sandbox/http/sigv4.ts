@@ -10,7 +10,7 @@ import { createHmac, hash, timingSafeEqual } from "node:crypto";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4Base } from "@smithy/signature-v4";
 import type { ChecksumConstructor, HeaderBag, HttpRequest, SourceData } from "@smithy/types";
-import { AwsError } from "./errors";
+import { AwsError } from "../errors";
 
 /** The hash smithy's base class is configured with; only its canonicalization is used, which hashes nothing. */
 const Sha256: ChecksumConstructor = class extends Hash {

@@ -47,7 +47,7 @@ export interface SandboxGrant {
 /**
  * A key as the program declares it. Its live state (key state, deletion date, policy changed through the
  * API) has one owner, the KMS KeyRegistry; applying a deployment changes it only where the program's
- * inputs changed (sandbox/kms/deploy-keys.ts), as `pulumi up` without --refresh does.
+ * inputs changed (sandbox/deploy/deployKeys.ts), as `pulumi up` without --refresh does.
  */
 export interface SandboxKey {
   arn: string;

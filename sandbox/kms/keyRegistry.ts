@@ -13,7 +13,7 @@
 import { AwsError } from "../errors";
 import { parsePolicyDocument, type KeySource, type KeyState, type PolicyDocument } from "../iam";
 import { parseArn } from "../iam/arn";
-import { DAY_MS, type Clock } from "../clock";
+import { DAY_MS, type Clock } from "../admin/clock";
 import { KEY_MATERIAL_BYTES, newKeyMaterial } from "./ciphertext";
 
 export interface KmsKeyRecord {

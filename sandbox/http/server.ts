@@ -18,15 +18,15 @@ import {
   isAdminOperation,
   type AdminOperation,
   type AdminTarget,
-} from "./admin";
-import { isDynamoOperation, type DynamoOperation } from "./dynamodb/engine";
-import type { DynamoDbService } from "./dynamodb/service";
-import { AwsError } from "./errors";
-import { KMS_OPERATIONS, type KmsOperation } from "./kms";
+} from "../admin/service";
+import { isDynamoOperation, type DynamoOperation } from "../dynamodb/engine";
+import type { DynamoDbService } from "../dynamodb/service";
+import { AwsError } from "../errors";
+import { KMS_OPERATIONS, type KmsOperation } from "../kms";
 import { errorReply, jsonReply, queryReply, type Protocol, type Reply } from "./protocols";
 import { headerValue, INVALID_TOKEN, SigV4Verifier, type ReceivedRequest } from "./sigv4";
-import type { Caller, DeployedStack } from "./stack";
-import { handleSts, queryAction } from "./sts";
+import type { Caller, DeployedStack } from "../deploy/stack";
+import { handleSts, queryAction } from "../sts/service";
 
 export interface ServerOptions {
   /** 0 (default) for an ephemeral port. */

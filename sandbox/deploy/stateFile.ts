@@ -7,13 +7,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../common/userError";
+import { UserError } from "../../common/userError";
 import type { Deployment } from "./deployment";
-import type { ArchivedTable } from "./dynamodb/table-lifecycle";
-import type { ExportedKeyMaterial } from "./kms";
-import type { PersistedGrant } from "./kms/grants";
-import type { KeyRegistrySnapshot } from "./kms/key-registry";
-import type { PersistedSession } from "./sessions";
+import type { ArchivedTable } from "../dynamodb/tableLifecycle";
+import type { ExportedKeyMaterial } from "../kms";
+import type { PersistedGrant } from "../kms/grants";
+import type { KeyRegistrySnapshot } from "../kms/keyRegistry";
+import type { PersistedSession } from "../sts/sessions";
 import type { AccessKey } from "./stack";
 
 const STATE_FILE = "state.json";

@@ -9,7 +9,7 @@
  * SDK v3 takes the error name from `x-amzn-errortype` or `__type` (after `#`); both are set.
  */
 import { crc32 } from "node:zlib";
-import { AwsError } from "./errors";
+import { AwsError } from "../errors";
 
 export type Protocol = "dynamodb" | "kms" | "sts";
 

@@ -9,7 +9,7 @@ import type { CreateGrantContext } from "../iam/authorizer";
 import { accountOf, parseArn } from "../iam/arn";
 import { roleOfSession } from "../../infra/assumedRole";
 import { GRANT_OPERATIONS, isWithinParentGrant, type Grant, type GrantConstraints } from "./grants";
-import type { KmsKeyRecord } from "./key-registry";
+import type { KmsKeyRecord } from "./keyRegistry";
 import { optionalInteger, optionalString, requiredString, type RequestBody } from "./requests";
 
 export const GRANT_API_OPERATIONS = [

@@ -4,15 +4,15 @@
  * Built whole and then swapped in, so a request sees either the old stack or the new one, never a mix,
  * and a plan that fails validation leaves the running stack as it was.
  */
-import { roleOfSession } from "../infra/assumedRole";
-import { AwsError } from "./errors";
-import { Authorizer, parsePolicyDocument, type PrincipalSpec } from "./iam";
-import { KmsService } from "./kms";
-import { isGrantPrincipal } from "./kms/grant-operations";
-import { stableGrantId, type Grant, type GrantOperation } from "./kms/grants";
-import type { KeyRegistry } from "./kms/key-registry";
-import { SessionStore, type RoleSession } from "./sessions";
-import { INVALID_TOKEN } from "./sigv4";
+import { roleOfSession } from "../../infra/assumedRole";
+import { AwsError } from "../errors";
+import { Authorizer, parsePolicyDocument, type PrincipalSpec } from "../iam";
+import { KmsService } from "../kms";
+import { isGrantPrincipal } from "../kms/grantOperations";
+import { stableGrantId, type Grant, type GrantOperation } from "../kms/grants";
+import type { KeyRegistry } from "../kms/keyRegistry";
+import { SessionStore, type RoleSession } from "../sts/sessions";
+import { INVALID_TOKEN } from "../http/sigv4";
 import {
   ADMINISTRATOR_ACCESS_ARN,
   type SandboxModel,
@@ -103,7 +103,7 @@ export class DeployedStack {
    * administrator) and the users first, then each key policy is validated as CreateKey/PutKeyPolicy would
    * for the deployer (unknown principals, lockout). Throws AwsError MalformedPolicyDocumentException (or
    * NoSuchEntity for an unknown managed policy). Changes nothing in `keys`: the caller applies the
-   * deployment's keys once everything else succeeded (kms/deploy-keys.ts).
+   * deployment's keys once everything else succeeded (deploy/deployKeys.ts).
    * `deployerKey` lets the deploying identity sign requests (key administration in the drills).
    */
   static async build(

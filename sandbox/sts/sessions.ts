@@ -9,7 +9,7 @@
  * clock is injectable so that expiry can be tested without waiting.
  */
 import { randomBytes } from "node:crypto";
-import { assumedRoleArn, parseRoleArn } from "../infra/assumedRole";
+import { assumedRoleArn, parseRoleArn } from "../../infra/assumedRole";
 
 export interface RoleSession {
   readonly accessKeyId: string;

@@ -3,7 +3,7 @@
  * - a new key is created with its policy, Enabled or Disabled as `isEnabled` says;
  * - a key whose inputs changed gets the change: PutKeyPolicy for `policy`, EnableKey/DisableKey for
  *   `isEnabled`. "Changed" is against `previous`, the keys as the plan's steps saw them (their old
- *   states, sandbox/deployment.ts AppliedPlan.base). Without `--refresh` that is the checkpoint, so an
+ *   states, sandbox/deploy/deployment.ts AppliedPlan.base). Without `--refresh` that is the checkpoint, so an
  *   input the program did not change leaves the key as it is even if someone changed it through the API
  *   meanwhile: Pulumi diffs against its own state, and such a change is drift, kept. After `--refresh`
  *   the old state is what the refresh read (a key disabled by hand), so the program's input is applied
@@ -13,8 +13,8 @@
  *   (Pulumi registry, aws.kms.Key, deletionWindowInDays).
  * Aliases follow the program exactly.
  */
-import type { SandboxKey } from "../model";
-import { DEFAULT_PENDING_WINDOW_DAYS, type KeyRegistry } from "./key-registry";
+import type { SandboxKey } from "./model";
+import { DEFAULT_PENDING_WINDOW_DAYS, type KeyRegistry } from "../kms/keyRegistry";
 
 export function applyDeployedKeys(
   registry: KeyRegistry,

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
-import { callAdmin, type AdminCredentials } from "./admin-client";
+import { callAdmin, type AdminCredentials } from "./admin/client";
 
 export const USAGE =
   "usage: npm run sandbox:clock -- --credentials FILE [--endpoint URL] [--advance DURATION (e.g. 300s, 5m, 7d)]";

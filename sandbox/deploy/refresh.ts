@@ -7,13 +7,13 @@
  * (https://www.pulumi.com/docs/iac/operations/stack-management/drift/).
  */
 import { isDeepStrictEqual } from "node:util";
-import type { StackState } from "../plan/checkpoint";
-import { diffInputs } from "../plan/steps";
-import type { PlanResourceState, PlanStep } from "../plan/types";
-import { reveal } from "../plan/values";
+import type { StackState } from "../../plan/checkpoint";
+import { diffInputs } from "../../plan/steps";
+import type { PlanResourceState, PlanStep } from "../../plan/types";
+import { reveal } from "../../plan/values";
 import type { DeployedResource } from "./deployment";
-import type { PersistedKeyState } from "./kms/key-registry";
-import { readState } from "./state-file";
+import type { PersistedKeyState } from "../kms/keyRegistry";
+import { readState } from "./stateFile";
 
 export interface CloudDrift {
   /** Only the resources that drifted, in the checkpoint's order. */

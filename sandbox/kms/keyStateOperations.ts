@@ -8,12 +8,8 @@
  */
 import { AwsError } from "../errors";
 import type { Authorizer } from "../iam";
-import type { KeyRegistry, KmsKeyRecord } from "./key-registry";
-import {
-  DEFAULT_PENDING_WINDOW_DAYS,
-  MAX_PENDING_WINDOW_DAYS,
-  MIN_PENDING_WINDOW_DAYS,
-} from "./key-registry";
+import type { KeyRegistry, KmsKeyRecord } from "./keyRegistry";
+import { DEFAULT_PENDING_WINDOW_DAYS, MAX_PENDING_WINDOW_DAYS, MIN_PENDING_WINDOW_DAYS } from "./keyRegistry";
 import { optionalInteger, optionalString, requiredString, type RequestBody } from "./requests";
 
 export const KEY_STATE_OPERATIONS = [

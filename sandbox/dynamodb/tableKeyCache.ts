@@ -8,7 +8,7 @@
  * once, on a warm one after five minutes without a request. Only a key that KMS gave is cached: a refusal
  * is asked again at the next request.
  */
-import type { Clock } from "../clock";
+import type { Clock } from "../admin/clock";
 
 /** AWS's inactivity period. */
 export const DEFAULT_TABLE_KEY_CACHE_MS = 5 * 60_000;

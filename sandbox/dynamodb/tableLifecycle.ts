@@ -13,8 +13,8 @@
  * The sandbox takes "detected" to be the moment the key stopped being usable (KeyRegistry.unusableSince).
  */
 import { createHash } from "node:crypto";
-import { DAY_MS, type Clock } from "../clock";
-import type { KeyView } from "../kms/key-registry";
+import { DAY_MS, type Clock } from "../admin/clock";
+import type { KeyView } from "../kms/keyRegistry";
 
 export type TableStatus = "ACTIVE" | "INACCESSIBLE_ENCRYPTION_CREDENTIALS" | "ARCHIVING" | "ARCHIVED";
 
