@@ -8,7 +8,7 @@ import { KeyRegistry } from "../sandbox/kms/keyRegistry";
 import { buildKeyPolicy } from "../infra/policies/keyPolicy";
 import { tableAccessPolicy } from "../infra/policies/tableAccess";
 import { Authorizer, type PolicyDocument } from "../sandbox/iam";
-import { KmsService } from "../sandbox/kms";
+import { GrantStore, KmsService } from "../sandbox/kms";
 
 const ACCOUNT = "111122223333";
 const REGION = "us-east-1";
@@ -83,7 +83,7 @@ export async function run(): Promise<void> {
   const cachedMs = await meanMs(20_000, (index) => hits[index % 2]());
 
   const keys = new KeyRegistry();
-  const kms = new KmsService(authorizer(undefined, keys), keys);
+  const kms = new KmsService(authorizer(undefined, keys), keys, new GrantStore());
   kms.putKey({
     arn: KEY_ARN,
     policy: JSON.stringify(

@@ -43,10 +43,10 @@ import {
   DataDirError,
   makePrivate,
   prepareDataDir,
-  readState,
-  removeState,
+  readStateFile,
+  removeStateFile,
   writeFileAtomic,
-  writeState,
+  writeStateFile,
 } from "./deploy/stateFile";
 
 export interface SandboxOptions {
@@ -116,7 +116,7 @@ export class Sandbox {
     const sandbox = new Sandbox(engine, options.dataDir, log, clock, keys, lifecycle);
     keys.onChange = () => sandbox.persist();
     try {
-      const saved = options.dataDir === undefined ? undefined : readState(options.dataDir);
+      const saved = options.dataDir === undefined ? undefined : readStateFile(options.dataDir);
       if (options.dataDir !== undefined) {
         // LevelDB has created its files with the process umask: make them private now.
         makePrivate(options.dataDir);
@@ -356,7 +356,7 @@ export class Sandbox {
     // The keys left with their resources: each is scheduled for deletion with its window, as AWS does.
     applyDeployedKeys(this.keys, [], this.deployed?.model.keys);
     if (this.dataDir !== undefined) {
-      removeState(this.dataDir);
+      removeStateFile(this.dataDir);
       this.writeCheckpoint(checkpoint);
     }
     this.deployed = undefined;
@@ -425,8 +425,7 @@ export class Sandbox {
     const stack = await DeployedStack.build(model, this.keys, this.deployerKey, {
       sessions: this.sessions,
       // The grants made with CreateGrant live on across deployments (and, restored, across restarts).
-      apiGrants:
-        how.apiGrants ?? this.deployed?.authorizer.grants.all().filter((grant) => grant.origin === "api"),
+      apiGrants: how.apiGrants ?? this.deployed?.grants.all().filter((grant) => grant.origin === "api"),
       applyKeys: how.keysRestored ? undefined : () => applyDeployedKeys(this.keys, model.keys, keysBefore),
     });
     for (const removed of previous?.tables ?? []) {
@@ -442,7 +441,7 @@ export class Sandbox {
     this.deployed = stack;
     this.deployment = deployment;
     this.checkpoint = checkpoint;
-    stack.authorizer.grants.onChange = () => this.persist();
+    stack.grants.onChange = () => this.persist();
     this.persist();
     this.writeCheckpoint(checkpoint);
     this.log(
@@ -456,14 +455,14 @@ export class Sandbox {
     if (this.dataDir === undefined || this.deployment === undefined) {
       return;
     }
-    writeState(this.dataDir, {
+    writeStateFile(this.dataDir, {
       deployment: this.deployment,
       keyMaterial: this.keys.exportMaterial(),
       keys: this.keys.snapshot(),
       deployerKey: this.deployerKey,
       clockAdvancedMs: this.clock.advancedMs,
       archivedTables: this.lifecycle.snapshot(),
-      apiGrants: this.deployed?.authorizer.grants.persisted(),
+      apiGrants: this.deployed?.grants.persisted(),
       sessions: this.sessions.persisted(),
     });
   }

@@ -7,7 +7,7 @@
 import { roleOfSession } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { Authorizer, parsePolicyDocument, type PrincipalSpec } from "../iam";
-import { KmsService } from "../kms";
+import { GrantStore, KmsService } from "../kms";
 import { isGrantPrincipal } from "../kms/grantOperations";
 import { stableGrantId, type Grant, type GrantOperation } from "../kms/grants";
 import type { KeyRegistry } from "../kms/keyRegistry";
@@ -71,6 +71,8 @@ export class DeployedStack {
   private constructor(
     readonly model: SandboxModel,
     readonly authorizer: Authorizer,
+    /** The KMS grants of the stack, their one owner: the authorizer and the KMS service read them here. */
+    readonly grants: GrantStore,
     readonly kms: KmsService,
     deployerKey: AccessKey | undefined,
     readonly sessions: SessionStore,
@@ -112,8 +114,9 @@ export class DeployedStack {
     deployerKey?: AccessKey,
     runtime: RuntimeState = {},
   ): Promise<DeployedStack> {
-    const authorizer = new Authorizer({ keys });
-    const kms = new KmsService(authorizer, keys);
+    const grants = new GrantStore();
+    const authorizer = new Authorizer({ keys, grants });
+    const kms = new KmsService(authorizer, keys, grants);
     for (const arn of deployerPrincipals(model.deployer.arn)) {
       authorizer.putPrincipal({ arn, managedPolicyArns: [ADMINISTRATOR_ACCESS_ARN] });
     }
@@ -144,8 +147,15 @@ export class DeployedStack {
       }
     }
     runtime.applyKeys?.();
-    await putGrants(model, authorizer, runtime.apiGrants ?? []);
-    return new DeployedStack(model, authorizer, kms, deployerKey, runtime.sessions ?? new SessionStore());
+    await putGrants(model, authorizer, grants, runtime.apiGrants ?? []);
+    return new DeployedStack(
+      model,
+      authorizer,
+      grants,
+      kms,
+      deployerKey,
+      runtime.sessions ?? new SessionStore(),
+    );
   }
 
   /** The secret of an active access key or of a role session, or undefined when the key is unknown. */
@@ -239,6 +249,7 @@ function roleSpec(role: SandboxRole) {
 async function putGrants(
   model: SandboxModel,
   authorizer: Authorizer,
+  grants: GrantStore,
   apiGrants: readonly Grant[],
 ): Promise<void> {
   const issuingAccount = `arn:${model.partition}:iam::${model.accountId}:root`;
@@ -255,7 +266,7 @@ async function putGrants(
       forAwsResource: true,
       viaService: servicePrincipal,
     });
-    authorizer.grants.put({
+    grants.put({
       grantId: stableGrantId("dynamodb", table.arn, table.keyArn),
       keyArn: table.keyArn,
       granteePrincipal: servicePrincipal,
@@ -294,7 +305,7 @@ async function putGrants(
             : undefined,
       forAwsResource: false,
     });
-    authorizer.grants.put({
+    grants.put({
       ...grant,
       operations: grant.operations as GrantOperation[],
       issuingAccount,
@@ -304,7 +315,7 @@ async function putGrants(
   const keys = new Set(model.keys.map((key) => key.arn));
   for (const grant of apiGrants) {
     if (keys.has(grant.keyArn)) {
-      authorizer.grants.put(grant);
+      grants.put(grant);
     }
   }
 }

@@ -144,7 +144,7 @@ function errnoText(err: unknown): string {
 }
 
 /** The persisted state, or undefined for a directory nothing was applied to yet. */
-export function readState(dataDir: string): PersistedState | undefined {
+export function readStateFile(dataDir: string): PersistedState | undefined {
   const file = path.join(dataDir, STATE_FILE);
   let text: string;
   try {
@@ -182,12 +182,12 @@ export function readState(dataDir: string): PersistedState | undefined {
   };
 }
 
-export function writeState(dataDir: string, state: PersistedState): void {
+export function writeStateFile(dataDir: string, state: PersistedState): void {
   writeFileAtomic(path.join(dataDir, STATE_FILE), JSON.stringify({ version: FORMAT_VERSION, ...state }));
 }
 
 /** Forgets the cloud's state (a destroy left nothing); the checkpoint beside it is the plan engine's. */
-export function removeState(dataDir: string): void {
+export function removeStateFile(dataDir: string): void {
   fs.rmSync(path.join(dataDir, STATE_FILE), { force: true });
 }
 

@@ -1,7 +1,6 @@
 import { getDenialReasons, runSimulation, type RequestAnalysis } from "@cloud-copilot/iam-simulate";
 import { parseAssumedRoleArn, roleOfSession } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
-import { GrantStore } from "../kms/grants";
 import { accountOf, parseArn } from "./arn";
 import { DecisionCache } from "./decisionCache";
 import { managedPolicyDocument } from "./managedPolicies";
@@ -16,6 +15,7 @@ import type {
   DecidingStatement,
   Decision,
   EvaluationOutcome,
+  GrantSource,
   KeySource,
   KmsDecision,
   PolicyDocument,
@@ -61,8 +61,8 @@ export interface AuthorizerOptions {
   readonly maxCachedDecisions?: number;
   /** Where key policies and states are read: their one owner (the sandbox's KeyRegistry). Default: no keys. */
   readonly keys?: KeySource;
-  /** The KMS grants the decisions consult. Default: an empty store of its own. */
-  readonly grants?: GrantStore;
+  /** Where the KMS decisions read grants: their one owner (the sandbox's GrantStore). Default: no grants. */
+  readonly grants?: GrantSource;
 }
 
 interface PrincipalRecord {
@@ -88,12 +88,12 @@ export class Authorizer {
   private readonly cache: DecisionCache<Decision>;
   private nextVersion = 1;
   /** The KMS grants every KMS decision consults after the policies (see authorizeKms). */
-  readonly grants: GrantStore;
+  private readonly grants: GrantSource;
 
   constructor(options: AuthorizerOptions = {}) {
     this.cache = new DecisionCache(options.maxCachedDecisions ?? 10_000);
     this.keys = options.keys ?? { keyForDecision: () => undefined };
-    this.grants = options.grants ?? new GrantStore();
+    this.grants = options.grants ?? { find: () => undefined };
   }
 
   /**

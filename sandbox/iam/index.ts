@@ -4,7 +4,7 @@
  *
  * Typical use by the server:
  *
- *   const authz = new Authorizer({ keys });   // keys: the KMS KeyRegistry, the one owner of key state
+ *   const authz = new Authorizer({ keys, grants }); // the KMS KeyRegistry and GrantStore: the owners of key state and grants
  *   authz.putPrincipal({ arn: userArn, inlinePolicies: [...], managedPolicyArns: [...] }); // NoSuchEntity on unknown ARN
  *   authz.validateKeyPolicy({ keyArn, policy, deployerArn, bypassPolicyLockoutSafetyCheck }); // MalformedPolicyDocument
  *   const d = authz.authorizeDynamoDb(callerArn, "dynamodb:GetItem", tableArn);
@@ -19,6 +19,8 @@ export type {
   DecidingStatement,
   Decision,
   EvaluationOutcome,
+  GrantQuery,
+  GrantSource,
   InlinePolicy,
   KeySource,
   KeySpec,

@@ -85,6 +85,24 @@ export interface KeySource {
     | undefined;
 }
 
+/** What a KMS grant is asked to allow: one operation on one key by one caller, with the request's context. */
+export interface GrantQuery {
+  readonly keyArn: string;
+  readonly operation: string;
+  /** The caller's ARN, and for an assumed-role session also its role's ARN: a grant to a role covers its sessions. */
+  readonly granteeArns: readonly string[];
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where the Authorizer reads KMS grants: their one owner (the sandbox's GrantStore, sandbox/kms/grants.ts),
+ * asked at every KMS decision. Declared here so that iam/ needs nothing of kms/ (kms/ builds on iam/).
+ */
+export interface GrantSource {
+  /** A grant that allows the query, or undefined. */
+  find(query: GrantQuery): { readonly grantId: string } | undefined;
+}
+
 /** iam-simulate's vocabulary for the outcome of one evaluation. */
 export type EvaluationOutcome = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 

@@ -1,5 +1,5 @@
 /**
- * KMS's grant API over the Authorizer's grant store: CreateGrant, ListGrants, ListRetirableGrants,
+ * KMS's grant API over the grant store (grants.ts): CreateGrant, ListGrants, ListRetirableGrants,
  * RetireGrant and RevokeGrant, with KMS's authorization (KMS developer guide, "Controlling access to
  * grants"; "Retiring and revoking grants") and KMS's errors (KMS API reference for each operation).
  */
@@ -8,7 +8,13 @@ import type { Authorizer, KmsDecision } from "../iam";
 import type { CreateGrantContext } from "../iam/authorizer";
 import { accountOf, parseArn } from "../iam/arn";
 import { roleOfSession } from "../../infra/assumedRole";
-import { GRANT_OPERATIONS, isWithinParentGrant, type Grant, type GrantConstraints } from "./grants";
+import {
+  GRANT_OPERATIONS,
+  isWithinParentGrant,
+  type Grant,
+  type GrantConstraints,
+  type GrantStore,
+} from "./grants";
 import type { KmsKeyRecord } from "./keyRegistry";
 import { optionalInteger, optionalString, requiredString, type RequestBody } from "./requests";
 
@@ -24,6 +30,8 @@ export type GrantApiOperation = (typeof GRANT_API_OPERATIONS)[number];
 /** What the grant operations need from the KMS service: who calls, and how a KeyId resolves. */
 export interface GrantOperationContext {
   readonly authorizer: Authorizer;
+  /** The grants' one owner, which the authorizer reads too. */
+  readonly grants: GrantStore;
   readonly callerArn: string;
   /** Resolves a KeyId; `aliases: false` where the operation takes only a key id or key ARN. */
   resolveKey(keyId: string, options?: { readonly aliases: boolean }): KmsKeyRecord;
@@ -89,7 +97,7 @@ async function createGrant(
   requireAllowed(decision, context.callerArn, "kms:CreateGrant", key.arn);
   if (decision.grantId !== undefined) {
     // Allowed by a grant's CreateGrant: the new grant must stay within it.
-    const parent = context.authorizer.grants.get(decision.grantId);
+    const parent = context.grants.get(decision.grantId);
     if (parent === undefined || !isWithinParentGrant(parent, { operations, constraints })) {
       throw new AwsError(
         "AccessDeniedException",
@@ -116,10 +124,8 @@ async function createGrant(
   // A CreateGrant repeated with the same name and parameters returns the grant it made (KMS API
   // reference, CreateGrant, Name: "retries ... do not create unnecessary duplicate grants").
   const existing =
-    name === undefined
-      ? undefined
-      : context.authorizer.grants.forKey(key.arn).find((grant) => sameGrant(grant, fields));
-  const grant = existing ?? context.authorizer.grants.put({ ...fields, origin: "api" });
+    name === undefined ? undefined : context.grants.forKey(key.arn).find((grant) => sameGrant(grant, fields));
+  const grant = existing ?? context.grants.put({ ...fields, origin: "api" });
   return { GrantId: grant.grantId, GrantToken: grant.grantToken };
 }
 
@@ -132,7 +138,7 @@ async function listGrants(
   const granteePrincipal = optionalString(request, "GranteePrincipal", "granteePrincipal");
   const decision = await context.authorizer.authorizeKms(context.callerArn, "kms:ListGrants", key.arn);
   requireAllowed(decision, context.callerArn, "kms:ListGrants", key.arn);
-  const grants = context.authorizer.grants
+  const grants = context.grants
     .forKey(key.arn)
     .filter((grant) => grantId === undefined || grant.grantId === grantId)
     .filter((grant) => granteePrincipal === undefined || grant.granteePrincipal === granteePrincipal);
@@ -149,7 +155,7 @@ async function listRetirableGrants(
     "kms:ListRetirableGrants",
   );
   requireAllowed(decision, context.callerArn, "kms:ListRetirableGrants", "*");
-  return page(context.authorizer.grants.retirableBy(retiringPrincipal), request);
+  return page(context.grants.retirableBy(retiringPrincipal), request);
 }
 
 /**
@@ -166,13 +172,13 @@ async function retireGrant(
   const keyId = optionalString(request, "KeyId", "keyId");
   let grant: Grant | undefined;
   if (grantToken !== undefined) {
-    grant = context.authorizer.grants.byToken(grantToken);
+    grant = context.grants.byToken(grantToken);
     if (grant === undefined) {
       throw new AwsError("InvalidGrantTokenException", "The grant token is not valid.");
     }
   } else if (grantId !== undefined && keyId !== undefined) {
     const key = context.resolveKey(keyId, { aliases: false });
-    grant = context.authorizer.grants.get(grantId);
+    grant = context.grants.get(grantId);
     if (grant === undefined || grant.keyArn !== key.arn) {
       throw new AwsError("NotFoundException", `Grant ID ${grantId} not found`);
     }
@@ -194,7 +200,7 @@ async function retireGrant(
         "because it is neither the grant's retiring principal, a grantee allowed RetireGrant, nor its account",
     );
   }
-  context.authorizer.grants.delete(grant.grantId);
+  context.grants.delete(grant.grantId);
   return {};
 }
 
@@ -206,11 +212,11 @@ async function revokeGrant(
   const grantId = requiredString(request, "GrantId", "grantId", 128);
   const decision = await context.authorizer.authorizeKms(context.callerArn, "kms:RevokeGrant", key.arn);
   requireAllowed(decision, context.callerArn, "kms:RevokeGrant", key.arn);
-  const grant = context.authorizer.grants.get(grantId);
+  const grant = context.grants.get(grantId);
   if (grant === undefined || grant.keyArn !== key.arn) {
     throw new AwsError("NotFoundException", `Grant ID ${grantId} not found`);
   }
-  context.authorizer.grants.delete(grantId);
+  context.grants.delete(grantId);
   return {};
 }
 

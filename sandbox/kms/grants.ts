@@ -1,13 +1,15 @@
 /**
  * KMS grants: the state (which grants exist on which key) and the one rule that says what a grant lets
  * its grantee do. The Authorizer consults this store for every KMS decision (a grant is a second way,
- * beside the key policy and IAM, to allow a principal a key operation); grantOperations.ts serves the
- * CreateGrant/ListGrants/ListRetirableGrants/RetireGrant/RevokeGrant API over it.
+ * beside the key policy and IAM, to allow a principal a key operation) through the GrantSource interface
+ * that iam/ declares; grantOperations.ts serves the CreateGrant/ListGrants/ListRetirableGrants/
+ * RetireGrant/RevokeGrant API over it.
  *
  * KMS developer guide, "Grants in AWS KMS" and "Grant concepts"; KMS API reference, CreateGrant,
  * GrantConstraints, GrantListEntry.
  */
 import { createHash, randomBytes } from "node:crypto";
+import type { GrantQuery, GrantSource } from "../iam";
 
 /** Every operation a grant may allow (KMS API reference, CreateGrant, Operations). */
 export const GRANT_OPERATIONS = [
@@ -74,20 +76,11 @@ export interface Grant {
   readonly origin: "plan" | "service" | "api";
 }
 
-/** What a grant is asked to allow: one operation on one key by one caller, with the request's context. */
-export interface GrantRequest {
-  readonly keyArn: string;
-  readonly operation: string;
-  /** The caller's ARN, and for an assumed-role session also its role's ARN: a grant to a role covers its sessions. */
-  readonly granteeArns: readonly string[];
-  readonly encryptionContext?: Readonly<Record<string, string>>;
-}
-
 /**
  * Whether `grant` allows `request` (KMS developer guide, "Grant concepts": the grantee may call the grant
  * operations on the grant's key "provided that all conditions specified in the grant are met").
  */
-export function grantAllows(grant: Grant, request: GrantRequest): boolean {
+export function grantAllows(grant: Grant, request: GrantQuery): boolean {
   if (grant.keyArn !== request.keyArn || !request.granteeArns.includes(grant.granteePrincipal)) {
     return false;
   }
@@ -164,7 +157,7 @@ export type PersistedGrant = Omit<Grant, "creationDate"> & { readonly creationDa
  * from it (`persisted()`), since AWS keeps them until they are retired or revoked, whereas the plan's and
  * DynamoDB's grants are made again from the deployment on every start.
  */
-export class GrantStore {
+export class GrantStore implements GrantSource {
   private readonly grants = new Map<string, Grant>();
   /** Called after every change (CreateGrant, RetireGrant, RevokeGrant), so the owner of the state file can write it. */
   onChange: (() => void) | undefined;
@@ -213,7 +206,7 @@ export class GrantStore {
   }
 
   /** The first grant that allows the request, if any. */
-  find(request: GrantRequest): Grant | undefined {
+  find(request: GrantQuery): Grant | undefined {
     for (const grant of this.grants.values()) {
       if (grantAllows(grant, request)) {
         return grant;

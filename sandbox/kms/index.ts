@@ -2,7 +2,7 @@
  * The sandbox's KMS (JSON 1.1, TrentService): Encrypt, Decrypt, GenerateDataKey, DescribeKey, GetKeyPolicy
  * with real AES-256-GCM per key, authorized through sandbox/iam as direct calls (no kms:ViaService).
  *
- *   const kms = new KmsService(authorizer);
+ *   const kms = new KmsService(authorizer, keys, grants); // the authorizer reads the same keys and grants
  *   kms.importKeyMaterial(saved);                  // when reloading persisted state, before putKey
  *   kms.putKey({ arn, policy: policyJsonText, description, state: "Enabled" });
  *   kms.putAlias("alias/app", keyArn);
@@ -17,3 +17,4 @@ export {
   type KmsOperation,
 } from "./service";
 export type { ExportedKeyMaterial } from "./keyRegistry";
+export { GrantStore } from "./grants";

@@ -9,6 +9,7 @@ import type { Authorizer } from "../iam";
 import { accountOf } from "../iam/arn";
 import { blobKeyArn, openBlob, sealBlob, type EncryptionContext } from "./ciphertext";
 import { GRANT_API_OPERATIONS, handleGrantOperation, isGrantApiOperation } from "./grantOperations";
+import type { GrantStore } from "./grants";
 import type { ExportedKeyMaterial, KeyDefinition, KeyRegistry, KmsKeyRecord } from "./keyRegistry";
 import { isKeyStateOperation, KEY_STATE_OPERATIONS, KeyStateOperations } from "./keyStateOperations";
 import {
@@ -53,10 +54,14 @@ const UNKNOWN_CIPHERTEXT_KEY =
 export class KmsService {
   private readonly keyStateOperations: KeyStateOperations;
 
-  /** `registry` is the one owner of key state; `authorizer` must read its keys from it (AuthorizerOptions.keys). */
+  /**
+   * `registry` and `grants` are the one owners of key state and of grants; `authorizer` must read its keys
+   * and grants from them (AuthorizerOptions.keys, AuthorizerOptions.grants).
+   */
   constructor(
     private readonly authorizer: Authorizer,
     readonly registry: KeyRegistry,
+    readonly grants: GrantStore,
   ) {
     this.keyStateOperations = new KeyStateOperations(registry, authorizer);
   }
@@ -121,6 +126,7 @@ export class KmsService {
         if (isGrantApiOperation(operation)) {
           return handleGrantOperation(operation, request, {
             authorizer: this.authorizer,
+            grants: this.grants,
             callerArn: caller.arn,
             resolveKey: (keyId, options) => this.resolve(keyId, caller, options),
           });

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { analyzePlan } from "../../access/analyze";
-import { main } from "../../access/cli";
+import { main } from "../../cli/access";
 import { compareReports } from "../../access/compare";
 import { declaredHolders } from "../../access/declared";
 import { expectKeyUsers } from "../../access/expect";

@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { main, type CliIo } from "../../checks/cli";
+import { main, type CliIo } from "../../cli/checks";
 import type { CheckReport } from "../../checks/types";
 import type { StackOutputs } from "../../infra/outputs";
 import { deploy, withUser, type DeployedStack } from "./deployed";
@@ -140,7 +140,7 @@ describe("checks CLI against the sandbox", function () {
     const result = await new Promise<Captured>((resolvePromise) => {
       execFile(
         process.execPath,
-        ["-r", "./scripts/register.js", "checks/cli.ts", "--outputs", file, "--json"],
+        ["-r", "./scripts/register.js", "cli/checks.ts", "--outputs", file, "--json"],
         { cwd: REPO_ROOT, env: { ...process.env, AWS_ENDPOINT_URL: stack.endpoint } },
         (err, stdout, stderr) => resolvePromise({ code: err ? Number(err.code) : 0, stdout, stderr }),
       );

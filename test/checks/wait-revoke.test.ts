@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { main, type CliIo } from "../../checks/cli";
+import { main, type CliIo } from "../../cli/checks";
 import { runChecks } from "../../checks/run";
 import { formatCheckTable } from "../../checks/format";
 import { waitForChecks } from "../../checks/wait";

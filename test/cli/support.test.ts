@@ -3,17 +3,17 @@
  * a stack trace only for a defect (exit 1), and an injectable Io so each command runs in process here.
  */
 import { expect } from "chai";
-import { main as benchMain } from "../../bench/index";
-import { main as checksMain } from "../../checks/cli";
+import { main as benchMain } from "../../cli/bench";
+import { main as checksMain } from "../../cli/checks";
 import { CheckInputError } from "../../checks/outputs";
 import { isUserError, parseCliArgs, runCli, UsageError, UserError, type Io } from "../../cli/support";
-import { main as guardMain } from "../../guard/cli";
+import { main as guardMain } from "../../cli/policy";
 import { PolicyConfigError } from "../../guard/policyConfig";
 import { ConfigError } from "../../infra/validation";
-import { main as synthMain } from "../../plan/cli";
+import { main as synthMain } from "../../cli/synth";
 import { StackConfigError } from "../../plan/stackConfig";
-import { main as sandboxMain } from "../../sandbox/cli";
-import { main as scenarioMain } from "../../scenario/cli";
+import { main as sandboxMain } from "../../cli/sandbox";
+import { main as scenarioMain } from "../../cli/start";
 
 /** An Io that records what a command prints. */
 export function memoryIo(cwd = process.cwd()): Io & { out: string[]; err: string[] } {

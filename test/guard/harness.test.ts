@@ -18,7 +18,7 @@ import {
 } from "../../guard/harness";
 import { DEFAULT_PACK_DIR } from "../../guard/packProcess";
 import { synthesize } from "../../plan/synth";
-import { readPolicyConfigFile } from "../../guard/cli";
+import { readPolicyConfigFile } from "../../cli/policy";
 import { withSharedPack } from "../helpers/sharedPack";
 
 const OPTIONS_PACK = path.join(__dirname, "fixtures", "options-pack");

@@ -111,7 +111,7 @@ export async function borrowSharedPack(): Promise<RunningPack> {
 }
 
 /**
- * For the guard CLI's `startPack` (guard/cli.ts): the project's pack is the shared one, for one turn
+ * For the guard CLI's `startPack` (cli/policy.ts): the project's pack is the shared one, for one turn
  * (the CLI stops it when its analysis ends); any other pack directory starts its own process.
  */
 export const lendSharedPack: PackStarter = (packDir, log) =>

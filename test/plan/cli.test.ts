@@ -16,12 +16,13 @@ import { expect } from "chai";
 import { CHECKPOINT_FILE, readState, toDeployment } from "../../plan/checkpoint";
 import { REPO_ROOT, synthesize } from "../../plan/synth";
 import { Sandbox } from "../../sandbox";
-import { readCloudDrift } from "../../sandbox/deploy/refresh";
+import { refreshFromCloud } from "../../plan/refresh";
+import { readCloud } from "../../sandbox/deploy/refresh";
 import { clientsFor, credentialsOf, failureOf } from "../sandbox/helpers";
 import { devConfig } from "../helpers/plan";
 import type { StackOutputs } from "../../infra/outputs";
-import { main as synthMain } from "../../plan/cli";
-import { main as sandboxMain } from "../../sandbox/cli";
+import { main as synthMain } from "../../cli/synth";
+import { main as sandboxMain } from "../../cli/sandbox";
 import { runMainInProcess } from "../helpers/inProcessCli";
 
 // The CLIs run in this process through their main(argv, io), from the repository as `npm run` runs
@@ -94,7 +95,7 @@ describe("npm run synth against a state", function () {
       await sandbox.apply(await synthesize({ stack: "dev", previousState: sandbox.state() }));
       expect(sandbox.describeKey(outputs.keyArn)).to.include({ keyState: "Disabled" });
 
-      const drift = readCloudDrift(dataDir, sandbox.state());
+      const drift = refreshFromCloud(sandbox.state(), readCloud(dataDir));
       expect(drift.steps.map((step) => [step.op, step.diffReasons])).to.deep.equal([
         ["update", ["isEnabled"]],
       ]);
@@ -115,7 +116,7 @@ describe("npm run synth against a state", function () {
       );
       expect(read.Item).to.deep.equal(item);
       // The cloud now matches the program: a second refresh finds no drift.
-      expect(readCloudDrift(dataDir, sandbox.state()).steps).to.deep.equal([]);
+      expect(refreshFromCloud(sandbox.state(), readCloud(dataDir)).steps).to.deep.equal([]);
     } finally {
       await sandbox.stop();
     }

@@ -15,7 +15,7 @@ import { expect } from "chai";
 import { loadStackConfig, StackConfigError } from "../../plan/stackConfig";
 import { REPO_ROOT, synthesize } from "../../plan/synth";
 import { isUnknown, redact, REDACTED, reveal } from "../../plan/values";
-import { main } from "../../plan/cli";
+import { main } from "../../cli/synth";
 import { runMainInProcess } from "../helpers/inProcessCli";
 import { onlyResource } from "../helpers/plan";
 

@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { declaredStates, type Plan } from "../../plan/types";
 import { synthesize } from "../../plan/synth";
 import { UNKNOWN_VALUE } from "../../plan/values";
-import { main, readPolicyConfigFile } from "../../guard/cli";
+import { main, readPolicyConfigFile } from "../../cli/policy";
 import { DEFAULT_PACK_DIR, startPolicyPack } from "../../guard/packProcess";
 import { formatPolicyReport } from "../../guard/report";
 import type { PolicyReport } from "../../guard/report";

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { main, planOfState } from "../../guard/cli";
+import { main, planOfState } from "../../cli/policy";
 import type { PolicyReport } from "../../guard/report";
 import { analyzePlan } from "../../guard/run";
 import { parseDeployment, readState, stateAfter, StateFileError, toDeployment } from "../../plan/checkpoint";

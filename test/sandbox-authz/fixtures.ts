@@ -4,6 +4,7 @@
  */
 import { buildKeyPolicy } from "../../infra/policies/keyPolicy";
 import { KeyRegistry } from "../../sandbox/kms/keyRegistry";
+import { GrantStore } from "../../sandbox/kms/grants";
 import { tableAccessPolicy } from "../../infra/policies/tableAccess";
 import { Authorizer, type PolicyDocument } from "../../sandbox/iam";
 
@@ -55,12 +56,13 @@ export const KMS_USE_POLICY: PolicyDocument = {
 };
 
 /** The seed scenario: app-user (readwrite, key user) and kms-test-user (full access, not a key user). */
-/** `keys` is where the key lives (its one owner): a test changes the key there. */
+/** `keys` is where the key lives and `grants` where grants do (their one owners): a test changes them there. */
 export function seedAuthorizer(
   options: { withRoot?: boolean } = {},
   keys: KeyRegistry = new KeyRegistry(),
+  grants: GrantStore = new GrantStore(),
 ): Authorizer {
-  const authorizer = new Authorizer({ keys });
+  const authorizer = new Authorizer({ keys, grants });
   authorizer.putPrincipal({ arn: DEPLOYER, managedPolicyArns: [ADMIN_ACCESS_ARN] });
   authorizer.putPrincipal({
     arn: APP_USER,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { extractManagedPolicies } from "../../sandbox/iam/generateManagedPolicies";
+import { extractManagedPolicies } from "../../cli/managedPolicies";
 
 const made: string[] = [];
 

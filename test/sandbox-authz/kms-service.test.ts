@@ -17,6 +17,7 @@ import {
   keyPolicy,
   seedAuthorizer,
 } from "./fixtures";
+import { GrantStore } from "../../sandbox/kms/grants";
 import { KeyRegistry } from "../../sandbox/kms/keyRegistry";
 
 const ALIAS = "alias/app-data";
@@ -28,7 +29,8 @@ function b64(text: string): string {
 
 function newService(options: { state?: "Enabled" | "Disabled" | "PendingDeletion" } = {}): KmsService {
   const keys = new KeyRegistry();
-  const kms = new KmsService(seedAuthorizer({}, keys), keys);
+  const grants = new GrantStore();
+  const kms = new KmsService(seedAuthorizer({}, keys, grants), keys, grants);
   kms.putKey({
     arn: KEY_ARN,
     policy: JSON.stringify(keyPolicy([APP_USER])),
@@ -313,7 +315,8 @@ describe("sandbox/kms KmsService", () => {
     >;
 
     const keys = new KeyRegistry();
-    const restarted = new KmsService(seedAuthorizer({}, keys), keys);
+    const grants = new GrantStore();
+    const restarted = new KmsService(seedAuthorizer({}, keys, grants), keys, grants);
     restarted.importKeyMaterial(saved);
     restarted.putKey({ arn: KEY_ARN, policy: JSON.stringify(keyPolicy([APP_USER])) });
     expect((await restarted.handle("Decrypt", { CiphertextBlob }, as(IAM_KEY_USER))).Plaintext).to.equal(

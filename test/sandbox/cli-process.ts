@@ -1,15 +1,15 @@
 /**
- * Runs the sandbox CLI (`sandbox/cli.ts`) as a child process, as `npm run sandbox` does, and waits until
+ * Runs the sandbox CLI (`cli/sandbox.ts`) as a child process, as `npm run sandbox` does, and waits until
  * it says where it serves: for the CLI tests and the kill -9 test.
  */
 import { spawn, type ChildProcess, type ChildProcessByStdio } from "node:child_process";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
-import { main } from "../../sandbox/cli";
+import { main } from "../../cli/sandbox";
 import { runMainInProcess, type CliRun } from "../helpers/inProcessCli";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(REPO_ROOT, "sandbox", "cli.ts");
+const CLI = path.join(REPO_ROOT, "cli", "sandbox.ts");
 const REGISTER = path.join(REPO_ROOT, "scripts", "register.js");
 const READY = /is served at (http:\/\/127\.0\.0\.1:\d+)/;
 

@@ -11,7 +11,7 @@ import { stringify } from "yaml";
 import type { StackOutputs } from "../../infra/outputs";
 import { loadStackConfig } from "../../plan/stackConfig";
 import { Sandbox } from "../../sandbox";
-import { main } from "../../sandbox/cli";
+import { main } from "../../cli/sandbox";
 import { runCliToExit, startCli } from "./cli-process";
 import { clientsFor, credentialsOf } from "./helpers";
 

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { main as clockMain } from "../../sandbox/clockCli";
+import { main as clockMain } from "../../cli/sandboxClock";
 import { startCli } from "./cli-process";
 
 interface DeployerFile {

@@ -7,7 +7,7 @@ import { loadStackConfig } from "../../plan/stackConfig";
 import { REPO_ROOT } from "../../plan/synth";
 import { withKeyUserGranted } from "../../scenario/grant";
 import type { Io } from "../../cli/support";
-import { main } from "../../scenario/cli";
+import { main } from "../../cli/start";
 import { GRANTED_USER, type ScenarioReport } from "../../scenario/run";
 import { borrowSharedPack } from "../helpers/sharedPack";
 

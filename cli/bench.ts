@@ -6,15 +6,16 @@
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
+import { processIo, runCli, runMain, UsageError, type Io } from "./support";
 
 export const USAGE = "usage: npm run bench [-- NAME...]   (NAME: a benchmark file's prefix, e.g. sandbox)";
 
 const REGISTER = join(__dirname, "..", "scripts", "register.js");
+const BENCH_DIR = join(__dirname, "..", "bench");
 
 function runBench(file: string): Promise<{ code: number | null; targets: string[] }> {
   const script =
-    `require(${JSON.stringify(join(__dirname, file))}).run().then(() => process.exit(0), ` +
+    `require(${JSON.stringify(join(BENCH_DIR, file))}).run().then(() => process.exit(0), ` +
     "(err) => { console.error(err); process.exit(1); })";
   const child = spawn(process.execPath, ["-r", REGISTER, "-e", script], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -34,7 +35,7 @@ function runBench(file: string): Promise<{ code: number | null; targets: string[
 /** Benchmarks are named by positional arguments; a name that matches none is a usage mistake. */
 export function main(argv: string[], io: Io = processIo()): Promise<number> {
   return runCli(io, async () => {
-    const all = readdirSync(__dirname)
+    const all = readdirSync(BENCH_DIR)
       .filter((file) => file.endsWith(".bench.ts"))
       .sort();
     for (const name of argv) {

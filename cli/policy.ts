@@ -13,15 +13,15 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { UsageError, parseCliArgs, processIo, runCli, runMain, type Io } from "../cli/support";
+import { UsageError, parseCliArgs, processIo, runCli, runMain, type Io } from "./support";
 import { readState, stackOutputsOf, StateFileError, type StackState } from "../plan/checkpoint";
 import { ProgramError } from "../plan/programProcess";
 import { synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
-import { PolicyPackStartError } from "./packProcess";
-import { PolicyConfigError } from "./policyConfig";
-import { formatPolicyReport } from "./report";
-import { type PackStarter, runPolicyPack } from "./run";
+import { PolicyPackStartError } from "../guard/packProcess";
+import { PolicyConfigError } from "../guard/policyConfig";
+import { formatPolicyReport } from "../guard/report";
+import { type PackStarter, runPolicyPack } from "../guard/run";
 
 export const USAGE =
   "usage: npm run policy -- (--stack NAME [--project DIR] | --file STATE.json) [--pack DIR] [--config FILE] [--json]\n" +

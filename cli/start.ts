@@ -5,7 +5,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import * as path from "node:path";
-import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
+import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "./support";
 import { DEFAULT_PACK_DIR, type RunningPack, startPolicyPack } from "../guard/packProcess";
 import { writeFileAtomic } from "../sandbox/deploy/stateFile";
 
@@ -25,7 +25,7 @@ export function main(argv: string[], io: Io = processIo(), deps: ScenarioCliDeps
     const pack = deps.startPack?.() ?? startPolicyPack(DEFAULT_PACK_DIR, () => undefined);
     // Its failure is reported by the guard step, which awaits it; until then it must not count as unhandled.
     pack.catch(() => undefined);
-    const { runScenario } = await import("./run");
+    const { runScenario } = await import("../scenario/run");
     io.stdout("kms-dynamodb: DynamoDB on a customer-managed KMS key, and who the key policy lets in");
     const report = await runScenario({
       log: (line) => io.stdout(line),

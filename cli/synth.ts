@@ -12,15 +12,16 @@
  */
 import { statSync } from "node:fs";
 import * as path from "node:path";
-import { readCloudDrift } from "../sandbox/deploy/refresh";
-import { EMPTY_STATE, readState, StateFileError, type StackState } from "./checkpoint";
-import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
-import { formatSteps } from "./diff";
-import { ProgramError } from "./programProcess";
-import { ProtectedResourceError } from "./steps";
-import { destroyPlan, synthesize } from "./synth";
-import type { Plan } from "./types";
-import { redact, reveal } from "./values";
+import { EMPTY_STATE, readState, StateFileError, type StackState } from "../plan/checkpoint";
+import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "./support";
+import { formatSteps } from "../plan/diff";
+import { ProgramError } from "../plan/programProcess";
+import { ProtectedResourceError } from "../plan/steps";
+import { destroyPlan, synthesize } from "../plan/synth";
+import type { Plan } from "../plan/types";
+import { refreshFromCloud } from "../plan/refresh";
+import { redact, reveal } from "../plan/values";
+import { readCloud } from "../sandbox/deploy/refresh";
 
 export const USAGE =
   "usage: npm run synth -- --stack NAME [--project DIR] [--state FILE|DIR] [--refresh] [--diff] [--json]\n" +
@@ -62,7 +63,8 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
     const out: string[] = [];
     let refreshed: Plan["steps"] | undefined;
     if (args.refresh) {
-      const drift = readCloudDrift(args.state as string, previousState);
+      // The plan engine reads the emulated cloud through its CloudReader; the sandbox supplies one.
+      const drift = refreshFromCloud(previousState, readCloud(args.state as string));
       refreshed = drift.steps;
       previousState = drift.state;
     }

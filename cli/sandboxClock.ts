@@ -5,8 +5,8 @@
  * deploying identity's key, which alone may call the admin API); the endpoint defaults to the one in it.
  */
 import { readFileSync } from "node:fs";
-import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
-import { callAdmin, type AdminCredentials } from "./admin/client";
+import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "./support";
+import { callAdmin, type AdminCredentials } from "../sandbox/admin/client";
 
 export const USAGE =
   "usage: npm run sandbox:clock -- --credentials FILE [--endpoint URL] [--advance DURATION (e.g. 300s, 5m, 7d)]";

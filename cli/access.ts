@@ -5,16 +5,16 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
+import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "./support";
 import { synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
-import { analyzePlan, loadAccessModel, analyzeModel, PlanInputError } from "./analyze";
-import { compareReports, type CellChange } from "./compare";
-import { declaredHolders } from "./declared";
-import { expectKeyUsers, formatKeyUsersVerdict, type KeyUsersVerdict } from "./expect";
-import { formatChanges, formatMatrix } from "./format";
-import { renderHtml } from "./html";
-import type { AccessReport } from "./types";
+import { analyzePlan, loadAccessModel, analyzeModel, PlanInputError } from "../access/analyze";
+import { compareReports, type CellChange } from "../access/compare";
+import { declaredHolders } from "../access/declared";
+import { expectKeyUsers, formatKeyUsersVerdict, type KeyUsersVerdict } from "../access/expect";
+import { formatChanges, formatMatrix } from "../access/format";
+import { renderHtml } from "../access/html";
+import type { AccessReport } from "../access/types";
 
 export const USAGE =
   "usage: npm run access -- (--stack NAME | --plan FILE) [--json] [--html FILE] [--compare PLAN] [--expect-key-users]";

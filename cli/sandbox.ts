@@ -8,14 +8,14 @@
  * administrator that drills use for DisableKey, ScheduleKeyDeletion, ... and the admin clock call.
  */
 import * as path from "node:path";
-import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "../cli/support";
+import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "./support";
 import { formatSteps } from "../plan/diff";
 import { ProtectedResourceError } from "../plan/steps";
 import { destroyPlan, synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
-import { AwsError } from "./errors";
-import { Sandbox } from "./index";
-import { writeFileAtomic } from "./deploy/stateFile";
+import { AwsError } from "../sandbox/errors";
+import { Sandbox } from "../sandbox/index";
+import { writeFileAtomic } from "../sandbox/deploy/stateFile";
 
 export const USAGE =
   "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--deployer-credentials FILE] [--log]\n" +

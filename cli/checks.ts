@@ -4,12 +4,12 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { processIo, runCli, runMain, type Io } from "../cli/support";
-import { formatCheckTable } from "./format";
-import { CheckInputError, readStackOutputs, type CommandRunner } from "./outputs";
-import { runChecks } from "./run";
-import type { RetryOptions } from "./types";
-import { DEFAULT_INTERVAL_SECONDS, DEFAULT_WAIT_SECONDS, waitForChecks } from "./wait";
+import { processIo, runCli, runMain, type Io } from "./support";
+import { formatCheckTable } from "../checks/format";
+import { CheckInputError, readStackOutputs, type CommandRunner } from "../checks/outputs";
+import { runChecks } from "../checks/run";
+import type { RetryOptions } from "../checks/types";
+import { DEFAULT_INTERVAL_SECONDS, DEFAULT_WAIT_SECONDS, waitForChecks } from "../checks/wait";
 
 export const USAGE = `usage: npm run checks -- [--stack S | --outputs FILE] [--endpoint URL] [--json] [--wait-for-grant | --wait-for-revoke [--wait-seconds N] [--interval-seconds N]]
 

