@@ -1,17 +1,19 @@
 /**
- * The static access proof: loads a plan the way the sandbox deploys it (applySteps, deriveModel,
- * DeployedStack.build, the key registry: the same key-policy validation and the same Authorizer), then asks that engine
- * every cell of the matrix. The sandbox asks the same engine per request, so the two cannot drift.
+ * The static access proof: starts the engine with a plan the way the sandbox deploys it (sandbox/engine.ts:
+ * the same key-policy validation and the same Authorizer), then asks that engine every cell of the
+ * matrix. The sandbox asks the same engine per request, so the two cannot drift.
  */
-import { EMPTY_STATE } from "../plan/checkpoint";
-import { declaredStates, type Plan } from "../plan/types";
-import { AwsError } from "../sandbox/errors";
-import { applySteps, type Deployment } from "../sandbox/deploy/deployment";
-import type { Authorizer, Decision, KmsDecision } from "../sandbox/iam";
-import { applyDeployedKeys } from "../sandbox/deploy/deployKeys";
-import { KeyRegistry } from "../sandbox/kms/keyRegistry";
-import { deriveModel, type SandboxModel, type SandboxTable } from "../sandbox/deploy/model";
-import { DeployedStack } from "../sandbox/deploy/stack";
+import type { Plan } from "../plan/types";
+import {
+  startEngineForPlan,
+  UndeployablePlanError,
+  type Authorizer,
+  type CloudModel,
+  type CloudTable,
+  type Decision,
+  type KmsDecision,
+  type LiveStack,
+} from "../sandbox/engine";
 import { DecisionLedger } from "./decisions";
 import { findObtainers } from "./obtain";
 import {
@@ -26,7 +28,7 @@ import type { AccessCell, AccessPrincipal, AccessReport, AccessTable, CellStatem
 
 /** The engine loaded with a plan's deployment, and the principals the matrix asks about. */
 export interface AccessModel {
-  readonly model: SandboxModel;
+  readonly model: CloudModel;
   readonly authorizer: Authorizer;
   readonly principals: readonly AccessPrincipal[];
 }
@@ -34,27 +36,21 @@ export interface AccessModel {
 /** Thrown when a plan cannot be analysed as given (a user's mistake: one line, exit 2). */
 export class PlanInputError extends Error {}
 
-/** Deploys `plan` into a fresh engine (no server): what `Sandbox.apply` would build, plus the synthetic principals. */
+/**
+ * Starts the engine with `plan` (sandbox/engine.ts: the start-up path `Sandbox.apply` takes, without a
+ * server), plus the synthetic principals the matrix asks about.
+ */
 export async function loadAccessModel(plan: Plan): Promise<AccessModel> {
-  let model: SandboxModel;
+  let stack: LiveStack;
   try {
-    model = deriveModel(deploymentOf(plan));
+    stack = await startEngineForPlan(plan);
   } catch (err) {
-    throw new PlanInputError(`the plan cannot be deployed: ${(err as Error).message}`);
-  }
-  let stack: DeployedStack;
-  try {
-    const keys = new KeyRegistry();
-    stack = await DeployedStack.build(model, keys, undefined, {
-      applyKeys: () => applyDeployedKeys(keys, model.keys, undefined),
-    });
-  } catch (err) {
-    if (err instanceof AwsError) {
-      // What `pulumi up` would stop at (a key policy KMS refuses, an unknown managed policy).
-      throw new PlanInputError(`the plan cannot be deployed: ${err.code}: ${err.message}`);
+    if (err instanceof UndeployablePlanError) {
+      throw new PlanInputError(err.message);
     }
     throw err;
   }
+  const model = stack.model;
   const principals = principalsOf(model);
   for (const principal of principals) {
     if (!stack.authorizer.hasPrincipal(principal.arn)) {
@@ -62,23 +58,6 @@ export async function loadAccessModel(plan: Plan): Promise<AccessModel> {
     }
   }
   return { model, authorizer: stack.authorizer, principals };
-}
-
-/**
- * What the cloud holds once the plan is applied: every resource the plan declares, deployed into an empty
- * account (the static proof asks about the stack as the plan leaves it, whatever state it was made from).
- */
-function deploymentOf(plan: Plan): Deployment {
-  const asCreates: Plan = {
-    ...plan,
-    steps: declaredStates(plan).map((state) => ({
-      op: "create",
-      urn: state.urn,
-      newState: state,
-      detailedDiff: null,
-    })),
-  };
-  return applySteps(undefined, EMPTY_STATE, asCreates).deployment;
 }
 
 export async function analyzePlan(plan: Plan): Promise<AccessReport> {
@@ -140,7 +119,7 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
 interface CellQuestion {
   readonly authorizer: Authorizer;
   readonly ledger: DecisionLedger;
-  readonly table: SandboxTable;
+  readonly table: CloudTable;
   readonly principal: AccessPrincipal;
   readonly keyPolicyOf: (keyArn: string) => string;
 }
@@ -150,7 +129,7 @@ interface CellQuestion {
  * first; then, for an item operation on a table with a customer-managed key, kms:Decrypt through DynamoDB.
  */
 async function tableCell(
-  question: CellQuestion & { readonly model: SandboxModel; readonly operation: TableOperation },
+  question: CellQuestion & { readonly model: CloudModel; readonly operation: TableOperation },
 ): Promise<AccessCell> {
   const { authorizer, ledger, table, principal, operation, model } = question;
   const action = iamActionOf(operation);

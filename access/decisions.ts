@@ -6,7 +6,7 @@
  * tags) make the principal itself part of the question, so those are never shared.
  */
 import { performance } from "node:perf_hooks";
-import { managedPolicyDocument, type Decision, type DecidingStatement } from "../sandbox/iam";
+import { managedPolicyDocument, type Decision, type DecidingStatement } from "../sandbox/engine";
 import type { AccessPrincipal } from "./types";
 
 /** Condition keys and variables whose value differs from one principal to the next. */

@@ -7,7 +7,7 @@
 import { KEY_POLICY_SIDS } from "../infra/policies/keyPolicy";
 import type { Plan } from "../plan/types";
 import { reveal } from "../plan/values";
-import type { SandboxModel } from "../sandbox/deploy/model";
+import type { CloudModel } from "../sandbox/engine";
 
 export interface DeclaredHolders {
   /** ARNs of the principals declared as key users. */
@@ -16,7 +16,7 @@ export interface DeclaredHolders {
   readonly keyAdministrators: readonly string[];
 }
 
-export function declaredHolders(plan: Plan, model: SandboxModel): DeclaredHolders {
+export function declaredHolders(plan: Plan, model: CloudModel): DeclaredHolders {
   const outputs = reveal(plan.outputs) as Record<string, unknown>;
   const keyUsers = ["users", "roles"].flatMap((group) =>
     Object.values(asRecord(outputs[group])).flatMap((entry) => {

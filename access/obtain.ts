@@ -13,7 +13,7 @@ import { usesTableKey, DIRECT_DECRYPT } from "./operations";
 import type { AccessModel } from "./analyze";
 import type { DecisionLedger } from "./decisions";
 import type { AccessCell, Obtainer } from "./types";
-import type { Decision } from "../sandbox/iam";
+import type { Decision } from "../sandbox/engine";
 
 /** The probe the delegation question is asked with: a principal whose identity policy allows every KMS action. */
 const DELEGATION_PROBE_NAME = "delegation-probe";

@@ -3,7 +3,7 @@
  * directly on the table's key (the path around DynamoDB: a principal that may decrypt directly can read
  * any ciphertext of the key it obtains, e.g. from a backup or an export).
  */
-import { ITEM_OPERATIONS } from "../sandbox/dynamodb/operations";
+import { usesTableKey } from "../sandbox/engine";
 
 /** DynamoDB operations, in the order the matrix shows them (DynamoDB API reference, "Actions"). */
 export const TABLE_OPERATIONS = [
@@ -27,10 +27,8 @@ export const DIRECT_DECRYPT = "kms:Decrypt";
 
 export type MatrixOperation = TableOperation | typeof DIRECT_DECRYPT;
 
-/** Whether an operation reads or writes items, and so needs the table's key (one list with the sandbox). */
-export function usesTableKey(operation: string): boolean {
-  return ITEM_OPERATIONS.has(operation);
-}
+/** Whether an operation reads or writes items, and so needs the table's key: the sandbox's one list. */
+export { usesTableKey };
 
 /**
  * The IAM action an operation is authorized as. Transactions have no action of their own: "Permissions

@@ -9,15 +9,15 @@
  *   (AdministratorAccess): cross-account access then depends only on this account's resource policies
  *   (IAM user guide, "Cross-account policy evaluation logic").
  */
-import { ADMINISTRATOR_ACCESS_ARN, type SandboxModel } from "../sandbox/deploy/model";
-import type { PrincipalSpec } from "../sandbox/iam";
+import { ADMINISTRATOR_ACCESS_ARN, type CloudModel } from "../sandbox/engine";
+import type { PrincipalSpec } from "../sandbox/engine";
 import type { AccessPrincipal } from "./types";
 import { assumedRoleArn } from "../infra/assumedRole";
 
 /** Synthetic principals live under this IAM path, which the plan's users and roles never use. */
 const SYNTHETIC_PATH = "access-analysis";
 
-export function principalsOf(model: SandboxModel): AccessPrincipal[] {
+export function principalsOf(model: CloudModel): AccessPrincipal[] {
   const { partition, accountId } = model;
   const users = model.users.map((user): AccessPrincipal => ({
     arn: user.arn,
@@ -124,7 +124,7 @@ export function sessionArnOf(partition: string, accountId: string, roleName: str
 }
 
 /** The plan's grants (aws:kms/grant:Grant) whose grantee is one of `arns`, as "GRANT_ID on KEY_ARN". */
-function grantsTo(model: SandboxModel, arns: readonly string[]): string[] {
+function grantsTo(model: CloudModel, arns: readonly string[]): string[] {
   return model.grants
     .filter((grant) => arns.includes(grant.granteePrincipal))
     .map((grant) => `${grant.grantId} on ${grant.keyArn}`);

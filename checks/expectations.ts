@@ -24,7 +24,7 @@ const READ_OPERATIONS: ReadonlySet<Operation> = new Set(["DescribeTable", "GetIt
 const WRITE_OPERATIONS: ReadonlySet<Operation> = new Set(["PutItem", "UpdateItem", "DeleteItem"]);
 
 /** Item calls read or write table data, which DynamoDB encrypts with the table's KMS key; DescribeTable does not. */
-export const ITEM_OPERATIONS: ReadonlySet<Operation> = new Set([
+export const TABLE_KEY_CALLS: ReadonlySet<Operation> = new Set([
   "PutItem",
   "GetItem",
   "Query",
@@ -59,7 +59,7 @@ export function expectedOutcome(
   if (!accessAllows(user.dynamodbAccess, operation)) {
     return "denied-by-iam";
   }
-  if (ITEM_OPERATIONS.has(operation) && (!user.keyUser || !keyUsable)) {
+  if (TABLE_KEY_CALLS.has(operation) && (!user.keyUser || !keyUsable)) {
     return "denied-by-kms";
   }
   return "allowed";

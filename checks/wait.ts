@@ -9,7 +9,7 @@
 import { runChecks, type RunChecksOptions } from "./run";
 import { realSleep } from "./retry";
 import { summaryLine } from "./format";
-import { ITEM_OPERATIONS } from "./expectations";
+import { TABLE_KEY_CALLS } from "./expectations";
 import type { AccessChange, CheckReport } from "./types";
 
 export interface WaitOptions {
@@ -76,7 +76,7 @@ export async function waitForChecks(options: RunChecksOptions & WaitOptions): Pr
 export function accessByUser(report: CheckReport): Map<string, string> {
   const outcomes = new Map<string, Set<string>>();
   for (const result of report.results) {
-    if (ITEM_OPERATIONS.has(result.operation)) {
+    if (TABLE_KEY_CALLS.has(result.operation)) {
       const seen = outcomes.get(result.user) ?? new Set<string>();
       seen.add(result.actual);
       outcomes.set(result.user, seen);

@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { UsageError, parseCliArgs, processIo, runCli, runMain, type Io } from "./support";
-import { readState, stackOutputsOf, StateFileError, type StackState } from "../plan/checkpoint";
+import { readCheckpoint, stackOutputsOf, CheckpointError, type Checkpoint } from "../plan/checkpoint";
 import { ProgramError } from "../plan/programProcess";
 import { synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
@@ -52,7 +52,7 @@ export function readPolicyConfigFile(file: string): Record<string, unknown> {
 }
 
 /** What `pulumi policy analyze` analyzes: the state's resources as they are, each a `same` step. */
-export function planOfState(state: StackState): Plan {
+export function planOfState(state: Checkpoint): Plan {
   return {
     steps: state.resources.map((resource) => ({
       op: "same",
@@ -102,7 +102,7 @@ export function main(argv: string[], io: Io = processIo(), deps: GuardCliDeps = 
     let plan: Plan;
     if (args.file !== undefined) {
       const file = path.resolve(io.cwd, args.file);
-      const state = asUsageError(() => readState(file));
+      const state = asUsageError(() => readCheckpoint(file));
       progress(`analyzing the ${state.resources.length} resources of ${args.file}...`);
       plan = planOfState(state);
     } else {
@@ -158,7 +158,7 @@ function asUsageError<T>(make: () => T): T {
   try {
     return make();
   } catch (err) {
-    if (err instanceof StateFileError || err instanceof ProgramError) {
+    if (err instanceof CheckpointError || err instanceof ProgramError) {
       throw new UsageError(err.message);
     }
     throw err;

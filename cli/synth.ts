@@ -12,7 +12,7 @@
  */
 import { statSync } from "node:fs";
 import * as path from "node:path";
-import { EMPTY_STATE, readState, StateFileError, type StackState } from "../plan/checkpoint";
+import { EMPTY_CHECKPOINT, readCheckpoint, CheckpointError, type Checkpoint } from "../plan/checkpoint";
 import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "./support";
 import { formatSteps } from "../plan/diff";
 import { ProgramError } from "../plan/programProcess";
@@ -58,8 +58,8 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
     if (args.destroy && args.state === undefined) {
       throw new UsageError(`--destroy deletes what a state holds: give --state FILE|DIR\n${USAGE}`);
     }
-    let previousState: StackState =
-      args.state === undefined ? EMPTY_STATE : userError(() => readState(args.state as string));
+    let previousState: Checkpoint =
+      args.state === undefined ? EMPTY_CHECKPOINT : userError(() => readCheckpoint(args.state as string));
     const out: string[] = [];
     let refreshed: Plan["steps"] | undefined;
     if (args.refresh) {
@@ -117,7 +117,9 @@ function userError<T>(make: () => T): T {
 }
 
 function asUsageError(err: unknown): unknown {
-  return err instanceof StateFileError || err instanceof ProtectedResourceError || err instanceof ProgramError
+  return err instanceof CheckpointError ||
+    err instanceof ProtectedResourceError ||
+    err instanceof ProgramError
     ? new UsageError(err.message)
     : err;
 }

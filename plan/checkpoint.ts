@@ -26,36 +26,42 @@ export const CHECKPOINT_FILE = "checkpoint.json";
 export const DEPLOYMENT_VERSION = 3;
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
-/** A stack's recorded state: its resources in the engine's order (each after what it depends on). */
-export interface StackState {
+/**
+ * What `pulumi up` records (deployment v3/v4): the stack's resources in the engine's order, each after
+ * what it depends on.
+ */
+export interface Checkpoint {
   resources: PlanResourceState[];
 }
 
-export const EMPTY_STATE: StackState = { resources: [] };
+/** @deprecated The former name of Checkpoint, kept for library users (docs/contracts.md, "Changes, on purpose"). */
+export type StackState = Checkpoint;
+
+export const EMPTY_CHECKPOINT: Checkpoint = { resources: [] };
 
 /** What `pulumi up` records once a plan's steps are applied: every resource the program declared. */
-export function stateAfter(plan: Pick<Plan, "steps">): StackState {
+export function checkpointAfter(plan: Pick<Plan, "steps">): Checkpoint {
   return { resources: declaredStates(plan) };
 }
 
-/** A state file that is not a deployment this module can read: the user's to fix (exit 2). */
-export class StateFileError extends Error {
+/** A checkpoint file that is not a deployment this module can read: the user's to fix (exit 2). */
+export class CheckpointError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "StateFileError";
+    this.name = "CheckpointError";
   }
 }
 
 /**
- * Reads a state: `fileOrDir` is a `pulumi stack export` file, a backend checkpoint file, or a sandbox
- * data directory (its CHECKPOINT_FILE; a directory nothing was applied to yet has an empty state).
+ * Reads a checkpoint: `fileOrDir` is a `pulumi stack export` file, a backend checkpoint file, or a
+ * sandbox data directory (its CHECKPOINT_FILE; a directory nothing was applied to yet has an empty one).
  */
-export function readState(fileOrDir: string): StackState {
+export function readCheckpoint(fileOrDir: string): Checkpoint {
   let isDir: boolean;
   try {
     isDir = statSync(fileOrDir).isDirectory();
   } catch (err) {
-    throw new StateFileError(`${fileOrDir}: ${describeFsError(err)}`);
+    throw new CheckpointError(`${fileOrDir}: ${describeFsError(err)}`);
   }
   const file = isDir ? join(fileOrDir, CHECKPOINT_FILE) : fileOrDir;
   let text: string;
@@ -63,23 +69,26 @@ export function readState(fileOrDir: string): StackState {
     text = readFileSync(file, "utf8");
   } catch (err) {
     if (isDir && (err as NodeJS.ErrnoException).code === "ENOENT") {
-      return EMPTY_STATE;
+      return EMPTY_CHECKPOINT;
     }
-    throw new StateFileError(`${file}: ${describeFsError(err)}`);
+    throw new CheckpointError(`${file}: ${describeFsError(err)}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new StateFileError(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new CheckpointError(`${file}: not valid JSON (${(err as Error).message})`);
   }
   return parseDeployment(parsed, file);
 }
 
+/** @deprecated The former name of readCheckpoint, kept for library users (docs/contracts.md, "Changes, on purpose"). */
+export const readState = readCheckpoint;
+
 /** Parses an exported deployment (or a backend checkpoint), naming `source` and the path of a bad field. */
-export function parseDeployment(document: unknown, source: string): StackState {
+export function parseDeployment(document: unknown, source: string): Checkpoint {
   const fail = (path: string, what: string): never => {
-    throw new StateFileError(`${source}: ${path} ${what}`);
+    throw new CheckpointError(`${source}: ${path} ${what}`);
   };
   if (!isRecord(document)) {
     return fail("the document", "is not a JSON object");
@@ -165,7 +174,7 @@ function parseResource(
 }
 
 /** The state as a deployment v3 document (what `pulumi stack export --show-secrets` prints). */
-export function toDeployment(state: StackState, time: Date): Record<string, unknown> {
+export function toDeployment(state: Checkpoint, time: Date): Record<string, unknown> {
   return {
     version: DEPLOYMENT_VERSION,
     deployment: {
@@ -188,7 +197,7 @@ export function toDeployment(state: StackState, time: Date): Record<string, unkn
 }
 
 /** The stack outputs a state recorded (the pulumi:pulumi:Stack resource's outputs), wire form. */
-export function stackOutputsOf(state: StackState): Record<string, unknown> {
+export function stackOutputsOf(state: Checkpoint): Record<string, unknown> {
   return state.resources.find((resource) => resource.type === STACK_TYPE)?.outputs ?? {};
 }
 

@@ -10,13 +10,13 @@
  * together, so the plan engine never imports the sandbox.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { StackState } from "./checkpoint";
+import type { Checkpoint } from "./checkpoint";
 import { diffInputs } from "./steps";
 import type { PlanResourceState, PlanStep } from "./types";
 import { reveal } from "./values";
 
 /** A KMS key as DescribeKey and GetKeyPolicy would answer a provider's Read. */
-export interface CloudKey {
+export interface LiveKeyState {
   /** The key state: Enabled, Disabled, PendingDeletion, ... ("Key states of AWS KMS keys"). */
   readonly state: string;
   readonly policy: string;
@@ -27,17 +27,17 @@ export interface CloudReader {
   /** The inputs of the resource of `type` with physical id `id` as the cloud holds it; undefined when gone. */
   resourceInputs(type: string, id: string | undefined): Record<string, unknown> | undefined;
   /** The live state of a key by ARN; "deleted" once deleted; undefined when the cloud keeps no record of it. */
-  key(arn: string): CloudKey | "deleted" | undefined;
+  key(arn: string): LiveKeyState | "deleted" | undefined;
 }
 
 export interface CloudDrift {
   /** Only the resources that drifted, in the checkpoint's order. */
   steps: PlanStep[];
   /** The checkpoint with the cloud's values: what a refresh would record. */
-  state: StackState;
+  state: Checkpoint;
 }
 
-export function refreshFromCloud(checkpoint: StackState, cloud: CloudReader): CloudDrift {
+export function refreshFromCloud(checkpoint: Checkpoint, cloud: CloudReader): CloudDrift {
   const steps: PlanStep[] = [];
   const refreshed: PlanResourceState[] = [];
   for (const old of checkpoint.resources) {
@@ -83,7 +83,7 @@ export function refreshFromCloud(checkpoint: StackState, cloud: CloudReader): Cl
 function readBack(
   type: string,
   inputs: Record<string, unknown>,
-  liveKey: CloudKey | undefined,
+  liveKey: LiveKeyState | undefined,
 ): Record<string, unknown> {
   if (type !== "aws:kms/key:Key" || liveKey === undefined) {
     return inputs;

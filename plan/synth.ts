@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackState } from "./checkpoint";
+import type { Checkpoint } from "./checkpoint";
 import { AwsMocks, DeployerIdentity } from "./mocks";
 import { PlanMonitor } from "./monitor";
 import { runProgramProcess } from "./programProcess";
@@ -39,10 +39,10 @@ export interface SynthOptions {
   /** The identity that runs the deployment. Default: DEFAULT_DEPLOYER. */
   deployer?: DeployerIdentity;
   /**
-   * What the last deployment recorded (plan/checkpoint.ts readState: a sandbox data dir or a
+   * What the last deployment recorded (plan/checkpoint.ts readCheckpoint: a sandbox data dir or a
    * `pulumi stack export` file). Default: an empty stack, so every step is a `create`.
    */
-  previousState?: StackState;
+  previousState?: Checkpoint;
 }
 
 export const REPO_ROOT = resolve(__dirname, "..");
@@ -142,6 +142,6 @@ async function runInProcess(
  * `pulumi destroy` offline: deletes every resource of `state`, dependents first, without running the
  * program. Throws ProtectedResourceError (the engine's message) for a protected resource.
  */
-export function destroyPlan(state: StackState): Plan {
+export function destroyPlan(state: Checkpoint): Plan {
   return { steps: destroySteps(state.resources), outputs: {}, invokes: [] };
 }

@@ -19,10 +19,10 @@ import { UserError } from "../common/userError";
 import { parseStackOutputs, type StackOutputs } from "../infra/outputs";
 import {
   CHECKPOINT_FILE,
-  EMPTY_STATE,
-  readState as readCheckpoint,
+  EMPTY_CHECKPOINT,
+  readCheckpoint,
   toDeployment,
-  type StackState,
+  type Checkpoint,
 } from "../plan/checkpoint";
 import type { Plan } from "../plan/types";
 import { SandboxClock } from "./admin/clock";
@@ -35,10 +35,11 @@ import type { KeyState } from "./iam";
 import { applyDeployedKeys } from "./deploy/deployKeys";
 import { restoreGrants, type Grant } from "./kms/grants";
 import { DEFAULT_PENDING_WINDOW_DAYS, KeyRegistry, type KeyView } from "./kms/keyRegistry";
-import { deriveModel, type SandboxModel, type SandboxTable } from "./deploy/model";
+import { deriveCloudModel, type CloudModel, type CloudTable } from "./deploy/model";
 import { SandboxServer } from "./http/server";
 import { SessionStore } from "./sts/sessions";
-import { DeployedStack, type AccessKey } from "./deploy/stack";
+import type { AccessKey, LiveStack } from "./deploy/stack";
+import { startEngine } from "./engine";
 import {
   DataDirError,
   makePrivate,
@@ -76,10 +77,10 @@ export interface DeployerCredentials extends AccessKey {
 }
 
 export class Sandbox {
-  private deployed: DeployedStack | undefined;
+  private live: LiveStack | undefined;
   private deployment: Deployment | undefined;
   /** What the last apply recorded, as `pulumi up` records a checkpoint; apart from the cloud's state. */
-  private checkpoint: StackState = EMPTY_STATE;
+  private checkpoint: Checkpoint = EMPTY_CHECKPOINT;
   /** Deployments run one at a time, as `pulumi up` holds a lock on its stack. */
   private pending: Promise<unknown> = Promise.resolve();
   private server: SandboxServer | undefined;
@@ -144,12 +145,12 @@ export class Sandbox {
       }
       sandbox.server = await SandboxServer.listen(
         {
-          stack: () => sandbox.deployed,
+          stack: () => sandbox.live,
           dynamodb: new DynamoDbService(engine, { cache, lifecycle }),
           settle: () => sandbox.settleNow(),
           connectionClosed: (connection) => cache.forgetConnection(connection),
           admin: {
-            deployerArn: () => sandbox.deployed?.model.deployer.arn,
+            deployerArn: () => sandbox.live?.model.deployer.arn,
             now: () => clock.now(),
             advancedMs: () => clock.advancedMs,
             advanceClock: (ms) => sandbox.advanceClock(ms),
@@ -182,7 +183,7 @@ export class Sandbox {
    * What the last apply recorded (the checkpoint): the `previousState` to synthesize the next plan
    * from, as `pulumi up` previews from the stack's last checkpoint.
    */
-  state(): StackState {
+  state(): Checkpoint {
     return this.checkpoint;
   }
 
@@ -238,10 +239,10 @@ export class Sandbox {
 
   /** The deploying identity and its access key: it may administer the keys (default key policy). */
   deployerCredentials(): DeployerCredentials {
-    if (this.deployed === undefined) {
+    if (this.live === undefined) {
       throw new Error("no plan has been applied to the sandbox");
     }
-    return { arn: this.deployed.model.deployer.arn, ...this.deployerKey };
+    return { arn: this.live.model.deployer.arn, ...this.deployerKey };
   }
 
   /**
@@ -254,9 +255,9 @@ export class Sandbox {
 
   /** A table's status as DynamoDB reports it (undefined for a table not on a customer managed key). */
   tableAccess(tableName: string): TableAccess | undefined {
-    return this.deployed === undefined
+    return this.live === undefined
       ? undefined
-      : this.deployed.model.tables
+      : this.live.model.tables
           .filter((table) => table.name === tableName && table.keyArn !== undefined)
           .map((table) => this.lifecycle.observe(table, this.keys.describe(table.keyArn as string)))[0];
   }
@@ -289,7 +290,7 @@ export class Sandbox {
    */
   setKeyState(key: string, state: KeyState): Promise<void> {
     const run = this.pending.then(() => {
-      const target = this.deployed?.model.keys.find(
+      const target = this.live?.model.keys.find(
         (candidate) => candidate.arn === key || candidate.keyId === key,
       );
       const live = target === undefined ? undefined : this.keys.get(target.arn);
@@ -327,7 +328,7 @@ export class Sandbox {
    * the old resources under outputs that name the new region would be a wrong answer, so it is refused.
    */
   private refuseRegionChange(plan: Plan): void {
-    const deployed = this.deployed?.model.region;
+    const deployed = this.live?.model.region;
     const planned = plan.outputs.region;
     if (deployed === undefined || planned === undefined || planned === deployed) {
       return;
@@ -340,8 +341,8 @@ export class Sandbox {
   }
 
   /** A destroy left nothing in the cloud: no stack is served; the checkpoint records what remains. */
-  private async clear(checkpoint: StackState): Promise<void> {
-    for (const table of this.deployed?.model.tables ?? []) {
+  private async clear(checkpoint: Checkpoint): Promise<void> {
+    for (const table of this.live?.model.tables ?? []) {
       if (table.deletionProtection) {
         throw new Error(
           `deleting table ${table.name}: ValidationException: Resource cannot be deleted as it is currently ` +
@@ -349,23 +350,23 @@ export class Sandbox {
         );
       }
     }
-    for (const table of this.deployed?.model.tables ?? []) {
+    for (const table of this.live?.model.tables ?? []) {
       await this.engine.deleteTable(table.name);
       this.log(`deleted table ${table.name}`);
     }
     // The keys left with their resources: each is scheduled for deletion with its window, as AWS does.
-    applyDeployedKeys(this.keys, [], this.deployed?.model.keys);
+    applyDeployedKeys(this.keys, [], this.live?.model.keys);
     if (this.dataDir !== undefined) {
       removeStateFile(this.dataDir);
       this.writeCheckpoint(checkpoint);
     }
-    this.deployed = undefined;
+    this.live = undefined;
     this.deployment = undefined;
     this.checkpoint = checkpoint;
     this.log("destroyed: the stack has no resources left");
   }
 
-  private writeCheckpoint(checkpoint: StackState): void {
+  private writeCheckpoint(checkpoint: Checkpoint): void {
     if (this.dataDir !== undefined) {
       writeFileAtomic(
         path.join(this.dataDir, CHECKPOINT_FILE),
@@ -389,7 +390,7 @@ export class Sandbox {
    * check. Returns a promise only when a key is found deleted: its table's shredding, then the rest.
    */
   private settleNow(): Promise<void> | undefined {
-    const model = this.deployed?.model;
+    const model = this.live?.model;
     for (const table of model?.tables ?? []) {
       if (table.keyArn === undefined) {
         continue;
@@ -404,7 +405,7 @@ export class Sandbox {
     return undefined;
   }
 
-  private async shred(table: SandboxTable, keyArn: string): Promise<void> {
+  private async shred(table: CloudTable, keyArn: string): Promise<void> {
     await this.engine.deleteTable(table.name);
     await this.engine.createTable(table.createRequest);
     this.log(`key ${keyArn} deleted: the items of table ${table.name} can never be decrypted`);
@@ -415,18 +416,20 @@ export class Sandbox {
   private async install(
     deployment: Deployment,
     how: { keysRestored: boolean; apiGrants?: readonly Grant[]; base?: Deployment },
-    checkpoint: StackState,
+    checkpoint: Checkpoint,
   ): Promise<void> {
-    const model = deriveModel(deployment);
-    const previous = this.deployed?.model;
+    const model = deriveCloudModel(deployment);
+    const previous = this.live?.model;
     // The keys as the plan's steps saw them (their old states): each key gets the change from that to
     // the program's inputs, so a refreshed plan's `update [isEnabled]` enables a key disabled by hand.
-    const keysBefore = how.base === undefined ? previous?.keys : deriveModel(how.base).keys;
-    const stack = await DeployedStack.build(model, this.keys, this.deployerKey, {
+    const keysBefore = how.base === undefined ? previous?.keys : deriveCloudModel(how.base).keys;
+    const stack = await startEngine(model, {
+      keys: this.keys,
+      keysBefore: how.keysRestored ? "restored" : keysBefore,
+      deployerKey: this.deployerKey,
       sessions: this.sessions,
       // The grants made with CreateGrant live on across deployments (and, restored, across restarts).
-      apiGrants: how.apiGrants ?? this.deployed?.grants.all().filter((grant) => grant.origin === "api"),
-      applyKeys: how.keysRestored ? undefined : () => applyDeployedKeys(this.keys, model.keys, keysBefore),
+      apiGrants: how.apiGrants ?? this.live?.grants.all().filter((grant) => grant.origin === "api"),
     });
     for (const removed of previous?.tables ?? []) {
       if (removed.deletionProtection && !model.tables.some((table) => table.name === removed.name)) {
@@ -438,7 +441,7 @@ export class Sandbox {
     }
     this.engine.setAccount(model.accountId, model.region);
     await this.syncTables(model, previous);
-    this.deployed = stack;
+    this.live = stack;
     this.deployment = deployment;
     this.checkpoint = checkpoint;
     stack.grants.onChange = () => this.persist();
@@ -462,13 +465,13 @@ export class Sandbox {
       deployerKey: this.deployerKey,
       clockAdvancedMs: this.clock.advancedMs,
       archivedTables: this.lifecycle.snapshot(),
-      apiGrants: this.deployed?.grants.persisted(),
+      apiGrants: this.live?.grants.persisted(),
       sessions: this.sessions.persisted(),
     });
   }
 
   /** Creates new tables, replaces those whose key schema changed, deletes those no longer deployed. */
-  private async syncTables(model: SandboxModel, previous: SandboxModel | undefined): Promise<void> {
+  private async syncTables(model: CloudModel, previous: CloudModel | undefined): Promise<void> {
     for (const table of model.tables) {
       const existing = await this.engine.describeTable(table.name);
       if (existing !== undefined && sameKeySchema(existing, table.createRequest)) {

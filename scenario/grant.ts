@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMap, isSeq, parseDocument } from "yaml";
-import type { StackState } from "../plan/checkpoint";
+import type { Checkpoint } from "../plan/checkpoint";
 import { formatStep } from "../plan/diff";
 import { synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
@@ -65,7 +65,7 @@ export async function planKeyUserChange(
   stack: string,
   userName: string,
   keyUser: boolean,
-  previousState: StackState,
+  previousState: Checkpoint,
 ): Promise<KeyUserChange> {
   const edited = withKeyUser(projectDir, stack, userName, keyUser);
   let plan: Plan;

@@ -13,13 +13,13 @@
  *   (Pulumi registry, aws.kms.Key, deletionWindowInDays).
  * Aliases follow the program exactly.
  */
-import type { SandboxKey } from "./model";
+import type { CloudKey } from "./model";
 import { DEFAULT_PENDING_WINDOW_DAYS, type KeyRegistry } from "../kms/keyRegistry";
 
 export function applyDeployedKeys(
   registry: KeyRegistry,
-  keys: readonly SandboxKey[],
-  previous: readonly SandboxKey[] | undefined,
+  keys: readonly CloudKey[],
+  previous: readonly CloudKey[] | undefined,
 ): void {
   const before = new Map((previous ?? []).map((key) => [key.arn, key]));
   for (const key of keys) {

@@ -14,7 +14,7 @@
  * real life: a resource retained on delete, or a change made outside the program, is in one and not
  * the other.
  */
-import { stateAfter, type StackState } from "../../plan/checkpoint";
+import { checkpointAfter, type Checkpoint } from "../../plan/checkpoint";
 import { deleteProtectedMessage, ProtectedResourceError, replaceProtectedMessage } from "../../plan/steps";
 import type { Plan, PlanResourceState, PlanStep } from "../../plan/types";
 import { isUnknown, reveal, UNKNOWN_VALUE } from "../../plan/values";
@@ -51,7 +51,7 @@ export class PlanBaseError extends Error {
 
 export interface AppliedPlan {
   deployment: Deployment;
-  checkpoint: StackState;
+  checkpoint: Checkpoint;
   /**
    * The cloud as the plan's steps saw it before: each stepped resource with its old state's values. A
    * step's change is from its old state to its new one; after `--refresh` the old state is what the
@@ -66,7 +66,7 @@ export interface AppliedPlan {
  * Applies `plan` (synthesized with `previousState: checkpoint`) to the cloud. Throws, changing nothing,
  * on a plan made from another state, a step on a protected resource, or values unknown until deploy.
  */
-export function applySteps(cloud: Deployment | undefined, checkpoint: StackState, plan: Plan): AppliedPlan {
+export function applySteps(cloud: Deployment | undefined, checkpoint: Checkpoint, plan: Plan): AppliedPlan {
   checkBase(checkpoint, plan);
   const resources = [...(cloud?.resources ?? [])];
   const indexOf = (state: PlanResourceState) =>
@@ -100,7 +100,7 @@ export function applySteps(cloud: Deployment | undefined, checkpoint: StackState
       resources,
       outputs: reveal(plan.outputs) as Record<string, unknown>,
     },
-    checkpoint: stateAfter(plan),
+    checkpoint: checkpointAfter(plan),
     base,
   };
 }
@@ -119,7 +119,7 @@ function baseResources(cloud: Deployment, plan: Plan): DeployedResource[] {
 }
 
 /** The plan's old states must be the checkpoint's resources, each exactly once. */
-function checkBase(checkpoint: StackState, plan: Plan): void {
+function checkBase(checkpoint: Checkpoint, plan: Plan): void {
   const recorded = new Map(checkpoint.resources.map((resource) => [resource.urn, resource]));
   const seen = new Set<string>();
   const advice = "synthesize it with { previousState: sandbox.state() }";

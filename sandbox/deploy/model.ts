@@ -5,7 +5,7 @@
  */
 import type { CallerIdentity, Deployment, DeployedResource } from "./deployment";
 
-export interface SandboxUser {
+export interface CloudUser {
   name: string;
   arn: string;
   /** IAM's unique id (AIDA…), what GetCallerIdentity returns as UserId. */
@@ -16,7 +16,7 @@ export interface SandboxUser {
 }
 
 /** An IAM role (aws:iam/role:Role) with its policies (aws:iam/rolePolicy, aws:iam/rolePolicyAttachment). */
-export interface SandboxRole {
+export interface CloudRole {
   name: string;
   arn: string;
   /** IAM's unique id (AROA…), the first half of a session's aws:userid. */
@@ -30,7 +30,7 @@ export interface SandboxRole {
 }
 
 /** A KMS grant deployed from a plan (aws:kms/grant:Grant). */
-export interface SandboxGrant {
+export interface CloudGrant {
   grantId: string;
   grantToken: string;
   keyArn: string;
@@ -49,7 +49,7 @@ export interface SandboxGrant {
  * API) has one owner, the KMS KeyRegistry; applying a deployment changes it only where the program's
  * inputs changed (sandbox/deploy/deployKeys.ts), as `pulumi up` without --refresh does.
  */
-export interface SandboxKey {
+export interface CloudKey {
   arn: string;
   keyId: string;
   policy: string;
@@ -62,7 +62,7 @@ export interface SandboxKey {
   aliases: string[];
 }
 
-export interface SandboxTable {
+export interface CloudTable {
   name: string;
   arn: string;
   /** The customer-managed key the table is encrypted with; undefined for AWS-owned encryption. */
@@ -72,27 +72,27 @@ export interface SandboxTable {
   createRequest: Record<string, unknown>;
 }
 
-export interface SandboxModel {
+export interface CloudModel {
   accountId: string;
   region: string;
   partition: string;
   /** The identity that ran the deployment: it exists in the sandbox and has full administrator rights. */
   deployer: CallerIdentity;
-  users: SandboxUser[];
-  roles: SandboxRole[];
-  keys: SandboxKey[];
-  grants: SandboxGrant[];
-  tables: SandboxTable[];
+  users: CloudUser[];
+  roles: CloudRole[];
+  keys: CloudKey[];
+  grants: CloudGrant[];
+  tables: CloudTable[];
 }
 
 /** The deployer's policy: an administrator, as the identity that can run `pulumi up` is. */
 export const ADMINISTRATOR_ACCESS_ARN = "arn:aws:iam::aws:policy/AdministratorAccess";
 
-export function deriveModel(deployment: Deployment): SandboxModel {
+export function deriveCloudModel(deployment: Deployment): CloudModel {
   const deployer = deployment.deployer;
   const byType = (type: string): DeployedResource[] =>
     deployment.resources.filter((resource) => resource.custom && resource.type === type);
-  const users = byType("aws:iam/user:User").map((user): SandboxUser => ({
+  const users = byType("aws:iam/user:User").map((user): CloudUser => ({
     name: requireString(user, "outputs", "name"),
     arn: requireString(user, "outputs", "arn"),
     userId: requireString(user, "outputs", "uniqueId"),
@@ -100,7 +100,7 @@ export function deriveModel(deployment: Deployment): SandboxModel {
     managedPolicyArns: [],
     accessKeys: [],
   }));
-  const userNamed = (resource: DeployedResource): SandboxUser => {
+  const userNamed = (resource: DeployedResource): CloudUser => {
     const name = requireString(resource, "inputs", "user");
     const user = users.find((candidate) => candidate.name === name);
     if (user === undefined) {
@@ -127,7 +127,7 @@ export function deriveModel(deployment: Deployment): SandboxModel {
     }
   }
 
-  const roles = byType("aws:iam/role:Role").map((role): SandboxRole => ({
+  const roles = byType("aws:iam/role:Role").map((role): CloudRole => ({
     name: requireString(role, "outputs", "name"),
     arn: requireString(role, "outputs", "arn"),
     roleId: requireString(role, "outputs", "uniqueId"),
@@ -137,7 +137,7 @@ export function deriveModel(deployment: Deployment): SandboxModel {
     inlinePolicies: [],
     managedPolicyArns: [],
   }));
-  const roleNamed = (resource: DeployedResource): SandboxRole => {
+  const roleNamed = (resource: DeployedResource): CloudRole => {
     // aws:iam/rolePolicy and rolePolicyAttachment name the role by name (or, as the provider accepts, ARN).
     const name = requireString(resource, "inputs", "role");
     const role = roles.find((candidate) => candidate.name === name || candidate.arn === name);
@@ -156,7 +156,7 @@ export function deriveModel(deployment: Deployment): SandboxModel {
     roleNamed(attachment).managedPolicyArns.push(requireString(attachment, "inputs", "policyArn"));
   }
 
-  const keys = byType("aws:kms/key:Key").map((key): SandboxKey => ({
+  const keys = byType("aws:kms/key:Key").map((key): CloudKey => ({
     arn: requireString(key, "outputs", "arn"),
     keyId: requireString(key, "outputs", "keyId"),
     policy: requireString(key, "inputs", "policy"),
@@ -167,7 +167,7 @@ export function deriveModel(deployment: Deployment): SandboxModel {
     description: typeof key.inputs.description === "string" ? key.inputs.description : "",
     aliases: [],
   }));
-  const keyFor = (reference: string): SandboxKey | undefined =>
+  const keyFor = (reference: string): CloudKey | undefined =>
     keys.find((key) => key.arn === reference || key.keyId === reference || key.aliases.includes(reference));
   for (const alias of byType("aws:kms/alias:Alias")) {
     const target = requireString(alias, "inputs", "targetKeyId");
@@ -178,7 +178,7 @@ export function deriveModel(deployment: Deployment): SandboxModel {
     key.aliases.push(requireString(alias, "inputs", "name"));
   }
 
-  const grants = byType("aws:kms/grant:Grant").map((grant): SandboxGrant => {
+  const grants = byType("aws:kms/grant:Grant").map((grant): CloudGrant => {
     const keyReference = requireString(grant, "inputs", "keyId");
     const key = keyFor(keyReference);
     if (key === undefined) {
@@ -208,7 +208,7 @@ export function deriveModel(deployment: Deployment): SandboxModel {
     };
   });
 
-  const tables = byType("aws:dynamodb/table:Table").map((table): SandboxTable => {
+  const tables = byType("aws:dynamodb/table:Table").map((table): CloudTable => {
     const sse = table.inputs.serverSideEncryption as { enabled?: boolean; kmsKeyArn?: string } | undefined;
     let keyArn: string | undefined;
     if (sse?.enabled === true && typeof sse.kmsKeyArn === "string" && sse.kmsKeyArn !== "") {

@@ -15,10 +15,10 @@ import { SessionStore, type RoleSession } from "../sts/sessions";
 import { INVALID_TOKEN } from "../http/sigv4";
 import {
   ADMINISTRATOR_ACCESS_ARN,
-  type SandboxModel,
-  type SandboxRole,
-  type SandboxTable,
-  type SandboxUser,
+  type CloudModel,
+  type CloudRole,
+  type CloudTable,
+  type CloudUser,
 } from "./model";
 
 /** An access key pair (the deployer's, for the drills). */
@@ -64,12 +64,12 @@ export interface Caller {
   accessKeyId: string;
 }
 
-export class DeployedStack {
+export class LiveStack {
   private readonly callers = new Map<string, { caller: Caller; secret: string }>();
-  private readonly tablesByName: Map<string, SandboxTable>;
+  private readonly tablesByName: Map<string, CloudTable>;
 
   private constructor(
-    readonly model: SandboxModel,
+    readonly model: CloudModel,
     readonly authorizer: Authorizer,
     /** The KMS grants of the stack, their one owner: the authorizer and the KMS service read them here. */
     readonly grants: GrantStore,
@@ -109,11 +109,11 @@ export class DeployedStack {
    * `deployerKey` lets the deploying identity sign requests (key administration in the drills).
    */
   static async build(
-    model: SandboxModel,
+    model: CloudModel,
     keys: KeyRegistry,
     deployerKey?: AccessKey,
     runtime: RuntimeState = {},
-  ): Promise<DeployedStack> {
+  ): Promise<LiveStack> {
     const grants = new GrantStore();
     const authorizer = new Authorizer({ keys, grants });
     const kms = new KmsService(authorizer, keys, grants);
@@ -148,14 +148,7 @@ export class DeployedStack {
     }
     runtime.applyKeys?.();
     await putGrants(model, authorizer, grants, runtime.apiGrants ?? []);
-    return new DeployedStack(
-      model,
-      authorizer,
-      grants,
-      kms,
-      deployerKey,
-      runtime.sessions ?? new SessionStore(),
-    );
+    return new LiveStack(model, authorizer, grants, kms, deployerKey, runtime.sessions ?? new SessionStore());
   }
 
   /** The secret of an active access key or of a role session, or undefined when the key is unknown. */
@@ -194,11 +187,11 @@ export class DeployedStack {
     return session !== undefined && this.authorizer.hasRole(session.roleArn) ? session : undefined;
   }
 
-  role(arn: string): SandboxRole | undefined {
+  role(arn: string): CloudRole | undefined {
     return this.model.roles.find((role) => role.arn === arn);
   }
 
-  table(name: string): SandboxTable | undefined {
+  table(name: string): CloudTable | undefined {
     return this.tablesByName.get(name);
   }
 
@@ -211,7 +204,7 @@ export class DeployedStack {
   }
 }
 
-function principalSpec(user: SandboxUser): PrincipalSpec {
+function principalSpec(user: CloudUser): PrincipalSpec {
   return {
     arn: user.arn,
     inlinePolicies: inlinePoliciesOf(user),
@@ -220,7 +213,7 @@ function principalSpec(user: SandboxUser): PrincipalSpec {
 }
 
 /** A user's or role's inline policies, parsed: IAM's PutUserPolicy and PutRolePolicy answer MalformedPolicyDocument for a document they cannot read. */
-function inlinePoliciesOf(principal: SandboxUser | SandboxRole) {
+function inlinePoliciesOf(principal: CloudUser | CloudRole) {
   return principal.inlinePolicies.map((policy) => ({
     name: policy.name,
     document: parsePolicyDocument(
@@ -231,7 +224,7 @@ function inlinePoliciesOf(principal: SandboxUser | SandboxRole) {
   }));
 }
 
-function roleSpec(role: SandboxRole) {
+function roleSpec(role: CloudRole) {
   return {
     arn: role.arn,
     roleId: role.roleId,
@@ -247,7 +240,7 @@ function roleSpec(role: SandboxRole) {
  * (CreateGrant by the deployer), then the grants made at run time that still have their key.
  */
 async function putGrants(
-  model: SandboxModel,
+  model: CloudModel,
   authorizer: Authorizer,
   grants: GrantStore,
   apiGrants: readonly Grant[],

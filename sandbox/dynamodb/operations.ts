@@ -8,7 +8,7 @@
  * TransactGetItems and TransactWriteItems read and write items too (their parts' own actions are checked
  * per part: transactions.ts).
  */
-export const ITEM_OPERATIONS: ReadonlySet<string> = new Set([
+export const TABLE_KEY_OPERATIONS: ReadonlySet<string> = new Set([
   "BatchGetItem",
   "BatchWriteItem",
   "DeleteItem",
@@ -20,3 +20,8 @@ export const ITEM_OPERATIONS: ReadonlySet<string> = new Set([
   "TransactWriteItems",
   "UpdateItem",
 ]);
+
+/** Whether an operation reads or writes items, and so needs the table's key. */
+export function usesTableKey(operation: string): boolean {
+  return TABLE_KEY_OPERATIONS.has(operation);
+}

@@ -13,14 +13,14 @@
 import { randomUUID } from "node:crypto";
 import { AwsError } from "../errors";
 import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } from "../iam";
-import type { Caller, DeployedStack } from "../deploy/stack";
+import type { Caller, LiveStack } from "../deploy/stack";
 import {
   type DynamoOperation,
   DynaliteEngine,
   isTransactionOperation,
   type TransactionOperation,
 } from "./engine";
-import { ITEM_OPERATIONS } from "./operations";
+import { TABLE_KEY_OPERATIONS } from "./operations";
 import type { TableKeyCache } from "./tableKeyCache";
 import type { TableAccess, TableLifecycle } from "./tableLifecycle";
 import { executeGet, executeWrite, transactionParts } from "./transactions";
@@ -45,7 +45,7 @@ export class DynamoDbService {
     operation: DynamoOperation,
     body: string,
     caller: Caller,
-    stack: DeployedStack,
+    stack: LiveStack,
     connection = 0,
   ): Promise<Record<string, unknown>> {
     if (isTransactionOperation(operation)) {
@@ -62,7 +62,7 @@ export class DynamoDbService {
         await deciding;
       }
     }
-    if (ITEM_OPERATIONS.has(operation)) {
+    if (TABLE_KEY_OPERATIONS.has(operation)) {
       for (const tableName of tables) {
         const fetching = this.authorizeTableKey(caller, tableName, stack, connection);
         if (fetching !== undefined) {
@@ -78,7 +78,7 @@ export class DynamoDbService {
   }
 
   /** The status of a table on a customer managed key, from its key's state (tableLifecycle.ts). */
-  tableAccess(tableName: string, stack: DeployedStack): TableAccess | undefined {
+  tableAccess(tableName: string, stack: LiveStack): TableAccess | undefined {
     const table = stack.table(tableName);
     if (table?.keyArn === undefined) {
       return undefined;
@@ -94,7 +94,7 @@ export class DynamoDbService {
   private authorizeTableKey(
     caller: Caller,
     tableName: string,
-    stack: DeployedStack,
+    stack: LiveStack,
     connection: number,
   ): Promise<void> | undefined {
     const table = stack.table(tableName);
@@ -127,7 +127,7 @@ export class DynamoDbService {
    * customer-managed key with SSEDescription (and InaccessibleEncryptionDateTime while its key cannot be
    * used), its status and ArchivalSummary as tableLifecycle.ts models them, and deletion protection.
    */
-  private describeEncryption(result: Record<string, unknown>, stack: DeployedStack): void {
+  private describeEncryption(result: Record<string, unknown>, stack: LiveStack): void {
     const description = result.Table as Record<string, unknown> | undefined;
     const table = typeof description?.TableName === "string" ? stack.table(description.TableName) : undefined;
     if (description === undefined || table === undefined) {
@@ -166,7 +166,7 @@ export class DynamoDbService {
     operation: TransactionOperation,
     request: Record<string, unknown>,
     caller: Caller,
-    stack: DeployedStack,
+    stack: LiveStack,
     connection: number,
   ): Promise<Record<string, unknown>> {
     const parts = await transactionParts(this.engine, operation, request);
@@ -194,7 +194,7 @@ function authorizeResource(
   caller: Caller,
   action: string,
   resource: string,
-  stack: DeployedStack,
+  stack: LiveStack,
 ): Promise<void> | undefined {
   const known = stack.authorizer.knownDynamoDbDecision(caller.arn, action, resource);
   if (known !== undefined) {
@@ -244,7 +244,7 @@ function resourcesOf(
   operation: DynamoOperation,
   request: Record<string, unknown>,
   tables: string[],
-  stack: DeployedStack,
+  stack: LiveStack,
 ): string[] {
   if (operation === "ListTables") {
     return ["*"];
@@ -264,7 +264,7 @@ async function authorizeTableKey(
   caller: Caller,
   tableName: string,
   keyArn: string,
-  stack: DeployedStack,
+  stack: LiveStack,
 ): Promise<void> {
   const { region, accountId } = stack.model;
   let decision: KmsDecision;

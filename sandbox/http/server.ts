@@ -25,7 +25,7 @@ import { AwsError } from "../errors";
 import { KMS_OPERATIONS, type KmsOperation } from "../kms";
 import { errorReply, jsonReply, queryReply, type Protocol, type Reply } from "./protocols";
 import { headerValue, INVALID_TOKEN, SigV4Verifier, type ReceivedRequest } from "./sigv4";
-import type { Caller, DeployedStack } from "../deploy/stack";
+import type { Caller, LiveStack } from "../deploy/stack";
 import { handleSts, queryAction } from "../sts/service";
 
 export interface ServerOptions {
@@ -43,7 +43,7 @@ export interface ServerOptions {
 
 export interface ServerContext {
   /** The deployed stack requests run against; undefined until a plan is applied. */
-  stack(): DeployedStack | undefined;
+  stack(): LiveStack | undefined;
   dynamodb: DynamoDbService;
   /**
    * Brings time-driven state up to date (deleted keys, archived tables) before a request runs; returns a
@@ -257,7 +257,7 @@ class RequestHandler {
     route: Route,
     request: ReceivedRequest,
     caller: Caller,
-    stack: DeployedStack,
+    stack: LiveStack,
     { region, requestId, connection }: { region: string; requestId: string; connection: number },
   ): Promise<Reply> {
     switch (route.protocol) {

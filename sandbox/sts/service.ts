@@ -9,7 +9,7 @@
 import { parseAssumedRoleArn } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { xmlEscape } from "../http/protocols";
-import type { Caller, DeployedStack } from "../deploy/stack";
+import type { Caller, LiveStack } from "../deploy/stack";
 
 const STS_VERSION = "2011-06-15";
 /** RoleSessionName: 2-64 characters of [\w+=,.@-] (STS API reference, AssumeRole). */
@@ -34,7 +34,7 @@ export async function handleSts(
   action: string,
   form: URLSearchParams,
   caller: Caller,
-  stack: DeployedStack,
+  stack: LiveStack,
 ): Promise<string> {
   const version = form.get("Version") ?? STS_VERSION;
   if (version === STS_VERSION && action === "GetCallerIdentity") {
@@ -50,7 +50,7 @@ export async function handleSts(
   throw new AwsError("InvalidAction", `Could not find operation ${action} for version ${version}`);
 }
 
-async function assumeRole(form: URLSearchParams, caller: Caller, stack: DeployedStack): Promise<string> {
+async function assumeRole(form: URLSearchParams, caller: Caller, stack: LiveStack): Promise<string> {
   const roleArn = requiredParameter(form, "RoleArn", "roleArn", 20, 2048);
   const sessionName = requiredParameter(form, "RoleSessionName", "roleSessionName", 2, 64);
   if (!SESSION_NAME.test(sessionName)) {

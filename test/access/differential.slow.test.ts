@@ -18,7 +18,7 @@ import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
 import { Sandbox } from "../../sandbox";
-import type { SandboxModel } from "../../sandbox/deploy/model";
+import type { CloudModel } from "../../sandbox/deploy/model";
 import {
   buildStackPlan,
   type ExtraPolicy,
@@ -46,7 +46,7 @@ interface Tally {
  * The signers of a deployed plan: its users with an access key, from the stack outputs, and a session of
  * each role whose trust policy names one of them (STS AssumeRole over HTTP, signed with that user's key).
  */
-async function signersOf(sandbox: Sandbox, model: SandboxModel): Promise<Signer[]> {
+async function signersOf(sandbox: Sandbox, model: CloudModel): Promise<Signer[]> {
   const users = (sandbox.programOutputs() as { users: Record<string, Record<string, unknown>> }).users;
   const userSigners = Object.values(users).flatMap((user) =>
     typeof user.accessKeyId === "string" && typeof user.secretAccessKey === "string"

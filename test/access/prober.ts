@@ -23,7 +23,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { classifyError } from "../../checks/classify";
 import { DIRECT_DECRYPT, TABLE_OPERATIONS } from "../../access/operations";
 import type { AccessReport } from "../../access/types";
-import type { SandboxModel } from "../../sandbox/deploy/model";
+import type { CloudModel } from "../../sandbox/deploy/model";
 import { sealBlob } from "../../sandbox/kms/ciphertext";
 
 export interface Observation {
@@ -89,7 +89,7 @@ export async function assumeRole(input: {
 export async function probe(input: {
   readonly endpoint: string;
   readonly region: string;
-  readonly model: SandboxModel;
+  readonly model: CloudModel;
   readonly report: AccessReport;
   readonly signers: readonly Signer[];
 }): Promise<Observation[]> {

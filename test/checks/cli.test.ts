@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { main, type CliIo } from "../../cli/checks";
 import type { CheckReport } from "../../checks/types";
 import type { StackOutputs } from "../../infra/outputs";
-import { deploy, withUser, type DeployedStack } from "./deployed";
+import { deploy, withUser, type LiveStack } from "./deployed";
 
 const REPO_ROOT = resolve(__dirname, "../..");
 
@@ -40,7 +40,7 @@ function secretsOf(outputs: StackOutputs): string[] {
 
 describe("checks CLI against the sandbox", function () {
   this.timeout(60_000);
-  let stack: DeployedStack;
+  let stack: LiveStack;
   let dir: string;
 
   async function outputsFile(outputs: StackOutputs, name = "outputs.json"): Promise<string> {

@@ -8,7 +8,7 @@ import { Sandbox } from "../../sandbox";
 import type { StackOutputs } from "../../infra/outputs";
 import { devConfig } from "../helpers/plan";
 
-export interface DeployedStack {
+export interface LiveStack {
   sandbox: Sandbox;
   endpoint: string;
   outputs: StackOutputs;
@@ -17,7 +17,7 @@ export interface DeployedStack {
   stop(): Promise<void>;
 }
 
-export async function deploy(changes: Record<string, unknown> = {}): Promise<DeployedStack> {
+export async function deploy(changes: Record<string, unknown> = {}): Promise<LiveStack> {
   const sandbox = await Sandbox.start({ port: 0 });
   try {
     await sandbox.apply(await synthesize({ stack: "dev", config: devConfig(changes) }));

@@ -10,7 +10,7 @@ import { formatCheckTable } from "../../checks/format";
 import { waitForChecks } from "../../checks/wait";
 import type { CheckReport, CheckResult, Operation } from "../../checks/types";
 import type { StackOutputs } from "../../infra/outputs";
-import { deploy, withUser, type DeployedStack } from "./deployed";
+import { deploy, withUser, type LiveStack } from "./deployed";
 
 const ITEM_OPERATIONS: Operation[] = ["PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem"];
 const noWait = { sleep: async () => undefined };
@@ -28,7 +28,7 @@ function actualsOf(report: CheckReport, user: string): Record<string, string> {
 }
 
 /** The check items left in the table, read as a user that may scan it. */
-async function leftoverCheckItems(stack: DeployedStack, asUser: string): Promise<number> {
+async function leftoverCheckItems(stack: LiveStack, asUser: string): Promise<number> {
   const user = stack.outputs.users[asUser];
   const client = new DynamoDBClient({
     region: stack.outputs.region,
@@ -50,7 +50,7 @@ describe("checks against the sandbox", function () {
   this.timeout(60_000);
 
   describe("the dev stack", () => {
-    let stack: DeployedStack;
+    let stack: LiveStack;
     before(async () => {
       stack = await deploy();
     });
@@ -196,7 +196,7 @@ describe("checks against the sandbox", function () {
   });
 
   describe("a stack granted the key while the checks wait", () => {
-    let stack: DeployedStack;
+    let stack: LiveStack;
     before(async () => {
       stack = await deploy();
     });
@@ -227,7 +227,7 @@ describe("checks against the sandbox", function () {
   });
 
   describe("IAM-denied and KMS-denied told apart", () => {
-    let stack: DeployedStack;
+    let stack: LiveStack;
     let outputs: StackOutputs;
     before(async () => {
       stack = await deploy({

@@ -11,7 +11,7 @@ import { runChecks } from "../../checks/run";
 import { formatCheckTable } from "../../checks/format";
 import { waitForChecks } from "../../checks/wait";
 import type { CheckReport } from "../../checks/types";
-import { deploy, type DeployedStack } from "./deployed";
+import { deploy, type LiveStack } from "./deployed";
 
 const noWait = { sleep: async () => undefined };
 const GRANTED = [
@@ -25,7 +25,7 @@ const REVOKED = [
 
 describe("checks after a revoke", function () {
   this.timeout(120_000);
-  let stack: DeployedStack;
+  let stack: LiveStack;
 
   beforeEach(async () => {
     stack = await deploy({ "kms-dynamodb:users": GRANTED });

@@ -1,4 +1,4 @@
-import { stateAfter } from "../../plan/checkpoint";
+import { checkpointAfter } from "../../plan/checkpoint";
 import { expect } from "chai";
 import { KEY_POLICY_SIDS, buildKeyPolicy } from "../../infra/policies/keyPolicy";
 import { kmsDynamodbStack } from "../../infra/program";
@@ -92,7 +92,7 @@ describe("the program under mocks (dev stack)", () => {
       const disabled = await synthesize({
         stack: "dev",
         config: devConfig({ "kms-dynamodb:keyEnabled": false }),
-        previousState: stateAfter(plan),
+        previousState: checkpointAfter(plan),
       });
       expect(inputsOf(onlyResource(plan, KEY)).isEnabled).to.equal(true);
       expect(inputsOf(onlyResource(disabled, KEY)).isEnabled).to.equal(false);

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetItemCommand, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { CHECKPOINT_FILE, readState, toDeployment } from "../../plan/checkpoint";
+import { CHECKPOINT_FILE, readCheckpoint, toDeployment } from "../../plan/checkpoint";
 import { REPO_ROOT, synthesize } from "../../plan/synth";
 import { Sandbox } from "../../sandbox";
 import { refreshFromCloud } from "../../plan/refresh";
@@ -50,7 +50,7 @@ describe("npm run synth against a state", function () {
       outputs = sandbox.outputs();
       // Drift: the key disabled by hand, outside the program (DisableKey in the console).
       await sandbox.setKeyState(outputs.keyArn, "Disabled");
-      expect(readState(dataDir)).to.deep.equal(sandbox.state());
+      expect(readCheckpoint(dataDir)).to.deep.equal(sandbox.state());
     } finally {
       await sandbox.stop();
     }
@@ -63,7 +63,7 @@ describe("npm run synth against a state", function () {
   it("keeps the sandbox's checkpoint as a deployment v3 file, mode 0600 (it holds secrets)", () => {
     const file = join(dataDir, CHECKPOINT_FILE);
     expect(statSync(file).mode & 0o777).to.equal(0o600);
-    const state = readState(dataDir);
+    const state = readCheckpoint(dataDir);
     expect(state.resources.find((r) => r.type === "aws:kms/key:Key")?.outputs.arn).to.equal(outputs.keyArn);
   });
 
@@ -71,7 +71,7 @@ describe("npm run synth against a state", function () {
     const result = await synth(["--stack", "dev", "--state", dataDir, "--diff"]);
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stdout.trim().split("\n")).to.deep.equal([
-      `Resources: ${readState(dataDir).resources.length} unchanged`,
+      `Resources: ${readCheckpoint(dataDir).resources.length} unchanged`,
     ]);
   });
 
@@ -124,7 +124,7 @@ describe("npm run synth against a state", function () {
 
   it("--state FILE: a `pulumi stack export` file; the JSON plan carries the steps' fields", async () => {
     const file = join(dataDir, "export.json");
-    writeFileSync(file, JSON.stringify(toDeployment(readState(dataDir), new Date())), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify(toDeployment(readCheckpoint(dataDir), new Date())), { mode: 0o600 });
     const result = await synth(["--stack", "dev", "--state", file, "--json"]);
     expect(result.status, result.stderr).to.equal(0);
     const plan = JSON.parse(result.stdout) as {
@@ -143,7 +143,7 @@ describe("npm run synth against a state", function () {
   });
 
   it("--destroy plans a delete of every resource; the sandbox's --destroy carries it out", async () => {
-    const count = readState(dataDir).resources.length;
+    const count = readCheckpoint(dataDir).resources.length;
     const planned = await synth(["--destroy", "--state", dataDir]);
     expect(planned.status, planned.stderr).to.equal(0);
     const ops = (JSON.parse(planned.stdout) as { steps: { op: string }[] }).steps.map((step) => step.op);
@@ -152,7 +152,7 @@ describe("npm run synth against a state", function () {
     const destroyed = await sandboxCli(["--destroy", "--data-dir", dataDir]);
     expect(destroyed.status, destroyed.stderr).to.equal(0);
     expect(destroyed.stdout).to.equal(`sandbox: destroyed; Resources: - ${count} to delete\n`);
-    expect(readState(dataDir).resources).to.deep.equal([]);
+    expect(readCheckpoint(dataDir).resources).to.deep.equal([]);
     const sandbox = await Sandbox.start({ dataDir });
     try {
       const { dynamodb } = clientsFor(sandbox.endpoint, outputs.region, credentialsOf(outputs, "app-user"));

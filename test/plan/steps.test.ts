@@ -12,7 +12,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
-import { stateAfter, type StackState } from "../../plan/checkpoint";
+import { checkpointAfter, type Checkpoint } from "../../plan/checkpoint";
 import { formatSteps } from "../../plan/diff";
 import { ProtectedResourceError } from "../../plan/steps";
 import { destroyPlan, synthesize } from "../../plan/synth";
@@ -32,10 +32,10 @@ const typeOf = (urn: string) => urn.split("::")[2].split("$").at(-1);
 describe("plan steps from a previous state", function () {
   this.timeout(30_000);
   let first: Plan;
-  let state: StackState;
+  let state: Checkpoint;
   before(async () => {
     first = await synthesize({ stack: "dev", config: devConfig() });
-    state = stateAfter(first);
+    state = checkpointAfter(first);
   });
 
   it("creates every resource of a stack with no state, in registration order", () => {
@@ -141,7 +141,7 @@ describe("plan steps on protected and retained resources", function () {
       { protect, retainOnDelete: true },
     );
   };
-  const synth = (tableName: string, protect: boolean, previousState?: StackState) =>
+  const synth = (tableName: string, protect: boolean, previousState?: Checkpoint) =>
     synthesize({
       stack: "opts",
       config: { "aws:region": "us-east-1" },
@@ -159,7 +159,7 @@ describe("plan steps on protected and retained resources", function () {
   });
 
   it("refuses to replace a protected resource with the engine's message", async () => {
-    const state = stateAfter(await synth("orders", true));
+    const state = checkpointAfter(await synth("orders", true));
     const error = await synth("orders-v2", true, state).then(
       () => expect.fail("the replacement of a protected table was planned"),
       (err: unknown) => err,
@@ -176,7 +176,7 @@ describe("plan steps on protected and retained resources", function () {
   });
 
   it("refuses to delete or destroy a protected resource with the engine's message", async () => {
-    const state = stateAfter(await synth("orders", true));
+    const state = checkpointAfter(await synth("orders", true));
     expect(() => destroyPlan(state)).to.throw(
       ProtectedResourceError,
       'unable to delete resource "urn:pulumi:opts::kms-dynamodb::aws:dynamodb/table:Table::orders"\n' +

@@ -14,7 +14,13 @@ import { expect } from "chai";
 import { main, planOfState } from "../../cli/policy";
 import type { PolicyReport } from "../../guard/report";
 import { analyzePlan } from "../../guard/run";
-import { parseDeployment, readState, stateAfter, StateFileError, toDeployment } from "../../plan/checkpoint";
+import {
+  parseDeployment,
+  readCheckpoint,
+  checkpointAfter,
+  CheckpointError,
+  toDeployment,
+} from "../../plan/checkpoint";
 import { synthesize } from "../../plan/synth";
 import { isSecret, reveal } from "../../plan/values";
 import noncompliantTables from "../../examples/noncompliant-table";
@@ -50,7 +56,7 @@ async function policy(argv: string[]): Promise<Run> {
 
 describe("state files in the engine's export format", () => {
   it("reads the Pulumi project's own test state (deployment v3) with its parents", () => {
-    const state = readState(FIXTURE);
+    const state = readCheckpoint(FIXTURE);
     expect(state.resources.map((resource) => resource.type)).to.deep.equal([
       "pulumi:pulumi:Stack",
       "my:module:ComponentThree",
@@ -63,7 +69,7 @@ describe("state files in the engine's export format", () => {
 
   it("round-trips a stack's state, secrets included, as `pulumi stack export --show-secrets` writes them", async () => {
     const plan = await synthesize({ stack: "dev", config: devConfig() });
-    const state = stateAfter(plan);
+    const state = checkpointAfter(plan);
     const document = toDeployment(state, new Date("2026-01-01T00:00:00Z")) as {
       deployment: { resources: { outputs: Record<string, unknown> }[] };
     };
@@ -82,14 +88,14 @@ describe("state files in the engine's export format", () => {
   it("refuses what is not a deployment v3, naming the file and the field", () => {
     const bad = (document: unknown) => () => parseDeployment(document, "state.json");
     expect(bad({ version: 2, deployment: {} })).to.throw(
-      StateFileError,
+      CheckpointError,
       /^state\.json: version is 2; expected 3/,
     );
     expect(bad({ version: 3, deployment: { resources: [{ urn: "x" }] } })).to.throw(
-      StateFileError,
+      CheckpointError,
       "state.json: deployment.resources[0].type is undefined, expected a string",
     );
-    expect(bad([])).to.throw(StateFileError, "state.json: the document is not a JSON object");
+    expect(bad([])).to.throw(CheckpointError, "state.json: the document is not a JSON object");
   });
 
   it("reads a backend checkpoint file (`.pulumi/stacks/...`) too", () => {
@@ -134,7 +140,7 @@ describe("the guard over a state file (npm run policy -- --file)", function () {
     const config = { "aws:region": "us-east-1" };
     const deployed = await synthesize({ stack: "noncompliant", config, program: noncompliantTables });
     const file = path.join(dir, "noncompliant.json");
-    writeFileSync(file, JSON.stringify(toDeployment(stateAfter(deployed), new Date())), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify(toDeployment(checkpointAfter(deployed), new Date())), { mode: 0o600 });
 
     const run = await policy(["--file", file, "--json", "--policy-pack", path.resolve("policy-pack")]);
     expect(run.code).to.equal(1);
@@ -172,7 +178,7 @@ describe("the guard over a state file (npm run policy -- --file)", function () {
   });
 
   it("plans the state's resources as they are: each one a same step", () => {
-    const plan = planOfState(readState(FIXTURE));
+    const plan = planOfState(readCheckpoint(FIXTURE));
     expect(plan.steps.map((step) => step.op)).to.deep.equal(["same", "same", "same", "same"]);
   });
 });

@@ -8,13 +8,13 @@
  */
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
-import { EMPTY_STATE, stateAfter, type StackState } from "../../plan/checkpoint";
+import { EMPTY_CHECKPOINT, checkpointAfter, type Checkpoint } from "../../plan/checkpoint";
 import { ProtectedResourceError } from "../../plan/steps";
 import { destroyPlan, synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
 import { applySteps, PlanBaseError } from "../../sandbox/deploy/deployment";
-import { deriveModel } from "../../sandbox/deploy/model";
+import { deriveCloudModel } from "../../sandbox/deploy/model";
 import { devConfig } from "./helpers";
 
 interface UserOutputs {
@@ -27,7 +27,7 @@ describe("sandbox deployment steps", function () {
 
   it("applies a first plan's creates, secrets revealed, with the deployer of its caller-identity invoke", async () => {
     const plan = await synthesize({ stack: "dev", config: devConfig() });
-    const { deployment, checkpoint } = applySteps(undefined, EMPTY_STATE, plan);
+    const { deployment, checkpoint } = applySteps(undefined, EMPTY_CHECKPOINT, plan);
     expect(deployment.outputs).to.deep.equal(reveal(plan.outputs));
     expect(deployment.deployer).to.deep.equal({
       accountId: "111122223333",
@@ -35,25 +35,29 @@ describe("sandbox deployment steps", function () {
       userId: "AIDAQDEPLOYEREXAMPLE1",
     });
     expect(deployment.resources.every((resource) => resource.custom)).to.equal(true);
-    expect(checkpoint).to.deep.equal(stateAfter(plan));
+    expect(checkpoint).to.deep.equal(checkpointAfter(plan));
   });
 
   it("keeps the access keys of resources the next plan leaves as they are", async () => {
     const plan = await synthesize({ stack: "dev", config: devConfig() });
-    const first = applySteps(undefined, EMPTY_STATE, plan);
+    const first = applySteps(undefined, EMPTY_CHECKPOINT, plan);
     const again = await synthesize({ stack: "dev", config: devConfig(), previousState: first.checkpoint });
     const second = applySteps(first.deployment, first.checkpoint, again);
     expect(second.deployment).to.deep.equal(first.deployment);
     const users = first.deployment.outputs.users as Record<string, UserOutputs>;
     expect(
-      deriveModel(second.deployment).users.find((user) => user.name === "app-user")?.accessKeys,
+      deriveCloudModel(second.deployment).users.find((user) => user.name === "app-user")?.accessKeys,
     ).to.deep.equal([
       { accessKeyId: users["app-user"].accessKeyId, secretAccessKey: users["app-user"].secretAccessKey },
     ]);
   });
 
   it("replaces a table whose name changed: the old one leaves the cloud, the policies name the new ARN", async () => {
-    const first = applySteps(undefined, EMPTY_STATE, await synthesize({ stack: "dev", config: devConfig() }));
+    const first = applySteps(
+      undefined,
+      EMPTY_CHECKPOINT,
+      await synthesize({ stack: "dev", config: devConfig() }),
+    );
     const renamed = applySteps(
       first.deployment,
       first.checkpoint,
@@ -63,7 +67,7 @@ describe("sandbox deployment steps", function () {
         previousState: first.checkpoint,
       }),
     );
-    const model = deriveModel(renamed.deployment);
+    const model = deriveCloudModel(renamed.deployment);
     expect(model.tables.map((table) => table.name)).to.deep.equal(["renamed-table"]);
     const policy = model.users.find((user) => user.name === "app-user")?.inlinePolicies[0].document ?? "";
     expect(policy).to.contain(":table/renamed-table");
@@ -71,7 +75,11 @@ describe("sandbox deployment steps", function () {
   });
 
   it("refuses a plan that was not made from the checkpoint, naming what to do", async () => {
-    const first = applySteps(undefined, EMPTY_STATE, await synthesize({ stack: "dev", config: devConfig() }));
+    const first = applySteps(
+      undefined,
+      EMPTY_CHECKPOINT,
+      await synthesize({ stack: "dev", config: devConfig() }),
+    );
     const fresh = await synthesize({ stack: "dev", config: devConfig() });
     expect(() => applySteps(first.deployment, first.checkpoint, fresh)).to.throw(
       PlanBaseError,
@@ -101,7 +109,7 @@ describe("sandbox deployment steps", function () {
     const synth = (
       options: { protect?: boolean; retainOnDelete?: boolean },
       withTable: boolean,
-      previousState?: StackState,
+      previousState?: Checkpoint,
     ) =>
       synthesize({
         stack: "opts",
@@ -117,7 +125,7 @@ describe("sandbox deployment steps", function () {
       });
 
     it("retainOnDelete: the deleted table leaves the checkpoint and stays in the cloud", async () => {
-      const first = applySteps(undefined, EMPTY_STATE, await synth({ retainOnDelete: true }, true));
+      const first = applySteps(undefined, EMPTY_CHECKPOINT, await synth({ retainOnDelete: true }, true));
       const plan = await synth({}, false, first.checkpoint);
       expect(plan.steps.filter((step) => step.op === "delete").map((step) => step.urn)).to.deep.equal([
         "urn:pulumi:opts::kms-dynamodb::aws:dynamodb/table:Table::orders",
@@ -126,21 +134,23 @@ describe("sandbox deployment steps", function () {
       expect(applied.checkpoint.resources.map((resource) => resource.type)).to.not.include(
         "aws:dynamodb/table:Table",
       );
-      expect(deriveModel(applied.deployment).tables.map((table) => table.name)).to.deep.equal(["orders"]);
+      expect(deriveCloudModel(applied.deployment).tables.map((table) => table.name)).to.deep.equal([
+        "orders",
+      ]);
     });
 
     it("without it, the deleted table leaves both", async () => {
-      const first = applySteps(undefined, EMPTY_STATE, await synth({}, true));
+      const first = applySteps(undefined, EMPTY_CHECKPOINT, await synth({}, true));
       const applied = applySteps(
         first.deployment,
         first.checkpoint,
         await synth({}, false, first.checkpoint),
       );
-      expect(deriveModel(applied.deployment).tables).to.deep.equal([]);
+      expect(deriveCloudModel(applied.deployment).tables).to.deep.equal([]);
     });
 
     it("protect: refuses a delete step of a protected resource with the engine's message, changing nothing", async () => {
-      const first = applySteps(undefined, EMPTY_STATE, await synth({ protect: true }, true));
+      const first = applySteps(undefined, EMPTY_CHECKPOINT, await synth({ protect: true }, true));
       // A plan made elsewhere (the engine itself refuses to plan it): the sandbox checks again.
       const table = first.checkpoint.resources.find(
         (resource) => resource.type === "aws:dynamodb/table:Table",
@@ -158,10 +168,10 @@ describe("sandbox deployment steps", function () {
     });
 
     it("destroys everything, dependents first, keeping the deployer", async () => {
-      const first = applySteps(undefined, EMPTY_STATE, await synth({}, true));
+      const first = applySteps(undefined, EMPTY_CHECKPOINT, await synth({}, true));
       const destroyed = applySteps(first.deployment, first.checkpoint, destroyPlan(first.checkpoint));
       expect(destroyed.deployment.resources).to.deep.equal([]);
-      expect(destroyed.checkpoint).to.deep.equal(EMPTY_STATE);
+      expect(destroyed.checkpoint).to.deep.equal(EMPTY_CHECKPOINT);
       expect(destroyed.deployment.deployer).to.deep.equal(first.deployment.deployer);
     });
   });
@@ -174,6 +184,6 @@ describe("sandbox deployment steps", function () {
         new aws.iam.User("someone", { name: "someone" });
       },
     });
-    expect(() => applySteps(undefined, EMPTY_STATE, plan)).to.throw(/getCallerIdentity/);
+    expect(() => applySteps(undefined, EMPTY_CHECKPOINT, plan)).to.throw(/getCallerIdentity/);
   });
 });

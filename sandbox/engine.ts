@@ -1,0 +1,104 @@
+/**
+ * The public engine API: the one start-up path from a deployment to a live stack (the cloud model, the
+ * key registry, the authorizer with every principal and key policy loaded and validated as AWS validates
+ * them at deploy time, the KMS grants). The sandbox (sandbox.ts) starts every deployment it applies
+ * through `startEngine`; the static access proof (`access/`) starts a plan through `startEngineForPlan`
+ * and asks the same Authorizer per cell, so the two cannot drift. `access/` imports nothing else of
+ * the sandbox: what it reads of the engine is re-exported here.
+ */
+import { EMPTY_CHECKPOINT } from "../plan/checkpoint";
+import { declaredStates, type Plan } from "../plan/types";
+import { applySteps, type Deployment } from "./deploy/deployment";
+import { applyDeployedKeys } from "./deploy/deployKeys";
+import { deriveCloudModel, type CloudKey, type CloudModel } from "./deploy/model";
+import { LiveStack, type AccessKey } from "./deploy/stack";
+import { AwsError } from "./errors";
+import type { Grant } from "./kms/grants";
+import { KeyRegistry } from "./kms/keyRegistry";
+import type { SessionStore } from "./sts/sessions";
+
+export type { Authorizer, DecidingStatement, Decision, KmsDecision, PrincipalSpec } from "./iam";
+export { managedPolicyDocument } from "./iam";
+export { ADMINISTRATOR_ACCESS_ARN, deriveCloudModel } from "./deploy/model";
+export type { CloudModel, CloudRole, CloudTable, CloudUser } from "./deploy/model";
+export type { Deployment } from "./deploy/deployment";
+export type { LiveStack } from "./deploy/stack";
+export { TABLE_KEY_OPERATIONS, usesTableKey } from "./dynamodb/operations";
+
+export interface EngineOptions {
+  /** The keys' one owner, which outlives deployments. Default: a new registry (nothing deployed before). */
+  readonly keys?: KeyRegistry;
+  /**
+   * The keys as the plan's steps saw them before (their old states), from which each key gets the
+   * program's change (deploy/deployKeys.ts); "restored" when `keys` already holds their live state, read
+   * back from a data dir, so nothing is applied to them.
+   */
+  readonly keysBefore?: readonly CloudKey[] | "restored";
+  /** Lets the deploying identity sign requests (key administration in the drills). */
+  readonly deployerKey?: AccessKey;
+  /** Role sessions issued by AssumeRole; they outlive deployments until they expire. */
+  readonly sessions?: SessionStore;
+  /** Grants made with CreateGrant, carried over from the stack this one replaces. */
+  readonly apiGrants?: readonly Grant[];
+}
+
+/**
+ * Builds the live stack of `model`: validates every key policy as CreateKey/PutKeyPolicy would for the
+ * deployer, then brings the key registry in line with the model and makes the table and plan grants.
+ * Throws AwsError (MalformedPolicyDocumentException, NoSuchEntity, ...) for what AWS would refuse at
+ * deploy time, before any key changes.
+ */
+export function startEngine(model: CloudModel, options: EngineOptions = {}): Promise<LiveStack> {
+  const keys = options.keys ?? new KeyRegistry();
+  const keysBefore = options.keysBefore;
+  return LiveStack.build(model, keys, options.deployerKey, {
+    sessions: options.sessions,
+    apiGrants: options.apiGrants,
+    applyKeys: keysBefore === "restored" ? undefined : () => applyDeployedKeys(keys, model.keys, keysBefore),
+  });
+}
+
+/** A plan the engine cannot deploy (a resource it cannot model, what AWS would refuse): one line. */
+export class UndeployablePlanError extends Error {
+  constructor(message: string) {
+    super(`the plan cannot be deployed: ${message}`);
+    this.name = "UndeployablePlanError";
+  }
+}
+
+/**
+ * The engine loaded with every resource `plan` declares, deployed into a fresh, empty account (the
+ * static proof asks about the stack as the plan leaves it, whatever state the plan was made from), with
+ * no server. Throws UndeployablePlanError for a plan it cannot deploy.
+ */
+export async function startEngineForPlan(plan: Plan): Promise<LiveStack> {
+  let model: CloudModel;
+  try {
+    model = deriveCloudModel(deploymentOfPlan(plan));
+  } catch (err) {
+    throw new UndeployablePlanError((err as Error).message);
+  }
+  try {
+    return await startEngine(model);
+  } catch (err) {
+    if (err instanceof AwsError) {
+      // What `pulumi up` would stop at (a key policy KMS refuses, an unknown managed policy).
+      throw new UndeployablePlanError(`${err.code}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/** What the cloud holds once `plan` is applied to an empty account: every resource it declares, created. */
+function deploymentOfPlan(plan: Plan): Deployment {
+  const asCreates: Plan = {
+    ...plan,
+    steps: declaredStates(plan).map((state) => ({
+      op: "create",
+      urn: state.urn,
+      newState: state,
+      detailedDiff: null,
+    })),
+  };
+  return applySteps(undefined, EMPTY_CHECKPOINT, asCreates).deployment;
+}
