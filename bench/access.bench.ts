@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { DYNAMODB_ACCESS_LEVELS } from "../infra/outputs";
 import { analyzePlan } from "../access/analyze";
-import { buildStackPlan, type TableAccessLevel, type UserSpec } from "../test/helpers/accessStacks";
+import { buildStackPlan, type TableAccessLevel, type UserSpec } from "../test/support/accessStacks";
 import { reportTarget } from "./target";
 
 const USERS = 100;

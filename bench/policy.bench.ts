@@ -3,7 +3,7 @@
  * aliases, tables on unknown and known keys, IAM policies), through the Analyzer gRPC service as the
  * engine drives it: time per resource at each size and the ratio of the two totals. Linear cost
  * gives a ratio near 10. One pack process serves every run; its start-up is printed apart. The same
- * plans through a no-op pack (bench/noop-pack) give the floor of the path: the project's pack must stay
+ * plans through a no-op pack (bench/noopPack) give the floor of the path: the project's pack must stay
  * within 1.1x of it (issue 14).
  * Each resource costs two calls (Remediate, then Analyze), as in the engine, plus its share of the one
  * AnalyzeStack.
@@ -17,15 +17,15 @@ import { UNKNOWN_VALUE } from "../plan/values";
 import { dynamodbPolicies } from "../policy-pack/rules/dynamodb";
 import { iamPolicies } from "../policy-pack/rules/iam";
 import { kmsPolicies } from "../policy-pack/rules/kms";
-import { customState } from "../test/helpers/plan";
+import { customState } from "../test/support/plan";
 import { peakRssMb, reportTarget } from "./target";
 
 /**
  * A pack of the project pack's shape (as many resource and stack policies) whose policies return at once:
- * the floor of the Analyzer gRPC path for such a pack (bench/noop-pack). @pulumi/policy's work per policy
+ * the floor of the Analyzer gRPC path for such a pack (bench/noopPack). @pulumi/policy's work per policy
  * and resource is the path's; what the project's pack costs beyond it is its rules'.
  */
-const NOOP_PACK_DIR = join(__dirname, "noop-pack");
+const NOOP_PACK_DIR = join(__dirname, "noopPack");
 
 const SIZES = [1_000, 10_000] as const;
 
@@ -224,8 +224,8 @@ async function checkSameShape(noop: RunningPack): Promise<void> {
   const floor = kinds(names.map((name) => (name.startsWith("noop-stack-") ? "stack" : "resource")));
   if (ours.resource !== floor.resource || ours.stack !== floor.stack) {
     throw new Error(
-      `bench/noop-pack has ${floor.resource} resource and ${floor.stack} stack policies; the project's pack has ` +
-        `${ours.resource} and ${ours.stack}: make bench/noop-pack/index.js declare as many`,
+      `bench/noopPack has ${floor.resource} resource and ${floor.stack} stack policies; the project's pack has ` +
+        `${ours.resource} and ${ours.stack}: make bench/noopPack/index.js declare as many`,
     );
   }
   console.log(`policy pack: ${ours.resource} resource and ${ours.stack} stack policies, in both packs`);

@@ -4,8 +4,8 @@
 // The runner registers ts-node with type checking forced on (cmd/run-policy-pack/run.ts passes
 // `typeCheck: true`, whatever PULUMI_NODEJS_TRANSPILE_ONLY says), and 64% of the pack's start went to
 // type-checking .d.ts files. A .js entry is not compiled by ts-node; it replaces the .ts handler with
-// SWC's transpiler (swc-register.js), so the rules load in a fraction of the time. Types are still
+// SWC's transpiler (swcRegister.js), so the rules load in a fraction of the time. Types are still
 // checked, once, by `npm run lint`.
 "use strict";
-require("./swc-register");
+require("./swcRegister");
 require("./index.ts");

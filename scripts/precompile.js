@@ -1,11 +1,11 @@
-// Fills the compile cache of the .ts hook (policy-pack/swc-register.js) with every TypeScript file of
+// Fills the compile cache of the .ts hook (policy-pack/swcRegister.js) with every TypeScript file of
 // the repository, so the first `npm start` after `npm ci` loads no transpiler either: the root
 // `postinstall` runs it. Files already cached are skipped; a file edited later is transpiled when it is
 // first required. `node scripts/precompile.js` prints how many files it transpiled.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
-const { transpile } = require("../policy-pack/swc-register");
+const { transpile } = require("../policy-pack/swcRegister");
 
 const ROOT = path.resolve(__dirname, "..");
 // Not the project's sources: dependencies, git's files, and what the tools write (sandbox data dirs).

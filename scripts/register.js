@@ -1,4 +1,4 @@
 // Runs the project's TypeScript in Node without type checking: `node -r ./scripts/register.js FILE.ts`.
-// The hook is the policy pack's (policy-pack/swc-register.js): one SWC handler for the whole project.
+// The hook is the policy pack's (policy-pack/swcRegister.js): one SWC handler for the whole project.
 "use strict";
-require("../policy-pack/swc-register");
+require("../policy-pack/swcRegister");

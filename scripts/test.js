@@ -2,10 +2,11 @@
 //
 //   npm test                      every test except the slow group, files in parallel
 //   npm test -- FILE...           just those files (mocha flags pass through: npm test -- FILE --grep X)
-//   npm run test:unit             the tests that start no process and open no socket (scripts/no-io.js holds them to it)
+//   npm run test:unit             the tests that start no process and open no socket: every file not named
+//                                 *.int.test.ts or *.slow.test.ts (scripts/noIo.js holds them to it)
 //   npm run test:slow             test/**/*.slow.test.ts: slow by nature (AWS CLI runs, browsers, packed packs)
 //
-// One policy pack serves the whole run (test/helpers/packBroker.ts): this runner starts its broker and
+// One policy pack serves the whole run (test/support/packBroker.ts): this runner starts its broker and
 // hands its address to the test processes in KMS_DYNAMODB_TEST_PACK, as the Pulumi engine starts one
 // analyzer for an update and sends it every resource. The pack itself starts at the first request, or
 // at once for the whole default run, which surely needs it.
@@ -21,74 +22,31 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 const ALL = "test/**/*.test.ts";
 const SLOW = "test/**/*.slow.test.ts";
+// Integration tests (they start a process or open a socket: the sandbox's HTTP server, the policy
+// pack's gRPC server, a CLI) are named *.int.test.ts, slow-by-nature ones *.slow.test.ts; every other
+// test file is the unit group, which scripts/noIo.js holds to "no process, no socket".
+const INTEGRATION = "test/**/*.int.test.ts";
 
-// Test files that start a process or open a socket (the sandbox's HTTP server, the policy pack's gRPC
-// server, a CLI): everything else is the unit group. A file missing here fails the unit run loudly.
-const INTEGRATION = [
-  "test/checks/cli.test.ts",
-  "test/checks/hostile.test.ts",
-  "test/checks/outputs.test.ts",
-  "test/checks/roles.test.ts",
-  "test/checks/sandbox.test.ts",
-  "test/checks/wait-revoke.test.ts",
-  "test/guard/harness.test.ts",
-  "test/helpers/packBroker.test.ts",
-  "test/infra/roles.test.ts",
-  "test/plan/cli.test.ts",
-  "test/plan/synth.test.ts",
-  "test/policy/analyzerClient.test.ts",
-  "test/policy/dynamodb.test.ts",
-  "test/policy/guard.test.ts",
-  "test/policy/iam.test.ts",
-  "test/policy/kms.test.ts",
-  "test/policy/state.test.ts",
-  "test/sandbox-authz/quotas.test.ts",
-  "test/sandbox/access.test.ts",
-  "test/sandbox/auth.test.ts",
-  "test/sandbox/cli.test.ts",
-  "test/sandbox/data-dir.test.ts",
-  "test/sandbox/deployment.test.ts",
-  "test/sandbox/faults.test.ts",
-  "test/sandbox/grants.test.ts",
-  "test/sandbox/indexes.test.ts",
-  "test/sandbox/lifecycle-cli.test.ts",
-  "test/sandbox/lifecycle.test.ts",
-  "test/sandbox/persistence.test.ts",
-  "test/sandbox/roles-sessions.test.ts",
-  "test/sandbox/shutdown.test.ts",
-  "test/sandbox/transactions.test.ts",
-  "test/sandbox/update.test.ts",
-  "test/sandbox/wire.test.ts",
-  "test/scenario/scenario.test.ts",
-];
-
-/**
- * The files that take longest, started first under --parallel (longest first: the run does not end
- * waiting on one long file that started last). Measured by CPU time per file (README, Speed); a file
- * missing here only starts in its alphabetical turn.
- */
-const LONGEST_FIRST = [
-  "test/policy/guard.test.ts",
-  "test/policy/state.test.ts",
-  "test/scenario/scenario.test.ts",
-  "test/guard/harness.test.ts",
-  "test/helpers/packBroker.test.ts",
-  "test/sandbox/lifecycle.test.ts",
-  "test/sandbox/cli.test.ts",
-  "test/plan/synth.test.ts",
-  "test/policy/analyzerClient.test.ts",
-  "test/policy/kms.test.ts",
-];
-
-/** test/**\/*.test.ts without the slow group, in mocha's order (sorted paths), longest first. */
-function defaultFiles() {
-  const found = fs
+/** Every test file under test/, as repository-relative paths with forward slashes, sorted. */
+function testFiles() {
+  return fs
     .readdirSync(path.join(ROOT, "test"), { recursive: true })
     .map((name) => path.posix.join("test", name.split(path.sep).join("/")))
-    .filter((file) => file.endsWith(".test.ts") && !file.endsWith(".slow.test.ts"))
+    .filter((file) => file.endsWith(".test.ts"))
     .sort();
-  const first = LONGEST_FIRST.filter((file) => found.includes(file));
-  return [...first, ...found.filter((file) => !first.includes(file))];
+}
+
+/**
+ * The default run's files: every test but the slow group. Under --parallel a worker takes the next file
+ * when it is free, so the longest files start first (the run does not end waiting on a long file that
+ * started last): the integration files, largest first (their size tracks the processes and requests
+ * they make), then the unit files.
+ */
+function defaultFiles() {
+  const size = (file) => fs.statSync(path.join(ROOT, file)).size;
+  const files = testFiles().filter((file) => !file.endsWith(".slow.test.ts"));
+  const integration = files.filter((file) => file.endsWith(".int.test.ts")).sort((a, b) => size(b) - size(a));
+  return [...integration, ...files.filter((file) => !file.endsWith(".int.test.ts"))];
 }
 
 /**
@@ -123,15 +81,7 @@ function mochaArgs({ group, files, passThrough }) {
     case "slow":
       return [SLOW, ...passThrough];
     case "unit":
-      return [
-        ALL,
-        "--ignore",
-        SLOW,
-        ...INTEGRATION.flatMap((file) => ["--ignore", file]),
-        "--require",
-        "scripts/no-io.js",
-        ...passThrough,
-      ];
+      return [ALL, "--ignore", SLOW, "--ignore", INTEGRATION, "--require", "scripts/noIo.js", ...passThrough];
     default:
       return [...defaultFiles(), "--parallel", "--jobs", String(PARALLEL_JOBS), ...passThrough];
   }
@@ -160,7 +110,7 @@ async function main() {
     return runMocha(args, process.env);
   }
   require("./register.js");
-  const { PACK_BROKER_ENV, startPackBroker } = require("../test/helpers/packBroker.ts");
+  const { PACK_BROKER_ENV, startPackBroker } = require("../test/support/packBroker.ts");
   const broker = await startPackBroker();
   if (options.group === "default" && options.files.length === 0) {
     broker.warm();

@@ -7,7 +7,7 @@ import { requireOneOf } from "../validation";
 
 /**
  * Which changes replace what follows plan/replaceOnChange.ts, the one list of replace-on-change inputs
- * (test/infra/component-docs.test.ts holds these docs to it).
+ * (test/infra/components/argsDocs.test.ts holds these docs to it).
  */
 export interface DataRoleArgs {
   /**

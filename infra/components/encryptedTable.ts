@@ -14,7 +14,7 @@ export interface KeyReference {
 
 /**
  * Which changes replace the table follows plan/replaceOnChange.ts, the one list of replace-on-change
- * inputs (test/infra/component-docs.test.ts holds these docs to it).
+ * inputs (test/infra/components/argsDocs.test.ts holds these docs to it).
  */
 export interface EncryptedTableArgs {
   /**

@@ -7,7 +7,7 @@ import { ConfigError, requireIntegerInRange, requireKeyAlias } from "../validati
 /**
  * No input of this component replaces the key itself: the key's replace-on-change inputs
  * (plan/replaceOnChange.ts: keyUsage, customerMasterKeySpec, ...) are fixed by the component. Only the
- * alias name replaces the alias (test/infra/component-docs.test.ts holds these docs to that list).
+ * alias name replaces the alias (test/infra/components/argsDocs.test.ts holds these docs to that list).
  */
 export interface EncryptionKeyArgs {
   /**

@@ -221,7 +221,7 @@ export class SigV4Verifier {
    * path with no query string, whose canonical URI is "/" and query string empty: those are assembled
    * here directly, for a third of the verifier's CPU per request. Any other target takes its canonical
    * URI and query string from smithy's canonicalization, which normalizes and encodes paths and sorts
-   * query parameters. test/sandbox/sigv4.test.ts signs both kinds with the SDK's own signer.
+   * query parameters. test/sandbox/http/sigv4.test.ts signs both kinds with the SDK's own signer.
    */
   private canonicalRequest(request: ReceivedRequest, signedHeaders: string[], payloadHash: string): string {
     if (request.url !== "/") {

@@ -3,7 +3,7 @@
  * its checks, on the sandbox's simulated clock: revoke a user, disable the key, enable it, schedule its
  * deletion and cancel it. Each adds a phase to the report (`drill-…`).
  */
-import { deletionDrill, disableDrill, enableDrill } from "./key-state";
+import { deletionDrill, disableDrill, enableDrill } from "./keyState";
 import { revokeDrill } from "./revoke";
 import { duration, type DrillContext } from "./context";
 

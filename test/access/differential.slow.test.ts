@@ -28,9 +28,9 @@ import {
   type StackSpec,
   type TableAccessLevel,
   type UserSpec,
-} from "../helpers/accessStacks";
-import { devConfig } from "../helpers/plan";
-import { assumeRole, probe, PROBED_OPERATIONS, type Signer } from "./prober";
+} from "../support/accessStacks";
+import { devConfig } from "../support/plan";
+import { assumeRole, probe, PROBED_OPERATIONS, type Signer } from "../support/prober";
 
 interface Tally {
   stacks: number;

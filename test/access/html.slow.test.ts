@@ -3,8 +3,7 @@
  * no network, every cell carries its decision, a click shows the deciding statements, the compared
  * cells are marked, and a screenshot is kept as a test artifact (test-artifacts/, git-ignored).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expect } from "chai";
 import { chromium, type Browser } from "playwright-core";
@@ -12,12 +11,15 @@ import { analyzePlan } from "../../access/analyze";
 import { compareReports } from "../../access/compare";
 import { renderHtml } from "../../access/html";
 import { synthesize } from "../../plan/synth";
-import { devConfig } from "../helpers/plan";
+import { devConfig } from "../support/plan";
+import { REPO_ROOT } from "../support/paths";
+import { useTempDir } from "../support/tempDir";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = resolve(__dirname, "../../test-artifacts");
+const ARTIFACTS = resolve(REPO_ROOT, "test-artifacts");
 
 describe("access: the HTML page in headless Chromium (slow)", function () {
+  const htmlDir = useTempDir("access-html", { per: "suite" });
   this.timeout(120_000);
   let browser: Browser | undefined;
   let dir: string;
@@ -28,12 +30,11 @@ describe("access: the HTML page in headless Chromium (slow)", function () {
         `${CHROMIUM} not found: apt-get install -y chromium (see .ci/run), or set CHROMIUM_PATH`,
       );
     }
-    dir = mkdtempSync(join(tmpdir(), "access-html-"));
+    dir = htmlDir();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   });
   after(async function () {
     await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("renders the matrix, marks the grant's cells, and shows deciding statements on demand", async function () {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { classifyError } from "../../checks/classify";
+import { ACCOUNT_ID } from "../support/accounts";
 
 function awsError(name: string, message: string): Error {
   const err = new Error(message);
@@ -10,8 +11,7 @@ function awsError(name: string, message: string): Error {
 // Messages as AWS returns them (the KMS one as quoted in aws/aws-cdk issues 10010 and 18616).
 const KMS_DENIAL =
   "KMS key access denied error: com.amazonaws.services.kms.model.AWSKMSException: The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access. (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 0e35c348)";
-const IAM_DENIAL =
-  "User: arn:aws:iam::111122223333:user/reader is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:111122223333:table/data because no identity-based policy allows the dynamodb:PutItem action";
+const IAM_DENIAL = `User: arn:aws:iam::${ACCOUNT_ID}:user/reader is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:${ACCOUNT_ID}:table/data because no identity-based policy allows the dynamodb:PutItem action`;
 
 describe("checks: telling who denied a call", () => {
   it("an IAM denial names the dynamodb action", () => {

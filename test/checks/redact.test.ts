@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { secretRedactor } from "../../checks/redact";
 import type { StackOutputs } from "../../infra/outputs";
+import { ACCOUNT_ID } from "../support/accounts";
 
 describe("checks: keeping secrets out of text", () => {
   it("replaces every occurrence of every user's secret access key, and nothing else", () => {
     const user = {
-      arn: "arn:aws:iam::111122223333:user/a",
+      arn: `arn:aws:iam::${ACCOUNT_ID}:user/a`,
       dynamodbAccess: "full" as const,
       keyUser: true,
       accessKeyId: "AKIAAAAAAAAAAAAAAAAA",

@@ -10,8 +10,9 @@ import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { expect } from "chai";
 import { parse } from "yaml";
+import { REPO_ROOT } from "../support/paths";
 
-const WORKFLOW = path.resolve(__dirname, "..", "..", ".github", "workflows", "pulumi.yml");
+const WORKFLOW = path.resolve(REPO_ROOT, ".github", "workflows", "pulumi.yml");
 
 interface Step {
   uses?: string;

@@ -15,6 +15,7 @@ import * as validations from "dynalite/validations";
 import { ANALYZER_METHODS } from "../../guard/analyzerClient";
 import { DynaliteEngine } from "../../sandbox/dynamodb/engine";
 import { SigV4Verifier } from "../../sandbox/http/sigv4";
+import { ACCOUNT_ID } from "../support/accounts";
 
 describe("compat: dynalite's modules, called in process (sandbox/dynamodb/engine.ts)", () => {
   it("exposes the store, validations and actions the engine uses", () => {
@@ -29,7 +30,7 @@ describe("compat: dynalite's modules, called in process (sandbox/dynamodb/engine
   it("creates a table, writes and reads an item through the engine", async () => {
     const engine = await DynaliteEngine.open();
     try {
-      engine.setAccount("111122223333", "us-east-1");
+      engine.setAccount(ACCOUNT_ID, "us-east-1");
       await engine.createTable({
         TableName: "compat",
         AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
@@ -41,7 +42,7 @@ describe("compat: dynalite's modules, called in process (sandbox/dynamodb/engine
       const get = engine.validate("GetItem", { TableName: "compat", Key: { pk: { S: "a" } } });
       expect((await engine.execute("GetItem", get)).Item).to.deep.equal({ pk: { S: "a" } });
       expect((await engine.describeTable("compat"))?.TableArn).to.equal(
-        "arn:aws:dynamodb:us-east-1:111122223333:table/compat",
+        `arn:aws:dynamodb:us-east-1:${ACCOUNT_ID}:table/compat`,
       );
     } finally {
       await engine.close();

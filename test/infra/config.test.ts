@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { parseProjectConfig, ProjectConfig } from "../../infra/config";
 import { ConfigError } from "../../infra/validation";
 import { toRuntimeConfig } from "../../plan/stackConfig";
+import { ACCOUNT_ID } from "../support/accounts";
 
 const devUsers = [
   { name: "app-user", dynamodbAccess: "readwrite", keyUser: true },
@@ -56,7 +57,7 @@ describe("parseProjectConfig", () => {
       "kms-dynamodb:tableName": "orders",
       "kms-dynamodb:hashKey": "id",
       "kms-dynamodb:rangeKey": "sk",
-      "kms-dynamodb:keyAdmins": ["arn:aws:iam::111122223333:role/KeyAdmin"],
+      "kms-dynamodb:keyAdmins": [`arn:aws:iam::${ACCOUNT_ID}:role/KeyAdmin`],
       "kms-dynamodb:keyAlias": "alias/orders",
       "kms-dynamodb:keyDeletionWindowDays": 7,
       "kms-dynamodb:keyRotation": false,
@@ -75,7 +76,7 @@ describe("parseProjectConfig", () => {
       deletionProtection: true,
       pointInTimeRecovery: false,
     });
-    expect(config.keyAdmins).to.deep.equal(["arn:aws:iam::111122223333:role/KeyAdmin"]);
+    expect(config.keyAdmins).to.deep.equal([`arn:aws:iam::${ACCOUNT_ID}:role/KeyAdmin`]);
   });
 
   it("defaults keyUser to false", () => {

@@ -11,8 +11,9 @@ import { DYNAMODB_ACCESS_LEVELS as configLevels } from "../../infra/config";
 import { DYNAMODB_ACCESS_LEVELS, REDACTED } from "../../infra/outputs";
 import { REDACTED as planRedacted } from "../../plan/values";
 import { assumedRoleArn, isSessionOf, parseAssumedRoleArn, roleOfSession } from "../../infra/assumedRole";
+import { REPO_ROOT } from "../support/paths";
+import { ACCOUNT_ID, OTHER_ACCOUNT_ID } from "../support/accounts";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const SOURCE_DIRS = [
   "infra",
   "plan",
@@ -29,10 +30,10 @@ const SOURCE_DIRS = [
 function sources(): Array<{ file: string; text: string }> {
   return SOURCE_DIRS.flatMap((dir) =>
     fs
-      .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" })
+      .readdirSync(path.join(REPO_ROOT, dir), { recursive: true, encoding: "utf8" })
       .filter((file) => file.endsWith(".ts"))
       .map((file) => path.join(dir, file))
-      .map((file) => ({ file, text: fs.readFileSync(path.join(ROOT, file), "utf8") })),
+      .map((file) => ({ file, text: fs.readFileSync(path.join(REPO_ROOT, file), "utf8") })),
   );
 }
 
@@ -60,20 +61,20 @@ describe("one definition of the assumed-role session ARN", () => {
   it("parses and builds session ARNs as STS issues them", () => {
     // IAM User Guide, "IAM identifiers": arn:aws:sts::account:assumed-role/role-name/role-session-name,
     // the role named without its path.
-    const session = "arn:aws:sts::111122223333:assumed-role/app-role/my-session";
+    const session = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/app-role/my-session`;
     expect(parseAssumedRoleArn(session)).to.deep.equal({
       partition: "aws",
-      accountId: "111122223333",
+      accountId: ACCOUNT_ID,
       roleName: "app-role",
       sessionName: "my-session",
     });
-    expect(roleOfSession(session)).to.equal("arn:aws:iam::111122223333:role/app-role");
-    expect(assumedRoleArn("arn:aws:iam::111122223333:role/team/app-role", "my-session")).to.equal(session);
-    expect(isSessionOf(session, "arn:aws:iam::111122223333:role/team/app-role")).to.equal(true);
-    expect(isSessionOf(session, "arn:aws:iam::111122223333:role/other-role")).to.equal(false);
-    expect(isSessionOf(session, "arn:aws:iam::444455556666:role/app-role")).to.equal(false);
-    expect(roleOfSession("arn:aws:iam::111122223333:user/app-user")).to.equal(undefined);
-    expect(parseAssumedRoleArn("arn:aws:sts::111122223333:assumed-role/app-role/a/b")).to.equal(undefined);
+    expect(roleOfSession(session)).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/app-role`);
+    expect(assumedRoleArn(`arn:aws:iam::${ACCOUNT_ID}:role/team/app-role`, "my-session")).to.equal(session);
+    expect(isSessionOf(session, `arn:aws:iam::${ACCOUNT_ID}:role/team/app-role`)).to.equal(true);
+    expect(isSessionOf(session, `arn:aws:iam::${ACCOUNT_ID}:role/other-role`)).to.equal(false);
+    expect(isSessionOf(session, `arn:aws:iam::${OTHER_ACCOUNT_ID}:role/app-role`)).to.equal(false);
+    expect(roleOfSession(`arn:aws:iam::${ACCOUNT_ID}:user/app-user`)).to.equal(undefined);
+    expect(parseAssumedRoleArn(`arn:aws:sts::${ACCOUNT_ID}:assumed-role/app-role/a/b`)).to.equal(undefined);
   });
 
   it("no other source file spells the pattern out", () => {

@@ -11,7 +11,7 @@ import { ConfigError } from "../../infra/validation";
 import { loadStackConfig, toRuntimeConfig } from "../../plan/stackConfig";
 import { synthesize } from "../../plan/synth";
 import { declaredStates } from "../../plan/types";
-import { inputsOf, onlyResource } from "../helpers/plan";
+import { inputsOf, onlyResource } from "../support/plan";
 
 const KEY = "aws:kms/key:Key";
 const TABLE = "aws:dynamodb/table:Table";

@@ -14,7 +14,8 @@ import {
   outputsOf,
   resourceNamed,
   resourcesOfType,
-} from "../helpers/plan";
+} from "../support/plan";
+import { ACCOUNT_ID } from "../support/accounts";
 
 const USER = "aws:iam/user:User";
 const KEY = "aws:kms/key:Key";
@@ -53,10 +54,10 @@ describe("the program under mocks (dev stack)", () => {
       expect(policy).to.deep.equal(
         buildKeyPolicy({
           partition: "aws",
-          accountId: "111122223333",
+          accountId: ACCOUNT_ID,
           region: "us-east-1",
           administrators: [DEFAULT_DEPLOYER.arn],
-          keyUsers: ["arn:aws:iam::111122223333:user/app-user"],
+          keyUsers: [`arn:aws:iam::${ACCOUNT_ID}:user/app-user`],
         }),
       );
     });
@@ -74,7 +75,7 @@ describe("the program under mocks (dev stack)", () => {
           "kms-dynamodb:keyDeletionWindowDays": 7,
           "kms-dynamodb:keyRotation": false,
           "kms-dynamodb:keyAlias": "alias/team/orders",
-          "kms-dynamodb:keyAdmins": ["arn:aws:sts::111122223333:assumed-role/KeyAdmins/alice"],
+          "kms-dynamodb:keyAdmins": [`arn:aws:sts::${ACCOUNT_ID}:assumed-role/KeyAdmins/alice`],
         }),
       });
       const key = inputsOf(onlyResource(custom, KEY));
@@ -82,7 +83,7 @@ describe("the program under mocks (dev stack)", () => {
       const admins = JSON.parse(key.policy as string).Statement.find(
         (s: { Sid: string }) => s.Sid === KEY_POLICY_SIDS.admins,
       );
-      expect(admins.Principal).to.deep.equal({ AWS: ["arn:aws:iam::111122223333:role/KeyAdmins"] });
+      expect(admins.Principal).to.deep.equal({ AWS: [`arn:aws:iam::${ACCOUNT_ID}:role/KeyAdmins`] });
       expect(inputsOf(onlyResource(custom, "aws:kms/alias:Alias")).name).to.equal("alias/team/orders");
     });
 
@@ -208,7 +209,7 @@ describe("the program under mocks (dev stack)", () => {
       const table = outputsOf(onlyResource(plan, TABLE));
       expect(outputs).to.include({
         region: "us-east-1",
-        accountId: "111122223333",
+        accountId: ACCOUNT_ID,
         keyArn: key.arn,
         keyAlias: "alias/kms-dynamodb-dev",
         tableName: "kms-dynamodb-dev",
@@ -216,7 +217,7 @@ describe("the program under mocks (dev stack)", () => {
       });
       expect(Object.keys(outputs.users)).to.deep.equal(["app-user", "kms-test-user"]);
       expect(outputs.users["app-user"]).to.include({
-        arn: "arn:aws:iam::111122223333:user/app-user",
+        arn: `arn:aws:iam::${ACCOUNT_ID}:user/app-user`,
         dynamodbAccess: "readwrite",
         keyUser: true,
       });
@@ -241,7 +242,7 @@ describe("the program under mocks (dev stack)", () => {
       expect({ ...after, policy: undefined }).to.deep.equal({ ...before, policy: undefined });
       expect(after.policy).to.not.equal(before.policy);
       expect(JSON.parse(after.policy as string).Statement[2].Principal.AWS).to.include(
-        "arn:aws:iam::111122223333:user/kms-test-user",
+        `arn:aws:iam::${ACCOUNT_ID}:user/kms-test-user`,
       );
       expect(inputsOf(onlyResource(granted, TABLE))).to.deep.equal(inputsOf(onlyResource(plan, TABLE)));
       expect(outputsOf(onlyResource(granted, KEY)).arn).to.equal(outputsOf(onlyResource(plan, KEY)).arn);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { AwsMocks, DEFAULT_DEPLOYER, partitionOf } from "../../plan/mocks";
+import { ACCOUNT_ID } from "../support/accounts";
 
 describe("AwsMocks", () => {
   const mocks = new AwsMocks({ stack: "dev", region: "eu-west-1" });
@@ -23,21 +24,21 @@ describe("AwsMocks", () => {
   it("gives KMS keys UUID ids and key ARNs", () => {
     const { id, outputs } = create("aws:kms/key:Key", "k");
     expect(id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(outputs.arn).to.equal(`arn:aws:kms:eu-west-1:111122223333:key/${id}`);
+    expect(outputs.arn).to.equal(`arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/${id}`);
   });
 
   it("gives tables, users and aliases ARNs in AWS's formats", () => {
     expect(create("aws:dynamodb/table:Table", "t", { name: "orders" }).outputs.arn).to.equal(
-      "arn:aws:dynamodb:eu-west-1:111122223333:table/orders",
+      `arn:aws:dynamodb:eu-west-1:${ACCOUNT_ID}:table/orders`,
     );
     expect(create("aws:iam/user:User", "u", { name: "bob" }).outputs.arn).to.equal(
-      "arn:aws:iam::111122223333:user/bob",
+      `arn:aws:iam::${ACCOUNT_ID}:user/bob`,
     );
     expect(create("aws:iam/user:User", "u2", { name: "eve", path: "/team/" }).outputs.arn).to.equal(
-      "arn:aws:iam::111122223333:user/team/eve",
+      `arn:aws:iam::${ACCOUNT_ID}:user/team/eve`,
     );
     expect(create("aws:kms/alias:Alias", "a", { name: "alias/x", targetKeyId: "k" }).outputs.arn).to.equal(
-      "arn:aws:kms:eu-west-1:111122223333:alias/x",
+      `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:alias/x`,
     );
   });
 

@@ -18,7 +18,7 @@ import { ProtectedResourceError } from "../../plan/steps";
 import { destroyPlan, synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
-import { devConfig } from "../helpers/plan";
+import { devConfig } from "../support/plan";
 
 const APP_USER = { name: "app-user", dynamodbAccess: "readwrite", keyUser: true };
 const TEST_USER = { name: "kms-test-user", dynamodbAccess: "full", keyUser: false };

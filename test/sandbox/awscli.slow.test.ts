@@ -4,8 +4,8 @@
  * `aws` fails this test; on a developer's machine without it, the test is skipped and says so.
  */
 import { expect } from "chai";
-import { requireAwsCli, runAws, type AwsCliResult } from "../helpers/awsCli";
-import { credentialsOf, deployDev, type Deployed } from "./helpers";
+import { requireAwsCli, runAws, type AwsCliResult } from "../support/awsCli";
+import { credentialsOf, deployDev, type Deployed } from "../support/sandbox";
 
 describe("sandbox with the AWS CLI", function () {
   this.timeout(120_000);

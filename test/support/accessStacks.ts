@@ -1,0 +1,384 @@
+/**
+ * Plans of stacks the program cannot make (several tables and keys, key policies with and without the
+ * root statement, deny statements, identity policies that grant the key, disabled keys, roles trusting
+ * generated users, KMS grants with and without encryption-context constraints), shaped as
+ * `npm run synth` prints them, for the access differential test and the access benchmark. Every
+ * resource name carries the stack id, so one sandbox can apply one stack after another.
+ */
+import { createHash } from "node:crypto";
+import type { Plan, PlanResourceState } from "../../plan/types";
+import { ACCOUNT_ID, REGION } from "./accounts";
+
+export { ACCOUNT_ID, REGION };
+
+export type TableAccessLevel = "none" | "readonly" | "readwrite" | "full";
+
+/** An identity policy beyond the access level: each changes one thing the matrix must see. */
+export type ExtraPolicy =
+  | "allow-kms-decrypt" // kms:Decrypt on the stack's keys: counts only where a key policy delegates to the account
+  | "deny-get-item" // an explicit Deny of dynamodb:GetItem
+  | "deny-kms" // an explicit Deny of kms:* in the identity policy
+  | "allow-create-access-key"; // iam:CreateAccessKey on every user of the account
+
+export interface UserSpec {
+  readonly access: TableAccessLevel;
+  readonly extras: readonly ExtraPolicy[];
+  /** Has an active access key (a principal the prober can sign as). */
+  readonly withAccessKey: boolean;
+}
+
+export interface KeySpec {
+  /** The key policy allows the account root (delegates to IAM). */
+  readonly rootStatement: boolean;
+  /** Indices of users named as key users. */
+  readonly keyUsers: readonly number[];
+  /** The key-user statement requires kms:ViaService dynamodb (else direct calls are allowed too). */
+  readonly viaDynamoDbOnly: boolean;
+  /** Indices of users the key policy explicitly denies kms:Decrypt. */
+  readonly deniedUsers: readonly number[];
+  readonly enabled: boolean;
+  /** Indices of roles named as key users beside the users (same statement). */
+  readonly keyRoles?: readonly number[];
+}
+
+/** An IAM role: its table access (an inline policy, or AmazonDynamoDBFullAccess) and who may assume it. */
+export interface RoleSpec {
+  readonly access: TableAccessLevel;
+  /** Indices of users the trust policy names; none: the trust policy names the account root instead. */
+  readonly trustedUsers: readonly number[];
+}
+
+/** A KMS grant (aws:kms/grant:Grant) on one of the stack's keys. */
+export interface GrantSpec {
+  readonly key: number;
+  readonly grantee: { readonly kind: "user" | "role"; readonly index: number };
+  /** KMS grant operations, e.g. "Decrypt", "CreateGrant". */
+  readonly operations: readonly string[];
+  /**
+   * "none"; "first-table": EncryptionContextSubset aws:dynamodb:tableName = the stack's first table (what
+   * DynamoDB's requests for that table carry); "other-equals": EncryptionContextEquals on a context no
+   * request of the matrix carries.
+   */
+  readonly constraint: "none" | "first-table" | "other-equals";
+}
+
+export interface StackSpec {
+  readonly id: string;
+  readonly users: readonly UserSpec[];
+  readonly keys: readonly KeySpec[];
+  /** Per table: the index of its key, or undefined for AWS-owned encryption. */
+  readonly tables: readonly (number | undefined)[];
+  readonly roles?: readonly RoleSpec[];
+  readonly grants?: readonly GrantSpec[];
+}
+
+const DEPLOYER = `arn:aws:iam::${ACCOUNT_ID}:user/deployer`;
+
+const READ = [
+  "dynamodb:GetItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "dynamodb:BatchGetItem",
+  "dynamodb:DescribeTable",
+];
+const WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
+
+function hex(seed: string, length: number): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+export function buildStackPlan(spec: StackSpec): Plan {
+  const states: PlanResourceState[] = [];
+  const urn = (type: string, name: string) => `urn:pulumi:gen::kms-dynamodb::${type}::${name}`;
+  const add = (
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    outputs: Record<string, unknown>,
+    id?: string,
+  ) =>
+    states.push({
+      type,
+      urn: urn(type, name),
+      custom: true,
+      ...(id === undefined ? {} : { id }),
+      inputs,
+      outputs: { ...inputs, ...outputs },
+      dependencies: [],
+      propertyDependencies: {},
+    });
+  const userName = (index: number) => `${spec.id}-u${index}`;
+  const userArn = (index: number) => `arn:aws:iam::${ACCOUNT_ID}:user/${userName(index)}`;
+  const keyArns = spec.keys.map(
+    (_, index) =>
+      `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${hex(`${spec.id}-k${index}`, 8)}-0000-4000-8000-${hex(`${spec.id}k${index}`, 12)}`,
+  );
+  const tableArn = (index: number) => `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${spec.id}-t${index}`;
+  const outputsUsers: Record<string, unknown> = {};
+  const outputsRoles: Record<string, unknown> = {};
+  const roles = spec.roles ?? [];
+  const roleName = (index: number) => `${spec.id}-r${index}`;
+  const roleArn = (index: number) => `arn:aws:iam::${ACCOUNT_ID}:role/${roleName(index)}`;
+  const tableAccess = (access: TableAccessLevel): Record<string, unknown>[] =>
+    access === "readonly" || access === "readwrite"
+      ? [
+          {
+            Sid: "TableAccess",
+            Effect: "Allow",
+            Action: access === "readonly" ? READ : [...READ, ...WRITE],
+            Resource: spec.tables.map((_, table) => tableArn(table)),
+          },
+        ]
+      : [];
+
+  spec.users.forEach((user, index) => {
+    const name = userName(index);
+    add(
+      "aws:iam/user:User",
+      name,
+      { name },
+      { arn: userArn(index), uniqueId: `AIDA${hex(name, 16).toUpperCase()}` },
+      name,
+    );
+    const statements: Record<string, unknown>[] = [];
+    const tables = spec.tables.map((_, table) => tableArn(table));
+    if (user.access === "readonly" || user.access === "readwrite") {
+      const actions = user.access === "readonly" ? READ : [...READ, ...WRITE];
+      statements.push({ Sid: "TableAccess", Effect: "Allow", Action: actions, Resource: tables });
+    }
+    if (user.extras.includes("allow-kms-decrypt") && keyArns.length > 0) {
+      statements.push({ Sid: "DecryptTheKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArns });
+    }
+    if (user.extras.includes("deny-get-item")) {
+      statements.push({ Sid: "NoGetItem", Effect: "Deny", Action: "dynamodb:GetItem", Resource: "*" });
+    }
+    if (user.extras.includes("deny-kms")) {
+      statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
+    }
+    if (user.extras.includes("allow-create-access-key")) {
+      statements.push({
+        Sid: "KeysForAnyone",
+        Effect: "Allow",
+        Action: "iam:CreateAccessKey",
+        Resource: `arn:aws:iam::${ACCOUNT_ID}:user/*`,
+      });
+    }
+    if (statements.length > 0) {
+      add(
+        "aws:iam/userPolicy:UserPolicy",
+        name,
+        {
+          name: `${name}-policy`,
+          user: name,
+          policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+        },
+        {},
+        `${name}-policy`,
+      );
+    }
+    if (user.access === "full") {
+      add(
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+        name,
+        { user: name, policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" },
+        {},
+        `${name}-full`,
+      );
+    }
+    const accessKeyId = `AKIA${hex(`${name}-key`, 16).toUpperCase()}`;
+    const secretAccessKey = hex(`${name}-secret`, 40);
+    if (user.withAccessKey) {
+      add(
+        "aws:iam/accessKey:AccessKey",
+        name,
+        { user: name },
+        { secret: secretAccessKey, status: "Active" },
+        accessKeyId,
+      );
+    }
+    outputsUsers[name] = {
+      arn: userArn(index),
+      keyUser: spec.keys.some((key) => key.keyUsers.includes(index)),
+      ...(user.withAccessKey ? { accessKeyId, secretAccessKey } : {}),
+    };
+  });
+
+  roles.forEach((role, index) => {
+    const name = roleName(index);
+    const trusted = [...new Set(role.trustedUsers)].filter((user) => user < spec.users.length);
+    add(
+      "aws:iam/role:Role",
+      name,
+      {
+        name,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: {
+                AWS: trusted.length > 0 ? trusted.map(userArn) : `arn:aws:iam::${ACCOUNT_ID}:root`,
+              },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+      },
+      { arn: roleArn(index), uniqueId: `AROA${hex(name, 16).toUpperCase()}` },
+      name,
+    );
+    const statements = tableAccess(role.access);
+    if (statements.length > 0) {
+      add(
+        "aws:iam/rolePolicy:RolePolicy",
+        name,
+        {
+          name: `${name}-policy`,
+          role: name,
+          policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+        },
+        {},
+        `${name}:${name}-policy`,
+      );
+    }
+    if (role.access === "full") {
+      add(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        name,
+        { role: name, policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" },
+        {},
+        `${name}-full`,
+      );
+    }
+    outputsRoles[name] = {
+      arn: roleArn(index),
+      keyUser: spec.keys.some((key) => (key.keyRoles ?? []).includes(index)),
+    };
+  });
+
+  spec.keys.forEach((key, index) => {
+    const statements: Record<string, unknown>[] = [];
+    if (key.rootStatement) {
+      statements.push({
+        Sid: "EnableIamPoliciesThroughAccountRoot",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      });
+    }
+    statements.push({
+      Sid: "AllowKeyAdministration",
+      Effect: "Allow",
+      Principal: { AWS: DEPLOYER },
+      Action: "kms:*",
+      Resource: "*",
+    });
+    const users = [...new Set(key.keyUsers)].filter((user) => user < spec.users.length);
+    const keyRoles = [...new Set(key.keyRoles ?? [])].filter((role) => role < roles.length);
+    if (users.length + keyRoles.length > 0) {
+      statements.push({
+        Sid: "AllowUseThroughDynamoDB",
+        Effect: "Allow",
+        Principal: { AWS: [...users.map(userArn), ...keyRoles.map(roleArn)] },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+        ...(key.viaDynamoDbOnly
+          ? { Condition: { StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } } }
+          : {}),
+      });
+    }
+    const denied = [...new Set(key.deniedUsers)].filter((user) => user < spec.users.length);
+    if (denied.length > 0) {
+      statements.push({
+        Sid: "DenyDecrypt",
+        Effect: "Deny",
+        Principal: { AWS: denied.map(userArn) },
+        Action: "kms:Decrypt",
+        Resource: "*",
+      });
+    }
+    const keyId = keyArns[index].split("/")[1];
+    add(
+      "aws:kms/key:Key",
+      `${spec.id}-k${index}`,
+      {
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+        isEnabled: key.enabled,
+        description: `generated key ${index}`,
+      },
+      { arn: keyArns[index], keyId },
+      keyId,
+    );
+  });
+
+  spec.tables.forEach((keyIndex, index) => {
+    const name = `${spec.id}-t${index}`;
+    const kmsKeyArn = keyIndex === undefined ? undefined : keyArns[keyIndex % Math.max(keyArns.length, 1)];
+    add(
+      "aws:dynamodb/table:Table",
+      name,
+      {
+        name,
+        hashKey: "pk",
+        attributes: [{ name: "pk", type: "S" }],
+        billingMode: "PAY_PER_REQUEST",
+        ...(kmsKeyArn === undefined ? {} : { serverSideEncryption: { enabled: true, kmsKeyArn } }),
+      },
+      { arn: tableArn(index) },
+      name,
+    );
+  });
+
+  (spec.grants ?? []).forEach((grant, index) => {
+    const granteeArn =
+      grant.grantee.kind === "user"
+        ? grant.grantee.index < spec.users.length
+          ? userArn(grant.grantee.index)
+          : undefined
+        : grant.grantee.index < roles.length
+          ? roleArn(grant.grantee.index)
+          : undefined;
+    if (granteeArn === undefined || grant.key >= keyArns.length) {
+      return;
+    }
+    const name = `${spec.id}-g${index}`;
+    // @pulumi/aws 7 aws.kms.Grant: constraints is a list of { encryptionContextEquals?, encryptionContextSubset? }.
+    const constraints =
+      grant.constraint === "first-table"
+        ? [{ encryptionContextSubset: { "aws:dynamodb:tableName": `${spec.id}-t0` } }]
+        : grant.constraint === "other-equals"
+          ? [{ encryptionContextEquals: { purpose: "not-a-table" } }]
+          : undefined;
+    add(
+      "aws:kms/grant:Grant",
+      name,
+      {
+        name,
+        keyId: keyArns[grant.key],
+        granteePrincipal: granteeArn,
+        operations: [...grant.operations],
+        ...(constraints === undefined ? {} : { constraints }),
+      },
+      { grantId: hex(`${name}-id`, 64), grantToken: hex(`${name}-token`, 64) },
+      hex(`${name}-id`, 64),
+    );
+  });
+
+  return {
+    steps: states.map((state) => ({ op: "create", urn: state.urn, newState: state, detailedDiff: null })),
+    outputs: {
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      users: outputsUsers,
+      ...(roles.length > 0 ? { roles: outputsRoles } : {}),
+    },
+    invokes: [
+      {
+        token: "aws:index/getCallerIdentity:getCallerIdentity",
+        inputs: {},
+        result: { accountId: ACCOUNT_ID, arn: DEPLOYER, userId: "AIDAQDEPLOYEREXAMPLE1" },
+      },
+    ],
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The live side of the differential test: signs as every principal with credentials (the plan's users,
+ * and its roles through STS AssumeRole sessions obtained with a trusted user's key) and calls the sandbox over real HTTP with AWS SDK v3 clients, one call per cell of the matrix, and
+ * reports what AWS's answer says: allowed, denied-by-iam or denied-by-kms (checks/classify.ts reads the
+ * same messages the checks read on AWS).
+ */
+import { randomBytes } from "node:crypto";
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from "@aws-sdk/client-dynamodb";
+import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { classifyError } from "../../checks/classify";
+import { DIRECT_DECRYPT, TABLE_OPERATIONS } from "../../access/operations";
+import type { AccessReport } from "../../access/types";
+import type { CloudModel } from "../../sandbox/deploy/model";
+import { sealBlob } from "../../sandbox/kms/ciphertext";
+
+export interface Observation {
+  readonly table: string;
+  readonly principal: string;
+  readonly operation: string;
+  readonly observed: string;
+  readonly error?: string;
+}
+
+/**
+ * The operations this prober sends over the wire: the matrix's operations but the transactions (which
+ * the sandbox serves, and tests of their own cover: test/sandbox/dynamodb/transactions.int.test.ts), whose cells are
+ * compared through the engine. Derived from the matrix's one list, so a new operation is probed too.
+ */
+export const PROBED_OPERATIONS: ReadonlySet<string> = new Set<string>([
+  ...TABLE_OPERATIONS.filter((operation) => !operation.startsWith("Transact")),
+  DIRECT_DECRYPT,
+]);
+export interface Signer {
+  /** The matrix principal it signs as: a user's ARN, or a role's ARN for a session of that role. */
+  readonly arn: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** A role session's token (STS AssumeRole, Credentials.SessionToken). */
+  readonly sessionToken?: string;
+}
+
+/**
+ * A session of `roleArn` through STS AssumeRole (SDK v3), signed with `user`'s key: the credentials a
+ * prober signs the role's cells with (IAM user guide, "Switch to an IAM role (AWS API)").
+ */
+export async function assumeRole(input: {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly user: Signer;
+  readonly roleArn: string;
+}): Promise<Signer> {
+  const sts = new STSClient({
+    endpoint: input.endpoint,
+    region: input.region,
+    credentials: { accessKeyId: input.user.accessKeyId, secretAccessKey: input.user.secretAccessKey },
+    maxAttempts: 1,
+  });
+  try {
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: input.roleArn, RoleSessionName: "access-prober" }),
+    );
+    if (Credentials?.AccessKeyId === undefined || Credentials.SecretAccessKey === undefined) {
+      throw new Error(`AssumeRole ${input.roleArn} returned no credentials`);
+    }
+    return {
+      arn: input.roleArn,
+      accessKeyId: Credentials.AccessKeyId,
+      secretAccessKey: Credentials.SecretAccessKey,
+      ...(Credentials.SessionToken === undefined ? {} : { sessionToken: Credentials.SessionToken }),
+    };
+  } finally {
+    sts.destroy();
+  }
+}
+
+export async function probe(input: {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly model: CloudModel;
+  readonly report: AccessReport;
+  readonly signers: readonly Signer[];
+}): Promise<Observation[]> {
+  const observations: Observation[] = [];
+  for (const signer of input.signers) {
+    const config = {
+      endpoint: input.endpoint,
+      region: input.region,
+      credentials: {
+        accessKeyId: signer.accessKeyId,
+        secretAccessKey: signer.secretAccessKey,
+        ...(signer.sessionToken === undefined ? {} : { sessionToken: signer.sessionToken }),
+      },
+      maxAttempts: 1,
+    };
+    const dynamodb = new DynamoDBClient(config);
+    const kms = new KMSClient(config);
+    try {
+      for (const table of input.report.tables) {
+        const deployed = input.model.tables.find((candidate) => candidate.name === table.name);
+        if (deployed === undefined) {
+          throw new Error(`table ${table.name} of the report is not deployed`);
+        }
+        const key = itemKey(deployed.createRequest);
+        const hashName = Object.keys(key)[0];
+        for (const operation of table.operations.filter((op) => PROBED_OPERATIONS.has(op))) {
+          const call = (): Promise<unknown> => {
+            const TableName = table.name;
+            switch (operation) {
+              case "GetItem":
+                return dynamodb.send(new GetItemCommand({ TableName, Key: key }));
+              case "PutItem":
+                return dynamodb.send(new PutItemCommand({ TableName, Item: { ...key, v: { S: "probe" } } }));
+              case "UpdateItem":
+                return dynamodb.send(
+                  new UpdateItemCommand({
+                    TableName,
+                    Key: key,
+                    UpdateExpression: "SET v = :v",
+                    ExpressionAttributeValues: { ":v": { S: "probe" } },
+                  }),
+                );
+              case "DeleteItem":
+                return dynamodb.send(new DeleteItemCommand({ TableName, Key: key }));
+              case "Query":
+                return dynamodb.send(
+                  new QueryCommand({
+                    TableName,
+                    KeyConditionExpression: "#k = :k",
+                    ExpressionAttributeNames: { "#k": hashName },
+                    ExpressionAttributeValues: { ":k": key[hashName] },
+                  }),
+                );
+              case "Scan":
+                return dynamodb.send(new ScanCommand({ TableName, Limit: 1 }));
+              case "BatchGetItem":
+                return dynamodb.send(
+                  new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: [key] } } }),
+                );
+              case "BatchWriteItem":
+                return dynamodb.send(
+                  new BatchWriteItemCommand({
+                    RequestItems: { [TableName]: [{ PutRequest: { Item: { ...key, v: { S: "probe" } } } }] },
+                  }),
+                );
+              case "DescribeTable":
+                return dynamodb.send(new DescribeTableCommand({ TableName }));
+              default:
+                // A ciphertext of the sandbox's format that names the table's key, sealed with other key
+                // material: KMS authorizes Decrypt before it opens the blob, so InvalidCiphertextException
+                // means the caller got past authorization (KMS API reference, Decrypt: errors).
+                return kms.send(
+                  new DecryptCommand({
+                    CiphertextBlob: sealBlob(
+                      table.keyArn as string,
+                      randomBytes(32),
+                      Buffer.from("probe"),
+                      {},
+                    ),
+                  }),
+                );
+            }
+          };
+          observations.push({
+            table: table.name,
+            principal: signer.arn,
+            operation,
+            ...(await observe(operation, call)),
+          });
+        }
+      }
+    } finally {
+      dynamodb.destroy();
+      kms.destroy();
+    }
+  }
+  return observations;
+}
+
+async function observe(
+  operation: string,
+  call: () => Promise<unknown>,
+): Promise<{ observed: string; error?: string }> {
+  try {
+    await call();
+    return { observed: "allowed" };
+  } catch (err) {
+    const name = err instanceof Error ? err.name : "";
+    if (operation === "kms:Decrypt" && name === "InvalidCiphertextException") {
+      return { observed: "allowed" };
+    }
+    if (
+      operation === "kms:Decrypt" &&
+      (name === "DisabledException" || name === "KMSInvalidStateException")
+    ) {
+      return { observed: "denied-by-kms", error: name };
+    }
+    const classified = classifyError(err);
+    return { observed: classified.actual, error: classified.error };
+  }
+}
+
+/** A key of the table's schema (hash and range key), with a value of each attribute's type. */
+function itemKey(createRequest: Record<string, unknown>): Record<string, AttributeValue> {
+  const schema = createRequest.KeySchema as { AttributeName: string }[];
+  const definitions = createRequest.AttributeDefinitions as {
+    AttributeName: string;
+    AttributeType: string;
+  }[];
+  const key: Record<string, AttributeValue> = {};
+  for (const { AttributeName } of schema) {
+    const type = definitions.find((definition) => definition.AttributeName === AttributeName)?.AttributeType;
+    key[AttributeName] =
+      type === "N" ? { N: "1" } : type === "B" ? { B: Buffer.from("probe") } : { S: "access-probe" };
+  }
+  return key;
+}
