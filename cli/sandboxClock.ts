@@ -1,28 +1,40 @@
 /**
- * `npm run sandbox:clock -- --credentials FILE [--endpoint URL] [--advance DURATION]`: moves a running
+ * `npm run sandbox:clock -- --credentials FILE`: moves a running
  * sandbox's simulated clock forward (DURATION: a number and a unit, s m h d, e.g. 5m, 7d), or without
  * --advance prints it. FILE is what `npm run sandbox -- --deployer-credentials FILE` wrote (the
  * deploying identity's key, which alone may call the admin API); the endpoint defaults to the one in it.
  */
 import { readFileSync } from "node:fs";
-import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "./support";
 import { callAdmin, type AdminCredentials } from "../sandbox/admin/client";
-
-export const USAGE =
-  "usage: npm run sandbox:clock -- --credentials FILE [--endpoint URL] [--advance DURATION (e.g. 300s, 5m, 7d)]";
+import { defineCommand, mainOf, runMain, UsageError } from "./runner";
 
 const UNITS = { s: "Seconds", m: "Minutes", h: "Hours", d: "Days" } as const;
 
-export function main(argv: string[], io: Io = processIo()): Promise<number> {
-  return runCli(io, async () => {
-    const args = parseCliArgs(
-      argv,
-      { credentials: { type: "string" }, endpoint: { type: "string" }, advance: { type: "string" } },
-      USAGE,
-    );
-    if (!args.credentials) {
-      throw new UsageError(`--credentials is required\n${USAGE}`);
-    }
+export const command = defineCommand({
+  name: "sandbox:clock",
+  summary:
+    "Prints a running sandbox's simulated clock, or moves it forward (key deletions and table archival follow), through the deployer-signed admin call.",
+  options: {
+    credentials: {
+      type: "string",
+      placeholder: "FILE",
+      required: true,
+      description:
+        "what `npm run sandbox -- --deployer-credentials FILE` wrote: the deploying identity's key",
+    },
+    endpoint: {
+      type: "string",
+      placeholder: "URL",
+      description: "the sandbox's http://127.0.0.1:PORT (default: the one in the credentials file)",
+    },
+    advance: {
+      type: "string",
+      placeholder: "DURATION",
+      description: "move the clock forward: a number and a unit, s m h d (300s, 5m, 2h, 7d)",
+    },
+  },
+  async run(args, ctx) {
+    const { io } = ctx;
     const file = readCredentials(args.credentials);
     const endpoint = args.endpoint ?? file.endpoint;
     if (endpoint === undefined || !/^http:\/\/127\.0\.0\.1:\d+\/?$/.test(endpoint)) {
@@ -49,8 +61,10 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
     const now = new Date(Number(reply.body.Now) * 1000).toISOString();
     io.stdout(`sandbox clock: ${now} (advanced ${formatSeconds(Number(reply.body.AdvancedSeconds))} in all)`);
     return 0;
-  });
-}
+  },
+});
+
+export const main = mainOf(command);
 
 interface CredentialsFile extends AdminCredentials {
   readonly region: string;
@@ -98,5 +112,5 @@ function formatSeconds(seconds: number): string {
 }
 
 if (require.main === module) {
-  runMain(main);
+  runMain(command);
 }

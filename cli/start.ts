@@ -1,24 +1,33 @@
 /**
- * `npm start [-- --report FILE]`: the whole scenario offline on the embedded sandbox. Exit 0 iff every
- * step held.
+ * `npm start`: the whole scenario offline on the embedded sandbox. Exit 0 iff every step held.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import * as path from "node:path";
-import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "./support";
 import { DEFAULT_PACK_DIR, type RunningPack, startPolicyPack } from "../guard/packProcess";
 import { writeFileAtomic } from "../sandbox/deploy/stateFile";
-
-export const USAGE = "usage: npm start [-- --report FILE] [--html FILE]";
+import { defineCommand, mainOf, runMain, UsageError, type CommandContext } from "./runner";
 
 /** What main uses besides argv and io; a test run lends its one pack through `startPack`. */
 export interface ScenarioCliDeps {
   startPack?: () => Promise<RunningPack>;
 }
 
-export function main(argv: string[], io: Io = processIo(), deps: ScenarioCliDeps = {}): Promise<number> {
-  return runCli(io, async () => {
-    const args = parseCliArgs(argv, { report: { type: "string" }, html: { type: "string" } }, USAGE);
+export const command = defineCommand({
+  name: "start",
+  summary:
+    "The whole scenario offline, on the embedded sandbox: synth, the policy pack, deploy, the checks before and after a grant, the access proof and the key lifecycle drills.",
+  options: {
+    report: {
+      type: "string",
+      placeholder: "FILE",
+      description: "write the JSON report (docs/contracts.md section 5); it holds no credentials",
+    },
+    html: { type: "string", placeholder: "FILE", description: "write the access page of the grant (HTML)" },
+  },
+  exits: { 1: "a step of the scenario did not hold" },
+  async run(args, ctx: CommandContext<ScenarioCliDeps>) {
+    const { io, deps } = ctx;
     const started = Date.now();
     // The policy pack's process starts first, so its start-up (about a second) runs beside the loading
     // of the program, the AWS SDK and the sandbox below, on the other core.
@@ -47,8 +56,10 @@ export function main(argv: string[], io: Io = processIo(), deps: ScenarioCliDeps
       io.stdout(`report written to ${args.report}`);
     }
     return report.ok ? 0 : 1;
-  });
-}
+  },
+});
+
+export const main = mainOf(command);
 
 function writeReport(file: string, content: string): void {
   try {
@@ -59,5 +70,5 @@ function writeReport(file: string, content: string): void {
 }
 
 if (require.main === module) {
-  runMain(main);
+  runMain(command);
 }

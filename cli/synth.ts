@@ -1,8 +1,7 @@
 /**
- * `npm run synth -- --stack NAME [--project DIR] [--state FILE|DIR] [--refresh] [--diff] [--json]
- * [--show-secrets] [--preview] [--destroy]`: runs the program offline under the project's mocks and
- * prints the plan (contracts.md section 4): JSON by default (`--json` says so explicitly), or with
- * `--diff` the steps for people, as `pulumi preview --diff` prints them.
+ * `npm run synth`: runs the program offline under the project's mocks and prints the plan
+ * (docs/contracts.md section 4): JSON by default (`--json` says so explicitly), or with `--diff` the
+ * steps for people, as `pulumi preview --diff` prints them.
  *
  * `--state` is what the last deployment recorded: a sandbox data directory (its checkpoint) or a
  * `pulumi stack export` file; the steps then go from that state to what the program declares.
@@ -13,7 +12,6 @@
 import { statSync } from "node:fs";
 import * as path from "node:path";
 import { EMPTY_CHECKPOINT, readCheckpoint, CheckpointError, type Checkpoint } from "../plan/checkpoint";
-import { parseCliArgs, processIo, runCli, runMain, UsageError, type Io } from "./support";
 import { formatSteps } from "../plan/diff";
 import { ProgramError } from "../plan/programProcess";
 import { ProtectedResourceError } from "../plan/steps";
@@ -22,41 +20,57 @@ import type { Plan } from "../plan/types";
 import { refreshFromCloud } from "../plan/refresh";
 import { redact, reveal } from "../plan/values";
 import { readCloud } from "../sandbox/deploy/refresh";
+import { defineCommand, mainOf, runMain, UsageError } from "./runner";
 
-export const USAGE =
-  "usage: npm run synth -- --stack NAME [--project DIR] [--state FILE|DIR] [--refresh] [--diff] [--json]\n" +
-  "                        [--show-secrets] [--preview] [--destroy]";
-
-export function main(argv: string[], io: Io = processIo()): Promise<number> {
-  return runCli(io, async () => {
-    const args = parseCliArgs(
-      argv,
-      {
-        stack: { type: "string" },
-        project: { type: "string" },
-        state: { type: "string" },
-        refresh: { type: "boolean" },
-        diff: { type: "boolean" },
-        json: { type: "boolean" },
-        "show-secrets": { type: "boolean" },
-        preview: { type: "boolean" },
-        destroy: { type: "boolean" },
-      },
-      USAGE,
-    );
+export const command = defineCommand({
+  name: "synth",
+  summary:
+    "Runs the Pulumi program offline under the project's mocks and prints the plan as JSON, shaped like `pulumi preview --json`.",
+  options: {
+    stack: {
+      type: "string",
+      placeholder: "NAME",
+      description: "the stack (Pulumi.NAME.yaml); required unless --destroy",
+    },
+    project: {
+      type: "string",
+      placeholder: "DIR",
+      description: "a Pulumi program folder with its own node_modules (default: this project)",
+    },
+    state: {
+      type: "string",
+      placeholder: "FILE|DIR",
+      description: "plan from this checkpoint: a sandbox data dir or a `pulumi stack export` file",
+    },
+    refresh: {
+      type: "boolean",
+      description:
+        "read the emulated cloud first (--state DIR) and report its drift, as `pulumi preview --refresh`",
+    },
+    diff: { type: "boolean", description: "print the steps for people, as `pulumi preview --diff`" },
+    json: { type: "boolean", description: "print JSON (the default)" },
+    "show-secrets": { type: "boolean", description: "print secrets in plain text instead of [secret]" },
+    preview: {
+      type: "boolean",
+      description: "plan as a first preview sees it: new resources' outputs unknown",
+    },
+    destroy: {
+      type: "boolean",
+      description: "plan the deletion of every resource of --state, as `pulumi destroy --preview-only`",
+    },
+  },
+  async run(args, ctx) {
     if (!args.stack && !args.destroy) {
-      throw new UsageError(`--stack is required\n${USAGE}`);
+      throw ctx.usageError("--stack is required");
     }
     if (args.diff && args.json) {
-      throw new UsageError(`--diff and --json: choose one output\n${USAGE}`);
+      throw ctx.usageError("--diff and --json: choose one output");
     }
     if (args.refresh && !isDirectory(args.state)) {
-      throw new UsageError(
-        `--refresh reads the emulated cloud: give --state the sandbox's data dir\n${USAGE}`,
-      );
+      throw ctx.usageError("--refresh reads the emulated cloud: give --state the sandbox's data dir");
     }
     if (args.destroy && args.state === undefined) {
-      throw new UsageError(`--destroy deletes what a state holds: give --state FILE|DIR\n${USAGE}`);
+      throw ctx.usageError("--destroy deletes what a state holds: give --state FILE|DIR");
     }
     let previousState: Checkpoint =
       args.state === undefined ? EMPTY_CHECKPOINT : userError(() => readCheckpoint(args.state as string));
@@ -73,7 +87,7 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
       plan = userError(() => destroyPlan(previousState));
     } else {
       // Like the Pulumi CLI, the project is the working directory unless --project names another.
-      const projectDir = path.resolve(io.cwd, args.project ?? ".");
+      const projectDir = path.resolve(ctx.io.cwd, args.project ?? ".");
       // A team's own program folder runs as the Pulumi Node runtime runs it (plan/programProcess.ts).
       const program = args.project === undefined ? undefined : { folder: projectDir };
       plan = await synthesize({
@@ -91,15 +105,17 @@ export function main(argv: string[], io: Io = processIo()): Promise<number> {
         out.push("Preview:");
       }
       out.push(...formatSteps(plan));
-      io.stdout(out.join("\n"));
+      ctx.io.stdout(out.join("\n"));
       return 0;
     }
     const document = refreshed === undefined ? plan : { ...plan, refresh: refreshed };
     const printable = args["show-secrets"] ? reveal(document) : redact(document);
-    io.stdout(JSON.stringify(printable, null, 2));
+    ctx.io.stdout(JSON.stringify(printable, null, 2));
     return 0;
-  });
-}
+  },
+});
+
+export const main = mainOf(command);
 
 /** A bad state file or a step the engine refuses (a protected resource) is the user's to fix: exit 2. */
 function userError<T>(make: () => T): T {
@@ -133,5 +149,5 @@ function isDirectory(file: string | undefined): boolean {
 }
 
 if (require.main === module) {
-  runMain(main);
+  runMain(command);
 }

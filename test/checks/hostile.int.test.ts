@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { readStackOutputs } from "../../checks/outputs";
 import { parseStackOutputs } from "../../infra/outputs";
 import { ChecksTimeoutError, runChecks } from "../../checks/run";
-import { isUserError } from "../../cli/support";
+import { isUserError } from "../../cli/runner";
 import { EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET_ACCESS_KEY } from "../support/accounts";
 import { thrownBy } from "../support/errors";
 import { exampleOutputs } from "../support/outputs";

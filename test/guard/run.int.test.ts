@@ -17,7 +17,7 @@ import type { PolicyReport } from "../../guard/report";
 import { analyzePlan, runPolicyPack } from "../../guard/run";
 import { customState, planOf } from "../support/plan";
 import { lendSharedPack, withSharedPack } from "../support/sharedPack";
-import { processIo } from "../../cli/support";
+import { processIo } from "../../cli/runner";
 import { examplePath, fixturePath } from "../support/paths";
 import { tempDirForThisTest } from "../support/tempDir";
 import { rejectionOf } from "../support/errors";

@@ -25,7 +25,7 @@ import { isSecret, reveal } from "../../plan/values";
 import noncompliantTables from "../../examples/noncompliant-table";
 import { devConfig } from "../support/plan";
 import { lendSharedPack, withSharedPack } from "../support/sharedPack";
-import { processIo } from "../../cli/support";
+import { processIo } from "../../cli/runner";
 import { examplePath, fixturePath } from "../support/paths";
 import { useTempDir } from "../support/tempDir";
 

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { loadStackConfig } from "../../plan/stackConfig";
 import { REPO_ROOT } from "../../plan/synth";
 import { withKeyUserGranted } from "../../scenario/grant";
-import type { Io } from "../../cli/support";
+import type { Io } from "../../cli/runner";
 import { main } from "../../cli/start";
 import { GRANTED_USER, type ScenarioReport } from "../../scenario/run";
 import { borrowSharedPack } from "../support/sharedPack";

@@ -1,9 +1,9 @@
 /**
- * Runs a CLI's exported main(argv, io) in this process with an injected Io (cli/support.ts): from `cwd`
+ * Runs a CLI's exported main(argv, io) in this process with an injected Io (cli/runner.ts): from `cwd`
  * as npm would run it there, capturing what it writes. The CLIs' error paths are tested this way,
  * without a process start each.
  */
-import type { Io, Main } from "../../cli/support";
+import type { Io, Main } from "../../cli/runner";
 
 export interface CliRun {
   code: number;

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { isUserError } from "../../../cli/support";
+import { isUserError } from "../../../cli/runner";
 import { synthesize } from "../../../plan/synth";
 import { Sandbox } from "../../../sandbox";
 import { writeFileAtomic } from "../../../sandbox/deploy/stateFile";

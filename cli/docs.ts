@@ -1,0 +1,48 @@
+/**
+ * `npm run docs`: rewrites the parts of the docs generated from the commands' specs (cli/reference.ts):
+ * the README's command table and docs/reference.md's command sections. Run it after changing a
+ * command's flags or summary; a test fails until the docs match the specs.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { generatedRegions, replaceRegion } from "./reference";
+import { defineCommand, mainOf, runMain } from "./runner";
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+
+export const command = defineCommand({
+  name: "docs",
+  summary:
+    "Rewrites the README's command table and docs/reference.md's command sections from the commands' specs (their usage and --help text).",
+  options: {
+    check: { type: "boolean", description: "change nothing; exit 1 when a file differs from its specs" },
+  },
+  exits: { 1: "--check found a file that differs from what the specs generate" },
+  async run(args, ctx) {
+    // The command list imports this module: read it once the modules are loaded.
+    const { COMMANDS } = await import("./commands");
+    let stale = 0;
+    for (const { file, region, content } of generatedRegions(COMMANDS)) {
+      const where = path.join(REPO_ROOT, file);
+      const before = readFileSync(where, "utf8");
+      const after = replaceRegion(before, region, content);
+      if (after === before) {
+        continue;
+      }
+      stale += 1;
+      if (args.check) {
+        ctx.io.stdout(`${file}: the ${region} region differs from the specs (npm run docs rewrites it)`);
+      } else {
+        writeFileSync(where, after);
+        ctx.io.stdout(`${file}: rewrote the ${region} region`);
+      }
+    }
+    return args.check && stale > 0 ? 1 : 0;
+  },
+});
+
+export const main = mainOf(command);
+
+if (require.main === module) {
+  runMain(command);
+}
