@@ -1,11 +1,13 @@
 // ESLint flat config: typescript-eslint's type-aware rules plus Pulumi's own, which catch Outputs used
-// where a plain string is expected (template literals) and must be wrapped in pulumi.interpolate.
+// where a plain string is expected (template literals) and must be wrapped in pulumi.interpolate; and
+// the project's layers (scripts/eslintLayers.cjs: one table of what each folder may import).
 import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
+import layers from "./scripts/eslintLayers.cjs";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "**/*.js", "**/*.mjs"] },
+  { ignores: ["node_modules/", "bin/", "**/*.js", "**/*.mjs", "**/*.cjs"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,8 +15,9 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { "@pulumi": pulumi },
+    plugins: { "@pulumi": pulumi, local: layers.plugin },
     rules: {
+      "local/layers": "error",
       "@pulumi/no-output-in-template-literal": "error",
       "@pulumi/no-output-instance-in-template-literal": "error",
       "@typescript-eslint/no-floating-promises": "error",
