@@ -1,12 +1,12 @@
 /**
- * The client side of the sandbox's admin API (admin.ts): a SigV4-signed JSON 1.1 POST, signed with the
+ * The client side of the sandbox's admin API (service.ts): a SigV4-signed JSON 1.1 POST, signed with the
  * deploying identity's key as any AWS SDK signs (service name `sandbox`), with a bounded wait.
  */
 import * as http from "node:http";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { ChecksumConstructor, SourceData } from "@smithy/types";
-import { ADMIN_SIGNING_NAME, ADMIN_TARGET_PREFIX, type AdminOperation } from "./service";
+import { ADMIN_SIGNING_NAME, ADMIN_TARGET_PREFIX, type AdminOperation } from "./operations";
 
 const Sha256: ChecksumConstructor = class extends Hash {
   constructor(secret?: SourceData) {

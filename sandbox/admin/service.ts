@@ -9,15 +9,7 @@
  * Use it with `npm run sandbox:clock -- --endpoint URL --credentials FILE --advance 7d`.
  */
 import { AwsError } from "../errors";
-
-export const ADMIN_TARGET_PREFIX = "SandboxAdmin.";
-export const ADMIN_SIGNING_NAME = "sandbox";
-export const ADMIN_OPERATIONS = ["AdvanceClock", "DescribeClock"] as const;
-export type AdminOperation = (typeof ADMIN_OPERATIONS)[number];
-
-export function isAdminOperation(name: string): name is AdminOperation {
-  return (ADMIN_OPERATIONS as readonly string[]).includes(name);
-}
+import type { AdminOperation } from "./operations";
 
 /** What the admin operations act on. */
 export interface AdminTarget {

@@ -14,11 +14,10 @@ import type { AddressInfo } from "node:net";
 import {
   ADMIN_SIGNING_NAME,
   ADMIN_TARGET_PREFIX,
-  handleAdmin,
   isAdminOperation,
   type AdminOperation,
-  type AdminTarget,
-} from "../admin/service";
+} from "../admin/operations";
+import { handleAdmin, type AdminTarget } from "../admin/service";
 import { isDynamoOperation, type DynamoOperation } from "../dynamodb/engine";
 import type { DynamoDbService } from "../dynamodb/service";
 import { AwsError } from "../errors";

@@ -9,12 +9,7 @@
  *   const out = await kms.handle("Encrypt", parsedJsonBody, { arn: callerArn, region });  // throws AwsError
  *   saveWithMode0600(kms.exportKeyMaterial());
  */
-export {
-  KmsService,
-  KMS_OPERATIONS,
-  type KmsCaller,
-  type KmsKeyDefinition,
-  type KmsOperation,
-} from "./service";
+export { KmsService, type KmsCaller, type KmsKeyDefinition } from "./service";
+export { KMS_OPERATIONS, type KmsOperation } from "./operations";
 export type { ExportedKeyMaterial } from "./keyRegistry";
 export { GrantStore } from "./grants";

@@ -8,10 +8,11 @@ import { AwsError } from "../errors";
 import type { Authorizer } from "../iam";
 import { accountOf } from "../iam/arn";
 import { blobKeyArn, openBlob, sealBlob, type EncryptionContext } from "./ciphertext";
-import { GRANT_API_OPERATIONS, handleGrantOperation, isGrantApiOperation } from "./grantOperations";
+import { handleGrantOperation, isGrantApiOperation } from "./grantOperations";
 import type { GrantStore } from "./grants";
 import type { ExportedKeyMaterial, KeyDefinition, KeyRegistry, KmsKeyRecord } from "./keyRegistry";
-import { isKeyStateOperation, KEY_STATE_OPERATIONS, KeyStateOperations } from "./keyStateOperations";
+import { isKeyStateOperation, KeyStateOperations } from "./keyStateOperations";
+import { KMS_OPERATIONS } from "./operations";
 import {
   asBody,
   checkSymmetricAlgorithm,
@@ -31,18 +32,6 @@ export interface KmsCaller {
   readonly arn: string;
   readonly region: string;
 }
-
-/** The operations the sandbox serves (TrentService.<Op>). */
-export const KMS_OPERATIONS = [
-  "Encrypt",
-  "Decrypt",
-  "GenerateDataKey",
-  "DescribeKey",
-  "GetKeyPolicy",
-  ...KEY_STATE_OPERATIONS,
-  ...GRANT_API_OPERATIONS,
-] as const;
-export type KmsOperation = (typeof KMS_OPERATIONS)[number];
 
 /**
  * KMS's answer to Decrypt of a blob whose key is unknown or not usable by the caller, in the message that

@@ -10,8 +10,8 @@ import { parseAssumedRoleArn } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { xmlEscape } from "../http/protocols";
 import type { Caller, LiveStack } from "../deploy/stack";
+import { isStsOperation, STS_VERSION } from "./operations";
 
-const STS_VERSION = "2011-06-15";
 /** RoleSessionName: 2-64 characters of [\w+=,.@-] (STS API reference, AssumeRole). */
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 /** DurationSeconds: at least 900; at most the role's MaxSessionDuration (default 3,600). */
@@ -37,17 +37,19 @@ export async function handleSts(
   stack: LiveStack,
 ): Promise<string> {
   const version = form.get("Version") ?? STS_VERSION;
-  if (version === STS_VERSION && action === "GetCallerIdentity") {
-    return (
-      `    <Arn>${xmlEscape(caller.arn)}</Arn>\n` +
-      `    <UserId>${xmlEscape(caller.userId)}</UserId>\n` +
-      `    <Account>${xmlEscape(caller.accountId)}</Account>\n`
-    );
+  if (version !== STS_VERSION || !isStsOperation(action)) {
+    throw new AwsError("InvalidAction", `Could not find operation ${action} for version ${version}`);
   }
-  if (version === STS_VERSION && action === "AssumeRole") {
-    return assumeRole(form, caller, stack);
+  switch (action) {
+    case "GetCallerIdentity":
+      return (
+        `    <Arn>${xmlEscape(caller.arn)}</Arn>\n` +
+        `    <UserId>${xmlEscape(caller.userId)}</UserId>\n` +
+        `    <Account>${xmlEscape(caller.accountId)}</Account>\n`
+      );
+    case "AssumeRole":
+      return assumeRole(form, caller, stack);
   }
-  throw new AwsError("InvalidAction", `Could not find operation ${action} for version ${version}`);
 }
 
 async function assumeRole(form: URLSearchParams, caller: Caller, stack: LiveStack): Promise<string> {
