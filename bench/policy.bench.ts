@@ -4,7 +4,7 @@
  * engine drives it: time per resource at each size and the ratio of the two totals. Linear cost
  * gives a ratio near 10. One pack process serves every run; its start-up is printed apart. The same
  * plans through a no-op pack (bench/noopPack) give the floor of the path: the project's pack must stay
- * within 1.1x of it (issue 14).
+ * within 1.1x of it (bench/README.md).
  * Each resource costs two calls (Remediate, then Analyze), as in the engine, plus its share of the one
  * AnalyzeStack.
  * Run alone: node -r ./scripts/register.js bench/policy.bench.ts

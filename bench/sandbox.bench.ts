@@ -6,7 +6,7 @@
  *
  * One SDK client saturates near 1,000 requests/s here before either server does, so ops/s alone would
  * hide the server's cost: the server's process CPU time per request is the measure that compares them.
- * Targets (issue 14): server CPU per request within 1.25x of dynalite's, and throughput at concurrency
+ * Targets (bench/README.md): server CPU per request within 1.25x of dynalite's, and throughput at concurrency
  * 16 at least 0.95x dynalite's.
  *
  * Run alone: `node -r ./scripts/register.js bench/sandbox.bench.ts`.

@@ -2,7 +2,7 @@
  * `npm start` as a user runs it, in a fresh process each time: wall time, and the memory of the whole
  * process tree (the scenario and the policy pack's process) sampled while it runs. Beside it, the
  * program alone (`npm run synth`), in the same run, rounds interleaved, as a ratio.
- * Targets (issue 14): npm start under 4 s wall on an idle 2-core machine, under 300 MB in all.
+ * Targets (bench/README.md): npm start under 4 s wall on an idle 2-core machine, under 300 MB in all.
  */
 import { spawn } from "node:child_process";
 import { REPO_ROOT } from "../plan/synth";

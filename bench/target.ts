@@ -1,5 +1,5 @@
 /**
- * One line per target of issue 14, in one format, so `npm run bench` can be read (and grepped) at a
+ * One line per speed target (bench/README.md), in one format, so `npm run bench` can be read (and grepped) at a
  * glance: the measured value, the limit, PASS or FAIL, and the machine's load average when it was
  * measured (a shared machine inflates absolute times; ratios measured side by side are steadier).
  */

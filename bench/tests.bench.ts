@@ -1,7 +1,7 @@
 /**
  * The test workflow's own speed: `npm run test:unit` and `npm test`, each run once as a developer runs
  * them. No test asserts a time; the budgets live here.
- * Targets (issue 14): npm test under 45 s and test:unit under 10 s on an idle 2-core machine.
+ * Targets (bench/README.md): npm test under 45 s and test:unit under 10 s on an idle 2-core machine.
  *
  * Beside the wall time each line notes the CPU time of every process of the run (npm, mocha, its
  * workers, the policy pack, the CLIs and sandboxes the tests start: user + sys), which a shared machine

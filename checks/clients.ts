@@ -2,8 +2,8 @@
  * One pair of SDK clients per user per run, each with its own HTTP agents, so no run reuses another's
  * keep-alive connection. DynamoDB caches a caller's decrypted table key and asks KMS again (checking the
  * key policy anew) only after about five minutes of inactivity
- * (https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html, "Table key"); the team's
- * field notes put that cache per connection. A fresh connection per run is the part the checks
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html, "Table key"); the project's
+ * field notes (docs/fieldNotes.md) put that cache per connection. A fresh connection per run is the part the checks
  * control; the rest is waited out with `--wait-for-grant` (wait.ts).
  */
 import http from "node:http";

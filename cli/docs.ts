@@ -1,7 +1,7 @@
 /**
- * `npm run docs`: rewrites the parts of the docs generated from the commands' specs (cli/reference.ts):
- * the README's command table and docs/reference.md's command sections. Run it after changing a
- * command's flags or summary; a test fails until the docs match the specs.
+ * `npm run docs`: rewrites the parts of the docs generated from the code (cli/reference.ts): the README's
+ * command table, docs/reference.md's command sections, docs/architecture.md's layers. Run it after
+ * changing a command's flags or summary, or the layers; a test fails until the docs match.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -13,11 +13,14 @@ const REPO_ROOT = path.resolve(__dirname, "..");
 export const command = defineCommand({
   name: "docs",
   summary:
-    "Rewrites the README's command table and docs/reference.md's command sections from the commands' specs (their usage and --help text).",
+    "Rewrites the generated parts of the docs: the README's command table and docs/reference.md's command sections from the commands' specs, docs/architecture.md's layers from the table lint enforces.",
   options: {
-    check: { type: "boolean", description: "change nothing; exit 1 when a file differs from its specs" },
+    check: {
+      type: "boolean",
+      description: "change nothing; exit 1 when a file differs from what the code generates",
+    },
   },
-  exits: { 1: "--check found a file that differs from what the specs generate" },
+  exits: { 1: "--check found a file that differs from what the code generates" },
   async run(args, ctx) {
     // The command list imports this module: read it once the modules are loaded.
     const { COMMANDS } = await import("./commands");

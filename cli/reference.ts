@@ -1,10 +1,46 @@
 /**
- * The parts of the docs generated from the commands' specs: the README's command table and the command
- * sections of docs/reference.md. Each lives between two marker comments in its file
+ * The parts of the docs generated from the code: the README's command table and the command sections
+ * of docs/reference.md (from the commands' specs), and docs/architecture.md's table of layers (from the
+ * one table lint enforces, scripts/eslintLayers.cjs). Each lives between two marker comments in its file
  * (`<!-- generated:NAME -->` … `<!-- /generated:NAME -->`); `npm run docs` rewrites them, and a test
  * fails when a file differs from what the specs generate.
  */
+import * as path from "node:path";
 import type { Command } from "./runner";
+
+/** One entry of the layers table (scripts/eslintLayers.cjs). */
+export interface LayerEntry {
+  readonly path: string;
+  readonly layer: number;
+  readonly may: readonly string[];
+  readonly mayNot?: readonly string[];
+  readonly why: string;
+}
+
+/** The table the layers rule enforces: CommonJS, so that eslint.config.mjs loads the same one. */
+export function layers(): readonly LayerEntry[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(path.join(__dirname, "..", "scripts", "eslintLayers.cjs")) as { LAYERS: LayerEntry[] })
+    .LAYERS;
+}
+
+/** docs/architecture.md's table: each folder, its layer, what it may import, what it is. */
+export function layerTable(entries: readonly LayerEntry[]): string {
+  const folder = (prefix: string) => (prefix.endsWith(".ts") ? `\`${prefix}\`` : `\`${prefix}/\``);
+  return [
+    "| layer | folder | may import | what it is |",
+    "|---|---|---|---|",
+    ...entries.map((entry) => {
+      const may = entry.may.includes("*")
+        ? "anything"
+        : entry.may.length === 0
+          ? "nothing of the project"
+          : entry.may.map(folder).join(", ");
+      const except = entry.mayNot === undefined ? "" : `, never ${entry.mayNot.map(folder).join(", ")}`;
+      return `| ${entry.layer} | ${folder(entry.path)} | ${may}${except} | ${entry.why} |`;
+    }),
+  ].join("\n");
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCommand = Command<any, any, any>;
@@ -44,7 +80,7 @@ export function replaceRegion(text: string, name: string, content: string): stri
   return `${text.slice(0, start + begin.length)}\n${content}\n${text.slice(stop)}`;
 }
 
-/** The generated files and their regions: what `npm run docs` writes and the docs test checks. */
+/** The generated parts of the docs and their content: what `npm run docs` writes and a test checks. */
 export function generatedRegions(commands: readonly AnyCommand[]): {
   file: string;
   region: string;
@@ -53,5 +89,6 @@ export function generatedRegions(commands: readonly AnyCommand[]): {
   return [
     { file: "README.md", region: "commands", content: commandTable(commands) },
     { file: "docs/reference.md", region: "commands", content: commandReference(commands) },
+    { file: "docs/architecture.md", region: "layers", content: layerTable(layers()) },
   ];
 }

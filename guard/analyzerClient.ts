@@ -9,7 +9,7 @@
  * The engine's Go client does no more per call. @grpc/grpc-js's client, which this replaces, spent more
  * CPU per resource than the pack did (its channel, resolver, load balancer, retry and interceptor layers
  * over the same HTTP/2 stream), so at 10,000 resources the guard's own process was the bottleneck
- * (issue 14). The pack's side is untouched: @pulumi/policy's grpc-js server, started by run-policy-pack.
+ * (docs/development.md, Speed). The pack's side is untouched: @pulumi/policy's grpc-js server, started by run-policy-pack.
  */
 import * as http2 from "node:http2";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";

@@ -1,5 +1,5 @@
 /**
- * Every default of the program and its components, in one place. README's config reference lists
+ * Every default of the program and its components, in one place. docs/reference.md's configuration table lists
  * these; change both together.
  */
 /** The stack whose defaults keep data: protect and retainOnDelete on (Pulumi.prod.yaml). */

@@ -8,7 +8,7 @@
  *   // ... AWS SDK clients with { endpoint: sandbox.endpoint, credentials: outputs.users[...] }
  *   await sandbox.stop();
  *
- * Key lifecycle (issue 11): the KMS key-state API (DisableKey, EnableKey, ScheduleKeyDeletion,
+ * Key lifecycle (docs/runbook.md): the KMS key-state API (DisableKey, EnableKey, ScheduleKeyDeletion,
  * CancelKeyDeletion, PutKeyPolicy) as the deployer (`deployerCredentials()`), DynamoDB's table status and
  * 5-minute table-key cache, all on a simulated clock (`advanceClock`, or the admin call of admin.ts).
  */

@@ -148,7 +148,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
 
     // The sandbox, the AWS SDK clients, the checks, the access proof and the drills load here, once
     // the policy pack's process has stopped: while the pack runs, the scenario holds only what the
-    // first two steps use, so the two processes' peaks do not add up (issue 14: npm start < 300 MB).
+    // first two steps use, so the two processes' peaks do not add up (npm start stays under 300 MB: bench/README.md).
     const stage = await import("./deployStage");
     const { runChecks, formatCheckTable, describeKey, planKeyUserChange, planOutputs } = stage;
     const { accessStep, runLifecycleDrills, putSeedItem, readSeedItem } = stage;

@@ -1,4 +1,4 @@
-// The test runner behind `npm test`, `npm run test:unit` and `npm run test:slow` (README, Development).
+// The test runner behind `npm test`, `npm run test:unit` and `npm run test:slow` (docs/development.md, Tests).
 //
 //   npm test                      every test except the slow group, files in parallel
 //   npm test -- FILE...           just those files (mocha flags pass through: npm test -- FILE --grep X)
@@ -53,7 +53,7 @@ function defaultFiles() {
  * Files run in parallel workers, one per core (at least two, at most four). Each worker loads the
  * project's modules once, and the processes tests start (the run's policy pack, program processes,
  * CLIs) fill a core while a file waits on them: on 2 cores, 2 workers took 82 s of CPU and 3 took
- * 90 s for the same run, measured one after the other (README, Speed).
+ * 90 s for the same run, measured one after the other (docs/development.md, Speed).
  */
 const PARALLEL_JOBS = Math.max(2, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
 

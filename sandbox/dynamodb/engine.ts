@@ -2,7 +2,7 @@
  * dynalite as an in-process storage engine. The sandbox must read a request's body before it can verify
  * the signature, so it calls dynalite's validation and operation modules directly over a dynalite store
  * instead of proxying to dynalite's HTTP server: a second HTTP hop would cost about as much as the
- * operation itself (field-notes). In memory by default; LevelDB in a directory when one is given.
+ * operation itself (docs/fieldNotes.md). In memory by default; LevelDB in a directory when one is given.
  */
 import * as dynaliteDb from "dynalite/db";
 import type { DynaliteError, DynaliteStore } from "dynalite/db";
@@ -39,7 +39,7 @@ interface Operation {
   rules: { types: unknown; custom: unknown };
 }
 
-/** The DynamoDB operations the sandbox serves to clients (issue 4). */
+/** The DynamoDB operations the sandbox serves to clients (docs/sandbox.md, "What it serves"). */
 const CLIENT_OPERATIONS = {
   BatchGetItem: { action: batchGetItem, rules: batchGetItemRules },
   BatchWriteItem: { action: batchWriteItem, rules: batchWriteItemRules },

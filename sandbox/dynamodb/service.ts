@@ -123,7 +123,7 @@ export class DynamoDbService {
   }
 
   /**
-   * dynalite accepts SSESpecification and drops it (field-notes); DynamoDB describes a table on a
+   * dynalite accepts SSESpecification and drops it (docs/fieldNotes.md); DynamoDB describes a table on a
    * customer-managed key with SSEDescription (and InaccessibleEncryptionDateTime while its key cannot be
    * used), its status and ArchivalSummary as tableLifecycle.ts models them, and deletion protection.
    */

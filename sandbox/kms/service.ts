@@ -35,7 +35,7 @@ export interface KmsCaller {
 
 /**
  * KMS's answer to Decrypt of a blob whose key is unknown or not usable by the caller, in the message that
- * DynamoDB also relays (field-notes: aws-cdk issues 10010 and 18616).
+ * DynamoDB also relays (docs/fieldNotes.md: aws-cdk issues 10010 and 18616).
  */
 const UNKNOWN_CIPHERTEXT_KEY =
   "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.";

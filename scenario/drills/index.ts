@@ -1,5 +1,5 @@
 /**
- * The key lifecycle drills that follow the grant in `npm start` (issue 11), each a numbered step with
+ * The key lifecycle drills that follow the grant in `npm start` (docs/runbook.md), each a numbered step with
  * its checks, on the sandbox's simulated clock: revoke a user, disable the key, enable it, schedule its
  * deletion and cancel it. Each adds a phase to the report (`drill-…`).
  */

@@ -1,5 +1,5 @@
 /**
- * Roles and grants in the static proof (issue 12): a role is a principal of the matrix asked as a session
+ * Roles and grants in the static proof (docs/access.md, "Principals", "Grants"): a role is a principal of the matrix asked as a session
  * of it; a grant allows its grantee beside the policies; a user trusted by a role that can decrypt can
  * obtain access; --expect-key-users judges roles too. Expectations come from AWS's documented rules,
  * cited at each test, never from the engine's answers.

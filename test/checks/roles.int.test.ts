@@ -1,5 +1,5 @@
 /**
- * The checks with roles (issue 10): each role of the outputs runs the same calls as a session assumed with
+ * The checks with roles (docs/checks.md): each role of the outputs runs the same calls as a session assumed with
  * a trusted user's key, its rows marked principalKind "role", expectations from its dynamodbAccess and
  * keyUser. Against the sandbox, over real HTTP.
  */

@@ -13,7 +13,7 @@ import type { StackOutputs } from "../../infra/outputs";
 import { deployDev, type Deployed } from "../support/sandbox";
 import { withUser } from "../support/outputs";
 
-const ITEM_OPERATIONS: Operation[] = ["PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem"];
+const ITEM_CALLS: Operation[] = ["PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem"];
 const noWait = { sleep: async () => undefined };
 
 function resultsOf(report: CheckReport, user: string): Record<string, CheckResult> {
@@ -74,7 +74,7 @@ describe("checks against the sandbox", function () {
       const testUser = resultsOf(report, "kms-test-user");
       expect(testUser.GetCallerIdentity.detail).to.equal(stack.outputs.users["kms-test-user"].arn);
       expect(testUser.DescribeTable.actual).to.equal("allowed");
-      for (const operation of ITEM_OPERATIONS) {
+      for (const operation of ITEM_CALLS) {
         expect(testUser[operation], operation).to.deep.include({ actual: "denied-by-kms", stoppedBy: "kms" });
         expect(testUser[operation].error, operation).to.match(
           /^AccessDeniedException: KMS key access denied error/,
@@ -96,14 +96,14 @@ describe("checks against the sandbox", function () {
       expect(
         wrong.map((result) => [result.user, result.operation, result.expected, result.actual]),
       ).to.deep.equal(
-        ITEM_OPERATIONS.map((operation) => ["kms-test-user", operation, "allowed", "denied-by-kms"]),
+        ITEM_CALLS.map((operation) => ["kms-test-user", operation, "allowed", "denied-by-kms"]),
       );
       const table = formatCheckTable(report);
       const lines = table.split("\n");
       const rows = lines.filter((line) =>
         /^✗\s+kms-test-user\s+\w+\s+allowed\s+denied-by-kms\s+AccessDeniedException: KMS/.test(line),
       );
-      expect(rows.map((line) => line.split(/\s+/)[2])).to.deep.equal(ITEM_OPERATIONS);
+      expect(rows.map((line) => line.split(/\s+/)[2])).to.deep.equal(ITEM_CALLS);
       expect(lines.filter((line) => line.startsWith("✓"))).to.have.length(9);
       expect(table).to.include(
         "✗ kms-test-user PutItem, GetItem, Query, UpdateItem, DeleteItem: expected allowed (its dynamodbAccess and keyUser allow it), got denied-by-kms",

@@ -1,7 +1,7 @@
 /**
  * The workflow a team copies (.github/workflows/pulumi.yml), validated with action-validator
  * (@action-validator/core: the SchemaStore github-workflow JSON schema compiled to WebAssembly, offline),
- * then checked for what the README promises of it.
+ * then checked for what docs/policy-pack.md promises of it.
  * GitHub docs, "Workflow syntax for GitHub Actions" and "Configuring OpenID Connect in Amazon Web
  * Services" (a job needs `permissions: id-token: write` to request the OIDC token).
  */

@@ -27,7 +27,7 @@ import { tempDirForThisTest, useTempDir } from "../support/tempDir";
 
 // The CLIs run in this process through their main(argv, io), from the repository as `npm run` runs
 // them (test/support/inProcessCli.ts); what a process adds, the exit code and the one-line error of
-// runMain, is test/cli/support.test.ts's.
+// runMain, is test/cli/runner.int.test.ts's.
 const synth = async (args: string[]) => {
   const result = await runMainInProcess(synthMain, args, REPO_ROOT);
   return { status: result.code, stdout: result.stdout, stderr: result.stderr };

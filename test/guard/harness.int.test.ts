@@ -172,7 +172,7 @@ describe("pack test harness (guard/harness.ts)", function () {
         preview: false,
       });
       expect(prod.violations).to.deep.equal([]);
-      // dev keeps deletion protection off (README, "Configuration"): under the prod config that blocks.
+      // dev keeps deletion protection off (docs/reference.md, Configuration): under the prod config that blocks.
       const dev = await harness.analyze({
         plan: await synthesize({ stack: "dev" }),
         config: prodConfig,

@@ -1,5 +1,5 @@
 /**
- * `kms-dynamodb:roles` (issue 10): validation like `users`, the DataRole component in the plan, the
+ * `kms-dynamodb:roles` (docs/reference.md, Configuration): validation like `users`, the DataRole component in the plan, the
  * `roles.<name>` outputs, and, deployed in the sandbox, a role session reaching the encrypted table.
  */
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";

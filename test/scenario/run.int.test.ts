@@ -187,7 +187,7 @@ describe("scenario end to end (npm start -- --report FILE --html FILE)", functio
       "drill-schedule-deletion",
       "drill-cancel-deletion",
     ]);
-    // principalKind: added on purpose by issue 10 (docs/contracts.md, changes table).
+    // principalKind: added on purpose, for roles (docs/contracts.md, "Changes, on purpose").
     expect(report.phases[0].results[0]).to.have.keys([
       "user",
       "principalKind",
@@ -200,7 +200,7 @@ describe("scenario end to end (npm start -- --report FILE --html FILE)", functio
   });
 });
 
-// Issue 14: npm start's processes together under 300 MB. What a fresh process loads is the lever, so
+// npm start's processes together stay under 300 MB (bench/README.md). What a fresh process loads is the lever, so
 // each assumption the budget rests on is checked in a fresh process (the test's own has loaded more).
 describe("npm start's start-up footprint", function () {
   this.timeout(60000);

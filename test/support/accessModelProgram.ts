@@ -1,5 +1,5 @@
 /**
- * A Pulumi program for the sandbox's access-model tests (issue 10): roles and sessions, grants, NotPrincipal
+ * A Pulumi program for the sandbox's access-model tests: roles and sessions, grants, NotPrincipal
  * and encryption-context conditions in a key policy, over a table on a customer managed key. It runs through
  * `synthesize()` under the same mocks as the project's program.
  *

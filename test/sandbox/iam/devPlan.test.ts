@@ -56,7 +56,7 @@ async function loadPlan(authorizer: Authorizer, keys: KeyRegistry, plan: Plan): 
 }
 
 describe("sandbox/iam with the dev plan's real policies", function () {
-  // The first synthesis imports @pulumi/aws and runs the program (field-notes: about 0.5 s).
+  // The first synthesis imports @pulumi/aws and runs the program (docs/fieldNotes.md: about 0.5 s).
   this.timeout(60_000);
 
   let plan: Plan;
