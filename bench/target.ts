@@ -1,7 +1,7 @@
 /**
- * One line per speed target (bench/README.md), in one format, so `npm run bench` can be read (and grepped) at a
- * glance: the measured value, the limit, PASS or FAIL, and the machine's load average when it was
- * measured (a shared machine inflates absolute times; ratios measured side by side are steadier).
+ * One line per speed target (bench/README.md), in one format, so `npm run bench` can be read (and grepped) at
+ * a glance: the measured value, the limit, PASS or FAIL, and the machine's load average when it was measured
+ * (a shared machine inflates absolute times; ratios measured side by side are steadier).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";

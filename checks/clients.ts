@@ -1,10 +1,10 @@
 /**
  * One pair of SDK clients per user per run, each with its own HTTP agents, so no run reuses another's
- * keep-alive connection. DynamoDB caches a caller's decrypted table key and asks KMS again (checking the
- * key policy anew) only after about five minutes of inactivity
+ * keep-alive connection. DynamoDB caches a caller's decrypted table key and asks KMS again (checking the key
+ * policy anew) only after about five minutes of inactivity
  * (https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html, "Table key"); the project's
- * field notes (docs/fieldNotes.md) put that cache per connection. A fresh connection per run is the part the checks
- * control; the rest is waited out with `--wait-for-grant` (wait.ts).
+ * field notes (docs/fieldNotes.md) put that cache per connection. A fresh connection per run is the part the
+ * checks control; the rest is waited out with `--wait-for-grant` (wait.ts).
  */
 import http from "node:http";
 import https from "node:https";
@@ -21,8 +21,9 @@ export interface UserClients {
 
 /**
  * Bounds on every call, so an endpoint that accepts connections and never answers cannot hang a run.
- * `connectionMs` and `requestMs` are NodeHttpHandler's connectionTimeout and requestTimeout; `maxAttempts` is the SDK's retry bound (its default is 3: "Retry behavior", AWS SDKs and
- * Tools Reference Guide, https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+ * `connectionMs` and `requestMs` are NodeHttpHandler's connectionTimeout and requestTimeout; `maxAttempts` is
+ * the SDK's retry bound (its default is 3: "Retry behavior", AWS SDKs and Tools Reference Guide,
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
  */
 export interface ClientTimeouts {
   connectionMs: number;

@@ -1,6 +1,7 @@
 /**
- * `npm run access -- --stack NAME` or `-- --plan FILE`: who can read each table of a plan, before anything is deployed, decided by the sandbox's own engine.
- * Exit 0; 1 when --expect-key-users finds an unexpected holder; 2 for a mistake (one line on stderr).
+ * `npm run access -- --stack NAME` or `-- --plan FILE`: who can read each table of a plan, before anything is
+ * deployed, decided by the sandbox's own engine. Exit 0; 1 when --expect-key-users finds an unexpected
+ * holder; 2 for a mistake (one line on stderr).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";

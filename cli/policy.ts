@@ -1,14 +1,14 @@
 /**
- * `npm run policy -- --stack NAME`: the offline `pulumi preview --policy-pack`. Synthesizes the stack (of this project, or of the Pulumi program in
- * DIR, run as the Pulumi Node runtime runs it, e.g. examples/top-level-program) as a first preview
- * sees it (a new key's ARN unknown), runs the plan through the policy pack over its Analyzer gRPC
- * service, prints the violations grouped by resource (or, with --json, the report as JSON) and exits 1
- * on any mandatory one (2 for a usage, config or state-file mistake).
+ * `npm run policy -- --stack NAME`: the offline `pulumi preview --policy-pack`. Synthesizes the stack (of
+ * this project, or of the Pulumi program in DIR, run as the Pulumi Node runtime runs it, e.g.
+ * examples/top-level-program) as a first preview sees it (a new key's ARN unknown), runs the plan through the
+ * policy pack over its Analyzer gRPC service, prints the violations grouped by resource (or, with --json, the
+ * report as JSON) and exits 1 on any mandatory one (2 for a usage, config or state-file mistake).
  *
- * `npm run policy -- --file STATE.json`: the offline form of `pulumi policy analyze`, which runs the
- * packs over a stack's state without running the program: the state is a `pulumi stack export` file
- * (deployment version 3) or a sandbox data dir. `--policy-pack` and `--policy-pack-config` are accepted
- * as that command spells them.
+ * `npm run policy -- --file STATE.json`: the offline form of `pulumi policy analyze`, which runs the packs
+ * over a stack's state without running the program: the state is a `pulumi stack export` file (deployment
+ * version 3) or a sandbox data dir. `--policy-pack` and `--policy-pack-config` are accepted as that command
+ * spells them.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";

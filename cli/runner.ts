@@ -1,19 +1,19 @@
 /**
  * The one runner of every command (`npm start`, `npm run synth`, `policy`, `sandbox`, `sandbox:clock`,
- * `checks`, `access`, `bench`, `iam:managed-policies`, `docs`). A command is a spec (`defineCommand`):
- * its flags, what it exists to report (exit 1) and its body. The runner owns everything else, the same
- * for every command:
+ * `checks`, `access`, `bench`, `iam:managed-policies`, `docs`). A command is a spec (`defineCommand`): its
+ * flags, what it exists to report (exit 1) and its body. The runner owns everything else, the same for every
+ * command:
  *
- * - flags parsed strictly from the spec (an unknown flag or a stray argument is a usage error); the
- *   usage and `--help`/`-h` text are generated from the spec (docs/reference.md shows them);
- * - exit codes (docs/contracts.md, section 7): 0 success; 1 a finding the command exists to report;
- *   2 a user error (bad flag, file or config, a program of the user that failed, an output that cannot
- *   be written), one line `error: …` (a flag mistake's line ends pointing to --help); 70 (sysexits.h EX_SOFTWARE) an internal error of the tool or of a
- *   pack it runs, one line `error: internal error: …`, its stack only with `--verbose`. Uncaught
- *   exceptions and unhandled rejections are internal errors too;
- * - output flushed before exit: the process waits for the last stdout and stderr writes to be handed
- *   to the system, so a slow reader of a pipe gets everything; a write error on stdout (EPIPE: the
- *   reader went away) is exit 2;
+ * - flags parsed strictly from the spec (an unknown flag or a stray argument is a usage error); the usage and
+ *   `--help`/`-h` text are generated from the spec (docs/reference.md shows them);
+ * - exit codes (docs/contracts.md, section 7): 0 success; 1 a finding the command exists to report; 2 a user
+ *   error (bad flag, file or config, a program of the user that failed, an output that cannot be written),
+ *   one line `error: …` (a flag mistake's line ends pointing to --help); 70 (sysexits.h EX_SOFTWARE) an
+ *   internal error of the tool or of a pack it runs, one line `error: internal error: …`, its stack only
+ *   with `--verbose`. Uncaught exceptions and unhandled rejections are internal errors too;
+ * - output flushed before exit: the process waits for the last stdout and stderr writes to be handed to the
+ *   system, so a slow reader of a pipe gets everything; a write error on stdout (EPIPE: the reader went away)
+ *   is exit 2;
  * - an injectable `Io`, so tests run `main(argv, io)` in process and read what it printed.
  */
 import { parseArgs } from "node:util";
@@ -59,7 +59,7 @@ export interface OptionSpec {
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
-/** The parsed flags of a spec: a string flag is a string (a list when `multiple`), a boolean one a boolean. */
+/** The parsed flags of a spec: a string flag is a string (a list when `multiple`), a boolean a boolean. */
 export type ParsedOptions<O extends OptionSpecs> = {
   -readonly [K in keyof O]: O[K]["type"] extends "boolean"
     ? O[K]["multiple"] extends true

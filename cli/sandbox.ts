@@ -1,10 +1,10 @@
 /**
- * `npm run sandbox -- --stack NAME`: synthesizes the stack offline, deploys it into a local AWS endpoint on 127.0.0.1, writes the stack
- * outputs (secrets shown, mode 0600) to FILE once it is ready, and serves until SIGINT or SIGTERM. With a
- * data dir the plan is made from its checkpoint, so a second run applies only what changed. `--destroy
- * --data-dir DIR` deletes every resource of the checkpoint, dependents first, as `pulumi destroy`, and
- * exits. `--deployer-credentials FILE` also writes the deploying identity's access key (0600): the key
- * administrator that drills use for DisableKey, ScheduleKeyDeletion, ... and the admin clock call.
+ * `npm run sandbox -- --stack NAME`: synthesizes the stack offline, deploys it into a local AWS endpoint on
+ * 127.0.0.1, writes the stack outputs (secrets shown, mode 0600) to FILE once it is ready, and serves until
+ * SIGINT or SIGTERM. With a data dir the plan is made from its checkpoint, so a second run applies only what
+ * changed. `--destroy --data-dir DIR` deletes every resource of the checkpoint, dependents first, as `pulumi
+ * destroy`, and exits. `--deployer-credentials FILE` also writes the deploying identity's access key (0600):
+ * the key administrator that drills use for DisableKey, ScheduleKeyDeletion, ... and the admin clock call.
  */
 import * as path from "node:path";
 import { formatSteps } from "../plan/diff";

@@ -1,15 +1,16 @@
 /**
  * The guard's Analyzer client: unary gRPC calls to a policy pack's Analyzer server over one HTTP/2
  * connection, framed as "gRPC over HTTP2" specifies (grpc/grpc, doc/PROTOCOL-HTTP2.md): a POST to
- * `/pulumirpc.Analyzer/<Method>` with `content-type: application/grpc` and `te: trailers`, the message
- * behind a 5-byte prefix (compressed flag 0, big-endian length), the answer's message the same way, and
- * the outcome in `grpc-status` / `grpc-message`, sent as trailers or, for an error with no message, in
- * the only HEADERS frame ("Trailers-Only").
+ * `/pulumirpc.Analyzer/<Method>` with `content-type: application/grpc` and `te: trailers`, the message behind
+ * a 5-byte prefix (compressed flag 0, big-endian length), the answer's message the same way, and the outcome
+ * in `grpc-status` / `grpc-message`, sent as trailers or, for an error with no message, in the only HEADERS
+ * frame ("Trailers-Only").
  *
- * The engine's Go client does no more per call. @grpc/grpc-js's client, which this replaces, spent more
- * CPU per resource than the pack did (its channel, resolver, load balancer, retry and interceptor layers
- * over the same HTTP/2 stream), so at 10,000 resources the guard's own process was the bottleneck
- * (docs/development.md, Speed). The pack's side is untouched: @pulumi/policy's grpc-js server, started by run-policy-pack.
+ * The engine's Go client does no more per call. @grpc/grpc-js's client, which this replaces, spent more CPU
+ * per resource than the pack did (its channel, resolver, load balancer, retry and interceptor layers over the
+ * same HTTP/2 stream), so at 10,000 resources the guard's own process was the bottleneck
+ * (docs/development.md, Speed). The pack's side is untouched: @pulumi/policy's grpc-js server, started by
+ * run-policy-pack.
  */
 import * as http2 from "node:http2";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";

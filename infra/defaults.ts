@@ -1,6 +1,6 @@
 /**
- * Every default of the program and its components, in one place. docs/reference.md's configuration table lists
- * these; change both together.
+ * Every default of the program and its components, in one place. docs/reference.md's configuration table
+ * lists these; change both together.
  */
 /** The stack whose defaults keep data: protect and retainOnDelete on (Pulumi.prod.yaml). */
 export const PRODUCTION_STACK = "prod";

@@ -34,7 +34,7 @@ export interface Checkpoint {
   resources: PlanResourceState[];
 }
 
-/** @deprecated The former name of Checkpoint, kept for library users (docs/contracts.md, "Changes, on purpose"). */
+/** @deprecated Checkpoint's former name, kept for library users (docs/contracts.md). */
 export type StackState = Checkpoint;
 
 export const EMPTY_CHECKPOINT: Checkpoint = { resources: [] };
@@ -82,7 +82,7 @@ export function readCheckpoint(fileOrDir: string): Checkpoint {
   return parseDeployment(parsed, file);
 }
 
-/** @deprecated The former name of readCheckpoint, kept for library users (docs/contracts.md, "Changes, on purpose"). */
+/** @deprecated readCheckpoint's former name, kept for library users (docs/contracts.md). */
 export const readState = readCheckpoint;
 
 /** Parses an exported deployment (or a backend checkpoint), naming `source` and the path of a bad field. */

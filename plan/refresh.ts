@@ -24,9 +24,9 @@ export interface LiveKeyState {
 
 /** What the plan engine reads of an emulated cloud. */
 export interface CloudReader {
-  /** The inputs of the resource of `type` with physical id `id` as the cloud holds it; undefined when gone. */
+  /** The inputs of the resource of `type` with physical id `id`, as the cloud holds it; undefined if gone. */
   resourceInputs(type: string, id: string | undefined): Record<string, unknown> | undefined;
-  /** The live state of a key by ARN; "deleted" once deleted; undefined when the cloud keeps no record of it. */
+  /** A key's live state by ARN; "deleted" once deleted; undefined when the cloud keeps no record of it. */
   key(arn: string): LiveKeyState | "deleted" | undefined;
 }
 

@@ -1,8 +1,8 @@
 /**
  * The sandbox's clock. Key deletion windows (7-30 days), DynamoDB's table-key cache (5 minutes) and table
- * archival (7 days) run on it, so tests and drills can move time forward instead of waiting: the clock
- * reads the system time plus an offset that only grows. A running sandbox is advanced from outside with
- * the deployer-signed admin call `SandboxAdmin.AdvanceClock` (sandbox/admin/service.ts, `npm run sandbox:clock`).
+ * archival (7 days) run on it, so tests and drills can move time forward instead of waiting: the clock reads
+ * the system time plus an offset that only grows. A running sandbox is advanced from outside with the
+ * deployer-signed admin call `SandboxAdmin.AdvanceClock` (sandbox/admin/service.ts, `npm run sandbox:clock`).
  */
 export interface Clock {
   /** Milliseconds since the epoch, as Date.now(). */
