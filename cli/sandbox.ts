@@ -12,7 +12,7 @@ import { ProtectedResourceError } from "../plan/steps";
 import { destroyPlan, synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
 import { AwsError } from "../sandbox/errors";
-import { Sandbox } from "../sandbox/index";
+import { Sandbox } from "../sandbox";
 import { writeFileAtomic } from "../sandbox/deploy/stateFile";
 import { defineCommand, mainOf, runMain, UsageError } from "./runner";
 

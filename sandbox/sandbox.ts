@@ -10,7 +10,7 @@
  *
  * Key lifecycle (docs/runbook.md): the KMS key-state API (DisableKey, EnableKey, ScheduleKeyDeletion,
  * CancelKeyDeletion, PutKeyPolicy) as the deployer (`deployerCredentials()`), DynamoDB's table status and
- * 5-minute table-key cache, all on a simulated clock (`advanceClock`, or the admin call of admin.ts).
+ * 5-minute table-key cache, all on a simulated clock (`advanceClock`, or the admin call of admin/service.ts).
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";

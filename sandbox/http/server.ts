@@ -51,7 +51,7 @@ export interface ServerContext {
   settle?: () => Promise<void> | undefined;
   /** A client connection closed: DynamoDB's table keys cached for it go with it. */
   connectionClosed?: (connection: number) => void;
-  /** The sandbox's admin operations (admin.ts); absent, they are unknown operations. */
+  /** The sandbox's admin operations (admin/service.ts); absent, they are unknown operations. */
   admin?: AdminTarget;
 }
 
