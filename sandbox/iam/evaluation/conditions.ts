@@ -162,7 +162,8 @@ export function compileCondition(
     const template = parseTemplate(value, withVariables, wildcards);
     return {
       template,
-      prepared: template.text === undefined ? undefined : prepare(spec, template.text),
+      prepared:
+        template.text === undefined || spec.kind === "null" ? undefined : prepare(spec, template.text),
     };
   });
   const keys = [key];
