@@ -65,6 +65,9 @@ interface ResourcePattern {
   /** The resource part: case-sensitive, possibly with variables. */
   readonly tail?: Template;
   readonly tailMatcher?: Matcher;
+  /** With variables: the last context resolved and its matcher (one context meets many resources). */
+  lastContext?: RequestContext;
+  lastMatcher?: Matcher | typeof NO_VALUE | typeof UNRESOLVED;
 }
 
 export interface CompiledStatement {
@@ -473,13 +476,19 @@ export function matchResource(
         // "If a variable that has no value ... is used as part of the Resource or NotResource element ...
         // the resource that includes a policy variable with no value will not match any resource"
         // ("Policy variables with no value").
-        const resolved = resolveTemplate(test.tail as Template, context);
+        let matcher = test.lastMatcher;
+        if (test.lastContext !== context || matcher === undefined) {
+          const resolved = resolveTemplate(test.tail as Template, context);
+          matcher = typeof resolved === "string" ? globMatcher(resolved) : resolved;
+          test.lastContext = context;
+          test.lastMatcher = matcher;
+        }
         one =
-          resolved === UNRESOLVED
+          matcher === UNRESOLVED
             ? UNKNOWN
-            : resolved === NO_VALUE
+            : matcher === NO_VALUE
               ? FALSE
-              : globMatcher(resolved)(parts.resource)
+              : matcher(parts.resource)
                 ? TRUE
                 : FALSE;
       }

@@ -125,6 +125,12 @@ export function parseOperator(name: string): ParsedOperator | "null-if-exists" |
 interface CompiledValue {
   readonly template: Template;
   readonly prepared?: Prepared;
+  /**
+   * With variables: the last context it was resolved for and the result, since one context is asked
+   * about many resources and actions in a row (a context answers the same for a key every time).
+   */
+  lastContext?: RequestContext;
+  lastPrepared?: Prepared | typeof NO_VALUE | typeof UNRESOLVED;
 }
 
 /** A policy value ready to test request values against (positive sense). */
@@ -208,17 +214,23 @@ export function compileCondition(
       }
     } else {
       for (const value of compiled) {
-        let prepared = value.prepared;
+        let prepared: Prepared | typeof NO_VALUE | typeof UNRESOLVED | undefined = value.prepared;
         if (prepared === undefined) {
-          const resolved = resolveTemplate(value.template, context);
-          if (resolved === UNRESOLVED) {
-            result = TRI_UNKNOWN;
-            continue;
+          if (value.lastContext === context) {
+            prepared = value.lastPrepared as Prepared | typeof NO_VALUE | typeof UNRESOLVED;
+          } else {
+            const resolved = resolveTemplate(value.template, context);
+            prepared = typeof resolved === "string" ? prepare(spec, resolved) : resolved;
+            value.lastContext = context;
+            value.lastPrepared = prepared;
           }
-          if (resolved === NO_VALUE) {
-            continue;
-          }
-          prepared = prepare(spec, resolved);
+        }
+        if (prepared === UNRESOLVED) {
+          result = TRI_UNKNOWN;
+          continue;
+        }
+        if (prepared === NO_VALUE) {
+          continue;
         }
         if (prepared(requestValue)) {
           result = TRUE;

@@ -273,27 +273,87 @@ interface Factors {
   deny: Tri;
 }
 
-const NO_IDENTITY_SIDE = new Set(["anonymous", "service", "federated"]);
+export const NO_IDENTITY_SIDE: ReadonlySet<string> = new Set(["anonymous", "service", "federated"]);
 
-function core(factors: Factors, principal: EvalPrincipal, set: PolicySet, sameAccount: boolean): Tri {
-  if (NO_IDENTITY_SIDE.has(principal.kind)) {
-    return factors.byDirect;
+/**
+ * Whether the policies that grant allow (before SCPs and denies), in three-valued logic: the rules of
+ * steps 4 and 5 and of cross-account access in this file's header. One function for every caller, the
+ * bulk path included, so that every path decides alike.
+ */
+export function grantOf(
+  identity: Tri,
+  boundary: Tri,
+  session: Tri,
+  byDirect: Tri,
+  byEntity: Tri,
+  byAccount: Tri,
+  noIdentitySide: boolean,
+  sameAccount: boolean,
+  trustRequired: boolean,
+): Tri {
+  if (noIdentitySide) {
+    return byDirect;
   }
-  const limits = and(factors.boundary, factors.session);
+  const limits = and(boundary, session);
   if (!sameAccount) {
-    const named = or(factors.byDirect, or(factors.byEntity, factors.byAccount));
-    return and(named, and(factors.identity, limits));
+    return and(or(byDirect, or(byEntity, byAccount)), and(identity, limits));
   }
-  const entityPath = and(factors.byEntity, limits);
-  const identityPath = and(factors.identity, limits);
-  if (set.resourceKind === "kms-key" || set.resourceKind === "role-trust") {
-    return or(factors.byDirect, or(entityPath, and(factors.byAccount, identityPath)));
+  const entityPath = and(byEntity, limits);
+  const identityPath = and(identity, limits);
+  if (trustRequired) {
+    return or(byDirect, or(entityPath, and(byAccount, identityPath)));
   }
-  return or(factors.byDirect, or(entityPath, identityPath));
+  return or(byDirect, or(entityPath, identityPath));
+}
+
+/** Outcomes by code, as outcomeCode gives them. */
+export const OUTCOMES: readonly Outcome[] = [
+  "Allowed",
+  "ImplicitlyDenied",
+  "ExplicitlyDenied",
+  "Conditional",
+];
+
+/** The outcome (an index into OUTCOMES) from the grant, the SCP gate and the explicit denies. */
+export function outcomeCode(grant: Tri, scpGate: Tri, deny: Tri): number {
+  if (deny === TRUE) {
+    return 2;
+  }
+  const final = and(and(grant, scpGate), not(deny));
+  if (final === TRUE) {
+    return 0;
+  }
+  if (final === FALSE) {
+    return scpGate === FALSE ? 2 : 1;
+  }
+  return 3;
+}
+
+function trustRequired(set: Pick<PolicySet, "resourceKind">): boolean {
+  return set.resourceKind === "kms-key" || set.resourceKind === "role-trust";
+}
+
+function grantOfFactors(
+  factors: Factors,
+  principal: EvalPrincipal,
+  set: PolicySet,
+  sameAccount: boolean,
+): Tri {
+  return grantOf(
+    factors.identity,
+    factors.boundary,
+    factors.session,
+    factors.byDirect,
+    factors.byEntity,
+    factors.byAccount,
+    NO_IDENTITY_SIDE.has(principal.kind),
+    sameAccount,
+    trustRequired(set),
+  );
 }
 
 function finalOf(factors: Factors, principal: EvalPrincipal, set: PolicySet, sameAccount: boolean): Tri {
-  return and(and(core(factors, principal, set, sameAccount), factors.scpGate), not(factors.deny));
+  return and(and(grantOfFactors(factors, principal, set, sameAccount), factors.scpGate), not(factors.deny));
 }
 
 /** Which policy type an implicit denial names (IAM User Guide, "Troubleshoot access denied error messages"). */
@@ -307,12 +367,12 @@ function implicitDeniedBy(
     return "resource";
   }
   const { identity, boundary, session, byDirect, byEntity, byAccount } = factors;
-  const trustRequired = !sameAccount || set.resourceKind === "kms-key" || set.resourceKind === "role-trust";
-  if (trustRequired && or(byDirect, or(byEntity, byAccount)) === FALSE) {
+  const needsTrust = !sameAccount || trustRequired(set);
+  if (needsTrust && or(byDirect, or(byEntity, byAccount)) === FALSE) {
     return "resource";
   }
   const granted = sameAccount
-    ? trustRequired
+    ? needsTrust
       ? or(byEntity, and(byAccount, identity))
       : or(byEntity, identity)
     : identity;
@@ -415,25 +475,15 @@ export function combine(
     }
   }
   const factors: Factors = { identity, boundary, session, byDirect, byEntity, byAccount, scpGate, deny };
-  const final = finalOf(factors, principal, set, where.sameAccount);
-
-  let outcome: Outcome;
+  const code = outcomeCode(grantOfFactors(factors, principal, set, where.sameAccount), scpGate, deny);
+  const outcome = OUTCOMES[code];
   let deniedBy: DeniedBy | undefined;
   if (deny === TRUE) {
-    outcome = "ExplicitlyDenied";
     deniedBy = DENIED_BY[DENY_ORDER.find((role) => denyBySlotRole.get(role) === TRUE) as SlotRole];
-  } else if (final === TRUE) {
-    outcome = "Allowed";
-  } else if (final === FALSE) {
-    if (scpGate === FALSE) {
-      outcome = "ExplicitlyDenied";
-      deniedBy = "scp";
-    } else {
-      outcome = "ImplicitlyDenied";
-      deniedBy = implicitDeniedBy(factors, principal, set, where.sameAccount);
-    }
-  } else {
-    outcome = "Conditional";
+  } else if (code === 2) {
+    deniedBy = "scp";
+  } else if (code === 1) {
+    deniedBy = implicitDeniedBy(factors, principal, set, where.sameAccount);
   }
 
   const dependsOnIdentity =
@@ -466,20 +516,44 @@ export function combine(
   return { outcome, deniedBy, dependsOnIdentity, hits, conditional: outcome === "Conditional" };
 }
 
-/** The public result, with the policies' names. */
-export function materialize(result: InternalResult, slots: readonly Slot[]): EvalResult {
+/** The policies of a set in slot order (slotsOf's order), without the slot records. */
+export function policiesOf(set: PolicySet): CompiledPolicy[] {
+  const policies: CompiledPolicy[] = set.identity === "unknown" ? [] : [...set.identity];
+  if (set.boundary !== undefined) {
+    policies.push(set.boundary);
+  }
+  if (set.session !== undefined) {
+    policies.push(...set.session);
+  }
+  for (const level of set.scps ?? []) {
+    policies.push(...level);
+  }
+  for (const level of set.rcps ?? []) {
+    policies.push(...level);
+  }
+  if (set.resource !== undefined && set.resourceKind !== "none") {
+    policies.push(set.resource);
+  }
+  return policies;
+}
+
+/** The public result, with the names of the policies (given in slot order). */
+export function materialize(result: InternalResult, policies: readonly CompiledPolicy[]): EvalResult {
   const statements: DecidingStatement[] = [];
   let conditions: ResidualCondition[] | undefined;
   for (const { slot, hit } of result.hits) {
-    const policy = slots[slot].policy;
+    const policy = policies[slot];
     const statement = hit.statement;
-    const base = {
-      policy: policy.name,
-      policyKind: policy.kind,
-      ...(statement.sid === undefined ? {} : { sid: statement.sid }),
-      index: statement.index,
-      effect: statement.effect,
-    };
+    const base: DecidingStatement =
+      statement.sid === undefined
+        ? { policy: policy.name, policyKind: policy.kind, index: statement.index, effect: statement.effect }
+        : {
+            policy: policy.name,
+            policyKind: policy.kind,
+            sid: statement.sid,
+            index: statement.index,
+            effect: statement.effect,
+          };
     statements.push(hit.applies === UNKNOWN ? { ...base, unknown: true } : base);
     if (result.conditional && hit.applies === UNKNOWN) {
       conditions ??= [];
@@ -502,20 +576,29 @@ export function materialize(result: InternalResult, slots: readonly Slot[]): Eva
     }
   }
   // Denying statements first, as AWS names the deny.
-  statements.sort((a, b) => (a.effect === b.effect ? 0 : a.effect === "Deny" ? -1 : 1));
-  return {
-    outcome: result.outcome,
-    statements,
-    ...(result.deniedBy === undefined ? {} : { deniedBy: result.deniedBy }),
-    ...(conditions === undefined ? {} : { conditions }),
-    ...(result.dependsOnIdentity ? { dependsOnIdentityPolicies: true as const } : {}),
-  };
+  if (statements.length > 1) {
+    statements.sort((a, b) => (a.effect === b.effect ? 0 : a.effect === "Deny" ? -1 : 1));
+  }
+  const out: { -readonly [K in keyof EvalResult]: EvalResult[K] } = { outcome: result.outcome, statements };
+  if (result.deniedBy !== undefined) {
+    out.deniedBy = result.deniedBy;
+  }
+  if (conditions !== undefined) {
+    out.conditions = conditions;
+  }
+  if (result.dependsOnIdentity) {
+    out.dependsOnIdentityPolicies = true;
+  }
+  return out;
 }
 
 /** Decides one request without any cache beyond the compiled policies' own. See Decider for bulk use. */
 export function evaluate(request: EvalRequest, policies: PolicySet): EvalResult {
   const slots = slotsOf(policies);
-  return materialize(evaluateSlots(request, policies, slots), slots);
+  return materialize(
+    evaluateSlots(request, policies, slots),
+    slots.map((slot) => slot.policy),
+  );
 }
 
 export function evaluateSlots(
