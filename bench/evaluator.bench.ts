@@ -14,6 +14,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { assumedRoleArn } from "../infra/assumedRole";
 import {
   Decider,
   compilePolicy,
@@ -211,7 +212,7 @@ export function buildAccount(): Account {
     roles.push(roleArn);
     const policies = { identity: [roleTemplates[r % 25]], scps };
     for (let s = 0; s < 4; s++) {
-      const arn = `arn:aws:sts::${ACCOUNT}:assumed-role/role${r}/session${s}`;
+      const arn = assumedRoleArn(roleArn, `session${s}`) as string;
       principals.push({
         principal: principalFromArn(arn, { roleArn }),
         policies,

@@ -34,25 +34,59 @@ export function splitArn(arn: string): ArnParts | undefined {
   };
 }
 
-/** The role ARN (without path: the session ARN does not carry it) of an assumed-role session ARN. */
-export function roleArnOfSession(sessionArn: string): string | undefined {
-  const parts = splitArn(sessionArn);
-  if (parts === undefined || parts.service !== "sts" || !parts.resource.startsWith("assumed-role/")) {
-    return undefined;
-  }
-  const rest = parts.resource.slice("assumed-role/".length);
-  const slash = rest.indexOf("/");
-  if (slash <= 0) {
-    return undefined;
-  }
-  return `arn:${parts.partition}:iam::${parts.accountId}:role/${rest.slice(0, slash)}`;
+/**
+ * The type and the names of an IAM or STS resource part: "user/path/name" gives type "user" and names
+ * ["path", "name"]; a role session "TYPE/ROLE/SESSION" gives the role name and the session name.
+ */
+function resourceSegments(resource: string): { type: string; names: string[] } {
+  const [type, ...names] = resource.split("/");
+  return { type, names };
 }
 
-/** The IAM user ARN (without path) behind a federated-user session ARN. */
-export function userArnOfFederatedUser(sessionArn: string): string | undefined {
+/**
+ * The role ARN (without path: the session ARN does not carry it) of a role session ARN
+ * (arn:PARTITION:sts::ACCOUNT:TYPE/ROLE_NAME/SESSION_NAME, IAM User Guide, "IAM identifiers").
+ */
+export function roleArnOfSession(sessionArn: string): string | undefined {
   const parts = splitArn(sessionArn);
-  if (parts === undefined || parts.service !== "sts" || !parts.resource.startsWith("federated-user/")) {
+  if (parts === undefined || parts.service !== "sts") {
     return undefined;
   }
-  return `arn:${parts.partition}:iam::${parts.accountId}:user/${parts.resource.slice("federated-user/".length)}`;
+  const { type, names } = resourceSegments(parts.resource);
+  if (type !== SESSION_TYPE || names.length !== 2 || names[0] === "") {
+    return undefined;
+  }
+  return `arn:${parts.partition}:iam::${parts.accountId}:role/${names[0]}`;
+}
+
+/** The IAM user ARN (without path) behind a federated user session ARN. */
+export function userArnOfFederatedUser(sessionArn: string): string | undefined {
+  const parts = splitArn(sessionArn);
+  if (parts === undefined || parts.service !== "sts") {
+    return undefined;
+  }
+  const { type, names } = resourceSegments(parts.resource);
+  if (type !== FEDERATED_USER_TYPE || names.length !== 1) {
+    return undefined;
+  }
+  return `arn:${parts.partition}:iam::${parts.accountId}:user/${names[0]}`;
+}
+
+/** The resource types of STS session ARNs. */
+export const SESSION_TYPE = "assumed-role";
+export const FEDERATED_USER_TYPE = "federated-user";
+
+/** The kind of principal an IAM or STS ARN names, by its resource type. */
+export function principalTypeOf(parts: ArnParts): "user" | "root" | "session" | "federated-user" | undefined {
+  if (parts.service === "iam") {
+    if (parts.resource === "root") {
+      return "root";
+    }
+    return resourceSegments(parts.resource).type === "user" ? "user" : undefined;
+  }
+  if (parts.service === "sts") {
+    const { type } = resourceSegments(parts.resource);
+    return type === SESSION_TYPE ? "session" : type === FEDERATED_USER_TYPE ? "federated-user" : undefined;
+  }
+  return undefined;
 }

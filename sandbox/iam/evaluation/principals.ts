@@ -14,7 +14,7 @@
  *   to the account: its identity-based policies must allow the request ("AWS account principals": "Using
  *   the account ARN in the Principal element does not limit permissions to only the root user").
  */
-import { roleArnOfSession, splitArn, userArnOfFederatedUser } from "./arn";
+import { principalTypeOf, roleArnOfSession, splitArn, userArnOfFederatedUser } from "./arn";
 import type { EvalPrincipal } from "./types";
 
 export const NONE = 0;
@@ -181,17 +181,17 @@ export function principalFromArn(arn: string, extra: Partial<EvalPrincipal> = {}
     return { kind: "federated", arn, ...extra };
   }
   const accountId = parts.accountId;
-  if (parts.service === "iam" && parts.resource === "root") {
-    return { kind: "root", arn, accountId, ...extra };
-  }
-  if (parts.service === "iam" && parts.resource.startsWith("user/")) {
-    return { kind: "user", arn, accountId, ...extra };
-  }
-  if (parts.service === "sts" && parts.resource.startsWith("assumed-role/")) {
-    return { kind: "assumed-role", arn, accountId, roleArn: roleArnOfSession(arn), ...extra };
-  }
-  if (parts.service === "sts" && parts.resource.startsWith("federated-user/")) {
-    return { kind: "federated-user", arn, accountId, userArn: userArnOfFederatedUser(arn), ...extra };
+  switch (principalTypeOf(parts)) {
+    case "root":
+      return { kind: "root", arn, accountId, ...extra };
+    case "user":
+      return { kind: "user", arn, accountId, ...extra };
+    case "session":
+      return { kind: "assumed-role", arn, accountId, roleArn: roleArnOfSession(arn), ...extra };
+    case "federated-user":
+      return { kind: "federated-user", arn, accountId, userArn: userArnOfFederatedUser(arn), ...extra };
+    default:
+      break;
   }
   throw new Error(`principal: "${arn}" is not a user, root, role session or federated user ARN`);
 }

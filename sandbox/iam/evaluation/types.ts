@@ -42,7 +42,7 @@ export type DeniedBy = "identity" | "resource" | "boundary" | "session" | "scp" 
  * Who makes the request.
  * - `user`: an IAM user (`arn:aws:iam::ACCOUNT:user/NAME`);
  * - `root`: the account root user (`arn:aws:iam::ACCOUNT:root`);
- * - `assumed-role`: a role session (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`), with `roleArn`;
+ * - `assumed-role`: a role session (an STS ARN of that resource type: ROLE/SESSION), with `roleArn`;
  * - `federated-user`: a GetFederationToken session (`arn:aws:sts::ACCOUNT:federated-user/NAME`), with
  *   `userArn`, the IAM user who federated;
  * - `service`: an AWS service principal (`arn` is its name, e.g. `dynamodb.amazonaws.com`);
