@@ -22,7 +22,11 @@ export const UNKNOWN: unique symbol = Symbol("UNKNOWN");
  */
 export type ContextValue = string | readonly string[] | typeof ABSENT | typeof UNKNOWN;
 
-/** What the request context holds. Keys are asked in lower case (condition key names are case-insensitive). */
+/**
+ * What the request context holds. Keys are asked in lower case (condition key names are case-insensitive).
+ * A context must answer the same for a key every time it is asked (build one per request, or share one
+ * whose answers never change): compiled policies remember the last context they resolved variables for.
+ */
 export interface RequestContext {
   get(lowerCaseKey: string): ContextValue;
 }
