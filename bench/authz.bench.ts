@@ -1,5 +1,5 @@
 /**
- * What the decision cache buys: one authorization decision evaluated by iam-simulate (cold, then warm)
+ * What the decision cache buys: one authorization decision evaluated by the policy evaluator (cold, then warm)
  * against the same decision answered from the cache, side by side in one run; and KMS Encrypt+Decrypt
  * through the sandbox's KmsService with its authorization cached.
  */
@@ -103,7 +103,7 @@ export async function run(): Promise<void> {
     await kms.handle("Decrypt", { CiphertextBlob }, caller);
   });
 
-  console.log(`authz: first decision (loads iam-simulate's data)  ${firstMs.toFixed(1)} ms`);
+  console.log(`authz: first decision (compiles the policies)     ${firstMs.toFixed(1)} ms`);
   console.log(`authz: decision by simulation (cache missed)        ${uncachedMs.toFixed(3)} ms`);
   console.log(`authz: decision from the cache                      ${(cachedMs * 1000).toFixed(2)} µs`);
   console.log(`authz: cache speed-up                               ${(uncachedMs / cachedMs).toFixed(0)}x`);

@@ -1,10 +1,22 @@
-import { getDenialReasons, runSimulation, type RequestAnalysis } from "@cloud-copilot/iam-simulate";
 import { parseAssumedRoleArn, roleOfSession } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { accountOf, parseArn } from "./arn";
 import { DecisionCache } from "./decisionCache";
+import {
+  accessDeniedMessage,
+  compilePolicy,
+  contextFrom,
+  Decider,
+  MalformedPolicyDocumentError,
+  principalFromArn,
+  type CompiledPolicy,
+  type EvalPrincipal,
+  type EvalResult,
+  type PolicyKind,
+  type PolicySet,
+  type ResourceKind,
+} from "./evaluation";
 import { managedPolicyDocument } from "./managedPolicies";
-import { accessDeniedMessage } from "./messages";
 import {
   checkInlinePoliciesSize,
   checkKeyPolicySize,
@@ -14,7 +26,7 @@ import {
 import type {
   DecidingStatement,
   Decision,
-  EvaluationOutcome,
+  DeniedByPolicyType,
   GrantSource,
   KeySource,
   KmsDecision,
@@ -68,24 +80,41 @@ export interface AuthorizerOptions {
 interface PrincipalRecord {
   readonly arn: string;
   readonly accountId: string;
+  /** Who the evaluator sees make the request (for a session: the session, with its role). */
+  readonly evalPrincipal: EvalPrincipal;
   /** For a role: its trust policy. For an assumed-role session: its role's, and `roleArn`. */
-  readonly trustPolicy?: PolicyDocument;
+  readonly trustPolicy?: CompiledPolicy;
   readonly roleArn?: string;
   readonly roleId?: string;
-  readonly identityPolicies: { name: string; policy: PolicyDocument }[];
+  readonly identityPolicies: readonly CompiledPolicy[];
   /** Changes whenever the principal's policies change; part of every cache key that read them. */
   readonly version: number;
 }
 
+/** A resource's own policy as a decision reads it: the policy, how it takes part, and its cache identity. */
+interface ResourceSide {
+  readonly policy?: CompiledPolicy;
+  readonly kind: ResourceKind;
+  /** Identifies the policy's content at its version ("" when there is none). */
+  readonly id: string;
+}
+
+const NO_RESOURCE_POLICY: ResourceSide = { kind: "none", id: "" };
+
 /**
- * Decides whether a principal may perform a DynamoDB or KMS action, the way AWS evaluates it, with
- * @cloud-copilot/iam-simulate doing the policy evaluation. Holds the model (principals and keys) and a
+ * Decides whether a principal may perform a DynamoDB, KMS, IAM or STS action, the way AWS evaluates it,
+ * with the project's policy evaluator (`./evaluation`). Holds the model (principals and keys) and a
  * decision cache keyed by principal, action, resource, request context and policy versions.
  */
 export class Authorizer {
   private readonly principals = new Map<string, PrincipalRecord>();
   private readonly keys: KeySource;
   private readonly cache: DecisionCache<Decision>;
+  private readonly decider = new Decider();
+  /** Policy sets by principal version and resource policy, so the decider's caches see the same objects. */
+  private readonly policySets = new Map<string, PolicySet>();
+  /** Key policies compiled once per key version. */
+  private readonly keyPolicies = new Map<string, { readonly version: number; readonly side: ResourceSide }>();
   private nextVersion = 1;
   /** The KMS grants every KMS decision consults after the policies (see authorizeKms). */
   private readonly grants: GrantSource;
@@ -101,9 +130,14 @@ export class Authorizer {
    * documents; an unknown one is NoSuchEntity, and nothing changes.
    */
   putPrincipal(spec: PrincipalSpec): void {
+    const accountId = accountOf(spec.arn, "principal arn");
     this.principals.set(spec.arn, {
       arn: spec.arn,
-      accountId: accountOf(spec.arn, "principal arn"),
+      accountId,
+      // A role named as a principal (the deployer's role) acts through its sessions, as putRole's do.
+      evalPrincipal: isRoleArn(spec.arn)
+        ? { kind: "assumed-role", arn: spec.arn, accountId, roleArn: spec.arn }
+        : principalFromArn(spec.arn),
       identityPolicies: identityPoliciesOf(spec),
       version: this.nextVersion++,
     });
@@ -114,17 +148,20 @@ export class Authorizer {
    * (who may assume it). A key policy may then name the role, and it applies to the role's sessions.
    */
   putRole(spec: RoleSpec): void {
-    const parsed = parseArn(spec.arn);
-    if (!parsed || parsed.service !== "iam" || !parsed.resource.startsWith("role/")) {
+    if (!isRoleArn(spec.arn)) {
       throw new Error(`role arn: "${spec.arn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
     }
+    const accountId = accountOf(spec.arn, "role arn");
     this.principals.set(spec.arn, {
       arn: spec.arn,
-      accountId: accountOf(spec.arn, "role arn"),
+      accountId,
+      // A role itself signs nothing; its sessions act as it (principal() derives them).
+      evalPrincipal: { kind: "assumed-role", arn: spec.arn, accountId, roleArn: spec.arn },
       identityPolicies: identityPoliciesOf(spec),
-      trustPolicy: parsePolicyDocument(
-        spec.trustPolicy,
-        `${spec.arn} trust policy`,
+      trustPolicy: compiled(
+        parsePolicyDocument(spec.trustPolicy, `${spec.arn} trust policy`, "MalformedPolicyDocument"),
+        TRUST_POLICY,
+        "role-trust",
         "MalformedPolicyDocument",
       ),
       roleArn: spec.arn,
@@ -144,15 +181,13 @@ export class Authorizer {
     const caller = this.principal(callerArn);
     const role = this.principals.get(roleArn);
     const cacheKey = ["r", caller.arn, caller.version, roleArn, role?.version ?? 0].join("\n");
+    const trust: ResourceSide = {
+      policy: role?.trustPolicy ?? NOTHING_ALLOWED,
+      kind: "role-trust",
+      id: `role\n${roleArn}\n${role?.version ?? 0}`,
+    };
     return this.cache.get(cacheKey, () =>
-      this.simulate(
-        caller,
-        "sts:AssumeRole",
-        roleArn,
-        accountOf(roleArn, "role arn"),
-        role?.trustPolicy ?? NOTHING_ALLOWED,
-        {},
-      ),
+      this.decide(caller, "sts:AssumeRole", roleArn, accountOf(roleArn, "role arn"), trust, {}),
     );
   }
 
@@ -170,7 +205,7 @@ export class Authorizer {
     const caller = this.principal(callerArn);
     const cacheKey = ["i", caller.arn, caller.version, action].join("\n");
     return this.cache.get(cacheKey, () =>
-      this.simulate(caller, action, "*", caller.accountId, undefined, {}),
+      this.decide(caller, action, "*", caller.accountId, NO_RESOURCE_POLICY, {}),
     );
   }
 
@@ -214,12 +249,20 @@ export class Authorizer {
         }
       }
     }
+    // The evaluator refuses what IAM's policy grammar does not allow (an unknown condition operator, ...).
+    compiled(policy, KEY_POLICY, "kms-key", "MalformedPolicyDocumentException");
     if (request.bypassPolicyLockoutSafetyCheck) {
       return;
     }
     const caller = this.principal(request.callerArn);
     const keyAccount = accountOf(request.keyArn, "key arn");
-    const decision = await this.simulate(caller, "kms:PutKeyPolicy", request.keyArn, keyAccount, policy, {
+    const candidate: ResourceSide = {
+      policy: compiled(policy, KEY_POLICY, "kms-key", "MalformedPolicyDocumentException"),
+      kind: "kms-key",
+      // Not cached as a key's policy: a candidate is decided once, then forgotten.
+      id: `candidate\n${this.nextVersion++}`,
+    };
+    const decision = await this.decide(caller, "kms:PutKeyPolicy", request.keyArn, keyAccount, candidate, {
       "kms:CallerAccount": caller.accountId,
     });
     if (!decision.allowed) {
@@ -243,7 +286,7 @@ export class Authorizer {
       // Actions that take no resource (ListTables) are authorized on "*" (IAM service authorization
       // reference, Amazon DynamoDB); they act in the caller's own account.
       const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
-      return this.simulate(caller, action, resourceArn, resourceAccount, undefined, {});
+      return this.decide(caller, action, resourceArn, resourceAccount, NO_RESOURCE_POLICY, {});
     });
   }
 
@@ -285,8 +328,9 @@ export class Authorizer {
       action,
       JSON.stringify(Object.entries(variables).sort(([a], [b]) => (a < b ? -1 : 1))),
     ].join("\n");
+    const keyPolicy = this.keyPolicySide(key);
     const byPolicy = await this.cache.get(cacheKey, () =>
-      this.simulate(caller, action, key.arn, key.accountId, key.policy, variables),
+      this.decide(caller, action, key.arn, key.accountId, keyPolicy, variables),
     );
     const decision = this.withGrants(byPolicy, caller, action, key.arn, context);
     if (!decision.allowed || key.state === "Enabled") {
@@ -370,7 +414,7 @@ export class Authorizer {
     const resourceAccount = accountOf(resourceArn, "resource arn");
     const cacheKey = ["i", caller.arn, caller.version, action, resourceArn].join("\n");
     return this.cache.get(cacheKey, () =>
-      this.simulate(caller, action, resourceArn, resourceAccount, undefined, {}),
+      this.decide(caller, action, resourceArn, resourceAccount, NO_RESOURCE_POLICY, {}),
     );
   }
 
@@ -394,7 +438,51 @@ export class Authorizer {
     if (role?.trustPolicy === undefined) {
       throw new Error(`caller arn: "${arn}" is not a principal of the sandbox`);
     }
-    return { ...role, arn };
+    return {
+      ...role,
+      arn,
+      evalPrincipal: { kind: "assumed-role", arn, accountId: role.accountId, roleArn: role.arn },
+    };
+  }
+
+  /** The key policy as the evaluator reads it, compiled once per version of the key. */
+  private keyPolicySide(key: {
+    readonly arn: string;
+    readonly policy: PolicyDocument;
+    readonly version: number;
+  }): ResourceSide {
+    const known = this.keyPolicies.get(key.arn);
+    if (known !== undefined && known.version === key.version) {
+      return known.side;
+    }
+    const side: ResourceSide = {
+      policy: compiled(key.policy, KEY_POLICY, "kms-key", "MalformedPolicyDocumentException"),
+      kind: "kms-key",
+      id: `key\n${key.arn}\n${key.version}`,
+    };
+    this.keyPolicies.set(key.arn, { version: key.version, side });
+    return side;
+  }
+
+  /**
+   * The policy set of a caller against a resource, one object per (principal version, resource policy):
+   * the decider caches what it learns of a set by the set's identity.
+   */
+  private policySet(caller: PrincipalRecord, resource: ResourceSide): PolicySet {
+    const id = `${caller.roleArn ?? caller.arn}\n${caller.version}\n${resource.id}`;
+    let set = this.policySets.get(id);
+    if (set === undefined) {
+      set = {
+        identity: caller.identityPolicies,
+        resourceKind: resource.kind,
+        ...(resource.policy === undefined ? {} : { resource: resource.policy }),
+      };
+      if (this.policySets.size >= MAX_POLICY_SETS) {
+        this.policySets.clear();
+      }
+      this.policySets.set(id, set);
+    }
+    return set;
   }
 
   private principalExists(principal: string): boolean {
@@ -419,75 +507,87 @@ export class Authorizer {
     return roleArn !== undefined && this.hasRole(roleArn);
   }
 
-  private async simulate(
+  /** One decision by the evaluator, in the sandbox's Decision shape. */
+  private decide(
     caller: PrincipalRecord,
     action: string,
     resourceArn: string,
     resourceAccount: string,
-    resourcePolicy: PolicyDocument | undefined,
+    resource: ResourceSide,
     extraContext: Record<string, string | string[]>,
   ): Promise<Decision> {
-    const result = await runSimulation(
+    const result = this.decider.decide(
       {
-        request: {
-          principal: caller.arn,
-          action,
-          resource: { resource: resourceArn, accountId: resourceAccount },
-          contextVariables: { ...principalContextVariables(caller), ...extraContext },
-        },
-        identityPolicies: caller.identityPolicies,
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        resourcePolicy,
-      },
-      {},
-    );
-    if (result.resultType === "error") {
-      throw new Error(
-        `iam-simulate refused ${action} on ${resourceArn} for ${caller.arn}: ${result.errors.message}`,
-      );
-    }
-    const analysis = result.resultType === "single" ? result.result.analysis : result.results[0]?.analysis;
-    const outcome = result.overallResult as EvaluationOutcome;
-    const statements = decidingStatements(analysis, resourceArn);
-    if (outcome === "Allowed") {
-      return { allowed: true, outcome, statements };
-    }
-    const policyType = blamedPolicyType(analysis, outcome);
-    return {
-      allowed: false,
-      outcome,
-      statements,
-      policyType,
-      message: accessDeniedMessage(
-        caller.arn,
+        principal: caller.evalPrincipal,
         action,
-        resourceArn,
-        outcome === "ExplicitlyDenied",
-        policyType,
-      ),
-    };
+        resource: { arn: resourceArn, accountId: resourceAccount },
+        context: contextFrom({ ...principalContextVariables(caller), ...extraContext }),
+      },
+      this.policySet(caller, resource),
+    );
+    return Promise.resolve(decisionOf(result, caller.arn, action, resourceArn));
+  }
+}
+
+/** The evaluator's result as the sandbox's Decision: allowed, the deciding statements, AWS's message. */
+function decisionOf(result: EvalResult, callerArn: string, action: string, resourceArn: string): Decision {
+  const statements: DecidingStatement[] = result.statements.map((statement) => ({
+    policy: statement.policy,
+    ...(statement.sid === undefined ? {} : { sid: statement.sid }),
+    index: statement.index,
+    effect: statement.effect,
+  }));
+  if (result.outcome === "Allowed") {
+    return { allowed: true, outcome: "Allowed", statements };
+  }
+  const policyType = POLICY_TYPE_NAMES[result.deniedBy ?? "identity"];
+  return {
+    allowed: false,
+    outcome: result.outcome,
+    statements,
+    policyType,
+    message: accessDeniedMessage(callerArn, action, resourceArn, result),
+    ...(result.conditions === undefined ? {} : { conditions: result.conditions }),
+  };
+}
+
+/** How AWS's message names each policy type (IAM User Guide, "Troubleshoot access denied error messages"). */
+const POLICY_TYPE_NAMES: Record<NonNullable<EvalResult["deniedBy"]>, DeniedByPolicyType> = {
+  identity: "identity-based",
+  resource: "resource-based",
+  boundary: "permissions boundary",
+  session: "session policy",
+  scp: "service control policy",
+  rcp: "resource control policy",
+};
+
+function isRoleArn(arn: string): boolean {
+  const parsed = parseArn(arn);
+  return parsed !== undefined && parsed.service === "iam" && parsed.resource.startsWith("role/");
+}
+
+/** Names the deciding statements carry for a resource's own policy. */
+const KEY_POLICY = "key policy";
+const TRUST_POLICY = "trust policy";
+
+/** Bounds the policy sets kept for the decider (principals x resource policies of one deployment). */
+const MAX_POLICY_SETS = 100_000;
+
+/** Compiles a parsed policy; a document the evaluator's grammar refuses is AWS's malformed-policy error. */
+function compiled(document: PolicyDocument, name: string, kind: PolicyKind, code: string): CompiledPolicy {
+  try {
+    return compilePolicy(document, name, kind);
+  } catch (err) {
+    if (err instanceof MalformedPolicyDocumentError) {
+      throw new AwsError(code, err.message);
+    }
+    throw err;
   }
 }
 
 /** A DynamoDB decision's cache key: it reads the caller's identity policies, at their version. */
 function dynamoDbCacheKey(caller: PrincipalRecord, action: string, resourceArn: string): string {
   return `d\n${caller.arn}\n${caller.version}\n${action}\n${resourceArn}`;
-}
-
-/**
- * Which kind of policy AWS's message names. iam-simulate reports the denying (explicit) or missing
- * (implicit) policy types; for a key, an implicit "resource" denial means the key policy neither allows
- * the caller nor delegates to the account, while "identity" means it delegates and no identity policy allows.
- */
-function blamedPolicyType(
-  analysis: RequestAnalysis | undefined,
-  outcome: EvaluationOutcome,
-): "identity-based" | "resource-based" {
-  const reasons = analysis ? getDenialReasons(analysis) : [];
-  const wanted = outcome === "ExplicitlyDenied" ? "Explicit" : "Implicit";
-  const reason = reasons.find((entry) => entry.denialType === wanted) ?? reasons[0];
-  return reason?.policyType === "resource" ? "resource-based" : "identity-based";
 }
 
 /** KMS's cryptographic operations: the ones a key that is not Enabled refuses ("Key states of AWS KMS keys"). */
@@ -507,27 +607,6 @@ const CRYPTOGRAPHIC_ACTIONS: ReadonlySet<string> = new Set([
   "kms:GetPublicKey",
   "kms:DeriveSharedSecret",
 ]);
-/** The statements that matched the request, in every policy iam-simulate evaluated. */
-function decidingStatements(analysis: RequestAnalysis | undefined, resourceArn: string): DecidingStatement[] {
-  const resourcePolicy = resourceArn.includes(":kms:") ? "key policy" : "resource policy";
-  const found: DecidingStatement[] = [];
-  for (const [part, policyName] of [
-    [analysis?.identityAnalysis, undefined],
-    [analysis?.resourceAnalysis, resourcePolicy],
-  ] as const) {
-    for (const entry of [...(part?.denyStatements ?? []), ...(part?.allowStatements ?? [])]) {
-      const sid = entry.statement.sid();
-      found.push({
-        policy: policyName ?? entry.policyId,
-        ...(sid === undefined ? {} : { sid }),
-        index: entry.statement.index(),
-        effect: entry.statement.effect() === "Deny" ? "Deny" : "Allow",
-      });
-    }
-  }
-  return found;
-}
-
 /** Global condition keys of the caller (IAM reference, "AWS global condition context keys"). */
 function principalContextVariables(caller: PrincipalRecord): Record<string, string> {
   const resource = parseArn(caller.arn)?.resource ?? "";
@@ -590,14 +669,18 @@ const NEEDS_ENABLED_KEY: ReadonlySet<string> = new Set([...CRYPTOGRAPHIC_ACTIONS
  * What an unknown role's trust policy amounts to: it allows no AWS principal (a service principal that
  * no request carries), so the caller is implicitly denied, as STS denies an unknown role.
  */
-const NOTHING_ALLOWED: PolicyDocument = {
-  Version: "2012-10-17",
-  Statement: [
-    { Effect: "Allow", Principal: { Service: "nobody.sandbox.invalid" }, Action: "sts:AssumeRole" },
-  ],
-};
+const NOTHING_ALLOWED: CompiledPolicy = compilePolicy(
+  {
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Principal: { Service: "nobody.sandbox.invalid" }, Action: "sts:AssumeRole" },
+    ],
+  },
+  TRUST_POLICY,
+  "role-trust",
+);
 
-function identityPoliciesOf(spec: PrincipalSpec): { name: string; policy: PolicyDocument }[] {
+function identityPoliciesOf(spec: PrincipalSpec): CompiledPolicy[] {
   const inline = (spec.inlinePolicies ?? []).map((entry) => ({
     name: `inline:${entry.name}`,
     policy: parsePolicyDocument(
@@ -612,11 +695,10 @@ function identityPoliciesOf(spec: PrincipalSpec): { name: string; policy: Policy
     inline.map((entry) => entry.policy),
   );
   return [
-    ...inline,
-    ...(spec.managedPolicyArns ?? []).map((policyArn) => ({
-      name: policyArn,
-      policy: managedPolicyDocument(policyArn),
-    })),
+    ...inline.map((entry) => compiled(entry.policy, entry.name, "identity", "MalformedPolicyDocument")),
+    ...(spec.managedPolicyArns ?? []).map((policyArn) =>
+      compiled(managedPolicyDocument(policyArn), policyArn, "identity", "MalformedPolicyDocument"),
+    ),
   ];
 }
 

@@ -1,6 +1,6 @@
 /**
  * The sandbox's authorization: IAM identity policies, KMS key policies and the KMS root-delegation rule,
- * evaluated by @cloud-copilot/iam-simulate (AGPL-3.0-or-later), with a decision cache.
+ * evaluated by the project's evaluator (./evaluation), with a decision cache.
  *
  * Typical use by the server:
  *

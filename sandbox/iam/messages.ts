@@ -1,25 +1,6 @@
 import type { KmsDecision } from "./types";
 
 /**
- * AWS's AccessDenied wording. IAM's "access denied error messages" documentation gives the shape:
- * "User: ARN is not authorized to perform: ACTION on resource: ARN because no identity-based policy allows
- * the ACTION action" (or "with an explicit deny in a resource-based policy", and so on).
- */
-export function accessDeniedMessage(
-  callerArn: string,
-  action: string,
-  resourceArn: string,
-  explicit: boolean,
-  policyType: "identity-based" | "resource-based",
-): string {
-  const article = policyType === "identity-based" ? "an" : "a";
-  const because = explicit
-    ? `with an explicit deny in ${article} ${policyType} policy`
-    : `because no ${policyType} policy allows the ${action} action`;
-  return `User: ${callerArn} is not authorized to perform: ${action} on resource: ${resourceArn} ${because}`;
-}
-
-/**
  * The message DynamoDB returns (as an AccessDeniedException, HTTP 400) when KMS refuses the caller the
  * table's key. Real DynamoDB wraps KMS's own error, e.g. (quoted in aws-cdk issues 10010 and 18616):
  * "KMS key access denied error: com.amazonaws.services.kms.model.AWSKMSException: The ciphertext refers to

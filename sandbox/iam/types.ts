@@ -2,6 +2,7 @@
  * The sandbox's model of who may do what: principals with their identity policies, and KMS keys with
  * their key policies and states. Plain data, so the server can build it from a plan and persist it.
  */
+import type { ResidualCondition } from "./evaluation";
 
 /** An IAM policy document (JSON, as parsed from the `policy` string of a resource). */
 export interface PolicyDocument {
@@ -103,8 +104,20 @@ export interface GrantSource {
   find(query: GrantQuery): { readonly grantId: string } | undefined;
 }
 
-/** iam-simulate's vocabulary for the outcome of one evaluation. */
-export type EvaluationOutcome = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
+/**
+ * The outcome of one evaluation. `Conditional`: it depends on request values the context left unknown
+ * (the static proof's request-dependent keys); the decision's `conditions` say which.
+ */
+export type EvaluationOutcome = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | "Conditional";
+
+/** The policy type an AccessDenied message names (IAM User Guide, "Troubleshoot access denied error messages"). */
+export type DeniedByPolicyType =
+  | "identity-based"
+  | "resource-based"
+  | "permissions boundary"
+  | "session policy"
+  | "service control policy"
+  | "resource control policy";
 
 /**
  * A policy statement that took part in a decision: one that matched the request (allowing or denying).
@@ -134,7 +147,7 @@ export interface Decision {
    * "identity-based"; for KMS "resource-based" when the key policy refuses (without delegating to
    * IAM), "identity-based" when the key policy delegates to the account and no identity policy allows.
    */
-  readonly policyType?: "identity-based" | "resource-based";
+  readonly policyType?: DeniedByPolicyType;
   /**
    * When denied: AWS's AccessDeniedException message, e.g. "User: ARN is not authorized to perform:
    * dynamodb:GetItem on resource: TABLE_ARN because no identity-based policy allows the dynamodb:GetItem action".
@@ -142,6 +155,8 @@ export interface Decision {
   readonly message?: string;
   /** When a KMS grant (not a policy) allowed the request: that grant's id. */
   readonly grantId?: string;
+  /** For a Conditional outcome: the conditions on unknown request values it depends on. */
+  readonly conditions?: readonly ResidualCondition[];
 }
 
 /** The outcome of authorizing one KMS request: policy, then the key's state. */

@@ -1,7 +1,7 @@
 /**
  * The KMS evaluation, checked against what AWS does (KMS developer guide, "Key policies" and "Default key
  * policy"): the key policy decides, and identity policies count only where the key policy allows the
- * account root. These run iam-simulate for real; they are the evidence that it applies that rule.
+ * account root. These run the evaluator for real; they are the evidence that it applies that rule.
  */
 import { expect } from "chai";
 import { KEY_POLICY_SIDS } from "../../../infra/policies/keyPolicy";

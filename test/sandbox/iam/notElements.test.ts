@@ -1,7 +1,7 @@
 /**
  * NotAction and NotResource, and explicit deny over allow, as the IAM User Guide states them ("AWS JSON
  * policy elements: NotAction", "NotResource"; "Policy evaluation logic": an explicit deny in any policy
- * overrides any allow). Real evaluation by the Authorizer (iam-simulate), no mocks.
+ * overrides any allow). Real evaluation by the Authorizer (the project's evaluator), no mocks.
  */
 import { expect } from "chai";
 import { Authorizer, type PolicyDocument } from "../../../sandbox/iam";
