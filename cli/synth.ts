@@ -37,6 +37,12 @@ export const command = defineCommand({
       placeholder: "DIR",
       description: "a Pulumi program folder with its own node_modules (default: this project)",
     },
+    "config-file": {
+      type: "string",
+      placeholder: "FILE",
+      description:
+        "the stack's config from FILE instead of Pulumi.NAME.yaml, as the Pulumi CLI's --config-file",
+    },
     state: {
       type: "string",
       placeholder: "FILE|DIR",
@@ -73,7 +79,11 @@ export const command = defineCommand({
       throw ctx.usageError("--destroy deletes what a state holds: give --state FILE|DIR");
     }
     let previousState: Checkpoint =
-      args.state === undefined ? EMPTY_CHECKPOINT : userError(() => readCheckpoint(args.state as string));
+      args.state === undefined
+        ? EMPTY_CHECKPOINT
+        : userError(() =>
+            readCheckpoint(args.state as string, { passphrase: ctx.io.env.PULUMI_CONFIG_PASSPHRASE }),
+          );
     const out: string[] = [];
     let refreshed: Plan["steps"] | undefined;
     if (args.refresh) {
@@ -96,6 +106,8 @@ export const command = defineCommand({
         projectDir,
         program,
         previousState,
+        configFile:
+          args["config-file"] === undefined ? undefined : path.resolve(ctx.io.cwd, args["config-file"]),
       }).catch((err: unknown) => userError(() => Promise.reject(err)));
     }
     if (args.diff) {

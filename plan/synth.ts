@@ -32,6 +32,8 @@ export interface SynthOptions {
   projectDir?: string;
   /** Full config map (`aws:region`, `kms-dynamodb:users`, ...), values as in the YAML file. */
   config?: Record<string, unknown>;
+  /** The stack's config file instead of `Pulumi.<stack>.yaml` (the CLI's `--config-file`), unless `config`. */
+  configFile?: string;
   /** What a first `pulumi preview` sees: computed outputs of new resources are unknown. Default: false. */
   preview?: boolean;
   /** The program to run: a function run in this process, or a folder. Default: infra/, in process. */
@@ -63,7 +65,8 @@ export function synthesize(options: SynthOptions): Promise<Plan> {
 async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
   const projectDir = options.projectDir ?? REPO_ROOT;
   const project = readProjectName(projectDir);
-  const config = options.config ?? loadStackConfig(options.stack, projectDir);
+  const config =
+    options.config ?? loadStackConfig(options.stack, projectDir, { configFile: options.configFile });
   const preview = options.preview ?? false;
   const source = options.program;
   const region = typeof config["aws:region"] === "string" ? config["aws:region"] : "us-east-1";
