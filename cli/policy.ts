@@ -19,6 +19,8 @@ import {
   CheckpointError,
   type Checkpoint,
 } from "../plan/checkpoint";
+import { readInvokesFile } from "../plan/invokes";
+import { offlineNotes } from "../plan/notes";
 import { ProgramError } from "../plan/programProcess";
 import { synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
@@ -93,6 +95,12 @@ export const command = defineCommand({
       description:
         "the stack's config from FILE instead of Pulumi.NAME.yaml, as the Pulumi CLI's --config-file",
     },
+    invokes: {
+      type: "string",
+      placeholder: "FILE",
+      description:
+        "recorded invoke results for invokes that read the cloud: a JSON list [{ token, args?, result }] (docs/contracts.md)",
+    },
     file: {
       type: "string",
       placeholder: "STATE",
@@ -115,6 +123,13 @@ export const command = defineCommand({
       placeholder: "FILE",
       description: "the same as --config, as the Pulumi CLI spells it",
     },
+    "trust-component": {
+      type: "string",
+      multiple: true,
+      placeholder: "TYPE",
+      description:
+        "a remote component type (aws-apigateway:index:RestAPI) whose children the guard need not see; repeatable",
+    },
     json: { type: "boolean", description: "print the report as JSON" },
   },
   exits: { 1: "a mandatory policy violation" },
@@ -127,8 +142,10 @@ export const command = defineCommand({
     if (args.file === undefined && !args.stack) {
       throw ctx.usageError("--stack or --file is required");
     }
-    if (args.file !== undefined && args["config-file"] !== undefined) {
-      throw ctx.usageError("--config-file is the stack's config for --stack: --file runs no program");
+    if (args.file !== undefined && (args["config-file"] !== undefined || args.invokes !== undefined)) {
+      throw ctx.usageError(
+        "--config-file and --invokes are for running a program (--stack): --file runs none",
+      );
     }
     const config = configFile === undefined ? {} : readPolicyConfigFile(configFile);
     const progress = (line: string): void => ctx.io.stderr(line);
@@ -164,11 +181,16 @@ export const command = defineCommand({
         projectDir,
         program,
         configFile: configFileOfStack,
+        invokes:
+          args.invokes === undefined ? undefined : readInvokesFile(path.resolve(ctx.io.cwd, args.invokes)),
       }).catch((err: unknown) =>
         asUsageError(() => {
           throw err;
         }),
       );
+    }
+    for (const line of offlineNotes(plan)) {
+      progress(`note: ${line}`);
     }
     progress(`starting the policy pack (through the Pulumi CLI's runner, as pulumi preview does)...`);
     let report;
@@ -179,6 +201,7 @@ export const command = defineCommand({
         config,
         log: progress,
         startPack: ctx.deps.startPack,
+        trustedComponents: args["trust-component"],
       });
     } catch (err) {
       // A config the pack's schemas refuse, or a pack that does not start, is the user's to fix: one line.

@@ -13,6 +13,8 @@ import { statSync } from "node:fs";
 import * as path from "node:path";
 import { EMPTY_CHECKPOINT, readCheckpoint, CheckpointError, type Checkpoint } from "../plan/checkpoint";
 import { formatSteps } from "../plan/diff";
+import { readInvokesFile } from "../plan/invokes";
+import { offlineNotes } from "../plan/notes";
 import { ProgramError } from "../plan/programProcess";
 import { ProtectedResourceError } from "../plan/steps";
 import { destroyPlan, synthesize } from "../plan/synth";
@@ -42,6 +44,12 @@ export const command = defineCommand({
       placeholder: "FILE",
       description:
         "the stack's config from FILE instead of Pulumi.NAME.yaml, as the Pulumi CLI's --config-file",
+    },
+    invokes: {
+      type: "string",
+      placeholder: "FILE",
+      description:
+        "recorded invoke results for invokes that read the cloud: a JSON list [{ token, args?, result }] (docs/contracts.md)",
     },
     state: {
       type: "string",
@@ -108,7 +116,12 @@ export const command = defineCommand({
         previousState,
         configFile:
           args["config-file"] === undefined ? undefined : path.resolve(ctx.io.cwd, args["config-file"]),
+        invokes:
+          args.invokes === undefined ? undefined : readInvokesFile(path.resolve(ctx.io.cwd, args.invokes)),
       }).catch((err: unknown) => userError(() => Promise.reject(err)));
+    }
+    for (const line of offlineNotes(plan)) {
+      ctx.io.stderr(`note: ${line}`);
     }
     if (args.diff) {
       if (refreshed !== undefined) {
