@@ -49,6 +49,12 @@ export interface KmsOperationSpec {
   readonly handler: (request: RequestBody, call: KmsCall) => Promise<Record<string, unknown>>;
   /** The IAM action the operation is authorized as (Service Authorization Reference, AWS KMS). */
   readonly iamAction: string;
+  /**
+   * What decides it: `key`, the key's policy (with IAM where it allows the account, and grants);
+   * `account`, the caller's IAM policies alone; `grant`, the grant itself (its retiring principal, a
+   * grantee it allows RetireGrant, or its account: KMS developer guide, "Retiring and revoking grants").
+   */
+  readonly on: "key" | "account" | "grant";
   /** A column of the access matrix (`npm run access`): asked directly on each table's key. */
   readonly accessMatrix: boolean;
   /** One line for docs/sandbox.md. */
@@ -59,90 +65,105 @@ export const KMS_OPERATION_TABLE = {
   Encrypt: {
     handler: encrypt,
     iamAction: "kms:Encrypt",
+    on: "key",
     accessMatrix: false,
     docs: "Encrypts up to 4 KB under a symmetric key (AES-256-GCM, bound to the key and the encryption context).",
   },
   Decrypt: {
     handler: decrypt,
     iamAction: "kms:Decrypt",
+    on: "key",
     accessMatrix: true,
     docs: "Decrypts a ciphertext of the sandbox's KMS, with the encryption context it was made with.",
   },
   GenerateDataKey: {
     handler: generateDataKey,
     iamAction: "kms:GenerateDataKey",
+    on: "key",
     accessMatrix: false,
     docs: "Returns a fresh data key, in plaintext and encrypted under the key.",
   },
   DescribeKey: {
     handler: describeKey,
     iamAction: "kms:DescribeKey",
+    on: "key",
     accessMatrix: false,
     docs: "Describes the key: its ARN, state, deletion date.",
   },
   GetKeyPolicy: {
     handler: getKeyPolicy,
     iamAction: "kms:GetKeyPolicy",
+    on: "key",
     accessMatrix: false,
     docs: "Returns the key policy.",
   },
   DisableKey: {
     handler: disableKey,
     iamAction: "kms:DisableKey",
+    on: "key",
     accessMatrix: false,
     docs: "Disables the key: cryptographic operations and DynamoDB's use of it stop ([key lifecycle](#key-lifecycle)).",
   },
   EnableKey: {
     handler: enableKey,
     iamAction: "kms:EnableKey",
+    on: "key",
     accessMatrix: false,
     docs: "Enables a disabled key.",
   },
   ScheduleKeyDeletion: {
     handler: scheduleKeyDeletion,
     iamAction: "kms:ScheduleKeyDeletion",
+    on: "key",
     accessMatrix: false,
     docs: "Schedules the key's deletion after 7 to 30 days (default 30).",
   },
   CancelKeyDeletion: {
     handler: cancelKeyDeletion,
     iamAction: "kms:CancelKeyDeletion",
+    on: "key",
     accessMatrix: false,
     docs: "Cancels a scheduled deletion; the key is left Disabled.",
   },
   PutKeyPolicy: {
     handler: putKeyPolicy,
     iamAction: "kms:PutKeyPolicy",
+    on: "key",
     accessMatrix: false,
     docs: "Replaces the key policy, checked as CreateKey checks it (principals, lockout safety check).",
   },
   CreateGrant: {
     handler: createGrant,
     iamAction: "kms:CreateGrant",
+    on: "key",
     accessMatrix: false,
     docs: "Creates a grant on the key ([authorization.md](authorization.md)).",
   },
   ListGrants: {
     handler: listGrants,
     iamAction: "kms:ListGrants",
+    on: "key",
     accessMatrix: false,
     docs: "Lists the key's grants.",
   },
   ListRetirableGrants: {
     handler: listRetirableGrants,
     iamAction: "kms:ListRetirableGrants",
+    on: "account",
     accessMatrix: false,
     docs: "Lists the grants a principal may retire.",
   },
   RetireGrant: {
     handler: retireGrant,
     iamAction: "kms:RetireGrant",
+    on: "grant",
     accessMatrix: false,
-    docs: "Retires a grant: its retiring principal, a grantee allowed RetireGrant, or its account.",
+    docs: "Retires (deletes) a grant.",
   },
   RevokeGrant: {
     handler: revokeGrant,
     iamAction: "kms:RevokeGrant",
+    on: "key",
     accessMatrix: false,
     docs: "Revokes a grant.",
   },
