@@ -25,6 +25,7 @@
  *   description and settings touch no item and need no key access.
  */
 import type { LiveStack } from "../deploy/stack";
+import { DESCRIBE_CONTINUOUS_BACKUPS_RULES, describeContinuousBackups } from "./continuousBackups";
 import type { DynaliteEngine, StoreOperation, ValidationRules } from "./engine";
 import { describeTableAnswer } from "./tableDescription";
 import type { TableAccess } from "./tableLifecycle";
@@ -222,6 +223,14 @@ export const DYNAMODB_OPERATIONS = {
     accessMatrix: true,
     probe: ({ tableName }) => ({ TableName: tableName }),
     docs: "Describes the table: its status, keys, indexes, SSEDescription (its KMS key) and deletion protection.",
+  },
+  DescribeContinuousBackups: {
+    handler: { rules: DESCRIBE_CONTINUOUS_BACKUPS_RULES, run: describeContinuousBackups },
+    iam: { action: "dynamodb:DescribeContinuousBackups", on: "table" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: ({ tableName }) => ({ TableName: tableName }),
+    docs: "Describes the table's continuous backups and point-in-time recovery (status, recovery period, restorable window).",
   },
   ListTables: {
     handler: { store: "ListTables" },
