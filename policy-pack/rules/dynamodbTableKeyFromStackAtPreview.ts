@@ -6,7 +6,15 @@ import { PolicyResource } from "@pulumi/policy";
 import { readConfig } from "../lib/config";
 import { CMK_AT_REST, PackStackPolicy, ruleDocsUrl } from "../lib/metadata";
 import { ENCRYPTION_PROPERTIES, findUnknownKeySetting } from "../lib/tableEncryption";
-import { KMS_ALIAS, KMS_KEY, KMS_REPLICA_KEY, NATIVE_KMS_ALIAS, NATIVE_KMS_KEY } from "../lib/types";
+import {
+  KMS_ALIAS,
+  KMS_EXTERNAL_KEY,
+  KMS_KEY,
+  KMS_REPLICA_EXTERNAL_KEY,
+  KMS_REPLICA_KEY,
+  NATIVE_KMS_ALIAS,
+  NATIVE_KMS_KEY,
+} from "../lib/types";
 
 interface KeyFromStackConfig {
   keyResourceTypes: string[];
@@ -14,7 +22,9 @@ interface KeyFromStackConfig {
 }
 
 const KEY_FROM_STACK_DEFAULTS: KeyFromStackConfig = {
-  keyResourceTypes: [KMS_KEY, KMS_REPLICA_KEY, NATIVE_KMS_KEY],
+  // Keys for imported material are customer-managed keys too (KMS developer guide, "Importing key
+  // material for AWS KMS keys"): a table on one is on a key of the stack like a table on aws.kms.Key.
+  keyResourceTypes: [KMS_KEY, KMS_REPLICA_KEY, KMS_EXTERNAL_KEY, KMS_REPLICA_EXTERNAL_KEY, NATIVE_KMS_KEY],
   aliasResourceTypes: [KMS_ALIAS, NATIVE_KMS_ALIAS],
 };
 
@@ -60,7 +70,7 @@ export const dynamodbTableKeyFromStackAtPreview: PackStackPolicy = {
     frameworkSource:
       'The same requirement as `dynamodb-table-customer-managed-key`, decided during preview (see "Failing closed at preview").',
     checks:
-      "Stack rule: a table key that is unknown at preview must come, through the table's `propertyDependencies` for its encryption property, from a KMS key of the stack (directly, or through an alias whose `targetKeyId` depends on one).",
+      "Stack rule: a table key that is unknown at preview must come, through the table's `propertyDependencies` for its encryption property, from a KMS key of the stack (directly, or through an alias whose `targetKeyId` depends on one). A key for imported material (`aws:kms/externalKey:ExternalKey`, `aws:kms/replicaExternalKey:ReplicaExternalKey`) is a customer-managed key like `aws:kms/key:Key`.",
   },
   validateStack: (args, reportViolation) => {
     const config = readConfig<KeyFromStackConfig>(args, KEY_FROM_STACK_DEFAULTS);

@@ -4,7 +4,13 @@
 import { readConfig } from "../lib/config";
 import { keySubject } from "../lib/keys";
 import { awsFoundationalSecurityBestPractices, PackResourcePolicy, ruleDocsUrl } from "../lib/metadata";
-import { KMS_KEY, KMS_REPLICA_KEY, NATIVE_KMS_KEY } from "../lib/types";
+import {
+  KMS_EXTERNAL_KEY,
+  KMS_KEY,
+  KMS_REPLICA_EXTERNAL_KEY,
+  KMS_REPLICA_KEY,
+  NATIVE_KMS_KEY,
+} from "../lib/types";
 
 interface DeletionWindowConfig {
   minimumDays: number;
@@ -16,6 +22,8 @@ const DELETION_WINDOW_DEFAULTS: DeletionWindowConfig = { minimumDays: 30 };
 const DELETION_WINDOW_PROPERTY: Record<string, string> = {
   [KMS_KEY]: "deletionWindowInDays",
   [KMS_REPLICA_KEY]: "deletionWindowInDays",
+  [KMS_EXTERNAL_KEY]: "deletionWindowInDays",
+  [KMS_REPLICA_EXTERNAL_KEY]: "deletionWindowInDays",
   [NATIVE_KMS_KEY]: "pendingWindowInDays",
 };
 
@@ -50,7 +58,8 @@ export const kmsKeyDeletionWindow: PackResourcePolicy = {
   reference: {
     frameworkSource:
       'Source: Security Hub user guide, "Security Hub controls for AWS KMS". KMS.3 flags keys already scheduled for deletion; this rule keeps the waiting period long enough to notice such a schedule and cancel it.',
-    checks: "`deletionWindowInDays` / `pendingWindowInDays` (KMS default 30) at least the minimum.",
+    checks:
+      "`deletionWindowInDays` (`aws:kms/key:Key`, replica keys, keys for imported material and their replicas) or `pendingWindowInDays` (`aws-native:kms:Key`), KMS's default 30 when unset, at least the minimum.",
   },
   validateResource: (args, reportViolation) => {
     const property = DELETION_WINDOW_PROPERTY[args.type];

@@ -3,10 +3,24 @@
  */
 import { keySubject } from "../lib/keys";
 import { awsControlTower, PackResourcePolicy, ruleDocsUrl } from "../lib/metadata";
-import { KMS_KEY, KMS_KEY_POLICY, KMS_REPLICA_KEY, NATIVE_KMS_KEY } from "../lib/types";
+import {
+  KMS_EXTERNAL_KEY,
+  KMS_KEY,
+  KMS_KEY_POLICY,
+  KMS_REPLICA_EXTERNAL_KEY,
+  KMS_REPLICA_KEY,
+  NATIVE_KMS_KEY,
+} from "../lib/types";
 
 /** Types that take `bypassPolicyLockoutSafetyCheck`. */
-const LOCKOUT_CHECK_TYPES = new Set([KMS_KEY, KMS_KEY_POLICY, KMS_REPLICA_KEY, NATIVE_KMS_KEY]);
+const LOCKOUT_CHECK_TYPES = new Set([
+  KMS_KEY,
+  KMS_KEY_POLICY,
+  KMS_REPLICA_KEY,
+  KMS_EXTERNAL_KEY,
+  KMS_REPLICA_EXTERNAL_KEY,
+  NATIVE_KMS_KEY,
+]);
 
 /**
  * KMS refuses a key policy that would stop the caller from changing it again unless this flag is set
@@ -32,7 +46,7 @@ export const kmsKeyLockoutSafetyCheck: PackResourcePolicy = {
     frameworkSource:
       'Source: Control Tower controls reference; the control "disallows bypassing the KMS key policy lockout safety check when creating a KMS key or updating its key policy". The Control Tower library has no version of its own, so `framework.version` is empty.',
     checks:
-      "`bypassPolicyLockoutSafetyCheck` is never true (keys, key policies, replica keys, aws-native keys).",
+      "`bypassPolicyLockoutSafetyCheck` is never true (keys, key policies, replica keys, keys for imported material and their replicas, aws-native keys).",
   },
   validateResource: (args, reportViolation) => {
     if (!LOCKOUT_CHECK_TYPES.has(args.type)) {

@@ -6,7 +6,14 @@ import { readConfig } from "../lib/config";
 import { Statement, isWildcardPrincipal, parsePolicyDocument, statementLabel } from "../lib/documents";
 import { keySubject } from "../lib/keys";
 import { awsFoundationalSecurityBestPractices, PackResourcePolicy, ruleDocsUrl } from "../lib/metadata";
-import { KMS_KEY, KMS_KEY_POLICY, KMS_REPLICA_KEY, NATIVE_KMS_KEY } from "../lib/types";
+import {
+  KMS_EXTERNAL_KEY,
+  KMS_KEY,
+  KMS_KEY_POLICY,
+  KMS_REPLICA_EXTERNAL_KEY,
+  KMS_REPLICA_KEY,
+  NATIVE_KMS_KEY,
+} from "../lib/types";
 import { isRecord } from "../lib/values";
 
 interface PublicPrincipalConfig {
@@ -25,6 +32,8 @@ const KEY_POLICY_PROPERTY: Record<string, string> = {
   [KMS_KEY]: "policy",
   [KMS_KEY_POLICY]: "policy",
   [KMS_REPLICA_KEY]: "policy",
+  [KMS_EXTERNAL_KEY]: "policy",
+  [KMS_REPLICA_EXTERNAL_KEY]: "policy",
   [NATIVE_KMS_KEY]: "keyPolicy",
 };
 
@@ -56,7 +65,7 @@ export const kmsKeyPolicyNoPublicPrincipal: PackResourcePolicy = {
     frameworkSource:
       'Source: Security Hub user guide, "Security Hub controls for AWS KMS"; Security Hub rates KMS.5 critical.',
     checks:
-      'No Allow statement of a key policy (`aws:kms/key:Key`, `aws:kms/keyPolicy:KeyPolicy`, `aws:kms/replicaKey:ReplicaKey` `policy`; `aws-native:kms:Key` `keyPolicy`) has principal `"*"` or `{"AWS": "*"}` unless a StringEquals/StringLike condition on a bounding key names concrete values.',
+      'No Allow statement of a key policy (`aws:kms/key:Key`, `aws:kms/keyPolicy:KeyPolicy`, `aws:kms/replicaKey:ReplicaKey`, `aws:kms/externalKey:ExternalKey`, `aws:kms/replicaExternalKey:ReplicaExternalKey` `policy`; `aws-native:kms:Key` `keyPolicy`) has principal `"*"` or `{"AWS": "*"}` unless a StringEquals/StringLike condition on a bounding key names concrete values.',
   },
   validateResource: (args, reportViolation) => {
     const property = KEY_POLICY_PROPERTY[args.type];

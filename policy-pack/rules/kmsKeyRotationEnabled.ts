@@ -4,7 +4,7 @@
 import { readConfig } from "../lib/config";
 import { keySubject } from "../lib/keys";
 import { cisAwsFoundations, PackResourcePolicy, ruleDocsUrl } from "../lib/metadata";
-import { KMS_KEY, NATIVE_KMS_KEY } from "../lib/types";
+import { KMS_EXTERNAL_KEY, KMS_KEY, KMS_REPLICA_EXTERNAL_KEY, NATIVE_KMS_KEY } from "../lib/types";
 import { describeValue } from "../lib/values";
 
 interface RotationConfig {
@@ -50,9 +50,15 @@ export const kmsKeyRotationEnabled: PackResourcePolicy = {
     frameworkSource:
       'Source: Security Hub user guide, "CIS AWS Foundations Benchmark"; the same check is FSBP KMS.4 "AWS KMS key rotation should be enabled", and Control Tower CT.KMS.PR.1.',
     checks:
-      "Symmetric encryption keys (`keyUsage` ENCRYPT_DECRYPT, spec SYMMETRIC_DEFAULT, not imported material) have `enableKeyRotation: true`, and `rotationPeriodInDays` at most the maximum; other keys get `notApplicable` with the reason (KMS cannot rotate them).",
+      "Symmetric encryption keys (`keyUsage` ENCRYPT_DECRYPT, spec SYMMETRIC_DEFAULT, not imported material) have `enableKeyRotation: true`, and `rotationPeriodInDays` at most the maximum; other keys, keys for imported material (`aws:kms/externalKey:ExternalKey` and its replicas) included, get `notApplicable` with the reason (KMS cannot rotate them automatically).",
   },
   validateResource: (args, reportViolation) => {
+    if (args.type === KMS_EXTERNAL_KEY || args.type === KMS_REPLICA_EXTERNAL_KEY) {
+      args.notApplicable(
+        "automatic rotation applies only to symmetric encryption keys with KMS-generated material; this key's " +
+          "material is imported (origin EXTERNAL)",
+      );
+    }
     if (args.type !== KMS_KEY && args.type !== NATIVE_KMS_KEY) {
       return;
     }

@@ -139,6 +139,18 @@ describe("policy rule dynamodb-table-customer-managed-key", () => {
     });
   });
 
+  it("passes a table on a key for imported material once its key ARN or key id is known (pulumi up)", async () => {
+    // aws.kms.ExternalKey is a KMS key whose material the customer imports (KMS developer guide,
+    // "Importing key material for AWS KMS keys"): its id and ARN have the forms of any KMS key's.
+    const keyId = "0d3a1b2c-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    for (const kmsKeyArn of [keyId, `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/${keyId}`, "alias/imported"]) {
+      expect(
+        await cmkViolations(TABLE, table({ serverSideEncryption: { enabled: true, kmsKeyArn } })),
+        kmsKeyArn,
+      ).to.deep.equal([]);
+    }
+  });
+
   describe("aws:dynamodb/tableReplica:TableReplica", () => {
     it("passes a replica with a customer-managed key", async () => {
       expect(await cmkViolations(TABLE_REPLICA, tableReplica())).to.deep.equal([]);

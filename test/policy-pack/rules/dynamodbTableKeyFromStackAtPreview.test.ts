@@ -5,9 +5,12 @@
 import { expect } from "chai";
 import { dynamodbTableKeyFromStackAtPreview } from "../../../policy-pack/rules";
 import {
+  KMS_ALIAS,
+  KMS_EXTERNAL_KEY,
   NATIVE_GLOBAL_TABLE,
   TABLE,
   TABLE_REPLICA,
+  externalKey,
   nativeGlobalTable,
   table,
 } from "../../support/compliantResources";
@@ -118,5 +121,69 @@ describe("policy rule dynamodb-table-key-from-stack-at-preview", () => {
       },
     ]);
     expect(outcome).to.deep.equal({ violations: [] });
+  });
+
+  // KMS developer guide, "Importing key material for AWS KMS keys"
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html): "you can create a KMS key
+  // without key material and then import your own key material into that KMS key". Such a key is created
+  // in the stack like aws.kms.Key, and its key policy, state and deletion are the customer's.
+  describe("a key for imported material (aws:kms/externalKey:ExternalKey) is a customer-managed key of the stack", () => {
+    const external = {
+      type: KMS_EXTERNAL_KEY,
+      name: "imported",
+      props: externalKey({ arn: UNKNOWN, id: UNKNOWN }),
+    };
+    const tableOn = (property: string) => ({
+      type: TABLE,
+      name: "orders",
+      props: table({ serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN } }),
+      propertyDependencies: { serverSideEncryption: [property] },
+    });
+
+    it("passes a table on it directly, by its ARN or its key id (both unknown at preview)", async () => {
+      // kmsKeyArn: key.arn and kmsKeyArn: key.id record the same dependency on the key.
+      expect(
+        await runStackRule(dynamodbTableKeyFromStackAtPreview, [external, tableOn("imported")]),
+      ).to.deep.equal({ violations: [] });
+    });
+
+    it("passes a table on it through an alias whose targetKeyId is the key", async () => {
+      const alias = {
+        type: KMS_ALIAS,
+        name: "imported-alias",
+        props: { name: "alias/imported", targetKeyId: UNKNOWN, arn: UNKNOWN },
+        propertyDependencies: { targetKeyId: ["imported"] },
+      };
+      expect(
+        await runStackRule(dynamodbTableKeyFromStackAtPreview, [external, alias, tableOn("imported-alias")]),
+      ).to.deep.equal({ violations: [] });
+    });
+
+    it("passes a table on a multi-Region replica of one (aws:kms/replicaExternalKey:ReplicaExternalKey)", async () => {
+      const replica = {
+        type: "aws:kms/replicaExternalKey:ReplicaExternalKey",
+        name: "imported",
+        props: externalKey({ arn: UNKNOWN, primaryKeyArn: UNKNOWN }),
+      };
+      expect(
+        await runStackRule(dynamodbTableKeyFromStackAtPreview, [replica, tableOn("imported")]),
+      ).to.deep.equal({
+        violations: [],
+      });
+    });
+
+    it("still fails closed when the configured key types leave it out", async () => {
+      const outcome = await runStackRule(
+        dynamodbTableKeyFromStackAtPreview,
+        [external, tableOn("imported")],
+        {
+          keyResourceTypes: ["aws:kms/key:Key"],
+        },
+      );
+      expect(outcome.violations.map((v) => v.message)).to.have.length(1);
+      expect(outcome.violations[0].message).to.contain(
+        'depends only on aws:kms/externalKey:ExternalKey "imported", none of them a KMS key',
+      );
+    });
   });
 });

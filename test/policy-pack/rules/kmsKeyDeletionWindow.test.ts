@@ -7,6 +7,8 @@ import {
   KMS_KEY as KEY,
   NATIVE_KMS_KEY as NATIVE_KEY,
   kmsKey as key,
+  KMS_EXTERNAL_KEY,
+  externalKey,
 } from "../../support/compliantResources";
 import { runResourceRule } from "../../support/policyArgs";
 
@@ -34,5 +36,17 @@ describe("policy rule kms-key-deletion-window (advisory)", () => {
     expect(
       await messages(kmsKeyDeletionWindow, KEY, key({ deletionWindowInDays: 7 }), { minimumDays: 7 }),
     ).to.deep.equal([]);
+  });
+
+  it("checks the deletion window of a key for imported material", async () => {
+    // A KMS key for imported material (KMS developer guide, "Importing key material for AWS KMS keys",
+    // https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html) is a customer-managed key.
+    expect(await messages(kmsKeyDeletionWindow, KMS_EXTERNAL_KEY, externalKey())).to.deep.equal([]);
+    const [message] = await messages(
+      kmsKeyDeletionWindow,
+      KMS_EXTERNAL_KEY,
+      externalKey({ deletionWindowInDays: 7 }),
+    );
+    expect(message).to.contain("(aws:kms/externalKey:ExternalKey) has deletionWindowInDays 7");
   });
 });

@@ -7,6 +7,8 @@ import {
   KMS_KEY as KEY,
   NATIVE_KMS_KEY as NATIVE_KEY,
   kmsKey as key,
+  KMS_EXTERNAL_KEY,
+  externalKey,
 } from "../../support/compliantResources";
 import { runResourceRule } from "../../support/policyArgs";
 
@@ -33,6 +35,20 @@ describe("policy rule kms-key-lockout-safety-check", () => {
         `KMS key "orders-key" (${type}) has bypassPolicyLockoutSafetyCheck true, so KMS would accept a key policy that locks ` +
           "every administrator out of the key. Remove bypassPolicyLockoutSafetyCheck or set it to false.",
       );
+    }
+  });
+
+  it("rejects bypassPolicyLockoutSafetyCheck on a key for imported material and its replica", async () => {
+    // A KMS key for imported material (KMS developer guide, "Importing key material for AWS KMS keys",
+    // https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html) is a customer-managed key.
+    for (const type of [KMS_EXTERNAL_KEY, "aws:kms/replicaExternalKey:ReplicaExternalKey"]) {
+      expect(await messages(kmsKeyLockoutSafetyCheck, type, externalKey()), type).to.deep.equal([]);
+      const [message] = await messages(
+        kmsKeyLockoutSafetyCheck,
+        type,
+        externalKey({ bypassPolicyLockoutSafetyCheck: true }),
+      );
+      expect(message, type).to.contain(`(${type}) has bypassPolicyLockoutSafetyCheck true`);
     }
   });
 });

@@ -9,6 +9,8 @@ import {
   NATIVE_KMS_KEY as NATIVE_KEY,
   kmsKey as key,
   keyPolicy,
+  KMS_EXTERNAL_KEY,
+  externalKey,
 } from "../../support/compliantResources";
 import { UNKNOWN, runResourceRule } from "../../support/policyArgs";
 
@@ -124,5 +126,27 @@ describe("policy rule kms-key-policy-no-public-principal", () => {
       props: key({ policy: UNKNOWN }),
     });
     expect(outcome.downgraded).to.equal("string value at .policy can't be known during preview");
+  });
+
+  it("checks the key policy of a key for imported material", async () => {
+    // A KMS key for imported material (KMS developer guide, "Importing key material for AWS KMS keys",
+    // https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html) is a customer-managed key.
+    expect(await messages(kmsKeyPolicyNoPublicPrincipal, KMS_EXTERNAL_KEY, externalKey())).to.deep.equal([]);
+    const [message] = await messages(
+      kmsKeyPolicyNoPublicPrincipal,
+      KMS_EXTERNAL_KEY,
+      externalKey({
+        policy: keyPolicy({
+          Sid: "Anyone",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "kms:Decrypt",
+          Resource: "*",
+        }),
+      }),
+    );
+    expect(message).to.contain(
+      '(aws:kms/externalKey:ExternalKey) has policy Statement[1] (Sid "Anyone") that allows the wildcard principal',
+    );
   });
 });

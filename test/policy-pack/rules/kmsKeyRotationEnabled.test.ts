@@ -7,6 +7,8 @@ import {
   KMS_KEY as KEY,
   NATIVE_KMS_KEY as NATIVE_KEY,
   kmsKey as key,
+  KMS_EXTERNAL_KEY,
+  externalKey,
 } from "../../support/compliantResources";
 import { runResourceRule } from "../../support/policyArgs";
 
@@ -91,5 +93,21 @@ describe("policy rule kms-key-rotation-enabled", () => {
         maximumRotationPeriodDays: 800,
       }),
     ).to.deep.equal([]);
+  });
+
+  it("reports itself not applicable to a key for imported material: KMS cannot rotate it automatically", async () => {
+    // A KMS key for imported material (KMS developer guide, "Importing key material for AWS KMS keys",
+    // https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html) is a customer-managed key.
+    const outcome = await runResourceRule(kmsKeyRotationEnabled, {
+      type: KMS_EXTERNAL_KEY,
+      name: "imported",
+      props: externalKey(),
+    });
+    expect(outcome).to.deep.equal({
+      violations: [],
+      notApplicable:
+        "automatic rotation applies only to symmetric encryption keys with KMS-generated material; this key's " +
+        "material is imported (origin EXTERNAL)",
+    });
   });
 });
