@@ -233,6 +233,9 @@ function tablesOf(scope: ResourceScope, request: Record<string, unknown>, stack:
 
 /** A table name, or the name in a table ARN of the stack's account and region. */
 function tableNameOf(nameOrArn: string, stack: LiveStack): string {
+  if (!nameOrArn.startsWith("arn:")) {
+    return nameOrArn;
+  }
   const prefix = stack.tableArn("");
   return nameOrArn.startsWith(prefix) ? nameOrArn.slice(prefix.length) : nameOrArn;
 }
