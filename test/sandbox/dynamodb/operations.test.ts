@@ -25,7 +25,9 @@ describe("the DynamoDB operation table", () => {
     // Service Authorization Reference, "Actions defined by Amazon DynamoDB": each action is named after
     // its API operation; transactions have none of their own ("Using IAM with DynamoDB transactions").
     for (const operation of DYNAMODB_OPERATION_NAMES) {
-      const { iam } = operationSpec(operation);
+      const { iam, handler } = operationSpec(operation);
+      // Only a transaction's handler runs parts, and only parts are authorized per part.
+      expect("transaction" in handler, operation).to.equal("parts" in iam);
       if ("action" in iam) {
         expect(iam.action, operation).to.equal(`dynamodb:${operation}`);
       } else {
