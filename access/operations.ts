@@ -1,28 +1,25 @@
 /**
- * What the access matrix asks for each table: every DynamoDB data operation, and KMS Decrypt called
- * directly on the table's key (the path around DynamoDB: a principal that may decrypt directly can read
- * any ciphertext of the key it obtains, e.g. from a backup or an export).
+ * What the access matrix asks for each table: the DynamoDB operations the sandbox's operation table marks
+ * for it (sandbox/dynamodb/operations.ts, `accessMatrix`), each authorized as its probe is, and KMS Decrypt
+ * called directly on the table's key (the path around DynamoDB: a principal that may decrypt directly can
+ * read any ciphertext of the key it obtains, e.g. from a backup or an export).
  */
-import { usesTableKey } from "../sandbox/engine";
+import {
+  ACCESS_MATRIX_OPERATIONS,
+  matrixActionOf,
+  usesTableKey,
+  type AccessMatrixOperation,
+} from "../sandbox/engine";
 
-/** DynamoDB operations, in the order the matrix shows them (DynamoDB API reference, "Actions"). */
-export const TABLE_OPERATIONS = [
-  "GetItem",
-  "PutItem",
-  "UpdateItem",
-  "DeleteItem",
-  "Query",
-  "Scan",
-  "BatchGetItem",
-  "BatchWriteItem",
-  "TransactGetItems",
-  "TransactWriteItems",
-  "DescribeTable",
-] as const;
+/** DynamoDB operations, in the order the matrix shows them. */
+export const TABLE_OPERATIONS: readonly AccessMatrixOperation[] = ACCESS_MATRIX_OPERATIONS;
 
-export type TableOperation = (typeof TABLE_OPERATIONS)[number];
+export type TableOperation = AccessMatrixOperation;
 
-/** The direct KMS call, as the matrix names it. */
+/**
+ * The direct KMS call, as the matrix names it: the KMS operation table's one `accessMatrix` entry
+ * (sandbox/kms/operations.ts; a test holds the two together).
+ */
 export const DIRECT_DECRYPT = "kms:Decrypt";
 
 export type MatrixOperation = TableOperation | typeof DIRECT_DECRYPT;
@@ -31,20 +28,11 @@ export type MatrixOperation = TableOperation | typeof DIRECT_DECRYPT;
 export { usesTableKey };
 
 /**
- * The IAM action an operation is authorized as. Transactions have no action of their own: "Permissions
- * for Put, Update, Delete, and Get actions are governed by the permissions used for the underlying
- * PutItem, UpdateItem, DeleteItem, and GetItem operations" (DynamoDB developer guide, "Using IAM with
- * DynamoDB transactions"). The matrix's TransactWriteItems is a transaction of one Put. Limit: the
- * dynamodb:EnclosingOperation condition key is not set, so a policy conditioned on it is evaluated
- * as if the call were not a transaction.
+ * The IAM action an operation is authorized as in the matrix. Transactions have no action of their own:
+ * each part is authorized as the operation it resembles, and the matrix's transaction is its probe, one
+ * part (TransactWriteItems: one Put, dynamodb:PutItem). Limit: the dynamodb:EnclosingOperation condition
+ * key is not set, so a policy conditioned on it is evaluated as if the call were not a transaction.
  */
 export function iamActionOf(operation: TableOperation): string {
-  switch (operation) {
-    case "TransactGetItems":
-      return "dynamodb:GetItem";
-    case "TransactWriteItems":
-      return "dynamodb:PutItem";
-    default:
-      return `dynamodb:${operation}`;
-  }
+  return matrixActionOf(operation);
 }

@@ -1,7 +1,9 @@
 /**
  * `npm run docs`: rewrites the parts of the docs generated from the code (cli/reference.ts): the README's
- * command table, docs/reference.md's command sections, docs/architecture.md's layers. Run it after
- * changing a command's flags or summary, or the layers; a test fails until the docs match.
+ * command table, docs/reference.md's command sections, docs/architecture.md's layers, docs/sandbox.md's
+ * operations, and the policy pack's rule tables and reference (docs/policy-pack.md, policy-pack/README.md).
+ * Run it after changing a command's flags or summary, the layers, an operation table or a rule; a test
+ * fails until the docs match.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -13,7 +15,7 @@ const REPO_ROOT = path.resolve(__dirname, "..");
 export const command = defineCommand({
   name: "docs",
   summary:
-    "Rewrites the generated parts of the docs: the README's command table and docs/reference.md's command sections from the commands' specs, docs/architecture.md's layers from the table lint enforces.",
+    "Rewrites the generated parts of the docs: the README's command table and docs/reference.md's command sections from the commands' specs, docs/architecture.md's layers from the table lint enforces, docs/sandbox.md's operations from the sandbox's operation tables, and the policy pack's rule tables and reference from its rules.",
   options: {
     check: {
       type: "boolean",

@@ -1,11 +1,15 @@
 /**
  * The parts of the docs generated from the code: the README's command table and the command sections
- * of docs/reference.md (from the commands' specs), and docs/architecture.md's table of layers (from the
- * one table lint enforces, scripts/eslintLayers.cjs). Each lives between two marker comments in its file
+ * of docs/reference.md (from the commands' specs), docs/architecture.md's table of layers (from the
+ * one table lint enforces, scripts/eslintLayers.cjs), docs/sandbox.md's operations (from the
+ * sandbox's operation tables, operationTables.ts), and the policy pack's rule tables and reference (from
+ * the rules' metadata, ruleTables.ts). Each lives between two marker comments in its file
  * (`<!-- generated:NAME -->` … `<!-- /generated:NAME -->`); `npm run docs` rewrites them, and a test
  * fails when a file differs from what the specs generate.
  */
 import * as path from "node:path";
+import { operationTables } from "./operationTables";
+import { packReadmeTable, ruleReference, ruleTable } from "./ruleTables";
 import type { Command } from "./runner";
 
 /** One entry of the layers table (scripts/eslintLayers.cjs). */
@@ -90,5 +94,9 @@ export function generatedRegions(commands: readonly AnyCommand[]): {
     { file: "README.md", region: "commands", content: commandTable(commands) },
     { file: "docs/reference.md", region: "commands", content: commandReference(commands) },
     { file: "docs/architecture.md", region: "layers", content: layerTable(layers()) },
+    { file: "docs/sandbox.md", region: "operations", content: operationTables() },
+    { file: "docs/policy-pack.md", region: "rules", content: ruleTable() },
+    { file: "docs/policy-pack.md", region: "rule-reference", content: ruleReference() },
+    { file: "policy-pack/README.md", region: "rules", content: packReadmeTable() },
   ];
 }

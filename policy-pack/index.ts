@@ -1,10 +1,9 @@
-// The policy pack `pulumi preview --policy-pack policy-pack` loads. It only assembles the rules:
-// constructing a PolicyPack starts the Analyzer gRPC server at once, so tests import rules/ instead.
+// The policy pack `pulumi preview --policy-pack policy-pack` loads: the rules of rules/index.ts with the
+// pack's metadata. Constructing a PolicyPack starts the Analyzer gRPC server at once, so tests, the
+// benchmark and the docs generator import rules/ instead.
 import { PolicyPack } from "@pulumi/policy";
-import { dynamodbPolicies } from "./rules/dynamodb";
-import { iamPolicies } from "./rules/iam";
-import { kmsPolicies } from "./rules/kms";
-import { PACK_README, PACK_REPOSITORY } from "./rules/metadata";
+import { PACK_README, PACK_REPOSITORY } from "./lib/metadata";
+import { policies } from "./rules";
 
 new PolicyPack("kms-dynamodb", {
   displayName: "KMS-encrypted DynamoDB",
@@ -14,5 +13,5 @@ new PolicyPack("kms-dynamodb", {
   provider: "aws",
   tags: ["aws", "dynamodb", "kms", "iam", "encryption-at-rest"],
   repository: PACK_REPOSITORY,
-  policies: [...dynamodbPolicies, ...kmsPolicies, ...iamPolicies],
+  policies: [...policies],
 });

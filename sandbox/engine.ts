@@ -23,7 +23,13 @@ export { ADMINISTRATOR_ACCESS_ARN, deriveCloudModel } from "./deploy/model";
 export type { CloudModel, CloudRole, CloudTable, CloudUser } from "./deploy/model";
 export type { Deployment } from "./deploy/deployment";
 export type { LiveStack } from "./deploy/stack";
-export { TABLE_KEY_OPERATIONS, usesTableKey } from "./dynamodb/operations";
+export {
+  ACCESS_MATRIX_OPERATIONS,
+  matrixActionOf,
+  TABLE_KEY_OPERATIONS,
+  usesTableKey,
+  type AccessMatrixOperation,
+} from "./dynamodb/operations";
 
 export interface EngineOptions {
   /** The keys' one owner, which outlives deployments. Default: a new registry (nothing deployed before). */

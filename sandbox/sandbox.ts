@@ -146,7 +146,7 @@ export class Sandbox {
       sandbox.server = await SandboxServer.listen(
         {
           stack: () => sandbox.live,
-          dynamodb: new DynamoDbService(engine, { cache, lifecycle }),
+          dynamodb: new DynamoDbService(engine, { cache, lifecycle, clock }),
           settle: () => sandbox.settleNow(),
           connectionClosed: (connection) => cache.forgetConnection(connection),
           admin: {

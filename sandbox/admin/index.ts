@@ -4,6 +4,7 @@
  * clock itself.
  */
 export {
+  ADMIN_OPERATION_TABLE,
   ADMIN_OPERATIONS,
   ADMIN_SIGNING_NAME,
   ADMIN_TARGET_PREFIX,

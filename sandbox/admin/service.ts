@@ -1,28 +1,15 @@
 /**
  * The sandbox's own admin API, for drills against a running sandbox: `X-Amz-Target: SandboxAdmin.<Op>`,
  * JSON 1.1 like KMS, SigV4-signed (signing name `sandbox`) by the deploying identity and nobody else
- * (its key is written only with `npm run sandbox -- --deployer-credentials FILE`).
- *
- * - AdvanceClock `{ "Seconds": N }` (or "Minutes", "Hours", "Days"): moves the sandbox's clock forward
- *   (key deletion windows, DynamoDB's 5-minute table-key cache, 7-day archival); answers DescribeClock's.
- * - DescribeClock `{}`: `{ "Now": epoch seconds, "AdvancedSeconds": N }`.
- * Use it with `npm run sandbox:clock -- --endpoint URL --credentials FILE --advance 7d`.
+ * (its key is written only with `npm run sandbox -- --deployer-credentials FILE`). Each operation runs as
+ * its entry of the operation table says (operations.ts). Use it with
+ * `npm run sandbox:clock -- --endpoint URL --credentials FILE --advance 7d`.
  */
 import { AwsError } from "../errors";
-import type { AdminOperation } from "./operations";
+import type { AdminTarget } from "./clockOperations";
+import { ADMIN_OPERATION_TABLE, type AdminOperation } from "./operations";
 
-/** What the admin operations act on. */
-export interface AdminTarget {
-  /** The deploying identity of the stack served, if any. */
-  deployerArn(): string | undefined;
-  now(): number;
-  advancedMs(): number;
-  advanceClock(ms: number): Promise<void>;
-}
-
-const UNIT_MS = { Seconds: 1000, Minutes: 60_000, Hours: 3_600_000, Days: 86_400_000 } as const;
-/** A bound that keeps a typo from moving the clock by centuries. */
-const MAX_ADVANCE_MS = 3650 * UNIT_MS.Days;
+export type { AdminTarget };
 
 export async function handleAdmin(
   operation: AdminOperation,
@@ -36,31 +23,5 @@ export async function handleAdmin(
       `User: ${callerArn} is not authorized to perform: sandbox:${operation}: only the deploying identity administers the sandbox`,
     );
   }
-  if (operation === "AdvanceClock") {
-    await target.advanceClock(advanceMs(body));
-  }
-  return { Now: target.now() / 1000, AdvancedSeconds: target.advancedMs() / 1000 };
-}
-
-function advanceMs(body: unknown): number {
-  const request = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-  const given = (Object.keys(UNIT_MS) as (keyof typeof UNIT_MS)[]).filter(
-    (unit) => request[unit] !== undefined,
-  );
-  if (given.length !== 1) {
-    throw new AwsError(
-      "ValidationException",
-      "AdvanceClock takes exactly one of Seconds, Minutes, Hours or Days",
-    );
-  }
-  const unit = given[0];
-  const value = request[unit];
-  const ms = typeof value === "number" ? Math.round(value * UNIT_MS[unit]) : NaN;
-  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_ADVANCE_MS) {
-    throw new AwsError(
-      "ValidationException",
-      `AdvanceClock ${unit}: ${JSON.stringify(value)} is not a positive number of at most 3650 days`,
-    );
-  }
-  return ms;
+  return ADMIN_OPERATION_TABLE[operation].handler(body, target);
 }

@@ -68,6 +68,8 @@ export interface CloudTable {
   /** The customer-managed key the table is encrypted with; undefined for AWS-owned encryption. */
   keyArn?: string;
   deletionProtection: boolean;
+  /** Point-in-time recovery, when enabled: the days it keeps (aws.dynamodb.Table pointInTimeRecovery). */
+  pointInTimeRecovery?: { readonly recoveryPeriodInDays: number };
   /** The CreateTable request that makes the table in the storage engine. */
   createRequest: Record<string, unknown>;
 }
@@ -221,11 +223,18 @@ export function deriveCloudModel(deployment: Deployment): CloudModel {
       }
       keyArn = key.arn;
     }
+    // The provider's default recovery period is 35 days, DynamoDB's longest (API reference,
+    // PointInTimeRecoverySpecification, RecoveryPeriodInDays).
+    const recovery = table.inputs.pointInTimeRecovery as
+      { enabled?: boolean; recoveryPeriodInDays?: number } | undefined;
     return {
       name: requireString(table, "outputs", "name"),
       arn: requireString(table, "outputs", "arn"),
       keyArn,
       deletionProtection: table.inputs.deletionProtectionEnabled === true,
+      ...(recovery?.enabled === true
+        ? { pointInTimeRecovery: { recoveryPeriodInDays: recovery.recoveryPeriodInDays ?? 35 } }
+        : {}),
       createRequest: createTableRequest(table),
     };
   });

@@ -34,16 +34,29 @@ import * as updateItemRules from "dynalite/validations/updateItem";
 import { AwsError } from "../errors";
 
 type Action = (store: DynaliteStore, data: Record<string, unknown>, cb: dynaliteDb.DynaliteCallback) => void;
-interface Operation {
-  action: Action;
-  rules: { types: unknown; custom: unknown };
+
+/** dynalite's validation rules for a request: its type declarations and its own checks. */
+export interface ValidationRules {
+  readonly types: unknown;
+  readonly custom?: unknown;
 }
 
-/** The DynamoDB operations the sandbox serves to clients (docs/sandbox.md, "What it serves"). */
-const CLIENT_OPERATIONS = {
+interface Operation {
+  action: Action;
+  rules: ValidationRules;
+}
+
+/**
+ * The operations of dynalite the sandbox runs, each with its action and validation modules, as
+ * dynalite's own index.js pairs them. Which of them clients may call, and how each is authorized, is the
+ * DynamoDB operation table's to say (operations.ts); CreateTable and DeleteTable serve deployments only.
+ */
+const STORE_OPERATIONS = {
   BatchGetItem: { action: batchGetItem, rules: batchGetItemRules },
   BatchWriteItem: { action: batchWriteItem, rules: batchWriteItemRules },
+  CreateTable: { action: createTable, rules: createTableRules },
   DeleteItem: { action: deleteItem, rules: deleteItemRules },
+  DeleteTable: { action: deleteTable, rules: deleteTableRules },
   DescribeTable: { action: describeTable, rules: describeTableRules },
   GetItem: { action: getItem, rules: getItemRules },
   ListTables: { action: listTables, rules: listTablesRules },
@@ -53,29 +66,8 @@ const CLIENT_OPERATIONS = {
   UpdateItem: { action: updateItem, rules: updateItemRules },
 } satisfies Record<string, Operation>;
 
-/** Tables are created and deleted by applying a plan, never by clients. */
-const DEPLOY_OPERATIONS = {
-  CreateTable: { action: createTable, rules: createTableRules },
-  DeleteTable: { action: deleteTable, rules: deleteTableRules },
-} satisfies Record<string, Operation>;
-
 /** An operation dynalite runs itself. */
-export type StoreOperation = keyof typeof CLIENT_OPERATIONS;
-/** Operations dynalite lacks, which the sandbox runs over its store (transactions.ts). */
-export const TRANSACTION_OPERATIONS = ["TransactWriteItems", "TransactGetItems"] as const;
-export type TransactionOperation = (typeof TRANSACTION_OPERATIONS)[number];
-export type DynamoOperation = StoreOperation | TransactionOperation;
-
-export function isDynamoOperation(name: string): name is DynamoOperation {
-  return (
-    Object.prototype.hasOwnProperty.call(CLIENT_OPERATIONS, name) ||
-    (TRANSACTION_OPERATIONS as readonly string[]).includes(name)
-  );
-}
-
-export function isTransactionOperation(name: string): name is TransactionOperation {
-  return (TRANSACTION_OPERATIONS as readonly string[]).includes(name);
-}
+export type StoreOperation = keyof typeof STORE_OPERATIONS;
 
 /** How long apply waits for a table to become ACTIVE or go; dynalite gets there on its next timer tick. */
 const TABLE_STATUS_TIMEOUT_MS = 5000;
@@ -106,14 +98,14 @@ export class DynaliteEngine {
     this.store.tableDb.awsRegion = region;
   }
 
-  /** Checks a client request's types and values as DynamoDB does; returns the normalized request. */
+  /** Checks a request's types and values as DynamoDB does; returns the normalized request. */
   validate(operation: StoreOperation, request: Record<string, unknown>): Record<string, unknown> {
-    return this.validateWith(CLIENT_OPERATIONS[operation], request);
+    return this.validateWith(STORE_OPERATIONS[operation].rules, request);
   }
 
   /** Runs a validated request. Throws AwsError with DynamoDB's code, message and status. */
   execute(operation: StoreOperation, validated: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return this.run(CLIENT_OPERATIONS[operation].action, validated);
+    return this.run(STORE_OPERATIONS[operation].action, validated);
   }
 
   /**
@@ -151,15 +143,13 @@ export class DynaliteEngine {
 
   /** Creates a table from a CreateTable request and waits until it is ACTIVE. */
   async createTable(request: Record<string, unknown>): Promise<void> {
-    const validated = this.validateWith(DEPLOY_OPERATIONS.CreateTable, request);
-    await this.run(DEPLOY_OPERATIONS.CreateTable.action, validated);
+    await this.execute("CreateTable", this.validate("CreateTable", request));
     await this.waitFor(String(request.TableName), (table) => table?.TableStatus === "ACTIVE");
   }
 
   /** Deletes a table and its items, and waits until the name is free again. */
   async deleteTable(tableName: string): Promise<void> {
-    const validated = this.validateWith(DEPLOY_OPERATIONS.DeleteTable, { TableName: tableName });
-    await this.run(DEPLOY_OPERATIONS.DeleteTable.action, validated);
+    await this.execute("DeleteTable", this.validate("DeleteTable", { TableName: tableName }));
     await this.waitFor(tableName, (table) => table === undefined);
   }
 
@@ -202,10 +192,14 @@ export class DynaliteEngine {
     }
   }
 
-  private validateWith(operation: Operation, request: Record<string, unknown>): Record<string, unknown> {
+  /**
+   * Checks a request against `rules` written in dynalite's terms (validations/*.js), with dynalite's
+   * wording for what fails: how an operation dynalite lacks validates its request as DynamoDB does.
+   */
+  validateWith(rules: ValidationRules, request: Record<string, unknown>): Record<string, unknown> {
     try {
-      const typed = validations.checkTypes(request, operation.rules.types);
-      validations.checkValidations(typed, operation.rules.types, operation.rules.custom, this.store);
+      const typed = validations.checkTypes(request, rules.types);
+      validations.checkValidations(typed, rules.types, rules.custom, this.store);
       return typed;
     } catch (err) {
       throw toAwsError(err as DynaliteError);

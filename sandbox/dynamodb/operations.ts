@@ -1,27 +1,330 @@
 /**
- * The DynamoDB operations that read or write items, and so use the table's key: on a table encrypted
- * with a customer-managed key each needs kms:Decrypt for the caller through DynamoDB, besides its own
- * `dynamodb:<Action>` (DynamoDB developer guide, "Encryption at rest: how it works" and "Authorizing use
- * of your KMS key"). DescribeTable and ListTables touch no item and need no key access.
+ * The DynamoDB operations the sandbox serves: one table, as dynalite keeps one list of operations
+ * (index.js, `validOperations`). Everything about an operation that another part of the project needs
+ * is an entry here, and is read from here:
+ * - the server routes `X-Amz-Target: DynamoDB_20120810.<Operation>` to the names of this table, and
+ *   service.ts runs each through its `handler`, authorized by its `iam` entry;
+ * - `TABLE_KEY_OPERATIONS`, the operations that need the table's key, are those with `usesTableKey`;
+ * - the access matrix (`npm run access`, access/operations.ts) asks the operations with `accessMatrix`,
+ *   and the prober of the differential test sends each one's `probe` with the SDK v3 command of its name;
+ * - docs/sandbox.md's "What it serves" is generated from `docs` (`npm run docs`).
+ * The checks (checks/), which run against AWS too and never import the sandbox, keep their own list of
+ * calls; a test holds it to this table.
  *
- * One list for the sandbox's request path and for `npm run access`, so the two cannot disagree.
- * TransactGetItems and TransactWriteItems read and write items too (their parts' own actions are checked
- * per part: transactions.ts).
+ * Authorization, from the DynamoDB developer guide:
+ * - IAM: the action on every table the request names, or on `TABLE_ARN/index/NAME` for a Query or Scan
+ *   of an index ("Using IAM policy conditions for fine-grained access control", resource types); ListTables
+ *   on `*`, as the Service Authorization Reference lists it (it names no table). A transaction has no action
+ *   of its own: each part is authorized as the operation it resembles ("Using IAM with DynamoDB
+ *   transactions": "Permissions for Put, Update, Delete, and Get actions are governed by the permissions
+ *   used for the underlying PutItem, UpdateItem, DeleteItem, and GetItem operations"; ConditionCheck by
+ *   dynamodb:ConditionCheckItem).
+ * - KMS: an operation that reads or writes items uses the table's key, so on a table encrypted with a
+ *   customer managed key the caller must also be allowed kms:Decrypt through DynamoDB ("Encryption at
+ *   rest: how it works"; KMS developer guide, "Authorizing use of your KMS key"). Operations on the table's
+ *   description and settings touch no item and need no key access.
  */
-export const TABLE_KEY_OPERATIONS: ReadonlySet<string> = new Set([
-  "BatchGetItem",
-  "BatchWriteItem",
-  "DeleteItem",
-  "GetItem",
-  "PutItem",
-  "Query",
-  "Scan",
-  "TransactGetItems",
-  "TransactWriteItems",
-  "UpdateItem",
-]);
+import type { LiveStack } from "../deploy/stack";
+import { DESCRIBE_CONTINUOUS_BACKUPS_RULES, describeContinuousBackups } from "./continuousBackups";
+import type { DynaliteEngine, StoreOperation, ValidationRules } from "./engine";
+import { describeTableAnswer } from "./tableDescription";
+import type { TableAccess } from "./tableLifecycle";
+
+/** What a handler runs with, besides the request. */
+export interface OperationContext {
+  readonly engine: DynaliteEngine;
+  /** The stack the request runs against (one for the whole request). */
+  readonly stack: LiveStack;
+  /** The names of the tables the request names, where it may also name one by its ARN. */
+  readonly tables: readonly string[];
+  /** The sandbox's clock, epoch milliseconds. */
+  now(): number;
+  /** The status of a table on a customer managed key, from its key's state (tableLifecycle.ts). */
+  tableAccess(tableName: string): TableAccess | undefined;
+}
+
+/** How the sandbox runs an operation. */
+export type OperationHandler =
+  /** dynalite's own operation (engine.ts); `answer` completes what dynalite leaves out of its answer. */
+  | {
+      readonly store: StoreOperation;
+      readonly answer?: (result: Record<string, unknown>, context: OperationContext) => void;
+    }
+  /** All-or-nothing over dynalite's store (transactions.ts): its parts are the entry's `iam.parts`. */
+  | { readonly transaction: "read" | "write" }
+  /** An operation dynalite lacks: the request checked against `rules` (in dynalite's terms), then `run`. */
+  | {
+      readonly rules: ValidationRules;
+      readonly run: (
+        request: Record<string, unknown>,
+        context: OperationContext,
+      ) => Promise<Record<string, unknown>>;
+    };
+
+/** Where IAM finds the resources a request is authorized on. */
+export type ResourceScope =
+  /** The table of `TableName`. */
+  | "table"
+  /** The table of `TableName`, or `TABLE_ARN/index/NAME` when the request names `IndexName`. */
+  | "table-or-index"
+  /** Every table of `RequestItems`. */
+  | "batch"
+  /** No table: `*`. */
+  | "account";
+
+export type IamAuthorization =
+  /** One action on the resources of `on`. */
+  | { readonly action: string; readonly on: ResourceScope }
+  /** A transaction: each part (`TransactItems[i].<Kind>`) by its kind's action, on the part's table. */
+  | { readonly parts: Readonly<Record<string, string>> };
+
+/** What a probe is addressed to: a deployed table and a key of its schema, values as the SDK takes them. */
+export interface ProbeTarget {
+  readonly tableName: string;
+  readonly key: Readonly<Record<string, unknown>>;
+  /** The attribute name of the table's hash key. */
+  readonly hashKey: string;
+}
+
+export interface DynamoDbOperationSpec {
+  readonly handler: OperationHandler;
+  readonly iam: IamAuthorization;
+  /** Reads or writes items, so needs the table's key (kms:Decrypt through DynamoDB). */
+  readonly usesTableKey: boolean;
+  /** A column of the access matrix (`npm run access`): one per question "may this principal … this table". */
+  readonly accessMatrix: boolean;
+  /**
+   * A request of this operation on `target`, as the AWS SDK v3 command named `<Operation>Command` takes
+   * it (what the prober sends, and what the table's own test sends to every operation). An operation whose
+   * probe writes writes only what it is given.
+   */
+  readonly probe: (target: ProbeTarget) => Record<string, unknown>;
+  /** One line for docs/sandbox.md. */
+  readonly docs: string;
+}
+
+/** The parts of TransactWriteItems and the IAM action of each ("Using IAM with DynamoDB transactions"). */
+const WRITE_PARTS = {
+  Put: "dynamodb:PutItem",
+  Update: "dynamodb:UpdateItem",
+  Delete: "dynamodb:DeleteItem",
+  ConditionCheck: "dynamodb:ConditionCheckItem",
+} as const;
+
+/** The parts of TransactGetItems. */
+const GET_PARTS = { Get: "dynamodb:GetItem" } as const;
+
+/** The item a probe writes: the target's key and one attribute. */
+const probeItem = (target: ProbeTarget) => ({ ...target.key, v: { S: "probe" } });
+
+/**
+ * The table, in the order the access matrix shows its operations (reads and writes of one item, then
+ * of many, then transactions, then the table's description; DynamoDB API reference, "Actions").
+ */
+export const DYNAMODB_OPERATIONS = {
+  GetItem: {
+    handler: { store: "GetItem" },
+    iam: { action: "dynamodb:GetItem", on: "table" },
+    usesTableKey: true,
+    accessMatrix: true,
+    probe: ({ tableName, key }) => ({ TableName: tableName, Key: key }),
+    docs: "Reads one item by its key.",
+  },
+  PutItem: {
+    handler: { store: "PutItem" },
+    iam: { action: "dynamodb:PutItem", on: "table" },
+    usesTableKey: true,
+    accessMatrix: true,
+    probe: (target) => ({ TableName: target.tableName, Item: probeItem(target) }),
+    docs: "Writes one item, replacing any item of the same key.",
+  },
+  UpdateItem: {
+    handler: { store: "UpdateItem" },
+    iam: { action: "dynamodb:UpdateItem", on: "table" },
+    usesTableKey: true,
+    accessMatrix: true,
+    probe: ({ tableName, key }) => ({
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: "SET v = :v",
+      ExpressionAttributeValues: { ":v": { S: "probe" } },
+    }),
+    docs: "Changes attributes of one item, creating it if absent.",
+  },
+  DeleteItem: {
+    handler: { store: "DeleteItem" },
+    iam: { action: "dynamodb:DeleteItem", on: "table" },
+    usesTableKey: true,
+    accessMatrix: true,
+    probe: ({ tableName, key }) => ({ TableName: tableName, Key: key }),
+    docs: "Deletes one item by its key.",
+  },
+  Query: {
+    handler: { store: "Query" },
+    iam: { action: "dynamodb:Query", on: "table-or-index" },
+    usesTableKey: true,
+    accessMatrix: true,
+    probe: ({ tableName, key, hashKey }) => ({
+      TableName: tableName,
+      KeyConditionExpression: "#k = :k",
+      ExpressionAttributeNames: { "#k": hashKey },
+      ExpressionAttributeValues: { ":k": key[hashKey] },
+    }),
+    docs: "Reads the items of one partition key, from the table or one of its indexes.",
+  },
+  Scan: {
+    handler: { store: "Scan" },
+    iam: { action: "dynamodb:Scan", on: "table-or-index" },
+    usesTableKey: true,
+    accessMatrix: true,
+    probe: ({ tableName }) => ({ TableName: tableName, Limit: 1 }),
+    docs: "Reads every item of the table or of one of its indexes.",
+  },
+  BatchGetItem: {
+    handler: { store: "BatchGetItem" },
+    iam: { action: "dynamodb:BatchGetItem", on: "batch" },
+    usesTableKey: true,
+    accessMatrix: true,
+    probe: ({ tableName, key }) => ({ RequestItems: { [tableName]: { Keys: [key] } } }),
+    docs: "Reads up to 100 items by key, from one or more tables.",
+  },
+  BatchWriteItem: {
+    handler: { store: "BatchWriteItem" },
+    iam: { action: "dynamodb:BatchWriteItem", on: "batch" },
+    usesTableKey: true,
+    accessMatrix: true,
+    probe: (target) => ({
+      RequestItems: { [target.tableName]: [{ PutRequest: { Item: probeItem(target) } }] },
+    }),
+    docs: "Writes or deletes up to 25 items, in one or more tables.",
+  },
+  TransactGetItems: {
+    handler: { transaction: "read" },
+    iam: { parts: GET_PARTS },
+    usesTableKey: true,
+    accessMatrix: true,
+    probe: ({ tableName, key }) => ({ TransactItems: [{ Get: { TableName: tableName, Key: key } }] }),
+    docs: "Reads up to 100 items as one consistent snapshot.",
+  },
+  TransactWriteItems: {
+    handler: { transaction: "write" },
+    iam: { parts: WRITE_PARTS },
+    usesTableKey: true,
+    accessMatrix: true,
+    probe: (target) => ({
+      TransactItems: [{ Put: { TableName: target.tableName, Item: probeItem(target) } }],
+    }),
+    docs: "Writes up to 100 items all or nothing (Put, Update, Delete, ConditionCheck).",
+  },
+  DescribeTable: {
+    handler: { store: "DescribeTable", answer: describeTableAnswer },
+    iam: { action: "dynamodb:DescribeTable", on: "table" },
+    usesTableKey: false,
+    accessMatrix: true,
+    probe: ({ tableName }) => ({ TableName: tableName }),
+    docs: "Describes the table: its status, keys, indexes, SSEDescription (its KMS key) and deletion protection.",
+  },
+  DescribeContinuousBackups: {
+    handler: { rules: DESCRIBE_CONTINUOUS_BACKUPS_RULES, run: describeContinuousBackups },
+    iam: { action: "dynamodb:DescribeContinuousBackups", on: "table" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: ({ tableName }) => ({ TableName: tableName }),
+    docs: "Describes the table's continuous backups and point-in-time recovery (status, recovery period, restorable window).",
+  },
+  ListTables: {
+    handler: { store: "ListTables" },
+    iam: { action: "dynamodb:ListTables", on: "account" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: () => ({ Limit: 10 }),
+    docs: "Lists the names of the tables.",
+  },
+} as const satisfies Record<string, DynamoDbOperationSpec>;
+
+/** The name of an operation the sandbox serves. */
+export type DynamoOperation = keyof typeof DYNAMODB_OPERATIONS;
+
+/** The table's entries by name, typed as entries (the table itself keeps its literal types). */
+const SPECS: Readonly<Record<DynamoOperation, DynamoDbOperationSpec>> = DYNAMODB_OPERATIONS;
+
+/** The operations, in the table's order. */
+export const DYNAMODB_OPERATION_NAMES = Object.keys(DYNAMODB_OPERATIONS) as DynamoOperation[];
+
+export function isDynamoOperation(name: string): name is DynamoOperation {
+  return Object.prototype.hasOwnProperty.call(DYNAMODB_OPERATIONS, name);
+}
+
+/** The entry of an operation. */
+export function operationSpec(operation: DynamoOperation): DynamoDbOperationSpec {
+  return SPECS[operation];
+}
+
+/**
+ * The operations that read or write items, and so use the table's key: on a table encrypted with a
+ * customer-managed key each needs kms:Decrypt for the caller through DynamoDB, besides its own IAM
+ * action. One list for the sandbox's request path and for `npm run access`, so the two cannot disagree.
+ */
+export const TABLE_KEY_OPERATIONS: ReadonlySet<string> = new Set(
+  DYNAMODB_OPERATION_NAMES.filter((operation) => SPECS[operation].usesTableKey),
+);
 
 /** Whether an operation reads or writes items, and so needs the table's key. */
 export function usesTableKey(operation: string): boolean {
   return TABLE_KEY_OPERATIONS.has(operation);
+}
+
+type Table = typeof DYNAMODB_OPERATIONS;
+
+/** An operation the access matrix asks about. */
+export type AccessMatrixOperation = {
+  [Name in keyof Table]: Table[Name]["accessMatrix"] extends true ? Name : never;
+}[keyof Table];
+
+/** The access matrix's DynamoDB operations, in the table's order. */
+export const ACCESS_MATRIX_OPERATIONS = DYNAMODB_OPERATION_NAMES.filter(
+  (operation) => SPECS[operation].accessMatrix,
+) as readonly AccessMatrixOperation[];
+
+/**
+ * The IAM actions a request of `operation` is authorized as: the operation's action, or for a
+ * transaction the action of each of its parts (`TransactItems[i].<Kind>`), each once, in order.
+ */
+export function iamActionsOf(operation: DynamoOperation, request: Record<string, unknown>): string[] {
+  const iam = SPECS[operation].iam;
+  if ("action" in iam) {
+    return [iam.action];
+  }
+  const items = Array.isArray(request.TransactItems) ? (request.TransactItems as unknown[]) : [];
+  const actions = items.flatMap((item) =>
+    typeof item === "object" && item !== null
+      ? Object.keys(item).flatMap((kind) => (Object.hasOwn(iam.parts, kind) ? [iam.parts[kind]] : []))
+      : [],
+  );
+  return [...new Set(actions)];
+}
+
+/** A probe target naming no table: enough to read which parts a probe is made of. */
+const NO_TARGET: ProbeTarget = { tableName: "", key: {}, hashKey: "" };
+
+/** The matrix asks each operation's action once per cell: each probe is read once. */
+const matrixActions = new Map<DynamoOperation, string>();
+
+/**
+ * The IAM action the access matrix asks for an operation: the one action its probe is authorized as. A
+ * transaction's probe is one part (TransactWriteItems one Put, so dynamodb:PutItem). Limit: the
+ * dynamodb:EnclosingOperation condition key is not set, so a policy conditioned on it is evaluated as if
+ * the call were not a transaction.
+ */
+export function matrixActionOf(operation: DynamoOperation): string {
+  let action = matrixActions.get(operation);
+  if (action === undefined) {
+    const actions = iamActionsOf(operation, SPECS[operation].probe(NO_TARGET));
+    if (actions.length !== 1) {
+      throw new Error(`${operation}: its probe is authorized as ${actions.length} actions, not one`);
+    }
+    action = actions[0];
+    matrixActions.set(operation, action);
+  }
+  return action;
 }

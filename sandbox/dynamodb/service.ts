@@ -1,26 +1,15 @@
 /**
- * The DynamoDB API of the sandbox: each request is validated by dynalite's rules, authorized as AWS
- * authorizes it, then run by the in-process engine.
- *
- * Authorization follows the DynamoDB developer guide:
- * - IAM: `dynamodb:<Action>` on every table the request touches, or on `TABLE_ARN/index/NAME` for a Query
- *   or Scan of an index ("Using IAM policy conditions for fine-grained access control", resource types);
- *   ListTables on `*`, as the Service Authorization Reference lists it (it names no table).
- * - KMS: on a table encrypted with a customer-managed key, every item read and write needs the caller to be
- *   allowed kms:Decrypt on that key through DynamoDB ("Encryption at rest: how it works", "Authorizing use
- *   of your KMS key"); DescribeTable and ListTables do not touch items and need no key access.
+ * The DynamoDB API of the sandbox: each request is validated, authorized as AWS authorizes it, then run,
+ * all as its entry of the operation table says (operations.ts: the handler, the IAM action and where it
+ * applies, whether it uses the table's key).
  */
 import { randomUUID } from "node:crypto";
+import type { Clock } from "../admin/clock";
 import { AwsError } from "../errors";
 import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } from "../iam";
 import type { Caller, LiveStack } from "../deploy/stack";
-import {
-  type DynamoOperation,
-  DynaliteEngine,
-  isTransactionOperation,
-  type TransactionOperation,
-} from "./engine";
-import { TABLE_KEY_OPERATIONS } from "./operations";
+import type { DynaliteEngine } from "./engine";
+import { type DynamoOperation, type OperationContext, type ResourceScope, operationSpec } from "./operations";
 import type { TableKeyCache } from "./tableKeyCache";
 import type { TableAccess, TableLifecycle } from "./tableLifecycle";
 import { executeGet, executeWrite, transactionParts } from "./transactions";
@@ -29,6 +18,8 @@ import { executeGet, executeWrite, transactionParts } from "./transactions";
 export interface TableKeyState {
   readonly cache: TableKeyCache;
   readonly lifecycle: TableLifecycle;
+  /** The sandbox's clock, which handlers read. */
+  readonly clock: Clock;
 }
 
 export class DynamoDbService {
@@ -48,21 +39,38 @@ export class DynamoDbService {
     stack: LiveStack,
     connection = 0,
   ): Promise<Record<string, unknown>> {
-    if (isTransactionOperation(operation)) {
-      return this.transaction(operation, parseJsonObject(body), caller, stack, connection);
+    const spec = operationSpec(operation);
+    const { handler, iam } = spec;
+    if ("transaction" in handler) {
+      if (!("parts" in iam)) {
+        throw new Error(`${operation}: a transaction's entry must name its parts' actions`);
+      }
+      return this.transaction(
+        handler.transaction,
+        iam.parts,
+        parseJsonObject(body),
+        caller,
+        stack,
+        connection,
+      );
     }
-    const request = this.engine.validate(operation, parseJsonObject(body));
-    const tables = tablesOf(operation, request);
-    const action = `dynamodb:${operation}`;
+    if (!("action" in iam)) {
+      throw new Error(`${operation}: only a transaction is authorized by parts`);
+    }
+    const request =
+      "store" in handler
+        ? this.engine.validate(handler.store, parseJsonObject(body))
+        : this.engine.validateWith(handler.rules, parseJsonObject(body));
+    const tables = tablesOf(iam.on, request, stack);
     // Each check waits only when it has to ask: a decision made before, or a table key this connection
     // holds, is used at once (the same questions come with every request).
-    for (const resource of resourcesOf(operation, request, tables, stack)) {
-      const deciding = authorizeResource(caller, action, resource, stack);
+    for (const resource of resourcesOf(iam.on, request, tables, stack)) {
+      const deciding = authorizeResource(caller, iam.action, resource, stack);
       if (deciding !== undefined) {
         await deciding;
       }
     }
-    if (TABLE_KEY_OPERATIONS.has(operation)) {
+    if (spec.usesTableKey) {
       for (const tableName of tables) {
         const fetching = this.authorizeTableKey(caller, tableName, stack, connection);
         if (fetching !== undefined) {
@@ -70,10 +78,11 @@ export class DynamoDbService {
         }
       }
     }
-    const result = await this.engine.execute(operation, request);
-    if (operation === "DescribeTable") {
-      this.describeEncryption(result, stack);
+    if ("run" in handler) {
+      return handler.run(request, this.context(stack, tables));
     }
+    const result = await this.engine.execute(handler.store, request);
+    handler.answer?.(result, this.context(stack, tables));
     return result;
   }
 
@@ -84,6 +93,16 @@ export class DynamoDbService {
       return undefined;
     }
     return this.keys.lifecycle.observe(table, stack.kms.registry.describe(table.keyArn));
+  }
+
+  private context(stack: LiveStack, tables: readonly string[]): OperationContext {
+    return {
+      engine: this.engine,
+      stack,
+      tables,
+      now: () => this.keys.clock.now(),
+      tableAccess: (tableName) => this.tableAccess(tableName, stack),
+    };
   }
 
   /**
@@ -123,60 +142,25 @@ export class DynamoDbService {
   }
 
   /**
-   * dynalite accepts SSESpecification and drops it (docs/fieldNotes.md); DynamoDB describes a table on a
-   * customer-managed key with SSEDescription (and InaccessibleEncryptionDateTime while its key cannot be
-   * used), its status and ArchivalSummary as tableLifecycle.ts models them, and deletion protection.
-   */
-  private describeEncryption(result: Record<string, unknown>, stack: LiveStack): void {
-    const description = result.Table as Record<string, unknown> | undefined;
-    const table = typeof description?.TableName === "string" ? stack.table(description.TableName) : undefined;
-    if (description === undefined || table === undefined) {
-      return;
-    }
-    description.DeletionProtectionEnabled = table.deletionProtection;
-    const access = this.tableAccess(table.name, stack);
-    if (table.keyArn === undefined || access === undefined) {
-      return;
-    }
-    // JSON 1.0 timestamps are epoch seconds.
-    description.SSEDescription = {
-      Status: "ENABLED",
-      SSEType: "KMS",
-      KMSMasterKeyArn: table.keyArn,
-      ...(access.inaccessibleSince && access.archival === undefined
-        ? { InaccessibleEncryptionDateTime: access.inaccessibleSince.getTime() / 1000 }
-        : {}),
-    };
-    description.TableStatus = access.status;
-    if (access.archival !== undefined) {
-      description.ArchivalSummary = {
-        ArchivalDateTime: access.archival.date.getTime() / 1000,
-        ArchivalReason: "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
-        ArchivalBackupArn: access.archival.backupArn,
-      };
-    }
-  }
-
-  /**
-   * TransactWriteItems / TransactGetItems: every part's own IAM action on its table ("Using IAM with
-   * DynamoDB transactions": PutItem, UpdateItem, DeleteItem, ConditionCheckItem, GetItem) and the KMS check
-   * of each table on a customer managed key, all before anything runs; one refusal refuses the request.
+   * TransactWriteItems / TransactGetItems: every part's own IAM action on its table and the KMS check of
+   * each table on a customer managed key, all before anything runs; one refusal refuses the request.
    */
   private async transaction(
-    operation: TransactionOperation,
+    kind: "read" | "write",
+    actions: Readonly<Record<string, string>>,
     request: Record<string, unknown>,
     caller: Caller,
     stack: LiveStack,
     connection: number,
   ): Promise<Record<string, unknown>> {
-    const parts = await transactionParts(this.engine, operation, request);
+    const parts = await transactionParts(this.engine, actions, request);
     for (const part of parts) {
       await authorizeResource(caller, part.action, stack.tableArn(part.tableName), stack);
     }
     for (const tableName of new Set(parts.map((part) => part.tableName))) {
       await this.authorizeTableKey(caller, tableName, stack, connection);
     }
-    if (operation === "TransactGetItems") {
+    if (kind === "read") {
       return executeGet(this.engine, parts);
     }
     const run = this.transactionQueue.then(() => executeWrite(this.engine, parts));
@@ -232,22 +216,41 @@ function parseJsonObject(body: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** The names of the tables a validated request touches. */
-function tablesOf(operation: DynamoOperation, request: Record<string, unknown>): string[] {
-  if (operation === "BatchGetItem" || operation === "BatchWriteItem") {
-    return Object.keys(request.RequestItems as Record<string, unknown>);
+/**
+ * The names of the tables a validated request touches. `TableName` may also be the table's ARN where the
+ * API reference allows one: the table of that ARN in this account and region.
+ */
+function tablesOf(scope: ResourceScope, request: Record<string, unknown>, stack: LiveStack): string[] {
+  switch (scope) {
+    case "account":
+      return [];
+    case "batch":
+      return Object.keys(request.RequestItems as Record<string, unknown>);
+    default:
+      return typeof request.TableName === "string" ? [tableNameOf(request.TableName, stack)] : [];
   }
-  return typeof request.TableName === "string" ? [request.TableName] : [];
+}
+
+/** A table name, or the name in a table ARN of the stack's account and region. */
+function tableNameOf(nameOrArn: string, stack: LiveStack): string {
+  if (!nameOrArn.startsWith("arn:")) {
+    return nameOrArn;
+  }
+  const prefix = stack.tableArn("");
+  return nameOrArn.startsWith(prefix) ? nameOrArn.slice(prefix.length) : nameOrArn;
 }
 
 function resourcesOf(
-  operation: DynamoOperation,
+  scope: ResourceScope,
   request: Record<string, unknown>,
   tables: string[],
   stack: LiveStack,
 ): string[] {
-  if (operation === "ListTables") {
+  if (scope === "account") {
     return ["*"];
+  }
+  if (scope !== "table-or-index") {
+    return tables.map((table) => stack.tableArn(table));
   }
   const indexName = typeof request.IndexName === "string" ? request.IndexName : undefined;
   return tables.map((table) =>

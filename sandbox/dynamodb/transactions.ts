@@ -16,11 +16,11 @@ import type { DynaliteEngine } from "./engine";
 /** TransactItems holds 1 to 100 parts (API reference, TransactWriteItems, TransactItems). */
 const MAX_PARTS = 100;
 
-type WriteKind = "Put" | "Update" | "Delete" | "ConditionCheck";
+type PartKind = "Put" | "Update" | "Delete" | "ConditionCheck" | "Get";
 
 /** One validated part, with what authorizing it needs. */
 export interface TransactionPart {
-  readonly kind: WriteKind | "Get";
+  readonly kind: PartKind;
   readonly tableName: string;
   /** The IAM action this part needs (DynamoDB developer guide, "Using IAM with DynamoDB transactions"). */
   readonly action: string;
@@ -28,14 +28,7 @@ export interface TransactionPart {
   readonly returnOldOnFailure: boolean;
 }
 
-const ACTIONS: Record<WriteKind | "Get", string> = {
-  Put: "dynamodb:PutItem",
-  Update: "dynamodb:UpdateItem",
-  Delete: "dynamodb:DeleteItem",
-  ConditionCheck: "dynamodb:ConditionCheckItem",
-  Get: "dynamodb:GetItem",
-};
-
+/** The single-item operation whose rules validate each kind of part. */
 const SINGLE_ITEM_RULES = {
   Put: "PutItem",
   Update: "UpdateItem",
@@ -44,10 +37,17 @@ const SINGLE_ITEM_RULES = {
   Get: "GetItem",
 } as const;
 
-/** Parses and validates a TransactWriteItems or TransactGetItems request into its parts. */
+function isPartKind(kind: string): kind is PartKind {
+  return Object.hasOwn(SINGLE_ITEM_RULES, kind);
+}
+
+/**
+ * Parses and validates a TransactWriteItems or TransactGetItems request into its parts. `actions` names
+ * the kinds of part the operation takes and the IAM action of each (the operation table's `iam.parts`).
+ */
 export async function transactionParts(
   engine: DynaliteEngine,
-  operation: "TransactWriteItems" | "TransactGetItems",
+  actions: Readonly<Record<string, string>>,
   request: Record<string, unknown>,
 ): Promise<TransactionPart[]> {
   const items = request.TransactItems;
@@ -57,8 +57,7 @@ export async function transactionParts(
   if (items.length > MAX_PARTS) {
     throw validation("transactItems", `Member must have length less than or equal to ${MAX_PARTS}`);
   }
-  const kinds: readonly (WriteKind | "Get")[] =
-    operation === "TransactGetItems" ? ["Get"] : ["Put", "Update", "Delete", "ConditionCheck"];
+  const kinds = Object.keys(actions).filter(isPartKind);
   const parts: TransactionPart[] = [];
   const seen = new Set<string>();
   for (const [index, entry] of items.entries()) {
@@ -93,7 +92,7 @@ export async function transactionParts(
     parts.push({
       kind,
       tableName,
-      action: ACTIONS[kind],
+      action: actions[kind],
       validated: { ...validated, Key: key },
       returnOldOnFailure: returnValues === "ALL_OLD",
     });

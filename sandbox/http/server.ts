@@ -18,7 +18,7 @@ import {
   type AdminOperation,
 } from "../admin/operations";
 import { handleAdmin, type AdminTarget } from "../admin/service";
-import { isDynamoOperation, type DynamoOperation } from "../dynamodb/engine";
+import { isDynamoOperation, type DynamoOperation } from "../dynamodb/operations";
 import type { DynamoDbService } from "../dynamodb/service";
 import { AwsError } from "../errors";
 import { KMS_OPERATIONS, type KmsOperation } from "../kms";

@@ -8,66 +8,15 @@ import type { Authorizer, KmsDecision } from "../iam";
 import type { CreateGrantContext } from "../iam/authorizer";
 import { accountOf, parseArn } from "../iam/arn";
 import { roleOfSession } from "../../infra/assumedRole";
-import {
-  GRANT_OPERATIONS,
-  isWithinParentGrant,
-  type Grant,
-  type GrantConstraints,
-  type GrantStore,
-} from "./grants";
-import type { KmsKeyRecord } from "./keyRegistry";
+import { GRANT_OPERATIONS, isWithinParentGrant, type Grant, type GrantConstraints } from "./grants";
+import type { KmsCall } from "./operations";
 import { optionalInteger, optionalString, requiredString, type RequestBody } from "./requests";
-
-export const GRANT_API_OPERATIONS = [
-  "CreateGrant",
-  "ListGrants",
-  "ListRetirableGrants",
-  "RetireGrant",
-  "RevokeGrant",
-] as const;
-export type GrantApiOperation = (typeof GRANT_API_OPERATIONS)[number];
-
-/** What the grant operations need from the KMS service: who calls, and how a KeyId resolves. */
-export interface GrantOperationContext {
-  readonly authorizer: Authorizer;
-  /** The grants' one owner, which the authorizer reads too. */
-  readonly grants: GrantStore;
-  readonly callerArn: string;
-  /** Resolves a KeyId; `aliases: false` where the operation takes only a key id or key ARN. */
-  resolveKey(keyId: string, options?: { readonly aliases: boolean }): KmsKeyRecord;
-}
 
 const GRANT_NAME = /^[a-zA-Z0-9:/_-]+$/;
 /** ListGrants and ListRetirableGrants: Limit 1-100, default 50 (KMS API reference, ListGrants). */
 const DEFAULT_LIMIT = 50;
 
-export function isGrantApiOperation(operation: string): operation is GrantApiOperation {
-  return (GRANT_API_OPERATIONS as readonly string[]).includes(operation);
-}
-
-export async function handleGrantOperation(
-  operation: GrantApiOperation,
-  request: RequestBody,
-  context: GrantOperationContext,
-): Promise<Record<string, unknown>> {
-  switch (operation) {
-    case "CreateGrant":
-      return createGrant(request, context);
-    case "ListGrants":
-      return listGrants(request, context);
-    case "ListRetirableGrants":
-      return listRetirableGrants(request, context);
-    case "RetireGrant":
-      return retireGrant(request, context);
-    case "RevokeGrant":
-      return revokeGrant(request, context);
-  }
-}
-
-async function createGrant(
-  request: RequestBody,
-  context: GrantOperationContext,
-): Promise<Record<string, unknown>> {
+export async function createGrant(request: RequestBody, context: KmsCall): Promise<Record<string, unknown>> {
   // CreateGrant's KeyId is a key id or key ARN (KMS API reference, CreateGrant, KeyId).
   const key = context.resolveKey(requiredString(request, "KeyId", "keyId"), { aliases: false });
   const granteePrincipal = requiredString(request, "GranteePrincipal", "granteePrincipal", 256);
@@ -91,17 +40,14 @@ async function createGrant(
     constraintType: constraintTypeOf(constraints),
     forAwsResource: false,
   };
-  const decision = await context.authorizer.authorizeKms(context.callerArn, "kms:CreateGrant", key.arn, {
-    grant: grantContext,
-  });
-  requireAllowed(decision, context.callerArn, "kms:CreateGrant", key.arn);
+  const decision = await context.authorize(key, { grant: grantContext });
   if (decision.grantId !== undefined) {
     // Allowed by a grant's CreateGrant: the new grant must stay within it.
     const parent = context.grants.get(decision.grantId);
     if (parent === undefined || !isWithinParentGrant(parent, { operations, constraints })) {
       throw new AwsError(
         "AccessDeniedException",
-        `${context.callerArn} is not authorized to perform: kms:CreateGrant on resource: ${key.arn} ` +
+        `${context.callerArn} is not authorized to perform: ${context.action} on resource: ${key.arn} ` +
           "because the grant that allows it does not cover the operations or constraints requested",
       );
     }
@@ -129,15 +75,11 @@ async function createGrant(
   return { GrantId: grant.grantId, GrantToken: grant.grantToken };
 }
 
-async function listGrants(
-  request: RequestBody,
-  context: GrantOperationContext,
-): Promise<Record<string, unknown>> {
+export async function listGrants(request: RequestBody, context: KmsCall): Promise<Record<string, unknown>> {
   const key = context.resolveKey(requiredString(request, "KeyId", "keyId"));
   const grantId = optionalString(request, "GrantId", "grantId");
   const granteePrincipal = optionalString(request, "GranteePrincipal", "granteePrincipal");
-  const decision = await context.authorizer.authorizeKms(context.callerArn, "kms:ListGrants", key.arn);
-  requireAllowed(decision, context.callerArn, "kms:ListGrants", key.arn);
+  await context.authorize(key);
   const grants = context.grants
     .forKey(key.arn)
     .filter((grant) => grantId === undefined || grant.grantId === grantId)
@@ -145,16 +87,14 @@ async function listGrants(
   return page(grants, request);
 }
 
-async function listRetirableGrants(
+export async function listRetirableGrants(
   request: RequestBody,
-  context: GrantOperationContext,
+  context: KmsCall,
 ): Promise<Record<string, unknown>> {
   const retiringPrincipal = requiredString(request, "RetiringPrincipal", "retiringPrincipal", 256);
-  const decision = await context.authorizer.authorizeIdentityOnly(
-    context.callerArn,
-    "kms:ListRetirableGrants",
-  );
-  requireAllowed(decision, context.callerArn, "kms:ListRetirableGrants", "*");
+  // Not on a key: IAM policies alone decide (KMS API reference, ListRetirableGrants, Required permissions).
+  const decision = await context.authorizer.authorizeIdentityOnly(context.callerArn, context.action);
+  requireAllowed(decision, context.callerArn, context.action, "*");
   return page(context.grants.retirableBy(retiringPrincipal), request);
 }
 
@@ -163,10 +103,7 @@ async function listRetirableGrants(
  * the account (root user) the grant was created in; no policy can allow it (KMS developer guide,
  * "Retiring and revoking grants"; "Controlling access to grants", RetireGrant).
  */
-async function retireGrant(
-  request: RequestBody,
-  context: GrantOperationContext,
-): Promise<Record<string, unknown>> {
+export async function retireGrant(request: RequestBody, context: KmsCall): Promise<Record<string, unknown>> {
   const grantToken = optionalString(request, "GrantToken", "grantToken");
   const grantId = optionalString(request, "GrantId", "grantId");
   const keyId = optionalString(request, "KeyId", "keyId");
@@ -196,7 +133,7 @@ async function retireGrant(
   if (!may) {
     throw new AwsError(
       "AccessDeniedException",
-      `${context.callerArn} is not authorized to perform: kms:RetireGrant on resource: ${grant.keyArn} ` +
+      `${context.callerArn} is not authorized to perform: ${context.action} on resource: ${grant.keyArn} ` +
         "because it is neither the grant's retiring principal, a grantee allowed RetireGrant, nor its account",
     );
   }
@@ -204,14 +141,10 @@ async function retireGrant(
   return {};
 }
 
-async function revokeGrant(
-  request: RequestBody,
-  context: GrantOperationContext,
-): Promise<Record<string, unknown>> {
+export async function revokeGrant(request: RequestBody, context: KmsCall): Promise<Record<string, unknown>> {
   const key = context.resolveKey(requiredString(request, "KeyId", "keyId"), { aliases: false });
   const grantId = requiredString(request, "GrantId", "grantId", 128);
-  const decision = await context.authorizer.authorizeKms(context.callerArn, "kms:RevokeGrant", key.arn);
-  requireAllowed(decision, context.callerArn, "kms:RevokeGrant", key.arn);
+  await context.authorize(key);
   const grant = context.grants.get(grantId);
   if (grant === undefined || grant.keyArn !== key.arn) {
     throw new AwsError("NotFoundException", `Grant ID ${grantId} not found`);

@@ -1,6 +1,6 @@
 /**
- * The sandbox's KMS (JSON 1.1, TrentService): Encrypt, Decrypt, GenerateDataKey, DescribeKey, GetKeyPolicy
- * with real AES-256-GCM per key, authorized through sandbox/iam as direct calls (no kms:ViaService).
+ * The sandbox's KMS (JSON 1.1, TrentService): its operation table (operations.ts) and the service the
+ * server dispatches to, authorized through sandbox/iam as direct calls (no kms:ViaService).
  *
  *   const kms = new KmsService(authorizer, keys, grants); // the authorizer reads the same keys and grants
  *   kms.importKeyMaterial(saved);                  // when reloading persisted state, before putKey
@@ -10,6 +10,6 @@
  *   saveWithMode0600(kms.exportKeyMaterial());
  */
 export { KmsService, type KmsCaller, type KmsKeyDefinition } from "./service";
-export { KMS_OPERATIONS, type KmsOperation } from "./operations";
+export { isKmsOperation, KMS_OPERATION_TABLE, KMS_OPERATIONS, type KmsOperation } from "./operations";
 export type { ExportedKeyMaterial } from "./keyRegistry";
 export { GrantStore } from "./grants";

@@ -1,18 +1,184 @@
 /**
- * The KMS operations the sandbox serves (JSON 1.1, `X-Amz-Target: TrentService.<Op>`): the server routes
- * these names to the KmsService, which dispatches each to its handler.
+ * The KMS operations the sandbox serves (JSON 1.1, `X-Amz-Target: TrentService.<Operation>`): one table,
+ * as the DynamoDB operations have theirs (sandbox/dynamodb/operations.ts). The server routes the names of
+ * this table to the KmsService (service.ts), which runs each through its `handler` with the operation's
+ * IAM action; docs/sandbox.md's "What it serves" is generated from `docs` (`npm run docs`).
+ *
+ * Every operation is authorized as a direct call to KMS (no kms:ViaService): the key policy, IAM where the
+ * key policy allows the account, and grants (KMS developer guide, "Authentication and access control").
  */
-import { GRANT_API_OPERATIONS } from "./grantOperations";
-import { KEY_STATE_OPERATIONS } from "./keyStateOperations";
+import type { Authorizer, KmsDecision, KmsRequestContext } from "../iam";
+import { decrypt, encrypt, generateDataKey } from "./cryptoOperations";
+import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from "./grantOperations";
+import type { GrantStore } from "./grants";
+import type { KeyRegistry, KmsKeyRecord } from "./keyRegistry";
+import {
+  cancelKeyDeletion,
+  describeKey,
+  disableKey,
+  enableKey,
+  getKeyPolicy,
+  putKeyPolicy,
+  scheduleKeyDeletion,
+} from "./keyStateOperations";
+import type { RequestBody } from "./requests";
 
-/** The operations the sandbox serves (TrentService.<Op>). */
-export const KMS_OPERATIONS = [
-  "Encrypt",
-  "Decrypt",
-  "GenerateDataKey",
-  "DescribeKey",
-  "GetKeyPolicy",
-  ...KEY_STATE_OPERATIONS,
-  ...GRANT_API_OPERATIONS,
-] as const;
-export type KmsOperation = (typeof KMS_OPERATIONS)[number];
+/** One KMS request as a handler sees it: who calls, for which action, and KMS's state. */
+export interface KmsCall {
+  readonly callerArn: string;
+  /** The IAM action of the operation (its entry's `iamAction`). */
+  readonly action: string;
+  readonly authorizer: Authorizer;
+  /** The keys' one owner. */
+  readonly registry: KeyRegistry;
+  /** The grants' one owner, which the authorizer reads too. */
+  readonly grants: GrantStore;
+  /**
+   * The key a KeyId names in the caller's account and region: a key id or key ARN, and unless `aliases`
+   * is false an alias name or alias ARN. NotFoundException when there is none.
+   */
+  resolveKey(keyId: string, options?: { readonly aliases: boolean }): KmsKeyRecord;
+  /**
+   * Authorizes the operation's action on `key` as a direct call: KMS's error when it is refused
+   * (AccessDeniedException, or DisabledException / KMSInvalidStateException for a key that is not usable).
+   */
+  authorize(key: KmsKeyRecord, context?: KmsRequestContext): Promise<KmsDecision>;
+}
+
+export interface KmsOperationSpec {
+  readonly handler: (request: RequestBody, call: KmsCall) => Promise<Record<string, unknown>>;
+  /** The IAM action the operation is authorized as (Service Authorization Reference, AWS KMS). */
+  readonly iamAction: string;
+  /**
+   * What decides it: `key`, the key's policy (with IAM where it allows the account, and grants);
+   * `account`, the caller's IAM policies alone; `grant`, the grant itself (its retiring principal, a
+   * grantee it allows RetireGrant, or its account: KMS developer guide, "Retiring and revoking grants").
+   */
+  readonly on: "key" | "account" | "grant";
+  /** A column of the access matrix (`npm run access`): asked directly on each table's key. */
+  readonly accessMatrix: boolean;
+  /** One line for docs/sandbox.md. */
+  readonly docs: string;
+}
+
+export const KMS_OPERATION_TABLE = {
+  Encrypt: {
+    handler: encrypt,
+    iamAction: "kms:Encrypt",
+    on: "key",
+    accessMatrix: false,
+    docs: "Encrypts up to 4 KB under a symmetric key (AES-256-GCM, bound to the key and the encryption context).",
+  },
+  Decrypt: {
+    handler: decrypt,
+    iamAction: "kms:Decrypt",
+    on: "key",
+    accessMatrix: true,
+    docs: "Decrypts a ciphertext of the sandbox's KMS, with the encryption context it was made with.",
+  },
+  GenerateDataKey: {
+    handler: generateDataKey,
+    iamAction: "kms:GenerateDataKey",
+    on: "key",
+    accessMatrix: false,
+    docs: "Returns a fresh data key, in plaintext and encrypted under the key.",
+  },
+  DescribeKey: {
+    handler: describeKey,
+    iamAction: "kms:DescribeKey",
+    on: "key",
+    accessMatrix: false,
+    docs: "Describes the key: its ARN, state, deletion date.",
+  },
+  GetKeyPolicy: {
+    handler: getKeyPolicy,
+    iamAction: "kms:GetKeyPolicy",
+    on: "key",
+    accessMatrix: false,
+    docs: "Returns the key policy.",
+  },
+  DisableKey: {
+    handler: disableKey,
+    iamAction: "kms:DisableKey",
+    on: "key",
+    accessMatrix: false,
+    docs: "Disables the key: cryptographic operations and DynamoDB's use of it stop ([key lifecycle](#key-lifecycle)).",
+  },
+  EnableKey: {
+    handler: enableKey,
+    iamAction: "kms:EnableKey",
+    on: "key",
+    accessMatrix: false,
+    docs: "Enables a disabled key.",
+  },
+  ScheduleKeyDeletion: {
+    handler: scheduleKeyDeletion,
+    iamAction: "kms:ScheduleKeyDeletion",
+    on: "key",
+    accessMatrix: false,
+    docs: "Schedules the key's deletion after 7 to 30 days (default 30).",
+  },
+  CancelKeyDeletion: {
+    handler: cancelKeyDeletion,
+    iamAction: "kms:CancelKeyDeletion",
+    on: "key",
+    accessMatrix: false,
+    docs: "Cancels a scheduled deletion; the key is left Disabled.",
+  },
+  PutKeyPolicy: {
+    handler: putKeyPolicy,
+    iamAction: "kms:PutKeyPolicy",
+    on: "key",
+    accessMatrix: false,
+    docs: "Replaces the key policy, checked as CreateKey checks it (principals, lockout safety check).",
+  },
+  CreateGrant: {
+    handler: createGrant,
+    iamAction: "kms:CreateGrant",
+    on: "key",
+    accessMatrix: false,
+    docs: "Creates a grant on the key ([authorization.md](authorization.md)).",
+  },
+  ListGrants: {
+    handler: listGrants,
+    iamAction: "kms:ListGrants",
+    on: "key",
+    accessMatrix: false,
+    docs: "Lists the key's grants.",
+  },
+  ListRetirableGrants: {
+    handler: listRetirableGrants,
+    iamAction: "kms:ListRetirableGrants",
+    on: "account",
+    accessMatrix: false,
+    docs: "Lists the grants a principal may retire.",
+  },
+  RetireGrant: {
+    handler: retireGrant,
+    iamAction: "kms:RetireGrant",
+    on: "grant",
+    accessMatrix: false,
+    docs: "Retires (deletes) a grant.",
+  },
+  RevokeGrant: {
+    handler: revokeGrant,
+    iamAction: "kms:RevokeGrant",
+    on: "key",
+    accessMatrix: false,
+    docs: "Revokes a grant.",
+  },
+} as const satisfies Record<string, KmsOperationSpec>;
+
+export type KmsOperation = keyof typeof KMS_OPERATION_TABLE;
+
+/** The operations the sandbox serves (TrentService.<Operation>), in the table's order. */
+export const KMS_OPERATIONS = Object.keys(KMS_OPERATION_TABLE) as KmsOperation[];
+
+export function isKmsOperation(name: string): name is KmsOperation {
+  return Object.hasOwn(KMS_OPERATION_TABLE, name);
+}
+
+/** The entry of an operation. */
+export function kmsOperationSpec(operation: KmsOperation): KmsOperationSpec {
+  return (KMS_OPERATION_TABLE as Record<KmsOperation, KmsOperationSpec>)[operation];
+}

@@ -1,24 +1,10 @@
 /**
- * STS over the query protocol:
- * - GetCallerIdentity, which needs no permission (STS API reference: "No permissions are required to
- *   perform this operation"; even an explicit deny does not stop it). For a role session it answers the
- *   assumed-role ARN and ROLE_ID:SESSION_NAME.
- * - AssumeRole, authorized by the Authorizer (trust policy and the caller's identity policies), returning
- *   temporary credentials from the session store (STS API reference, AssumeRole).
+ * STS over the query protocol: the server hands it each signed form-encoded request, and it runs the
+ * action as its entry of the operation table says (operations.ts).
  */
-import { parseAssumedRoleArn } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
-import { xmlEscape } from "../http/protocols";
 import type { Caller, LiveStack } from "../deploy/stack";
-import { isStsOperation, STS_VERSION } from "./operations";
-
-/** RoleSessionName: 2-64 characters of [\w+=,.@-] (STS API reference, AssumeRole). */
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-/** DurationSeconds: at least 900; at most the role's MaxSessionDuration (default 3,600). */
-const MIN_DURATION_SECONDS = 900;
-const DEFAULT_DURATION_SECONDS = 3600;
-/** "Role chaining limits your session to a maximum of one hour" (IAM User Guide, "Roles terms and concepts"). */
-const ROLE_CHAINING_MAX_SECONDS = 3600;
+import { isStsOperation, STS_OPERATION_TABLE, STS_VERSION } from "./operations";
 
 /** The query action of a form-encoded body. */
 export function queryAction(form: URLSearchParams): string {
@@ -40,105 +26,5 @@ export async function handleSts(
   if (version !== STS_VERSION || !isStsOperation(action)) {
     throw new AwsError("InvalidAction", `Could not find operation ${action} for version ${version}`);
   }
-  switch (action) {
-    case "GetCallerIdentity":
-      return (
-        `    <Arn>${xmlEscape(caller.arn)}</Arn>\n` +
-        `    <UserId>${xmlEscape(caller.userId)}</UserId>\n` +
-        `    <Account>${xmlEscape(caller.accountId)}</Account>\n`
-      );
-    case "AssumeRole":
-      return assumeRole(form, caller, stack);
-  }
-}
-
-async function assumeRole(form: URLSearchParams, caller: Caller, stack: LiveStack): Promise<string> {
-  const roleArn = requiredParameter(form, "RoleArn", "roleArn", 20, 2048);
-  const sessionName = requiredParameter(form, "RoleSessionName", "roleSessionName", 2, 64);
-  if (!SESSION_NAME.test(sessionName)) {
-    throw validation(
-      "roleSessionName",
-      sessionName,
-      "Member must satisfy regular expression pattern: [\\w+=,.@-]*",
-    );
-  }
-  const durationText = form.get("DurationSeconds");
-  const duration = durationText === null ? DEFAULT_DURATION_SECONDS : Number(durationText);
-  if (!Number.isInteger(duration)) {
-    throw validation("durationSeconds", durationText, "Member must be an integer");
-  }
-  if (duration < MIN_DURATION_SECONDS) {
-    throw validation(
-      "durationSeconds",
-      durationText,
-      `Member must have value greater than or equal to ${MIN_DURATION_SECONDS}`,
-    );
-  }
-  const decision = await stack.authorizer.authorizeAssumeRole(caller.arn, roleArn);
-  const role = stack.role(roleArn);
-  if (!decision.allowed || role === undefined) {
-    // STS answers AccessDenied (HTTP 403) for a role the caller may not assume and for one that does not
-    // exist alike (STS API reference, AssumeRole; IAM User Guide, "Troubleshoot IAM roles").
-    throw new AwsError(
-      "AccessDenied",
-      `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
-      403,
-    );
-  }
-  const chained = parseAssumedRoleArn(caller.arn) !== undefined;
-  if (chained && duration > ROLE_CHAINING_MAX_SECONDS) {
-    throw new AwsError(
-      "ValidationError",
-      "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
-    );
-  }
-  if (duration > role.maxSessionDuration) {
-    throw new AwsError(
-      "ValidationError",
-      "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-    );
-  }
-  const session = stack.sessions.issue({
-    roleArn,
-    roleId: role.roleId,
-    sessionName,
-    durationSeconds: duration,
-  });
-  return (
-    `    <Credentials>\n` +
-    `      <AccessKeyId>${session.accessKeyId}</AccessKeyId>\n` +
-    `      <SecretAccessKey>${xmlEscape(session.secretAccessKey)}</SecretAccessKey>\n` +
-    `      <SessionToken>${xmlEscape(session.sessionToken)}</SessionToken>\n` +
-    `      <Expiration>${session.expiration.toISOString().replace(/\.\d{3}Z$/, "Z")}</Expiration>\n` +
-    `    </Credentials>\n` +
-    `    <AssumedRoleUser>\n` +
-    `      <AssumedRoleId>${xmlEscape(session.assumedRoleId)}</AssumedRoleId>\n` +
-    `      <Arn>${xmlEscape(session.sessionArn)}</Arn>\n` +
-    `    </AssumedRoleUser>\n`
-  );
-}
-
-function requiredParameter(
-  form: URLSearchParams,
-  name: string,
-  member: string,
-  minLength: number,
-  maxLength: number,
-): string {
-  const value = form.get(name);
-  if (value === null) {
-    throw validation(member, null, "Member must not be null");
-  }
-  if (value.length < minLength || value.length > maxLength) {
-    throw validation(member, value, `Member must have length between ${minLength} and ${maxLength}`);
-  }
-  return value;
-}
-
-function validation(member: string, value: string | null, constraint: string): AwsError {
-  const shown = value === null ? "null" : `'${value}'`;
-  return new AwsError(
-    "ValidationError",
-    `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`,
-  );
+  return STS_OPERATION_TABLE[action].handler(form, caller, stack);
 }

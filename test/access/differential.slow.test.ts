@@ -5,9 +5,10 @@
  * observes over real HTTP signing as every user with credentials and as every role a user with a key is
  * trusted by (an STS AssumeRole session, SDK v3). Generated stacks hold roles and KMS grants (to users and
  * roles, with and without encryption-context constraints). Cells of principals it cannot sign as
- * (the account root, the deployer, the synthetic ones) and of operations the sandbox does not serve
- * (transactions) are compared through the engine's own API, without the decision classes, and counted
- * apart. Each stack is applied to a sandbox of its own, as a first `pulumi up`.
+ * (the account root, the deployer, the synthetic ones) are compared through the engine's own API,
+ * without the decision classes, and counted apart. Every operation of the matrix is probed over HTTP, each
+ * with the SDK command and request the operation table gives it (sandbox/dynamodb/operations.ts).
+ * Each stack is applied to a sandbox of its own, as a first `pulumi up`.
  */
 import { expect } from "chai";
 import fc from "fast-check";

@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { expect } from "chai";
 import { openHarness } from "../../guard/harness";
 import { DEFAULT_PACK_DIR } from "../../guard/packProcess";
+import { policies } from "../../policy-pack/rules";
 import { synthesize } from "../../plan/synth";
 import { useTempDir } from "../support/tempDir";
 
@@ -42,9 +43,11 @@ describe("the packed policy pack, installed alone (slow: npm install from the re
   });
 
   it("ships the pack's entry point and sources, project file, tsconfig, README and policy configs, nothing else", () => {
-    const rules = readdirSync(path.join(DEFAULT_PACK_DIR, "rules"))
-      .filter((f) => f.endsWith(".ts"))
-      .map((f) => `rules/${f}`);
+    const sources = ["rules", "lib"].flatMap((dir) =>
+      readdirSync(path.join(DEFAULT_PACK_DIR, dir))
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => `${dir}/${f}`),
+    );
     expect(packedFiles).to.deep.equal(
       [
         "PulumiPolicy.yaml",
@@ -57,7 +60,7 @@ describe("the packed policy pack, installed alone (slow: npm install from the re
         "policy-config.example.json",
         "policy-config.prod.json",
         "tsconfig.json",
-        ...rules,
+        ...sources,
       ].sort(),
     );
   });
@@ -77,7 +80,7 @@ describe("the packed policy pack, installed alone (slow: npm install from the re
     try {
       const info = await harness.info();
       expect(info.name).to.equal("kms-dynamodb");
-      expect(info.policies).to.have.length(9);
+      expect(info.policies).to.have.length(policies.length);
       expect(info.policies.every((p) => p.severity !== "unspecified" && p.framework !== undefined)).to.equal(
         true,
       );

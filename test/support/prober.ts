@@ -5,25 +5,20 @@
  * same messages the checks read on AWS).
  */
 import { randomBytes } from "node:crypto";
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  DeleteItemCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-} from "@aws-sdk/client-dynamodb";
+import * as dynamodbSdk from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { classifyError } from "../../checks/classify";
 import { DIRECT_DECRYPT, TABLE_OPERATIONS } from "../../access/operations";
 import type { AccessReport } from "../../access/types";
 import type { CloudModel } from "../../sandbox/deploy/model";
+import {
+  isDynamoOperation,
+  operationSpec,
+  type DynamoOperation,
+  type ProbeTarget,
+} from "../../sandbox/dynamodb/operations";
 import { sealBlob } from "../../sandbox/kms/ciphertext";
 
 export interface Observation {
@@ -34,15 +29,24 @@ export interface Observation {
   readonly error?: string;
 }
 
+/** The operations this prober sends over the wire: every operation of the matrix. */
+export const PROBED_OPERATIONS: ReadonlySet<string> = new Set<string>([...TABLE_OPERATIONS, DIRECT_DECRYPT]);
+
+/** An SDK v3 command class, as `@aws-sdk/client-dynamodb` exports one per operation. */
+type CommandClass = new (input: Record<string, unknown>) => dynamodbSdk.GetItemCommand;
+
 /**
- * The operations this prober sends over the wire: the matrix's operations but the transactions (which
- * the sandbox serves, and tests of their own cover: test/sandbox/dynamodb/transactions.int.test.ts), whose cells are
- * compared through the engine. Derived from the matrix's one list, so a new operation is probed too.
+ * The SDK v3 command of a DynamoDB operation: the client's `<Operation>Command`, with the operation
+ * table's probe as its input (sandbox/dynamodb/operations.ts).
  */
-export const PROBED_OPERATIONS: ReadonlySet<string> = new Set<string>([
-  ...TABLE_OPERATIONS.filter((operation) => !operation.startsWith("Transact")),
-  DIRECT_DECRYPT,
-]);
+export function sdkCommand(operation: DynamoOperation, target: ProbeTarget): dynamodbSdk.GetItemCommand {
+  const Command = (dynamodbSdk as unknown as Record<string, CommandClass | undefined>)[`${operation}Command`];
+  if (Command === undefined) {
+    throw new Error(`@aws-sdk/client-dynamodb has no ${operation}Command`);
+  }
+  return new Command(operationSpec(operation).probe(target));
+}
+
 export interface Signer {
   /** The matrix principal it signs as: a user's ARN, or a role's ARN for a session of that role. */
   readonly arn: string;
@@ -117,61 +121,17 @@ export async function probe(input: {
         const hashName = Object.keys(key)[0];
         for (const operation of table.operations.filter((op) => PROBED_OPERATIONS.has(op))) {
           const call = (): Promise<unknown> => {
-            const TableName = table.name;
-            switch (operation) {
-              case "GetItem":
-                return dynamodb.send(new GetItemCommand({ TableName, Key: key }));
-              case "PutItem":
-                return dynamodb.send(new PutItemCommand({ TableName, Item: { ...key, v: { S: "probe" } } }));
-              case "UpdateItem":
-                return dynamodb.send(
-                  new UpdateItemCommand({
-                    TableName,
-                    Key: key,
-                    UpdateExpression: "SET v = :v",
-                    ExpressionAttributeValues: { ":v": { S: "probe" } },
-                  }),
-                );
-              case "DeleteItem":
-                return dynamodb.send(new DeleteItemCommand({ TableName, Key: key }));
-              case "Query":
-                return dynamodb.send(
-                  new QueryCommand({
-                    TableName,
-                    KeyConditionExpression: "#k = :k",
-                    ExpressionAttributeNames: { "#k": hashName },
-                    ExpressionAttributeValues: { ":k": key[hashName] },
-                  }),
-                );
-              case "Scan":
-                return dynamodb.send(new ScanCommand({ TableName, Limit: 1 }));
-              case "BatchGetItem":
-                return dynamodb.send(
-                  new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: [key] } } }),
-                );
-              case "BatchWriteItem":
-                return dynamodb.send(
-                  new BatchWriteItemCommand({
-                    RequestItems: { [TableName]: [{ PutRequest: { Item: { ...key, v: { S: "probe" } } } }] },
-                  }),
-                );
-              case "DescribeTable":
-                return dynamodb.send(new DescribeTableCommand({ TableName }));
-              default:
-                // A ciphertext of the sandbox's format that names the table's key, sealed with other key
-                // material: KMS authorizes Decrypt before it opens the blob, so InvalidCiphertextException
-                // means the caller got past authorization (KMS API reference, Decrypt: errors).
-                return kms.send(
-                  new DecryptCommand({
-                    CiphertextBlob: sealBlob(
-                      table.keyArn as string,
-                      randomBytes(32),
-                      Buffer.from("probe"),
-                      {},
-                    ),
-                  }),
-                );
+            if (isDynamoOperation(operation)) {
+              return dynamodb.send(sdkCommand(operation, { tableName: table.name, key, hashKey: hashName }));
             }
+            // A ciphertext of the sandbox's format that names the table's key, sealed with other key
+            // material: KMS authorizes Decrypt before it opens the blob, so InvalidCiphertextException
+            // means the caller got past authorization (KMS API reference, Decrypt: errors).
+            return kms.send(
+              new DecryptCommand({
+                CiphertextBlob: sealBlob(table.keyArn as string, randomBytes(32), Buffer.from("probe"), {}),
+              }),
+            );
           };
           observations.push({
             table: table.name,

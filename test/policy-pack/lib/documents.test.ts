@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { wildcardMatches } from "../../../policy-pack/rules/documents";
-import { checkAllowedKey } from "../../../policy-pack/rules/keys";
+import { wildcardMatches } from "../../../policy-pack/lib/documents";
+import { checkAllowedKey } from "../../../policy-pack/lib/keys";
 import { ACCOUNT_ID, OTHER_ACCOUNT_ID } from "../../support/accounts";
 
 // IAM User Guide, "IAM JSON policy elements: Action": action names are case-insensitive, and `*` and

@@ -12,6 +12,12 @@ export const NATIVE_DYNAMODB_GLOBAL_TABLE = "aws-native:dynamodb:GlobalTable";
 
 export const KMS_KEY = "aws:kms/key:Key";
 export const KMS_REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey";
+/**
+ * A KMS key for imported key material, and its multi-Region replica: customer-managed keys whose material
+ * the customer supplies (KMS developer guide, "Importing key material for AWS KMS keys").
+ */
+export const KMS_EXTERNAL_KEY = "aws:kms/externalKey:ExternalKey";
+export const KMS_REPLICA_EXTERNAL_KEY = "aws:kms/replicaExternalKey:ReplicaExternalKey";
 export const KMS_KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
 export const KMS_ALIAS = "aws:kms/alias:Alias";
 export const NATIVE_KMS_KEY = "aws-native:kms:Key";

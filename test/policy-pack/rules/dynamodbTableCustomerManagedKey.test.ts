@@ -1,58 +1,27 @@
+/**
+ * `dynamodb-table-customer-managed-key`, in process (test/support/policyArgs.ts): each case changes one
+ * field of a compliant baseline (test/support/compliantResources.ts). Key reference forms: CloudFormation
+ * AWS::DynamoDB::Table SSESpecification.KMSMasterKeyId ("key ID, Amazon Resource Name (ARN), alias name,
+ * or alias ARN"); `alias/aws/` names AWS managed keys (KMS developer guide, "Aliases in AWS KMS").
+ */
 import { expect } from "chai";
-import {
-  dynamodbTableCustomerManagedKey,
-  dynamodbTableDeletionProtection,
-  dynamodbTableKeyFromStackAtPreview,
-  dynamodbTablePointInTimeRecovery,
-} from "../../../policy-pack/rules/dynamodb";
-import { UNKNOWN, runResourceRule, runStackRule, usePolicyHarness } from "../../support/ruleHarness";
-import { rejectionOf } from "../../support/errors";
+import { dynamodbTableCustomerManagedKey } from "../../../policy-pack/rules";
 import { ACCOUNT_ID, OTHER_ACCOUNT_ID } from "../../support/accounts";
-
-usePolicyHarness();
-
-const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const REPLICA_KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/mrk-1234abcd12ab34cd56ef1234567890ab`;
-const MANAGED_ALIAS_ARN = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:alias/aws/dynamodb`;
-
-const TABLE = "aws:dynamodb/table:Table";
-const REPLICA = "aws:dynamodb/tableReplica:TableReplica";
-const NATIVE_TABLE = "aws-native:dynamodb:Table";
-const NATIVE_GLOBAL = "aws-native:dynamodb:GlobalTable";
-
-function table(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name: "orders",
-    hashKey: "id",
-    attributes: [{ name: "id", type: "S" }],
-    billingMode: "PAY_PER_REQUEST",
-    serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN },
-    pointInTimeRecovery: { enabled: true },
-    deletionProtectionEnabled: true,
-    ...overrides,
-  };
-}
-
-function nativeTable(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    keySchema: [{ attributeName: "id", keyType: "HASH" }],
-    sseSpecification: { sseEnabled: true, sseType: "KMS", kmsMasterKeyId: KEY_ARN },
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    deletionProtectionEnabled: true,
-    ...overrides,
-  };
-}
-
-function nativeGlobalTable(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    sseSpecification: { sseEnabled: true, sseType: "KMS" },
-    replicas: [
-      { region: "us-east-1", sseSpecification: { kmsMasterKeyId: KEY_ARN } },
-      { region: "eu-west-1", sseSpecification: { kmsMasterKeyId: REPLICA_KEY_ARN } },
-    ],
-    ...overrides,
-  };
-}
+import {
+  KEY_ARN,
+  MANAGED_ALIAS_ARN,
+  NATIVE_GLOBAL_TABLE,
+  NATIVE_TABLE,
+  REPLICA_KEY_ARN,
+  TABLE,
+  TABLE_REPLICA,
+  nativeGlobalTable,
+  nativeTable,
+  table,
+  tableReplica,
+} from "../../support/compliantResources";
+import { rejectionOf } from "../../support/errors";
+import { UNKNOWN, runResourceRule } from "../../support/policyArgs";
 
 async function cmkViolations(
   type: string,
@@ -170,29 +139,35 @@ describe("policy rule dynamodb-table-customer-managed-key", () => {
     });
   });
 
+  it("passes a table on a key for imported material once its key ARN or key id is known (pulumi up)", async () => {
+    // aws.kms.ExternalKey is a KMS key whose material the customer imports (KMS developer guide,
+    // "Importing key material for AWS KMS keys"): its id and ARN have the forms of any KMS key's.
+    const keyId = "0d3a1b2c-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    for (const kmsKeyArn of [keyId, `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/${keyId}`, "alias/imported"]) {
+      expect(
+        await cmkViolations(TABLE, table({ serverSideEncryption: { enabled: true, kmsKeyArn } })),
+        kmsKeyArn,
+      ).to.deep.equal([]);
+    }
+  });
+
   describe("aws:dynamodb/tableReplica:TableReplica", () => {
     it("passes a replica with a customer-managed key", async () => {
-      expect(
-        await cmkViolations(REPLICA, {
-          globalTableArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT_ID}:table/orders`,
-          kmsKeyArn: REPLICA_KEY_ARN,
-        }),
-      ).to.deep.equal([]);
+      expect(await cmkViolations(TABLE_REPLICA, tableReplica())).to.deep.equal([]);
     });
 
     it("rejects a replica without kmsKeyArn", async () => {
-      const [message] = await cmkViolations(REPLICA, {
-        globalTableArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT_ID}:table/orders`,
-      });
+      const [message] = await cmkViolations(TABLE_REPLICA, tableReplica({ kmsKeyArn: undefined }));
       expect(message).to.contain(
         "(aws:dynamodb/tableReplica:TableReplica) has no kmsKeyArn, so the replica is encrypted with the AWS managed key",
       );
     });
 
     it("rejects a replica on the AWS managed key", async () => {
-      const [message] = await cmkViolations(REPLICA, {
-        kmsKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:alias/aws/dynamodb`,
-      });
+      const [message] = await cmkViolations(
+        TABLE_REPLICA,
+        tableReplica({ kmsKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:alias/aws/dynamodb` }),
+      );
       expect(message).to.contain("an alias ARN of the AWS managed key alias/aws/dynamodb");
     });
   });
@@ -243,12 +218,12 @@ describe("policy rule dynamodb-table-customer-managed-key", () => {
 
   describe("aws-native:dynamodb:GlobalTable", () => {
     it("passes when every replica names a customer-managed key", async () => {
-      expect(await cmkViolations(NATIVE_GLOBAL, nativeGlobalTable())).to.deep.equal([]);
+      expect(await cmkViolations(NATIVE_GLOBAL_TABLE, nativeGlobalTable())).to.deep.equal([]);
     });
 
     it("rejects a replica without kmsMasterKeyId", async () => {
       const [message] = await cmkViolations(
-        NATIVE_GLOBAL,
+        NATIVE_GLOBAL_TABLE,
         nativeGlobalTable({
           replicas: [
             { region: "us-east-1", sseSpecification: { kmsMasterKeyId: KEY_ARN } },
@@ -263,7 +238,7 @@ describe("policy rule dynamodb-table-customer-managed-key", () => {
 
     it("rejects a replica on the AWS managed key and SSE disabled at table level", async () => {
       const messages = await cmkViolations(
-        NATIVE_GLOBAL,
+        NATIVE_GLOBAL_TABLE,
         nativeGlobalTable({
           sseSpecification: { sseEnabled: false, sseType: "KMS" },
           replicas: [{ region: "us-east-1", sseSpecification: { kmsMasterKeyId: MANAGED_ALIAS_ARN } }],
@@ -323,166 +298,5 @@ describe("policy rule dynamodb-table-customer-managed-key", () => {
 
   it("ignores resources that are not tables", async () => {
     expect(await cmkViolations("aws:s3/bucket:Bucket", { bucket: "b" })).to.deep.equal([]);
-  });
-});
-
-describe("policy rule dynamodb-table-key-from-stack-at-preview", () => {
-  const key = {
-    type: "aws:kms/key:Key",
-    name: "orders-key",
-    props: { arn: UNKNOWN, enableKeyRotation: true },
-  };
-
-  it("passes an unknown key that comes from a KMS key of the stack, without reading it", async () => {
-    const outcome = await runStackRule(dynamodbTableKeyFromStackAtPreview, [
-      key,
-      {
-        type: TABLE,
-        name: "orders",
-        props: table({ serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN } }),
-        propertyDependencies: { serverSideEncryption: ["orders-key"] },
-      },
-    ]);
-    expect(outcome).to.deep.equal({ violations: [] });
-  });
-
-  it("passes a key reached through an alias whose target is a key of the stack", async () => {
-    const outcome = await runStackRule(dynamodbTableKeyFromStackAtPreview, [
-      key,
-      {
-        type: "aws:kms/alias:Alias",
-        name: "orders-alias",
-        props: { arn: UNKNOWN, targetKeyId: UNKNOWN },
-        propertyDependencies: { targetKeyId: ["orders-key"] },
-      },
-      {
-        type: TABLE,
-        name: "orders",
-        props: table({ serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN } }),
-        propertyDependencies: { serverSideEncryption: ["orders-alias"] },
-      },
-    ]);
-    expect(outcome.violations).to.deep.equal([]);
-  });
-
-  it("fails closed, as a mandatory violation, on an unknown key from no KMS key of the stack", async () => {
-    const outcome = await runStackRule(dynamodbTableKeyFromStackAtPreview, [
-      { type: "aws:s3/bucket:Bucket", name: "logs", props: { arn: UNKNOWN } },
-      {
-        type: TABLE,
-        name: "orders",
-        props: table({ serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN } }),
-        propertyDependencies: { serverSideEncryption: ["logs"] },
-      },
-    ]);
-    expect(outcome.downgraded).to.equal(undefined);
-    expect(outcome.violations).to.have.length(1);
-    expect(outcome.violations[0].urn).to.equal(
-      "urn:pulumi:test::policy-test::aws:dynamodb/table:Table::orders",
-    );
-    expect(outcome.violations[0].message).to.contain(
-      'DynamoDB table "orders" (aws:dynamodb/table:Table) has serverSideEncryption.kmsKeyArn unknown during preview, and it depends only on aws:s3/bucket:Bucket "logs", none of them a KMS key',
-    );
-  });
-
-  it("fails closed when the unknown key depends on nothing in the stack", async () => {
-    const outcome = await runStackRule(dynamodbTableKeyFromStackAtPreview, [
-      { type: REPLICA, name: "orders-eu", props: { kmsKeyArn: UNKNOWN } },
-    ]);
-    expect(outcome.violations.map((v) => v.message)).to.deep.equal([
-      'DynamoDB table "orders-eu" (aws:dynamodb/tableReplica:TableReplica) has kmsKeyArn unknown during preview, and it depends on no resource of the stack: ' +
-        "nothing shows it will be a customer-managed key. Pass the arn of a KMS key created in this stack " +
-        "(e.g. aws.kms.Key) or a known customer-managed key ARN.",
-    ]);
-  });
-
-  it("checks each replica's key property of a table and of an aws-native global table", async () => {
-    const outcome = await runStackRule(dynamodbTableKeyFromStackAtPreview, [
-      key,
-      {
-        type: TABLE,
-        name: "orders",
-        props: table({
-          serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN },
-          replicas: [{ regionName: "eu-west-1", kmsKeyArn: UNKNOWN }],
-        }),
-        propertyDependencies: { serverSideEncryption: ["orders-key"] },
-      },
-      {
-        type: NATIVE_GLOBAL,
-        name: "global",
-        props: nativeGlobalTable({
-          replicas: [{ region: "us-east-1", sseSpecification: { kmsMasterKeyId: UNKNOWN } }],
-        }),
-      },
-    ]);
-    expect(outcome.violations.map((v) => v.message.split(" unknown")[0])).to.deep.equal([
-      'DynamoDB table "orders" (aws:dynamodb/table:Table) has replicas[0].kmsKeyArn',
-      'DynamoDB table "global" (aws-native:dynamodb:GlobalTable) has replicas[0].sseSpecification.kmsMasterKeyId',
-    ]);
-  });
-
-  it("leaves known keys to the resource rule", async () => {
-    const outcome = await runStackRule(dynamodbTableKeyFromStackAtPreview, [
-      {
-        type: TABLE,
-        name: "orders",
-        props: table({ serverSideEncryption: { enabled: true, kmsKeyArn: "alias/aws/dynamodb" } }),
-      },
-    ]);
-    expect(outcome).to.deep.equal({ violations: [] });
-  });
-});
-
-describe("policy rule dynamodb-table-point-in-time-recovery (advisory)", () => {
-  it("passes tables with point-in-time recovery", async () => {
-    expect(
-      (await runResourceRule(dynamodbTablePointInTimeRecovery, { type: TABLE, props: table() })).violations,
-    ).to.deep.equal([]);
-    expect(
-      (await runResourceRule(dynamodbTablePointInTimeRecovery, { type: NATIVE_TABLE, props: nativeTable() }))
-        .violations,
-    ).to.deep.equal([]);
-  });
-
-  it("reports tables without it", async () => {
-    const classic = await runResourceRule(dynamodbTablePointInTimeRecovery, {
-      type: TABLE,
-      name: "orders",
-      props: table({ pointInTimeRecovery: undefined }),
-    });
-    expect(classic.violations[0].message).to.contain(
-      '"orders" (aws:dynamodb/table:Table) has pointInTimeRecovery.enabled not set',
-    );
-    const native = await runResourceRule(dynamodbTablePointInTimeRecovery, {
-      type: NATIVE_TABLE,
-      props: nativeTable({ pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false } }),
-    });
-    expect(native.violations[0].message).to.contain(
-      "pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled false",
-    );
-    const global = await runResourceRule(dynamodbTablePointInTimeRecovery, {
-      type: NATIVE_GLOBAL,
-      props: nativeGlobalTable(),
-    });
-    expect(global.violations.map((v) => v.message.split(" has ")[1].split(" ")[0])).to.deep.equal([
-      "replicas[0].pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled",
-      "replicas[1].pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled",
-    ]);
-  });
-});
-
-describe("policy rule dynamodb-table-deletion-protection (advisory)", () => {
-  it("passes a protected table and reports an unprotected one", async () => {
-    expect(
-      (await runResourceRule(dynamodbTableDeletionProtection, { type: TABLE, props: table() })).violations,
-    ).to.deep.equal([]);
-    const outcome = await runResourceRule(dynamodbTableDeletionProtection, {
-      type: NATIVE_TABLE,
-      props: nativeTable({ deletionProtectionEnabled: false }),
-    });
-    expect(outcome.violations[0].message).to.contain(
-      "has deletionProtectionEnabled false. Set deletionProtectionEnabled to true",
-    );
   });
 });

@@ -1,14 +1,13 @@
 /**
- * IAM rule: no identity policy may decrypt with every KMS key. A key policy with the usual root
+ * `iam-no-kms-decrypt-on-every-key`: no identity policy may decrypt with every KMS key. A key policy with the usual root
  * statement ("Principal": {"AWS": "arn:aws:iam::ACCOUNT:root"}) delegates to IAM ("allows the account
  * to use IAM policies to allow access to the KMS key", KMS developer guide, Default key policy), so an
  * identity policy granting kms:Decrypt on "*" reaches every such key, and with it every table, past
  * the key-user list of the key policy.
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { readConfig } from "./config";
-import { awsFoundationalSecurityBestPractices, ruleDocsUrl } from "./metadata";
-import { Statement, grantedActions, parsePolicyDocument, statementLabel } from "./documents";
+import { readConfig } from "../lib/config";
+import { Statement, grantedActions, parsePolicyDocument, statementLabel } from "../lib/documents";
+import { awsFoundationalSecurityBestPractices, PackResourcePolicy, ruleDocsUrl } from "../lib/metadata";
 import {
   IAM_GROUP_POLICY,
   IAM_GROUP_POLICY_ATTACHMENT,
@@ -26,8 +25,8 @@ import {
   NATIVE_IAM_ROLE_POLICY,
   NATIVE_IAM_USER,
   NATIVE_IAM_USER_POLICY,
-} from "./types";
-import { asArray, formatPath, isRecord } from "./values";
+} from "../lib/types";
+import { asArray, formatPath, isRecord } from "../lib/values";
 
 interface NoDecryptEverywhereConfig {
   sensitiveActions: string[];
@@ -129,7 +128,7 @@ function everyKeyResource(statement: Statement): string | undefined {
   return broad === undefined ? undefined : `Resource ${JSON.stringify(broad)}`;
 }
 
-export const iamNoKmsDecryptOnEveryKey: ResourceValidationPolicy = {
+export const iamNoKmsDecryptOnEveryKey: PackResourcePolicy = {
   name: "iam-no-kms-decrypt-on-every-key",
   displayName: "No IAM policy decrypts with every KMS key",
   description:
@@ -163,6 +162,12 @@ export const iamNoKmsDecryptOnEveryKey: ResourceValidationPolicy = {
           'KMS actions that must never be granted on Resource "*"; kms:* and other wildcards are matched against them.',
       },
     },
+  },
+  reference: {
+    frameworkSource:
+      'Source: Security Hub user guide, "Security Hub controls for AWS KMS" (blocked actions `kms:Decrypt`, `kms:ReEncryptFrom`); the rule also covers what KMS.2 checks on inline policies, and AWS managed policies attached by ARN.',
+    checks:
+      'No identity policy (`aws:iam/policy`, `userPolicy`, `groupPolicy`, `rolePolicy`, `role.inlinePolicies`, and the aws-native equivalents) allows `kms:Decrypt` / `kms:ReEncryptFrom` / `kms:ReEncryptTo` through any Action wildcard (`kms:*`, `kms:De*`, `*`) or NotAction, on `Resource: "*"`, a `\u2026:key/*` pattern, or NotResource. Also attachments (`userPolicyAttachment`, `groupPolicyAttachment`, `rolePolicyAttachment`, `policyAttachment` `policyArn`; `role.managedPolicyArns`) of AWS managed policies that allow it on `*`. With a key policy\'s root statement that reaches every table.',
   },
   validateResource: (args, reportViolation) => {
     const documents = findDocuments(args.type, args.props);
@@ -211,5 +216,3 @@ export const iamNoKmsDecryptOnEveryKey: ResourceValidationPolicy = {
     }
   },
 };
-
-export const iamPolicies = [iamNoKmsDecryptOnEveryKey];

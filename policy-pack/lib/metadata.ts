@@ -6,7 +6,27 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import type { PolicyComplianceFramework } from "@pulumi/policy";
+import type {
+  PolicyComplianceFramework,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+
+/**
+ * What the pack's docs say of a rule beyond @pulumi/policy's metadata: docs/policy-pack.md's "Rule
+ * reference" is generated from both (`npm run docs`), so a rule's page travels with the rule.
+ */
+export interface RuleReference {
+  /** Where the framework mapping is published, and the same control in other catalogues (Markdown). */
+  readonly frameworkSource: string;
+  /** What the rule checks, resource type by resource type (Markdown). */
+  readonly checks: string;
+}
+
+/** A rule of the pack: a policy of @pulumi/policy and its reference. */
+export type PackResourcePolicy = ResourceValidationPolicy & { readonly reference: RuleReference };
+export type PackStackPolicy = StackValidationPolicy & { readonly reference: RuleReference };
+export type PackPolicy = PackResourcePolicy | PackStackPolicy;
 
 /**
  * AWS Security Hub's AWS Foundational Security Best Practices standard, v1.0.0 (Security Hub user
@@ -37,6 +57,15 @@ export function cisAwsFoundations(
 export function nist80053r5(control: string, title: string): PolicyComplianceFramework {
   return { name: "NIST SP 800-53", version: "Rev. 5", reference: control, specification: title };
 }
+
+/**
+ * NIST SP 800-53 Rev. 5 SC-28(1) asks for cryptographic protection of information at rest; a key the
+ * organisation manages (its key policy, rotation, deletion) is what the two table rules enforce.
+ */
+export const CMK_AT_REST = nist80053r5(
+  "SC-28(1)",
+  "Protection of Information at Rest | Cryptographic Protection",
+);
 
 /**
  * The AWS Control Tower control library (Control Tower "Controls reference guide"). The library is

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { classifyKeyReference } from "../../../policy-pack/rules/keys";
+import { classifyKeyReference } from "../../../policy-pack/lib/keys";
 import { ACCOUNT_ID } from "../../support/accounts";
 
 describe("policy-pack KMS key references", () => {

@@ -127,3 +127,8 @@ function compilePattern(pattern: string): RegExp {
     );
   }
 }
+
+/** How messages name a KMS key resource. */
+export function keySubject(args: { name: string; type: string }): string {
+  return `KMS key "${args.name}" (${args.type})`;
+}

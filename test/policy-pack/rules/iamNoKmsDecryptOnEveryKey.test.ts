@@ -1,9 +1,11 @@
+/**
+ * `iam-no-kms-decrypt-on-every-key`, in process. Security Hub controls KMS.1 and KMS.2; IAM JSON policy
+ * element reference (Action, NotAction, Resource, NotResource; wildcards).
+ */
 import { expect } from "chai";
-import { iamNoKmsDecryptOnEveryKey } from "../../../policy-pack/rules/iam";
-import { runResourceRule, usePolicyHarness } from "../../support/ruleHarness";
+import { iamNoKmsDecryptOnEveryKey } from "../../../policy-pack/rules";
+import { runResourceRule } from "../../support/policyArgs";
 import { ACCOUNT_ID } from "../../support/accounts";
-
-usePolicyHarness();
 
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 

@@ -1,0 +1,106 @@
+/**
+ * DescribeContinuousBackups over real HTTP with the AWS SDK v3 client, against the stack's
+ * `kms-dynamodb:pointInTimeRecovery`. Expectations from the DynamoDB API reference, DescribeContinuousBackups
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DescribeContinuousBackups.html:
+ * "Continuous backups are ENABLED on all tables at table creation. If point in time recovery is enabled,
+ * PointInTimeRecoveryStatus will be set to ENABLED"; "LatestRestorableDateTime is typically 5 minutes
+ * before the current time"; TableName may be the table's ARN; errors: TableNotFoundException),
+ * PointInTimeRecoveryDescription (RecoveryPeriodInDays 1-35) and ContinuousBackupsDescription.
+ */
+import { DescribeContinuousBackupsCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { expect } from "chai";
+import { SandboxClock } from "../../../sandbox/admin/clock";
+import { rejectionOf } from "../../support/errors";
+import { deployDev, userClients, type Deployed } from "../../support/sandbox";
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+describe("sandbox: DynamoDB DescribeContinuousBackups", function () {
+  this.timeout(60_000);
+  let deployed: Deployed;
+  let clock: SandboxClock;
+  let dynamodb: DynamoDBClient;
+
+  before(async () => {
+    clock = new SandboxClock();
+    // Point-in-time recovery is on by default (docs/reference.md, kms-dynamodb:pointInTimeRecovery).
+    deployed = await deployDev({}, { clock });
+    // kms-test-user holds AmazonDynamoDBFullAccess: dynamodb:* on every resource.
+    dynamodb = userClients(deployed, "kms-test-user").dynamodb;
+  });
+
+  after(async () => {
+    dynamodb?.destroy();
+    await deployed?.stop();
+  });
+
+  const describe_ = (TableName: string) => dynamodb.send(new DescribeContinuousBackupsCommand({ TableName }));
+
+  it("describes point-in-time recovery enabled, with the recovery period and the restorable window", async () => {
+    const before = clock.now();
+    const { ContinuousBackupsDescription: description } = await describe_(deployed.outputs.tableName);
+    expect(description?.ContinuousBackupsStatus).to.equal("ENABLED");
+    const recovery = description?.PointInTimeRecoveryDescription;
+    expect(recovery?.PointInTimeRecoveryStatus).to.equal("ENABLED");
+    // The provider's default, DynamoDB's longest period.
+    expect(recovery?.RecoveryPeriodInDays).to.equal(35);
+    // A table made moments ago: restorable from its creation; never later than the earliest point.
+    const earliest = recovery?.EarliestRestorableDateTime?.getTime() ?? NaN;
+    expect(earliest).to.be.at.most(before);
+    expect(earliest).to.be.above(before - 5 * MINUTE);
+    expect(recovery?.LatestRestorableDateTime?.getTime()).to.be.at.least(earliest);
+  });
+
+  it("moves the window with the sandbox's clock: the last 35 days, up to 5 minutes ago", async () => {
+    await deployed.sandbox.advanceClock(40 * DAY);
+    const now = clock.now();
+    const { ContinuousBackupsDescription: description } = await describe_(deployed.outputs.tableArn);
+    const recovery = description?.PointInTimeRecoveryDescription;
+    // Epoch seconds on the wire: compare to the second.
+    expect(Math.round((recovery?.EarliestRestorableDateTime?.getTime() ?? NaN) / 1000)).to.be.closeTo(
+      Math.round((now - 35 * DAY) / 1000),
+      2,
+    );
+    expect(Math.round((recovery?.LatestRestorableDateTime?.getTime() ?? NaN) / 1000)).to.be.closeTo(
+      Math.round((now - 5 * MINUTE) / 1000),
+      2,
+    );
+  });
+
+  it("describes point-in-time recovery disabled once the stack turns it off", async () => {
+    await deployed.update({ "kms-dynamodb:pointInTimeRecovery": false });
+    const { ContinuousBackupsDescription: description } = await describe_(deployed.outputs.tableName);
+    expect(description).to.deep.equal({
+      ContinuousBackupsStatus: "ENABLED",
+      PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: "DISABLED" },
+    });
+  });
+
+  it("answers TableNotFoundException for a table that does not exist", async () => {
+    const error = await rejectionOf(describe_("no-such-table"));
+    expect(error.name).to.equal("TableNotFoundException");
+    expect(error.message).to.contain("no-such-table");
+  });
+
+  it("refuses a TableName longer than 1,024 characters with ValidationException", async () => {
+    const error = await rejectionOf(describe_("t".repeat(1025)));
+    expect(error.name).to.equal("ValidationException");
+  });
+
+  it("is authorized as dynamodb:DescribeContinuousBackups on the table", async () => {
+    // app-user's readwrite policy does not list the action (infra/policies/actions.ts).
+    const { dynamodb: appUser } = userClients(deployed, "app-user");
+    try {
+      const error = await rejectionOf(
+        appUser.send(new DescribeContinuousBackupsCommand({ TableName: deployed.outputs.tableName })),
+      );
+      expect(error.name).to.equal("AccessDeniedException");
+      expect(error.message).to.contain(
+        `is not authorized to perform: dynamodb:DescribeContinuousBackups on resource: ${deployed.outputs.tableArn}`,
+      );
+    } finally {
+      appUser.destroy();
+    }
+  });
+});

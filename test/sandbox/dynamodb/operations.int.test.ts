@@ -1,0 +1,125 @@
+/**
+ * Every operation of the DynamoDB operation table (sandbox/dynamodb/operations.ts), over real HTTP with
+ * the AWS SDK v3 client's command of its name and the table's probe: served (routed and run) for a caller
+ * allowed everything, refused by IAM with the entry's action on the entry's resource for a caller allowed
+ * nothing, and refused by KMS exactly when the entry uses the table's key. An operation added to the table
+ * is tested here without a line of this file changing.
+ *
+ * Expectations: DynamoDB developer guide, "Using IAM policy conditions for fine-grained access control"
+ * (resources), "Using IAM with DynamoDB transactions" (a part's action), "Encryption at rest: how it
+ * works" (which operations use the table's key); the denial message is IAM's ("User: ARN is not
+ * authorized to perform: ACTION on resource: ARN because no identity-based policy allows the ACTION
+ * action", IAM User Guide, "Troubleshoot access denied error messages").
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { expect } from "chai";
+import { classifyError } from "../../../checks/classify";
+import { Sandbox } from "../../../sandbox";
+import {
+  DYNAMODB_OPERATION_NAMES,
+  iamActionsOf,
+  operationSpec,
+  type DynamoOperation,
+  type ProbeTarget,
+} from "../../../sandbox/dynamodb/operations";
+import {
+  ACCESS_MODEL_TABLE,
+  accessModelOutputs,
+  synthesizeAccessModel,
+  type AccessModelOutputs,
+} from "../../support/accessModelProgram";
+import { rejectionOf } from "../../support/errors";
+import { sdkCommand } from "../../support/prober";
+import { clientsFor, deployDev, userClients, type Deployed } from "../../support/sandbox";
+
+const KEY = { pk: { S: "operations-table" } };
+
+/** The probe target of a table whose hash key is `pk` (the access model's and the dev stack's). */
+function targetOf(tableName: string): ProbeTarget {
+  return { tableName, key: KEY, hashKey: "pk" };
+}
+
+describe("sandbox: every operation of the DynamoDB operation table, over HTTP", function () {
+  this.timeout(60_000);
+
+  describe("on the access model's table", () => {
+    let sandbox: Sandbox;
+    let outputs: AccessModelOutputs;
+    let tableArn: string;
+
+    before(async () => {
+      sandbox = await Sandbox.start();
+      await sandbox.apply(await synthesizeAccessModel());
+      outputs = accessModelOutputs(sandbox);
+      tableArn = `arn:aws:dynamodb:${outputs.region}:${outputs.accountId}:table/${ACCESS_MODEL_TABLE}`;
+    });
+
+    after(async () => {
+      await sandbox?.stop();
+    });
+
+    const send = (client: DynamoDBClient, operation: DynamoOperation) =>
+      client.send(sdkCommand(operation, targetOf(ACCESS_MODEL_TABLE)));
+
+    for (const operation of DYNAMODB_OPERATION_NAMES) {
+      it(`${operation}: served to the deploying identity (an administrator and a key administrator)`, async () => {
+        const deployer = clientsFor(sandbox.endpoint, outputs.region, sandbox.deployerCredentials());
+        try {
+          const answer = (await send(deployer.dynamodb, operation)) as {
+            $metadata: { httpStatusCode?: number };
+          };
+          expect(answer.$metadata.httpStatusCode).to.equal(200);
+        } finally {
+          deployer.dynamodb.destroy();
+        }
+      });
+
+      it(`${operation}: refused by IAM for a caller no policy allows, naming its action and resource`, async () => {
+        const bob = clientsFor(sandbox.endpoint, outputs.region, outputs.users.bob);
+        try {
+          const error = await rejectionOf(send(bob.dynamodb, operation));
+          const spec = operationSpec(operation);
+          const [action] = iamActionsOf(operation, spec.probe(targetOf(ACCESS_MODEL_TABLE)));
+          const resource = "action" in spec.iam && spec.iam.on === "account" ? "*" : tableArn;
+          expect(error?.name).to.equal("AccessDeniedException");
+          expect(error?.message).to.contain(
+            `User: ${outputs.users.bob.arn} is not authorized to perform: ${action} on resource: ${resource}`,
+          );
+        } finally {
+          bob.dynamodb.destroy();
+        }
+      });
+    }
+  });
+
+  describe("on the dev stack's table, as a user allowed every DynamoDB action who is no key user", () => {
+    let deployed: Deployed;
+
+    before(async () => {
+      // kms-test-user: AmazonDynamoDBFullAccess, not in the key policy (the seed scenario).
+      deployed = await deployDev();
+    });
+
+    after(async () => {
+      await deployed?.stop();
+    });
+
+    for (const operation of DYNAMODB_OPERATION_NAMES) {
+      const usesKey = operationSpec(operation).usesTableKey;
+      it(`${operation}: ${usesKey ? "refused by KMS: it uses the table's key" : "served: it uses no key"}`, async () => {
+        const { dynamodb } = userClients(deployed, "kms-test-user");
+        try {
+          const outcome = await dynamodb
+            .send(sdkCommand(operation, targetOf(deployed.outputs.tableName)))
+            .then(
+              () => "allowed",
+              (err: unknown) => classifyError(err).actual,
+            );
+          expect(outcome).to.equal(usesKey ? "denied-by-kms" : "allowed");
+        } finally {
+          dynamodb.destroy();
+        }
+      });
+    }
+  });
+});
