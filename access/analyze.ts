@@ -14,6 +14,7 @@ import {
   type KmsDecision,
   type LiveStack,
 } from "../sandbox/engine";
+import { declaredIntents } from "./declared";
 import { DecisionLedger } from "./decisions";
 import { findObtainers } from "./obtain";
 import {
@@ -51,7 +52,7 @@ export async function loadAccessModel(plan: Plan): Promise<AccessModel> {
     throw err;
   }
   const model = stack.model;
-  const principals = principalsOf(model);
+  const principals = principalsOf(model, declaredIntents(plan));
   for (const principal of principals) {
     if (!stack.authorizer.hasPrincipal(principal.arn)) {
       stack.authorizer.putPrincipal(principalSpecOf(principal));

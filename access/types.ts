@@ -2,20 +2,18 @@
  * The access report of `npm run access` (docs/contracts.md, "Access"): for each table, principal and
  * operation, who decided and with which statements.
  */
+import type { Principal } from "../infra/principal";
 import type { MatrixOperation } from "./operations";
 
-/** Who a principal of the matrix is. */
-export type PrincipalKind =
-  "user" | "role" | "deployer" | "account-root" | "same-account-no-policies" | "other-account";
+export type { PrincipalKind } from "../infra/principal";
 
-export interface AccessPrincipal {
-  /** The principal's ARN: its identity in the report. */
-  readonly arn: string;
+/**
+ * A principal of the matrix: the one Principal description (infra/principal.ts; its `arn` is its
+ * identity in the report, its `kind` one of PRINCIPAL_KINDS) and what the proof asks and shows of it.
+ */
+export interface AccessPrincipal extends Principal {
   /** The ARN the engine is asked as: the principal's own, or for a role the ARN of a session of it. */
   readonly callerArn: string;
-  /** What people call it: the IAM user or role name, or a description of a synthetic principal. */
-  readonly name: string;
-  readonly kind: PrincipalKind;
   /** An IAM user or role that the plan creates (what --expect-key-users judges). */
   readonly fromPlan: boolean;
   /** Whether the plan gives it credentials to sign with (a prober can observe it over HTTP). */
@@ -27,6 +25,12 @@ export interface AccessPrincipal {
   };
   /** The plan's KMS grants to it (or, for a role, to its sessions): "GRANT_ID on KEY_ARN". */
   readonly grants: readonly string[];
+  /**
+   * Policies attached to it whose documents are not known (an AWS managed policy the project holds no copy
+   * of, a document unknown until deployment): its identity-based policies are then decided at worst, and
+   * cells they could allow are `conditional`. Present only when there are some.
+   */
+  readonly unknownPolicies?: readonly string[];
 }
 
 export type AccessDecision = "allowed" | "denied-by-iam" | "denied-by-kms";

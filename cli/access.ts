@@ -56,7 +56,7 @@ export const command = defineCommand({
       return {
         report: analysed,
         verdict: args["expect-key-users"]
-          ? expectKeyUsers(analysed, declaredHolders(plan, access.model))
+          ? expectKeyUsers(analysed, declaredHolders(access))
           : undefined,
       };
     });

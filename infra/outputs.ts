@@ -10,8 +10,8 @@ import {
   STACK_PRINCIPAL_KINDS,
   parsePrincipalArn,
   type DynamodbAccess,
+  type DeclaredIntent,
   type Principal,
-  type PrincipalIntent,
   type StackPrincipalKind,
 } from "./principal";
 import { USER_ERROR_BRAND } from "./userErrorBrand";
@@ -22,7 +22,7 @@ export { DYNAMODB_ACCESS_LEVELS, type DynamodbAccess };
 export const REDACTED = "[secret]";
 
 /** A principal of the stack in the outputs: its ARN and what the stack declares about it. */
-export interface PrincipalOutputs extends PrincipalIntent {
+export interface PrincipalOutputs extends DeclaredIntent {
   arn: string;
 }
 
@@ -57,7 +57,7 @@ export interface StackOutputs {
  */
 export interface StackPrincipal extends Principal {
   readonly kind: StackPrincipalKind;
-  readonly intent: PrincipalIntent;
+  readonly intent: DeclaredIntent;
   /** The access key it signs with (users); absent for a kind that acts through sessions (roles). */
   readonly accessKey?: AccessKeyOutputs;
 }

@@ -18,12 +18,19 @@ export const DYNAMODB_ACCESS_LEVELS = ["readonly", "readwrite", "full"] as const
 
 export type DynamodbAccess = (typeof DYNAMODB_ACCESS_LEVELS)[number];
 
-/** What a stack declares about a principal it creates: its access to the data and whether it uses the key. */
+/**
+ * What a stack declares about a principal it creates: its access to the data and whether it uses the key.
+ * This project's stacks declare both (contracts.md section 2); a plan of another program may declare only
+ * key use, which is all the access proof's guard reads.
+ */
 export interface PrincipalIntent {
-  readonly dynamodbAccess: DynamodbAccess;
+  readonly dynamodbAccess?: DynamodbAccess;
   /** Listed as a key user in the key policy: may use the key through DynamoDB. */
   readonly keyUser: boolean;
 }
+
+/** The intent of a principal of this project's stacks: both fields declared. */
+export type DeclaredIntent = Required<PrincipalIntent>;
 
 /**
  * The IAM resources that create principals of a kind in a plan and give them policies (@pulumi/aws type

@@ -3,11 +3,11 @@
  * unique in its list case-insensitively (IAM user and role names are unique that way within an
  * account), with an access level and `keyUser`. The kind's own settings are parsed by `rest`.
  */
-import { DYNAMODB_ACCESS_LEVELS, type PrincipalIntent, type StackPrincipalKind } from "./principal";
+import { DYNAMODB_ACCESS_LEVELS, type DeclaredIntent, type StackPrincipalKind } from "./principal";
 import { fail, requireBoolean, requireOneOf } from "./validation";
 
 /** An entry of a principal list: its name and what the stack declares about it (infra/principal.ts). */
-export interface PrincipalSettings extends PrincipalIntent {
+export interface PrincipalSettings extends DeclaredIntent {
   readonly name: string;
 }
 

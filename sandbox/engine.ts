@@ -20,7 +20,17 @@ import type { SessionStore } from "./sts/sessions";
 export type { Authorizer, DecidingStatement, Decision, KmsDecision, PrincipalSpec } from "./iam";
 export { managedPolicyDocument } from "./iam";
 export { ADMINISTRATOR_ACCESS_ARN, deriveCloudModel } from "./deploy/model";
-export type { CloudModel, CloudRole, CloudTable, CloudUser } from "./deploy/model";
+export type {
+  CloudKey,
+  CloudModel,
+  CloudPrincipal,
+  CloudRole,
+  CloudTable,
+  CloudUser,
+  KeyPolicySource,
+  NotDeployed,
+  UnknownResource,
+} from "./deploy/model";
 export type { Deployment } from "./deploy/deployment";
 export type { LiveStack } from "./deploy/stack";
 export { TABLE_KEY_OPERATIONS, usesTableKey } from "./dynamodb/operations";

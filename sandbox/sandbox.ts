@@ -448,7 +448,7 @@ export class Sandbox {
     this.persist();
     this.writeCheckpoint(checkpoint);
     this.log(
-      `deployed: ${model.users.length} users, ${model.keys.length} keys, ${model.tables.length} tables ` +
+      `deployed: ${model.principals.length} principals, ${model.keys.length} keys, ${model.tables.length} tables ` +
         `in ${model.accountId} ${model.region}`,
     );
   }

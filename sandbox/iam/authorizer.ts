@@ -86,7 +86,8 @@ interface PrincipalRecord {
   readonly trustPolicy?: CompiledPolicy;
   readonly roleArn?: string;
   readonly roleId?: string;
-  readonly identityPolicies: readonly CompiledPolicy[];
+  /** Its identity-based policies, or "unknown" when some of them are (taken at worst). */
+  readonly identityPolicies: readonly CompiledPolicy[] | "unknown";
   /** Changes whenever the principal's policies change; part of every cache key that read them. */
   readonly version: number;
 }
@@ -126,48 +127,47 @@ export class Authorizer {
   }
 
   /**
-   * Adds or replaces a principal and its identity policies. Managed policy ARNs are resolved to their real
-   * documents; an unknown one is NoSuchEntity, and nothing changes.
+   * Adds or replaces a principal and its identity policies: a user, the deploying identity, or, with a
+   * trust policy, an IAM role (who may assume it; its sessions act with its identity policies, and a key
+   * policy naming the role applies to them). Managed policy ARNs are resolved to their real documents; an
+   * unknown one is NoSuchEntity, and nothing changes. `unknownPolicies` make the identity unknown (taken at
+   * worst by every decision).
    */
   putPrincipal(spec: PrincipalSpec): void {
     const accountId = accountOf(spec.arn, "principal arn");
+    if (spec.trustPolicy !== undefined && !isRoleArn(spec.arn)) {
+      throw new Error(`role arn: "${spec.arn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+    }
+    const identityPolicies: readonly CompiledPolicy[] | "unknown" =
+      (spec.unknownPolicies ?? []).length > 0 ? "unknown" : identityPoliciesOf(spec);
     this.principals.set(spec.arn, {
       arn: spec.arn,
       accountId,
-      // A role named as a principal (the deployer's role) acts through its sessions, as putRole's do.
+      // A role (one with a trust policy, or the deployer's role) signs nothing itself; its sessions act as
+      // it (principal() derives them).
       evalPrincipal: isRoleArn(spec.arn)
         ? { kind: "assumed-role", arn: spec.arn, accountId, roleArn: spec.arn }
         : principalFromArn(spec.arn),
-      identityPolicies: identityPoliciesOf(spec),
+      identityPolicies,
+      ...(spec.trustPolicy === undefined
+        ? {}
+        : {
+            trustPolicy: compiled(
+              parsePolicyDocument(spec.trustPolicy, `${spec.arn} trust policy`, "MalformedPolicyDocument"),
+              TRUST_POLICY,
+              "role-trust",
+              "MalformedPolicyDocument",
+            ),
+            roleArn: spec.arn,
+            roleId: spec.roleId,
+          }),
       version: this.nextVersion++,
     });
   }
 
-  /**
-   * Adds or replaces an IAM role: its identity policies (which its sessions act with) and its trust policy
-   * (who may assume it). A key policy may then name the role, and it applies to the role's sessions.
-   */
+  /** @deprecated putPrincipal with a trust policy. */
   putRole(spec: RoleSpec): void {
-    if (!isRoleArn(spec.arn)) {
-      throw new Error(`role arn: "${spec.arn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
-    }
-    const accountId = accountOf(spec.arn, "role arn");
-    this.principals.set(spec.arn, {
-      arn: spec.arn,
-      accountId,
-      // A role itself signs nothing; its sessions act as it (principal() derives them).
-      evalPrincipal: { kind: "assumed-role", arn: spec.arn, accountId, roleArn: spec.arn },
-      identityPolicies: identityPoliciesOf(spec),
-      trustPolicy: compiled(
-        parsePolicyDocument(spec.trustPolicy, `${spec.arn} trust policy`, "MalformedPolicyDocument"),
-        TRUST_POLICY,
-        "role-trust",
-        "MalformedPolicyDocument",
-      ),
-      roleArn: spec.arn,
-      roleId: spec.roleId,
-      version: this.nextVersion++,
-    });
+    this.putPrincipal(spec);
   }
 
   /**
@@ -681,6 +681,9 @@ const NOTHING_ALLOWED: CompiledPolicy = compilePolicy(
 );
 
 function identityPoliciesOf(spec: PrincipalSpec): CompiledPolicy[] {
+  const customer = new Map(
+    (spec.customerManagedPolicies ?? []).map((policy) => [policy.arn, policy.document]),
+  );
   const inline = (spec.inlinePolicies ?? []).map((entry) => ({
     name: `inline:${entry.name}`,
     policy: parsePolicyDocument(
@@ -696,9 +699,17 @@ function identityPoliciesOf(spec: PrincipalSpec): CompiledPolicy[] {
   );
   return [
     ...inline.map((entry) => compiled(entry.policy, entry.name, "identity", "MalformedPolicyDocument")),
-    ...(spec.managedPolicyArns ?? []).map((policyArn) =>
-      compiled(managedPolicyDocument(policyArn), policyArn, "identity", "MalformedPolicyDocument"),
-    ),
+    ...(spec.managedPolicyArns ?? []).map((policyArn) => {
+      const document = customer.get(policyArn);
+      return compiled(
+        document === undefined
+          ? managedPolicyDocument(policyArn)
+          : parsePolicyDocument(document, `managed policy ${policyArn}`, "MalformedPolicyDocument"),
+        policyArn,
+        "identity",
+        "MalformedPolicyDocument",
+      );
+    }),
   ];
 }
 

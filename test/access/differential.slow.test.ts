@@ -54,8 +54,9 @@ async function signersOf(sandbox: Sandbox, model: CloudModel): Promise<Signer[]>
       : [],
   );
   const roleSigners: Signer[] = [];
-  for (const role of model.roles) {
-    const trusted = userSigners.find((user) => role.trustPolicy.includes(JSON.stringify(user.arn)));
+  for (const role of model.principals.filter((principal) => principal.trust !== undefined)) {
+    const trustPolicy = role.trust?.policy ?? "";
+    const trusted = userSigners.find((user) => trustPolicy.includes(JSON.stringify(user.arn)));
     if (trusted !== undefined) {
       roleSigners.push(
         await assumeRole({

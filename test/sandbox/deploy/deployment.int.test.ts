@@ -47,7 +47,7 @@ describe("sandbox deployment steps", function () {
     expect(second.deployment).to.deep.equal(first.deployment);
     const users = first.deployment.outputs.users as Record<string, UserOutputs>;
     expect(
-      deriveCloudModel(second.deployment).users.find((user) => user.name === "app-user")?.accessKeys,
+      deriveCloudModel(second.deployment).principals.find((user) => user.name === "app-user")?.accessKeys,
     ).to.deep.equal([
       { accessKeyId: users["app-user"].accessKeyId, secretAccessKey: users["app-user"].secretAccessKey },
     ]);
@@ -70,7 +70,7 @@ describe("sandbox deployment steps", function () {
     );
     const model = deriveCloudModel(renamed.deployment);
     expect(model.tables.map((table) => table.name)).to.deep.equal(["renamed-table"]);
-    const policy = model.users.find((user) => user.name === "app-user")?.inlinePolicies[0].document ?? "";
+    const policy = model.principals.find((user) => user.name === "app-user")?.inlinePolicies[0].document ?? "";
     expect(policy).to.contain(":table/renamed-table");
     expect(renamed.deployment.outputs.keyArn).to.equal(first.deployment.outputs.keyArn);
   });
