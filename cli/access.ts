@@ -55,9 +55,7 @@ export const command = defineCommand({
       const analysed = await analyzeModel(access);
       return {
         report: analysed,
-        verdict: args["expect-key-users"]
-          ? expectKeyUsers(analysed, declaredHolders(access))
-          : undefined,
+        verdict: args["expect-key-users"] ? expectKeyUsers(analysed, declaredHolders(access)) : undefined,
       };
     });
     const changes: CellChange[] | undefined =

@@ -118,10 +118,7 @@ describe("access: who can decrypt the dev stack's table", function () {
     // KMS developer guide, "Default key policy": with the root statement, an IAM policy that allows
     // kms:Decrypt lets its principal decrypt, though the key policy does not name it.
     const widened = withDecryptPolicy(plan);
-    const bad = expectKeyUsers(
-      await analyzePlan(widened),
-      declaredHolders(await loadAccessModel(widened)),
-    );
+    const bad = expectKeyUsers(await analyzePlan(widened), declaredHolders(await loadAccessModel(widened)));
     expect(bad.ok).to.equal(false);
     expect(bad.violations.join("\n")).to.match(
       /kms-test-user can decrypt but is not a declared key user: .*DecryptTheTableKey.*EnableIamPoliciesThroughAccountRoot/,

@@ -70,7 +70,8 @@ describe("sandbox deployment steps", function () {
     );
     const model = deriveCloudModel(renamed.deployment);
     expect(model.tables.map((table) => table.name)).to.deep.equal(["renamed-table"]);
-    const policy = model.principals.find((user) => user.name === "app-user")?.inlinePolicies[0].document ?? "";
+    const policy =
+      model.principals.find((user) => user.name === "app-user")?.inlinePolicies[0].document ?? "";
     expect(policy).to.contain(":table/renamed-table");
     expect(renamed.deployment.outputs.keyArn).to.equal(first.deployment.outputs.keyArn);
   });
