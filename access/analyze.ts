@@ -7,6 +7,7 @@ import type { Plan } from "../plan/types";
 import {
   startEngineForPlan,
   UndeployablePlanError,
+  type CallerIdentity,
   type Authorizer,
   type CloudModel,
   type CloudTable,
@@ -22,6 +23,7 @@ import {
   iamActionOf,
   TABLE_OPERATIONS,
   usesTableKey,
+  type MatrixOperation,
   type TableOperation,
 } from "./operations";
 import { principalSpecOf, principalsOf } from "./principals";
@@ -37,14 +39,20 @@ export interface AccessModel {
 /** Thrown when a plan cannot be analysed as given (a user's mistake: one line, exit 2). */
 export class PlanInputError extends Error {}
 
+/** What the caller knows beside the plan. */
+export interface AnalysisOptions {
+  /** Who deploys, when the plan has no getCallerIdentity invoke (the hook for account data). */
+  readonly deployer?: CallerIdentity;
+}
+
 /**
  * Starts the engine with `plan` (sandbox/engine.ts: the start-up path `Sandbox.apply` takes, without a
  * server), plus the synthetic principals the matrix asks about.
  */
-export async function loadAccessModel(plan: Plan): Promise<AccessModel> {
+export async function loadAccessModel(plan: Plan, options: AnalysisOptions = {}): Promise<AccessModel> {
   let stack: LiveStack;
   try {
-    stack = await startEngineForPlan(plan);
+    stack = await startEngineForPlan(plan, options);
   } catch (err) {
     if (err instanceof UndeployablePlanError) {
       throw new PlanInputError(err.message);
@@ -61,8 +69,8 @@ export async function loadAccessModel(plan: Plan): Promise<AccessModel> {
   return { model, authorizer: stack.authorizer, principals };
 }
 
-export async function analyzePlan(plan: Plan): Promise<AccessReport> {
-  return analyzeModel(await loadAccessModel(plan));
+export async function analyzePlan(plan: Plan, options: AnalysisOptions = {}): Promise<AccessReport> {
+  return analyzeModel(await loadAccessModel(plan, options));
 }
 
 export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
@@ -88,12 +96,13 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
     }
   }
   const found = await findObtainers({ access, ledger, cells });
+  // A conditional cell may decrypt: it counts (fail closed).
   const decryptors = principals
     .filter((principal) =>
       cells.some(
         (cell) =>
           cell.principal === principal.arn &&
-          cell.decision === "allowed" &&
+          (cell.decision === "allowed" || cell.decision === "conditional") &&
           (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
       ),
     )
@@ -102,12 +111,16 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
     accountId: model.accountId,
     region: model.region,
     deployer: model.deployer.arn,
+    deployerSource: model.deployerSource,
+    keys: model.keys.map((key) => ({ arn: key.arn, policySource: key.policySource })),
     tables,
     principals,
     cells,
     decryptors,
     obtainers: found.obtainers,
-    blindSpots: found.blindSpots,
+    blindSpots: [...found.blindSpots, ...planBlindSpots(access)],
+    notDeployed: model.notDeployed,
+    unknowns: model.unknowns,
     stats: {
       questions: ledger.questions,
       distinctDecisions: ledger.distinct,
@@ -140,7 +153,8 @@ async function tableCell(
     () => authorizer.authorizeDynamoDb(principal.callerArn, action, table.arn),
   );
   const base = { table: table.name, principal: principal.arn, operation };
-  if (!iam.allowed) {
+  const iamConditional = iam.outcome === "Conditional";
+  if (!iam.allowed && !iamConditional) {
     return {
       ...base,
       decision: "denied-by-iam",
@@ -149,7 +163,9 @@ async function tableCell(
     };
   }
   if (table.keyArn === undefined || !usesTableKey(operation)) {
-    return { ...base, decision: "allowed", reason: "allowed by IAM", statements: tagged("iam", iam) };
+    return iamConditional
+      ? conditionalCell(base, [iam], principal, tagged("iam", iam))
+      : { ...base, decision: "allowed", reason: "allowed by IAM", statements: tagged("iam", iam) };
   }
   const keyArn = table.keyArn;
   const kms = await ledger.ask(
@@ -163,8 +179,12 @@ async function tableCell(
       }),
   );
   const statements = [...tagged("iam", iam), ...tagged("kms", kms)];
-  if (!kms.allowed) {
+  // The key refuses for sure: the call fails at KMS whatever IAM's side turns out to allow.
+  if (!kms.allowed && kms.outcome !== "Conditional") {
     return { ...base, decision: "denied-by-kms", reason: reasonOf(kms, "KMS, through DynamoDB"), statements };
+  }
+  if (iamConditional || kms.outcome === "Conditional") {
+    return conditionalCell(base, [iam, kms], principal, statements);
   }
   const by = kms.grantId === undefined ? "" : ` (grant ${kms.grantId})`;
   return {
@@ -184,16 +204,88 @@ async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
     principal,
     () => authorizer.authorizeKms(principal.callerArn, "kms:Decrypt", keyArn),
   );
+  const base = { table: table.name, principal: principal.arn, operation: DIRECT_DECRYPT as MatrixOperation };
+  if (kms.outcome === "Conditional") {
+    return conditionalCell(base, [kms], principal, tagged("kms", kms));
+  }
   return {
-    table: table.name,
-    principal: principal.arn,
-    operation: DIRECT_DECRYPT,
+    ...base,
     decision: kms.allowed ? "allowed" : "denied-by-kms",
     reason: kms.allowed
       ? `allowed by KMS (direct call${kms.grantId === undefined ? "" : `, grant ${kms.grantId}`})`
       : reasonOf(kms, "KMS, direct call"),
     statements: tagged("kms", kms),
   };
+}
+
+/**
+ * A cell the engine cannot decide for sure: it names what it depends on (the principal's policies whose
+ * documents are unknown, the conditions on request values), and counts as one that may decrypt.
+ */
+function conditionalCell(
+  base: Pick<AccessCell, "table" | "principal" | "operation">,
+  decisions: readonly Decision[],
+  principal: AccessPrincipal,
+  statements: CellStatement[],
+): AccessCell {
+  const conditions = decisions.flatMap((decision) =>
+    (decision.conditions ?? []).map(
+      (condition) =>
+        `${condition.policy}${condition.sid === undefined ? ` #${condition.index}` : ` Sid ${condition.sid}`}: ` +
+        `${condition.key} ${condition.operator} ${JSON.stringify(condition.values)}`,
+    ),
+  );
+  const unknown = principal.unknownPolicies ?? [];
+  const because = [
+    ...(unknown.length > 0
+      ? [`the documents of ${unknown.join(", ")} are unknown, taken at worst (they may allow it)`]
+      : []),
+    ...(conditions.length > 0 ? [`it depends on request values: ${conditions.join("; ")}`] : []),
+  ];
+  return {
+    ...base,
+    decision: "conditional",
+    reason: `conditional: ${because.join("; ") || "it depends on what the plan cannot show"}`,
+    statements,
+    ...(conditions.length > 0 ? { conditions } : {}),
+  };
+}
+
+/** What the plan itself keeps from the proof: the default deployer, what is not deployed, what is unknown. */
+function planBlindSpots(access: AccessModel): string[] {
+  const { model, principals } = access;
+  const spots: string[] = [];
+  if (model.deployerSource === "default") {
+    spots.push(
+      `The plan does not say who deploys it (no getCallerIdentity invoke; record one with npm run synth -- --invokes): ` +
+        `the deployer is taken to be ${model.deployer.arn}, an administrator of the account.`,
+    );
+  }
+  for (const key of model.keys.filter((candidate) => candidate.policySource === "default")) {
+    spots.push(
+      `The key ${key.arn} has no key policy in the plan: it is decided with the default key policy KMS gives it, ` +
+        'which lets any identity policy of the account allow its use (KMS Developer Guide, "Default key policy").',
+    );
+  }
+  if (model.notDeployed.length > 0) {
+    spots.push(
+      `${model.notDeployed.length} resource(s) of the plan are not deployed by the engine and not seen by the proof: ` +
+        model.notDeployed.map((entry) => `${entry.urn} (${entry.reason})`).join("; "),
+    );
+  }
+  if (model.unknowns.length > 0) {
+    spots.push(
+      `${model.unknowns.length} resource(s) need values unknown until deployment; none is guessed: ` +
+        model.unknowns.map((entry) => `${entry.urn}: ${entry.path} (${entry.consequence})`).join("; "),
+    );
+  }
+  for (const principal of principals.filter((candidate) => (candidate.unknownPolicies ?? []).length > 0)) {
+    spots.push(
+      `${principal.name}: the documents of ${(principal.unknownPolicies ?? []).join(", ")} are not known, so its ` +
+        "identity-based policies are taken at worst (they may allow anything): its cells that IAM could allow are conditional.",
+    );
+  }
+  return spots;
 }
 
 function tagged(by: "iam" | "kms", decision: Decision): CellStatement[] {

@@ -29,7 +29,7 @@ export function expectKeyUsers(report: AccessReport, declared: DeclaredHolders):
     const cells = report.cells.filter(
       (cell) =>
         cell.principal === arn &&
-        cell.decision === "allowed" &&
+        (cell.decision === "allowed" || cell.decision === "conditional") &&
         cell.statements.some((statement) => statement.by === "kms"),
     );
     const cell = cells[0];

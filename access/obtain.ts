@@ -59,7 +59,7 @@ export async function findObtainers(input: {
         const decision = await ledger.ask(`k\n${keyClass}\n${action}\n${key.arn}`, principal, () =>
           authorizer.authorizeKms(principal.callerArn, action, key.arn),
         );
-        if (decision.allowed) {
+        if (mayAllow(decision)) {
           paths.get(principal.arn)?.push(`${action} on ${key.arn} (${statementsText(decision)})`);
         }
       }
@@ -79,7 +79,7 @@ export async function findObtainers(input: {
           principal,
           () => authorizer.authorizeIam(principal.callerArn, action, principal.arn),
         );
-        if (decision.allowed) {
+        if (mayAllow(decision)) {
           paths
             .get(principal.arn)
             ?.push(
@@ -95,7 +95,8 @@ export async function findObtainers(input: {
     cells
       .filter(
         (cell) =>
-          cell.decision === "allowed" && (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
+          (cell.decision === "allowed" || cell.decision === "conditional") &&
+          (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
       )
       .map((cell) => cell.principal),
   );
@@ -118,7 +119,7 @@ export async function findObtainers(input: {
             from,
             () => authorizer.authorizeAssumeRole(from.callerArn, to.arn),
           );
-          if (decision.allowed) {
+          if (mayAllow(decision)) {
             paths
               .get(from.arn)
               ?.push(
@@ -133,7 +134,7 @@ export async function findObtainers(input: {
           from,
           () => authorizer.authorizeIam(from.callerArn, action, to.arn),
         );
-        if (decision.allowed) {
+        if (mayAllow(decision)) {
           paths
             .get(from.arn)
             ?.push(`${action} on ${to.name}, who can decrypt or change access (${statementsText(decision)})`);
@@ -153,19 +154,26 @@ function takeOverActionOf(principal: { readonly kind: PrincipalKind }): string |
   return traitsOf(principal.kind).takeOverAction;
 }
 
+/** Allowed, or conditional (what the plan cannot show might allow it): a path either way (fail closed). */
+function mayAllow(decision: Decision): boolean {
+  return decision.allowed || decision.outcome === "Conditional";
+}
+
 function statementsText(decision: Decision, only?: string): string {
   const statements = (decision.statements ?? []).filter(
     (statement) => statement.effect === "Allow" && (only === undefined || statement.policy === only),
   );
   const grant = decision.grantId === undefined ? [] : [`grant ${decision.grantId}`];
+  const conditional =
+    decision.outcome === "Conditional" ? ["conditional: depends on what the plan cannot show"] : [];
   if (statements.length === 0) {
-    return grant[0] ?? "no statement named";
+    return [...grant, ...conditional][0] ?? "no statement named";
   }
   return statements
     .map(
       (statement) =>
         `${statement.policy} ${statement.sid === undefined ? `#${statement.index}` : `Sid ${statement.sid}`}`,
     )
-    .concat(grant)
+    .concat(grant, conditional)
     .join(", ");
 }

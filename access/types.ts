@@ -3,6 +3,8 @@
  * operation, who decided and with which statements.
  */
 import type { Principal } from "../infra/principal";
+import type { KeyPolicySource, NotDeployed, UnknownResource } from "../sandbox/engine";
+import type { DeployerSource } from "../sandbox/engine";
 import type { MatrixOperation } from "./operations";
 
 export type { PrincipalKind } from "../infra/principal";
@@ -33,7 +35,13 @@ export interface AccessPrincipal extends Principal {
   readonly unknownPolicies?: readonly string[];
 }
 
-export type AccessDecision = "allowed" | "denied-by-iam" | "denied-by-kms";
+/**
+ * `conditional`: the engine can neither allow nor deny for sure, because the decision depends on what the
+ * plan cannot show: an identity policy whose document is unknown (taken at worst: it may allow anything),
+ * or a request value (a condition on the source IP, the time). Such a cell counts as one that decrypts
+ * (fail closed); its `reason` and `conditions` say what it depends on.
+ */
+export type AccessDecision = "allowed" | "denied-by-iam" | "denied-by-kms" | "conditional";
 
 /** A statement that took part, and which side (IAM for DynamoDB's action, KMS for the key) it decided. */
 export interface CellStatement {
@@ -54,6 +62,8 @@ export interface AccessCell {
   /** One line: why, in the engine's words (explicit or implicit denial, key state). */
   readonly reason: string;
   readonly statements: readonly CellStatement[];
+  /** For a `conditional` cell: the conditions on request values it depends on, as the evaluator names them. */
+  readonly conditions?: readonly string[];
 }
 
 export interface AccessTable {
@@ -81,10 +91,27 @@ export interface DecisionStats {
   readonly msPerDecision: number;
 }
 
+/** A key of the plan, and where its policy comes from. */
+export interface AccessKey {
+  readonly arn: string;
+  /**
+   * `key`: the key's `policy` input; `key-policy-resource`: an aws:kms/keyPolicy:KeyPolicy; `default`: the
+   * key policy KMS gives a key created without one (KMS Developer Guide, "Default key policy").
+   */
+  readonly policySource: KeyPolicySource;
+}
+
 export interface AccessReport {
   readonly accountId: string;
   readonly region: string;
   readonly deployer: string;
+  /**
+   * `plan`: the plan's getCallerIdentity invoke (recorded with `--invokes` or made by the program);
+   * `given`: the caller's (account data); `default`: neither, so an administrator `deployer` of the plan's
+   * account (docs/access.md, "The deployer").
+   */
+  readonly deployerSource: DeployerSource;
+  readonly keys: readonly AccessKey[];
   readonly tables: readonly AccessTable[];
   readonly principals: readonly AccessPrincipal[];
   readonly cells: readonly AccessCell[];
@@ -94,5 +121,9 @@ export interface AccessReport {
   readonly obtainers: readonly Obtainer[];
   /** What the analysis cannot see, in sentences (e.g. identity policies outside the stack). */
   readonly blindSpots: readonly string[];
+  /** Resources of the plan the engine does not deploy (Lambda, API Gateway, replicas in other regions...), and why. */
+  readonly notDeployed: readonly NotDeployed[];
+  /** Resources set aside because a value they need is unknown until deployment (never guessed). */
+  readonly unknowns: readonly UnknownResource[];
   readonly stats: DecisionStats;
 }

@@ -6,9 +6,9 @@
  * and asks the same Authorizer per cell, so the two cannot drift. `access/` imports nothing else of
  * the sandbox: what it reads of the engine is re-exported here.
  */
-import { EMPTY_CHECKPOINT } from "../plan/checkpoint";
 import { declaredStates, type Plan } from "../plan/types";
-import { applySteps, type Deployment } from "./deploy/deployment";
+import { reveal } from "../plan/values";
+import { deployerOf, type CallerIdentity, type Deployment } from "./deploy/deployment";
 import { applyDeployedKeys } from "./deploy/deployKeys";
 import { deriveCloudModel, type CloudKey, type CloudModel } from "./deploy/model";
 import { LiveStack, type AccessKey } from "./deploy/stack";
@@ -27,11 +27,12 @@ export type {
   CloudRole,
   CloudTable,
   CloudUser,
+  DeployerSource,
   KeyPolicySource,
   NotDeployed,
   UnknownResource,
 } from "./deploy/model";
-export type { Deployment } from "./deploy/deployment";
+export type { CallerIdentity, Deployment } from "./deploy/deployment";
 export type { LiveStack } from "./deploy/stack";
 export { TABLE_KEY_OPERATIONS, usesTableKey } from "./dynamodb/operations";
 
@@ -76,16 +77,30 @@ export class UndeployablePlanError extends Error {
   }
 }
 
+/** What the caller knows beside the plan. */
+export interface PlanEngineOptions {
+  /**
+   * Who deploys, when the plan does not say (no getCallerIdentity invoke): the hook through which account
+   * data (what `aws sts get-caller-identity` printed for the account) names the deployer. Without it, the
+   * default deployer (sandbox/deploy/deployment.ts, deployerOf).
+   */
+  readonly deployer?: CallerIdentity;
+}
+
 /**
  * The engine loaded with every resource `plan` declares, deployed into a fresh, empty account (the
  * static proof asks about the stack as the plan leaves it, whatever state the plan was made from), with
- * no server. Throws UndeployablePlanError for a plan it cannot deploy.
+ * no server. Values unknown until deployment are not guessed: the model sets their resources aside and
+ * lists them (CloudModel.unknowns). Throws UndeployablePlanError for a plan it cannot deploy.
  */
-export async function startEngineForPlan(plan: Plan): Promise<LiveStack> {
+export async function startEngineForPlan(plan: Plan, options: PlanEngineOptions = {}): Promise<LiveStack> {
   let model: CloudModel;
   try {
-    model = deriveCloudModel(deploymentOfPlan(plan));
+    model = deriveCloudModel(deploymentOfPlan(plan, options));
   } catch (err) {
+    if (err instanceof AwsError) {
+      throw new UndeployablePlanError(err.message);
+    }
     throw new UndeployablePlanError((err as Error).message);
   }
   try {
@@ -99,16 +114,27 @@ export async function startEngineForPlan(plan: Plan): Promise<LiveStack> {
   }
 }
 
-/** What the cloud holds once `plan` is applied to an empty account: every resource it declares, created. */
-function deploymentOfPlan(plan: Plan): Deployment {
-  const asCreates: Plan = {
-    ...plan,
-    steps: declaredStates(plan).map((state) => ({
-      op: "create",
-      urn: state.urn,
-      newState: state,
-      detailedDiff: null,
-    })),
+/**
+ * What the cloud holds once `plan` is applied to an empty account: every resource it declares, created,
+ * secrets revealed. Unlike Sandbox.apply (deploy/deployment.ts applySteps), values unknown until
+ * deployment are kept as they are, for the model to set aside and report.
+ */
+function deploymentOfPlan(plan: Plan, options: PlanEngineOptions): Deployment {
+  const deployer = deployerOf(plan, options.deployer);
+  return {
+    deployer: deployer.identity,
+    ...(deployer.source === "plan" ? {} : { deployerSource: deployer.source }),
+    resources: declaredStates(plan)
+      .filter((state) => state.custom)
+      .map((state) => ({
+        type: state.type,
+        urn: state.urn,
+        custom: state.custom,
+        id: state.id,
+        parent: state.parent,
+        inputs: reveal(state.inputs) as Record<string, unknown>,
+        outputs: reveal(state.outputs) as Record<string, unknown>,
+      })),
+    outputs: reveal(plan.outputs) as Record<string, unknown>,
   };
-  return applySteps(undefined, EMPTY_CHECKPOINT, asCreates).deployment;
 }

@@ -17,7 +17,10 @@ import {
 import { AwsError } from "../errors";
 import { MANAGED_POLICY_ARNS } from "../iam/managedPolicies";
 import type { CallerIdentity, Deployment, DeployedResource } from "./deployment";
-import { ResourceValues, UnknownValueError } from "./resourceValues";
+import { isUnknownValue, ResourceValues, UnknownValueError } from "./resourceValues";
+
+/** The region of a preview whose regional ARNs are all unknown: nothing that needs it is deployed. */
+export const UNKNOWN_REGION = "(unknown until deployment)";
 
 /** An access key pair of a user. */
 export interface CloudAccessKey {
@@ -216,17 +219,12 @@ const UNSERVED_REASONS: Readonly<Record<string, string>> = {
     "IAM groups are not modelled: the user gets none of their policies",
 };
 
-export interface DeriveOptions {
-  /** Where the deployer came from (deployment.ts decides it); default "plan". */
-  readonly deployerSource?: DeployerSource;
-}
-
 /**
  * The cloud model of a deployment. Throws for what cannot be deployed at all (a policy resource naming a
  * principal the deployment lacks, two tables of one name: ResourceInUseException as DynamoDB answers).
  */
-export function deriveCloudModel(deployment: Deployment, options: DeriveOptions = {}): CloudModel {
-  return new ModelBuilder(deployment, options).build();
+export function deriveCloudModel(deployment: Deployment): CloudModel {
+  return new ModelBuilder(deployment).build();
 }
 
 /** A resource names something the deployment does not create: it is listed as not deployed. */
@@ -250,10 +248,7 @@ class ModelBuilder {
   private readonly unknownUrns = new Set<string>();
   private readonly unknownKeyRefs = new Set<string>();
 
-  constructor(
-    private readonly deployment: Deployment,
-    private readonly options: DeriveOptions,
-  ) {
+  constructor(private readonly deployment: Deployment) {
     this.values = new ResourceValues(deployment.resources);
     this.deployer = deployment.deployer;
     this.partition = deployment.deployer.arn.split(":")[1] || "aws";
@@ -277,13 +272,13 @@ class ModelBuilder {
       custom.filter((resource) => resource.type === type && this.inRegion(resource));
     for (const kind of PLAN_PRINCIPAL_KINDS) {
       for (const resource of byType(PRINCIPAL_KINDS[kind].resources.type)) {
-        this.settle(resource, "it is not deployed: no principal", () =>
+        this.settle(resource, "not in the matrix: the proof cannot ask about it", () =>
           this.principals.push(this.principal(kind, resource)),
         );
       }
     }
     for (const resource of byType("aws:iam/policy:Policy")) {
-      this.settle(resource, "it is not deployed; principals it is attached to are decided at worst", () =>
+      this.settle(resource, "not deployed: the principals it is attached to are taken at worst", () =>
         this.policies.push({
           arn: this.values.string(resource, "outputs", "arn"),
           name: this.values.physicalName(resource),
@@ -299,7 +294,7 @@ class ModelBuilder {
     }
     for (const resource of byType("aws:iam/accessKey:AccessKey")) {
       // An Inactive key authenticates nothing (IAM UpdateAccessKey), so it is not served.
-      this.settle(resource, "it is not served", () => {
+      this.settle(resource, "not served", () => {
         if ((this.values.optionalString(resource, "inputs", "status") ?? "Active") === "Active") {
           this.principalNamed("user", resource, "user").accessKeys.push({
             accessKeyId: resource.id ?? this.values.string(resource, "outputs", "id"),
@@ -309,15 +304,13 @@ class ModelBuilder {
       });
     }
     for (const resource of byType("aws:kms/key:Key")) {
-      this.settle(resource, "it is not deployed, nor the tables on it", () =>
-        this.keys.push(this.key(resource)),
-      );
+      this.settle(resource, "not deployed, nor the tables on it", () => this.keys.push(this.key(resource)));
     }
     for (const resource of byType("aws:kms/keyPolicy:KeyPolicy")) {
       this.keyPolicy(resource);
     }
     for (const resource of byType("aws:kms/alias:Alias")) {
-      this.settle(resource, "the key has no such alias", () => {
+      this.settle(resource, "the alias is not served", () => {
         const target = this.values.string(resource, "inputs", "targetKeyId");
         this.keyFor(resource, target, "inputs.targetKeyId").aliases.push(this.values.physicalName(resource));
       });
@@ -328,7 +321,7 @@ class ModelBuilder {
     }
     const tables: CloudTable[] = [];
     for (const resource of byType("aws:dynamodb/table:Table")) {
-      this.settle(resource, "the table is not deployed", () => {
+      this.settle(resource, "the table is not in the matrix", () => {
         const table = this.table(resource);
         if (tables.some((other) => other.name === table.name)) {
           // DynamoDB table names are unique per account and region; CreateTable of an existing name fails
@@ -346,7 +339,7 @@ class ModelBuilder {
       region: this.region,
       partition: this.partition,
       deployer: this.deployer,
-      deployerSource: this.options.deployerSource ?? "plan",
+      deployerSource: this.deployment.deployerSource ?? "plan",
       principals: this.principals,
       policies: this.policies,
       keys: this.keys,
@@ -523,7 +516,7 @@ class ModelBuilder {
     add: (principal: CloudPrincipal) => void,
   ): void {
     let principal: CloudPrincipal | undefined;
-    this.settle(resource, "its principal's identity-based policies are unknown: decided at worst", () => {
+    this.settle(resource, "not applied: its principal's identity-based policies are taken at worst", () => {
       principal = principalOf();
       add(principal);
     });
@@ -580,15 +573,27 @@ class ModelBuilder {
     };
   }
 
-  /** aws:kms/keyPolicy:KeyPolicy sets its key's policy (PutKeyPolicy after CreateKey): it wins over the key's. */
+  /**
+   * aws:kms/keyPolicy:KeyPolicy sets its key's policy (PutKeyPolicy after CreateKey): it wins over the
+   * key's. One whose policy is unknown until deployment leaves its key's policy unknown: the key is set
+   * aside with it, and the tables on it.
+   */
   private keyPolicy(resource: DeployedResource): void {
-    this.settle(resource, "its key is decided with the key's own policy", () => {
-      const key = this.keyFor(resource, this.values.string(resource, "inputs", "keyId"), "inputs.keyId");
+    let key: CloudKey | undefined;
+    this.settle(resource, "not applied: its key, and the tables on it, are not deployed", () => {
+      key = this.keyFor(resource, this.values.string(resource, "inputs", "keyId"), "inputs.keyId");
       key.policy = this.values.document(resource, "policy");
       key.policySource = "key-policy-resource";
       key.bypassPolicyLockoutSafetyCheck =
         this.values.value(resource, "inputs", "bypassPolicyLockoutSafetyCheck") === true;
     });
+    if (key !== undefined && this.unknownUrns.has(resource.urn)) {
+      const unknownKey = key;
+      this.keys.splice(this.keys.indexOf(unknownKey), 1);
+      for (const reference of [unknownKey.arn, unknownKey.keyId]) {
+        this.unknownKeyRefs.add(reference);
+      }
+    }
   }
 
   private keyFor(resource: DeployedResource, reference: string, path: string): CloudKey {
@@ -744,9 +749,15 @@ function regionOf(deployment: Deployment): string {
   };
   const custom = deployment.resources.filter((resource) => resource.custom);
   const preferred = custom.filter((resource) => /^aws:(kms|dynamodb)\//.test(resource.type));
-  const region = [...preferred, ...custom].map(regionOfResource).find((found) => found !== undefined);
+  const region = [...preferred, ...custom]
+    .map(regionOfResource)
+    .find((found) => found !== undefined && !isUnknownValue(found));
   if (region !== undefined) {
     return region;
+  }
+  if (custom.some((resource) => resource.id === undefined)) {
+    // A preview whose regional ARNs are not known yet: whatever needs the region is set aside anyway.
+    return UNKNOWN_REGION;
   }
   throw new Error("the deployment has no regional resource and no region output; cannot tell its region");
 }

@@ -87,6 +87,11 @@ export class ResourceValues {
    */
   value(resource: DeployedResource, side: "inputs" | "outputs", name: string): unknown {
     const raw = side === "inputs" ? resource.inputs[name] : { ...resource.inputs, ...resource.outputs }[name];
+    if (raw === undefined && side === "outputs" && resource.custom && resource.id === undefined) {
+      // A preview: the provider has not created the resource, so what it computes (an ARN, a unique id)
+      // is not in the plan at all (`pulumi preview` shows no id and no computed outputs).
+      throw new UnknownValueError(resource.urn, `outputs.${name} (computed when the resource is created)`);
+    }
     const resolved = this.resolve(raw);
     const unknown = unknownPathIn(resolved, `${side}.${name}`);
     if (unknown !== undefined) {

@@ -178,7 +178,7 @@ describe("sandbox deployment steps", function () {
     });
   });
 
-  it("refuses a plan without the deploying identity, naming the invoke it needs", async () => {
+  it("deploys a plan without the deploying identity as the default deployer of the plan's account", async () => {
     const plan = await synthesize({
       stack: "no-identity",
       config: { "aws:region": "us-east-1" },
@@ -186,6 +186,12 @@ describe("sandbox deployment steps", function () {
         new aws.iam.User("someone", { name: "someone" });
       },
     });
-    expect(() => applySteps(undefined, EMPTY_CHECKPOINT, plan)).to.throw(/getCallerIdentity/);
+    const { deployment } = applySteps(undefined, EMPTY_CHECKPOINT, plan);
+    expect(deployment.deployer).to.deep.equal({
+      accountId: ACCOUNT_ID,
+      arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`,
+      userId: "AIDADEFAULTDEPLOYER00",
+    });
+    expect(deployment.deployerSource).to.equal("default");
   });
 });
