@@ -14,6 +14,7 @@ import {
   type Decision,
   type KmsDecision,
   type LiveStack,
+  managedPolicyDocument,
 } from "../sandbox/engine";
 import { declaredIntents } from "./declared";
 import { DecisionLedger } from "./decisions";
@@ -75,7 +76,11 @@ export async function analyzePlan(plan: Plan, options: AnalysisOptions = {}): Pr
 
 export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
   const { model, authorizer, principals } = access;
-  const ledger = new DecisionLedger();
+  const customerPolicies = new Map(model.policies.map((policy) => [policy.arn, policy.document]));
+  const ledger = new DecisionLedger((policyArn) => {
+    const document = customerPolicies.get(policyArn);
+    return document === undefined ? managedPolicyDocument(policyArn) : parseJson(document);
+  });
   const keyPolicyOf = (keyArn: string): string => model.keys.find((key) => key.arn === keyArn)?.policy ?? "";
   const tables: AccessTable[] = model.tables.map((table) => ({
     name: table.name,
@@ -302,6 +307,14 @@ function reasonOf(decision: KmsDecision, who: string): string {
   }
   const kind = decision.outcome === "ExplicitlyDenied" ? "explicit deny" : "no statement allows";
   return `denied by ${who}: ${kind} (${decision.policyType ?? "identity-based"} policy)`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function round(ms: number): number {
