@@ -4,7 +4,9 @@
  * and fast-check prints seed and path on a failure), `npm run access`'s matrix must equal what a prober
  * observes over real HTTP signing as every user with credentials and as every role a user with a key is
  * trusted by (an STS AssumeRole session, SDK v3). Generated stacks hold roles and KMS grants (to users and
- * roles, with and without encryption-context constraints). Cells of principals it cannot sign as
+ * roles, with and without encryption-context constraints), one to three tables on up to three keys, key
+ * policies on the key, in an aws.kms.KeyPolicy resource or nowhere (KMS's default key policy), auto-named
+ * resources, and policy documents given as objects with resources passed as inputs. Cells of principals it cannot sign as
  * (the account root, the deployer, the synthetic ones) and of operations the sandbox does not serve
  * (transactions) are compared through the engine's own API, without the decision classes, and counted
  * apart. Each stack is applied to a sandbox of its own, as a first `pulumi up`.
@@ -184,6 +186,11 @@ function keyArb(users: number, roles: number): fc.Arbitrary<KeySpec> {
       { weight: 5, arbitrary: fc.constant(true) },
       { weight: 1, arbitrary: fc.constant(false) },
     ),
+    policyAs: fc.oneof(
+      { weight: 3, arbitrary: fc.constant("key" as const) },
+      { weight: 1, arbitrary: fc.constant("key-policy-resource" as const) },
+      { weight: 1, arbitrary: fc.constant("default" as const) },
+    ),
   });
 }
 
@@ -221,7 +228,7 @@ let generated = 0;
 const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
   .record({
     users: fc.integer({ min: 1, max: 4 }),
-    keys: fc.integer({ min: 0, max: 2 }),
+    keys: fc.integer({ min: 0, max: 3 }),
     roles: fc.integer({ min: 0, max: 2 }),
   })
   .chain(({ users, keys, roles }) =>
@@ -234,8 +241,10 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
         keys === 0
           ? fc.constant(undefined)
           : fc.option(fc.nat({ max: keys - 1 }), { nil: undefined, freq: 4 }),
-        { minLength: 1, maxLength: 2 },
+        { minLength: 1, maxLength: 3 },
       ),
+      autoNames: fc.boolean(),
+      objectsAndReferences: fc.boolean(),
     }),
   );
 
