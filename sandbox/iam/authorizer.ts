@@ -134,7 +134,12 @@ export class Authorizer {
    * worst by every decision).
    */
   putPrincipal(spec: PrincipalSpec): void {
-    const accountId = accountOf(spec.arn, "principal arn");
+    // A principal without an account (an AWS service principal, an anonymous caller: IAM User Guide, "AWS
+    // JSON policy elements: Principal") is evaluated as the evaluator reads its name; any other needs an ARN
+    // with its account.
+    const named = principalFromArnOrUndefined(spec.arn);
+    const accountless = named !== undefined && named.accountId === undefined;
+    const accountId = accountless ? "" : accountOf(spec.arn, "principal arn");
     if (spec.trustPolicy !== undefined && !isRoleArn(spec.arn)) {
       throw new Error(`role arn: "${spec.arn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
     }
@@ -561,6 +566,15 @@ const POLICY_TYPE_NAMES: Record<NonNullable<EvalResult["deniedBy"]>, DeniedByPol
   rcp: "resource control policy",
 };
 
+/** The evaluator's reading of a principal name, or undefined for one it cannot read. */
+function principalFromArnOrUndefined(arn: string): EvalPrincipal | undefined {
+  try {
+    return principalFromArn(arn);
+  } catch {
+    return undefined;
+  }
+}
+
 function isRoleArn(arn: string): boolean {
   const parsed = parseArn(arn);
   return parsed !== undefined && parsed.service === "iam" && parsed.resource.startsWith("role/");
@@ -611,10 +625,12 @@ const CRYPTOGRAPHIC_ACTIONS: ReadonlySet<string> = new Set([
 function principalContextVariables(caller: PrincipalRecord): Record<string, string> {
   const resource = parseArn(caller.arn)?.resource ?? "";
   const session = parseAssumedRoleArn(caller.arn);
-  const variables: Record<string, string> = {
-    "aws:PrincipalArn": caller.arn,
-    "aws:PrincipalAccount": caller.accountId,
-  };
+  // A service principal or an anonymous caller has neither (IAM User Guide, "AWS global condition context
+  // keys": aws:PrincipalArn and aws:PrincipalAccount are present for IAM principals only).
+  const variables: Record<string, string> =
+    caller.accountId === ""
+      ? {}
+      : { "aws:PrincipalArn": caller.arn, "aws:PrincipalAccount": caller.accountId };
   if (resource === "root") {
     variables["aws:PrincipalType"] = "Account";
   } else if (resource.startsWith("user/")) {
