@@ -10,9 +10,17 @@
  * version 3) or a sandbox data dir. `--policy-pack` and `--policy-pack-config` are accepted as that command
  * spells them.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { readCheckpoint, stackOutputsOf, CheckpointError, type Checkpoint } from "../plan/checkpoint";
+import {
+  CHECKPOINT_FILE,
+  readCheckpoint,
+  stackOutputsOf,
+  CheckpointError,
+  type Checkpoint,
+} from "../plan/checkpoint";
+import { readInvokesFile } from "../plan/invokes";
+import { offlineNotes } from "../plan/notes";
 import { ProgramError } from "../plan/programProcess";
 import { synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
@@ -81,6 +89,18 @@ export const command = defineCommand({
       placeholder: "DIR",
       description: "a Pulumi program folder with its own node_modules (default: this project)",
     },
+    "config-file": {
+      type: "string",
+      placeholder: "FILE",
+      description:
+        "the stack's config from FILE instead of Pulumi.NAME.yaml, as the Pulumi CLI's --config-file",
+    },
+    invokes: {
+      type: "string",
+      placeholder: "FILE",
+      description:
+        "recorded invoke results for invokes that read the cloud: a JSON list [{ token, args?, result }] (docs/contracts.md)",
+    },
     file: {
       type: "string",
       placeholder: "STATE",
@@ -103,6 +123,13 @@ export const command = defineCommand({
       placeholder: "FILE",
       description: "the same as --config, as the Pulumi CLI spells it",
     },
+    "trust-component": {
+      type: "string",
+      multiple: true,
+      placeholder: "TYPE",
+      description:
+        "a remote component type (aws-apigateway:index:RestAPI) whose children the guard need not see; repeatable",
+    },
     json: { type: "boolean", description: "print the report as JSON" },
   },
   exits: { 1: "a mandatory policy violation" },
@@ -115,13 +142,29 @@ export const command = defineCommand({
     if (args.file === undefined && !args.stack) {
       throw ctx.usageError("--stack or --file is required");
     }
+    if (args.file !== undefined && (args["config-file"] !== undefined || args.invokes !== undefined)) {
+      throw ctx.usageError(
+        "--config-file and --invokes are for running a program (--stack): --file runs none",
+      );
+    }
     const config = configFile === undefined ? {} : readPolicyConfigFile(configFile);
     const progress = (line: string): void => ctx.io.stderr(line);
     let plan: Plan;
     if (args.file !== undefined) {
       const file = path.resolve(ctx.io.cwd, args.file);
-      const state = asUsageError(() => readCheckpoint(file));
+      if (isDirectory(file) && !existsSync(path.join(file, CHECKPOINT_FILE))) {
+        // A data dir nothing was applied to has no stack to analyze: "0 resources, pass" would be a lie.
+        throw new UsageError(
+          `${args.file}: has no ${CHECKPOINT_FILE}: nothing was deployed there to analyze`,
+        );
+      }
+      const state = asUsageError(() =>
+        readCheckpoint(file, { passphrase: ctx.io.env.PULUMI_CONFIG_PASSPHRASE }),
+      );
       progress(`analyzing the ${state.resources.length} resources of ${args.file}...`);
+      for (const secret of state.unreadableSecrets ?? []) {
+        progress(`secret ${secret.property} of ${secret.urn} is unknown: encrypted by ${secret.provider}`);
+      }
       plan = planOfState(state);
     } else {
       const stack = args.stack as string;
@@ -130,11 +173,24 @@ export const command = defineCommand({
       // which runs as the Pulumi Node runtime runs a program folder.
       const projectDir = path.resolve(ctx.io.cwd, args.project ?? ".");
       const program = args.project === undefined ? undefined : { folder: projectDir };
-      plan = await synthesize({ stack, preview: true, projectDir, program }).catch((err: unknown) =>
+      const configFileOfStack =
+        args["config-file"] === undefined ? undefined : path.resolve(ctx.io.cwd, args["config-file"]);
+      plan = await synthesize({
+        stack,
+        preview: true,
+        projectDir,
+        program,
+        configFile: configFileOfStack,
+        invokes:
+          args.invokes === undefined ? undefined : readInvokesFile(path.resolve(ctx.io.cwd, args.invokes)),
+      }).catch((err: unknown) =>
         asUsageError(() => {
           throw err;
         }),
       );
+    }
+    for (const line of offlineNotes(plan)) {
+      progress(`note: ${line}`);
     }
     progress(`starting the policy pack (through the Pulumi CLI's runner, as pulumi preview does)...`);
     let report;
@@ -145,6 +201,7 @@ export const command = defineCommand({
         config,
         log: progress,
         startPack: ctx.deps.startPack,
+        trustedComponents: args["trust-component"],
       });
     } catch (err) {
       // A config the pack's schemas refuse, or a pack that does not start, is the user's to fix: one line.
@@ -171,6 +228,14 @@ function oneOf(
     throw new UsageError(`${a} and ${b} are the same option: give one`);
   }
   return ours ?? theirs;
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A bad state file or program is the user's to fix: one line, exit 2. */

@@ -13,6 +13,8 @@ import { statSync } from "node:fs";
 import * as path from "node:path";
 import { EMPTY_CHECKPOINT, readCheckpoint, CheckpointError, type Checkpoint } from "../plan/checkpoint";
 import { formatSteps } from "../plan/diff";
+import { readInvokesFile } from "../plan/invokes";
+import { offlineNotes } from "../plan/notes";
 import { ProgramError } from "../plan/programProcess";
 import { ProtectedResourceError } from "../plan/steps";
 import { destroyPlan, synthesize } from "../plan/synth";
@@ -36,6 +38,18 @@ export const command = defineCommand({
       type: "string",
       placeholder: "DIR",
       description: "a Pulumi program folder with its own node_modules (default: this project)",
+    },
+    "config-file": {
+      type: "string",
+      placeholder: "FILE",
+      description:
+        "the stack's config from FILE instead of Pulumi.NAME.yaml, as the Pulumi CLI's --config-file",
+    },
+    invokes: {
+      type: "string",
+      placeholder: "FILE",
+      description:
+        "recorded invoke results for invokes that read the cloud: a JSON list [{ token, args?, result }] (docs/contracts.md)",
     },
     state: {
       type: "string",
@@ -73,7 +87,11 @@ export const command = defineCommand({
       throw ctx.usageError("--destroy deletes what a state holds: give --state FILE|DIR");
     }
     let previousState: Checkpoint =
-      args.state === undefined ? EMPTY_CHECKPOINT : userError(() => readCheckpoint(args.state as string));
+      args.state === undefined
+        ? EMPTY_CHECKPOINT
+        : userError(() =>
+            readCheckpoint(args.state as string, { passphrase: ctx.io.env.PULUMI_CONFIG_PASSPHRASE }),
+          );
     const out: string[] = [];
     let refreshed: Plan["steps"] | undefined;
     if (args.refresh) {
@@ -96,7 +114,14 @@ export const command = defineCommand({
         projectDir,
         program,
         previousState,
+        configFile:
+          args["config-file"] === undefined ? undefined : path.resolve(ctx.io.cwd, args["config-file"]),
+        invokes:
+          args.invokes === undefined ? undefined : readInvokesFile(path.resolve(ctx.io.cwd, args.invokes)),
       }).catch((err: unknown) => userError(() => Promise.reject(err)));
+    }
+    for (const line of offlineNotes(plan)) {
+      ctx.io.stderr(`note: ${line}`);
     }
     if (args.diff) {
       if (refreshed !== undefined) {

@@ -66,7 +66,14 @@ export class AnalyzerCallError extends Error {
     readonly code: number,
     readonly details: string,
   ) {
-    super(`${method}: ${code} ${STATUS_NAMES[code] ?? "UNKNOWN"}: ${details}`);
+    // One line: a pack's error text spans lines (its message, then the stack), and the run reports an
+    // internal error as one line whose cause must be in it.
+    const summary = details
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "" && !line.startsWith("at "))
+      .join(" ");
+    super(`${method}: ${code} ${STATUS_NAMES[code] ?? "UNKNOWN"}: ${summary}`);
     this.name = "AnalyzerCallError";
   }
 }

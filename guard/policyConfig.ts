@@ -51,7 +51,13 @@ interface JsonSchema {
   default?: unknown;
 }
 
-/** Builds the Configure request: every policy of the pack, with its level and complete properties. */
+/**
+ * Builds the Configure request as the engine reconciles a pack's config (pulumi/pulumi
+ * pkg/resource/analyzer/config.go ReconcilePolicyPackConfig): each policy's own level and its schema's
+ * defaults, then the pack's `initialConfig` (what `new PolicyPack(name, args, initialConfig)` declares,
+ * sent in GetAnalyzerInfo), then the config file; in each, `all` sets every policy's level before the
+ * entries for single policies apply.
+ */
 export function buildConfigureRequest(
   info: AnalyzerInfo,
   config: Record<string, unknown>,
@@ -64,27 +70,54 @@ export function buildConfigureRequest(
       );
     }
   }
-  const all = config.all === undefined ? undefined : parseLevel(`policy config "all"`, config.all);
-  const request = new ConfigureAnalyzerRequest();
+  const result = new Map<string, { level: EnforcementLevelName; properties: Record<string, unknown> }>();
+  const schemas = new Map<string, Record<string, JsonSchema>>();
   for (const [name, policy] of policies) {
     const schema = (policy.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as Record<
       string,
       JsonSchema
     >;
-    const entry = config[name];
-    let level = all ?? levelName(policy.getEnforcementlevel());
+    schemas.set(name, schema);
     const properties: Record<string, unknown> = {};
     for (const [property, propertySchema] of Object.entries(schema)) {
       if (propertySchema.default !== undefined) {
         properties[property] = propertySchema.default;
       }
     }
-    if (typeof entry === "string") {
-      level = parseLevel(`policy config "${name}"`, entry);
-    } else if (typeof entry === "object" && entry !== null && !Array.isArray(entry)) {
-      for (const [property, value] of Object.entries(entry)) {
+    result.set(name, { level: levelName(policy.getEnforcementlevel()), properties });
+  }
+  // The pack's initial config: as the engine converts it, an entry's level is the one it carries (a
+  // PolicyConfig without one reads as advisory, the enum's zero).
+  const initial = info.getInitialconfigMap();
+  const initialAll = initial.get("all");
+  if (initialAll !== undefined) {
+    for (const entry of result.values()) {
+      entry.level = levelName(initialAll.getEnforcementlevel());
+    }
+  }
+  initial.forEach((policyConfig, name) => {
+    const entry = result.get(name);
+    if (name === "all" || entry === undefined) {
+      return;
+    }
+    entry.level = levelName(policyConfig.getEnforcementlevel());
+    Object.assign(entry.properties, policyConfig.getProperties()?.toJavaScript() ?? {});
+  });
+  if (config.all !== undefined) {
+    const all = parseLevel(`policy config "all"`, config.all);
+    for (const entry of result.values()) {
+      entry.level = all;
+    }
+  }
+  for (const [name, entry] of result) {
+    const given = config[name];
+    const schema = schemas.get(name) ?? {};
+    if (typeof given === "string") {
+      entry.level = parseLevel(`policy config "${name}"`, given);
+    } else if (typeof given === "object" && given !== null && !Array.isArray(given)) {
+      for (const [property, value] of Object.entries(given)) {
         if (property === "enforcementLevel") {
-          level = parseLevel(`policy config "${name}".enforcementLevel`, value);
+          entry.level = parseLevel(`policy config "${name}".enforcementLevel`, value);
           continue;
         }
         const propertySchema = schema[property];
@@ -94,16 +127,19 @@ export function buildConfigureRequest(
           );
         }
         checkValue(`policy config "${name}".${property}`, value, propertySchema);
-        properties[property] = value;
+        entry.properties[property] = value;
       }
-    } else if (entry !== undefined) {
+    } else if (given !== undefined) {
       throw new PolicyConfigError(
-        `policy config "${name}": ${JSON.stringify(entry)} is neither an enforcement level nor an object`,
+        `policy config "${name}": ${JSON.stringify(given)} is neither an enforcement level nor an object`,
       );
     }
+  }
+  const request = new ConfigureAnalyzerRequest();
+  for (const [name, entry] of result) {
     const policyConfig = new PolicyConfig();
-    policyConfig.setEnforcementlevel(LEVELS[level]);
-    policyConfig.setProperties(Struct.fromJavaScript(properties as Record<string, never>));
+    policyConfig.setEnforcementlevel(LEVELS[entry.level]);
+    policyConfig.setProperties(Struct.fromJavaScript(entry.properties as Record<string, never>));
     request.getPolicyconfigMap().set(name, policyConfig);
   }
   return request;

@@ -2,8 +2,13 @@
  * The Analyzer requests the Pulumi engine sends, built from an offline plan (plan/types.ts):
  * `Analyze` per resource with its inputs, before the step runs; `AnalyzeStack` once with every
  * resource's outputs, parent, dependencies and property dependencies. Property values stay in the
- * engine's wire form, so a preview's unknowns reach the pack as the unknown sentinel and secrets as
- * secret objects, exactly as the CLI sends them.
+ * engine's wire form, marshalled as the engine marshals properties for analyzers (pulumi/pulumi
+ * pkg/resource/plugin/analyzer_plugin.go: MarshalOptions KeepUnknowns, KeepSecrets, SkipInternalKeys, and
+ * not KeepResources nor KeepOutputValues; pkg/resource/plugin/rpc.go): a preview's unknowns reach the
+ * pack as the unknown sentinel and secrets as secret objects; a resource reference as its ID (the
+ * unknown sentinel when its ID is not known yet), or its URN for a component, which has none; an output
+ * value as its value (unknown when it has none), secret if it was; assets and archives as they are; and
+ * top-level keys starting with `__` dropped.
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import {
@@ -15,9 +20,64 @@ import {
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { PlanResourceState } from "../plan/types";
 import { nameOfUrn } from "../plan/urn";
+import { SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_VALUE } from "../plan/values";
+
+/** `SPECIAL_SIG_KEY`'s value for a resource reference and for an output value (sdk/go/common/resource/sig). */
+export const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 
 function toStruct(props: Record<string, unknown>): Struct {
-  return Struct.fromJavaScript(withoutUndefined(props) as Record<string, never>);
+  return Struct.fromJavaScript(
+    marshalForAnalyzer(withoutUndefined(props) as Record<string, unknown>) as Record<string, never>,
+  );
+}
+
+/** A resource's properties as the engine marshals them for an analyzer (see the module comment). */
+export function marshalForAnalyzer(props: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(props)) {
+    // SkipInternalKeys applies to the top level only (rpc.go MarshalProperties).
+    if (!key.startsWith("__")) {
+      result[key] = marshalValue(value);
+    }
+  }
+  return result;
+}
+
+function marshalValue(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(marshalValue);
+  }
+  if (typeof value !== "object" || value === null) {
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  switch (record[SPECIAL_SIG_KEY]) {
+    case RESOURCE_REFERENCE_SIG:
+      // rpc.go: with an `id` the reference is its ID ("" meaning unknown), without one its URN.
+      if ("id" in record) {
+        return record.id === "" || record.id === undefined || record.id === null
+          ? UNKNOWN_VALUE
+          : marshalValue(record.id);
+      }
+      return record.urn;
+    case OUTPUT_VALUE_SIG: {
+      const inner = "value" in record ? marshalValue(record.value) : UNKNOWN_VALUE;
+      return record.secret === true ? { [SPECIAL_SIG_KEY]: SECRET_SIG, value: inner } : inner;
+    }
+    case SECRET_SIG:
+      return { [SPECIAL_SIG_KEY]: SECRET_SIG, value: marshalValue(record.value) };
+    case undefined:
+      break;
+    default:
+      // Assets and archives travel as they are.
+      return record;
+  }
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(record)) {
+    result[key] = marshalValue(item);
+  }
+  return result;
 }
 
 /** Struct has no undefined; the engine leaves unset properties out, and so does this. */

@@ -32,6 +32,8 @@ export interface RunPolicyPackOptions {
    * pack, lent to many processes) gives its own; the pack's `stop()` is called when the analysis ends.
    */
   startPack?: PackStarter;
+  /** Remote component types the guard trusts: not reported (`--trust-component`). */
+  trustedComponents?: readonly string[];
 }
 
 /** Starts (or lends) the pack of a directory. */
@@ -47,7 +49,9 @@ export async function runPolicyPack(options: RunPolicyPackOptions): Promise<Poli
   const log = options.log ?? (() => undefined);
   const pack = await (options.startPack ?? startPolicyPack)(options.packDir ?? DEFAULT_PACK_DIR, log);
   try {
-    return await analyzePlan(pack.client, options.plan, options.config ?? {}, log);
+    return await analyzePlan(pack.client, options.plan, options.config ?? {}, log, {
+      trustedComponents: options.trustedComponents,
+    });
   } finally {
     await pack.stop();
   }
@@ -63,6 +67,38 @@ export interface AnalyzePlanOptions {
    * `pulumi up`, when every value is known.
    */
   preview?: boolean;
+  /** Remote component types not to report (see remoteComponentFindings). */
+  trustedComponents?: readonly string[];
+}
+
+/** The guard's own findings' names, beside the pack's policies in a report. */
+export const GUARD_PACK_NAME = "offline-guard";
+export const REMOTE_COMPONENT_FINDING = "remote-component-not-analyzed";
+
+/**
+ * A remote (multi-language) component's children are made by its provider plugin, which the offline plan
+ * does not run (awsx 2.x, @pulumi/aws-apigateway): the pack never sees the tables, keys or policies it
+ * creates. Under the Pulumi CLI it would see them, so the pack cannot know what is missing here: the
+ * guard reports each such component as a mandatory finding naming it and its type, unless its type is
+ * trusted. A local component (awsx 0.x) registers its children itself and is analyzed through them.
+ */
+export function remoteComponentFindings(
+  states: readonly PlanResourceState[],
+  trusted: readonly string[] = [],
+): PolicyViolation[] {
+  return states
+    .filter((state) => state.remote === true && !trusted.includes(state.type))
+    .map((state) => ({
+      policyName: REMOTE_COMPONENT_FINDING,
+      packName: GUARD_PACK_NAME,
+      urn: state.urn,
+      resourceType: state.type,
+      message:
+        `Remote component ${state.type} "${parseUrn(state.urn)?.name ?? state.urn}": its children are made by its provider ` +
+        "plugin, which the offline guard does not run, so no policy saw them. Check this stack with " +
+        `\`pulumi preview --policy-pack\`, or trust the type with --trust-component ${state.type}.`,
+      enforcementLevel: "mandatory",
+    }));
 }
 
 export async function analyzePlan(
@@ -132,6 +168,7 @@ export async function analyzePlan(
   const byUrn = new Map(states.map((state) => [state.urn, state]));
   collect(stackResponse, info.getName(), undefined, byUrn, violations, notApplicable);
   log(`analyzed ${states.length} resources in ${Date.now() - started} ms`);
+  violations.push(...remoteComponentFindings(states, options.trustedComponents));
 
   // Resource analyses finish in any order: sort for a stable report.
   const order = new Map(states.map((state, i) => [state.urn, i]));

@@ -1,9 +1,10 @@
 /**
- * A stack's state as the Pulumi engine records it: deployment format version 3 (sdk/go/common/apitype
- * DeploymentV3 and ResourceV3), the format `pulumi stack export` writes and `pulumi stack import`
- * reads:
+ * A stack's state as the Pulumi engine records it: deployment format versions 1 to 4 (sdk/go/common/apitype
+ * DeploymentV3 and ResourceV3; version 4 adds `features`, which the engine refuses unless it supports
+ * each, pkg/resource/stack/deployment.go), the format `pulumi stack export` writes and `pulumi stack
+ * import` reads:
  *
- *   { "version": 3, "deployment": { "manifest": { "time", "magic", "version" },
+ *   { "version": 3|4, "features"?: [...], "deployment": { "manifest": { "time", "magic", "version" },
  *                                   "secrets_providers"?: {...}, "resources": [ ResourceV3... ] } }
  *
  * A backend's own checkpoint file (`.pulumi/stacks/<project>/<stack>.json`) wraps the same deployment
@@ -12,18 +13,35 @@
  * The sandbox keeps what its last apply recorded as such a file in its data directory (CHECKPOINT_FILE):
  * what `pulumi up` last recorded, kept apart from the emulated cloud's own state. Secrets are written
  * as `pulumi stack export --show-secrets` writes them (`{ SPECIAL_SIG_KEY: SECRET_SIG, "plaintext":
- * "<JSON text>" }`), so the file is mode 0600; a secret exported with a secrets provider
- * (`"ciphertext"`) cannot be opened offline and reads as "[secret]".
+ * "<JSON text>" }`), so the file is mode 0600. A secret exported with a secrets provider (`"ciphertext"`)
+ * is read as that provider wrote it where it can be opened offline (plan/stateSecrets.ts: `b64`, and
+ * `passphrase` given the passphrase); any other stays a secret whose value is unknown, and is named in
+ * `unreadableSecrets`.
  */
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { declaredStates, type Plan, type PlanResourceState } from "./types";
-import { isSecret, REDACTED, SECRET_SIG, SPECIAL_SIG_KEY } from "./values";
+import { secretOpener, type SecretOpener } from "./stateSecrets";
+import { isSecret, SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_VALUE } from "./values";
 
 /** The checkpoint's name in a sandbox data directory. */
 export const CHECKPOINT_FILE = "checkpoint.json";
-/** The engine's deployment format version this module reads and writes. */
+/** The engine's deployment format version this module writes. */
 export const DEPLOYMENT_VERSION = 3;
+/** The versions it reads: the engine's oldest supported and latest (pkg/resource/stack/deployment.go). */
+export const OLDEST_DEPLOYMENT_VERSION = 1;
+export const LATEST_DEPLOYMENT_VERSION = 4;
+/** The deployment features the engine supports (deployment.go `supportedFeatures`); any other is refused. */
+export const SUPPORTED_FEATURES: readonly string[] = [
+  "refreshBeforeUpdate",
+  "views",
+  "hooks",
+  "taint",
+  "replaceWith",
+  "snippets-prototype",
+  "extensionParameterization",
+  "byteString",
+];
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /**
@@ -32,6 +50,27 @@ const STACK_TYPE = "pulumi:pulumi:Stack";
  */
 export interface Checkpoint {
   resources: PlanResourceState[];
+  /**
+   * Secrets the state's secrets provider encrypted and this reader could not open (a cloud KMS or the
+   * Pulumi service; a passphrase provider without PULUMI_CONFIG_PASSPHRASE): their values read as
+   * unknown. Absent when there are none.
+   */
+  unreadableSecrets?: UnreadableSecret[];
+}
+
+/** A secret whose value is unknown offline: where it is, and what would open it. */
+export interface UnreadableSecret {
+  urn: string;
+  /** `inputs.password`, `outputs.users.app.secret`. */
+  property: string;
+  /** The secrets provider: `passphrase`, `service`, or a cloud provider's URL (`awskms://…`). */
+  provider: string;
+}
+
+/** What reading a checkpoint may need besides the file. */
+export interface ReadCheckpointOptions {
+  /** The passphrase of a `passphrase` secrets provider (the CLI's PULUMI_CONFIG_PASSPHRASE). */
+  passphrase?: string;
 }
 
 /** @deprecated Checkpoint's former name, kept for library users (docs/contracts.md). */
@@ -56,7 +95,7 @@ export class CheckpointError extends Error {
  * Reads a checkpoint: `fileOrDir` is a `pulumi stack export` file, a backend checkpoint file, or a
  * sandbox data directory (its CHECKPOINT_FILE; a directory nothing was applied to yet has an empty one).
  */
-export function readCheckpoint(fileOrDir: string): Checkpoint {
+export function readCheckpoint(fileOrDir: string, options: ReadCheckpointOptions = {}): Checkpoint {
   let isDir: boolean;
   try {
     isDir = statSync(fileOrDir).isDirectory();
@@ -79,24 +118,52 @@ export function readCheckpoint(fileOrDir: string): Checkpoint {
   } catch (err) {
     throw new CheckpointError(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  return parseDeployment(parsed, file);
+  return parseDeployment(parsed, file, options);
 }
 
 /** @deprecated readCheckpoint's former name, kept for library users (docs/contracts.md). */
 export const readState = readCheckpoint;
 
 /** Parses an exported deployment (or a backend checkpoint), naming `source` and the path of a bad field. */
-export function parseDeployment(document: unknown, source: string): Checkpoint {
+export function parseDeployment(
+  document: unknown,
+  source: string,
+  options: ReadCheckpointOptions = {},
+): Checkpoint {
   const fail = (path: string, what: string): never => {
     throw new CheckpointError(`${source}: ${path} ${what}`);
   };
   if (!isRecord(document)) {
     return fail("the document", "is not a JSON object");
   }
-  if (document.version !== DEPLOYMENT_VERSION) {
+  const version = document.version ?? 0;
+  if (typeof version !== "number" || !Number.isInteger(version)) {
     return fail(
       "version",
-      `is ${JSON.stringify(document.version)}; expected ${DEPLOYMENT_VERSION} (a \`pulumi stack export\` file)`,
+      `is ${JSON.stringify(version)}; expected ${OLDEST_DEPLOYMENT_VERSION} to ${LATEST_DEPLOYMENT_VERSION}`,
+    );
+  }
+  // The engine's own refusals (pkg/resource/stack/deployment.go), in its words.
+  if (version < OLDEST_DEPLOYMENT_VERSION) {
+    return fail(
+      "version",
+      `is ${version}: this stack's deployment is too old (the oldest read is ${OLDEST_DEPLOYMENT_VERSION})`,
+    );
+  }
+  if (version > LATEST_DEPLOYMENT_VERSION) {
+    return fail(
+      "version",
+      `is ${version}: this stack's deployment version is too new (the latest read is ${LATEST_DEPLOYMENT_VERSION})`,
+    );
+  }
+  const features = document.features ?? [];
+  if (!Array.isArray(features) || !features.every((feature) => typeof feature === "string")) {
+    return fail("features", "is not an array of strings");
+  }
+  const unsupported = features.filter((feature) => !SUPPORTED_FEATURES.includes(feature));
+  if (unsupported.length > 0) {
+    throw new CheckpointError(
+      `${source}: this stack's deployment needs support for the following features: ${unsupported.join(", ")}`,
     );
   }
   const checkpoint = document.checkpoint;
@@ -110,17 +177,22 @@ export function parseDeployment(document: unknown, source: string): Checkpoint {
   if (!Array.isArray(resources)) {
     return fail(`${where}.resources`, "is not an array");
   }
-  return {
-    resources: resources.map((resource: unknown, index) =>
-      parseResource(resource, `${where}.resources[${index}]`, fail),
-    ),
-  };
+  const open = secretOpener(deployment.secrets_providers, options.passphrase, (what) => {
+    throw new CheckpointError(`${source}: ${where}.secrets_providers${what}`);
+  });
+  const unreadableSecrets: UnreadableSecret[] = [];
+  const parsed = resources.map((resource: unknown, index) =>
+    parseResource(resource, `${where}.resources[${index}]`, fail, open, unreadableSecrets),
+  );
+  return { resources: parsed, ...(unreadableSecrets.length > 0 ? { unreadableSecrets } : {}) };
 }
 
 function parseResource(
   resource: unknown,
   path: string,
   fail: (path: string, what: string) => never,
+  open: SecretOpener,
+  unreadable: UnreadableSecret[],
 ): PlanResourceState {
   if (!isRecord(resource)) {
     return fail(path, "is not an object");
@@ -134,16 +206,27 @@ function parseResource(
       ? value
       : fail(`${path}.${key}`, `is ${JSON.stringify(value)}, expected a string`);
   };
+  const urn = text("urn", true) as string;
   const object = (key: string): Record<string, unknown> => {
     const value = resource[key] ?? {};
-    return isRecord(value)
-      ? (fromWire(value) as Record<string, unknown>)
-      : fail(`${path}.${key}`, "is not an object");
+    if (!isRecord(value)) {
+      return fail(`${path}.${key}`, "is not an object");
+    }
+    const onUnreadable = (property: string, provider: string): void => {
+      unreadable.push({ urn, property: `${key}${property}`, provider });
+    };
+    return fromWire(value, "", open, onUnreadable, (at, what) => fail(`${path}.${key}${at}`, what)) as Record<
+      string,
+      unknown
+    >;
   };
+  // The engine writes `null` for an empty list (Go's nil slice): in v3/v4 checkpoints, propertyDependencies.
   const urns = (value: unknown, at: string): string[] =>
-    Array.isArray(value) && value.every((item) => typeof item === "string")
-      ? value
-      : fail(at, "is not an array of URNs");
+    value === null
+      ? []
+      : Array.isArray(value) && value.every((item) => typeof item === "string")
+        ? value
+        : fail(at, "is not an array of URNs");
   const custom = resource.custom ?? false;
   if (typeof custom !== "boolean") {
     return fail(`${path}.custom`, "is not a boolean");
@@ -160,7 +243,7 @@ function parseResource(
   const parent = text("parent", false);
   return {
     type: text("type", true) as string,
-    urn: text("urn", true) as string,
+    urn,
     custom,
     ...(id !== undefined && id !== "" ? { id } : {}),
     ...(parent !== undefined && parent !== "" ? { parent } : {}),
@@ -201,22 +284,53 @@ export function stackOutputsOf(state: Checkpoint): Record<string, unknown> {
   return state.resources.find((resource) => resource.type === STACK_TYPE)?.outputs ?? {};
 }
 
-/** A checkpoint secret (plaintext or ciphertext) as the plan's wire form `{ sig, value }`. */
-function fromWire(value: unknown): unknown {
+/**
+ * A checkpoint's values as the plan's wire form: a secret (plaintext, or ciphertext its provider can
+ * open here) becomes `{ sig, value }`; one it cannot open, a secret whose value is unknown.
+ */
+function fromWire(
+  value: unknown,
+  at: string,
+  open: SecretOpener,
+  onUnreadable: (property: string, provider: string) => void,
+  fail: (at: string, what: string) => never,
+): unknown {
   if (Array.isArray(value)) {
-    return value.map(fromWire);
+    return value.map((item, index) => fromWire(item, `${at}[${index}]`, open, onUnreadable, fail));
   }
   if (!isRecord(value)) {
     return value;
   }
   if (value[SPECIAL_SIG_KEY] === SECRET_SIG) {
+    let plaintext: string | undefined;
     if (typeof value.plaintext === "string") {
-      return { [SPECIAL_SIG_KEY]: SECRET_SIG, value: fromWire(JSON.parse(value.plaintext)) };
+      plaintext = value.plaintext;
+    } else if (typeof value.ciphertext === "string") {
+      const opened = open(value.ciphertext);
+      if (opened.plaintext === undefined) {
+        onUnreadable(at, opened.provider);
+        return { [SPECIAL_SIG_KEY]: SECRET_SIG, value: UNKNOWN_VALUE };
+      }
+      plaintext = opened.plaintext;
+    } else if ("value" in value) {
+      return { [SPECIAL_SIG_KEY]: SECRET_SIG, value: fromWire(value.value, at, open, onUnreadable, fail) };
+    } else {
+      return fail(at, "is a secret with neither plaintext nor ciphertext");
     }
-    // Encrypted by the stack's secrets provider, which only the Pulumi CLI can open.
-    return { [SPECIAL_SIG_KEY]: SECRET_SIG, value: "value" in value ? fromWire(value.value) : REDACTED };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(plaintext);
+    } catch {
+      return fail(at, "is a secret whose plaintext is not JSON");
+    }
+    return { [SPECIAL_SIG_KEY]: SECRET_SIG, value: fromWire(parsed, at, open, onUnreadable, fail) };
   }
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fromWire(item)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      fromWire(item, `${at}.${key}`, open, onUnreadable, fail),
+    ]),
+  );
 }
 
 function toWire(value: unknown): unknown {

@@ -7,6 +7,9 @@
  * only secret access keys are random, as AWS's are.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { COMPUTED_INVOKES, partitionOf } from "./invokes/computed";
+
+export { partitionOf };
 
 export interface DeployerIdentity {
   accountId: string;
@@ -48,63 +51,35 @@ export interface MockResourceResult {
   outputs: Record<string, unknown>;
 }
 
-/** Invoke tokens the mocks answer; any other is an error naming the token. */
-export const MOCKED_INVOKES = [
-  "aws:index/getCallerIdentity:getCallerIdentity",
-  "aws:index/getRegion:getRegion",
-  "aws:index/getPartition:getPartition",
-] as const;
+/** Invoke tokens computed offline (plan/invokes/computed.ts); `AwsMocks.call` refuses any other. */
+export const MOCKED_INVOKES = Object.keys(COMPUTED_INVOKES);
 
 const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-export function partitionOf(region: string): { partition: string; dnsSuffix: string } {
-  if (region.startsWith("cn-")) {
-    return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
-  }
-  if (region.startsWith("us-gov-")) {
-    return { partition: "aws-us-gov", dnsSuffix: "amazonaws.com" };
-  }
-  return { partition: "aws", dnsSuffix: "amazonaws.com" };
-}
-
 export class AwsMocks {
   readonly deployer: DeployerIdentity;
   readonly partition: string;
+  readonly region: string;
 
   constructor(private readonly options: AwsMocksOptions) {
     this.deployer = options.deployer ?? DEFAULT_DEPLOYER;
     this.partition = partitionOf(options.region).partition;
+    this.region = options.region;
   }
 
-  /** Answers an invoke, or throws naming the token: a silent default would hide a wrong program. */
+  /**
+   * Answers a computed invoke (plan/invokes/computed.ts), or throws naming the token: the plan engine's
+   * invoke layer (plan/invokes) answers the others from recorded results or the stack's state.
+   */
   call(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    const region = typeof inputs.region === "string" ? inputs.region : this.options.region;
-    switch (token) {
-      case "aws:index/getCallerIdentity:getCallerIdentity":
-        return { ...this.deployer, id: this.deployer.accountId };
-      case "aws:index/getRegion:getRegion":
-        return {
-          id: region,
-          name: region,
-          region,
-          description: region,
-          endpoint: `ec2.${region}.${partitionOf(region).dnsSuffix}`,
-        };
-      case "aws:index/getPartition:getPartition": {
-        const { partition, dnsSuffix } = partitionOf(region);
-        return {
-          id: partition,
-          partition,
-          dnsSuffix,
-          reverseDnsSuffix: dnsSuffix.split(".").reverse().join("."),
-        };
-      }
-      default:
-        throw new Error(
-          `the offline plan has no mock for invoke ${token} (mocked: ${MOCKED_INVOKES.join(", ")}); add one to plan/mocks.ts`,
-        );
+    const computed = COMPUTED_INVOKES[token];
+    if (computed === undefined) {
+      throw new Error(
+        `the offline plan has no mock for invoke ${token} (computed: ${MOCKED_INVOKES.join(", ")}); record its result with --invokes`,
+      );
     }
+    return computed(inputs, { region: this.options.region, deployer: this.deployer });
   }
 
   /** Returns the id and computed outputs the AWS provider would give a created resource. */
@@ -132,6 +107,24 @@ export class AwsMocks {
             isEnabled: inputs.isEnabled ?? true,
             multiRegion: inputs.multiRegion ?? false,
             rotationPeriodInDays: inputs.enableKeyRotation ? 365 : undefined,
+          },
+        };
+      }
+      case "aws:kms/externalKey:ExternalKey": {
+        // A key whose material the program imports: a KMS key like any other, with a key ARN and id
+        // (KMS Developer Guide, "Importing key material"); it is PendingImport until material is given.
+        const keyId = previous?.id ?? uuidFrom(seed("keyId"));
+        return {
+          id: keyId,
+          outputs: {
+            arn: `arn:${p}:kms:${region}:${account}:key/${keyId}`,
+            keyUsage: inputs.keyUsage ?? "ENCRYPT_DECRYPT",
+            keySpec: inputs.keySpec ?? "SYMMETRIC_DEFAULT",
+            keyState: inputs.keyMaterialBase64 === undefined ? "PendingImport" : "Enabled",
+            enabled: inputs.keyMaterialBase64 !== undefined,
+            expirationModel:
+              inputs.validTo === undefined ? "KEY_MATERIAL_DOES_NOT_EXPIRE" : "KEY_MATERIAL_EXPIRES",
+            multiRegion: inputs.multiRegion ?? false,
           },
         };
       }

@@ -7,20 +7,42 @@
  * sees the deployed values. Unlike @pulumi/pulumi's MockMonitor it builds URNs as the engine does, honours
  * additionalSecretOutputs, and in preview mode answers a create the way a provider's preview does:
  * inputs only, so computed outputs (ARNs, ids) are unknown to the program, as in `pulumi preview`.
+ *
+ * What a real engine gets from elsewhere, it gets here as follows: invokes from the invoke layer
+ * (plan/invokes); `pulumi:pulumi:getResource`, which the SDK calls to rehydrate a resource passed as an
+ * input (`role: role`), from the resources registered so far (as @pulumi/pulumi's own mocks answer it);
+ * the name the AWS provider gives a resource at Check from plan/autoName.ts; the outputs of other
+ * providers' resources from plan/providers.ts. A computed output nothing models is unknown and named in
+ * `unknownOutputs`; in a full plan the program sees a string carrying the unknown marker there (never
+ * `undefined`). Any input built from an unknown marker is recorded as unknown. A remote component
+ * (`remote: true`: its children are made by a provider plugin, which is not here) is recorded as such.
  */
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import { withAutoName } from "./autoName";
+import type { InvokeLayer } from "./invokes";
 import { AwsMocks } from "./mocks";
+import { providerOutputs, SECRET_OUTPUTS } from "./providers";
+import type { SchemaReader } from "./schema";
 import { buildUrn, parseUrn } from "./urn";
 import { stepFor } from "./steps";
-import { PlanInvoke, PlanResourceState, PlanStep } from "./types";
-import { isSecret, reveal, SECRET_SIG, SPECIAL_SIG_KEY } from "./values";
+import { PlanInvoke, PlanResourceState, PlanStep, UnknownOutputs } from "./types";
+import {
+  isSecret,
+  normalizeUnknowns,
+  reveal,
+  SECRET_SIG,
+  SPECIAL_SIG_KEY,
+  UNKNOWN_VALUE,
+  unknownMarker,
+} from "./values";
 
 type Callback<T> = (err: Error | null, response?: T) => void;
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
+const GET_RESOURCE = "pulumi:pulumi:getResource";
 const UNSUPPORTED_FEATURES = new Set(["outputValues", "transforms", "invokeTransforms", "resourceHooks"]);
 
 export class PlanMonitor {
@@ -29,7 +51,11 @@ export class PlanMonitor {
   readonly steps: PlanStep[] = [];
   readonly invokes: PlanInvoke[] = [];
   readonly errors: Error[] = [];
+  /** Computed outputs of created resources that nothing models: unknown in the plan. */
+  readonly unknownOutputs: UnknownOutputs[] = [];
   private readonly byUrn = new Map<string, PlanResourceState>();
+  /** What the program was answered for each custom resource: its outputs with markers, not yet normalized. */
+  private readonly answered = new Map<string, Record<string, unknown>>();
 
   constructor(
     private readonly mocks: AwsMocks,
@@ -38,6 +64,8 @@ export class PlanMonitor {
     private readonly preview: boolean,
     /** The stack's previous state, by URN. */
     private readonly previous: ReadonlyMap<string, PlanResourceState> = new Map(),
+    private readonly invokeLayer?: InvokeLayer,
+    private readonly schema?: SchemaReader,
   ) {}
 
   /** The engine's URN: the parent's type chain (minus the stack) joined with `$`. */
@@ -59,16 +87,21 @@ export class PlanMonitor {
       if (this.byUrn.has(urn)) {
         throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
       }
-      const inputs = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      const old = this.previous.get(urn);
+      const custom = req.getCustom();
+      const given = normalizeUnknowns(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      // The provider names an auto-named resource at Check, so even a preview shows the name.
+      const inputs = custom ? withAutoName(type, name, this.stack, urn, given, old?.inputs) : given;
       const propertyDependencies: Record<string, string[]> = {};
       req.getPropertydependenciesMap().forEach((deps, key) => {
         propertyDependencies[key] = deps.getUrnsList();
       });
-      const custom = req.getCustom();
+      const remote = req.getRemote();
       const state: PlanResourceState = {
         type,
         urn,
         custom,
+        ...(remote && !custom ? { remote: true } : {}),
         ...(req.getParent() ? { parent: req.getParent() } : {}),
         inputs,
         outputs: {},
@@ -77,7 +110,6 @@ export class PlanMonitor {
         ...(req.getProtect() === true ? { protect: true } : {}),
         ...(req.getRetainondelete() === true ? { retainOnDelete: true } : {}),
       };
-      const old = this.previous.get(urn);
       const step = stepFor(old, state);
       let id = "";
       if (custom) {
@@ -100,15 +132,29 @@ export class PlanMonitor {
           // A provider's preview of a create knows only the inputs; everything it computes is unknown.
           state.outputs = { ...inputs };
         } else {
-          const result = this.mocks.newResource({
-            type,
-            name,
-            urn,
-            inputs: plainInputs,
-            replacing: step.op === "replace" ? old?.id : undefined,
-          });
+          const modelled = type.startsWith("aws:")
+            ? undefined
+            : providerOutputs(type, this.stack, urn, plainInputs);
+          const result =
+            modelled === undefined
+              ? this.mocks.newResource({
+                  type,
+                  name,
+                  urn,
+                  inputs: plainInputs,
+                  replacing: step.op === "replace" ? old?.id : undefined,
+                })
+              : { id: String(modelled.id ?? `${name}-${urn.length}`), outputs: modelled };
           id = result.id;
           state.outputs = { ...inputs, ...withoutUndefined(result.outputs), id };
+          for (const key of SECRET_OUTPUTS[type] ?? []) {
+            if (key in state.outputs && !isSecret(state.outputs[key])) {
+              state.outputs[key] = { [SPECIAL_SIG_KEY]: SECRET_SIG, value: state.outputs[key] };
+            }
+          }
+        }
+        if (step.op !== "same") {
+          this.nameUnknownOutputs(type, urn, state);
         }
         if (id !== "") {
           state.id = id;
@@ -125,7 +171,9 @@ export class PlanMonitor {
       const response = new resproto.RegisterResourceResponse();
       response.setUrn(urn);
       response.setId(id);
-      response.setObject(structproto.Struct.fromJavaScript(custom ? (state.outputs as never) : {}));
+      const answer = custom ? (this.answered.get(urn) ?? state.outputs) : {};
+      this.answered.delete(urn);
+      response.setObject(structproto.Struct.fromJavaScript(answer as never));
       callback(null, response);
     } catch (err) {
       this.fail(err, callback);
@@ -138,7 +186,7 @@ export class PlanMonitor {
       this.fail(new Error(`outputs registered for unknown resource ${req.getUrn()}`), callback);
       return;
     }
-    state.outputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    state.outputs = normalizeUnknowns(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
     callback(null, new Empty());
   }
 
@@ -146,14 +194,88 @@ export class PlanMonitor {
     try {
       const token = req.getTok();
       const inputs = reveal(req.getArgs()?.toJavaScript() ?? {}) as Record<string, unknown>;
-      const result = this.mocks.call(token, inputs);
-      this.invokes.push({ token, inputs, result });
+      let result: Record<string, unknown>;
+      if (token === GET_RESOURCE) {
+        // The SDK rehydrating a resource passed as an input: answered from the registrations, as
+        // @pulumi/pulumi's mocks answer it (runtime/mocks.js), and not recorded as the program's invoke.
+        result = this.registeredResource(String(inputs.urn));
+      } else {
+        const answer = this.invokeLayer?.answer(token, inputs) ?? {
+          result: this.mocks.call(token, inputs),
+          source: "computed",
+        };
+        result = answer.result;
+        this.invokes.push({
+          token,
+          inputs: normalizeUnknowns(inputs) as Record<string, unknown>,
+          result: normalizeUnknowns(result) as Record<string, unknown>,
+          ...(answer.source === "unresolved" ? { unresolved: true } : {}),
+        });
+      }
       const response = new provproto.InvokeResponse();
       response.setReturn(structproto.Struct.fromJavaScript(result as never));
       callback(null, response);
     } catch (err) {
       this.fail(err, callback);
     }
+  }
+
+  /** `pulumi:pulumi:getResource`'s answer: the resource's URN, id and state as registered. */
+  private registeredResource(urn: string): Record<string, unknown> {
+    const state = this.byUrn.get(urn);
+    if (state === undefined) {
+      throw new Error(`pulumi:pulumi:getResource: no resource ${urn} was registered`);
+    }
+    return { urn, id: state.id ?? (state.custom && this.preview ? UNKNOWN_VALUE : ""), state: state.outputs };
+  }
+
+  /**
+   * Names the computed outputs of a created or updated resource that nothing modelled (outputs of its
+   * class in the provider's SDK that are neither inputs nor computed here). In a full plan the program is
+   * answered a string carrying the unknown marker for each string one, so no `undefined` reaches a name
+   * or a policy; the plan records them as unknown. The project's own detailed AWS models are complete for
+   * what it reads and are left as they are.
+   */
+  private nameUnknownOutputs(type: string, urn: string, state: PlanResourceState): void {
+    if (this.schema === undefined || (type.startsWith("aws:") && DETAILED_AWS_TYPES.has(type))) {
+      return;
+    }
+    const shapes = this.schema.resourceOutputs(type);
+    if (shapes === undefined) {
+      return;
+    }
+    // The provider's own region is known: every resource of @pulumi/aws 7 reports it.
+    if (
+      type.startsWith("aws:") &&
+      state.outputs.region === undefined &&
+      shapes.some((shape) => shape.name === "region")
+    ) {
+      state.outputs.region = this.mocks.region;
+    }
+    // What the provider computes is never unset; what it may leave unset (an optional input not given)
+    // stays absent, as the provider leaves it.
+    const missing = shapes.filter((shape) => state.outputs[shape.name] === undefined && !shape.optional);
+    if (this.preview) {
+      // A preview of a create knows no computed output anyway; name those of other providers, whose
+      // resources no model here computes even in a full plan.
+      // Booleans and numbers there are mostly defaults the provider fills in at Check.
+      const computed = missing.filter((shape) => shape.kind !== "boolean" && shape.kind !== "number");
+      if (!type.startsWith("aws:") && computed.length > 0) {
+        this.unknownOutputs.push({ urn, type, properties: computed.map((shape) => shape.name) });
+      }
+      return;
+    }
+    const marked = missing.filter((shape) => shape.kind === "string").map((shape) => shape.name);
+    if (marked.length === 0) {
+      return;
+    }
+    this.unknownOutputs.push({ urn, type, properties: marked });
+    const answer = { ...state.outputs };
+    for (const property of marked) {
+      answer[property] = unknownMarker(`${type}.${property}`);
+      state.outputs[property] = UNKNOWN_VALUE;
+    }
+    this.answered.set(urn, answer);
   }
 
   readResource(req: resproto.ReadResourceRequest, callback: Callback<never>) {
@@ -188,6 +310,21 @@ export class PlanMonitor {
     callback(error);
   }
 }
+
+/** The AWS types plan/mocks.ts models in detail, for this project's program and the sandbox. */
+const DETAILED_AWS_TYPES = new Set([
+  "aws:kms/key:Key",
+  "aws:kms/alias:Alias",
+  "aws:kms/grant:Grant",
+  "aws:dynamodb/table:Table",
+  "aws:iam/user:User",
+  "aws:iam/role:Role",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/userPolicy:UserPolicy",
+  "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+  "aws:iam/accessKey:AccessKey",
+]);
 
 function withoutUndefined(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));

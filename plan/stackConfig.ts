@@ -1,10 +1,10 @@
 /**
- * Reads a stack's configuration (`Pulumi.<stack>.yaml`) the way the Pulumi CLI hands it to a
- * program: full keys (`namespace:key`; a bare key belongs to the project), structured values as
+ * Reads a stack's configuration (`Pulumi.yaml`'s project defaults, then `Pulumi.<stack>.yaml`) the
+ * way the Pulumi CLI hands it to a program: full keys (`namespace:key`; a bare key belongs to the project), structured values as
  * JSON text, scalars as text.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import { UserError } from "../common/userError";
 
@@ -40,22 +40,66 @@ export function readProjectName(projectDir: string): string {
   return project.name;
 }
 
+export interface StackConfigOptions {
+  /**
+   * Read the stack's config from this file instead of `Pulumi.<stack>.yaml` (the Pulumi CLI's
+   * `--config-file`). It must exist.
+   */
+  configFile?: string;
+}
+
 /**
- * The `config:` map of `Pulumi.<stack>.yaml`, values as written (objects stay objects), keys
- * qualified with the project name where they have no namespace.
+ * The stack's config as the Pulumi CLI hands it to a program: the project's `config:` defaults from
+ * `Pulumi.yaml` (a key's `default`, or a bare value), then the stack file's `config:` map over them.
+ * The stack file is `Pulumi.<stack>.yaml` in the project's `stackConfigDir` (default: the project
+ * folder), or `options.configFile`; a stack without a stack file has only the project's defaults, as
+ * `pulumi preview` runs a stack nobody configured yet. Values stay as written (objects stay objects);
+ * keys without a namespace are the project's.
  */
-export function loadStackConfig(stack: string, projectDir = process.cwd()): Record<string, unknown> {
+export function loadStackConfig(
+  stack: string,
+  projectDir = process.cwd(),
+  options: StackConfigOptions = {},
+): Record<string, unknown> {
   if (!STACK_NAME.test(stack)) {
     throw new StackConfigError(`--stack: ${JSON.stringify(stack)} is not a stack name (A-Z a-z 0-9 _ . -)`);
   }
-  const project = readProjectName(projectDir);
-  const file = join(projectDir, `Pulumi.${stack}.yaml`);
+  const projectFile = join(projectDir, "Pulumi.yaml");
+  const project = readYaml(projectFile, "project") as Record<string, unknown> | null;
+  if (typeof project?.name !== "string") {
+    throw new StackConfigError(`project: ${projectFile} has no name`);
+  }
+  const projectName = project.name;
+  const qualify = (key: string): string => (key.includes(":") ? key : `${projectName}:${key}`);
+  const result: Record<string, unknown> = {};
+  const defaults = project.config ?? {};
+  if (typeof defaults !== "object" || defaults === null || Array.isArray(defaults)) {
+    throw new StackConfigError(`project: ${projectFile} has a config: that is not a map`);
+  }
+  for (const [key, declared] of Object.entries(defaults)) {
+    // A project config entry is a declaration ({ type, default, description, secret }), a project-wide
+    // value ({ value }), or a bare value (Pulumi docs, "Project file reference", config).
+    const value = isDeclaration(declared) ? (declared.value ?? declared.default) : declared;
+    if (value !== undefined) {
+      result[qualify(key)] = value;
+    }
+  }
+  let file: string;
+  if (options.configFile !== undefined) {
+    file = options.configFile;
+  } else {
+    const dir =
+      typeof project.stackConfigDir === "string" ? resolve(projectDir, project.stackConfigDir) : projectDir;
+    file = join(dir, `Pulumi.${stack}.yaml`);
+    if (!existsSync(file)) {
+      return result;
+    }
+  }
   const document = readYaml(file, `stack ${stack}`) as { config?: unknown } | null;
   const config = document?.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new StackConfigError(`stack ${stack}: ${file} has a config: that is not a map`);
   }
-  const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (typeof value === "object" && value !== null && "secure" in value) {
       // Secrets are encrypted with the stack's secrets provider, which only the Pulumi CLI can open.
@@ -63,9 +107,21 @@ export function loadStackConfig(stack: string, projectDir = process.cwd()): Reco
         `${key}: is a secure value; the offline plan cannot decrypt it, set it in plain text for offline runs`,
       );
     }
-    result[key.includes(":") ? key : `${project}:${key}`] = value;
+    result[qualify(key)] = value;
   }
   return result;
+}
+
+/** A project config declaration: an object with only the keys Pulumi.yaml's schema allows there. */
+function isDeclaration(value: unknown): value is { default?: unknown; value?: unknown } {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return false;
+  }
+  const keys = Object.keys(value);
+  return (
+    keys.length > 0 &&
+    keys.every((key) => ["type", "default", "description", "secret", "items", "value"].includes(key))
+  );
 }
 
 /** Config values as the CLI passes them to a program: structured values as JSON text, scalars as text. */

@@ -7,12 +7,15 @@
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Checkpoint } from "./checkpoint";
-import { AwsMocks, DeployerIdentity } from "./mocks";
+import { InvokeLayer, type RecordedInvoke } from "./invokes";
+import { AwsMocks, DEFAULT_DEPLOYER, DeployerIdentity } from "./mocks";
 import { PlanMonitor } from "./monitor";
 import { runProgramProcess } from "./programProcess";
+import { SchemaReader } from "./schema";
 import { loadStackConfig, readProjectName, toRuntimeConfig } from "./stackConfig";
 import { deleteSteps, destroySteps } from "./steps";
 import { Plan } from "./types";
+import { normalizeUnknowns } from "./values";
 
 /** A Pulumi program: registers resources, returns the stack outputs. */
 export type Program = () => Promise<Record<string, unknown> | void>;
@@ -32,6 +35,8 @@ export interface SynthOptions {
   projectDir?: string;
   /** Full config map (`aws:region`, `kms-dynamodb:users`, ...), values as in the YAML file. */
   config?: Record<string, unknown>;
+  /** The stack's config file instead of `Pulumi.<stack>.yaml` (the CLI's `--config-file`), unless `config`. */
+  configFile?: string;
   /** What a first `pulumi preview` sees: computed outputs of new resources are unknown. Default: false. */
   preview?: boolean;
   /** The program to run: a function run in this process, or a folder. Default: infra/, in process. */
@@ -43,6 +48,11 @@ export interface SynthOptions {
    * `pulumi stack export` file). Default: an empty stack, so every step is a `create`.
    */
   previousState?: Checkpoint;
+  /**
+   * Recorded invoke results (`--invokes FILE`, plan/invokes/recorded.ts): what the cloud answered the
+   * invokes that read it. Default: none.
+   */
+  invokes?: readonly RecordedInvoke[];
 }
 
 export const REPO_ROOT = resolve(__dirname, "..");
@@ -63,18 +73,31 @@ export function synthesize(options: SynthOptions): Promise<Plan> {
 async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
   const projectDir = options.projectDir ?? REPO_ROOT;
   const project = readProjectName(projectDir);
-  const config = options.config ?? loadStackConfig(options.stack, projectDir);
+  const config =
+    options.config ?? loadStackConfig(options.stack, projectDir, { configFile: options.configFile });
   const preview = options.preview ?? false;
   const source = options.program;
   const region = typeof config["aws:region"] === "string" ? config["aws:region"] : "us-east-1";
   const mocks = new AwsMocks({ stack: options.stack, region, deployer: options.deployer });
   const previous = options.previousState?.resources ?? [];
+  // The provider SDKs are the program's own: a folder resolves them from its node_modules.
+  const schema = new SchemaReader(
+    source !== undefined && typeof source !== "function" ? source.folder : REPO_ROOT,
+  );
+  const invokeLayer = new InvokeLayer({
+    context: { region, deployer: options.deployer ?? DEFAULT_DEPLOYER },
+    recorded: options.invokes,
+    state: previous,
+    schema,
+  });
   const monitor = new PlanMonitor(
     mocks,
     options.stack,
     project,
     preview,
     new Map(previous.map((resource) => [resource.urn, resource])),
+    invokeLayer,
+    schema,
   );
 
   if (source !== undefined && typeof source !== "function") {
@@ -103,6 +126,16 @@ async function synthesizeAlone(options: SynthOptions): Promise<Plan> {
     steps: [...monitor.steps, ...deleteSteps(previous, declared)],
     outputs: stackState?.outputs ?? {},
     invokes: monitor.invokes,
+    ...(invokeLayer.unresolved.length > 0
+      ? {
+          unresolvedInvokes: invokeLayer.unresolved.map((call) => ({
+            token: call.token,
+            args: normalizeUnknowns(call.args) as Record<string, unknown>,
+            entry: call.entry,
+          })),
+        }
+      : {}),
+    ...(monitor.unknownOutputs.length > 0 ? { unknownOutputs: monitor.unknownOutputs } : {}),
   };
 }
 

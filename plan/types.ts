@@ -24,6 +24,18 @@ export interface PlanResourceState {
   protect?: boolean;
   /** The `retainOnDelete` resource option; printed only when set. */
   retainOnDelete?: boolean;
+  /**
+   * A remote (multi-language) component: its children are made by its provider plugin, which the
+   * offline plan does not run, so the plan holds none of them. Printed only when set.
+   */
+  remote?: boolean;
+}
+
+/** A resource's computed outputs that nothing offline computes: unknown in the plan. */
+export interface UnknownOutputs {
+  urn: string;
+  type: string;
+  properties: string[];
 }
 
 /** The engine's step ops that `pulumi preview --json` prints (replacement as one `replace` step). */
@@ -57,6 +69,16 @@ export interface PlanInvoke {
   token: string;
   inputs: Record<string, unknown>;
   result: Record<string, unknown>;
+  /** Nothing offline could answer it: its result's strings are unknown (`Plan.unresolvedInvokes`). */
+  unresolved?: boolean;
+}
+
+/** An invoke nothing offline answered, and the `--invokes` entry that would. */
+export interface PlanUnresolvedInvoke {
+  token: string;
+  args: Record<string, unknown>;
+  /** `{ token, args, result }` for `--invokes FILE`, each result field shown as `<type>`. */
+  entry: { token: string; args?: Record<string, unknown>; result: Record<string, unknown> };
 }
 
 export interface Plan {
@@ -69,6 +91,10 @@ export interface Plan {
    * the identity that deployed (`aws:index/getCallerIdentity:getCallerIdentity`).
    */
   invokes: PlanInvoke[];
+  /** Invokes nothing offline could answer; present only when there are some. */
+  unresolvedInvokes?: PlanUnresolvedInvoke[];
+  /** Computed outputs nothing offline computes, by resource; present only when there are some. */
+  unknownOutputs?: UnknownOutputs[];
 }
 
 /** The resources the program declares (every step but the deletions), in registration order. */

@@ -30,6 +30,49 @@ export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN_VALUE;
 }
 
+/**
+ * A string that carries the unknown marker and names where it came from (`aws:iam/getRole:getRole.arn`):
+ * what the plan engine gives a program where a value cannot be known offline but the program needs a
+ * plain string (a plain invoke's result, a full plan's unmodelled output). It is not the marker itself,
+ * which the Pulumi SDK would turn into `undefined` outside a preview; whatever the program builds from it
+ * still contains the marker, and the plan records any such value as unknown (`normalizeUnknowns`).
+ */
+export function unknownMarker(source: string): string {
+  return `${UNKNOWN_VALUE}(${source})`;
+}
+
+/** Whether a value is unknown or holds a string built from an unknown marker anywhere inside. */
+export function containsUnknown(value: unknown): boolean {
+  if (typeof value === "string") {
+    return value.includes(UNKNOWN_VALUE);
+  }
+  if (Array.isArray(value)) {
+    return value.some(containsUnknown);
+  }
+  if (typeof value === "object" && value !== null) {
+    return Object.values(value).some(containsUnknown);
+  }
+  return false;
+}
+
+/** The value with every string that contains the unknown marker replaced by the marker: unknown. */
+export function normalizeUnknowns(value: unknown): unknown {
+  if (typeof value === "string") {
+    return value.includes(UNKNOWN_VALUE) ? UNKNOWN_VALUE : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map(normalizeUnknowns);
+  }
+  if (typeof value === "object" && value !== null) {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      result[key] = normalizeUnknowns(item);
+    }
+    return result;
+  }
+  return value;
+}
+
 /** Returns the value with every secret replaced by its plain value (what `--show-secrets` shows). */
 export function reveal(value: unknown): unknown {
   return mapSecrets(value, (secret) => reveal(secret.value));

@@ -8,13 +8,15 @@ const path = require("node:path");
 const { transpile } = require("../policy-pack/swcRegister");
 
 const ROOT = path.resolve(__dirname, "..");
-// Not the project's sources: dependencies, git's files, and what the tools write (sandbox data dirs).
+// Not the project's sources: dependencies, git's files, what the tools write (sandbox data dirs), and
+// the fixture programs (test/fixtures/programs), which their own runtime transpiles when a test runs them.
 const SKIP = new Set(["node_modules", ".git", ".sandbox", ".sandbox-data", "test-artifacts", "coverage"]);
+const SKIP_PATHS = new Set([path.join(ROOT, "test", "fixtures", "programs")]);
 
 function* typeScriptFiles(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (entry.isDirectory()) {
-      if (!SKIP.has(entry.name)) {
+      if (!SKIP.has(entry.name) && !SKIP_PATHS.has(path.join(dir, entry.name))) {
         yield* typeScriptFiles(path.join(dir, entry.name));
       }
     } else if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {

@@ -22,18 +22,30 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 const ALL = "test/**/*.test.ts";
 const SLOW = "test/**/*.slow.test.ts";
+// The fixture programs and their own node_modules: never tests of this project.
+const FIXTURES = "test/fixtures/**";
 // Integration tests (they start a process or open a socket: the sandbox's HTTP server, the policy
 // pack's gRPC server, a CLI) are named *.int.test.ts, slow-by-nature ones *.slow.test.ts; every other
 // test file is the unit group, which scripts/noIo.js holds to "no process, no socket".
 const INTEGRATION = "test/**/*.int.test.ts";
 
+/** Folders under test/ that hold no tests: the fixture programs and their own node_modules. */
+const NOT_TESTS = new Set(["fixtures"]);
+
 /** Every test file under test/, as repository-relative paths with forward slashes, sorted. */
-function testFiles() {
-  return fs
-    .readdirSync(path.join(ROOT, "test"), { recursive: true })
-    .map((name) => path.posix.join("test", name.split(path.sep).join("/")))
-    .filter((file) => file.endsWith(".test.ts"))
-    .sort();
+function testFiles(dir = "test") {
+  const files = [];
+  for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+    const file = path.posix.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!(dir === "test" && NOT_TESTS.has(entry.name))) {
+        files.push(...testFiles(file));
+      }
+    } else if (entry.name.endsWith(".test.ts")) {
+      files.push(file);
+    }
+  }
+  return files.sort();
 }
 
 /**
@@ -79,9 +91,20 @@ function mochaArgs({ group, files, passThrough }) {
   }
   switch (group) {
     case "slow":
-      return [SLOW, ...passThrough];
+      return [SLOW, "--ignore", FIXTURES, ...passThrough];
     case "unit":
-      return [ALL, "--ignore", SLOW, "--ignore", INTEGRATION, "--require", "scripts/noIo.js", ...passThrough];
+      return [
+        ALL,
+        "--ignore",
+        SLOW,
+        "--ignore",
+        INTEGRATION,
+        "--ignore",
+        FIXTURES,
+        "--require",
+        "scripts/noIo.js",
+        ...passThrough,
+      ];
     default:
       return [...defaultFiles(), "--parallel", "--jobs", String(PARALLEL_JOBS), ...passThrough];
   }

@@ -86,11 +86,15 @@ describe("state files in the engine's export format", () => {
     expect(isSecret(accessKey.outputs.secret)).to.equal(true);
   });
 
-  it("refuses what is not a deployment v3, naming the file and the field", () => {
+  it("refuses what is not a deployment v1 to v4, naming the file and the field", () => {
     const bad = (document: unknown) => () => parseDeployment(document, "state.json");
-    expect(bad({ version: 2, deployment: {} })).to.throw(
+    expect(bad({ version: 5, deployment: {} })).to.throw(
       CheckpointError,
-      /^state\.json: version is 2; expected 3/,
+      /^state\.json: version is 5: this stack's deployment version is too new/,
+    );
+    expect(bad({ deployment: {} })).to.throw(
+      CheckpointError,
+      /^state\.json: version is 0: this stack's deployment is too old/,
     );
     expect(bad({ version: 3, deployment: { resources: [{ urn: "x" }] } })).to.throw(
       CheckpointError,
@@ -164,16 +168,51 @@ describe("the guard over a state file (npm run policy -- --file)", function () {
 
   it("exits 2 with one line on a file that is not a state", async () => {
     const file = path.join(dir, "not-state.json");
-    writeFileSync(file, JSON.stringify({ version: 1, resources: [] }));
+    writeFileSync(file, JSON.stringify({ version: 3, resources: [] }));
     const missing = await policy(["--file", path.join(dir, "missing.json")]);
     const wrong = await policy(["--file", file]);
     const both = await policy(["--file", file, "--stack", "dev"]);
     expect([missing.code, wrong.code, both.code]).to.deep.equal([2, 2, 2]);
     expect(missing.stderr).to.equal(`error: ${path.join(dir, "missing.json")}: does not exist\n`);
     expect(wrong.stderr.trim().split("\n")).to.deep.equal([
-      `error: ${file}: version is 1; expected 3 (a \`pulumi stack export\` file)`,
+      `error: ${file}: deployment is missing or not an object`,
     ]);
     expect(both.stderr).to.match(/^error: --file analyzes a state without running a program/);
+  });
+
+  it("gives the same verdicts on the stack in every state format the engine writes", async () => {
+    const written = (name: string) => fixturePath("state", "written-for-tests", name);
+    for (const name of [
+      "checkpoint-v1.json",
+      "checkpoint-v3-b64.json",
+      "checkpoint-v4.json",
+      "stack-export-v3-show-secrets.json",
+      "stack-export-v3-passphrase.json",
+      "stack-export-v4-awskms.json",
+    ]) {
+      const run = await policy(["--file", written(name), "--json"]);
+      expect(run.code, `${name}: ${run.stderr}`).to.equal(1);
+      const refused = (JSON.parse(run.stdout) as PolicyReport).violations
+        .filter((v) => v.enforcementLevel === "mandatory")
+        .map((v) => v.urn.split("::").at(-1));
+      expect(refused, name).to.include("audit");
+      expect(refused, name).to.not.include("orders");
+      if (name === "stack-export-v4-awskms.json" || name === "stack-export-v3-passphrase.json") {
+        // Without PULUMI_CONFIG_PASSPHRASE or the cloud KMS, the secrets are unknown, and said to be.
+        expect(run.stderr).to.match(
+          /secret outputs\.secret of urn:pulumi:dev::shop::aws:iam\/accessKey:AccessKey::app-key is unknown: encrypted by /,
+        );
+      }
+    }
+    const unsupported = await policy(["--file", written("checkpoint-v4-unsupported-feature.json")]);
+    expect(unsupported.code).to.equal(2);
+    expect(unsupported.stderr).to.contain("needs support for the following features: time-travel");
+  });
+
+  it("refuses a data dir with no checkpoint (exit 2) rather than passing its zero resources", async () => {
+    const run = await policy(["--file", dir]);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.match(/has no checkpoint\.json: nothing was deployed there/);
   });
 
   it("plans the state's resources as they are: each one a same step", () => {
