@@ -35,7 +35,13 @@ import type { KeyState } from "./iam";
 import { applyDeployedKeys } from "./deploy/deployKeys";
 import { restoreGrants, type Grant } from "./kms/grants";
 import { DEFAULT_PENDING_WINDOW_DAYS, KeyRegistry, type KeyView } from "./kms/keyRegistry";
-import { deriveCloudModel, type CloudModel, type CloudTable, type NotDeployed } from "./deploy/model";
+import {
+  deriveCloudModel,
+  type CloudModel,
+  type CloudTable,
+  type NotDeployed,
+  type UnknownResource,
+} from "./deploy/model";
 import { SandboxServer } from "./http/server";
 import { SessionStore } from "./sts/sessions";
 import type { AccessKey, LiveStack } from "./deploy/stack";
@@ -78,6 +84,8 @@ export interface SandboxOptions {
  */
 export interface ApplyResult {
   readonly notDeployed: readonly NotDeployed[];
+  /** Resources set aside because a value they need is not known offline (never guessed). */
+  readonly unknowns: readonly UnknownResource[];
   readonly unknownPolicies: readonly { readonly principal: string; readonly policies: readonly string[] }[];
 }
 
@@ -215,7 +223,7 @@ export class Sandbox {
       const applied = applySteps(this.deployment, this.checkpoint, plan);
       if (applied.deployment.resources.length === 0) {
         await this.clear(applied.checkpoint);
-        return { notDeployed: [], unknownPolicies: [] };
+        return { notDeployed: [], unknowns: [], unknownPolicies: [] };
       }
       const model = await this.install(
         applied.deployment,
@@ -224,6 +232,7 @@ export class Sandbox {
       );
       return {
         notDeployed: model.notDeployed,
+        unknowns: model.unknowns,
         unknownPolicies: model.principals
           .filter((principal) => principal.unknownPolicies.length > 0)
           .map((principal) => ({ principal: principal.arn, policies: principal.unknownPolicies })),
@@ -471,6 +480,9 @@ export class Sandbox {
     );
     for (const entry of model.notDeployed) {
       this.log(`not deployed: ${entry.urn}: ${entry.reason}`);
+    }
+    for (const entry of model.unknowns) {
+      this.log(`not known offline: ${entry.urn}: ${entry.path}: ${entry.consequence}`);
     }
     for (const principal of model.principals.filter((candidate) => candidate.unknownPolicies.length > 0)) {
       this.log(

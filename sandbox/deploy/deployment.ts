@@ -66,7 +66,10 @@ export interface AppliedPlan {
 
 /**
  * Applies `plan` (synthesized with `previousState: checkpoint`) to the cloud. Throws, changing nothing,
- * on a plan made from another state, a step on a protected resource, or values unknown until deploy.
+ * on a plan made from another state, a step on a protected resource, or a preview's resources (values
+ * unknown until deploy). A full plan may still hold values nothing offline computes (an output of a type
+ * the plan engine does not model, an invoke it could not answer): the cloud model sets aside what needs
+ * one and lists it (model.ts `unknowns`), as it lists what the sandbox does not serve.
  */
 export function applySteps(cloud: Deployment | undefined, checkpoint: Checkpoint, plan: Plan): AppliedPlan {
   checkBase(checkpoint, plan);
@@ -74,11 +77,9 @@ export function applySteps(cloud: Deployment | undefined, checkpoint: Checkpoint
   const indexOf = (state: PlanResourceState) =>
     resources.findIndex((resource) => resource.type === state.type && resource.id === state.id);
   const base = cloud === undefined ? undefined : { ...cloud, resources: baseResources(cloud, plan) };
+  refusePreview(plan);
   for (const step of plan.steps) {
     const { oldState, newState } = step;
-    if (newState !== undefined) {
-      rejectUnknown(newState);
-    }
     refuseProtected(step);
     if (oldState?.custom === true && (step.op === "replace" || step.op === "delete")) {
       const at = indexOf(oldState);
@@ -238,6 +239,27 @@ function accountOfPlan(plan: { steps?: unknown }): { partition: string; account:
     }
   }
   return { partition: "aws", account: DEFAULT_ACCOUNT_ID };
+}
+
+/**
+ * A preview (`pulumi preview`: a resource to create has no physical id yet) is not a deployment: its
+ * values are not known until the provider creates them. Refused, naming the first unknown value.
+ */
+function refusePreview(plan: Plan): void {
+  const created = plan.steps.filter(
+    (step) => step.newState?.custom === true && step.newState.id === undefined,
+  );
+  if (created.length === 0) {
+    return;
+  }
+  for (const step of plan.steps) {
+    if (step.newState !== undefined) {
+      rejectUnknown(step.newState);
+    }
+  }
+  throw new Error(
+    `${created[0].urn}: its id is not known until deployment (a preview plan); apply a plan synthesized without preview`,
+  );
 }
 
 function rejectUnknown(state: PlanResourceState): void {

@@ -5,7 +5,7 @@
  * the provider; a value not known until deployment is the engine's unknown marker, which nothing here
  * guesses at.
  */
-import { UNKNOWN_VALUE, SPECIAL_SIG_KEY } from "../../plan/values";
+import { containsUnknown, SPECIAL_SIG_KEY } from "../../plan/values";
 import type { DeployedResource } from "./deployment";
 
 /** `SPECIAL_SIG_KEY`'s value for a resource reference (the Pulumi SDK's sig.ResourceReference). */
@@ -24,7 +24,7 @@ export class UnknownValueError extends Error {
 
 /** Whether a value is unknown, or a string built from an unknown one (it carries the marker). */
 export function isUnknownValue(value: unknown): boolean {
-  return typeof value === "string" && value.includes(UNKNOWN_VALUE);
+  return typeof value === "string" && containsUnknown(value);
 }
 
 /** The first path under `path` whose value is unknown, or undefined. */

@@ -14,6 +14,7 @@ import type { AccessCell, AccessReport } from "../../access/types";
 import { synthesize } from "../../plan/synth";
 import { declaredStates, type Plan } from "../../plan/types";
 import { SPECIAL_SIG_KEY } from "../../plan/values";
+import { RESOURCE_REFERENCE_SIG } from "../../sandbox/deploy/resourceValues";
 import { ACCOUNT_ID } from "../support/accounts";
 
 const REGION = "eu-west-1";
@@ -118,27 +119,36 @@ describe("the access proof on any plan", () => {
   });
 
   it("resolves a resource passed as an input (role: role) by its URN, as the engine sends its ID", async () => {
+    // Written for the test, after pulumi/examples aws-ts-resources (`role: role`, `user: user`).
     const plan = await program("reference", () => {
       const role = new aws.iam.Role("app", {
-        name: "app",
         assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }),
       });
-      new aws.iam.RolePolicy("app", {
-        role: role.name,
-        name: "scan",
-        policy: JSON.stringify({
+      new aws.iam.RolePolicy("app-scan", {
+        role: role,
+        policy: {
           Version: "2012-10-17",
           Statement: [{ Effect: "Allow", Action: "dynamodb:Scan", Resource: "*" }],
-        }),
+        },
+      });
+      const user = new aws.iam.User("ops");
+      new aws.iam.UserPolicyAttachment("ops-read", {
+        user: user,
+        policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess",
       });
       new aws.dynamodb.Table("t", { name: "t-ref", attributes: [{ name: "id", type: "S" }], hashKey: "id" });
     });
-    // What the plan engine records for `role: role`: a resource reference (Pulumi's wire form).
-    const role = declaredStates(plan).find((state) => state.type === "aws:iam/role:Role");
-    const policy = declaredStates(plan).find((state) => state.type === "aws:iam/rolePolicy:RolePolicy");
-    policy!.inputs.role = { [SPECIAL_SIG_KEY]: "5cf8f73096256a8f31e491e813e4eb8e", urn: role!.urn };
+    // The plan holds the references as Pulumi's wire form marks them.
+    const attachment = declaredStates(plan).find((state) => state.type === "aws:iam/rolePolicy:RolePolicy");
+    expect(attachment?.inputs.role).to.include({ [SPECIAL_SIG_KEY]: RESOURCE_REFERENCE_SIG });
     const report = await analyzePlan(plan);
-    expect(cell(report, "app", "t-ref", "Scan").decision).to.equal("allowed");
+    const role = report.principals.find((principal) => principal.kind === "role");
+    expect(role?.name).to.match(/^app-[0-9a-f]{7}$/);
+    expect(cell(report, role?.name ?? "", "t-ref", "Scan").decision).to.equal("allowed");
+    expect(cell(report, role?.name ?? "", "t-ref", "GetItem").decision).to.equal("denied-by-iam");
+    const ops = report.principals.find((principal) => principal.kind === "user");
+    expect(ops?.name).to.match(/^ops-[0-9a-f]{7}$/);
+    expect(cell(report, ops?.name ?? "", "t-ref", "GetItem").decision).to.equal("allowed");
     expect(report.notDeployed).to.deep.equal([]);
   });
 

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { Plan, PlanResourceState } from "../../plan/types";
 import { SPECIAL_SIG_KEY } from "../../plan/values";
+import { RESOURCE_REFERENCE_SIG } from "../../sandbox/deploy/resourceValues";
 import { ACCOUNT_ID, REGION } from "./accounts";
 
 export { ACCOUNT_ID, REGION };
@@ -91,9 +92,6 @@ export interface StackSpec {
 
 const DEPLOYER = `arn:aws:iam::${ACCOUNT_ID}:user/deployer`;
 
-/** What marks a resource reference in Pulumi's wire form (the SDK's sig.ResourceReference). */
-const RESOURCE_REFERENCE = "5cf8f73096256a8f31e491e813e4eb8e";
-
 const READ = [
   "dynamodb:GetItem",
   "dynamodb:Query",
@@ -133,7 +131,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
   const named = (name: string) => (spec.autoNames ? {} : { name });
   const document = (value: unknown) => (spec.objectsAndReferences ? value : JSON.stringify(value));
   const reference = (type: string, name: string, id: string) =>
-    spec.objectsAndReferences ? { [SPECIAL_SIG_KEY]: RESOURCE_REFERENCE, urn: urn(type, name) } : id;
+    spec.objectsAndReferences ? { [SPECIAL_SIG_KEY]: RESOURCE_REFERENCE_SIG, urn: urn(type, name) } : id;
   const userName = (index: number) => physical(`${spec.id}-u${index}`);
   const userArn = (index: number) => `arn:aws:iam::${ACCOUNT_ID}:user/${userName(index)}`;
   const keyArns = spec.keys.map(
