@@ -10,7 +10,7 @@ import { declaredStates, type Plan } from "../plan/types";
 import { reveal } from "../plan/values";
 import { deployerOf, type CallerIdentity, type Deployment } from "./deploy/deployment";
 import { applyDeployedKeys } from "./deploy/deployKeys";
-import { deriveCloudModel, type CloudKey, type CloudModel } from "./deploy/model";
+import { deriveCloudModel, remoteComponents, type CloudKey, type CloudModel } from "./deploy/model";
 import { LiveStack, type AccessKey } from "./deploy/stack";
 import { AwsError } from "./errors";
 import type { Grant } from "./kms/grants";
@@ -97,6 +97,7 @@ export async function startEngineForPlan(plan: Plan, options: PlanEngineOptions 
   let model: CloudModel;
   try {
     model = deriveCloudModel(deploymentOfPlan(plan, options));
+    model.notDeployed.push(...remoteComponents(declaredStates(plan)));
   } catch (err) {
     if (err instanceof AwsError) {
       throw new UndeployablePlanError(err.message);

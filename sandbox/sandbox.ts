@@ -24,7 +24,7 @@ import {
   toDeployment,
   type Checkpoint,
 } from "../plan/checkpoint";
-import type { Plan } from "../plan/types";
+import { declaredStates, type Plan } from "../plan/types";
 import { SandboxClock } from "./admin/clock";
 import { applySteps, type Deployment } from "./deploy/deployment";
 import { DynaliteEngine } from "./dynamodb/engine";
@@ -37,6 +37,7 @@ import { restoreGrants, type Grant } from "./kms/grants";
 import { DEFAULT_PENDING_WINDOW_DAYS, KeyRegistry, type KeyView } from "./kms/keyRegistry";
 import {
   deriveCloudModel,
+  remoteComponents,
   type CloudModel,
   type CloudTable,
   type NotDeployed,
@@ -230,8 +231,12 @@ export class Sandbox {
         { keysRestored: false, base: applied.base },
         applied.checkpoint,
       );
+      const remote = remoteComponents(declaredStates(plan));
+      for (const entry of remote) {
+        this.log(`not deployed: ${entry.urn}: ${entry.reason}`);
+      }
       return {
-        notDeployed: model.notDeployed,
+        notDeployed: [...model.notDeployed, ...remote],
         unknowns: model.unknowns,
         unknownPolicies: model.principals
           .filter((principal) => principal.unknownPolicies.length > 0)

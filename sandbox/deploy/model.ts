@@ -197,6 +197,7 @@ const SERVED = new Set([
   "aws:iam/policy:Policy",
   "aws:iam/policyAttachment:PolicyAttachment",
   "aws:kms/key:Key",
+  "aws:kms/externalKey:ExternalKey",
   "aws:kms/alias:Alias",
   "aws:kms/keyPolicy:KeyPolicy",
   "aws:kms/grant:Grant",
@@ -303,7 +304,9 @@ class ModelBuilder {
         }
       });
     }
-    for (const resource of byType("aws:kms/key:Key")) {
+    // A key with imported material (aws.kms.ExternalKey) is a customer managed key with a key policy like
+    // any other (KMS Developer Guide, "Importing key material"); the sandbox makes its own material for it.
+    for (const resource of [...byType("aws:kms/key:Key"), ...byType("aws:kms/externalKey:ExternalKey")]) {
       this.settle(resource, "not deployed, nor the tables on it", () => this.keys.push(this.key(resource)));
     }
     for (const resource of byType("aws:kms/keyPolicy:KeyPolicy")) {
@@ -368,7 +371,7 @@ class ModelBuilder {
       }
       this.unknowns.push({ urn: resource.urn, type: resource.type, path: err.path, consequence });
       this.unknownUrns.add(resource.urn);
-      if (resource.type === "aws:kms/key:Key") {
+      if (resource.type === "aws:kms/key:Key" || resource.type === "aws:kms/externalKey:ExternalKey") {
         for (const side of [resource.inputs, resource.outputs]) {
           for (const name of ["arn", "keyId"]) {
             if (typeof side[name] === "string") {
@@ -557,7 +560,10 @@ class ModelBuilder {
     const description = this.values.value(resource, "inputs", "description");
     return {
       arn,
-      keyId: this.values.string(resource, "outputs", "keyId"),
+      // An ExternalKey has no keyId output: its ID is the key id.
+      keyId:
+        this.values.optionalString(resource, "outputs", "keyId") ??
+        this.values.string(resource, "outputs", "id"),
       ...(policy === undefined || policy === ""
         ? {
             policy: defaultKeyPolicy(this.partition, arn.split(":")[4] ?? this.deployer.accountId),
@@ -760,6 +766,23 @@ function regionOf(deployment: Deployment): string {
     return UNKNOWN_REGION;
   }
   throw new Error("the deployment has no regional resource and no region output; cannot tell its region");
+}
+
+/**
+ * The remote (multi-language) components of a plan: their children are made by a provider plugin the
+ * offline plan engine does not run, so neither the sandbox nor the proof sees them.
+ */
+export function remoteComponents(
+  states: readonly { urn: string; type: string; remote?: boolean }[],
+): NotDeployed[] {
+  return states
+    .filter((state) => state.remote === true)
+    .map((state) => ({
+      urn: state.urn,
+      type: state.type,
+      reason:
+        "a remote component: its children are made by its provider plugin, which the offline plan does not run",
+    }));
 }
 
 /** The principals of the model of one kind. */

@@ -287,6 +287,74 @@ describe("the access proof on any plan", () => {
     ).to.deep.equal(["allowed", "allowed", "denied-by-kms", "allowed"]);
   });
 
+  it("decides a table on a key with imported material (aws.kms.ExternalKey) by its key policy", async () => {
+    const plan = await program("external-key", () => {
+      const app = userWithPolicy("app", [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "*" }]);
+      userWithPolicy("other", [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "*" }]);
+      const key = new aws.kms.ExternalKey("imported", {
+        description: "imported material",
+        policy: app.arn.apply((arn) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:user/deployer` },
+                Action: "kms:*",
+                Resource: "*",
+              },
+              { Effect: "Allow", Principal: { AWS: arn }, Action: "kms:Decrypt", Resource: "*" },
+            ],
+          }),
+        ),
+      });
+      new aws.dynamodb.Table("t", {
+        name: "t-external",
+        attributes: [{ name: "id", type: "S" }],
+        hashKey: "id",
+        serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+      });
+    });
+    const report = await analyzePlan(plan);
+    expect(report.tables[0].keyArn).to.match(/^arn:aws:kms:/);
+    expect(cell(report, "app", "t-external", "GetItem").decision).to.equal("allowed");
+    expect(cell(report, "other", "t-external", "GetItem").decision).to.equal("denied-by-kms");
+  });
+
+  it("lists a remote component as not seen: its children are made by a plugin the offline plan does not run", async () => {
+    const plan = await program("remote", () => {
+      new aws.dynamodb.Table("t", {
+        name: "t-remote",
+        attributes: [{ name: "id", type: "S" }],
+        hashKey: "id",
+      });
+    });
+    plan.steps.push({
+      op: "create",
+      urn: "urn:pulumi:remote::kms-dynamodb::aws-apigateway:index:RestAPI::api",
+      newState: {
+        type: "aws-apigateway:index:RestAPI",
+        urn: "urn:pulumi:remote::kms-dynamodb::aws-apigateway:index:RestAPI::api",
+        custom: false,
+        remote: true,
+        inputs: {},
+        outputs: {},
+        dependencies: [],
+        propertyDependencies: {},
+      },
+      detailedDiff: null,
+    });
+    const report = await analyzePlan(plan);
+    expect(report.notDeployed).to.deep.equal([
+      {
+        urn: "urn:pulumi:remote::kms-dynamodb::aws-apigateway:index:RestAPI::api",
+        type: "aws-apigateway:index:RestAPI",
+        reason:
+          "a remote component: its children are made by its provider plugin, which the offline plan does not run",
+      },
+    ]);
+  });
+
   it("refuses two tables of one physical name as DynamoDB does (ResourceInUseException)", async () => {
     // Written for the test, after the registry's aws.dynamodb.GlobalTable example, which lost its providers.
     const plan = await program("duplicate", () => {
