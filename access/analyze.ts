@@ -7,13 +7,16 @@ import type { Plan } from "../plan/types";
 import {
   startEngineForPlan,
   UndeployablePlanError,
+  type CallerIdentity,
   type Authorizer,
   type CloudModel,
   type CloudTable,
   type Decision,
   type KmsDecision,
   type LiveStack,
+  managedPolicyDocument,
 } from "../sandbox/engine";
+import { declaredIntents } from "./declared";
 import { DecisionLedger } from "./decisions";
 import { findObtainers } from "./obtain";
 import {
@@ -21,6 +24,7 @@ import {
   iamActionOf,
   TABLE_OPERATIONS,
   usesTableKey,
+  type MatrixOperation,
   type TableOperation,
 } from "./operations";
 import { principalSpecOf, principalsOf } from "./principals";
@@ -36,14 +40,20 @@ export interface AccessModel {
 /** Thrown when a plan cannot be analysed as given (a user's mistake: one line, exit 2). */
 export class PlanInputError extends Error {}
 
+/** What the caller knows beside the plan. */
+export interface AnalysisOptions {
+  /** Who deploys, when the plan has no getCallerIdentity invoke (the hook for account data). */
+  readonly deployer?: CallerIdentity;
+}
+
 /**
  * Starts the engine with `plan` (sandbox/engine.ts: the start-up path `Sandbox.apply` takes, without a
  * server), plus the synthetic principals the matrix asks about.
  */
-export async function loadAccessModel(plan: Plan): Promise<AccessModel> {
+export async function loadAccessModel(plan: Plan, options: AnalysisOptions = {}): Promise<AccessModel> {
   let stack: LiveStack;
   try {
-    stack = await startEngineForPlan(plan);
+    stack = await startEngineForPlan(plan, options);
   } catch (err) {
     if (err instanceof UndeployablePlanError) {
       throw new PlanInputError(err.message);
@@ -51,7 +61,7 @@ export async function loadAccessModel(plan: Plan): Promise<AccessModel> {
     throw err;
   }
   const model = stack.model;
-  const principals = principalsOf(model);
+  const principals = principalsOf(model, declaredIntents(plan));
   for (const principal of principals) {
     if (!stack.authorizer.hasPrincipal(principal.arn)) {
       stack.authorizer.putPrincipal(principalSpecOf(principal));
@@ -60,13 +70,17 @@ export async function loadAccessModel(plan: Plan): Promise<AccessModel> {
   return { model, authorizer: stack.authorizer, principals };
 }
 
-export async function analyzePlan(plan: Plan): Promise<AccessReport> {
-  return analyzeModel(await loadAccessModel(plan));
+export async function analyzePlan(plan: Plan, options: AnalysisOptions = {}): Promise<AccessReport> {
+  return analyzeModel(await loadAccessModel(plan, options));
 }
 
 export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
   const { model, authorizer, principals } = access;
-  const ledger = new DecisionLedger();
+  const customerPolicies = new Map(model.policies.map((policy) => [policy.arn, policy.document]));
+  const ledger = new DecisionLedger((policyArn) => {
+    const document = customerPolicies.get(policyArn);
+    return document === undefined ? managedPolicyDocument(policyArn) : parseJson(document);
+  });
   const keyPolicyOf = (keyArn: string): string => model.keys.find((key) => key.arn === keyArn)?.policy ?? "";
   const tables: AccessTable[] = model.tables.map((table) => ({
     name: table.name,
@@ -87,12 +101,13 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
     }
   }
   const found = await findObtainers({ access, ledger, cells });
+  // A conditional cell may decrypt: it counts (fail closed).
   const decryptors = principals
     .filter((principal) =>
       cells.some(
         (cell) =>
           cell.principal === principal.arn &&
-          cell.decision === "allowed" &&
+          (cell.decision === "allowed" || cell.decision === "conditional") &&
           (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
       ),
     )
@@ -101,12 +116,16 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
     accountId: model.accountId,
     region: model.region,
     deployer: model.deployer.arn,
+    deployerSource: model.deployerSource,
+    keys: model.keys.map((key) => ({ arn: key.arn, policySource: key.policySource })),
     tables,
     principals,
     cells,
     decryptors,
     obtainers: found.obtainers,
-    blindSpots: found.blindSpots,
+    blindSpots: [...found.blindSpots, ...planBlindSpots(access)],
+    notDeployed: model.notDeployed,
+    unknowns: model.unknowns,
     stats: {
       questions: ledger.questions,
       distinctDecisions: ledger.distinct,
@@ -139,7 +158,8 @@ async function tableCell(
     () => authorizer.authorizeDynamoDb(principal.callerArn, action, table.arn),
   );
   const base = { table: table.name, principal: principal.arn, operation };
-  if (!iam.allowed) {
+  const iamConditional = iam.outcome === "Conditional";
+  if (!iam.allowed && !iamConditional) {
     return {
       ...base,
       decision: "denied-by-iam",
@@ -148,7 +168,9 @@ async function tableCell(
     };
   }
   if (table.keyArn === undefined || !usesTableKey(operation)) {
-    return { ...base, decision: "allowed", reason: "allowed by IAM", statements: tagged("iam", iam) };
+    return iamConditional
+      ? conditionalCell(base, [iam], principal, tagged("iam", iam))
+      : { ...base, decision: "allowed", reason: "allowed by IAM", statements: tagged("iam", iam) };
   }
   const keyArn = table.keyArn;
   const kms = await ledger.ask(
@@ -162,8 +184,12 @@ async function tableCell(
       }),
   );
   const statements = [...tagged("iam", iam), ...tagged("kms", kms)];
-  if (!kms.allowed) {
+  // The key refuses for sure: the call fails at KMS whatever IAM's side turns out to allow.
+  if (!kms.allowed && kms.outcome !== "Conditional") {
     return { ...base, decision: "denied-by-kms", reason: reasonOf(kms, "KMS, through DynamoDB"), statements };
+  }
+  if (iamConditional || kms.outcome === "Conditional") {
+    return conditionalCell(base, [iam, kms], principal, statements);
   }
   const by = kms.grantId === undefined ? "" : ` (grant ${kms.grantId})`;
   return {
@@ -183,16 +209,88 @@ async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
     principal,
     () => authorizer.authorizeKms(principal.callerArn, "kms:Decrypt", keyArn),
   );
+  const base = { table: table.name, principal: principal.arn, operation: DIRECT_DECRYPT as MatrixOperation };
+  if (kms.outcome === "Conditional") {
+    return conditionalCell(base, [kms], principal, tagged("kms", kms));
+  }
   return {
-    table: table.name,
-    principal: principal.arn,
-    operation: DIRECT_DECRYPT,
+    ...base,
     decision: kms.allowed ? "allowed" : "denied-by-kms",
     reason: kms.allowed
       ? `allowed by KMS (direct call${kms.grantId === undefined ? "" : `, grant ${kms.grantId}`})`
       : reasonOf(kms, "KMS, direct call"),
     statements: tagged("kms", kms),
   };
+}
+
+/**
+ * A cell the engine cannot decide for sure: it names what it depends on (the principal's policies whose
+ * documents are unknown, the conditions on request values), and counts as one that may decrypt.
+ */
+function conditionalCell(
+  base: Pick<AccessCell, "table" | "principal" | "operation">,
+  decisions: readonly Decision[],
+  principal: AccessPrincipal,
+  statements: CellStatement[],
+): AccessCell {
+  const conditions = decisions.flatMap((decision) =>
+    (decision.conditions ?? []).map(
+      (condition) =>
+        `${condition.policy}${condition.sid === undefined ? ` #${condition.index}` : ` Sid ${condition.sid}`}: ` +
+        `${condition.key} ${condition.operator} ${JSON.stringify(condition.values)}`,
+    ),
+  );
+  const unknown = principal.unknownPolicies ?? [];
+  const because = [
+    ...(unknown.length > 0
+      ? [`the documents of ${unknown.join(", ")} are unknown, taken at worst (they may allow it)`]
+      : []),
+    ...(conditions.length > 0 ? [`it depends on request values: ${conditions.join("; ")}`] : []),
+  ];
+  return {
+    ...base,
+    decision: "conditional",
+    reason: `conditional: ${because.join("; ") || "it depends on what the plan cannot show"}`,
+    statements,
+    ...(conditions.length > 0 ? { conditions } : {}),
+  };
+}
+
+/** What the plan itself keeps from the proof: the default deployer, what is not deployed, what is unknown. */
+function planBlindSpots(access: AccessModel): string[] {
+  const { model, principals } = access;
+  const spots: string[] = [];
+  if (model.deployerSource === "default") {
+    spots.push(
+      `The plan does not say who deploys it (no getCallerIdentity invoke; record one with npm run synth -- --invokes): ` +
+        `the deployer is taken to be ${model.deployer.arn}, an administrator of the account.`,
+    );
+  }
+  for (const key of model.keys.filter((candidate) => candidate.policySource === "default")) {
+    spots.push(
+      `The key ${key.arn} has no key policy in the plan: it is decided with the default key policy KMS gives it, ` +
+        'which lets any identity policy of the account allow its use (KMS Developer Guide, "Default key policy").',
+    );
+  }
+  if (model.notDeployed.length > 0) {
+    spots.push(
+      `${model.notDeployed.length} resource(s) of the plan are not deployed by the engine and not seen by the proof: ` +
+        model.notDeployed.map((entry) => `${entry.urn} (${entry.reason})`).join("; "),
+    );
+  }
+  if (model.unknowns.length > 0) {
+    spots.push(
+      `${model.unknowns.length} resource(s) need values unknown until deployment; none is guessed: ` +
+        model.unknowns.map((entry) => `${entry.urn}: ${entry.path} (${entry.consequence})`).join("; "),
+    );
+  }
+  for (const principal of principals.filter((candidate) => (candidate.unknownPolicies ?? []).length > 0)) {
+    spots.push(
+      `${principal.name}: the documents of ${(principal.unknownPolicies ?? []).join(", ")} are not known, so its ` +
+        "identity-based policies are taken at worst (they may allow anything): its cells that IAM could allow are conditional.",
+    );
+  }
+  return spots;
 }
 
 function tagged(by: "iam" | "kms", decision: Decision): CellStatement[] {
@@ -209,6 +307,14 @@ function reasonOf(decision: KmsDecision, who: string): string {
   }
   const kind = decision.outcome === "ExplicitlyDenied" ? "explicit deny" : "no statement allows";
   return `denied by ${who}: ${kind} (${decision.policyType ?? "identity-based"} policy)`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function round(ms: number): number {

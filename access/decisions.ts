@@ -14,6 +14,12 @@ const PRINCIPAL_SPECIFIC =
   /aws:username|aws:userid|aws:PrincipalArn|aws:PrincipalTag|aws:SourceIdentity|\$\{/i;
 
 export class DecisionLedger {
+  /**
+   * `managedDocument` reads an attached managed policy's document: the plan's own customer managed policies,
+   * then the AWS managed ones the engine holds (managedPolicyDocument).
+   */
+  constructor(private readonly managedDocument: (policyArn: string) => unknown = managedPolicyDocument) {}
+
   private readonly decided = new Map<string, { owner: AccessPrincipal; answer: Promise<unknown> }>();
   private readonly fingerprints = new Map<string, string>();
   private readonly patterns = new Map<string, (RegExp | undefined)[]>();
@@ -101,7 +107,7 @@ export class DecisionLedger {
     if (patterns === undefined) {
       const documents = [
         ...principal.policies.inline.map((policy) => parseJson(policy.document)),
-        ...principal.policies.managed.map((arn) => managedPolicyDocument(arn) as unknown),
+        ...principal.policies.managed.map((arn) => this.managedDocument(arn)),
       ];
       patterns = [...new Set(documents.flatMap(resourcePatternsOf))].map(globRegExp);
       this.patterns.set(principal.arn, patterns);

@@ -1,13 +1,22 @@
 /**
- * What the stack declares about its key, to compare the proof with: the key users (stack outputs
- * `users.<name>.keyUser`, and `roles.<name>.keyUser` where the stack has roles: contracts.md sections 2
- * and 6) and the key administrators (the principals of the key policy's administration statement, which
- * the program builds from `kms-dynamodb:keyAdmins`, by default the deploying identity).
+ * What the stack declares about its principals and its key, to compare the proof with: each principal's
+ * intent (stack outputs `users.<name>` and `roles.<name>`, read through PRINCIPAL_KINDS' `stackKey`:
+ * contracts.md section 2), hence the key users, and the key administrators (the principals of the key
+ * policy's administration statement, which the program builds from `kms-dynamodb:keyAdmins`, by default
+ * the deploying identity).
  */
 import { KEY_POLICY_SIDS } from "../infra/policies/keyPolicy";
+import {
+  DYNAMODB_ACCESS_LEVELS,
+  PRINCIPAL_KINDS,
+  STACK_PRINCIPAL_KINDS,
+  type DynamodbAccess,
+  type PrincipalIntent,
+} from "../infra/principal";
 import type { Plan } from "../plan/types";
 import { reveal } from "../plan/values";
 import type { CloudModel } from "../sandbox/engine";
+import type { AccessPrincipal } from "./types";
 
 export interface DeclaredHolders {
   /** ARNs of the principals declared as key users. */
@@ -16,14 +25,36 @@ export interface DeclaredHolders {
   readonly keyAdministrators: readonly string[];
 }
 
-export function declaredHolders(plan: Plan, model: CloudModel): DeclaredHolders {
+/**
+ * The intent the plan's stack outputs declare for each principal, by ARN. A plan of another program, whose
+ * outputs have no such entries, declares none.
+ */
+export function declaredIntents(plan: Plan): Map<string, PrincipalIntent> {
   const outputs = reveal(plan.outputs) as Record<string, unknown>;
-  const keyUsers = ["users", "roles"].flatMap((group) =>
-    Object.values(asRecord(outputs[group])).flatMap((entry) => {
-      const principal = asRecord(entry);
-      return principal.keyUser === true && typeof principal.arn === "string" ? [principal.arn] : [];
-    }),
-  );
+  const intents = new Map<string, PrincipalIntent>();
+  for (const kind of STACK_PRINCIPAL_KINDS) {
+    for (const entry of Object.values(asRecord(outputs[PRINCIPAL_KINDS[kind].stackKey]))) {
+      const { arn, dynamodbAccess, keyUser } = asRecord(entry);
+      if (typeof arn === "string" && typeof keyUser === "boolean") {
+        intents.set(arn, {
+          keyUser,
+          ...((DYNAMODB_ACCESS_LEVELS as readonly unknown[]).includes(dynamodbAccess)
+            ? { dynamodbAccess: dynamodbAccess as DynamodbAccess }
+            : {}),
+        });
+      }
+    }
+  }
+  return intents;
+}
+
+/** The declared key users (principals whose intent says `keyUser`) and the key administrators. */
+export function declaredHolders(access: {
+  readonly principals: readonly AccessPrincipal[];
+  readonly model: Pick<CloudModel, "keys">;
+}): DeclaredHolders {
+  const { principals, model } = access;
+  const keyUsers = principals.filter((principal) => principal.intent?.keyUser === true).map((p) => p.arn);
   const keyAdministrators = model.keys.flatMap((key) => administratorsOf(key.policy));
   return { keyUsers: [...new Set(keyUsers)], keyAdministrators: [...new Set(keyAdministrators)] };
 }

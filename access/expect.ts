@@ -5,6 +5,7 @@
  * synthetic principals are reported apart, as expected holders, never as violations.
  */
 import type { DeclaredHolders } from "./declared";
+import { DIRECT_DECRYPT, usesTableKey } from "./operations";
 import type { AccessReport } from "./types";
 
 export interface KeyUsersVerdict {
@@ -26,15 +27,25 @@ export function expectKeyUsers(report: AccessReport, declared: DeclaredHolders):
   const planPrincipals = report.principals.filter((principal) => principal.fromPlan);
   const name = (arn: string): string => byArn.get(arn)?.name ?? arn;
   const decryptPath = (arn: string): string => {
-    const cells = report.cells.filter(
+    // The path through the key first (its statements name who let it in), else any cell that reads the
+    // data (a table on no customer managed key), else a conditional one (its reason says what it hangs on).
+    const reads = report.cells.filter(
       (cell) =>
         cell.principal === arn &&
-        cell.decision === "allowed" &&
-        cell.statements.some((statement) => statement.by === "kms"),
+        (cell.decision === "allowed" || cell.decision === "conditional") &&
+        (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
     );
-    const cell = cells[0];
+    const cell =
+      reads.find(
+        (candidate) => candidate.decision === "allowed" && candidate.statements.some((s) => s.by === "kms"),
+      ) ??
+      reads.find((candidate) => candidate.decision === "allowed") ??
+      reads[0];
     if (cell === undefined) {
       return "no path";
+    }
+    if (cell.decision === "conditional") {
+      return `${cell.operation} on ${cell.table} (${cell.reason})`;
     }
     const statements = cell.statements
       .filter((statement) => statement.effect === "Allow")

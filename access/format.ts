@@ -1,6 +1,7 @@
 /**
  * The terminal matrix: one block per table, a row per principal, a column per operation; ✓ allowed,
- * ✗IAM denied by the principal's IAM policies, ✗KMS denied by the key.
+ * ✗IAM denied by the principal's IAM policies, ✗KMS denied by the key, ~ conditional (depends on what the
+ * plan cannot show). Then what the proof could not see: resources not deployed, values unknown.
  */
 import type { CellChange } from "./compare";
 import { DIRECT_DECRYPT } from "./operations";
@@ -10,6 +11,7 @@ const SYMBOL: Record<AccessDecision, string> = {
   allowed: "✓",
   "denied-by-iam": "✗IAM",
   "denied-by-kms": "✗KMS",
+  conditional: "~",
 };
 
 /** Short column heads: the matrix must fit a terminal. */
@@ -67,8 +69,23 @@ export function formatMatrix(report: AccessReport): string {
     lines.push("");
   }
   lines.push(
-    "✓ allowed   ✗IAM denied by IAM policies   ✗KMS denied by the key   (name): not a principal of the plan; role NAME: asked as a session of the role",
+    "✓ allowed   ✗IAM denied by IAM policies   ✗KMS denied by the key   ~ conditional (counted as allowed)   (name): not a principal of the plan; role NAME: asked as a session of the role",
   );
+  if (report.deployerSource === "default") {
+    lines.push(`deployer: ${report.deployer} (the default: the plan does not say who deploys it)`);
+  }
+  if (report.notDeployed.length > 0) {
+    lines.push("", "Not deployed (not seen by the proof):");
+    for (const entry of report.notDeployed) {
+      lines.push(`  ${entry.urn}: ${entry.reason}`);
+    }
+  }
+  if (report.unknowns.length > 0) {
+    lines.push("", "Unknown until deployment (not guessed):");
+    for (const entry of report.unknowns) {
+      lines.push(`  ${entry.urn}: ${entry.path}; ${entry.consequence}`);
+    }
+  }
   if (report.obtainers.length > 0) {
     lines.push("", "Can change who can decrypt:");
     for (const obtainer of report.obtainers) {

@@ -7,7 +7,13 @@ import type { CellChange } from "./compare";
 import { DIRECT_DECRYPT } from "./operations";
 import type { AccessReport } from "./types";
 
-const LABEL = { allowed: "✓", "denied-by-iam": "✗ IAM", "denied-by-kms": "✗ KMS", absent: "–" } as const;
+const LABEL = {
+  allowed: "✓",
+  "denied-by-iam": "✗ IAM",
+  "denied-by-kms": "✗ KMS",
+  conditional: "~",
+  absent: "–",
+} as const;
 
 export function renderHtml(report: AccessReport, changes?: readonly CellChange[]): string {
   const changed = new Map(
@@ -87,13 +93,13 @@ table.matrix{border-collapse:collapse;margin:.5em 0 1.5em}
 .matrix th,.matrix td{border:1px solid #ccc;padding:.3em .5em;text-align:center;white-space:nowrap}
 .matrix tbody th{text-align:left}
 .cell{cursor:pointer}
-.allowed{background:#d7f5dd}.denied-by-iam{background:#fde2c8}.denied-by-kms{background:#f9d0d0}
+.allowed{background:#d7f5dd}.denied-by-iam{background:#fde2c8}.denied-by-kms{background:#f9d0d0}.conditional{background:#fff3b0}
 .changed{outline:3px solid #2a6df4;outline-offset:-3px;font-weight:bold}
 .key{color:#555;margin:0}
 #detail{position:sticky;bottom:0;background:#fff;border-top:2px solid #333;padding:.5em;min-height:3em}
 </style></head><body>
 <h1>Who can decrypt</h1>
-<p>Account ${escape(report.accountId)}, ${escape(report.region)}. ✓ allowed · ✗ IAM denied by IAM policies · ✗ KMS denied by the key. <i>Italic</i>: not a principal of the plan. Click a cell for the statements that decided it.</p>
+<p>Account ${escape(report.accountId)}, ${escape(report.region)}. ✓ allowed · ✗ IAM denied by IAM policies · ✗ KMS denied by the key · ~ conditional (counted as allowed). <i>Italic</i>: not a principal of the plan. Click a cell for the statements that decided it.</p>
 ${changeList}
 ${sections.join("\n")}
 <section><h2>Can change who can decrypt</h2><ul id="obtainers">${obtainers || "<li>nobody</li>"}</ul></section>

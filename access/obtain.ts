@@ -9,6 +9,7 @@
  * concepts"), as the engine decides it.
  * KMS developer guide, "Key policies" and "Grants in AWS KMS"; IAM user guide, "Policy evaluation logic".
  */
+import { PRINCIPAL_KINDS, traitsOf, type PrincipalKind } from "../infra/principal";
 import { usesTableKey, DIRECT_DECRYPT } from "./operations";
 import type { AccessModel } from "./analyze";
 import type { DecisionLedger } from "./decisions";
@@ -58,28 +59,27 @@ export async function findObtainers(input: {
         const decision = await ledger.ask(`k\n${keyClass}\n${action}\n${key.arn}`, principal, () =>
           authorizer.authorizeKms(principal.callerArn, action, key.arn),
         );
-        if (decision.allowed) {
+        if (mayAllow(decision)) {
           paths.get(principal.arn)?.push(`${action} on ${key.arn} (${statementsText(decision)})`);
         }
       }
     }
   }
 
-  const selfEditable = principals.filter((principal) => principal.kind === "user");
-  const roles = principals.filter((principal) => principal.kind === "role");
+  // Each kind says how a principal could give itself an identity policy, and how another takes it over.
+  const selfEditable = principals.filter(
+    (principal) => PRINCIPAL_KINDS[principal.kind].selfEditActions.length > 0,
+  );
+  const takeable = principals.filter((principal) => takeOverActionOf(principal) !== undefined);
   if (delegating.length > 0) {
-    for (const principal of [...selfEditable, ...roles]) {
-      const actions =
-        principal.kind === "role"
-          ? ["iam:PutRolePolicy", "iam:AttachRolePolicy"]
-          : ["iam:PutUserPolicy", "iam:AttachUserPolicy"];
-      for (const action of actions) {
+    for (const principal of selfEditable) {
+      for (const action of PRINCIPAL_KINDS[principal.kind].selfEditActions) {
         const decision = await ledger.ask(
           `i\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, principal.arn)}`,
           principal,
           () => authorizer.authorizeIam(principal.callerArn, action, principal.arn),
         );
-        if (decision.allowed) {
+        if (mayAllow(decision)) {
           paths
             .get(principal.arn)
             ?.push(
@@ -95,7 +95,8 @@ export async function findObtainers(input: {
     cells
       .filter(
         (cell) =>
-          cell.decision === "allowed" && (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
+          (cell.decision === "allowed" || cell.decision === "conditional") &&
+          (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
       )
       .map((cell) => cell.principal),
   );
@@ -104,21 +105,21 @@ export async function findObtainers(input: {
   const holders = (arn: string): boolean => decrypts.has(arn) || (paths.get(arn)?.length ?? 0) > 0;
   const asked = new Set<string>();
   for (;;) {
-    const targets = [...selfEditable, ...roles].filter((to) => holders(to.arn) && !asked.has(to.arn));
+    const targets = takeable.filter((to) => holders(to.arn) && !asked.has(to.arn));
     if (targets.length === 0) {
       break;
     }
     for (const to of targets) {
       asked.add(to.arn);
       for (const from of principals.filter((candidate) => candidate.arn !== to.arn)) {
-        if (to.kind === "role") {
+        if (takeOverActionOf(to) === "sts:AssumeRole") {
           // The trust policy names principals by ARN, so this question is never shared between principals.
           const decision = await ledger.ask(
             `r\n${from.arn}\n${ledger.principalClass(from)}\n${to.arn}`,
             from,
             () => authorizer.authorizeAssumeRole(from.callerArn, to.arn),
           );
-          if (decision.allowed) {
+          if (mayAllow(decision)) {
             paths
               .get(from.arn)
               ?.push(
@@ -127,17 +128,16 @@ export async function findObtainers(input: {
           }
           continue;
         }
+        const action = takeOverActionOf(to) as string;
         const decision = await ledger.ask(
-          `i\n${ledger.principalClass(from)}\niam:CreateAccessKey\n${ledger.resourceClass(from, to.arn)}`,
+          `i\n${ledger.principalClass(from)}\n${action}\n${ledger.resourceClass(from, to.arn)}`,
           from,
-          () => authorizer.authorizeIam(from.callerArn, "iam:CreateAccessKey", to.arn),
+          () => authorizer.authorizeIam(from.callerArn, action, to.arn),
         );
-        if (decision.allowed) {
+        if (mayAllow(decision)) {
           paths
             .get(from.arn)
-            ?.push(
-              `iam:CreateAccessKey on ${to.name}, who can decrypt or change access (${statementsText(decision)})`,
-            );
+            ?.push(`${action} on ${to.name}, who can decrypt or change access (${statementsText(decision)})`);
         }
       }
     }
@@ -150,19 +150,30 @@ export async function findObtainers(input: {
   return { obtainers, blindSpots };
 }
 
+function takeOverActionOf(principal: { readonly kind: PrincipalKind }): string | undefined {
+  return traitsOf(principal.kind).takeOverAction;
+}
+
+/** Allowed, or conditional (what the plan cannot show might allow it): a path either way (fail closed). */
+function mayAllow(decision: Decision): boolean {
+  return decision.allowed || decision.outcome === "Conditional";
+}
+
 function statementsText(decision: Decision, only?: string): string {
   const statements = (decision.statements ?? []).filter(
     (statement) => statement.effect === "Allow" && (only === undefined || statement.policy === only),
   );
   const grant = decision.grantId === undefined ? [] : [`grant ${decision.grantId}`];
+  const conditional =
+    decision.outcome === "Conditional" ? ["conditional: depends on what the plan cannot show"] : [];
   if (statements.length === 0) {
-    return grant[0] ?? "no statement named";
+    return [...grant, ...conditional][0] ?? "no statement named";
   }
   return statements
     .map(
       (statement) =>
         `${statement.policy} ${statement.sid === undefined ? `#${statement.index}` : `Sid ${statement.sid}`}`,
     )
-    .concat(grant)
+    .concat(grant, conditional)
     .join(", ");
 }

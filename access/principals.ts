@@ -1,7 +1,8 @@
 /**
- * Who the matrix asks about: the IAM users and roles of the plan (a role is asked as a session of it,
- * which acts with the role's policies: IAM user guide, "Role terms and concepts"), the
- * identity that deploys the stack, and three principals the plan does not create but AWS has:
+ * Who the matrix asks about: every IAM principal the plan creates (its kinds read from PRINCIPAL_KINDS: a
+ * kind that acts through sessions, a role, is asked as a session of it, which acts with the role's
+ * policies: IAM user guide, "Role terms and concepts"), the identity that deploys the stack, and the
+ * principals the plan does not create but AWS has:
  * - the account root (the key policy's root statement names it; the root user has every permission of its
  *   account that a key policy does not withhold: IAM user guide, "AWS account root user");
  * - another principal of the same account with no policies (what anyone new in the account gets);
@@ -9,96 +10,132 @@
  *   (AdministratorAccess): cross-account access then depends only on this account's resource policies
  *   (IAM user guide, "Cross-account policy evaluation logic").
  */
-import { ADMINISTRATOR_ACCESS_ARN, type CloudModel } from "../sandbox/engine";
+import { assumedRoleArn } from "../infra/assumedRole";
+import {
+  PRINCIPAL_KINDS,
+  type PlanPrincipalKind,
+  type PrincipalIntent,
+  type PrincipalKind,
+} from "../infra/principal";
+import { ADMINISTRATOR_ACCESS_ARN, type CloudModel, type CloudPrincipal } from "../sandbox/engine";
 import type { PrincipalSpec } from "../sandbox/engine";
 import type { AccessPrincipal } from "./types";
-import { assumedRoleArn } from "../infra/assumedRole";
 
 /** Synthetic principals live under this IAM path, which the plan's users and roles never use. */
 const SYNTHETIC_PATH = "access-analysis";
 
-export function principalsOf(model: CloudModel): AccessPrincipal[] {
-  const { partition, accountId } = model;
-  const users = model.users.map((user): AccessPrincipal => ({
-    arn: user.arn,
-    callerArn: user.arn,
-    name: user.name,
-    kind: "user",
+const ADMINISTRATOR = { inline: [], managed: [ADMINISTRATOR_ACCESS_ARN] };
+
+/**
+ * The matrix's principal for each kind no plan creates, built from the model (a kind added to
+ * PRINCIPAL_KINDS without resources fails the type check here until the matrix knows how to ask about it).
+ */
+const SYNTHETIC: Record<Exclude<PrincipalKind, PlanPrincipalKind>, (model: CloudModel) => AccessPrincipal> = {
+  deployer: (model) => ({
+    kind: "deployer",
+    arn: model.deployer.arn,
+    accountId: model.deployer.accountId,
+    callerArn: model.deployer.arn,
+    name: "deployer",
+    fromPlan: false,
+    canSign: false,
+    policies: ADMINISTRATOR,
+    grants: grantsTo(model, [model.deployer.arn]),
+  }),
+  "account-root": (model) => {
+    const arn = `arn:${model.partition}:iam::${model.accountId}:root`;
+    return synthetic(model, "account-root", arn, "account root", ADMINISTRATOR);
+  },
+  "same-account-no-policies": (model) => {
+    const arn = `arn:${model.partition}:iam::${model.accountId}:user/${SYNTHETIC_PATH}/no-policies`;
+    return synthetic(model, "same-account-no-policies", arn, "this account, no policies", {
+      inline: [],
+      managed: [],
+    });
+  },
+  "other-account": (model) => {
+    const account = model.accountId === "999999999999" ? "888888888888" : "999999999999";
+    const arn = `arn:${model.partition}:iam::${account}:user/${SYNTHETIC_PATH}/administrator`;
+    return synthetic(model, "other-account", arn, "another account", ADMINISTRATOR);
+  },
+};
+
+/**
+ * Every principal of the matrix: the plan's, in the model's order, each with what the stack declares about
+ * it (`declared`, by ARN: the stack outputs' intent), then the deployer and the principals AWS has.
+ */
+export function principalsOf(
+  model: CloudModel,
+  declared: ReadonlyMap<string, PrincipalIntent> = new Map(),
+): AccessPrincipal[] {
+  const fromPlan = model.principals.map((principal) =>
+    planPrincipal(model, principal, declared.get(principal.arn)),
+  );
+  return [...fromPlan, ...Object.values(SYNTHETIC).map((build) => build(model))];
+}
+
+function planPrincipal(
+  model: CloudModel,
+  principal: CloudPrincipal,
+  intent: PrincipalIntent | undefined,
+): AccessPrincipal {
+  const traits = PRINCIPAL_KINDS[principal.kind];
+  const callerArn =
+    traits.actsAs === "session"
+      ? sessionArnOf(model.partition, model.accountId, principal.name)
+      : principal.arn;
+  return {
+    kind: principal.kind,
+    arn: principal.arn,
+    accountId: principal.accountId,
+    name: principal.name,
+    ...(intent === undefined ? {} : { intent }),
+    callerArn,
     fromPlan: true,
-    canSign: user.accessKeys.length > 0,
+    canSign: canSign(model, principal),
     policies: {
-      inline: user.inlinePolicies.map((policy) => ({ name: policy.name, document: policy.document })),
-      managed: user.managedPolicyArns,
+      inline: principal.inlinePolicies.map((policy) => ({ name: policy.name, document: policy.document })),
+      managed: principal.managedPolicyArns,
     },
-    grants: grantsTo(model, [user.arn]),
-  }));
-  const roles = model.roles.map((role): AccessPrincipal => {
-    const callerArn = sessionArnOf(partition, accountId, role.name);
-    return {
-      arn: role.arn,
-      callerArn,
-      name: role.name,
-      kind: "role",
-      fromPlan: true,
-      // A prober signs as a role through STS AssumeRole with the key of a user the trust policy names.
-      canSign: model.users.some(
-        (user) => user.accessKeys.length > 0 && role.trustPolicy.includes(JSON.stringify(user.arn)),
-      ),
-      policies: {
-        inline: role.inlinePolicies.map((policy) => ({ name: policy.name, document: policy.document })),
-        managed: role.managedPolicyArns,
-      },
-      // A grant to a role covers its sessions; one to a session ARN, that session (KMS developer guide,
-      // "Grant concepts": grantee principal).
-      grants: grantsTo(model, [role.arn, callerArn]),
-    };
-  });
-  const administrator = { inline: [], managed: [ADMINISTRATOR_ACCESS_ARN] };
-  const otherAccount = accountId === "999999999999" ? "888888888888" : "999999999999";
-  return [
-    ...users,
-    ...roles,
-    {
-      arn: model.deployer.arn,
-      callerArn: model.deployer.arn,
-      name: "deployer",
-      kind: "deployer",
-      fromPlan: false,
-      canSign: false,
-      policies: administrator,
-      grants: grantsTo(model, [model.deployer.arn]),
-    },
-    {
-      arn: `arn:${partition}:iam::${accountId}:root`,
-      callerArn: `arn:${partition}:iam::${accountId}:root`,
-      name: "account root",
-      kind: "account-root",
-      fromPlan: false,
-      canSign: false,
-      policies: administrator,
-      grants: [],
-    },
-    {
-      arn: `arn:${partition}:iam::${accountId}:user/${SYNTHETIC_PATH}/no-policies`,
-      callerArn: `arn:${partition}:iam::${accountId}:user/${SYNTHETIC_PATH}/no-policies`,
-      name: "this account, no policies",
-      kind: "same-account-no-policies",
-      fromPlan: false,
-      canSign: false,
-      policies: { inline: [], managed: [] },
-      grants: [],
-    },
-    {
-      arn: `arn:${partition}:iam::${otherAccount}:user/${SYNTHETIC_PATH}/administrator`,
-      callerArn: `arn:${partition}:iam::${otherAccount}:user/${SYNTHETIC_PATH}/administrator`,
-      name: "another account",
-      kind: "other-account",
-      fromPlan: false,
-      canSign: false,
-      policies: administrator,
-      grants: [],
-    },
-  ];
+    // A grant to a role covers its sessions; one to a session ARN, that session (KMS developer guide,
+    // "Grant concepts": grantee principal).
+    grants: grantsTo(model, callerArn === principal.arn ? [principal.arn] : [principal.arn, callerArn]),
+    ...(principal.unknownPolicies.length === 0 ? {} : { unknownPolicies: principal.unknownPolicies }),
+  };
+}
+
+/**
+ * Whether a prober can sign as it over HTTP: with its own access key, or, for a principal acting through
+ * sessions, through STS AssumeRole with the key of a principal its trust policy names.
+ */
+function canSign(model: CloudModel, principal: CloudPrincipal): boolean {
+  if (principal.trust === undefined) {
+    return principal.accessKeys.length > 0;
+  }
+  const trust = principal.trust.policy;
+  return model.principals.some(
+    (other) => other.accessKeys.length > 0 && trust.includes(JSON.stringify(other.arn)),
+  );
+}
+
+function synthetic(
+  model: CloudModel,
+  kind: Exclude<PrincipalKind, PlanPrincipalKind>,
+  arn: string,
+  name: string,
+  policies: AccessPrincipal["policies"],
+): AccessPrincipal {
+  return {
+    kind,
+    arn,
+    accountId: arn.split(":")[4] ?? model.accountId,
+    callerArn: arn,
+    name,
+    fromPlan: false,
+    canSign: false,
+    policies,
+    grants: [],
+  };
 }
 
 /** The engine's spec of a principal the deployed model does not hold already. */
@@ -110,6 +147,7 @@ export function principalSpecOf(principal: AccessPrincipal): PrincipalSpec {
       document: policy.document,
     })),
     managedPolicyArns: principal.policies.managed,
+    unknownPolicies: principal.unknownPolicies,
   };
 }
 

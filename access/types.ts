@@ -2,20 +2,20 @@
  * The access report of `npm run access` (docs/contracts.md, "Access"): for each table, principal and
  * operation, who decided and with which statements.
  */
+import type { Principal } from "../infra/principal";
+import type { KeyPolicySource, NotDeployed, UnknownResource } from "../sandbox/engine";
+import type { DeployerSource } from "../sandbox/engine";
 import type { MatrixOperation } from "./operations";
 
-/** Who a principal of the matrix is. */
-export type PrincipalKind =
-  "user" | "role" | "deployer" | "account-root" | "same-account-no-policies" | "other-account";
+export type { PrincipalKind } from "../infra/principal";
 
-export interface AccessPrincipal {
-  /** The principal's ARN: its identity in the report. */
-  readonly arn: string;
+/**
+ * A principal of the matrix: the one Principal description (infra/principal.ts; its `arn` is its
+ * identity in the report, its `kind` one of PRINCIPAL_KINDS) and what the proof asks and shows of it.
+ */
+export interface AccessPrincipal extends Principal {
   /** The ARN the engine is asked as: the principal's own, or for a role the ARN of a session of it. */
   readonly callerArn: string;
-  /** What people call it: the IAM user or role name, or a description of a synthetic principal. */
-  readonly name: string;
-  readonly kind: PrincipalKind;
   /** An IAM user or role that the plan creates (what --expect-key-users judges). */
   readonly fromPlan: boolean;
   /** Whether the plan gives it credentials to sign with (a prober can observe it over HTTP). */
@@ -27,9 +27,21 @@ export interface AccessPrincipal {
   };
   /** The plan's KMS grants to it (or, for a role, to its sessions): "GRANT_ID on KEY_ARN". */
   readonly grants: readonly string[];
+  /**
+   * Policies attached to it whose documents are not known (an AWS managed policy the project holds no copy
+   * of, a document unknown until deployment): its identity-based policies are then decided at worst, and
+   * cells they could allow are `conditional`. Present only when there are some.
+   */
+  readonly unknownPolicies?: readonly string[];
 }
 
-export type AccessDecision = "allowed" | "denied-by-iam" | "denied-by-kms";
+/**
+ * `conditional`: the engine can neither allow nor deny for sure, because the decision depends on what the
+ * plan cannot show: an identity policy whose document is unknown (taken at worst: it may allow anything),
+ * or a request value (a condition on the source IP, the time). Such a cell counts as one that decrypts
+ * (fail closed); its `reason` and `conditions` say what it depends on.
+ */
+export type AccessDecision = "allowed" | "denied-by-iam" | "denied-by-kms" | "conditional";
 
 /** A statement that took part, and which side (IAM for DynamoDB's action, KMS for the key) it decided. */
 export interface CellStatement {
@@ -50,6 +62,8 @@ export interface AccessCell {
   /** One line: why, in the engine's words (explicit or implicit denial, key state). */
   readonly reason: string;
   readonly statements: readonly CellStatement[];
+  /** For a `conditional` cell: the conditions on request values it depends on, as the evaluator names them. */
+  readonly conditions?: readonly string[];
 }
 
 export interface AccessTable {
@@ -77,10 +91,27 @@ export interface DecisionStats {
   readonly msPerDecision: number;
 }
 
+/** A key of the plan, and where its policy comes from. */
+export interface AccessKey {
+  readonly arn: string;
+  /**
+   * `key`: the key's `policy` input; `key-policy-resource`: an aws:kms/keyPolicy:KeyPolicy; `default`: the
+   * key policy KMS gives a key created without one (KMS Developer Guide, "Default key policy").
+   */
+  readonly policySource: KeyPolicySource;
+}
+
 export interface AccessReport {
   readonly accountId: string;
   readonly region: string;
   readonly deployer: string;
+  /**
+   * `plan`: the plan's getCallerIdentity invoke (recorded with `--invokes` or made by the program);
+   * `given`: the caller's (account data); `default`: neither, so an administrator `deployer` of the plan's
+   * account (docs/access.md, "The deployer").
+   */
+  readonly deployerSource: DeployerSource;
+  readonly keys: readonly AccessKey[];
   readonly tables: readonly AccessTable[];
   readonly principals: readonly AccessPrincipal[];
   readonly cells: readonly AccessCell[];
@@ -90,5 +121,9 @@ export interface AccessReport {
   readonly obtainers: readonly Obtainer[];
   /** What the analysis cannot see, in sentences (e.g. identity policies outside the stack). */
   readonly blindSpots: readonly string[];
+  /** Resources of the plan the engine does not deploy (Lambda, API Gateway, replicas in other regions...), and why. */
+  readonly notDeployed: readonly NotDeployed[];
+  /** Resources set aside because a value they need is unknown until deployment (never guessed). */
+  readonly unknowns: readonly UnknownResource[];
   readonly stats: DecisionStats;
 }

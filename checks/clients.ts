@@ -10,7 +10,7 @@ import http from "node:http";
 import https from "node:https";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { STSClient } from "@aws-sdk/client-sts";
-import type { UserOutputs } from "../infra/outputs";
+import type { AccessKeyOutputs } from "../infra/outputs";
 
 export interface UserClients {
   dynamodb: DynamoDBClient;
@@ -41,7 +41,7 @@ export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = {
 };
 
 export function createUserClients(
-  user: UserOutputs,
+  user: AccessKeyOutputs,
   region: string,
   endpoint?: string,
   timeouts: ClientTimeouts = DEFAULT_CLIENT_TIMEOUTS,

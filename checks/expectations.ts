@@ -7,7 +7,7 @@
  * policy must allow (https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html#dynamodb-authz).
  * So a readonly key user's PutItem is stopped by IAM, and a full-access non-key user's GetItem by KMS.
  */
-import type { DynamodbAccess, UserOutputs } from "../infra/outputs";
+import type { DeclaredIntent, DynamodbAccess } from "../infra/principal";
 import type { ExpectedOutcome, Operation } from "./types";
 
 /** The DynamoDB IAM action each call needs; GetCallerIdentity needs none (STS answers any valid key). */
@@ -52,7 +52,7 @@ export function accessAllows(access: DynamodbAccess, operation: Operation): bool
  * still decides first.
  */
 export function expectedOutcome(
-  user: Pick<UserOutputs, "dynamodbAccess" | "keyUser">,
+  user: DeclaredIntent,
   operation: Operation,
   keyUsable = true,
 ): ExpectedOutcome {

@@ -16,7 +16,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { isSessionOf } from "../infra/assumedRole";
-import type { RoleOutputs, StackOutputs, UserOutputs } from "../infra/outputs";
+import { stackPrincipals, type StackOutputs, type StackPrincipal } from "../infra/outputs";
+import { PRINCIPAL_KINDS } from "../infra/principal";
 import { classifyError } from "./classify";
 import { UserError } from "../common/userError";
 import {
@@ -52,12 +53,10 @@ export interface RunChecksOptions {
 export class ChecksTimeoutError extends UserError {}
 
 interface UserSession {
-  name: string;
-  kind: "user" | "role";
+  /** The principal the calls run as (infra/principal.ts), with its declared intent. */
+  principal: StackPrincipal;
   index: number;
-  /** The principal's ARN (for a role, the role's) and declared intent. */
-  user: Pick<UserOutputs, "arn" | "dynamodbAccess" | "keyUser"> & { accessKeyId?: string };
-  /** For a role: why no trusted user could assume it, when none could. */
+  /** For a principal that acts through sessions: why no trusted user could assume it, when none could. */
   unavailable?: string;
   clients: UserClients;
   credentials: CredentialState;
@@ -73,15 +72,17 @@ type Call = () => Promise<string | undefined>;
  */
 export async function runChecks(options: RunChecksOptions): Promise<CheckReport> {
   const timeouts = { ...DEFAULT_CLIENT_TIMEOUTS, ...options.timeouts };
-  const sessions: UserSession[] = Object.entries(options.outputs.users).map(([name, user], index) => ({
-    name,
-    kind: "user",
-    index,
-    user,
-    clients: createUserClients(user, options.outputs.region, options.endpoint, timeouts),
-    credentials: { refusedAfterRetries: false },
-    results: [],
-  }));
+  // The principals that sign with their own key run at once; those that act through sessions (roles) are
+  // assumed first, with the run's id (runSessions).
+  const sessions: UserSession[] = stackPrincipals(options.outputs)
+    .filter((principal) => PRINCIPAL_KINDS[principal.kind].actsAs === "itself")
+    .map((principal, index) => ({
+      principal,
+      index,
+      clients: createUserClients(keyOf(principal), options.outputs.region, options.endpoint, timeouts),
+      credentials: { refusedAfterRetries: false },
+      results: [],
+    }));
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -110,9 +111,14 @@ async function runSessions(options: RunChecksOptions, sessions: UserSession[]): 
   const log = (line: string) => options.log?.(redact(line));
   const run = { id: randomUUID(), number: randomInt(100_000_000_000, 1_000_000_000_000) };
   // Roles run as sessions assumed with a trusted user's key (AssumeRole needs the run's id and log).
-  const userCount = sessions.length;
-  for (const [offset, [name, role]] of Object.entries(outputs.roles ?? {}).entries()) {
-    sessions.push(await roleSession(name, role, userCount + offset, outputs, options, run.id, log));
+  const signers = sessions.map((session) => session.principal);
+  const assumed = stackPrincipals(outputs).filter(
+    (principal) => PRINCIPAL_KINDS[principal.kind].actsAs === "session",
+  );
+  for (const [offset, principal] of assumed.entries()) {
+    sessions.push(
+      await roleSession(principal, signers, signers.length + offset, outputs, options, run.id, log),
+    );
   }
   const written = new Map<UserSession, Record<string, AttributeValue>>();
   let schema: TableKeySchema | undefined;
@@ -122,17 +128,19 @@ async function runSessions(options: RunChecksOptions, sessions: UserSession[]): 
     );
     let schemaError = "no user could describe the table";
     for (const session of sessions) {
+      const { name, kind, intent, accessKey } = session.principal;
       log(
-        `${session.name} (${session.kind}, ${session.user.dynamodbAccess}, ${session.user.keyUser ? "key user" : "not a key user"}): checking${session.kind === "user" ? ` with access key ${session.user.accessKeyId}` : " as a role session"}`,
+        `${name} (${kind}, ${intent.dynamodbAccess}, ${intent.keyUser ? "key user" : "not a key user"}): checking${accessKey !== undefined ? ` with access key ${accessKey.accessKeyId}` : ` as a ${kind} session`}`,
       );
       await check(session, "GetCallerIdentity", options, log, async () => {
         const identity = await session.clients.sts.send(new GetCallerIdentityCommand({}));
+        const { name, kind, arn } = session.principal;
         if (!runsAs(session, String(identity.Arn))) {
           throw new IdentityMismatch(
-            `runs as ${String(identity.Arn)}, but the stack outputs say ${session.kind}s.${session.name}.arn is ${session.user.arn}`,
+            `runs as ${String(identity.Arn)}, but the stack outputs say ${PRINCIPAL_KINDS[kind].stackKey}.${name}.arn is ${arn}`,
           );
         }
-        log(`${session.name}: running as ${identity.Arn} (account ${String(identity.Account)})`);
+        log(`${name}: running as ${identity.Arn} (account ${String(identity.Account)})`);
         return identity.Arn;
       });
       await check(session, "DescribeTable", options, log, async () => {
@@ -152,7 +160,7 @@ async function runSessions(options: RunChecksOptions, sessions: UserSession[]): 
     for (const session of sessions) {
       await checkItem(session, schema, schemaError, run, written, options, log);
       const matched = session.results.filter((result) => result.actual === result.expected).length;
-      log(`${session.name}: ${matched} of ${session.results.length} as expected`);
+      log(`${session.principal.name}: ${matched} of ${session.results.length} as expected`);
     }
   } finally {
     if (schema) {
@@ -169,12 +177,13 @@ async function runSessions(options: RunChecksOptions, sessions: UserSession[]): 
 }
 
 /**
- * A role is checked as a session: assumed (STS AssumeRole) with the key of the first user its trust policy
- * lets in, trying the stack's users in order; the role's outputs do not say which users it trusts.
+ * A principal that acts through sessions (a role) is checked as a session: assumed (STS AssumeRole) with
+ * the key of the first principal its trust policy lets in, trying the stack's signers in order; the
+ * outputs do not say which ones it trusts.
  */
 async function roleSession(
-  name: string,
-  role: RoleOutputs,
+  principal: StackPrincipal,
+  signers: readonly StackPrincipal[],
   index: number,
   outputs: StackOutputs,
   options: RunChecksOptions,
@@ -182,26 +191,24 @@ async function roleSession(
   log: (line: string) => void,
 ): Promise<UserSession> {
   const session: Omit<UserSession, "clients"> = {
-    name,
-    kind: "role",
+    principal,
     index,
-    user: role,
     credentials: { refusedAfterRetries: false },
     results: [],
   };
   const refusals: string[] = [];
   const timeouts = { ...DEFAULT_CLIENT_TIMEOUTS, ...options.timeouts };
-  for (const [userName, user] of Object.entries(outputs.users)) {
-    const clients = createUserClients(user, outputs.region, options.endpoint, timeouts);
+  for (const signer of signers) {
+    const clients = createUserClients(keyOf(signer), outputs.region, options.endpoint, timeouts);
     try {
       const { Credentials } = await clients.sts.send(
         new AssumeRoleCommand({
-          RoleArn: role.arn,
+          RoleArn: principal.arn,
           RoleSessionName: `kms-dynamodb-checks-${runId.slice(0, 8)}`,
         }),
       );
       if (Credentials?.AccessKeyId && Credentials.SecretAccessKey && Credentials.SessionToken) {
-        log(`${name}: assumed with ${userName}'s key`);
+        log(`${principal.name}: assumed with ${signer.name}'s key`);
         return {
           ...session,
           clients: createClients(
@@ -217,24 +224,32 @@ async function roleSession(
         };
       }
     } catch (err) {
-      refusals.push(`${userName}: ${classifyError(err).error ?? String(err)}`);
+      refusals.push(`${signer.name}: ${classifyError(err).error ?? String(err)}`);
     } finally {
       clients.destroy();
     }
   }
   return {
     ...session,
-    unavailable: `no user of the stack could assume the role (${refusals.join("; ")})`,
-    clients: createUserClients(Object.values(outputs.users)[0], outputs.region, options.endpoint, timeouts),
+    unavailable: `no user of the stack could assume the ${principal.kind} (${refusals.join("; ")})`,
+    clients: createUserClients(keyOf(signers[0]), outputs.region, options.endpoint, timeouts),
   };
+}
+
+/** The access key a principal signs with; the outputs give every user one (infra/outputs.ts). */
+function keyOf(principal: StackPrincipal): { accessKeyId: string; secretAccessKey: string } {
+  if (principal.accessKey === undefined) {
+    throw new Error(`${principal.kind} ${principal.name} has no access key in the stack outputs`);
+  }
+  return principal.accessKey;
 }
 
 /** Whether GetCallerIdentity's ARN is the principal's: the user itself, or a session of the role. */
 function runsAs(session: UserSession, arn: string): boolean {
-  if (session.kind === "user") {
-    return arn === session.user.arn;
-  }
-  return isSessionOf(arn, session.user.arn);
+  const principal = session.principal;
+  return PRINCIPAL_KINDS[principal.kind].actsAs === "session"
+    ? isSessionOf(arn, principal.arn)
+    : arn === principal.arn;
 }
 
 /** Not an AWS error: no trusted user could assume the role, so none of its calls ran. */
@@ -266,10 +281,10 @@ async function checkItem(
   if (!schema) {
     for (const operation of itemOperations) {
       session.results.push({
-        user: session.name,
-        principalKind: session.kind,
+        user: session.principal.name,
+        principalKind: session.principal.kind,
         operation,
-        expected: expectedOutcome(session.user, operation, options.keyUsable),
+        expected: expectedOutcome(session.principal.intent, operation, options.keyUsable),
         actual: "error",
         error: `not run: the table's key schema is unknown (${schemaError})`,
       });
@@ -291,7 +306,7 @@ async function checkItem(
       await dynamodb.send(
         new PutItemCommand({
           TableName,
-          Item: { ...Key, [data]: { S: `written by ${session.name} (checks run ${run.id})` } },
+          Item: { ...Key, [data]: { S: `written by ${session.principal.name} (checks run ${run.id})` } },
         }),
       );
       return describeKey(Key);
@@ -321,7 +336,9 @@ async function checkItem(
           Key,
           UpdateExpression: "SET #data = :data",
           ExpressionAttributeNames: { "#data": data },
-          ExpressionAttributeValues: { ":data": { S: `updated by ${session.name} (checks run ${run.id})` } },
+          ExpressionAttributeValues: {
+            ":data": { S: `updated by ${session.principal.name} (checks run ${run.id})` },
+          },
         }),
       );
       return undefined;
@@ -350,14 +367,14 @@ async function check(
       ? await withCredentialRetry(call, {
           retry: options.retry,
           state: session.credentials,
-          onRetry: (line) => log(`${session.name}: ${operation}: ${line}`),
+          onRetry: (line) => log(`${session.principal.name}: ${operation}: ${line}`),
         })
       : { error: new RoleUnavailable(unavailable), attempts: 1, value: undefined };
   const result: CheckResult = {
-    user: session.name,
-    principalKind: session.kind,
+    user: session.principal.name,
+    principalKind: session.principal.kind,
     operation,
-    expected: expectedOutcome(session.user, operation, options.keyUsable),
+    expected: expectedOutcome(session.principal.intent, operation, options.keyUsable),
     actual: "allowed",
   };
   if (outcome.error === undefined) {
@@ -403,18 +420,20 @@ async function removeLeftovers(
     for (const deleter of deleters) {
       try {
         await deleter.clients.dynamodb.send(new DeleteItemCommand({ TableName, Key }));
-        log(`cleanup: deleted ${owner.name}'s check item (${describeKey(Key)}) as ${deleter.name}`);
+        log(
+          `cleanup: deleted ${owner.principal.name}'s check item (${describeKey(Key)}) as ${deleter.principal.name}`,
+        );
         removed = true;
         break;
       } catch (err) {
         log(
-          `cleanup: ${deleter.name} could not delete ${owner.name}'s check item: ${classifyError(err).error}`,
+          `cleanup: ${deleter.principal.name} could not delete ${owner.principal.name}'s check item: ${classifyError(err).error}`,
         );
       }
     }
     if (!removed) {
       log(
-        `cleanup: ${owner.name}'s check item may remain in ${TableName} (${describeKey(Key)}): no user could delete it; remove it by hand`,
+        `cleanup: ${owner.principal.name}'s check item may remain in ${TableName} (${describeKey(Key)}): no user could delete it; remove it by hand`,
       );
     }
   }

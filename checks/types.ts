@@ -2,6 +2,7 @@
  * The shapes of a check run: which operations are tried, what each outcome is called, and the report
  * (contracts.md section 5: `checks --json` prints one phase's `{ ok, results }`).
  */
+import type { StackPrincipalKind } from "../infra/principal";
 
 /** The calls made as each user, in the order they run. */
 export const OPERATIONS = [
@@ -31,8 +32,11 @@ export type StoppedBy = "iam" | "kms" | "other";
 export interface CheckResult {
   /** The principal the call ran as: a user's name, or a role's name (of `roles` in the outputs). */
   user: string;
-  /** Whether `user` names an IAM user (its own key) or a role (a session assumed with a trusted user's key). */
-  principalKind: "user" | "role";
+  /**
+   * The principal's kind (infra/principal.ts): `user` (its own key) or `role` (a session assumed with a
+   * trusted user's key).
+   */
+  principalKind: StackPrincipalKind;
   operation: Operation;
   expected: ExpectedOutcome;
   actual: ActualOutcome;

@@ -5,6 +5,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { readInvokesFile } from "../plan/invokes";
+import { ProgramError } from "../plan/programProcess";
 import { synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
 import { analyzePlan, loadAccessModel, analyzeModel, PlanInputError } from "../access/analyze";
@@ -26,6 +28,22 @@ export const command = defineCommand({
       placeholder: "NAME",
       description: "synthesize this stack of the project and analyse its plan (or give --plan)",
     },
+    project: {
+      type: "string",
+      placeholder: "DIR",
+      description: "with --stack: a Pulumi program folder with its own node_modules (default: this project)",
+    },
+    "config-file": {
+      type: "string",
+      placeholder: "FILE",
+      description: "with --stack: the stack's config from FILE instead of Pulumi.NAME.yaml",
+    },
+    invokes: {
+      type: "string",
+      placeholder: "FILE",
+      description:
+        "with --stack: recorded invoke results (a getCallerIdentity names the deployer), as npm run synth takes them",
+    },
     plan: { type: "string", placeholder: "FILE", description: "analyse a plan printed by `npm run synth`" },
     json: { type: "boolean", description: "print the report as JSON (docs/contracts.md, Access)" },
     html: { type: "string", placeholder: "FILE", description: "also write the matrix as an HTML page" },
@@ -45,19 +63,20 @@ export const command = defineCommand({
     if ((args.stack === undefined) === (args.plan === undefined)) {
       throw ctx.usageError("give one of --stack or --plan");
     }
+    if (args.plan !== undefined && (args.project ?? args["config-file"] ?? args.invokes) !== undefined) {
+      throw ctx.usageError("--project, --config-file and --invokes go with --stack, not --plan");
+    }
     const started = Date.now();
     const plan =
       args.plan !== undefined
         ? readPlanFile(path.resolve(io.cwd, args.plan))
-        : await synthesize({ stack: args.stack as string, projectDir: io.cwd });
+        : await synthesizeStack(args, io.cwd);
     const { report, verdict } = await userErrors(async () => {
       const access = await loadAccessModel(plan);
       const analysed = await analyzeModel(access);
       return {
         report: analysed,
-        verdict: args["expect-key-users"]
-          ? expectKeyUsers(analysed, declaredHolders(plan, access.model))
-          : undefined,
+        verdict: args["expect-key-users"] ? expectKeyUsers(analysed, declaredHolders(access)) : undefined,
       };
     });
     const changes: CellChange[] | undefined =
@@ -100,6 +119,24 @@ export function jsonOf(
     ...(changes === undefined ? {} : { changes }),
     ...(verdict === undefined ? {} : { expectKeyUsers: verdict }),
   };
+}
+
+/** The plan of `--stack`, synthesized as `npm run synth` does (a program folder as the Pulumi runtime runs it). */
+async function synthesizeStack(
+  args: { stack?: string; project?: string; "config-file"?: string; invokes?: string },
+  cwd: string,
+): Promise<Plan> {
+  const projectDir = path.resolve(cwd, args.project ?? ".");
+  return synthesize({
+    stack: args.stack as string,
+    projectDir,
+    program: args.project === undefined ? undefined : { folder: projectDir },
+    configFile: args["config-file"] === undefined ? undefined : path.resolve(cwd, args["config-file"]),
+    invokes: args.invokes === undefined ? undefined : readInvokesFile(path.resolve(cwd, args.invokes)),
+  }).catch((err: unknown) => {
+    // A program that fails is the user's to fix, as `npm run synth` reports it.
+    throw err instanceof ProgramError ? new UsageError(err.message) : err;
+  });
 }
 
 function readPlanFile(file: string): Plan {

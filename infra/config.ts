@@ -6,9 +6,9 @@
 import { partition } from "@aws-sdk/core/client";
 import * as awsConfig from "@pulumi/aws/config";
 import { DEFAULTS } from "./defaults";
-import { DYNAMODB_ACCESS_LEVELS, DynamodbAccess } from "./outputs";
-import { parsePrincipalList } from "./principalConfig";
-import { parseRoles, type RoleSpec } from "./roleConfig";
+import { DYNAMODB_ACCESS_LEVELS } from "./principal";
+import { parsePrincipalList, type PrincipalSettings } from "./principalConfig";
+import { parseRoles, type RoleSettings } from "./roleConfig";
 import {
   ConfigError,
   fail,
@@ -25,19 +25,11 @@ import {
 
 export { DYNAMODB_ACCESS_LEVELS };
 
-export interface UserSpec {
-  /** IAM user name, unique in the stack. */
-  name: string;
-  dynamodbAccess: DynamodbAccess;
-  /** Listed as a key user in the key policy: may use the key through DynamoDB. */
-  keyUser: boolean;
-}
-
 export interface ProjectConfig {
   region: string;
-  users: UserSpec[];
+  users: PrincipalSettings[];
   /** IAM roles trusted by some of `users` (roleConfig.ts); empty when not configured. */
-  roles: RoleSpec[];
+  roles: RoleSettings[];
   tableName: string;
   hashKey: string;
   rangeKey?: string;
@@ -162,7 +154,7 @@ function parseRegion(raw: RawConfig): string {
   return region;
 }
 
-function parseUsers(value: unknown): UserSpec[] {
+function parseUsers(value: unknown): PrincipalSettings[] {
   const key = field("users");
   if (value === undefined) {
     throw new ConfigError(`${key}: missing; list at least one user (name, dynamodbAccess, keyUser)`);

@@ -4,34 +4,40 @@
  * their one validating parser (`parseStackOutputs`): the checks, the sandbox, the plan engine and the
  * scenario runner read outputs through it, never through a cast.
  */
+import {
+  DYNAMODB_ACCESS_LEVELS,
+  PRINCIPAL_KINDS,
+  STACK_PRINCIPAL_KINDS,
+  parsePrincipalArn,
+  type DynamodbAccess,
+  type DeclaredIntent,
+  type Principal,
+  type StackPrincipalKind,
+} from "./principal";
 import { USER_ERROR_BRAND } from "./userErrorBrand";
 
-/**
- * The access levels a data user can have: the one definition (config, components, checks use it).
- * `full` is the AWS managed policy AmazonDynamoDBFullAccess.
- */
-export const DYNAMODB_ACCESS_LEVELS = ["readonly", "readwrite", "full"] as const;
-
-export type DynamodbAccess = (typeof DYNAMODB_ACCESS_LEVELS)[number];
+export { DYNAMODB_ACCESS_LEVELS, type DynamodbAccess };
 
 /** How a secret output prints without `--show-secrets` (`pulumi stack output`, `pulumi preview --json`). */
 export const REDACTED = "[secret]";
 
-export interface UserOutputs {
+/** A principal of the stack in the outputs: its ARN and what the stack declares about it. */
+export interface PrincipalOutputs extends DeclaredIntent {
   arn: string;
-  dynamodbAccess: DynamodbAccess;
-  keyUser: boolean;
+}
+
+/** An access key pair as the outputs print it. */
+export interface AccessKeyOutputs {
   accessKeyId: string;
   /** A Pulumi secret in the stack; plain text only where `--show-secrets` was asked for. */
   secretAccessKey: string;
 }
 
+/** A user of `kms-dynamodb:users`: it signs with its own access key. */
+export interface UserOutputs extends PrincipalOutputs, AccessKeyOutputs {}
+
 /** A role of `kms-dynamodb:roles`: assumed by its trusted users, it has no keys of its own. */
-export interface RoleOutputs {
-  arn: string;
-  dynamodbAccess: DynamodbAccess;
-  keyUser: boolean;
-}
+export type RoleOutputs = PrincipalOutputs;
 
 export interface StackOutputs {
   region: string;
@@ -43,6 +49,38 @@ export interface StackOutputs {
   users: Record<string, UserOutputs>;
   /** Present when the stack configures roles. */
   roles?: Record<string, RoleOutputs>;
+}
+
+/**
+ * A principal the stack creates, as its outputs describe it: the one Principal description
+ * (infra/principal.ts) with the stack's intent, and a user's own access key.
+ */
+export interface StackPrincipal extends Principal {
+  readonly kind: StackPrincipalKind;
+  readonly intent: DeclaredIntent;
+  /** The access key it signs with (users); absent for a kind that acts through sessions (roles). */
+  readonly accessKey?: AccessKeyOutputs;
+}
+
+/**
+ * Every principal of the outputs, kind by kind in the order of PRINCIPAL_KINDS (users, then roles), each
+ * in the outputs' order.
+ */
+export function stackPrincipals(outputs: StackOutputs): StackPrincipal[] {
+  return STACK_PRINCIPAL_KINDS.flatMap((kind) =>
+    Object.entries(outputs[PRINCIPAL_KINDS[kind].stackKey] ?? {}).map(
+      ([name, entry]: [string, PrincipalOutputs & Partial<AccessKeyOutputs>]): StackPrincipal => ({
+        kind,
+        arn: entry.arn,
+        accountId: parsePrincipalArn(entry.arn)?.accountId ?? outputs.accountId,
+        name,
+        intent: { dynamodbAccess: entry.dynamodbAccess, keyUser: entry.keyUser },
+        ...(entry.accessKeyId !== undefined && entry.secretAccessKey !== undefined
+          ? { accessKey: { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey } }
+          : {}),
+      }),
+    ),
+  );
 }
 
 /** Outputs that do not have the shape of contracts.md section 2: names the field path and the value. */

@@ -3,18 +3,17 @@
  * unique in its list case-insensitively (IAM user and role names are unique that way within an
  * account), with an access level and `keyUser`. The kind's own settings are parsed by `rest`.
  */
-import { DYNAMODB_ACCESS_LEVELS, type DynamodbAccess } from "./outputs";
+import { DYNAMODB_ACCESS_LEVELS, type DeclaredIntent, type StackPrincipalKind } from "./principal";
 import { fail, requireBoolean, requireOneOf } from "./validation";
 
-export interface PrincipalSettings {
-  name: string;
-  dynamodbAccess: DynamodbAccess;
-  keyUser: boolean;
+/** An entry of a principal list: its name and what the stack declares about it (infra/principal.ts). */
+export interface PrincipalSettings extends DeclaredIntent {
+  readonly name: string;
 }
 
-export interface PrincipalKind<T> {
-  /** "user" or "role", as the errors name the settings. */
-  readonly kind: string;
+export interface PrincipalListRules<T> {
+  /** The kind the list declares, as the errors name the settings. */
+  readonly kind: StackPrincipalKind;
   /** Every setting an entry may have. */
   readonly settings: readonly string[];
   /** What an entry that is not an object should have been. */
@@ -28,7 +27,7 @@ export interface PrincipalKind<T> {
 export function parsePrincipalList<T>(
   key: string,
   list: readonly unknown[],
-  kind: PrincipalKind<T>,
+  kind: PrincipalListRules<T>,
 ): (PrincipalSettings & T)[] {
   const seen = new Map<string, number>();
   return list.map((entry: unknown, index: number) => {
@@ -53,10 +52,28 @@ export function parsePrincipalList<T>(
     }
     seen.set(name.toLowerCase(), index);
     return {
-      name,
-      dynamodbAccess: requireOneOf(`${at}.dynamodbAccess`, record.dynamodbAccess, DYNAMODB_ACCESS_LEVELS),
-      keyUser: requireBoolean(`${at}.keyUser`, record.keyUser ?? false),
+      ...requirePrincipalSettings(at, {
+        name,
+        dynamodbAccess: record.dynamodbAccess,
+        keyUser: record.keyUser,
+      }),
       ...kind.rest(at, record),
     };
   });
+}
+
+/**
+ * The settings every data principal has, validated one way wherever they come from: a config entry
+ * (`at` = `kms-dynamodb:users[0]`) or a component's arguments (`at` = `DataUserArgs`). `name` is checked by
+ * the caller, whose kind decides what a valid name is.
+ */
+export function requirePrincipalSettings(
+  at: string,
+  settings: { readonly name: string; readonly dynamodbAccess: unknown; readonly keyUser?: unknown },
+): PrincipalSettings {
+  return {
+    name: settings.name,
+    dynamodbAccess: requireOneOf(`${at}.dynamodbAccess`, settings.dynamodbAccess, DYNAMODB_ACCESS_LEVELS),
+    keyUser: requireBoolean(`${at}.keyUser`, settings.keyUser ?? false),
+  };
 }

@@ -6,6 +6,7 @@
 import { getCallerIdentity } from "@pulumi/aws/getCallerIdentity";
 import { getPartition } from "@pulumi/aws/getPartition";
 import * as pulumi from "@pulumi/pulumi";
+import type { TableGrantee } from "./components/dataPrincipal";
 import { DataRole } from "./components/dataRole";
 import { DataUser } from "./components/dataUser";
 import { EncryptedTable } from "./components/encryptedTable";
@@ -13,6 +14,14 @@ import { EncryptionKey } from "./components/encryptionKey";
 import { parseProjectConfig, RawConfig } from "./config";
 import { DEFAULTS } from "./defaults";
 import { keyPolicyPrincipal } from "./policies/principals";
+import type { DynamodbAccess } from "./principal";
+
+/** The table grant that gives each access level with the key. */
+const DATA_GRANTS: Record<DynamodbAccess, (table: EncryptedTable, grantee: TableGrantee) => unknown> = {
+  readonly: (table, grantee) => table.grantReadData(grantee),
+  readwrite: (table, grantee) => table.grantReadWriteData(grantee),
+  full: (table, grantee) => table.grantFullAccess(grantee),
+};
 
 /** Stack outputs as the program returns them: `secretAccessKey` stays a secret Output. */
 export type StackOutputsInput = Record<string, unknown>;
@@ -58,9 +67,6 @@ export async function kmsDynamodbStack(): Promise<StackOutputsInput> {
       accountId,
       region: config.region,
       administrators,
-      keyUsers: [...users, ...roles]
-        .filter((principal) => principal.keyUser)
-        .map((principal) => principal.arn),
       aliasName: config.keyAlias,
       description: DEFAULTS.keyDescription(pulumi.getStack()),
       deletionWindowInDays: config.keyDeletionWindowDays,
@@ -83,8 +89,13 @@ export async function kmsDynamodbStack(): Promise<StackOutputsInput> {
     keep,
   );
 
+  // A key user gets the table and the key (the key policy lists it); any other principal the table alone.
   for (const principal of [...users, ...roles]) {
-    principal.grantTableAccess(table);
+    if (principal.keyUser) {
+      DATA_GRANTS[principal.dynamodbAccess](table, principal);
+    } else {
+      principal.grantTableAccess(table);
+    }
   }
 
   return {

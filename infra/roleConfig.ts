@@ -10,29 +10,22 @@
  *       keyUser: true             # listed as a key user in the key policy (its sessions decrypt through DynamoDB)
  *       trustedUsers: [app-user]  # users of kms-dynamodb:users allowed to assume it (its trust policy)
  */
-import type { DynamodbAccess } from "./outputs";
-import { parsePrincipalList } from "./principalConfig";
+import { isIamName } from "./principal";
+import { parsePrincipalList, type PrincipalSettings } from "./principalConfig";
 import { ConfigError, fail } from "./validation";
 
-export interface RoleSpec {
-  /** IAM role name, unique in the stack. */
-  name: string;
-  dynamodbAccess: DynamodbAccess;
-  /** Listed as a key user in the key policy: its sessions may use the key through DynamoDB. */
-  keyUser: boolean;
+/** An entry of `kms-dynamodb:roles`: a principal's settings and the users its trust policy names. */
+export interface RoleSettings extends PrincipalSettings {
   /** Names of the stack's users the role's trust policy names; at least one. */
-  trustedUsers: string[];
+  readonly trustedUsers: string[];
 }
-
-// IAM role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (RoleName)
-const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ROLE_SETTINGS = ["name", "dynamodbAccess", "keyUser", "trustedUsers"];
 
 /**
  * Validates `kms-dynamodb:roles` (absent means no roles). `userNames` are the stack's users, which
  * `trustedUsers` must name.
  */
-export function parseRoles(key: string, value: unknown, userNames: readonly string[]): RoleSpec[] {
+export function parseRoles(key: string, value: unknown, userNames: readonly string[]): RoleSettings[] {
   if (value === undefined) {
     return [];
   }
@@ -44,7 +37,8 @@ export function parseRoles(key: string, value: unknown, userNames: readonly stri
     settings: ROLE_SETTINGS,
     shape: `is not an object with ${ROLE_SETTINGS.join(", ")}`,
     name: (field, name) => {
-      if (typeof name !== "string" || !IAM_ROLE_NAME.test(name)) {
+      // IAM role names: IAM API reference, CreateRole (RoleName).
+      if (!isIamName(name)) {
         fail(field, name, "is not a valid IAM role name (1-64 characters of A-Z a-z 0-9 + = , . @ _ -)");
       }
       return name;

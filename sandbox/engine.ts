@@ -6,11 +6,11 @@
  * and asks the same Authorizer per cell, so the two cannot drift. `access/` imports nothing else of
  * the sandbox: what it reads of the engine is re-exported here.
  */
-import { EMPTY_CHECKPOINT } from "../plan/checkpoint";
 import { declaredStates, type Plan } from "../plan/types";
-import { applySteps, type Deployment } from "./deploy/deployment";
+import { reveal } from "../plan/values";
+import { deployerOf, type CallerIdentity, type Deployment } from "./deploy/deployment";
 import { applyDeployedKeys } from "./deploy/deployKeys";
-import { deriveCloudModel, type CloudKey, type CloudModel } from "./deploy/model";
+import { deriveCloudModel, remoteComponents, type CloudKey, type CloudModel } from "./deploy/model";
 import { LiveStack, type AccessKey } from "./deploy/stack";
 import { AwsError } from "./errors";
 import type { Grant } from "./kms/grants";
@@ -20,8 +20,19 @@ import type { SessionStore } from "./sts/sessions";
 export type { Authorizer, DecidingStatement, Decision, KmsDecision, PrincipalSpec } from "./iam";
 export { managedPolicyDocument } from "./iam";
 export { ADMINISTRATOR_ACCESS_ARN, deriveCloudModel } from "./deploy/model";
-export type { CloudModel, CloudRole, CloudTable, CloudUser } from "./deploy/model";
-export type { Deployment } from "./deploy/deployment";
+export type {
+  CloudKey,
+  CloudModel,
+  CloudPrincipal,
+  CloudRole,
+  CloudTable,
+  CloudUser,
+  DeployerSource,
+  KeyPolicySource,
+  NotDeployed,
+  UnknownResource,
+} from "./deploy/model";
+export type { CallerIdentity, Deployment } from "./deploy/deployment";
 export type { LiveStack } from "./deploy/stack";
 export {
   ACCESS_MATRIX_OPERATIONS,
@@ -72,16 +83,31 @@ export class UndeployablePlanError extends Error {
   }
 }
 
+/** What the caller knows beside the plan. */
+export interface PlanEngineOptions {
+  /**
+   * Who deploys, when the plan does not say (no getCallerIdentity invoke): the hook through which account
+   * data (what `aws sts get-caller-identity` printed for the account) names the deployer. Without it, the
+   * default deployer (sandbox/deploy/deployment.ts, deployerOf).
+   */
+  readonly deployer?: CallerIdentity;
+}
+
 /**
  * The engine loaded with every resource `plan` declares, deployed into a fresh, empty account (the
  * static proof asks about the stack as the plan leaves it, whatever state the plan was made from), with
- * no server. Throws UndeployablePlanError for a plan it cannot deploy.
+ * no server. Values unknown until deployment are not guessed: the model sets their resources aside and
+ * lists them (CloudModel.unknowns). Throws UndeployablePlanError for a plan it cannot deploy.
  */
-export async function startEngineForPlan(plan: Plan): Promise<LiveStack> {
+export async function startEngineForPlan(plan: Plan, options: PlanEngineOptions = {}): Promise<LiveStack> {
   let model: CloudModel;
   try {
-    model = deriveCloudModel(deploymentOfPlan(plan));
+    model = deriveCloudModel(deploymentOfPlan(plan, options));
+    model.notDeployed.push(...remoteComponents(declaredStates(plan)));
   } catch (err) {
+    if (err instanceof AwsError) {
+      throw new UndeployablePlanError(err.message);
+    }
     throw new UndeployablePlanError((err as Error).message);
   }
   try {
@@ -95,16 +121,27 @@ export async function startEngineForPlan(plan: Plan): Promise<LiveStack> {
   }
 }
 
-/** What the cloud holds once `plan` is applied to an empty account: every resource it declares, created. */
-function deploymentOfPlan(plan: Plan): Deployment {
-  const asCreates: Plan = {
-    ...plan,
-    steps: declaredStates(plan).map((state) => ({
-      op: "create",
-      urn: state.urn,
-      newState: state,
-      detailedDiff: null,
-    })),
+/**
+ * What the cloud holds once `plan` is applied to an empty account: every resource it declares, created,
+ * secrets revealed. Unlike Sandbox.apply (deploy/deployment.ts applySteps), values unknown until
+ * deployment are kept as they are, for the model to set aside and report.
+ */
+function deploymentOfPlan(plan: Plan, options: PlanEngineOptions): Deployment {
+  const deployer = deployerOf(plan, options.deployer);
+  return {
+    deployer: deployer.identity,
+    ...(deployer.source === "plan" ? {} : { deployerSource: deployer.source }),
+    resources: declaredStates(plan)
+      .filter((state) => state.custom)
+      .map((state) => ({
+        type: state.type,
+        urn: state.urn,
+        custom: state.custom,
+        id: state.id,
+        parent: state.parent,
+        inputs: reveal(state.inputs) as Record<string, unknown>,
+        outputs: reveal(state.outputs) as Record<string, unknown>,
+      })),
+    outputs: reveal(plan.outputs) as Record<string, unknown>,
   };
-  return applySteps(undefined, EMPTY_CHECKPOINT, asCreates).deployment;
 }

@@ -4,4 +4,4 @@
  * (docs/sandbox.md, "As a library"). The facade is sandbox.ts; the engine that decides access, without a
  * server, is engine.ts.
  */
-export { Sandbox, type DeployerCredentials, type SandboxOptions } from "./sandbox";
+export { Sandbox, type ApplyResult, type DeployerCredentials, type SandboxOptions } from "./sandbox";

@@ -24,7 +24,7 @@ import {
   toDeployment,
   type Checkpoint,
 } from "../plan/checkpoint";
-import type { Plan } from "../plan/types";
+import { declaredStates, type Plan } from "../plan/types";
 import { SandboxClock } from "./admin/clock";
 import { applySteps, type Deployment } from "./deploy/deployment";
 import { DynaliteEngine } from "./dynamodb/engine";
@@ -35,7 +35,14 @@ import type { KeyState } from "./iam";
 import { applyDeployedKeys } from "./deploy/deployKeys";
 import { restoreGrants, type Grant } from "./kms/grants";
 import { DEFAULT_PENDING_WINDOW_DAYS, KeyRegistry, type KeyView } from "./kms/keyRegistry";
-import { deriveCloudModel, type CloudModel, type CloudTable } from "./deploy/model";
+import {
+  deriveCloudModel,
+  remoteComponents,
+  type CloudModel,
+  type CloudTable,
+  type NotDeployed,
+  type UnknownResource,
+} from "./deploy/model";
 import { SandboxServer } from "./http/server";
 import { SessionStore } from "./sts/sessions";
 import type { AccessKey, LiveStack } from "./deploy/stack";
@@ -69,6 +76,18 @@ export interface SandboxOptions {
   tableKeyCacheMs?: number;
   /** How long a table stays ARCHIVING before ARCHIVED (AWS gives no figure). Default 1 hour. */
   archivingMs?: number;
+}
+
+/**
+ * What applying a plan did not deploy: the resources the sandbox does not serve (Lambda, API Gateway, a
+ * replica in another region...), each with why, and the principals whose identity-based policies it takes
+ * at worst because some of their documents are unknown (an AWS managed policy it holds no copy of).
+ */
+export interface ApplyResult {
+  readonly notDeployed: readonly NotDeployed[];
+  /** Resources set aside because a value they need is not known offline (never guessed). */
+  readonly unknowns: readonly UnknownResource[];
+  readonly unknownPolicies: readonly { readonly principal: string; readonly policies: readonly string[] }[];
 }
 
 /** The deploying identity's credentials, for administering the key in drills (a secret: write 0600). */
@@ -195,21 +214,34 @@ export class Sandbox {
    * scheduled for deletion with its window. Fails, changing nothing, on
    * a step the engine refuses (a protected resource) and on what AWS would refuse at deploy time
    * (MalformedPolicyDocumentException for a key policy naming an unknown principal or locking the
-   * deployer out, an unknown managed policy, deleting a table with deletion protection).
+   * deployer out, deleting a table with deletion protection, two tables of one name:
+   * ResourceInUseException). What it does not serve is not deployed and returned (and logged), never
+   * dropped silently.
    */
-  apply(plan: Plan): Promise<void> {
-    const run = this.pending.then(async () => {
+  apply(plan: Plan): Promise<ApplyResult> {
+    const run = this.pending.then(async (): Promise<ApplyResult> => {
       this.refuseRegionChange(plan);
       const applied = applySteps(this.deployment, this.checkpoint, plan);
       if (applied.deployment.resources.length === 0) {
         await this.clear(applied.checkpoint);
-      } else {
-        await this.install(
-          applied.deployment,
-          { keysRestored: false, base: applied.base },
-          applied.checkpoint,
-        );
+        return { notDeployed: [], unknowns: [], unknownPolicies: [] };
       }
+      const model = await this.install(
+        applied.deployment,
+        { keysRestored: false, base: applied.base },
+        applied.checkpoint,
+      );
+      const remote = remoteComponents(declaredStates(plan));
+      for (const entry of remote) {
+        this.log(`not deployed: ${entry.urn}: ${entry.reason}`);
+      }
+      return {
+        notDeployed: [...model.notDeployed, ...remote],
+        unknowns: model.unknowns,
+        unknownPolicies: model.principals
+          .filter((principal) => principal.unknownPolicies.length > 0)
+          .map((principal) => ({ principal: principal.arn, policies: principal.unknownPolicies })),
+      };
     });
     this.pending = run.catch(() => undefined);
     return run;
@@ -417,7 +449,7 @@ export class Sandbox {
     deployment: Deployment,
     how: { keysRestored: boolean; apiGrants?: readonly Grant[]; base?: Deployment },
     checkpoint: Checkpoint,
-  ): Promise<void> {
+  ): Promise<CloudModel> {
     const model = deriveCloudModel(deployment);
     const previous = this.live?.model;
     // The keys as the plan's steps saw them (their old states): each key gets the change from that to
@@ -448,9 +480,22 @@ export class Sandbox {
     this.persist();
     this.writeCheckpoint(checkpoint);
     this.log(
-      `deployed: ${model.users.length} users, ${model.keys.length} keys, ${model.tables.length} tables ` +
+      `deployed: ${model.principals.length} principals, ${model.keys.length} keys, ${model.tables.length} tables ` +
         `in ${model.accountId} ${model.region}`,
     );
+    for (const entry of model.notDeployed) {
+      this.log(`not deployed: ${entry.urn}: ${entry.reason}`);
+    }
+    for (const entry of model.unknowns) {
+      this.log(`not known offline: ${entry.urn}: ${entry.path}: ${entry.consequence}`);
+    }
+    for (const principal of model.principals.filter((candidate) => candidate.unknownPolicies.length > 0)) {
+      this.log(
+        `${principal.arn}: no document for ${principal.unknownPolicies.join(", ")}: its identity-based policies are ` +
+          "taken at worst, and a request they might allow is denied",
+      );
+    }
+    return model;
   }
 
   /** Writes the deployed state (secrets: the file is 0600) when the sandbox has a data dir. */

@@ -34,7 +34,7 @@ export async function accessStep(input: AccessStepInput): Promise<boolean> {
     const access = await loadAccessModel(plan);
     const report = await analyzeModel(access);
     reports.push(report);
-    const verdict = expectKeyUsers(report, declaredHolders(plan, access.model));
+    const verdict = expectKeyUsers(report, declaredHolders(access));
     input.say(`who can decrypt, ${label}:\n${formatMatrix(report)}`);
     input.say(
       verdict.ok

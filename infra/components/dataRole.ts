@@ -1,9 +1,8 @@
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
-import { DYNAMODB_FULL_ACCESS_POLICY } from "../policies/actions";
-import { tableAccessPolicy } from "../policies/tableAccess";
-import { DYNAMODB_ACCESS_LEVELS, type DynamodbAccess } from "../outputs";
-import { requireOneOf } from "../validation";
+import type { DynamodbAccess } from "../principal";
+import { ConfigError } from "../validation";
+import { DataPrincipal } from "./dataPrincipal";
 
 /**
  * Which changes replace what follows plan/replaceOnChange.ts, the one list of replace-on-change inputs
@@ -24,8 +23,9 @@ export interface DataRoleArgs {
    */
   readonly dynamodbAccess: DynamodbAccess;
   /**
-   * Whether the key policy lists this role as a key user; recorded here, granted by EncryptionKey.
-   * Changing this updates the key policy in place.
+   * Whether the stack declares this role a key user (the outputs' `keyUser`). The key policy lists it
+   * once a table grants it data with the key (`EncryptedTable.grantReadData` and its siblings).
+   * Changing this updates no resource in place by itself: the key policy follows the grants.
    * @default none (required)
    */
   readonly keyUser: boolean;
@@ -44,25 +44,27 @@ export interface DataRoleArgs {
 }
 
 /**
- * An IAM role that trusted users assume (STS AssumeRole) to reach the table, with DynamoDB permissions for
- * its access level once granted a table (`grantTableAccess`), as DataUser has. The trust policy names the
- * users themselves, so they need no sts:AssumeRole permission of their own (IAM User Guide, "Policy
- * evaluation for requests within a single account": a resource-based policy naming the principal is
- * enough). Whether its sessions may use the key is the key policy's business (EncryptionKey's keyUsers).
+ * An IAM role that trusted users assume (STS AssumeRole) to reach a table, through a grant as DataUser
+ * has. The trust policy names the users themselves, so they need no sts:AssumeRole permission of their
+ * own (IAM User Guide, "Policy evaluation for requests within a single account": a resource-based policy
+ * naming the principal is enough). Whether its sessions may use the key is the key policy's business.
  */
-export class DataRole extends pulumi.ComponentResource {
+export class DataRole extends DataPrincipal {
   public readonly role: iam.Role;
-  public readonly dynamodbAccess: DynamodbAccess;
-  public readonly keyUser: boolean;
   public readonly arn: pulumi.Output<string>;
-  private readonly partition: pulumi.Input<string>;
-  private readonly childName: string;
 
   constructor(name: string, args: DataRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("kms-dynamodb:iam:DataRole", name, {}, opts);
-    const access = requireOneOf("DataRoleArgs.dynamodbAccess", args.dynamodbAccess, DYNAMODB_ACCESS_LEVELS);
+    super(
+      "role",
+      "kms-dynamodb:iam:DataRole",
+      name,
+      { argsName: "DataRoleArgs", name: args.roleName, ...args },
+      opts,
+    );
     if (args.trustedPrincipals.length === 0) {
-      throw new Error("DataRoleArgs.trustedPrincipals: [] is empty; a role no one may assume is unusable");
+      throw new ConfigError(
+        "DataRoleArgs.trustedPrincipals: [] is empty; a role no one may assume is unusable",
+      );
     }
     this.role = new iam.Role(
       name,
@@ -77,37 +79,11 @@ export class DataRole extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.dynamodbAccess = access;
-    this.keyUser = args.keyUser;
-    this.partition = args.partition;
-    this.childName = name;
     this.arn = this.role.arn;
     this.registerOutputs({ arn: this.arn });
   }
 
-  /** Grants this role its access level on `table`, as DataUser.grantTableAccess does for a user. */
-  grantTableAccess(table: { readonly arn: pulumi.Input<string> }): iam.RolePolicy | iam.RolePolicyAttachment {
-    const access = this.dynamodbAccess;
-    if (access === "full") {
-      return new iam.RolePolicyAttachment(
-        this.childName,
-        {
-          role: this.role.name,
-          policyArn: pulumi.interpolate`arn:${this.partition}:iam::aws:policy/${DYNAMODB_FULL_ACCESS_POLICY}`,
-        },
-        { parent: this },
-      );
-    }
-    return new iam.RolePolicy(
-      this.childName,
-      {
-        role: this.role.name,
-        name: `dynamodb-${access}`,
-        policy: pulumi
-          .output(table.arn)
-          .apply((tableArn) => JSON.stringify(tableAccessPolicy(access, tableArn))),
-      },
-      { parent: this },
-    );
+  protected principalName(): pulumi.Input<string> {
+    return this.role.name;
   }
 }

@@ -1,9 +1,7 @@
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
-import { DYNAMODB_FULL_ACCESS_POLICY } from "../policies/actions";
-import { tableAccessPolicy } from "../policies/tableAccess";
-import { DYNAMODB_ACCESS_LEVELS, DynamodbAccess } from "../outputs";
-import { requireIamUserName, requireOneOf } from "../validation";
+import type { DynamodbAccess } from "../principal";
+import { DataPrincipal } from "./dataPrincipal";
 
 /**
  * Which changes replace what follows plan/replaceOnChange.ts, the one list of replace-on-change inputs
@@ -25,8 +23,9 @@ export interface DataUserArgs {
    */
   readonly dynamodbAccess: DynamodbAccess;
   /**
-   * Whether the key policy lists this user as a key user; recorded here, granted by EncryptionKey.
-   * Changing this updates the key policy in place.
+   * Whether the stack declares this user a key user (the outputs' `keyUser`). The key policy lists it
+   * once a table grants it data with the key (`EncryptedTable.grantReadData` and its siblings).
+   * Changing this updates no resource in place by itself: the key policy follows the grants.
    * @default none (required)
    */
   readonly keyUser: boolean;
@@ -39,34 +38,26 @@ export interface DataUserArgs {
 }
 
 /**
- * An IAM user with an access key, and DynamoDB permissions for its access level once granted a table
- * (`grantTableAccess`). Whether it may use the table's KMS key is the key policy's business
- * (EncryptionKey's keyUsers), not IAM's.
+ * An IAM user with an access key. It reaches a table through a grant: `EncryptedTable.grantReadData` and
+ * its siblings (the table, and the key through the key policy) or `grantTableAccess` (the table only).
  */
-export class DataUser extends pulumi.ComponentResource {
+export class DataUser extends DataPrincipal {
   public readonly user: iam.User;
-  public readonly dynamodbAccess: DynamodbAccess;
-  public readonly keyUser: boolean;
   public readonly accessKey: iam.AccessKey;
   public readonly arn: pulumi.Output<string>;
   public readonly accessKeyId: pulumi.Output<string>;
   /** A Pulumi secret. */
   public readonly secretAccessKey: pulumi.Output<string>;
-  private readonly partition: pulumi.Input<string>;
-  private readonly childName: string;
-  /** The grants made, per table object: the handle `grantTableAccess` returns again for that table. */
-  private readonly grants = new Map<object, iam.UserPolicy | iam.UserPolicyAttachment>();
 
   constructor(name: string, args: DataUserArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("kms-dynamodb:iam:DataUser", name, {}, opts);
-    const userName = requireIamUserName("DataUserArgs.userName", args.userName);
-    const access = requireOneOf("DataUserArgs.dynamodbAccess", args.dynamodbAccess, DYNAMODB_ACCESS_LEVELS);
-
-    this.user = new iam.User(name, { name: userName }, { parent: this });
-    this.dynamodbAccess = access;
-    this.keyUser = args.keyUser;
-    this.partition = args.partition;
-    this.childName = name;
+    super(
+      "user",
+      "kms-dynamodb:iam:DataUser",
+      name,
+      { argsName: "DataUserArgs", name: args.userName, ...args },
+      opts,
+    );
+    this.user = new iam.User(name, { name: args.userName }, { parent: this });
     this.accessKey = new iam.AccessKey(name, { user: this.user.name }, { parent: this });
     this.arn = this.user.arn;
     this.accessKeyId = this.accessKey.id;
@@ -74,56 +65,7 @@ export class DataUser extends pulumi.ComponentResource {
     this.registerOutputs({ arn: this.arn, accessKeyId: this.accessKeyId });
   }
 
-  /**
-   * Grants this user its access level on `table` (CDK's `table.grantReadData` / `grantReadWriteData`):
-   * an inline policy scoped to the table and its indexes, or AmazonDynamoDBFullAccess for `full`.
-   * Separate from the constructor because the key policy names the user before the table exists.
-   */
-  grantTableAccess(table: { readonly arn: pulumi.Input<string> }): iam.UserPolicy | iam.UserPolicyAttachment {
-    // A grant can be called twice (as CDK's table.grant*): the same table gives back the same handle,
-    // another table its own policy, named apart so that neither URN nor policy name collides. The first
-    // keeps the names it always had, so existing stacks see no replacement.
-    const existing = this.grants.get(table);
-    if (existing !== undefined) {
-      return existing;
-    }
-    const grant = this.createGrant(table);
-    this.grants.set(table, grant);
-    return grant;
-  }
-
-  private createGrant(table: {
-    readonly arn: pulumi.Input<string>;
-  }): iam.UserPolicy | iam.UserPolicyAttachment {
-    const access = this.dynamodbAccess;
-    if (access === "full") {
-      // AmazonDynamoDBFullAccess covers every table: one attachment serves every grant.
-      const attached = [...this.grants.values()].find(
-        (grant): grant is iam.UserPolicyAttachment => grant instanceof iam.UserPolicyAttachment,
-      );
-      if (attached !== undefined) {
-        return attached;
-      }
-      return new iam.UserPolicyAttachment(
-        this.childName,
-        {
-          user: this.user.name,
-          policyArn: pulumi.interpolate`arn:${this.partition}:iam::aws:policy/${DYNAMODB_FULL_ACCESS_POLICY}`,
-        },
-        { parent: this },
-      );
-    }
-    const suffix = this.grants.size === 0 ? "" : `-${this.grants.size + 1}`;
-    return new iam.UserPolicy(
-      `${this.childName}${suffix}`,
-      {
-        user: this.user.name,
-        name: `dynamodb-${access}${suffix}`,
-        policy: pulumi
-          .output(table.arn)
-          .apply((tableArn) => JSON.stringify(tableAccessPolicy(access, tableArn))),
-      },
-      { parent: this },
-    );
+  protected principalName(): pulumi.Input<string> {
+    return this.user.name;
   }
 }

@@ -1,7 +1,10 @@
 import * as dynamodb from "@pulumi/aws/dynamodb";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS } from "../defaults";
+import type { DynamodbAccess } from "../principal";
 import { ConfigError, describeValue, requireKeyAttributeName, requireTableName } from "../validation";
+import type { TableGrantee } from "./dataPrincipal";
+import type { KeyWithUsers } from "./encryptionKey";
 
 /**
  * Any KMS key with an ARN: an EncryptionKey of this project, an `aws.kms.Key`, or an existing key by
@@ -73,16 +76,45 @@ function keyArnOf(key: unknown): pulumi.Input<string> {
 }
 
 /**
+ * What a table grant made (AWS CDK's `iam.Grant`): who, which level, the identity policy resource, and
+ * whether the key policy lists the grantee as a key user.
+ */
+export interface TableDataGrant {
+  readonly grantee: TableGrantee;
+  readonly access: DynamodbAccess;
+  /** The grantee's policy on the table: an inline policy, or the AmazonDynamoDBFullAccess attachment. */
+  readonly identityPolicy: pulumi.Resource;
+  /** Always true for these grants: the key policy lists the grantee (through DynamoDB only). */
+  readonly keyUser: true;
+}
+
+function hasKeyUsers(key: KeyReference): key is KeyWithUsers {
+  return typeof (key as Partial<KeyWithUsers>).grantEncryptDecrypt === "function";
+}
+
+/**
  * A DynamoDB table whose server-side encryption uses a customer-managed KMS key, on-demand billing.
+ *
+ * Its data is granted as the AWS CDK grants a table's (`grantReadData`, `grantReadWriteData`,
+ * `grantFullAccess`): the grantee gets the table through its identity policy and the key through the key
+ * policy, as a key user (never through an identity policy, so a key policy that only lets its named key
+ * users in still lets it in). A principal that is not to use the key gets the table alone from its own
+ * `grantTableAccess`.
  */
 export class EncryptedTable extends pulumi.ComponentResource {
   public readonly table: dynamodb.Table;
   public readonly arn: pulumi.Output<string>;
   public readonly name: pulumi.Output<string>;
+  /** The key the table is encrypted with, as given. */
+  public readonly key: KeyReference;
+  private readonly componentName: string;
+  private readonly dataGrants = new Map<TableGrantee, Map<DynamodbAccess, TableDataGrant>>();
 
   constructor(name: string, args: EncryptedTableArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kms-dynamodb:dynamodb:EncryptedTable", name, {}, opts);
     const keyArn = keyArnOf(args.key);
+    this.key = args.key;
+    this.componentName = name;
     const tableName = requireTableName("EncryptedTableArgs.tableName", args.tableName);
     const hashKey = requireKeyAttributeName("EncryptedTableArgs.hashKey", args.hashKey ?? DEFAULTS.hashKey);
     const rangeKey =
@@ -111,5 +143,50 @@ export class EncryptedTable extends pulumi.ComponentResource {
     this.arn = this.table.arn;
     this.name = this.table.name;
     this.registerOutputs({ arn: this.arn, name: this.name });
+  }
+
+  /**
+   * Lets `grantee` read the table's items (GetItem, Query, Scan, BatchGetItem, ConditionCheckItem,
+   * DescribeTable, ListTables) and makes it a key user of the table's key, so DynamoDB may decrypt for it.
+   * Returns the grant; the same grantee twice gets the same grant.
+   */
+  grantReadData(grantee: TableGrantee): TableDataGrant {
+    return this.grantData(grantee, "readonly");
+  }
+
+  /** As grantReadData, and writes: PutItem, UpdateItem, DeleteItem, BatchWriteItem. */
+  grantReadWriteData(grantee: TableGrantee): TableDataGrant {
+    return this.grantData(grantee, "readwrite");
+  }
+
+  /** Every DynamoDB action (the AWS managed policy AmazonDynamoDBFullAccess), and the table's key. */
+  grantFullAccess(grantee: TableGrantee): TableDataGrant {
+    return this.grantData(grantee, "full");
+  }
+
+  private grantData(grantee: TableGrantee, access: DynamodbAccess): TableDataGrant {
+    const byLevel = this.dataGrants.get(grantee) ?? new Map<DynamodbAccess, TableDataGrant>();
+    this.dataGrants.set(grantee, byLevel);
+    const existing = byLevel.get(access);
+    if (existing !== undefined) {
+      return existing;
+    }
+    const key = this.key;
+    if (!hasKeyUsers(key)) {
+      throw new ConfigError(
+        `EncryptedTable ${this.componentName}: its key is not one whose key policy this program writes ` +
+          "(it has no grantEncryptDecrypt), so a data grant cannot make the grantee a key user; list the " +
+          "grantee in that key's policy and grant the table alone with the grantee's grantTableAccess",
+      );
+    }
+    key.grantEncryptDecrypt(grantee);
+    const grant: TableDataGrant = {
+      grantee,
+      access,
+      identityPolicy: grantee.grantTableAccess(this, access),
+      keyUser: true,
+    };
+    byLevel.set(access, grant);
+    return grant;
   }
 }

@@ -33,8 +33,10 @@ export interface CallerIdentity {
 
 /** The emulated cloud's own state: what exists, whoever made it. */
 export interface Deployment {
-  /** Who ran the last deployment: the plan's getCallerIdentity invoke. */
+  /** Who ran the last deployment: the plan's getCallerIdentity invoke, else the default (deployerOf). */
   deployer: CallerIdentity;
+  /** Where `deployer` came from; absent in a state file written before it was recorded ("plan"). */
+  deployerSource?: "plan" | "given" | "default";
   /** Provider resources, in the order they were created. */
   resources: DeployedResource[];
   /** The stack outputs (contracts.md section 2) of the last apply, secrets revealed. */
@@ -64,7 +66,10 @@ export interface AppliedPlan {
 
 /**
  * Applies `plan` (synthesized with `previousState: checkpoint`) to the cloud. Throws, changing nothing,
- * on a plan made from another state, a step on a protected resource, or values unknown until deploy.
+ * on a plan made from another state, a step on a protected resource, or a preview's resources (values
+ * unknown until deploy). A full plan may still hold values nothing offline computes (an output of a type
+ * the plan engine does not model, an invoke it could not answer): the cloud model sets aside what needs
+ * one and lists it (model.ts `unknowns`), as it lists what the sandbox does not serve.
  */
 export function applySteps(cloud: Deployment | undefined, checkpoint: Checkpoint, plan: Plan): AppliedPlan {
   checkBase(checkpoint, plan);
@@ -72,11 +77,9 @@ export function applySteps(cloud: Deployment | undefined, checkpoint: Checkpoint
   const indexOf = (state: PlanResourceState) =>
     resources.findIndex((resource) => resource.type === state.type && resource.id === state.id);
   const base = cloud === undefined ? undefined : { ...cloud, resources: baseResources(cloud, plan) };
+  refusePreview(plan);
   for (const step of plan.steps) {
     const { oldState, newState } = step;
-    if (newState !== undefined) {
-      rejectUnknown(newState);
-    }
     refuseProtected(step);
     if (oldState?.custom === true && (step.op === "replace" || step.op === "delete")) {
       const at = indexOf(oldState);
@@ -94,9 +97,14 @@ export function applySteps(cloud: Deployment | undefined, checkpoint: Checkpoint
       }
     }
   }
+  const deployer =
+    hasCallerIdentity(plan) || cloud === undefined
+      ? deployerOf(plan)
+      : { identity: cloud.deployer, source: cloud.deployerSource ?? ("plan" as const) };
   return {
     deployment: {
-      deployer: hasCallerIdentity(plan) || cloud === undefined ? deployerOf(plan) : cloud.deployer,
+      deployer: deployer.identity,
+      ...(deployer.source === "plan" ? {} : { deployerSource: deployer.source }),
       resources,
       outputs: reveal(plan.outputs) as Record<string, unknown>,
     },
@@ -169,26 +177,89 @@ function toDeployed(state: PlanResourceState): DeployedResource {
 }
 
 function hasCallerIdentity(plan: Plan): boolean {
-  return plan.invokes.some((invoke) => invoke.token === "aws:index/getCallerIdentity:getCallerIdentity");
+  return plan.invokes.some((invoke) => invoke.token === CALLER_IDENTITY);
 }
 
-/** The caller identity the program saw (the getCallerIdentity invoke): who ran the deployment. */
-export function deployerOf(plan: { invokes?: unknown }): CallerIdentity {
+const CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity";
+
+/** The account the default deployer belongs to when nothing in the plan names one (the mocks' own). */
+export const DEFAULT_ACCOUNT_ID = "111122223333";
+
+/**
+ * Who runs the deployment: the caller identity the program saw (the plan's getCallerIdentity invoke, which
+ * `npm run synth -- --invokes FILE` can record from a real account), or, when `given` (the hook for
+ * account data, which knows who deploys), that identity. A plan that has neither (a program that never
+ * asks who it runs as) is deployed by the default: an IAM user `deployer` with AdministratorAccess in the
+ * account the plan's ARNs name (the first 12-digit account of an IAM, KMS or DynamoDB ARN; DEFAULT_ACCOUNT_ID
+ * when none does), in the partition of those ARNs. An administrator is who can run `pulumi up` for any
+ * program; the report says the deployer is the default (`deployerSource`).
+ */
+export function deployerOf(
+  plan: { invokes?: unknown; steps?: unknown },
+  given?: CallerIdentity,
+): { identity: CallerIdentity; source: "plan" | "given" | "default" } {
   const invokes = Array.isArray(plan.invokes)
     ? (plan.invokes as { token?: unknown; result?: unknown }[])
     : [];
-  const invoke = invokes.find(
-    (candidate) => candidate.token === "aws:index/getCallerIdentity:getCallerIdentity",
-  );
+  const invoke = invokes.find((candidate) => candidate.token === CALLER_IDENTITY);
   const result = (invoke?.result ?? {}) as Record<string, unknown>;
   const { accountId, arn, userId } = result;
-  if (typeof accountId !== "string" || typeof arn !== "string" || typeof userId !== "string") {
-    throw new Error(
-      "plan.invokes: no aws:index/getCallerIdentity:getCallerIdentity result with accountId, arn and userId; " +
-        "the sandbox needs the identity that deploys the stack",
-    );
+  if (
+    typeof accountId === "string" &&
+    typeof arn === "string" &&
+    typeof userId === "string" &&
+    ![accountId, arn, userId].some((value) => value.includes(UNKNOWN_VALUE))
+  ) {
+    return { identity: { accountId, arn, userId }, source: "plan" };
   }
-  return { accountId, arn, userId };
+  if (given !== undefined) {
+    return { identity: given, source: "given" };
+  }
+  const { partition, account } = accountOfPlan(plan);
+  return {
+    identity: {
+      accountId: account,
+      arn: `arn:${partition}:iam::${account}:user/deployer`,
+      userId: "AIDADEFAULTDEPLOYER00",
+    },
+    source: "default",
+  };
+}
+
+/** The partition and account the plan's ARNs name (IAM, KMS and DynamoDB ARNs), or the defaults. */
+function accountOfPlan(plan: { steps?: unknown }): { partition: string; account: string } {
+  const steps = Array.isArray(plan.steps) ? (plan.steps as PlanStep[]) : [];
+  for (const step of steps) {
+    const state = step.newState;
+    const arn = state?.outputs?.arn ?? state?.inputs?.arn;
+    const match =
+      typeof arn === "string" ? /^arn:(aws[a-z-]*):(?:iam|kms|dynamodb):[^:]*:(\d{12}):/.exec(arn) : null;
+    if (match !== null) {
+      return { partition: match[1], account: match[2] };
+    }
+  }
+  return { partition: "aws", account: DEFAULT_ACCOUNT_ID };
+}
+
+/**
+ * A preview (`pulumi preview`: a resource to create has no physical id yet) is not a deployment: its
+ * values are not known until the provider creates them. Refused, naming the first unknown value.
+ */
+function refusePreview(plan: Plan): void {
+  const created = plan.steps.filter(
+    (step) => step.newState?.custom === true && step.newState.id === undefined,
+  );
+  if (created.length === 0) {
+    return;
+  }
+  for (const step of plan.steps) {
+    if (step.newState !== undefined) {
+      rejectUnknown(step.newState);
+    }
+  }
+  throw new Error(
+    `${created[0].urn}: its id is not known until deployment (a preview plan); apply a plan synthesized without preview`,
+  );
 }
 
 function rejectUnknown(state: PlanResourceState): void {

@@ -13,13 +13,7 @@ import { stableGrantId, type Grant, type GrantOperation } from "../kms/grants";
 import type { KeyRegistry } from "../kms/keyRegistry";
 import { SessionStore, type RoleSession } from "../sts/sessions";
 import { INVALID_TOKEN } from "../http/sigv4";
-import {
-  ADMINISTRATOR_ACCESS_ARN,
-  type CloudModel,
-  type CloudRole,
-  type CloudTable,
-  type CloudUser,
-} from "./model";
+import { ADMINISTRATOR_ACCESS_ARN, type CloudModel, type CloudPrincipal, type CloudTable } from "./model";
 
 /** An access key pair (the deployer's, for the drills). */
 export interface AccessKey {
@@ -56,6 +50,15 @@ const DYNAMODB_GRANT_OPERATIONS: GrantOperation[] = [
   "DescribeKey",
 ];
 
+/** A role as STS reads it to issue a session: what AssumeRole needs beside the authorizer's decision. */
+export interface AssumableRole {
+  readonly arn: string;
+  /** IAM's unique id (AROA…): a session's aws:userid is ROLE_ID:SESSION_NAME. */
+  readonly roleId: string;
+  /** The longest session AssumeRole may ask for, in seconds. */
+  readonly maxSessionDuration: number;
+}
+
 /** Who signed a request. */
 export interface Caller {
   arn: string;
@@ -77,12 +80,12 @@ export class LiveStack {
     deployerKey: AccessKey | undefined,
     readonly sessions: SessionStore,
   ) {
-    for (const user of model.users) {
-      for (const key of user.accessKeys) {
+    for (const principal of model.principals) {
+      for (const key of principal.accessKeys) {
         const caller = {
-          arn: user.arn,
+          arn: principal.arn,
           accountId: model.accountId,
-          userId: user.userId,
+          userId: principal.uniqueId,
           accessKeyId: key.accessKeyId,
         };
         this.callers.set(key.accessKeyId, { caller, secret: key.secretAccessKey });
@@ -120,11 +123,8 @@ export class LiveStack {
     for (const arn of deployerPrincipals(model.deployer.arn)) {
       authorizer.putPrincipal({ arn, managedPolicyArns: [ADMINISTRATOR_ACCESS_ARN] });
     }
-    for (const user of model.users) {
-      authorizer.putPrincipal(principalSpec(user));
-    }
-    for (const role of model.roles) {
-      authorizer.putRole(roleSpec(role));
+    for (const principal of model.principals) {
+      authorizer.putPrincipal(principalSpec(model, principal));
     }
     for (const key of model.keys) {
       try {
@@ -187,8 +187,14 @@ export class LiveStack {
     return session !== undefined && this.authorizer.hasRole(session.roleArn) ? session : undefined;
   }
 
-  role(arn: string): CloudRole | undefined {
-    return this.model.roles.find((role) => role.arn === arn);
+  /** A role of the stack that can be assumed, as STS reads it. */
+  role(arn: string): AssumableRole | undefined {
+    const role = this.model.principals.find(
+      (principal) => principal.arn === arn && principal.trust !== undefined,
+    );
+    return role?.trust === undefined
+      ? undefined
+      : { arn: role.arn, roleId: role.uniqueId, maxSessionDuration: role.trust.maxSessionDuration };
   }
 
   table(name: string): CloudTable | undefined {
@@ -204,33 +210,30 @@ export class LiveStack {
   }
 }
 
-function principalSpec(user: CloudUser): PrincipalSpec {
+/**
+ * What the engine holds of a principal of the model: its policies (customer managed ones with their
+ * documents, which the plan holds) and, for a role, its trust policy. Inline policies are parsed here:
+ * IAM's PutUserPolicy and PutRolePolicy answer MalformedPolicyDocument for a document they cannot read.
+ */
+function principalSpec(model: CloudModel, principal: CloudPrincipal): PrincipalSpec {
   return {
-    arn: user.arn,
-    inlinePolicies: inlinePoliciesOf(user),
-    managedPolicyArns: user.managedPolicyArns,
-  };
-}
-
-/** A user's or role's inline policies, parsed: IAM's PutUserPolicy and PutRolePolicy answer MalformedPolicyDocument for a document they cannot read. */
-function inlinePoliciesOf(principal: CloudUser | CloudRole) {
-  return principal.inlinePolicies.map((policy) => ({
-    name: policy.name,
-    document: parsePolicyDocument(
-      policy.document,
-      `${principal.arn} inline policy ${policy.name}`,
-      "MalformedPolicyDocument",
+    arn: principal.arn,
+    inlinePolicies: principal.inlinePolicies.map((policy) => ({
+      name: policy.name,
+      document: parsePolicyDocument(
+        policy.document,
+        `${principal.arn} inline policy ${policy.name}`,
+        "MalformedPolicyDocument",
+      ),
+    })),
+    managedPolicyArns: principal.managedPolicyArns,
+    customerManagedPolicies: model.policies.filter((policy) =>
+      principal.managedPolicyArns.includes(policy.arn),
     ),
-  }));
-}
-
-function roleSpec(role: CloudRole) {
-  return {
-    arn: role.arn,
-    roleId: role.roleId,
-    trustPolicy: role.trustPolicy,
-    inlinePolicies: inlinePoliciesOf(role),
-    managedPolicyArns: role.managedPolicyArns,
+    unknownPolicies: principal.unknownPolicies,
+    ...(principal.trust === undefined
+      ? {}
+      : { trustPolicy: principal.trust.policy, roleId: principal.uniqueId }),
   };
 }
 

@@ -86,7 +86,8 @@ interface PrincipalRecord {
   readonly trustPolicy?: CompiledPolicy;
   readonly roleArn?: string;
   readonly roleId?: string;
-  readonly identityPolicies: readonly CompiledPolicy[];
+  /** Its identity-based policies, or "unknown" when some of them are (taken at worst). */
+  readonly identityPolicies: readonly CompiledPolicy[] | "unknown";
   /** Changes whenever the principal's policies change; part of every cache key that read them. */
   readonly version: number;
 }
@@ -126,48 +127,52 @@ export class Authorizer {
   }
 
   /**
-   * Adds or replaces a principal and its identity policies. Managed policy ARNs are resolved to their real
-   * documents; an unknown one is NoSuchEntity, and nothing changes.
+   * Adds or replaces a principal and its identity policies: a user, the deploying identity, or, with a
+   * trust policy, an IAM role (who may assume it; its sessions act with its identity policies, and a key
+   * policy naming the role applies to them). Managed policy ARNs are resolved to their real documents; an
+   * unknown one is NoSuchEntity, and nothing changes. `unknownPolicies` make the identity unknown (taken at
+   * worst by every decision).
    */
   putPrincipal(spec: PrincipalSpec): void {
-    const accountId = accountOf(spec.arn, "principal arn");
+    // A principal without an account (an AWS service principal, an anonymous caller: IAM User Guide, "AWS
+    // JSON policy elements: Principal") is evaluated as the evaluator reads its name; any other needs an ARN
+    // with its account.
+    const named = principalFromArnOrUndefined(spec.arn);
+    const accountless = named !== undefined && named.accountId === undefined;
+    const accountId = accountless ? "" : accountOf(spec.arn, "principal arn");
+    if (spec.trustPolicy !== undefined && !isRoleArn(spec.arn)) {
+      throw new Error(`role arn: "${spec.arn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+    }
+    const identityPolicies: readonly CompiledPolicy[] | "unknown" =
+      (spec.unknownPolicies ?? []).length > 0 ? "unknown" : identityPoliciesOf(spec);
     this.principals.set(spec.arn, {
       arn: spec.arn,
       accountId,
-      // A role named as a principal (the deployer's role) acts through its sessions, as putRole's do.
+      // A role (one with a trust policy, or the deployer's role) signs nothing itself; its sessions act as
+      // it (principal() derives them).
       evalPrincipal: isRoleArn(spec.arn)
         ? { kind: "assumed-role", arn: spec.arn, accountId, roleArn: spec.arn }
         : principalFromArn(spec.arn),
-      identityPolicies: identityPoliciesOf(spec),
+      identityPolicies,
+      ...(spec.trustPolicy === undefined
+        ? {}
+        : {
+            trustPolicy: compiled(
+              parsePolicyDocument(spec.trustPolicy, `${spec.arn} trust policy`, "MalformedPolicyDocument"),
+              TRUST_POLICY,
+              "role-trust",
+              "MalformedPolicyDocument",
+            ),
+            roleArn: spec.arn,
+            roleId: spec.roleId,
+          }),
       version: this.nextVersion++,
     });
   }
 
-  /**
-   * Adds or replaces an IAM role: its identity policies (which its sessions act with) and its trust policy
-   * (who may assume it). A key policy may then name the role, and it applies to the role's sessions.
-   */
+  /** @deprecated putPrincipal with a trust policy. */
   putRole(spec: RoleSpec): void {
-    if (!isRoleArn(spec.arn)) {
-      throw new Error(`role arn: "${spec.arn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
-    }
-    const accountId = accountOf(spec.arn, "role arn");
-    this.principals.set(spec.arn, {
-      arn: spec.arn,
-      accountId,
-      // A role itself signs nothing; its sessions act as it (principal() derives them).
-      evalPrincipal: { kind: "assumed-role", arn: spec.arn, accountId, roleArn: spec.arn },
-      identityPolicies: identityPoliciesOf(spec),
-      trustPolicy: compiled(
-        parsePolicyDocument(spec.trustPolicy, `${spec.arn} trust policy`, "MalformedPolicyDocument"),
-        TRUST_POLICY,
-        "role-trust",
-        "MalformedPolicyDocument",
-      ),
-      roleArn: spec.arn,
-      roleId: spec.roleId,
-      version: this.nextVersion++,
-    });
+    this.putPrincipal(spec);
   }
 
   /**
@@ -561,6 +566,15 @@ const POLICY_TYPE_NAMES: Record<NonNullable<EvalResult["deniedBy"]>, DeniedByPol
   rcp: "resource control policy",
 };
 
+/** The evaluator's reading of a principal name, or undefined for one it cannot read. */
+function principalFromArnOrUndefined(arn: string): EvalPrincipal | undefined {
+  try {
+    return principalFromArn(arn);
+  } catch {
+    return undefined;
+  }
+}
+
 function isRoleArn(arn: string): boolean {
   const parsed = parseArn(arn);
   return parsed !== undefined && parsed.service === "iam" && parsed.resource.startsWith("role/");
@@ -611,10 +625,12 @@ const CRYPTOGRAPHIC_ACTIONS: ReadonlySet<string> = new Set([
 function principalContextVariables(caller: PrincipalRecord): Record<string, string> {
   const resource = parseArn(caller.arn)?.resource ?? "";
   const session = parseAssumedRoleArn(caller.arn);
-  const variables: Record<string, string> = {
-    "aws:PrincipalArn": caller.arn,
-    "aws:PrincipalAccount": caller.accountId,
-  };
+  // A service principal or an anonymous caller has neither (IAM User Guide, "AWS global condition context
+  // keys": aws:PrincipalArn and aws:PrincipalAccount are present for IAM principals only).
+  const variables: Record<string, string> =
+    caller.accountId === ""
+      ? {}
+      : { "aws:PrincipalArn": caller.arn, "aws:PrincipalAccount": caller.accountId };
   if (resource === "root") {
     variables["aws:PrincipalType"] = "Account";
   } else if (resource.startsWith("user/")) {
@@ -681,6 +697,9 @@ const NOTHING_ALLOWED: CompiledPolicy = compilePolicy(
 );
 
 function identityPoliciesOf(spec: PrincipalSpec): CompiledPolicy[] {
+  const customer = new Map(
+    (spec.customerManagedPolicies ?? []).map((policy) => [policy.arn, policy.document]),
+  );
   const inline = (spec.inlinePolicies ?? []).map((entry) => ({
     name: `inline:${entry.name}`,
     policy: parsePolicyDocument(
@@ -696,9 +715,17 @@ function identityPoliciesOf(spec: PrincipalSpec): CompiledPolicy[] {
   );
   return [
     ...inline.map((entry) => compiled(entry.policy, entry.name, "identity", "MalformedPolicyDocument")),
-    ...(spec.managedPolicyArns ?? []).map((policyArn) =>
-      compiled(managedPolicyDocument(policyArn), policyArn, "identity", "MalformedPolicyDocument"),
-    ),
+    ...(spec.managedPolicyArns ?? []).map((policyArn) => {
+      const document = customer.get(policyArn);
+      return compiled(
+        document === undefined
+          ? managedPolicyDocument(policyArn)
+          : parsePolicyDocument(document, `managed policy ${policyArn}`, "MalformedPolicyDocument"),
+        policyArn,
+        "identity",
+        "MalformedPolicyDocument",
+      );
+    }),
   ];
 }
 

@@ -30,32 +30,44 @@ export interface InlinePolicy {
   readonly document: PolicyDocument | string;
 }
 
-/** An IAM identity that can sign requests: a user (app-user, kms-test-user) or the deploying identity. */
+/**
+ * What the engine holds of a principal: its ARN (infra/principal.ts describes the principal itself; the
+ * engine needs only the ARN and the policies) and its identity-based policies, and for a role its trust
+ * policy. A user (app-user), a role, the deploying identity, or a principal the static proof asks about.
+ */
 export interface PrincipalSpec {
   /** e.g. `arn:aws:iam::111122223333:user/app-user`. The account is taken from the ARN. */
   readonly arn: string;
   readonly inlinePolicies?: readonly InlinePolicy[];
   /**
-   * ARNs of attached AWS managed policies, e.g. `arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess`.
-   * Resolved to their real documents (awsManagedPolicies.json); an unknown ARN is NoSuchEntity.
+   * ARNs of attached managed policies: AWS managed ones (`arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess`)
+   * resolve to their real documents (awsManagedPolicies.json), an unknown one is NoSuchEntity; customer
+   * managed ones to their document in `customerManagedPolicies`.
    */
   readonly managedPolicyArns?: readonly string[];
+  /** The documents of the customer managed policies among `managedPolicyArns`, by ARN. */
+  readonly customerManagedPolicies?: readonly {
+    readonly arn: string;
+    readonly document: PolicyDocument | string;
+  }[];
+  /**
+   * Policies whose documents are not known (an AWS managed policy the sandbox holds no copy of, a value
+   * unknown until deployment): the principal's identity-based policies are then unknown, and every decision
+   * takes them at worst (they may allow anything, deny nothing: the evaluator's identity "unknown"), so a
+   * request they might allow is never answered as allowed or denied for sure.
+   */
+  readonly unknownPolicies?: readonly string[];
+  /**
+   * A role's trust policy (assumeRolePolicy), parsed or as JSON text: the principal is a role, which signs
+   * nothing itself; its sessions (STS AssumeRole) act with its identity policies.
+   */
+  readonly trustPolicy?: PolicyDocument | string;
+  /** IAM's unique id of a role (AROA...), part of a session's aws:userid. */
+  readonly roleId?: string;
 }
 
-/**
- * An IAM role: a principal that signs nothing itself; its sessions (STS AssumeRole) act with its identity
- * policies. Its trust policy says who may assume it.
- */
-export interface RoleSpec {
-  /** e.g. `arn:aws:iam::111122223333:role/reporting`. */
-  readonly arn: string;
-  /** The role's trust policy (assumeRolePolicy), parsed or as JSON text. */
-  readonly trustPolicy: PolicyDocument | string;
-  /** IAM's unique id of the role (AROA...), part of a session's aws:userid. */
-  readonly roleId?: string;
-  readonly inlinePolicies?: readonly InlinePolicy[];
-  readonly managedPolicyArns?: readonly string[];
-}
+/** @deprecated A role is a PrincipalSpec with a trust policy. */
+export type RoleSpec = PrincipalSpec & { readonly trustPolicy: PolicyDocument | string };
 
 /** Where a key is in its life cycle, in KMS's words (DescribeKey's KeyState). */
 export type KeyState = "Enabled" | "Disabled" | "PendingDeletion";

@@ -112,16 +112,13 @@ describe("access: who can decrypt the dev stack's table", function () {
   });
 
   it("passes --expect-key-users on the dev stack and fails when an IAM policy grants the key", async function () {
-    const ok = expectKeyUsers(report, declaredHolders(plan, (await loadAccessModel(plan)).model));
+    const ok = expectKeyUsers(report, declaredHolders(await loadAccessModel(plan)));
     expect(ok.violations).to.deep.equal([]);
     expect(ok.blindSpots.join("\n")).to.match(/delegates to the account root/);
     // KMS developer guide, "Default key policy": with the root statement, an IAM policy that allows
     // kms:Decrypt lets its principal decrypt, though the key policy does not name it.
     const widened = withDecryptPolicy(plan);
-    const bad = expectKeyUsers(
-      await analyzePlan(widened),
-      declaredHolders(widened, (await loadAccessModel(widened)).model),
-    );
+    const bad = expectKeyUsers(await analyzePlan(widened), declaredHolders(await loadAccessModel(widened)));
     expect(bad.ok).to.equal(false);
     expect(bad.violations.join("\n")).to.match(
       /kms-test-user can decrypt but is not a declared key user: .*DecryptTheTableKey.*EnableIamPoliciesThroughAccountRoot/,

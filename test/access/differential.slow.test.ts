@@ -4,11 +4,13 @@
  * and fast-check prints seed and path on a failure), `npm run access`'s matrix must equal what a prober
  * observes over real HTTP signing as every user with credentials and as every role a user with a key is
  * trusted by (an STS AssumeRole session, SDK v3). Generated stacks hold roles and KMS grants (to users and
- * roles, with and without encryption-context constraints). Cells of principals it cannot sign as
- * (the account root, the deployer, the synthetic ones) are compared through the engine's own API,
- * without the decision classes, and counted apart. Every operation of the matrix is probed over HTTP, each
- * with the SDK command and request the operation table gives it (sandbox/dynamodb/operations.ts).
- * Each stack is applied to a sandbox of its own, as a first `pulumi up`.
+ * roles, with and without encryption-context constraints), one to three tables on up to three keys, key
+ * policies on the key, in an aws.kms.KeyPolicy resource or nowhere (KMS's default key policy), auto-named
+ * resources, and policy documents given as objects with resources passed as inputs. Cells of principals
+ * it cannot sign as (the account root, the deployer, the synthetic ones) are compared through the
+ * engine's own API, without the decision classes, and counted apart. Every operation of the matrix is
+ * probed over HTTP, each with the SDK command and request the operation table gives it
+ * (sandbox/dynamodb/operations.ts). Each stack is applied to a sandbox of its own, as a first `pulumi up`.
  */
 import { expect } from "chai";
 import fc from "fast-check";
@@ -55,8 +57,9 @@ async function signersOf(sandbox: Sandbox, model: CloudModel): Promise<Signer[]>
       : [],
   );
   const roleSigners: Signer[] = [];
-  for (const role of model.roles) {
-    const trusted = userSigners.find((user) => role.trustPolicy.includes(JSON.stringify(user.arn)));
+  for (const role of model.principals.filter((principal) => principal.trust !== undefined)) {
+    const trustPolicy = role.trust?.policy ?? "";
+    const trusted = userSigners.find((user) => trustPolicy.includes(JSON.stringify(user.arn)));
     if (trusted !== undefined) {
       roleSigners.push(
         await assumeRole({
@@ -184,6 +187,11 @@ function keyArb(users: number, roles: number): fc.Arbitrary<KeySpec> {
       { weight: 5, arbitrary: fc.constant(true) },
       { weight: 1, arbitrary: fc.constant(false) },
     ),
+    policyAs: fc.oneof(
+      { weight: 3, arbitrary: fc.constant("key" as const) },
+      { weight: 1, arbitrary: fc.constant("key-policy-resource" as const) },
+      { weight: 1, arbitrary: fc.constant("default" as const) },
+    ),
   });
 }
 
@@ -221,7 +229,7 @@ let generated = 0;
 const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
   .record({
     users: fc.integer({ min: 1, max: 4 }),
-    keys: fc.integer({ min: 0, max: 2 }),
+    keys: fc.integer({ min: 0, max: 3 }),
     roles: fc.integer({ min: 0, max: 2 }),
   })
   .chain(({ users, keys, roles }) =>
@@ -234,8 +242,10 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
         keys === 0
           ? fc.constant(undefined)
           : fc.option(fc.nat({ max: keys - 1 }), { nil: undefined, freq: 4 }),
-        { minLength: 1, maxLength: 2 },
+        { minLength: 1, maxLength: 3 },
       ),
+      autoNames: fc.boolean(),
+      objectsAndReferences: fc.boolean(),
     }),
   );
 
@@ -247,7 +257,7 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     console.log(
       `      ${tally.stacks} stacks: ${tally.overHttp} cells observed over HTTP (users signing with SDK v3; ` +
         `${tally.asRoleSessions} as role sessions, ${tally.ofGrantees} of grant holders), ` +
-        `${tally.throughEngine} through the engine's API (root, deployer, synthetic principals, transactions)`,
+        `${tally.throughEngine} through the engine's API (root, deployer, synthetic principals)`,
     );
   });
 

@@ -129,7 +129,7 @@ describe("access: roles and grants", function () {
     const plan = buildStackPlan(spec);
     const report = await analyzePlan(plan);
     const access = await loadAccessModel(plan);
-    const verdict = expectKeyUsers(report, declaredHolders(plan, access.model));
+    const verdict = expectKeyUsers(report, declaredHolders(access));
     expect(verdict.ok).to.equal(false);
     // rg-r1 is no declared key user, but its grant lets it decrypt; u0 (trusted by rg-r1) may obtain
     // access and is a key user already; u1 (trusted by rg-r0, a key user) is neither.

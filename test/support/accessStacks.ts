@@ -7,6 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import type { Plan, PlanResourceState } from "../../plan/types";
+import { SPECIAL_SIG_KEY } from "../../plan/values";
+import { RESOURCE_REFERENCE_SIG } from "../../sandbox/deploy/resourceValues";
 import { ACCOUNT_ID, REGION } from "./accounts";
 
 export { ACCOUNT_ID, REGION };
@@ -39,6 +41,12 @@ export interface KeySpec {
   readonly enabled: boolean;
   /** Indices of roles named as key users beside the users (same statement). */
   readonly keyRoles?: readonly number[];
+  /**
+   * Where the key policy is: the key's `policy` input (the default), an aws:kms/keyPolicy:KeyPolicy
+   * resource on a key with none, or nowhere, so KMS gives the key its default key policy (the account root
+   * may do anything, so IAM policies decide; the statements above are then not used).
+   */
+  readonly policyAs?: "key" | "key-policy-resource" | "default";
 }
 
 /** An IAM role: its table access (an inline policy, or AmazonDynamoDBFullAccess) and who may assume it. */
@@ -70,6 +78,16 @@ export interface StackSpec {
   readonly tables: readonly (number | undefined)[];
   readonly roles?: readonly RoleSpec[];
   readonly grants?: readonly GrantSpec[];
+  /**
+   * Auto-named resources: users, roles, tables and inline policies have no `name` input; the provider's
+   * name (the logical name and a suffix) is in their outputs and IDs only.
+   */
+  readonly autoNames?: boolean;
+  /**
+   * Written as programs often are: policy documents given as objects (the provider serializes them), and
+   * the policy resources naming their user, role or key by a resource reference (`user: user`).
+   */
+  readonly objectsAndReferences?: boolean;
 }
 
 const DEPLOYER = `arn:aws:iam::${ACCOUNT_ID}:user/deployer`;
@@ -107,17 +125,25 @@ export function buildStackPlan(spec: StackSpec): Plan {
       dependencies: [],
       propertyDependencies: {},
     });
-  const userName = (index: number) => `${spec.id}-u${index}`;
+  // An auto-named resource's name is the provider's: the logical name and a suffix (Pulumi docs,
+  // "Resource names: autonaming").
+  const physical = (logical: string) => (spec.autoNames ? `${logical}-${hex(logical, 7)}` : logical);
+  const named = (name: string) => (spec.autoNames ? {} : { name });
+  const document = (value: unknown) => (spec.objectsAndReferences ? value : JSON.stringify(value));
+  const reference = (type: string, name: string, id: string) =>
+    spec.objectsAndReferences ? { [SPECIAL_SIG_KEY]: RESOURCE_REFERENCE_SIG, urn: urn(type, name) } : id;
+  const userName = (index: number) => physical(`${spec.id}-u${index}`);
   const userArn = (index: number) => `arn:aws:iam::${ACCOUNT_ID}:user/${userName(index)}`;
   const keyArns = spec.keys.map(
     (_, index) =>
       `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${hex(`${spec.id}-k${index}`, 8)}-0000-4000-8000-${hex(`${spec.id}k${index}`, 12)}`,
   );
-  const tableArn = (index: number) => `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${spec.id}-t${index}`;
+  const tableName = (index: number) => physical(`${spec.id}-t${index}`);
+  const tableArn = (index: number) => `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${tableName(index)}`;
   const outputsUsers: Record<string, unknown> = {};
   const outputsRoles: Record<string, unknown> = {};
   const roles = spec.roles ?? [];
-  const roleName = (index: number) => `${spec.id}-r${index}`;
+  const roleName = (index: number) => physical(`${spec.id}-r${index}`);
   const roleArn = (index: number) => `arn:aws:iam::${ACCOUNT_ID}:role/${roleName(index)}`;
   const tableAccess = (access: TableAccessLevel): Record<string, unknown>[] =>
     access === "readonly" || access === "readwrite"
@@ -136,8 +162,8 @@ export function buildStackPlan(spec: StackSpec): Plan {
     add(
       "aws:iam/user:User",
       name,
-      { name },
-      { arn: userArn(index), uniqueId: `AIDA${hex(name, 16).toUpperCase()}` },
+      named(name),
+      { name, arn: userArn(index), uniqueId: `AIDA${hex(name, 16).toUpperCase()}` },
       name,
     );
     const statements: Record<string, unknown>[] = [];
@@ -168,19 +194,22 @@ export function buildStackPlan(spec: StackSpec): Plan {
         "aws:iam/userPolicy:UserPolicy",
         name,
         {
-          name: `${name}-policy`,
-          user: name,
-          policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+          ...named(`${name}-policy`),
+          user: reference("aws:iam/user:User", name, name),
+          policy: document({ Version: "2012-10-17", Statement: statements }),
         },
         {},
-        `${name}-policy`,
+        `${name}:${name}-policy`,
       );
     }
     if (user.access === "full") {
       add(
         "aws:iam/userPolicyAttachment:UserPolicyAttachment",
         name,
-        { user: name, policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" },
+        {
+          user: reference("aws:iam/user:User", name, name),
+          policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess",
+        },
         {},
         `${name}-full`,
       );
@@ -191,7 +220,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
       add(
         "aws:iam/accessKey:AccessKey",
         name,
-        { user: name },
+        { user: reference("aws:iam/user:User", name, name) },
         { secret: secretAccessKey, status: "Active" },
         accessKeyId,
       );
@@ -210,8 +239,8 @@ export function buildStackPlan(spec: StackSpec): Plan {
       "aws:iam/role:Role",
       name,
       {
-        name,
-        assumeRolePolicy: JSON.stringify({
+        ...named(name),
+        assumeRolePolicy: document({
           Version: "2012-10-17",
           Statement: [
             {
@@ -224,7 +253,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
           ],
         }),
       },
-      { arn: roleArn(index), uniqueId: `AROA${hex(name, 16).toUpperCase()}` },
+      { name, arn: roleArn(index), uniqueId: `AROA${hex(name, 16).toUpperCase()}` },
       name,
     );
     const statements = tableAccess(role.access);
@@ -233,9 +262,9 @@ export function buildStackPlan(spec: StackSpec): Plan {
         "aws:iam/rolePolicy:RolePolicy",
         name,
         {
-          name: `${name}-policy`,
-          role: name,
-          policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+          ...named(`${name}-policy`),
+          role: reference("aws:iam/role:Role", name, name),
+          policy: document({ Version: "2012-10-17", Statement: statements }),
         },
         {},
         `${name}:${name}-policy`,
@@ -245,7 +274,10 @@ export function buildStackPlan(spec: StackSpec): Plan {
       add(
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         name,
-        { role: name, policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" },
+        {
+          role: reference("aws:iam/role:Role", name, name),
+          policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess",
+        },
         {},
         `${name}-full`,
       );
@@ -299,33 +331,45 @@ export function buildStackPlan(spec: StackSpec): Plan {
       });
     }
     const keyId = keyArns[index].split("/")[1];
+    const keyName = `${spec.id}-k${index}`;
+    const policy = { Version: "2012-10-17", Statement: statements };
+    const policyAs = key.policyAs ?? "key";
     add(
       "aws:kms/key:Key",
-      `${spec.id}-k${index}`,
+      keyName,
       {
-        policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+        ...(policyAs === "key" ? { policy: document(policy) } : {}),
         isEnabled: key.enabled,
         description: `generated key ${index}`,
       },
       { arn: keyArns[index], keyId },
       keyId,
     );
+    if (policyAs === "key-policy-resource") {
+      add(
+        "aws:kms/keyPolicy:KeyPolicy",
+        keyName,
+        { keyId: reference("aws:kms/key:Key", keyName, keyId), policy: document(policy) },
+        {},
+        keyId,
+      );
+    }
   });
 
   spec.tables.forEach((keyIndex, index) => {
-    const name = `${spec.id}-t${index}`;
+    const name = tableName(index);
     const kmsKeyArn = keyIndex === undefined ? undefined : keyArns[keyIndex % Math.max(keyArns.length, 1)];
     add(
       "aws:dynamodb/table:Table",
       name,
       {
-        name,
+        ...named(name),
         hashKey: "pk",
         attributes: [{ name: "pk", type: "S" }],
         billingMode: "PAY_PER_REQUEST",
         ...(kmsKeyArn === undefined ? {} : { serverSideEncryption: { enabled: true, kmsKeyArn } }),
       },
-      { arn: tableArn(index) },
+      { name, arn: tableArn(index) },
       name,
     );
   });
@@ -346,7 +390,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
     // @pulumi/aws 7 aws.kms.Grant: constraints is a list of { encryptionContextEquals?, encryptionContextSubset? }.
     const constraints =
       grant.constraint === "first-table"
-        ? [{ encryptionContextSubset: { "aws:dynamodb:tableName": `${spec.id}-t0` } }]
+        ? [{ encryptionContextSubset: { "aws:dynamodb:tableName": tableName(0) } }]
         : grant.constraint === "other-equals"
           ? [{ encryptionContextEquals: { purpose: "not-a-table" } }]
           : undefined;

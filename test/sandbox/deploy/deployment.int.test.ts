@@ -47,7 +47,7 @@ describe("sandbox deployment steps", function () {
     expect(second.deployment).to.deep.equal(first.deployment);
     const users = first.deployment.outputs.users as Record<string, UserOutputs>;
     expect(
-      deriveCloudModel(second.deployment).users.find((user) => user.name === "app-user")?.accessKeys,
+      deriveCloudModel(second.deployment).principals.find((user) => user.name === "app-user")?.accessKeys,
     ).to.deep.equal([
       { accessKeyId: users["app-user"].accessKeyId, secretAccessKey: users["app-user"].secretAccessKey },
     ]);
@@ -70,7 +70,8 @@ describe("sandbox deployment steps", function () {
     );
     const model = deriveCloudModel(renamed.deployment);
     expect(model.tables.map((table) => table.name)).to.deep.equal(["renamed-table"]);
-    const policy = model.users.find((user) => user.name === "app-user")?.inlinePolicies[0].document ?? "";
+    const policy =
+      model.principals.find((user) => user.name === "app-user")?.inlinePolicies[0].document ?? "";
     expect(policy).to.contain(":table/renamed-table");
     expect(renamed.deployment.outputs.keyArn).to.equal(first.deployment.outputs.keyArn);
   });
@@ -177,7 +178,7 @@ describe("sandbox deployment steps", function () {
     });
   });
 
-  it("refuses a plan without the deploying identity, naming the invoke it needs", async () => {
+  it("deploys a plan without the deploying identity as the default deployer of the plan's account", async () => {
     const plan = await synthesize({
       stack: "no-identity",
       config: { "aws:region": "us-east-1" },
@@ -185,6 +186,12 @@ describe("sandbox deployment steps", function () {
         new aws.iam.User("someone", { name: "someone" });
       },
     });
-    expect(() => applySteps(undefined, EMPTY_CHECKPOINT, plan)).to.throw(/getCallerIdentity/);
+    const { deployment } = applySteps(undefined, EMPTY_CHECKPOINT, plan);
+    expect(deployment.deployer).to.deep.equal({
+      accountId: ACCOUNT_ID,
+      arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`,
+      userId: "AIDADEFAULTDEPLOYER00",
+    });
+    expect(deployment.deployerSource).to.equal("default");
   });
 });
