@@ -4,7 +4,7 @@
  * --advance prints it. FILE is what `npm run sandbox -- --deployer-credentials FILE` wrote (the
  * deploying identity's key, which alone may call the admin API); the endpoint defaults to the one in it.
  */
-import { readFileSync } from "node:fs";
+import { readUserJson } from "../common/userFile";
 import { callAdmin, type AdminCredentials } from "../sandbox/admin/client";
 import { defineCommand, mainOf, runMain, UsageError } from "./runner";
 
@@ -72,15 +72,12 @@ interface CredentialsFile extends AdminCredentials {
 }
 
 function readCredentials(path: string): CredentialsFile {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
-  } catch (err) {
-    throw new UsageError(
-      `--credentials: "${path}" cannot be read as JSON: ${(err as Error).message.split("\n")[0]}`,
-    );
+  // A few hundred bytes as written; bounded, and never quoted in an error (it holds a secret).
+  const read = readUserJson(path, { flag: "--credentials", maxBytes: 64 * 1024 });
+  if (typeof read !== "object" || read === null || Array.isArray(read)) {
+    throw new UsageError(`--credentials: "${path}" is not a JSON object`);
   }
-  const { accessKeyId, secretAccessKey, region, endpoint } = parsed;
+  const { accessKeyId, secretAccessKey, region, endpoint } = read as Record<string, unknown>;
   // Never print the values: the file holds a secret.
   if (typeof accessKeyId !== "string" || !/^AKIA[A-Z2-7]{16}$/.test(accessKeyId)) {
     throw new UsageError(`--credentials: "${path}" has no accessKeyId of the form AKIA…`);
