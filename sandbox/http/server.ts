@@ -24,6 +24,7 @@ import { AwsError } from "../errors";
 import { KMS_OPERATIONS, type KmsOperation } from "../kms";
 import { errorReply, jsonReply, queryReply, type Protocol, type Reply } from "./protocols";
 import { headerValue, INVALID_TOKEN, SigV4Verifier, type ReceivedRequest } from "./sigv4";
+import { DurabilityError } from "../deploy/journal";
 import type { Caller, LiveStack } from "../deploy/stack";
 import { handleSts, queryAction } from "../sts/service";
 
@@ -247,6 +248,16 @@ class RequestHandler {
       const protocol = replyProtocol(route) ?? protocolOf(target);
       if (err instanceof AwsError) {
         return { reply: errorReply(protocol, err, requestId), caller };
+      }
+      if (err instanceof DurabilityError) {
+        // The change was not made (it takes effect only once durable): the service's internal error,
+        // which AWS documents as safe to retry (e.g. KMSInternalException, "The request can be retried").
+        this.log?.(`request ${requestId}: ${err.message}; the change was not made`);
+        const message = `The sandbox could not store the change (${err.code}); it was not made. The request can be retried.`;
+        return {
+          reply: errorReply(protocol, new AwsError(INTERNAL_ERROR_CODES[protocol], message, 500), requestId),
+          caller,
+        };
       }
       return { reply: this.internalError(protocol, err, requestId), caller };
     }

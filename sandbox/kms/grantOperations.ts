@@ -124,7 +124,9 @@ async function createGrant(
   // A CreateGrant repeated with the same name and parameters returns the grant it made (KMS API
   // reference, CreateGrant, Name: "retries ... do not create unnecessary duplicate grants").
   const existing =
-    name === undefined ? undefined : context.grants.forKey(key.arn).find((grant) => sameGrant(grant, fields));
+    name === undefined
+      ? undefined
+      : context.grants.named(key.arn, name).find((grant) => sameGrant(grant, fields));
   const grant = existing ?? context.grants.put({ ...fields, origin: "api" });
   return { GrantId: grant.grantId, GrantToken: grant.grantToken };
 }
