@@ -67,6 +67,10 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** How long stop() lets requests in flight finish before closing their connections. Default 2 s. */
   shutdownGraceMs?: number;
+  /** How long a connection with no request in progress stays open. Default 60 s (http/server.ts). */
+  idleTimeoutMs?: number;
+  /** The most connections open at once (http/server.ts). Default 1,024, or half the open-file limit. */
+  maxConnections?: number;
   /** The simulated clock (injectable for tests). Default: the system time, advanced by `advanceClock`. */
   clock?: SandboxClock;
   /** How long DynamoDB keeps a connection's table key without a request. Default AWS's 5 minutes. */
@@ -192,6 +196,8 @@ export class Sandbox {
           requestTimeoutMs: options.requestTimeoutMs,
           maxBodyBytes: options.maxBodyBytes,
           shutdownGraceMs: options.shutdownGraceMs,
+          idleTimeoutMs: options.idleTimeoutMs,
+          maxConnections: options.maxConnections,
         },
       );
     } catch (err) {
