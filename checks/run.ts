@@ -68,43 +68,68 @@ interface UserSession {
 type Call = () => Promise<string | undefined>;
 
 /**
- * Runs the checks within `timeouts.totalMs`. Past it, every client is destroyed (which ends the calls
- * in flight) and the run fails with ChecksTimeoutError, without waiting for the clean-up of items.
+ * Runs the checks within `timeouts.totalMs`, and stops sooner when the endpoint gives no answer at all
+ * (no HTTP response to any call) within `timeouts.firstAnswerMs`: an endpoint that accepts connections and
+ * never answers is found on the first call, not after every call's attempts time out. Either way every
+ * client is destroyed (which ends the calls in flight) and the run fails with ChecksTimeoutError, without
+ * waiting for the clean-up of items.
  */
 export async function runChecks(options: RunChecksOptions): Promise<CheckReport> {
   const timeouts = { ...DEFAULT_CLIENT_TIMEOUTS, ...options.timeouts };
-  const sessions: UserSession[] = Object.entries(options.outputs.users).map(([name, user], index) => ({
-    name,
-    kind: "user",
-    index,
-    user,
-    clients: createUserClients(user, options.outputs.region, options.endpoint, timeouts),
-    credentials: { refusedAfterRetries: false },
-    results: [],
-  }));
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+  const where = options.endpoint ?? "the AWS endpoint";
+  const timers: NodeJS.Timeout[] = [];
+  const sessions: UserSession[] = [];
+  let answered: () => void = () => undefined;
+  const stop = new Promise<never>((_, reject) => {
+    const stopWith = (message: string) => {
       sessions.forEach((session) => session.clients.destroy());
-      const where = options.endpoint ?? "the AWS endpoint";
-      reject(
-        new ChecksTimeoutError(
-          `the checks did not finish within ${timeouts.totalMs / 1000} s: ${where} accepts connections but does not answer`,
+      reject(new ChecksTimeoutError(message));
+    };
+    timers.push(
+      setTimeout(
+        () =>
+          stopWith(
+            `the checks did not finish within ${timeouts.totalMs / 1000} s: ${where} accepts connections but does not answer`,
+          ),
+        timeouts.totalMs,
+      ),
+    );
+    const silence = setTimeout(
+      () =>
+        stopWith(
+          `${where} accepts connections but did not answer the first call within ${timeouts.firstAnswerMs / 1000} s: is it the endpoint of the stack?`,
         ),
-      );
-    }, timeouts.totalMs);
+      timeouts.firstAnswerMs,
+    );
+    timers.push(silence);
+    answered = () => clearTimeout(silence);
   });
-  const run = runSessions(options, sessions);
-  // A run cut off by the deadline still settles (its calls fail once the clients are destroyed).
+  const watched = (clients: UserClients): UserClients => Object.assign(clients, { onAnswer: answered });
+  sessions.push(
+    ...Object.entries(options.outputs.users).map(([name, user], index) => ({
+      name,
+      kind: "user" as const,
+      index,
+      user,
+      clients: watched(createUserClients(user, options.outputs.region, options.endpoint, timeouts)),
+      credentials: { refusedAfterRetries: false },
+      results: [],
+    })),
+  );
+  const run = runSessions({ ...options, watched }, sessions);
+  // A run cut off by a bound still settles (its calls fail once the clients are destroyed).
   run.catch(() => undefined);
   try {
-    return await Promise.race([run, deadline]);
+    return await Promise.race([run, stop]);
   } finally {
-    clearTimeout(timer);
+    timers.forEach((timer) => clearTimeout(timer));
   }
 }
 
-async function runSessions(options: RunChecksOptions, sessions: UserSession[]): Promise<CheckReport> {
+/** The run's options, with how its clients report the endpoint's answers. */
+type SessionOptions = RunChecksOptions & { watched: (clients: UserClients) => UserClients };
+
+async function runSessions(options: SessionOptions, sessions: UserSession[]): Promise<CheckReport> {
   const { outputs } = options;
   const redact = secretRedactor(outputs);
   const log = (line: string) => options.log?.(redact(line));
@@ -177,7 +202,7 @@ async function roleSession(
   role: RoleOutputs,
   index: number,
   outputs: StackOutputs,
-  options: RunChecksOptions,
+  options: SessionOptions,
   runId: string,
   log: (line: string) => void,
 ): Promise<UserSession> {
@@ -192,7 +217,7 @@ async function roleSession(
   const refusals: string[] = [];
   const timeouts = { ...DEFAULT_CLIENT_TIMEOUTS, ...options.timeouts };
   for (const [userName, user] of Object.entries(outputs.users)) {
-    const clients = createUserClients(user, outputs.region, options.endpoint, timeouts);
+    const clients = options.watched(createUserClients(user, outputs.region, options.endpoint, timeouts));
     try {
       const { Credentials } = await clients.sts.send(
         new AssumeRoleCommand({
@@ -204,15 +229,17 @@ async function roleSession(
         log(`${name}: assumed with ${userName}'s key`);
         return {
           ...session,
-          clients: createClients(
-            {
-              accessKeyId: Credentials.AccessKeyId,
-              secretAccessKey: Credentials.SecretAccessKey,
-              sessionToken: Credentials.SessionToken,
-            },
-            outputs.region,
-            options.endpoint,
-            timeouts,
+          clients: options.watched(
+            createClients(
+              {
+                accessKeyId: Credentials.AccessKeyId,
+                secretAccessKey: Credentials.SecretAccessKey,
+                sessionToken: Credentials.SessionToken,
+              },
+              outputs.region,
+              options.endpoint,
+              timeouts,
+            ),
           ),
         };
       }
@@ -225,7 +252,9 @@ async function roleSession(
   return {
     ...session,
     unavailable: `no user of the stack could assume the role (${refusals.join("; ")})`,
-    clients: createUserClients(Object.values(outputs.users)[0], outputs.region, options.endpoint, timeouts),
+    clients: options.watched(
+      createUserClients(Object.values(outputs.users)[0], outputs.region, options.endpoint, timeouts),
+    ),
   };
 }
 

@@ -54,12 +54,20 @@ export const command = defineCommand({
       throw new UsageError(`${endpoint}: ${(err as Error).message}`);
     }
     if (reply.status !== 200) {
+      // Shortened: the server may not be the sandbox, and its words are not ours to print at length.
+      const code = String(reply.body.__type ?? reply.status).slice(0, 100);
+      throw new UsageError(`${endpoint}: ${code}: ${String(reply.body.message ?? "").slice(0, 200)}`);
+    }
+    const now = Number(reply.body.Now);
+    const advanced = Number(reply.body.AdvancedSeconds);
+    if (!Number.isFinite(now) || Math.abs(now) > 8.64e12 || !Number.isFinite(advanced)) {
       throw new UsageError(
-        `${endpoint}: ${String(reply.body.__type ?? reply.status)}: ${String(reply.body.message ?? "")}`,
+        `${endpoint}: answered 200, but not as the sandbox's admin API (no Now, AdvancedSeconds)`,
       );
     }
-    const now = new Date(Number(reply.body.Now) * 1000).toISOString();
-    io.stdout(`sandbox clock: ${now} (advanced ${formatSeconds(Number(reply.body.AdvancedSeconds))} in all)`);
+    io.stdout(
+      `sandbox clock: ${new Date(now * 1000).toISOString()} (advanced ${formatSeconds(advanced)} in all)`,
+    );
     return 0;
   },
 });
