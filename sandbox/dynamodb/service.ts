@@ -20,6 +20,7 @@ import {
   isTransactionOperation,
   type TransactionOperation,
 } from "./engine";
+import { checkNesting } from "./limits";
 import { TABLE_KEY_OPERATIONS } from "./operations";
 import type { TableKeyCache } from "./tableKeyCache";
 import type { TableAccess, TableLifecycle } from "./tableLifecycle";
@@ -49,9 +50,9 @@ export class DynamoDbService {
     connection = 0,
   ): Promise<Record<string, unknown>> {
     if (isTransactionOperation(operation)) {
-      return this.transaction(operation, parseJsonObject(body), caller, stack, connection);
+      return this.transaction(operation, checkNesting(parseJsonObject(body)), caller, stack, connection);
     }
-    const request = this.engine.validate(operation, parseJsonObject(body));
+    const request = this.engine.validate(operation, checkNesting(parseJsonObject(body)));
     const tables = tablesOf(operation, request);
     const action = `dynamodb:${operation}`;
     // Each check waits only when it has to ask: a decision made before, or a table key this connection

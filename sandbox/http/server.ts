@@ -32,7 +32,7 @@ import { isDynamoOperation, type DynamoOperation } from "../dynamodb/engine";
 import type { DynamoDbService } from "../dynamodb/service";
 import { AwsError } from "../errors";
 import { KMS_OPERATIONS, type KmsOperation } from "../kms";
-import { errorReply, jsonReply, queryReply, type Protocol, type Reply } from "./protocols";
+import { errorReply, jsonDepthExceeds, jsonReply, queryReply, type Protocol, type Reply } from "./protocols";
 import { headerValue, INVALID_TOKEN, SigV4Verifier, type ReceivedRequest } from "./sigv4";
 import { DurabilityError } from "../deploy/journal";
 import type { Caller, LiveStack } from "../deploy/stack";
@@ -543,15 +543,30 @@ function routeOf(request: ReceivedRequest, target: string | undefined, admin: bo
   throw new AwsError("UnknownOperationException", `The sandbox does not serve ${what}.`);
 }
 
+/**
+ * No KMS input nests deeper than three levels (CreateGrant's Constraints.EncryptionContextEquals, KMS API
+ * reference); a body nested deeper than this is not any operation's input. Refused here, before a handler
+ * walks a member (or quotes it in an error) recursively and overflows the stack (HTTP 500).
+ */
+const MAX_KMS_JSON_DEPTH = 16;
+
 function parseKmsBody(body: Buffer): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(body.toString("utf8"));
+    parsed = JSON.parse(body.toString("utf8"));
   } catch (err) {
     throw new AwsError(
       "SerializationException",
       `The request body is not valid JSON: ${(err as Error).message}`,
     );
   }
+  if (jsonDepthExceeds(parsed, MAX_KMS_JSON_DEPTH)) {
+    throw new AwsError(
+      "SerializationException",
+      `The request body nests objects and lists more than ${MAX_KMS_JSON_DEPTH} levels deep, which no KMS input does.`,
+    );
+  }
+  return parsed;
 }
 
 function send(res: http.ServerResponse, reply: Reply): void {

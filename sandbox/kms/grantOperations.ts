@@ -16,6 +16,7 @@ import {
   type GrantStore,
 } from "./grants";
 import type { KmsKeyRecord } from "./keyRegistry";
+import { checkGrantConstraints, checkGrantsPerKey } from "./limits";
 import { optionalInteger, optionalString, requiredString, type RequestBody } from "./requests";
 
 export const GRANT_API_OPERATIONS = [
@@ -74,6 +75,7 @@ async function createGrant(
   const retiringPrincipal = optionalString(request, "RetiringPrincipal", "retiringPrincipal");
   const operations = grantOperations(request.Operations);
   const constraints = grantConstraints(request.Constraints);
+  checkGrantConstraints(constraints);
   const name = optionalString(request, "Name", "name");
   if (name !== undefined && (name.length > 256 || !GRANT_NAME.test(name))) {
     throw validation("name", name, "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
@@ -127,6 +129,7 @@ async function createGrant(
     name === undefined
       ? undefined
       : context.grants.named(key.arn, name).find((grant) => sameGrant(grant, fields));
+  checkGrantsPerKey(existing === undefined ? context.grants.countForKey(key.arn) : 0, key.arn);
   const grant = existing ?? context.grants.put({ ...fields, origin: "api" });
   return { GrantId: grant.grantId, GrantToken: grant.grantToken };
 }

@@ -234,6 +234,11 @@ export class GrantStore implements GrantSource {
     return [...(this.byKey.get(keyArn)?.values() ?? [])];
   }
 
+  /** How many grants a key has (the quota of grants per key counts them all). */
+  countForKey(keyArn: string): number {
+    return this.byKey.get(keyArn)?.size ?? 0;
+  }
+
   /** The grants of a key with this name (a CreateGrant retried with its Name returns the grant it made). */
   named(keyArn: string, name: string): Grant[] {
     return [...(this.byKeyAndName.get(keyArn)?.get(name)?.values() ?? [])];

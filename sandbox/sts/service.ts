@@ -10,6 +10,7 @@ import { parseAssumedRoleArn } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { xmlEscape } from "../http/protocols";
 import type { Caller, LiveStack } from "../deploy/stack";
+import { checkRoleArn } from "./limits";
 import { isStsOperation, STS_VERSION } from "./operations";
 
 /** RoleSessionName: 2-64 characters of [\w+=,.@-] (STS API reference, AssumeRole). */
@@ -74,6 +75,7 @@ async function assumeRole(form: URLSearchParams, caller: Caller, stack: LiveStac
       `Member must have value greater than or equal to ${MIN_DURATION_SECONDS}`,
     );
   }
+  checkRoleArn(roleArn, caller.arn);
   const decision = await stack.authorizer.authorizeAssumeRole(caller.arn, roleArn);
   const role = stack.role(roleArn);
   if (!decision.allowed || role === undefined) {
