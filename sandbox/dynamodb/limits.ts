@@ -90,6 +90,10 @@ function checkValueMap(map: unknown): void {
 
 /** Walks one attribute value without recursion, refusing the first value past MAX_NESTING_LEVELS. */
 function checkValue(value: unknown): void {
+  if (!isObject(value) || (value.M === undefined && value.L === undefined)) {
+    // A scalar or a set (most values): nothing nested, nothing to walk.
+    return;
+  }
   const pending: [unknown, number][] = [[value, 1]];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [current, level] = next;

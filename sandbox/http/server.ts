@@ -125,7 +125,6 @@ export class SandboxServer {
       (req, res) => {
         const connection = connections.of(req.socket);
         connection.inFlight++;
-        res.once("close", () => connection.inFlight--);
         handler.handle(req, res, connection);
       },
     );
@@ -276,8 +275,17 @@ class RequestHandler {
     const requestId = randomUUID();
     const target = headerValue(req.headers, "x-amz-target");
     const protocol = protocolOf(target);
+    // Each request leaves the connection's count once: answered, or its client gone mid-body.
+    let inFlight = true;
+    const release = () => {
+      if (inFlight) {
+        inFlight = false;
+        connection.inFlight--;
+      }
+    };
     const finish = (reply: Reply, caller?: Caller) => {
       send(res, reply);
+      release();
       this.log?.(
         `${req.method ?? "?"} ${target ?? "sts"} ${reply.status} ${Date.now() - started}ms ${caller?.arn ?? "-"}`,
       );
@@ -329,7 +337,10 @@ class RequestHandler {
       });
     });
     // A client that goes away mid-body (truncated request) leaves nothing to answer.
-    req.on("error", () => res.destroy());
+    req.on("error", () => {
+      release();
+      res.destroy();
+    });
   }
 
   private async respond(
