@@ -10,6 +10,7 @@ import http from "node:http";
 import https from "node:https";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { STSClient } from "@aws-sdk/client-sts";
+import type { DeserializeMiddleware } from "@smithy/types";
 import type { AccessKeyOutputs } from "../infra/outputs";
 
 export interface UserClients {
@@ -17,6 +18,11 @@ export interface UserClients {
   sts: STSClient;
   /** Closes both clients' sockets. */
   destroy(): void;
+  /**
+   * Called when the endpoint answers a call (any HTTP response, an AWS error included): how a run tells
+   * an endpoint that answers from one that accepts connections and says nothing (run.ts).
+   */
+  onAnswer?: () => void;
 }
 
 /**
@@ -31,6 +37,11 @@ export interface ClientTimeouts {
   maxAttempts: number;
   /** The bound of a whole check run (run.ts). */
   totalMs: number;
+  /**
+   * The bound on the endpoint's first answer: a run in which no call got any answer by then stops
+   * (run.ts), well within a minute, rather than after every call's attempts time out one by one.
+   */
+  firstAnswerMs: number;
 }
 
 export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = {
@@ -38,6 +49,7 @@ export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = {
   requestMs: 30_000,
   maxAttempts: 3,
   totalMs: 300_000,
+  firstAnswerMs: 20_000,
 };
 
 export function createUserClients(
@@ -80,7 +92,7 @@ export function createClients(
   });
   const dynamodb = new DynamoDBClient({ ...base, requestHandler: agents() });
   const sts = new STSClient({ ...base, requestHandler: agents() });
-  return {
+  const clients: UserClients = {
     dynamodb,
     sts,
     destroy() {
@@ -88,5 +100,28 @@ export function createClients(
       dynamodb.destroy();
       sts.destroy();
     },
+  };
+  const where = { step: "deserialize", name: "kmsDynamodbChecksAnswerWatch" } as const;
+  dynamodb.middlewareStack.add(answerWatch(clients), where);
+  sts.middlewareStack.add(answerWatch(clients), where);
+  return clients;
+}
+
+/**
+ * Reports the endpoint's answers to `clients.onAnswer`, per attempt (the deserialize step runs inside the
+ * retries): an HTTP response of any status is an answer; a timeout or a refused connection is not.
+ */
+function answerWatch<I extends object, O extends object>(clients: UserClients): DeserializeMiddleware<I, O> {
+  return (next) => async (args) => {
+    try {
+      const output = await next(args);
+      clients.onAnswer?.();
+      return output;
+    } catch (err) {
+      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined) {
+        clients.onAnswer?.();
+      }
+      throw err;
+    }
   };
 }

@@ -5,8 +5,8 @@
  * parser of the outputs, infra/outputs.ts `parseStackOutputs`, shared with the sandbox, plan and scenario.
  */
 import { UserError } from "../common/userError";
+import { readUserJson } from "../common/userFile";
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import { parseStackOutputs, type StackOutputs } from "../infra/outputs";
 
 /** A mistake in what the user gave (a flag, a file, the stack): printed as one line, no stack trace. */
@@ -31,6 +31,9 @@ export const runCommand: CommandRunner = (file, args) =>
     });
   });
 
+/** The largest outputs file read: 16 MiB, thousands of users' worth. */
+const MAX_OUTPUTS_BYTES = 16 * 1024 * 1024;
+
 export interface ReadStackOutputsOptions {
   /** A JSON file holding the outputs (secrets shown), e.g. what `npm run sandbox -- --outputs FILE` writes. */
   outputsFile?: string;
@@ -42,15 +45,9 @@ export interface ReadStackOutputsOptions {
 
 export async function readStackOutputs(options: ReadStackOutputsOptions): Promise<StackOutputs> {
   if (options.outputsFile !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(options.outputsFile, "utf8");
-    } catch (err) {
-      throw new CheckInputError(
-        `--outputs ${options.outputsFile}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-      );
-    }
-    return parseStackOutputs(parseJson(text, `--outputs ${options.outputsFile}`), options.outputsFile);
+    // Bounded: outputs are a few KB per user; a FIFO or /dev/zero is refused, not read forever.
+    const outputs = readUserJson(options.outputsFile, { flag: "--outputs", maxBytes: MAX_OUTPUTS_BYTES });
+    return parseStackOutputs(outputs, options.outputsFile);
   }
   const args = [
     "stack",

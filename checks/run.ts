@@ -67,45 +67,72 @@ interface UserSession {
 type Call = () => Promise<string | undefined>;
 
 /**
- * Runs the checks within `timeouts.totalMs`. Past it, every client is destroyed (which ends the calls
- * in flight) and the run fails with ChecksTimeoutError, without waiting for the clean-up of items.
+ * Runs the checks within `timeouts.totalMs`, and stops sooner when the endpoint gives no answer at all
+ * (no HTTP response to any call) within `timeouts.firstAnswerMs`: an endpoint that accepts connections and
+ * never answers is found on the first call, not after every call's attempts time out. Either way every
+ * client is destroyed (which ends the calls in flight) and the run fails with ChecksTimeoutError, without
+ * waiting for the clean-up of items.
  */
 export async function runChecks(options: RunChecksOptions): Promise<CheckReport> {
   const timeouts = { ...DEFAULT_CLIENT_TIMEOUTS, ...options.timeouts };
+  const where = options.endpoint ?? "the AWS endpoint";
+  const timers: NodeJS.Timeout[] = [];
+  const sessions: UserSession[] = [];
+  let answered: () => void = () => undefined;
+  const stop = new Promise<never>((_, reject) => {
+    const stopWith = (message: string) => {
+      sessions.forEach((session) => session.clients.destroy());
+      reject(new ChecksTimeoutError(message));
+    };
+    timers.push(
+      setTimeout(
+        () =>
+          stopWith(
+            `the checks did not finish within ${timeouts.totalMs / 1000} s: ${where} accepts connections but does not answer`,
+          ),
+        timeouts.totalMs,
+      ),
+    );
+    const silence = setTimeout(
+      () =>
+        stopWith(
+          `${where} accepts connections but did not answer the first call within ${timeouts.firstAnswerMs / 1000} s: is it the endpoint of the stack?`,
+        ),
+      timeouts.firstAnswerMs,
+    );
+    timers.push(silence);
+    answered = () => clearTimeout(silence);
+  });
+  const watched = (clients: UserClients): UserClients => Object.assign(clients, { onAnswer: answered });
   // The principals that sign with their own key run at once; those that act through sessions (roles) are
   // assumed first, with the run's id (runSessions).
-  const sessions: UserSession[] = stackPrincipals(options.outputs)
-    .filter((principal) => PRINCIPAL_KINDS[principal.kind].actsAs === "itself")
-    .map((principal, index) => ({
-      principal,
-      index,
-      clients: createUserClients(keyOf(principal), options.outputs.region, options.endpoint, timeouts),
-      credentials: { refusedAfterRetries: false },
-      results: [],
-    }));
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      sessions.forEach((session) => session.clients.destroy());
-      const where = options.endpoint ?? "the AWS endpoint";
-      reject(
-        new ChecksTimeoutError(
-          `the checks did not finish within ${timeouts.totalMs / 1000} s: ${where} accepts connections but does not answer`,
+  sessions.push(
+    ...stackPrincipals(options.outputs)
+      .filter((principal) => PRINCIPAL_KINDS[principal.kind].actsAs === "itself")
+      .map((principal, index) => ({
+        principal,
+        index,
+        clients: watched(
+          createUserClients(keyOf(principal), options.outputs.region, options.endpoint, timeouts),
         ),
-      );
-    }, timeouts.totalMs);
-  });
-  const run = runSessions(options, sessions);
-  // A run cut off by the deadline still settles (its calls fail once the clients are destroyed).
+        credentials: { refusedAfterRetries: false },
+        results: [],
+      })),
+  );
+  const run = runSessions({ ...options, watched }, sessions);
+  // A run cut off by a bound still settles (its calls fail once the clients are destroyed).
   run.catch(() => undefined);
   try {
-    return await Promise.race([run, deadline]);
+    return await Promise.race([run, stop]);
   } finally {
-    clearTimeout(timer);
+    timers.forEach((timer) => clearTimeout(timer));
   }
 }
 
-async function runSessions(options: RunChecksOptions, sessions: UserSession[]): Promise<CheckReport> {
+/** The run's options, with how its clients report the endpoint's answers. */
+type SessionOptions = RunChecksOptions & { watched: (clients: UserClients) => UserClients };
+
+async function runSessions(options: SessionOptions, sessions: UserSession[]): Promise<CheckReport> {
   const { outputs } = options;
   const redact = secretRedactor(outputs);
   const log = (line: string) => options.log?.(redact(line));
@@ -186,7 +213,7 @@ async function roleSession(
   signers: readonly StackPrincipal[],
   index: number,
   outputs: StackOutputs,
-  options: RunChecksOptions,
+  options: SessionOptions,
   runId: string,
   log: (line: string) => void,
 ): Promise<UserSession> {
@@ -199,7 +226,9 @@ async function roleSession(
   const refusals: string[] = [];
   const timeouts = { ...DEFAULT_CLIENT_TIMEOUTS, ...options.timeouts };
   for (const signer of signers) {
-    const clients = createUserClients(keyOf(signer), outputs.region, options.endpoint, timeouts);
+    const clients = options.watched(
+      createUserClients(keyOf(signer), outputs.region, options.endpoint, timeouts),
+    );
     try {
       const { Credentials } = await clients.sts.send(
         new AssumeRoleCommand({
@@ -211,15 +240,17 @@ async function roleSession(
         log(`${principal.name}: assumed with ${signer.name}'s key`);
         return {
           ...session,
-          clients: createClients(
-            {
-              accessKeyId: Credentials.AccessKeyId,
-              secretAccessKey: Credentials.SecretAccessKey,
-              sessionToken: Credentials.SessionToken,
-            },
-            outputs.region,
-            options.endpoint,
-            timeouts,
+          clients: options.watched(
+            createClients(
+              {
+                accessKeyId: Credentials.AccessKeyId,
+                secretAccessKey: Credentials.SecretAccessKey,
+                sessionToken: Credentials.SessionToken,
+              },
+              outputs.region,
+              options.endpoint,
+              timeouts,
+            ),
           ),
         };
       }
@@ -232,7 +263,9 @@ async function roleSession(
   return {
     ...session,
     unavailable: `no user of the stack could assume the ${principal.kind} (${refusals.join("; ")})`,
-    clients: createUserClients(keyOf(signers[0]), outputs.region, options.endpoint, timeouts),
+    clients: options.watched(
+      createUserClients(keyOf(signers[0]), outputs.region, options.endpoint, timeouts),
+    ),
   };
 }
 

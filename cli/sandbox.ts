@@ -107,6 +107,7 @@ export const command = defineCommand({
         `sandbox: stack ${stack} is served at ${sandbox.endpoint}\n` +
           `use it: export AWS_ENDPOINT_URL=${sandbox.endpoint} AWS_REGION=${outputs.region}` +
           (outputsFile ? ` (access keys of each user in ${outputsFile})\n` : "\n") +
+          `the AWS CLI before 2.13 ignores AWS_ENDPOINT_URL: aws --endpoint-url ${sandbox.endpoint} …\n` +
           "stop with Ctrl-C",
       );
       const signal = await untilSignalled();

@@ -4,7 +4,7 @@
  * --advance prints it. FILE is what `npm run sandbox -- --deployer-credentials FILE` wrote (the
  * deploying identity's key, which alone may call the admin API); the endpoint defaults to the one in it.
  */
-import { readFileSync } from "node:fs";
+import { readUserJson } from "../common/userFile";
 import { callAdmin, type AdminCredentials } from "../sandbox/admin/client";
 import { defineCommand, mainOf, runMain, UsageError } from "./runner";
 
@@ -54,12 +54,20 @@ export const command = defineCommand({
       throw new UsageError(`${endpoint}: ${(err as Error).message}`);
     }
     if (reply.status !== 200) {
+      // Shortened: the server may not be the sandbox, and its words are not ours to print at length.
+      const code = String(reply.body.__type ?? reply.status).slice(0, 100);
+      throw new UsageError(`${endpoint}: ${code}: ${String(reply.body.message ?? "").slice(0, 200)}`);
+    }
+    const now = Number(reply.body.Now);
+    const advanced = Number(reply.body.AdvancedSeconds);
+    if (!Number.isFinite(now) || Math.abs(now) > 8.64e12 || !Number.isFinite(advanced)) {
       throw new UsageError(
-        `${endpoint}: ${String(reply.body.__type ?? reply.status)}: ${String(reply.body.message ?? "")}`,
+        `${endpoint}: answered 200, but not as the sandbox's admin API (no Now, AdvancedSeconds)`,
       );
     }
-    const now = new Date(Number(reply.body.Now) * 1000).toISOString();
-    io.stdout(`sandbox clock: ${now} (advanced ${formatSeconds(Number(reply.body.AdvancedSeconds))} in all)`);
+    io.stdout(
+      `sandbox clock: ${new Date(now * 1000).toISOString()} (advanced ${formatSeconds(advanced)} in all)`,
+    );
     return 0;
   },
 });
@@ -72,15 +80,12 @@ interface CredentialsFile extends AdminCredentials {
 }
 
 function readCredentials(path: string): CredentialsFile {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
-  } catch (err) {
-    throw new UsageError(
-      `--credentials: "${path}" cannot be read as JSON: ${(err as Error).message.split("\n")[0]}`,
-    );
+  // A few hundred bytes as written; bounded, and never quoted in an error (it holds a secret).
+  const read = readUserJson(path, { flag: "--credentials", maxBytes: 64 * 1024 });
+  if (typeof read !== "object" || read === null || Array.isArray(read)) {
+    throw new UsageError(`--credentials: "${path}" is not a JSON object`);
   }
-  const { accessKeyId, secretAccessKey, region, endpoint } = parsed;
+  const { accessKeyId, secretAccessKey, region, endpoint } = read as Record<string, unknown>;
   // Never print the values: the file holds a secret.
   if (typeof accessKeyId !== "string" || !/^AKIA[A-Z2-7]{16}$/.test(accessKeyId)) {
     throw new UsageError(`--credentials: "${path}" has no accessKeyId of the form AKIA…`);

@@ -47,14 +47,18 @@ import { SandboxServer } from "./http/server";
 import { SessionStore } from "./sts/sessions";
 import type { AccessKey, LiveStack } from "./deploy/stack";
 import { startEngine } from "./engine";
+import { isUserError } from "../common/userError";
+import { DataDirStore } from "./deploy/dataDirStore";
+import { DurabilityError, NODE_FILE_LAYER, type FileLayer } from "./deploy/journal";
+import { AwsError } from "./errors";
 import {
   DataDirError,
+  loadStateFile,
   makePrivate,
   prepareDataDir,
-  readStateFile,
-  removeStateFile,
   writeFileAtomic,
-  writeStateFile,
+  type JournalRecord,
+  type LoadedState,
 } from "./deploy/stateFile";
 
 export interface SandboxOptions {
@@ -70,12 +74,21 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** How long stop() lets requests in flight finish before closing their connections. Default 2 s. */
   shutdownGraceMs?: number;
+  /** How long a connection with no request in progress stays open. Default 60 s (http/server.ts). */
+  idleTimeoutMs?: number;
+  /** The most connections open at once (http/server.ts). Default 1,024, or half the open-file limit. */
+  maxConnections?: number;
   /** The simulated clock (injectable for tests). Default: the system time, advanced by `advanceClock`. */
   clock?: SandboxClock;
   /** How long DynamoDB keeps a connection's table key without a request. Default AWS's 5 minutes. */
   tableKeyCacheMs?: number;
   /** How long a table stays ARCHIVING before ARCHIVED (AWS gives no figure). Default 1 hour. */
   archivingMs?: number;
+  /**
+   * The file layer the data dir's state is written through (node:fs). Tests pass one whose writes or
+   * syncs fail, as a full disk or a failing device would.
+   */
+  files?: FileLayer;
 }
 
 /**
@@ -108,6 +121,13 @@ export class Sandbox {
   private deployerKey: AccessKey = newAccessKey();
   /** Role sessions outlive deployments, as issued AWS credentials do; they expire on the sandbox's clock. */
   private readonly sessions: SessionStore;
+  /** The data dir's snapshot and journal; undefined in memory. */
+  private store: DataDirStore | undefined;
+  /** A compaction of the journal is queued (it runs after the change that made it due is applied). */
+  private compactionQueued = false;
+  /** The archived tables last journaled, as JSON, to journal an archival once. */
+  private archivedJournaled = "[]";
+  private stopped = false;
 
   private constructor(
     private readonly engine: DynaliteEngine,
@@ -119,7 +139,13 @@ export class Sandbox {
     private readonly lifecycle: TableLifecycle,
   ) {
     this.sessions = new SessionStore(() => new Date(clock.now()));
-    this.sessions.onChange = () => this.persist();
+    this.sessions.journal = (session) =>
+      this.record({ change: "session", session }, `AssumeRole session of ${session.roleArn}`);
+    keys.journal = (key) => {
+      // An archival is sticky: journal it before a key change could make it unobservable.
+      this.recordArchivals();
+      this.record({ change: "key", key }, `key ${key.keyArn}`);
+    };
   }
 
   /**
@@ -134,13 +160,18 @@ export class Sandbox {
     const lifecycle = new TableLifecycle(clock, options.archivingMs);
     const cache = new TableKeyCache(clock, options.tableKeyCacheMs ?? DEFAULT_TABLE_KEY_CACHE_MS);
     const sandbox = new Sandbox(engine, options.dataDir, log, clock, keys, lifecycle);
-    keys.onChange = () => sandbox.persist();
     try {
-      const saved = options.dataDir === undefined ? undefined : readStateFile(options.dataDir);
+      const loaded = options.dataDir === undefined ? undefined : loadStateFile(options.dataDir);
+      const saved = loaded?.state;
       if (options.dataDir !== undefined) {
         // LevelDB has created its files with the process umask: make them private now.
         makePrivate(options.dataDir);
         sandbox.checkpoint = readCheckpoint(options.dataDir);
+        sandbox.store = new DataDirStore(
+          options.dataDir,
+          loaded?.generation ?? 0,
+          options.files ?? NODE_FILE_LAYER,
+        );
       }
       if (saved !== undefined) {
         clock.advance(Math.max(0, (saved.clockAdvancedMs ?? 0) - clock.advancedMs));
@@ -155,10 +186,13 @@ export class Sandbox {
         } catch (err) {
           throw new DataDirError(options.dataDir as string, `cannot be read: ${(err as Error).message}`);
         }
-        await sandbox.install(
-          saved.deployment,
-          { keysRestored: saved.keys !== undefined, apiGrants: restoreGrants(saved.apiGrants ?? []) },
-          sandbox.checkpoint,
+        sandbox.archivedJournaled = JSON.stringify(lifecycle.snapshot());
+        await restore(options.dataDir as string, loaded as LoadedState, () =>
+          sandbox.install(
+            saved.deployment,
+            { keysRestored: saved.keys !== undefined, apiGrants: restoreGrants(saved.apiGrants ?? []) },
+            sandbox.checkpoint,
+          ),
         );
         log(`restored the stack deployed in ${options.dataDir}`);
       }
@@ -181,9 +215,12 @@ export class Sandbox {
           requestTimeoutMs: options.requestTimeoutMs,
           maxBodyBytes: options.maxBodyBytes,
           shutdownGraceMs: options.shutdownGraceMs,
+          idleTimeoutMs: options.idleTimeoutMs,
+          maxConnections: options.maxConnections,
         },
       );
     } catch (err) {
+      sandbox.store?.close();
       await engine.close();
       throw err;
     }
@@ -306,11 +343,18 @@ export class Sandbox {
     return typeof result.Count === "number" ? result.Count : 0;
   }
 
-  /** Moves the simulated clock forward, then applies what time does (key deletions, table archival). */
+  /**
+   * Moves the simulated clock forward, then applies what time does (key deletions, table archival). With
+   * a data dir the new time is journaled first: if that fails, the clock stays where it was.
+   */
   async advanceClock(ms: number): Promise<void> {
+    if (!Number.isSafeInteger(ms) || ms < 0) {
+      throw new RangeError(`advance: ${ms} is not a whole, non-negative number of milliseconds`);
+    }
+    this.record({ change: "clock", advancedMs: this.clock.advancedMs + ms }, "AdvanceClock");
     this.clock.advance(ms);
     await this.settle();
-    this.persist();
+    this.recordArchivals();
   }
 
   /**
@@ -347,6 +391,8 @@ export class Sandbox {
     await this.pending;
     await this.server?.close();
     this.server = undefined;
+    this.stopped = true;
+    this.store?.close();
     await this.engine.close();
     // A data dir removed while the sandbox served has nothing left to protect.
     if (this.dataDir !== undefined && existsSync(this.dataDir)) {
@@ -389,7 +435,7 @@ export class Sandbox {
     // The keys left with their resources: each is scheduled for deletion with its window, as AWS does.
     applyDeployedKeys(this.keys, [], this.live?.model.keys);
     if (this.dataDir !== undefined) {
-      removeStateFile(this.dataDir);
+      this.store?.remove();
       this.writeCheckpoint(checkpoint);
     }
     this.live = undefined;
@@ -441,7 +487,6 @@ export class Sandbox {
     await this.engine.deleteTable(table.name);
     await this.engine.createTable(table.createRequest);
     this.log(`key ${keyArn} deleted: the items of table ${table.name} can never be decrypted`);
-    this.persist();
   }
 
   /** Builds and validates the new stack, brings tables and keys in line, persists, then swaps it in. */
@@ -476,7 +521,10 @@ export class Sandbox {
     this.live = stack;
     this.deployment = deployment;
     this.checkpoint = checkpoint;
-    stack.grants.onChange = () => this.persist();
+    stack.grants.journal = {
+      granted: (grant) => this.record({ change: "grant", grant }, `CreateGrant on ${grant.keyArn}`),
+      removed: (grantId) => this.record({ change: "revoke", grantId }, `removing grant ${grantId}`),
+    };
     this.persist();
     this.writeCheckpoint(checkpoint);
     this.log(
@@ -498,21 +546,64 @@ export class Sandbox {
     return model;
   }
 
-  /** Writes the deployed state (secrets: the file is 0600) when the sandbox has a data dir. */
+  /**
+   * Writes the whole deployed state as a new snapshot (secrets: the file is 0600) when the sandbox has a
+   * data dir: after a deployment, and when the journal has grown as large as the state (compaction).
+   */
   private persist(): void {
-    if (this.dataDir === undefined || this.deployment === undefined) {
+    if (this.store === undefined || this.deployment === undefined) {
       return;
     }
-    writeStateFile(this.dataDir, {
+    const archivedTables = this.lifecycle.snapshot();
+    this.store.snapshot({
       deployment: this.deployment,
       keyMaterial: this.keys.exportMaterial(),
       keys: this.keys.snapshot(),
       deployerKey: this.deployerKey,
       clockAdvancedMs: this.clock.advancedMs,
-      archivedTables: this.lifecycle.snapshot(),
+      archivedTables,
       apiGrants: this.live?.grants.persisted(),
       sessions: this.sessions.persisted(),
     });
+    this.archivedJournaled = JSON.stringify(archivedTables);
+  }
+
+  /**
+   * Journals one change before it is made (dataDirStore.ts): throws DurabilityError when it cannot be
+   * made durable, and the caller then does not make it. Queues a compaction once the journal is due one:
+   * it runs after this change is applied, so the snapshot holds it.
+   */
+  private record(change: JournalRecord, what: string): void {
+    const store = this.store;
+    if (store === undefined || !store.active || this.deployment === undefined) {
+      return;
+    }
+    store.record(change, what);
+    if (store.compactionDue && !this.compactionQueued) {
+      this.compactionQueued = true;
+      setImmediate(() => {
+        this.compactionQueued = false;
+        if (this.stopped) {
+          return;
+        }
+        try {
+          this.persist();
+        } catch (err) {
+          // Every change is in the journal still; the next attempt comes after as many bytes again.
+          this.log(`compacting the data dir's journal failed: ${(err as Error).message}`);
+        }
+      });
+    }
+  }
+
+  /** Journals the tables archived since the last time, if any: an archival outlives its key's return. */
+  private recordArchivals(): void {
+    const archived = this.lifecycle.snapshot();
+    const text = JSON.stringify(archived);
+    if (text !== this.archivedJournaled) {
+      this.record({ change: "archived", tables: archived }, "table archival");
+      this.archivedJournaled = text;
+    }
   }
 
   /** Creates new tables, replaces those whose key schema changed, deletes those no longer deployed. */
@@ -537,6 +628,27 @@ export class Sandbox {
         this.log(`deleted table ${old.name}`);
       }
     }
+  }
+}
+
+/**
+ * Serves a data dir's stack again. What the data dir holds passed its field checks (stateFile.ts); a
+ * deployment the cloud model cannot read (edited by hand) is the data dir's problem, in one line, not an
+ * internal error. What AWS would refuse (an AwsError) and user errors pass as they are.
+ */
+async function restore(dataDir: string, loaded: LoadedState, install: () => Promise<unknown>): Promise<void> {
+  try {
+    await install();
+  } catch (err) {
+    if (isUserError(err) || err instanceof AwsError || err instanceof DurabilityError) {
+      throw err;
+    }
+    const reason = (err as Error).message.split("\n")[0];
+    const shown = reason.length <= 200 ? reason : `${reason.slice(0, 199)}…`;
+    throw new DataDirError(
+      dataDir,
+      `holds a deployment (state.json, format ${loaded.version}) the sandbox cannot serve: ${shown}`,
+    );
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * The client side of the sandbox's admin API (service.ts): a SigV4-signed JSON 1.1 POST, signed with the
- * deploying identity's key as any AWS SDK signs (service name `sandbox`), with a bounded wait.
+ * deploying identity's key as any AWS SDK signs (service name `sandbox`). The whole call has a deadline
+ * (connecting, sending, and receiving the whole answer), not only an idle timeout: a server that trickles
+ * a byte every few seconds cannot hold it. The answer is bounded in size too.
  */
 import * as http from "node:http";
 import { Hash } from "@smithy/hash-node";
@@ -31,9 +33,10 @@ export async function callAdmin(options: {
   readonly credentials: AdminCredentials;
   readonly operation: AdminOperation;
   readonly body: Record<string, unknown>;
-  /** Default 10 s. */
+  /** The deadline of the whole call, answer included. Default 10 s. */
   readonly timeoutMs?: number;
 }): Promise<AdminReply> {
+  const deadlineMs = options.timeoutMs ?? DEFAULT_DEADLINE_MS;
   const url = new URL(options.endpoint);
   const text = JSON.stringify(options.body);
   const signer = new SignatureV4({
@@ -63,26 +66,52 @@ export async function callAdmin(options: {
         method: "POST",
         path: "/",
         headers: signed.headers,
-        timeout: options.timeoutMs ?? 10_000,
+        agent: false,
       },
       (response) => {
         const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        response.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > MAX_ANSWER_BYTES) {
+            request.destroy(
+              new Error(`the answer is larger than ${MAX_ANSWER_BYTES} bytes: not the sandbox's`),
+            );
+            return;
+          }
+          chunks.push(chunk);
+        });
         response.on("end", () => {
+          clearTimeout(deadline);
           const raw = Buffer.concat(chunks).toString("utf8");
           let body: Record<string, unknown>;
           try {
-            body = JSON.parse(raw) as Record<string, unknown>;
+            const parsed: unknown = JSON.parse(raw);
+            body =
+              typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+                ? (parsed as Record<string, unknown>)
+                : { message: "the answer is not a JSON object" };
           } catch {
-            body = { message: raw.slice(0, 200) };
+            body = { message: "the answer is not JSON" };
           }
           resolve({ status: response.statusCode ?? 0, body });
         });
         response.on("error", reject);
       },
     );
-    request.on("timeout", () => request.destroy(new Error(`no answer from ${options.endpoint} in time`)));
-    request.on("error", reject);
+    const deadline = setTimeout(
+      () => request.destroy(new Error(`no complete answer within ${deadlineMs / 1000} s`)),
+      deadlineMs,
+    );
+    request.on("error", (err) => {
+      clearTimeout(deadline);
+      reject(err);
+    });
     request.end(text);
   });
 }
+
+/** The whole call's deadline: the sandbox answers in milliseconds. */
+const DEFAULT_DEADLINE_MS = 10_000;
+/** The admin answers are a few dozen bytes. */
+const MAX_ANSWER_BYTES = 64 * 1024;

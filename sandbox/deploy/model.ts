@@ -674,8 +674,7 @@ class ModelBuilder {
     // The provider's default recovery period is 35 days, DynamoDB's longest (API reference,
     // PointInTimeRecoverySpecification, RecoveryPeriodInDays).
     const recovery = this.values.value(resource, "inputs", "pointInTimeRecovery") as
-      | { enabled?: boolean; recoveryPeriodInDays?: number }
-      | undefined;
+      { enabled?: boolean; recoveryPeriodInDays?: number } | undefined;
     return {
       name,
       arn: this.values.string(resource, "outputs", "arn"),

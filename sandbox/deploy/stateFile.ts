@@ -1,23 +1,42 @@
 /**
  * The sandbox's deployed state on disk (`--data-dir`): what was applied (resources with revealed secrets),
- * the KMS keys (material and live state), the deployer's access key and the simulated clock, in one JSON file. It holds secrets, so the directory is
- * 0700 and the file 0600, and it is replaced atomically (write a temporary file, fsync, rename, fsync the
- * directory): a kill -9 at any moment leaves either the old state or the new one, never half of one.
- * Items live beside it in dynalite's LevelDB (`dynamodb/`).
+ * the KMS keys (material and live state), the grants made with CreateGrant, the role sessions STS issued,
+ * the deployer's access key and the simulated clock. Two files: `state.json`, a snapshot replaced
+ * atomically (write a temporary file, fsync, rename, fsync the directory: a kill -9 at any moment leaves
+ * either the old snapshot or the new one), and `journal-<generation>.log`, the changes made since, one
+ * synced line each (journal.ts; dataDirStore.ts owns both). They hold secrets, so the directory is 0700
+ * and the files 0600. Items live beside them in dynalite's LevelDB (`dynamodb/`).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../../common/userError";
+import { readUserBytes, UserFileError } from "../../common/userFile";
 import type { Deployment } from "./deployment";
 import type { ArchivedTable } from "../dynamodb/tableLifecycle";
 import type { ExportedKeyMaterial } from "../kms";
 import type { PersistedGrant } from "../kms/grants";
-import type { KeyRegistrySnapshot } from "../kms/keyRegistry";
+import type { KeyRegistrySnapshot, PersistedKeyState } from "../kms/keyRegistry";
 import type { PersistedSession } from "../sts/sessions";
 import type { AccessKey } from "./stack";
+import {
+  JournalCorruptError,
+  NODE_FILE_LAYER,
+  parseJournal,
+  writeAll,
+  type FileLayer,
+  type JournalContents,
+} from "./journal";
+import * as validate from "./stateValidation";
 
 const STATE_FILE = "state.json";
-const FORMAT_VERSION = 1;
+/**
+ * 2: state.json is a snapshot naming its journal generation, and changes since are appended to
+ * journal-<generation>.log (journal.ts). 1 (every change rewrote state.json whole) is read, and migrated
+ * by the first snapshot after it, at start.
+ */
+const FORMAT_VERSION = 2;
+/** The largest data dir file read: a snapshot of some hundred thousand grants and sessions. */
+const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
 
 export interface PersistedState {
   deployment: Deployment;
@@ -143,47 +162,199 @@ function errnoText(err: unknown): string {
   return (err as Error).message.split("\n")[0];
 }
 
-/** The persisted state, or undefined for a directory nothing was applied to yet. */
+/**
+ * The cloud's state as the data dir holds it (the snapshot with its journal folded in), or undefined for
+ * a directory nothing was applied to yet: what `synth --refresh` reads (deploy/refresh.ts).
+ */
 export function readStateFile(dataDir: string): PersistedState | undefined {
+  return loadStateFile(dataDir)?.state;
+}
+
+/** A data dir's state as read at start: the state, and where its journal is. */
+export interface LoadedState {
+  readonly state: PersistedState;
+  /** The journal generation the snapshot names (0 for a format 1 state file, which has none). */
+  readonly generation: number;
+  /** The format state.json was written in: 1 is migrated to FORMAT_VERSION by the next snapshot. */
+  readonly version: number;
+}
+
+/**
+ * Reads state.json (bounded: a FIFO, a device or a file over MAX_DATA_FILE_BYTES is refused), checks
+ * every field (stateValidation.ts), then folds in the records of its journal generation. Every problem is
+ * a DataDirError: one line naming the file and the field, never a secret's value.
+ */
+export function loadStateFile(dataDir: string): LoadedState | undefined {
   const file = path.join(dataDir, STATE_FILE);
-  let text: string;
+  const bytes = readDataFile(file);
+  if (bytes === undefined) {
+    return undefined;
+  }
+  let parsed: unknown;
   try {
-    text = fs.readFileSync(file, "utf8");
+    parsed = JSON.parse(bytes.toString("utf8"));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-      return undefined;
-    }
-    throw new DataDirError(dataDir, `cannot be read: ${errnoText(err)}`);
-  }
-  let parsed: { version?: unknown } & Partial<PersistedState>;
-  try {
-    parsed = JSON.parse(text) as typeof parsed;
-  } catch (err) {
-    throw new DataDirError(dataDir, `cannot be read: ${file}: not valid JSON (${errnoText(err)})`);
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    parsed = {};
-  }
-  if (parsed.version !== FORMAT_VERSION || typeof parsed.deployment !== "object") {
+    const position = /position (\d+)/.exec((err as Error).message)?.[1];
     throw new DataDirError(
       dataDir,
-      `cannot be read: ${file}: version ${String(parsed.version)} is not state format ${FORMAT_VERSION}`,
+      `cannot be read: ${file}: not valid JSON (${position === undefined ? "malformed" : `at position ${position}`})`,
     );
   }
+  const fields = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {};
+  const version = (fields as { version?: unknown }).version;
+  if (version !== FORMAT_VERSION && version !== 1) {
+    throw new DataDirError(
+      dataDir,
+      `cannot be read: ${file}: version ${shownVersion(version)} is not state format ${FORMAT_VERSION} (or 1, which is migrated)`,
+    );
+  }
+  let loaded: LoadedState;
+  try {
+    loaded = persistedState(fields as Record<string, unknown>, version);
+  } catch (err) {
+    throw unreadable(dataDir, STATE_FILE, err);
+  }
+  if (loaded.version === 1) {
+    return loaded;
+  }
+  const journal = journalFile(dataDir, loaded.generation);
+  const journalBytes = readDataFile(journal);
+  if (journalBytes === undefined) {
+    return loaded;
+  }
+  try {
+    return { ...loaded, state: foldJournal(loaded.state, parseJournal(journalBytes)) };
+  } catch (err) {
+    throw unreadable(dataDir, path.basename(journal), err);
+  }
+}
+
+/** The journal of changes since the snapshot of generation `generation` (journal.ts). */
+export function journalFile(dataDir: string, generation: number): string {
+  return path.join(dataDir, `journal-${generation}.log`);
+}
+
+/** The state file's path in a data dir. */
+export function stateFilePath(dataDir: string): string {
+  return path.join(dataDir, STATE_FILE);
+}
+
+/** The snapshot as written: format 2, naming the journal generation its changes go to. */
+export function stateFileText(state: PersistedState, generation: number): string {
+  return JSON.stringify({ version: FORMAT_VERSION, journal: generation, ...state });
+}
+
+function persistedState(fields: Record<string, unknown>, version: 1 | 2): LoadedState {
+  const optional = <T>(name: string, read: (value: unknown, where: string) => T): T | undefined =>
+    fields[name] === undefined ? undefined : read(fields[name], name);
+  const state: PersistedState = {
+    deployment: validate.deployment(fields.deployment, "deployment"),
+    keyMaterial: optional("keyMaterial", validate.keyMaterial) ?? [],
+    keys: optional("keys", validate.keyRegistry),
+    deployerKey: optional("deployerKey", validate.accessKey),
+    clockAdvancedMs: optional("clockAdvancedMs", validate.clockAdvance),
+    archivedTables: optional("archivedTables", validate.archivedTables),
+    apiGrants: optional("apiGrants", (value, where) =>
+      validate.array(value, where).map((grant, index) => validate.apiGrant(grant, `${where}[${index}]`)),
+    ),
+    sessions: optional("sessions", (value, where) =>
+      validate.array(value, where).map((entry, index) => validate.session(entry, `${where}[${index}]`)),
+    ),
+  };
+  const generation =
+    version === 1 ? 0 : validate.wholeNumber(fields.journal, "journal", 0, Number.MAX_SAFE_INTEGER);
+  return { state, generation, version };
+}
+
+/** The changes a journal records, each applied to the state as it was made (sandbox.ts records them). */
+export type JournalRecord =
+  | { readonly change: "grant"; readonly grant: PersistedGrant }
+  | { readonly change: "revoke"; readonly grantId: string }
+  | { readonly change: "key"; readonly key: PersistedKeyState }
+  | { readonly change: "session"; readonly session: PersistedSession }
+  | { readonly change: "clock"; readonly advancedMs: number }
+  | { readonly change: "archived"; readonly tables: readonly ArchivedTable[] };
+
+const JOURNAL_CHANGES = ["grant", "revoke", "key", "session", "clock", "archived"] as const;
+
+/** The snapshot with a journal's records applied in order; a record that is not one is named by its line. */
+function foldJournal(state: PersistedState, journal: JournalContents): PersistedState {
+  const grants = new Map((state.apiGrants ?? []).map((grant) => [grant.grantId, grant]));
+  const sessions = new Map((state.sessions ?? []).map((session) => [session.accessKeyId, session]));
+  const keys = new Map((state.keys?.keys ?? []).map((key) => [key.keyArn, key]));
+  let clockAdvancedMs = state.clockAdvancedMs;
+  let archivedTables = state.archivedTables;
+  for (const { line, value } of journal.records) {
+    const where = `line ${line}`;
+    const record = validate.object(value, where);
+    const change = JOURNAL_CHANGES.find((name) => name === record.change);
+    switch (change) {
+      case "grant": {
+        const grant = validate.apiGrant(record.grant, `${where}: grant`);
+        grants.set(grant.grantId, grant);
+        break;
+      }
+      case "revoke":
+        grants.delete(validate.text(record.grantId, `${where}: grantId`));
+        break;
+      case "key": {
+        const key = validate.keyState(record.key, `${where}: key`);
+        keys.set(key.keyArn, key);
+        break;
+      }
+      case "session": {
+        const entry = validate.session(record.session, `${where}: session`);
+        sessions.set(entry.accessKeyId, entry);
+        break;
+      }
+      case "clock":
+        clockAdvancedMs = validate.clockAdvance(record.advancedMs, `${where}: advancedMs`);
+        break;
+      case "archived":
+        archivedTables = validate.archivedTables(record.tables, `${where}: tables`);
+        break;
+      default:
+        throw new validate.StateFieldError(`${where}: change`, `is not one of ${JOURNAL_CHANGES.join(", ")}`);
+    }
+  }
   return {
-    deployment: parsed.deployment,
-    keyMaterial: parsed.keyMaterial ?? [],
-    keys: parsed.keys,
-    deployerKey: parsed.deployerKey,
-    clockAdvancedMs: parsed.clockAdvancedMs,
-    archivedTables: parsed.archivedTables,
-    apiGrants: parsed.apiGrants,
-    sessions: parsed.sessions,
+    ...state,
+    apiGrants: [...grants.values()],
+    sessions: [...sessions.values()],
+    keys:
+      state.keys === undefined && keys.size === 0
+        ? undefined
+        : { aliases: [], deleted: [], ...state.keys, keys: [...keys.values()] },
+    clockAdvancedMs,
+    archivedTables,
   };
 }
 
-export function writeStateFile(dataDir: string, state: PersistedState): void {
-  writeFileAtomic(path.join(dataDir, STATE_FILE), JSON.stringify({ version: FORMAT_VERSION, ...state }));
+/** A data dir file's bytes (bounded), or undefined when it does not exist. */
+function readDataFile(file: string): Buffer | undefined {
+  try {
+    return readUserBytes(file, { flag: "--data-dir", maxBytes: MAX_DATA_FILE_BYTES });
+  } catch (err) {
+    if (err instanceof UserFileError && err.reason === "missing") {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+function unreadable(dataDir: string, file: string, err: unknown): DataDirError {
+  if (err instanceof validate.StateFieldError || err instanceof JournalCorruptError) {
+    return new DataDirError(dataDir, `cannot be read: ${file}: ${err.message}`);
+  }
+  throw err;
+}
+
+function shownVersion(version: unknown): string {
+  return typeof version === "number"
+    ? String(version)
+    : version === undefined
+      ? "undefined"
+      : "(not a number)";
 }
 
 /** Forgets the cloud's state (a destroy left nothing); the checkpoint beside it is the plan engine's. */
@@ -193,30 +364,36 @@ export function removeStateFile(dataDir: string): void {
 
 /**
  * Writes `content` to `file` with mode 0600 so that the file is whole before and after a crash. On any
- * failure the temporary file is removed: it holds what `file` would have (secret access keys).
+ * failure the temporary file is removed: it holds what `file` would have (secret access keys). `files`:
+ * the file layer (node:fs; a test's that fails on purpose).
  */
-export function writeFileAtomic(file: string, content: string): void {
+export function writeFileAtomic(file: string, content: string, files: FileLayer = NODE_FILE_LAYER): void {
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.rmSync(temporary, { force: true });
+  files.rmSync(temporary, { force: true });
   try {
-    const fd = fs.openSync(temporary, "wx", 0o600);
+    const fd = files.openSync(temporary, "wx", 0o600);
     try {
       // The process umask cannot widen 0600, but be explicit: the file holds secrets.
-      fs.fchmodSync(fd, 0o600);
-      fs.writeSync(fd, content);
-      fs.fsyncSync(fd);
+      files.fchmodSync(fd, 0o600);
+      writeAll(files, fd, Buffer.from(content, "utf8"));
+      files.fsyncSync(fd);
     } finally {
-      fs.closeSync(fd);
+      files.closeSync(fd);
     }
-    fs.renameSync(temporary, file);
+    files.renameSync(temporary, file);
   } catch (err) {
-    fs.rmSync(temporary, { force: true });
+    files.rmSync(temporary, { force: true });
     throw err;
   }
-  const dir = fs.openSync(path.dirname(file), "r");
+  syncDirectory(path.dirname(file), files);
+}
+
+/** Makes a directory's entries (a file created, renamed or removed in it) durable. */
+export function syncDirectory(dir: string, files: FileLayer = NODE_FILE_LAYER): void {
+  const fd = files.openSync(dir, "r");
   try {
-    fs.fsyncSync(dir);
+    files.fsyncSync(fd);
   } finally {
-    fs.closeSync(dir);
+    files.closeSync(fd);
   }
 }

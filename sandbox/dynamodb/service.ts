@@ -10,6 +10,7 @@ import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } fr
 import type { Caller, LiveStack } from "../deploy/stack";
 import type { DynaliteEngine } from "./engine";
 import { type DynamoOperation, type OperationContext, type ResourceScope, operationSpec } from "./operations";
+import { checkNesting } from "./limits";
 import type { TableKeyCache } from "./tableKeyCache";
 import type { TableAccess, TableLifecycle } from "./tableLifecycle";
 import { executeGet, executeWrite, transactionParts } from "./transactions";
@@ -48,7 +49,7 @@ export class DynamoDbService {
       return this.transaction(
         handler.transaction,
         iam.parts,
-        parseJsonObject(body),
+        checkNesting(parseJsonObject(body)),
         caller,
         stack,
         connection,
@@ -59,8 +60,8 @@ export class DynamoDbService {
     }
     const request =
       "store" in handler
-        ? this.engine.validate(handler.store, parseJsonObject(body))
-        : this.engine.validateWith(handler.rules, parseJsonObject(body));
+        ? this.engine.validate(handler.store, checkNesting(parseJsonObject(body)))
+        : this.engine.validateWith(handler.rules, checkNesting(parseJsonObject(body)));
     const tables = tablesOf(iam.on, request, stack);
     // Each check waits only when it has to ask: a decision made before, or a table key this connection
     // holds, is used at once (the same questions come with every request).

@@ -121,3 +121,21 @@ const XML_ENTITIES: Record<string, string> = {
 export function xmlEscape(text: string): string {
   return text.replace(/[<>&'"]/g, (char) => XML_ENTITIES[char]);
 }
+
+/** Whether a parsed JSON value nests objects and arrays deeper than `maxDepth` (walked without recursion). */
+export function jsonDepthExceeds(value: unknown, maxDepth: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [current, depth] = next;
+    if (typeof current !== "object" || current === null) {
+      continue;
+    }
+    if (depth >= maxDepth) {
+      return true;
+    }
+    for (const member of Array.isArray(current) ? current : Object.values(current)) {
+      pending.push([member, depth + 1]);
+    }
+  }
+  return false;
+}

@@ -7,10 +7,20 @@
  * Each request is read whole (bounded), its SigV4 signature verified, then dispatched in process.
  * Faults stay with the request that caused them: an oversize body is answered 413 and its connection
  * closed; a slow or truncated request is cut off by Node's request timeout (408); the others are served.
+ *
+ * Connections are bounded in time and number, on wall-clock time: one with no request in progress (before
+ * its first byte, or between requests) is closed after `idleTimeoutMs`; headers must arrive within
+ * `requestTimeoutMs` (at most 60 s) of a request's start and the whole request within `requestTimeoutMs`;
+ * and at most `maxConnections` are open at once. At the cap a new connection takes the place of the
+ * oldest one with no request in flight (idle, or still sending its headers), so sockets held open without
+ * requests cannot keep other clients out; only when every connection has a request in flight is a new
+ * one refused. Requests pipelined on one connection are processed one after the other, in the order they
+ * came (RFC 9112, section 9.3.2): a GetItem sent after a PutItem on the same connection sees its item.
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import {
   ADMIN_SIGNING_NAME,
   ADMIN_TARGET_PREFIX,
@@ -22,8 +32,9 @@ import { isDynamoOperation, type DynamoOperation } from "../dynamodb/operations"
 import type { DynamoDbService } from "../dynamodb/service";
 import { AwsError } from "../errors";
 import { KMS_OPERATIONS, type KmsOperation } from "../kms";
-import { errorReply, jsonReply, queryReply, type Protocol, type Reply } from "./protocols";
+import { errorReply, jsonDepthExceeds, jsonReply, queryReply, type Protocol, type Reply } from "./protocols";
 import { headerValue, INVALID_TOKEN, SigV4Verifier, type ReceivedRequest } from "./sigv4";
+import { DurabilityError } from "../deploy/journal";
 import type { Caller, LiveStack } from "../deploy/stack";
 import { handleSts, queryAction } from "../sts/service";
 
@@ -38,6 +49,17 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** How long close() lets requests in flight finish before it closes their connections. Default 2 s. */
   shutdownGraceMs?: number;
+  /**
+   * How long a connection with no request in progress stays open, before its first request or between
+   * requests. Default 60 s: longer than the key-lifecycle drills hold a client's connection idle (the
+   * table-key cache is per connection, sandbox/dynamodb/tableKeyCache.ts).
+   */
+  idleTimeoutMs?: number;
+  /**
+   * The most connections open at once. Default 1,024, or half the process's open-file limit when that is
+   * lower: the sandbox must still be able to accept, and open its own files.
+   */
+  maxConnections?: number;
 }
 
 export interface ServerContext {
@@ -58,6 +80,8 @@ export interface ServerContext {
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_SHUTDOWN_GRACE_MS = 2_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_CONNECTIONS = 1024;
 const DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810.";
 const KMS_TARGET_PREFIX = "TrentService.";
 
@@ -84,10 +108,10 @@ export class SandboxServer {
   static async listen(context: ServerContext, options: ServerOptions = {}): Promise<SandboxServer> {
     const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const idleTimeout = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     const verifier = new SigV4Verifier();
     const handler = new RequestHandler(context, verifier, maxBodyBytes, options.log);
-    let connections = 0;
-    const connectionIds = new WeakMap<object, number>();
+    const connections = new Connections(options.maxConnections ?? defaultMaxConnections(), options.log);
     const server = http.createServer(
       {
         requestTimeout,
@@ -95,14 +119,26 @@ export class SandboxServer {
         // How often Node looks for requests past their timeout; its default (30 s) would let a slow
         // client hold a connection long after requestTimeout.
         connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
-        keepAliveTimeout: 5_000,
+        // Between requests; before the first one, the socket timeout below.
+        keepAliveTimeout: idleTimeout,
       },
-      (req, res) => handler.handle(req, res, connectionIds.get(req.socket) ?? 0),
+      (req, res) => {
+        const connection = connections.of(req.socket);
+        connection.inFlight++;
+        handler.handle(req, res, connection);
+      },
     );
-    server.on("connection", (socket) => {
-      const id = ++connections;
-      connectionIds.set(socket, id);
-      socket.once("close", () => context.connectionClosed?.(id));
+    // A connection that never sends a byte: Node's header and request timeouts start with a request.
+    server.timeout = idleTimeout;
+    server.on("connection", (socket: Socket) => {
+      const connection = connections.add(socket);
+      if (connection === undefined) {
+        return;
+      }
+      socket.once("close", () => {
+        connections.remove(socket);
+        context.connectionClosed?.(connection.id);
+      });
     });
     server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
       // Malformed HTTP or a timed-out request: answer if the socket still can, as Node would by default.
@@ -150,6 +186,82 @@ export class SandboxServer {
   }
 }
 
+/** A client connection: its id (the table-key cache's), its requests in flight and its queue. */
+interface Connection {
+  readonly id: number;
+  /** Requests received and not yet answered (pipelined ones included). */
+  inFlight: number;
+  /** A request of this connection is being processed; the next ones wait in `waiting`, in order. */
+  processing: boolean;
+  readonly waiting: (() => void)[];
+}
+
+/**
+ * The open connections, oldest first, at most `max`. At the cap, a new connection takes the place of the
+ * oldest one with no request in flight; when every one has a request in flight, the new one is refused.
+ */
+class Connections {
+  private readonly open = new Map<Socket, Connection>();
+  private nextId = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly log: ((line: string) => void) | undefined,
+  ) {}
+
+  /** Registers a new socket; undefined when it was refused (every connection busy). */
+  add(socket: Socket): Connection | undefined {
+    if (this.open.size >= this.max && !this.evictOne()) {
+      this.log?.(`refused a connection: ${this.max} connections, each with a request in flight`);
+      socket.destroy();
+      return undefined;
+    }
+    const connection: Connection = { id: ++this.nextId, inFlight: 0, processing: false, waiting: [] };
+    this.open.set(socket, connection);
+    return connection;
+  }
+
+  of(socket: Socket): Connection {
+    return this.open.get(socket) ?? { id: 0, inFlight: 0, processing: false, waiting: [] };
+  }
+
+  remove(socket: Socket): void {
+    this.open.delete(socket);
+  }
+
+  /**
+   * Closes the oldest connection with no request in flight, or one already closing (answered 408 or
+   * 400 and ended, its close event still to come); false when there is none.
+   */
+  private evictOne(): boolean {
+    for (const [socket, connection] of this.open) {
+      if (connection.inFlight === 0 || socket.writableEnded || socket.destroyed) {
+        this.open.delete(socket);
+        socket.destroy();
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/**
+ * Half the soft open-file limit (Linux: /proc/self/limits), at most DEFAULT_MAX_CONNECTIONS: past the
+ * limit accept() fails, and every client is kept out, not only the newest.
+ */
+function defaultMaxConnections(): number {
+  try {
+    const limits = readFileSync("/proc/self/limits", "utf8");
+    const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1]);
+    if (Number.isSafeInteger(soft) && soft > 0) {
+      return Math.max(16, Math.min(DEFAULT_MAX_CONNECTIONS, Math.floor(soft / 2)));
+    }
+  } catch {
+    // Not Linux, or no /proc: the default.
+  }
+  return DEFAULT_MAX_CONNECTIONS;
+}
+
 class RequestHandler {
   constructor(
     private readonly context: ServerContext,
@@ -158,13 +270,22 @@ class RequestHandler {
     private readonly log: ((line: string) => void) | undefined,
   ) {}
 
-  handle(req: http.IncomingMessage, res: http.ServerResponse, connection: number): void {
+  handle(req: http.IncomingMessage, res: http.ServerResponse, connection: Connection): void {
     const started = Date.now();
     const requestId = randomUUID();
     const target = headerValue(req.headers, "x-amz-target");
     const protocol = protocolOf(target);
+    // Each request leaves the connection's count once: answered, or its client gone mid-body.
+    let inFlight = true;
+    const release = () => {
+      if (inFlight) {
+        inFlight = false;
+        connection.inFlight--;
+      }
+    };
     const finish = (reply: Reply, caller?: Caller) => {
       send(res, reply);
+      release();
       this.log?.(
         `${req.method ?? "?"} ${target ?? "sts"} ${reply.status} ${Date.now() - started}ms ${caller?.arn ?? "-"}`,
       );
@@ -198,16 +319,28 @@ class RequestHandler {
         method: req.method ?? "",
         url: req.url ?? "/",
         headers: req.headers,
+        rawHeaders: req.rawHeaders,
         // A body that came in one chunk (every small request) is used as Node read it, without a copy.
         body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received),
       };
-      this.respond(request, target, requestId, connection).then(
-        ({ reply, caller }) => finish(reply, caller),
-        (err: unknown) => finish(this.internalError(protocol, err, requestId)),
-      );
+      inOrder(connection, (done) => {
+        void this.respond(request, target, requestId, connection.id).then(
+          ({ reply, caller }) => {
+            finish(reply, caller);
+            done();
+          },
+          (err: unknown) => {
+            finish(this.internalError(protocol, err, requestId));
+            done();
+          },
+        );
+      });
     });
     // A client that goes away mid-body (truncated request) leaves nothing to answer.
-    req.on("error", () => res.destroy());
+    req.on("error", () => {
+      release();
+      res.destroy();
+    });
   }
 
   private async respond(
@@ -247,6 +380,16 @@ class RequestHandler {
       const protocol = replyProtocol(route) ?? protocolOf(target);
       if (err instanceof AwsError) {
         return { reply: errorReply(protocol, err, requestId), caller };
+      }
+      if (err instanceof DurabilityError) {
+        // The change was not made (it takes effect only once durable): the service's internal error,
+        // which AWS documents as safe to retry (e.g. KMSInternalException, "The request can be retried").
+        this.log?.(`request ${requestId}: ${err.message}; the change was not made`);
+        const message = `The sandbox could not store the change (${err.code}); it was not made. The request can be retried.`;
+        return {
+          reply: errorReply(protocol, new AwsError(INTERNAL_ERROR_CODES[protocol], message, 500), requestId),
+          caller,
+        };
       }
       return { reply: this.internalError(protocol, err, requestId), caller };
     }
@@ -315,6 +458,29 @@ class RequestHandler {
       requestId,
     );
   }
+}
+
+/**
+ * Runs `work` once the connection's earlier requests are done (pipelining: RFC 9112, section 9.3.2, "A
+ * server MAY process a sequence of pipelined requests in parallel if they all have safe methods", and
+ * these are POSTs). With nothing ahead, which is every request of a client that waits for its answers,
+ * it runs at once.
+ */
+function inOrder(connection: Connection, work: (done: () => void) => void): void {
+  const done = () => {
+    const next = connection.waiting.shift();
+    if (next === undefined) {
+      connection.processing = false;
+    } else {
+      next();
+    }
+  };
+  if (connection.processing) {
+    connection.waiting.push(() => work(done));
+    return;
+  }
+  connection.processing = true;
+  work(done);
 }
 
 /** The protocol to answer in, from X-Amz-Target alone (known before the body is read). */
@@ -388,15 +554,30 @@ function routeOf(request: ReceivedRequest, target: string | undefined, admin: bo
   throw new AwsError("UnknownOperationException", `The sandbox does not serve ${what}.`);
 }
 
+/**
+ * No KMS input nests deeper than three levels (CreateGrant's Constraints.EncryptionContextEquals, KMS API
+ * reference); a body nested deeper than this is not any operation's input. Refused here, before a handler
+ * walks a member (or quotes it in an error) recursively and overflows the stack (HTTP 500).
+ */
+const MAX_KMS_JSON_DEPTH = 16;
+
 function parseKmsBody(body: Buffer): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(body.toString("utf8"));
+    parsed = JSON.parse(body.toString("utf8"));
   } catch (err) {
     throw new AwsError(
       "SerializationException",
       `The request body is not valid JSON: ${(err as Error).message}`,
     );
   }
+  if (jsonDepthExceeds(parsed, MAX_KMS_JSON_DEPTH)) {
+    throw new AwsError(
+      "SerializationException",
+      `The request body nests objects and lists more than ${MAX_KMS_JSON_DEPTH} levels deep, which no KMS input does.`,
+    );
+  }
+  return parsed;
 }
 
 function send(res: http.ServerResponse, reply: Reply): void {

@@ -47,6 +47,11 @@ export interface ReceivedRequest {
   /** The request target: path and query string. */
   url: string;
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * The header lines as received, names and values alternating (Node's `rawHeaders`): Node keeps only the
+   * first of two Authorization or Host lines in `headers`, so a second one is found here.
+   */
+  rawHeaders?: readonly string[];
   body: Buffer;
 }
 
@@ -151,6 +156,7 @@ export class SigV4Verifier {
 
   /** Checks the request's signature; throws the AwsError AWS would answer with. */
   verify(request: ReceivedRequest, scope: VerificationScope): VerifiedSignature {
+    refuseRepeatedHeaders(request.rawHeaders);
     const authorization = headerValue(request.headers, "authorization");
     if (authorization === undefined || !authorization.trim().startsWith("AWS4-")) {
       if (hasQueryAuth(request.url)) {
@@ -309,6 +315,41 @@ export class SigV4Verifier {
     const key = new PreparedHmac(deriveSigningKey(secret, fields.shortDate, fields.region, fields.service));
     this.signingKeys.set(cacheKey, { secret, key });
     return key;
+  }
+}
+
+/**
+ * Two Authorization lines, or two Host lines, whatever their order: which one was signed, and which one
+ * names the endpoint, would depend on which the reader keeps (Node keeps the first). RFC 9112, section
+ * 3.2: a request with more than one Host line is answered 400; a signature is checked against one
+ * Authorization header ("Authentication methods", IAM User Guide), so two are an incomplete signature.
+ */
+function refuseRepeatedHeaders(rawHeaders: readonly string[] | undefined): void {
+  if (rawHeaders === undefined) {
+    return;
+  }
+  let hosts = 0;
+  let authorizations = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    // Only names of the two lengths are compared, without lower-casing every name.
+    if (name.length === 4 && name.toLowerCase() === "host") {
+      hosts++;
+    } else if (name.length === 13 && name.toLowerCase() === "authorization") {
+      authorizations++;
+    }
+  }
+  if (authorizations > 1) {
+    throw new AwsError(
+      "IncompleteSignatureException",
+      `The request has ${authorizations} Authorization headers; a signed request has exactly one.`,
+    );
+  }
+  if (hosts > 1) {
+    throw new AwsError(
+      "IncompleteSignatureException",
+      `The request has ${hosts} Host headers; an HTTP/1.1 request has exactly one (RFC 9112, section 3.2).`,
+    );
   }
 }
 
@@ -474,15 +515,27 @@ function constantTimeEquals(expectedHex: string, providedHex: string): boolean {
   return expected.length === provided.length && timingSafeEqual(expected, provided);
 }
 
-/** Parses ISO-8601 basic format, `YYYYMMDD'T'HHMMSS'Z'`, as SigV4 requires. */
-function parseAmzDate(value: string): number | undefined {
+/**
+ * Parses ISO-8601 basic format, `YYYYMMDD'T'HHMMSS'Z'`, as SigV4 requires. Every field must be in range:
+ * Date.UTC would read hour 24 as midnight of the next day, and month 13 as January, which is not a
+ * valid timestamp (ISO 8601 keeps 24:00 for the end of a day, which no clock reads).
+ */
+export function parseAmzDate(value: string): number | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (match === null) {
     return undefined;
   }
   const [, year, month, day, hour, minute, second] = match.map(Number);
   const time = Date.UTC(year, month - 1, day, hour, minute, second);
-  return Number.isNaN(time) ? undefined : time;
+  const date = new Date(time);
+  const exact =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
+  return exact ? time : undefined;
 }
 
 function formatAmzDate(time: number): string {

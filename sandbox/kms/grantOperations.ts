@@ -9,6 +9,7 @@ import type { CreateGrantContext } from "../iam/authorizer";
 import { accountOf, parseArn } from "../iam/arn";
 import { roleOfSession } from "../../infra/assumedRole";
 import { GRANT_OPERATIONS, isWithinParentGrant, type Grant, type GrantConstraints } from "./grants";
+import { checkGrantConstraints, checkGrantsPerKey } from "./limits";
 import type { KmsCall } from "./operations";
 import { optionalInteger, optionalString, requiredString, type RequestBody } from "./requests";
 
@@ -23,6 +24,7 @@ export async function createGrant(request: RequestBody, context: KmsCall): Promi
   const retiringPrincipal = optionalString(request, "RetiringPrincipal", "retiringPrincipal");
   const operations = grantOperations(request.Operations);
   const constraints = grantConstraints(request.Constraints);
+  checkGrantConstraints(constraints);
   const name = optionalString(request, "Name", "name");
   if (name !== undefined && (name.length > 256 || !GRANT_NAME.test(name))) {
     throw validation("name", name, "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
@@ -70,7 +72,10 @@ export async function createGrant(request: RequestBody, context: KmsCall): Promi
   // A CreateGrant repeated with the same name and parameters returns the grant it made (KMS API
   // reference, CreateGrant, Name: "retries ... do not create unnecessary duplicate grants").
   const existing =
-    name === undefined ? undefined : context.grants.forKey(key.arn).find((grant) => sameGrant(grant, fields));
+    name === undefined
+      ? undefined
+      : context.grants.named(key.arn, name).find((grant) => sameGrant(grant, fields));
+  checkGrantsPerKey(existing === undefined ? context.grants.countForKey(key.arn) : 0, key.arn);
   const grant = existing ?? context.grants.put({ ...fields, origin: "api" });
   return { GrantId: grant.grantId, GrantToken: grant.grantToken };
 }

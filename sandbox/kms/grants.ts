@@ -157,12 +157,34 @@ export type PersistedGrant = Omit<Grant, "creationDate"> & { readonly creationDa
  * from it (`persisted()`), since AWS keeps them until they are retired or revoked, whereas the plan's and
  * DynamoDB's grants are made again from the deployment on every start.
  */
+/**
+ * Where the grants made with CreateGrant are made durable (the sandbox's data dir journal). Each is
+ * called before the change: when it throws, the change is not made.
+ */
+export interface GrantJournal {
+  granted(grant: PersistedGrant): void;
+  removed(grantId: string): void;
+}
+
 export class GrantStore implements GrantSource {
   private readonly grants = new Map<string, Grant>();
-  /** Called after every change (CreateGrant, RetireGrant, RevokeGrant), so the owner of the state file can write it. */
-  onChange: (() => void) | undefined;
+  /**
+   * The same grants by key (oldest first), by key and grantee, by key and name, and by token: a decision,
+   * a ListGrants, a CreateGrant retried with its name or a RetireGrant by token looks at the grants it
+   * concerns, not at every grant (AWS allows 50,000 per key, "AWS KMS quotas").
+   */
+  private readonly byKey = new Map<string, Map<string, Grant>>();
+  private readonly byKeyAndGrantee = new Map<string, Map<string, Map<string, Grant>>>();
+  private readonly byKeyAndName = new Map<string, Map<string, Map<string, Grant>>>();
+  private readonly byGrantToken = new Map<string, Grant>();
+  /** Makes the grants made with CreateGrant durable before they count; unset, they live in memory. */
+  journal: GrantJournal | undefined;
 
-  /** Adds a grant with a fresh id and token (CreateGrant), or with the given ones (a deployed grant). */
+  /**
+   * Adds a grant with a fresh id and token (CreateGrant), or with the given ones (a deployed grant). A
+   * grant made with CreateGrant (origin "api") is journaled first: if that fails, it throws and no grant
+   * is made.
+   */
   put(
     grant: Omit<Grant, "grantId" | "grantToken" | "creationDate"> &
       Partial<Pick<Grant, "grantId" | "grantToken" | "creationDate">>,
@@ -174,8 +196,15 @@ export class GrantStore implements GrantSource {
       grantToken: grant.grantToken ?? grantTokenFor(grantId),
       creationDate: grant.creationDate ?? new Date(),
     };
+    if (stored.origin === "api") {
+      this.journal?.granted(persistedGrant(stored));
+    }
+    this.remove(grantId);
     this.grants.set(grantId, stored);
-    this.onChange?.();
+    child(this.byKey, stored.keyArn).set(grantId, stored);
+    child(child(this.byKeyAndGrantee, stored.keyArn), stored.granteePrincipal).set(grantId, stored);
+    child(child(this.byKeyAndName, stored.keyArn), stored.name).set(grantId, stored);
+    this.byGrantToken.set(stored.grantToken, stored);
     return stored;
   }
 
@@ -184,20 +213,35 @@ export class GrantStore implements GrantSource {
   }
 
   byToken(grantToken: string): Grant | undefined {
-    return [...this.grants.values()].find((grant) => grant.grantToken === grantToken);
+    return this.byGrantToken.get(grantToken);
   }
 
+  /** Retires or revokes a grant; one made with CreateGrant is journaled first (a failure changes nothing). */
   delete(grantId: string): boolean {
-    const deleted = this.grants.delete(grantId);
-    if (deleted) {
-      this.onChange?.();
+    const grant = this.grants.get(grantId);
+    if (grant === undefined) {
+      return false;
     }
-    return deleted;
+    if (grant.origin === "api") {
+      this.journal?.removed(grantId);
+    }
+    this.remove(grantId);
+    return true;
   }
 
   /** The grants of a key, oldest first (ListGrants). */
   forKey(keyArn: string): Grant[] {
-    return [...this.grants.values()].filter((grant) => grant.keyArn === keyArn);
+    return [...(this.byKey.get(keyArn)?.values() ?? [])];
+  }
+
+  /** How many grants a key has (the quota of grants per key counts them all). */
+  countForKey(keyArn: string): number {
+    return this.byKey.get(keyArn)?.size ?? 0;
+  }
+
+  /** The grants of a key with this name (a CreateGrant retried with its Name returns the grant it made). */
+  named(keyArn: string, name: string): Grant[] {
+    return [...(this.byKeyAndName.get(keyArn)?.get(name)?.values() ?? [])];
   }
 
   /** The grants a principal may retire (ListRetirableGrants). */
@@ -205,11 +249,17 @@ export class GrantStore implements GrantSource {
     return [...this.grants.values()].filter((grant) => grant.retiringPrincipal === retiringPrincipal);
   }
 
-  /** The first grant that allows the request, if any. */
+  /** The first grant that allows the request, if any: among the key's grants to the request's grantees. */
   find(request: GrantQuery): Grant | undefined {
-    for (const grant of this.grants.values()) {
-      if (grantAllows(grant, request)) {
-        return grant;
+    const byGrantee = this.byKeyAndGrantee.get(request.keyArn);
+    if (byGrantee === undefined) {
+      return undefined;
+    }
+    for (const grantee of request.granteeArns) {
+      for (const grant of byGrantee.get(grantee)?.values() ?? []) {
+        if (grantAllows(grant, request)) {
+          return grant;
+        }
       }
     }
     return undefined;
@@ -223,8 +273,47 @@ export class GrantStore implements GrantSource {
   persisted(): PersistedGrant[] {
     return this.all()
       .filter((grant) => grant.origin === "api")
-      .map((grant) => ({ ...grant, creationDate: grant.creationDate.toISOString() }));
+      .map(persistedGrant);
   }
+
+  private remove(grantId: string): void {
+    const grant = this.grants.get(grantId);
+    if (grant === undefined) {
+      return;
+    }
+    this.grants.delete(grantId);
+    this.byGrantToken.delete(grant.grantToken);
+    removeFrom(this.byKey, grant.keyArn, grantId);
+    removeFrom(this.byKeyAndGrantee.get(grant.keyArn), grant.granteePrincipal, grantId);
+    removeFrom(this.byKeyAndName.get(grant.keyArn), grant.name, grantId);
+    for (const index of [this.byKeyAndGrantee, this.byKeyAndName]) {
+      if (index.get(grant.keyArn)?.size === 0) {
+        index.delete(grant.keyArn);
+      }
+    }
+  }
+}
+
+/** Deletes `grantId` from the map under `key`, and that map once empty. */
+function removeFrom(index: Map<string, Map<string, Grant>> | undefined, key: string, grantId: string): void {
+  const grants = index?.get(key);
+  grants?.delete(grantId);
+  if (grants?.size === 0) {
+    index?.delete(key);
+  }
+}
+
+function persistedGrant(grant: Grant): PersistedGrant {
+  return { ...grant, creationDate: grant.creationDate.toISOString() };
+}
+
+function child<K, V>(map: Map<K, Map<string, V>>, key: K): Map<string, V> {
+  let found = map.get(key);
+  if (found === undefined) {
+    found = new Map();
+    map.set(key, found);
+  }
+  return found;
 }
 
 /** Grants read back from the state file, with their ids, tokens and creation dates as they were. */

@@ -115,8 +115,11 @@ export class KeyRegistry implements KeySource {
   private readonly importedMaterial = new Map<string, { material: Buffer; creationDate: Date }>();
   private readonly deleted = new Map<string, Date>();
   private nextVersion = 1;
-  /** Called after a change through the key-state API (setPolicy, setState, scheduleDeletion): persist it. */
-  onChange: (() => void) | undefined;
+  /**
+   * Makes a change through the key-state API (setPolicy, setState, scheduleDeletion) durable before it
+   * counts: called with the key's new state; when it throws, the key stays as it was.
+   */
+  journal: ((key: PersistedKeyState) => void) | undefined;
 
   constructor(private readonly clock: Clock = SYSTEM_CLOCK) {}
 
@@ -347,15 +350,7 @@ export class KeyRegistry implements KeySource {
   snapshot(): KeyRegistrySnapshot {
     this.settle();
     return {
-      keys: [...this.keys.values()].map((key) => ({
-        keyArn: key.arn,
-        policy: key.policyText,
-        description: key.description,
-        state: key.state,
-        ...(key.deletionDate ? { deletionDate: key.deletionDate.toISOString() } : {}),
-        ...(key.pendingWindowInDays ? { pendingWindowInDays: key.pendingWindowInDays } : {}),
-        ...(key.unusableSince ? { unusableSince: key.unusableSince.toISOString() } : {}),
-      })),
+      keys: [...this.keys.values()].map(persistedKeyState),
       aliases: [...this.aliases].map(([aliasArn, keyArn]) => ({ aliasArn, keyArn })),
       deleted: [...this.deleted].map(([keyArn, at]) => ({ keyArn, deletedAt: at.toISOString() })),
     };
@@ -409,9 +404,10 @@ export class KeyRegistry implements KeySource {
   }
 
   private update(keyArn: string, change: Partial<KmsKeyRecord>): KmsKeyRecord {
-    const record = { ...this.require(keyArn), ...change, version: this.nextVersion++ };
+    const record = { ...this.require(keyArn), ...change, version: this.nextVersion };
+    this.journal?.(persistedKeyState(record));
+    this.nextVersion++;
     this.keys.set(keyArn, record);
-    this.onChange?.();
     return record;
   }
 
@@ -422,4 +418,17 @@ export class KeyRegistry implements KeySource {
     }
     return existing?.unusableSince ?? new Date(this.clock.now());
   }
+}
+
+/** A key's live state as the data dir holds it (its material is persisted apart: exportMaterial). */
+function persistedKeyState(key: KmsKeyRecord): PersistedKeyState {
+  return {
+    keyArn: key.arn,
+    policy: key.policyText,
+    description: key.description,
+    state: key.state,
+    ...(key.deletionDate ? { deletionDate: key.deletionDate.toISOString() } : {}),
+    ...(key.pendingWindowInDays ? { pendingWindowInDays: key.pendingWindowInDays } : {}),
+    ...(key.unusableSince ? { unusableSince: key.unusableSince.toISOString() } : {}),
+  };
 }

@@ -11,6 +11,7 @@ import { parseAssumedRoleArn } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { xmlEscape } from "../http/protocols";
 import type { Caller, LiveStack } from "../deploy/stack";
+import { checkRoleArn } from "./limits";
 
 /** RoleSessionName: 2-64 characters of [\w+=,.@-] (STS API reference, AssumeRole). */
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
@@ -50,6 +51,7 @@ export async function assumeRole(form: URLSearchParams, caller: Caller, stack: L
       `Member must have value greater than or equal to ${MIN_DURATION_SECONDS}`,
     );
   }
+  checkRoleArn(roleArn, caller.arn);
   const decision = await stack.authorizer.authorizeAssumeRole(caller.arn, roleArn);
   const role = stack.role(roleArn);
   if (!decision.allowed || role === undefined) {

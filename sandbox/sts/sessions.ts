@@ -39,8 +39,11 @@ export type PersistedSession = Omit<RoleSession, "expiration"> & { readonly expi
 
 export class SessionStore {
   private readonly sessions = new Map<string, RoleSession>();
-  /** Called after a session is issued: persist it. */
-  onChange: (() => void) | undefined;
+  /**
+   * Makes an issued session durable before it is handed out (the sandbox's data dir journal): when it
+   * throws, no session is issued.
+   */
+  journal: ((session: PersistedSession) => void) | undefined;
 
   /** @param clock the time credentials are issued and checked at; tests pass their own. */
   constructor(private readonly clock: () => Date = () => new Date()) {}
@@ -68,17 +71,14 @@ export class SessionStore {
       accountId,
       expiration: new Date(this.clock().getTime() + request.durationSeconds * 1000),
     };
+    this.journal?.(persistedSession(session));
     this.sessions.set(session.accessKeyId, session);
-    this.onChange?.();
     return session;
   }
 
   /** Every session not yet forgotten, to persist (secrets: the state file is 0600). */
   persisted(): PersistedSession[] {
-    return [...this.sessions.values()].map((session) => ({
-      ...session,
-      expiration: session.expiration.toISOString(),
-    }));
+    return [...this.sessions.values()].map(persistedSession);
   }
 
   /**
@@ -110,6 +110,10 @@ export class SessionStore {
       }
     }
   }
+}
+
+function persistedSession(session: RoleSession): PersistedSession {
+  return { ...session, expiration: session.expiration.toISOString() };
 }
 
 const SESSION_TEXT_FIELDS = [

@@ -3,6 +3,7 @@
  * (bounded per request and in total), and outputs files whose values are in the wrong places (a secret
  * where the access key id belongs must never be printed).
  */
+import * as http from "node:http";
 import * as net from "node:net";
 import { expect } from "chai";
 import { readStackOutputs } from "../../checks/outputs";
@@ -102,6 +103,54 @@ describe("checks: hostile input", function () {
       );
     } finally {
       await silent.close();
+    }
+  });
+
+  it("stops at the first call when the endpoint accepts connections and never answers, naming it", async () => {
+    const silent = await silentServer();
+    try {
+      const started = Date.now();
+      let failure: unknown;
+      await runChecks({
+        outputs: parseStackOutputs(outputs({ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET }), "test"),
+        endpoint: silent.endpoint,
+        // Each attempt would wait 10 minutes: only the first-answer bound can end this run.
+        timeouts: { requestMs: 600_000, totalMs: 600_000, firstAnswerMs: 500 },
+      }).catch((err: unknown) => (failure = err));
+      expect(failure).to.be.instanceOf(ChecksTimeoutError);
+      expect((failure as Error).message).to.equal(
+        `${silent.endpoint} accepts connections but did not answer the first call within 0.5 s: is it the endpoint of the stack?`,
+      );
+      expect(Date.now() - started).to.be.below(10_000);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it("does not stop a run whose endpoint answers, however it answers, once the first-answer bound passes", async () => {
+    // Every request answered 400 after 200 ms: slow and wrong, but an answer; the run outlasts the bound.
+    const server = http.createServer((_req, res) => {
+      setTimeout(() => {
+        res.writeHead(400, { "content-type": "application/x-amz-json-1.0" });
+        res.end(JSON.stringify({ __type: "com.amazon.coral.service#SomethingWrong", message: "no" }));
+      }, 200);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    try {
+      const started = Date.now();
+      const report = await runChecks({
+        outputs: parseStackOutputs(outputs({ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET }), "test"),
+        endpoint,
+        retry: { maxAttempts: 1, sleep: async () => undefined },
+        timeouts: { maxAttempts: 1, firstAnswerMs: 300 },
+      });
+      expect(Date.now() - started).to.be.above(300);
+      expect(report.ok).to.equal(false);
+      expect(report.results.length).to.be.greaterThan(3);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

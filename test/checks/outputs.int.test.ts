@@ -75,9 +75,21 @@ describe("checks: reading stack outputs", () => {
     expect(await readStackOutputs({ outputsFile: file })).to.deep.equal(validOutputs());
     await readStackOutputs({ outputsFile: join(dir, "missing.json") }).then(
       () => expect.fail("expected a missing file to be rejected"),
-      (err: Error) =>
-        expect(err.message).to.match(/--outputs .*missing\.json: cannot read the file \(ENOENT\)/),
+      (err: Error) => expect(err.message).to.match(/^--outputs: ".*missing\.json" does not exist$/),
     );
+  });
+
+  it("refuses --outputs that is not a regular file (/dev/zero, a directory) in one line, before reading it", async () => {
+    // /dev/zero never ends: read whole, it filled the memory.
+    for (const [file, problem] of [
+      ["/dev/zero", "is not a regular file (a character device)"],
+      [dir, "is a directory, not a file"],
+    ]) {
+      await readStackOutputs({ outputsFile: file }).then(
+        () => expect.fail(`expected ${file} to be refused`),
+        (err: Error) => expect(err.message).to.equal(`--outputs: "${file}" ${problem}`),
+      );
+    }
   });
 
   it("runs `pulumi stack output --json --show-secrets --stack S` when no file is given", async () => {

@@ -245,7 +245,7 @@ describe("sandbox persistence (--data-dir)", function () {
       (err: Error) => err,
     );
     expect(refused?.message).to.equal(
-      `--data-dir: "${dataDir()}" cannot be read: sessions[0].secretAccessKey: is not a non-empty string`,
+      `--data-dir: "${dataDir()}" cannot be read: state.json: sessions[0].secretAccessKey: is not a non-empty string`,
     );
   });
 });

@@ -1,10 +1,33 @@
 /**
  * AWS quotas a deploy or a request can hit, enforced where AWS enforces them, with AWS's errors.
  */
-import { BatchGetItemCommand, BatchWriteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from "@aws-sdk/client-dynamodb";
+import { CreateGrantCommand } from "@aws-sdk/client-kms";
+import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { AwsError } from "../../sandbox/errors";
-import { deployDev, failureOf, userClients } from "../support/sandbox";
+import { Sandbox } from "../../sandbox";
+import { accessModelOutputs, synthesizeAccessModel } from "../support/accessModelProgram";
+import {
+  aws4DynamoDb,
+  aws4Signed,
+  clientsFor,
+  credentialsOf,
+  deployDev,
+  errorType,
+  failureOf,
+  rawRequest,
+  userClients,
+  type Deployed,
+} from "../support/sandbox";
 import {
   ACCOUNT_ID,
   APP_USER,
@@ -134,6 +157,175 @@ describe("AWS quotas", function () {
         );
       } finally {
         await deployed.sandbox.stop();
+      }
+    });
+  });
+
+  describe("DynamoDB nested attribute depth: 32 levels", () => {
+    // DynamoDB Developer Guide, "Service, account, and table quotas in Amazon DynamoDB": "DynamoDB supports
+    // nested attributes up to 32 levels deep"; against AWS, a value wrapped in 31 maps is accepted and one
+    // wrapped in 32 refused with ValidationException "Nesting Levels have exceeded supported limits"
+    // (https://github.com/nubo-db/dynoxide/issues/110), in items and expression attribute values alike.
+    const wrapped = (wraps: number, list = false): AttributeValue => {
+      let value: AttributeValue = { S: "leaf" };
+      for (let i = 0; i < wraps; i++) {
+        value = list ? { L: [value] } : { M: { a: value } };
+      }
+      return value;
+    };
+    const NESTING =
+      "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+    let deployed: Deployed;
+    before(async () => {
+      deployed = await deployDev();
+    });
+    after(async () => {
+      await deployed?.sandbox.stop();
+    });
+
+    it("stores an item nested 32 levels deep and refuses 33, in PutItem, UpdateItem, BatchWriteItem and TransactWriteItems", async () => {
+      const { dynamodb } = userClients(deployed, "app-user");
+      const TableName = deployed.outputs.tableName;
+      await dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: "deep-31" }, v: wrapped(31) } }));
+      const read = await dynamodb.send(new GetItemCommand({ TableName, Key: { pk: { S: "deep-31" } } }));
+      expect(read.Item?.v).to.deep.equal(wrapped(31));
+      const refusals = [
+        dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: "deep-32" }, v: wrapped(32) } })),
+        dynamodb.send(
+          new PutItemCommand({ TableName, Item: { pk: { S: "deep-32" }, v: wrapped(32, true) } }),
+        ),
+        dynamodb.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: { pk: { S: "deep-32" } },
+            UpdateExpression: "SET v = :v",
+            ExpressionAttributeValues: { ":v": wrapped(32) },
+          }),
+        ),
+        dynamodb.send(
+          new BatchWriteItemCommand({
+            RequestItems: {
+              [TableName]: [{ PutRequest: { Item: { pk: { S: "deep-32" }, v: wrapped(32) } } }],
+            },
+          }),
+        ),
+        dynamodb.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [{ Put: { TableName, Item: { pk: { S: "deep-32" }, v: wrapped(32) } } }],
+          }),
+        ),
+      ];
+      for (const refusal of await Promise.all(refusals.map((call) => failureOf(call)))) {
+        expect(refusal).to.deep.include({ name: "ValidationException", message: NESTING, status: 400 });
+      }
+      const absent = await dynamodb.send(new GetItemCommand({ TableName, Key: { pk: { S: "deep-32" } } }));
+      expect(absent.Item).to.equal(undefined);
+    });
+
+    it("answers an item nested 100,000 levels deep with ValidationException, not 500", async () => {
+      const depth = 100_000;
+      const value = '{"M":{"a":'.repeat(depth) + '{"S":"x"}' + "}}".repeat(depth);
+      const body = `{"TableName":"${deployed.outputs.tableName}","Item":{"pk":{"S":"deepest"},"v":${value}}}`;
+      const response = await rawRequest(
+        deployed.sandbox.endpoint,
+        aws4DynamoDb(deployed, "app-user", "PutItem", body),
+      );
+      expect(response.status).to.equal(400);
+      expect(errorType(response)).to.equal("ValidationException");
+    });
+  });
+
+  describe("KMS grant constraints: 8 pairs, values of 384 characters", () => {
+    // KMS API reference, CreateGrant, Constraints: "Each constraint value can include up to 8 encryption
+    // context pairs. The encryption context value in each constraint cannot exceed 384 characters."
+    it("makes a grant at the limits and refuses one past either with ValidationException", async () => {
+      const sandbox = await Sandbox.start();
+      try {
+        await sandbox.apply(await synthesizeAccessModel());
+        const outputs = accessModelOutputs(sandbox);
+        const { kms } = clientsFor(sandbox.endpoint, outputs.region, outputs.users["grant-admin"]);
+        const grant = (pairs: Record<string, string>) =>
+          kms.send(
+            new CreateGrantCommand({
+              KeyId: outputs.keyArn,
+              GranteePrincipal: outputs.users.carol.arn,
+              Operations: ["Decrypt"],
+              Constraints: { EncryptionContextSubset: pairs },
+            }),
+          );
+        const pairs = (count: number, length = 8) =>
+          Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, "v".repeat(length)]));
+        await grant(pairs(8, 384));
+        const nine = await failureOf(grant(pairs(9)));
+        expect(nine.name).to.equal("ValidationException");
+        expect(nine.message).to.contain("Member must have length less than or equal to 8");
+        const long = await failureOf(grant(pairs(1, 385)));
+        expect(long.name).to.equal("ValidationException");
+        expect(long.message).to.contain("Member must have length less than or equal to 384");
+      } finally {
+        await sandbox.stop();
+      }
+    });
+  });
+
+  describe("no input answers 5xx", () => {
+    it("answers a KMS request with a deeply nested member with SerializationException", async () => {
+      const deployed = await deployDev();
+      try {
+        const { keyArn, region } = deployed.outputs;
+        for (const body of [
+          `{"KeyId":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+          `{"KeyId":"${keyArn}","Plaintext":"eA==","EncryptionContext":{"a":${'{"b":'.repeat(5000)}1${"}".repeat(5000)}}}`,
+        ]) {
+          const response = await rawRequest(
+            deployed.sandbox.endpoint,
+            aws4Signed(
+              deployed.sandbox.endpoint,
+              {
+                service: "kms",
+                region,
+                target: "TrentService.Encrypt",
+                body,
+                contentType: "application/x-amz-json-1.1",
+              },
+              credentialsOf(deployed.outputs, "app-user"),
+            ),
+          );
+          expect(response.status).to.equal(400);
+          expect(errorType(response)).to.equal("SerializationException");
+          expect(response.body.length).to.be.below(1000);
+        }
+      } finally {
+        await deployed.sandbox.stop();
+      }
+    });
+
+    it("answers AssumeRole with a RoleArn that is no ARN (ValidationError) or no role's (AccessDenied)", async () => {
+      // STS API reference, AssumeRole: RoleArn names the role; a role the caller cannot assume, or that
+      // does not exist, is AccessDenied (HTTP 403).
+      const sandbox = await Sandbox.start();
+      try {
+        await sandbox.apply(await synthesizeAccessModel());
+        const outputs = accessModelOutputs(sandbox);
+        const { sts } = clientsFor(sandbox.endpoint, outputs.region, outputs.users.alice);
+        const assume = (RoleArn: string) =>
+          failureOf(sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "s1" })));
+        expect(await assume("not-an-arn-at-all-xxxx")).to.deep.include({
+          name: "ValidationError",
+          message: "not-an-arn-at-all-xxxx is invalid",
+          status: 400,
+        });
+        const account = outputs.users.alice.arn.split(":")[4];
+        for (const arn of [
+          `arn:aws:sts::${account}:assumed-role/reader-role/s`,
+          outputs.users.alice.arn,
+          `arn:aws:iam::${account}:role`,
+          "arn:aws:iam::abc:role/reader-role",
+        ]) {
+          expect(await assume(arn), arn).to.deep.include({ name: "AccessDenied", status: 403 });
+        }
+      } finally {
+        await sandbox.stop();
       }
     });
   });

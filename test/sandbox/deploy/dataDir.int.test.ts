@@ -118,8 +118,11 @@ describe("sandbox --data-dir, hostile and clumsy", function () {
     fs.mkdirSync(dataDir);
     for (const [content, expected] of [
       ["{ not json", /state\.json: not valid JSON/],
-      [JSON.stringify({ version: 99, deployment: {} }), /state\.json: version 99 is not state format 1/],
-      [JSON.stringify([1, 2]), /state\.json: version undefined is not state format 1/],
+      [
+        JSON.stringify({ version: 99, deployment: {} }),
+        /state\.json: version 99 is not state format 2 \(or 1/,
+      ],
+      [JSON.stringify([1, 2]), /state\.json: version undefined is not state format 2 \(or 1/],
     ] as const) {
       fs.writeFileSync(path.join(dataDir, "state.json"), content);
       const err = await startError(dataDir);

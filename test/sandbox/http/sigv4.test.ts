@@ -9,7 +9,7 @@ import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { ChecksumConstructor, SourceData } from "@smithy/types";
 import { expect } from "chai";
-import { SigV4Verifier } from "../../../sandbox/http/sigv4";
+import { parseAmzDate, SigV4Verifier } from "../../../sandbox/http/sigv4";
 
 const Sha256: ChecksumConstructor = class extends Hash {
   constructor(secret?: SourceData) {
@@ -195,5 +195,62 @@ describe("sandbox SigV4 verifier: the Authorization header", () => {
       code: "InvalidSignatureException",
       message: "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. ",
     });
+  });
+
+  /** The request's header lines as Node's rawHeaders lists them, with `extra` lines inserted at `at`. */
+  function withRawHeaders(request: Awaited<ReturnType<typeof signed>>, extra: string[], at: number) {
+    const raw = Object.entries(request.headers).flatMap(([name, value]) => [name, value]);
+    raw.splice(at * 2, 0, ...extra);
+    return { ...request, rawHeaders: raw };
+  }
+
+  it("refuses two Authorization headers or two Host headers, whichever comes first", async () => {
+    const request = await signed("/", {});
+    const lines = Object.keys(request.headers).length;
+    for (const at of [0, lines]) {
+      // Node keeps the first of each in `headers`; the second is seen in the raw lines only.
+      const twoAuthorizations = withRawHeaders(
+        request,
+        ["Authorization", "AWS4-HMAC-SHA256 Credential=x"],
+        at,
+      );
+      expect(refusal(twoAuthorizations)).to.deep.equal({
+        code: "IncompleteSignatureException",
+        message: "The request has 2 Authorization headers; a signed request has exactly one.",
+      });
+      const twoHosts = withRawHeaders(request, ["HOST", "evil.example"], at);
+      expect(refusal(twoHosts)).to.deep.equal({
+        code: "IncompleteSignatureException",
+        message:
+          "The request has 2 Host headers; an HTTP/1.1 request has exactly one (RFC 9112, section 3.2).",
+      });
+    }
+    expect(verifier.verify(withRawHeaders(request, [], 0), scope).accessKeyId).to.equal(
+      credentials.accessKeyId,
+    );
+  });
+
+  it("refuses an X-Amz-Date whose fields are out of range (hour 24, day 32, month 13) as not ISO 8601", () => {
+    // Date.UTC reads hour 24 as midnight of the next day: such a date would pass the clock-skew check.
+    for (const date of [
+      "20250101T240000Z",
+      "20250132T000000Z",
+      "20251301T000000Z",
+      "20250229T000000Z",
+      "20250101T236000Z",
+    ]) {
+      expect(parseAmzDate(date), date).to.equal(undefined);
+    }
+    expect(parseAmzDate("20240229T235959Z")).to.equal(Date.UTC(2024, 1, 29, 23, 59, 59));
+  });
+
+  it("answers a request dated hour 24 with IncompleteSignatureException, as any date not in ISO 8601 basic format", async () => {
+    const now = new Date();
+    const yesterday = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10).replace(/-/g, "");
+    // Hour 24 of yesterday is midnight today: within 15 minutes of now just after midnight, and never valid.
+    const request = await withAuthorization((header) => header);
+    request.headers["x-amz-date"] = `${yesterday}T240000Z`;
+    expect(refusal(request)).to.deep.include({ code: "IncompleteSignatureException" });
+    expect(refusal(request).message).to.match(/^Date must be in ISO-8601 'basic format'/);
   });
 });
