@@ -3,8 +3,11 @@
  * deployed, decided by the sandbox's own engine. Exit 0; 1 when --expect-key-users finds an unexpected
  * holder; 2 for a mistake (one line on stderr).
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { checkOutputFile, writeOutputFile } from "../common/outputFile";
+import { displayPath, readUserJson } from "../common/userFile";
+import { MAX_CHECKPOINT_BYTES, MAX_CHECKPOINT_DEPTH } from "../plan/checkpoint";
+import { planOfDocument } from "../plan/planFile";
 import { readInvokesFile } from "../plan/invokes";
 import { ProgramError } from "../plan/programProcess";
 import { synthesize } from "../plan/synth";
@@ -66,10 +69,15 @@ export const command = defineCommand({
     if (args.plan !== undefined && (args.project ?? args["config-file"] ?? args.invokes) !== undefined) {
       throw ctx.usageError("--project, --config-file and --invokes go with --stack, not --plan");
     }
+    // The page's path is checked before any work: a mistyped directory fails at once, not after the analysis.
+    const htmlFile = args.html === undefined ? undefined : path.resolve(io.cwd, args.html);
+    if (htmlFile !== undefined) {
+      checkOutputFile(htmlFile, "--html");
+    }
     const started = Date.now();
     const plan =
       args.plan !== undefined
-        ? readPlanFile(path.resolve(io.cwd, args.plan))
+        ? readPlanFile(path.resolve(io.cwd, args.plan), "--plan")
         : await synthesizeStack(args, io.cwd);
     const { report, verdict } = await userErrors(async () => {
       const access = await loadAccessModel(plan);
@@ -83,12 +91,14 @@ export const command = defineCommand({
       args.compare === undefined
         ? undefined
         : compareReports(
-            await userErrors(() => analyzePlan(readPlanFile(path.resolve(io.cwd, args.compare as string)))),
+            await userErrors(() =>
+              analyzePlan(readPlanFile(path.resolve(io.cwd, args.compare as string), "--compare")),
+            ),
             report,
           );
     io.stderr(`analysed in ${Date.now() - started} ms`);
-    if (args.html !== undefined) {
-      writeFileSync(path.resolve(io.cwd, args.html), renderHtml(report, changes));
+    if (htmlFile !== undefined) {
+      writeOutputFile(htmlFile, "--html", renderHtml(report, changes));
       io.stderr(`wrote ${args.html}`);
     }
     if (args.json) {
@@ -139,18 +149,10 @@ async function synthesizeStack(
   });
 }
 
-function readPlanFile(file: string): Plan {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new UsageError(`${file}: not a readable JSON plan (${(err as Error).message.split("\n")[0]})`);
-  }
-  const steps = (parsed as { steps?: unknown } | null)?.steps;
-  if (!Array.isArray(steps)) {
-    throw new UsageError(`${file}: has no "steps" list; give a plan printed by npm run synth`);
-  }
-  return parsed as Plan;
+/** A plan printed by `npm run synth`, bounded and nested no deeper than a checkpoint may be. */
+function readPlanFile(file: string, flag: string): Plan {
+  const parsed = readUserJson(file, { flag, maxBytes: MAX_CHECKPOINT_BYTES, maxDepth: MAX_CHECKPOINT_DEPTH });
+  return planOfDocument(parsed, `${flag} ${displayPath(file)}`);
 }
 
 async function userErrors<T>(body: () => Promise<T>): Promise<T> {

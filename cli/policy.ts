@@ -10,8 +10,10 @@
  * version 3) or a sandbox data dir. `--policy-pack` and `--policy-pack-config` are accepted as that command
  * spells them.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { describeJson } from "../common/display";
+import { displayPath, readUserJson } from "../common/userFile";
 import {
   CHECKPOINT_FILE,
   readCheckpoint,
@@ -30,25 +32,15 @@ import { formatPolicyReport } from "../guard/report";
 import { type PackStarter, runPolicyPack } from "../guard/run";
 import { defineCommand, mainOf, runMain, UsageError, type CommandContext } from "./runner";
 
+/** The largest policy config file read: a config of every policy of a pack is a few kilobytes. */
+const MAX_POLICY_CONFIG_BYTES = 4 * 1024 * 1024;
+
 /** Reads a `--policy-pack-config` style JSON file. */
-export function readPolicyConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(
-      `--config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--config ${file}: not valid JSON (${(err as Error).message})`);
-  }
+export function readPolicyConfigFile(file: string, flag = "--config"): Record<string, unknown> {
+  const parsed = readUserJson(file, { flag, maxBytes: MAX_POLICY_CONFIG_BYTES });
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new UsageError(
-      `--config ${file}: expected a JSON object of policy names, found ${JSON.stringify(parsed)}`,
+      `${flag}: ${displayPath(file)}: expected a JSON object of policy names, found ${describeJson(parsed)}`,
     );
   }
   return parsed as Record<string, unknown>;
@@ -147,7 +139,13 @@ export const command = defineCommand({
         "--config-file and --invokes are for running a program (--stack): --file runs none",
       );
     }
-    const config = configFile === undefined ? {} : readPolicyConfigFile(configFile);
+    const config =
+      configFile === undefined
+        ? {}
+        : readPolicyConfigFile(
+            path.resolve(ctx.io.cwd, configFile),
+            args.config === undefined ? "--policy-pack-config" : "--config",
+          );
     const progress = (line: string): void => ctx.io.stderr(line);
     let plan: Plan;
     if (args.file !== undefined) {
@@ -155,11 +153,11 @@ export const command = defineCommand({
       if (isDirectory(file) && !existsSync(path.join(file, CHECKPOINT_FILE))) {
         // A data dir nothing was applied to has no stack to analyze: "0 resources, pass" would be a lie.
         throw new UsageError(
-          `${args.file}: has no ${CHECKPOINT_FILE}: nothing was deployed there to analyze`,
+          `--file: ${displayPath(args.file)} is a directory without a ${CHECKPOINT_FILE}: nothing was deployed there to analyze; give a \`pulumi stack export\` file or a sandbox data dir`,
         );
       }
       const state = asUsageError(() =>
-        readCheckpoint(file, { passphrase: ctx.io.env.PULUMI_CONFIG_PASSPHRASE }),
+        readCheckpoint(file, { flag: "--file", passphrase: ctx.io.env.PULUMI_CONFIG_PASSPHRASE }),
       );
       progress(`analyzing the ${state.resources.length} resources of ${args.file}...`);
       for (const secret of state.unreadableSecrets ?? []) {

@@ -17,7 +17,10 @@
  * - an injectable `Io`, so tests run `main(argv, io)` in process and read what it printed.
  */
 import { parseArgs } from "node:util";
+import { boundMessage, escapeControls, shorten } from "../common/display";
 import { isUserError, UserError } from "../common/userError";
+
+export { escapeControls } from "../common/display";
 
 export { isUserError, UserError, USER_ERROR_BRAND } from "../common/userError";
 
@@ -276,7 +279,7 @@ export function reportError(
   invocation?: string,
 ): number {
   if (isUserError(err)) {
-    const message = escapeControls(err.message);
+    const message = boundMessage(err.message);
     const help = err instanceof FlagError && invocation !== undefined ? ` (${invocation} -- --help)` : "";
     io.stderr(`${ERROR_PREFIX}${message}${help}`);
     return 2;
@@ -294,22 +297,6 @@ export function internalErrorText(err: unknown, verbose: boolean): string {
     return `${line} (run again with --verbose for the stack trace)`;
   }
   return error?.stack === undefined ? line : `${line}\n${error.stack}`;
-}
-
-/**
- * Control characters (but newline and tab) and bidirectional overrides shown as escapes, so that an
- * error can never rewrite the terminal or reorder what it shows (Unicode TR36, "Bidirectional text").
- */
-export function escapeControls(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}
-
-function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /**
@@ -405,8 +392,9 @@ export function runMain<O extends OptionSpecs, D, I extends Io>(
     if (exiting) {
       return;
     }
-    io.stderr(internalErrorText(err, verbose));
-    exit(EXIT_INTERNAL_ERROR);
+    // A user's mistake stays one line and exit 2 whichever way it escaped: a Pulumi program's config
+    // error also rejects a promise of the runtime's Stack resource that nothing awaits.
+    exit(reportError(err, io, verbose, command.invocation));
   };
   process.on("uncaughtException", internal);
   process.on("unhandledRejection", internal);

@@ -5,8 +5,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import * as path from "node:path";
 import { DEFAULT_PACK_DIR, type RunningPack, startPolicyPack } from "../guard/packProcess";
-import { writeFileAtomic } from "../sandbox/deploy/stateFile";
-import { defineCommand, mainOf, runMain, UsageError, type CommandContext } from "./runner";
+import { checkOutputFile, writeOutputFile } from "../common/outputFile";
+import { defineCommand, mainOf, runMain, type CommandContext } from "./runner";
 
 /** What main uses besides argv and io; a test run lends its one pack through `startPack`. */
 export interface ScenarioCliDeps {
@@ -28,6 +28,15 @@ export const command = defineCommand({
   exits: { 1: "a step of the scenario did not hold" },
   async run(args, ctx: CommandContext<ScenarioCliDeps>) {
     const { io, deps } = ctx;
+    // The output paths are checked before any work: a mistyped directory fails at once, not after the run.
+    const reportFile = args.report === undefined ? undefined : path.resolve(io.cwd, args.report);
+    const htmlFile = args.html === undefined ? undefined : path.resolve(io.cwd, args.html);
+    if (reportFile !== undefined) {
+      checkOutputFile(reportFile, "--report");
+    }
+    if (htmlFile !== undefined) {
+      checkOutputFile(htmlFile, "--html");
+    }
     const started = Date.now();
     // The policy pack's process starts first, so its start-up (about a second) runs beside the loading
     // of the program, the AWS SDK and the sandbox below, on the other core.
@@ -39,7 +48,7 @@ export const command = defineCommand({
     const report = await runScenario({
       log: (line) => io.stdout(line),
       pack,
-      accessHtml: args.html === undefined ? undefined : path.resolve(io.cwd, args.html),
+      accessHtml: htmlFile,
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const held = report.steps.filter((s) => s.ok).length;
@@ -50,9 +59,9 @@ export const command = defineCommand({
     io.stdout(
       `\n${report.ok ? "✓ every step held" : "✗ the scenario failed"}: ${held} of ${report.steps.length} steps, ${seconds} s`,
     );
-    if (args.report) {
+    if (reportFile !== undefined) {
       // The report holds check results only: no credentials (the checks redact secrets from errors).
-      writeReport(path.resolve(io.cwd, args.report), `${JSON.stringify(report, null, 2)}\n`);
+      writeOutputFile(reportFile, "--report", `${JSON.stringify(report, null, 2)}\n`, 0o600);
       io.stdout(`report written to ${args.report}`);
     }
     return report.ok ? 0 : 1;
@@ -60,14 +69,6 @@ export const command = defineCommand({
 });
 
 export const main = mainOf(command);
-
-function writeReport(file: string, content: string): void {
-  try {
-    writeFileAtomic(file, content);
-  } catch (err) {
-    throw new UsageError(`--report: "${file}" cannot be written: ${(err as Error).message}`);
-  }
-}
 
 if (require.main === module) {
   runMain(command);

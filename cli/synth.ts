@@ -90,7 +90,10 @@ export const command = defineCommand({
       args.state === undefined
         ? EMPTY_CHECKPOINT
         : userError(() =>
-            readCheckpoint(args.state as string, { passphrase: ctx.io.env.PULUMI_CONFIG_PASSPHRASE }),
+            readCheckpoint(args.state as string, {
+              flag: "--state",
+              passphrase: ctx.io.env.PULUMI_CONFIG_PASSPHRASE,
+            }),
           );
     const out: string[] = [];
     let refreshed: Plan["steps"] | undefined;

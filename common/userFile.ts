@@ -13,6 +13,7 @@
  * file checked is the file read. Nothing happens at import.
  */
 import * as fs from "node:fs";
+import { displayValue } from "./display";
 import { UserError } from "./userError";
 
 /** The bound when a caller gives none: far above any plan, state or outputs file the project writes. */
@@ -23,10 +24,19 @@ export interface UserFileOptions {
   readonly flag: string;
   /** The largest file accepted, in bytes. Default DEFAULT_MAX_FILE_BYTES. */
   readonly maxBytes?: number;
+  /** readUserJson: the deepest nesting of arrays and objects accepted. Default MAX_JSON_DEPTH. */
+  readonly maxDepth?: number;
 }
 
+/**
+ * The deepest JSON nesting accepted by default: Go's encoding/json refuses documents nested deeper than
+ * 10,000 levels ("exceeded max depth"), so the Pulumi CLI and engine cannot have written or read one.
+ * Code that walks a value recursively may need less: it passes its own maxDepth.
+ */
+export const MAX_JSON_DEPTH = 10_000;
+
 /** Why a user file was refused, for callers that treat one case apart (a state file not written yet). */
-export type UserFileProblem = "missing" | "not-a-file" | "too-large" | "unreadable" | "not-json";
+export type UserFileProblem = "missing" | "not-a-file" | "too-large" | "unreadable" | "not-json" | "too-deep";
 
 /** A user file that cannot be read as one: `--state: "/dev/zero" is not a regular file (a character device)`. */
 export class UserFileError extends UserError {
@@ -51,8 +61,9 @@ export function readUserFile(file: string, options: UserFileOptions): string {
  */
 export function readUserJson(file: string, options: UserFileOptions): unknown {
   const text = readUserFile(file, options);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     const position = /position (\d+)/.exec((err as Error).message)?.[1];
     throw new UserFileError(
@@ -62,6 +73,39 @@ export function readUserJson(file: string, options: UserFileOptions): unknown {
       `is not valid JSON (${position === undefined ? "malformed" : `at position ${position}`})`,
     );
   }
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+  if (nestsDeeperThan(value, maxDepth)) {
+    throw new UserFileError(
+      options.flag,
+      file,
+      "too-deep",
+      `nests arrays and objects deeper than the ${maxDepth} levels accepted`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Whether a parsed JSON value nests arrays and objects more than `maxDepth` levels deep (`[]` is one
+ * level). Iterative: a value too deep for recursive code is measured without overflowing the stack.
+ */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item !== "object" || item === null) {
+      continue;
+    }
+    if (depth > maxDepth) {
+      return true;
+    }
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (typeof child === "object" && child !== null) {
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return false;
 }
 
 /** The whole file's bytes; the checks of readUserFile. */
@@ -114,17 +158,9 @@ export function readUserBytes(file: string, options: UserFileOptions): Buffer {
   }
 }
 
-/**
- * A path as error messages show it: quoted, control and bidirectional-override characters escaped (so a
- * name cannot rewrite the terminal or reorder the line), at most 200 characters.
- */
+/** A path as error messages show it: quoted, escaped and shortened (common/display.ts). */
 export function displayPath(file: string): string {
-  const escaped = file.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-  return `"${escaped.length <= 200 ? escaped : `${escaped.slice(0, 199)}…`}"`;
+  return displayValue(file);
 }
 
 function openProblem(err: unknown): [UserFileProblem, string] {

@@ -18,8 +18,11 @@
  * `passphrase` given the passphrase); any other stays a secret whose value is unknown, and is named in
  * `unreadableSecrets`.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
+import { describeJson } from "../common/display";
+import { UserError } from "../common/userError";
+import { displayPath, readUserJson, UserFileError } from "../common/userFile";
 import { declaredStates, type Plan, type PlanResourceState } from "./types";
 import { secretOpener, type SecretOpener } from "./stateSecrets";
 import { isSecret, SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_VALUE } from "./values";
@@ -69,6 +72,8 @@ export interface UnreadableSecret {
 
 /** What reading a checkpoint may need besides the file. */
 export interface ReadCheckpointOptions {
+  /** How the user named the file, for messages: `--state`, `--file`. Default `checkpoint`. */
+  flag?: string;
   /** The passphrase of a `passphrase` secrets provider (the CLI's PULUMI_CONFIG_PASSPHRASE). */
   passphrase?: string;
 }
@@ -78,45 +83,50 @@ export type StackState = Checkpoint;
 
 export const EMPTY_CHECKPOINT: Checkpoint = { resources: [] };
 
+/**
+ * The largest checkpoint file read, in bytes: 20 times a 10,000-resource `pulumi stack export` of this
+ * project's shape (about 12 MB), far below what fills a small machine's memory once parsed.
+ */
+export const MAX_CHECKPOINT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The deepest nesting of arrays and objects read from a checkpoint or a plan: the offline engine walks
+ * property values recursively (reading secrets, diffing, marshalling them to the policy pack as
+ * google.protobuf.Struct), which overflows the stack near 2,000 levels. Far deeper than any provider's
+ * schema nests (AWS WAFv2 rule statements, among the deepest, nest a few dozen levels).
+ */
+export const MAX_CHECKPOINT_DEPTH = 1_000;
+
 /** What `pulumi up` records once a plan's steps are applied: every resource the program declared. */
 export function checkpointAfter(plan: Pick<Plan, "steps">): Checkpoint {
   return { resources: declaredStates(plan) };
 }
 
 /** A checkpoint file that is not a deployment this module can read: the user's to fix (exit 2). */
-export class CheckpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CheckpointError";
-  }
-}
+export class CheckpointError extends UserError {}
 
 /**
  * Reads a checkpoint: `fileOrDir` is a `pulumi stack export` file, a backend checkpoint file, or a
  * sandbox data directory (its CHECKPOINT_FILE; a directory nothing was applied to yet has an empty one).
  */
 export function readCheckpoint(fileOrDir: string, options: ReadCheckpointOptions = {}): Checkpoint {
+  const flag = options.flag ?? "checkpoint";
   let isDir: boolean;
   try {
     isDir = statSync(fileOrDir).isDirectory();
   } catch (err) {
-    throw new CheckpointError(`${fileOrDir}: ${describeFsError(err)}`);
+    throw new CheckpointError(`${flag}: ${displayPath(fileOrDir)} ${describeFsError(err)}`);
   }
   const file = isDir ? join(fileOrDir, CHECKPOINT_FILE) : fileOrDir;
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    if (isDir && (err as NodeJS.ErrnoException).code === "ENOENT") {
-      return EMPTY_CHECKPOINT;
-    }
-    throw new CheckpointError(`${file}: ${describeFsError(err)}`);
-  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // Bounded, and only a regular file: /dev/zero or a FIFO named as the state is refused unread.
+    parsed = readUserJson(file, { flag, maxBytes: MAX_CHECKPOINT_BYTES, maxDepth: MAX_CHECKPOINT_DEPTH });
   } catch (err) {
-    throw new CheckpointError(`${file}: not valid JSON (${(err as Error).message})`);
+    if (isDir && err instanceof UserFileError && err.reason === "missing") {
+      return EMPTY_CHECKPOINT;
+    }
+    throw err instanceof UserFileError ? new CheckpointError(err.message) : err;
   }
   return parseDeployment(parsed, file, options);
 }
@@ -140,7 +150,7 @@ export function parseDeployment(
   if (typeof version !== "number" || !Number.isInteger(version)) {
     return fail(
       "version",
-      `is ${JSON.stringify(version)}; expected ${OLDEST_DEPLOYMENT_VERSION} to ${LATEST_DEPLOYMENT_VERSION}`,
+      `is ${describeJson(version)}; expected ${OLDEST_DEPLOYMENT_VERSION} to ${LATEST_DEPLOYMENT_VERSION}`,
     );
   }
   // The engine's own refusals (pkg/resource/stack/deployment.go), in its words.
@@ -204,7 +214,7 @@ function parseResource(
     }
     return typeof value === "string" && (value !== "" || !required)
       ? value
-      : fail(`${path}.${key}`, `is ${JSON.stringify(value)}, expected a string`);
+      : fail(`${path}.${key}`, `is ${describeJson(value)}, expected a string`);
   };
   const urn = text("urn", true) as string;
   const object = (key: string): Record<string, unknown> => {

@@ -11,16 +11,16 @@
  * pulumirpc.Engine), so every registration and invoke of the child is answered by the plan engine.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
-import { parse } from "yaml";
 import type { PlanMonitor } from "./monitor";
-import { StackConfigError } from "./stackConfig";
+import { describeJson, displayValue } from "../common/display";
+import { readYaml, StackConfigError } from "./stackConfig";
 
 export interface ProgramProcessOptions {
   /** The program folder: Pulumi.yaml, its entry point, maybe its own node_modules. */
@@ -136,19 +136,14 @@ function unary(handler: (request: never, callback: never) => void): grpc.handleU
 /** `main` from Pulumi.yaml (default: the folder, so package.json decides) and the TypeScript option. */
 export function readProjectRuntime(projectDir: string): { main: string; typescript: boolean } {
   const file = path.join(projectDir, "Pulumi.yaml");
-  let project: unknown;
-  try {
-    project = parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new StackConfigError(`project: ${file} cannot be read: ${(err as Error).message.split("\n")[0]}`);
-  }
+  const project = readYaml(file, "project");
   const record = (typeof project === "object" && project !== null ? project : {}) as Record<string, unknown>;
   const runtime = record.runtime;
   const runtimeName =
     typeof runtime === "string" ? runtime : (runtime as { name?: unknown } | undefined)?.name;
   if (runtimeName !== "nodejs") {
     throw new StackConfigError(
-      `project: ${file} has runtime ${JSON.stringify(runtimeName)}; the offline plan runs nodejs programs`,
+      `project: ${file} has runtime ${describeJson(runtimeName)}; the offline plan runs nodejs programs`,
     );
   }
   const options = (
@@ -156,7 +151,7 @@ export function readProjectRuntime(projectDir: string): { main: string; typescri
   ) as { typescript?: unknown } | undefined;
   const main = typeof record.main === "string" ? record.main : ".";
   if (main !== "." && !existsSync(path.resolve(projectDir, main))) {
-    throw new StackConfigError(`project: ${file} names main ${JSON.stringify(main)}, which does not exist`);
+    throw new StackConfigError(`project: ${file} names main ${displayValue(main)}, which does not exist`);
   }
   // The language host's default: TypeScript on unless `runtime.options.typescript: false`.
   return { main, typescript: options?.typescript !== false };

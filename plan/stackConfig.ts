@@ -3,33 +3,46 @@
  * way the Pulumi CLI hands it to a program: full keys (`namespace:key`; a bare key belongs to the project), structured values as
  * JSON text, scalars as text.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import { displayValue, shorten } from "../common/display";
 import { UserError } from "../common/userError";
+import { displayPath, readUserFile, UserFileError } from "../common/userFile";
 
 export class StackConfigError extends UserError {}
 
 export const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
-function readYaml(path: string, what: string): unknown {
+/** The largest Pulumi.yaml or stack config file read: real ones are a few kilobytes. */
+const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A YAML file of the user's, bounded (common/userFile.ts) and parsed with a cap on alias expansion: an
+ * alias bomb ("billion laughs", YAML 1.2 section 3.2.2.2's aliases nested in aliases) is refused instead
+ * of expanded into gigabytes of config values.
+ */
+export function readYaml(path: string, what: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readUserFile(path, { flag: what, maxBytes: MAX_CONFIG_FILE_BYTES });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new StackConfigError(
-      code === "ENOENT" ? `${what}: ${path} does not exist` : `${what}: cannot read ${path} (${code})`,
-    );
+    throw err instanceof UserFileError ? new StackConfigError(err.message) : err;
   }
   try {
-    return parse(text);
+    return parse(text, { maxAliasCount: MAX_YAML_ALIASES });
   } catch (err) {
     throw new StackConfigError(
-      `${what}: ${path} is not valid YAML: ${(err as Error).message.split("\n")[0]}`,
+      `${what}: ${displayPath(path)} is not valid YAML: ${shorten((err as Error).message.split("\n")[0])}`,
     );
   }
 }
+
+/**
+ * The most alias expansions in one YAML document (the yaml package's maxAliasCount; its default is 100):
+ * enough for the anchors a hand-written config uses, refusing exponential expansion.
+ */
+const MAX_YAML_ALIASES = 100;
 
 /** The project name from `Pulumi.yaml`. */
 export function readProjectName(projectDir: string): string {
@@ -62,7 +75,7 @@ export function loadStackConfig(
   options: StackConfigOptions = {},
 ): Record<string, unknown> {
   if (!STACK_NAME.test(stack)) {
-    throw new StackConfigError(`--stack: ${JSON.stringify(stack)} is not a stack name (A-Z a-z 0-9 _ . -)`);
+    throw new StackConfigError(`--stack: ${displayValue(stack)} is not a stack name (A-Z a-z 0-9 _ . -)`);
   }
   const projectFile = join(projectDir, "Pulumi.yaml");
   const project = readYaml(projectFile, "project") as Record<string, unknown> | null;
@@ -95,7 +108,9 @@ export function loadStackConfig(
       return result;
     }
   }
-  const document = readYaml(file, `stack ${stack}`) as { config?: unknown } | null;
+  const document = readYaml(file, options.configFile !== undefined ? "--config-file" : `stack ${stack}`) as {
+    config?: unknown;
+  } | null;
   const config = document?.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new StackConfigError(`stack ${stack}: ${file} has a config: that is not a map`);

@@ -3,9 +3,9 @@
  * a real preview got from the cloud. An entry answers a call of its token whose arguments deep-equal its
  * `args`; an entry without `args` answers every call of its token. The first entry that matches wins.
  */
-import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { UserError } from "../../common/userError";
+import { displayPath, readUserJson, UserFileError } from "../../common/userFile";
 
 export interface RecordedInvoke {
   token: string;
@@ -17,22 +17,17 @@ export interface RecordedInvoke {
 export class InvokesFileError extends UserError {}
 
 export function readInvokesFile(file: string): RecordedInvoke[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new InvokesFileError(
-      `--invokes ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = readUserJson(file, { flag: "--invokes", maxDepth: MAX_INVOKES_DEPTH });
   } catch (err) {
-    throw new InvokesFileError(`--invokes ${file}: not valid JSON (${(err as Error).message})`);
+    throw err instanceof UserFileError ? new InvokesFileError(err.message) : err;
   }
-  return parseInvokes(parsed, `--invokes ${file}`);
+  return parseInvokes(parsed, `--invokes ${displayPath(file)}`);
 }
+
+/** Invoke results are walked recursively (deep-equal, marshalled to the program): as deep as a checkpoint. */
+const MAX_INVOKES_DEPTH = 1_000;
 
 export function parseInvokes(document: unknown, source: string): RecordedInvoke[] {
   if (!Array.isArray(document)) {

@@ -98,7 +98,7 @@ describe("state files in the engine's export format", () => {
     );
     expect(bad({ version: 3, deployment: { resources: [{ urn: "x" }] } })).to.throw(
       CheckpointError,
-      "state.json: deployment.resources[0].type is undefined, expected a string",
+      "state.json: deployment.resources[0].type is missing, expected a string",
     );
     expect(bad([])).to.throw(CheckpointError, "state.json: the document is not a JSON object");
   });
@@ -173,7 +173,7 @@ describe("the guard over a state file (npm run policy -- --file)", function () {
     const wrong = await policy(["--file", file]);
     const both = await policy(["--file", file, "--stack", "dev"]);
     expect([missing.code, wrong.code, both.code]).to.deep.equal([2, 2, 2]);
-    expect(missing.stderr).to.equal(`error: ${path.join(dir, "missing.json")}: does not exist\n`);
+    expect(missing.stderr).to.equal(`error: --file: "${path.join(dir, "missing.json")}" does not exist\n`);
     expect(wrong.stderr.trim().split("\n")).to.deep.equal([
       `error: ${file}: deployment is missing or not an object`,
     ]);
@@ -212,7 +212,7 @@ describe("the guard over a state file (npm run policy -- --file)", function () {
   it("refuses a data dir with no checkpoint (exit 2) rather than passing its zero resources", async () => {
     const run = await policy(["--file", dir]);
     expect(run.code).to.equal(2);
-    expect(run.stderr).to.match(/has no checkpoint\.json: nothing was deployed there/);
+    expect(run.stderr).to.match(/is a directory without a checkpoint\.json: nothing was deployed there/);
   });
 
   it("plans the state's resources as they are: each one a same step", () => {

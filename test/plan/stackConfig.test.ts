@@ -65,7 +65,7 @@ describe("loadStackConfig", () => {
     });
     expect(() => loadStackConfig("dev", dir, { configFile: join(dir, "nope.yaml") })).to.throw(
       StackConfigError,
-      "nope.yaml does not exist",
+      `nope.yaml" does not exist`,
     );
   });
 
