@@ -74,3 +74,11 @@ export function describeJson(value: unknown): string {
   }
   return shorten(String(value));
 }
+
+/** A parsed JSON value by its kind alone (`a string`, `a list`, `null`): for fields that may hold a secret. */
+export function kindOfJson(value: unknown): string {
+  if (typeof value === "string") {
+    return "a string";
+  }
+  return typeof value === "number" || typeof value === "boolean" ? `a ${typeof value}` : describeJson(value);
+}

@@ -4,7 +4,7 @@
  * step and the field (`--plan: steps[3].newState.inputs is a list, expected an object`), never a
  * JavaScript TypeError from deep inside the engine. Values are never echoed: a plan may hold secrets.
  */
-import { describeJson } from "../common/display";
+import { describeJson, kindOfJson } from "../common/display";
 import { UserError } from "../common/userError";
 import type { Plan, PlanResourceState, StepOp } from "./types";
 
@@ -26,7 +26,7 @@ export function planOfDocument(document: unknown, source: string): Plan {
     return fail("steps", `is ${describeJson(steps)}; give a plan printed by npm run synth`);
   }
   if (outputs !== undefined && !isRecord(outputs)) {
-    fail("outputs", `is ${describeJson(outputs)}, expected an object`);
+    fail("outputs", `is ${kindOfJson(outputs)}, expected an object`);
   }
   if (invokes !== undefined && !Array.isArray(invokes)) {
     fail("invokes", `is ${describeJson(invokes)}, expected a list`);
@@ -126,7 +126,8 @@ function expectObject(
   required: boolean,
 ): void {
   if ((value !== undefined || required) && !isRecord(value)) {
-    fail(at, `is ${describeJson(value)}, expected an object`);
+    // By its kind only: inputs, outputs and results may hold secrets.
+    fail(at, `is ${kindOfJson(value)}, expected an object`);
   }
 }
 

@@ -29,13 +29,53 @@ export function readYaml(path: string, what: string): unknown {
   } catch (err) {
     throw err instanceof UserFileError ? new StackConfigError(err.message) : err;
   }
+  let document: unknown;
   try {
-    return parse(text, { maxAliasCount: MAX_YAML_ALIASES });
+    document = parse(text, { maxAliasCount: MAX_YAML_ALIASES });
   } catch (err) {
     throw new StackConfigError(
       `${what}: ${displayPath(path)} is not valid YAML: ${shorten((err as Error).message.split("\n")[0])}`,
     );
   }
+  // Few aliases of one large value stay under the alias count, yet expand to gigabytes once each value
+  // is serialised for the program (PULUMI_CONFIG): the expanded document is held to the file's bound.
+  if (expandsBeyond(document, MAX_CONFIG_FILE_BYTES)) {
+    throw new StackConfigError(
+      `${what}: ${displayPath(path)} expands through YAML aliases to more than the ${MAX_CONFIG_FILE_BYTES} characters accepted`,
+    );
+  }
+  return document;
+}
+
+/**
+ * Whether a parsed document, with every alias expanded, is longer than `max` characters (strings by
+ * their length, any other node counted as a few characters). Iterative, and it stops at the bound:
+ * the expansion is never built.
+ */
+function expandsBeyond(document: unknown, max: number): boolean {
+  let size = 0;
+  const stack: unknown[] = [document];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === "string") {
+      size += item.length + 2;
+    } else if (Array.isArray(item)) {
+      size += 2;
+      stack.push(...item);
+    } else if (typeof item === "object" && item !== null) {
+      size += 2;
+      for (const [key, value] of Object.entries(item)) {
+        size += key.length + 4;
+        stack.push(value);
+      }
+    } else {
+      size += 8;
+    }
+    if (size > max) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

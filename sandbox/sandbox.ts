@@ -175,9 +175,17 @@ export class Sandbox {
       }
       if (saved !== undefined) {
         clock.advance(Math.max(0, (saved.clockAdvancedMs ?? 0) - clock.advancedMs));
-        keys.importMaterial(saved.keyMaterial);
-        if (saved.keys !== undefined) {
-          keys.restore(saved.keys);
+        try {
+          keys.importMaterial(saved.keyMaterial);
+          if (saved.keys !== undefined) {
+            // A key policy edited by hand into one KMS refuses is a corrupt data dir, not a crash.
+            keys.restore(saved.keys);
+          }
+        } catch (err) {
+          throw new DataDirError(
+            options.dataDir as string,
+            `cannot be read: state.json: keys: ${(err as Error).message}`,
+          );
         }
         lifecycle.restore(saved.archivedTables ?? []);
         sandbox.deployerKey = saved.deployerKey ?? sandbox.deployerKey;

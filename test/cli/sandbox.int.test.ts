@@ -11,7 +11,7 @@ import type { StackOutputs } from "../../infra/outputs";
 import { loadStackConfig } from "../../plan/stackConfig";
 import { Sandbox } from "../../sandbox";
 import { main } from "../../cli/sandbox";
-import { runCliToExit, startCli } from "../support/sandboxProcess";
+import { runCliProcess, runCliToExit, startCli } from "../support/sandboxProcess";
 import { clientsFor, credentialsOf } from "../support/sandbox";
 import { REPO_ROOT } from "../support/paths";
 import { useTempDir } from "../support/tempDir";
@@ -77,6 +77,36 @@ describe("sandbox CLI", function () {
     expect(result.code).to.equal(2);
     expect(result.stderr).to.contain("MalformedPolicyDocumentException");
     expect(result.stderr).to.not.match(/\n\s+at /);
+  });
+
+  it("reports a config mistake (an unknown key, a bad value) in the one line synth prints, exit code 2", async () => {
+    fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(workDir(), "Pulumi.yaml"));
+    for (const [key, value, message] of [
+      ["kms-dynamodb:bogusKey", 1, "error: kms-dynamodb:bogusKey: is not a setting of this program"],
+      [
+        "kms-dynamodb:keyDeletionWindowDays",
+        3,
+        "error: kms-dynamodb:keyDeletionWindowDays: 3 is not a whole number from 7 to 30",
+      ],
+    ] as const) {
+      const config = { ...loadStackConfig("dev"), [key]: value };
+      fs.writeFileSync(path.join(workDir(), "Pulumi.mistake.yaml"), stringify({ config }));
+      const result = await runCliProcess(["--stack", "mistake"], workDir());
+      expect(result.code, result.stderr).to.equal(2);
+      expect(
+        result.stderr
+          .trim()
+          .split("\n")
+          .filter((line) => line.startsWith("error:")),
+      ).to.deep.equal([
+        result.stderr
+          .trim()
+          .split("\n")
+          .find((line) => line.startsWith("error:")),
+      ]);
+      expect(result.stderr).to.contain(message);
+      expect(result.stderr).to.not.match(/\n\s+at /);
+    }
   });
 
   it("reports an outputs file it cannot write, and a data directory that is a file, in one line", async () => {

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { main as accessMain } from "../../cli/access";
 import { main as policyMain } from "../../cli/policy";
+import { main as startMain } from "../../cli/start";
 import { main as synthMain } from "../../cli/synth";
 import type { Main } from "../../cli/runner";
 import { CHECKPOINT_FILE, MAX_CHECKPOINT_BYTES } from "../../plan/checkpoint";
@@ -115,5 +116,53 @@ describe("files the user names are read bounded, and refused in one line", funct
     expect(run.code).to.equal(2);
     expect(run.stderr).to.include(`--state: "${file}" is not valid JSON (at position`);
     expect(run.stderr).not.to.include("hunter2");
+  });
+
+  it("a checkpoint nested deeper than the engine walks is one line, not a stack overflow", async () => {
+    const file = path.join(dir(), "deep.json");
+    const depth = 5_000;
+    const resource = `{"urn":"urn:pulumi:dev::p::aws:s3/bucket:Bucket::b","type":"aws:s3/bucket:Bucket","custom":true,"inputs":{"x":${"[".repeat(depth)}${"]".repeat(depth)}}}`;
+    fs.writeFileSync(file, `{"version":3,"deployment":{"manifest":{},"resources":[${resource}]}}`);
+    for (const [main, argv] of [
+      [policyMain, ["--file", file]],
+      [synthMain, ["--stack", "dev", "--state", file]],
+    ] as const) {
+      const run = await runMainInProcess(main, [...argv], REPO_ROOT);
+      expect(run.code, run.stderr).to.equal(2);
+      expect(run.stderr).to.include(
+        `"${file}" nests arrays and objects deeper than the 1000 levels accepted`,
+      );
+    }
+  });
+});
+
+describe("output paths are checked before any work", function () {
+  this.timeout(60_000);
+  const dir = useTempDir("output-paths");
+
+  it("access --html to a missing directory or a directory: one line, exit 2, before the analysis", async () => {
+    const plan = path.join(dir(), "plan.json");
+    fs.writeFileSync(plan, "{}");
+    const missing = path.join(dir(), "no-such-dir", "access.html");
+    const run = await runMainInProcess(accessMain, ["--plan", plan, "--html", missing], REPO_ROOT);
+    expect(run.code).to.equal(2);
+    // The plan is not valid: had the analysis run first, its error would be the one printed.
+    expect(run.stderr.trim()).to.equal(
+      `error: --html: "${missing}" cannot be written: its directory "${path.dirname(missing)}" does not exist`,
+    );
+    const intoDir = await runMainInProcess(accessMain, ["--plan", plan, "--html", dir()], REPO_ROOT);
+    expect(intoDir.stderr.trim()).to.equal(`error: --html: "${dir()}" cannot be written: it is a directory`);
+  });
+
+  it("npm start --html or --report to a missing directory: one line, exit 2, before the scenario runs", async () => {
+    const missing = path.join(dir(), "no-such-dir", "out");
+    for (const flag of ["--html", "--report"]) {
+      const run = await runMainInProcess(startMain, [flag, missing], REPO_ROOT);
+      expect(run.code).to.equal(2);
+      expect(run.stdout).to.equal("");
+      expect(run.stderr.trim()).to.equal(
+        `error: ${flag}: "${missing}" cannot be written: its directory "${path.dirname(missing)}" does not exist`,
+      );
+    }
   });
 });

@@ -69,6 +69,33 @@ describe("loadStackConfig", () => {
     );
   });
 
+  it("refuses YAML alias bombs: aliases nested in aliases, and few aliases of one large value", () => {
+    // YAML 1.2.2, section 3.2.2.2 (anchors and aliases): an alias repeats its anchored node, so
+    // aliases of aliases grow exponentially ("billion laughs").
+    const dir = project("name: shop\nruntime: nodejs\n");
+    const nested = ["config:", '  shop:a0: &a0 "xxxxxxxxxxxxxxxx"'];
+    for (let level = 1; level <= 9; level++) {
+      nested.push(
+        `  shop:a${level}: &a${level} [${Array(9)
+          .fill(`*a${level - 1}`)
+          .join(", ")}]`,
+      );
+    }
+    writeFileSync(join(dir, "Pulumi.dev.yaml"), `${nested.join("\n")}\n`);
+    expect(() => loadStackConfig("dev", dir)).to.throw(StackConfigError, "Excessive alias count");
+    // 90 aliases (under the alias count) of a 1 MB string: 90 MB once each value is serialised.
+    const wide = [
+      "config:",
+      `  shop:big: &big "${"x".repeat(1_000_000)}"`,
+      `  shop:many: [${Array(90).fill("*big").join(", ")}]`,
+    ];
+    writeFileSync(join(dir, "Pulumi.dev.yaml"), `${wide.join("\n")}\n`);
+    expect(() => loadStackConfig("dev", dir)).to.throw(
+      StackConfigError,
+      "expands through YAML aliases to more than",
+    );
+  });
+
   it("refuses a project config that is not a map", () => {
     const dir = project("name: shop\nruntime: nodejs\nconfig: [1]\n");
     expect(() => loadStackConfig("dev", dir)).to.throw(StackConfigError, "has a config: that is not a map");

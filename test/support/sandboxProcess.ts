@@ -68,3 +68,22 @@ export function startCli(args: string[], timeoutMs = 60_000): Promise<CliProcess
 export function runCliToExit(args: string[], cwd = REPO_ROOT): Promise<CliRun> {
   return runMainInProcess(main, args, cwd);
 }
+
+/**
+ * Runs the CLI as a process to its exit (for the error paths that only a process shows: a rejection
+ * nobody awaited reaches the runner's process handlers), from `cwd`; at most `timeoutMs`.
+ */
+export function runCliProcess(args: string[], cwd = REPO_ROOT, timeoutMs = 60_000): Promise<CliRun> {
+  const child = spawnCli(args, cwd);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  return new Promise((resolve) => {
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}

@@ -110,6 +110,8 @@ describe("sandbox data dir state (state.json and its journal)", function () {
         { deployment: { ...(original.deployment as Json), resources: "all" } },
         "deployment.resources: expected a list",
       ],
+      // A key policy must be a JSON object ("Key policies in AWS KMS", https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
+      [{ keys: { ...keys, keys: [{ ...keys.keys[0], policy: "[]" }] } }, "keys: key arn:aws:kms:"],
       [
         { deployerKey: { accessKeyId: "AKIAEXAMPLE", secretAccessKey: 5 } },
         "deployerKey.secretAccessKey: is not a non-empty string",
