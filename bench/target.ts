@@ -87,3 +87,27 @@ export function treeRssMb(rootPid: number): number {
   }
   return total / 1024;
 }
+
+/** The pids of a process and all its descendants, now (Linux /proc). */
+export function treePids(rootPid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+    try {
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process exited while the table was read.
+    }
+  }
+  const pids: number[] = [];
+  const pending = [rootPid];
+  while (pending.length > 0) {
+    const pid = pending.pop() as number;
+    pids.push(pid);
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return pids;
+}
