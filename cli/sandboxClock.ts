@@ -32,6 +32,10 @@ export const command = defineCommand({
       placeholder: "DURATION",
       description: "move the clock forward: a number and a unit, s m h d (300s, 5m, 2h, 7d)",
     },
+    json: {
+      type: "boolean",
+      description: 'print { "now": ISO 8601 time, "advancedSeconds": N } as JSON instead of the sentence',
+    },
   },
   async run(args, ctx) {
     const { io } = ctx;
@@ -65,8 +69,11 @@ export const command = defineCommand({
         `${endpoint}: answered 200, but not as the sandbox's admin API (no Now, AdvancedSeconds)`,
       );
     }
+    const time = new Date(now * 1000).toISOString();
     io.stdout(
-      `sandbox clock: ${new Date(now * 1000).toISOString()} (advanced ${formatSeconds(advanced)} in all)`,
+      args.json
+        ? JSON.stringify({ now: time, advancedSeconds: advanced })
+        : `sandbox clock: ${time} (advanced ${formatSeconds(advanced)} in all)`,
     );
     return 0;
   },

@@ -51,6 +51,19 @@ describe("key lifecycle runbook against a running sandbox", function () {
         }),
       ).to.equal(0);
       expect(printed.join("\n")).to.contain("advanced 8.00 days");
+      // --json: the same clock for scripts, { now, advancedSeconds }.
+      const json: string[] = [];
+      expect(
+        await clockMain(["--credentials", deployerFile, "--json"], {
+          env: process.env,
+          cwd: process.cwd(),
+          stdout: (line) => void json.push(line),
+          stderr: () => undefined,
+        }),
+      ).to.equal(0);
+      const clock = JSON.parse(json.join("\n")) as { now: string; advancedSeconds: number };
+      expect(clock.advancedSeconds).to.equal(8 * 24 * 3600);
+      expect(new Date(clock.now).toISOString()).to.equal(clock.now);
       const quiet = {
         env: process.env,
         cwd: process.cwd(),
