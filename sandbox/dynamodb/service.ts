@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../admin/clock";
 import { AwsError } from "../errors";
+import { checkJsonMembers } from "../http/requestMembers";
 import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } from "../iam";
 import type { Caller, LiveStack } from "../deploy/stack";
 import type { DynaliteEngine } from "./engine";
@@ -23,9 +24,16 @@ export interface TableKeyState {
   readonly clock: Clock;
 }
 
+/** "A client request token is valid for 10 minutes" (API reference, TransactWriteItems). */
+const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
+/** Tokens kept at most; the expired go first, then the oldest. */
+const MAX_TOKENS = 100_000;
+
 export class DynamoDbService {
   /** Transactions run one at a time (transactions.ts). */
   private transactionQueue: Promise<unknown> = Promise.resolve();
+  /** TransactWriteItems' client request tokens within their idempotency window, by account and token. */
+  private readonly tokens = new Map<string, { readonly identity: string; readonly until: number }>();
 
   constructor(
     private readonly engine: DynaliteEngine,
@@ -42,26 +50,22 @@ export class DynamoDbService {
   ): Promise<Record<string, unknown>> {
     const spec = operationSpec(operation);
     const { handler, iam } = spec;
+    const parsed = checkNesting(parseJsonObject(body));
+    // A member the sandbox does not model is refused before anything else (requestMembers.ts).
+    checkJsonMembers("dynamodb", operation, parsed, spec.members);
     if ("transaction" in handler) {
       if (!("parts" in iam)) {
         throw new Error(`${operation}: a transaction's entry must name its parts' actions`);
       }
-      return this.transaction(
-        handler.transaction,
-        iam.parts,
-        checkNesting(parseJsonObject(body)),
-        caller,
-        stack,
-        connection,
-      );
+      return this.transaction(handler.transaction, iam.parts, parsed, caller, stack, connection);
     }
     if (!("action" in iam)) {
       throw new Error(`${operation}: only a transaction is authorized by parts`);
     }
     const request =
       "store" in handler
-        ? this.engine.validate(handler.store, checkNesting(parseJsonObject(body)))
-        : this.engine.validateWith(handler.rules, checkNesting(parseJsonObject(body)));
+        ? this.engine.validate(handler.store, parsed)
+        : this.engine.validateWith(handler.rules, parsed);
     const tables = tablesOf(iam.on, request, stack);
     // Each check waits only when it has to ask: a decision made before, or a table key this connection
     // holds, is used at once (the same questions come with every request).
@@ -164,10 +168,64 @@ export class DynamoDbService {
     if (kind === "read") {
       return executeGet(this.engine, parts);
     }
+    const token = this.idempotency(request, caller);
+    if (token?.repeat === true) {
+      return {};
+    }
     const run = this.transactionQueue.then(() => executeWrite(this.engine, parts));
     this.transactionQueue = run.catch(() => undefined);
     await run;
+    token?.record();
     return {};
+  }
+
+  /**
+   * TransactWriteItems' ClientRequestToken (API reference, TransactWriteItems): "A client request token
+   * is valid for 10 minutes after the first request that uses it is completed"; within that window the
+   * same request again succeeds without running again, and the same token with other parameters is
+   * IdempotentParameterMismatchException. The SDKs fill the token on every call.
+   */
+  private idempotency(
+    request: Record<string, unknown>,
+    caller: Caller,
+  ): { readonly repeat: boolean; record(): void } | undefined {
+    const { ClientRequestToken: token, ...rest } = request;
+    if (token === undefined) {
+      return undefined;
+    }
+    if (typeof token !== "string" || token.length < 1 || token.length > 36) {
+      throw new AwsError(
+        "ValidationException",
+        "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: " +
+          "Member must have length between 1 and 36",
+      );
+    }
+    const now = this.keys.clock.now();
+    const key = `${caller.accountId}\n${token}`;
+    const identity = JSON.stringify(rest);
+    const known = this.tokens.get(key);
+    if (known !== undefined && known.until > now) {
+      if (known.identity !== identity) {
+        throw new AwsError(
+          "IdempotentParameterMismatchException",
+          "The request uses the same client token as a previous, but non-identical request.",
+        );
+      }
+      return { repeat: true, record: () => undefined };
+    }
+    return {
+      repeat: false,
+      record: () => {
+        if (this.tokens.size >= MAX_TOKENS) {
+          for (const [old, entry] of this.tokens) {
+            if (entry.until <= now || this.tokens.size >= MAX_TOKENS) {
+              this.tokens.delete(old);
+            }
+          }
+        }
+        this.tokens.set(key, { identity, until: now + IDEMPOTENCY_WINDOW_MS });
+      },
+    };
   }
 }
 

@@ -5,6 +5,7 @@
  * i.e. without kms:ViaService, so a key user restricted to DynamoDB is refused here.
  */
 import { AwsError } from "../errors";
+import { checkJsonMembers } from "../http/requestMembers";
 import type { Authorizer, KmsDecision, KmsRequestContext } from "../iam";
 import { accountOf } from "../iam/arn";
 import type { GrantStore } from "./grants";
@@ -77,7 +78,10 @@ export class KmsService {
       );
     }
     const spec = kmsOperationSpec(operation);
-    return spec.handler(asBody(body), this.call(caller, spec.iamAction));
+    const request = asBody(body);
+    // A member the sandbox does not model is refused before anything else (requestMembers.ts).
+    checkJsonMembers("kms", operation, request, spec.members);
+    return spec.handler(request, this.call(caller, spec.iamAction));
   }
 
   /** What a handler runs with: the caller, the operation's action, and the key, grant and policy owners. */
