@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../admin/clock";
 import { AwsError } from "../errors";
-import { checkJsonMembers } from "../http/requestMembers";
+import { checkJsonMembers, NOT_MODELLED } from "../http/requestMembers";
 import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } from "../iam";
 import type { Caller, LiveStack } from "../deploy/stack";
 import type { DynaliteEngine } from "./engine";
@@ -15,6 +15,8 @@ import { checkNesting } from "./limits";
 import type { TableKeyCache } from "./tableKeyCache";
 import type { TableAccess, TableLifecycle } from "./tableLifecycle";
 import { executeGet, executeWrite, transactionParts } from "./transactions";
+import { dynamoDbConditionKeys } from "./conditionKeys";
+import type { ContextRecord } from "../iam/evaluation";
 
 /** What DynamoDB keeps besides items: the table keys it cached per connection, and each table's status. */
 export interface TableKeyState {
@@ -69,8 +71,11 @@ export class DynamoDbService {
     const tables = tablesOf(iam.on, request, stack);
     // Each check waits only when it has to ask: a decision made before, or a table key this connection
     // holds, is used at once (the same questions come with every request).
-    for (const resource of resourcesOf(iam.on, request, tables, stack)) {
-      const deciding = authorizeResource(caller, iam.action, resource, stack);
+    const resources = resourcesOf(iam.on, request, tables, stack);
+    for (const [index, resource] of resources.entries()) {
+      // Item operations carry the dynamodb:* condition keys of the request (conditionKeys.ts).
+      const keys = spec.usesTableKey ? requestKeysOf(operation, parsed, tables[index], stack) : {};
+      const deciding = authorizeResource(caller, iam.action, resource, stack, keys);
       if (deciding !== undefined) {
         await deciding;
       }
@@ -159,8 +164,19 @@ export class DynamoDbService {
     connection: number,
   ): Promise<Record<string, unknown>> {
     const parts = await transactionParts(this.engine, actions, request);
-    for (const part of parts) {
-      await authorizeResource(caller, part.action, stack.tableArn(part.tableName), stack);
+    const items = request.TransactItems as Record<string, Record<string, unknown>>[];
+    for (const [index, part] of parts.entries()) {
+      // Each part with its own keys, inside its transaction ("Using IAM with DynamoDB transactions").
+      const keys = dynamoDbConditionKeys(
+        part.action.slice("dynamodb:".length),
+        items[index][part.kind],
+        { hashKey: hashKeyOf(part.tableName, stack) },
+        {
+          enclosing: kind === "read" ? "TransactGetItems" : "TransactWriteItems",
+          returnConsumedCapacity: request.ReturnConsumedCapacity,
+        },
+      );
+      await authorizeResource(caller, part.action, stack.tableArn(part.tableName), stack, keys);
     }
     for (const tableName of new Set(parts.map((part) => part.tableName))) {
       await this.authorizeTableKey(caller, tableName, stack, connection);
@@ -238,24 +254,70 @@ function authorizeResource(
   action: string,
   resource: string,
   stack: LiveStack,
+  keys: ContextRecord = {},
 ): Promise<void> | undefined {
-  const known = stack.authorizer.knownDynamoDbDecision(caller.arn, action, resource);
+  const known = stack.authorizer.knownDynamoDbDecision(caller.arn, action, resource, keys);
   if (known !== undefined) {
     refuseUnlessAllowed(known, action, resource);
     return undefined;
   }
   return stack.authorizer
-    .authorizeDynamoDb(caller.arn, action, resource)
+    .authorizeDynamoDb(caller.arn, action, resource, keys)
     .then((decision) => refuseUnlessAllowed(decision, action, resource));
 }
 
 function refuseUnlessAllowed(decision: Decision, action: string, resource: string): void {
+  if (decision.notModelledKeys !== undefined) {
+    throw new AwsError(NOT_MODELLED, decision.message ?? `${action} on ${resource} is not modelled`);
+  }
   if (!decision.allowed) {
     throw new AwsError(
       "AccessDeniedException",
       decision.message ?? `access denied to ${action} on ${resource}`,
     );
   }
+}
+
+/**
+ * The dynamodb:* keys of an item request's check on one table: a batch's entry for that table, with its
+ * keys or items; any other request whole.
+ */
+function requestKeysOf(
+  operation: string,
+  request: Record<string, unknown>,
+  tableName: string | undefined,
+  stack: LiveStack,
+): ContextRecord {
+  const table = { hashKey: tableName === undefined ? undefined : hashKeyOf(tableName, stack) };
+  if (operation !== "BatchGetItem" && operation !== "BatchWriteItem") {
+    return dynamoDbConditionKeys(operation, request, table);
+  }
+  const entries = (request.RequestItems ?? {}) as Record<string, unknown>;
+  const entry = entries[tableName ?? ""] ?? entries[stack.tableArn(tableName ?? "")];
+  if (operation === "BatchGetItem") {
+    const body = (entry ?? {}) as Record<string, unknown>;
+    return dynamoDbConditionKeys(operation, body, table, {
+      items: Array.isArray(body.Keys) ? body.Keys : [],
+      returnConsumedCapacity: request.ReturnConsumedCapacity,
+    });
+  }
+  const writes = (Array.isArray(entry) ? entry : []) as Record<string, Record<string, unknown> | undefined>[];
+  return dynamoDbConditionKeys(operation, {}, table, {
+    items: writes.map((write) => write.PutRequest?.Item ?? write.DeleteRequest?.Key),
+    returnConsumedCapacity: request.ReturnConsumedCapacity,
+  });
+}
+
+/** The partition (HASH) key attribute of a deployed table. */
+function hashKeyOf(tableName: string, stack: LiveStack): string | undefined {
+  const schema = stack.table(tableName)?.createRequest.KeySchema;
+  if (!Array.isArray(schema)) {
+    return undefined;
+  }
+  const hash = (schema as { AttributeName?: unknown; KeyType?: unknown }[]).find(
+    (key) => key.KeyType === "HASH",
+  );
+  return typeof hash?.AttributeName === "string" ? hash.AttributeName : undefined;
 }
 
 /** DynamoDB's answer to a body it cannot read as a JSON object. */
@@ -347,6 +409,9 @@ async function authorizeTableKey(
     } else {
       throw err;
     }
+  }
+  if (decision.notModelledKeys !== undefined) {
+    throw new AwsError(NOT_MODELLED, decision.message ?? `kms:Decrypt on ${keyArn} is not modelled`);
   }
   if (!decision.allowed) {
     throw new AwsError("AccessDeniedException", kmsAccessDeniedViaDynamoDbMessage(decision, randomUUID()));

@@ -5,7 +5,7 @@
  * i.e. without kms:ViaService, so a key user restricted to DynamoDB is refused here.
  */
 import { AwsError } from "../errors";
-import { checkJsonMembers } from "../http/requestMembers";
+import { checkJsonMembers, NOT_MODELLED } from "../http/requestMembers";
 import type { Authorizer, KmsDecision, KmsRequestContext } from "../iam";
 import { accountOf } from "../iam/arn";
 import type { GrantStore } from "./grants";
@@ -110,6 +110,9 @@ export class KmsService {
     context: KmsRequestContext = {},
   ): Promise<KmsDecision> {
     const decision = await this.authorizer.authorizeKms(caller.arn, action, key.arn, context);
+    if (decision.notModelledKeys !== undefined) {
+      throw new AwsError(NOT_MODELLED, decision.message ?? `${action} on ${key.arn} is not modelled`);
+    }
     if (decision.keyStateError) {
       throw new AwsError(decision.keyStateError.code, decision.keyStateError.message);
     }
