@@ -20,11 +20,13 @@ import {
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { PlanResourceState } from "../plan/types";
 import { nameOfUrn } from "../plan/urn";
-import { SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_VALUE } from "../plan/values";
-
-/** `SPECIAL_SIG_KEY`'s value for a resource reference and for an output value (sdk/go/common/resource/sig). */
-export const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+import {
+  OUTPUT_VALUE_SIG,
+  RESOURCE_REFERENCE_SIG,
+  SECRET_SIG,
+  SPECIAL_SIG_KEY,
+  UNKNOWN_VALUE,
+} from "../plan/values";
 
 function toStruct(props: Record<string, unknown>): Struct {
   return Struct.fromJavaScript(

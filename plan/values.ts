@@ -8,6 +8,10 @@ import { REDACTED } from "../infra/outputs";
 export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
 /** `SPECIAL_SIG_KEY`'s value for a secret. */
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** `SPECIAL_SIG_KEY`'s value for a resource reference (sdk/go/common/resource/sig.ResourceReference). */
+export const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+/** `SPECIAL_SIG_KEY`'s value for an output value (sdk/go/common/resource/sig.OutputValue). */
+export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 /** The string the engine sends for a value not known until the resource is created. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** How `pulumi preview --json` prints a secret without `--show-secrets` (one definition, infra/outputs.ts). */

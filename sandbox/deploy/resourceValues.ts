@@ -5,11 +5,8 @@
  * the provider; a value not known until deployment is the engine's unknown marker, which nothing here
  * guesses at.
  */
-import { containsUnknown, SPECIAL_SIG_KEY } from "../../plan/values";
+import { containsUnknown, RESOURCE_REFERENCE_SIG, SPECIAL_SIG_KEY } from "../../plan/values";
 import type { DeployedResource } from "./deployment";
-
-/** `SPECIAL_SIG_KEY`'s value for a resource reference (the Pulumi SDK's sig.ResourceReference). */
-export const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 
 /** A value the model needs is unknown until deployment: its resource is set aside and reported. */
 export class UnknownValueError extends Error {

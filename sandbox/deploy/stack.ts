@@ -231,6 +231,7 @@ function principalSpec(model: CloudModel, principal: CloudPrincipal): PrincipalS
       principal.managedPolicyArns.includes(policy.arn),
     ),
     unknownPolicies: principal.unknownPolicies,
+    uniqueId: principal.uniqueId,
     ...(principal.trust === undefined
       ? {}
       : { trustPolicy: principal.trust.policy, roleId: principal.uniqueId }),

@@ -25,6 +25,7 @@
  *   description and settings touch no item and need no key access.
  */
 import type { LiveStack } from "../deploy/stack";
+import type { RequestMembers } from "../http/requestMembers";
 import { DESCRIBE_CONTINUOUS_BACKUPS_RULES, describeContinuousBackups } from "./continuousBackups";
 import type { DynaliteEngine, StoreOperation, ValidationRules } from "./engine";
 import { describeTableAnswer } from "./tableDescription";
@@ -101,6 +102,68 @@ export interface DynamoDbOperationSpec {
   readonly probe: (target: ProbeTarget) => Record<string, unknown>;
   /** One line for docs/sandbox.md. */
   readonly docs: string;
+  /**
+   * Every input member of the operation in the DynamoDB API model, as modelled, answer-shaping or refused
+   * (sandbox/http/requestMembers.ts; a test walks the AWS model against it).
+   */
+  readonly members: RequestMembers;
+}
+
+/** Members every single-item and batch operation shares. */
+const CAPACITY = { ReturnConsumedCapacity: "shape" } as const;
+/**
+ * ReturnItemCollectionMetrics: the sandbox answers no ItemCollectionMetrics (they exist for tables with
+ * local secondary indexes; API reference, PutItem), so only NONE, the default, is accepted.
+ */
+const COLLECTION_METRICS = {
+  ReturnItemCollectionMetrics: {
+    refused: "item collection metrics are not answered (only NONE is served)",
+    inert: ["NONE"],
+  },
+} as const;
+/**
+ * ReturnValuesOnConditionCheckFailure on a single-item write: dynalite does not return the item with
+ * ConditionalCheckFailedException, so only NONE, the default, is accepted (API reference, PutItem).
+ */
+const ON_CONDITION_FAILURE = {
+  ReturnValuesOnConditionCheckFailure: {
+    refused: "the item is not returned with ConditionalCheckFailedException (only NONE is served)",
+    inert: ["NONE"],
+  },
+} as const;
+/** The legacy and expression members of a conditional single-item write (API reference, PutItem). */
+const CONDITIONAL_WRITE = {
+  Expected: "modelled",
+  ConditionalOperator: "modelled",
+  ConditionExpression: "modelled",
+  ExpressionAttributeNames: "modelled",
+  ExpressionAttributeValues: "modelled",
+  ReturnValues: "shape",
+  ...CAPACITY,
+  ...COLLECTION_METRICS,
+  ...ON_CONDITION_FAILURE,
+} as const;
+/** A transaction's ConsumedCapacity is not answered, so only NONE, the default, is accepted. */
+const TRANSACTION_CAPACITY = {
+  ReturnConsumedCapacity: {
+    refused: "a transaction's ConsumedCapacity is not answered (only NONE is served)",
+    inert: ["NONE"],
+  },
+} as const;
+/** The members of one TransactWriteItems part of `kind`. */
+function writePart(kind: string, body: readonly string[]): Record<string, "modelled"> {
+  const members: Record<string, "modelled"> = { [`TransactItems[].${kind}`]: "modelled" };
+  for (const member of [
+    ...body,
+    "TableName",
+    "ConditionExpression",
+    "ExpressionAttributeNames",
+    "ExpressionAttributeValues",
+    "ReturnValuesOnConditionCheckFailure",
+  ]) {
+    members[`TransactItems[].${kind}.${member}`] = "modelled";
+  }
+  return members;
 }
 
 /** The parts of TransactWriteItems and the IAM action of each ("Using IAM with DynamoDB transactions"). */
@@ -129,6 +192,15 @@ export const DYNAMODB_OPERATIONS = {
     accessMatrix: true,
     probe: ({ tableName, key }) => ({ TableName: tableName, Key: key }),
     docs: "Reads one item by its key.",
+    members: {
+      TableName: "modelled",
+      Key: "modelled",
+      AttributesToGet: "shape",
+      ConsistentRead: "shape",
+      ProjectionExpression: "shape",
+      ExpressionAttributeNames: "modelled",
+      ...CAPACITY,
+    },
   },
   PutItem: {
     handler: { store: "PutItem" },
@@ -137,6 +209,7 @@ export const DYNAMODB_OPERATIONS = {
     accessMatrix: true,
     probe: (target) => ({ TableName: target.tableName, Item: probeItem(target) }),
     docs: "Writes one item, replacing any item of the same key.",
+    members: { TableName: "modelled", Item: "modelled", ...CONDITIONAL_WRITE },
   },
   UpdateItem: {
     handler: { store: "UpdateItem" },
@@ -150,6 +223,13 @@ export const DYNAMODB_OPERATIONS = {
       ExpressionAttributeValues: { ":v": { S: "probe" } },
     }),
     docs: "Changes attributes of one item, creating it if absent.",
+    members: {
+      TableName: "modelled",
+      Key: "modelled",
+      AttributeUpdates: "modelled",
+      UpdateExpression: "modelled",
+      ...CONDITIONAL_WRITE,
+    },
   },
   DeleteItem: {
     handler: { store: "DeleteItem" },
@@ -158,6 +238,7 @@ export const DYNAMODB_OPERATIONS = {
     accessMatrix: true,
     probe: ({ tableName, key }) => ({ TableName: tableName, Key: key }),
     docs: "Deletes one item by its key.",
+    members: { TableName: "modelled", Key: "modelled", ...CONDITIONAL_WRITE },
   },
   Query: {
     handler: { store: "Query" },
@@ -171,6 +252,25 @@ export const DYNAMODB_OPERATIONS = {
       ExpressionAttributeValues: { ":k": key[hashKey] },
     }),
     docs: "Reads the items of one partition key, from the table or one of its indexes.",
+    members: {
+      TableName: "modelled",
+      IndexName: "modelled",
+      Select: "shape",
+      AttributesToGet: "shape",
+      Limit: "shape",
+      ConsistentRead: "shape",
+      KeyConditions: "modelled",
+      QueryFilter: "shape",
+      ConditionalOperator: "modelled",
+      ScanIndexForward: "shape",
+      ExclusiveStartKey: "shape",
+      ProjectionExpression: "shape",
+      FilterExpression: "shape",
+      KeyConditionExpression: "modelled",
+      ExpressionAttributeNames: "modelled",
+      ExpressionAttributeValues: "modelled",
+      ...CAPACITY,
+    },
   },
   Scan: {
     handler: { store: "Scan" },
@@ -179,6 +279,25 @@ export const DYNAMODB_OPERATIONS = {
     accessMatrix: true,
     probe: ({ tableName }) => ({ TableName: tableName, Limit: 1 }),
     docs: "Reads every item of the table or of one of its indexes.",
+    members: {
+      TableName: "modelled",
+      IndexName: "modelled",
+      AttributesToGet: "shape",
+      Limit: "shape",
+      Select: "shape",
+      ScanFilter: "shape",
+      ConditionalOperator: "modelled",
+      ExclusiveStartKey: "shape",
+      TotalSegments: "shape",
+      Segment: "shape",
+      ProjectionExpression: "shape",
+      FilterExpression: "shape",
+      ExpressionAttributeNames: "modelled",
+      ExpressionAttributeValues: "modelled",
+      // dynalite's scans read the current items: a consistent read, whatever is asked.
+      ConsistentRead: "shape",
+      ...CAPACITY,
+    },
   },
   BatchGetItem: {
     handler: { store: "BatchGetItem" },
@@ -187,6 +306,15 @@ export const DYNAMODB_OPERATIONS = {
     accessMatrix: true,
     probe: ({ tableName, key }) => ({ RequestItems: { [tableName]: { Keys: [key] } } }),
     docs: "Reads up to 100 items by key, from one or more tables.",
+    members: {
+      RequestItems: "modelled",
+      "RequestItems{}.Keys": "modelled",
+      "RequestItems{}.AttributesToGet": "shape",
+      "RequestItems{}.ConsistentRead": "shape",
+      "RequestItems{}.ProjectionExpression": "shape",
+      "RequestItems{}.ExpressionAttributeNames": "modelled",
+      ...CAPACITY,
+    },
   },
   BatchWriteItem: {
     handler: { store: "BatchWriteItem" },
@@ -197,6 +325,15 @@ export const DYNAMODB_OPERATIONS = {
       RequestItems: { [target.tableName]: [{ PutRequest: { Item: probeItem(target) } }] },
     }),
     docs: "Writes or deletes up to 25 items, in one or more tables.",
+    members: {
+      RequestItems: "modelled",
+      "RequestItems{}[].PutRequest": "modelled",
+      "RequestItems{}[].PutRequest.Item": "modelled",
+      "RequestItems{}[].DeleteRequest": "modelled",
+      "RequestItems{}[].DeleteRequest.Key": "modelled",
+      ...CAPACITY,
+      ...COLLECTION_METRICS,
+    },
   },
   TransactGetItems: {
     handler: { transaction: "read" },
@@ -205,6 +342,15 @@ export const DYNAMODB_OPERATIONS = {
     accessMatrix: true,
     probe: ({ tableName, key }) => ({ TransactItems: [{ Get: { TableName: tableName, Key: key } }] }),
     docs: "Reads up to 100 items as one consistent snapshot.",
+    members: {
+      TransactItems: "modelled",
+      "TransactItems[].Get": "modelled",
+      "TransactItems[].Get.Key": "modelled",
+      "TransactItems[].Get.TableName": "modelled",
+      "TransactItems[].Get.ProjectionExpression": "shape",
+      "TransactItems[].Get.ExpressionAttributeNames": "modelled",
+      ...TRANSACTION_CAPACITY,
+    },
   },
   TransactWriteItems: {
     handler: { transaction: "write" },
@@ -215,6 +361,17 @@ export const DYNAMODB_OPERATIONS = {
       TransactItems: [{ Put: { TableName: target.tableName, Item: probeItem(target) } }],
     }),
     docs: "Writes up to 100 items all or nothing (Put, Update, Delete, ConditionCheck).",
+    members: {
+      TransactItems: "modelled",
+      ...writePart("ConditionCheck", ["Key"]),
+      ...writePart("Put", ["Item"]),
+      ...writePart("Delete", ["Key"]),
+      ...writePart("Update", ["Key", "UpdateExpression"]),
+      ...TRANSACTION_CAPACITY,
+      ...COLLECTION_METRICS,
+      // The SDKs fill it on every call (an idempotency token): a retry within 10 minutes is not run again.
+      ClientRequestToken: "modelled",
+    },
   },
   DescribeTable: {
     handler: { store: "DescribeTable", answer: describeTableAnswer },
@@ -223,6 +380,7 @@ export const DYNAMODB_OPERATIONS = {
     accessMatrix: true,
     probe: ({ tableName }) => ({ TableName: tableName }),
     docs: "Describes the table: its status, keys, indexes, SSEDescription (its KMS key) and deletion protection.",
+    members: { TableName: "modelled" },
   },
   DescribeContinuousBackups: {
     handler: { rules: DESCRIBE_CONTINUOUS_BACKUPS_RULES, run: describeContinuousBackups },
@@ -231,6 +389,7 @@ export const DYNAMODB_OPERATIONS = {
     accessMatrix: false,
     probe: ({ tableName }) => ({ TableName: tableName }),
     docs: "Describes the table's continuous backups and point-in-time recovery (status, recovery period, restorable window).",
+    members: { TableName: "modelled" },
   },
   ListTables: {
     handler: { store: "ListTables" },
@@ -239,6 +398,7 @@ export const DYNAMODB_OPERATIONS = {
     accessMatrix: false,
     probe: () => ({ Limit: 10 }),
     docs: "Lists the names of the tables.",
+    members: { ExclusiveStartTableName: "shape", Limit: "shape" },
   },
 } as const satisfies Record<string, DynamoDbOperationSpec>;
 

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../admin/clock";
 import { AwsError } from "../errors";
+import { checkJsonMembers, NOT_MODELLED } from "../http/requestMembers";
 import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } from "../iam";
 import type { Caller, LiveStack } from "../deploy/stack";
 import type { DynaliteEngine } from "./engine";
@@ -14,6 +15,8 @@ import { checkNesting } from "./limits";
 import type { TableKeyCache } from "./tableKeyCache";
 import type { TableAccess, TableLifecycle } from "./tableLifecycle";
 import { executeGet, executeWrite, transactionParts } from "./transactions";
+import { dynamoDbConditionKeys } from "./conditionKeys";
+import type { ContextRecord } from "../iam/evaluation";
 
 /** What DynamoDB keeps besides items: the table keys it cached per connection, and each table's status. */
 export interface TableKeyState {
@@ -23,9 +26,16 @@ export interface TableKeyState {
   readonly clock: Clock;
 }
 
+/** "A client request token is valid for 10 minutes" (API reference, TransactWriteItems). */
+const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
+/** Tokens kept at most; the expired go first, then the oldest. */
+const MAX_TOKENS = 100_000;
+
 export class DynamoDbService {
   /** Transactions run one at a time (transactions.ts). */
   private transactionQueue: Promise<unknown> = Promise.resolve();
+  /** TransactWriteItems' client request tokens within their idempotency window, by account and token. */
+  private readonly tokens = new Map<string, { readonly identity: string; readonly until: number }>();
 
   constructor(
     private readonly engine: DynaliteEngine,
@@ -42,31 +52,30 @@ export class DynamoDbService {
   ): Promise<Record<string, unknown>> {
     const spec = operationSpec(operation);
     const { handler, iam } = spec;
+    const parsed = checkNesting(parseJsonObject(body));
+    // A member the sandbox does not model is refused before anything else (requestMembers.ts).
+    checkJsonMembers("dynamodb", operation, parsed, spec.members);
     if ("transaction" in handler) {
       if (!("parts" in iam)) {
         throw new Error(`${operation}: a transaction's entry must name its parts' actions`);
       }
-      return this.transaction(
-        handler.transaction,
-        iam.parts,
-        checkNesting(parseJsonObject(body)),
-        caller,
-        stack,
-        connection,
-      );
+      return this.transaction(handler.transaction, iam.parts, parsed, caller, stack, connection);
     }
     if (!("action" in iam)) {
       throw new Error(`${operation}: only a transaction is authorized by parts`);
     }
     const request =
       "store" in handler
-        ? this.engine.validate(handler.store, checkNesting(parseJsonObject(body)))
-        : this.engine.validateWith(handler.rules, checkNesting(parseJsonObject(body)));
+        ? this.engine.validate(handler.store, parsed)
+        : this.engine.validateWith(handler.rules, parsed);
     const tables = tablesOf(iam.on, request, stack);
     // Each check waits only when it has to ask: a decision made before, or a table key this connection
     // holds, is used at once (the same questions come with every request).
-    for (const resource of resourcesOf(iam.on, request, tables, stack)) {
-      const deciding = authorizeResource(caller, iam.action, resource, stack);
+    const resources = resourcesOf(iam.on, request, tables, stack);
+    for (const [index, resource] of resources.entries()) {
+      // Item operations carry the dynamodb:* condition keys of the request (conditionKeys.ts).
+      const keys = spec.usesTableKey ? requestKeysOf(operation, parsed, tables[index], stack) : {};
+      const deciding = authorizeResource(caller, iam.action, resource, stack, keys);
       if (deciding !== undefined) {
         await deciding;
       }
@@ -155,8 +164,19 @@ export class DynamoDbService {
     connection: number,
   ): Promise<Record<string, unknown>> {
     const parts = await transactionParts(this.engine, actions, request);
-    for (const part of parts) {
-      await authorizeResource(caller, part.action, stack.tableArn(part.tableName), stack);
+    const items = request.TransactItems as Record<string, Record<string, unknown>>[];
+    for (const [index, part] of parts.entries()) {
+      // Each part with its own keys, inside its transaction ("Using IAM with DynamoDB transactions").
+      const keys = dynamoDbConditionKeys(
+        part.action.slice("dynamodb:".length),
+        items[index][part.kind],
+        { hashKey: hashKeyOf(part.tableName, stack) },
+        {
+          enclosing: kind === "read" ? "TransactGetItems" : "TransactWriteItems",
+          returnConsumedCapacity: request.ReturnConsumedCapacity,
+        },
+      );
+      await authorizeResource(caller, part.action, stack.tableArn(part.tableName), stack, keys);
     }
     for (const tableName of new Set(parts.map((part) => part.tableName))) {
       await this.authorizeTableKey(caller, tableName, stack, connection);
@@ -164,10 +184,64 @@ export class DynamoDbService {
     if (kind === "read") {
       return executeGet(this.engine, parts);
     }
+    const token = this.idempotency(request, caller);
+    if (token?.repeat === true) {
+      return {};
+    }
     const run = this.transactionQueue.then(() => executeWrite(this.engine, parts));
     this.transactionQueue = run.catch(() => undefined);
     await run;
+    token?.record();
     return {};
+  }
+
+  /**
+   * TransactWriteItems' ClientRequestToken (API reference, TransactWriteItems): "A client request token
+   * is valid for 10 minutes after the first request that uses it is completed"; within that window the
+   * same request again succeeds without running again, and the same token with other parameters is
+   * IdempotentParameterMismatchException. The SDKs fill the token on every call.
+   */
+  private idempotency(
+    request: Record<string, unknown>,
+    caller: Caller,
+  ): { readonly repeat: boolean; record(): void } | undefined {
+    const { ClientRequestToken: token, ...rest } = request;
+    if (token === undefined) {
+      return undefined;
+    }
+    if (typeof token !== "string" || token.length < 1 || token.length > 36) {
+      throw new AwsError(
+        "ValidationException",
+        "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: " +
+          "Member must have length between 1 and 36",
+      );
+    }
+    const now = this.keys.clock.now();
+    const key = `${caller.accountId}\n${token}`;
+    const identity = JSON.stringify(rest);
+    const known = this.tokens.get(key);
+    if (known !== undefined && known.until > now) {
+      if (known.identity !== identity) {
+        throw new AwsError(
+          "IdempotentParameterMismatchException",
+          "The request uses the same client token as a previous, but non-identical request.",
+        );
+      }
+      return { repeat: true, record: () => undefined };
+    }
+    return {
+      repeat: false,
+      record: () => {
+        if (this.tokens.size >= MAX_TOKENS) {
+          for (const [old, entry] of this.tokens) {
+            if (entry.until <= now || this.tokens.size >= MAX_TOKENS) {
+              this.tokens.delete(old);
+            }
+          }
+        }
+        this.tokens.set(key, { identity, until: now + IDEMPOTENCY_WINDOW_MS });
+      },
+    };
   }
 }
 
@@ -180,24 +254,70 @@ function authorizeResource(
   action: string,
   resource: string,
   stack: LiveStack,
+  keys: ContextRecord = {},
 ): Promise<void> | undefined {
-  const known = stack.authorizer.knownDynamoDbDecision(caller.arn, action, resource);
+  const known = stack.authorizer.knownDynamoDbDecision(caller.arn, action, resource, keys);
   if (known !== undefined) {
     refuseUnlessAllowed(known, action, resource);
     return undefined;
   }
   return stack.authorizer
-    .authorizeDynamoDb(caller.arn, action, resource)
+    .authorizeDynamoDb(caller.arn, action, resource, keys)
     .then((decision) => refuseUnlessAllowed(decision, action, resource));
 }
 
 function refuseUnlessAllowed(decision: Decision, action: string, resource: string): void {
+  if (decision.notModelledKeys !== undefined) {
+    throw new AwsError(NOT_MODELLED, decision.message ?? `${action} on ${resource} is not modelled`);
+  }
   if (!decision.allowed) {
     throw new AwsError(
       "AccessDeniedException",
       decision.message ?? `access denied to ${action} on ${resource}`,
     );
   }
+}
+
+/**
+ * The dynamodb:* keys of an item request's check on one table: a batch's entry for that table, with its
+ * keys or items; any other request whole.
+ */
+function requestKeysOf(
+  operation: string,
+  request: Record<string, unknown>,
+  tableName: string | undefined,
+  stack: LiveStack,
+): ContextRecord {
+  const table = { hashKey: tableName === undefined ? undefined : hashKeyOf(tableName, stack) };
+  if (operation !== "BatchGetItem" && operation !== "BatchWriteItem") {
+    return dynamoDbConditionKeys(operation, request, table);
+  }
+  const entries = (request.RequestItems ?? {}) as Record<string, unknown>;
+  const entry = entries[tableName ?? ""] ?? entries[stack.tableArn(tableName ?? "")];
+  if (operation === "BatchGetItem") {
+    const body = (entry ?? {}) as Record<string, unknown>;
+    return dynamoDbConditionKeys(operation, body, table, {
+      items: Array.isArray(body.Keys) ? body.Keys : [],
+      returnConsumedCapacity: request.ReturnConsumedCapacity,
+    });
+  }
+  const writes = (Array.isArray(entry) ? entry : []) as Record<string, Record<string, unknown> | undefined>[];
+  return dynamoDbConditionKeys(operation, {}, table, {
+    items: writes.map((write) => write.PutRequest?.Item ?? write.DeleteRequest?.Key),
+    returnConsumedCapacity: request.ReturnConsumedCapacity,
+  });
+}
+
+/** The partition (HASH) key attribute of a deployed table. */
+function hashKeyOf(tableName: string, stack: LiveStack): string | undefined {
+  const schema = stack.table(tableName)?.createRequest.KeySchema;
+  if (!Array.isArray(schema)) {
+    return undefined;
+  }
+  const hash = (schema as { AttributeName?: unknown; KeyType?: unknown }[]).find(
+    (key) => key.KeyType === "HASH",
+  );
+  return typeof hash?.AttributeName === "string" ? hash.AttributeName : undefined;
 }
 
 /** DynamoDB's answer to a body it cannot read as a JSON object. */
@@ -289,6 +409,9 @@ async function authorizeTableKey(
     } else {
       throw err;
     }
+  }
+  if (decision.notModelledKeys !== undefined) {
+    throw new AwsError(NOT_MODELLED, decision.message ?? `kms:Decrypt on ${keyArn} is not modelled`);
   }
   if (!decision.allowed) {
     throw new AwsError("AccessDeniedException", kmsAccessDeniedViaDynamoDbMessage(decision, randomUUID()));

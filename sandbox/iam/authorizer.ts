@@ -2,11 +2,16 @@ import { parseAssumedRoleArn, roleOfSession } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { accountOf, parseArn } from "./arn";
 import { DecisionCache } from "./decisionCache";
+import { NOT_SET } from "./conditionKeys";
 import {
+  ABSENT,
   accessDeniedMessage,
   compilePolicy,
   contextFrom,
   Decider,
+  UNKNOWN,
+  type ContextRecord,
+  type RequestContext,
   MalformedPolicyDocumentError,
   principalFromArn,
   type CompiledPolicy,
@@ -44,6 +49,8 @@ export interface KmsRequestContext {
   readonly viaService?: string;
   /** The request's encryption context: kms:EncryptionContextKeys and kms:EncryptionContext:<key>. */
   readonly encryptionContext?: Readonly<Record<string, string>>;
+  /** Service keys computed from the request (kms:EncryptionAlgorithm, kms:BypassPolicyLockoutSafetyCheck, ...). */
+  readonly requestKeys?: Readonly<Record<string, string | string[]>>;
   /**
    * For CreateGrant: the grant asked for, as the kms:Grant* condition keys (KMS developer guide, "AWS KMS
    * condition keys"; "Controlling access to grants").
@@ -86,6 +93,8 @@ interface PrincipalRecord {
   readonly trustPolicy?: CompiledPolicy;
   readonly roleArn?: string;
   readonly roleId?: string;
+  /** An IAM user's unique id (aws:userid). */
+  readonly uniqueId?: string;
   /** Its identity-based policies, or "unknown" when some of them are (taken at worst). */
   readonly identityPolicies: readonly CompiledPolicy[] | "unknown";
   /** Changes whenever the principal's policies change; part of every cache key that read them. */
@@ -154,6 +163,7 @@ export class Authorizer {
         ? { kind: "assumed-role", arn: spec.arn, accountId, roleArn: spec.arn }
         : principalFromArn(spec.arn),
       identityPolicies,
+      ...(spec.uniqueId === undefined ? {} : { uniqueId: spec.uniqueId }),
       ...(spec.trustPolicy === undefined
         ? {}
         : {
@@ -182,7 +192,11 @@ export class Authorizer {
    * sts:AssumeRole too (IAM User Guide, "Policy evaluation for requests within a single account"; "IAM
    * roles: how to use a trust policy"). An unknown role is denied like a refused one, as STS answers.
    */
-  authorizeAssumeRole(callerArn: string, roleArn: string): Promise<Decision> {
+  authorizeAssumeRole(
+    callerArn: string,
+    roleArn: string,
+    requestKeys: ContextRecord = {},
+  ): Promise<Decision> {
     const caller = this.principal(callerArn);
     const role = this.principals.get(roleArn);
     const cacheKey = ["r", caller.arn, caller.version, roleArn, role?.version ?? 0].join("\n");
@@ -191,8 +205,14 @@ export class Authorizer {
       kind: "role-trust",
       id: `role\n${roleArn}\n${role?.version ?? 0}`,
     };
-    return this.cache.get(cacheKey, () =>
-      this.decide(caller, "sts:AssumeRole", roleArn, accountOf(roleArn, "role arn"), trust, {}),
+    return this.cached(
+      cacheKey,
+      caller,
+      "sts:AssumeRole",
+      roleArn,
+      accountOf(roleArn, "role arn"),
+      trust,
+      requestKeys,
     );
   }
 
@@ -209,9 +229,7 @@ export class Authorizer {
   authorizeIdentityOnly(callerArn: string, action: string): Promise<Decision> {
     const caller = this.principal(callerArn);
     const cacheKey = ["i", caller.arn, caller.version, action].join("\n");
-    return this.cache.get(cacheKey, () =>
-      this.decide(caller, action, "*", caller.accountId, NO_RESOURCE_POLICY, {}),
-    );
+    return this.cached(cacheKey, caller, action, "*", caller.accountId, NO_RESOURCE_POLICY, {});
   }
 
   deletePrincipal(arn: string): void {
@@ -282,17 +300,28 @@ export class Authorizer {
    * `dynamodb:<Action>` on a table or index ARN, or on "*" for actions without a resource (ListTables),
    * against the caller's identity policies (DynamoDB tables in this sandbox carry no resource-based policy).
    */
-  authorizeDynamoDb(callerArn: string, action: string, resourceArn: string): Promise<Decision> {
+  authorizeDynamoDb(
+    callerArn: string,
+    action: string,
+    resourceArn: string,
+    requestKeys: ContextRecord = {},
+  ): Promise<Decision> {
     if (!action.startsWith("dynamodb:")) {
       throw new Error(`action: "${action}" is not a dynamodb: action`);
     }
     const caller = this.principal(callerArn);
-    return this.cache.get(dynamoDbCacheKey(caller, action, resourceArn), () => {
-      // Actions that take no resource (ListTables) are authorized on "*" (IAM service authorization
-      // reference, Amazon DynamoDB); they act in the caller's own account.
-      const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
-      return this.decide(caller, action, resourceArn, resourceAccount, NO_RESOURCE_POLICY, {});
-    });
+    // Actions that take no resource (ListTables) are authorized on "*" (IAM service authorization
+    // reference, Amazon DynamoDB); they act in the caller's own account.
+    const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
+    return this.cached(
+      dynamoDbCacheKey(caller, action, resourceArn),
+      caller,
+      action,
+      resourceArn,
+      resourceAccount,
+      NO_RESOURCE_POLICY,
+      requestKeys,
+    );
   }
 
   /**
@@ -300,8 +329,21 @@ export class Authorizer {
    * policy of the caller changed since), at once and without a promise turn; undefined otherwise, and
    * then authorizeDynamoDb decides. For the request path, which asks the same questions over and over.
    */
-  knownDynamoDbDecision(callerArn: string, action: string, resourceArn: string): Decision | undefined {
-    return this.cache.known(dynamoDbCacheKey(this.principal(callerArn), action, resourceArn));
+  knownDynamoDbDecision(
+    callerArn: string,
+    action: string,
+    resourceArn: string,
+    requestKeys: ContextRecord = {},
+  ): Decision | undefined {
+    const caller = this.principal(callerArn);
+    const cacheKey = dynamoDbCacheKey(caller, action, resourceArn);
+    const reads = this.keysRead(this.policySet(caller, NO_RESOURCE_POLICY));
+    if (reads.length === 0) {
+      return this.cache.known(cacheKey);
+    }
+    const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
+    const context = this.contextOf(caller, resourceArn, resourceAccount, requestKeys);
+    return this.cache.known(cacheKey + fingerprint(reads, context));
   }
 
   /**
@@ -334,8 +376,14 @@ export class Authorizer {
       JSON.stringify(Object.entries(variables).sort(([a], [b]) => (a < b ? -1 : 1))),
     ].join("\n");
     const keyPolicy = this.keyPolicySide(key);
-    const byPolicy = await this.cache.get(cacheKey, () =>
-      this.decide(caller, action, key.arn, key.accountId, keyPolicy, variables),
+    const byPolicy = await this.cached(
+      cacheKey,
+      caller,
+      action,
+      key.arn,
+      key.accountId,
+      keyPolicy,
+      variables,
     );
     const decision = this.withGrants(byPolicy, caller, action, key.arn, context);
     if (!decision.allowed || key.state === "Enabled") {
@@ -391,7 +439,9 @@ export class Authorizer {
     keyArn: string,
     context: KmsRequestContext,
   ): Decision {
-    if (decision.allowed || decision.outcome === "ExplicitlyDenied") {
+    // A decision that depends on a key the sandbox does not model stays refused as such: a grant cannot
+    // outweigh a Deny it might be under.
+    if (decision.allowed || decision.outcome === "ExplicitlyDenied" || decision.notModelledKeys) {
       return decision;
     }
     const grant = this.grants.find({
@@ -418,9 +468,7 @@ export class Authorizer {
     const caller = this.principal(callerArn);
     const resourceAccount = accountOf(resourceArn, "resource arn");
     const cacheKey = ["i", caller.arn, caller.version, action, resourceArn].join("\n");
-    return this.cache.get(cacheKey, () =>
-      this.decide(caller, action, resourceArn, resourceAccount, NO_RESOURCE_POLICY, {}),
-    );
+    return this.cached(cacheKey, caller, action, resourceArn, resourceAccount, NO_RESOURCE_POLICY, {});
   }
 
   stats(): AuthorizerStats {
@@ -512,6 +560,91 @@ export class Authorizer {
     return roleArn !== undefined && this.hasRole(roleArn);
   }
 
+  /**
+   * A decision through the decision cache. The cache key names the principal, action, resource and policy
+   * versions; when the policies read condition keys, the values of those keys in this request's context
+   * are part of it too (the context is built only then, or on a miss: most requests read no key).
+   */
+  private cached(
+    cacheKey: string,
+    caller: PrincipalRecord,
+    action: string,
+    resourceArn: string,
+    resourceAccount: string,
+    resource: ResourceSide,
+    requestKeys: ContextRecord,
+  ): Promise<Decision> {
+    const set = this.policySet(caller, resource);
+    const reads = this.keysRead(set);
+    if (reads.length === 0) {
+      return this.cache.get(cacheKey, () =>
+        this.decide(caller, action, resourceArn, resourceAccount, resource, requestKeys),
+      );
+    }
+    const context = this.contextOf(caller, resourceArn, resourceAccount, requestKeys);
+    return this.cache.get(cacheKey + fingerprint(reads, context), () =>
+      Promise.resolve(this.decideIn(caller, action, resourceArn, resourceAccount, set, context)),
+    );
+  }
+
+  /** Every condition key the policies of a set read (lower case), once per set. */
+  private keysRead(set: PolicySet): readonly string[] {
+    let keys = this.setKeys.get(set);
+    if (keys === undefined) {
+      const policies = [
+        ...(set.identity === "unknown" ? [] : set.identity),
+        ...(set.boundary === undefined ? [] : [set.boundary]),
+        ...(set.session ?? []),
+        ...(set.scps ?? []).flat(),
+        ...(set.rcps ?? []).flat(),
+        ...(set.resource === undefined ? [] : [set.resource]),
+      ];
+      keys = [...new Set(policies.flatMap((policy) => policy.core.keys))].sort();
+      this.setKeys.set(set, keys);
+    }
+    return keys;
+  }
+
+  private readonly setKeys = new WeakMap<PolicySet, readonly string[]>();
+
+  /**
+   * The request context AWS builds for the request: the caller's keys, the global keys every request
+   * carries, then the request's own (service keys, and for a call a service makes for the caller the keys
+   * of that call). A key set to nothing is ABSENT, or UNKNOWN where the sandbox refuses it (conditionKeys.ts).
+   */
+  private contextOf(
+    caller: PrincipalRecord,
+    resourceArn: string,
+    resourceAccount: string,
+    requestKeys: ContextRecord,
+  ): RequestContext {
+    const now = this.keys.now?.();
+    const region = regionOf(resourceArn);
+    if (region !== undefined) {
+      this.region = region;
+    }
+    return contextFrom(
+      {
+        ...principalContextVariables(caller),
+        // IAM User Guide, "AWS global condition context keys": present in every request.
+        "aws:PrincipalIsAWSService": "false",
+        "aws:ViaAWSService": "false",
+        // AWS SDKs and the CLI call AWS over HTTPS; KMS and STS endpoints take nothing else (docs/authorization.md).
+        "aws:SecureTransport": "true",
+        "aws:RequestedRegion": region ?? this.region ?? UNKNOWN,
+        "aws:ResourceAccount": resourceAccount,
+        "aws:CurrentTime":
+          now === undefined ? UNKNOWN : new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        "aws:EpochTime": now === undefined ? UNKNOWN : String(Math.floor(now / 1000)),
+        ...requestKeys,
+      },
+      { otherwise: NOT_SET },
+    );
+  }
+
+  /** The region of the requests, once a regional resource told it (every request of a stack is in one region). */
+  private region: string | undefined;
+
   /** One decision by the evaluator, in the sandbox's Decision shape. */
   private decide(
     caller: PrincipalRecord,
@@ -519,18 +652,32 @@ export class Authorizer {
     resourceArn: string,
     resourceAccount: string,
     resource: ResourceSide,
-    extraContext: Record<string, string | string[]>,
+    requestKeys: ContextRecord,
   ): Promise<Decision> {
+    const context = this.contextOf(caller, resourceArn, resourceAccount, requestKeys);
+    return Promise.resolve(
+      this.decideIn(caller, action, resourceArn, resourceAccount, this.policySet(caller, resource), context),
+    );
+  }
+
+  private decideIn(
+    caller: PrincipalRecord,
+    action: string,
+    resourceArn: string,
+    resourceAccount: string,
+    set: PolicySet,
+    context: RequestContext,
+  ): Decision {
     const result = this.decider.decide(
       {
         principal: caller.evalPrincipal,
         action,
         resource: { arn: resourceArn, accountId: resourceAccount },
-        context: contextFrom({ ...principalContextVariables(caller), ...extraContext }),
+        context,
       },
-      this.policySet(caller, resource),
+      set,
     );
-    return Promise.resolve(decisionOf(result, caller.arn, action, resourceArn));
+    return decisionOf(result, caller.arn, action, resourceArn);
   }
 }
 
@@ -544,6 +691,23 @@ function decisionOf(result: EvalResult, callerArn: string, action: string, resou
   }));
   if (result.outcome === "Allowed") {
     return { allowed: true, outcome: "Allowed", statements };
+  }
+  const notModelledKeys =
+    result.outcome === "Conditional" && result.conditions !== undefined && result.conditions.length > 0
+      ? [...new Set(result.conditions.map((condition) => condition.key))]
+      : undefined;
+  if (notModelledKeys !== undefined) {
+    return {
+      allowed: false,
+      outcome: result.outcome,
+      statements,
+      notModelledKeys,
+      conditions: result.conditions,
+      message:
+        `${action} on ${resourceArn} for ${callerArn} depends on condition key ${notModelledKeys.join(", ")}, ` +
+        "which the sandbox does not model (docs/authorization.md, condition keys): a policy that reads it " +
+        "cannot be decided here as AWS would decide it",
+    };
   }
   const policyType = POLICY_TYPE_NAMES[result.deniedBy ?? "identity"];
   return {
@@ -622,28 +786,33 @@ const CRYPTOGRAPHIC_ACTIONS: ReadonlySet<string> = new Set([
   "kms:DeriveSharedSecret",
 ]);
 /** Global condition keys of the caller (IAM reference, "AWS global condition context keys"). */
-function principalContextVariables(caller: PrincipalRecord): Record<string, string> {
+function principalContextVariables(caller: PrincipalRecord): Record<string, string | typeof UNKNOWN> {
   const resource = parseArn(caller.arn)?.resource ?? "";
   const session = parseAssumedRoleArn(caller.arn);
   // A service principal or an anonymous caller has neither (IAM User Guide, "AWS global condition context
   // keys": aws:PrincipalArn and aws:PrincipalAccount are present for IAM principals only).
-  const variables: Record<string, string> =
+  const variables: Record<string, string | typeof UNKNOWN> =
     caller.accountId === ""
       ? {}
       : { "aws:PrincipalArn": caller.arn, "aws:PrincipalAccount": caller.accountId };
   if (resource === "root") {
     variables["aws:PrincipalType"] = "Account";
+    variables["aws:userid"] = caller.accountId;
   } else if (resource.startsWith("user/")) {
     variables["aws:PrincipalType"] = "User";
     variables["aws:username"] = resource.slice(resource.lastIndexOf("/") + 1);
+    variables["aws:userid"] = caller.uniqueId ?? UNKNOWN;
   } else if (session !== undefined && caller.roleArn !== undefined) {
     // For a role session aws:PrincipalArn is the role's ARN, aws:PrincipalType "AssumedRole" and
     // aws:userid "ROLE_ID:SESSION_NAME" (IAM User Guide, "AWS global condition context keys").
     variables["aws:PrincipalArn"] = caller.roleArn;
     variables["aws:PrincipalType"] = "AssumedRole";
-    if (caller.roleId !== undefined) {
-      variables["aws:userid"] = `${caller.roleId}:${session.sessionName}`;
-    }
+    variables["aws:userid"] =
+      caller.roleId === undefined ? UNKNOWN : `${caller.roleId}:${session.sessionName}`;
+    // Temporary credentials: MFA present is false without MFA (AssumeRole's SerialNumber is refused);
+    // the issue time is not kept.
+    variables["aws:MultiFactorAuthPresent"] = "false";
+    variables["aws:TokenIssueTime"] = UNKNOWN;
   }
   return variables;
 }
@@ -653,9 +822,28 @@ function kmsContextVariables(
   caller: PrincipalRecord,
   context: KmsRequestContext,
 ): Record<string, string | string[]> {
-  const variables: Record<string, string | string[]> = { "kms:CallerAccount": caller.accountId };
+  const variables: Record<string, string | string[]> = {
+    "kms:CallerAccount": caller.accountId,
+    // Every sandbox key is a symmetric encryption key of KMS's own material, in one region.
+    "kms:KeyOrigin": "AWS_KMS",
+    "kms:KeySpec": "SYMMETRIC_DEFAULT",
+    "kms:CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
+    "kms:KeyUsage": "ENCRYPT_DECRYPT",
+    "kms:CustomerMasterKeyUsage": "ENCRYPT_DECRYPT",
+    "kms:MultiRegion": "false",
+    ...context.requestKeys,
+  };
   if (context.viaService) {
     variables["kms:ViaService"] = context.viaService;
+    // A forward access session: "aws:ViaAWSService is set to true whenever a FAS request is made" and
+    // aws:CalledVia* name the calling service (IAM User Guide, "Forward access sessions"); temporary
+    // credentials AWS makes for an IAM user's call have aws:MultiFactorAuthPresent false.
+    const service = context.viaService.replace(/^([a-z0-9-]+)\..*$/, "$1.amazonaws.com");
+    variables["aws:ViaAWSService"] = "true";
+    variables["aws:CalledVia"] = [service];
+    variables["aws:CalledViaFirst"] = service;
+    variables["aws:CalledViaLast"] = service;
+    variables["aws:MultiFactorAuthPresent"] = "false";
   }
   if (context.grant) {
     variables["kms:GrantOperations"] = [...context.grant.operations];
@@ -742,4 +930,27 @@ function awsPrincipalsOf(principal: unknown): string[] {
     return [];
   }
   return (Array.isArray(aws) ? aws : [aws]).map(String);
+}
+
+/** The region of a regional ARN, or undefined ("*", IAM and STS resources). */
+function regionOf(arn: string): string | undefined {
+  const region = arn.split(":")[3];
+  return region === undefined || region === "" ? undefined : region;
+}
+
+/** The values of the keys a decision reads, as one string: part of its cache key. */
+function fingerprint(keys: readonly string[], context: RequestContext): string {
+  let text = "\n";
+  for (const key of keys) {
+    const value = context.get(key);
+    text +=
+      value === ABSENT
+        ? "\u0002-"
+        : value === UNKNOWN
+          ? "\u0002?"
+          : typeof value === "string"
+            ? `\u0002=${value}`
+            : `\u0002[${value.join("\u0003")}`;
+  }
+  return text;
 }

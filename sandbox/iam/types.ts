@@ -64,6 +64,8 @@ export interface PrincipalSpec {
   readonly trustPolicy?: PolicyDocument | string;
   /** IAM's unique id of a role (AROA...), part of a session's aws:userid. */
   readonly roleId?: string;
+  /** An IAM user's unique id (AIDA...): aws:userid of its requests (IAM User Guide, "AWS global condition context keys"). */
+  readonly uniqueId?: string;
 }
 
 /** @deprecated A role is a PrincipalSpec with a trust policy. */
@@ -87,6 +89,8 @@ export interface KeySpec {
  * KeyRegistry) at every decision instead of keeping a copy. `version` changes with every change.
  */
 export interface KeySource {
+  /** The sandbox's clock (epoch ms), for aws:CurrentTime and aws:EpochTime; without it they are refused. */
+  now?(): number;
   keyForDecision(keyArn: string):
     | {
         readonly arn: string;
@@ -169,6 +173,11 @@ export interface Decision {
   readonly grantId?: string;
   /** For a Conditional outcome: the conditions on unknown request values it depends on. */
   readonly conditions?: readonly ResidualCondition[];
+  /**
+   * Set when the decision depends on condition keys the sandbox cannot compute (sandbox/iam/conditionKeys.ts):
+   * the request is refused as not modelled, naming them, rather than decided as if they were absent.
+   */
+  readonly notModelledKeys?: readonly string[];
 }
 
 /** The outcome of authorizing one KMS request: policy, then the key's state. */

@@ -123,6 +123,11 @@ export class KeyRegistry implements KeySource {
 
   constructor(private readonly clock: Clock = SYSTEM_CLOCK) {}
 
+  /** The sandbox's clock, epoch milliseconds: the time of the requests the authorizer decides. */
+  now(): number {
+    return this.clock.now();
+  }
+
   /** Adds or replaces a key, keeping its material (and creation date) if it already has some. */
   put(definition: KeyDefinition): KmsKeyRecord {
     const parsed = parseArn(definition.arn);

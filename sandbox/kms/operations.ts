@@ -7,6 +7,7 @@
  * Every operation is authorized as a direct call to KMS (no kms:ViaService): the key policy, IAM where the
  * key policy allows the account, and grants (KMS developer guide, "Authentication and access control").
  */
+import type { RequestMembers } from "../http/requestMembers";
 import type { Authorizer, KmsDecision, KmsRequestContext } from "../iam";
 import { decrypt, encrypt, generateDataKey } from "./cryptoOperations";
 import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from "./grantOperations";
@@ -59,7 +60,37 @@ export interface KmsOperationSpec {
   readonly accessMatrix: boolean;
   /** One line for docs/sandbox.md. */
   readonly docs: string;
+  /**
+   * Every input member of the operation in the KMS API model, as modelled, answer-shaping or refused
+   * (sandbox/http/requestMembers.ts; a test walks the AWS model against it).
+   */
+  readonly members: RequestMembers;
 }
+
+/**
+ * GrantTokens: the sandbox's grants are effective at once, and it does not check a token against its
+ * grant, so a request carrying tokens is refused (an empty list is the same as none).
+ */
+const GRANT_TOKENS = {
+  GrantTokens: { refused: "grant tokens are not checked against their grants", inert: ["[]"] },
+} as const;
+/** DryRun where the operation does not implement it yet: only false, the default, is accepted. */
+const NO_DRY_RUN = {
+  DryRun: {
+    refused: "a dry run of this operation is not implemented (only false is served)",
+    inert: [false],
+  },
+} as const;
+/**
+ * Recipient (a Nitro Enclaves attestation document): KMS would return the result encrypted for the
+ * enclave only (CiphertextForRecipient); the sandbox has no attestation, and answering in clear would
+ * hand out what AWS keeps wrapped (KMS API reference, Decrypt, Recipient).
+ */
+const RECIPIENT = {
+  Recipient: { refused: "attested enclaves (CiphertextForRecipient) are not modelled" },
+  "Recipient.KeyEncryptionAlgorithm": { refused: "attested enclaves are not modelled" },
+  "Recipient.AttestationDocument": { refused: "attested enclaves are not modelled" },
+} as const;
 
 export const KMS_OPERATION_TABLE = {
   Encrypt: {
@@ -68,6 +99,14 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Encrypts up to 4 KB under a symmetric key (AES-256-GCM, bound to the key and the encryption context).",
+    members: {
+      KeyId: "modelled",
+      Plaintext: "modelled",
+      EncryptionContext: "modelled",
+      EncryptionAlgorithm: "modelled",
+      ...GRANT_TOKENS,
+      ...NO_DRY_RUN,
+    },
   },
   Decrypt: {
     handler: decrypt,
@@ -75,6 +114,16 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: true,
     docs: "Decrypts a ciphertext of the sandbox's KMS, with the encryption context it was made with.",
+    members: {
+      CiphertextBlob: "modelled",
+      EncryptionContext: "modelled",
+      KeyId: "modelled",
+      EncryptionAlgorithm: "modelled",
+      ...GRANT_TOKENS,
+      ...RECIPIENT,
+      ...NO_DRY_RUN,
+      DryRunModifiers: { refused: "dry runs of Decrypt are not implemented", inert: ["[]"] },
+    },
   },
   GenerateDataKey: {
     handler: generateDataKey,
@@ -82,6 +131,15 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Returns a fresh data key, in plaintext and encrypted under the key.",
+    members: {
+      KeyId: "modelled",
+      EncryptionContext: "modelled",
+      NumberOfBytes: "modelled",
+      KeySpec: "modelled",
+      ...GRANT_TOKENS,
+      ...RECIPIENT,
+      ...NO_DRY_RUN,
+    },
   },
   DescribeKey: {
     handler: describeKey,
@@ -89,6 +147,7 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Describes the key: its ARN, state, deletion date.",
+    members: { KeyId: "modelled", ...GRANT_TOKENS },
   },
   GetKeyPolicy: {
     handler: getKeyPolicy,
@@ -96,6 +155,7 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Returns the key policy.",
+    members: { KeyId: "modelled", PolicyName: "modelled" },
   },
   DisableKey: {
     handler: disableKey,
@@ -103,6 +163,7 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Disables the key: cryptographic operations and DynamoDB's use of it stop ([key lifecycle](#key-lifecycle)).",
+    members: { KeyId: "modelled" },
   },
   EnableKey: {
     handler: enableKey,
@@ -110,6 +171,7 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Enables a disabled key.",
+    members: { KeyId: "modelled" },
   },
   ScheduleKeyDeletion: {
     handler: scheduleKeyDeletion,
@@ -117,6 +179,7 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Schedules the key's deletion after 7 to 30 days (default 30).",
+    members: { KeyId: "modelled", PendingWindowInDays: "modelled" },
   },
   CancelKeyDeletion: {
     handler: cancelKeyDeletion,
@@ -124,6 +187,7 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Cancels a scheduled deletion; the key is left Disabled.",
+    members: { KeyId: "modelled" },
   },
   PutKeyPolicy: {
     handler: putKeyPolicy,
@@ -131,6 +195,12 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Replaces the key policy, checked as CreateKey checks it (principals, lockout safety check).",
+    members: {
+      KeyId: "modelled",
+      PolicyName: "modelled",
+      Policy: "modelled",
+      BypassPolicyLockoutSafetyCheck: "modelled",
+    },
   },
   CreateGrant: {
     handler: createGrant,
@@ -138,6 +208,18 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Creates a grant on the key ([authorization.md](authorization.md)).",
+    members: {
+      KeyId: "modelled",
+      GranteePrincipal: "modelled",
+      RetiringPrincipal: "modelled",
+      Operations: "modelled",
+      Constraints: "modelled",
+      "Constraints.EncryptionContextSubset": "modelled",
+      "Constraints.EncryptionContextEquals": "modelled",
+      Name: "modelled",
+      DryRun: "modelled",
+      ...GRANT_TOKENS,
+    },
   },
   ListGrants: {
     handler: listGrants,
@@ -145,6 +227,13 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Lists the key's grants.",
+    members: {
+      Limit: "shape",
+      Marker: "shape",
+      KeyId: "modelled",
+      GrantId: "shape",
+      GranteePrincipal: "shape",
+    },
   },
   ListRetirableGrants: {
     handler: listRetirableGrants,
@@ -152,6 +241,7 @@ export const KMS_OPERATION_TABLE = {
     on: "account",
     accessMatrix: false,
     docs: "Lists the grants a principal may retire.",
+    members: { Limit: "shape", Marker: "shape", RetiringPrincipal: "modelled" },
   },
   RetireGrant: {
     handler: retireGrant,
@@ -159,6 +249,7 @@ export const KMS_OPERATION_TABLE = {
     on: "grant",
     accessMatrix: false,
     docs: "Retires (deletes) a grant.",
+    members: { GrantToken: "modelled", KeyId: "modelled", GrantId: "modelled", ...NO_DRY_RUN },
   },
   RevokeGrant: {
     handler: revokeGrant,
@@ -166,6 +257,7 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Revokes a grant.",
+    members: { KeyId: "modelled", GrantId: "modelled", ...NO_DRY_RUN },
   },
 } as const satisfies Record<string, KmsOperationSpec>;
 

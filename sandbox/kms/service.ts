@@ -5,6 +5,7 @@
  * i.e. without kms:ViaService, so a key user restricted to DynamoDB is refused here.
  */
 import { AwsError } from "../errors";
+import { checkJsonMembers, NOT_MODELLED } from "../http/requestMembers";
 import type { Authorizer, KmsDecision, KmsRequestContext } from "../iam";
 import { accountOf } from "../iam/arn";
 import type { GrantStore } from "./grants";
@@ -77,7 +78,10 @@ export class KmsService {
       );
     }
     const spec = kmsOperationSpec(operation);
-    return spec.handler(asBody(body), this.call(caller, spec.iamAction));
+    const request = asBody(body);
+    // A member the sandbox does not model is refused before anything else (requestMembers.ts).
+    checkJsonMembers("kms", operation, request, spec.members);
+    return spec.handler(request, this.call(caller, spec.iamAction));
   }
 
   /** What a handler runs with: the caller, the operation's action, and the key, grant and policy owners. */
@@ -106,6 +110,9 @@ export class KmsService {
     context: KmsRequestContext = {},
   ): Promise<KmsDecision> {
     const decision = await this.authorizer.authorizeKms(caller.arn, action, key.arn, context);
+    if (decision.notModelledKeys !== undefined) {
+      throw new AwsError(NOT_MODELLED, decision.message ?? `${action} on ${key.arn} is not modelled`);
+    }
     if (decision.keyStateError) {
       throw new AwsError(decision.keyStateError.code, decision.keyStateError.message);
     }

@@ -10,6 +10,7 @@
 import { parseAssumedRoleArn } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { xmlEscape } from "../http/protocols";
+import { NOT_MODELLED } from "../http/requestMembers";
 import type { Caller, LiveStack } from "../deploy/stack";
 import { checkRoleArn } from "./limits";
 
@@ -52,7 +53,13 @@ export async function assumeRole(form: URLSearchParams, caller: Caller, stack: L
     );
   }
   checkRoleArn(roleArn, caller.arn);
-  const decision = await stack.authorizer.authorizeAssumeRole(caller.arn, roleArn);
+  // The trust policy's context: sts:RoleSessionName (IAM User Guide, "Available keys for AWS STS").
+  const decision = await stack.authorizer.authorizeAssumeRole(caller.arn, roleArn, {
+    "sts:RoleSessionName": sessionName,
+  });
+  if (decision.notModelledKeys !== undefined) {
+    throw new AwsError(NOT_MODELLED, decision.message ?? `sts:AssumeRole on ${roleArn} is not modelled`);
+  }
   const role = stack.role(roleArn);
   if (!decision.allowed || role === undefined) {
     // STS answers AccessDenied (HTTP 403) for a role the caller may not assume and for one that does not

@@ -5,6 +5,7 @@
  * `docs` (`npm run docs`).
  */
 import type { Caller, LiveStack } from "../deploy/stack";
+import type { RequestMembers } from "../http/requestMembers";
 import { assumeRole, getCallerIdentity } from "./actions";
 
 export const STS_VERSION = "2011-06-15";
@@ -16,18 +17,49 @@ export interface StsOperationSpec {
   readonly iamAction: string | null;
   /** One line for docs/sandbox.md. */
   readonly docs: string;
+  /**
+   * Every input member of the action in the STS API model, as modelled, answer-shaping or refused
+   * (sandbox/http/requestMembers.ts; a test walks the AWS model against it).
+   */
+  readonly members: RequestMembers;
 }
+
+/** What a session would carry that the sandbox's sessions do not (STS API reference, AssumeRole). */
+const NOT_IN_SESSIONS = "the sandbox's role sessions do not carry it, so it would be ignored";
 
 export const STS_OPERATION_TABLE = {
   GetCallerIdentity: {
     handler: getCallerIdentity,
     iamAction: null,
     docs: "Answers who signed the request (account, ARN, user id); needs no permission.",
+    members: {},
   },
   AssumeRole: {
     handler: assumeRole,
     iamAction: "sts:AssumeRole",
     docs: "Issues temporary credentials of a role whose trust policy (and the caller's policies) allow it.",
+    members: {
+      RoleArn: "modelled",
+      RoleSessionName: "modelled",
+      DurationSeconds: "modelled",
+      // A session policy narrows the session's permissions to the intersection: ignoring it would widen them.
+      Policy: { refused: `session policies: ${NOT_IN_SESSIONS}` },
+      PolicyArns: { refused: `managed session policies: ${NOT_IN_SESSIONS}`, inert: ["[]"] },
+      "PolicyArns[].arn": { refused: `managed session policies: ${NOT_IN_SESSIONS}` },
+      Tags: { refused: `session tags (aws:PrincipalTag, sts:TagSession): ${NOT_IN_SESSIONS}`, inert: ["[]"] },
+      "Tags[].Key": { refused: `session tags: ${NOT_IN_SESSIONS}` },
+      "Tags[].Value": { refused: `session tags: ${NOT_IN_SESSIONS}` },
+      TransitiveTagKeys: { refused: `transitive session tags: ${NOT_IN_SESSIONS}`, inert: ["[]"] },
+      ExternalId: { refused: "sts:ExternalId is not put in the trust policy's request context" },
+      SerialNumber: { refused: "MFA (aws:MultiFactorAuthPresent true) is not modelled" },
+      TokenCode: { refused: "MFA (aws:MultiFactorAuthPresent true) is not modelled" },
+      SourceIdentity: {
+        refused: `source identity (aws:SourceIdentity, sts:SetSourceIdentity): ${NOT_IN_SESSIONS}`,
+      },
+      ProvidedContexts: { refused: "trusted context providers are not modelled", inert: ["[]"] },
+      "ProvidedContexts[].ProviderArn": { refused: "trusted context providers are not modelled" },
+      "ProvidedContexts[].ContextAssertion": { refused: "trusted context providers are not modelled" },
+    },
   },
 } as const satisfies Record<string, StsOperationSpec>;
 

@@ -3,6 +3,7 @@
  * action as its entry of the operation table says (operations.ts).
  */
 import { AwsError } from "../errors";
+import { checkFormMembers } from "../http/requestMembers";
 import type { Caller, LiveStack } from "../deploy/stack";
 import { isStsOperation, STS_OPERATION_TABLE, STS_VERSION } from "./operations";
 
@@ -26,5 +27,8 @@ export async function handleSts(
   if (version !== STS_VERSION || !isStsOperation(action)) {
     throw new AwsError("InvalidAction", `Could not find operation ${action} for version ${version}`);
   }
-  return STS_OPERATION_TABLE[action].handler(form, caller, stack);
+  const spec = STS_OPERATION_TABLE[action];
+  // A member the sandbox does not model is refused before anything else (requestMembers.ts).
+  checkFormMembers("sts", action, form, spec.members);
+  return spec.handler(form, caller, stack);
 }

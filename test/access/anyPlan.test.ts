@@ -14,7 +14,7 @@ import type { AccessCell, AccessReport } from "../../access/types";
 import { synthesize } from "../../plan/synth";
 import { declaredStates, type Plan } from "../../plan/types";
 import { SPECIAL_SIG_KEY } from "../../plan/values";
-import { RESOURCE_REFERENCE_SIG } from "../../sandbox/deploy/resourceValues";
+import { RESOURCE_REFERENCE_SIG } from "../../plan/values";
 import { ACCOUNT_ID } from "../support/accounts";
 
 const REGION = "eu-west-1";

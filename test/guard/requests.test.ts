@@ -11,10 +11,8 @@ import {
   analyzeStackRequest,
   analyzeStackResourceBytes,
   marshalForAnalyzer,
-  OUTPUT_VALUE_SIG,
-  RESOURCE_REFERENCE_SIG,
 } from "../../guard/requests";
-import { SECRET_SIG, UNKNOWN_VALUE } from "../../plan/values";
+import { OUTPUT_VALUE_SIG, RESOURCE_REFERENCE_SIG, SECRET_SIG, UNKNOWN_VALUE } from "../../plan/values";
 import { synthesize } from "../../plan/synth";
 import { devConfig } from "../support/plan";
 

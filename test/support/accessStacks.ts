@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import type { Plan, PlanResourceState } from "../../plan/types";
 import { SPECIAL_SIG_KEY } from "../../plan/values";
-import { RESOURCE_REFERENCE_SIG } from "../../sandbox/deploy/resourceValues";
+import { RESOURCE_REFERENCE_SIG } from "../../plan/values";
 import { ACCOUNT_ID, REGION } from "./accounts";
 
 export { ACCOUNT_ID, REGION };

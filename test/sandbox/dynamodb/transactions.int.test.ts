@@ -174,4 +174,33 @@ describe("sandbox: DynamoDB transactions", function () {
     expect(failure.name).to.equal("AccessDeniedException");
     expect(failure.message).to.contain("KMS key access denied");
   });
+
+  it("runs a TransactWriteItems retried with the same ClientRequestToken once, and refuses the token reused", async () => {
+    // API reference, TransactWriteItems, ClientRequestToken
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html): "A client
+    // request token is valid for 10 minutes after the first request that uses it is completed ... If you
+    // submit a request with the same client token but a change in other parameters within the 10-minute
+    // idempotency window, DynamoDB returns an IdempotentParameterMismatch exception."
+    const add = (amount: number) =>
+      new TransactWriteItemsCommand({
+        ClientRequestToken: "retry-token-1",
+        TransactItems: [
+          {
+            Update: {
+              TableName,
+              Key: key("idempotent"),
+              UpdateExpression: "ADD tally :n",
+              ExpressionAttributeValues: { ":n": { N: String(amount) } },
+            },
+          },
+        ],
+      });
+    const alice = user("alice").dynamodb;
+    await alice.send(add(1));
+    await alice.send(add(1));
+    const item = await alice.send(new GetItemCommand({ TableName, Key: key("idempotent") }));
+    expect(item.Item?.tally?.N).to.equal("1");
+    const failure = await failureOf(alice.send(add(2)));
+    expect(failure.name).to.equal("IdempotentParameterMismatchException");
+  });
 });
