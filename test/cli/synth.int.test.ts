@@ -136,7 +136,7 @@ describe("npm run synth against a state", function () {
   it("fails a bad --state with one line and exit 2", async () => {
     const result = await synth(["--stack", "dev", "--state", join(dataDir, "nope.json")]);
     expect(result.status).to.equal(2);
-    expect(result.stderr).to.equal(`error: ${join(dataDir, "nope.json")}: does not exist\n`);
+    expect(result.stderr).to.equal(`error: --state: "${join(dataDir, "nope.json")}" does not exist\n`);
   });
 
   it("--destroy plans a delete of every resource; the sandbox's --destroy carries it out", async () => {

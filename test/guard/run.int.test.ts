@@ -292,6 +292,6 @@ describe("policy guard (Analyzer gRPC, pack in its own process)", function () {
     }
     expect(codes).to.deep.equal([2, 2]);
     expect(errors[0]).to.match(/^error: --stack or --file is required/);
-    expect(errors[1]).to.equal("error: --config /nonexistent/policy.json: ENOENT\n");
+    expect(errors[1]).to.equal('error: --config: "/nonexistent/policy.json" does not exist\n');
   });
 });
