@@ -10,6 +10,7 @@ import { runChecks } from "../checks/run";
 import type { RetryOptions } from "../checks/types";
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_WAIT_SECONDS, waitForChecks } from "../checks/wait";
 import { defineCommand, mainOf, runMain, type CommandContext, type Io } from "./runner";
+import { displayValue } from "../common/display";
 
 export interface CliIo extends Io {
   /** Injected for tests: how `pulumi` is run. */
@@ -137,7 +138,7 @@ function checkArgs(values: {
     }
     const number = Number(text);
     if (!Number.isFinite(number) || number <= 0) {
-      throw new CheckInputError(`--${flag}: "${text}" is not a positive number of seconds`);
+      throw new CheckInputError(`--${flag}: ${displayValue(text)} is not a positive number of seconds`);
     }
     return number;
   };

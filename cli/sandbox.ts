@@ -15,6 +15,8 @@ import { AwsError } from "../sandbox/errors";
 import { Sandbox } from "../sandbox";
 import { writeFileAtomic } from "../sandbox/deploy/stateFile";
 import { defineCommand, mainOf, runMain, UsageError } from "./runner";
+import { displayValue } from "../common/display";
+import { displayPath } from "../common/userFile";
 
 export const command = defineCommand({
   name: "sandbox",
@@ -146,7 +148,7 @@ function parsePort(text: string | undefined): number {
   }
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) {
-    throw new UsageError(`--port: "${text}" is not a port number (0-65535; 0 picks a free port)`);
+    throw new UsageError(`--port: ${displayValue(text)} is not a port number (0-65535; 0 picks a free port)`);
   }
   return port;
 }
@@ -171,7 +173,9 @@ function writeOutputs(flag: string, file: string, content: string): void {
   try {
     writeFileAtomic(file, content);
   } catch (err) {
-    throw new UsageError(`${flag}: "${file}" cannot be written: ${(err as Error).message}`);
+    throw new UsageError(
+      `${flag}: ${displayPath(file)} cannot be written: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 

@@ -4,7 +4,8 @@
  * --advance prints it. FILE is what `npm run sandbox -- --deployer-credentials FILE` wrote (the
  * deploying identity's key, which alone may call the admin API); the endpoint defaults to the one in it.
  */
-import { readUserJson } from "../common/userFile";
+import { displayValue } from "../common/display";
+import { displayPath, readUserJson } from "../common/userFile";
 import { callAdmin, type AdminCredentials } from "../sandbox/admin/client";
 import { defineCommand, mainOf, runMain, UsageError } from "./runner";
 
@@ -42,7 +43,9 @@ export const command = defineCommand({
     const file = readCredentials(args.credentials);
     const endpoint = args.endpoint ?? file.endpoint;
     if (endpoint === undefined || !/^http:\/\/127\.0\.0\.1:\d+\/?$/.test(endpoint)) {
-      throw new UsageError(`--endpoint: "${String(endpoint)}" is not the sandbox's http://127.0.0.1:PORT`);
+      throw new UsageError(
+        `--endpoint: ${displayValue(String(endpoint))} is not the sandbox's http://127.0.0.1:PORT`,
+      );
     }
     const advance = args.advance === undefined ? undefined : parseDuration(args.advance);
     let reply;
@@ -59,8 +62,8 @@ export const command = defineCommand({
     }
     if (reply.status !== 200) {
       // Shortened: the server may not be the sandbox, and its words are not ours to print at length.
-      const code = String(reply.body.__type ?? reply.status).slice(0, 100);
-      throw new UsageError(`${endpoint}: ${code}: ${String(reply.body.message ?? "").slice(0, 200)}`);
+      const code = displayValue(String(reply.body.__type ?? reply.status), 100);
+      throw new UsageError(`${endpoint}: ${code}: ${displayValue(String(reply.body.message ?? ""))}`);
     }
     const now = Number(reply.body.Now);
     const advanced = Number(reply.body.AdvancedSeconds);
@@ -90,15 +93,15 @@ function readCredentials(path: string): CredentialsFile {
   // A few hundred bytes as written; bounded, and never quoted in an error (it holds a secret).
   const read = readUserJson(path, { flag: "--credentials", maxBytes: 64 * 1024 });
   if (typeof read !== "object" || read === null || Array.isArray(read)) {
-    throw new UsageError(`--credentials: "${path}" is not a JSON object`);
+    throw new UsageError(`--credentials: ${displayPath(path)} is not a JSON object`);
   }
   const { accessKeyId, secretAccessKey, region, endpoint } = read as Record<string, unknown>;
   // Never print the values: the file holds a secret.
   if (typeof accessKeyId !== "string" || !/^AKIA[A-Z2-7]{16}$/.test(accessKeyId)) {
-    throw new UsageError(`--credentials: "${path}" has no accessKeyId of the form AKIA…`);
+    throw new UsageError(`--credentials: ${displayPath(path)} has no accessKeyId of the form AKIA…`);
   }
   if (typeof secretAccessKey !== "string" || typeof region !== "string") {
-    throw new UsageError(`--credentials: "${path}" needs secretAccessKey and region`);
+    throw new UsageError(`--credentials: ${displayPath(path)} needs secretAccessKey and region`);
   }
   return {
     accessKeyId,
@@ -111,7 +114,9 @@ function readCredentials(path: string): CredentialsFile {
 export function parseDuration(text: string): { unit: (typeof UNITS)[keyof typeof UNITS]; value: number } {
   const match = /^(\d+(?:\.\d+)?)([smhd])$/.exec(text);
   if (match === null || Number(match[1]) <= 0) {
-    throw new UsageError(`--advance: "${text}" is not a positive duration such as 300s, 5m, 2h or 7d`);
+    throw new UsageError(
+      `--advance: ${displayValue(text)} is not a positive duration such as 300s, 5m, 2h or 7d`,
+    );
   }
   return { unit: UNITS[match[2] as keyof typeof UNITS], value: Number(match[1]) };
 }

@@ -20,6 +20,7 @@ import { startPolicyPack } from "./packProcess";
 import { levelName } from "./policyConfig";
 import type { PolicyNotApplicable, PolicyViolation } from "./report";
 import { analyzePlan } from "./run";
+import { displayValue } from "../common/display";
 
 /** The value the engine sends for a property not known until the resource is created. */
 export const UNKNOWN = UNKNOWN_VALUE;
@@ -87,7 +88,9 @@ export function planOfResources(
   const urnOf = (where: string, name: string): string => {
     const urn = urns.get(name);
     if (urn === undefined) {
-      throw new HarnessInputError(`${where}: "${name}" is not the name of a resource of the list`);
+      throw new HarnessInputError(
+        `${where}: ${displayValue(name)} is not the name of a resource of the list`,
+      );
     }
     return urn;
   };

@@ -12,6 +12,7 @@ import {
   EnforcementLevel,
   PolicyConfig,
 } from "@pulumi/pulumi/proto/analyzer_pb";
+import { describeJson } from "../common/display";
 
 /** A policy config the pack's schemas refuse: the user's to fix. */
 export class PolicyConfigError extends UserError {}
@@ -147,7 +148,7 @@ export function buildConfigureRequest(
 
 function checkValue(where: string, value: unknown, schema: JsonSchema): void {
   const fail = (expected: string): never => {
-    throw new PolicyConfigError(`${where}: ${JSON.stringify(value)} is not ${expected}`);
+    throw new PolicyConfigError(`${where}: ${describeJson(value)} is not ${expected}`);
   };
   switch (schema.type) {
     case "string":
