@@ -5,7 +5,7 @@
  * written for these tests (README there).
  */
 import { expect } from "chai";
-import { CheckpointError, readCheckpoint, type Checkpoint } from "../../plan/checkpoint";
+import { CheckpointError, parseDeployment, readCheckpoint, type Checkpoint } from "../../plan/checkpoint";
 import { openSymmetric } from "../../plan/stateSecrets";
 import { isSecret, SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_VALUE } from "../../plan/values";
 import { fixturePath } from "../support/paths";
@@ -42,6 +42,29 @@ describe("readCheckpoint: the engine's formats", () => {
       CheckpointError,
       "this stack's deployment needs support for the following features: time-travel",
     );
+  });
+
+  it("refuses a secret whose plaintext is not JSON in one line naming the field, never the plaintext", () => {
+    // `pulumi stack export --show-secrets` writes a secret's plaintext as JSON text
+    // (https://www.pulumi.com/docs/iac/concepts/secrets/): anything else is a corrupt or hand-made state.
+    const resource = {
+      urn: "urn:pulumi:dev::p::aws:iam/accessKey:AccessKey::k",
+      type: "aws:iam/accessKey:AccessKey",
+      custom: true,
+      inputs: {},
+      outputs: { secret: { [SPECIAL_SIG_KEY]: SECRET_SIG, plaintext: "wJalrXUtnFEMI/K7MDENG {" } },
+    };
+    expect(() =>
+      parseDeployment({ version: 3, deployment: { resources: [resource] } }, "state.json"),
+    ).to.throw(
+      CheckpointError,
+      "state.json: deployment.resources[0].outputs.secret is a secret whose plaintext is not JSON",
+    );
+    try {
+      parseDeployment({ version: 3, deployment: { resources: [resource] } }, "state.json");
+    } catch (err) {
+      expect((err as Error).message).to.not.contain("wJalrXUtnFEMI");
+    }
   });
 
   it("reads `pulumi stack export` v3 with plaintext secrets (--show-secrets)", () => {
