@@ -112,6 +112,12 @@ interface ResourceSide {
 const NO_RESOURCE_POLICY: ResourceSide = { kind: "none", id: "" };
 
 /**
+ * A request's own condition keys, or a function computing them: called only when the caller's policies
+ * read some condition key (most requests' do not, and computing them is then wasted).
+ */
+export type RequestKeys = ContextRecord | (() => ContextRecord);
+
+/**
  * Decides whether a principal may perform a DynamoDB, KMS, IAM or STS action, the way AWS evaluates it,
  * with the project's policy evaluator (`./evaluation`). Holds the model (principals and keys) and a
  * decision cache keyed by principal, action, resource, request context and policy versions.
@@ -192,11 +198,7 @@ export class Authorizer {
    * sts:AssumeRole too (IAM User Guide, "Policy evaluation for requests within a single account"; "IAM
    * roles: how to use a trust policy"). An unknown role is denied like a refused one, as STS answers.
    */
-  authorizeAssumeRole(
-    callerArn: string,
-    roleArn: string,
-    requestKeys: ContextRecord = {},
-  ): Promise<Decision> {
+  authorizeAssumeRole(callerArn: string, roleArn: string, requestKeys: RequestKeys = {}): Promise<Decision> {
     const caller = this.principal(callerArn);
     const role = this.principals.get(roleArn);
     const cacheKey = ["r", caller.arn, caller.version, roleArn, role?.version ?? 0].join("\n");
@@ -304,7 +306,7 @@ export class Authorizer {
     callerArn: string,
     action: string,
     resourceArn: string,
-    requestKeys: ContextRecord = {},
+    requestKeys: RequestKeys = {},
   ): Promise<Decision> {
     if (!action.startsWith("dynamodb:")) {
       throw new Error(`action: "${action}" is not a dynamodb: action`);
@@ -333,7 +335,7 @@ export class Authorizer {
     callerArn: string,
     action: string,
     resourceArn: string,
-    requestKeys: ContextRecord = {},
+    requestKeys: RequestKeys = {},
   ): Decision | undefined {
     const caller = this.principal(callerArn);
     const cacheKey = dynamoDbCacheKey(caller, action, resourceArn);
@@ -572,7 +574,7 @@ export class Authorizer {
     resourceArn: string,
     resourceAccount: string,
     resource: ResourceSide,
-    requestKeys: ContextRecord,
+    requestKeys: RequestKeys,
   ): Promise<Decision> {
     const set = this.policySet(caller, resource);
     const reads = this.keysRead(set);
@@ -616,7 +618,7 @@ export class Authorizer {
     caller: PrincipalRecord,
     resourceArn: string,
     resourceAccount: string,
-    requestKeys: ContextRecord,
+    requestKeys: RequestKeys,
   ): RequestContext {
     const now = this.keys.now?.();
     const region = regionOf(resourceArn);
@@ -636,7 +638,7 @@ export class Authorizer {
         "aws:CurrentTime":
           now === undefined ? UNKNOWN : new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
         "aws:EpochTime": now === undefined ? UNKNOWN : String(Math.floor(now / 1000)),
-        ...requestKeys,
+        ...(typeof requestKeys === "function" ? requestKeys() : requestKeys),
       },
       { otherwise: NOT_SET },
     );
@@ -652,7 +654,7 @@ export class Authorizer {
     resourceArn: string,
     resourceAccount: string,
     resource: ResourceSide,
-    requestKeys: ContextRecord,
+    requestKeys: RequestKeys,
   ): Promise<Decision> {
     const context = this.contextOf(caller, resourceArn, resourceAccount, requestKeys);
     return Promise.resolve(
