@@ -1530,3 +1530,25 @@ export function isRefusedKey(lowerCaseKey: string): boolean {
 export const NOT_SET: RequestContext = {
   get: (lowerCaseKey) => (isRefusedKey(lowerCaseKey) ? UNKNOWN : ABSENT),
 };
+
+/** docs/authorization.md's table of condition keys (`npm run docs`). */
+export function conditionKeyTable(): string {
+  const cell = (text: string): string => text.replace(/\|/g, "\\|");
+  const rows = [
+    ...SERVICE_CONDITION_KEYS.map(
+      (entry) => `| ${entry.page} | \`${cell(entry.key)}\` | ${entry.status} | ${cell(entry.why)} |`,
+    ),
+    ...GLOBAL_CONDITION_KEYS.map(
+      (entry) => `| global | \`${cell(entry.key)}\` | ${entry.status} | ${cell(entry.why)} |`,
+    ),
+  ];
+  const count = (status: ConditionKeyStatus): number =>
+    [...SERVICE_CONDITION_KEYS, ...GLOBAL_CONDITION_KEYS].filter((entry) => entry.status === status).length;
+  return [
+    `${rows.length} keys: ${count("modelled")} modelled, ${count("absent")} absent as on AWS, ${count("refused")} refused.`,
+    "",
+    "| page | key | status | value, or why |",
+    "|---|---|---|---|",
+    ...rows,
+  ].join("\n");
+}
