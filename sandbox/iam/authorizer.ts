@@ -368,6 +368,12 @@ export class Authorizer {
       throw new AwsError("NotFoundException", `Key '${keyArn}' does not exist`);
     }
     const variables = kmsContextVariables(caller, context);
+    // kms:ResourceAliases: the key's aliases, whatever KeyId the request used (KMS developer guide,
+    // "AWS KMS condition keys"); absent for a key without aliases.
+    const aliases = this.keys.aliasesOf?.(key.arn).map((arn) => arn.slice(arn.indexOf(":alias/") + 1));
+    if (aliases !== undefined && aliases.length > 0) {
+      variables["kms:ResourceAliases"] = aliases;
+    }
     const cacheKey = [
       "k",
       caller.arn,
@@ -418,6 +424,7 @@ export class Authorizer {
     table: { readonly name: string; readonly region: string; readonly accountId: string },
   ): Promise<KmsDecision> {
     return this.authorizeKms(callerArn, action, keyArn, {
+      requestKeys: { "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT" },
       viaService: `dynamodb.${table.region}.amazonaws.com`,
       encryptionContext: {
         "aws:dynamodb:tableName": table.name,

@@ -708,14 +708,14 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "kms",
     key: "kms:RequestAlias",
-    status: "refused",
-    why: "the alias a request names is not carried to the authorizer yet",
+    status: "modelled",
+    why: "the alias name (alias/NAME) when the request's KeyId is an alias name or alias ARN",
   },
   {
     page: "kms",
     key: "kms:ResourceAliases",
-    status: "refused",
-    why: "the key's aliases are not carried to the authorizer yet",
+    status: "modelled",
+    why: "the alias names (alias/NAME) that point at the key, whatever KeyId the request used",
   },
   { page: "kms", key: "kms:RetiringPrincipal", status: "modelled", why: "CreateGrant's RetiringPrincipal" },
   {

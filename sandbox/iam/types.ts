@@ -91,6 +91,8 @@ export interface KeySpec {
 export interface KeySource {
   /** The sandbox's clock (epoch ms), for aws:CurrentTime and aws:EpochTime; without it they are refused. */
   now?(): number;
+  /** The alias ARNs that point at a key: kms:ResourceAliases. */
+  aliasesOf?(keyArn: string): readonly string[];
   keyForDecision(keyArn: string):
     | {
         readonly arn: string;
