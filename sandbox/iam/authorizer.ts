@@ -36,6 +36,7 @@ import type {
   KeySource,
   KmsDecision,
   PolicyDocument,
+  SessionPolicySource,
   PrincipalSpec,
   RoleSpec,
 } from "./types";
@@ -82,6 +83,8 @@ export interface AuthorizerOptions {
   readonly keys?: KeySource;
   /** Where the KMS decisions read grants: their one owner (the sandbox's GrantStore). Default: no grants. */
   readonly grants?: GrantSource;
+  /** Where role sessions' session policies are read (the STS SessionStore). Default: no session policies. */
+  readonly sessions?: SessionPolicySource;
 }
 
 interface PrincipalRecord {
@@ -98,7 +101,10 @@ interface PrincipalRecord {
   /** Its identity-based policies, or "unknown" when some of them are (taken at worst). */
   readonly identityPolicies: readonly CompiledPolicy[] | "unknown";
   /** Changes whenever the principal's policies change; part of every cache key that read them. */
-  readonly version: number;
+  readonly version: number | string;
+  /** A role session's session policies (AssumeRole Policy and PolicyArns): the session's permissions are
+   * the intersection of these and the role's (IAM User Guide, "Session policies"). */
+  readonly sessionPolicies?: readonly CompiledPolicy[];
 }
 
 /** A resource's own policy as a decision reads it: the policy, how it takes part, and its cache identity. */
@@ -135,7 +141,17 @@ export class Authorizer {
   /** The KMS grants every KMS decision consults after the policies (see authorizeKms). */
   private readonly grants: GrantSource;
 
+  private readonly sessions: SessionPolicySource | undefined;
+  /** Customer managed policy documents seen on principals, by ARN: managed session policies resolve here. */
+  private readonly customerPolicies = new Map<string, PolicyDocument | string>();
+  /** Compiled session policies by their text, with an id for the caches. */
+  private readonly compiledSessions = new Map<
+    string,
+    { readonly id: string; readonly policies: CompiledPolicy[] }
+  >();
+
   constructor(options: AuthorizerOptions = {}) {
+    this.sessions = options.sessions;
     this.cache = new DecisionCache(options.maxCachedDecisions ?? 10_000);
     this.keys = options.keys ?? { keyForDecision: () => undefined };
     this.grants = options.grants ?? { find: () => undefined };
@@ -157,6 +173,9 @@ export class Authorizer {
     const accountId = accountless ? "" : accountOf(spec.arn, "principal arn");
     if (spec.trustPolicy !== undefined && !isRoleArn(spec.arn)) {
       throw new Error(`role arn: "${spec.arn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+    }
+    for (const policy of spec.customerManagedPolicies ?? []) {
+      this.customerPolicies.set(policy.arn, policy.document);
     }
     const identityPolicies: readonly CompiledPolicy[] | "unknown" =
       (spec.unknownPolicies ?? []).length > 0 ? "unknown" : identityPoliciesOf(spec);
@@ -500,11 +519,63 @@ export class Authorizer {
     if (role?.trustPolicy === undefined) {
       throw new Error(`caller arn: "${arn}" is not a principal of the sandbox`);
     }
+    const sessionPolicies = this.sessions?.sessionPolicies(arn);
+    const compiledSession =
+      sessionPolicies === undefined ? undefined : this.compileSessionPolicies(sessionPolicies);
     return {
       ...role,
       arn,
       evalPrincipal: { kind: "assumed-role", arn, accountId: role.accountId, roleArn: role.arn },
+      ...(compiledSession === undefined
+        ? {}
+        : { sessionPolicies: compiledSession.policies, version: `${role.version}:${compiledSession.id}` }),
     };
+  }
+
+  /**
+   * AssumeRole's session policies compiled as IAM reads them: the inline policy (JSON text) and each
+   * managed policy ARN (an AWS managed policy the sandbox holds, or a customer managed policy of the
+   * model). Throws AwsError MalformedPolicyDocument for an inline policy IAM would refuse, NoSuchEntity
+   * for a managed policy the sandbox holds no document for. STS calls it before issuing the session.
+   */
+  compileSessionPolicies(session: { readonly policy?: string; readonly policyArns?: readonly string[] }): {
+    readonly id: string;
+    readonly policies: CompiledPolicy[];
+  } {
+    const text = `${session.policy ?? ""}\n${(session.policyArns ?? []).join("\n")}`;
+    let compiledSet = this.compiledSessions.get(text);
+    if (compiledSet === undefined) {
+      const policies: CompiledPolicy[] = [];
+      if (session.policy !== undefined) {
+        policies.push(
+          compiled(
+            parsePolicyDocument(session.policy, "session policy", "MalformedPolicyDocument"),
+            "session policy",
+            "session",
+            "MalformedPolicyDocument",
+          ),
+        );
+      }
+      for (const policyArn of session.policyArns ?? []) {
+        const document = this.customerPolicies.get(policyArn);
+        policies.push(
+          compiled(
+            document === undefined
+              ? managedPolicyDocument(policyArn)
+              : parsePolicyDocument(document, `managed policy ${policyArn}`, "MalformedPolicyDocument"),
+            policyArn,
+            "session",
+            "MalformedPolicyDocument",
+          ),
+        );
+      }
+      compiledSet = { id: `s${this.nextVersion++}`, policies };
+      if (this.compiledSessions.size >= MAX_POLICY_SETS) {
+        this.compiledSessions.clear();
+      }
+      this.compiledSessions.set(text, compiledSet);
+    }
+    return compiledSet;
   }
 
   /** The key policy as the evaluator reads it, compiled once per version of the key. */
@@ -536,6 +607,7 @@ export class Authorizer {
     if (set === undefined) {
       set = {
         identity: caller.identityPolicies,
+        ...(caller.sessionPolicies === undefined ? {} : { session: caller.sessionPolicies }),
         resourceKind: resource.kind,
         ...(resource.policy === undefined ? {} : { resource: resource.policy }),
       };

@@ -1279,8 +1279,8 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "sts",
     key: "sts:ExternalId",
-    status: "absent",
-    why: "AssumeRole ExternalId is refused, so no request carries it",
+    status: "modelled",
+    why: "AssumeRole's ExternalId, absent when the request carries none",
   },
   { page: "sts", key: "sts:IdentityTokenAudience", status: "absent", why: "only GetWebIdentityToken" },
   { page: "sts", key: "sts:RequestContext/${ContextKey}", status: "absent", why: "only SetContext" },
