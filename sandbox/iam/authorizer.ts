@@ -253,6 +253,25 @@ export class Authorizer {
     return this.cached(cacheKey, caller, action, "*", caller.accountId, NO_RESOURCE_POLICY, {});
   }
 
+  /**
+   * An action on a resource decided by the caller's identity-based policies alone (no resource-based
+   * policy takes part): kms:RetireGrant on a grant's key, which "is not effective in a key policy" but
+   * can be allowed, or denied, in an IAM policy (KMS developer guide, "Retiring and revoking grants").
+   */
+  authorizeIdentityOn(callerArn: string, action: string, resourceArn: string): Promise<Decision> {
+    const caller = this.principal(callerArn);
+    const cacheKey = ["o", caller.arn, caller.version, action, resourceArn].join("\n");
+    return this.cached(
+      cacheKey,
+      caller,
+      action,
+      resourceArn,
+      accountOf(resourceArn, "resource arn"),
+      NO_RESOURCE_POLICY,
+      {},
+    );
+  }
+
   deletePrincipal(arn: string): void {
     this.principals.delete(arn);
   }

@@ -30,7 +30,7 @@ export interface KmsCaller {
  */
 function requestKeysOf(operation: string, request: Record<string, unknown>): Record<string, string> {
   const keys: Record<string, string> = {};
-  if (operation === "Encrypt" || operation === "Decrypt") {
+  if (operation === "Encrypt" || operation === "Decrypt" || operation === "GenerateDataKey") {
     keys["kms:EncryptionAlgorithm"] =
       typeof request.EncryptionAlgorithm === "string" ? request.EncryptionAlgorithm : "SYMMETRIC_DEFAULT";
   }
@@ -114,6 +114,7 @@ export class KmsService {
     const { authorizer, registry, grants } = this;
     return {
       callerArn: caller.arn,
+      region: caller.region,
       action,
       authorizer,
       registry,
