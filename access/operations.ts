@@ -6,9 +6,11 @@
  */
 import {
   ACCESS_MATRIX_OPERATIONS,
+  cellChecks,
   matrixActionOf,
   usesTableKey,
   type AccessMatrixOperation,
+  type CellCheck,
 } from "../sandbox/engine";
 
 /** DynamoDB operations, in the order the matrix shows them. */
@@ -36,3 +38,15 @@ export { usesTableKey };
 export function iamActionOf(operation: TableOperation): string {
   return matrixActionOf(operation);
 }
+
+/**
+ * Every IAM check of a cell, as the sandbox makes them: a transaction's each kind of part as its own
+ * action inside the transaction (TransactWriteItems: PutItem, UpdateItem, DeleteItem, ConditionCheckItem
+ * with dynamodb:EnclosingOperation TransactWriteItems), with the request-dependent condition keys UNKNOWN
+ * so a decision that depends on them is Conditional. The cell is allowed only when every check is.
+ */
+export function checksOf(operation: TableOperation): readonly CellCheck[] {
+  return cellChecks(operation);
+}
+
+export type { CellCheck };

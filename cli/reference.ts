@@ -7,6 +7,7 @@
  * (`<!-- generated:NAME -->` … `<!-- /generated:NAME -->`); `npm run docs` rewrites them, and a test
  * fails when a file differs from what the specs generate.
  */
+import { conditionKeyTable } from "../sandbox/iam/conditionKeys";
 import * as path from "node:path";
 import { operationTables } from "./operationTables";
 import { packReadmeTable, ruleReference, ruleTable } from "./ruleTables";
@@ -95,6 +96,7 @@ export function generatedRegions(commands: readonly AnyCommand[]): {
     { file: "docs/reference.md", region: "commands", content: commandReference(commands) },
     { file: "docs/architecture.md", region: "layers", content: layerTable(layers()) },
     { file: "docs/sandbox.md", region: "operations", content: operationTables() },
+    { file: "docs/authorization.md", region: "condition-keys", content: conditionKeyTable() },
     { file: "docs/policy-pack.md", region: "rules", content: ruleTable() },
     { file: "docs/policy-pack.md", region: "rule-reference", content: ruleReference() },
     { file: "policy-pack/README.md", region: "rules", content: packReadmeTable() },

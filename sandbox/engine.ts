@@ -13,6 +13,8 @@ import { applyDeployedKeys } from "./deploy/deployKeys";
 import { deriveCloudModel, remoteComponents, type CloudKey, type CloudModel } from "./deploy/model";
 import { LiveStack, type AccessKey } from "./deploy/stack";
 import { AwsError } from "./errors";
+import { partChecksOf, usesTableKey, type AccessMatrixOperation } from "./dynamodb/operations";
+import { UNKNOWN, type ContextRecord } from "./iam/evaluation";
 import type { Grant } from "./kms/grants";
 import { KeyRegistry } from "./kms/keyRegistry";
 import type { SessionStore } from "./sts/sessions";
@@ -41,6 +43,63 @@ export {
   usesTableKey,
   type AccessMatrixOperation,
 } from "./dynamodb/operations";
+export { UNKNOWN as UNKNOWN_CONTEXT_VALUE } from "./iam/evaluation";
+export type { ContextRecord } from "./iam/evaluation";
+
+/**
+ * One IAM check of a cell of the static proof (a principal, an operation, a table): the action and the
+ * request context keys to ask it with (`Authorizer.authorizeDynamoDb(caller, action, tableArn,
+ * requestKeys)`). Every key whose value depends on the request (the partition key, the attributes,
+ * Select, ReturnValues, ReturnConsumedCapacity, the time, the transport) is UNKNOWN, so a decision that
+ * depends on one comes out Conditional with the condition; what the operation fixes is set
+ * (dynamodb:EnclosingOperation of a transaction's part). A transaction has one check per kind of part,
+ * each its own action, as the sandbox authorizes a transaction of every kind of part.
+ */
+export interface CellCheck {
+  readonly action: string;
+  readonly requestKeys: ContextRecord;
+}
+
+/** The checks of a cell; see CellCheck. */
+export function cellChecks(operation: AccessMatrixOperation): readonly CellCheck[] {
+  return partChecksOf(operation).map((check) => ({
+    action: check.action,
+    requestKeys: {
+      ...REQUEST_DEPENDENT,
+      ...(usesTableKey(operation) ? itemKeys(check.action, "enclosing" in check) : {}),
+      ...("enclosing" in check ? { "dynamodb:EnclosingOperation": check.enclosing } : {}),
+    },
+  }));
+}
+
+/**
+ * The dynamodb:* keys of an item request (sandbox/dynamodb/conditionKeys.ts) where the action has them,
+ * all request-dependent: LeadingKeys but on Scan, Select on reads, ReturnValues on single-item writes and
+ * on a write transaction's parts.
+ */
+function itemKeys(action: string, inTransaction: boolean): ContextRecord {
+  const name = action.slice("dynamodb:".length);
+  const reads = ["GetItem", "Query", "Scan", "BatchGetItem"].includes(name);
+  const writes = ["PutItem", "UpdateItem", "DeleteItem"].includes(name) || (inTransaction && !reads);
+  return {
+    ...(name === "Scan" ? {} : { "dynamodb:LeadingKeys": UNKNOWN }),
+    "dynamodb:Attributes": UNKNOWN,
+    ...(reads ? { "dynamodb:Select": UNKNOWN } : {}),
+    ...(writes ? { "dynamodb:ReturnValues": UNKNOWN } : {}),
+    "dynamodb:ReturnConsumedCapacity": UNKNOWN,
+  };
+}
+
+/** Keys every request carries whose value depends on the request, not on the stack. */
+const REQUEST_DEPENDENT: ContextRecord = {
+  "aws:CurrentTime": UNKNOWN,
+  "aws:EpochTime": UNKNOWN,
+  // DynamoDB endpoints take HTTP and HTTPS: which one a client uses is its own choice.
+  "aws:SecureTransport": UNKNOWN,
+  "aws:SourceIp": UNKNOWN,
+  "aws:UserAgent": UNKNOWN,
+  "aws:referer": UNKNOWN,
+};
 
 export interface EngineOptions {
   /** The keys' one owner, which outlives deployments. Default: a new registry (nothing deployed before). */

@@ -118,7 +118,8 @@ export class LiveStack {
     runtime: RuntimeState = {},
   ): Promise<LiveStack> {
     const grants = new GrantStore();
-    const authorizer = new Authorizer({ keys, grants });
+    const sessions = runtime.sessions ?? new SessionStore();
+    const authorizer = new Authorizer({ keys, grants, sessions });
     const kms = new KmsService(authorizer, keys, grants);
     for (const arn of deployerPrincipals(model.deployer.arn)) {
       authorizer.putPrincipal({ arn, managedPolicyArns: [ADMINISTRATOR_ACCESS_ARN] });
@@ -148,7 +149,7 @@ export class LiveStack {
     }
     runtime.applyKeys?.();
     await putGrants(model, authorizer, grants, runtime.apiGrants ?? []);
-    return new LiveStack(model, authorizer, grants, kms, deployerKey, runtime.sessions ?? new SessionStore());
+    return new LiveStack(model, authorizer, grants, kms, deployerKey, sessions);
   }
 
   /** The secret of an active access key or of a role session, or undefined when the key is unknown. */

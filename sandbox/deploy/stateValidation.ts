@@ -280,6 +280,15 @@ export function session(value: unknown, where: string): PersistedSession {
     assumedRoleId: text(fields.assumedRoleId, `${where}.assumedRoleId`, secret),
     accountId: text(fields.accountId, `${where}.accountId`, secret),
     expiration: isoDate(fields.expiration, `${where}.expiration`),
+    // Session policies (AssumeRole Policy, PolicyArns): a session restored without them would be wider.
+    ...(fields.policy === undefined ? {} : { policy: text(fields.policy, `${where}.policy`) }),
+    ...(fields.policyArns === undefined
+      ? {}
+      : {
+          policyArns: (Array.isArray(fields.policyArns) ? fields.policyArns : [fields.policyArns]).map(
+            (arn: unknown, index: number) => text(arn, `${where}.policyArns[${index}]`),
+          ),
+        }),
   };
 }
 

@@ -12,8 +12,8 @@
  *   key. A read without a projection (the item's whole, data-dependent attributes) is UNKNOWN.
  * - dynamodb:Select: Query and Scan: the request's Select, else SPECIFIC_ATTRIBUTES with a projection,
  *   else ALL_ATTRIBUTES ("the Select parameter always has a value (ALL_ATTRIBUTES, unless otherwise
- *   specified)"); on an index ALL_PROJECTED_ATTRIBUTES. GetItem and BatchGetItem take no Select and AWS
- *   documents no value: UNKNOWN.
+ *   specified)"); on an index ALL_PROJECTED_ATTRIBUTES. GetItem and BatchGetItem take no Select: with a
+ *   projection SPECIFIC_ATTRIBUTES (what the IAM User Guide's attribute example needs), else UNKNOWN.
  * - dynamodb:ReturnValues: single-item writes: the request's ReturnValues, NONE by default ("the
  *   ReturnValues parameter always has a value (NONE unless otherwise specified)"); a transaction's part:
  *   its ReturnValuesOnConditionCheckFailure, NONE by default.
@@ -67,7 +67,13 @@ export function dynamoDbConditionKeys(
             ? "ALL_PROJECTED_ATTRIBUTES"
             : "ALL_ATTRIBUTES";
   } else if (operation === "GetItem" || operation === "BatchGetItem") {
-    keys["dynamodb:Select"] = UNKNOWN;
+    // No Select parameter: with a projection SPECIFIC_ATTRIBUTES, as the IAM User Guide's example
+    // "DynamoDB: Allows access to specific attributes" needs for its GetItem to be allowed; without one
+    // AWS documents no value.
+    keys["dynamodb:Select"] =
+      body.ProjectionExpression !== undefined || body.AttributesToGet !== undefined
+        ? "SPECIFIC_ATTRIBUTES"
+        : UNKNOWN;
   }
   if (options.enclosing !== undefined) {
     keys["dynamodb:EnclosingOperation"] = options.enclosing;

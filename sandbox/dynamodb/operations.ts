@@ -464,6 +464,30 @@ export function iamActionsOf(operation: DynamoOperation, request: Record<string,
   return [...new Set(actions)];
 }
 
+/** The IAM check of one kind of part of a transaction, for a static question about a transaction. */
+export interface PartCheck {
+  /** The part's own IAM action ("Using IAM with DynamoDB transactions"). */
+  readonly action: string;
+  /** dynamodb:EnclosingOperation of the part. */
+  readonly enclosing: "TransactWriteItems" | "TransactGetItems";
+}
+
+/**
+ * The IAM checks of a request of `operation` with every kind of part it may hold: one per kind for a
+ * transaction (TransactWriteItems: PutItem, UpdateItem, DeleteItem, ConditionCheckItem, each inside the
+ * transaction), the operation's own action otherwise.
+ */
+export function partChecksOf(
+  operation: DynamoOperation,
+): readonly (PartCheck | { readonly action: string })[] {
+  const iam = SPECS[operation].iam;
+  if ("action" in iam) {
+    return [{ action: iam.action }];
+  }
+  const enclosing = operation === "TransactGetItems" ? "TransactGetItems" : "TransactWriteItems";
+  return Object.values(iam.parts).map((action) => ({ action, enclosing }));
+}
+
 /** A probe target naming no table: enough to read which parts a probe is made of. */
 const NO_TARGET: ProbeTarget = { tableName: "", key: {}, hashKey: "" };
 

@@ -8,6 +8,7 @@ import type { Clock } from "../admin/clock";
 import { AwsError } from "../errors";
 import { checkJsonMembers, NOT_MODELLED } from "../http/requestMembers";
 import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } from "../iam";
+import type { RequestKeys } from "../iam/authorizer";
 import type { Caller, LiveStack } from "../deploy/stack";
 import type { DynaliteEngine } from "./engine";
 import { type DynamoOperation, type OperationContext, type ResourceScope, operationSpec } from "./operations";
@@ -74,7 +75,7 @@ export class DynamoDbService {
     const resources = resourcesOf(iam.on, request, tables, stack);
     for (const [index, resource] of resources.entries()) {
       // Item operations carry the dynamodb:* condition keys of the request (conditionKeys.ts).
-      const keys = spec.usesTableKey ? requestKeysOf(operation, parsed, tables[index], stack) : {};
+      const keys = spec.usesTableKey ? () => requestKeysOf(operation, parsed, tables[index], stack) : {};
       const deciding = authorizeResource(caller, iam.action, resource, stack, keys);
       if (deciding !== undefined) {
         await deciding;
@@ -167,15 +168,16 @@ export class DynamoDbService {
     const items = request.TransactItems as Record<string, Record<string, unknown>>[];
     for (const [index, part] of parts.entries()) {
       // Each part with its own keys, inside its transaction ("Using IAM with DynamoDB transactions").
-      const keys = dynamoDbConditionKeys(
-        part.action.slice("dynamodb:".length),
-        items[index][part.kind],
-        { hashKey: hashKeyOf(part.tableName, stack) },
-        {
-          enclosing: kind === "read" ? "TransactGetItems" : "TransactWriteItems",
-          returnConsumedCapacity: request.ReturnConsumedCapacity,
-        },
-      );
+      const keys = () =>
+        dynamoDbConditionKeys(
+          part.action.slice("dynamodb:".length),
+          items[index][part.kind],
+          { hashKey: hashKeyOf(part.tableName, stack) },
+          {
+            enclosing: kind === "read" ? "TransactGetItems" : "TransactWriteItems",
+            returnConsumedCapacity: request.ReturnConsumedCapacity,
+          },
+        );
       await authorizeResource(caller, part.action, stack.tableArn(part.tableName), stack, keys);
     }
     for (const tableName of new Set(parts.map((part) => part.tableName))) {
@@ -254,7 +256,7 @@ function authorizeResource(
   action: string,
   resource: string,
   stack: LiveStack,
-  keys: ContextRecord = {},
+  keys: RequestKeys = {},
 ): Promise<void> | undefined {
   const known = stack.authorizer.knownDynamoDbDecision(caller.arn, action, resource, keys);
   if (known !== undefined) {

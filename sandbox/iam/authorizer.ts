@@ -36,6 +36,7 @@ import type {
   KeySource,
   KmsDecision,
   PolicyDocument,
+  SessionPolicySource,
   PrincipalSpec,
   RoleSpec,
 } from "./types";
@@ -82,6 +83,8 @@ export interface AuthorizerOptions {
   readonly keys?: KeySource;
   /** Where the KMS decisions read grants: their one owner (the sandbox's GrantStore). Default: no grants. */
   readonly grants?: GrantSource;
+  /** Where role sessions' session policies are read (the STS SessionStore). Default: no session policies. */
+  readonly sessions?: SessionPolicySource;
 }
 
 interface PrincipalRecord {
@@ -98,7 +101,10 @@ interface PrincipalRecord {
   /** Its identity-based policies, or "unknown" when some of them are (taken at worst). */
   readonly identityPolicies: readonly CompiledPolicy[] | "unknown";
   /** Changes whenever the principal's policies change; part of every cache key that read them. */
-  readonly version: number;
+  readonly version: number | string;
+  /** A role session's session policies (AssumeRole Policy and PolicyArns): the session's permissions are
+   * the intersection of these and the role's (IAM User Guide, "Session policies"). */
+  readonly sessionPolicies?: readonly CompiledPolicy[];
 }
 
 /** A resource's own policy as a decision reads it: the policy, how it takes part, and its cache identity. */
@@ -110,6 +116,12 @@ interface ResourceSide {
 }
 
 const NO_RESOURCE_POLICY: ResourceSide = { kind: "none", id: "" };
+
+/**
+ * A request's own condition keys, or a function computing them: called only when the caller's policies
+ * read some condition key (most requests' do not, and computing them is then wasted).
+ */
+export type RequestKeys = ContextRecord | (() => ContextRecord);
 
 /**
  * Decides whether a principal may perform a DynamoDB, KMS, IAM or STS action, the way AWS evaluates it,
@@ -129,7 +141,17 @@ export class Authorizer {
   /** The KMS grants every KMS decision consults after the policies (see authorizeKms). */
   private readonly grants: GrantSource;
 
+  private readonly sessions: SessionPolicySource | undefined;
+  /** Customer managed policy documents seen on principals, by ARN: managed session policies resolve here. */
+  private readonly customerPolicies = new Map<string, PolicyDocument | string>();
+  /** Compiled session policies by their text, with an id for the caches. */
+  private readonly compiledSessions = new Map<
+    string,
+    { readonly id: string; readonly policies: CompiledPolicy[] }
+  >();
+
   constructor(options: AuthorizerOptions = {}) {
+    this.sessions = options.sessions;
     this.cache = new DecisionCache(options.maxCachedDecisions ?? 10_000);
     this.keys = options.keys ?? { keyForDecision: () => undefined };
     this.grants = options.grants ?? { find: () => undefined };
@@ -151,6 +173,9 @@ export class Authorizer {
     const accountId = accountless ? "" : accountOf(spec.arn, "principal arn");
     if (spec.trustPolicy !== undefined && !isRoleArn(spec.arn)) {
       throw new Error(`role arn: "${spec.arn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+    }
+    for (const policy of spec.customerManagedPolicies ?? []) {
+      this.customerPolicies.set(policy.arn, policy.document);
     }
     const identityPolicies: readonly CompiledPolicy[] | "unknown" =
       (spec.unknownPolicies ?? []).length > 0 ? "unknown" : identityPoliciesOf(spec);
@@ -192,11 +217,7 @@ export class Authorizer {
    * sts:AssumeRole too (IAM User Guide, "Policy evaluation for requests within a single account"; "IAM
    * roles: how to use a trust policy"). An unknown role is denied like a refused one, as STS answers.
    */
-  authorizeAssumeRole(
-    callerArn: string,
-    roleArn: string,
-    requestKeys: ContextRecord = {},
-  ): Promise<Decision> {
+  authorizeAssumeRole(callerArn: string, roleArn: string, requestKeys: RequestKeys = {}): Promise<Decision> {
     const caller = this.principal(callerArn);
     const role = this.principals.get(roleArn);
     const cacheKey = ["r", caller.arn, caller.version, roleArn, role?.version ?? 0].join("\n");
@@ -230,6 +251,25 @@ export class Authorizer {
     const caller = this.principal(callerArn);
     const cacheKey = ["i", caller.arn, caller.version, action].join("\n");
     return this.cached(cacheKey, caller, action, "*", caller.accountId, NO_RESOURCE_POLICY, {});
+  }
+
+  /**
+   * An action on a resource decided by the caller's identity-based policies alone (no resource-based
+   * policy takes part): kms:RetireGrant on a grant's key, which "is not effective in a key policy" but
+   * can be allowed, or denied, in an IAM policy (KMS developer guide, "Retiring and revoking grants").
+   */
+  authorizeIdentityOn(callerArn: string, action: string, resourceArn: string): Promise<Decision> {
+    const caller = this.principal(callerArn);
+    const cacheKey = ["o", caller.arn, caller.version, action, resourceArn].join("\n");
+    return this.cached(
+      cacheKey,
+      caller,
+      action,
+      resourceArn,
+      accountOf(resourceArn, "resource arn"),
+      NO_RESOURCE_POLICY,
+      {},
+    );
   }
 
   deletePrincipal(arn: string): void {
@@ -304,7 +344,7 @@ export class Authorizer {
     callerArn: string,
     action: string,
     resourceArn: string,
-    requestKeys: ContextRecord = {},
+    requestKeys: RequestKeys = {},
   ): Promise<Decision> {
     if (!action.startsWith("dynamodb:")) {
       throw new Error(`action: "${action}" is not a dynamodb: action`);
@@ -333,7 +373,7 @@ export class Authorizer {
     callerArn: string,
     action: string,
     resourceArn: string,
-    requestKeys: ContextRecord = {},
+    requestKeys: RequestKeys = {},
   ): Decision | undefined {
     const caller = this.principal(callerArn);
     const cacheKey = dynamoDbCacheKey(caller, action, resourceArn);
@@ -366,6 +406,12 @@ export class Authorizer {
       throw new AwsError("NotFoundException", `Key '${keyArn}' does not exist`);
     }
     const variables = kmsContextVariables(caller, context);
+    // kms:ResourceAliases: the key's aliases, whatever KeyId the request used (KMS developer guide,
+    // "AWS KMS condition keys"); absent for a key without aliases.
+    const aliases = this.keys.aliasesOf?.(key.arn).map((arn) => arn.slice(arn.indexOf(":alias/") + 1));
+    if (aliases !== undefined && aliases.length > 0) {
+      variables["kms:ResourceAliases"] = aliases;
+    }
     const cacheKey = [
       "k",
       caller.arn,
@@ -416,6 +462,7 @@ export class Authorizer {
     table: { readonly name: string; readonly region: string; readonly accountId: string },
   ): Promise<KmsDecision> {
     return this.authorizeKms(callerArn, action, keyArn, {
+      requestKeys: { "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT" },
       viaService: `dynamodb.${table.region}.amazonaws.com`,
       encryptionContext: {
         "aws:dynamodb:tableName": table.name,
@@ -491,11 +538,63 @@ export class Authorizer {
     if (role?.trustPolicy === undefined) {
       throw new Error(`caller arn: "${arn}" is not a principal of the sandbox`);
     }
+    const sessionPolicies = this.sessions?.sessionPolicies(arn);
+    const compiledSession =
+      sessionPolicies === undefined ? undefined : this.compileSessionPolicies(sessionPolicies);
     return {
       ...role,
       arn,
       evalPrincipal: { kind: "assumed-role", arn, accountId: role.accountId, roleArn: role.arn },
+      ...(compiledSession === undefined
+        ? {}
+        : { sessionPolicies: compiledSession.policies, version: `${role.version}:${compiledSession.id}` }),
     };
+  }
+
+  /**
+   * AssumeRole's session policies compiled as IAM reads them: the inline policy (JSON text) and each
+   * managed policy ARN (an AWS managed policy the sandbox holds, or a customer managed policy of the
+   * model). Throws AwsError MalformedPolicyDocument for an inline policy IAM would refuse, NoSuchEntity
+   * for a managed policy the sandbox holds no document for. STS calls it before issuing the session.
+   */
+  compileSessionPolicies(session: { readonly policy?: string; readonly policyArns?: readonly string[] }): {
+    readonly id: string;
+    readonly policies: CompiledPolicy[];
+  } {
+    const text = `${session.policy ?? ""}\n${(session.policyArns ?? []).join("\n")}`;
+    let compiledSet = this.compiledSessions.get(text);
+    if (compiledSet === undefined) {
+      const policies: CompiledPolicy[] = [];
+      if (session.policy !== undefined) {
+        policies.push(
+          compiled(
+            parsePolicyDocument(session.policy, "session policy", "MalformedPolicyDocument"),
+            "session policy",
+            "session",
+            "MalformedPolicyDocument",
+          ),
+        );
+      }
+      for (const policyArn of session.policyArns ?? []) {
+        const document = this.customerPolicies.get(policyArn);
+        policies.push(
+          compiled(
+            document === undefined
+              ? managedPolicyDocument(policyArn)
+              : parsePolicyDocument(document, `managed policy ${policyArn}`, "MalformedPolicyDocument"),
+            policyArn,
+            "session",
+            "MalformedPolicyDocument",
+          ),
+        );
+      }
+      compiledSet = { id: `s${this.nextVersion++}`, policies };
+      if (this.compiledSessions.size >= MAX_POLICY_SETS) {
+        this.compiledSessions.clear();
+      }
+      this.compiledSessions.set(text, compiledSet);
+    }
+    return compiledSet;
   }
 
   /** The key policy as the evaluator reads it, compiled once per version of the key. */
@@ -527,6 +626,7 @@ export class Authorizer {
     if (set === undefined) {
       set = {
         identity: caller.identityPolicies,
+        ...(caller.sessionPolicies === undefined ? {} : { session: caller.sessionPolicies }),
         resourceKind: resource.kind,
         ...(resource.policy === undefined ? {} : { resource: resource.policy }),
       };
@@ -572,7 +672,7 @@ export class Authorizer {
     resourceArn: string,
     resourceAccount: string,
     resource: ResourceSide,
-    requestKeys: ContextRecord,
+    requestKeys: RequestKeys,
   ): Promise<Decision> {
     const set = this.policySet(caller, resource);
     const reads = this.keysRead(set);
@@ -616,7 +716,7 @@ export class Authorizer {
     caller: PrincipalRecord,
     resourceArn: string,
     resourceAccount: string,
-    requestKeys: ContextRecord,
+    requestKeys: RequestKeys,
   ): RequestContext {
     const now = this.keys.now?.();
     const region = regionOf(resourceArn);
@@ -636,7 +736,7 @@ export class Authorizer {
         "aws:CurrentTime":
           now === undefined ? UNKNOWN : new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
         "aws:EpochTime": now === undefined ? UNKNOWN : String(Math.floor(now / 1000)),
-        ...requestKeys,
+        ...(typeof requestKeys === "function" ? requestKeys() : requestKeys),
       },
       { otherwise: NOT_SET },
     );
@@ -652,7 +752,7 @@ export class Authorizer {
     resourceArn: string,
     resourceAccount: string,
     resource: ResourceSide,
-    requestKeys: ContextRecord,
+    requestKeys: RequestKeys,
   ): Promise<Decision> {
     const context = this.contextOf(caller, resourceArn, resourceAccount, requestKeys);
     return Promise.resolve(

@@ -708,14 +708,14 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "kms",
     key: "kms:RequestAlias",
-    status: "refused",
-    why: "the alias a request names is not carried to the authorizer yet",
+    status: "modelled",
+    why: "the alias name (alias/NAME) when the request's KeyId is an alias name or alias ARN",
   },
   {
     page: "kms",
     key: "kms:ResourceAliases",
-    status: "refused",
-    why: "the key's aliases are not carried to the authorizer yet",
+    status: "modelled",
+    why: "the alias names (alias/NAME) that point at the key, whatever KeyId the request used",
   },
   { page: "kms", key: "kms:RetiringPrincipal", status: "modelled", why: "CreateGrant's RetiringPrincipal" },
   {
@@ -1279,8 +1279,8 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "sts",
     key: "sts:ExternalId",
-    status: "absent",
-    why: "AssumeRole ExternalId is refused, so no request carries it",
+    status: "modelled",
+    why: "AssumeRole's ExternalId, absent when the request carries none",
   },
   { page: "sts", key: "sts:IdentityTokenAudience", status: "absent", why: "only GetWebIdentityToken" },
   { page: "sts", key: "sts:RequestContext/${ContextKey}", status: "absent", why: "only SetContext" },
@@ -1530,3 +1530,25 @@ export function isRefusedKey(lowerCaseKey: string): boolean {
 export const NOT_SET: RequestContext = {
   get: (lowerCaseKey) => (isRefusedKey(lowerCaseKey) ? UNKNOWN : ABSENT),
 };
+
+/** docs/authorization.md's table of condition keys (`npm run docs`). */
+export function conditionKeyTable(): string {
+  const cell = (text: string): string => text.replace(/\|/g, "\\|");
+  const rows = [
+    ...SERVICE_CONDITION_KEYS.map(
+      (entry) => `| ${entry.page} | \`${cell(entry.key)}\` | ${entry.status} | ${cell(entry.why)} |`,
+    ),
+    ...GLOBAL_CONDITION_KEYS.map(
+      (entry) => `| global | \`${cell(entry.key)}\` | ${entry.status} | ${cell(entry.why)} |`,
+    ),
+  ];
+  const count = (status: ConditionKeyStatus): number =>
+    [...SERVICE_CONDITION_KEYS, ...GLOBAL_CONDITION_KEYS].filter((entry) => entry.status === status).length;
+  return [
+    `${rows.length} keys: ${count("modelled")} modelled, ${count("absent")} absent as on AWS, ${count("refused")} refused.`,
+    "",
+    "| page | key | status | value, or why |",
+    "|---|---|---|---|",
+    ...rows,
+  ].join("\n");
+}

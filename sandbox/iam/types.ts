@@ -88,9 +88,18 @@ export interface KeySpec {
  * Where the Authorizer reads a key's policy and state: it asks their one owner (the sandbox's KMS
  * KeyRegistry) at every decision instead of keeping a copy. `version` changes with every change.
  */
+/** Where the authorizer reads a role session's session policies: their one owner (the STS SessionStore). */
+export interface SessionPolicySource {
+  sessionPolicies(
+    sessionArn: string,
+  ): { readonly policy?: string; readonly policyArns?: readonly string[] } | undefined;
+}
+
 export interface KeySource {
   /** The sandbox's clock (epoch ms), for aws:CurrentTime and aws:EpochTime; without it they are refused. */
   now?(): number;
+  /** The alias ARNs that point at a key: kms:ResourceAliases. */
+  aliasesOf?(keyArn: string): readonly string[];
   keyForDecision(keyArn: string):
     | {
         readonly arn: string;

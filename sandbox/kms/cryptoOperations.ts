@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { AwsError } from "../errors";
 import { blobKeyArn, openBlob, sealBlob, type EncryptionContext } from "./ciphertext";
 import type { KmsKeyRecord } from "./keyRegistry";
+import { refuseDryRun } from "./grantOperations";
 import type { KmsCall } from "./operations";
 import {
   checkSymmetricAlgorithm,
@@ -33,6 +34,7 @@ export async function encrypt(request: RequestBody, call: KmsCall): Promise<Reco
   checkSymmetricAlgorithm(request);
   const context = encryptionContext(request);
   await authorizeWithContext(call, key, context);
+  refuseDryRun(request);
   return {
     CiphertextBlob: sealBlob(key.arn, key.material, plaintext, context).toString("base64"),
     KeyId: key.arn,
@@ -61,6 +63,7 @@ export async function decrypt(request: RequestBody, call: KmsCall): Promise<Reco
     );
   }
   await authorizeWithContext(call, key, context);
+  refuseDryRun(request);
   const plaintext = openBlob(blob, key.material, context);
   if (!plaintext) {
     // Wrong encryption context or a tampered blob: KMS gives no detail either.
@@ -90,6 +93,7 @@ export async function generateDataKey(request: RequestBody, call: KmsCall): Prom
   }
   const context = encryptionContext(request);
   await authorizeWithContext(call, key, context);
+  refuseDryRun(request);
   const length = numberOfBytes ?? (keySpec === "AES_128" ? 16 : 32);
   const plaintext = randomBytes(length);
   return {

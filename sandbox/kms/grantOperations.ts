@@ -10,6 +10,7 @@ import { accountOf, parseArn } from "../iam/arn";
 import { roleOfSession } from "../../infra/assumedRole";
 import { GRANT_OPERATIONS, isWithinParentGrant, type Grant, type GrantConstraints } from "./grants";
 import { checkGrantConstraints, checkGrantsPerKey } from "./limits";
+import { NOT_MODELLED } from "../http/requestMembers";
 import type { KmsCall } from "./operations";
 import { optionalInteger, optionalString, requiredString, type RequestBody } from "./requests";
 
@@ -44,9 +45,15 @@ export async function createGrant(request: RequestBody, context: KmsCall): Promi
   };
   const decision = await context.authorize(key, { grant: grantContext });
   if (decision.grantId !== undefined) {
-    // Allowed by a grant's CreateGrant: the new grant must stay within it.
-    const parent = context.grants.get(decision.grantId);
-    if (parent === undefined || !isWithinParentGrant(parent, { operations, constraints })) {
+    // Allowed by a grant's CreateGrant: the new grant must stay within one of the caller's grants that
+    // allow CreateGrant, whichever it is, not only the first found (KMS developer guide, "Grants in AWS
+    // KMS": a grantee with CreateGrant may create a grant of the same or fewer operations and constraints).
+    const parents = context.grants.findAll({
+      keyArn: key.arn,
+      operation: "CreateGrant",
+      granteeArns: identitiesOf(context.callerArn),
+    });
+    if (!parents.some((parent) => isWithinParentGrant(parent, { operations, constraints }))) {
       throw new AwsError(
         "AccessDeniedException",
         `${context.callerArn} is not authorized to perform: ${context.action} on resource: ${key.arn} ` +
@@ -54,12 +61,7 @@ export async function createGrant(request: RequestBody, context: KmsCall): Promi
       );
     }
   }
-  if (request.DryRun === true) {
-    throw new AwsError(
-      "DryRunOperationException",
-      "The request would have succeeded, but the DryRun option is set.",
-    );
-  }
+  refuseDryRun(request);
   const fields = {
     keyArn: key.arn,
     granteePrincipal,
@@ -97,6 +99,18 @@ export async function listRetirableGrants(
   context: KmsCall,
 ): Promise<Record<string, unknown>> {
   const retiringPrincipal = requiredString(request, "RetiringPrincipal", "retiringPrincipal", 256);
+  // "The authorized resource in ListRetirableGrants calls is the retiring principal" (KMS API reference,
+  // ListRetirableGrants): a principal of the caller's own account.
+  const principalAccount = /^\d{12}$/.test(retiringPrincipal)
+    ? retiringPrincipal
+    : /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(retiringPrincipal)?.[1];
+  if (principalAccount !== accountOf(context.callerArn, "caller arn")) {
+    throw new AwsError(
+      "AccessDeniedException",
+      `${context.callerArn} is not authorized to perform: ${context.action} for ${retiringPrincipal}: ` +
+        "the retiring principal is not of the caller's account",
+    );
+  }
   // Not on a key: IAM policies alone decide (KMS API reference, ListRetirableGrants, Required permissions).
   const decision = await context.authorizer.authorizeIdentityOnly(context.callerArn, context.action);
   requireAllowed(decision, context.callerArn, context.action, "*");
@@ -131,19 +145,49 @@ export async function retireGrant(request: RequestBody, context: KmsCall): Promi
     );
   }
   const identities = identitiesOf(context.callerArn);
-  const may =
+  const byGrant =
     (grant.retiringPrincipal !== undefined && identities.includes(grant.retiringPrincipal)) ||
     (grant.operations.includes("RetireGrant") && identities.includes(grant.granteePrincipal)) ||
     context.callerArn === grant.issuingAccount;
-  if (!may) {
+  // IAM takes part too: "To deny permission to retire a grant, you can use a Deny action with the
+  // kms:RetireGrant permission", and an IAM policy of the key's account may allow it (KMS developer guide,
+  // "Retiring and revoking grants"; kms:RetireGrant "is not effective in a key policy").
+  const iam = await context.authorizer.authorizeIdentityOn(context.callerArn, context.action, grant.keyArn);
+  if (iam.notModelledKeys !== undefined) {
+    throw new AwsError(NOT_MODELLED, iam.message ?? `${context.action} on ${grant.keyArn} is not modelled`);
+  }
+  if (iam.outcome === "ExplicitlyDenied") {
+    throw new AwsError(
+      "AccessDeniedException",
+      iam.message ?? `${context.callerArn} is denied ${context.action} on ${grant.keyArn} by an IAM policy`,
+    );
+  }
+  const sameAccount = accountOf(context.callerArn, "caller arn") === accountOf(grant.keyArn, "key arn");
+  if (!byGrant && !(iam.allowed && sameAccount)) {
     throw new AwsError(
       "AccessDeniedException",
       `${context.callerArn} is not authorized to perform: ${context.action} on resource: ${grant.keyArn} ` +
-        "because it is neither the grant's retiring principal, a grantee allowed RetireGrant, nor its account",
+        "because it is neither the grant's retiring principal, a grantee allowed RetireGrant, nor its account, " +
+        "and no IAM policy of the key's account allows it",
     );
   }
+  refuseDryRun(request);
   context.grants.delete(grant.grantId);
   return {};
+}
+
+/**
+ * DryRun (KMS developer guide, "Testing your AWS KMS API calls"; API reference, DryRunOperationException,
+ * HTTP 412): once the request is authorized, answer that it would have succeeded, and change nothing.
+ */
+export function refuseDryRun(request: RequestBody): void {
+  if (request.DryRun === true) {
+    throw new AwsError(
+      "DryRunOperationException",
+      "The request would have succeeded, but the DryRun option is set.",
+      412,
+    );
+  }
 }
 
 export async function revokeGrant(request: RequestBody, context: KmsCall): Promise<Record<string, unknown>> {
@@ -154,6 +198,7 @@ export async function revokeGrant(request: RequestBody, context: KmsCall): Promi
   if (grant === undefined || grant.keyArn !== key.arn) {
     throw new AwsError("NotFoundException", `Grant ID ${grantId} not found`);
   }
+  refuseDryRun(request);
   context.grants.delete(grantId);
   return {};
 }

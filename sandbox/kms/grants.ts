@@ -265,6 +265,14 @@ export class GrantStore implements GrantSource {
     return undefined;
   }
 
+  /** Every grant that allows the request: among the key's grants to the request's grantees. */
+  findAll(request: GrantQuery): Grant[] {
+    const byGrantee = this.byKeyAndGrantee.get(request.keyArn);
+    return request.granteeArns.flatMap((grantee) =>
+      [...(byGrantee?.get(grantee)?.values() ?? [])].filter((grant) => grantAllows(grant, request)),
+    );
+  }
+
   all(): Grant[] {
     return [...this.grants.values()];
   }

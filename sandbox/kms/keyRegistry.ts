@@ -266,6 +266,15 @@ export class KeyRegistry implements KeySource {
     this.aliases.delete(aliasArn);
   }
 
+  /** Every alias of an account and region: its ARN and the key it points at, sorted by ARN. */
+  aliasesIn(scope: CallerScope): { readonly aliasArn: string; readonly keyArn: string }[] {
+    const prefix = `arn:aws:kms:${scope.region}:${scope.accountId}:alias/`;
+    return [...this.aliases]
+      .filter(([aliasArn]) => aliasArn.startsWith(prefix))
+      .map(([aliasArn, keyArn]) => ({ aliasArn, keyArn }))
+      .sort((a, b) => (a.aliasArn < b.aliasArn ? -1 : 1));
+  }
+
   /** The alias ARNs that point at a key. */
   aliasesOf(keyArn: string): string[] {
     return [...this.aliases].filter(([, target]) => target === keyArn).map(([alias]) => alias);

@@ -9,6 +9,7 @@
  */
 import type { RequestMembers } from "../http/requestMembers";
 import type { Authorizer, KmsDecision, KmsRequestContext } from "../iam";
+import { listAliases } from "./aliasOperations";
 import { decrypt, encrypt, generateDataKey } from "./cryptoOperations";
 import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from "./grantOperations";
 import type { GrantStore } from "./grants";
@@ -27,6 +28,8 @@ import type { RequestBody } from "./requests";
 /** One KMS request as a handler sees it: who calls, for which action, and KMS's state. */
 export interface KmsCall {
   readonly callerArn: string;
+  /** The region of the request's credential scope. */
+  readonly region: string;
   /** The IAM action of the operation (its entry's `iamAction`). */
   readonly action: string;
   readonly authorizer: Authorizer;
@@ -74,13 +77,6 @@ export interface KmsOperationSpec {
 const GRANT_TOKENS = {
   GrantTokens: { refused: "grant tokens are not checked against their grants", inert: ["[]"] },
 } as const;
-/** DryRun where the operation does not implement it yet: only false, the default, is accepted. */
-const NO_DRY_RUN = {
-  DryRun: {
-    refused: "a dry run of this operation is not implemented (only false is served)",
-    inert: [false],
-  },
-} as const;
 /**
  * Recipient (a Nitro Enclaves attestation document): KMS would return the result encrypted for the
  * enclave only (CiphertextForRecipient); the sandbox has no attestation, and answering in clear would
@@ -105,7 +101,7 @@ export const KMS_OPERATION_TABLE = {
       EncryptionContext: "modelled",
       EncryptionAlgorithm: "modelled",
       ...GRANT_TOKENS,
-      ...NO_DRY_RUN,
+      DryRun: "modelled",
     },
   },
   Decrypt: {
@@ -121,8 +117,9 @@ export const KMS_OPERATION_TABLE = {
       EncryptionAlgorithm: "modelled",
       ...GRANT_TOKENS,
       ...RECIPIENT,
-      ...NO_DRY_RUN,
-      DryRunModifiers: { refused: "dry runs of Decrypt are not implemented", inert: ["[]"] },
+      DryRun: "modelled",
+      // IGNORE_CIPHERTEXT (authorize without a valid ciphertext) is not served.
+      DryRunModifiers: { refused: "DryRunModifiers (IGNORE_CIPHERTEXT) are not served", inert: ["[]"] },
     },
   },
   GenerateDataKey: {
@@ -138,7 +135,7 @@ export const KMS_OPERATION_TABLE = {
       KeySpec: "modelled",
       ...GRANT_TOKENS,
       ...RECIPIENT,
-      ...NO_DRY_RUN,
+      DryRun: "modelled",
     },
   },
   DescribeKey: {
@@ -249,7 +246,15 @@ export const KMS_OPERATION_TABLE = {
     on: "grant",
     accessMatrix: false,
     docs: "Retires (deletes) a grant.",
-    members: { GrantToken: "modelled", KeyId: "modelled", GrantId: "modelled", ...NO_DRY_RUN },
+    members: { GrantToken: "modelled", KeyId: "modelled", GrantId: "modelled", DryRun: "modelled" },
+  },
+  ListAliases: {
+    handler: listAliases,
+    iamAction: "kms:ListAliases",
+    on: "account",
+    accessMatrix: false,
+    docs: "Lists the aliases of the account and region, or of one key.",
+    members: { KeyId: "modelled", Limit: "shape", Marker: "shape" },
   },
   RevokeGrant: {
     handler: revokeGrant,
@@ -257,7 +262,7 @@ export const KMS_OPERATION_TABLE = {
     on: "key",
     accessMatrix: false,
     docs: "Revokes a grant.",
-    members: { KeyId: "modelled", GrantId: "modelled", ...NO_DRY_RUN },
+    members: { KeyId: "modelled", GrantId: "modelled", DryRun: "modelled" },
   },
 } as const satisfies Record<string, KmsOperationSpec>;
 

@@ -22,6 +22,31 @@ export interface KmsCaller {
   readonly region: string;
 }
 
+/**
+ * The kms:* condition keys a request sets by its own parameters (KMS developer guide, "AWS KMS condition
+ * keys"): the encryption algorithm of Encrypt and Decrypt (SYMMETRIC_DEFAULT, the only one of a symmetric
+ * key, when omitted), PutKeyPolicy's BypassPolicyLockoutSafetyCheck, ScheduleKeyDeletion's window (30
+ * days when omitted), and the alias a KeyId names (kms:RequestAlias: "alias/NAME").
+ */
+function requestKeysOf(operation: string, request: Record<string, unknown>): Record<string, string> {
+  const keys: Record<string, string> = {};
+  if (operation === "Encrypt" || operation === "Decrypt" || operation === "GenerateDataKey") {
+    keys["kms:EncryptionAlgorithm"] =
+      typeof request.EncryptionAlgorithm === "string" ? request.EncryptionAlgorithm : "SYMMETRIC_DEFAULT";
+  }
+  if (operation === "PutKeyPolicy") {
+    keys["kms:BypassPolicyLockoutSafetyCheck"] = String(request.BypassPolicyLockoutSafetyCheck === true);
+  }
+  if (operation === "ScheduleKeyDeletion") {
+    keys["kms:ScheduleKeyDeletionPendingWindowInDays"] = String(request.PendingWindowInDays ?? 30);
+  }
+  const alias = typeof request.KeyId === "string" ? /(?:^|:)(alias\/.+)$/.exec(request.KeyId) : null;
+  if (alias !== null) {
+    keys["kms:RequestAlias"] = alias[1];
+  }
+  return keys;
+}
+
 export class KmsService {
   /**
    * `registry` and `grants` are the one owners of key state and of grants; `authorizer` must read its keys
@@ -81,20 +106,25 @@ export class KmsService {
     const request = asBody(body);
     // A member the sandbox does not model is refused before anything else (requestMembers.ts).
     checkJsonMembers("kms", operation, request, spec.members);
-    return spec.handler(request, this.call(caller, spec.iamAction));
+    return spec.handler(request, this.call(caller, spec.iamAction, requestKeysOf(operation, request)));
   }
 
   /** What a handler runs with: the caller, the operation's action, and the key, grant and policy owners. */
-  private call(caller: KmsCaller, action: string): KmsCall {
+  private call(caller: KmsCaller, action: string, requestKeys: Record<string, string>): KmsCall {
     const { authorizer, registry, grants } = this;
     return {
       callerArn: caller.arn,
+      region: caller.region,
       action,
       authorizer,
       registry,
       grants,
       resolveKey: (keyId, options) => this.resolve(keyId, caller, options),
-      authorize: (key, context) => this.authorize(caller, action, key, context),
+      authorize: (key, context = {}) =>
+        this.authorize(caller, action, key, {
+          ...context,
+          requestKeys: { ...requestKeys, ...context.requestKeys },
+        }),
     };
   }
 

@@ -52,10 +52,28 @@ export async function assumeRole(form: URLSearchParams, caller: Caller, stack: L
       `Member must have value greater than or equal to ${MIN_DURATION_SECONDS}`,
     );
   }
+  const externalId = form.get("ExternalId");
+  if (externalId !== null) {
+    // ExternalId: 2-1,224 characters of [\w+=,.@:/-] (STS API reference, AssumeRole).
+    if (externalId.length < 2 || externalId.length > 1224) {
+      throw validation("externalId", externalId, "Member must have length between 2 and 1224");
+    }
+    if (!EXTERNAL_ID.test(externalId)) {
+      throw validation(
+        "externalId",
+        externalId,
+        "Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*",
+      );
+    }
+  }
+  const sessionPolicies = sessionPoliciesOf(form, stack);
   checkRoleArn(roleArn, caller.arn);
-  // The trust policy's context: sts:RoleSessionName (IAM User Guide, "Available keys for AWS STS").
+  // The trust policy's context (IAM User Guide, "Available keys for AWS STS"): sts:RoleSessionName, and
+  // sts:ExternalId when the request carries one (absent otherwise, as a trust policy's
+  // "StringEquals sts:ExternalId" then refuses it).
   const decision = await stack.authorizer.authorizeAssumeRole(caller.arn, roleArn, {
     "sts:RoleSessionName": sessionName,
+    ...(externalId === null ? {} : { "sts:ExternalId": externalId }),
   });
   if (decision.notModelledKeys !== undefined) {
     throw new AwsError(NOT_MODELLED, decision.message ?? `sts:AssumeRole on ${roleArn} is not modelled`);
@@ -88,6 +106,7 @@ export async function assumeRole(form: URLSearchParams, caller: Caller, stack: L
     roleId: role.roleId,
     sessionName,
     durationSeconds: duration,
+    ...sessionPolicies,
   });
   return (
     `    <Credentials>\n` +
@@ -101,6 +120,52 @@ export async function assumeRole(form: URLSearchParams, caller: Caller, stack: L
     `      <Arn>${xmlEscape(session.sessionArn)}</Arn>\n` +
     `    </AssumedRoleUser>\n`
   );
+}
+
+/** ExternalId's pattern (STS API reference, AssumeRole). */
+const EXTERNAL_ID = /^[\w+=,.@:/-]*$/;
+/** "You can pass up to 10 managed policy ARNs" (STS API reference, AssumeRole, PolicyArns). */
+const MAX_POLICY_ARNS = 10;
+/** An inline session policy: 1-2,048 characters (STS API reference, AssumeRole, Policy). */
+const MAX_SESSION_POLICY = 2048;
+
+/**
+ * AssumeRole's session policies (Policy; PolicyArns.member.N.arn), checked as STS checks them: the
+ * session's permissions will be the intersection of these and the role's (IAM User Guide, "Session
+ * policies"). A policy IAM would refuse is MalformedPolicyDocument; a managed policy the sandbox holds no
+ * document for is NoSuchEntity (from the authorizer).
+ */
+function sessionPoliciesOf(
+  form: URLSearchParams,
+  stack: LiveStack,
+): { policy?: string; policyArns?: string[] } {
+  const policy = form.get("Policy") ?? undefined;
+  if (policy !== undefined && (policy.length < 1 || policy.length > MAX_SESSION_POLICY)) {
+    throw validation(
+      "policy",
+      policy.slice(0, 64),
+      `Member must have length between 1 and ${MAX_SESSION_POLICY}`,
+    );
+  }
+  const policyArns: string[] = [];
+  for (let index = 1; form.has(`PolicyArns.member.${index}.arn`); index++) {
+    const arn = form.get(`PolicyArns.member.${index}.arn`) as string;
+    if (arn.length < 20 || arn.length > 2048) {
+      throw validation(`policyArns.${index}.member.arn`, arn, "Member must have length between 20 and 2048");
+    }
+    policyArns.push(arn);
+  }
+  if (policyArns.length > MAX_POLICY_ARNS) {
+    throw validation("policyArns", null, `Member must have length less than or equal to ${MAX_POLICY_ARNS}`);
+  }
+  const session = {
+    ...(policy === undefined ? {} : { policy }),
+    ...(policyArns.length === 0 ? {} : { policyArns }),
+  };
+  if (policy !== undefined || policyArns.length > 0) {
+    stack.authorizer.compileSessionPolicies(session);
+  }
+  return session;
 }
 
 function requiredParameter(

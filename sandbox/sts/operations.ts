@@ -42,15 +42,15 @@ export const STS_OPERATION_TABLE = {
       RoleArn: "modelled",
       RoleSessionName: "modelled",
       DurationSeconds: "modelled",
-      // A session policy narrows the session's permissions to the intersection: ignoring it would widen them.
-      Policy: { refused: `session policies: ${NOT_IN_SESSIONS}` },
-      PolicyArns: { refused: `managed session policies: ${NOT_IN_SESSIONS}`, inert: ["[]"] },
-      "PolicyArns[].arn": { refused: `managed session policies: ${NOT_IN_SESSIONS}` },
+      // Session policies: the session's permissions are the intersection with the role's.
+      Policy: "modelled",
+      PolicyArns: "modelled",
+      "PolicyArns[].arn": "modelled",
       Tags: { refused: `session tags (aws:PrincipalTag, sts:TagSession): ${NOT_IN_SESSIONS}`, inert: ["[]"] },
       "Tags[].Key": { refused: `session tags: ${NOT_IN_SESSIONS}` },
       "Tags[].Value": { refused: `session tags: ${NOT_IN_SESSIONS}` },
       TransitiveTagKeys: { refused: `transitive session tags: ${NOT_IN_SESSIONS}`, inert: ["[]"] },
-      ExternalId: { refused: "sts:ExternalId is not put in the trust policy's request context" },
+      ExternalId: "modelled",
       SerialNumber: { refused: "MFA (aws:MultiFactorAuthPresent true) is not modelled" },
       TokenCode: { refused: "MFA (aws:MultiFactorAuthPresent true) is not modelled" },
       SourceIdentity: {

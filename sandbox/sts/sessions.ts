@@ -10,6 +10,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { assumedRoleArn, parseRoleArn } from "../../infra/assumedRole";
+import { AwsError } from "../errors";
+import { NOT_MODELLED } from "../http/requestMembers";
 
 export interface RoleSession {
   readonly accessKeyId: string;
@@ -22,6 +24,10 @@ export interface RoleSession {
   readonly assumedRoleId: string;
   readonly accountId: string;
   readonly expiration: Date;
+  /** AssumeRole's inline session policy (JSON text), when it had one. */
+  readonly policy?: string;
+  /** AssumeRole's managed session policies (PolicyArns), when it had some. */
+  readonly policyArns?: readonly string[];
 }
 
 export interface SessionRequest {
@@ -29,6 +35,14 @@ export interface SessionRequest {
   readonly roleId: string;
   readonly sessionName: string;
   readonly durationSeconds: number;
+  readonly policy?: string;
+  readonly policyArns?: readonly string[];
+}
+
+/** The session policies of a role session, as the authorizer reads them (sandbox/iam). */
+export interface SessionPolicies {
+  readonly policy?: string;
+  readonly policyArns?: readonly string[];
 }
 
 const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -60,6 +74,16 @@ export class SessionStore {
     }
     const { accountId } = role;
     this.dropExpired();
+    // The authorizer knows a session by its ARN: two live sessions of one ARN must agree on their session
+    // policies, or the second would decide the first's requests.
+    const live = this.byArn.get(sessionArn);
+    if (live !== undefined && !this.isExpired(live) && !samePolicies(live, request)) {
+      throw new AwsError(
+        NOT_MODELLED,
+        `sts:AssumeRole RoleSessionName ${request.sessionName}: a live session of ${sessionArn} has other ` +
+          "session policies, and the sandbox keeps one set per session ARN: use another RoleSessionName",
+      );
+    }
     const session: RoleSession = {
       // Temporary access key ids start with ASIA (IAM User Guide, "IAM identifiers", unique ID prefixes).
       accessKeyId: `ASIA${randomText(UPPER_ALNUM, 16)}`,
@@ -70,11 +94,31 @@ export class SessionStore {
       assumedRoleId: `${request.roleId}:${request.sessionName}`,
       accountId,
       expiration: new Date(this.clock().getTime() + request.durationSeconds * 1000),
+      ...(request.policy === undefined ? {} : { policy: request.policy }),
+      ...(request.policyArns === undefined || request.policyArns.length === 0
+        ? {}
+        : { policyArns: [...request.policyArns] }),
     };
     this.journal?.(persistedSession(session));
     this.sessions.set(session.accessKeyId, session);
+    this.byArn.set(sessionArn, session);
     return session;
   }
+
+  /**
+   * The session policies of the live session of an ARN (IAM User Guide, "Session policies"): undefined
+   * when it has none (or no session of that ARN is known), and then the role's policies alone apply.
+   */
+  sessionPolicies(sessionArn: string): SessionPolicies | undefined {
+    const session = this.byArn.get(sessionArn);
+    if (session === undefined || (session.policy === undefined && session.policyArns === undefined)) {
+      return undefined;
+    }
+    return { policy: session.policy, policyArns: session.policyArns };
+  }
+
+  /** The newest session of each session ARN. */
+  private readonly byArn = new Map<string, RoleSession>();
 
   /** Every session not yet forgotten, to persist (secrets: the state file is 0600). */
   persisted(): PersistedSession[] {
@@ -89,6 +133,10 @@ export class SessionStore {
     for (const [index, record] of saved.entries()) {
       const session = restoredSession(record, `sessions[${index}]`);
       this.sessions.set(session.accessKeyId, session);
+      const newest = this.byArn.get(session.sessionArn);
+      if (newest === undefined || newest.expiration.getTime() < session.expiration.getTime()) {
+        this.byArn.set(session.sessionArn, session);
+      }
     }
     this.dropExpired();
   }
@@ -107,6 +155,9 @@ export class SessionStore {
     for (const [id, session] of this.sessions) {
       if (session.expiration.getTime() < horizon) {
         this.sessions.delete(id);
+        if (this.byArn.get(session.sessionArn) === session) {
+          this.byArn.delete(session.sessionArn);
+        }
       }
     }
   }
@@ -141,6 +192,15 @@ function restoredSession(record: unknown, where: string): RoleSession {
   if (expiration === undefined || Number.isNaN(expiration.getTime())) {
     throw new Error(`${where}.expiration: ${JSON.stringify(fields.expiration)} is not an ISO 8601 date`);
   }
+  if (fields.policy !== undefined && typeof fields.policy !== "string") {
+    throw new Error(`${where}.policy: is not a policy document's text`);
+  }
+  if (
+    fields.policyArns !== undefined &&
+    (!Array.isArray(fields.policyArns) || fields.policyArns.some((arn) => typeof arn !== "string"))
+  ) {
+    throw new Error(`${where}.policyArns: ${JSON.stringify(fields.policyArns)} is not a list of ARNs`);
+  }
   const text = fields as Record<(typeof SESSION_TEXT_FIELDS)[number], string>;
   return {
     accessKeyId: text.accessKeyId,
@@ -151,7 +211,13 @@ function restoredSession(record: unknown, where: string): RoleSession {
     assumedRoleId: text.assumedRoleId,
     accountId: text.accountId,
     expiration,
+    ...(typeof fields.policy === "string" ? { policy: fields.policy } : {}),
+    ...(Array.isArray(fields.policyArns) ? { policyArns: fields.policyArns as string[] } : {}),
   };
+}
+
+function samePolicies(a: SessionPolicies, b: SessionPolicies): boolean {
+  return a.policy === b.policy && (a.policyArns ?? []).join("\n") === (b.policyArns ?? []).join("\n");
 }
 
 function randomText(alphabet: string, length: number): string {

@@ -215,3 +215,36 @@ describe("sandbox/dynamodb condition keys of a request", () => {
     );
   });
 });
+
+describe("sandbox/iam AssumeRole's context: sts:ExternalId", () => {
+  it("allows a trust policy's StringEquals sts:ExternalId only with that external id", async () => {
+    // IAM User Guide, "Access to AWS accounts owned by third parties"
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html): the
+    // trust policy's "StringEquals": {"sts:ExternalId": ...} condition, met only when AssumeRole passes it.
+    const authorizer = new Authorizer();
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/vendor`;
+    authorizer.putPrincipal({ arn: USER, inlinePolicies: [] });
+    authorizer.putPrincipal({
+      arn: roleArn,
+      roleId: "AROAEXAMPLEVENDOR001",
+      trustPolicy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: USER },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": "unique-id-1234" } },
+          },
+        ],
+      },
+    });
+    expect(
+      (await authorizer.authorizeAssumeRole(USER, roleArn, { "sts:ExternalId": "unique-id-1234" })).allowed,
+    ).to.equal(true);
+    expect(
+      (await authorizer.authorizeAssumeRole(USER, roleArn, { "sts:ExternalId": "other" })).allowed,
+    ).to.equal(false);
+    expect((await authorizer.authorizeAssumeRole(USER, roleArn, {})).allowed).to.equal(false);
+  });
+});

@@ -200,4 +200,86 @@ describe("sandbox: IAM roles and STS sessions", function () {
     const sts = await failureOf(clients.sts.send(new GetCallerIdentityCommand({})));
     expect(sts.name).to.equal("ExpiredToken");
   });
+
+  it("limits a session to the intersection of the role's policies and its session policy", async () => {
+    // IAM User Guide, "Session policies" (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session):
+    // "The resulting session's permissions are the intersection of the role's identity-based policy and
+    // the session policies." The role allows reads and writes; the session policy only GetItem and the
+    // key through DynamoDB.
+    const result = await user("alice").sts.send(
+      new AssumeRoleCommand({
+        RoleArn: outputs.roles["reader-role"],
+        RoleSessionName: "read-only-session",
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: ["dynamodb:GetItem", "kms:Decrypt"], Resource: "*" }],
+        }),
+      }),
+    );
+    const session = as({
+      accessKeyId: result.Credentials!.AccessKeyId!,
+      secretAccessKey: result.Credentials!.SecretAccessKey!,
+      sessionToken: result.Credentials!.SessionToken!,
+    });
+    await session.dynamodb.send(
+      new GetItemCommand({ TableName: ACCESS_MODEL_TABLE, Key: { pk: { S: "x" } } }),
+    );
+    const put = await failureOf(
+      session.dynamodb.send(new PutItemCommand({ TableName: ACCESS_MODEL_TABLE, Item: { pk: { S: "x" } } })),
+    );
+    expect(put.name).to.equal("AccessDeniedException");
+    expect(put.message).to.contain("session policy");
+  });
+
+  it("limits a role the key policy names by the session policy too: no kms:Decrypt, no item through DynamoDB", async () => {
+    // IAM User Guide, "Session policies": a resource-based policy that names the role's ARN (not the
+    // session's) is limited by the session policy as well.
+    const result = await user("alice").sts.send(
+      new AssumeRoleCommand({
+        RoleArn: outputs.roles["reader-role"],
+        RoleSessionName: "no-kms-session",
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "dynamodb:*", Resource: "*" }],
+        }),
+      }),
+    );
+    const session = as({
+      accessKeyId: result.Credentials!.AccessKeyId!,
+      secretAccessKey: result.Credentials!.SecretAccessKey!,
+      sessionToken: result.Credentials!.SessionToken!,
+    });
+    const failure = await failureOf(
+      session.dynamodb.send(new GetItemCommand({ TableName: ACCESS_MODEL_TABLE, Key: { pk: { S: "x" } } })),
+    );
+    expect(failure.name).to.equal("AccessDeniedException");
+    expect(failure.message).to.contain("KMS key access denied");
+  });
+
+  it("refuses a session policy IAM would refuse, and more than 10 managed policy ARNs", async () => {
+    // STS API reference, AssumeRole: MalformedPolicyDocument; PolicyArns holds at most 10 ARNs.
+    const malformed = await failureOf(
+      user("alice").sts.send(
+        new AssumeRoleCommand({
+          RoleArn: outputs.roles["reader-role"],
+          RoleSessionName: "bad",
+          Policy: "{}",
+        }),
+      ),
+    );
+    // The SDK names STS's MalformedPolicyDocument error MalformedPolicyDocumentException.
+    expect(malformed.name).to.equal("MalformedPolicyDocumentException");
+    const tooMany = await failureOf(
+      user("alice").sts.send(
+        new AssumeRoleCommand({
+          RoleArn: outputs.roles["reader-role"],
+          RoleSessionName: "many",
+          PolicyArns: Array.from({ length: 11 }, () => ({
+            arn: "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess",
+          })),
+        }),
+      ),
+    );
+    expect(tooMany.name).to.equal("ValidationError");
+  });
 });
