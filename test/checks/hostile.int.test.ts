@@ -128,12 +128,18 @@ describe("checks: hostile input", function () {
   });
 
   it("does not stop a run whose endpoint answers, however it answers, once the first-answer bound passes", async () => {
-    // Every request answered 400 after 200 ms: slow and wrong, but an answer; the run outlasts the bound.
+    // Every request answered 400: the first at once, the others after 1.6 s. Slow and wrong, but answers;
+    // the run outlasts the 1.5 s first-answer bound (wide enough for a loaded machine to answer the first).
+    let requests = 0;
     const server = http.createServer((_req, res) => {
-      setTimeout(() => {
-        res.writeHead(400, { "content-type": "application/x-amz-json-1.0" });
-        res.end(JSON.stringify({ __type: "com.amazon.coral.service#SomethingWrong", message: "no" }));
-      }, 200);
+      requests++;
+      setTimeout(
+        () => {
+          res.writeHead(400, { "content-type": "application/x-amz-json-1.0" });
+          res.end(JSON.stringify({ __type: "com.amazon.coral.service#SomethingWrong", message: "no" }));
+        },
+        requests === 1 ? 0 : 1_600,
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
@@ -143,9 +149,9 @@ describe("checks: hostile input", function () {
         outputs: parseStackOutputs(outputs({ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET }), "test"),
         endpoint,
         retry: { maxAttempts: 1, sleep: async () => undefined },
-        timeouts: { maxAttempts: 1, firstAnswerMs: 300 },
+        timeouts: { maxAttempts: 1, firstAnswerMs: 1_500 },
       });
-      expect(Date.now() - started).to.be.above(300);
+      expect(Date.now() - started).to.be.above(1_500);
       expect(report.ok).to.equal(false);
       expect(report.results.length).to.be.greaterThan(3);
     } finally {
