@@ -508,14 +508,6 @@ export class Sandbox {
     // The keys as the plan's steps saw them (their old states): each key gets the change from that to
     // the program's inputs, so a refreshed plan's `update [isEnabled]` enables a key disabled by hand.
     const keysBefore = how.base === undefined ? previous?.keys : deriveCloudModel(how.base).keys;
-    const stack = await startEngine(model, {
-      keys: this.keys,
-      keysBefore: how.keysRestored ? "restored" : keysBefore,
-      deployerKey: this.deployerKey,
-      sessions: this.sessions,
-      // The grants made with CreateGrant live on across deployments (and, restored, across restarts).
-      apiGrants: how.apiGrants ?? this.live?.grants.all().filter((grant) => grant.origin === "api"),
-    });
     for (const removed of previous?.tables ?? []) {
       if (removed.deletionProtection && !model.tables.some((table) => table.name === removed.name)) {
         throw new Error(
@@ -523,6 +515,31 @@ export class Sandbox {
             "protected against deletion. Disable deletion protection first.",
         );
       }
+    }
+    // Durable before effect: the keys change as the stack is built, so the new state is stored before any
+    // request can see it or a table is touched; when it cannot be stored, the keys are put back and the
+    // stack served stays the one before (tables are brought in line with the stored deployment on restart).
+    // The snapshot holds the keys whole, so the build's key changes are not journaled one by one: when the
+    // snapshot fails, nothing of the deployment is in the data dir, and the keys put back match it.
+    const undoKeys = this.keys.capture();
+    const keyJournal = this.keys.journal;
+    this.keys.journal = undefined;
+    let stack: LiveStack;
+    try {
+      stack = await startEngine(model, {
+        keys: this.keys,
+        keysBefore: how.keysRestored ? "restored" : keysBefore,
+        deployerKey: this.deployerKey,
+        sessions: this.sessions,
+        // The grants made with CreateGrant live on across deployments (and, restored, across restarts).
+        apiGrants: how.apiGrants ?? this.live?.grants.all().filter((grant) => grant.origin === "api"),
+      });
+      this.persist(deployment, stack);
+    } catch (err) {
+      undoKeys();
+      throw err;
+    } finally {
+      this.keys.journal = keyJournal;
     }
     this.engine.setAccount(model.accountId, model.region);
     await this.syncTables(model, previous);
@@ -533,7 +550,6 @@ export class Sandbox {
       granted: (grant) => this.record({ change: "grant", grant }, `CreateGrant on ${grant.keyArn}`),
       removed: (grantId) => this.record({ change: "revoke", grantId }, `removing grant ${grantId}`),
     };
-    this.persist();
     this.writeCheckpoint(checkpoint);
     this.log(
       `deployed: ${model.principals.length} principals, ${model.keys.length} keys, ${model.tables.length} tables ` +
@@ -556,21 +572,22 @@ export class Sandbox {
 
   /**
    * Writes the whole deployed state as a new snapshot (secrets: the file is 0600) when the sandbox has a
-   * data dir: after a deployment, and when the journal has grown as large as the state (compaction).
+   * data dir: for a deployment (before it is served), and when the journal has grown as large as the
+   * state (compaction).
    */
-  private persist(): void {
-    if (this.store === undefined || this.deployment === undefined) {
+  private persist(deployment = this.deployment, stack = this.live): void {
+    if (this.store === undefined || deployment === undefined) {
       return;
     }
     const archivedTables = this.lifecycle.snapshot();
     this.store.snapshot({
-      deployment: this.deployment,
+      deployment,
       keyMaterial: this.keys.exportMaterial(),
       keys: this.keys.snapshot(),
       deployerKey: this.deployerKey,
       clockAdvancedMs: this.clock.advancedMs,
       archivedTables,
-      apiGrants: this.live?.grants.persisted(),
+      apiGrants: stack?.grants.persisted(),
       sessions: this.sessions.persisted(),
     });
     this.archivedJournaled = JSON.stringify(archivedTables);

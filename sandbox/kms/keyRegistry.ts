@@ -360,6 +360,29 @@ export class KeyRegistry implements KeySource {
     });
   }
 
+  /**
+   * Remembers every key, alias and deletion as they are now; the function returned puts them back. A
+   * deployment changes keys before it is durable, and a deployment that cannot be stored is undone.
+   * Records are replaced, never mutated (update()), so copies of the maps are the whole state.
+   */
+  capture(): () => void {
+    const keys = new Map(this.keys);
+    const aliases = new Map(this.aliases);
+    const importedMaterial = new Map(this.importedMaterial);
+    const deleted = new Map(this.deleted);
+    return () => {
+      for (const [live, saved] of [
+        [this.keys, keys],
+        [this.aliases, aliases],
+        [this.importedMaterial, importedMaterial],
+        [this.deleted, deleted],
+      ] as [Map<string, unknown>, Map<string, unknown>][]) {
+        live.clear();
+        saved.forEach((value, key) => live.set(key, value));
+      }
+    };
+  }
+
   /** Every key's state, alias and deletion, to persist beside exportMaterial(). */
   snapshot(): KeyRegistrySnapshot {
     this.settle();

@@ -3,7 +3,8 @@
  * writes or syncs failing (a full disk, a failing device: an injected file layer), CreateGrant,
  * PutKeyPolicy, DisableKey, AssumeRole and the admin clock answer the service's internal error (HTTP 500,
  * which AWS documents as safe to retry: KMS API reference, KMSInternalException), and the change is in
- * force neither then nor after a restart. Once the disk is back, changes are durable again.
+ * force neither then nor after a restart. A deployment (apply) that cannot be stored fails and leaves the
+ * stack served as it was. Once the disk is back, changes are durable again.
  */
 import * as fs from "node:fs";
 import {
@@ -15,6 +16,7 @@ import {
   ListGrantsCommand,
   PutKeyPolicyCommand,
 } from "@aws-sdk/client-kms";
+import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { Sandbox } from "../../../sandbox";
@@ -22,8 +24,21 @@ import type { FileLayer } from "../../../sandbox/deploy/journal";
 import { loadStateFile } from "../../../sandbox/deploy/stateFile";
 import { accessModelOutputs, synthesizeAccessModel } from "../../support/accessModelProgram";
 import { rejectionIfAny } from "../../support/errors";
-import { clientsFor, failureOf } from "../../support/sandbox";
+import { clientsFor, deployDev, failureOf, userClients } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
+
+/** node:fs, whose snapshot syncs (state.json is written whole and fsync'd) fail while `failure.code` is set. */
+function faultySnapshots(failure: { code?: string }): FileLayer {
+  return {
+    ...fs,
+    fsyncSync: (fd) => {
+      if (failure.code !== undefined) {
+        throw Object.assign(new Error(`${failure.code}: injected`), { code: failure.code });
+      }
+      fs.fsyncSync(fd);
+    },
+  };
+}
 
 /** node:fs, whose journal writes and syncs fail with `failure.code` while it is set. */
 function faultyDisk(failure: { code?: string }): FileLayer {
@@ -165,4 +180,47 @@ describe("sandbox: a change takes effect only once durable (--data-dir)", functi
       expect(loadStateFile(dataDir())?.state.sessions).to.deep.equal([]);
     });
   }
+
+  it("fails a deployment it cannot store, serving the stack before it, now and after a restart", async () => {
+    const failure: { code?: string } = {};
+    const deployed = await deployDev({}, { dataDir: dataDir(), files: faultySnapshots(failure) });
+    const table = deployed.outputs.tableName;
+    const read = (sandbox: Sandbox) =>
+      rejectionIfAny<Error>(
+        clientsFor(
+          sandbox.endpoint,
+          deployed.outputs.region,
+          deployed.outputs.users["kms-test-user"],
+        ).dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "kept" } } })),
+      );
+    try {
+      await userClients(deployed, "app-user").dynamodb.send(
+        new PutItemCommand({ TableName: table, Item: { pk: { S: "kept" } } }),
+      );
+      // kms-test-user has full DynamoDB access but is not a key user: its read is refused (the table's key).
+      expect((await read(deployed.sandbox))?.name).to.equal("AccessDeniedException");
+
+      failure.code = "ENOSPC";
+      const refused = await rejectionIfAny<Error>(
+        deployed.update({
+          "kms-dynamodb:users": [
+            { name: "app-user", dynamodbAccess: "readwrite", keyUser: true },
+            { name: "kms-test-user", dynamodbAccess: "full", keyUser: true },
+          ],
+        }),
+      );
+      expect(refused?.message).to.contain("ENOSPC");
+      // The key-user change is not in force: the key policy is the one before.
+      expect((await read(deployed.sandbox))?.name).to.equal("AccessDeniedException");
+      failure.code = undefined;
+    } finally {
+      await deployed.stop();
+    }
+    const second = await Sandbox.start({ dataDir: dataDir() });
+    try {
+      expect((await read(second))?.name).to.equal("AccessDeniedException");
+    } finally {
+      await second.stop();
+    }
+  });
 });
