@@ -326,18 +326,35 @@ export function processIo(): ProcessIo {
   process.stderr.on("error", () => {
     stderrFailed = true;
   });
+  // Writes whose callback has not run yet. A write to a file or device fails synchronously but reports it
+  // on a later tick (ENOSPC on a full disk, /dev/full): an empty buffer alone does not mean the output
+  // was written, the callback does.
+  let pending = 0;
   const drained = (): boolean =>
+    pending === 0 &&
     (stdoutError !== undefined || process.stdout.writableLength === 0) &&
     (stderrFailed || process.stderr.writableLength === 0);
   theProcessIo = {
     stdout: (text) => {
       if (stdoutError === undefined) {
-        process.stdout.write(`${text}\n`);
+        pending++;
+        process.stdout.write(`${text}\n`, (err) => {
+          pending--;
+          if (err) {
+            stdoutError ??= err;
+          }
+        });
       }
     },
     stderr: (text) => {
       if (!stderrFailed) {
-        process.stderr.write(`${text}\n`);
+        pending++;
+        process.stderr.write(`${text}\n`, (err) => {
+          pending--;
+          if (err) {
+            stderrFailed = true;
+          }
+        });
       }
     },
     env: process.env,
