@@ -415,7 +415,17 @@ export function runMain<O extends OptionSpecs, D, I extends Io>(
   };
   process.on("uncaughtException", internal);
   process.on("unhandledRejection", internal);
-  runCommand(command, argv, io as unknown as I, {} as D).then(exit, internal);
+  // One failure line per run: once the run is ending (an escaped error was reported while the command
+  // still ran; the same mistake often rejects there too), the command's own report of it is not repeated.
+  const commandIo: ProcessIo = {
+    ...io,
+    stderr: (text) => {
+      if (!(exiting && text.startsWith(ERROR_PREFIX))) {
+        io.stderr(text);
+      }
+    },
+  };
+  runCommand(command, argv, commandIo as unknown as I, {} as D).then(exit, internal);
 }
 
 /** What tests and docs call: `main(argv, io, deps)` of a command. */
