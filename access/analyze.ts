@@ -77,10 +77,13 @@ export async function analyzePlan(plan: Plan, options: AnalysisOptions = {}): Pr
 export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
   const { model, authorizer, principals } = access;
   const customerPolicies = new Map(model.policies.map((policy) => [policy.arn, policy.document]));
-  const ledger = new DecisionLedger((policyArn) => {
-    const document = customerPolicies.get(policyArn);
-    return document === undefined ? managedPolicyDocument(policyArn) : parseJson(document);
-  });
+  const ledger = new DecisionLedger(
+    (policyArn) => {
+      const document = customerPolicies.get(policyArn);
+      return document === undefined ? managedPolicyDocument(policyArn) : parseJson(document);
+    },
+    (model.organization?.policies ?? []).map((policy) => parseJson(policy.document)),
+  );
   const keyPolicyOf = (keyArn: string): string => model.keys.find((key) => key.arn === keyArn)?.policy ?? "";
   const tables: AccessTable[] = model.tables.map((table) => ({
     name: table.name,

@@ -96,6 +96,7 @@ function planPrincipal(
     policies: {
       inline: principal.inlinePolicies.map((policy) => ({ name: policy.name, document: policy.document })),
       managed: principal.managedPolicyArns,
+      ...outsidePoliciesOf(model, principal),
     },
     // A grant to a role covers its sessions; one to a session ARN, that session (KMS developer guide,
     // "Grant concepts": grantee principal).
@@ -166,4 +167,18 @@ function grantsTo(model: CloudModel, arns: readonly string[]): string[] {
   return model.grants
     .filter((grant) => arns.includes(grant.granteePrincipal))
     .map((grant) => `${grant.grantId} on ${grant.keyArn}`);
+}
+
+/** The groups and boundary of a principal of the model: part of what makes two principals decide alike. */
+function outsidePoliciesOf(
+  model: CloudModel,
+  principal: CloudPrincipal,
+): Pick<AccessPrincipal["policies"], "groups" | "boundary"> {
+  const groups = (model.groups ?? [])
+    .filter((group) => group.members.includes(principal.arn))
+    .map((group) => ({ arn: group.arn, inline: group.inlinePolicies, managed: group.managedPolicyArns }));
+  return {
+    ...(groups.length === 0 ? {} : { groups }),
+    ...(principal.permissionsBoundary === undefined ? {} : { boundary: principal.permissionsBoundary }),
+  };
 }
