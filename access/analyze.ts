@@ -275,6 +275,13 @@ function planBlindSpots(access: AccessModel): string[] {
         'which lets any identity policy of the account allow its use (KMS Developer Guide, "Default key policy").',
     );
   }
+  if (model.organization !== undefined && model.organization.managementAccountId === undefined) {
+    spots.push(
+      "The plan declares SCPs or RCPs but not its organization: the stack's account is taken to be a member " +
+        "account, where they apply. If it is the management account, they do not apply to it (AWS Organizations " +
+        'User Guide, "Service control policies (SCPs)") and this proof shows less access than there is.',
+    );
+  }
   if (model.notDeployed.length > 0) {
     spots.push(
       `${model.notDeployed.length} resource(s) of the plan are not deployed by the engine and not seen by the proof: ` +

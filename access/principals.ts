@@ -90,6 +90,7 @@ function planPrincipal(
     accountId: principal.accountId,
     name: principal.name,
     ...(intent === undefined ? {} : { intent }),
+    ...groupNamesAndBoundary(model, principal),
     callerArn,
     fromPlan: true,
     canSign: canSign(model, principal),
@@ -180,5 +181,21 @@ function outsidePoliciesOf(
   return {
     ...(groups.length === 0 ? {} : { groups }),
     ...(principal.permissionsBoundary === undefined ? {} : { boundary: principal.permissionsBoundary }),
+  };
+}
+
+/** The Principal fields a report shows: the names of its groups, and its boundary's ARN (present only when set). */
+function groupNamesAndBoundary(
+  model: CloudModel,
+  principal: CloudPrincipal,
+): { groups?: readonly string[]; permissionsBoundary?: string } {
+  const groups = (model.groups ?? [])
+    .filter((group) => group.members.includes(principal.arn))
+    .map((group) => group.name);
+  return {
+    ...(groups.length === 0 ? {} : { groups }),
+    ...(principal.permissionsBoundary === undefined
+      ? {}
+      : { permissionsBoundary: principal.permissionsBoundary }),
   };
 }
