@@ -117,8 +117,13 @@ export interface CloudTable {
   /** The customer-managed key the table is encrypted with; undefined for AWS-owned encryption. */
   keyArn?: string;
   deletionProtection: boolean;
-  /** Point-in-time recovery, when enabled: the days it keeps (aws.dynamodb.Table pointInTimeRecovery). */
-  pointInTimeRecovery?: { readonly recoveryPeriodInDays: number };
+  /**
+   * Point-in-time recovery, when enabled: the days it keeps (aws.dynamodb.Table pointInTimeRecovery), and
+   * when it was enabled (epoch ms) if that was after the table was made (UpdateContinuousBackups).
+   */
+  pointInTimeRecovery?: { readonly recoveryPeriodInDays: number; readonly enabledAt?: number };
+  /** Time to Live, when enabled: the attribute holding each item's expiry (aws.dynamodb.Table ttl). */
+  timeToLive?: { readonly attributeName: string };
   /** The CreateTable request that makes the table in the storage engine. */
   createRequest: Record<string, unknown>;
 }
@@ -675,6 +680,8 @@ class ModelBuilder {
     // PointInTimeRecoverySpecification, RecoveryPeriodInDays).
     const recovery = this.values.value(resource, "inputs", "pointInTimeRecovery") as
       { enabled?: boolean; recoveryPeriodInDays?: number } | undefined;
+    const ttl = this.values.value(resource, "inputs", "ttl") as
+      { enabled?: boolean; attributeName?: string } | undefined;
     return {
       name,
       arn: this.values.string(resource, "outputs", "arn"),
@@ -682,6 +689,9 @@ class ModelBuilder {
       deletionProtection: this.values.value(resource, "inputs", "deletionProtectionEnabled") === true,
       ...(recovery?.enabled === true
         ? { pointInTimeRecovery: { recoveryPeriodInDays: recovery.recoveryPeriodInDays ?? 35 } }
+        : {}),
+      ...(ttl?.enabled === true && typeof ttl.attributeName === "string" && ttl.attributeName !== ""
+        ? { timeToLive: { attributeName: ttl.attributeName } }
         : {}),
       createRequest: createTableRequest(this.values, resource, name),
     };

@@ -26,9 +26,15 @@
  */
 import type { Caller, LiveStack } from "../deploy/stack";
 import type { RequestMembers } from "../http/requestMembers";
-import { DESCRIBE_CONTINUOUS_BACKUPS_RULES, describeContinuousBackups } from "./continuousBackups";
+import {
+  DESCRIBE_CONTINUOUS_BACKUPS_RULES,
+  describeContinuousBackups,
+  UPDATE_CONTINUOUS_BACKUPS_RULES,
+  updateContinuousBackups,
+} from "./continuousBackups";
 import type { DynaliteEngine, StoreOperation, ValidationRules } from "./engine";
 import { describeTableAnswer } from "./tableDescription";
+import { DESCRIBE_TIME_TO_LIVE_RULES, describeTimeToLive } from "./timeToLive";
 import { UPDATE_TABLE_RULES, updateTable } from "./updateTable";
 import type { TableAccess } from "./tableLifecycle";
 
@@ -484,6 +490,32 @@ export const DYNAMODB_OPERATIONS = {
     accessMatrix: false,
     probe: ({ tableName }) => ({ TableName: tableName }),
     docs: "Describes the table's continuous backups and point-in-time recovery (status, recovery period, restorable window).",
+    members: { TableName: "modelled" },
+  },
+  UpdateContinuousBackups: {
+    handler: { rules: UPDATE_CONTINUOUS_BACKUPS_RULES, run: updateContinuousBackups },
+    iam: { action: "dynamodb:UpdateContinuousBackups", on: "table" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: ({ tableName }) => ({
+      TableName: tableName,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    }),
+    docs: "Turns the table's point-in-time recovery on (with its recovery period, 1 to 35 days) or off.",
+    members: {
+      TableName: "modelled",
+      PointInTimeRecoverySpecification: "modelled",
+      "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled": "modelled",
+      "PointInTimeRecoverySpecification.RecoveryPeriodInDays": "modelled",
+    },
+  },
+  DescribeTimeToLive: {
+    handler: { rules: DESCRIBE_TIME_TO_LIVE_RULES, run: describeTimeToLive },
+    iam: { action: "dynamodb:DescribeTimeToLive", on: "table" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: ({ tableName }) => ({ TableName: tableName }),
+    docs: "Describes the table's Time to Live: ENABLED with its attribute, or DISABLED (expired items are not deleted).",
     members: { TableName: "modelled" },
   },
   UpdateTable: {
