@@ -49,6 +49,11 @@ export interface CloudPrincipal extends Principal {
    * decided at worst (sandbox/iam/authorizer.ts).
    */
   unknownPolicies: string[];
+  /**
+   * Its IAM tags, with the provider's default tags (`tagsAll`): aws:PrincipalTag/KEY of its requests, and
+   * of its sessions' for a role (IAM User Guide, "Passing session tags in AWS STS": IAM tags).
+   */
+  tags?: Record<string, string>;
   /** For a principal others assume (a role): its trust policy and longest session. */
   trust?: {
     /** The assumeRolePolicy document, JSON text. */
@@ -428,6 +433,13 @@ class ModelBuilder {
       accessKeys: [],
       unknownPolicies: [],
     };
+    const tags =
+      this.values.value(resource, "outputs", "tagsAll") ?? this.values.value(resource, "inputs", "tags");
+    if (typeof tags === "object" && tags !== null && Object.keys(tags).length > 0) {
+      principal.tags = Object.fromEntries(
+        Object.entries(tags as Record<string, unknown>).map(([key, value]) => [key, String(value)]),
+      );
+    }
     if (PRINCIPAL_KINDS[kind].actsAs === "session") {
       const duration = this.values.value(resource, "inputs", "maxSessionDuration");
       principal.trust = {

@@ -234,6 +234,7 @@ function principalSpec(model: CloudModel, principal: CloudPrincipal): PrincipalS
     ),
     unknownPolicies: principal.unknownPolicies,
     uniqueId: principal.uniqueId,
+    ...(principal.tags === undefined ? {} : { tags: principal.tags }),
     ...(principal.trust === undefined
       ? {}
       : { trustPolicy: principal.trust.policy, roleId: principal.uniqueId }),

@@ -66,6 +66,8 @@ export interface PrincipalSpec {
   readonly roleId?: string;
   /** An IAM user's unique id (AIDA...): aws:userid of its requests (IAM User Guide, "AWS global condition context keys"). */
   readonly uniqueId?: string;
+  /** Its IAM tags: aws:PrincipalTag/KEY of its requests, and of its sessions' (a role's). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** @deprecated A role is a PrincipalSpec with a trust policy. */
@@ -93,6 +95,10 @@ export interface SessionPolicySource {
   sessionPolicies(
     sessionArn: string,
   ): { readonly policy?: string; readonly policyArns?: readonly string[] } | undefined;
+  /** The session's own tags and source identity (AssumeRole Tags and SourceIdentity, or inherited). */
+  sessionAttributes?(
+    sessionArn: string,
+  ): { readonly tags?: Readonly<Record<string, string>>; readonly sourceIdentity?: string } | undefined;
 }
 
 export interface KeySource {
