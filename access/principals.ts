@@ -5,6 +5,9 @@
  * principals the plan does not create but AWS has:
  * - the account root (the key policy's root statement names it; the root user has every permission of its
  *   account that a key policy does not withhold: IAM user guide, "AWS account root user");
+ * - any other principal of the same account whose identity policies the proof cannot see, taken at worst:
+ *   its IAM policies allow everything (AdministratorAccess), so it decrypts wherever the key policy lets
+ *   IAM policies decide (KMS developer guide, "Default key policy");
  * - another principal of the same account with no policies (what anyone new in the account gets);
  * - a principal of another account, assumed to hold every permission its own account can give
  *   (AdministratorAccess): cross-account access then depends only on this account's resource policies
@@ -45,6 +48,10 @@ const SYNTHETIC: Record<Exclude<PrincipalKind, PlanPrincipalKind>, (model: Cloud
   "account-root": (model) => {
     const arn = `arn:${model.partition}:iam::${model.accountId}:root`;
     return synthetic(model, "account-root", arn, "account root", ADMINISTRATOR);
+  },
+  "same-account-any": (model) => {
+    const arn = `arn:${model.partition}:iam::${model.accountId}:user/${SYNTHETIC_PATH}/any-principal`;
+    return synthetic(model, "same-account-any", arn, "this account, IAM policies unseen", ADMINISTRATOR);
   },
   "same-account-no-policies": (model) => {
     const arn = `arn:${model.partition}:iam::${model.accountId}:user/${SYNTHETIC_PATH}/no-policies`;

@@ -113,6 +113,12 @@ export const PRINCIPAL_KINDS = {
     actsAs: "itself",
     selfEditActions: [],
   },
+  "same-account-any": {
+    title: "any other principal of this account whose IAM policies allow it",
+    abstract: true,
+    actsAs: "itself",
+    selfEditActions: [],
+  },
   "same-account-no-policies": {
     title: "any principal of this account without policies",
     abstract: true,

@@ -150,7 +150,8 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     // the policy pack's process has stopped: while the pack runs, the scenario holds only what the
     // first two steps use, so the two processes' peaks do not add up (npm start stays under 300 MB: bench/README.md).
     const stage = await import("./deployStage");
-    const { runChecks, formatCheckTable, describeKey, planKeyUserChange, planOutputs } = stage;
+    const { runChecks, formatCheckTable, describeKey, planKeyUserChange, planOutputs, planWithKeyPolicy } =
+      stage;
     const { accessStep, runLifecycleDrills, putSeedItem, readSeedItem } = stage;
 
     await step(
@@ -225,13 +226,21 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       return checks.ok && granted.every((r) => r.actual === "allowed");
     });
 
-    await step("Prove who can decrypt from the plans alone, before and after the grant", (notes) =>
+    await step("Prove who can decrypt from the plans alone, before and after the grant", async (notes) =>
       accessStep({
         before: planBeforeGrant as Plan,
         after: plan as Plan,
         phases: report.phases,
         htmlFile: options.accessHtml,
         say: (line) => say(notes, line),
+        // The same stack with the strict key policy (Pulumi.prod.yaml's), to show the difference on one line.
+        otherKeyPolicy: await planWithKeyPolicy(
+          projectDir,
+          SCENARIO_STACK,
+          GRANTED_USER,
+          "strict",
+          (sandbox as Sandbox).state(),
+        ),
       }),
     );
 
