@@ -95,7 +95,11 @@ export function expectKeyUsers(report: AccessReport, declared: DeclaredHolders):
   const strictKeys = new Set(declared.strictKeys);
   const keyOf = new Map(report.tables.map((table) => [table.name, table.keyArn]));
   const warnings: string[] = [];
-  for (const principal of report.principals.filter((candidate) => !concrete.has(candidate.arn))) {
+  // AWS services decrypt through the grants made for their resources (DynamoDB's for the table): expected
+  // holders, listed below with the path.
+  for (const principal of report.principals.filter(
+    (candidate) => !concrete.has(candidate.arn) && candidate.kind !== "aws-service",
+  )) {
     if (!decryptors.has(principal.arn) || keyUsers.has(principal.arn)) {
       continue;
     }
@@ -134,15 +138,8 @@ export function expectKeyUsers(report: AccessReport, declared: DeclaredHolders):
       ]
         .filter((part) => part !== "")
         .join(" and ");
-      expectedHolders.push(`${name(principal.arn)} (${principal.kind}, ${principal.arn}) ${what}`);
-    }
-  }
-  for (const table of report.tables) {
-    if (table.keyArn !== undefined) {
-      expectedHolders.push(
-        `dynamodb.amazonaws.com (AWS service) holds the grant DynamoDB creates on ${table.keyArn} for table ` +
-          `${table.name} (DynamoDB developer guide, "How Amazon DynamoDB uses AWS KMS")`,
-      );
+      const through = principal.kind === "aws-service" && decrypts ? `: ${decryptPath(principal.arn)}` : "";
+      expectedHolders.push(`${name(principal.arn)} (${principal.kind}, ${principal.arn}) ${what}${through}`);
     }
   }
   const grants = planPrincipals.flatMap((principal) =>

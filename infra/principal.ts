@@ -119,14 +119,38 @@ export const PRINCIPAL_KINDS = {
     actsAs: "itself",
     selfEditActions: [],
   },
+  "policy-pattern": {
+    title: "any principal a policy names, by ARN, pattern or condition, that the plan does not create",
+    abstract: true,
+    actsAs: "itself",
+    selfEditActions: [],
+  },
   "same-account-no-policies": {
     title: "any principal of this account without policies",
     abstract: true,
     actsAs: "itself",
     selfEditActions: [],
   },
+  "named-account": {
+    title: "any principal of an account a policy names",
+    abstract: true,
+    actsAs: "itself",
+    selfEditActions: [],
+  },
   "other-account": {
     title: "any principal of another account",
+    abstract: true,
+    actsAs: "itself",
+    selfEditActions: [],
+  },
+  "aws-service": {
+    title: "an AWS service principal",
+    abstract: true,
+    actsAs: "itself",
+    selfEditActions: [],
+  },
+  anonymous: {
+    title: "an anonymous (unsigned) caller",
     abstract: true,
     actsAs: "itself",
     selfEditActions: [],

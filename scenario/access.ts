@@ -86,7 +86,10 @@ export async function accessStep(input: AccessStepInput): Promise<boolean> {
 /** Who, beside the declared key users, can decrypt: names, or "nobody". */
 function othersWhoDecrypt(report: AccessReport): string {
   const byArn = new Map(report.principals.map((principal) => [principal.arn, principal]));
-  const others = report.decryptors.filter((arn) => byArn.get(arn)?.intent?.keyUser !== true);
+  // AWS services (DynamoDB through its grant for the table) are not people: the line is about who else reads.
+  const others = report.decryptors.filter(
+    (arn) => byArn.get(arn)?.intent?.keyUser !== true && byArn.get(arn)?.kind !== "aws-service",
+  );
   return others.length === 0 ? "nobody" : others.map((arn) => byArn.get(arn)?.name ?? arn).join(", ");
 }
 

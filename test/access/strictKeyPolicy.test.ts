@@ -85,6 +85,18 @@ function withKmsAdministrator(plan: Plan): Plan {
 const names = (report: AccessReport, arns: readonly string[]): string[] =>
   arns.map((arn) => report.principals.find((principal) => principal.arn === arn)?.name ?? arn);
 
+/**
+ * The decryptors that are not AWS services: DynamoDB decrypts the table through the grant it creates for it
+ * (KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS"), under either policy.
+ */
+const people = (report: AccessReport): string[] =>
+  names(
+    report,
+    report.decryptors.filter(
+      (arn) => report.principals.find((principal) => principal.arn === arn)?.kind !== "aws-service",
+    ),
+  );
+
 describe("access: the strict key policy", function () {
   let dflt: Awaited<ReturnType<typeof prove>>;
   let strict: Awaited<ReturnType<typeof prove>>;
@@ -95,9 +107,21 @@ describe("access: the strict key policy", function () {
   });
 
   it("lets only the named key users decrypt, for every principal class", function () {
-    expect(names(strict.report, strict.report.decryptors)).to.deep.equal(["app-user"]);
+    expect(people(strict.report)).to.deep.equal(["app-user"]);
+    expect(names(strict.report, strict.report.decryptors)).to.deep.equal([
+      "app-user",
+      "dynamodb.us-east-1.amazonaws.com",
+    ]);
     const kinds = new Set(strict.report.principals.map((principal) => principal.kind));
-    expect([...kinds]).to.include.members(["deployer", "account-root", "same-account-any", "other-account"]);
+    expect([...kinds]).to.include.members([
+      "deployer",
+      "account-root",
+      "same-account-any",
+      "same-account-no-policies",
+      "other-account",
+      "aws-service",
+      "anonymous",
+    ]);
   });
 
   it("still lists who can change the key policy as able to obtain access", function () {
@@ -113,7 +137,7 @@ describe("access: the strict key policy", function () {
   });
 
   it("under the default policy, the administrators and any principal whose IAM policies allow it decrypt", function () {
-    expect(names(dflt.report, dflt.report.decryptors)).to.have.members([
+    expect(people(dflt.report)).to.have.members([
       "app-user",
       "deployer",
       "account root",
@@ -138,7 +162,7 @@ describe("access: the strict key policy", function () {
     );
     // The same user under the strict policy: the deny wins over its IAM policy.
     const kept = await prove(withKmsAdministrator(await devPlan("strict")));
-    expect(names(kept.report, kept.report.decryptors)).to.deep.equal(["app-user"]);
+    expect(people(kept.report)).to.deep.equal(["app-user"]);
     expect(kept.verdict.violations.join("\n")).to.not.match(/can decrypt/);
     // It can still change who may decrypt (kms:PutKeyPolicy through the account statement): that is reported.
     expect(kept.verdict.violations.join("\n")).to.match(
