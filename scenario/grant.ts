@@ -90,15 +90,16 @@ export async function planKeyUserChange(
 
 /**
  * The plan of the stack with `userName` a key user, under the key policy `keyPolicy` (`kms-dynamodb:keyPolicy`
- * set in a copy of Pulumi.<stack>.yaml), from `previousState`: what the same stack would let in with the
- * other key policy.
+ * set in a copy of Pulumi.<stack>.yaml): what the same stack would let in with the other key policy. The
+ * static proof deploys a plan into an empty account whatever state it was made from, so a first preview's
+ * plan (no `previousState`) serves it.
  */
 export async function planWithKeyPolicy(
   projectDir: string,
   stack: string,
   userName: string,
   keyPolicy: KeyPolicyMode,
-  previousState: Checkpoint,
+  previousState?: Checkpoint,
 ): Promise<Plan> {
   const edited = withKeyUser(projectDir, stack, userName, true, keyPolicy);
   try {
