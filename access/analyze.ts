@@ -91,15 +91,18 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
     ...(table.keyArn === undefined ? {} : { keyArn: table.keyArn }),
     operations: [...TABLE_OPERATIONS, ...(table.keyArn === undefined ? [] : ([DIRECT_DECRYPT] as const))],
   }));
+  const accountId = model.accountId;
   // One question at a time: the engine is CPU-bound in this thread, and each decision's cost stays measurable.
   const cells: AccessCell[] = [];
   for (const table of model.tables) {
     for (const principal of principals) {
       for (const operation of TABLE_OPERATIONS) {
-        cells.push(await tableCell({ authorizer, ledger, model, table, principal, operation, keyPolicyOf }));
+        cells.push(
+          await tableCell({ authorizer, ledger, model, table, principal, operation, keyPolicyOf, accountId }),
+        );
       }
       if (table.keyArn !== undefined) {
-        cells.push(await directDecryptCell({ authorizer, ledger, table, principal, keyPolicyOf }));
+        cells.push(await directDecryptCell({ authorizer, ledger, table, principal, keyPolicyOf, accountId }));
       }
     }
   }
@@ -140,6 +143,8 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
 
 interface CellQuestion {
   readonly authorizer: Authorizer;
+  /** The stack's account (DynamoDB's aws:dynamodb:subscriberId). */
+  readonly accountId: string;
   readonly ledger: DecisionLedger;
   readonly table: CloudTable;
   readonly principal: AccessPrincipal;
@@ -207,10 +212,27 @@ async function tableCell(
 async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
   const { authorizer, ledger, table, principal } = question;
   const keyArn = table.keyArn as string;
+  // A service calls KMS itself for the table, with the table's encryption context (DynamoDB developer guide,
+  // "How Amazon DynamoDB uses AWS KMS"), which the grant DynamoDB creates for the table is constrained to.
+  const forTable = principal.kind === "aws-service";
   const kms = await ledger.ask(
-    `k\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\nkms:Decrypt\n${keyArn}`,
+    `k\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\nkms:Decrypt\n${keyArn}` +
+      (forTable ? `\n${table.name}` : ""),
     principal,
-    () => authorizer.authorizeKms(principal.callerArn, "kms:Decrypt", keyArn),
+    () =>
+      authorizer.authorizeKms(
+        principal.callerArn,
+        "kms:Decrypt",
+        keyArn,
+        forTable
+          ? {
+              encryptionContext: {
+                "aws:dynamodb:tableName": table.name,
+                "aws:dynamodb:subscriberId": question.accountId,
+              },
+            }
+          : {},
+      ),
   );
   const base = { table: table.name, principal: principal.arn, operation: DIRECT_DECRYPT as MatrixOperation };
   if (kms.outcome === "Conditional") {
@@ -220,7 +242,7 @@ async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
     ...base,
     decision: kms.allowed ? "allowed" : "denied-by-kms",
     reason: kms.allowed
-      ? `allowed by KMS (direct call${kms.grantId === undefined ? "" : `, grant ${kms.grantId}`})`
+      ? `allowed by KMS (${forTable ? "the service's call for the table" : "direct call"}${kms.grantId === undefined ? "" : `, grant ${kms.grantId}`})`
       : reasonOf(kms, "KMS, direct call"),
     statements: tagged("kms", kms),
   };

@@ -793,8 +793,9 @@ export class Authorizer {
     return contextFrom(
       {
         ...principalContextVariables(caller),
-        // IAM User Guide, "AWS global condition context keys": present in every request.
-        "aws:PrincipalIsAWSService": "false",
+        // IAM User Guide, "AWS global condition context keys": present in every request, true when an AWS
+        // service principal calls (a service acting through its grant: the static proof asks as one).
+        "aws:PrincipalIsAWSService": caller.evalPrincipal.kind === "service" ? "true" : "false",
         "aws:ViaAWSService": "false",
         // AWS SDKs and the CLI call AWS over HTTPS; KMS and STS endpoints take nothing else (docs/authorization.md).
         "aws:SecureTransport": "true",
