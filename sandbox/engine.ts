@@ -35,6 +35,13 @@ export type {
   UnknownResource,
 } from "./deploy/model";
 export type { CallerIdentity, Deployment } from "./deploy/deployment";
+export type {
+  CloudGroup,
+  CloudOrganization,
+  CloudOrganizationPolicy,
+  OrganizationPolicyType,
+  OrganizationTarget,
+} from "./deploy/outsidePolicies";
 export type { LiveStack } from "./deploy/stack";
 export {
   ACCESS_MATRIX_OPERATIONS,

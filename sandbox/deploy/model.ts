@@ -17,6 +17,7 @@ import {
 import { AwsError } from "../errors";
 import { MANAGED_POLICY_ARNS } from "../iam/managedPolicies";
 import type { CallerIdentity, Deployment, DeployedResource } from "./deployment";
+import type { CloudGroup, CloudOrganization } from "./outsidePolicies";
 import { isUnknownValue, ResourceValues, UnknownValueError } from "./resourceValues";
 
 /** The region of a preview whose regional ARNs are all unknown: nothing that needs it is deployed. */
@@ -49,6 +50,12 @@ export interface CloudPrincipal extends Principal {
    * decided at worst (sandbox/iam/authorizer.ts).
    */
   unknownPolicies: string[];
+  /**
+   * The ARN of the managed policy set as its permissions boundary (`permissionsBoundary`; IAM User Guide,
+   * "Permissions boundaries for IAM entities"). Its document is the model's (`policies`) or the sandbox's
+   * copy of an AWS managed policy; one the sandbox cannot read is listed in `unknownPolicies` instead.
+   */
+  permissionsBoundary?: string;
   /** For a principal others assume (a role): its trust policy and longest session. */
   trust?: {
     /** The assumeRolePolicy document, JSON text. */
@@ -154,6 +161,10 @@ export interface CloudModel {
   principals: CloudPrincipal[];
   /** Customer managed policies the deployment created. */
   policies: CloudManagedPolicy[];
+  /** IAM groups, their policies and members (deploy/outsidePolicies.ts). Absent: none. */
+  groups?: CloudGroup[];
+  /** The organization's SCPs and RCPs and where the stack's account is (deploy/outsidePolicies.ts). Absent: none. */
+  organization?: CloudOrganization;
   keys: CloudKey[];
   grants: CloudGrant[];
   tables: CloudTable[];
