@@ -67,10 +67,12 @@ const SYNTHETIC: Record<Exclude<PrincipalKind, PlanPrincipalKind>, (model: Cloud
 export function principalsOf(
   model: CloudModel,
   declared: ReadonlyMap<string, PrincipalIntent> = new Map(),
+  fromAccountData: ReadonlySet<string> = new Set(),
 ): AccessPrincipal[] {
-  const fromPlan = model.principals.map((principal) =>
-    planPrincipal(model, principal, declared.get(principal.arn)),
-  );
+  const fromPlan = model.principals.map((principal) => ({
+    ...planPrincipal(model, principal, declared.get(principal.arn)),
+    ...(fromAccountData.has(principal.arn) ? { fromAccountData: true } : {}),
+  }));
   return [...fromPlan, ...Object.values(SYNTHETIC).map((build) => build(model))];
 }
 
