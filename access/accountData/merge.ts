@@ -96,7 +96,8 @@ class Merge {
     private readonly data: AccountData,
   ) {
     this.known = new Set([...MANAGED_POLICY_ARNS, ...model.policies.map((policy) => policy.arn)]);
-    this.principalArns = new Set(model.principals.map((principal) => principal.arn));
+    // The deployer is the matrix's own principal (an administrator), whatever the data says of it.
+    this.principalArns = new Set([model.deployer.arn, ...model.principals.map((principal) => principal.arn)]);
   }
 
   run(): void {
