@@ -109,10 +109,13 @@ export async function analyzePlan(plan: Plan, options: AnalysisOptions = {}): Pr
 export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
   const { model, authorizer, principals } = access;
   const customerPolicies = new Map(model.policies.map((policy) => [policy.arn, policy.document]));
-  const ledger = new DecisionLedger((policyArn) => {
-    const document = customerPolicies.get(policyArn);
-    return document === undefined ? managedPolicyDocument(policyArn) : parseJson(document);
-  });
+  const ledger = new DecisionLedger(
+    (policyArn) => {
+      const document = customerPolicies.get(policyArn);
+      return document === undefined ? managedPolicyDocument(policyArn) : parseJson(document);
+    },
+    (model.organization?.policies ?? []).map((policy) => parseJson(policy.document)),
+  );
   const keyPolicyOf = (keyArn: string): string => model.keys.find((key) => key.arn === keyArn)?.policy ?? "";
   const tables: AccessTable[] = model.tables.map((table) => ({
     name: table.name,
@@ -302,6 +305,13 @@ function planBlindSpots(access: AccessModel): string[] {
     spots.push(
       `The key ${key.arn} has no key policy in the plan: it is decided with the default key policy KMS gives it, ` +
         'which lets any identity policy of the account allow its use (KMS Developer Guide, "Default key policy").',
+    );
+  }
+  if (model.organization !== undefined && model.organization.managementAccountId === undefined) {
+    spots.push(
+      "The plan declares SCPs or RCPs but not its organization: the stack's account is taken to be a member " +
+        "account, where they apply. If it is the management account, they do not apply to it (AWS Organizations " +
+        'User Guide, "Service control policies (SCPs)") and this proof shows less access than there is.',
     );
   }
   if (model.notDeployed.length > 0) {

@@ -18,7 +18,16 @@ export class DecisionLedger {
    * `managedDocument` reads an attached managed policy's document: the plan's own customer managed policies,
    * then the AWS managed ones the engine holds (managedPolicyDocument).
    */
-  constructor(private readonly managedDocument: (policyArn: string) => unknown = managedPolicyDocument) {}
+  constructor(
+    private readonly managedDocument: (policyArn: string) => unknown = managedPolicyDocument,
+    /** The organization's SCPs and RCPs (parsed): their Resource patterns tell resources apart too. */
+    private readonly guardrails: readonly unknown[] = [],
+  ) {
+    this.guardrailsReadPrincipal = PRINCIPAL_SPECIFIC.test(JSON.stringify(guardrails));
+  }
+
+  /** Whether an SCP or RCP reads the principal's identity (aws:PrincipalArn, ...): then nothing is shared. */
+  private readonly guardrailsReadPrincipal: boolean;
 
   private readonly decided = new Map<string, { owner: AccessPrincipal; answer: Promise<unknown> }>();
   private readonly fingerprints = new Map<string, string>();
@@ -64,12 +73,22 @@ export class DecisionLedger {
       const identity = JSON.stringify([
         principal.policies.inline.map((policy) => policy.document),
         [...principal.policies.managed].sort(),
+        // Groups and a boundary decide too (sandbox/iam/policySources.ts), with their documents, which
+        // may read the principal's identity.
+        (principal.policies.groups ?? []).map((group) => [
+          group.arn,
+          group.inline.map((policy) => policy.document),
+          group.managed.map((policyArn) => this.managedDocument(policyArn)),
+        ]),
+        principal.policies.boundary === undefined
+          ? ""
+          : [principal.policies.boundary, this.managedDocument(principal.policies.boundary)],
         // A grant allows its grantee beside the policies (KMS developer guide, "Grants in AWS KMS").
         [...principal.grants].sort(),
       ]);
       const account = principal.arn.split(":")[4] ?? "";
       fingerprint = [principal.kind, account, identity].join("\n");
-      if (PRINCIPAL_SPECIFIC.test(identity)) {
+      if (PRINCIPAL_SPECIFIC.test(identity) || this.guardrailsReadPrincipal) {
         fingerprint += `\n${principal.arn}`;
       }
       // Class keys are looked up for every question: a short id per distinct fingerprint keeps them cheap.
@@ -108,6 +127,14 @@ export class DecisionLedger {
       const documents = [
         ...principal.policies.inline.map((policy) => parseJson(policy.document)),
         ...principal.policies.managed.map((arn) => this.managedDocument(arn)),
+        ...(principal.policies.groups ?? []).flatMap((group) => [
+          ...group.inline.map((policy) => parseJson(policy.document)),
+          ...group.managed.map((arn) => this.managedDocument(arn)),
+        ]),
+        ...(principal.policies.boundary === undefined
+          ? []
+          : [this.managedDocument(principal.policies.boundary)]),
+        ...this.guardrails,
       ];
       patterns = [...new Set(documents.flatMap(resourcePatternsOf))].map(globRegExp);
       this.patterns.set(principal.arn, patterns);

@@ -29,6 +29,14 @@ export interface AccessPrincipal extends Principal {
   readonly policies: {
     readonly inline: readonly { readonly name: string; readonly document: string }[];
     readonly managed: readonly string[];
+    /** The IAM groups it is in: their policies are its identity-based policies too. */
+    readonly groups?: readonly {
+      readonly arn: string;
+      readonly inline: readonly { readonly name: string; readonly document: string }[];
+      readonly managed: readonly string[];
+    }[];
+    /** The ARN of its permissions boundary policy. */
+    readonly boundary?: string;
   };
   /** The plan's KMS grants to it (or, for a role, to its sessions): "GRANT_ID on KEY_ARN". */
   readonly grants: readonly string[];

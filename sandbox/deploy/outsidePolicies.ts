@@ -11,6 +11,7 @@
  * group policies are identity-based policies of each member; a boundary limits what identity-based
  * policies grant; SCPs limit the principals of the accounts they apply to, RCPs the resources.
  */
+import type { OrganizationSpec } from "../iam/policySources";
 
 /** An IAM group: its identity-based policies apply to every member user (IAM User Guide, "IAM user groups"). */
 export interface CloudGroup {
@@ -90,4 +91,40 @@ export function policiesByLevel(
 /** Whether an organization policy applies to the stack's account (one of its targets is on the path). */
 export function appliesToAccount(organization: CloudOrganization, policy: CloudOrganizationPolicy): boolean {
   return organization.path.some((target) => policy.targets.includes(target.id));
+}
+
+/** The groups a user is in. */
+export function groupsOf(groups: readonly CloudGroup[] | undefined, userArn: string): CloudGroup[] {
+  return (groups ?? []).filter((group) => group.members.includes(userArn));
+}
+
+/**
+ * The engine's view of the organization for the stack's account (sandbox/iam/policySources.ts): its SCPs
+ * and RCPs by level, named "scp:NAME" and "rcp:NAME" in decisions. RCPFullAWSAccess is left out: it only
+ * allows, and RCPs only ever deny beside it (IAM User Guide, "How AWS enforcement code logic evaluates
+ * requests to allow or deny access").
+ */
+export function organizationSpecOf(
+  accountId: string,
+  organization: CloudOrganization | undefined,
+): OrganizationSpec | undefined {
+  if (organization === undefined) {
+    return undefined;
+  }
+  const levels = (type: OrganizationPolicyType, prefix: string) =>
+    policiesByLevel(organization, type).map((level) =>
+      level
+        .filter((policy) => !(type === "RESOURCE_CONTROL_POLICY" && policy.awsManaged))
+        .map((policy) => ({ name: `${prefix}:${policy.name}`, document: policy.document })),
+    );
+  const scps = levels("SERVICE_CONTROL_POLICY", "scp");
+  return {
+    accountId,
+    ...(organization.managementAccountId === undefined
+      ? {}
+      : { managementAccountId: organization.managementAccountId }),
+    // No SCP at all: SCPs are not in use, nothing to gate on.
+    scps: scps.some((level) => level.length > 0) ? scps : [],
+    rcps: levels("RESOURCE_CONTROL_POLICY", "rcp"),
+  };
 }
