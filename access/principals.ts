@@ -237,12 +237,14 @@ const SYNTHETIC: Record<
 export function principalsOf(
   model: CloudModel,
   declared: ReadonlyMap<string, PrincipalIntent> = new Map(),
+  fromAccountData: ReadonlySet<string> = new Set(),
 ): AccessPrincipal[] {
-  const fromPlan = model.principals.map((principal) =>
-    planPrincipal(model, principal, declared.get(principal.arn)),
-  );
+  const fromPlan = model.principals.map((principal) => ({
+    ...planPrincipal(model, principal, declared.get(principal.arn)),
+    ...(fromAccountData.has(principal.arn) ? { fromAccountData: true } : {}),
+  }));
   const names = policyNames(model);
-  const principals = [...fromPlan];
+  const principals: AccessPrincipal[] = [...fromPlan];
   for (const build of Object.values(SYNTHETIC)) {
     const known = new Set(principals.flatMap((principal) => [principal.arn, principal.callerArn]));
     principals.push(...build({ model, names, known }).filter((principal) => !known.has(principal.arn)));

@@ -18,6 +18,11 @@ export interface AccessPrincipal extends Principal {
   readonly callerArn: string;
   /** An IAM user or role that the plan creates (what --expect-key-users judges). */
   readonly fromPlan: boolean;
+  /**
+   * An IAM user or role of the account data (`--account-data`) that the plan does not create; `fromPlan` is
+   * then true too, so --expect-key-users judges it like the plan's.
+   */
+  readonly fromAccountData?: boolean;
   /** Whether the plan gives it credentials to sign with (a prober can observe it over HTTP). */
   readonly canSign: boolean;
   /** Inline policies and managed policy ARNs: what makes two principals decide alike. */

@@ -104,6 +104,11 @@ export interface CloudGrant {
     encryptionContextSubset?: Record<string, string>;
   };
   name: string;
+  /**
+   * A grant the account already has (account data: `aws kms list-grants`), not one the deployment makes:
+   * it is not asked for again (no CreateGrant by the deployer, no check of its principals).
+   */
+  existing?: boolean;
 }
 
 /** Where a key's policy comes from. */

@@ -329,6 +329,15 @@ async function putGrants(
     grants.put(grant);
   }
   for (const grant of model.grants) {
+    if (grant.existing === true) {
+      grants.put({
+        ...grant,
+        operations: grant.operations as GrantOperation[],
+        issuingAccount,
+        origin: "api",
+      });
+      continue;
+    }
     const where = `creating KMS grant ${grant.name || grant.grantId} on ${grant.keyArn}`;
     for (const principal of [grant.granteePrincipal, grant.retiringPrincipal]) {
       if (principal !== undefined && !isGrantPrincipal(principal, authorizer)) {
