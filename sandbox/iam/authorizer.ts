@@ -23,6 +23,7 @@ import {
 } from "./evaluation";
 import { managedPolicyDocument } from "./managedPolicies";
 import { principalKeysOf, sessionPrincipalTags } from "./principalTags";
+import { TablePolicySides, type TablePolicySide, type TablePolicySource } from "./tableResourcePolicies";
 import {
   checkInlinePoliciesSize,
   checkKeyPolicySize,
@@ -84,6 +85,8 @@ export interface AuthorizerOptions {
   readonly keys?: KeySource;
   /** Where the KMS decisions read grants: their one owner (the sandbox's GrantStore). Default: no grants. */
   readonly grants?: GrantSource;
+  /** Where tables' resource-based policies are read (tableResourcePolicies.ts). Default: none. */
+  readonly tablePolicies?: TablePolicySource;
   /** Where role sessions' session policies are read (the STS SessionStore). Default: no session policies. */
   readonly sessions?: SessionPolicySource;
 }
@@ -159,7 +162,11 @@ export class Authorizer {
     this.cache = new DecisionCache(options.maxCachedDecisions ?? 10_000);
     this.keys = options.keys ?? { keyForDecision: () => undefined };
     this.grants = options.grants ?? { find: () => undefined };
+    this.tableSides = new TablePolicySides(options.tablePolicies);
   }
+
+  /** Tables' resource-based policies, compiled per revision (tableResourcePolicies.ts). */
+  private readonly tableSides: TablePolicySides;
 
   /**
    * Adds or replaces a principal and its identity policies: a user, the deploying identity, or, with a
@@ -343,13 +350,15 @@ export class Authorizer {
 
   /**
    * `dynamodb:<Action>` on a table or index ARN, or on "*" for actions without a resource (ListTables),
-   * against the caller's identity policies (DynamoDB tables in this sandbox carry no resource-based policy).
+   * against the caller's identity policies and the table's resource-based policy (tableResourcePolicies.ts).
    */
   authorizeDynamoDb(
     callerArn: string,
     action: string,
     resourceArn: string,
     requestKeys: RequestKeys = {},
+    // A table policy not yet attached, decided as if it were (PutResourcePolicy's self-access check).
+    proposedTablePolicy?: TablePolicySide,
   ): Promise<Decision> {
     if (!action.startsWith("dynamodb:")) {
       throw new Error(`action: "${action}" is not a dynamodb: action`);
@@ -358,13 +367,14 @@ export class Authorizer {
     // Actions that take no resource (ListTables) are authorized on "*" (IAM service authorization
     // reference, Amazon DynamoDB); they act in the caller's own account.
     const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
+    const side = proposedTablePolicy ?? this.tableSides.side(resourceArn);
     return this.cached(
-      dynamoDbCacheKey(caller, action, resourceArn),
+      dynamoDbCacheKey(caller, action, resourceArn, side),
       caller,
       action,
       resourceArn,
       resourceAccount,
-      NO_RESOURCE_POLICY,
+      side,
       requestKeys,
     );
   }
@@ -381,8 +391,9 @@ export class Authorizer {
     requestKeys: RequestKeys = {},
   ): Decision | undefined {
     const caller = this.principal(callerArn);
-    const cacheKey = dynamoDbCacheKey(caller, action, resourceArn);
-    const reads = this.keysRead(this.policySet(caller, NO_RESOURCE_POLICY));
+    const side = this.tableSides.side(resourceArn);
+    const cacheKey = dynamoDbCacheKey(caller, action, resourceArn, side);
+    const reads = this.keysRead(this.policySet(caller, side));
     if (reads.length === 0) {
       return this.cache.known(cacheKey);
     }
@@ -873,9 +884,17 @@ function compiled(document: PolicyDocument, name: string, kind: PolicyKind, code
   }
 }
 
-/** A DynamoDB decision's cache key: it reads the caller's identity policies, at their version. */
-function dynamoDbCacheKey(caller: PrincipalRecord, action: string, resourceArn: string): string {
-  return `d\n${caller.arn}\n${caller.version}\n${action}\n${resourceArn}`;
+/**
+ * A DynamoDB decision's cache key: it reads the caller's identity policies, at their version, and the
+ * table's resource-based policy, at its revision.
+ */
+function dynamoDbCacheKey(
+  caller: PrincipalRecord,
+  action: string,
+  resourceArn: string,
+  table: TablePolicySide,
+): string {
+  return `d\n${caller.arn}\n${caller.version}\n${action}\n${resourceArn}\n${table.id}`;
 }
 
 /** KMS's cryptographic operations: the ones a key that is not Enabled refuses ("Key states of AWS KMS keys"). */
