@@ -152,8 +152,12 @@ async function tableCell(
 ): Promise<AccessCell> {
   const { authorizer, ledger, table, principal, operation, model } = question;
   const action = iamActionOf(operation);
+  // A table's resource-based policy takes part in its decisions: principals it names decide apart, and
+  // its decisions are the table's own.
+  const tablePolicy = table.resourcePolicy?.document;
   const iam = await ledger.ask(
-    `d\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, table.arn)}`,
+    `d\n${ledger.principalClass(principal, tablePolicy === undefined ? [] : [tablePolicy])}\n${action}\n` +
+      (tablePolicy === undefined ? ledger.resourceClass(principal, table.arn) : table.arn),
     principal,
     () => authorizer.authorizeDynamoDb(principal.callerArn, action, table.arn),
   );

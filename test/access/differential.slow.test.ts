@@ -6,7 +6,8 @@
  * trusted by (an STS AssumeRole session, SDK v3). Generated stacks hold roles and KMS grants (to users and
  * roles, with and without encryption-context constraints), one to three tables on up to three keys, key
  * policies on the key, in an aws.kms.KeyPolicy resource or nowhere (KMS's default key policy), auto-named
- * resources, and policy documents given as objects with resources passed as inputs. Cells of principals
+ * resources, policy documents given as objects with resources passed as inputs, and tables' resource-based
+ * policies (aws.dynamodb.ResourcePolicy: users they let read or write, users they deny GetItem). Cells of principals
  * it cannot sign as (the account root, the deployer, the synthetic ones) are compared through the
  * engine's own API, without the decision classes, and counted apart. Every operation of the matrix is
  * probed over HTTP, each with the SDK command and request the operation table gives it
@@ -30,6 +31,7 @@ import {
   type RoleSpec,
   type StackSpec,
   type TableAccessLevel,
+  type TablePolicySpec,
   type UserSpec,
 } from "../support/accessStacks";
 import { devConfig } from "../support/plan";
@@ -225,6 +227,16 @@ function grantArb(users: number, roles: number, keys: number): fc.Arbitrary<Gran
   });
 }
 
+/** A table's resource-based policy: users it lets read, or read and write, and users it denies GetItem. */
+function tablePolicyArb(users: number): fc.Arbitrary<TablePolicySpec> {
+  const indices = Array.from({ length: users }, (_, index) => index);
+  return fc.record({
+    readers: fc.subarray(indices, { maxLength: Math.min(2, users) }),
+    writers: fc.subarray(indices, { maxLength: 1 }),
+    deniedGetItem: fc.subarray(indices, { maxLength: 1 }),
+  });
+}
+
 let generated = 0;
 const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
   .record({
@@ -244,6 +256,9 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
           : fc.option(fc.nat({ max: keys - 1 }), { nil: undefined, freq: 4 }),
         { minLength: 1, maxLength: 3 },
       ),
+      tablePolicies: fc.array(fc.option(tablePolicyArb(users), { nil: undefined, freq: 2 }), {
+        maxLength: 3,
+      }),
       autoNames: fc.boolean(),
       objectsAndReferences: fc.boolean(),
     }),

@@ -70,6 +70,16 @@ export interface GrantSpec {
   readonly constraint: "none" | "first-table" | "other-equals";
 }
 
+/**
+ * A table's resource-based policy (aws.dynamodb.ResourcePolicy): users it allows to read, or to read and
+ * write, the table and its indexes, and users it denies GetItem.
+ */
+export interface TablePolicySpec {
+  readonly readers: readonly number[];
+  readonly writers: readonly number[];
+  readonly deniedGetItem: readonly number[];
+}
+
 export interface StackSpec {
   readonly id: string;
   readonly users: readonly UserSpec[];
@@ -78,6 +88,8 @@ export interface StackSpec {
   readonly tables: readonly (number | undefined)[];
   readonly roles?: readonly RoleSpec[];
   readonly grants?: readonly GrantSpec[];
+  /** Per table: its resource-based policy, or undefined for none. */
+  readonly tablePolicies?: readonly (TablePolicySpec | undefined)[];
   /**
    * Auto-named resources: users, roles, tables and inline policies have no `name` input; the provider's
    * name (the logical name and a suffix) is in their outputs and IDs only.
@@ -371,6 +383,53 @@ export function buildStackPlan(spec: StackSpec): Plan {
       },
       { name, arn: tableArn(index) },
       name,
+    );
+  });
+
+  (spec.tablePolicies ?? []).forEach((tablePolicy, index) => {
+    if (tablePolicy === undefined || index >= spec.tables.length) {
+      return;
+    }
+    const users = (indices: readonly number[]) =>
+      [...new Set(indices)].filter((user) => user < spec.users.length).map(userArn);
+    const resources = [tableArn(index), `${tableArn(index)}/index/*`];
+    const statements: Record<string, unknown>[] = [];
+    if (users(tablePolicy.readers).length > 0) {
+      statements.push({
+        Sid: "Readers",
+        Effect: "Allow",
+        Principal: { AWS: users(tablePolicy.readers) },
+        Action: READ,
+        Resource: resources,
+      });
+    }
+    if (users(tablePolicy.writers).length > 0) {
+      statements.push({
+        Sid: "Writers",
+        Effect: "Allow",
+        Principal: { AWS: users(tablePolicy.writers) },
+        Action: [...READ, ...WRITE],
+        Resource: resources,
+      });
+    }
+    if (users(tablePolicy.deniedGetItem).length > 0) {
+      statements.push({
+        Sid: "NoGetItem",
+        Effect: "Deny",
+        Principal: { AWS: users(tablePolicy.deniedGetItem) },
+        Action: "dynamodb:GetItem",
+        Resource: resources,
+      });
+    }
+    if (statements.length === 0) {
+      return;
+    }
+    add(
+      "aws:dynamodb/resourcePolicy:ResourcePolicy",
+      `${tableName(index)}-policy`,
+      { resourceArn: tableArn(index), policy: document({ Version: "2012-10-17", Statement: statements }) },
+      {},
+      tableArn(index),
     );
   });
 
