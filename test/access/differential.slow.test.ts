@@ -7,7 +7,8 @@
  * roles, with and without encryption-context constraints), one to three tables on up to three keys, key
  * policies on the key, in an aws.kms.KeyPolicy resource or nowhere (KMS's default key policy), auto-named
  * resources, policy documents given as objects with resources passed as inputs, and tables' resource-based
- * policies (aws.dynamodb.ResourcePolicy: users they let read or write, users they deny GetItem). Cells of principals
+ * policies (aws.dynamodb.ResourcePolicy: users they let read or write, users they deny GetItem), and users'
+ * and roles' IAM tags with policies that read them (aws:PrincipalTag; a role's sessions carry its tags). Cells of principals
  * it cannot sign as (the account root, the deployer, the synthetic ones) are compared through the
  * engine's own API, without the decision classes, and counted apart. Every operation of the matrix is
  * probed over HTTP, each with the SDK command and request the operation table gives it
@@ -162,17 +163,29 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
   return found;
 }
 
-const EXTRAS: ExtraPolicy[] = ["allow-kms-decrypt", "deny-get-item", "deny-kms", "allow-create-access-key"];
+const EXTRAS: ExtraPolicy[] = [
+  "allow-kms-decrypt",
+  "deny-get-item",
+  "deny-kms",
+  "allow-create-access-key",
+  "abac-team-blue",
+];
+/** A principal's IAM tag team: blue, red or none. */
+const TEAM = fc.constantFrom("blue" as const, "red" as const, undefined);
 const LEVELS: TableAccessLevel[] = ["none", "readonly", "readwrite", "full"];
 
-const userArb: fc.Arbitrary<UserSpec> = fc.record({
-  access: fc.constantFrom(...LEVELS),
-  extras: fc.subarray(EXTRAS, { maxLength: 2 }),
-  withAccessKey: fc.oneof(
-    { weight: 4, arbitrary: fc.constant(true) },
-    { weight: 1, arbitrary: fc.constant(false) },
-  ),
-});
+const userArb: fc.Arbitrary<UserSpec> = fc.record(
+  {
+    access: fc.constantFrom(...LEVELS),
+    extras: fc.subarray(EXTRAS, { maxLength: 2 }),
+    withAccessKey: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(true) },
+      { weight: 1, arbitrary: fc.constant(false) },
+    ),
+    team: TEAM,
+  },
+  { requiredKeys: ["access", "extras", "withAccessKey"] },
+);
 
 function keyArb(users: number, roles: number): fc.Arbitrary<KeySpec> {
   const indices = Array.from({ length: users }, (_, index) => index);
@@ -198,13 +211,18 @@ function keyArb(users: number, roles: number): fc.Arbitrary<KeySpec> {
 }
 
 function roleArb(users: number): fc.Arbitrary<RoleSpec> {
-  return fc.record({
-    access: fc.constantFrom(...LEVELS),
-    trustedUsers: fc.subarray(
-      Array.from({ length: users }, (_, index) => index),
-      { maxLength: Math.min(2, users) },
-    ),
-  });
+  return fc.record(
+    {
+      access: fc.constantFrom(...LEVELS),
+      trustedUsers: fc.subarray(
+        Array.from({ length: users }, (_, index) => index),
+        { maxLength: Math.min(2, users) },
+      ),
+      team: TEAM,
+      abac: fc.boolean(),
+    },
+    { requiredKeys: ["access", "trustedUsers"] },
+  );
 }
 
 /** Grants on the stack's keys to its users and roles; Decrypt in most, CreateGrant in some. */

@@ -20,13 +20,16 @@ export type ExtraPolicy =
   | "allow-kms-decrypt" // kms:Decrypt on the stack's keys: counts only where a key policy delegates to the account
   | "deny-get-item" // an explicit Deny of dynamodb:GetItem
   | "deny-kms" // an explicit Deny of kms:* in the identity policy
-  | "allow-create-access-key"; // iam:CreateAccessKey on every user of the account
+  | "allow-create-access-key" // iam:CreateAccessKey on every user of the account
+  | "abac-team-blue"; // GetItem and Query on the tables when the principal's tag team is blue (aws:PrincipalTag)
 
 export interface UserSpec {
   readonly access: TableAccessLevel;
   readonly extras: readonly ExtraPolicy[];
   /** Has an active access key (a principal the prober can sign as). */
   readonly withAccessKey: boolean;
+  /** Its IAM tag `team` (aws:PrincipalTag/team), when it has one. */
+  readonly team?: "blue" | "red";
 }
 
 export interface KeySpec {
@@ -54,6 +57,10 @@ export interface RoleSpec {
   readonly access: TableAccessLevel;
   /** Indices of users the trust policy names; none: the trust policy names the account root instead. */
   readonly trustedUsers: readonly number[];
+  /** Its IAM tag `team`, which its sessions carry (aws:PrincipalTag/team), when it has one. */
+  readonly team?: "blue" | "red";
+  /** Its policy also allows GetItem and Query when the principal's tag team is blue. */
+  readonly abac?: boolean;
 }
 
 /** A KMS grant (aws:kms/grant:Grant) on one of the stack's keys. */
@@ -169,12 +176,23 @@ export function buildStackPlan(spec: StackSpec): Plan {
         ]
       : [];
 
+  // Attribute-based access: the tables to a principal tagged team blue (IAM User Guide, "Define
+  // permissions based on attributes with ABAC authorization").
+  const abacStatement = () => ({
+    Sid: "TeamBlueReads",
+    Effect: "Allow",
+    Action: ["dynamodb:GetItem", "dynamodb:Query"],
+    Resource: spec.tables.map((_, table) => tableArn(table)),
+    Condition: { StringEquals: { "aws:PrincipalTag/team": "blue" } },
+  });
+  const tagsOf = (team: string | undefined) => (team === undefined ? {} : { tags: { team } });
+
   spec.users.forEach((user, index) => {
     const name = userName(index);
     add(
       "aws:iam/user:User",
       name,
-      named(name),
+      { ...named(name), ...tagsOf(user.team) },
       { name, arn: userArn(index), uniqueId: `AIDA${hex(name, 16).toUpperCase()}` },
       name,
     );
@@ -192,6 +210,9 @@ export function buildStackPlan(spec: StackSpec): Plan {
     }
     if (user.extras.includes("deny-kms")) {
       statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
+    }
+    if (user.extras.includes("abac-team-blue")) {
+      statements.push(abacStatement());
     }
     if (user.extras.includes("allow-create-access-key")) {
       statements.push({
@@ -252,6 +273,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
       name,
       {
         ...named(name),
+        ...tagsOf(role.team),
         assumeRolePolicy: document({
           Version: "2012-10-17",
           Statement: [
@@ -268,7 +290,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
       { name, arn: roleArn(index), uniqueId: `AROA${hex(name, 16).toUpperCase()}` },
       name,
     );
-    const statements = tableAccess(role.access);
+    const statements = [...tableAccess(role.access), ...(role.abac === true ? [abacStatement()] : [])];
     if (statements.length > 0) {
       add(
         "aws:iam/rolePolicy:RolePolicy",
