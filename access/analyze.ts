@@ -28,6 +28,7 @@ import {
   type TableOperation,
 } from "./operations";
 import { principalSpecOf, principalsOf } from "./principals";
+import { rolesWithOpenTags } from "./sessionTags";
 import type { AccessCell, AccessPrincipal, AccessReport, AccessTable, CellStatement } from "./types";
 
 /** The engine loaded with a plan's deployment, and the principals the matrix asks about. */
@@ -62,6 +63,13 @@ export async function loadAccessModel(plan: Plan, options: AnalysisOptions = {})
   }
   const model = stack.model;
   const principals = principalsOf(model, declaredIntents(plan));
+  // A role whose trust policy allows sts:TagSession: its session's tags are unknown (sessionTags.ts).
+  const openRoles = new Set(rolesWithOpenTags(model));
+  for (const principal of principals) {
+    if (principal.callerArn !== principal.arn && openRoles.has(principal.arn)) {
+      stack.sessions.openTags(principal.callerArn);
+    }
+  }
   for (const principal of principals) {
     if (!stack.authorizer.hasPrincipal(principal.arn)) {
       stack.authorizer.putPrincipal(principalSpecOf(principal));

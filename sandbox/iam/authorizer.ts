@@ -22,7 +22,7 @@ import {
   type ResourceKind,
 } from "./evaluation";
 import { managedPolicyDocument } from "./managedPolicies";
-import { principalKeysOf, sessionPrincipalTags } from "./principalTags";
+import { principalKeysOf, sessionPrincipalTags, withUnknownPrincipalTags } from "./principalTags";
 import { TablePolicySides, type TablePolicySide, type TablePolicySource } from "./tableResourcePolicies";
 import {
   checkInlinePoliciesSize,
@@ -109,8 +109,11 @@ interface PrincipalRecord {
   /** A role session's session policies (AssumeRole Policy and PolicyArns): the session's permissions are
    * the intersection of these and the role's (IAM User Guide, "Session policies"). */
   readonly sessionPolicies?: readonly CompiledPolicy[];
-  /** Its tags (a session's: its role's with its own over them) and a session's source identity. */
-  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Its tags (a session's: its role's with its own over them; "unknown" for a session standing for any
+   * session of its role) and a session's source identity.
+   */
+  readonly tags?: Readonly<Record<string, string>> | "unknown";
   readonly sourceIdentity?: string;
 }
 
@@ -759,7 +762,7 @@ export class Authorizer {
         "aws:EpochTime": now === undefined ? UNKNOWN : String(Math.floor(now / 1000)),
         ...(typeof requestKeys === "function" ? requestKeys() : requestKeys),
       },
-      { otherwise: NOT_SET },
+      { otherwise: caller.tags === "unknown" ? withUnknownPrincipalTags(NOT_SET) : NOT_SET },
     );
   }
 

@@ -98,7 +98,9 @@ export interface SessionPolicySource {
   /** The session's own tags and source identity (AssumeRole Tags and SourceIdentity, or inherited). */
   sessionAttributes?(
     sessionArn: string,
-  ): { readonly tags?: Readonly<Record<string, string>>; readonly sourceIdentity?: string } | undefined;
+  ):
+    | { readonly tags?: Readonly<Record<string, string>> | "unknown"; readonly sourceIdentity?: string }
+    | undefined;
 }
 
 export interface KeySource {

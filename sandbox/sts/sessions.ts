@@ -51,9 +51,12 @@ export interface SessionRequest {
   readonly sourceIdentity?: string;
 }
 
-/** What a role session says of its principal beside its role: aws:PrincipalTag and aws:SourceIdentity. */
+/**
+ * What a role session says of its principal beside its role: aws:PrincipalTag and aws:SourceIdentity.
+ * `tags` is "unknown" for a session standing for any session of its role (openTags).
+ */
 export interface SessionAttributes {
-  readonly tags?: Readonly<Record<string, string>>;
+  readonly tags?: Readonly<Record<string, string>> | "unknown";
   readonly sourceIdentity?: string;
 }
 
@@ -137,8 +140,22 @@ export class SessionStore {
     return { policy: session.policy, policyArns: session.policyArns };
   }
 
+  /**
+   * Marks a session ARN as standing for every session of its role, as the static proof asks about a
+   * role: its session tags are whatever AssumeRole may pass (the role's trust policy allows
+   * sts:TagSession), so unknown, and a decision that reads aws:PrincipalTag is conditional on them.
+   */
+  openTags(sessionArn: string): void {
+    this.openTagged.add(sessionArn);
+  }
+
+  private readonly openTagged = new Set<string>();
+
   /** The session tags and source identity of the live session of an ARN; undefined when it has neither. */
   sessionAttributes(sessionArn: string): SessionAttributes | undefined {
+    if (this.openTagged.has(sessionArn)) {
+      return { tags: "unknown" };
+    }
     const session = this.byArn.get(sessionArn);
     if (session === undefined || (session.tags === undefined && session.sourceIdentity === undefined)) {
       return undefined;
