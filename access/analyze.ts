@@ -28,7 +28,7 @@ import {
   type TableOperation,
 } from "./operations";
 import { principalSpecOf, principalsOf } from "./principals";
-import { rolesWithOpenTags } from "./sessionTags";
+import { openRoles } from "./sessionTags";
 import type { AccessCell, AccessPrincipal, AccessReport, AccessTable, CellStatement } from "./types";
 
 /** The engine loaded with a plan's deployment, and the principals the matrix asks about. */
@@ -63,11 +63,13 @@ export async function loadAccessModel(plan: Plan, options: AnalysisOptions = {})
   }
   const model = stack.model;
   const principals = principalsOf(model, declaredIntents(plan));
-  // A role whose trust policy allows sts:TagSession: its session's tags are unknown (sessionTags.ts).
-  const openRoles = new Set(rolesWithOpenTags(model));
+  // A role whose trust policy allows sts:TagSession or sts:SetSourceIdentity: its session's tags or
+  // source identity are unknown (sessionTags.ts).
+  const open = openRoles(model);
   for (const principal of principals) {
-    if (principal.callerArn !== principal.arn && openRoles.has(principal.arn)) {
-      stack.sessions.openTags(principal.callerArn);
+    const role = open.get(principal.arn);
+    if (principal.callerArn !== principal.arn && role !== undefined) {
+      stack.sessions.openSession(principal.callerArn, role);
     }
   }
   for (const principal of principals) {

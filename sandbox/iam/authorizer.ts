@@ -22,7 +22,7 @@ import {
   type ResourceKind,
 } from "./evaluation";
 import { managedPolicyDocument } from "./managedPolicies";
-import { principalKeysOf, sessionPrincipalTags, withUnknownPrincipalTags } from "./principalTags";
+import { principalKeysOf, sessionPrincipalTags, withUnknownPrincipalKeys } from "./principalTags";
 import { TablePolicySides, type TablePolicySide, type TablePolicySource } from "./tableResourcePolicies";
 import {
   checkInlinePoliciesSize,
@@ -115,6 +115,7 @@ interface PrincipalRecord {
    */
   readonly tags?: Readonly<Record<string, string>> | "unknown";
   readonly sourceIdentity?: string;
+  readonly sourceIdentityUnknown?: boolean;
 }
 
 /** A resource's own policy as a decision reads it: the policy, how it takes part, and its cache identity. */
@@ -568,6 +569,7 @@ export class Authorizer {
       arn,
       ...(tags === undefined ? {} : { tags }),
       ...(attributes?.sourceIdentity === undefined ? {} : { sourceIdentity: attributes.sourceIdentity }),
+      ...(attributes?.sourceIdentityUnknown === true ? { sourceIdentityUnknown: true } : {}),
       evalPrincipal: { kind: "assumed-role", arn, accountId: role.accountId, roleArn: role.arn },
       ...(compiledSession === undefined
         ? {}
@@ -762,7 +764,15 @@ export class Authorizer {
         "aws:EpochTime": now === undefined ? UNKNOWN : String(Math.floor(now / 1000)),
         ...(typeof requestKeys === "function" ? requestKeys() : requestKeys),
       },
-      { otherwise: caller.tags === "unknown" ? withUnknownPrincipalTags(NOT_SET) : NOT_SET },
+      {
+        otherwise:
+          caller.tags === "unknown" || caller.sourceIdentityUnknown === true
+            ? withUnknownPrincipalKeys(NOT_SET, {
+                tags: caller.tags === "unknown",
+                sourceIdentity: caller.sourceIdentityUnknown === true,
+              })
+            : NOT_SET,
+      },
     );
   }
 

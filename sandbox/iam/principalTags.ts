@@ -45,12 +45,18 @@ export function principalKeysOf(
 }
 
 /**
- * The request context of a principal whose tags are unknown (principalKeysOf gives none): every
- * aws:PrincipalTag/KEY it did not set is unknown, every other key as `otherwise` says.
+ * The request context of a principal whose tags, or source identity, are unknown (principalKeysOf gives
+ * none): every aws:PrincipalTag/KEY, or aws:SourceIdentity, is unknown; every other key as `otherwise` says.
  */
-export function withUnknownPrincipalTags(otherwise: RequestContext): RequestContext {
+export function withUnknownPrincipalKeys(
+  otherwise: RequestContext,
+  unknown: { readonly tags: boolean; readonly sourceIdentity: boolean },
+): RequestContext {
   return {
     get: (lowerCaseKey) =>
-      lowerCaseKey.startsWith("aws:principaltag/") ? UNKNOWN : otherwise.get(lowerCaseKey),
+      (unknown.tags && lowerCaseKey.startsWith("aws:principaltag/")) ||
+      (unknown.sourceIdentity && lowerCaseKey === "aws:sourceidentity")
+        ? UNKNOWN
+        : otherwise.get(lowerCaseKey),
   };
 }

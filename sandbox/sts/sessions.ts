@@ -53,11 +53,13 @@ export interface SessionRequest {
 
 /**
  * What a role session says of its principal beside its role: aws:PrincipalTag and aws:SourceIdentity.
- * `tags` is "unknown" for a session standing for any session of its role (openTags).
+ * `tags` is "unknown", and `sourceIdentityUnknown` true, for a session standing for any session of its
+ * role (openSession).
  */
 export interface SessionAttributes {
   readonly tags?: Readonly<Record<string, string>> | "unknown";
   readonly sourceIdentity?: string;
+  readonly sourceIdentityUnknown?: boolean;
 }
 
 /** The session policies of a role session, as the authorizer reads them (sandbox/iam). */
@@ -142,19 +144,26 @@ export class SessionStore {
 
   /**
    * Marks a session ARN as standing for every session of its role, as the static proof asks about a
-   * role: its session tags are whatever AssumeRole may pass (the role's trust policy allows
-   * sts:TagSession), so unknown, and a decision that reads aws:PrincipalTag is conditional on them.
+   * role: its session tags (when the role's trust policy allows sts:TagSession) and its source identity
+   * (sts:SetSourceIdentity) are whatever AssumeRole may pass, so unknown, and a decision that reads
+   * aws:PrincipalTag or aws:SourceIdentity is conditional on them.
    */
-  openTags(sessionArn: string): void {
-    this.openTagged.add(sessionArn);
+  openSession(sessionArn: string, open: { readonly tags: boolean; readonly sourceIdentity: boolean }): void {
+    if (open.tags || open.sourceIdentity) {
+      this.openSessions.set(sessionArn, {
+        ...(open.tags ? { tags: "unknown" as const } : {}),
+        ...(open.sourceIdentity ? { sourceIdentityUnknown: true } : {}),
+      });
+    }
   }
 
-  private readonly openTagged = new Set<string>();
+  private readonly openSessions = new Map<string, SessionAttributes>();
 
   /** The session tags and source identity of the live session of an ARN; undefined when it has neither. */
   sessionAttributes(sessionArn: string): SessionAttributes | undefined {
-    if (this.openTagged.has(sessionArn)) {
-      return { tags: "unknown" };
+    const open = this.openSessions.get(sessionArn);
+    if (open !== undefined) {
+      return open;
     }
     const session = this.byArn.get(sessionArn);
     if (session === undefined || (session.tags === undefined && session.sourceIdentity === undefined)) {

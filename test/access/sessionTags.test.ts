@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { analyzePlan } from "../../access/analyze";
 import { mayTagSessions } from "../../access/sessionTags";
-import { ACCOUNT_ID, buildStackPlan } from "../support/accessStacks";
+import { ACCOUNT_ID, buildStackPlan, REGION } from "../support/accessStacks";
 import { resourceNamed } from "../support/plan";
 
 describe("access: session tags of roles", function () {
@@ -60,5 +60,51 @@ describe("access: session tags of roles", function () {
     // tg-r1's sessions may be tagged team blue.
     expect(cell("tg-r1")?.decision).to.equal("conditional");
     expect(cell("tg-r1")?.conditions?.join(" ")).to.match(/aws:PrincipalTag\/team/i);
+  });
+
+  it("shows a cell that reads aws:SourceIdentity as conditional for a role that allows sts:SetSourceIdentity", async () => {
+    // IAM User Guide, "Monitor and control actions taken with assumed roles": aws:SourceIdentity is in
+    // the session's requests when AssumeRole set one, which sts:SetSourceIdentity allows.
+    const plan = buildStackPlan({
+      id: "si",
+      users: [{ access: "none", extras: [], withAccessKey: true }],
+      keys: [],
+      tables: [undefined],
+      roles: [
+        { access: "readonly", trustedUsers: [0] },
+        { access: "readonly", trustedUsers: [0] },
+      ],
+    });
+    const user = `arn:aws:iam::${ACCOUNT_ID}:user/si-u0`;
+    const table = `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/si-t0`;
+    for (const [role, actions] of [
+      ["si-r0", ["sts:AssumeRole"]],
+      ["si-r1", ["sts:AssumeRole", "sts:SetSourceIdentity"]],
+    ] as const) {
+      resourceNamed(plan, "aws:iam/role:Role", role).inputs.assumeRolePolicy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { AWS: user }, Action: actions }],
+      });
+      resourceNamed(plan, "aws:iam/rolePolicy:RolePolicy", role).inputs.policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "dynamodb:GetItem",
+            Resource: table,
+            Condition: { StringEquals: { "aws:SourceIdentity": "alice" } },
+          },
+        ],
+      });
+    }
+    const report = await analyzePlan(plan);
+    const decision = (role: string) =>
+      report.cells.find(
+        (candidate) =>
+          candidate.principal === `arn:aws:iam::${ACCOUNT_ID}:role/${role}` &&
+          candidate.operation === "GetItem",
+      )?.decision;
+    expect(decision("si-r0")).to.equal("denied-by-iam");
+    expect(decision("si-r1")).to.equal("conditional");
   });
 });
