@@ -30,6 +30,7 @@ import {
   type TableOperation,
 } from "./operations";
 import { principalSpecOf, principalsOf } from "./principals";
+import { openRoles } from "./sessionTags";
 import type { AccessCell, AccessPrincipal, AccessReport, AccessTable, CellStatement } from "./types";
 
 /** The engine loaded with a plan's deployment, and the principals the matrix asks about. */
@@ -82,6 +83,15 @@ export async function loadAccessModel(plan: Plan, options: AnalysisOptions = {})
     declaredIntents(plan),
     new Set([...accountArns].filter((arn) => !planArns.has(arn))),
   );
+  // A role whose trust policy allows sts:TagSession or sts:SetSourceIdentity: its session's tags or
+  // source identity are unknown (sessionTags.ts).
+  const open = openRoles(model);
+  for (const principal of principals) {
+    const role = open.get(principal.arn);
+    if (principal.callerArn !== principal.arn && role !== undefined) {
+      stack.sessions.openSession(principal.callerArn, role);
+    }
+  }
   for (const principal of principals) {
     if (!stack.authorizer.hasPrincipal(principal.arn)) {
       stack.authorizer.putPrincipal(principalSpecOf(principal));
@@ -192,8 +202,12 @@ async function tableCell(
 ): Promise<AccessCell> {
   const { authorizer, ledger, table, principal, operation, model } = question;
   const action = iamActionOf(operation);
+  // A table's resource-based policy takes part in its decisions: principals it names decide apart, and
+  // its decisions are the table's own.
+  const tablePolicy = table.resourcePolicy?.document;
   const iam = await ledger.ask(
-    `d\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, table.arn)}`,
+    `d\n${ledger.principalClass(principal, tablePolicy === undefined ? [] : [tablePolicy])}\n${action}\n` +
+      (tablePolicy === undefined ? ledger.resourceClass(principal, table.arn) : table.arn),
     principal,
     () => authorizer.authorizeDynamoDb(principal.callerArn, action, table.arn),
   );

@@ -84,9 +84,10 @@ export class LiveStack {
   ) {
     for (const principal of model.principals) {
       for (const key of principal.accessKeys) {
+        // A principal of another account (its ARN names it) reports that account (GetCallerIdentity).
         const caller = {
           arn: principal.arn,
-          accountId: model.accountId,
+          accountId: principal.accountId,
           userId: principal.uniqueId,
           accessKeyId: key.accessKeyId,
         };
@@ -121,7 +122,14 @@ export class LiveStack {
   ): Promise<LiveStack> {
     const grants = new GrantStore();
     const sessions = runtime.sessions ?? new SessionStore();
-    const authorizer = new Authorizer({ keys, grants, sessions });
+    // A table's resource-based policy is read at each decision: PutResourcePolicy changes it in place.
+    const tablesByArn = new Map(model.tables.map((table) => [table.arn, table]));
+    const authorizer = new Authorizer({
+      keys,
+      grants,
+      sessions,
+      tablePolicies: { tablePolicy: (tableArn) => tablesByArn.get(tableArn)?.resourcePolicy },
+    });
     const kms = new KmsService(authorizer, keys, grants);
     for (const arn of deployerPrincipals(model.deployer.arn)) {
       authorizer.putPrincipal({ arn, managedPolicyArns: [ADMINISTRATOR_ACCESS_ARN] });

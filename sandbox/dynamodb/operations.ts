@@ -33,6 +33,14 @@ import {
   updateContinuousBackups,
 } from "./continuousBackups";
 import type { DynaliteEngine, StoreOperation, ValidationRules } from "./engine";
+import {
+  DELETE_RESOURCE_POLICY_RULES,
+  deleteResourcePolicy,
+  GET_RESOURCE_POLICY_RULES,
+  getResourcePolicy,
+  PUT_RESOURCE_POLICY_RULES,
+  putResourcePolicy,
+} from "./resourcePolicies";
 import { describeTableAnswer } from "./tableDescription";
 import { DESCRIBE_TIME_TO_LIVE_RULES, describeTimeToLive } from "./timeToLive";
 import { UPDATE_TABLE_RULES, updateTable } from "./updateTable";
@@ -79,6 +87,8 @@ export type ResourceScope =
   | "table-or-index"
   /** Every table of `RequestItems`. */
   | "batch"
+  /** The table whose ARN is `ResourceArn` (the resource-based policy operations). */
+  | "resource-arn"
   /** No table: `*`. */
   | "account";
 
@@ -91,6 +101,8 @@ export type IamAuthorization =
 /** What a probe is addressed to: a deployed table and a key of its schema, values as the SDK takes them. */
 export interface ProbeTarget {
   readonly tableName: string;
+  /** The table's ARN. */
+  readonly tableArn: string;
   readonly key: Readonly<Record<string, unknown>>;
   /** The attribute name of the table's hash key. */
   readonly hashKey: string;
@@ -536,6 +548,53 @@ export const DYNAMODB_OPERATIONS = {
       ...UPDATE_TABLE_REFUSED,
     },
   },
+  PutResourcePolicy: {
+    handler: { rules: PUT_RESOURCE_POLICY_RULES, run: putResourcePolicy },
+    iam: { action: "dynamodb:PutResourcePolicy", on: "resource-arn" },
+    usesTableKey: false,
+    accessMatrix: false,
+    // A policy that changes nothing: the account's own principal, whose identity policies decide anyway
+    // within the account. The entries after it (Get, Delete) find it, then remove it.
+    probe: ({ tableArn }) => ({
+      ResourceArn: tableArn,
+      Policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${tableArn.split(":")[4]}:root` },
+            Action: "dynamodb:DescribeTable",
+            Resource: tableArn,
+          },
+        ],
+      }),
+    }),
+    docs: "Attaches a resource-based policy to the table (ExpectedRevisionId, ConfirmRemoveSelfResourceAccess): same-account access by it alone, cross-account access with the other account's identity policy, its Deny over every allow.",
+    members: {
+      ResourceArn: "modelled",
+      Policy: "modelled",
+      ExpectedRevisionId: "modelled",
+      ConfirmRemoveSelfResourceAccess: "modelled",
+    },
+  },
+  GetResourcePolicy: {
+    handler: { rules: GET_RESOURCE_POLICY_RULES, run: getResourcePolicy },
+    iam: { action: "dynamodb:GetResourcePolicy", on: "resource-arn" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: ({ tableArn }) => ({ ResourceArn: tableArn }),
+    docs: "Answers the table's resource-based policy and its RevisionId.",
+    members: { ResourceArn: "modelled" },
+  },
+  DeleteResourcePolicy: {
+    handler: { rules: DELETE_RESOURCE_POLICY_RULES, run: deleteResourcePolicy },
+    iam: { action: "dynamodb:DeleteResourcePolicy", on: "resource-arn" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: ({ tableArn }) => ({ ResourceArn: tableArn }),
+    docs: "Removes the table's resource-based policy (ExpectedRevisionId).",
+    members: { ResourceArn: "modelled", ExpectedRevisionId: "modelled" },
+  },
   ListTables: {
     handler: { store: "ListTables" },
     iam: { action: "dynamodb:ListTables", on: "account" },
@@ -634,7 +693,7 @@ export function partChecksOf(
 }
 
 /** A probe target naming no table: enough to read which parts a probe is made of. */
-const NO_TARGET: ProbeTarget = { tableName: "", key: {}, hashKey: "" };
+const NO_TARGET: ProbeTarget = { tableName: "", tableArn: "", key: {}, hashKey: "" };
 
 /** The matrix asks each operation's action once per cell: each probe is read once. */
 const matrixActions = new Map<DynamoOperation, string>();

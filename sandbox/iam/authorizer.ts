@@ -22,7 +22,8 @@ import {
   type ResourceKind,
 } from "./evaluation";
 import { managedPolicyDocument } from "./managedPolicies";
-import { principalKeysOf, sessionPrincipalTags } from "./principalTags";
+import { principalKeysOf, sessionPrincipalTags, withUnknownPrincipalKeys } from "./principalTags";
+import { TablePolicySides, type TablePolicySide, type TablePolicySource } from "./tableResourcePolicies";
 import {
   boundaryPolicy,
   compileOrganization,
@@ -93,6 +94,8 @@ export interface AuthorizerOptions {
   readonly keys?: KeySource;
   /** Where the KMS decisions read grants: their one owner (the sandbox's GrantStore). Default: no grants. */
   readonly grants?: GrantSource;
+  /** Where tables' resource-based policies are read (tableResourcePolicies.ts). Default: none. */
+  readonly tablePolicies?: TablePolicySource;
   /** Where role sessions' session policies are read (the STS SessionStore). Default: no session policies. */
   readonly sessions?: SessionPolicySource;
 }
@@ -117,9 +120,13 @@ interface PrincipalRecord {
   /** A role session's session policies (AssumeRole Policy and PolicyArns): the session's permissions are
    * the intersection of these and the role's (IAM User Guide, "Session policies"). */
   readonly sessionPolicies?: readonly CompiledPolicy[];
-  /** Its tags (a session's: its role's with its own over them) and a session's source identity. */
-  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Its tags (a session's: its role's with its own over them; "unknown" for a session standing for any
+   * session of its role) and a session's source identity.
+   */
+  readonly tags?: Readonly<Record<string, string>> | "unknown";
   readonly sourceIdentity?: string;
+  readonly sourceIdentityUnknown?: boolean;
 }
 
 /** A resource's own policy as a decision reads it: the policy, how it takes part, and its cache identity. */
@@ -170,7 +177,11 @@ export class Authorizer {
     this.cache = new DecisionCache(options.maxCachedDecisions ?? 10_000);
     this.keys = options.keys ?? { keyForDecision: () => undefined };
     this.grants = options.grants ?? { find: () => undefined };
+    this.tableSides = new TablePolicySides(options.tablePolicies);
   }
+
+  /** Tables' resource-based policies, compiled per revision (tableResourcePolicies.ts). */
+  private readonly tableSides: TablePolicySides;
 
   /**
    * Adds or replaces a principal and its identity policies: a user, the deploying identity, or, with a
@@ -379,13 +390,15 @@ export class Authorizer {
 
   /**
    * `dynamodb:<Action>` on a table or index ARN, or on "*" for actions without a resource (ListTables),
-   * against the caller's identity policies (DynamoDB tables in this sandbox carry no resource-based policy).
+   * against the caller's identity policies and the table's resource-based policy (tableResourcePolicies.ts).
    */
   authorizeDynamoDb(
     callerArn: string,
     action: string,
     resourceArn: string,
     requestKeys: RequestKeys = {},
+    // A table policy not yet attached, decided as if it were (PutResourcePolicy's self-access check).
+    proposedTablePolicy?: TablePolicySide,
   ): Promise<Decision> {
     if (!action.startsWith("dynamodb:")) {
       throw new Error(`action: "${action}" is not a dynamodb: action`);
@@ -394,13 +407,14 @@ export class Authorizer {
     // Actions that take no resource (ListTables) are authorized on "*" (IAM service authorization
     // reference, Amazon DynamoDB); they act in the caller's own account.
     const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
+    const side = proposedTablePolicy ?? this.tableSides.side(resourceArn);
     return this.cached(
-      dynamoDbCacheKey(caller, action, resourceArn),
+      dynamoDbCacheKey(caller, action, resourceArn, side),
       caller,
       action,
       resourceArn,
       resourceAccount,
-      NO_RESOURCE_POLICY,
+      side,
       requestKeys,
     );
   }
@@ -417,9 +431,10 @@ export class Authorizer {
     requestKeys: RequestKeys = {},
   ): Decision | undefined {
     const caller = this.principal(callerArn);
-    const cacheKey = dynamoDbCacheKey(caller, action, resourceArn);
+    const side = this.tableSides.side(resourceArn);
+    const cacheKey = dynamoDbCacheKey(caller, action, resourceArn, side);
     const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
-    const reads = this.keysRead(this.policySet(caller, NO_RESOURCE_POLICY, action, resourceAccount));
+    const reads = this.keysRead(this.policySet(caller, side, action, resourceAccount));
     if (reads.length === 0) {
       return this.cache.known(cacheKey);
     }
@@ -590,6 +605,7 @@ export class Authorizer {
       arn,
       ...(tags === undefined ? {} : { tags }),
       ...(attributes?.sourceIdentity === undefined ? {} : { sourceIdentity: attributes.sourceIdentity }),
+      ...(attributes?.sourceIdentityUnknown === true ? { sourceIdentityUnknown: true } : {}),
       evalPrincipal: {
         kind: "assumed-role",
         arn,
@@ -806,7 +822,15 @@ export class Authorizer {
         "aws:EpochTime": now === undefined ? UNKNOWN : String(Math.floor(now / 1000)),
         ...(typeof requestKeys === "function" ? requestKeys() : requestKeys),
       },
-      { otherwise: NOT_SET },
+      {
+        otherwise:
+          caller.tags === "unknown" || caller.sourceIdentityUnknown === true
+            ? withUnknownPrincipalKeys(NOT_SET, {
+                tags: caller.tags === "unknown",
+                sourceIdentity: caller.sourceIdentityUnknown === true,
+              })
+            : NOT_SET,
+      },
     );
   }
 
@@ -938,9 +962,17 @@ function compiled(document: PolicyDocument, name: string, kind: PolicyKind, code
   }
 }
 
-/** A DynamoDB decision's cache key: it reads the caller's identity policies, at their version. */
-function dynamoDbCacheKey(caller: PrincipalRecord, action: string, resourceArn: string): string {
-  return `d\n${caller.arn}\n${caller.version}\n${action}\n${resourceArn}`;
+/**
+ * A DynamoDB decision's cache key: it reads the caller's identity policies, at their version, and the
+ * table's resource-based policy, at its revision.
+ */
+function dynamoDbCacheKey(
+  caller: PrincipalRecord,
+  action: string,
+  resourceArn: string,
+  table: TablePolicySide,
+): string {
+  return `d\n${caller.arn}\n${caller.version}\n${action}\n${resourceArn}\n${table.id}`;
 }
 
 /** KMS's cryptographic operations: the ones a key that is not Enabled refuses ("Key states of AWS KMS keys"). */

@@ -907,7 +907,7 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
     page: "sts",
     key: "aws:ResourceTag/${TagKey}",
     status: "refused",
-    why: "roles' tags are not loaded into the model yet",
+    why: "roles' tags are in the model (aws:PrincipalTag), but not yet put in the context of sts: actions on the role",
   },
   {
     page: "sts",

@@ -6,12 +6,17 @@
  * and the role's IAM tags, and "New session tags override existing assumed role or federated user tags
  * with the same tag key, regardless of case").
  */
+import { UNKNOWN, type RequestContext } from "./evaluation";
 
 /** The tags of a role session: the role's IAM tags, overridden by the session's own (whatever their case). */
 export function sessionPrincipalTags(
-  roleTags: Readonly<Record<string, string>> | undefined,
-  sessionTags: Readonly<Record<string, string>> | undefined,
-): Readonly<Record<string, string>> | undefined {
+  roleTags: Readonly<Record<string, string>> | "unknown" | undefined,
+  sessionTags: Readonly<Record<string, string>> | "unknown" | undefined,
+): Readonly<Record<string, string>> | "unknown" | undefined {
+  // Session tags that may be anything may override any role tag.
+  if (sessionTags === "unknown" || roleTags === "unknown") {
+    return "unknown";
+  }
   if (sessionTags === undefined) {
     return roleTags;
   }
@@ -26,15 +31,32 @@ export function sessionPrincipalTags(
 
 /** aws:PrincipalTag/KEY for each tag, and aws:SourceIdentity when the session has one; nothing else. */
 export function principalKeysOf(
-  tags: Readonly<Record<string, string>> | undefined,
+  tags: Readonly<Record<string, string>> | "unknown" | undefined,
   sourceIdentity: string | undefined,
 ): Record<string, string> {
   const keys: Record<string, string> = {};
-  for (const [key, value] of Object.entries(tags ?? {})) {
+  for (const [key, value] of Object.entries(tags === "unknown" || tags === undefined ? {} : tags)) {
     keys[`aws:PrincipalTag/${key}`] = value;
   }
   if (sourceIdentity !== undefined) {
     keys["aws:SourceIdentity"] = sourceIdentity;
   }
   return keys;
+}
+
+/**
+ * The request context of a principal whose tags, or source identity, are unknown (principalKeysOf gives
+ * none): every aws:PrincipalTag/KEY, or aws:SourceIdentity, is unknown; every other key as `otherwise` says.
+ */
+export function withUnknownPrincipalKeys(
+  otherwise: RequestContext,
+  unknown: { readonly tags: boolean; readonly sourceIdentity: boolean },
+): RequestContext {
+  return {
+    get: (lowerCaseKey) =>
+      (unknown.tags && lowerCaseKey.startsWith("aws:principaltag/")) ||
+      (unknown.sourceIdentity && lowerCaseKey === "aws:sourceidentity")
+        ? UNKNOWN
+        : otherwise.get(lowerCaseKey),
+  };
 }

@@ -104,9 +104,13 @@ export interface SessionPolicySource {
     sessionArn: string,
   ): { readonly policy?: string; readonly policyArns?: readonly string[] } | undefined;
   /** The session's own tags and source identity (AssumeRole Tags and SourceIdentity, or inherited). */
-  sessionAttributes?(
-    sessionArn: string,
-  ): { readonly tags?: Readonly<Record<string, string>>; readonly sourceIdentity?: string } | undefined;
+  sessionAttributes?(sessionArn: string):
+    | {
+        readonly tags?: Readonly<Record<string, string>> | "unknown";
+        readonly sourceIdentity?: string;
+        readonly sourceIdentityUnknown?: boolean;
+      }
+    | undefined;
 }
 
 export interface KeySource {

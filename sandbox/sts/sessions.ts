@@ -51,10 +51,15 @@ export interface SessionRequest {
   readonly sourceIdentity?: string;
 }
 
-/** What a role session says of its principal beside its role: aws:PrincipalTag and aws:SourceIdentity. */
+/**
+ * What a role session says of its principal beside its role: aws:PrincipalTag and aws:SourceIdentity.
+ * `tags` is "unknown", and `sourceIdentityUnknown` true, for a session standing for any session of its
+ * role (openSession).
+ */
 export interface SessionAttributes {
-  readonly tags?: Readonly<Record<string, string>>;
+  readonly tags?: Readonly<Record<string, string>> | "unknown";
   readonly sourceIdentity?: string;
+  readonly sourceIdentityUnknown?: boolean;
 }
 
 /** The session policies of a role session, as the authorizer reads them (sandbox/iam). */
@@ -137,8 +142,29 @@ export class SessionStore {
     return { policy: session.policy, policyArns: session.policyArns };
   }
 
+  /**
+   * Marks a session ARN as standing for every session of its role, as the static proof asks about a
+   * role: its session tags (when the role's trust policy allows sts:TagSession) and its source identity
+   * (sts:SetSourceIdentity) are whatever AssumeRole may pass, so unknown, and a decision that reads
+   * aws:PrincipalTag or aws:SourceIdentity is conditional on them.
+   */
+  openSession(sessionArn: string, open: { readonly tags: boolean; readonly sourceIdentity: boolean }): void {
+    if (open.tags || open.sourceIdentity) {
+      this.openSessions.set(sessionArn, {
+        ...(open.tags ? { tags: "unknown" as const } : {}),
+        ...(open.sourceIdentity ? { sourceIdentityUnknown: true } : {}),
+      });
+    }
+  }
+
+  private readonly openSessions = new Map<string, SessionAttributes>();
+
   /** The session tags and source identity of the live session of an ARN; undefined when it has neither. */
   sessionAttributes(sessionArn: string): SessionAttributes | undefined {
+    const open = this.openSessions.get(sessionArn);
+    if (open !== undefined) {
+      return open;
+    }
     const session = this.byArn.get(sessionArn);
     if (session === undefined || (session.tags === undefined && session.sourceIdentity === undefined)) {
       return undefined;
