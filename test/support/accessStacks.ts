@@ -64,8 +64,12 @@ export interface OrganizationSpec {
   readonly rcps: readonly ("deny-direct-decrypt" | "deny-user1-kms")[];
   /** Where they are attached: the organization root, the stack's account, or another account (then they do not apply). */
   readonly attachedTo: "root" | "account" | "other-account";
-  /** The plan creates the organization: its account is the management account, which SCPs and RCPs spare. */
-  readonly managementAccount: boolean;
+  /**
+   * `management`: the plan creates the organization, so its account is the management account, which SCPs
+   * and RCPs spare; `member`: the plan's getOrganization invoke names another management account;
+   * `unsaid`: neither (the engine then takes the account to be the management account, at worst).
+   */
+  readonly account: "management" | "member" | "unsaid";
 }
 
 export interface KeySpec {
@@ -134,6 +138,8 @@ export interface StackSpec {
 }
 
 const DEPLOYER = `arn:aws:iam::${ACCOUNT_ID}:user/deployer`;
+/** The management account of a member account's organization (OrganizationSpec `member`). */
+const MANAGEMENT_ACCOUNT_ID = "999988887777";
 
 const READ = [
   "dynamodb:GetItem",
@@ -555,7 +561,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
   const organization = spec.organization;
   if (organization !== undefined) {
     const rootId = `r-${hex(`${spec.id}-root`, 4)}`;
-    if (organization.managementAccount) {
+    if (organization.account === "management") {
       add(
         "aws:organizations/organization:Organization",
         `${spec.id}-org`,
@@ -638,6 +644,15 @@ export function buildStackPlan(spec: StackSpec): Plan {
         inputs: {},
         result: { accountId: ACCOUNT_ID, arn: DEPLOYER, userId: "AIDAQDEPLOYEREXAMPLE1" },
       },
+      ...(spec.organization?.account === "member"
+        ? [
+            {
+              token: "aws:organizations/getOrganization:getOrganization",
+              inputs: {},
+              result: { masterAccountId: MANAGEMENT_ACCOUNT_ID, id: "o-example" },
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -92,7 +92,7 @@ describe("cloud model: policies outside the stack's principals", () => {
         scps: ["deny-delete-item"],
         rcps: ["deny-direct-decrypt"],
         attachedTo: "root",
-        managementAccount: true,
+        account: "management",
       },
     });
     const organization = atRoot.organization;
@@ -114,7 +114,7 @@ describe("cloud model: policies outside the stack's principals", () => {
         scps: ["deny-delete-item"],
         rcps: [],
         attachedTo: "other-account",
-        managementAccount: false,
+        account: "member",
       },
     });
     const scp = elsewhere.organization?.policies.find((policy) => policy.name === "orgx-deny-delete-item");
@@ -126,6 +126,33 @@ describe("cloud model: policies outside the stack's principals", () => {
     expect(elsewhere.notDeployed.map((entry) => entry.reason).join("\n")).to.contain(
       "not to the stack's account",
     );
+  });
+
+  it("takes the management account from a getOrganization invoke, and an account the plan does not place as the management account (at worst)", async () => {
+    const spec = (account: "member" | "unsaid"): StackSpec => ({
+      id: `acct-${account}`,
+      users: [{ access: "full", ...NO_EXTRAS }],
+      keys: [],
+      tables: [undefined],
+      organization: { scps: ["deny-delete-item"], rcps: [], attachedTo: "account", account },
+    });
+    expect(modelOf(spec("member")).organization?.managementAccountId).to.equal("999988887777");
+    expect(modelOf(spec("unsaid")).organization?.managementAccountId).to.equal(undefined);
+    // Organizations User Guide, "Service control policies (SCPs)": "SCPs don't affect users or roles in the
+    // management account"; taking an unplaced account as the management account leaves the SCP out.
+    const deleteItem = async (account: "member" | "unsaid") => {
+      const report = await analyzePlan(buildStackPlan(spec(account)));
+      return {
+        decision: report.cells.find(
+          (cell) => cell.operation === "DeleteItem" && cell.principal.endsWith("-u0"),
+        )?.decision,
+        blindSpots: report.blindSpots.join("\n"),
+      };
+    };
+    expect((await deleteItem("member")).decision).to.equal("denied-by-iam");
+    const unsaid = await deleteItem("unsaid");
+    expect(unsaid.decision).to.equal("allowed");
+    expect(unsaid.blindSpots).to.contain("taken to be the management account");
   });
 
   it("lets the proof see a group's grant, a boundary's cut and an SCP's deny", async () => {
@@ -153,7 +180,7 @@ describe("cloud model: policies outside the stack's principals", () => {
           scps: ["deny-delete-item"],
           rcps: [],
           attachedTo: "account",
-          managementAccount: false,
+          account: "member",
         },
       }),
     );

@@ -39,7 +39,7 @@ const PLAN = buildStackPlan({
     scps: ["deny-delete-item"],
     rcps: ["deny-direct-decrypt"],
     attachedTo: "root",
-    managementAccount: false,
+    account: "member",
   },
 });
 
