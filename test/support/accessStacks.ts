@@ -20,7 +20,8 @@ export type ExtraPolicy =
   | "allow-kms-decrypt" // kms:Decrypt on the stack's keys: counts only where a key policy delegates to the account
   | "deny-get-item" // an explicit Deny of dynamodb:GetItem
   | "deny-kms" // an explicit Deny of kms:* in the identity policy
-  | "allow-create-access-key"; // iam:CreateAccessKey on every user of the account
+  | "allow-create-access-key" // iam:CreateAccessKey on every user of the account
+  | "allow-edit-groups"; // iam:PutGroupPolicy on every group of the account
 
 export interface UserSpec {
   readonly access: TableAccessLevel;
@@ -257,6 +258,14 @@ export function buildStackPlan(spec: StackSpec): Plan {
     }
     if (user.extras.includes("deny-kms")) {
       statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
+    }
+    if (user.extras.includes("allow-edit-groups")) {
+      statements.push({
+        Sid: "EditAnyGroup",
+        Effect: "Allow",
+        Action: "iam:PutGroupPolicy",
+        Resource: `arn:aws:iam::${ACCOUNT_ID}:group/*`,
+      });
     }
     if (user.extras.includes("allow-create-access-key")) {
       statements.push({

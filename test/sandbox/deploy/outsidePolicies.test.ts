@@ -200,4 +200,34 @@ describe("cloud model: policies outside the stack's principals", () => {
     expect(cell("prf-u1", "PutItem")).to.equal("denied-by-iam");
     expect(report.notDeployed).to.deep.equal([]);
   });
+
+  it("lists a member that may edit its group's policies as able to obtain the key, where the key policy delegates", async () => {
+    // A group's policies are its members' (IAM User Guide, "IAM user groups"); the key policy's account
+    // statement lets any IAM policy of the account allow the key (KMS Developer Guide, "Default key policy").
+    const plan = (rootStatement: boolean) =>
+      buildStackPlan({
+        id: `edit${rootStatement ? "r" : "n"}`,
+        users: [{ access: "none", extras: ["allow-edit-groups"], withAccessKey: true }],
+        keys: [{ rootStatement, keyUsers: [], viaDynamoDbOnly: true, deniedUsers: [], enabled: true }],
+        tables: [0],
+        groups: [
+          {
+            access: "readonly",
+            extras: [],
+            members: [0],
+            policyAs: "inline",
+            membership: "group-membership",
+          },
+        ],
+      });
+    const paths = async (rootStatement: boolean) =>
+      (await analyzePlan(plan(rootStatement))).obtainers
+        .filter((obtainer) => obtainer.principal.endsWith(`:user/edit${rootStatement ? "r" : "n"}-u0`))
+        .flatMap((obtainer) => obtainer.paths);
+    const delegating = await paths(true);
+    expect(delegating.some((path) => path.startsWith("iam:PutGroupPolicy on its group editr-grp0"))).to.equal(
+      true,
+    );
+    expect((await paths(false)).some((path) => path.includes("PutGroupPolicy"))).to.equal(false);
+  });
 });
