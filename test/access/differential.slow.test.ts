@@ -193,7 +193,7 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
 const EXTRAS: ExtraPolicy[] = ["allow-kms-decrypt", "deny-get-item", "deny-kms", "allow-create-access-key"];
 const LEVELS: TableAccessLevel[] = ["none", "readonly", "readwrite", "full"];
 
-const BOUNDARIES: BoundaryKind[] = ["tables-only", "reads-only"];
+const BOUNDARIES: BoundaryKind[] = ["tables-only", "reads-only", "all-but-kms"];
 /** A permissions boundary on about one principal in four. */
 const boundaryArb = fc.option(fc.constantFrom(...BOUNDARIES), { nil: undefined, freq: 3 });
 

@@ -21,7 +21,8 @@ export type ExtraPolicy =
   | "deny-get-item" // an explicit Deny of dynamodb:GetItem
   | "deny-kms" // an explicit Deny of kms:* in the identity policy
   | "allow-create-access-key" // iam:CreateAccessKey on every user of the account
-  | "allow-edit-groups"; // iam:PutGroupPolicy on every group of the account
+  | "allow-edit-groups" // iam:PutGroupPolicy on every group of the account
+  | "allow-drop-boundary"; // iam:DeleteUserPermissionsBoundary on every user of the account
 
 export interface UserSpec {
   readonly access: TableAccessLevel;
@@ -35,9 +36,10 @@ export interface UserSpec {
 /**
  * A permissions boundary: `tables-only` allows dynamodb:* and no KMS action (an identity policy granting
  * the key is then cut off, a key policy naming the user is not); `reads-only` allows the table reads and
- * kms:Decrypt/DescribeKey (writes are cut off).
+ * kms:Decrypt/DescribeKey (writes are cut off); `all-but-kms` allows every action but KMS's (NotAction),
+ * its own removal included.
  */
-export type BoundaryKind = "tables-only" | "reads-only";
+export type BoundaryKind = "tables-only" | "reads-only" | "all-but-kms";
 
 /** An IAM group: its table access and extras as one group policy (inline or attached), and its members. */
 export interface GroupSpec {
@@ -218,12 +220,14 @@ export function buildStackPlan(spec: StackSpec): Plan {
     const statement =
       kind === "tables-only"
         ? { Sid: "TablesOnly", Effect: "Allow", Action: "dynamodb:*", Resource: "*" }
-        : {
-            Sid: "ReadsOnly",
-            Effect: "Allow",
-            Action: [...READ, "kms:Decrypt", "kms:DescribeKey"],
-            Resource: "*",
-          };
+        : kind === "all-but-kms"
+          ? { Sid: "AllButKms", Effect: "Allow", NotAction: "kms:*", Resource: "*" }
+          : {
+              Sid: "ReadsOnly",
+              Effect: "Allow",
+              Action: [...READ, "kms:Decrypt", "kms:DescribeKey"],
+              Resource: "*",
+            };
     add(
       "aws:iam/policy:Policy",
       name,
@@ -258,6 +262,14 @@ export function buildStackPlan(spec: StackSpec): Plan {
     }
     if (user.extras.includes("deny-kms")) {
       statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
+    }
+    if (user.extras.includes("allow-drop-boundary")) {
+      statements.push({
+        Sid: "DropAnyBoundary",
+        Effect: "Allow",
+        Action: "iam:DeleteUserPermissionsBoundary",
+        Resource: `arn:aws:iam::${ACCOUNT_ID}:user/*`,
+      });
     }
     if (user.extras.includes("allow-edit-groups")) {
       statements.push({

@@ -230,4 +230,37 @@ describe("cloud model: policies outside the stack's principals", () => {
     );
     expect((await paths(false)).some((path) => path.includes("PutGroupPolicy"))).to.equal(false);
   });
+
+  it("lists a principal that may remove the boundary that denies it a cell as able to obtain access", async () => {
+    // IAM User Guide, "Permissions boundaries for IAM entities": the boundary limits the identity-based
+    // policies, its own removal included. u0's boundary allows every action but KMS's, so it may drop the
+    // boundary that keeps its kms:Decrypt grant from counting; u1's allows reads only, not the removal.
+    const report = await analyzePlan(
+      buildStackPlan({
+        id: "drop",
+        users: [
+          {
+            access: "readonly",
+            extras: ["allow-drop-boundary", "allow-kms-decrypt"],
+            withAccessKey: true,
+            boundary: "all-but-kms",
+          },
+          {
+            access: "readwrite",
+            extras: ["allow-drop-boundary"],
+            withAccessKey: true,
+            boundary: "reads-only",
+          },
+        ],
+        keys: [{ rootStatement: true, keyUsers: [], viaDynamoDbOnly: true, deniedUsers: [], enabled: true }],
+        tables: [0],
+      }),
+    );
+    const pathsOf = (user: string) =>
+      report.obtainers.find((obtainer) => obtainer.principal.endsWith(`:user/${user}`))?.paths ?? [];
+    expect(
+      pathsOf("drop-u0").some((path) => path.startsWith("iam:DeleteUserPermissionsBoundary on itself")),
+    ).to.equal(true);
+    expect(pathsOf("drop-u1").some((path) => path.includes("PermissionsBoundary"))).to.equal(false);
+  });
 });
