@@ -263,4 +263,34 @@ describe("cloud model: policies outside the stack's principals", () => {
     ).to.equal(true);
     expect(pathsOf("drop-u1").some((path) => path.includes("PermissionsBoundary"))).to.equal(false);
   });
+
+  it("takes a member's identity-based policies at worst when its group's attached policy cannot be read", async () => {
+    // A group policy is an identity-based policy of its members (IAM User Guide, "IAM user groups"); one the
+    // model holds no document for may allow anything, so the member's cells it could allow are conditional.
+    const plan = buildStackPlan({
+      id: "unk",
+      users: [
+        { access: "none", ...NO_EXTRAS },
+        { access: "none", ...NO_EXTRAS },
+      ],
+      keys: [],
+      tables: [undefined],
+      groups: [
+        { access: "full", extras: [], members: [0], policyAs: "inline", membership: "group-membership" },
+      ],
+    });
+    const attachment = plan.steps.find(
+      (step) => step.newState?.type === "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    );
+    (attachment?.newState?.inputs as Record<string, unknown>).policyArn =
+      "arn:aws:iam::aws:policy/NotHeldBySandbox";
+    const report = await analyzePlan(plan);
+    const member = report.principals.find((principal) => principal.name === "unk-u0");
+    expect(member?.unknownPolicies).to.deep.equal(["arn:aws:iam::aws:policy/NotHeldBySandbox"]);
+    const decision = (user: string) =>
+      report.cells.find((cell) => cell.principal.endsWith(`:user/${user}`) && cell.operation === "GetItem")
+        ?.decision;
+    expect(decision("unk-u0")).to.equal("conditional");
+    expect(decision("unk-u1")).to.equal("denied-by-iam");
+  });
 });
