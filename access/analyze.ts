@@ -3,7 +3,7 @@
  * the same key-policy validation and the same Authorizer), then asks that engine every cell of the
  * matrix. The sandbox asks the same engine per request, so the two cannot drift.
  */
-import type { Plan } from "../plan/types";
+import { declaredStates, type Plan } from "../plan/types";
 import {
   startEngineForPlan,
   UndeployablePlanError,
@@ -16,6 +16,8 @@ import {
   type LiveStack,
   managedPolicyDocument,
 } from "../sandbox/engine";
+import { accountDataExtension, accountDeployer } from "./accountData/merge";
+import type { AccountData } from "./accountData/types";
 import { declaredIntents } from "./declared";
 import { DecisionLedger } from "./decisions";
 import { findObtainers } from "./obtain";
@@ -44,6 +46,11 @@ export class PlanInputError extends Error {}
 export interface AnalysisOptions {
   /** Who deploys, when the plan has no getCallerIdentity invoke (the hook for account data). */
   readonly deployer?: CallerIdentity;
+  /**
+   * The account as it is (access/accountData): merged with the plan, the plan's resources replacing their
+   * copies; when the plan does not say who deploys, the deployer is an administrator of the data's account.
+   */
+  readonly accountData?: AccountData;
 }
 
 /**
@@ -53,7 +60,7 @@ export interface AnalysisOptions {
 export async function loadAccessModel(plan: Plan, options: AnalysisOptions = {}): Promise<AccessModel> {
   let stack: LiveStack;
   try {
-    stack = await startEngineForPlan(plan, options);
+    stack = await startEngineForPlan(plan, engineOptions(options));
   } catch (err) {
     if (err instanceof UndeployablePlanError) {
       throw new PlanInputError(err.message);
@@ -61,13 +68,38 @@ export async function loadAccessModel(plan: Plan, options: AnalysisOptions = {})
     throw err;
   }
   const model = stack.model;
-  const principals = principalsOf(model, declaredIntents(plan));
+  const accountArns = new Set([
+    ...(options.accountData?.users ?? []).map((user) => user.arn),
+    ...(options.accountData?.roles ?? []).map((role) => role.arn),
+  ]);
+  const planArns = new Set(
+    declaredStates(plan)
+      .map((state) => state.outputs.arn)
+      .filter((arn) => typeof arn === "string"),
+  );
+  const principals = principalsOf(
+    model,
+    declaredIntents(plan),
+    new Set([...accountArns].filter((arn) => !planArns.has(arn))),
+  );
   for (const principal of principals) {
     if (!stack.authorizer.hasPrincipal(principal.arn)) {
       stack.authorizer.putPrincipal(principalSpecOf(principal));
     }
   }
   return { model, authorizer: stack.authorizer, principals };
+}
+
+/** The engine's options: the account data as an extension of the plan, its account's deployer by default. */
+function engineOptions(options: AnalysisOptions): Parameters<typeof startEngineForPlan>[1] {
+  const data = options.accountData;
+  if (data === undefined) {
+    return { deployer: options.deployer };
+  }
+  return {
+    deployer: options.deployer ?? accountDeployer(data),
+    extension: accountDataExtension(data),
+  };
 }
 
 export async function analyzePlan(plan: Plan, options: AnalysisOptions = {}): Promise<AccessReport> {
@@ -91,15 +123,18 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
     ...(table.keyArn === undefined ? {} : { keyArn: table.keyArn }),
     operations: [...TABLE_OPERATIONS, ...(table.keyArn === undefined ? [] : ([DIRECT_DECRYPT] as const))],
   }));
+  const accountId = model.accountId;
   // One question at a time: the engine is CPU-bound in this thread, and each decision's cost stays measurable.
   const cells: AccessCell[] = [];
   for (const table of model.tables) {
     for (const principal of principals) {
       for (const operation of TABLE_OPERATIONS) {
-        cells.push(await tableCell({ authorizer, ledger, model, table, principal, operation, keyPolicyOf }));
+        cells.push(
+          await tableCell({ authorizer, ledger, model, table, principal, operation, keyPolicyOf, accountId }),
+        );
       }
       if (table.keyArn !== undefined) {
-        cells.push(await directDecryptCell({ authorizer, ledger, table, principal, keyPolicyOf }));
+        cells.push(await directDecryptCell({ authorizer, ledger, table, principal, keyPolicyOf, accountId }));
       }
     }
   }
@@ -140,6 +175,8 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
 
 interface CellQuestion {
   readonly authorizer: Authorizer;
+  /** The stack's account (DynamoDB's aws:dynamodb:subscriberId). */
+  readonly accountId: string;
   readonly ledger: DecisionLedger;
   readonly table: CloudTable;
   readonly principal: AccessPrincipal;
@@ -207,10 +244,27 @@ async function tableCell(
 async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
   const { authorizer, ledger, table, principal } = question;
   const keyArn = table.keyArn as string;
+  // A service calls KMS itself for the table, with the table's encryption context (DynamoDB developer guide,
+  // "How Amazon DynamoDB uses AWS KMS"), which the grant DynamoDB creates for the table is constrained to.
+  const forTable = principal.kind === "aws-service";
   const kms = await ledger.ask(
-    `k\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\nkms:Decrypt\n${keyArn}`,
+    `k\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\nkms:Decrypt\n${keyArn}` +
+      (forTable ? `\n${table.name}` : ""),
     principal,
-    () => authorizer.authorizeKms(principal.callerArn, "kms:Decrypt", keyArn),
+    () =>
+      authorizer.authorizeKms(
+        principal.callerArn,
+        "kms:Decrypt",
+        keyArn,
+        forTable
+          ? {
+              encryptionContext: {
+                "aws:dynamodb:tableName": table.name,
+                "aws:dynamodb:subscriberId": question.accountId,
+              },
+            }
+          : {},
+      ),
   );
   const base = { table: table.name, principal: principal.arn, operation: DIRECT_DECRYPT as MatrixOperation };
   if (kms.outcome === "Conditional") {
@@ -220,7 +274,7 @@ async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
     ...base,
     decision: kms.allowed ? "allowed" : "denied-by-kms",
     reason: kms.allowed
-      ? `allowed by KMS (direct call${kms.grantId === undefined ? "" : `, grant ${kms.grantId}`})`
+      ? `allowed by KMS (${forTable ? "the service's call for the table" : "direct call"}${kms.grantId === undefined ? "" : `, grant ${kms.grantId}`})`
       : reasonOf(kms, "KMS, direct call"),
     statements: tagged("kms", kms),
   };
@@ -277,8 +331,8 @@ function planBlindSpots(access: AccessModel): string[] {
   }
   if (model.organization !== undefined && model.organization.managementAccountId === undefined) {
     spots.push(
-      "The plan declares SCPs or RCPs but does not say which account manages its organization (no " +
-        "aws.organizations.Organization, no getOrganization invoke): the stack's account is taken to be the " +
+      "SCPs or RCPs are known, but not which account manages the organization (the plan has no " +
+        "aws.organizations.Organization and no getOrganization invoke): the stack's account is taken to be the " +
         'management account, which SCPs and RCPs do not affect (AWS Organizations User Guide, "Service control ' +
         'policies (SCPs)"), so they are not applied (at worst). Record the invoke with npm run synth -- --invokes.',
     );

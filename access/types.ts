@@ -18,6 +18,11 @@ export interface AccessPrincipal extends Principal {
   readonly callerArn: string;
   /** An IAM user or role that the plan creates (what --expect-key-users judges). */
   readonly fromPlan: boolean;
+  /**
+   * An IAM user or role of the account data (`--account-data`) that the plan does not create; `fromPlan` is
+   * then true too, so --expect-key-users judges it like the plan's.
+   */
+  readonly fromAccountData?: boolean;
   /** Whether the plan gives it credentials to sign with (a prober can observe it over HTTP). */
   readonly canSign: boolean;
   /** Inline policies and managed policy ARNs: what makes two principals decide alike. */
@@ -41,6 +46,13 @@ export interface AccessPrincipal extends Principal {
    * cells they could allow are `conditional`. Present only when there are some.
    */
   readonly unknownPolicies?: readonly string[];
+  /**
+   * Which principals it stands for and why it is decided as it is (docs/access.md, "Every principal
+   * class"): for a principal of the plan, that its own policies decide.
+   */
+  readonly why?: string;
+  /** A representative that acts through sessions (a role a policy names): the trust policy it is given. */
+  readonly trustPolicy?: string;
 }
 
 /**

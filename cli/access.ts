@@ -12,6 +12,9 @@ import { readInvokesFile } from "../plan/invokes";
 import { ProgramError } from "../plan/programProcess";
 import { synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
+import { accountDeployer } from "../access/accountData/merge";
+import { readAccountData } from "../access/accountData/read";
+import type { AccountData } from "../access/accountData/types";
 import { analyzePlan, loadAccessModel, analyzeModel, PlanInputError } from "../access/analyze";
 import { compareReports, type CellChange } from "../access/compare";
 import { declaredHolders } from "../access/declared";
@@ -55,6 +58,12 @@ export const command = defineCommand({
       placeholder: "PLAN",
       description: "list the cells whose decision differs from this older plan's",
     },
+    "account-data": {
+      type: "string",
+      placeholder: "DIR",
+      description:
+        "merge the plan with an account as it is: a folder of what the AWS CLI prints (npm run collect writes one; docs/access.md)",
+    },
     "expect-key-users": {
       type: "boolean",
       description: "exit 1 when a principal that is not a declared key user can decrypt",
@@ -75,12 +84,16 @@ export const command = defineCommand({
       checkOutputFile(htmlFile, "--html");
     }
     const started = Date.now();
+    const accountData =
+      args["account-data"] === undefined
+        ? undefined
+        : readAccountData(path.resolve(io.cwd, args["account-data"]));
     const plan =
       args.plan !== undefined
         ? readPlanFile(path.resolve(io.cwd, args.plan), "--plan")
-        : await synthesizeStack(args, io.cwd);
+        : await synthesizeStack(args, io.cwd, accountData);
     const { report, verdict } = await userErrors(async () => {
-      const access = await loadAccessModel(plan);
+      const access = await loadAccessModel(plan, { accountData });
       const analysed = await analyzeModel(access);
       return {
         report: analysed,
@@ -135,6 +148,7 @@ export function jsonOf(
 async function synthesizeStack(
   args: { stack?: string; project?: string; "config-file"?: string; invokes?: string },
   cwd: string,
+  accountData?: AccountData,
 ): Promise<Plan> {
   const projectDir = path.resolve(cwd, args.project ?? ".");
   return synthesize({
@@ -143,6 +157,8 @@ async function synthesizeStack(
     program: args.project === undefined ? undefined : { folder: projectDir },
     configFile: args["config-file"] === undefined ? undefined : path.resolve(cwd, args["config-file"]),
     invokes: args.invokes === undefined ? undefined : readInvokesFile(path.resolve(cwd, args.invokes)),
+    // With account data, the plan is made in its account, so its ARNs are those the account will have.
+    ...(accountData === undefined ? {} : { deployer: accountDeployer(accountData) }),
   }).catch((err: unknown) => {
     // A program that fails is the user's to fix, as `npm run synth` reports it.
     throw err instanceof ProgramError ? new UsageError(err.message) : err;

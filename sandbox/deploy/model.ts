@@ -65,6 +65,11 @@ export interface CloudPrincipal extends Principal {
    * copy of an AWS managed policy; one the sandbox cannot read is listed in `unknownPolicies` instead.
    */
   permissionsBoundary?: string;
+  /**
+   * Its IAM tags, with the provider's default tags (`tagsAll`): aws:PrincipalTag/KEY of its requests, and
+   * of its sessions' for a role (IAM User Guide, "Passing session tags in AWS STS": IAM tags).
+   */
+  tags?: Record<string, string>;
   /** For a principal others assume (a role): its trust policy and longest session. */
   trust?: {
     /** The assumeRolePolicy document, JSON text. */
@@ -99,6 +104,11 @@ export interface CloudGrant {
     encryptionContextSubset?: Record<string, string>;
   };
   name: string;
+  /**
+   * A grant the account already has (account data: `aws kms list-grants`), not one the deployment makes:
+   * it is not asked for again (no CreateGrant by the deployer, no check of its principals).
+   */
+  existing?: boolean;
 }
 
 /** Where a key's policy comes from. */
@@ -133,8 +143,13 @@ export interface CloudTable {
   /** The customer-managed key the table is encrypted with; undefined for AWS-owned encryption. */
   keyArn?: string;
   deletionProtection: boolean;
-  /** Point-in-time recovery, when enabled: the days it keeps (aws.dynamodb.Table pointInTimeRecovery). */
-  pointInTimeRecovery?: { readonly recoveryPeriodInDays: number };
+  /**
+   * Point-in-time recovery, when enabled: the days it keeps (aws.dynamodb.Table pointInTimeRecovery), and
+   * when it was enabled (epoch ms) if that was after the table was made (UpdateContinuousBackups).
+   */
+  pointInTimeRecovery?: { readonly recoveryPeriodInDays: number; readonly enabledAt?: number };
+  /** Time to Live, when enabled: the attribute holding each item's expiry (aws.dynamodb.Table ttl). */
+  timeToLive?: { readonly attributeName: string };
   /** The CreateTable request that makes the table in the storage engine. */
   createRequest: Record<string, unknown>;
 }
@@ -458,6 +473,13 @@ class ModelBuilder {
       unknownPolicies: [],
     };
     readBoundary(this.values, resource, principal);
+    const tags =
+      this.values.value(resource, "outputs", "tagsAll") ?? this.values.value(resource, "inputs", "tags");
+    if (typeof tags === "object" && tags !== null && Object.keys(tags).length > 0) {
+      principal.tags = Object.fromEntries(
+        Object.entries(tags as Record<string, unknown>).map(([key, value]) => [key, String(value)]),
+      );
+    }
     if (PRINCIPAL_KINDS[kind].actsAs === "session") {
       const duration = this.values.value(resource, "inputs", "maxSessionDuration");
       principal.trust = {
@@ -716,6 +738,8 @@ class ModelBuilder {
     // PointInTimeRecoverySpecification, RecoveryPeriodInDays).
     const recovery = this.values.value(resource, "inputs", "pointInTimeRecovery") as
       { enabled?: boolean; recoveryPeriodInDays?: number } | undefined;
+    const ttl = this.values.value(resource, "inputs", "ttl") as
+      { enabled?: boolean; attributeName?: string } | undefined;
     return {
       name,
       arn: this.values.string(resource, "outputs", "arn"),
@@ -723,6 +747,9 @@ class ModelBuilder {
       deletionProtection: this.values.value(resource, "inputs", "deletionProtectionEnabled") === true,
       ...(recovery?.enabled === true
         ? { pointInTimeRecovery: { recoveryPeriodInDays: recovery.recoveryPeriodInDays ?? 35 } }
+        : {}),
+      ...(ttl?.enabled === true && typeof ttl.attributeName === "string" && ttl.attributeName !== ""
+        ? { timeToLive: { attributeName: ttl.attributeName } }
         : {}),
       createRequest: createTableRequest(this.values, resource, name),
     };

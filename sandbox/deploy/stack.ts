@@ -7,6 +7,7 @@
 import { roleOfSession } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { Authorizer, parsePolicyDocument, type PrincipalSpec } from "../iam";
+import type { CreateGrantContext } from "../iam/authorizer";
 import { GrantStore, KmsService } from "../kms";
 import { isGrantPrincipal } from "../kms/grantOperations";
 import { stableGrantId, type Grant, type GrantOperation } from "../kms/grants";
@@ -251,9 +252,53 @@ function principalSpec(model: CloudModel, principal: CloudPrincipal): PrincipalS
     ...(principal.permissionsBoundary === undefined
       ? {}
       : { permissionsBoundary: principal.permissionsBoundary }),
+    ...(principal.tags === undefined ? {} : { tags: principal.tags }),
     ...(principal.trust === undefined
       ? {}
       : { trustPolicy: principal.trust.policy, roleId: principal.uniqueId }),
+  };
+}
+
+/**
+ * The grant DynamoDB creates on a table's customer managed key, and the CreateGrant request it makes for
+ * it on behalf of whoever chose the key (at CreateTable, or UpdateTable switching the key): its grantee
+ * and retiring principal are the DynamoDB service principal of the Region, its constraint the table's
+ * encryption context (KMS developer guide, "How Amazon DynamoDB uses AWS KMS", Using grants).
+ */
+export function tableKeyGrant(
+  model: Pick<CloudModel, "partition" | "accountId" | "region">,
+  table: { readonly name: string; readonly arn: string },
+  keyArn: string,
+): {
+  readonly request: CreateGrantContext & { readonly viaService: string };
+  readonly grant: Omit<Grant, "grantToken" | "creationDate">;
+} {
+  const servicePrincipal = `dynamodb.${model.region}.amazonaws.com`;
+  return {
+    request: {
+      operations: DYNAMODB_GRANT_OPERATIONS,
+      granteePrincipal: servicePrincipal,
+      retiringPrincipal: servicePrincipal,
+      constraintType: "EncryptionContextSubset",
+      forAwsResource: true,
+      viaService: servicePrincipal,
+    },
+    grant: {
+      grantId: stableGrantId("dynamodb", table.arn, keyArn),
+      keyArn,
+      granteePrincipal: servicePrincipal,
+      retiringPrincipal: servicePrincipal,
+      operations: DYNAMODB_GRANT_OPERATIONS,
+      constraints: {
+        encryptionContextSubset: {
+          "aws:dynamodb:tableName": table.name,
+          "aws:dynamodb:subscriberId": model.accountId,
+        },
+      },
+      name: stableGrantId("name", table.arn).slice(0, 36),
+      issuingAccount: `arn:${model.partition}:iam::${model.accountId}:root`,
+      origin: "service",
+    },
   };
 }
 
@@ -269,37 +314,30 @@ async function putGrants(
   apiGrants: readonly Grant[],
 ): Promise<void> {
   const issuingAccount = `arn:${model.partition}:iam::${model.accountId}:root`;
-  const servicePrincipal = `dynamodb.${model.region}.amazonaws.com`;
   for (const table of model.tables) {
     if (table.keyArn === undefined) {
       continue;
     }
-    await requireCreateGrant(authorizer, model.deployer.arn, table.keyArn, `creating table ${table.name}`, {
-      operations: DYNAMODB_GRANT_OPERATIONS,
-      granteePrincipal: servicePrincipal,
-      retiringPrincipal: servicePrincipal,
-      constraintType: "EncryptionContextSubset",
-      forAwsResource: true,
-      viaService: servicePrincipal,
-    });
-    grants.put({
-      grantId: stableGrantId("dynamodb", table.arn, table.keyArn),
-      keyArn: table.keyArn,
-      granteePrincipal: servicePrincipal,
-      retiringPrincipal: servicePrincipal,
-      operations: DYNAMODB_GRANT_OPERATIONS,
-      constraints: {
-        encryptionContextSubset: {
-          "aws:dynamodb:tableName": table.name,
-          "aws:dynamodb:subscriberId": model.accountId,
-        },
-      },
-      name: stableGrantId("name", table.arn).slice(0, 36),
-      issuingAccount,
-      origin: "service",
-    });
+    const { request, grant } = tableKeyGrant(model, table, table.keyArn);
+    await requireCreateGrant(
+      authorizer,
+      model.deployer.arn,
+      table.keyArn,
+      `creating table ${table.name}`,
+      request,
+    );
+    grants.put(grant);
   }
   for (const grant of model.grants) {
+    if (grant.existing === true) {
+      grants.put({
+        ...grant,
+        operations: grant.operations as GrantOperation[],
+        issuingAccount,
+        origin: "api",
+      });
+      continue;
+    }
     const where = `creating KMS grant ${grant.name || grant.grantId} on ${grant.keyArn}`;
     for (const principal of [grant.granteePrincipal, grant.retiringPrincipal]) {
       if (principal !== undefined && !isGrantPrincipal(principal, authorizer)) {

@@ -90,10 +90,10 @@ export class DynamoDbService {
       }
     }
     if ("run" in handler) {
-      return handler.run(request, this.context(stack, tables));
+      return handler.run(request, this.context(stack, tables, caller));
     }
     const result = await this.engine.execute(handler.store, request);
-    handler.answer?.(result, this.context(stack, tables));
+    handler.answer?.(result, this.context(stack, tables, caller));
     return result;
   }
 
@@ -106,10 +106,11 @@ export class DynamoDbService {
     return this.keys.lifecycle.observe(table, stack.kms.registry.describe(table.keyArn));
   }
 
-  private context(stack: LiveStack, tables: readonly string[]): OperationContext {
+  private context(stack: LiveStack, tables: readonly string[], caller: Caller): OperationContext {
     return {
       engine: this.engine,
       stack,
+      caller,
       tables,
       now: () => this.keys.clock.now(),
       tableAccess: (tableName) => this.tableAccess(tableName, stack),

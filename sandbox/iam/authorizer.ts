@@ -22,6 +22,7 @@ import {
   type ResourceKind,
 } from "./evaluation";
 import { managedPolicyDocument } from "./managedPolicies";
+import { principalKeysOf, sessionPrincipalTags } from "./principalTags";
 import {
   boundaryPolicy,
   compileOrganization,
@@ -116,6 +117,9 @@ interface PrincipalRecord {
   /** A role session's session policies (AssumeRole Policy and PolicyArns): the session's permissions are
    * the intersection of these and the role's (IAM User Guide, "Session policies"). */
   readonly sessionPolicies?: readonly CompiledPolicy[];
+  /** Its tags (a session's: its role's with its own over them) and a session's source identity. */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly sourceIdentity?: string;
 }
 
 /** A resource's own policy as a decision reads it: the policy, how it takes part, and its cache identity. */
@@ -210,6 +214,7 @@ export class Authorizer {
       identityPolicies,
       ...(boundary === undefined ? {} : { boundary }),
       ...(spec.uniqueId === undefined ? {} : { uniqueId: spec.uniqueId }),
+      ...(spec.tags === undefined ? {} : { tags: spec.tags }),
       ...(spec.trustPolicy === undefined
         ? {}
         : {
@@ -238,24 +243,24 @@ export class Authorizer {
    * sts:AssumeRole too (IAM User Guide, "Policy evaluation for requests within a single account"; "IAM
    * roles: how to use a trust policy"). An unknown role is denied like a refused one, as STS answers.
    */
-  authorizeAssumeRole(callerArn: string, roleArn: string, requestKeys: RequestKeys = {}): Promise<Decision> {
+  authorizeAssumeRole(
+    callerArn: string,
+    roleArn: string,
+    requestKeys: RequestKeys = {},
+    // sts:TagSession and sts:SetSourceIdentity, the permissions-only actions of an AssumeRole that passes
+    // session tags or a source identity, are decided the same way (IAM User Guide, "Passing session tags
+    // in AWS STS"; "Monitor and control actions taken with assumed roles").
+    action: "sts:AssumeRole" | "sts:TagSession" | "sts:SetSourceIdentity" = "sts:AssumeRole",
+  ): Promise<Decision> {
     const caller = this.principal(callerArn);
     const role = this.principals.get(roleArn);
-    const cacheKey = ["r", caller.arn, caller.version, roleArn, role?.version ?? 0].join("\n");
+    const cacheKey = ["r", action, caller.arn, caller.version, roleArn, role?.version ?? 0].join("\n");
     const trust: ResourceSide = {
       policy: role?.trustPolicy ?? NOTHING_ALLOWED,
       kind: "role-trust",
       id: `role\n${roleArn}\n${role?.version ?? 0}`,
     };
-    return this.cached(
-      cacheKey,
-      caller,
-      "sts:AssumeRole",
-      roleArn,
-      accountOf(roleArn, "role arn"),
-      trust,
-      requestKeys,
-    );
+    return this.cached(cacheKey, caller, action, roleArn, accountOf(roleArn, "role arn"), trust, requestKeys);
   }
 
   /** Whether `arn` is an IAM role of the model. */
@@ -577,9 +582,14 @@ export class Authorizer {
     const sessionPolicies = this.sessions?.sessionPolicies(arn);
     const compiledSession =
       sessionPolicies === undefined ? undefined : this.compileSessionPolicies(sessionPolicies);
+    // Session tags and source identity (principalTags.ts): in the context, not the policies.
+    const attributes = this.sessions?.sessionAttributes?.(arn);
+    const tags = sessionPrincipalTags(role.tags, attributes?.tags);
     return {
       ...role,
       arn,
+      ...(tags === undefined ? {} : { tags }),
+      ...(attributes?.sourceIdentity === undefined ? {} : { sourceIdentity: attributes.sourceIdentity }),
       evalPrincipal: {
         kind: "assumed-role",
         arn,
@@ -783,8 +793,9 @@ export class Authorizer {
     return contextFrom(
       {
         ...principalContextVariables(caller),
-        // IAM User Guide, "AWS global condition context keys": present in every request.
-        "aws:PrincipalIsAWSService": "false",
+        // IAM User Guide, "AWS global condition context keys": present in every request, true when an AWS
+        // service principal calls (a service acting through its grant: the static proof asks as one).
+        "aws:PrincipalIsAWSService": caller.evalPrincipal.kind === "service" ? "true" : "false",
         "aws:ViaAWSService": "false",
         // AWS SDKs and the CLI call AWS over HTTPS; KMS and STS endpoints take nothing else (docs/authorization.md).
         "aws:SecureTransport": "true",
@@ -958,7 +969,11 @@ function principalContextVariables(caller: PrincipalRecord): Record<string, stri
   const variables: Record<string, string | typeof UNKNOWN> =
     caller.accountId === ""
       ? {}
-      : { "aws:PrincipalArn": caller.arn, "aws:PrincipalAccount": caller.accountId };
+      : {
+          "aws:PrincipalArn": caller.arn,
+          "aws:PrincipalAccount": caller.accountId,
+          ...principalKeysOf(caller.tags, caller.sourceIdentity),
+        };
   if (resource === "root") {
     variables["aws:PrincipalType"] = "Account";
     variables["aws:userid"] = caller.accountId;

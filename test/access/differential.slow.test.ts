@@ -17,8 +17,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { analyzeModel, loadAccessModel } from "../../access/analyze";
-import { DIRECT_DECRYPT, iamActionOf, usesTableKey, type TableOperation } from "../../access/operations";
-import type { AccessCell, AccessReport } from "../../access/types";
+import type { AccessReport } from "../../access/types";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
@@ -38,6 +37,7 @@ import {
   type UserSpec,
 } from "../support/accessStacks";
 import { devConfig } from "../support/plan";
+import { engineDecision } from "../support/engineDecision";
 import { assumeRole, probe, PROBED_OPERATIONS, type Signer } from "../support/prober";
 
 interface Tally {
@@ -82,39 +82,6 @@ async function signersOf(sandbox: Sandbox, model: CloudModel): Promise<Signer[]>
     }
   }
   return [...userSigners, ...roleSigners];
-}
-
-/** The engine's answer for one cell, asked directly (no decision classes), composed as the sandbox composes it. */
-async function engineDecision(
-  access: Awaited<ReturnType<typeof loadAccessModel>>,
-  cell: AccessCell,
-): Promise<string> {
-  const { authorizer, model } = access;
-  // A role's cells are a session's: ask as the session ARN the matrix names for it.
-  const caller =
-    access.principals.find((principal) => principal.arn === cell.principal)?.callerArn ?? cell.principal;
-  const table = model.tables.find((candidate) => candidate.name === cell.table);
-  if (table === undefined) {
-    throw new Error(`no table ${cell.table}`);
-  }
-  if (cell.operation === DIRECT_DECRYPT) {
-    const kms = await authorizer.authorizeKms(caller, "kms:Decrypt", table.keyArn as string);
-    return kms.allowed ? "allowed" : "denied-by-kms";
-  }
-  const operation = cell.operation as TableOperation;
-  const iam = await authorizer.authorizeDynamoDb(caller, iamActionOf(operation), table.arn);
-  if (!iam.allowed) {
-    return "denied-by-iam";
-  }
-  if (table.keyArn === undefined || !usesTableKey(operation)) {
-    return "allowed";
-  }
-  const kms = await authorizer.authorizeKmsViaDynamoDb(caller, "kms:Decrypt", table.keyArn, {
-    name: table.name,
-    region: model.region,
-    accountId: model.accountId,
-  });
-  return kms.allowed ? "allowed" : "denied-by-kms";
 }
 
 /** Applies `plan`, analyses it, probes it; returns the cells that differ, one line each. */
