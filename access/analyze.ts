@@ -345,9 +345,10 @@ function planBlindSpots(access: AccessModel): string[] {
   }
   if (model.organization !== undefined && model.organization.managementAccountId === undefined) {
     spots.push(
-      "The plan declares SCPs or RCPs but not its organization: the stack's account is taken to be a member " +
-        "account, where they apply. If it is the management account, they do not apply to it (AWS Organizations " +
-        'User Guide, "Service control policies (SCPs)") and this proof shows less access than there is.',
+      "SCPs or RCPs are known, but not which account manages the organization (the plan has no " +
+        "aws.organizations.Organization and no getOrganization invoke): the stack's account is taken to be the " +
+        'management account, which SCPs and RCPs do not affect (AWS Organizations User Guide, "Service control ' +
+        'policies (SCPs)"), so they are not applied (at worst). Record the invoke with npm run synth -- --invokes.',
     );
   }
   if (model.notDeployed.length > 0) {

@@ -86,6 +86,9 @@ export class DecisionLedger {
         principal.policies.boundary === undefined
           ? ""
           : [principal.policies.boundary, this.managedDocument(principal.policies.boundary)],
+        // Policies whose documents are unknown make the identity side unknown: never shared with a
+        // principal whose documents are all known.
+        [...(principal.unknownPolicies ?? [])].sort(),
         // A grant allows its grantee beside the policies (KMS developer guide, "Grants in AWS KMS").
         [...principal.grants].sort(),
       ]);

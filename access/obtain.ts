@@ -2,7 +2,9 @@
  * Who can change who can decrypt: principals that may rewrite the key policy (kms:PutKeyPolicy), grant
  * themselves the key (kms:CreateGrant called directly, so without kms:GrantIsForAWSResource), give
  * themselves an identity policy where the key policy delegates to the account (iam:PutUserPolicy,
- * iam:AttachUserPolicy on their own user, iam:PutRolePolicy/iam:AttachRolePolicy on their own role), or
+ * iam:AttachUserPolicy on their own user, iam:PutRolePolicy/iam:AttachRolePolicy on their own role,
+ * iam:PutGroupPolicy/iam:AttachGroupPolicy on a group they are in: ./outsidePolicyPaths.ts), remove
+ * or replace their own permissions boundary, or
  * take over a principal that can decrypt or change access (iam:CreateAccessKey on that user, or
  * sts:AssumeRole on that role, decided on its trust policy as STS does: IAM user guide, "IAM roles: how to
  * use a trust policy"). A grant with CreateGrant counts as kms:CreateGrant (KMS developer guide, "Grant
@@ -10,6 +12,7 @@
  * KMS developer guide, "Key policies" and "Grants in AWS KMS"; IAM user guide, "Policy evaluation logic".
  */
 import { PRINCIPAL_KINDS, traitsOf, type PrincipalKind } from "../infra/principal";
+import { boundaryEditPaths, groupEditPaths } from "./outsidePolicyPaths";
 import { usesTableKey, DIRECT_DECRYPT } from "./operations";
 import type { AccessModel } from "./analyze";
 import type { DecisionLedger } from "./decisions";
@@ -89,6 +92,28 @@ export async function findObtainers(input: {
         }
       }
     }
+    const viaGroups = await groupEditPaths({
+      access,
+      ledger,
+      delegating,
+      mayAllow,
+      describe: (decision) => statementsText(decision),
+    });
+    for (const [arn, found] of viaGroups) {
+      paths.get(arn)?.push(...found);
+    }
+  }
+
+  const viaBoundaries = await boundaryEditPaths({
+    access,
+    ledger,
+    delegating,
+    cells,
+    mayAllow,
+    describe: (decision) => statementsText(decision),
+  });
+  for (const [arn, found] of viaBoundaries) {
+    paths.get(arn)?.push(...found);
   }
 
   const decrypts = new Set(

@@ -289,7 +289,7 @@ function planPrincipal(
     // A grant to a role covers its sessions; one to a session ARN, that session (KMS developer guide,
     // "Grant concepts": grantee principal).
     grants: grantsTo(model, callerArn === principal.arn ? [principal.arn] : [principal.arn, callerArn]),
-    ...(principal.unknownPolicies.length === 0 ? {} : { unknownPolicies: principal.unknownPolicies }),
+    ...unknownPoliciesOf(model, principal),
     why: `a ${PRINCIPAL_KINDS[principal.kind].title} the plan creates: decided with its own policies`,
   };
 }
@@ -418,4 +418,18 @@ function groupNamesAndBoundary(
       ? {}
       : { permissionsBoundary: principal.permissionsBoundary }),
   };
+}
+
+/** Its policies whose documents are not known, its groups' included (they are its identity-based policies too). */
+function unknownPoliciesOf(
+  model: CloudModel,
+  principal: CloudPrincipal,
+): { unknownPolicies?: readonly string[] } {
+  const unknown = [
+    ...principal.unknownPolicies,
+    ...(model.groups ?? [])
+      .filter((group) => group.members.includes(principal.arn))
+      .flatMap((group) => group.unknownPolicies),
+  ];
+  return unknown.length === 0 ? {} : { unknownPolicies: unknown };
 }

@@ -197,9 +197,9 @@ export interface Principal {
   readonly name: string;
   /** What the stack declares about it; absent where nothing is declared (another program's principals). */
   readonly intent?: PrincipalIntent;
-  /** The IAM groups it is a member of, by name. Read by nothing yet: groups come with account data. */
+  /** The IAM groups it is a member of, by name (the access report's principals; the cloud model's `groups`). */
   readonly groups?: readonly string[];
-  /** The ARN of its permissions boundary. Read by nothing yet: boundaries come with account data. */
+  /** The ARN of its permissions boundary (read by the engine from the cloud model: sandbox/iam/policySources.ts). */
   readonly permissionsBoundary?: string;
 }
 

@@ -8,7 +8,13 @@
  */
 import { declaredStates, type Plan } from "../plan/types";
 import { reveal } from "../plan/values";
-import { deployerOf, type CallerIdentity, type DeployedResource, type Deployment } from "./deploy/deployment";
+import {
+  deployerOf,
+  managementAccountOf,
+  type CallerIdentity,
+  type DeployedResource,
+  type Deployment,
+} from "./deploy/deployment";
 import { applyDeployedKeys } from "./deploy/deployKeys";
 import { deriveCloudModel, remoteComponents, type CloudKey, type CloudModel } from "./deploy/model";
 import { LiveStack, type AccessKey } from "./deploy/stack";
@@ -217,6 +223,7 @@ function deploymentOfPlan(plan: Plan, options: PlanEngineOptions): Deployment {
   return {
     deployer: deployer.identity,
     ...(deployer.source === "plan" ? {} : { deployerSource: deployer.source }),
+    ...managementAccountOf(plan),
     resources: declaredStates(plan)
       .filter((state) => state.custom)
       .map((state) => ({

@@ -37,6 +37,11 @@ export interface Deployment {
   deployer: CallerIdentity;
   /** Where `deployer` came from; absent in a state file written before it was recorded ("plan"). */
   deployerSource?: "plan" | "given" | "default";
+  /**
+   * The organization's management account, when the program asked (the plan's
+   * aws:organizations/getOrganization invoke, masterAccountId): whether SCPs and RCPs affect the account.
+   */
+  managementAccountId?: string;
   /** Provider resources, in the order they were created. */
   resources: DeployedResource[];
   /** The stack outputs (contracts.md section 2) of the last apply, secrets revealed. */
@@ -105,6 +110,7 @@ export function applySteps(cloud: Deployment | undefined, checkpoint: Checkpoint
     deployment: {
       deployer: deployer.identity,
       ...(deployer.source === "plan" ? {} : { deployerSource: deployer.source }),
+      ...managementAccountOf(plan),
       resources,
       outputs: reveal(plan.outputs) as Record<string, unknown>,
     },
@@ -175,6 +181,22 @@ function toDeployed(state: PlanResourceState): DeployedResource {
     outputs: reveal(state.outputs) as Record<string, unknown>,
   };
 }
+
+/**
+ * The organization's management account from the plan's aws:organizations/getOrganization invoke
+ * (its `masterAccountId`), as a Deployment field; nothing when the program did not ask or it is unknown.
+ */
+export function managementAccountOf(plan: { invokes?: unknown }): { managementAccountId?: string } {
+  const invokes = Array.isArray(plan.invokes)
+    ? (plan.invokes as { token?: unknown; result?: unknown }[])
+    : [];
+  const result = invokes.find((invoke) => invoke.token === GET_ORGANIZATION)?.result as
+    Record<string, unknown> | undefined;
+  const id = result?.masterAccountId;
+  return typeof id === "string" && /^\d{12}$/.test(id) ? { managementAccountId: id } : {};
+}
+
+const GET_ORGANIZATION = "aws:organizations/getOrganization:getOrganization";
 
 function hasCallerIdentity(plan: Plan): boolean {
   return plan.invokes.some((invoke) => invoke.token === CALLER_IDENTITY);

@@ -337,6 +337,9 @@ class ModelBuilder {
     const context: PlanReadContext = {
       values: this.values,
       accountId: this.deployer.accountId,
+      ...(this.deployment.managementAccountId === undefined
+        ? {}
+        : { managementAccountId: this.deployment.managementAccountId }),
       principals: this.principals,
       byType,
       settle: (resource, consequence, derive) => this.settle(resource, consequence, derive),

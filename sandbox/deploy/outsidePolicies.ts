@@ -69,8 +69,9 @@ export interface CloudOrganizationPolicy {
 export interface CloudOrganization {
   /**
    * The management account: SCPs do not affect its principals, RCPs its resources (Organizations User
-   * Guide, "Service control policies (SCPs)", "Resource control policies (RCPs)"). Undefined: not known
-   * to be any account of the model (the stack's account is then taken to be a member account).
+   * Guide, "Service control policies (SCPs)", "Resource control policies (RCPs)"). Undefined: not known;
+   * the engine then takes the stack's account to be it, so the SCPs and RCPs do not apply (at worst:
+   * a guardrail left out only allows more).
    */
   managementAccountId?: string;
   /** The stack's account's place, from the root down: the root, each OU, the account itself. */
@@ -120,9 +121,8 @@ export function organizationSpecOf(
   const scps = levels("SERVICE_CONTROL_POLICY", "scp");
   return {
     accountId,
-    ...(organization.managementAccountId === undefined
-      ? {}
-      : { managementAccountId: organization.managementAccountId }),
+    // Not known: the stack's account is taken to be the management account (at worst).
+    managementAccountId: organization.managementAccountId ?? accountId,
     // No SCP at all: SCPs are not in use, nothing to gate on.
     scps: scps.some((level) => level.length > 0) ? scps : [],
     rcps: levels("RESOURCE_CONTROL_POLICY", "rcp"),

@@ -29,6 +29,8 @@ export const GROUP_TYPES = {
 export interface PlanReadContext {
   readonly values: ResourceValues;
   readonly accountId: string;
+  /** The management account the plan's getOrganization invoke names, if any (Deployment). */
+  readonly managementAccountId?: string;
   readonly principals: readonly CloudPrincipal[];
   /** The deployment's resources of one type, in the served region. */
   byType(type: string): DeployedResource[];
@@ -174,9 +176,11 @@ const FULL_AWS_ACCESS: CloudOrganizationPolicy = {
  * attachment to another root is another organization's); one to another account does not; one to an OU
  * (`ou-…`) cannot be placed, since a plan does not say which OU the stack's account is in: it is listed
  * as not applied. Leaving a guardrail out only allows more, so the static proof stays at worst. The
- * account is the management account when the plan creates the organization
- * (aws.organizations.Organization: the account that creates an organization is its management account;
- * its masterAccountId when known). FullAWSAccess is taken as attached to every level, as AWS attaches it
+ * management account is the plan's aws.organizations.Organization's (the account that creates an
+ * organization is its management account; its masterAccountId when known), else the one its
+ * aws:organizations/getOrganization invoke names; when the plan says neither it is left unknown, and the
+ * engine then takes the stack's account to be the management account, which SCPs and RCPs do not affect
+ * (at worst: deploy/outsidePolicies.ts, organizationSpecOf). FullAWSAccess is taken as attached to every level, as AWS attaches it
  * by default and a plan cannot detach it; RCPFullAWSAccess, which cannot be detached, only allows, and
  * RCPs only deny beside it (IAM User Guide, "How AWS enforcement code logic evaluates requests").
  */
@@ -204,7 +208,7 @@ export function readOrganization(context: PlanReadContext): CloudOrganization | 
   if (policies.length === 0) {
     return undefined;
   }
-  let managementAccountId: string | undefined;
+  let managementAccountId = context.managementAccountId;
   let rootId: string | undefined;
   for (const resource of context.byType(ORGANIZATION_TYPES.organization)) {
     context.settle(resource, "the stack's account is taken to be a member account", () => {

@@ -109,6 +109,9 @@ export function deployment(value: unknown, where: string): Deployment {
   for (const name of ["accountId", "arn", "userId"]) {
     text(deployer[name], `${where}.deployer.${name}`);
   }
+  if (fields.managementAccountId !== undefined) {
+    text(fields.managementAccountId, `${where}.managementAccountId`);
+  }
   array(fields.resources, `${where}.resources`).forEach((entry, index) => {
     const at = `${where}.resources[${index}]`;
     const resource = object(entry, at);

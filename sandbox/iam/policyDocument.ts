@@ -15,11 +15,12 @@ import type { PolicyDocument, PolicyStatement } from "./types";
  * - a KMS key policy is at most 32,768 bytes (AWS KMS Developer Guide, "Resource quotas", key policy
  *   document size; KMS API reference, CreateKey and PutKeyPolicy, Policy: "Maximum length of 32768"),
  *   a constraint on the request, so ValidationException before the policy is read;
- * - a user's inline policies together are at most 2,048 characters, a role's 10,240, white space not
- *   counted (IAM User Guide, "IAM and AWS STS quotas"), refused with LimitExceeded by PutUserPolicy.
+ * - a user's inline policies together are at most 2,048 characters, a role's 10,240, a group's 5,120,
+ *   white space not counted (IAM User Guide, "IAM and AWS STS quotas"), refused with LimitExceeded by
+ *   PutUserPolicy (PutRolePolicy, PutGroupPolicy).
  */
 export const KEY_POLICY_MAX_BYTES = 32_768;
-export const INLINE_POLICY_MAX_CHARS = { user: 2_048, role: 10_240 } as const;
+export const INLINE_POLICY_MAX_CHARS = { user: 2_048, role: 10_240, group: 5_120 } as const;
 
 /** ValidationException as KMS's request validation words it, for a key policy over the quota. */
 export function checkKeyPolicySize(text: unknown): void {
@@ -36,7 +37,7 @@ export function checkKeyPolicySize(text: unknown): void {
 
 /** LimitExceeded when a user's (or role's) inline policies together pass IAM's quota. */
 export function checkInlinePoliciesSize(principalArn: string, documents: readonly PolicyDocument[]): void {
-  const match = /:(user|role)\/(?:.*\/)?([^/]+)$/.exec(principalArn);
+  const match = /:(user|role|group)\/(?:.*\/)?([^/]+)$/.exec(principalArn);
   if (match === null) {
     return;
   }

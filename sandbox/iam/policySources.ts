@@ -17,7 +17,7 @@ import {
   type PolicyKind,
 } from "./evaluation";
 import { managedPolicyDocument } from "./managedPolicies";
-import { parsePolicyDocument } from "./policyDocument";
+import { checkInlinePoliciesSize, parsePolicyDocument } from "./policyDocument";
 import type { PolicyDocument, PrincipalSpec } from "./types";
 
 /** An IAM group of a user, as the engine holds it: its identity-based policies. */
@@ -92,28 +92,40 @@ function managedDocument(spec: PrincipalSpec, policyArn: string): PolicyDocument
  * "group:GROUP/inline:NAME" and "group:GROUP/POLICY_ARN" in decisions.
  */
 export function groupIdentityPolicies(spec: PrincipalSpec): CompiledPolicy[] {
-  return (spec.groups ?? []).flatMap((group) => [
-    ...(group.inlinePolicies ?? []).map((entry) =>
-      compiled(
-        parsePolicyDocument(
+  const account = spec.arn.split(":")[4] ?? "";
+  return (spec.groups ?? []).flatMap((group) => {
+    const inline = (group.inlinePolicies ?? []).map((entry) => ({
+      name: entry.name,
+      document: parsePolicyDocument(
+        entry.document,
+        `group ${group.name} inline policy ${entry.name}`,
+        "MalformedPolicyDocument",
+      ),
+    }));
+    // A group's inline policies together are held to IAM's quota for groups, as PutGroupPolicy does.
+    checkInlinePoliciesSize(
+      `arn:aws:iam::${account}:group/${group.name}`,
+      inline.map((entry) => entry.document),
+    );
+    return [
+      ...inline.map((entry) =>
+        compiled(
           entry.document,
-          `group ${group.name} inline policy ${entry.name}`,
+          `group:${group.name}/inline:${entry.name}`,
+          "identity",
           "MalformedPolicyDocument",
         ),
-        `group:${group.name}/inline:${entry.name}`,
-        "identity",
-        "MalformedPolicyDocument",
       ),
-    ),
-    ...(group.managedPolicyArns ?? []).map((policyArn) =>
-      compiled(
-        managedDocument(spec, policyArn),
-        `group:${group.name}/${policyArn}`,
-        "identity",
-        "MalformedPolicyDocument",
+      ...(group.managedPolicyArns ?? []).map((policyArn) =>
+        compiled(
+          managedDocument(spec, policyArn),
+          `group:${group.name}/${policyArn}`,
+          "identity",
+          "MalformedPolicyDocument",
+        ),
       ),
-    ),
-  ]);
+    ];
+  });
 }
 
 /**

@@ -21,7 +21,9 @@ export type ExtraPolicy =
   | "deny-get-item" // an explicit Deny of dynamodb:GetItem
   | "deny-kms" // an explicit Deny of kms:* in the identity policy
   | "allow-create-access-key" // iam:CreateAccessKey on every user of the account
-  | "abac-team-blue"; // GetItem and Query on the tables when the principal's tag team is blue (aws:PrincipalTag)
+  | "abac-team-blue" // GetItem and Query on the tables when the principal's tag team is blue (aws:PrincipalTag)
+  | "allow-edit-groups" // iam:PutGroupPolicy on every group of the account
+  | "allow-drop-boundary"; // iam:DeleteUserPermissionsBoundary on every user of the account
 
 export interface UserSpec {
   readonly access: TableAccessLevel;
@@ -37,9 +39,10 @@ export interface UserSpec {
 /**
  * A permissions boundary: `tables-only` allows dynamodb:* and no KMS action (an identity policy granting
  * the key is then cut off, a key policy naming the user is not); `reads-only` allows the table reads and
- * kms:Decrypt/DescribeKey (writes are cut off).
+ * kms:Decrypt/DescribeKey (writes are cut off); `all-but-kms` allows every action but KMS's (NotAction),
+ * its own removal included.
  */
-export type BoundaryKind = "tables-only" | "reads-only";
+export type BoundaryKind = "tables-only" | "reads-only" | "all-but-kms";
 
 /** An IAM group: its table access and extras as one group policy (inline or attached), and its members. */
 export interface GroupSpec {
@@ -67,8 +70,12 @@ export interface OrganizationSpec {
   readonly rcps: readonly ("deny-direct-decrypt" | "deny-user1-kms")[];
   /** Where they are attached: the organization root, the stack's account, or another account (then they do not apply). */
   readonly attachedTo: "root" | "account" | "other-account";
-  /** The plan creates the organization: its account is the management account, which SCPs and RCPs spare. */
-  readonly managementAccount: boolean;
+  /**
+   * `management`: the plan creates the organization, so its account is the management account, which SCPs
+   * and RCPs spare; `member`: the plan's getOrganization invoke names another management account;
+   * `unsaid`: neither (the engine then takes the account to be the management account, at worst).
+   */
+  readonly account: "management" | "member" | "unsaid";
 }
 
 export interface KeySpec {
@@ -153,6 +160,8 @@ export interface StackSpec {
 }
 
 const DEPLOYER = `arn:aws:iam::${ACCOUNT_ID}:user/deployer`;
+/** The management account of a member account's organization (OrganizationSpec `member`). */
+const MANAGEMENT_ACCOUNT_ID = "999988887777";
 
 const READ = [
   "dynamodb:GetItem",
@@ -230,12 +239,14 @@ export function buildStackPlan(spec: StackSpec): Plan {
     const statement =
       kind === "tables-only"
         ? { Sid: "TablesOnly", Effect: "Allow", Action: "dynamodb:*", Resource: "*" }
-        : {
-            Sid: "ReadsOnly",
-            Effect: "Allow",
-            Action: [...READ, "kms:Decrypt", "kms:DescribeKey"],
-            Resource: "*",
-          };
+        : kind === "all-but-kms"
+          ? { Sid: "AllButKms", Effect: "Allow", NotAction: "kms:*", Resource: "*" }
+          : {
+              Sid: "ReadsOnly",
+              Effect: "Allow",
+              Action: [...READ, "kms:Decrypt", "kms:DescribeKey"],
+              Resource: "*",
+            };
     add(
       "aws:iam/policy:Policy",
       name,
@@ -283,6 +294,22 @@ export function buildStackPlan(spec: StackSpec): Plan {
     }
     if (user.extras.includes("abac-team-blue")) {
       statements.push(abacStatement());
+    }
+    if (user.extras.includes("allow-drop-boundary")) {
+      statements.push({
+        Sid: "DropAnyBoundary",
+        Effect: "Allow",
+        Action: "iam:DeleteUserPermissionsBoundary",
+        Resource: `arn:aws:iam::${ACCOUNT_ID}:user/*`,
+      });
+    }
+    if (user.extras.includes("allow-edit-groups")) {
+      statements.push({
+        Sid: "EditAnyGroup",
+        Effect: "Allow",
+        Action: "iam:PutGroupPolicy",
+        Resource: `arn:aws:iam::${ACCOUNT_ID}:group/*`,
+      });
     }
     if (user.extras.includes("allow-create-access-key")) {
       statements.push({
@@ -635,7 +662,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
   const organization = spec.organization;
   if (organization !== undefined) {
     const rootId = `r-${hex(`${spec.id}-root`, 4)}`;
-    if (organization.managementAccount) {
+    if (organization.account === "management") {
       add(
         "aws:organizations/organization:Organization",
         `${spec.id}-org`,
@@ -718,6 +745,15 @@ export function buildStackPlan(spec: StackSpec): Plan {
         inputs: {},
         result: { accountId: ACCOUNT_ID, arn: DEPLOYER, userId: "AIDAQDEPLOYEREXAMPLE1" },
       },
+      ...(spec.organization?.account === "member"
+        ? [
+            {
+              token: "aws:organizations/getOrganization:getOrganization",
+              inputs: {},
+              result: { masterAccountId: MANAGEMENT_ACCOUNT_ID, id: "o-example" },
+            },
+          ]
+        : []),
     ],
   };
 }

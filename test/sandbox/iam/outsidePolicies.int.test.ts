@@ -12,6 +12,7 @@ import { Sandbox } from "../../../sandbox";
 import { sealBlob } from "../../../sandbox/kms/ciphertext";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "../../support/accessStacks";
 import { clientsFor, failureOf, type Clients } from "../../support/sandbox";
+import { useTempDir } from "../../support/tempDir";
 
 const PLAN = buildStackPlan({
   id: "out",
@@ -39,7 +40,7 @@ const PLAN = buildStackPlan({
     scps: ["deny-delete-item"],
     rcps: ["deny-direct-decrypt"],
     attachedTo: "root",
-    managementAccount: false,
+    account: "member",
   },
 });
 
@@ -118,5 +119,38 @@ describe("sandbox: groups, boundaries, SCPs and RCPs over HTTP (SDK v3)", functi
     const failure = await failureOf(clients[0].kms.send(new DecryptCommand({ CiphertextBlob: blob })));
     expect(failure.name).to.equal("AccessDeniedException");
     expect(failure.message).to.contain("resource control policy");
+  });
+
+  describe("after a restart with --data-dir", () => {
+    const dataDir = useTempDir("outside-policies");
+
+    it("keeps the groups, the boundaries and the organization (the management account the plan named included)", async () => {
+      const first = await Sandbox.start({ port: 0, dataDir: dataDir() });
+      try {
+        await first.apply(PLAN);
+      } finally {
+        await first.stop();
+      }
+      const second = await Sandbox.start({ port: 0, dataDir: dataDir() });
+      try {
+        const users = (second.programOutputs() as { users: Record<string, Record<string, string>> }).users;
+        const as = (name: string) =>
+          clientsFor(second.endpoint, REGION, {
+            accessKeyId: users[name].accessKeyId,
+            secretAccessKey: users[name].secretAccessKey,
+          });
+        await as("out-u0").dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: ITEM }));
+        const scp = await failureOf(
+          as("out-u0").dynamodb.send(new DeleteItemCommand({ TableName: TABLE, Key: ITEM })),
+        );
+        expect(scp.message).to.contain("service control policy");
+        const boundary = await failureOf(
+          as("out-u1").dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: ITEM })),
+        );
+        expect(boundary.message).to.contain("permissions boundary");
+      } finally {
+        await second.stop();
+      }
+    });
   });
 });

@@ -124,6 +124,29 @@ describe("sandbox/iam policies outside the principal's own", () => {
       expect(decision.policyType).to.equal("identity-based");
     });
 
+    it("hold a group's inline policies to IAM's quota for groups, 5,120 characters (LimitExceeded)", () => {
+      // IAM User Guide, "IAM and AWS STS quotas" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html):
+      // group policy size, 5,120 characters, white space not counted.
+      const long = (size: number) =>
+        policy({ Effect: "Allow", Action: "dynamodb:GetItem", Resource: `${TABLE_ARN}${"x".repeat(size)}` });
+      const authorizer = authorizerWith();
+      const within = JSON.stringify(long(0)).length;
+      expect(() =>
+        authorizer.putPrincipal({
+          arn: USER,
+          groups: [{ name: "big", inlinePolicies: [{ name: "p", document: long(5_120 - within) }] }],
+        }),
+      ).not.to.throw();
+      expect(() =>
+        authorizer.putPrincipal({
+          arn: USER,
+          groups: [{ name: "big", inlinePolicies: [{ name: "p", document: long(5_121 - within) }] }],
+        }),
+      )
+        .to.throw("Maximum policy size of 5120 bytes exceeded for group big")
+        .with.property("code", "LimitExceeded");
+    });
+
     it('grant the key through the key policy\'s account statement (KMS Developer Guide, "Default key policy")', async () => {
       // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html: the root statement
       // "allows IAM policies to allow access to the KMS key"; a group policy is an IAM policy of its members.
