@@ -14,6 +14,8 @@ const ACCOUNT = "111122223333";
 const REGION = "us-east-1";
 const USER = `arn:aws:iam::${ACCOUNT}:user/app-user`;
 const DIRECT_USER = `arn:aws:iam::${ACCOUNT}:user/direct-user`;
+/** A key needs an administrator: KMS refuses a statement whose Principal names no one. */
+const ADMIN = `arn:aws:iam::${ACCOUNT}:user/key-admin`;
 const TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/bench`;
 const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-1111-2222-3333-444444444444`;
 const TABLE = { name: "bench", region: REGION, accountId: ACCOUNT };
@@ -40,7 +42,7 @@ function authorizer(maxCachedDecisions?: number, keys = new KeyRegistry()): Auth
     partition: "aws",
     accountId: ACCOUNT,
     region: REGION,
-    administrators: [],
+    administrators: [ADMIN],
     keyUsers: [USER],
   });
   keys.put({ arn: KEY_ARN, policy: policy as PolicyDocument });
@@ -91,7 +93,7 @@ export async function run(): Promise<void> {
         partition: "aws",
         accountId: ACCOUNT,
         region: REGION,
-        administrators: [],
+        administrators: [ADMIN],
         keyUsers: [USER],
       }),
     ),
