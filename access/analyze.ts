@@ -30,6 +30,7 @@ import {
   type TableOperation,
 } from "./operations";
 import { principalSpecOf, principalsOf } from "./principals";
+import { openRoles } from "./sessionTags";
 import type { AccessCell, AccessPrincipal, AccessReport, AccessTable, CellStatement } from "./types";
 
 /** The engine loaded with a plan's deployment, and the principals the matrix asks about. */
@@ -82,6 +83,15 @@ export async function loadAccessModel(plan: Plan, options: AnalysisOptions = {})
     declaredIntents(plan),
     new Set([...accountArns].filter((arn) => !planArns.has(arn))),
   );
+  // A role whose trust policy allows sts:TagSession or sts:SetSourceIdentity: its session's tags or
+  // source identity are unknown (sessionTags.ts).
+  const open = openRoles(model);
+  for (const principal of principals) {
+    const role = open.get(principal.arn);
+    if (principal.callerArn !== principal.arn && role !== undefined) {
+      stack.sessions.openSession(principal.callerArn, role);
+    }
+  }
   for (const principal of principals) {
     if (!stack.authorizer.hasPrincipal(principal.arn)) {
       stack.authorizer.putPrincipal(principalSpecOf(principal));
@@ -123,15 +133,18 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
     ...(table.keyArn === undefined ? {} : { keyArn: table.keyArn }),
     operations: [...TABLE_OPERATIONS, ...(table.keyArn === undefined ? [] : ([DIRECT_DECRYPT] as const))],
   }));
+  const accountId = model.accountId;
   // One question at a time: the engine is CPU-bound in this thread, and each decision's cost stays measurable.
   const cells: AccessCell[] = [];
   for (const table of model.tables) {
     for (const principal of principals) {
       for (const operation of TABLE_OPERATIONS) {
-        cells.push(await tableCell({ authorizer, ledger, model, table, principal, operation, keyPolicyOf }));
+        cells.push(
+          await tableCell({ authorizer, ledger, model, table, principal, operation, keyPolicyOf, accountId }),
+        );
       }
       if (table.keyArn !== undefined) {
-        cells.push(await directDecryptCell({ authorizer, ledger, table, principal, keyPolicyOf }));
+        cells.push(await directDecryptCell({ authorizer, ledger, table, principal, keyPolicyOf, accountId }));
       }
     }
   }
@@ -172,6 +185,8 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
 
 interface CellQuestion {
   readonly authorizer: Authorizer;
+  /** The stack's account (DynamoDB's aws:dynamodb:subscriberId). */
+  readonly accountId: string;
   readonly ledger: DecisionLedger;
   readonly table: CloudTable;
   readonly principal: AccessPrincipal;
@@ -187,8 +202,12 @@ async function tableCell(
 ): Promise<AccessCell> {
   const { authorizer, ledger, table, principal, operation, model } = question;
   const action = iamActionOf(operation);
+  // A table's resource-based policy takes part in its decisions: principals it names decide apart, and
+  // its decisions are the table's own.
+  const tablePolicy = table.resourcePolicy?.document;
   const iam = await ledger.ask(
-    `d\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, table.arn)}`,
+    `d\n${ledger.principalClass(principal, tablePolicy === undefined ? [] : [tablePolicy])}\n${action}\n` +
+      (tablePolicy === undefined ? ledger.resourceClass(principal, table.arn) : table.arn),
     principal,
     () => authorizer.authorizeDynamoDb(principal.callerArn, action, table.arn),
   );
@@ -239,10 +258,27 @@ async function tableCell(
 async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
   const { authorizer, ledger, table, principal } = question;
   const keyArn = table.keyArn as string;
+  // A service calls KMS itself for the table, with the table's encryption context (DynamoDB developer guide,
+  // "How Amazon DynamoDB uses AWS KMS"), which the grant DynamoDB creates for the table is constrained to.
+  const forTable = principal.kind === "aws-service";
   const kms = await ledger.ask(
-    `k\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\nkms:Decrypt\n${keyArn}`,
+    `k\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\nkms:Decrypt\n${keyArn}` +
+      (forTable ? `\n${table.name}` : ""),
     principal,
-    () => authorizer.authorizeKms(principal.callerArn, "kms:Decrypt", keyArn),
+    () =>
+      authorizer.authorizeKms(
+        principal.callerArn,
+        "kms:Decrypt",
+        keyArn,
+        forTable
+          ? {
+              encryptionContext: {
+                "aws:dynamodb:tableName": table.name,
+                "aws:dynamodb:subscriberId": question.accountId,
+              },
+            }
+          : {},
+      ),
   );
   const base = { table: table.name, principal: principal.arn, operation: DIRECT_DECRYPT as MatrixOperation };
   if (kms.outcome === "Conditional") {
@@ -252,7 +288,7 @@ async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
     ...base,
     decision: kms.allowed ? "allowed" : "denied-by-kms",
     reason: kms.allowed
-      ? `allowed by KMS (direct call${kms.grantId === undefined ? "" : `, grant ${kms.grantId}`})`
+      ? `allowed by KMS (${forTable ? "the service's call for the table" : "direct call"}${kms.grantId === undefined ? "" : `, grant ${kms.grantId}`})`
       : reasonOf(kms, "KMS, direct call"),
     statements: tagged("kms", kms),
   };

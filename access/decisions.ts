@@ -13,6 +13,9 @@ import type { AccessPrincipal } from "./types";
 const PRINCIPAL_SPECIFIC =
   /aws:username|aws:userid|aws:PrincipalArn|aws:PrincipalTag|aws:SourceIdentity|\$\{/i;
 
+/** Kinds whose every principal is a class of its own (see principalClass). */
+const OWN_CLASS_KINDS: ReadonlySet<string> = new Set(["policy-pattern", "aws-service", "anonymous"]);
+
 export class DecisionLedger {
   /**
    * `managedDocument` reads an attached managed policy's document: the plan's own customer managed policies,
@@ -88,7 +91,14 @@ export class DecisionLedger {
       ]);
       const account = principal.arn.split(":")[4] ?? "";
       fingerprint = [principal.kind, account, identity].join("\n");
-      if (PRINCIPAL_SPECIFIC.test(identity) || this.guardrailsReadPrincipal) {
+      // Principals a policy or grant may name by their own ARN or pattern (services, representatives of a
+      // pattern, the anonymous caller) are few: each is its own class; so is each principal when a guardrail
+      // (an SCP or RCP) reads the principal.
+      if (
+        PRINCIPAL_SPECIFIC.test(identity) ||
+        this.guardrailsReadPrincipal ||
+        OWN_CLASS_KINDS.has(principal.kind)
+      ) {
         fingerprint += `\n${principal.arn}`;
       }
       // Class keys are looked up for every question: a short id per distinct fingerprint keeps them cheap.

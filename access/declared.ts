@@ -23,6 +23,11 @@ export interface DeclaredHolders {
   readonly keyUsers: readonly string[];
   /** ARNs the key policies name as administrators. */
   readonly keyAdministrators: readonly string[];
+  /**
+   * The keys whose policy is strict (it denies key use to all but the key users: infra/policies/keyPolicy.ts):
+   * on them, any principal but a key user that can decrypt is unexpected.
+   */
+  readonly strictKeys: readonly string[];
 }
 
 /**
@@ -56,10 +61,11 @@ export function declaredHolders(access: {
   const { principals, model } = access;
   const keyUsers = principals.filter((principal) => principal.intent?.keyUser === true).map((p) => p.arn);
   const keyAdministrators = model.keys.flatMap((key) => administratorsOf(key.policy));
-  return { keyUsers: [...new Set(keyUsers)], keyAdministrators: [...new Set(keyAdministrators)] };
+  const strictKeys = model.keys.filter((key) => isStrict(key.policy)).map((key) => key.arn);
+  return { keyUsers: [...new Set(keyUsers)], keyAdministrators: [...new Set(keyAdministrators)], strictKeys };
 }
 
-function administratorsOf(policyText: string): string[] {
+function statementsOf(policyText: string): Record<string, unknown>[] {
   let policy: unknown;
   try {
     policy = JSON.parse(policyText);
@@ -67,8 +73,18 @@ function administratorsOf(policyText: string): string[] {
     return [];
   }
   const statements = asRecord(policy).Statement;
-  return (Array.isArray(statements) ? statements : [statements]).flatMap((statement) => {
-    const record = asRecord(statement);
+  return (Array.isArray(statements) ? statements : [statements]).map(asRecord);
+}
+
+/** A key policy of the strict mode: its statement that denies key use to all but the key users. */
+function isStrict(policyText: string): boolean {
+  return statementsOf(policyText).some(
+    (statement) => statement.Sid === KEY_POLICY_SIDS.denyOthers && statement.Effect === "Deny",
+  );
+}
+
+function administratorsOf(policyText: string): string[] {
+  return statementsOf(policyText).flatMap((record) => {
     if (record.Sid !== KEY_POLICY_SIDS.admins) {
       return [];
     }

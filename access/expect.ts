@@ -1,8 +1,12 @@
 /**
- * `--expect-key-users`: the plan's IAM users and roles that can decrypt must be exactly the declared key
- * users, and those that can obtain access (decrypt now, or change who can decrypt) exactly the key users
- * plus the key administrators. The account root, the deploying identity, AWS service principals and the
- * synthetic principals are reported apart, as expected holders, never as violations.
+ * `--expect-key-users`: the IAM users and roles (of the plan, or of the account data) that can decrypt must
+ * be exactly the declared key users, and those that can obtain access (decrypt now, or change who can
+ * decrypt) exactly the key users plus the key administrators. The account root, the deploying identity and
+ * the principal classes (any other principal of the account whose IAM policies allow it, ...) are judged by
+ * the key's policy: under the default key policy their decrypting is what that policy means (the account
+ * delegates key use to IAM: KMS developer guide, "Default key policy"), a warning line; under the strict
+ * one, where only the key users may use the key, it is a violation. AWS service principals are reported
+ * apart, as expected holders.
  */
 import type { DeclaredHolders } from "./declared";
 import { DIRECT_DECRYPT, usesTableKey } from "./operations";
@@ -12,6 +16,11 @@ export interface KeyUsersVerdict {
   readonly ok: boolean;
   /** One sentence each, naming the principal and the path. */
   readonly violations: readonly string[];
+  /**
+   * Principals other than the plan's users and roles that can decrypt through a key of the default policy:
+   * what that policy means (the account's IAM policies decide), one line each, never a failure.
+   */
+  readonly warnings: readonly string[];
   /** Holders outside the plan's users and roles, with why they are expected. */
   readonly expectedHolders: readonly string[];
   /**
@@ -24,7 +33,11 @@ export interface KeyUsersVerdict {
 
 export function expectKeyUsers(report: AccessReport, declared: DeclaredHolders): KeyUsersVerdict {
   const byArn = new Map(report.principals.map((principal) => [principal.arn, principal]));
-  const planPrincipals = report.principals.filter((principal) => principal.fromPlan);
+  // Concrete IAM users and roles: the plan's, and any the account data adds.
+  const planPrincipals = report.principals.filter(
+    (principal) => principal.fromPlan || principal.kind === "user" || principal.kind === "role",
+  );
+  const concrete = new Set(planPrincipals.map((principal) => principal.arn));
   const name = (arn: string): string => byArn.get(arn)?.name ?? arn;
   const decryptPath = (arn: string): string => {
     // The path through the key first (its statements name who let it in), else any cell that reads the
@@ -79,8 +92,43 @@ export function expectKeyUsers(report: AccessReport, declared: DeclaredHolders):
     }
   }
 
+  const strictKeys = new Set(declared.strictKeys);
+  const keyOf = new Map(report.tables.map((table) => [table.name, table.keyArn]));
+  const warnings: string[] = [];
+  // AWS services decrypt through the grants made for their resources (DynamoDB's for the table): expected
+  // holders, listed below with the path.
+  for (const principal of report.principals.filter(
+    (candidate) => !concrete.has(candidate.arn) && candidate.kind !== "aws-service",
+  )) {
+    if (!decryptors.has(principal.arn) || keyUsers.has(principal.arn)) {
+      continue;
+    }
+    const reads = report.cells.filter(
+      (cell) =>
+        cell.principal === principal.arn &&
+        (cell.decision === "allowed" || cell.decision === "conditional") &&
+        (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
+    );
+    const strictTables = [
+      ...new Set(
+        reads.filter((cell) => strictKeys.has(keyOf.get(cell.table) ?? "")).map((cell) => cell.table),
+      ),
+    ];
+    const label = `${name(principal.arn)} (${principal.kind}, ${principal.arn})`;
+    if (strictTables.length > 0) {
+      violations.push(
+        `${label} can decrypt ${strictTables.join(", ")} although the key policy is strict: ${decryptPath(principal.arn)}`,
+      );
+    } else {
+      warnings.push(
+        `${label} can decrypt: the default key policy lets the account's IAM policies allow key use ` +
+          `(set kms-dynamodb:keyPolicy: strict to keep it to the key users): ${decryptPath(principal.arn)}`,
+      );
+    }
+  }
+
   const expectedHolders: string[] = [];
-  for (const principal of report.principals.filter((candidate) => !candidate.fromPlan)) {
+  for (const principal of report.principals.filter((candidate) => !concrete.has(candidate.arn))) {
     const decrypts = decryptors.has(principal.arn);
     const paths = obtainPaths.get(principal.arn) ?? [];
     if (decrypts || paths.length > 0) {
@@ -90,15 +138,8 @@ export function expectKeyUsers(report: AccessReport, declared: DeclaredHolders):
       ]
         .filter((part) => part !== "")
         .join(" and ");
-      expectedHolders.push(`${name(principal.arn)} (${principal.kind}, ${principal.arn}) ${what}`);
-    }
-  }
-  for (const table of report.tables) {
-    if (table.keyArn !== undefined) {
-      expectedHolders.push(
-        `dynamodb.amazonaws.com (AWS service) holds the grant DynamoDB creates on ${table.keyArn} for table ` +
-          `${table.name} (DynamoDB developer guide, "How Amazon DynamoDB uses AWS KMS")`,
-      );
+      const through = principal.kind === "aws-service" && decrypts ? `: ${decryptPath(principal.arn)}` : "";
+      expectedHolders.push(`${name(principal.arn)} (${principal.kind}, ${principal.arn}) ${what}${through}`);
     }
   }
   const grants = planPrincipals.flatMap((principal) =>
@@ -117,15 +158,23 @@ export function expectKeyUsers(report: AccessReport, declared: DeclaredHolders):
       return `${principal.name} (${principal.kind}) holds grant ${grant}: ${what}`;
     }),
   );
-  return { ok: violations.length === 0, violations, expectedHolders, grants, blindSpots: report.blindSpots };
+  return {
+    ok: violations.length === 0,
+    violations,
+    warnings,
+    expectedHolders,
+    grants,
+    blindSpots: report.blindSpots,
+  };
 }
 
 export function formatKeyUsersVerdict(verdict: KeyUsersVerdict): string {
   const lines = [
     verdict.ok
-      ? "✓ --expect-key-users: the plan's users and roles that can decrypt or obtain access are the declared ones"
+      ? "✓ --expect-key-users: the users and roles that can decrypt or obtain access are the declared ones"
       : `✗ --expect-key-users: ${verdict.violations.length} unexpected`,
     ...verdict.violations.map((line) => `  ✗ ${line}`),
+    ...verdict.warnings.map((line) => `  ! ${line}`),
     ...(verdict.grants.length === 0
       ? []
       : ["KMS grants to the plan's users and roles:", ...verdict.grants.map((line) => `  · ${line}`)]),

@@ -71,6 +71,7 @@ export function formatMatrix(report: AccessReport): string {
   lines.push(
     "✓ allowed   ✗IAM denied by IAM policies   ✗KMS denied by the key   ~ conditional (counted as allowed)   (name): not a principal of the plan; role NAME: asked as a session of the role",
   );
+  lines.push("", ...formatClasses(report));
   if (report.deployerSource === "default") {
     lines.push(`deployer: ${report.deployer} (the default: the plan does not say who deploys it)`);
   }
@@ -116,4 +117,19 @@ export function formatChanges(changes: readonly CellChange[], report: AccessRepo
         `  ${change.table}  ${name(change.principal)}  ${change.operation}: ${change.before} → ${change.after}`,
     ),
   ].join("\n");
+}
+
+/**
+ * Who each row stands for and why it is decided so (docs/access.md, "Every principal class"): the plan's
+ * users and roles in one line, then each other row.
+ */
+export function formatClasses(report: AccessReport): string[] {
+  const planCount = report.principals.filter((principal) => principal.fromPlan).length;
+  return [
+    "Principal classes (each row stands for):",
+    `  the plan's users and roles (${planCount}): each decided with its own policies`,
+    ...report.principals
+      .filter((principal) => !principal.fromPlan)
+      .map((principal) => `  (${principal.name}) [${principal.kind}]: ${principal.why ?? principal.arn}`),
+  ];
 }

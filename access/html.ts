@@ -103,6 +103,13 @@ table.matrix{border-collapse:collapse;margin:.5em 0 1.5em}
 ${changeList}
 ${sections.join("\n")}
 <section><h2>Can change who can decrypt</h2><ul id="obtainers">${obtainers || "<li>nobody</li>"}</ul></section>
+<section><h2>Principal classes</h2><ul>${report.principals
+    .filter((principal) => !principal.fromPlan)
+    .map(
+      (principal) =>
+        `<li><i>${escape(principal.name)}</i> (${escape(principal.kind)}): ${escape(principal.why ?? principal.arn)}</li>`,
+    )
+    .join("")}</ul></section>
 <section><h2>What this cannot see</h2><ul>${report.blindSpots.map((line) => `<li>${escape(line)}</li>`).join("")}</ul></section>
 <p>${questions} questions, ${distinctDecisions} distinct decisions by the engine (${decisionMs.toFixed(1)} ms).</p>
 <div id="detail" aria-live="polite">Select a cell.</div>

@@ -46,6 +46,13 @@ export interface AccessPrincipal extends Principal {
    * cells they could allow are `conditional`. Present only when there are some.
    */
   readonly unknownPolicies?: readonly string[];
+  /**
+   * Which principals it stands for and why it is decided as it is (docs/access.md, "Every principal
+   * class"): for a principal of the plan, that its own policies decide.
+   */
+  readonly why?: string;
+  /** A representative that acts through sessions (a role a policy names): the trust policy it is given. */
+  readonly trustPolicy?: string;
 }
 
 /**

@@ -28,6 +28,7 @@ function dynamodbAuthorization(spec: DynamoDbOperationSpec): string {
     table: "on the table",
     "table-or-index": "on the table, or `TABLE_ARN/index/NAME` for an index",
     batch: "on each table",
+    "resource-arn": "on the table of `ResourceArn`",
     account: "on `*`",
   }[iam.on];
   return `${code(iam.action)} ${on}`;

@@ -326,18 +326,35 @@ export function processIo(): ProcessIo {
   process.stderr.on("error", () => {
     stderrFailed = true;
   });
+  // Writes whose callback has not run yet. A write to a file or device fails synchronously but reports it
+  // on a later tick (ENOSPC on a full disk, /dev/full): an empty buffer alone does not mean the output
+  // was written, the callback does.
+  let pending = 0;
   const drained = (): boolean =>
+    pending === 0 &&
     (stdoutError !== undefined || process.stdout.writableLength === 0) &&
     (stderrFailed || process.stderr.writableLength === 0);
   theProcessIo = {
     stdout: (text) => {
       if (stdoutError === undefined) {
-        process.stdout.write(`${text}\n`);
+        pending++;
+        process.stdout.write(`${text}\n`, (err) => {
+          pending--;
+          if (err) {
+            stdoutError ??= err;
+          }
+        });
       }
     },
     stderr: (text) => {
       if (!stderrFailed) {
-        process.stderr.write(`${text}\n`);
+        pending++;
+        process.stderr.write(`${text}\n`, (err) => {
+          pending--;
+          if (err) {
+            stderrFailed = true;
+          }
+        });
       }
     },
     env: process.env,
@@ -398,7 +415,17 @@ export function runMain<O extends OptionSpecs, D, I extends Io>(
   };
   process.on("uncaughtException", internal);
   process.on("unhandledRejection", internal);
-  runCommand(command, argv, io as unknown as I, {} as D).then(exit, internal);
+  // One failure line per run: once the run is ending (an escaped error was reported while the command
+  // still ran; the same mistake often rejects there too), the command's own report of it is not repeated.
+  const commandIo: ProcessIo = {
+    ...io,
+    stderr: (text) => {
+      if (!(exiting && text.startsWith(ERROR_PREFIX))) {
+        io.stderr(text);
+      }
+    },
+  };
+  runCommand(command, argv, commandIo as unknown as I, {} as D).then(exit, internal);
 }
 
 /** What tests and docs call: `main(argv, io, deps)` of a command. */

@@ -100,10 +100,10 @@ export class AnalyzerClient {
     await this.call(ANALYZER_METHODS.configureStack, request.serializeBinary(), () => undefined);
   }
 
-  analyze(request: AnalyzeRequest): Promise<AnalyzeResponse> {
-    return this.call(ANALYZER_METHODS.analyze, request.serializeBinary(), (bytes) =>
-      AnalyzeResponse.deserializeBinary(bytes),
-    );
+  /** Analyze with the request, or its wire bytes (requests.ts writes them directly). */
+  analyze(request: AnalyzeRequest | Uint8Array): Promise<AnalyzeResponse> {
+    const message = request instanceof Uint8Array ? request : request.serializeBinary();
+    return this.call(ANALYZER_METHODS.analyze, message, (bytes) => AnalyzeResponse.deserializeBinary(bytes));
   }
 
   remediate(request: AnalyzeRequest): Promise<RemediateResponse> {

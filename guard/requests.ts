@@ -19,6 +19,7 @@ import {
   AnalyzerResourceOptions,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { PlanResourceState } from "../plan/types";
+import { encodeAnalyzeRequest, encodeAnalyzeStackRecord, type ResourceFields } from "./wireEncoding";
 import { nameOfUrn } from "../plan/urn";
 import {
   OUTPUT_VALUE_SIG,
@@ -122,6 +123,23 @@ export function analyzeRequest(state: PlanResourceState): AnalyzeRequest {
   return request;
 }
 
+/** What both per-resource messages carry, the properties marshalled for the analyzer. */
+function resourceFields(state: PlanResourceState, properties: Record<string, unknown>): ResourceFields {
+  return {
+    type: state.type,
+    urn: state.urn,
+    name: nameOfUrn(state.urn),
+    properties: marshalForAnalyzer(properties),
+    protect: state.protect === true,
+    parent: state.parent,
+  };
+}
+
+/** analyzeRequest(state)'s wire bytes, written directly (wireEncoding.ts says why). */
+export function analyzeRequestBytes(state: PlanResourceState): Uint8Array {
+  return encodeAnalyzeRequest(resourceFields(state, state.inputs));
+}
+
 export function analyzeStackRequest(states: readonly PlanResourceState[]): AnalyzeStackRequest {
   const request = new AnalyzeStackRequest();
   for (const state of states) {
@@ -135,12 +153,15 @@ export function analyzeStackRequest(states: readonly PlanResourceState[]): Analy
  * `repeated AnalyzerResource resources = 1` (pulumi/analyzer.proto), and a repeated message field is
  * encoded as one length-delimited record per element (protobuf encoding guide, "Repeated Elements"): the
  * concatenation of the resources' records is the whole request (analyzeStackRequest(states) serialized),
- * built one resource at a time, without holding every resource's protobuf object at once.
+ * built one resource at a time, without holding every resource's protobuf object at once, and written
+ * directly (wireEncoding.ts).
  */
 export function analyzeStackResourceBytes(state: PlanResourceState): Uint8Array {
-  const one = new AnalyzeStackRequest();
-  one.setResourcesList([analyzerResource(state)]);
-  return one.serializeBinary();
+  return encodeAnalyzeStackRecord(
+    resourceFields(state, state.outputs),
+    state.dependencies,
+    state.propertyDependencies,
+  );
 }
 
 function analyzerResource(state: PlanResourceState): AnalyzerResource {

@@ -17,10 +17,15 @@ import { parseUrn } from "../plan/urn";
 import { DEFAULT_PACK_DIR, type RunningPack, startPolicyPack } from "./packProcess";
 import { buildConfigureRequest, levelName } from "./policyConfig";
 import { PolicyNotApplicable, PolicyReport, PolicyViolation } from "./report";
-import { analyzeRequest, analyzeStackResourceBytes } from "./requests";
+import { analyzeRequest, analyzeRequestBytes, analyzeStackResourceBytes } from "./requests";
 
 export interface RunPolicyPackOptions {
-  plan: Plan;
+  /**
+   * The plan, or how to make it: a function is called once the pack has been spawned, so that the
+   * pack boots while the plan is made (a state file read, a program run). When it fails, the pack is
+   * stopped and its error is the run's.
+   */
+  plan: Plan | (() => Plan | Promise<Plan>);
   /** The pack directory. Default: policy-pack/ of this repository. */
   packDir?: string;
   /** Policy config, as in a `--policy-pack-config` file. */
@@ -47,9 +52,35 @@ const ANALYZE_CONCURRENCY = 128;
 
 export async function runPolicyPack(options: RunPolicyPackOptions): Promise<PolicyReport> {
   const log = options.log ?? (() => undefined);
-  const pack = await (options.startPack ?? startPolicyPack)(options.packDir ?? DEFAULT_PACK_DIR, log);
+  // The pack's lines wait for the plan: a plan that cannot be made (a bad file, a program's mistake) is
+  // then the run's one line, with nothing of a pack that was only started to save time before it.
+  const held: string[] = [];
+  let holding = true;
+  const packLog = (line: string): void => {
+    if (holding) {
+      held.push(line);
+    } else {
+      log(line);
+    }
+  };
+  const starting = (options.startPack ?? startPolicyPack)(options.packDir ?? DEFAULT_PACK_DIR, packLog);
+  // Awaited below, after the plan: a pack that fails to start meanwhile is not an unhandled rejection.
+  starting.catch(() => undefined);
+  let plan: Plan;
   try {
-    return await analyzePlan(pack.client, options.plan, options.config ?? {}, log, {
+    plan = typeof options.plan === "function" ? await options.plan() : options.plan;
+  } catch (err) {
+    await starting.then(
+      (pack) => pack.stop(),
+      () => undefined,
+    );
+    throw err;
+  }
+  holding = false;
+  held.splice(0).forEach(log);
+  const pack = await starting;
+  try {
+    return await analyzePlan(pack.client, plan, options.config ?? {}, log, {
       trustedComponents: options.trustedComponents,
     });
   } finally {
@@ -139,11 +170,22 @@ export async function analyzePlan(
     while (next < states.length) {
       const index = next++;
       const state = states[index];
-      const request = analyzeRequest(state);
       stackRecords[index] = analyzeStackResourceBytes(state);
+      if (!remediates) {
+        collect(
+          await client.analyze(analyzeRequestBytes(state)),
+          info.getName(),
+          state,
+          undefined,
+          violations,
+          notApplicable,
+        );
+        continue;
+      }
+      const request = analyzeRequest(state);
       // The engine's two passes (pkg/resource/deploy/step_generator.go): remediations first, whose new
       // properties the analysis then sees, and whose diagnostics are advisory violations.
-      const remediations = remediates ? (await client.remediate(request)).getRemediationsList() : [];
+      const remediations = (await client.remediate(request)).getRemediationsList();
       for (const remediation of remediations) {
         const properties = remediation.getProperties();
         if (remediation.getDiagnostic() !== "") {

@@ -6,6 +6,7 @@
 import { partition } from "@aws-sdk/core/client";
 import * as awsConfig from "@pulumi/aws/config";
 import { DEFAULTS } from "./defaults";
+import { KEY_POLICY_MODES, type KeyPolicyMode } from "./policies/keyPolicy";
 import { DYNAMODB_ACCESS_LEVELS } from "./principal";
 import { parsePrincipalList, type PrincipalSettings } from "./principalConfig";
 import { parseRoles, type RoleSettings } from "./roleConfig";
@@ -17,6 +18,7 @@ import {
   requireIntegerInRange,
   requireKeyAlias,
   requireKeyAttributeName,
+  requireOneOf,
   requirePrincipalArn,
   requireRegion,
   requireTableName,
@@ -36,6 +38,8 @@ export interface ProjectConfig {
   /** Key administrators; undefined means the deploying identity. */
   keyAdmins?: string[];
   keyAlias: string;
+  /** `strict`: only the key users can use the key, whatever an IAM policy of the account says. */
+  keyPolicy: KeyPolicyMode;
   keyDeletionWindowDays: number;
   keyRotation: boolean;
   /** isEnabled of the key: false disables it, and the table becomes inaccessible. */
@@ -63,6 +67,7 @@ export const CONFIG_SETTINGS = {
   rangeKey: "string",
   keyAdmins: "object",
   keyAlias: "string",
+  keyPolicy: "string",
   keyDeletionWindowDays: "number",
   keyRotation: "boolean",
   keyEnabled: "boolean",
@@ -219,6 +224,7 @@ export function parseProjectConfig(raw: RawConfig, stack: string): ProjectConfig
     rangeKey: rangeKey === undefined ? undefined : requireKeyAttributeName(field("rangeKey"), rangeKey),
     keyAdmins: parseKeyAdmins(value("keyAdmins")),
     keyAlias: requireKeyAlias(field("keyAlias"), value("keyAlias") ?? DEFAULTS.keyAlias(stack)),
+    keyPolicy: requireOneOf(field("keyPolicy"), value("keyPolicy") ?? DEFAULTS.keyPolicy, KEY_POLICY_MODES),
     keyDeletionWindowDays: requireIntegerInRange(
       field("keyDeletionWindowDays"),
       value("keyDeletionWindowDays") ?? DEFAULTS.keyDeletionWindowDays,

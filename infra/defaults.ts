@@ -14,6 +14,11 @@ export const DEFAULTS = {
   keyRotation: true,
   /** The key is usable; `false` disables it (DisableKey) without deleting anything. */
   keyEnabled: true,
+  /**
+   * The key policy's mode: `default` lets the account's IAM policies allow key use (KMS's own default key
+   * policy); `strict` keeps key use to the key users (infra/policies/keyPolicy.ts).
+   */
+  keyPolicy: "default",
   /** Hash key attribute of the table. */
   hashKey: "pk",
   /** Attribute type of the hash and range keys. */

@@ -72,6 +72,7 @@ export async function kmsDynamodbStack(): Promise<StackOutputsInput> {
       deletionWindowInDays: config.keyDeletionWindowDays,
       enableKeyRotation: config.keyRotation,
       enabled: config.keyEnabled,
+      keyPolicy: config.keyPolicy,
     },
     keep,
   );

@@ -21,6 +21,11 @@ export interface AccessStepInput {
   readonly phases: readonly { readonly name: string; readonly results: CheckReport["results"] }[];
   readonly htmlFile?: string;
   readonly say: (line: string) => void;
+  /**
+   * The after-grant stack under the other key policy mode (`kms-dynamodb:keyPolicy: strict` when the stack
+   * has the default): the step says on one line who, beside the key users, can decrypt under each.
+   */
+  readonly otherKeyPolicy?: Plan;
 }
 
 /** True when the guard holds on both plans and every live check agrees with the static matrix. */
@@ -64,9 +69,45 @@ export async function accessStep(input: AccessStepInput): Promise<boolean> {
     );
     ok &&= disagreements.length === 0;
   }
+  if (input.otherKeyPolicy !== undefined) {
+    const access = await loadAccessModel(input.otherKeyPolicy);
+    const other = await analyzeModel(access);
+    const line = keyPolicyLine(after, other, declaredHolders(access).strictKeys.length > 0);
+    input.say(line.text);
+    ok &&= line.ok;
+  }
   if (input.htmlFile !== undefined) {
     writeFileSync(input.htmlFile, renderHtml(after, changes));
     input.say(`wrote the access page to ${input.htmlFile}`);
   }
   return ok && changes.length > 0 && changes.every((change) => change.after === "allowed");
+}
+
+/** Who, beside the declared key users, can decrypt: names, or "nobody". */
+function othersWhoDecrypt(report: AccessReport): string {
+  const byArn = new Map(report.principals.map((principal) => [principal.arn, principal]));
+  // AWS services (DynamoDB through its grant for the table) are not people: the line is about who else reads.
+  const others = report.decryptors.filter(
+    (arn) => byArn.get(arn)?.intent?.keyUser !== true && byArn.get(arn)?.kind !== "aws-service",
+  );
+  return others.length === 0 ? "nobody" : others.map((arn) => byArn.get(arn)?.name ?? arn).join(", ");
+}
+
+/**
+ * One line: who beside the key users can decrypt with the stack's key policy and with the other one. The
+ * strict policy must leave nobody (infra/policies/keyPolicy.ts).
+ */
+function keyPolicyLine(
+  stack: AccessReport,
+  other: AccessReport,
+  otherIsStrict: boolean,
+): { text: string; ok: boolean } {
+  const [defaultReport, strictReport] = otherIsStrict ? [stack, other] : [other, stack];
+  const strictOthers = othersWhoDecrypt(strictReport);
+  return {
+    text:
+      `can decrypt beside the key users: key policy default: ${othersWhoDecrypt(defaultReport)}; ` +
+      `strict: ${strictOthers}`,
+    ok: strictOthers === "nobody",
+  };
 }

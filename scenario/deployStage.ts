@@ -11,5 +11,5 @@ export { planOutputs } from "../plan/outputs";
 export { Sandbox } from "../sandbox";
 export { accessStep } from "./access";
 export { runLifecycleDrills } from "./drills";
-export { planKeyUserChange } from "./grant";
+export { planKeyUserChange, planWithKeyPolicy } from "./grant";
 export { putSeedItem, readSeedItem } from "./seed";

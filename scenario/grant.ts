@@ -7,6 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMap, isSeq, parseDocument } from "yaml";
+import type { KeyPolicyMode } from "../infra/policies/keyPolicy";
 import type { Checkpoint } from "../plan/checkpoint";
 import { formatStep } from "../plan/diff";
 import { synthesize } from "../plan/synth";
@@ -29,6 +30,7 @@ export function withKeyUser(
   stack: string,
   userName: string,
   keyUser: boolean,
+  keyPolicy?: KeyPolicyMode,
 ): EditedProject {
   const stackFile = `Pulumi.${stack}.yaml`;
   const document = parseDocument(readFileSync(join(projectDir, stackFile), "utf8"));
@@ -41,6 +43,9 @@ export function withKeyUser(
     throw new Error(`${stackFile}: no user named ${JSON.stringify(userName)} in kms-dynamodb:users`);
   }
   user.set("keyUser", keyUser);
+  if (keyPolicy !== undefined) {
+    document.setIn(["config", "kms-dynamodb:keyPolicy"], keyPolicy);
+  }
   const dir = mkdtempSync(join(tmpdir(), "kms-dynamodb-grant-"));
   copyFileSync(join(projectDir, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
   writeFileSync(join(dir, stackFile), document.toString());
@@ -81,4 +86,25 @@ export async function planKeyUserChange(
     changes[0].newState?.type === "aws:kms/key:Key" &&
     changes[0].diffReasons?.join() === "policy";
   return { plan, lines: changes.map(formatStep), onlyKeyPolicy };
+}
+
+/**
+ * The plan of the stack with `userName` a key user, under the key policy `keyPolicy` (`kms-dynamodb:keyPolicy`
+ * set in a copy of Pulumi.<stack>.yaml): what the same stack would let in with the other key policy. The
+ * static proof deploys a plan into an empty account whatever state it was made from, so a first preview's
+ * plan (no `previousState`) serves it.
+ */
+export async function planWithKeyPolicy(
+  projectDir: string,
+  stack: string,
+  userName: string,
+  keyPolicy: KeyPolicyMode,
+  previousState?: Checkpoint,
+): Promise<Plan> {
+  const edited = withKeyUser(projectDir, stack, userName, true, keyPolicy);
+  try {
+    return await synthesize({ stack, projectDir: edited.dir, previousState });
+  } finally {
+    edited.dispose();
+  }
 }

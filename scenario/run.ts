@@ -12,6 +12,7 @@ import type { StackOutputs } from "../infra/outputs";
 import { REPO_ROOT, synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
 import type { Sandbox } from "../sandbox";
+import { planWithKeyPolicy } from "./grant";
 import type { SeedItem } from "./seed";
 
 export const SCENARIO_STACK = "dev";
@@ -80,6 +81,8 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
   };
 
   let plan: Plan | undefined;
+  /** The granted stack under the strict key policy, for the access proof's one line. */
+  let strictPlan: Plan | undefined;
   let planBeforeGrant: Plan | undefined;
   let sandbox: Sandbox | undefined;
   let outputs: StackOutputs | undefined;
@@ -114,6 +117,9 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
           program: noncompliantTables,
           preview: true,
         });
+        // The granted stack with the strict key policy (Pulumi.prod.yaml's), for the access proof's line
+        // on the difference: planned here, while the pack's process starts.
+        strictPlan = await planWithKeyPolicy(projectDir, SCENARIO_STACK, GRANTED_USER, "strict");
       } catch (err) {
         await pending.then((pack) => pack.stop()).catch(() => undefined);
         throw err;
@@ -225,13 +231,14 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       return checks.ok && granted.every((r) => r.actual === "allowed");
     });
 
-    await step("Prove who can decrypt from the plans alone, before and after the grant", (notes) =>
+    await step("Prove who can decrypt from the plans alone, before and after the grant", async (notes) =>
       accessStep({
         before: planBeforeGrant as Plan,
         after: plan as Plan,
         phases: report.phases,
         htmlFile: options.accessHtml,
         say: (line) => say(notes, line),
+        otherKeyPolicy: strictPlan,
       }),
     );
 

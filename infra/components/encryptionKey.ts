@@ -1,8 +1,8 @@
 import * as kms from "@pulumi/aws/kms";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS } from "../defaults";
-import { buildKeyPolicy } from "../policies/keyPolicy";
-import { ConfigError, requireIntegerInRange, requireKeyAlias } from "../validation";
+import { buildKeyPolicy, KEY_POLICY_MODES, type KeyPolicyMode } from "../policies/keyPolicy";
+import { ConfigError, requireIntegerInRange, requireKeyAlias, requireOneOf } from "../validation";
 
 /**
  * No input of this component replaces the key itself: the key's replace-on-change inputs
@@ -68,6 +68,15 @@ export interface EncryptionKeyArgs {
    * @default true
    */
   readonly enabled?: boolean;
+  /**
+   * `default`: the account root statement allows every KMS action, so an IAM policy of the account can allow
+   * key use (KMS's default key policy). `strict`: the root statement allows key administration only, and
+   * key use (Encrypt, Decrypt, ReEncrypt*, GenerateDataKey*) is denied to every principal but the key users
+   * and the AWS services acting through their grants (DynamoDB's for the table). Changing this updates the
+   * key policy in place.
+   * @default "default"
+   */
+  readonly keyPolicy?: KeyPolicyMode;
 }
 
 /**
@@ -115,6 +124,11 @@ export class EncryptionKey extends pulumi.ComponentResource implements KeyWithUs
       30,
     );
     const aliasName = requireKeyAlias("EncryptionKeyArgs.aliasName", args.aliasName);
+    const mode = requireOneOf(
+      "EncryptionKeyArgs.keyPolicy",
+      args.keyPolicy ?? DEFAULTS.keyPolicy,
+      KEY_POLICY_MODES,
+    );
     if (args.administrators.length === 0) {
       throw new ConfigError(
         `EncryptionKeyArgs.administrators: [] is empty; name at least one key administrator`,
@@ -143,6 +157,7 @@ export class EncryptionKey extends pulumi.ComponentResource implements KeyWithUs
             region,
             administrators,
             keyUsers: [...keyUsers, ...granted],
+            mode,
           }),
         ),
       );

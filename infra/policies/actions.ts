@@ -37,6 +37,14 @@ export const KEY_USER_ACTIONS = [
   "kms:DescribeKey",
 ];
 
+/**
+ * Key use: the cryptographic operations that read or make the data's keys, what the strict key policy keeps
+ * to the key users (DescribeKey reads metadata only, and is not key use). KMS Developer Guide, "Default key
+ * policy", "Allows key users to use the KMS key for cryptographic operations".
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-users-crypto
+ */
+export const KEY_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"];
+
 /** Grants that AWS services (DynamoDB) create on the key for their own resources. */
 export const KEY_GRANT_ACTIONS = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"];
 

@@ -14,7 +14,9 @@ import {
   type PlanPrincipalKind,
   type Principal,
 } from "../../infra/principal";
+import { createHash } from "node:crypto";
 import { AwsError } from "../errors";
+import type { TablePolicy } from "../iam/tableResourcePolicies";
 import { MANAGED_POLICY_ARNS } from "../iam/managedPolicies";
 import type { CallerIdentity, Deployment, DeployedResource } from "./deployment";
 import type { CloudGroup, CloudOrganization } from "./outsidePolicies";
@@ -65,6 +67,11 @@ export interface CloudPrincipal extends Principal {
    * copy of an AWS managed policy; one the sandbox cannot read is listed in `unknownPolicies` instead.
    */
   permissionsBoundary?: string;
+  /**
+   * Its IAM tags, with the provider's default tags (`tagsAll`): aws:PrincipalTag/KEY of its requests, and
+   * of its sessions' for a role (IAM User Guide, "Passing session tags in AWS STS": IAM tags).
+   */
+  tags?: Record<string, string>;
   /** For a principal others assume (a role): its trust policy and longest session. */
   trust?: {
     /** The assumeRolePolicy document, JSON text. */
@@ -138,8 +145,19 @@ export interface CloudTable {
   /** The customer-managed key the table is encrypted with; undefined for AWS-owned encryption. */
   keyArn?: string;
   deletionProtection: boolean;
-  /** Point-in-time recovery, when enabled: the days it keeps (aws.dynamodb.Table pointInTimeRecovery). */
-  pointInTimeRecovery?: { readonly recoveryPeriodInDays: number };
+  /**
+   * Point-in-time recovery, when enabled: the days it keeps (aws.dynamodb.Table pointInTimeRecovery), and
+   * when it was enabled (epoch ms) if that was after the table was made (UpdateContinuousBackups).
+   */
+  pointInTimeRecovery?: { readonly recoveryPeriodInDays: number; readonly enabledAt?: number };
+  /**
+   * Its resource-based policy (aws.dynamodb.Table resourcePolicy, aws.dynamodb.ResourcePolicy, or
+   * PutResourcePolicy), with its revision (DynamoDB Developer Guide, "Using resource-based policies for
+   * DynamoDB").
+   */
+  resourcePolicy?: TablePolicy;
+  /** Time to Live, when enabled: the attribute holding each item's expiry (aws.dynamodb.Table ttl). */
+  timeToLive?: { readonly attributeName: string };
   /** The CreateTable request that makes the table in the storage engine. */
   createRequest: Record<string, unknown>;
 }
@@ -231,6 +249,7 @@ const SERVED = new Set([
   "aws:kms/keyPolicy:KeyPolicy",
   "aws:kms/grant:Grant",
   "aws:dynamodb/table:Table",
+  "aws:dynamodb/resourcePolicy:ResourcePolicy",
 ]);
 
 /** Why each kind of resource that is not served matters, when it does. */
@@ -373,6 +392,17 @@ class ModelBuilder {
         tables.push(table);
       });
     }
+    for (const resource of byType("aws:dynamodb/resourcePolicy:ResourcePolicy")) {
+      this.settle(resource, "its table's resource-based policy is not applied", () => {
+        const resourceArn = this.values.string(resource, "inputs", "resourceArn");
+        const table = tables.find((candidate) => candidate.arn === resourceArn);
+        if (table === undefined) {
+          // A stream ARN, or a table made outside the program: nothing the sandbox serves.
+          throw new OutsideDeploymentError(`its resource ${resourceArn} is not a table of the deployment`);
+        }
+        table.resourcePolicy = tablePolicyOf(this.values.document(resource, "policy"));
+      });
+    }
     return {
       accountId: this.deployer.accountId,
       region: this.region,
@@ -460,6 +490,16 @@ class ModelBuilder {
       unknownPolicies: [],
     };
     readBoundary(this.values, resource, principal);
+    // tagsAll (the provider's default tags too) once deployed; a preview has the program's tags only.
+    const tags =
+      resource.outputs?.tagsAll !== undefined
+        ? this.values.value(resource, "outputs", "tagsAll")
+        : this.values.value(resource, "inputs", "tags");
+    if (typeof tags === "object" && tags !== null && Object.keys(tags).length > 0) {
+      principal.tags = Object.fromEntries(
+        Object.entries(tags as Record<string, unknown>).map(([key, value]) => [key, String(value)]),
+      );
+    }
     if (PRINCIPAL_KINDS[kind].actsAs === "session") {
       const duration = this.values.value(resource, "inputs", "maxSessionDuration");
       principal.trust = {
@@ -718,6 +758,8 @@ class ModelBuilder {
     // PointInTimeRecoverySpecification, RecoveryPeriodInDays).
     const recovery = this.values.value(resource, "inputs", "pointInTimeRecovery") as
       { enabled?: boolean; recoveryPeriodInDays?: number } | undefined;
+    const ttl = this.values.value(resource, "inputs", "ttl") as
+      { enabled?: boolean; attributeName?: string } | undefined;
     return {
       name,
       arn: this.values.string(resource, "outputs", "arn"),
@@ -726,9 +768,25 @@ class ModelBuilder {
       ...(recovery?.enabled === true
         ? { pointInTimeRecovery: { recoveryPeriodInDays: recovery.recoveryPeriodInDays ?? 35 } }
         : {}),
+      ...(ttl?.enabled === true && typeof ttl.attributeName === "string" && ttl.attributeName !== ""
+        ? { timeToLive: { attributeName: ttl.attributeName } }
+        : {}),
       createRequest: createTableRequest(this.values, resource, name),
+      ...(typeof resource.inputs.resourcePolicy === "string" ||
+      typeof resource.inputs.resourcePolicy === "object"
+        ? { resourcePolicy: tablePolicyOf(this.values.document(resource, "resourcePolicy")) }
+        : {}),
     };
   }
+}
+
+/**
+ * A deployed table policy with its revision: a number, as DynamoDB's RevisionIds are, fixed by the text
+ * (the same policy deployed again keeps its revision, as PutResourcePolicy of the same policy does).
+ */
+export function tablePolicyOf(document: string): TablePolicy {
+  const digest = createHash("sha256").update(document).digest();
+  return { document, revisionId: String(digest.readUIntBE(0, 6)) };
 }
 
 /** DynamoDB's CreateTable request for an aws:dynamodb/table:Table's inputs (@pulumi/aws 7 names). */

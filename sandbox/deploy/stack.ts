@@ -7,6 +7,7 @@
 import { roleOfSession } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { Authorizer, parsePolicyDocument, type PrincipalSpec } from "../iam";
+import type { CreateGrantContext } from "../iam/authorizer";
 import { GrantStore, KmsService } from "../kms";
 import { isGrantPrincipal } from "../kms/grantOperations";
 import { stableGrantId, type Grant, type GrantOperation } from "../kms/grants";
@@ -83,9 +84,10 @@ export class LiveStack {
   ) {
     for (const principal of model.principals) {
       for (const key of principal.accessKeys) {
+        // A principal of another account (its ARN names it) reports that account (GetCallerIdentity).
         const caller = {
           arn: principal.arn,
-          accountId: model.accountId,
+          accountId: principal.accountId,
           userId: principal.uniqueId,
           accessKeyId: key.accessKeyId,
         };
@@ -120,7 +122,14 @@ export class LiveStack {
   ): Promise<LiveStack> {
     const grants = new GrantStore();
     const sessions = runtime.sessions ?? new SessionStore();
-    const authorizer = new Authorizer({ keys, grants, sessions });
+    // A table's resource-based policy is read at each decision: PutResourcePolicy changes it in place.
+    const tablesByArn = new Map(model.tables.map((table) => [table.arn, table]));
+    const authorizer = new Authorizer({
+      keys,
+      grants,
+      sessions,
+      tablePolicies: { tablePolicy: (tableArn) => tablesByArn.get(tableArn)?.resourcePolicy },
+    });
     const kms = new KmsService(authorizer, keys, grants);
     for (const arn of deployerPrincipals(model.deployer.arn)) {
       authorizer.putPrincipal({ arn, managedPolicyArns: [ADMINISTRATOR_ACCESS_ARN] });
@@ -251,9 +260,53 @@ function principalSpec(model: CloudModel, principal: CloudPrincipal): PrincipalS
     ...(principal.permissionsBoundary === undefined
       ? {}
       : { permissionsBoundary: principal.permissionsBoundary }),
+    ...(principal.tags === undefined ? {} : { tags: principal.tags }),
     ...(principal.trust === undefined
       ? {}
       : { trustPolicy: principal.trust.policy, roleId: principal.uniqueId }),
+  };
+}
+
+/**
+ * The grant DynamoDB creates on a table's customer managed key, and the CreateGrant request it makes for
+ * it on behalf of whoever chose the key (at CreateTable, or UpdateTable switching the key): its grantee
+ * and retiring principal are the DynamoDB service principal of the Region, its constraint the table's
+ * encryption context (KMS developer guide, "How Amazon DynamoDB uses AWS KMS", Using grants).
+ */
+export function tableKeyGrant(
+  model: Pick<CloudModel, "partition" | "accountId" | "region">,
+  table: { readonly name: string; readonly arn: string },
+  keyArn: string,
+): {
+  readonly request: CreateGrantContext & { readonly viaService: string };
+  readonly grant: Omit<Grant, "grantToken" | "creationDate">;
+} {
+  const servicePrincipal = `dynamodb.${model.region}.amazonaws.com`;
+  return {
+    request: {
+      operations: DYNAMODB_GRANT_OPERATIONS,
+      granteePrincipal: servicePrincipal,
+      retiringPrincipal: servicePrincipal,
+      constraintType: "EncryptionContextSubset",
+      forAwsResource: true,
+      viaService: servicePrincipal,
+    },
+    grant: {
+      grantId: stableGrantId("dynamodb", table.arn, keyArn),
+      keyArn,
+      granteePrincipal: servicePrincipal,
+      retiringPrincipal: servicePrincipal,
+      operations: DYNAMODB_GRANT_OPERATIONS,
+      constraints: {
+        encryptionContextSubset: {
+          "aws:dynamodb:tableName": table.name,
+          "aws:dynamodb:subscriberId": model.accountId,
+        },
+      },
+      name: stableGrantId("name", table.arn).slice(0, 36),
+      issuingAccount: `arn:${model.partition}:iam::${model.accountId}:root`,
+      origin: "service",
+    },
   };
 }
 
@@ -269,35 +322,19 @@ async function putGrants(
   apiGrants: readonly Grant[],
 ): Promise<void> {
   const issuingAccount = `arn:${model.partition}:iam::${model.accountId}:root`;
-  const servicePrincipal = `dynamodb.${model.region}.amazonaws.com`;
   for (const table of model.tables) {
     if (table.keyArn === undefined) {
       continue;
     }
-    await requireCreateGrant(authorizer, model.deployer.arn, table.keyArn, `creating table ${table.name}`, {
-      operations: DYNAMODB_GRANT_OPERATIONS,
-      granteePrincipal: servicePrincipal,
-      retiringPrincipal: servicePrincipal,
-      constraintType: "EncryptionContextSubset",
-      forAwsResource: true,
-      viaService: servicePrincipal,
-    });
-    grants.put({
-      grantId: stableGrantId("dynamodb", table.arn, table.keyArn),
-      keyArn: table.keyArn,
-      granteePrincipal: servicePrincipal,
-      retiringPrincipal: servicePrincipal,
-      operations: DYNAMODB_GRANT_OPERATIONS,
-      constraints: {
-        encryptionContextSubset: {
-          "aws:dynamodb:tableName": table.name,
-          "aws:dynamodb:subscriberId": model.accountId,
-        },
-      },
-      name: stableGrantId("name", table.arn).slice(0, 36),
-      issuingAccount,
-      origin: "service",
-    });
+    const { request, grant } = tableKeyGrant(model, table, table.keyArn);
+    await requireCreateGrant(
+      authorizer,
+      model.deployer.arn,
+      table.keyArn,
+      `creating table ${table.name}`,
+      request,
+    );
+    grants.put(grant);
   }
   for (const grant of model.grants) {
     if (grant.existing === true) {

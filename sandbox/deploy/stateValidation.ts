@@ -289,6 +289,28 @@ export function session(value: unknown, where: string): PersistedSession {
             (arn: unknown, index: number) => text(arn, `${where}.policyArns[${index}]`),
           ),
         }),
+    // Session tags and source identity (aws:PrincipalTag, aws:SourceIdentity): conditions read them.
+    ...(fields.tags === undefined
+      ? {}
+      : {
+          tags: Object.fromEntries(
+            Object.entries(object(fields.tags, `${where}.tags`)).map(([key, tagValue]) => [
+              key,
+              text(tagValue, `${where}.tags.${key}`, { empty: true }),
+            ]),
+          ),
+        }),
+    ...(fields.transitiveTagKeys === undefined
+      ? {}
+      : {
+          transitiveTagKeys: (Array.isArray(fields.transitiveTagKeys)
+            ? fields.transitiveTagKeys
+            : [fields.transitiveTagKeys]
+          ).map((key: unknown, index: number) => text(key, `${where}.transitiveTagKeys[${index}]`)),
+        }),
+    ...(fields.sourceIdentity === undefined
+      ? {}
+      : { sourceIdentity: text(fields.sourceIdentity, `${where}.sourceIdentity`) }),
   };
 }
 

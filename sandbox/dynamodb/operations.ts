@@ -24,11 +24,26 @@
  *   rest: how it works"; KMS developer guide, "Authorizing use of your KMS key"). Operations on the table's
  *   description and settings touch no item and need no key access.
  */
-import type { LiveStack } from "../deploy/stack";
+import type { Caller, LiveStack } from "../deploy/stack";
 import type { RequestMembers } from "../http/requestMembers";
-import { DESCRIBE_CONTINUOUS_BACKUPS_RULES, describeContinuousBackups } from "./continuousBackups";
+import {
+  DESCRIBE_CONTINUOUS_BACKUPS_RULES,
+  describeContinuousBackups,
+  UPDATE_CONTINUOUS_BACKUPS_RULES,
+  updateContinuousBackups,
+} from "./continuousBackups";
 import type { DynaliteEngine, StoreOperation, ValidationRules } from "./engine";
+import {
+  DELETE_RESOURCE_POLICY_RULES,
+  deleteResourcePolicy,
+  GET_RESOURCE_POLICY_RULES,
+  getResourcePolicy,
+  PUT_RESOURCE_POLICY_RULES,
+  putResourcePolicy,
+} from "./resourcePolicies";
 import { describeTableAnswer } from "./tableDescription";
+import { DESCRIBE_TIME_TO_LIVE_RULES, describeTimeToLive } from "./timeToLive";
+import { UPDATE_TABLE_RULES, updateTable } from "./updateTable";
 import type { TableAccess } from "./tableLifecycle";
 
 /** What a handler runs with, besides the request. */
@@ -36,6 +51,8 @@ export interface OperationContext {
   readonly engine: DynaliteEngine;
   /** The stack the request runs against (one for the whole request). */
   readonly stack: LiveStack;
+  /** Who signed the request: an operation that calls KMS on the caller's behalf asks for this caller. */
+  readonly caller: Caller;
   /** The names of the tables the request names, where it may also name one by its ARN. */
   readonly tables: readonly string[];
   /** The sandbox's clock, epoch milliseconds. */
@@ -70,6 +87,8 @@ export type ResourceScope =
   | "table-or-index"
   /** Every table of `RequestItems`. */
   | "batch"
+  /** The table whose ARN is `ResourceArn` (the resource-based policy operations). */
+  | "resource-arn"
   /** No table: `*`. */
   | "account";
 
@@ -82,6 +101,8 @@ export type IamAuthorization =
 /** What a probe is addressed to: a deployed table and a key of its schema, values as the SDK takes them. */
 export interface ProbeTarget {
   readonly tableName: string;
+  /** The table's ARN. */
+  readonly tableArn: string;
   readonly key: Readonly<Record<string, unknown>>;
   /** The attribute name of the table's hash key. */
   readonly hashKey: string;
@@ -176,6 +197,98 @@ const WRITE_PARTS = {
 
 /** The parts of TransactGetItems. */
 const GET_PARTS = { Get: "dynamodb:GetItem" } as const;
+
+/** Every path of `paths`, each refused with `why`: a member the sandbox does not model, and all below it. */
+function refusedAll(why: string, paths: readonly string[]): Record<string, { readonly refused: string }> {
+  return Object.fromEntries(paths.map((path) => [path, { refused: why }]));
+}
+
+/** The members of one global secondary index's throughput settings, below `at`. */
+function indexThroughput(at: string): string[] {
+  return [
+    `${at}.ProvisionedThroughput`,
+    `${at}.ProvisionedThroughput.ReadCapacityUnits`,
+    `${at}.ProvisionedThroughput.WriteCapacityUnits`,
+    `${at}.OnDemandThroughput`,
+    `${at}.OnDemandThroughput.MaxReadRequestUnits`,
+    `${at}.OnDemandThroughput.MaxWriteRequestUnits`,
+    `${at}.WarmThroughput`,
+    `${at}.WarmThroughput.ReadUnitsPerSecond`,
+    `${at}.WarmThroughput.WriteUnitsPerSecond`,
+  ];
+}
+
+/** The members of one ReplicaUpdates action (Create or Update), below `at`. */
+function replicaAction(at: string): string[] {
+  return [
+    at,
+    `${at}.RegionName`,
+    `${at}.KMSMasterKeyId`,
+    `${at}.ProvisionedThroughputOverride`,
+    `${at}.ProvisionedThroughputOverride.ReadCapacityUnits`,
+    `${at}.OnDemandThroughputOverride`,
+    `${at}.OnDemandThroughputOverride.MaxReadRequestUnits`,
+    `${at}.GlobalSecondaryIndexes`,
+    `${at}.GlobalSecondaryIndexes[].IndexName`,
+    `${at}.GlobalSecondaryIndexes[].ProvisionedThroughputOverride`,
+    `${at}.GlobalSecondaryIndexes[].ProvisionedThroughputOverride.ReadCapacityUnits`,
+    `${at}.GlobalSecondaryIndexes[].OnDemandThroughputOverride`,
+    `${at}.GlobalSecondaryIndexes[].OnDemandThroughputOverride.MaxReadRequestUnits`,
+    `${at}.TableClassOverride`,
+  ];
+}
+
+/**
+ * UpdateTable's members other than the encryption key and deletion protection (API reference,
+ * UpdateTable): capacity, indexes, streams, replicas and table class, which the sandbox does not model
+ * (dynalite's tables have no capacity, no streams and one region).
+ */
+const UPDATE_TABLE_REFUSED = {
+  ...refusedAll("a table's capacity is not modelled", [
+    "BillingMode",
+    ...indexThroughput("").map((path) => path.slice(1)),
+  ]),
+  ...refusedAll("global secondary index updates are not modelled", [
+    "AttributeDefinitions",
+    "AttributeDefinitions[].AttributeName",
+    "AttributeDefinitions[].AttributeType",
+    "GlobalSecondaryIndexUpdates",
+    "GlobalSecondaryIndexUpdates[].Update",
+    "GlobalSecondaryIndexUpdates[].Update.IndexName",
+    ...indexThroughput("GlobalSecondaryIndexUpdates[].Update"),
+    "GlobalSecondaryIndexUpdates[].Create",
+    "GlobalSecondaryIndexUpdates[].Create.IndexName",
+    "GlobalSecondaryIndexUpdates[].Create.KeySchema",
+    "GlobalSecondaryIndexUpdates[].Create.KeySchema[].AttributeName",
+    "GlobalSecondaryIndexUpdates[].Create.KeySchema[].KeyType",
+    "GlobalSecondaryIndexUpdates[].Create.Projection",
+    "GlobalSecondaryIndexUpdates[].Create.Projection.ProjectionType",
+    "GlobalSecondaryIndexUpdates[].Create.Projection.NonKeyAttributes",
+    ...indexThroughput("GlobalSecondaryIndexUpdates[].Create"),
+    "GlobalSecondaryIndexUpdates[].Delete",
+    "GlobalSecondaryIndexUpdates[].Delete.IndexName",
+  ]),
+  ...refusedAll("DynamoDB Streams are not modelled", [
+    "StreamSpecification",
+    "StreamSpecification.StreamEnabled",
+    "StreamSpecification.StreamViewType",
+  ]),
+  ...refusedAll("global tables are not modelled (the sandbox serves one region)", [
+    "ReplicaUpdates",
+    ...replicaAction("ReplicaUpdates[].Create"),
+    ...replicaAction("ReplicaUpdates[].Update"),
+    "ReplicaUpdates[].Delete",
+    "ReplicaUpdates[].Delete.RegionName",
+    "MultiRegionConsistency",
+    "GlobalTableWitnessUpdates",
+    "GlobalTableWitnessUpdates[].Create",
+    "GlobalTableWitnessUpdates[].Create.RegionName",
+    "GlobalTableWitnessUpdates[].Delete",
+    "GlobalTableWitnessUpdates[].Delete.RegionName",
+    "GlobalTableSettingsReplicationMode",
+  ]),
+  ...refusedAll("table classes are not modelled", ["TableClass"]),
+};
 
 /** The item a probe writes: the target's key and one attribute. */
 const probeItem = (target: ProbeTarget) => ({ ...target.key, v: { S: "probe" } });
@@ -391,6 +504,97 @@ export const DYNAMODB_OPERATIONS = {
     docs: "Describes the table's continuous backups and point-in-time recovery (status, recovery period, restorable window).",
     members: { TableName: "modelled" },
   },
+  UpdateContinuousBackups: {
+    handler: { rules: UPDATE_CONTINUOUS_BACKUPS_RULES, run: updateContinuousBackups },
+    iam: { action: "dynamodb:UpdateContinuousBackups", on: "table" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: ({ tableName }) => ({
+      TableName: tableName,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    }),
+    docs: "Turns the table's point-in-time recovery on (with its recovery period, 1 to 35 days) or off.",
+    members: {
+      TableName: "modelled",
+      PointInTimeRecoverySpecification: "modelled",
+      "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled": "modelled",
+      "PointInTimeRecoverySpecification.RecoveryPeriodInDays": "modelled",
+    },
+  },
+  DescribeTimeToLive: {
+    handler: { rules: DESCRIBE_TIME_TO_LIVE_RULES, run: describeTimeToLive },
+    iam: { action: "dynamodb:DescribeTimeToLive", on: "table" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: ({ tableName }) => ({ TableName: tableName }),
+    docs: "Describes the table's Time to Live: ENABLED with its attribute, or DISABLED (expired items are not deleted).",
+    members: { TableName: "modelled" },
+  },
+  UpdateTable: {
+    handler: { rules: UPDATE_TABLE_RULES, run: updateTable },
+    iam: { action: "dynamodb:UpdateTable", on: "table" },
+    usesTableKey: false,
+    accessMatrix: false,
+    // Deletion protection turned off: the one setting a probe may change without touching the table's key.
+    probe: ({ tableName }) => ({ TableName: tableName, DeletionProtectionEnabled: false }),
+    docs: "Switches the table's encryption key (SSESpecification: a customer managed key, which the caller must be allowed kms:DescribeKey and kms:CreateGrant on through DynamoDB, or the AWS owned or AWS managed key) and its deletion protection.",
+    members: {
+      TableName: "modelled",
+      SSESpecification: "modelled",
+      "SSESpecification.Enabled": "modelled",
+      "SSESpecification.SSEType": "modelled",
+      "SSESpecification.KMSMasterKeyId": "modelled",
+      DeletionProtectionEnabled: "modelled",
+      ...UPDATE_TABLE_REFUSED,
+    },
+  },
+  PutResourcePolicy: {
+    handler: { rules: PUT_RESOURCE_POLICY_RULES, run: putResourcePolicy },
+    iam: { action: "dynamodb:PutResourcePolicy", on: "resource-arn" },
+    usesTableKey: false,
+    accessMatrix: false,
+    // A policy that changes nothing: the account's own principal, whose identity policies decide anyway
+    // within the account. The entries after it (Get, Delete) find it, then remove it.
+    probe: ({ tableArn }) => ({
+      ResourceArn: tableArn,
+      Policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${tableArn.split(":")[4]}:root` },
+            Action: "dynamodb:DescribeTable",
+            Resource: tableArn,
+          },
+        ],
+      }),
+    }),
+    docs: "Attaches a resource-based policy to the table (ExpectedRevisionId, ConfirmRemoveSelfResourceAccess): same-account access by it alone, cross-account access with the other account's identity policy, its Deny over every allow.",
+    members: {
+      ResourceArn: "modelled",
+      Policy: "modelled",
+      ExpectedRevisionId: "modelled",
+      ConfirmRemoveSelfResourceAccess: "modelled",
+    },
+  },
+  GetResourcePolicy: {
+    handler: { rules: GET_RESOURCE_POLICY_RULES, run: getResourcePolicy },
+    iam: { action: "dynamodb:GetResourcePolicy", on: "resource-arn" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: ({ tableArn }) => ({ ResourceArn: tableArn }),
+    docs: "Answers the table's resource-based policy and its RevisionId.",
+    members: { ResourceArn: "modelled" },
+  },
+  DeleteResourcePolicy: {
+    handler: { rules: DELETE_RESOURCE_POLICY_RULES, run: deleteResourcePolicy },
+    iam: { action: "dynamodb:DeleteResourcePolicy", on: "resource-arn" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: ({ tableArn }) => ({ ResourceArn: tableArn }),
+    docs: "Removes the table's resource-based policy (ExpectedRevisionId).",
+    members: { ResourceArn: "modelled", ExpectedRevisionId: "modelled" },
+  },
   ListTables: {
     handler: { store: "ListTables" },
     iam: { action: "dynamodb:ListTables", on: "account" },
@@ -489,7 +693,7 @@ export function partChecksOf(
 }
 
 /** A probe target naming no table: enough to read which parts a probe is made of. */
-const NO_TARGET: ProbeTarget = { tableName: "", key: {}, hashKey: "" };
+const NO_TARGET: ProbeTarget = { tableName: "", tableArn: "", key: {}, hashKey: "" };
 
 /** The matrix asks each operation's action once per cell: each probe is read once. */
 const matrixActions = new Map<DynamoOperation, string>();

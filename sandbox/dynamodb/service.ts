@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../admin/clock";
+import { displayValue } from "../../common/display";
 import { AwsError } from "../errors";
 import { checkJsonMembers, NOT_MODELLED } from "../http/requestMembers";
 import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } from "../iam";
@@ -67,9 +68,9 @@ export class DynamoDbService {
     }
     const request =
       "store" in handler
-        ? this.engine.validate(handler.store, parsed)
-        : this.engine.validateWith(handler.rules, parsed);
-    const tables = tablesOf(iam.on, request, stack);
+        ? this.engine.validate(handler.store, byTableName(parsed, stack, caller))
+        : this.engine.validateWith(handler.rules, byTableName(parsed, stack, caller, false));
+    const tables = tablesOf(iam.on, request, stack, caller);
     // Each check waits only when it has to ask: a decision made before, or a table key this connection
     // holds, is used at once (the same questions come with every request).
     const resources = resourcesOf(iam.on, request, tables, stack);
@@ -90,10 +91,10 @@ export class DynamoDbService {
       }
     }
     if ("run" in handler) {
-      return handler.run(request, this.context(stack, tables));
+      return handler.run(request, this.context(stack, tables, caller));
     }
     const result = await this.engine.execute(handler.store, request);
-    handler.answer?.(result, this.context(stack, tables));
+    handler.answer?.(result, this.context(stack, tables, caller));
     return result;
   }
 
@@ -106,10 +107,11 @@ export class DynamoDbService {
     return this.keys.lifecycle.observe(table, stack.kms.registry.describe(table.keyArn));
   }
 
-  private context(stack: LiveStack, tables: readonly string[]): OperationContext {
+  private context(stack: LiveStack, tables: readonly string[], caller: Caller): OperationContext {
     return {
       engine: this.engine,
       stack,
+      caller,
       tables,
       now: () => this.keys.clock.now(),
       tableAccess: (tableName) => this.tableAccess(tableName, stack),
@@ -343,15 +345,76 @@ function parseJsonObject(body: string): Record<string, unknown> {
  * The names of the tables a validated request touches. `TableName` may also be the table's ARN where the
  * API reference allows one: the table of that ARN in this account and region.
  */
-function tablesOf(scope: ResourceScope, request: Record<string, unknown>, stack: LiveStack): string[] {
+function tablesOf(
+  scope: ResourceScope,
+  request: Record<string, unknown>,
+  stack: LiveStack,
+  caller: Caller,
+): string[] {
   switch (scope) {
     case "account":
       return [];
     case "batch":
-      return Object.keys(request.RequestItems as Record<string, unknown>);
+      return Object.keys(request.RequestItems as Record<string, unknown>).map((name) =>
+        tableNameFor(name, stack, caller),
+      );
+    case "resource-arn": {
+      const arn = String(request.ResourceArn);
+      // A table's ARN (or a stream's, which the sandbox serves none of): anything else names no resource.
+      if (!/^arn:[^:]+:dynamodb:[^:]+:\d{12}:table\/[^/]+(\/stream\/.+)?$/.test(arn)) {
+        throw new AwsError(
+          "ValidationException",
+          `ResourceArn: ${displayValue(arn)} is not a DynamoDB table or stream ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME)`,
+        );
+      }
+      return [tableNameOf(arn, stack)];
+    }
     default:
       return typeof request.TableName === "string" ? [tableNameOf(request.TableName, stack)] : [];
   }
+}
+
+/**
+ * The table a TableName names for this caller: a bare name names a table of the caller's own account
+ * (DynamoDB Developer Guide, "Using resource-based policies for DynamoDB", cross-account access: another
+ * account's table is named by its ARN), and the sandbox serves the stack's account's tables only.
+ */
+function tableNameFor(nameOrArn: string, stack: LiveStack, caller: Caller): string {
+  if (!nameOrArn.startsWith("arn:") && caller.accountId !== stack.model.accountId) {
+    throw new AwsError(
+      "ResourceNotFoundException",
+      `Requested resource not found: Table: ${nameOrArn} not found in account ${caller.accountId}; name another account's table by its ARN`,
+    );
+  }
+  return tableNameOf(nameOrArn, stack);
+}
+
+/**
+ * The request with a TableName given as the table's ARN (which DynamoDB accepts wherever it takes a table
+ * name, and which another account must use: "Using resource-based policies for DynamoDB") given as its
+ * name, as dynalite's validation takes it. An ARN of a table the sandbox does not serve names no table.
+ */
+function byTableName(
+  request: Record<string, unknown>,
+  stack: LiveStack,
+  caller: Caller,
+  rename = true,
+): Record<string, unknown> {
+  const name = request.TableName;
+  if (typeof name === "string" && !name.startsWith("arn:")) {
+    tableNameFor(name, stack, caller);
+  }
+  if (typeof name !== "string" || !name.startsWith("arn:") || !rename) {
+    return request;
+  }
+  const resolved = tableNameOf(name, stack);
+  if (resolved === name || resolved.includes("/")) {
+    throw new AwsError(
+      "ResourceNotFoundException",
+      `Requested resource not found: ${displayValue(name)} is not a table of account ${stack.model.accountId} in ${stack.model.region}`,
+    );
+  }
+  return { ...request, TableName: resolved };
 }
 
 /** A table name, or the name in a table ARN of the stack's account and region. */
@@ -371,6 +434,9 @@ function resourcesOf(
 ): string[] {
   if (scope === "account") {
     return ["*"];
+  }
+  if (scope === "resource-arn") {
+    return typeof request.ResourceArn === "string" ? [request.ResourceArn] : [];
   }
   if (scope !== "table-or-index") {
     return tables.map((table) => stack.tableArn(table));

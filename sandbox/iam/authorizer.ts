@@ -22,6 +22,8 @@ import {
   type ResourceKind,
 } from "./evaluation";
 import { managedPolicyDocument } from "./managedPolicies";
+import { principalKeysOf, sessionPrincipalTags, withUnknownPrincipalKeys } from "./principalTags";
+import { TablePolicySides, type TablePolicySide, type TablePolicySource } from "./tableResourcePolicies";
 import {
   boundaryPolicy,
   compileOrganization,
@@ -92,6 +94,8 @@ export interface AuthorizerOptions {
   readonly keys?: KeySource;
   /** Where the KMS decisions read grants: their one owner (the sandbox's GrantStore). Default: no grants. */
   readonly grants?: GrantSource;
+  /** Where tables' resource-based policies are read (tableResourcePolicies.ts). Default: none. */
+  readonly tablePolicies?: TablePolicySource;
   /** Where role sessions' session policies are read (the STS SessionStore). Default: no session policies. */
   readonly sessions?: SessionPolicySource;
 }
@@ -116,6 +120,13 @@ interface PrincipalRecord {
   /** A role session's session policies (AssumeRole Policy and PolicyArns): the session's permissions are
    * the intersection of these and the role's (IAM User Guide, "Session policies"). */
   readonly sessionPolicies?: readonly CompiledPolicy[];
+  /**
+   * Its tags (a session's: its role's with its own over them; "unknown" for a session standing for any
+   * session of its role) and a session's source identity.
+   */
+  readonly tags?: Readonly<Record<string, string>> | "unknown";
+  readonly sourceIdentity?: string;
+  readonly sourceIdentityUnknown?: boolean;
 }
 
 /** A resource's own policy as a decision reads it: the policy, how it takes part, and its cache identity. */
@@ -166,7 +177,11 @@ export class Authorizer {
     this.cache = new DecisionCache(options.maxCachedDecisions ?? 10_000);
     this.keys = options.keys ?? { keyForDecision: () => undefined };
     this.grants = options.grants ?? { find: () => undefined };
+    this.tableSides = new TablePolicySides(options.tablePolicies);
   }
+
+  /** Tables' resource-based policies, compiled per revision (tableResourcePolicies.ts). */
+  private readonly tableSides: TablePolicySides;
 
   /**
    * Adds or replaces a principal and its identity policies: a user, the deploying identity, or, with a
@@ -210,6 +225,7 @@ export class Authorizer {
       identityPolicies,
       ...(boundary === undefined ? {} : { boundary }),
       ...(spec.uniqueId === undefined ? {} : { uniqueId: spec.uniqueId }),
+      ...(spec.tags === undefined ? {} : { tags: spec.tags }),
       ...(spec.trustPolicy === undefined
         ? {}
         : {
@@ -238,24 +254,24 @@ export class Authorizer {
    * sts:AssumeRole too (IAM User Guide, "Policy evaluation for requests within a single account"; "IAM
    * roles: how to use a trust policy"). An unknown role is denied like a refused one, as STS answers.
    */
-  authorizeAssumeRole(callerArn: string, roleArn: string, requestKeys: RequestKeys = {}): Promise<Decision> {
+  authorizeAssumeRole(
+    callerArn: string,
+    roleArn: string,
+    requestKeys: RequestKeys = {},
+    // sts:TagSession and sts:SetSourceIdentity, the permissions-only actions of an AssumeRole that passes
+    // session tags or a source identity, are decided the same way (IAM User Guide, "Passing session tags
+    // in AWS STS"; "Monitor and control actions taken with assumed roles").
+    action: "sts:AssumeRole" | "sts:TagSession" | "sts:SetSourceIdentity" = "sts:AssumeRole",
+  ): Promise<Decision> {
     const caller = this.principal(callerArn);
     const role = this.principals.get(roleArn);
-    const cacheKey = ["r", caller.arn, caller.version, roleArn, role?.version ?? 0].join("\n");
+    const cacheKey = ["r", action, caller.arn, caller.version, roleArn, role?.version ?? 0].join("\n");
     const trust: ResourceSide = {
       policy: role?.trustPolicy ?? NOTHING_ALLOWED,
       kind: "role-trust",
       id: `role\n${roleArn}\n${role?.version ?? 0}`,
     };
-    return this.cached(
-      cacheKey,
-      caller,
-      "sts:AssumeRole",
-      roleArn,
-      accountOf(roleArn, "role arn"),
-      trust,
-      requestKeys,
-    );
+    return this.cached(cacheKey, caller, action, roleArn, accountOf(roleArn, "role arn"), trust, requestKeys);
   }
 
   /** Whether `arn` is an IAM role of the model. */
@@ -374,13 +390,15 @@ export class Authorizer {
 
   /**
    * `dynamodb:<Action>` on a table or index ARN, or on "*" for actions without a resource (ListTables),
-   * against the caller's identity policies (DynamoDB tables in this sandbox carry no resource-based policy).
+   * against the caller's identity policies and the table's resource-based policy (tableResourcePolicies.ts).
    */
   authorizeDynamoDb(
     callerArn: string,
     action: string,
     resourceArn: string,
     requestKeys: RequestKeys = {},
+    // A table policy not yet attached, decided as if it were (PutResourcePolicy's self-access check).
+    proposedTablePolicy?: TablePolicySide,
   ): Promise<Decision> {
     if (!action.startsWith("dynamodb:")) {
       throw new Error(`action: "${action}" is not a dynamodb: action`);
@@ -389,13 +407,14 @@ export class Authorizer {
     // Actions that take no resource (ListTables) are authorized on "*" (IAM service authorization
     // reference, Amazon DynamoDB); they act in the caller's own account.
     const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
+    const side = proposedTablePolicy ?? this.tableSides.side(resourceArn);
     return this.cached(
-      dynamoDbCacheKey(caller, action, resourceArn),
+      dynamoDbCacheKey(caller, action, resourceArn, side),
       caller,
       action,
       resourceArn,
       resourceAccount,
-      NO_RESOURCE_POLICY,
+      side,
       requestKeys,
     );
   }
@@ -412,9 +431,10 @@ export class Authorizer {
     requestKeys: RequestKeys = {},
   ): Decision | undefined {
     const caller = this.principal(callerArn);
-    const cacheKey = dynamoDbCacheKey(caller, action, resourceArn);
+    const side = this.tableSides.side(resourceArn);
+    const cacheKey = dynamoDbCacheKey(caller, action, resourceArn, side);
     const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
-    const reads = this.keysRead(this.policySet(caller, NO_RESOURCE_POLICY, action, resourceAccount));
+    const reads = this.keysRead(this.policySet(caller, side, action, resourceAccount));
     if (reads.length === 0) {
       return this.cache.known(cacheKey);
     }
@@ -577,9 +597,15 @@ export class Authorizer {
     const sessionPolicies = this.sessions?.sessionPolicies(arn);
     const compiledSession =
       sessionPolicies === undefined ? undefined : this.compileSessionPolicies(sessionPolicies);
+    // Session tags and source identity (principalTags.ts): in the context, not the policies.
+    const attributes = this.sessions?.sessionAttributes?.(arn);
+    const tags = sessionPrincipalTags(role.tags, attributes?.tags);
     return {
       ...role,
       arn,
+      ...(tags === undefined ? {} : { tags }),
+      ...(attributes?.sourceIdentity === undefined ? {} : { sourceIdentity: attributes.sourceIdentity }),
+      ...(attributes?.sourceIdentityUnknown === true ? { sourceIdentityUnknown: true } : {}),
       evalPrincipal: {
         kind: "assumed-role",
         arn,
@@ -783,8 +809,9 @@ export class Authorizer {
     return contextFrom(
       {
         ...principalContextVariables(caller),
-        // IAM User Guide, "AWS global condition context keys": present in every request.
-        "aws:PrincipalIsAWSService": "false",
+        // IAM User Guide, "AWS global condition context keys": present in every request, true when an AWS
+        // service principal calls (a service acting through its grant: the static proof asks as one).
+        "aws:PrincipalIsAWSService": caller.evalPrincipal.kind === "service" ? "true" : "false",
         "aws:ViaAWSService": "false",
         // AWS SDKs and the CLI call AWS over HTTPS; KMS and STS endpoints take nothing else (docs/authorization.md).
         "aws:SecureTransport": "true",
@@ -795,7 +822,15 @@ export class Authorizer {
         "aws:EpochTime": now === undefined ? UNKNOWN : String(Math.floor(now / 1000)),
         ...(typeof requestKeys === "function" ? requestKeys() : requestKeys),
       },
-      { otherwise: NOT_SET },
+      {
+        otherwise:
+          caller.tags === "unknown" || caller.sourceIdentityUnknown === true
+            ? withUnknownPrincipalKeys(NOT_SET, {
+                tags: caller.tags === "unknown",
+                sourceIdentity: caller.sourceIdentityUnknown === true,
+              })
+            : NOT_SET,
+      },
     );
   }
 
@@ -927,9 +962,17 @@ function compiled(document: PolicyDocument, name: string, kind: PolicyKind, code
   }
 }
 
-/** A DynamoDB decision's cache key: it reads the caller's identity policies, at their version. */
-function dynamoDbCacheKey(caller: PrincipalRecord, action: string, resourceArn: string): string {
-  return `d\n${caller.arn}\n${caller.version}\n${action}\n${resourceArn}`;
+/**
+ * A DynamoDB decision's cache key: it reads the caller's identity policies, at their version, and the
+ * table's resource-based policy, at its revision.
+ */
+function dynamoDbCacheKey(
+  caller: PrincipalRecord,
+  action: string,
+  resourceArn: string,
+  table: TablePolicySide,
+): string {
+  return `d\n${caller.arn}\n${caller.version}\n${action}\n${resourceArn}\n${table.id}`;
 }
 
 /** KMS's cryptographic operations: the ones a key that is not Enabled refuses ("Key states of AWS KMS keys"). */
@@ -958,7 +1001,11 @@ function principalContextVariables(caller: PrincipalRecord): Record<string, stri
   const variables: Record<string, string | typeof UNKNOWN> =
     caller.accountId === ""
       ? {}
-      : { "aws:PrincipalArn": caller.arn, "aws:PrincipalAccount": caller.accountId };
+      : {
+          "aws:PrincipalArn": caller.arn,
+          "aws:PrincipalAccount": caller.accountId,
+          ...principalKeysOf(caller.tags, caller.sourceIdentity),
+        };
   if (resource === "root") {
     variables["aws:PrincipalType"] = "Account";
     variables["aws:userid"] = caller.accountId;

@@ -42,8 +42,8 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   { key: "aws:PrincipalOrgPaths", status: "refused", why: "the model carries no organization" },
   {
     key: "aws:PrincipalTag/tag-key",
-    status: "refused",
-    why: "principals' tags are not loaded into the model yet",
+    status: "modelled",
+    why: "an IAM user's or role's tags (tagsAll); a role session's: its role's, with its session tags (passed, or inherited as transitive) over them; absent for a tag the principal lacks, and for the deploying identity, whose tags no plan holds",
   },
   {
     key: "aws:PrincipalIsAWSService",
@@ -85,8 +85,8 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   { key: "aws:Ec2InstanceSourcePrivateIPv4", status: "absent", why: "No EC2 role credentials." },
   {
     key: "aws:SourceIdentity",
-    status: "absent",
-    why: "AssumeRole SourceIdentity is refused, so no session carries one",
+    status: "modelled",
+    why: "a role session's source identity (AssumeRole SourceIdentity, kept through a role chain); absent for other callers",
   },
   { key: "ec2:RoleDelivery", status: "absent", why: "No such credentials." },
   { key: "ec2:SourceInstanceArn", status: "absent", why: "No such credentials." },
@@ -151,13 +151,13 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   },
   {
     key: "aws:RequestTag/tag-key",
-    status: "absent",
-    why: "only AssumeRole Tags would carry them, and the sandbox refuses Tags",
+    status: "modelled",
+    why: "AssumeRole's Tags, in its sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity decisions; no other served request carries tags",
   },
   {
     key: "aws:TagKeys",
-    status: "absent",
-    why: "only AssumeRole Tags would carry them, and the sandbox refuses Tags",
+    status: "modelled",
+    why: "the keys of AssumeRole's Tags, as aws:RequestTag",
   },
   {
     key: "aws:SecureTransport",
@@ -900,20 +900,20 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "sts",
     key: "aws:RequestTag/${TagKey}",
-    status: "absent",
-    why: "AssumeRole Tags are refused, so no request carries them",
+    status: "modelled",
+    why: "AssumeRole's Tags (sts:AssumeRole, sts:TagSession, sts:SetSourceIdentity)",
   },
   {
     page: "sts",
     key: "aws:ResourceTag/${TagKey}",
     status: "refused",
-    why: "roles' tags are not loaded into the model yet",
+    why: "roles' tags are in the model (aws:PrincipalTag), but not yet put in the context of sts: actions on the role",
   },
   {
     page: "sts",
     key: "aws:TagKeys",
-    status: "absent",
-    why: "AssumeRole Tags are refused, so no request carries them",
+    status: "modelled",
+    why: "the keys of AssumeRole's Tags",
   },
   {
     page: "sts",
@@ -1291,15 +1291,15 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "sts",
     key: "sts:SourceIdentity",
-    status: "absent",
-    why: "AssumeRole SourceIdentity is refused, so no request carries it",
+    status: "modelled",
+    why: "AssumeRole's SourceIdentity, or the calling session's in a role chain; absent otherwise",
   },
   { page: "sts", key: "sts:TaskPolicyArn", status: "absent", why: "only AssumeRoot" },
   {
     page: "sts",
     key: "sts:TransitiveTagKeys",
-    status: "absent",
-    why: "AssumeRole TransitiveTagKeys is refused, so no request carries them",
+    status: "modelled",
+    why: "AssumeRole's TransitiveTagKeys; absent when it passes none",
   },
   {
     page: "sts",

@@ -74,6 +74,8 @@ export interface PrincipalSpec {
    * managed with its document in `customerManagedPolicies`); a role's sessions have it too (./policySources.ts).
    */
   readonly permissionsBoundary?: string;
+  /** Its IAM tags: aws:PrincipalTag/KEY of its requests, and of its sessions' (a role's). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** @deprecated A role is a PrincipalSpec with a trust policy. */
@@ -101,6 +103,14 @@ export interface SessionPolicySource {
   sessionPolicies(
     sessionArn: string,
   ): { readonly policy?: string; readonly policyArns?: readonly string[] } | undefined;
+  /** The session's own tags and source identity (AssumeRole Tags and SourceIdentity, or inherited). */
+  sessionAttributes?(sessionArn: string):
+    | {
+        readonly tags?: Readonly<Record<string, string>> | "unknown";
+        readonly sourceIdentity?: string;
+        readonly sourceIdentityUnknown?: boolean;
+      }
+    | undefined;
 }
 
 export interface KeySource {

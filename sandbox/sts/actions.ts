@@ -13,6 +13,7 @@ import { xmlEscape } from "../http/protocols";
 import { NOT_MODELLED } from "../http/requestMembers";
 import type { Caller, LiveStack } from "../deploy/stack";
 import { checkRoleArn } from "./limits";
+import { sessionAttributesOf } from "./sessionTags";
 
 /** RoleSessionName: 2-64 characters of [\w+=,.@-] (STS API reference, AssumeRole). */
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
@@ -67,26 +68,46 @@ export async function assumeRole(form: URLSearchParams, caller: Caller, stack: L
     }
   }
   const sessionPolicies = sessionPoliciesOf(form, stack);
+  // A role chain: the calling session passes on its transitive tags and its source identity.
+  const calling =
+    parseAssumedRoleArn(caller.arn) === undefined ? undefined : stack.sessions.get(caller.accessKeyId);
+  const attributes = sessionAttributesOf(form, calling);
   checkRoleArn(roleArn, caller.arn);
   // The trust policy's context (IAM User Guide, "Available keys for AWS STS"): sts:RoleSessionName, and
   // sts:ExternalId when the request carries one (absent otherwise, as a trust policy's
-  // "StringEquals sts:ExternalId" then refuses it).
-  const decision = await stack.authorizer.authorizeAssumeRole(caller.arn, roleArn, {
+  // "StringEquals sts:ExternalId" then refuses it); the passed tags as aws:RequestTag/KEY, aws:TagKeys and
+  // sts:TransitiveTagKeys, and sts:SourceIdentity ("Passing session tags in AWS STS": a trust policy's
+  // sts:AssumeRole statement may require tags by aws:RequestTag).
+  const requestKeys = {
     "sts:RoleSessionName": sessionName,
     ...(externalId === null ? {} : { "sts:ExternalId": externalId }),
-  });
-  if (decision.notModelledKeys !== undefined) {
-    throw new AwsError(NOT_MODELLED, decision.message ?? `sts:AssumeRole on ${roleArn} is not modelled`);
+    ...attributes.requestKeys,
+  };
+  // sts:AssumeRole, then the permissions-only actions the request needs: sts:TagSession for a session
+  // with session tags, sts:SetSourceIdentity for one with a source identity (sessionTags.ts).
+  const actions: ("sts:AssumeRole" | "sts:TagSession" | "sts:SetSourceIdentity")[] = [
+    "sts:AssumeRole",
+    ...(attributes.tagsSession ? (["sts:TagSession"] as const) : []),
+    ...(attributes.sourceIdentity === undefined ? [] : (["sts:SetSourceIdentity"] as const)),
+  ];
+  for (const action of actions) {
+    const decision = await stack.authorizer.authorizeAssumeRole(caller.arn, roleArn, requestKeys, action);
+    if (decision.notModelledKeys !== undefined) {
+      throw new AwsError(NOT_MODELLED, decision.message ?? `${action} on ${roleArn} is not modelled`);
+    }
+    if (!decision.allowed || stack.role(roleArn) === undefined) {
+      // STS answers AccessDenied (HTTP 403) for a role the caller may not assume and for one that does not
+      // exist alike (STS API reference, AssumeRole; IAM User Guide, "Troubleshoot IAM roles").
+      throw new AwsError(
+        "AccessDenied",
+        `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${roleArn}`,
+        403,
+      );
+    }
   }
   const role = stack.role(roleArn);
-  if (!decision.allowed || role === undefined) {
-    // STS answers AccessDenied (HTTP 403) for a role the caller may not assume and for one that does not
-    // exist alike (STS API reference, AssumeRole; IAM User Guide, "Troubleshoot IAM roles").
-    throw new AwsError(
-      "AccessDenied",
-      `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
-      403,
-    );
+  if (role === undefined) {
+    throw new Error(`${roleArn}: a role STS allowed is not in the stack`);
   }
   const chained = parseAssumedRoleArn(caller.arn) !== undefined;
   if (chained && duration > ROLE_CHAINING_MAX_SECONDS) {
@@ -107,6 +128,9 @@ export async function assumeRole(form: URLSearchParams, caller: Caller, stack: L
     sessionName,
     durationSeconds: duration,
     ...sessionPolicies,
+    tags: attributes.tags,
+    transitiveTagKeys: attributes.transitiveTagKeys,
+    ...(attributes.sourceIdentity === undefined ? {} : { sourceIdentity: attributes.sourceIdentity }),
   });
   return (
     `    <Credentials>\n` +
@@ -118,7 +142,10 @@ export async function assumeRole(form: URLSearchParams, caller: Caller, stack: L
     `    <AssumedRoleUser>\n` +
     `      <AssumedRoleId>${xmlEscape(session.assumedRoleId)}</AssumedRoleId>\n` +
     `      <Arn>${xmlEscape(session.sessionArn)}</Arn>\n` +
-    `    </AssumedRoleUser>\n`
+    `    </AssumedRoleUser>\n` +
+    (session.sourceIdentity === undefined
+      ? ""
+      : `    <SourceIdentity>${xmlEscape(session.sourceIdentity)}</SourceIdentity>\n`)
   );
 }
 

@@ -24,9 +24,6 @@ export interface StsOperationSpec {
   readonly members: RequestMembers;
 }
 
-/** What a session would carry that the sandbox's sessions do not (STS API reference, AssumeRole). */
-const NOT_IN_SESSIONS = "the sandbox's role sessions do not carry it, so it would be ignored";
-
 export const STS_OPERATION_TABLE = {
   GetCallerIdentity: {
     handler: getCallerIdentity,
@@ -37,7 +34,7 @@ export const STS_OPERATION_TABLE = {
   AssumeRole: {
     handler: assumeRole,
     iamAction: "sts:AssumeRole",
-    docs: "Issues temporary credentials of a role whose trust policy (and the caller's policies) allow it.",
+    docs: "Issues temporary credentials of a role whose trust policy (and the caller's policies) allow it, with session policies, session tags (transitive in a role chain) and a source identity.",
     members: {
       RoleArn: "modelled",
       RoleSessionName: "modelled",
@@ -46,16 +43,16 @@ export const STS_OPERATION_TABLE = {
       Policy: "modelled",
       PolicyArns: "modelled",
       "PolicyArns[].arn": "modelled",
-      Tags: { refused: `session tags (aws:PrincipalTag, sts:TagSession): ${NOT_IN_SESSIONS}`, inert: ["[]"] },
-      "Tags[].Key": { refused: `session tags: ${NOT_IN_SESSIONS}` },
-      "Tags[].Value": { refused: `session tags: ${NOT_IN_SESSIONS}` },
-      TransitiveTagKeys: { refused: `transitive session tags: ${NOT_IN_SESSIONS}`, inert: ["[]"] },
+      // Session tags (aws:PrincipalTag of the session; sts:TagSession), transitive in a role chain.
+      Tags: "modelled",
+      "Tags[].Key": "modelled",
+      "Tags[].Value": "modelled",
+      TransitiveTagKeys: "modelled",
       ExternalId: "modelled",
       SerialNumber: { refused: "MFA (aws:MultiFactorAuthPresent true) is not modelled" },
       TokenCode: { refused: "MFA (aws:MultiFactorAuthPresent true) is not modelled" },
-      SourceIdentity: {
-        refused: `source identity (aws:SourceIdentity, sts:SetSourceIdentity): ${NOT_IN_SESSIONS}`,
-      },
+      // aws:SourceIdentity of the session; sts:SetSourceIdentity.
+      SourceIdentity: "modelled",
       ProvidedContexts: { refused: "trusted context providers are not modelled", inert: ["[]"] },
       "ProvidedContexts[].ProviderArn": { refused: "trusted context providers are not modelled" },
       "ProvidedContexts[].ContextAssertion": { refused: "trusted context providers are not modelled" },

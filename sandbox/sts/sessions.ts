@@ -28,6 +28,15 @@ export interface RoleSession {
   readonly policy?: string;
   /** AssumeRole's managed session policies (PolicyArns), when it had some. */
   readonly policyArns?: readonly string[];
+  /**
+   * The session's own tags: those AssumeRole passed (Tags) and those it inherited as transitive from the
+   * session that assumed the role, when any (IAM User Guide, "Passing session tags in AWS STS").
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** The keys of `tags` that pass on to the sessions this session assumes (role chaining). */
+  readonly transitiveTagKeys?: readonly string[];
+  /** Its source identity, set by AssumeRole or inherited in a role chain; it never changes. */
+  readonly sourceIdentity?: string;
 }
 
 export interface SessionRequest {
@@ -37,6 +46,20 @@ export interface SessionRequest {
   readonly durationSeconds: number;
   readonly policy?: string;
   readonly policyArns?: readonly string[];
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly transitiveTagKeys?: readonly string[];
+  readonly sourceIdentity?: string;
+}
+
+/**
+ * What a role session says of its principal beside its role: aws:PrincipalTag and aws:SourceIdentity.
+ * `tags` is "unknown", and `sourceIdentityUnknown` true, for a session standing for any session of its
+ * role (openSession).
+ */
+export interface SessionAttributes {
+  readonly tags?: Readonly<Record<string, string>> | "unknown";
+  readonly sourceIdentity?: string;
+  readonly sourceIdentityUnknown?: boolean;
 }
 
 /** The session policies of a role session, as the authorizer reads them (sandbox/iam). */
@@ -77,11 +100,12 @@ export class SessionStore {
     // The authorizer knows a session by its ARN: two live sessions of one ARN must agree on their session
     // policies, or the second would decide the first's requests.
     const live = this.byArn.get(sessionArn);
-    if (live !== undefined && !this.isExpired(live) && !samePolicies(live, request)) {
+    if (live !== undefined && !this.isExpired(live) && !sameSession(live, request)) {
       throw new AwsError(
         NOT_MODELLED,
         `sts:AssumeRole RoleSessionName ${request.sessionName}: a live session of ${sessionArn} has other ` +
-          "session policies, and the sandbox keeps one set per session ARN: use another RoleSessionName",
+          "session policies, tags or source identity, and the sandbox keeps one set per session ARN: use " +
+          "another RoleSessionName",
       );
     }
     const session: RoleSession = {
@@ -98,6 +122,7 @@ export class SessionStore {
       ...(request.policyArns === undefined || request.policyArns.length === 0
         ? {}
         : { policyArns: [...request.policyArns] }),
+      ...attributesOf(request),
     };
     this.journal?.(persistedSession(session));
     this.sessions.set(session.accessKeyId, session);
@@ -115,6 +140,39 @@ export class SessionStore {
       return undefined;
     }
     return { policy: session.policy, policyArns: session.policyArns };
+  }
+
+  /**
+   * Marks a session ARN as standing for every session of its role, as the static proof asks about a
+   * role: its session tags (when the role's trust policy allows sts:TagSession) and its source identity
+   * (sts:SetSourceIdentity) are whatever AssumeRole may pass, so unknown, and a decision that reads
+   * aws:PrincipalTag or aws:SourceIdentity is conditional on them.
+   */
+  openSession(sessionArn: string, open: { readonly tags: boolean; readonly sourceIdentity: boolean }): void {
+    if (open.tags || open.sourceIdentity) {
+      this.openSessions.set(sessionArn, {
+        ...(open.tags ? { tags: "unknown" as const } : {}),
+        ...(open.sourceIdentity ? { sourceIdentityUnknown: true } : {}),
+      });
+    }
+  }
+
+  private readonly openSessions = new Map<string, SessionAttributes>();
+
+  /** The session tags and source identity of the live session of an ARN; undefined when it has neither. */
+  sessionAttributes(sessionArn: string): SessionAttributes | undefined {
+    const open = this.openSessions.get(sessionArn);
+    if (open !== undefined) {
+      return open;
+    }
+    const session = this.byArn.get(sessionArn);
+    if (session === undefined || (session.tags === undefined && session.sourceIdentity === undefined)) {
+      return undefined;
+    }
+    return {
+      ...(session.tags === undefined ? {} : { tags: session.tags }),
+      ...(session.sourceIdentity === undefined ? {} : { sourceIdentity: session.sourceIdentity }),
+    };
   }
 
   /** The newest session of each session ARN. */
@@ -201,6 +259,29 @@ function restoredSession(record: unknown, where: string): RoleSession {
   ) {
     throw new Error(`${where}.policyArns: ${JSON.stringify(fields.policyArns)} is not a list of ARNs`);
   }
+  if (
+    fields.tags !== undefined &&
+    (typeof fields.tags !== "object" ||
+      fields.tags === null ||
+      Array.isArray(fields.tags) ||
+      Object.values(fields.tags).some((value) => typeof value !== "string"))
+  ) {
+    throw new Error(`${where}.tags: ${JSON.stringify(fields.tags)} is not an object of tag values`);
+  }
+  if (
+    fields.transitiveTagKeys !== undefined &&
+    (!Array.isArray(fields.transitiveTagKeys) ||
+      fields.transitiveTagKeys.some((key) => typeof key !== "string"))
+  ) {
+    throw new Error(
+      `${where}.transitiveTagKeys: ${JSON.stringify(fields.transitiveTagKeys)} is not a list of tag keys`,
+    );
+  }
+  if (fields.sourceIdentity !== undefined && typeof fields.sourceIdentity !== "string") {
+    throw new Error(
+      `${where}.sourceIdentity: ${JSON.stringify(fields.sourceIdentity)} is not a source identity`,
+    );
+  }
   const text = fields as Record<(typeof SESSION_TEXT_FIELDS)[number], string>;
   return {
     accessKeyId: text.accessKeyId,
@@ -213,11 +294,41 @@ function restoredSession(record: unknown, where: string): RoleSession {
     expiration,
     ...(typeof fields.policy === "string" ? { policy: fields.policy } : {}),
     ...(Array.isArray(fields.policyArns) ? { policyArns: fields.policyArns as string[] } : {}),
+    ...attributesOf({
+      tags: fields.tags as Record<string, string> | undefined,
+      transitiveTagKeys: fields.transitiveTagKeys as string[] | undefined,
+      sourceIdentity: fields.sourceIdentity as string | undefined,
+    }),
   };
 }
 
-function samePolicies(a: SessionPolicies, b: SessionPolicies): boolean {
-  return a.policy === b.policy && (a.policyArns ?? []).join("\n") === (b.policyArns ?? []).join("\n");
+/** A session's tags, transitive keys and source identity, each only when it has some. */
+function attributesOf(request: {
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly transitiveTagKeys?: readonly string[];
+  readonly sourceIdentity?: string;
+}): Pick<RoleSession, "tags" | "transitiveTagKeys" | "sourceIdentity"> {
+  return {
+    ...(request.tags === undefined || Object.keys(request.tags).length === 0
+      ? {}
+      : { tags: { ...request.tags } }),
+    ...(request.transitiveTagKeys === undefined || request.transitiveTagKeys.length === 0
+      ? {}
+      : { transitiveTagKeys: [...request.transitiveTagKeys] }),
+    ...(request.sourceIdentity === undefined ? {} : { sourceIdentity: request.sourceIdentity }),
+  };
+}
+
+function sameSession(a: SessionRequest | RoleSession, b: SessionRequest | RoleSession): boolean {
+  const tags = (session: SessionRequest | RoleSession) =>
+    JSON.stringify(Object.entries(session.tags ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return (
+    a.policy === b.policy &&
+    (a.policyArns ?? []).join("\n") === (b.policyArns ?? []).join("\n") &&
+    tags(a) === tags(b) &&
+    (a.transitiveTagKeys ?? []).join("\n") === (b.transitiveTagKeys ?? []).join("\n") &&
+    a.sourceIdentity === b.sourceIdentity
+  );
 }
 
 function randomText(alphabet: string, length: number): string {

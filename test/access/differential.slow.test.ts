@@ -8,18 +8,19 @@
  * (attached to the root, the account or another account, of a member or the management account), roles
  * and KMS grants (to users and roles, with and without encryption-context constraints), one to three
  * tables on up to three keys, key policies on the key, in an aws.kms.KeyPolicy resource or nowhere
- * (KMS's default key policy), auto-named resources, and policy documents given as objects with
- * resources passed as inputs. Cells of principals it cannot sign as (the account root, the deployer,
- * the synthetic ones) are compared through the engine's own API, without the decision classes, and
- * counted apart. Every operation of the matrix is
+ * (KMS's default key policy), auto-named resources, policy documents given as objects with resources
+ * passed as inputs, tables' resource-based policies (aws.dynamodb.ResourcePolicy: users they let read or
+ * write, users they deny GetItem), and users' and roles' IAM tags with policies that read them
+ * (aws:PrincipalTag; a role's sessions carry its tags). Cells of principals it cannot sign as (the
+ * account root, the deployer, the synthetic ones) are compared through the engine's own API, without
+ * the decision classes, and counted apart. Every operation of the matrix is
  * probed over HTTP, each with the SDK command and request the operation table gives it
  * (sandbox/dynamodb/operations.ts). Each stack is applied to a sandbox of its own, as a first `pulumi up`.
  */
 import { expect } from "chai";
 import fc from "fast-check";
 import { analyzeModel, loadAccessModel } from "../../access/analyze";
-import { DIRECT_DECRYPT, iamActionOf, usesTableKey, type TableOperation } from "../../access/operations";
-import type { AccessCell, AccessReport } from "../../access/types";
+import type { AccessReport } from "../../access/types";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
@@ -36,9 +37,11 @@ import {
   type RoleSpec,
   type StackSpec,
   type TableAccessLevel,
+  type TablePolicySpec,
   type UserSpec,
 } from "../support/accessStacks";
 import { devConfig } from "../support/plan";
+import { engineDecision } from "../support/engineDecision";
 import { assumeRole, probe, PROBED_OPERATIONS, type Signer } from "../support/prober";
 
 interface Tally {
@@ -83,39 +86,6 @@ async function signersOf(sandbox: Sandbox, model: CloudModel): Promise<Signer[]>
     }
   }
   return [...userSigners, ...roleSigners];
-}
-
-/** The engine's answer for one cell, asked directly (no decision classes), composed as the sandbox composes it. */
-async function engineDecision(
-  access: Awaited<ReturnType<typeof loadAccessModel>>,
-  cell: AccessCell,
-): Promise<string> {
-  const { authorizer, model } = access;
-  // A role's cells are a session's: ask as the session ARN the matrix names for it.
-  const caller =
-    access.principals.find((principal) => principal.arn === cell.principal)?.callerArn ?? cell.principal;
-  const table = model.tables.find((candidate) => candidate.name === cell.table);
-  if (table === undefined) {
-    throw new Error(`no table ${cell.table}`);
-  }
-  if (cell.operation === DIRECT_DECRYPT) {
-    const kms = await authorizer.authorizeKms(caller, "kms:Decrypt", table.keyArn as string);
-    return kms.allowed ? "allowed" : "denied-by-kms";
-  }
-  const operation = cell.operation as TableOperation;
-  const iam = await authorizer.authorizeDynamoDb(caller, iamActionOf(operation), table.arn);
-  if (!iam.allowed) {
-    return "denied-by-iam";
-  }
-  if (table.keyArn === undefined || !usesTableKey(operation)) {
-    return "allowed";
-  }
-  const kms = await authorizer.authorizeKmsViaDynamoDb(caller, "kms:Decrypt", table.keyArn, {
-    name: table.name,
-    region: model.region,
-    accountId: model.accountId,
-  });
-  return kms.allowed ? "allowed" : "denied-by-kms";
 }
 
 /** Applies `plan`, analyses it, probes it; returns the cells that differ, one line each. */
@@ -185,22 +155,34 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
   return found;
 }
 
-const EXTRAS: ExtraPolicy[] = ["allow-kms-decrypt", "deny-get-item", "deny-kms", "allow-create-access-key"];
+const EXTRAS: ExtraPolicy[] = [
+  "allow-kms-decrypt",
+  "deny-get-item",
+  "deny-kms",
+  "allow-create-access-key",
+  "abac-team-blue",
+];
+/** A principal's IAM tag team: blue, red or none. */
+const TEAM = fc.constantFrom("blue" as const, "red" as const, undefined);
 const LEVELS: TableAccessLevel[] = ["none", "readonly", "readwrite", "full"];
 
 const BOUNDARIES: BoundaryKind[] = ["tables-only", "reads-only"];
 /** A permissions boundary on about one principal in four. */
 const boundaryArb = fc.option(fc.constantFrom(...BOUNDARIES), { nil: undefined, freq: 3 });
 
-const userArb: fc.Arbitrary<UserSpec> = fc.record({
-  access: fc.constantFrom(...LEVELS),
-  extras: fc.subarray(EXTRAS, { maxLength: 2 }),
-  withAccessKey: fc.oneof(
-    { weight: 4, arbitrary: fc.constant(true) },
-    { weight: 1, arbitrary: fc.constant(false) },
-  ),
-  boundary: boundaryArb,
-});
+const userArb: fc.Arbitrary<UserSpec> = fc.record(
+  {
+    access: fc.constantFrom(...LEVELS),
+    extras: fc.subarray(EXTRAS, { maxLength: 2 }),
+    withAccessKey: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(true) },
+      { weight: 1, arbitrary: fc.constant(false) },
+    ),
+    boundary: boundaryArb,
+    team: TEAM,
+  },
+  { requiredKeys: ["access", "extras", "withAccessKey"] },
+);
 
 /** An IAM group with table access and extras (a grant of the key, a deny), and some of the users as members. */
 function groupArb(users: number): fc.Arbitrary<GroupSpec> {
@@ -261,14 +243,19 @@ function keyArb(users: number, roles: number): fc.Arbitrary<KeySpec> {
 }
 
 function roleArb(users: number): fc.Arbitrary<RoleSpec> {
-  return fc.record({
-    access: fc.constantFrom(...LEVELS),
-    trustedUsers: fc.subarray(
-      Array.from({ length: users }, (_, index) => index),
-      { maxLength: Math.min(2, users) },
-    ),
-    boundary: boundaryArb,
-  });
+  return fc.record(
+    {
+      access: fc.constantFrom(...LEVELS),
+      trustedUsers: fc.subarray(
+        Array.from({ length: users }, (_, index) => index),
+        { maxLength: Math.min(2, users) },
+      ),
+      boundary: boundaryArb,
+      team: TEAM,
+      abac: fc.boolean(),
+    },
+    { requiredKeys: ["access", "trustedUsers"] },
+  );
 }
 
 /** Grants on the stack's keys to its users and roles; Decrypt in most, CreateGrant in some. */
@@ -288,6 +275,16 @@ function grantArb(users: number, roles: number, keys: number): fc.Arbitrary<Gran
       { weight: 1, arbitrary: fc.constant(["Decrypt", "CreateGrant"]) },
     ),
     constraint: fc.constantFrom("none" as const, "first-table" as const, "other-equals" as const),
+  });
+}
+
+/** A table's resource-based policy: users it lets read, or read and write, and users it denies GetItem. */
+function tablePolicyArb(users: number): fc.Arbitrary<TablePolicySpec> {
+  const indices = Array.from({ length: users }, (_, index) => index);
+  return fc.record({
+    readers: fc.subarray(indices, { maxLength: Math.min(2, users) }),
+    writers: fc.subarray(indices, { maxLength: 1 }),
+    deniedGetItem: fc.subarray(indices, { maxLength: 1 }),
   });
 }
 
@@ -312,6 +309,9 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
       ),
       groups: fc.array(groupArb(users), { maxLength: 2 }),
       organization: fc.option(organizationArb, { nil: undefined, freq: 2 }),
+      tablePolicies: fc.array(fc.option(tablePolicyArb(users), { nil: undefined, freq: 2 }), {
+        maxLength: 3,
+      }),
       autoNames: fc.boolean(),
       objectsAndReferences: fc.boolean(),
     }),

@@ -4,7 +4,7 @@
  * an exception nobody caught, or a rejection nobody handled, is exit 70 with one line.
  */
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { toDeployment } from "../../plan/checkpoint";
@@ -101,6 +101,27 @@ describe("cli/runner as a process: flushing, closed pipes, uncaught errors", fun
     const result = await run([...scriptArgs("synth"), "--destroy", "--state", state], "closed");
     expect(result.code).to.equal(2);
     expect(result.stderr).to.match(/^error: stdout: EPIPE: the output could not be written\n$/);
+  });
+
+  it("stdout on a full device (ENOSPC, /dev/full) makes `npm run synth` exit 2, saying why", async () => {
+    // Linux's full device: every write to it fails with ENOSPC, as on a full disk. A write to a file or
+    // device reports its failure on a later tick, after the stream's buffer is already empty; a plan of
+    // the project's own stack (22 KB, one write) exited 0 when the exit waited for the buffer alone.
+    const out = openSync("/dev/full", "w");
+    try {
+      const child = spawn(process.execPath, [...scriptArgs("synth"), "--stack", "dev"], {
+        cwd: REPO_ROOT,
+        stdio: ["ignore", out, "pipe"],
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+      });
+      let stderr = "";
+      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+      expect(code, stderr).to.equal(2);
+      expect(stderr).to.match(/error: stdout: ENOSPC: the output could not be written\n$/);
+    } finally {
+      closeSync(out);
+    }
   });
 
   /** A command whose body runs `body` (JavaScript source) and then waits 200 ms, run with runMain. */

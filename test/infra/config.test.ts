@@ -42,6 +42,7 @@ describe("parseProjectConfig", () => {
       rangeKey: undefined,
       keyAdmins: undefined,
       keyAlias: "alias/kms-dynamodb-dev",
+      keyPolicy: "default",
       keyDeletionWindowDays: 30,
       keyRotation: true,
       keyEnabled: true,
@@ -157,6 +158,11 @@ describe("parseProjectConfig", () => {
       "a malformed admin ARN",
       { "kms-dynamodb:keyAdmins": ["arn:aws:iam::1234:user/x"] },
       'kms-dynamodb:keyAdmins[0]: "arn:aws:iam::1234:user/x" is not an IAM principal ARN',
+    ],
+    [
+      "a key policy mode that does not exist",
+      { "kms-dynamodb:keyPolicy": "lax" },
+      'kms-dynamodb:keyPolicy: "lax" is not one of default, strict',
     ],
     [
       "an empty admin list",

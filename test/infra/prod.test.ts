@@ -7,6 +7,7 @@
  */
 import { expect } from "chai";
 import { parseProjectConfig } from "../../infra/config";
+import { KEY_POLICY_SIDS } from "../../infra/policies/keyPolicy";
 import { ConfigError } from "../../infra/validation";
 import { loadStackConfig, toRuntimeConfig } from "../../plan/stackConfig";
 import { synthesize } from "../../plan/synth";
@@ -35,6 +36,18 @@ describe("production stack (Pulumi.prod.yaml)", () => {
     for (const state of declaredStates(plan).filter((s) => s.type === USER)) {
       expect(state.protect).to.equal(undefined);
     }
+  });
+
+  it("uses the strict key policy, and the dev stack the default one", async () => {
+    const sids = async (stack: string): Promise<string[]> => {
+      const plan = await synthesize({ stack });
+      const policy = JSON.parse(String(inputsOf(onlyResource(plan, KEY)).policy)) as {
+        Statement: { Sid: string }[];
+      };
+      return policy.Statement.map((statement) => statement.Sid);
+    };
+    expect(await sids("prod")).to.include(KEY_POLICY_SIDS.denyOthers);
+    expect(await sids("dev")).to.not.include(KEY_POLICY_SIDS.denyOthers);
   });
 
   it("leaves the dev stack unprotected, so pulumi destroy cleans it up", async () => {

@@ -71,4 +71,61 @@ describe("sandbox with the AWS CLI", function () {
     expect(identity.code, identity.stderr).to.equal(0);
     expect(JSON.parse(identity.stdout).Arn).to.equal(deployed.outputs.users["kms-test-user"].arn);
   });
+
+  // The table's settings as the DynamoDB Developer Guide's "Managing encrypted tables in DynamoDB" drives
+  // them with the CLI (update-table --sse-specification; Enabled=false is the AWS owned key, API reference
+  // SSESpecification), and the API reference's UpdateContinuousBackups and DescribeTimeToLive. Last: it
+  // changes the table the tests above read.
+  it("switches the table's key, point-in-time recovery, and reads its TTL as kms-test-user", async () => {
+    const table = deployed.outputs.tableName;
+    // kms-test-user may do anything in DynamoDB but nothing with the key: it may not choose it again.
+    const denied = await aws("kms-test-user", [
+      "dynamodb",
+      "update-table",
+      "--table-name",
+      table,
+      "--sse-specification",
+      `Enabled=true,SSEType=KMS,KMSMasterKeyId=${deployed.outputs.keyArn}`,
+    ]);
+    expect(denied.code).to.not.equal(0);
+    expect(denied.stderr).to.contain(
+      "(AccessDeniedException) when calling the UpdateTable operation: KMS key access denied",
+    );
+    const owned = await aws("kms-test-user", [
+      "dynamodb",
+      "update-table",
+      "--table-name",
+      table,
+      "--sse-specification",
+      "Enabled=false",
+    ]);
+    expect(owned.code, owned.stderr).to.equal(0);
+    expect(JSON.parse(owned.stdout).TableDescription.SSEDescription).to.equal(undefined);
+    // On the AWS owned key, DynamoDB's permissions alone decide: the read KMS refused above is served.
+    const get = await aws("kms-test-user", [
+      "dynamodb",
+      "get-item",
+      "--table-name",
+      table,
+      "--key",
+      '{"pk":{"S":"cli"}}',
+    ]);
+    expect(get.code, get.stderr).to.equal(0);
+    const pitr = await aws("kms-test-user", [
+      "dynamodb",
+      "update-continuous-backups",
+      "--table-name",
+      table,
+      "--point-in-time-recovery-specification",
+      "PointInTimeRecoveryEnabled=false",
+    ]);
+    expect(pitr.code, pitr.stderr).to.equal(0);
+    expect(
+      JSON.parse(pitr.stdout).ContinuousBackupsDescription.PointInTimeRecoveryDescription
+        .PointInTimeRecoveryStatus,
+    ).to.equal("DISABLED");
+    const ttl = await aws("kms-test-user", ["dynamodb", "describe-time-to-live", "--table-name", table]);
+    expect(ttl.code, ttl.stderr).to.equal(0);
+    expect(JSON.parse(ttl.stdout).TimeToLiveDescription.TimeToLiveStatus).to.equal("DISABLED");
+  });
 });

@@ -20,7 +20,8 @@ export type ExtraPolicy =
   | "allow-kms-decrypt" // kms:Decrypt on the stack's keys: counts only where a key policy delegates to the account
   | "deny-get-item" // an explicit Deny of dynamodb:GetItem
   | "deny-kms" // an explicit Deny of kms:* in the identity policy
-  | "allow-create-access-key"; // iam:CreateAccessKey on every user of the account
+  | "allow-create-access-key" // iam:CreateAccessKey on every user of the account
+  | "abac-team-blue"; // GetItem and Query on the tables when the principal's tag team is blue (aws:PrincipalTag)
 
 export interface UserSpec {
   readonly access: TableAccessLevel;
@@ -29,6 +30,8 @@ export interface UserSpec {
   readonly withAccessKey: boolean;
   /** Its permissions boundary (a customer managed policy of the stack), if any. */
   readonly boundary?: BoundaryKind;
+  /** Its IAM tag `team` (aws:PrincipalTag/team), when it has one. */
+  readonly team?: "blue" | "red";
 }
 
 /**
@@ -95,6 +98,10 @@ export interface RoleSpec {
   readonly trustedUsers: readonly number[];
   /** Its permissions boundary (its sessions have it too), if any. */
   readonly boundary?: BoundaryKind;
+  /** Its IAM tag `team`, which its sessions carry (aws:PrincipalTag/team), when it has one. */
+  readonly team?: "blue" | "red";
+  /** Its policy also allows GetItem and Query when the principal's tag team is blue. */
+  readonly abac?: boolean;
 }
 
 /** A KMS grant (aws:kms/grant:Grant) on one of the stack's keys. */
@@ -111,6 +118,16 @@ export interface GrantSpec {
   readonly constraint: "none" | "first-table" | "other-equals";
 }
 
+/**
+ * A table's resource-based policy (aws.dynamodb.ResourcePolicy): users it allows to read, or to read and
+ * write, the table and its indexes, and users it denies GetItem.
+ */
+export interface TablePolicySpec {
+  readonly readers: readonly number[];
+  readonly writers: readonly number[];
+  readonly deniedGetItem: readonly number[];
+}
+
 export interface StackSpec {
   readonly id: string;
   readonly users: readonly UserSpec[];
@@ -121,6 +138,8 @@ export interface StackSpec {
   readonly grants?: readonly GrantSpec[];
   readonly groups?: readonly GroupSpec[];
   readonly organization?: OrganizationSpec;
+  /** Per table: its resource-based policy, or undefined for none. */
+  readonly tablePolicies?: readonly (TablePolicySpec | undefined)[];
   /**
    * Auto-named resources: users, roles, tables and inline policies have no `name` input; the provider's
    * name (the logical name and a suffix) is in their outputs and IDs only.
@@ -227,13 +246,23 @@ export function buildStackPlan(spec: StackSpec): Plan {
   }
   const boundaryInput = (kind: BoundaryKind | undefined) =>
     kind === undefined ? {} : { permissionsBoundary: boundaryArn(kind) };
+  // Attribute-based access: the tables to a principal tagged team blue (IAM User Guide, "Define
+  // permissions based on attributes with ABAC authorization").
+  const abacStatement = () => ({
+    Sid: "TeamBlueReads",
+    Effect: "Allow",
+    Action: ["dynamodb:GetItem", "dynamodb:Query"],
+    Resource: spec.tables.map((_, table) => tableArn(table)),
+    Condition: { StringEquals: { "aws:PrincipalTag/team": "blue" } },
+  });
+  const tagsOf = (team: string | undefined) => (team === undefined ? {} : { tags: { team } });
 
   spec.users.forEach((user, index) => {
     const name = userName(index);
     add(
       "aws:iam/user:User",
       name,
-      { ...named(name), ...boundaryInput(user.boundary) },
+      { ...named(name), ...boundaryInput(user.boundary), ...tagsOf(user.team) },
       { name, arn: userArn(index), uniqueId: `AIDA${hex(name, 16).toUpperCase()}` },
       name,
     );
@@ -251,6 +280,9 @@ export function buildStackPlan(spec: StackSpec): Plan {
     }
     if (user.extras.includes("deny-kms")) {
       statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
+    }
+    if (user.extras.includes("abac-team-blue")) {
+      statements.push(abacStatement());
     }
     if (user.extras.includes("allow-create-access-key")) {
       statements.push({
@@ -312,6 +344,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
       {
         ...named(name),
         ...boundaryInput(role.boundary),
+        ...tagsOf(role.team),
         assumeRolePolicy: document({
           Version: "2012-10-17",
           Statement: [
@@ -328,7 +361,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
       { name, arn: roleArn(index), uniqueId: `AROA${hex(name, 16).toUpperCase()}` },
       name,
     );
-    const statements = tableAccess(role.access);
+    const statements = [...tableAccess(role.access), ...(role.abac === true ? [abacStatement()] : [])];
     if (statements.length > 0) {
       add(
         "aws:iam/rolePolicy:RolePolicy",
@@ -443,6 +476,53 @@ export function buildStackPlan(spec: StackSpec): Plan {
       },
       { name, arn: tableArn(index) },
       name,
+    );
+  });
+
+  (spec.tablePolicies ?? []).forEach((tablePolicy, index) => {
+    if (tablePolicy === undefined || index >= spec.tables.length) {
+      return;
+    }
+    const users = (indices: readonly number[]) =>
+      [...new Set(indices)].filter((user) => user < spec.users.length).map(userArn);
+    const resources = [tableArn(index), `${tableArn(index)}/index/*`];
+    const statements: Record<string, unknown>[] = [];
+    if (users(tablePolicy.readers).length > 0) {
+      statements.push({
+        Sid: "Readers",
+        Effect: "Allow",
+        Principal: { AWS: users(tablePolicy.readers) },
+        Action: READ,
+        Resource: resources,
+      });
+    }
+    if (users(tablePolicy.writers).length > 0) {
+      statements.push({
+        Sid: "Writers",
+        Effect: "Allow",
+        Principal: { AWS: users(tablePolicy.writers) },
+        Action: [...READ, ...WRITE],
+        Resource: resources,
+      });
+    }
+    if (users(tablePolicy.deniedGetItem).length > 0) {
+      statements.push({
+        Sid: "NoGetItem",
+        Effect: "Deny",
+        Principal: { AWS: users(tablePolicy.deniedGetItem) },
+        Action: "dynamodb:GetItem",
+        Resource: resources,
+      });
+    }
+    if (statements.length === 0) {
+      return;
+    }
+    add(
+      "aws:dynamodb/resourcePolicy:ResourcePolicy",
+      `${tableName(index)}-policy`,
+      { resourceArn: tableArn(index), policy: document({ Version: "2012-10-17", Statement: statements }) },
+      {},
+      tableArn(index),
     );
   });
 

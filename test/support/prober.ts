@@ -122,7 +122,14 @@ export async function probe(input: {
         for (const operation of table.operations.filter((op) => PROBED_OPERATIONS.has(op))) {
           const call = (): Promise<unknown> => {
             if (isDynamoOperation(operation)) {
-              return dynamodb.send(sdkCommand(operation, { tableName: table.name, key, hashKey: hashName }));
+              return dynamodb.send(
+                sdkCommand(operation, {
+                  tableName: table.name,
+                  tableArn: deployed.arn,
+                  key,
+                  hashKey: hashName,
+                }),
+              );
             }
             // A ciphertext of the sandbox's format that names the table's key, sealed with other key
             // material: KMS authorizes Decrypt before it opens the blob, so InvalidCiphertextException

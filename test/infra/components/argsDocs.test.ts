@@ -76,6 +76,7 @@ const COMPONENTS: Record<string, { file: string; fields: Record<string, Feeds> }
       deletionWindowInDays: [[KEY, "deletionWindowInDays"]],
       enableKeyRotation: [[KEY, "enableKeyRotation"]],
       enabled: [[KEY, "isEnabled"]],
+      keyPolicy: [[KEY, "policy"]],
     },
   },
   EncryptedTableArgs: {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { DataUser } from "../../../infra/components/dataUser";
 import { EncryptedTable } from "../../../infra/components/encryptedTable";
 import { EncryptionKey, EncryptionKeyArgs } from "../../../infra/components/encryptionKey";
+import { KEY_POLICY_SIDS } from "../../../infra/policies/keyPolicy";
 import { ConfigError } from "../../../infra/validation";
 import { synthesize } from "../../../plan/synth";
 import { inputsOf, onlyResource } from "../../support/plan";
@@ -51,6 +52,38 @@ describe("component arguments", () => {
     expect(
       ((await errorOf(() => new EncryptionKey("k", { ...keyArgs, administrators: [] }))) as Error).message,
     ).to.contain("EncryptionKeyArgs.administrators: [] is empty");
+  });
+
+  it("EncryptionKey refuses a key policy mode it does not know, naming the field and the modes", async () => {
+    const err = await errorOf(
+      () => new EncryptionKey("k", { ...keyArgs, keyPolicy: "lax" as unknown as "strict" }),
+    );
+    expect(err).to.be.instanceOf(ConfigError);
+    expect((err as Error).message).to.equal(
+      'EncryptionKeyArgs.keyPolicy: "lax" is not one of default, strict',
+    );
+  });
+
+  it("EncryptionKey writes the strict key policy on the key when asked, the default one otherwise", async () => {
+    const sidsOf = async (args: EncryptionKeyArgs): Promise<string[]> => {
+      const plan = await synthesize({
+        stack: "components",
+        config: { "aws:region": "eu-west-1" },
+        program: async () => {
+          new EncryptionKey("k", args);
+        },
+      });
+      const policy = JSON.parse(String(inputsOf(onlyResource(plan, "aws:kms/key:Key")).policy)) as {
+        Statement: { Sid: string }[];
+      };
+      return policy.Statement.map((statement) => statement.Sid);
+    };
+    expect(await sidsOf(keyArgs)).to.deep.equal([KEY_POLICY_SIDS.root, KEY_POLICY_SIDS.admins]);
+    expect(await sidsOf({ ...keyArgs, keyPolicy: "strict" })).to.deep.equal([
+      KEY_POLICY_SIDS.rootAdministration,
+      KEY_POLICY_SIDS.admins,
+      KEY_POLICY_SIDS.denyOthers,
+    ]);
   });
 
   it("EncryptedTable cannot be built without a customer-managed key", async () => {

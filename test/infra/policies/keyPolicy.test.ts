@@ -17,6 +17,71 @@ const viaDynamoDb = {
   "kms:CallerAccount": ACCOUNT_ID,
 };
 
+describe("buildKeyPolicy, strict", () => {
+  // The account statement keeps administration only (KMS Developer Guide, "Default key policy", "Allows access
+  // to the AWS account and enables IAM policies": no lockout), and key use is denied to all but the key users
+  // by aws:PrincipalArn, services acting through their grants aside (IAM User Guide, "AWS global condition
+  // context keys": aws:PrincipalArn, aws:PrincipalIsAWSService; "AWS JSON policy elements: NotPrincipal").
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+  const strict = buildKeyPolicy({ ...base, keyUsers: [appUser], mode: "strict" });
+
+  it("limits the account root to the administrative actions", () => {
+    expect(strict.Statement[0]).to.deep.equal({
+      Sid: KEY_POLICY_SIDS.rootAdministration,
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` },
+      Action: KEY_ADMIN_ACTIONS,
+      Resource: "*",
+    });
+    for (const action of ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey"]) {
+      const matched = KEY_ADMIN_ACTIONS.filter((pattern) =>
+        new RegExp(`^${pattern.replace("*", ".*")}$`).test(action),
+      );
+      expect(matched, action).to.deep.equal([]);
+    }
+  });
+
+  it("keeps the default policy's key-user and grant statements", () => {
+    const dflt = buildKeyPolicy({ ...base, keyUsers: [appUser] });
+    expect(strict.Statement.slice(1, 4)).to.deep.equal(dflt.Statement.slice(1, 4));
+  });
+
+  it("denies key use to every principal but the key users, AWS services aside", () => {
+    expect(strict.Statement[4]).to.deep.equal({
+      Sid: KEY_POLICY_SIDS.denyOthers,
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+      Resource: "*",
+      Condition: {
+        ArnNotEquals: { "aws:PrincipalArn": [appUser] },
+        BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
+      },
+    });
+  });
+
+  it("names a key user that acts through role sessions by its role, as aws:PrincipalArn gives it", () => {
+    const session = `arn:aws:sts::${ACCOUNT_ID}:assumed-role/Reader/s1`;
+    const policy = buildKeyPolicy({ ...base, keyUsers: [session], mode: "strict" });
+    expect(policy.Statement[4].Condition).to.deep.include({
+      ArnNotEquals: { "aws:PrincipalArn": [`arn:aws:iam::${ACCOUNT_ID}:role/Reader`] },
+    });
+  });
+
+  it("denies key use to everyone but the services when there is no key user", () => {
+    const policy = buildKeyPolicy({ ...base, keyUsers: [], mode: "strict" });
+    expect(policy.Statement.map((statement) => statement.Sid)).to.deep.equal([
+      KEY_POLICY_SIDS.rootAdministration,
+      KEY_POLICY_SIDS.admins,
+      KEY_POLICY_SIDS.denyOthers,
+    ]);
+    expect(policy.Statement[2].Condition).to.deep.equal({
+      BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
+    });
+  });
+});
+
 describe("buildKeyPolicy", () => {
   it("gives the dev stack exactly the root, admin, key-user and grant statements", () => {
     expect(buildKeyPolicy({ ...base, keyUsers: [appUser] })).to.deep.equal({

@@ -6,8 +6,17 @@
  * PointInTimeRecoveryStatus will be set to ENABLED"; "LatestRestorableDateTime is typically 5 minutes
  * before the current time"; TableName may be the table's ARN; errors: TableNotFoundException),
  * PointInTimeRecoveryDescription (RecoveryPeriodInDays 1-35) and ContinuousBackupsDescription.
+ * UpdateContinuousBackups from the API reference, UpdateContinuousBackups
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateContinuousBackups.html: "A
+ * successful UpdateContinuousBackups call returns the current ContinuousBackupsDescription") and
+ * PointInTimeRecoverySpecification (RecoveryPeriodInDays: "If no value is provided, the value will default
+ * to 35").
  */
-import { DescribeContinuousBackupsCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  DescribeContinuousBackupsCommand,
+  type DynamoDBClient,
+  UpdateContinuousBackupsCommand,
+} from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { SandboxClock } from "../../../sandbox/admin/clock";
 import { rejectionOf } from "../../support/errors";
@@ -75,6 +84,104 @@ describe("sandbox: DynamoDB DescribeContinuousBackups", function () {
       ContinuousBackupsStatus: "ENABLED",
       PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: "DISABLED" },
     });
+  });
+
+  it("turns point-in-time recovery back on with UpdateContinuousBackups: restorable from that moment, 35 days by default", async () => {
+    const before = clock.now();
+    const answer = await dynamodb.send(
+      new UpdateContinuousBackupsCommand({
+        TableName: deployed.outputs.tableName,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    );
+    const recovery = answer.ContinuousBackupsDescription?.PointInTimeRecoveryDescription;
+    expect(answer.ContinuousBackupsDescription?.ContinuousBackupsStatus).to.equal("ENABLED");
+    expect(recovery?.PointInTimeRecoveryStatus).to.equal("ENABLED");
+    expect(recovery?.RecoveryPeriodInDays).to.equal(35);
+    // Enabled now, 40 days after the table was made: the window starts now, not at the table's creation.
+    expect(Math.round((recovery?.EarliestRestorableDateTime?.getTime() ?? NaN) / 1000)).to.be.closeTo(
+      Math.round(before / 1000),
+      2,
+    );
+    const described = await describe_(deployed.outputs.tableName);
+    expect(described.ContinuousBackupsDescription).to.deep.equal(answer.ContinuousBackupsDescription);
+  });
+
+  it("changes the recovery period of a table already recovering, and turns recovery off", async () => {
+    const answer = await dynamodb.send(
+      new UpdateContinuousBackupsCommand({
+        TableName: deployed.outputs.tableArn,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 7 },
+      }),
+    );
+    expect(
+      answer.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.RecoveryPeriodInDays,
+    ).to.equal(7);
+    const off = await dynamodb.send(
+      new UpdateContinuousBackupsCommand({
+        TableName: deployed.outputs.tableName,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+      }),
+    );
+    expect(off.ContinuousBackupsDescription).to.deep.equal({
+      ContinuousBackupsStatus: "ENABLED",
+      PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: "DISABLED" },
+    });
+  });
+
+  it("refuses a recovery period outside 1 to 35 days, and an update without PointInTimeRecoveryEnabled", async () => {
+    for (const RecoveryPeriodInDays of [0, 36]) {
+      const error = await rejectionOf(
+        dynamodb.send(
+          new UpdateContinuousBackupsCommand({
+            TableName: deployed.outputs.tableName,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays },
+          }),
+        ),
+      );
+      expect(error.name, String(RecoveryPeriodInDays)).to.equal("ValidationException");
+    }
+    const missing = await rejectionOf(
+      dynamodb.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: deployed.outputs.tableName,
+          PointInTimeRecoverySpecification: {} as { PointInTimeRecoveryEnabled: boolean },
+        }),
+      ),
+    );
+    expect(missing.name).to.equal("ValidationException");
+  });
+
+  it("UpdateContinuousBackups answers TableNotFoundException for a table that does not exist", async () => {
+    const error = await rejectionOf(
+      dynamodb.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: "no-such-table",
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ),
+    );
+    expect(error.name).to.equal("TableNotFoundException");
+  });
+
+  it("UpdateContinuousBackups is authorized as dynamodb:UpdateContinuousBackups on the table", async () => {
+    const { dynamodb: appUser } = userClients(deployed, "app-user");
+    try {
+      const error = await rejectionOf(
+        appUser.send(
+          new UpdateContinuousBackupsCommand({
+            TableName: deployed.outputs.tableName,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ),
+      );
+      expect(error.name).to.equal("AccessDeniedException");
+      expect(error.message).to.contain(
+        `is not authorized to perform: dynamodb:UpdateContinuousBackups on resource: ${deployed.outputs.tableArn}`,
+      );
+    } finally {
+      appUser.destroy();
+    }
   });
 
   it("answers TableNotFoundException for a table that does not exist", async () => {

@@ -35,8 +35,8 @@ import { clientsFor, deployDev, userClients, type Deployed } from "../../support
 const KEY = { pk: { S: "operations-table" } };
 
 /** The probe target of a table whose hash key is `pk` (the access model's and the dev stack's). */
-function targetOf(tableName: string): ProbeTarget {
-  return { tableName, key: KEY, hashKey: "pk" };
+function targetOf(tableName: string, tableArn: string): ProbeTarget {
+  return { tableName, tableArn, key: KEY, hashKey: "pk" };
 }
 
 describe("sandbox: every operation of the DynamoDB operation table, over HTTP", function () {
@@ -59,7 +59,7 @@ describe("sandbox: every operation of the DynamoDB operation table, over HTTP", 
     });
 
     const send = (client: DynamoDBClient, operation: DynamoOperation) =>
-      client.send(sdkCommand(operation, targetOf(ACCESS_MODEL_TABLE)));
+      client.send(sdkCommand(operation, targetOf(ACCESS_MODEL_TABLE, tableArn)));
 
     for (const operation of DYNAMODB_OPERATION_NAMES) {
       it(`${operation}: served to the deploying identity (an administrator and a key administrator)`, async () => {
@@ -79,7 +79,7 @@ describe("sandbox: every operation of the DynamoDB operation table, over HTTP", 
         try {
           const error = await rejectionOf(send(bob.dynamodb, operation));
           const spec = operationSpec(operation);
-          const [action] = iamActionsOf(operation, spec.probe(targetOf(ACCESS_MODEL_TABLE)));
+          const [action] = iamActionsOf(operation, spec.probe(targetOf(ACCESS_MODEL_TABLE, tableArn)));
           const resource = "action" in spec.iam && spec.iam.on === "account" ? "*" : tableArn;
           expect(error?.name).to.equal("AccessDeniedException");
           expect(error?.message).to.contain(
@@ -110,7 +110,7 @@ describe("sandbox: every operation of the DynamoDB operation table, over HTTP", 
         const { dynamodb } = userClients(deployed, "kms-test-user");
         try {
           const outcome = await dynamodb
-            .send(sdkCommand(operation, targetOf(deployed.outputs.tableName)))
+            .send(sdkCommand(operation, targetOf(deployed.outputs.tableName, deployed.outputs.tableArn)))
             .then(
               () => "allowed",
               (err: unknown) => classifyError(err).actual,

@@ -18,7 +18,12 @@ import {
 } from "../../../sandbox/dynamodb/operations";
 import { KMS_OPERATION_TABLE } from "../../../sandbox/kms/operations";
 
-const TARGET = { tableName: "orders", key: { pk: { S: "k" } }, hashKey: "pk" };
+const TARGET = {
+  tableName: "orders",
+  tableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/orders",
+  key: { pk: { S: "k" } },
+  hashKey: "pk",
+};
 
 describe("the DynamoDB operation table", () => {
   it("names each operation's IAM action after the operation, and a transaction's per part", () => {

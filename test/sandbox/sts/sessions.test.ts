@@ -68,4 +68,39 @@ describe("sandbox/sts session store: session policies", () => {
       .to.throw(AwsError)
       .with.property("code", NOT_MODELLED);
   });
+
+  // IAM User Guide, "Passing session tags in AWS STS" and "Monitor and control actions taken with
+  // assumed roles": a session's tags and source identity apply to every request it makes, for its life.
+  it("keeps a session's tags, transitive keys and source identity through the state file and a restart", () => {
+    const store = new SessionStore();
+    const issued = store.issue({
+      roleArn: ROLE,
+      roleId: "AROAEXAMPLEREADER001",
+      sessionName: "tagged",
+      durationSeconds: 900,
+      tags: { team: "blue", cost: "" },
+      transitiveTagKeys: ["team"],
+      sourceIdentity: "alice",
+    });
+    const saved = store
+      .persisted()
+      .map((record, index) => validatedSession(JSON.parse(JSON.stringify(record)), `sessions[${index}]`));
+    const restarted = new SessionStore();
+    restarted.restore(saved);
+    expect(restarted.sessionAttributes(issued.sessionArn)).to.deep.equal({
+      tags: { team: "blue", cost: "" },
+      sourceIdentity: "alice",
+    });
+    expect(restarted.get(issued.accessKeyId)?.transitiveTagKeys).to.deep.equal(["team"]);
+    expect(new SessionStore().sessionAttributes(issued.sessionArn)).to.equal(undefined);
+  });
+
+  it("refuses, as not modelled, a second live session of one ARN with other tags", () => {
+    const store = new SessionStore();
+    const request = { roleArn: ROLE, roleId: "AROAEXAMPLEREADER001", sessionName: "t", durationSeconds: 900 };
+    store.issue({ ...request, tags: { team: "blue" } });
+    expect(() => store.issue({ ...request, tags: { team: "red" } }))
+      .to.throw(AwsError)
+      .with.property("code", NOT_MODELLED);
+  });
 });

@@ -1,0 +1,53 @@
+/**
+ * Table resource-based policies in the static proof (`npm run access`): a cell is decided with the table's
+ * policy beside the identity policies, so the proof shows a same-account principal allowed by the table's
+ * policy alone, the policy's explicit Deny, and a principal of another account allowed only where its own
+ * identity policy, the table's policy and (for items on a customer managed key) the key policy all allow.
+ * Expectations from the DynamoDB Developer Guide, "Using resource-based policies for DynamoDB"
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html), and
+ * the IAM User Guide, "Cross-account policy evaluation logic"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+ */
+import { expect } from "chai";
+import { analyzePlan } from "../../access/analyze";
+import type { AccessReport } from "../../access/types";
+import { EXT, OTHER_ACCOUNT, resourcePolicyPlan, U0, U1 } from "../support/resourcePolicyStack";
+
+function decision(report: AccessReport, principal: string, operation: string, table: string): string {
+  const found = report.cells.find(
+    (cell) => cell.principal === principal && cell.operation === operation && cell.table.endsWith(table),
+  );
+  if (found === undefined) {
+    throw new Error(`no cell for ${principal} ${operation} ${table}`);
+  }
+  return found.decision;
+}
+
+describe("access: table resource-based policies and principals of another account", function () {
+  this.timeout(60_000);
+  let report: AccessReport;
+
+  before(async () => {
+    report = await analyzePlan(resourcePolicyPlan());
+  });
+
+  it("lists the other account's principal in its own account", () => {
+    const partner = report.principals.find((principal) => principal.arn === EXT);
+    expect(partner?.accountId).to.equal(OTHER_ACCOUNT);
+  });
+
+  it("allows a same-account principal by the table's policy alone, and shows its explicit Deny", () => {
+    expect(decision(report, U1, "GetItem", "rp-t0")).to.equal("allowed");
+    expect(decision(report, U1, "PutItem", "rp-t0")).to.equal("denied-by-iam");
+    expect(decision(report, U0, "PutItem", "rp-t0")).to.equal("denied-by-iam");
+    expect(decision(report, U0, "GetItem", "rp-t0")).to.equal("allowed");
+  });
+
+  it("allows the other account's principal where its identity policy, the table's and the key policy allow", () => {
+    expect(decision(report, EXT, "GetItem", "rp-t0")).to.equal("allowed");
+    expect(decision(report, EXT, "GetItem", "rp-t1")).to.equal("allowed");
+    // Its identity policy allows no PutItem; rp-t1's policy no Query.
+    expect(decision(report, EXT, "PutItem", "rp-t0")).to.equal("denied-by-iam");
+    expect(decision(report, EXT, "Query", "rp-t1")).to.equal("denied-by-iam");
+  });
+});

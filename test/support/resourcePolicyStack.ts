@@ -1,0 +1,122 @@
+/**
+ * A stack with table resource-based policies and a principal of a second account, for the sandbox's and
+ * the static proof's tests of them: rp-t0 (AWS owned key) carries an aws.dynamodb.ResourcePolicy that
+ * lets rp-u1 (no identity policy) and the partner read and denies rp-u0 PutItem; rp-t1 (on key rp-k0)
+ * carries its own `resourcePolicy` input letting the partner's account read; the partner is a user of
+ * another account (its ARN names it) whose identity policy allows GetItem on both tables and kms:Decrypt
+ * on rp-k0, whose key policy names it through DynamoDB.
+ */
+import type { Plan, PlanResourceState } from "../../plan/types";
+import { ACCOUNT_ID, buildStackPlan, REGION } from "./accessStacks";
+import { resourceNamed } from "./plan";
+
+export const OTHER_ACCOUNT = "444455556666";
+const PLAN: Plan = buildStackPlan({
+  id: "rp",
+  users: [
+    { access: "full", extras: [], withAccessKey: true },
+    { access: "none", extras: [], withAccessKey: true },
+  ],
+  // k0: the key of rp-t1; rp-u0 is its key user.
+  keys: [{ rootStatement: true, keyUsers: [0], viaDynamoDbOnly: true, deniedUsers: [], enabled: true }],
+  tables: [undefined, 0],
+});
+
+export const T0 = `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/rp-t0`;
+export const T1 = `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/rp-t1`;
+export const U0 = `arn:aws:iam::${ACCOUNT_ID}:user/rp-u0`;
+export const U1 = `arn:aws:iam::${ACCOUNT_ID}:user/rp-u1`;
+export const EXT = `arn:aws:iam::${OTHER_ACCOUNT}:user/partner`;
+export const EXT_KEY = {
+  accessKeyId: "AKIAPARTNEREXAMPLE01",
+  secretAccessKey: "partner-secret-access-key-0000000000000",
+};
+
+export const policy = (...statements: Record<string, unknown>[]) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: statements });
+
+function add(state: Omit<PlanResourceState, "custom" | "dependencies" | "propertyDependencies">): void {
+  const full: PlanResourceState = { custom: true, dependencies: [], propertyDependencies: {}, ...state };
+  PLAN.steps.push({ op: "create", urn: full.urn, newState: full, detailedDiff: null });
+}
+const urn = (type: string, name: string) => `urn:pulumi:gen::kms-dynamodb::${type}::${name}`;
+
+// rp-t0 (AWS owned key): its policy, an aws.dynamodb.ResourcePolicy, lets rp-u1 (no identity policy)
+// read, denies rp-u0 (AmazonDynamoDBFullAccess) PutItem, and lets the partner account's user read.
+add({
+  type: "aws:dynamodb/resourcePolicy:ResourcePolicy",
+  urn: urn("aws:dynamodb/resourcePolicy:ResourcePolicy", "rp-t0-policy"),
+  id: T0,
+  inputs: {
+    resourceArn: T0,
+    policy: policy(
+      { Sid: "U1Reads", Effect: "Allow", Principal: { AWS: U1 }, Action: "dynamodb:GetItem", Resource: T0 },
+      { Sid: "NoPutForU0", Effect: "Deny", Principal: { AWS: U0 }, Action: "dynamodb:PutItem", Resource: T0 },
+      {
+        Sid: "PartnerReads",
+        Effect: "Allow",
+        Principal: { AWS: EXT },
+        Action: "dynamodb:GetItem",
+        Resource: T0,
+      },
+    ),
+  },
+  outputs: {},
+});
+// rp-t1 (on k0): its policy is the table's own `resourcePolicy` input; it lets the partner account read.
+const t1 = resourceNamed(PLAN, "aws:dynamodb/table:Table", "rp-t1");
+t1.inputs.resourcePolicy = policy({
+  Effect: "Allow",
+  Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` },
+  Action: "dynamodb:GetItem",
+  Resource: T1,
+});
+// The partner: a user of another account (its ARN names it), allowed GetItem on both tables and
+// kms:Decrypt on k0 by its own identity policy.
+const k0 = resourceNamed(PLAN, "aws:kms/key:Key", "rp-k0");
+export const K0 = String(k0.outputs.arn);
+add({
+  type: "aws:iam/user:User",
+  urn: urn("aws:iam/user:User", "partner"),
+  id: "partner",
+  inputs: { name: "partner" },
+  outputs: { name: "partner", arn: EXT, uniqueId: "AIDAPARTNEREXAMPLE001" },
+});
+add({
+  type: "aws:iam/userPolicy:UserPolicy",
+  urn: urn("aws:iam/userPolicy:UserPolicy", "partner"),
+  id: "partner:partner-policy",
+  inputs: {
+    name: "partner-policy",
+    user: "partner",
+    policy: policy(
+      { Effect: "Allow", Action: "dynamodb:GetItem", Resource: [T0, T1] },
+      { Effect: "Allow", Action: "kms:Decrypt", Resource: K0 },
+    ),
+  },
+  outputs: {},
+});
+add({
+  type: "aws:iam/accessKey:AccessKey",
+  urn: urn("aws:iam/accessKey:AccessKey", "partner"),
+  id: EXT_KEY.accessKeyId,
+  inputs: { user: "partner" },
+  outputs: { secret: EXT_KEY.secretAccessKey, status: "Active" },
+});
+// k0's key policy lets the partner use the key through DynamoDB, as the account's key users.
+const keyPolicy = JSON.parse(String(k0.inputs.policy)) as { Statement: Record<string, unknown>[] };
+keyPolicy.Statement.push({
+  Sid: "PartnerThroughDynamoDB",
+  Effect: "Allow",
+  Principal: { AWS: EXT },
+  Action: ["kms:Decrypt", "kms:DescribeKey"],
+  Resource: "*",
+  Condition: { StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } },
+});
+k0.inputs.policy = JSON.stringify(keyPolicy);
+k0.outputs.policy = k0.inputs.policy;
+
+/** The stack's plan; each call builds it anew. */
+export function resourcePolicyPlan(): Plan {
+  return structuredClone(PLAN);
+}
