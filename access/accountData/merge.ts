@@ -214,7 +214,8 @@ class Merge {
   /**
    * The account's keys whose policy was saved (key-policies/<key id>.json) and that the plan does not
    * create. Their ARN's region and account: a grant's KeyId names it; else the model's region. They exist
-   * already, so KMS's lockout check is not asked again (bypassPolicyLockoutSafetyCheck).
+   * already, so their policies are not validated again (`existing`: no lockout check, and a deleted
+   * principal that KMS now shows by its unique id is no error).
    */
   private keys(): void {
     const planned = new Set(this.model.keys.flatMap((key) => [key.arn, key.keyId]));
@@ -235,6 +236,7 @@ class Merge {
         policySource: "key",
         enabled: true,
         bypassPolicyLockoutSafetyCheck: true,
+        existing: true,
         description: "",
         aliases: [],
       };
