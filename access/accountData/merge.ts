@@ -214,7 +214,8 @@ class Merge {
   /**
    * The account's keys whose policy was saved (key-policies/<key id>.json) and that the plan does not
    * create. Their ARN's region and account: a grant's KeyId names it; else the model's region. They exist
-   * already, so KMS's lockout check is not asked again (bypassPolicyLockoutSafetyCheck).
+   * already, so their policies are not validated again (`existing`: no lockout check, and a deleted
+   * principal that KMS now shows by its unique id is no error).
    */
   private keys(): void {
     const planned = new Set(this.model.keys.flatMap((key) => [key.arn, key.keyId]));
@@ -235,6 +236,7 @@ class Merge {
         policySource: "key",
         enabled: true,
         bypassPolicyLockoutSafetyCheck: true,
+        existing: true,
         description: "",
         aliases: [],
       };
@@ -295,10 +297,10 @@ class Merge {
    * SCPs and RCPs (deploy/outsidePolicies.ts). The account's place in the organization is what the
    * targets tell: the root (a ROOT target) and the account itself. An OU's place is not in these outputs
    * (organizations list-parents would tell it), so a policy attached to an OU only is listed as not
-   * applied; so is one whose content or targets were not saved. A level is kept only when it holds a
-   * policy of each type the data has: a level with no SCP would deny everything (every level must allow:
-   * Organizations User Guide, "SCP evaluation"), and a level the data shows empty is one it does not show.
-   * Leaving out a policy that restricts can only show more access, never less.
+   * applied; so is one whose content or targets were not saved. A level is kept only when the data shows
+   * an SCP attached to it: a level with no SCP would deny everything (every level must allow:
+   * Organizations User Guide, "SCP evaluation"), so a level the data shows without one is one it does not
+   * show whole. Leaving out a policy that restricts can only show more access, never less.
    */
   private organization(): void {
     const planned = this.model.organization;
@@ -352,25 +354,37 @@ class Merge {
       planned.policies.push(...policies);
       return;
     }
-    const types = new Set(policies.map((policy) => policy.type));
     const levels: OrganizationTarget[] = [
       ...(root === undefined ? [] : [{ id: root, type: "ROOT" as const }]),
       { id: this.data.accountId, type: "ACCOUNT" },
     ];
+    // Every level must allow through an SCP, so a level with none in the data is one the data does not
+    // show whole; RCPs only deny (RCPFullAWSAccess is at every level), so any level may hold none.
+    const gating = policies.some((policy) => policy.type === "SERVICE_CONTROL_POLICY")
+      ? "SERVICE_CONTROL_POLICY"
+      : "RESOURCE_CONTROL_POLICY";
     const path = levels.filter((level) =>
-      [...types].every((type) =>
-        policies.some((policy) => policy.type === type && policy.targets.includes(level.id)),
-      ),
+      policies.some((policy) => policy.type === gating && policy.targets.includes(level.id)),
     );
     for (const policy of policies.filter(
       (candidate) => !candidate.targets.some((id) => path.some((level) => level.id === id)),
     )) {
       notApplied(
         policy.id,
-        "the level it is attached to holds no policy of each type in the account data, so the data does not show that level whole: not applied",
+        "the level it is attached to holds no SCP in the account data, so the data does not show that level whole: not applied",
       );
     }
-    this.model.organization = { path, policies };
+    // A customer policy's ARN names the management account (arn:aws:organizations::MANAGEMENT:policy/…):
+    // SCPs do not limit its principals, RCPs its resources.
+    const management = this.data.organizationPolicies
+      .filter((policy) => !policy.awsManaged)
+      .map((policy) => policy.arn.split(":")[4])
+      .find((account) => /^\d{12}$/.test(account ?? ""));
+    this.model.organization = {
+      ...(management === undefined ? {} : { managementAccountId: management }),
+      path,
+      policies,
+    };
   }
 }
 

@@ -135,6 +135,12 @@ export interface CloudKey {
   /** deletionWindowInDays: the waiting period of the ScheduleKeyDeletion that deleting the key makes. */
   deletionWindowInDays?: number;
   bypassPolicyLockoutSafetyCheck: boolean;
+  /**
+   * A key the account already has (account data: its policy as `aws kms get-key-policy` printed it), not
+   * one the deployment creates: its policy is not validated again. KMS accepted it when it was set, and may
+   * since show a deleted principal by its unique id (AIDA…, AROA…), which a new policy could not name.
+   */
+  existing?: boolean;
   description: string;
   aliases: string[];
 }

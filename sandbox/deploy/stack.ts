@@ -139,6 +139,9 @@ export class LiveStack {
     }
     authorizer.putOrganization(organizationSpecOf(model.accountId, model.organization));
     for (const key of model.keys) {
+      if (key.existing === true) {
+        continue;
+      }
       try {
         await authorizer.validateKeyPolicy({
           keyArn: key.arn,

@@ -4,7 +4,7 @@
  * API_DescribePolicy.html, API_ListTargetsForPolicy.html), answered from the model's organization
  * (deploy/outsidePolicies.ts). A deployment with none answers AWSOrganizationsNotInUseException, as an
  * account outside any organization does. The organization's id and the management account are not in the
- * model: ARNs name a fixed organization id and the stack's account (or the management account when known).
+ * model: ARNs name a fixed organization id and the management account (a placeholder when not known).
  */
 import type { CloudModel } from "../deploy/model";
 import type { CloudOrganization, CloudOrganizationPolicy } from "../deploy/outsidePolicies";
@@ -33,8 +33,14 @@ export function organizationPolicyArn(model: CloudModel, policy: CloudOrganizati
     : `arn:${model.partition}:organizations::${managementAccount(model)}:policy/${SANDBOX_ORGANIZATION_ID}/${type}/${policy.id}`;
 }
 
+/**
+ * The management account the ARNs name. A deployment that does not name it is a member account's: the
+ * ARNs then name a placeholder account that is not the stack's, so that a reader of them (account data)
+ * does not take the stack's account for the management account, whose principals SCPs do not limit.
+ */
 function managementAccount(model: CloudModel): string {
-  return model.organization?.managementAccountId ?? model.accountId;
+  const placeholder = model.accountId === "000000000000" ? "000000000001" : "000000000000";
+  return model.organization?.managementAccountId ?? placeholder;
 }
 
 /** The policy a request names by PolicyId; PolicyNotFoundException for none. */

@@ -29,7 +29,9 @@ export async function handleOrganizations(
       : await stack.authorizer.authorizeIdentityOn(
           caller.arn,
           spec.iamAction,
-          resource.replace(":aws:policy/", `:${stack.model.accountId}:policy/`),
+          // Organizations answers these reads to the management account (or a delegated administrator):
+          // the caller is taken to be one, so the policy is authorized as a resource of its own account.
+          resource.replace(/^(arn:[^:]+:organizations::)[^:]+:/, `$1${stack.model.accountId}:`),
         );
   if (!decision.allowed) {
     throw new AwsError(

@@ -66,6 +66,8 @@ export interface AccountDataSpec {
   /** SCPs and RCPs of the organization, each with its content and targets. */
   readonly organizationPolicies?: readonly {
     readonly id: string;
+    /** AWS's own (FullAWSAccess, RCPFullAWSAccess): its ARN is the `aws` account's. */
+    readonly awsManaged?: boolean;
     readonly name: string;
     readonly type: "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY";
     readonly content: Document;
@@ -74,6 +76,8 @@ export interface AccountDataSpec {
       readonly type: "ROOT" | "ORGANIZATIONAL_UNIT" | "ACCOUNT";
     }[];
   }[];
+  /** The organization's management account, which its policies' ARNs name (default 999988887777). */
+  readonly managementAccountId?: string;
   /** Write IAM's documents URL-encoded, as the API answers them, instead of as the CLI prints them. */
   readonly urlEncoded?: boolean;
 }
@@ -185,13 +189,17 @@ export function writeAccountData(dir: string, spec: AccountDataSpec): string[] {
   }
   const organizationPolicies = spec.organizationPolicies ?? [];
   if (organizationPolicies.length > 0) {
+    const management = spec.managementAccountId ?? "999988887777";
     const summary = (policy: (typeof organizationPolicies)[number]) => ({
       Id: policy.id,
-      Arn: `arn:${partition}:organizations::${spec.accountId}:policy/o-exampleorgid/${policy.type.toLowerCase()}/${policy.id}`,
+      Arn:
+        policy.awsManaged === true
+          ? `arn:${partition}:organizations::aws:policy/${policy.type.toLowerCase()}/${policy.id}`
+          : `arn:${partition}:organizations::${management}:policy/o-exampleorgid/${policy.type.toLowerCase()}/${policy.id}`,
       Name: policy.name,
       Description: "",
       Type: policy.type,
-      AwsManaged: false,
+      AwsManaged: policy.awsManaged === true,
     });
     for (const type of ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] as const) {
       write(`organizations-${type.toLowerCase()}.json`, {
@@ -205,7 +213,7 @@ export function writeAccountData(dir: string, spec: AccountDataSpec): string[] {
       write(path.join("policy-targets", `${policy.id}.json`), {
         Targets: policy.targets.map((target) => ({
           TargetId: target.id,
-          Arn: `arn:${partition}:organizations::${spec.accountId}:${target.type === "ACCOUNT" ? "account" : target.type === "ROOT" ? "root" : "ou"}/o-exampleorgid/${target.id}`,
+          Arn: `arn:${partition}:organizations::${management}:${target.type === "ACCOUNT" ? "account" : target.type === "ROOT" ? "root" : "ou"}/o-exampleorgid/${target.id}`,
           Name: target.id,
           Type: target.type,
         })),

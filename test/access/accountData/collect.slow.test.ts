@@ -24,6 +24,7 @@ import { devConfig } from "../../support/plan";
 import { probe, type Signer } from "../../support/prober";
 import { credentialsOf } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
+import { buildStackPlan, REGION } from "../../support/accessStacks";
 
 const AUDITOR = { name: "auditor", dynamodbAccess: "readonly", keyUser: false };
 
@@ -54,15 +55,68 @@ function withDecrypt(plan: Plan, user: string): Plan {
   };
 }
 
+/** `npm run collect -- --out OUT --endpoint` as the sandbox's deployer, with the real AWS CLI. */
+async function collectFrom(sandbox: Sandbox, region: string, out: string, cwd: string) {
+  const deployer = sandbox.deployerCredentials();
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_ACCESS_KEY_ID: deployer.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey,
+    AWS_DEFAULT_REGION: region,
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    AWS_MAX_ATTEMPTS: "1",
+  };
+  let stdout = "";
+  let stderr = "";
+  const code = await collect(["--out", out, "--endpoint", sandbox.endpoint], {
+    env,
+    cwd,
+    stdout: (text) => void (stdout += `${text}\n`),
+    stderr: (text) => void (stderr += `${text}\n`),
+  });
+  return { code, stdout, stderr };
+}
+
+/** Every observed cell whose decision differs from the report's, one line each. */
+function differencesOf(
+  observations: readonly { principal: string; operation: string; table: string; observed: string }[],
+  report: Awaited<ReturnType<typeof analyzeModel>>,
+): string[] {
+  return observations.flatMap((observation) => {
+    const cell = report.cells.find(
+      (candidate) =>
+        candidate.principal === observation.principal &&
+        candidate.operation === observation.operation &&
+        candidate.table === observation.table,
+    );
+    return cell?.decision === observation.observed
+      ? []
+      : [
+          `${observation.principal} ${observation.operation}: static ${cell?.decision ?? "none"}, live ${observation.observed}`,
+        ];
+  });
+}
+
 describe("account data collected from the sandbox with the AWS CLI equals its live decisions (slow)", function () {
   this.timeout(10 * 60_000);
   const dir = useTempDir("collected");
-  let sandbox: Sandbox | undefined;
+  const sandboxes: Sandbox[] = [];
+  const start = async (): Promise<Sandbox> => {
+    const started = await Sandbox.start();
+    sandboxes.push(started);
+    return started;
+  };
 
   before(function () {
     requireAwsCli(this);
   });
-  after(async () => sandbox?.stop());
+  after(async () => {
+    for (const started of sandboxes.splice(0)) {
+      await started.stop();
+    }
+  });
 
   it("collects, analyses a plan without the auditor, and matches every cell observed over HTTP", async function () {
     const users = [...(devConfig()["kms-dynamodb:users"] as object[]), AUDITOR];
@@ -70,33 +124,12 @@ describe("account data collected from the sandbox with the AWS CLI equals its li
       await synthesize({ stack: "dev", config: devConfig({ "kms-dynamodb:users": users }) }),
       "auditor",
     );
-    sandbox = await Sandbox.start();
+    const sandbox = await start();
     await sandbox.apply(deployed);
     const outputs = sandbox.outputs();
-    const deployer = sandbox.deployerCredentials();
 
     const out = path.join(dir(), "account");
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      AWS_ACCESS_KEY_ID: deployer.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: deployer.secretAccessKey,
-      AWS_DEFAULT_REGION: outputs.region,
-      AWS_CONFIG_FILE: "/dev/null",
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-      AWS_MAX_ATTEMPTS: "1",
-    };
-    const run = await (async () => {
-      let stdout = "";
-      let stderr = "";
-      const code = await collect(["--out", out, "--endpoint", sandbox.endpoint], {
-        env,
-        cwd: dir(),
-        stdout: (text) => void (stdout += `${text}\n`),
-        stderr: (text) => void (stderr += `${text}\n`),
-      });
-      return { code, stdout, stderr };
-    })();
+    const run = await collectFrom(sandbox, outputs.region, out, dir());
     expect(run.code, run.stderr).to.equal(0);
     // The sandbox's stack is in no organization (OrganizationsNotInUse), which the collector notes.
     expect(run.stderr).to.match(/the account is in no organization/);
@@ -125,22 +158,89 @@ describe("account data collected from the sandbox with the AWS CLI equals its li
       signers,
     });
     expect(observations.length).to.be.greaterThan(20);
-    const differences = observations.flatMap((observation) => {
-      const cell = report.cells.find(
-        (candidate) =>
-          candidate.principal === observation.principal &&
-          candidate.operation === observation.operation &&
-          candidate.table === observation.table,
-      );
-      return cell?.decision === observation.observed
-        ? []
-        : [
-            `${observation.principal} ${observation.operation}: static ${cell?.decision ?? "none"}, live ${observation.observed}`,
-          ];
-    });
+    const differences = differencesOf(observations, report);
     expect(differences).to.deep.equal([]);
     console.log(
       `      ${observations.length} cells observed over HTTP equal the analysis of the collected data`,
+    );
+  });
+
+  it("with groups, boundaries, SCPs and RCPs: a plan of the key and table alone, the rest from the account", async function () {
+    // The stack of test/sandbox/iam/outsidePolicies.int.test.ts: u0 reads and writes through its group,
+    // u1 and u2 are key users under boundaries, an SCP denies DeleteItem and an RCP a direct Decrypt.
+    const full = buildStackPlan({
+      id: "acct",
+      users: [
+        { access: "none", extras: [], withAccessKey: true },
+        { access: "readwrite", extras: [], withAccessKey: true, boundary: "reads-only" },
+        { access: "readwrite", extras: [], withAccessKey: true, boundary: "tables-only" },
+      ],
+      keys: [
+        { rootStatement: true, keyUsers: [1, 2], viaDynamoDbOnly: false, deniedUsers: [], enabled: true },
+      ],
+      tables: [0],
+      groups: [
+        {
+          access: "readwrite",
+          extras: ["allow-kms-decrypt"],
+          members: [0],
+          policyAs: "attached",
+          membership: "user-group-membership",
+        },
+      ],
+      organization: {
+        scps: ["deny-delete-item"],
+        rcps: ["deny-direct-decrypt"],
+        attachedTo: "root",
+        managementAccount: false,
+      },
+    });
+    const sandbox = await start();
+    await sandbox.apply(full);
+    const out = path.join(dir(), "account");
+    const run = await collectFrom(sandbox, REGION, out, dir());
+    expect(run.code, run.stderr).to.equal(0);
+    expect(fs.readdirSync(path.join(out, "policy-targets")).length).to.be.greaterThan(1);
+
+    // The plan keeps the key and the table only: users, groups, policies and the organization are the account's.
+    const keyAndTable: Plan = {
+      ...full,
+      steps: full.steps.filter((step) => !/^aws:(iam|organizations)\//.test(step.newState?.type ?? "")),
+    };
+    const access = await loadAccessModel(keyAndTable, { accountData: readAccountData(out) });
+    const report = await analyzeModel(access);
+    expect(access.model.organization?.policies.map((policy) => policy.name).sort()).to.include.members([
+      "FullAWSAccess",
+    ]);
+    const users = (
+      sandbox.programOutputs() as { users: Record<string, { accessKeyId: string; secretAccessKey: string }> }
+    ).users;
+    const signers: Signer[] = ["acct-u0", "acct-u1", "acct-u2"].map((name) => {
+      const principal = report.principals.find((candidate) => candidate.name === name);
+      expect(principal?.fromAccountData, name).to.equal(true);
+      return {
+        arn: principal?.arn ?? name,
+        accessKeyId: users[name].accessKeyId,
+        secretAccessKey: users[name].secretAccessKey,
+      };
+    });
+    const observations = await probe({
+      endpoint: sandbox.endpoint,
+      region: REGION,
+      model: access.model,
+      report,
+      signers,
+    });
+    expect(differencesOf(observations, report)).to.deep.equal([]);
+    // What the four sources decide, seen both ways: the group lets u0 read; the SCP stops DeleteItem.
+    expect(
+      observations.find((o) => o.principal === signers[0].arn && o.operation === "GetItem")?.observed,
+    ).to.equal("allowed");
+    expect(
+      observations.find((o) => o.principal === signers[0].arn && o.operation === "DeleteItem")?.observed,
+    ).to.equal("denied-by-iam");
+    console.log(
+      `      ${observations.length} cells with groups, boundaries, SCPs and RCPs from collected data equal the live sandbox`,
     );
   });
 });

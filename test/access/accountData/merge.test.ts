@@ -96,6 +96,16 @@ function accountOf(plan: Plan): AccountDataSpec {
               Action: "kms:*",
               Resource: "*",
             },
+            // A principal deleted since: the key policy then holds its unique id, not an ARN, and a new
+            // PutKeyPolicy naming it would be refused (AWS Knowledge Center, "How do I resolve the AWS KMS key
+            // policy error 'Policy contains a statement with one or more invalid principals'?",
+            // https://repost.aws/knowledge-center/kms-policy-error-invalid-principals).
+            {
+              Effect: "Allow",
+              Principal: { AWS: "AIDAJQABLZS4A3QDU576Q" },
+              Action: "kms:Decrypt",
+              Resource: "*",
+            },
           ],
         },
       },
@@ -172,9 +182,11 @@ describe("account data merged with the plan (access/accountData/merge.ts)", func
     expect(cell(report, "kms-test-user", "GetItem")).to.equal("denied-by-kms");
     const planKey = (reveal(plan.outputs) as { keyArn: string }).keyArn;
     expect(access.model.keys.find((key) => key.arn === planKey)?.policySource).to.equal("key");
-    expect(access.model.keys.find((key) => key.keyId === OTHER_KEY)?.arn).to.equal(
-      `arn:aws:kms:us-east-1:${ACCOUNT}:key/${OTHER_KEY}`,
-    );
+    // The account's own key: its policy is taken as KMS holds it, a deleted principal's unique id included.
+    expect(access.model.keys.find((key) => key.keyId === OTHER_KEY)).to.include({
+      arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${OTHER_KEY}`,
+      existing: true,
+    });
   });
 
   it("maps groups, boundaries and the SCPs it can place onto the cloud model", function () {
@@ -222,5 +234,87 @@ describe("account data merged with the plan (access/accountData/merge.ts)", func
     );
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.match(/--account-data: "[^"]*nope" does not exist/);
+  });
+
+  describe("groups, boundaries, SCPs and RCPs of the account, enforced by the one engine", function () {
+    // IAM User Guide, "IAM user groups" (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html):
+    // a group's policies are its members'. "Permissions boundaries for IAM entities"
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html): allowed only
+    // where the boundary allows too. Organizations User Guide, "Service control policies" and "Resource
+    // control policies" (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html,
+    // .../orgs_manage_policies_rcps.html): an explicit Deny in either wins.
+    const outside = useTempDir("account-outside", { per: "suite" });
+    let outsideReport: AccessReport;
+
+    before(async function () {
+      writeAccountData(outside(), {
+        accountId: ACCOUNT,
+        users: [
+          { name: "grouped", groups: ["data"] },
+          {
+            name: "bounded",
+            inline: { all: ALLOW(["dynamodb:*", "kms:Decrypt"]) },
+            boundary: `arn:aws:iam::${ACCOUNT}:policy/query-only`,
+          },
+        ],
+        groups: [{ name: "data", inline: { all: ALLOW(["dynamodb:*", "kms:Decrypt"]) } }],
+        policies: [{ name: "query-only", document: ALLOW("dynamodb:Query") }],
+        organizationPolicies: [
+          {
+            id: "p-FullAWSAccess",
+            awsManaged: true,
+            name: "FullAWSAccess",
+            type: "SERVICE_CONTROL_POLICY",
+            content: ALLOW("*"),
+            targets: [
+              { id: "r-abcd", type: "ROOT" },
+              { id: ACCOUNT, type: "ACCOUNT" },
+            ],
+          },
+          {
+            id: "p-denyscan0001",
+            name: "deny-scan",
+            type: "SERVICE_CONTROL_POLICY",
+            content: {
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Deny", Action: "dynamodb:Scan", Resource: "*" }],
+            },
+            targets: [{ id: ACCOUNT, type: "ACCOUNT" }],
+          },
+          {
+            id: "p-denydirect01",
+            name: "deny-direct-decrypt",
+            type: "RESOURCE_CONTROL_POLICY",
+            content: {
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Effect: "Deny",
+                  Principal: "*",
+                  Action: "kms:Decrypt",
+                  Resource: "*",
+                  Condition: { Null: { "kms:ViaService": "true" } },
+                },
+              ],
+            },
+            targets: [{ id: "r-abcd", type: "ROOT" }],
+          },
+        ],
+      });
+      outsideReport = await analyzeModel(
+        await loadAccessModel(plan, { accountData: readAccountData(outside()) }),
+      );
+    });
+
+    it("a member decides by its group's policies; an SCP's Deny and an RCP's Deny stop it", function () {
+      expect(cell(outsideReport, "grouped", "GetItem")).to.equal("allowed");
+      expect(cell(outsideReport, "grouped", "Scan")).to.equal("denied-by-iam");
+      expect(cell(outsideReport, "grouped", "kms:Decrypt")).to.equal("denied-by-kms");
+    });
+
+    it("a boundary keeps a user to what it allows", function () {
+      expect(cell(outsideReport, "bounded", "GetItem")).to.equal("denied-by-iam");
+      expect(cell(outsideReport, "bounded", "kms:Decrypt")).to.equal("denied-by-kms");
+    });
   });
 });
