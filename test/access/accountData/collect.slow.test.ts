@@ -192,7 +192,7 @@ describe("account data collected from the sandbox with the AWS CLI equals its li
         scps: ["deny-delete-item"],
         rcps: ["deny-direct-decrypt"],
         attachedTo: "root",
-        managementAccount: false,
+        account: "member",
       },
     });
     const sandbox = await start();
