@@ -3,7 +3,7 @@
  * the same key-policy validation and the same Authorizer), then asks that engine every cell of the
  * matrix. The sandbox asks the same engine per request, so the two cannot drift.
  */
-import type { Plan } from "../plan/types";
+import { declaredStates, type Plan } from "../plan/types";
 import {
   startEngineForPlan,
   UndeployablePlanError,
@@ -16,6 +16,8 @@ import {
   type LiveStack,
   managedPolicyDocument,
 } from "../sandbox/engine";
+import { accountDataExtension, accountDeployer } from "./accountData/merge";
+import type { AccountData } from "./accountData/types";
 import { declaredIntents } from "./declared";
 import { DecisionLedger } from "./decisions";
 import { findObtainers } from "./obtain";
@@ -44,6 +46,11 @@ export class PlanInputError extends Error {}
 export interface AnalysisOptions {
   /** Who deploys, when the plan has no getCallerIdentity invoke (the hook for account data). */
   readonly deployer?: CallerIdentity;
+  /**
+   * The account as it is (access/accountData): merged with the plan, the plan's resources replacing their
+   * copies; when the plan does not say who deploys, the deployer is an administrator of the data's account.
+   */
+  readonly accountData?: AccountData;
 }
 
 /**
@@ -53,7 +60,7 @@ export interface AnalysisOptions {
 export async function loadAccessModel(plan: Plan, options: AnalysisOptions = {}): Promise<AccessModel> {
   let stack: LiveStack;
   try {
-    stack = await startEngineForPlan(plan, options);
+    stack = await startEngineForPlan(plan, engineOptions(options));
   } catch (err) {
     if (err instanceof UndeployablePlanError) {
       throw new PlanInputError(err.message);
@@ -61,13 +68,38 @@ export async function loadAccessModel(plan: Plan, options: AnalysisOptions = {})
     throw err;
   }
   const model = stack.model;
-  const principals = principalsOf(model, declaredIntents(plan));
+  const accountArns = new Set([
+    ...(options.accountData?.users ?? []).map((user) => user.arn),
+    ...(options.accountData?.roles ?? []).map((role) => role.arn),
+  ]);
+  const planArns = new Set(
+    declaredStates(plan)
+      .map((state) => state.outputs.arn)
+      .filter((arn) => typeof arn === "string"),
+  );
+  const principals = principalsOf(
+    model,
+    declaredIntents(plan),
+    new Set([...accountArns].filter((arn) => !planArns.has(arn))),
+  );
   for (const principal of principals) {
     if (!stack.authorizer.hasPrincipal(principal.arn)) {
       stack.authorizer.putPrincipal(principalSpecOf(principal));
     }
   }
   return { model, authorizer: stack.authorizer, principals };
+}
+
+/** The engine's options: the account data as an extension of the plan, its account's deployer by default. */
+function engineOptions(options: AnalysisOptions): Parameters<typeof startEngineForPlan>[1] {
+  const data = options.accountData;
+  if (data === undefined) {
+    return { deployer: options.deployer };
+  }
+  return {
+    deployer: options.deployer ?? accountDeployer(data),
+    extension: accountDataExtension(data),
+  };
 }
 
 export async function analyzePlan(plan: Plan, options: AnalysisOptions = {}): Promise<AccessReport> {
@@ -77,10 +109,13 @@ export async function analyzePlan(plan: Plan, options: AnalysisOptions = {}): Pr
 export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
   const { model, authorizer, principals } = access;
   const customerPolicies = new Map(model.policies.map((policy) => [policy.arn, policy.document]));
-  const ledger = new DecisionLedger((policyArn) => {
-    const document = customerPolicies.get(policyArn);
-    return document === undefined ? managedPolicyDocument(policyArn) : parseJson(document);
-  });
+  const ledger = new DecisionLedger(
+    (policyArn) => {
+      const document = customerPolicies.get(policyArn);
+      return document === undefined ? managedPolicyDocument(policyArn) : parseJson(document);
+    },
+    (model.organization?.policies ?? []).map((policy) => parseJson(policy.document)),
+  );
   const keyPolicyOf = (keyArn: string): string => model.keys.find((key) => key.arn === keyArn)?.policy ?? "";
   const tables: AccessTable[] = model.tables.map((table) => ({
     name: table.name,
@@ -292,6 +327,13 @@ function planBlindSpots(access: AccessModel): string[] {
     spots.push(
       `The key ${key.arn} has no key policy in the plan: it is decided with the default key policy KMS gives it, ` +
         'which lets any identity policy of the account allow its use (KMS Developer Guide, "Default key policy").',
+    );
+  }
+  if (model.organization !== undefined && model.organization.managementAccountId === undefined) {
+    spots.push(
+      "The plan declares SCPs or RCPs but not its organization: the stack's account is taken to be a member " +
+        "account, where they apply. If it is the management account, they do not apply to it (AWS Organizations " +
+        'User Guide, "Service control policies (SCPs)") and this proof shows less access than there is.',
     );
   }
   if (model.notDeployed.length > 0) {

@@ -21,7 +21,16 @@ export class DecisionLedger {
    * `managedDocument` reads an attached managed policy's document: the plan's own customer managed policies,
    * then the AWS managed ones the engine holds (managedPolicyDocument).
    */
-  constructor(private readonly managedDocument: (policyArn: string) => unknown = managedPolicyDocument) {}
+  constructor(
+    private readonly managedDocument: (policyArn: string) => unknown = managedPolicyDocument,
+    /** The organization's SCPs and RCPs (parsed): their Resource patterns tell resources apart too. */
+    private readonly guardrails: readonly unknown[] = [],
+  ) {
+    this.guardrailsReadPrincipal = PRINCIPAL_SPECIFIC.test(JSON.stringify(guardrails));
+  }
+
+  /** Whether an SCP or RCP reads the principal's identity (aws:PrincipalArn, ...): then nothing is shared. */
+  private readonly guardrailsReadPrincipal: boolean;
 
   private readonly decided = new Map<string, { owner: AccessPrincipal; answer: Promise<unknown> }>();
   private readonly fingerprints = new Map<string, string>();
@@ -67,14 +76,29 @@ export class DecisionLedger {
       const identity = JSON.stringify([
         principal.policies.inline.map((policy) => policy.document),
         [...principal.policies.managed].sort(),
+        // Groups and a boundary decide too (sandbox/iam/policySources.ts), with their documents, which
+        // may read the principal's identity.
+        (principal.policies.groups ?? []).map((group) => [
+          group.arn,
+          group.inline.map((policy) => policy.document),
+          group.managed.map((policyArn) => this.managedDocument(policyArn)),
+        ]),
+        principal.policies.boundary === undefined
+          ? ""
+          : [principal.policies.boundary, this.managedDocument(principal.policies.boundary)],
         // A grant allows its grantee beside the policies (KMS developer guide, "Grants in AWS KMS").
         [...principal.grants].sort(),
       ]);
       const account = principal.arn.split(":")[4] ?? "";
       fingerprint = [principal.kind, account, identity].join("\n");
       // Principals a policy or grant may name by their own ARN or pattern (services, representatives of a
-      // pattern, the anonymous caller) are few: each is its own class.
-      if (PRINCIPAL_SPECIFIC.test(identity) || OWN_CLASS_KINDS.has(principal.kind)) {
+      // pattern, the anonymous caller) are few: each is its own class; so is each principal when a guardrail
+      // (an SCP or RCP) reads the principal.
+      if (
+        PRINCIPAL_SPECIFIC.test(identity) ||
+        this.guardrailsReadPrincipal ||
+        OWN_CLASS_KINDS.has(principal.kind)
+      ) {
         fingerprint += `\n${principal.arn}`;
       }
       // Class keys are looked up for every question: a short id per distinct fingerprint keeps them cheap.
@@ -113,6 +137,14 @@ export class DecisionLedger {
       const documents = [
         ...principal.policies.inline.map((policy) => parseJson(policy.document)),
         ...principal.policies.managed.map((arn) => this.managedDocument(arn)),
+        ...(principal.policies.groups ?? []).flatMap((group) => [
+          ...group.inline.map((policy) => parseJson(policy.document)),
+          ...group.managed.map((arn) => this.managedDocument(arn)),
+        ]),
+        ...(principal.policies.boundary === undefined
+          ? []
+          : [this.managedDocument(principal.policies.boundary)]),
+        ...this.guardrails,
       ];
       patterns = [...new Set(documents.flatMap(resourcePatternsOf))].map(globRegExp);
       this.patterns.set(principal.arn, patterns);

@@ -28,8 +28,8 @@ export async function findObtainers(input: {
   const { model, authorizer, principals } = access;
   const paths = new Map<string, string[]>(principals.map((principal) => [principal.arn, []]));
   const blindSpots: string[] = [
-    "Policies outside the plan are not seen: groups, permission boundaries, SCPs and RCPs, and identity " +
-      "policies attached to principals the plan does not create.",
+    "Policies outside the plan are not seen: groups, permission boundaries, SCPs and RCPs the plan does not " +
+      "declare, and identity policies attached to principals the plan does not create.",
   ];
 
   const probeArn = `arn:${model.partition}:iam::${model.accountId}:user/access-analysis/${DELEGATION_PROBE_NAME}`;

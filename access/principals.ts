@@ -237,12 +237,14 @@ const SYNTHETIC: Record<
 export function principalsOf(
   model: CloudModel,
   declared: ReadonlyMap<string, PrincipalIntent> = new Map(),
+  fromAccountData: ReadonlySet<string> = new Set(),
 ): AccessPrincipal[] {
-  const fromPlan = model.principals.map((principal) =>
-    planPrincipal(model, principal, declared.get(principal.arn)),
-  );
+  const fromPlan = model.principals.map((principal) => ({
+    ...planPrincipal(model, principal, declared.get(principal.arn)),
+    ...(fromAccountData.has(principal.arn) ? { fromAccountData: true } : {}),
+  }));
   const names = policyNames(model);
-  const principals = [...fromPlan];
+  const principals: AccessPrincipal[] = [...fromPlan];
   for (const build of Object.values(SYNTHETIC)) {
     const known = new Set(principals.flatMap((principal) => [principal.arn, principal.callerArn]));
     principals.push(...build({ model, names, known }).filter((principal) => !known.has(principal.arn)));
@@ -275,12 +277,14 @@ function planPrincipal(
     accountId: principal.accountId,
     name: principal.name,
     ...(intent === undefined ? {} : { intent }),
+    ...groupNamesAndBoundary(model, principal),
     callerArn,
     fromPlan: true,
     canSign: canSign(model, principal),
     policies: {
       inline: principal.inlinePolicies.map((policy) => ({ name: policy.name, document: policy.document })),
       managed: principal.managedPolicyArns,
+      ...outsidePoliciesOf(model, principal),
     },
     // A grant to a role covers its sessions; one to a session ARN, that session (KMS developer guide,
     // "Grant concepts": grantee principal).
@@ -384,4 +388,34 @@ function grantsTo(model: CloudModel, arns: readonly string[]): string[] {
   return model.grants
     .filter((grant) => arns.includes(grant.granteePrincipal))
     .map((grant) => `${grant.grantId} on ${grant.keyArn}`);
+}
+
+/** The groups and boundary of a principal of the model: part of what makes two principals decide alike. */
+function outsidePoliciesOf(
+  model: CloudModel,
+  principal: CloudPrincipal,
+): Pick<AccessPrincipal["policies"], "groups" | "boundary"> {
+  const groups = (model.groups ?? [])
+    .filter((group) => group.members.includes(principal.arn))
+    .map((group) => ({ arn: group.arn, inline: group.inlinePolicies, managed: group.managedPolicyArns }));
+  return {
+    ...(groups.length === 0 ? {} : { groups }),
+    ...(principal.permissionsBoundary === undefined ? {} : { boundary: principal.permissionsBoundary }),
+  };
+}
+
+/** The Principal fields a report shows: the names of its groups, and its boundary's ARN (present only when set). */
+function groupNamesAndBoundary(
+  model: CloudModel,
+  principal: CloudPrincipal,
+): { groups?: readonly string[]; permissionsBoundary?: string } {
+  const groups = (model.groups ?? [])
+    .filter((group) => group.members.includes(principal.arn))
+    .map((group) => group.name);
+  return {
+    ...(groups.length === 0 ? {} : { groups }),
+    ...(principal.permissionsBoundary === undefined
+      ? {}
+      : { permissionsBoundary: principal.permissionsBoundary }),
+  };
 }

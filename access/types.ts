@@ -18,12 +18,25 @@ export interface AccessPrincipal extends Principal {
   readonly callerArn: string;
   /** An IAM user or role that the plan creates (what --expect-key-users judges). */
   readonly fromPlan: boolean;
+  /**
+   * An IAM user or role of the account data (`--account-data`) that the plan does not create; `fromPlan` is
+   * then true too, so --expect-key-users judges it like the plan's.
+   */
+  readonly fromAccountData?: boolean;
   /** Whether the plan gives it credentials to sign with (a prober can observe it over HTTP). */
   readonly canSign: boolean;
   /** Inline policies and managed policy ARNs: what makes two principals decide alike. */
   readonly policies: {
     readonly inline: readonly { readonly name: string; readonly document: string }[];
     readonly managed: readonly string[];
+    /** The IAM groups it is in: their policies are its identity-based policies too. */
+    readonly groups?: readonly {
+      readonly arn: string;
+      readonly inline: readonly { readonly name: string; readonly document: string }[];
+      readonly managed: readonly string[];
+    }[];
+    /** The ARN of its permissions boundary policy. */
+    readonly boundary?: string;
   };
   /** The plan's KMS grants to it (or, for a role, to its sessions): "GRANT_ID on KEY_ARN". */
   readonly grants: readonly string[];

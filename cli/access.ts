@@ -20,6 +20,9 @@ import { ProgramError } from "../plan/programProcess";
 import { ProtectedResourceError } from "../plan/steps";
 import { synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
+import { accountDeployer } from "../access/accountData/merge";
+import { readAccountData } from "../access/accountData/read";
+import type { AccountData } from "../access/accountData/types";
 import { analyzePlan, loadAccessModel, analyzeModel, PlanInputError } from "../access/analyze";
 import {
   addedAccess,
@@ -75,6 +78,12 @@ export const command = defineCommand({
       description:
         "with --compare: exit 1 when the plan lets any principal decrypt, or change who can decrypt, where OLD did not; each added access is listed with the statements that grant it",
     },
+    "account-data": {
+      type: "string",
+      placeholder: "DIR",
+      description:
+        "merge the plan with an account as it is: a folder of what the AWS CLI prints (npm run collect writes one; docs/access.md)",
+    },
     "expect-key-users": {
       type: "boolean",
       description: "exit 1 when a principal that is not a declared key user can decrypt",
@@ -106,13 +115,17 @@ export const command = defineCommand({
       args.compare === undefined
         ? undefined
         : readCompared(path.resolve(io.cwd, args.compare), io.env.PULUMI_CONFIG_PASSPHRASE);
+    const accountData =
+      args["account-data"] === undefined
+        ? undefined
+        : readAccountData(path.resolve(io.cwd, args["account-data"]));
     // From a deployed state, the new plan is planned as `pulumi preview` would: resources it keeps keep their IDs.
     const plan =
       args.plan !== undefined
         ? readPlanFile(path.resolve(io.cwd, args.plan), "--plan")
-        : await synthesizeStack(args, io.cwd, old?.checkpoint);
+        : await synthesizeStack(args, io.cwd, accountData, old?.checkpoint);
     const { report, verdict } = await userErrors(async () => {
-      const access = await loadAccessModel(plan);
+      const access = await loadAccessModel(plan, { accountData });
       const analysed = await analyzeModel(access);
       return {
         report: analysed,
@@ -122,7 +135,8 @@ export const command = defineCommand({
     let changes: CellChange[] | undefined;
     let added: AddedAccess[] | undefined;
     if (old !== undefined) {
-      const oldReport = await userErrors(() => analyzePlan(old.plan));
+      // OLD is analysed in the same account as the plan (the same account data, when given).
+      const oldReport = await userErrors(() => analyzePlan(old.plan, { accountData }));
       // A deployed state and the plan made from it name the same resources by URN.
       const identities =
         old.checkpoint === undefined
@@ -193,6 +207,7 @@ function readCompared(file: string, passphrase?: string): { plan: Plan; checkpoi
 async function synthesizeStack(
   args: { stack?: string; project?: string; "config-file"?: string; invokes?: string },
   cwd: string,
+  accountData?: AccountData,
   previousState?: Checkpoint,
 ): Promise<Plan> {
   const projectDir = path.resolve(cwd, args.project ?? ".");
@@ -202,6 +217,8 @@ async function synthesizeStack(
     program: args.project === undefined ? undefined : { folder: projectDir },
     configFile: args["config-file"] === undefined ? undefined : path.resolve(cwd, args["config-file"]),
     invokes: args.invokes === undefined ? undefined : readInvokesFile(path.resolve(cwd, args.invokes)),
+    // With account data, the plan is made in its account, so its ARNs are those the account will have.
+    ...(accountData === undefined ? {} : { deployer: accountDeployer(accountData) }),
     ...(previousState === undefined ? {} : { previousState }),
   }).catch((err: unknown) => {
     // A program that fails is the user's to fix, as `npm run synth` reports it; so is a plan from --compare's

@@ -5,6 +5,7 @@
 import { command as access } from "./access";
 import { command as bench } from "./bench";
 import { command as checks } from "./checks";
+import { command as collect } from "./collect";
 import { command as docs } from "./docs";
 import { command as managedPolicies } from "./managedPolicies";
 import { command as policy } from "./policy";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command<any, any, any>[] = [
   sandboxClock,
   checks,
   access,
+  collect,
   bench,
   managedPolicies,
   docs,

@@ -1,7 +1,7 @@
 /**
  * docs/sandbox.md's "What it serves", generated from the sandbox's operation tables (one per service:
  * sandbox/dynamodb/operations.ts, sandbox/kms/operations.ts, sandbox/sts/operations.ts,
- * sandbox/admin/operations.ts) by `npm run docs`; test/cli/docs.test.ts fails until it has run.
+ * sandbox/iamService/operations.ts, sandbox/organizations/operations.ts, sandbox/admin/operations.ts) by `npm run docs`; test/cli/docs.test.ts fails until it has run.
  */
 import { ADMIN_OPERATION_TABLE } from "../sandbox/admin/operations";
 import {
@@ -11,6 +11,8 @@ import {
 } from "../sandbox/dynamodb/operations";
 import { KMS_OPERATION_TABLE } from "../sandbox/kms/operations";
 import { STS_OPERATION_TABLE } from "../sandbox/sts/operations";
+import { IAM_OPERATION_TABLE } from "../sandbox/iamService/operations";
+import { ORGANIZATIONS_OPERATION_TABLE } from "../sandbox/organizations/operations";
 
 const code = (text: string): string => `\`${text}\``;
 const yes = (flag: boolean): string => (flag ? "yes" : "");
@@ -49,6 +51,13 @@ export function operationTables(): string {
     ([name, spec]) =>
       `| ${name} | ${spec.iamAction === null ? "nothing" : code(spec.iamAction)} | ${spec.docs} |`,
   );
+  const iam = Object.entries(IAM_OPERATION_TABLE).map(
+    ([name, spec]) => `| ${name} | ${code(spec.iamAction)} on \`*\` | ${spec.docs} |`,
+  );
+  const organizations = Object.entries(ORGANIZATIONS_OPERATION_TABLE).map(
+    ([name, spec]) =>
+      `| ${name} | ${code(spec.iamAction)} ${spec.resource === "*" ? "on `*`" : "on the policy"} | ${spec.docs} |`,
+  );
   const admin = Object.entries(ADMIN_OPERATION_TABLE).map(
     ([name, spec]) => `| ${name} | the deploying identity only | ${spec.docs} |`,
   );
@@ -70,6 +79,18 @@ export function operationTables(): string {
     "| action | authorized as | what it does |",
     "|---|---|---|",
     ...sts,
+    "",
+    "**IAM**: the query protocol (form-encoded POST signed for `iam`, XML answer); the reads that collecting account data needs.",
+    "",
+    "| action | authorized as | what it does |",
+    "|---|---|---|",
+    ...iam,
+    "",
+    "**AWS Organizations**: JSON 1.1, `X-Amz-Target: AWSOrganizationsV20161128.<Operation>`; answered from the deployment's SCPs and RCPs.",
+    "",
+    "| operation | authorized as | what it does |",
+    "|---|---|---|",
+    ...organizations,
     "",
     "**Sandbox admin**: JSON 1.1, `X-Amz-Target: SandboxAdmin.<Operation>`, signed with the signing name `sandbox`.",
     "",

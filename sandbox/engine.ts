@@ -8,7 +8,7 @@
  */
 import { declaredStates, type Plan } from "../plan/types";
 import { reveal } from "../plan/values";
-import { deployerOf, type CallerIdentity, type Deployment } from "./deploy/deployment";
+import { deployerOf, type CallerIdentity, type DeployedResource, type Deployment } from "./deploy/deployment";
 import { applyDeployedKeys } from "./deploy/deployKeys";
 import { deriveCloudModel, remoteComponents, type CloudKey, type CloudModel } from "./deploy/model";
 import { LiveStack, type AccessKey } from "./deploy/stack";
@@ -23,7 +23,9 @@ export type { Authorizer, DecidingStatement, Decision, KmsDecision, PrincipalSpe
 export { managedPolicyDocument } from "./iam";
 export { ADMINISTRATOR_ACCESS_ARN, deriveCloudModel } from "./deploy/model";
 export type {
+  CloudGrant,
   CloudKey,
+  CloudManagedPolicy,
   CloudModel,
   CloudPrincipal,
   CloudRole,
@@ -34,7 +36,15 @@ export type {
   NotDeployed,
   UnknownResource,
 } from "./deploy/model";
-export type { CallerIdentity, Deployment } from "./deploy/deployment";
+export type { CallerIdentity, DeployedResource, Deployment } from "./deploy/deployment";
+export { MANAGED_POLICY_ARNS } from "./iam";
+export type {
+  CloudGroup,
+  CloudOrganization,
+  CloudOrganizationPolicy,
+  OrganizationPolicyType,
+  OrganizationTarget,
+} from "./deploy/outsidePolicies";
 export type { LiveStack } from "./deploy/stack";
 export {
   ACCESS_MATRIX_OPERATIONS,
@@ -150,6 +160,19 @@ export interface PlanEngineOptions {
    * default deployer (sandbox/deploy/deployment.ts, deployerOf).
    */
   readonly deployer?: CallerIdentity;
+  /** What an account as it is adds to the plan (access/accountData/merge.ts). */
+  readonly extension?: ModelExtension;
+}
+
+/**
+ * What is added to a plan's deployment before the engine starts: resources beside the plan's before the
+ * model is derived (the account's managed policies, so that the plan's principals attaching them are
+ * decided with their documents), then changes to the derived model (the account's principals, groups,
+ * keys, grants, organization). Resources the plan manages are the extension's to leave alone.
+ */
+export interface ModelExtension {
+  readonly resources?: (planResources: readonly DeployedResource[]) => DeployedResource[];
+  readonly extend?: (model: CloudModel) => void;
 }
 
 /**
@@ -160,8 +183,10 @@ export interface PlanEngineOptions {
  */
 export async function startEngineForPlan(plan: Plan, options: PlanEngineOptions = {}): Promise<LiveStack> {
   let model: CloudModel;
+  const deployment = deploymentOfPlan(plan, options);
+  deployment.resources.push(...(options.extension?.resources?.(deployment.resources) ?? []));
   try {
-    model = deriveCloudModel(deploymentOfPlan(plan, options));
+    model = deriveCloudModel(deployment);
     model.notDeployed.push(...remoteComponents(declaredStates(plan)));
   } catch (err) {
     if (err instanceof AwsError) {
@@ -169,6 +194,8 @@ export async function startEngineForPlan(plan: Plan, options: PlanEngineOptions 
     }
     throw new UndeployablePlanError((err as Error).message);
   }
+  // Outside the try: the extension's own errors (account data that contradicts the plan) are the user's.
+  options.extension?.extend?.(model);
   try {
     return await startEngine(model);
   } catch (err) {

@@ -17,6 +17,16 @@ import {
 import { AwsError } from "../errors";
 import { MANAGED_POLICY_ARNS } from "../iam/managedPolicies";
 import type { CallerIdentity, Deployment, DeployedResource } from "./deployment";
+import type { CloudGroup, CloudOrganization } from "./outsidePolicies";
+import {
+  GROUP_TYPES,
+  ORGANIZATION_TYPES,
+  readBoundary,
+  readGroups,
+  readOrganization,
+  settleBoundaries,
+  type PlanReadContext,
+} from "./planPolicySources";
 import { isUnknownValue, ResourceValues, UnknownValueError } from "./resourceValues";
 
 /** The region of a preview whose regional ARNs are all unknown: nothing that needs it is deployed. */
@@ -49,6 +59,12 @@ export interface CloudPrincipal extends Principal {
    * decided at worst (sandbox/iam/authorizer.ts).
    */
   unknownPolicies: string[];
+  /**
+   * The ARN of the managed policy set as its permissions boundary (`permissionsBoundary`; IAM User Guide,
+   * "Permissions boundaries for IAM entities"). Its document is the model's (`policies`) or the sandbox's
+   * copy of an AWS managed policy; one the sandbox cannot read is listed in `unknownPolicies` instead.
+   */
+  permissionsBoundary?: string;
   /** For a principal others assume (a role): its trust policy and longest session. */
   trust?: {
     /** The assumeRolePolicy document, JSON text. */
@@ -83,6 +99,11 @@ export interface CloudGrant {
     encryptionContextSubset?: Record<string, string>;
   };
   name: string;
+  /**
+   * A grant the account already has (account data: `aws kms list-grants`), not one the deployment makes:
+   * it is not asked for again (no CreateGrant by the deployer, no check of its principals).
+   */
+  existing?: boolean;
 }
 
 /** Where a key's policy comes from. */
@@ -154,6 +175,10 @@ export interface CloudModel {
   principals: CloudPrincipal[];
   /** Customer managed policies the deployment created. */
   policies: CloudManagedPolicy[];
+  /** IAM groups, their policies and members (deploy/outsidePolicies.ts). Absent: none. */
+  groups?: CloudGroup[];
+  /** The organization's SCPs and RCPs and where the stack's account is (deploy/outsidePolicies.ts). Absent: none. */
+  organization?: CloudOrganization;
   keys: CloudKey[];
   grants: CloudGrant[];
   tables: CloudTable[];
@@ -195,6 +220,8 @@ const SERVED = new Set([
     const resources = PRINCIPAL_KINDS[kind].resources;
     return [resources.type, resources.inlinePolicy, resources.policyAttachment];
   }),
+  ...Object.values(GROUP_TYPES),
+  ...Object.values(ORGANIZATION_TYPES),
   "aws:iam/accessKey:AccessKey",
   "aws:iam/policy:Policy",
   "aws:iam/policyAttachment:PolicyAttachment",
@@ -212,14 +239,6 @@ const UNSERVED_REASONS: Readonly<Record<string, string>> = {
     "DynamoDB global tables (version 2017.11.29) span regions; the sandbox serves one region",
   "aws:dynamodb/tableReplica:TableReplica":
     "a replica is a table in another region; the sandbox serves one region",
-  "aws:iam/group:Group": "IAM groups are not modelled: their policies are not seen",
-  "aws:iam/groupPolicy:GroupPolicy": "IAM groups are not modelled: this group policy is not seen",
-  "aws:iam/groupPolicyAttachment:GroupPolicyAttachment":
-    "IAM groups are not modelled: this policy is not seen",
-  "aws:iam/groupMembership:GroupMembership":
-    "IAM groups are not modelled: the members get none of its policies",
-  "aws:iam/userGroupMembership:UserGroupMembership":
-    "IAM groups are not modelled: the user gets none of their policies",
 };
 
 /**
@@ -289,12 +308,27 @@ class ModelBuilder {
         }),
       );
     }
+    settleBoundaries(this.principals, (arn) => this.knownPolicy(arn));
     for (const kind of PLAN_PRINCIPAL_KINDS) {
       this.attachPolicies(kind, byType);
     }
     for (const resource of byType("aws:iam/policyAttachment:PolicyAttachment")) {
       this.policyAttachment(resource);
     }
+    const context: PlanReadContext = {
+      values: this.values,
+      accountId: this.deployer.accountId,
+      principals: this.principals,
+      byType,
+      settle: (resource, consequence, derive) => this.settle(resource, consequence, derive),
+      identityPolicy: (resource, targetOf, add) => this.identityPolicy(resource, targetOf, add),
+      attach: (target, policyArn) => this.attach(target, policyArn),
+      outside: (reason) => new OutsideDeploymentError(reason),
+      notApplied: (resource, reason) =>
+        this.notDeployed.push({ urn: resource.urn, type: resource.type, reason }),
+    };
+    const groups = readGroups(context);
+    const organization = readOrganization(context);
     for (const resource of byType("aws:iam/accessKey:AccessKey")) {
       // An Inactive key authenticates nothing (IAM UpdateAccessKey), so it is not served.
       this.settle(resource, "not served", () => {
@@ -347,6 +381,8 @@ class ModelBuilder {
       deployerSource: this.deployment.deployerSource ?? "plan",
       principals: this.principals,
       policies: this.policies,
+      ...(groups.length === 0 ? {} : { groups }),
+      ...(organization === undefined ? {} : { organization }),
       keys: this.keys,
       grants,
       tables,
@@ -423,6 +459,7 @@ class ModelBuilder {
       accessKeys: [],
       unknownPolicies: [],
     };
+    readBoundary(this.values, resource, principal);
     if (PRINCIPAL_KINDS[kind].actsAs === "session") {
       const duration = this.values.value(resource, "inputs", "maxSessionDuration");
       principal.trust = {
@@ -477,7 +514,10 @@ class ModelBuilder {
     }
   }
 
-  /** aws:iam/policyAttachment:PolicyAttachment: one managed policy to lists of users, roles and groups. */
+  /**
+   * aws:iam/policyAttachment:PolicyAttachment: one managed policy to lists of users, roles and groups (its
+   * groups are read with the groups: deploy/planPolicySources.ts).
+   */
   private policyAttachment(resource: DeployedResource): void {
     const kinds: Record<PlanPrincipalKind, string> = { user: "users", role: "roles" };
     for (const kind of PLAN_PRINCIPAL_KINDS) {
@@ -502,25 +542,18 @@ class ModelBuilder {
         );
       }
     }
-    if (Array.isArray(resource.inputs.groups) && resource.inputs.groups.length > 0) {
-      this.notDeployed.push({
-        urn: resource.urn,
-        type: resource.type,
-        reason: UNSERVED_REASONS["aws:iam/group:Group"],
-      });
-    }
   }
 
   /**
    * An identity policy of a principal: when its document is unknown until deployment, the principal is
    * still deployed, and its identity-based policies are unknown (decided at worst).
    */
-  private identityPolicy(
+  private identityPolicy<T extends { unknownPolicies: string[] }>(
     resource: DeployedResource,
-    principalOf: () => CloudPrincipal,
-    add: (principal: CloudPrincipal) => void,
+    principalOf: () => T,
+    add: (principal: T) => void,
   ): void {
-    let principal: CloudPrincipal | undefined;
+    let principal: T | undefined;
     this.settle(resource, "not applied: its principal's identity-based policies are taken at worst", () => {
       principal = principalOf();
       add(principal);
@@ -537,12 +570,22 @@ class ModelBuilder {
    * unknown until deployment) makes the principal's identity-based policies unknown: decided at worst,
    * and listed (`unknownPolicies`).
    */
-  private attach(principal: CloudPrincipal, policyArn: string): void {
-    if (this.policies.some((policy) => policy.arn === policyArn) || MANAGED_POLICY_ARNS.includes(policyArn)) {
+  private attach(
+    principal: { managedPolicyArns: string[]; unknownPolicies: string[] },
+    policyArn: string,
+  ): void {
+    if (this.knownPolicy(policyArn)) {
       principal.managedPolicyArns.push(policyArn);
     } else {
       principal.unknownPolicies.push(policyArn);
     }
+  }
+
+  /** Whether the model can read a managed policy's document: the plan's own, or an AWS managed one the sandbox holds. */
+  private knownPolicy(policyArn: string): boolean {
+    return (
+      this.policies.some((policy) => policy.arn === policyArn) || MANAGED_POLICY_ARNS.includes(policyArn)
+    );
   }
 
   /** An inline policy's name: the program's (or the provider's auto-name), else the name in its ID (PRINCIPAL:NAME). */

@@ -14,6 +14,7 @@ import type { KeyRegistry } from "../kms/keyRegistry";
 import { SessionStore, type RoleSession } from "../sts/sessions";
 import { INVALID_TOKEN } from "../http/sigv4";
 import { ADMINISTRATOR_ACCESS_ARN, type CloudModel, type CloudPrincipal, type CloudTable } from "./model";
+import { groupsOf, organizationSpecOf } from "./outsidePolicies";
 
 /** An access key pair (the deployer's, for the drills). */
 export interface AccessKey {
@@ -127,6 +128,7 @@ export class LiveStack {
     for (const principal of model.principals) {
       authorizer.putPrincipal(principalSpec(model, principal));
     }
+    authorizer.putOrganization(organizationSpecOf(model.accountId, model.organization));
     for (const key of model.keys) {
       try {
         await authorizer.validateKeyPolicy({
@@ -217,6 +219,12 @@ export class LiveStack {
  * IAM's PutUserPolicy and PutRolePolicy answer MalformedPolicyDocument for a document they cannot read.
  */
 function principalSpec(model: CloudModel, principal: CloudPrincipal): PrincipalSpec {
+  const groups = groupsOf(model.groups, principal.arn);
+  const managed = new Set([
+    ...principal.managedPolicyArns,
+    ...groups.flatMap((group) => group.managedPolicyArns),
+    ...(principal.permissionsBoundary === undefined ? [] : [principal.permissionsBoundary]),
+  ]);
   return {
     arn: principal.arn,
     inlinePolicies: principal.inlinePolicies.map((policy) => ({
@@ -228,11 +236,21 @@ function principalSpec(model: CloudModel, principal: CloudPrincipal): PrincipalS
       ),
     })),
     managedPolicyArns: principal.managedPolicyArns,
-    customerManagedPolicies: model.policies.filter((policy) =>
-      principal.managedPolicyArns.includes(policy.arn),
-    ),
-    unknownPolicies: principal.unknownPolicies,
+    customerManagedPolicies: model.policies.filter((policy) => managed.has(policy.arn)),
+    unknownPolicies: [...principal.unknownPolicies, ...groups.flatMap((group) => group.unknownPolicies)],
     uniqueId: principal.uniqueId,
+    ...(groups.length === 0
+      ? {}
+      : {
+          groups: groups.map((group) => ({
+            name: group.name,
+            inlinePolicies: group.inlinePolicies,
+            managedPolicyArns: group.managedPolicyArns,
+          })),
+        }),
+    ...(principal.permissionsBoundary === undefined
+      ? {}
+      : { permissionsBoundary: principal.permissionsBoundary }),
     ...(principal.trust === undefined
       ? {}
       : { trustPolicy: principal.trust.policy, roleId: principal.uniqueId }),
@@ -282,6 +300,15 @@ async function putGrants(
     });
   }
   for (const grant of model.grants) {
+    if (grant.existing === true) {
+      grants.put({
+        ...grant,
+        operations: grant.operations as GrantOperation[],
+        issuingAccount,
+        origin: "api",
+      });
+      continue;
+    }
     const where = `creating KMS grant ${grant.name || grant.grantId} on ${grant.keyArn}`;
     for (const principal of [grant.granteePrincipal, grant.retiringPrincipal]) {
       if (principal !== undefined && !isGrantPrincipal(principal, authorizer)) {

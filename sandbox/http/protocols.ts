@@ -11,7 +11,14 @@
 import { crc32 } from "node:zlib";
 import { AwsError } from "../errors";
 
-export type Protocol = "dynamodb" | "kms" | "sts";
+/** `iam` is the query protocol as STS speaks it, in IAM's namespace; `organizations` is JSON 1.1 as KMS. */
+export type Protocol = "dynamodb" | "kms" | "sts" | "iam" | "organizations";
+
+/** The XML namespace of each query-protocol service's answers (its API version's). */
+const QUERY_NAMESPACES: Record<"sts" | "iam", string> = {
+  sts: "https://sts.amazonaws.com/doc/2011-06-15/",
+  iam: "https://iam.amazonaws.com/doc/2010-05-08/",
+};
 
 export interface Reply {
   status: number;
@@ -46,36 +53,50 @@ const CONTENT_TYPES: Record<Protocol, string> = {
   dynamodb: "application/x-amz-json-1.0",
   kms: "application/x-amz-json-1.1",
   sts: "text/xml",
+  iam: "text/xml",
+  organizations: "application/x-amz-json-1.1",
 };
 
 /** A successful JSON answer (DynamoDB or KMS). */
-export function jsonReply(protocol: "dynamodb" | "kms", payload: unknown, requestId: string): Reply {
+export function jsonReply(
+  protocol: "dynamodb" | "kms" | "organizations",
+  payload: unknown,
+  requestId: string,
+): Reply {
   return withBody(protocol, 200, JSON.stringify(payload), requestId);
 }
 
-/** A successful STS answer: `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>`. */
-export function queryReply(action: string, resultXml: string, requestId: string): Reply {
+/** A successful STS or IAM answer: `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>`. */
+export function queryReply(
+  action: string,
+  resultXml: string,
+  requestId: string,
+  protocol: "sts" | "iam" = "sts",
+): Reply {
   const body =
-    `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n` +
+    `<${action}Response xmlns="${QUERY_NAMESPACES[protocol]}">\n` +
     `  <${action}Result>\n${resultXml}  </${action}Result>\n` +
     `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n` +
     `</${action}Response>\n`;
-  return withBody("sts", 200, body, requestId);
+  return withBody(protocol, 200, body, requestId);
 }
 
 /** The error answer for `error` in the protocol's own shape. */
 export function errorReply(protocol: Protocol, error: AwsError, requestId: string): Reply {
-  if (protocol === "sts") {
+  if (protocol === "sts" || protocol === "iam") {
     const mapped = STS_AUTH_ERRORS[error.code] ?? { code: error.code, status: error.status };
     const type = mapped.status >= 500 ? "Receiver" : "Sender";
     const body =
-      `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n` +
+      `<ErrorResponse xmlns="${QUERY_NAMESPACES[protocol]}">\n` +
       `  <Error>\n    <Type>${type}</Type>\n    <Code>${xmlEscape(mapped.code)}</Code>\n` +
       `    <Message>${xmlEscape(error.message)}</Message>\n  </Error>\n` +
       `  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`;
-    return withBody("sts", mapped.status, body, requestId, mapped.code);
+    return withBody(protocol, mapped.status, body, requestId, mapped.code);
   }
-  const type = protocol === "kms" ? error.code : `${dynamoDbNamespace(error.code)}#${error.code}`;
+  const type =
+    protocol === "kms" || protocol === "organizations"
+      ? error.code
+      : `${dynamoDbNamespace(error.code)}#${error.code}`;
   const body = JSON.stringify({ __type: type, message: error.message, ...error.details });
   return withBody(protocol, error.status, body, requestId, error.code);
 }

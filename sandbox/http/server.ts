@@ -37,6 +37,13 @@ import { headerValue, INVALID_TOKEN, SigV4Verifier, type ReceivedRequest } from 
 import { DurabilityError } from "../deploy/journal";
 import type { Caller, LiveStack } from "../deploy/stack";
 import { handleSts, queryAction } from "../sts/service";
+import { handleIam } from "../iamService";
+import {
+  handleOrganizations,
+  isOrganizationsOperation,
+  ORGANIZATIONS_TARGET_PREFIX,
+  type OrganizationsOperation,
+} from "../organizations";
 
 export interface ServerOptions {
   /** 0 (default) for an ephemeral port. */
@@ -89,13 +96,24 @@ type Route =
   | { protocol: "dynamodb"; operation: DynamoOperation }
   | { protocol: "kms"; operation: KmsOperation }
   | { protocol: "admin"; operation: AdminOperation }
-  | { protocol: "sts" };
+  | { protocol: "sts" }
+  | { protocol: "iam" }
+  | { protocol: "organizations"; operation: OrganizationsOperation };
+
+/**
+ * IAM and Organizations are global services: AWS signs them for us-east-1, and a client pointed at an
+ * endpoint URL signs them for its own region. Their requests are verified for any region (the signature
+ * itself must still match the scope it names).
+ */
+const GLOBAL_SERVICES: ReadonlySet<Protocol> = new Set(["iam", "organizations"]);
 
 /** The AWS error each protocol uses for a failure of the sandbox itself (HTTP 500). */
 const INTERNAL_ERROR_CODES: Record<Protocol, string> = {
   dynamodb: "InternalServerError",
   kms: "KMSInternalException",
   sts: "InternalFailure",
+  iam: "ServiceFailure",
+  organizations: "ServiceException",
 };
 
 export class SandboxServer {
@@ -361,7 +379,7 @@ class RequestHandler {
       const stack = this.context.stack();
       const signature = this.verifier.verify(request, {
         service: route.protocol === "admin" ? ADMIN_SIGNING_NAME : route.protocol,
-        region: stack?.model.region,
+        region: GLOBAL_SERVICES.has(route.protocol as Protocol) ? undefined : stack?.model.region,
         secretOf: (accessKeyId) => stack?.secretOf(accessKeyId),
         sessionOf: (accessKeyId) => stack?.sessionOf(accessKeyId),
       });
@@ -430,6 +448,15 @@ class RequestHandler {
         const action = queryAction(form);
         return queryReply(action, await handleSts(action, form, caller, stack), requestId);
       }
+      case "iam": {
+        const form = new URLSearchParams(request.body.toString("utf8"));
+        const action = queryAction(form);
+        return queryReply(action, await handleIam(action, form, caller, stack), requestId, "iam");
+      }
+      case "organizations": {
+        const result = await handleOrganizations(route.operation, parseKmsBody(request.body), caller, stack);
+        return jsonReply("organizations", result, requestId);
+      }
     }
   }
 
@@ -488,6 +515,9 @@ function protocolOf(target: string | undefined): Protocol {
   if (target === undefined) {
     return "sts";
   }
+  if (target.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
+    return "organizations";
+  }
   // The admin API speaks JSON 1.1, as KMS does.
   return target.startsWith(KMS_TARGET_PREFIX) || target.startsWith(ADMIN_TARGET_PREFIX) ? "kms" : "dynamodb";
 }
@@ -502,12 +532,17 @@ function replyProtocol(route: Route | undefined): Protocol | undefined {
  * mirrors DynamoDB's answers, index.js). KMS is awsJson1_1 (its Smithy model; botocore's kms
  * service-2.json "jsonVersion": "1.1"). SDK v3 and the AWS CLI send exactly these.
  */
-const JSON_CONTENT_TYPES: Record<"dynamodb" | "kms", readonly string[]> = {
+const JSON_CONTENT_TYPES: Record<"dynamodb" | "kms" | "organizations", readonly string[]> = {
   dynamodb: ["application/x-amz-json-1.0", "application/json"],
   kms: ["application/x-amz-json-1.1"],
+  organizations: ["application/x-amz-json-1.1"],
 };
 
-function requireContentType(request: ReceivedRequest, protocol: "dynamodb" | "kms", target: string): void {
+function requireContentType(
+  request: ReceivedRequest,
+  protocol: "dynamodb" | "kms" | "organizations",
+  target: string,
+): void {
   const accepted = JSON_CONTENT_TYPES[protocol];
   const header = headerValue(request.headers, "content-type");
   if (header !== undefined && accepted.includes(header)) {
@@ -538,6 +573,12 @@ function routeOf(request: ReceivedRequest, target: string | undefined, admin: bo
       requireContentType(request, "kms", target);
       return { protocol: "kms", operation: operation as KmsOperation };
     }
+  } else if (target?.startsWith(ORGANIZATIONS_TARGET_PREFIX)) {
+    const operation = target.slice(ORGANIZATIONS_TARGET_PREFIX.length);
+    if (isOrganizationsOperation(operation)) {
+      requireContentType(request, "organizations", target);
+      return { protocol: "organizations", operation };
+    }
   } else if (admin && target?.startsWith(ADMIN_TARGET_PREFIX)) {
     const operation = target.slice(ADMIN_TARGET_PREFIX.length);
     if (isAdminOperation(operation)) {
@@ -548,10 +589,22 @@ function routeOf(request: ReceivedRequest, target: string | undefined, admin: bo
     request.method === "POST" &&
     (headerValue(request.headers, "content-type") ?? "").startsWith("application/x-www-form-urlencoded")
   ) {
-    return { protocol: "sts" };
+    // STS and IAM both speak the query protocol: the signature's credential scope names the service.
+    return { protocol: signedService(request) === "iam" ? "iam" : "sts" };
   }
   const what = target === undefined ? `${request.method} ${request.url}` : target;
   throw new AwsError("UnknownOperationException", `The sandbox does not serve ${what}.`);
+}
+
+/** The service a request's SigV4 credential scope names (KEY/DATE/REGION/SERVICE/aws4_request), if any. */
+function signedService(request: ReceivedRequest): string | undefined {
+  const authorization = headerValue(request.headers, "authorization") ?? "";
+  const scope =
+    /Credential=[^/,\s]+\/[^/,\s]+\/[^/,\s]+\/([^/,\s]+)\/aws4_request/.exec(authorization) ??
+    /X-Amz-Credential=[^&/]+(?:\/|%2F)[^&/%]+(?:\/|%2F)[^&/%]+(?:\/|%2F)([^&/%]+)(?:\/|%2F)aws4_request/i.exec(
+      request.url ?? "",
+    );
+  return scope?.[1];
 }
 
 /**

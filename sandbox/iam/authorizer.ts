@@ -23,6 +23,15 @@ import {
 } from "./evaluation";
 import { managedPolicyDocument } from "./managedPolicies";
 import {
+  boundaryPolicy,
+  compileOrganization,
+  groupIdentityPolicies,
+  isServiceLinkedRoleArn,
+  organizationPart,
+  type CompiledOrganization,
+  type OrganizationSpec,
+} from "./policySources";
+import {
   checkInlinePoliciesSize,
   checkKeyPolicySize,
   parsePolicyDocument,
@@ -98,8 +107,10 @@ interface PrincipalRecord {
   readonly roleId?: string;
   /** An IAM user's unique id (aws:userid). */
   readonly uniqueId?: string;
-  /** Its identity-based policies, or "unknown" when some of them are (taken at worst). */
+  /** Its identity-based policies (its groups' too), or "unknown" when some of them are (taken at worst). */
   readonly identityPolicies: readonly CompiledPolicy[] | "unknown";
+  /** Its permissions boundary; a role's sessions carry their role's. */
+  readonly boundary?: CompiledPolicy;
   /** Changes whenever the principal's policies change; part of every cache key that read them. */
   readonly version: number | string;
   /** A role session's session policies (AssumeRole Policy and PolicyArns): the session's permissions are
@@ -178,16 +189,26 @@ export class Authorizer {
       this.customerPolicies.set(policy.arn, policy.document);
     }
     const identityPolicies: readonly CompiledPolicy[] | "unknown" =
-      (spec.unknownPolicies ?? []).length > 0 ? "unknown" : identityPoliciesOf(spec);
+      (spec.unknownPolicies ?? []).length > 0
+        ? "unknown"
+        : [...identityPoliciesOf(spec), ...groupIdentityPolicies(spec)];
+    const boundary = boundaryPolicy(spec);
     this.principals.set(spec.arn, {
       arn: spec.arn,
       accountId,
       // A role (one with a trust policy, or the deployer's role) signs nothing itself; its sessions act as
       // it (principal() derives them).
       evalPrincipal: isRoleArn(spec.arn)
-        ? { kind: "assumed-role", arn: spec.arn, accountId, roleArn: spec.arn }
+        ? {
+            kind: "assumed-role",
+            arn: spec.arn,
+            accountId,
+            roleArn: spec.arn,
+            ...(isServiceLinkedRoleArn(spec.arn) ? { serviceLinkedRole: true } : {}),
+          }
         : principalFromArn(spec.arn),
       identityPolicies,
+      ...(boundary === undefined ? {} : { boundary }),
       ...(spec.uniqueId === undefined ? {} : { uniqueId: spec.uniqueId }),
       ...(spec.trustPolicy === undefined
         ? {}
@@ -274,6 +295,21 @@ export class Authorizer {
 
   deletePrincipal(arn: string): void {
     this.principals.delete(arn);
+  }
+
+  /** The organization's SCPs and RCPs for an account (./policySources.ts), or undefined for none. */
+  private organization: CompiledOrganization | undefined;
+
+  /**
+   * Sets the SCPs and RCPs of the stack's account (undefined: none). Throws AwsError
+   * MalformedPolicyDocumentException for a policy Organizations would refuse, and nothing changes. Every
+   * principal's version moves, so no decision made before is reused.
+   */
+  putOrganization(spec: OrganizationSpec | undefined): void {
+    this.organization = spec === undefined ? undefined : compileOrganization(spec);
+    for (const [arn, record] of this.principals) {
+      this.principals.set(arn, { ...record, version: this.nextVersion++ });
+    }
   }
 
   hasPrincipal(arn: string): boolean {
@@ -377,11 +413,11 @@ export class Authorizer {
   ): Decision | undefined {
     const caller = this.principal(callerArn);
     const cacheKey = dynamoDbCacheKey(caller, action, resourceArn);
-    const reads = this.keysRead(this.policySet(caller, NO_RESOURCE_POLICY));
+    const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
+    const reads = this.keysRead(this.policySet(caller, NO_RESOURCE_POLICY, action, resourceAccount));
     if (reads.length === 0) {
       return this.cache.known(cacheKey);
     }
-    const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
     const context = this.contextOf(caller, resourceArn, resourceAccount, requestKeys);
     return this.cache.known(cacheKey + fingerprint(reads, context));
   }
@@ -544,7 +580,13 @@ export class Authorizer {
     return {
       ...role,
       arn,
-      evalPrincipal: { kind: "assumed-role", arn, accountId: role.accountId, roleArn: role.arn },
+      evalPrincipal: {
+        kind: "assumed-role",
+        arn,
+        accountId: role.accountId,
+        roleArn: role.arn,
+        ...(role.evalPrincipal.serviceLinkedRole === true ? { serviceLinkedRole: true } : {}),
+      },
       ...(compiledSession === undefined
         ? {}
         : { sessionPolicies: compiledSession.policies, version: `${role.version}:${compiledSession.id}` }),
@@ -620,13 +662,28 @@ export class Authorizer {
    * The policy set of a caller against a resource, one object per (principal version, resource policy):
    * the decider caches what it learns of a set by the set's identity.
    */
-  private policySet(caller: PrincipalRecord, resource: ResourceSide): PolicySet {
-    const id = `${caller.roleArn ?? caller.arn}\n${caller.version}\n${resource.id}`;
+  private policySet(
+    caller: PrincipalRecord,
+    resource: ResourceSide,
+    action: string,
+    resourceAccount: string,
+  ): PolicySet {
+    const organization = organizationPart(
+      this.organization,
+      caller.accountId,
+      resourceAccount,
+      action.slice(0, action.indexOf(":")).toLowerCase(),
+    );
+    const id =
+      `${caller.roleArn ?? caller.arn}\n${caller.version}\n${resource.id}` +
+      `\n${organization.scps === undefined ? "" : "s"}${organization.rcps === undefined ? "" : "r"}`;
     let set = this.policySets.get(id);
     if (set === undefined) {
       set = {
         identity: caller.identityPolicies,
+        ...(caller.boundary === undefined ? {} : { boundary: caller.boundary }),
         ...(caller.sessionPolicies === undefined ? {} : { session: caller.sessionPolicies }),
+        ...organization,
         resourceKind: resource.kind,
         ...(resource.policy === undefined ? {} : { resource: resource.policy }),
       };
@@ -674,7 +731,7 @@ export class Authorizer {
     resource: ResourceSide,
     requestKeys: RequestKeys,
   ): Promise<Decision> {
-    const set = this.policySet(caller, resource);
+    const set = this.policySet(caller, resource, action, resourceAccount);
     const reads = this.keysRead(set);
     if (reads.length === 0) {
       return this.cache.get(cacheKey, () =>
@@ -757,7 +814,14 @@ export class Authorizer {
   ): Promise<Decision> {
     const context = this.contextOf(caller, resourceArn, resourceAccount, requestKeys);
     return Promise.resolve(
-      this.decideIn(caller, action, resourceArn, resourceAccount, this.policySet(caller, resource), context),
+      this.decideIn(
+        caller,
+        action,
+        resourceArn,
+        resourceAccount,
+        this.policySet(caller, resource, action, resourceAccount),
+        context,
+      ),
     );
   }
 

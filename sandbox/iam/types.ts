@@ -3,6 +3,7 @@
  * their key policies and states. Plain data, so the server can build it from a plan and persist it.
  */
 import type { ResidualCondition } from "./evaluation";
+import type { GroupSpec } from "./policySources";
 
 /** An IAM policy document (JSON, as parsed from the `policy` string of a resource). */
 export interface PolicyDocument {
@@ -66,6 +67,13 @@ export interface PrincipalSpec {
   readonly roleId?: string;
   /** An IAM user's unique id (AIDA...): aws:userid of its requests (IAM User Guide, "AWS global condition context keys"). */
   readonly uniqueId?: string;
+  /** A user's IAM groups: their policies are identity-based policies of the user (./policySources.ts). */
+  readonly groups?: readonly GroupSpec[];
+  /**
+   * The ARN of the managed policy that is the principal's permissions boundary (AWS managed, or customer
+   * managed with its document in `customerManagedPolicies`); a role's sessions have it too (./policySources.ts).
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /** @deprecated A role is a PrincipalSpec with a trust policy. */

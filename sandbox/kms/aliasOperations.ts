@@ -47,3 +47,42 @@ export async function listAliases(request: RequestBody, call: KmsCall): Promise<
     ...(next !== undefined ? { NextMarker: next.aliasArn } : {}),
   };
 }
+
+/**
+ * KMS ListKeys (KMS API reference, ListKeys, https://docs.aws.amazon.com/kms/latest/APIReference/API_ListKeys.html):
+ * the keys of the caller's account and region (KeyId, KeyArn), with Limit (1-1,000, default 100) and
+ * Marker paging. Like ListAliases it names no key, so the caller's IAM policies alone decide (kms:ListKeys
+ * on "*"). Keys pending deletion are listed, as KMS lists them.
+ */
+export async function listKeys(request: RequestBody, call: KmsCall): Promise<Record<string, unknown>> {
+  const limit = optionalInteger(request, "Limit", "limit", 1, 1000) ?? 100;
+  const marker = optionalString(request, "Marker", "marker");
+  const decision = await call.authorizer.authorizeIdentityOnly(call.callerArn, call.action);
+  if (decision.notModelledKeys !== undefined || !decision.allowed) {
+    throw new AwsError(
+      decision.notModelledKeys !== undefined ? NOT_MODELLED : "AccessDeniedException",
+      decision.message ?? `${call.callerArn} may not ${call.action}`,
+    );
+  }
+  const account = accountOf(call.callerArn, "caller arn");
+  const keys = call.registry
+    .keyArns()
+    .filter((arn) => arn.split(":")[4] === account && arn.split(":")[3] === call.region)
+    // A deleted key is gone from ListKeys (the registry remembers it only to answer NotFoundException).
+    .filter((arn) => call.registry.get(arn) !== undefined);
+  let start = 0;
+  if (marker !== undefined) {
+    start = keys.indexOf(marker);
+    if (start < 0) {
+      throw new AwsError("InvalidMarkerException", "The marker does not match any key of this list.");
+    }
+  }
+  const next = keys[start + limit];
+  return {
+    Keys: keys
+      .slice(start, start + limit)
+      .map((arn) => ({ KeyId: arn.slice(arn.lastIndexOf("/") + 1), KeyArn: arn })),
+    Truncated: next !== undefined,
+    ...(next !== undefined ? { NextMarker: next } : {}),
+  };
+}

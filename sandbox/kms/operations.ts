@@ -9,7 +9,7 @@
  */
 import type { RequestMembers } from "../http/requestMembers";
 import type { Authorizer, KmsDecision, KmsRequestContext } from "../iam";
-import { listAliases } from "./aliasOperations";
+import { listAliases, listKeys } from "./aliasOperations";
 import { decrypt, encrypt, generateDataKey } from "./cryptoOperations";
 import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from "./grantOperations";
 import type { GrantStore } from "./grants";
@@ -255,6 +255,14 @@ export const KMS_OPERATION_TABLE = {
     accessMatrix: false,
     docs: "Lists the aliases of the account and region, or of one key.",
     members: { KeyId: "modelled", Limit: "shape", Marker: "shape" },
+  },
+  ListKeys: {
+    handler: listKeys,
+    iamAction: "kms:ListKeys",
+    on: "account",
+    accessMatrix: false,
+    docs: "Lists the keys of the account and region.",
+    members: { Limit: "shape", Marker: "shape" },
   },
   RevokeGrant: {
     handler: revokeGrant,

@@ -3,12 +3,15 @@
  * identity policy granting the key, and at least 200 generated stacks (fast-check; the seed is printed,
  * and fast-check prints seed and path on a failure), `npm run access`'s matrix must equal what a prober
  * observes over real HTTP signing as every user with credentials and as every role a user with a key is
- * trusted by (an STS AssumeRole session, SDK v3). Generated stacks hold roles and KMS grants (to users and
- * roles, with and without encryption-context constraints), one to three tables on up to three keys, key
- * policies on the key, in an aws.kms.KeyPolicy resource or nowhere (KMS's default key policy), auto-named
- * resources, and policy documents given as objects with resources passed as inputs. Cells of principals
- * it cannot sign as (the account root, the deployer, the synthetic ones) are compared through the
- * engine's own API, without the decision classes, and counted apart. Every operation of the matrix is
+ * trusted by (an STS AssumeRole session, SDK v3). Generated stacks hold IAM groups (inline and
+ * attached policies, both kinds of membership), permissions boundaries on users and roles, SCPs and RCPs
+ * (attached to the root, the account or another account, of a member or the management account), roles
+ * and KMS grants (to users and roles, with and without encryption-context constraints), one to three
+ * tables on up to three keys, key policies on the key, in an aws.kms.KeyPolicy resource or nowhere
+ * (KMS's default key policy), auto-named resources, and policy documents given as objects with
+ * resources passed as inputs. Cells of principals it cannot sign as (the account root, the deployer,
+ * the synthetic ones) are compared through the engine's own API, without the decision classes, and
+ * counted apart. Every operation of the matrix is
  * probed over HTTP, each with the SDK command and request the operation table gives it
  * (sandbox/dynamodb/operations.ts). Each stack is applied to a sandbox of its own, as a first `pulumi up`.
  */
@@ -23,8 +26,11 @@ import { Sandbox } from "../../sandbox";
 import type { CloudModel } from "../../sandbox/deploy/model";
 import {
   buildStackPlan,
+  type BoundaryKind,
   type ExtraPolicy,
   type GrantSpec,
+  type GroupSpec,
+  type OrganizationSpec,
   type KeySpec,
   type RoleSpec,
   type StackSpec,
@@ -43,6 +49,11 @@ interface Tally {
   /** Of overHttp: cells of a principal holding a plan grant. */
   ofGrantees: number;
   throughEngine: number;
+  /** Stacks with groups, with a boundary, with an SCP, with an RCP that applies to the account. */
+  withGroups: number;
+  withBoundaries: number;
+  withScps: number;
+  withRcps: number;
 }
 
 /**
@@ -124,11 +135,29 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
     }
   }
   tally.stacks += 1;
+  const model = access.model;
+  tally.withGroups += (model.groups ?? []).some((group) => group.members.length > 0) ? 1 : 0;
+  tally.withBoundaries += model.principals.some((principal) => principal.permissionsBoundary !== undefined)
+    ? 1
+    : 0;
+  const applying = (type: string) =>
+    (model.organization?.policies ?? []).some(
+      (policy) =>
+        policy.type === type &&
+        !policy.awsManaged &&
+        policy.targets.some((target) => model.organization?.path.some((level) => level.id === target)),
+    );
+  tally.withScps += applying("SERVICE_CONTROL_POLICY") ? 1 : 0;
+  tally.withRcps += applying("RESOURCE_CONTROL_POLICY") ? 1 : 0;
   return found;
 }
 
 const EXTRAS: ExtraPolicy[] = ["allow-kms-decrypt", "deny-get-item", "deny-kms", "allow-create-access-key"];
 const LEVELS: TableAccessLevel[] = ["none", "readonly", "readwrite", "full"];
+
+const BOUNDARIES: BoundaryKind[] = ["tables-only", "reads-only"];
+/** A permissions boundary on about one principal in four. */
+const boundaryArb = fc.option(fc.constantFrom(...BOUNDARIES), { nil: undefined, freq: 3 });
 
 const userArb: fc.Arbitrary<UserSpec> = fc.record({
   access: fc.constantFrom(...LEVELS),
@@ -136,6 +165,42 @@ const userArb: fc.Arbitrary<UserSpec> = fc.record({
   withAccessKey: fc.oneof(
     { weight: 4, arbitrary: fc.constant(true) },
     { weight: 1, arbitrary: fc.constant(false) },
+  ),
+  boundary: boundaryArb,
+});
+
+/** An IAM group with table access and extras (a grant of the key, a deny), and some of the users as members. */
+function groupArb(users: number): fc.Arbitrary<GroupSpec> {
+  return fc.record({
+    access: fc.constantFrom(...LEVELS),
+    extras: fc.subarray(["allow-kms-decrypt", "deny-get-item", "deny-kms"] as ExtraPolicy[], {
+      maxLength: 2,
+    }),
+    members: fc.subarray(
+      Array.from({ length: users }, (_, index) => index),
+      { minLength: 1 },
+    ),
+    policyAs: fc.constantFrom("inline" as const, "attached" as const),
+    membership: fc.constantFrom("group-membership" as const, "user-group-membership" as const),
+  });
+}
+
+/** SCPs and RCPs attached to the root, the account or elsewhere, in a management or member account. */
+const organizationArb: fc.Arbitrary<OrganizationSpec> = fc.record({
+  scps: fc.subarray([
+    "deny-delete-item",
+    "deny-kms-decrypt",
+    "deny-user0-dynamodb",
+  ] as OrganizationSpec["scps"][number][]),
+  rcps: fc.subarray(["deny-direct-decrypt", "deny-user1-kms"] as OrganizationSpec["rcps"][number][]),
+  attachedTo: fc.oneof(
+    { weight: 2, arbitrary: fc.constant("root" as const) },
+    { weight: 2, arbitrary: fc.constant("account" as const) },
+    { weight: 1, arbitrary: fc.constant("other-account" as const) },
+  ),
+  managementAccount: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(false) },
+    { weight: 1, arbitrary: fc.constant(true) },
   ),
 });
 
@@ -169,6 +234,7 @@ function roleArb(users: number): fc.Arbitrary<RoleSpec> {
       Array.from({ length: users }, (_, index) => index),
       { maxLength: Math.min(2, users) },
     ),
+    boundary: boundaryArb,
   });
 }
 
@@ -211,6 +277,8 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
           : fc.option(fc.nat({ max: keys - 1 }), { nil: undefined, freq: 4 }),
         { minLength: 1, maxLength: 3 },
       ),
+      groups: fc.array(groupArb(users), { maxLength: 2 }),
+      organization: fc.option(organizationArb, { nil: undefined, freq: 2 }),
       autoNames: fc.boolean(),
       objectsAndReferences: fc.boolean(),
     }),
@@ -218,13 +286,25 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
 
 describe("access: the static matrix equals the live sandbox, cell by cell (slow)", function () {
   this.timeout(15 * 60_000);
-  const tally: Tally = { stacks: 0, overHttp: 0, asRoleSessions: 0, ofGrantees: 0, throughEngine: 0 };
+  const tally: Tally = {
+    stacks: 0,
+    overHttp: 0,
+    asRoleSessions: 0,
+    ofGrantees: 0,
+    throughEngine: 0,
+    withGroups: 0,
+    withBoundaries: 0,
+    withScps: 0,
+    withRcps: 0,
+  };
 
   after(function () {
     console.log(
       `      ${tally.stacks} stacks: ${tally.overHttp} cells observed over HTTP (users signing with SDK v3; ` +
         `${tally.asRoleSessions} as role sessions, ${tally.ofGrantees} of grant holders), ` +
-        `${tally.throughEngine} through the engine's API (root, deployer, synthetic principals)`,
+        `${tally.throughEngine} through the engine's API (root, deployer, synthetic principals); ` +
+        `${tally.withGroups} with groups, ${tally.withBoundaries} with permissions boundaries, ` +
+        `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account`,
     );
   });
 

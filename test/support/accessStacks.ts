@@ -27,6 +27,45 @@ export interface UserSpec {
   readonly extras: readonly ExtraPolicy[];
   /** Has an active access key (a principal the prober can sign as). */
   readonly withAccessKey: boolean;
+  /** Its permissions boundary (a customer managed policy of the stack), if any. */
+  readonly boundary?: BoundaryKind;
+}
+
+/**
+ * A permissions boundary: `tables-only` allows dynamodb:* and no KMS action (an identity policy granting
+ * the key is then cut off, a key policy naming the user is not); `reads-only` allows the table reads and
+ * kms:Decrypt/DescribeKey (writes are cut off).
+ */
+export type BoundaryKind = "tables-only" | "reads-only";
+
+/** An IAM group: its table access and extras as one group policy (inline or attached), and its members. */
+export interface GroupSpec {
+  readonly access: TableAccessLevel;
+  readonly extras: readonly ExtraPolicy[];
+  /** Indices of its member users. */
+  readonly members: readonly number[];
+  /** How the policy is given: aws.iam.GroupPolicy, or a customer managed policy attached to the group. */
+  readonly policyAs: "inline" | "attached";
+  /** How members join: one aws.iam.GroupMembership, or an aws.iam.UserGroupMembership per user. */
+  readonly membership: "group-membership" | "user-group-membership";
+}
+
+/** SCPs (limit the account's principals) and RCPs (limit its resources) attached to the stack's account. */
+export interface OrganizationSpec {
+  /**
+   * `deny-delete-item`: Deny dynamodb:DeleteItem; `deny-kms-decrypt`: Deny kms:Decrypt (through DynamoDB
+   * too); `deny-user0-dynamodb`: Deny dynamodb:* to user 0 by aws:PrincipalArn.
+   */
+  readonly scps: readonly ("deny-delete-item" | "deny-kms-decrypt" | "deny-user0-dynamodb")[];
+  /**
+   * `deny-direct-decrypt`: Deny kms:Decrypt unless through DynamoDB (kms:ViaService); `deny-user1-kms`:
+   * Deny kms:* to user 1 by aws:PrincipalArn.
+   */
+  readonly rcps: readonly ("deny-direct-decrypt" | "deny-user1-kms")[];
+  /** Where they are attached: the organization root, the stack's account, or another account (then they do not apply). */
+  readonly attachedTo: "root" | "account" | "other-account";
+  /** The plan creates the organization: its account is the management account, which SCPs and RCPs spare. */
+  readonly managementAccount: boolean;
 }
 
 export interface KeySpec {
@@ -54,6 +93,8 @@ export interface RoleSpec {
   readonly access: TableAccessLevel;
   /** Indices of users the trust policy names; none: the trust policy names the account root instead. */
   readonly trustedUsers: readonly number[];
+  /** Its permissions boundary (its sessions have it too), if any. */
+  readonly boundary?: BoundaryKind;
 }
 
 /** A KMS grant (aws:kms/grant:Grant) on one of the stack's keys. */
@@ -78,6 +119,8 @@ export interface StackSpec {
   readonly tables: readonly (number | undefined)[];
   readonly roles?: readonly RoleSpec[];
   readonly grants?: readonly GrantSpec[];
+  readonly groups?: readonly GroupSpec[];
+  readonly organization?: OrganizationSpec;
   /**
    * Auto-named resources: users, roles, tables and inline policies have no `name` input; the provider's
    * name (the logical name and a suffix) is in their outputs and IDs only.
@@ -157,12 +200,40 @@ export function buildStackPlan(spec: StackSpec): Plan {
         ]
       : [];
 
+  const boundaryArn = (kind: BoundaryKind) => `arn:aws:iam::${ACCOUNT_ID}:policy/${spec.id}-boundary-${kind}`;
+  const boundaries = new Set<BoundaryKind>(
+    [...spec.users, ...roles].flatMap((principal) =>
+      principal.boundary === undefined ? [] : [principal.boundary],
+    ),
+  );
+  for (const kind of boundaries) {
+    const name = `${spec.id}-boundary-${kind}`;
+    const statement =
+      kind === "tables-only"
+        ? { Sid: "TablesOnly", Effect: "Allow", Action: "dynamodb:*", Resource: "*" }
+        : {
+            Sid: "ReadsOnly",
+            Effect: "Allow",
+            Action: [...READ, "kms:Decrypt", "kms:DescribeKey"],
+            Resource: "*",
+          };
+    add(
+      "aws:iam/policy:Policy",
+      name,
+      { name, policy: document({ Version: "2012-10-17", Statement: [statement] }) },
+      { arn: boundaryArn(kind) },
+      boundaryArn(kind),
+    );
+  }
+  const boundaryInput = (kind: BoundaryKind | undefined) =>
+    kind === undefined ? {} : { permissionsBoundary: boundaryArn(kind) };
+
   spec.users.forEach((user, index) => {
     const name = userName(index);
     add(
       "aws:iam/user:User",
       name,
-      named(name),
+      { ...named(name), ...boundaryInput(user.boundary) },
       { name, arn: userArn(index), uniqueId: `AIDA${hex(name, 16).toUpperCase()}` },
       name,
     );
@@ -240,6 +311,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
       name,
       {
         ...named(name),
+        ...boundaryInput(role.boundary),
         assumeRolePolicy: document({
           Version: "2012-10-17",
           Statement: [
@@ -409,6 +481,149 @@ export function buildStackPlan(spec: StackSpec): Plan {
     );
   });
 
+  (spec.groups ?? []).forEach((group, index) => {
+    const name = physical(`${spec.id}-grp${index}`);
+    const groupArn = `arn:aws:iam::${ACCOUNT_ID}:group/${name}`;
+    add(
+      "aws:iam/group:Group",
+      name,
+      named(name),
+      { name, arn: groupArn, uniqueId: `AGPA${hex(name, 16).toUpperCase()}` },
+      name,
+    );
+    const groupRef = reference("aws:iam/group:Group", name, name);
+    const statements = [...tableAccess(group.access), ...extraStatements(group.extras, keyArns)];
+    if (group.access === "full") {
+      add(
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+        `${name}-full`,
+        { group: groupRef, policyArn: "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" },
+        {},
+        `${name}-full`,
+      );
+    }
+    if (statements.length > 0) {
+      const policy = document({ Version: "2012-10-17", Statement: statements });
+      if (group.policyAs === "inline") {
+        add(
+          "aws:iam/groupPolicy:GroupPolicy",
+          name,
+          { ...named(`${name}-policy`), group: groupRef, policy },
+          {},
+          `${name}:${name}-policy`,
+        );
+      } else {
+        const policyArn = `arn:aws:iam::${ACCOUNT_ID}:policy/${name}-policy`;
+        add(
+          "aws:iam/policy:Policy",
+          `${name}-policy`,
+          { name: `${name}-policy`, policy },
+          { arn: policyArn },
+          policyArn,
+        );
+        add(
+          "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+          name,
+          { group: groupRef, policyArn },
+          {},
+          `${name}-attachment`,
+        );
+      }
+    }
+    const members = [...new Set(group.members)].filter((member) => member < spec.users.length);
+    if (group.membership === "group-membership") {
+      add(
+        "aws:iam/groupMembership:GroupMembership",
+        name,
+        { name: `${name}-members`, group: groupRef, users: members.map(userName) },
+        {},
+        `${name}-members`,
+      );
+    } else {
+      for (const member of members) {
+        add(
+          "aws:iam/userGroupMembership:UserGroupMembership",
+          `${name}-u${member}`,
+          { user: userName(member), groups: [groupRef] },
+          {},
+          `${name}-u${member}`,
+        );
+      }
+    }
+  });
+
+  const organization = spec.organization;
+  if (organization !== undefined) {
+    const rootId = `r-${hex(`${spec.id}-root`, 4)}`;
+    if (organization.managementAccount) {
+      add(
+        "aws:organizations/organization:Organization",
+        `${spec.id}-org`,
+        { featureSet: "ALL", enabledPolicyTypes: ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] },
+        {
+          masterAccountId: ACCOUNT_ID,
+          roots: [
+            {
+              id: rootId,
+              name: "Root",
+              arn: `arn:aws:organizations::${ACCOUNT_ID}:root/o-example/${rootId}`,
+            },
+          ],
+        },
+        `o-${hex(spec.id, 10)}`,
+      );
+    }
+    const targetId =
+      organization.attachedTo === "root"
+        ? rootId
+        : organization.attachedTo === "account"
+          ? ACCOUNT_ID
+          : "999988887777";
+    const policies: [
+      string,
+      "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY",
+      Record<string, unknown>,
+    ][] = [
+      ...organization.scps.map(
+        (kind) =>
+          [kind, "SERVICE_CONTROL_POLICY", scpStatement(kind, userArn(0))] as [
+            string,
+            "SERVICE_CONTROL_POLICY",
+            Record<string, unknown>,
+          ],
+      ),
+      ...organization.rcps.map(
+        (kind) =>
+          [kind, "RESOURCE_CONTROL_POLICY", rcpStatement(kind, userArn(1))] as [
+            string,
+            "RESOURCE_CONTROL_POLICY",
+            Record<string, unknown>,
+          ],
+      ),
+    ];
+    for (const [kind, type, statement] of policies) {
+      const name = `${spec.id}-${kind}`;
+      const policyId = `p-${hex(name, 8)}`;
+      add(
+        "aws:organizations/policy:Policy",
+        name,
+        { name, type, content: document({ Version: "2012-10-17", Statement: [statement] }) },
+        {
+          id: policyId,
+          arn: `arn:aws:organizations::${ACCOUNT_ID}:policy/o-example/${type.toLowerCase()}/${policyId}`,
+        },
+        policyId,
+      );
+      add(
+        "aws:organizations/policyAttachment:PolicyAttachment",
+        name,
+        { policyId: reference("aws:organizations/policy:Policy", name, policyId), targetId },
+        {},
+        `${targetId}:${policyId}`,
+      );
+    }
+  }
+
   return {
     steps: states.map((state) => ({ op: "create", urn: state.urn, newState: state, detailedDiff: null })),
     outputs: {
@@ -425,4 +640,64 @@ export function buildStackPlan(spec: StackSpec): Plan {
       },
     ],
   };
+}
+
+/** The identity policy statements of the extras a group can carry (as a user's: see buildStackPlan). */
+function extraStatements(
+  extras: readonly ExtraPolicy[],
+  keyArns: readonly string[],
+): Record<string, unknown>[] {
+  const statements: Record<string, unknown>[] = [];
+  if (extras.includes("allow-kms-decrypt") && keyArns.length > 0) {
+    statements.push({ Sid: "DecryptTheKey", Effect: "Allow", Action: "kms:Decrypt", Resource: [...keyArns] });
+  }
+  if (extras.includes("deny-get-item")) {
+    statements.push({ Sid: "NoGetItem", Effect: "Deny", Action: "dynamodb:GetItem", Resource: "*" });
+  }
+  if (extras.includes("deny-kms")) {
+    statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
+  }
+  return statements;
+}
+
+/** An SCP's one statement (OrganizationSpec.scps). */
+function scpStatement(kind: OrganizationSpec["scps"][number], user0Arn: string): Record<string, unknown> {
+  switch (kind) {
+    case "deny-delete-item":
+      return { Sid: "NoDeleteItem", Effect: "Deny", Action: "dynamodb:DeleteItem", Resource: "*" };
+    case "deny-kms-decrypt":
+      return { Sid: "NoDecrypt", Effect: "Deny", Action: "kms:Decrypt", Resource: "*" };
+    case "deny-user0-dynamodb":
+      return {
+        Sid: "NotUser0",
+        Effect: "Deny",
+        Action: "dynamodb:*",
+        Resource: "*",
+        Condition: { ArnEquals: { "aws:PrincipalArn": user0Arn } },
+      };
+  }
+}
+
+/** An RCP's one statement (OrganizationSpec.rcps); RCPs name Principal "*" only (Organizations, "RCP syntax"). */
+function rcpStatement(kind: OrganizationSpec["rcps"][number], user1Arn: string): Record<string, unknown> {
+  switch (kind) {
+    case "deny-direct-decrypt":
+      return {
+        Sid: "OnlyThroughDynamoDB",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: { StringNotLike: { "kms:ViaService": "dynamodb.*.amazonaws.com" } },
+      };
+    case "deny-user1-kms":
+      return {
+        Sid: "NotUser1",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "kms:*",
+        Resource: "*",
+        Condition: { ArnEquals: { "aws:PrincipalArn": user1Arn } },
+      };
+  }
 }

@@ -8,7 +8,10 @@
  * AWS pages the members come from: Amazon DynamoDB API Reference, "Actions"
  * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations_Amazon_DynamoDB.html);
  * AWS KMS API Reference, "Actions" (https://docs.aws.amazon.com/kms/latest/APIReference/API_Operations.html);
- * AWS STS API Reference, "Actions" (https://docs.aws.amazon.com/STS/latest/APIReference/API_Operations.html).
+ * AWS STS API Reference, "Actions" (https://docs.aws.amazon.com/STS/latest/APIReference/API_Operations.html);
+ * IAM API Reference, "Actions" (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Operations.html);
+ * AWS Organizations API Reference, "Actions"
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Operations.html).
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -19,6 +22,8 @@ import { DYNAMODB_OPERATIONS } from "../../../sandbox/dynamodb/operations";
 import { NOT_MODELLED, type MemberSpec, type RequestMembers } from "../../../sandbox/http/requestMembers";
 import { KMS_OPERATION_TABLE } from "../../../sandbox/kms/operations";
 import { STS_OPERATION_TABLE, STS_VERSION } from "../../../sandbox/sts/operations";
+import { IAM_OPERATION_TABLE, IAM_VERSION } from "../../../sandbox/iamService/operations";
+import { ORGANIZATIONS_OPERATION_TABLE } from "../../../sandbox/organizations/operations";
 import {
   aws4Signed,
   credentialsOf,
@@ -261,6 +266,51 @@ const SERVICES: readonly ServiceUnderTest[] = [
       ),
     code: (response) => /<Code>([^<]*)<\/Code>/.exec(response.body)?.[1] ?? "",
   },
+  {
+    service: "iam",
+    version: IAM_VERSION,
+    table: IAM_OPERATION_TABLE,
+    send: (deployed, operation, request) =>
+      rawRequest(
+        deployed.endpoint,
+        aws4Signed(
+          deployed.endpoint,
+          {
+            service: "iam",
+            region: "us-east-1",
+            body: new URLSearchParams([
+              ["Action", operation],
+              ["Version", IAM_VERSION],
+              ...formOf(request),
+            ]).toString(),
+            contentType: "application/x-www-form-urlencoded; charset=utf-8",
+          },
+          credentialsOf(deployed.outputs, USER),
+        ),
+      ),
+    code: (response) => /<Code>([^<]*)<\/Code>/.exec(response.body)?.[1] ?? "",
+  },
+  {
+    service: "organizations",
+    version: "2016-11-28",
+    table: ORGANIZATIONS_OPERATION_TABLE,
+    send: (deployed, operation, request) =>
+      rawRequest(
+        deployed.endpoint,
+        aws4Signed(
+          deployed.endpoint,
+          {
+            service: "organizations",
+            region: "us-east-1",
+            target: `AWSOrganizationsV20161128.${operation}`,
+            body: JSON.stringify(request),
+            contentType: "application/x-amz-json-1.1",
+          },
+          credentialsOf(deployed.outputs, USER),
+        ),
+      ),
+    code: errorType,
+  },
 ];
 
 function isRefused(spec: MemberSpec): spec is Exclude<MemberSpec, string> {
@@ -327,7 +377,10 @@ describe("sandbox: every request member of every served operation is modelled or
                       .replace(/(\[\]|\{\})+$/, ""),
                   )
                   .find((at) => isRefused(row.members[at])) ?? memberPath;
-              const shownPath = named.replace(/\[\]/g, under.service === "sts" ? "[1]" : "[0]");
+              const shownPath = named.replace(
+                /\[\]/g,
+                under.service === "sts" || under.service === "iam" ? "[1]" : "[0]",
+              );
               expect(response.body, where).to.include(shownPath.replace(/\{\}/g, ".sample"));
               expect(response.body, where).to.include("is not modelled by the sandbox");
             } else {

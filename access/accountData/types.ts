@@ -1,0 +1,124 @@
+/**
+ * Account data: an account as it is, read from the JSON the AWS CLI prints (access/accountData/read.ts),
+ * in the terms the merge with a plan needs (access/accountData/merge.ts). Every policy document is JSON
+ * text (the CLI prints IAM's documents decoded, as objects; the API answers them URL-encoded: both are
+ * accepted and normalized). Each entity remembers the file it came from, for the messages.
+ */
+
+/** An IAM policy attached to a principal or group by ARN (AttachedManagedPolicies). */
+export interface AccountAttachedPolicy {
+  readonly name: string;
+  readonly arn: string;
+}
+
+/** A named inline policy (UserPolicyList, GroupPolicyList, RolePolicyList). */
+export interface AccountInlinePolicy {
+  readonly name: string;
+  /** JSON text. */
+  readonly document: string;
+}
+
+/** What users, groups and roles have in common in get-account-authorization-details. */
+interface AccountIamEntity {
+  readonly arn: string;
+  readonly name: string;
+  readonly path: string;
+  /** IAM's unique id: AIDA… (user), AGPA… (group), AROA… (role). */
+  readonly id: string;
+  readonly inlinePolicies: readonly AccountInlinePolicy[];
+  readonly attachedPolicies: readonly AccountAttachedPolicy[];
+  /** The file it was read from. */
+  readonly file: string;
+}
+
+export interface AccountUser extends AccountIamEntity {
+  /** The names of its groups (UserDetail.GroupList). */
+  readonly groups: readonly string[];
+  /** The ARN of its permissions boundary (UserDetail.PermissionsBoundary.PermissionsBoundaryArn). */
+  readonly permissionsBoundary?: string;
+}
+
+export type AccountGroup = AccountIamEntity;
+
+export interface AccountRole extends AccountIamEntity {
+  /** JSON text of AssumeRolePolicyDocument. */
+  readonly trustPolicy: string;
+  readonly permissionsBoundary?: string;
+  /** RoleDetail does not carry MaxSessionDuration; IAM's default (3,600 s) is assumed. */
+}
+
+/** A managed policy (get-account-authorization-details Policies), with its default version's document. */
+export interface AccountManagedPolicy {
+  readonly arn: string;
+  readonly name: string;
+  /** JSON text of the PolicyVersionList entry whose IsDefaultVersion is true. */
+  readonly document: string;
+  readonly file: string;
+}
+
+/** A key policy (`kms get-key-policy`, saved as key-policies/<key id>.json). */
+export interface AccountKeyPolicy {
+  readonly keyId: string;
+  /** JSON text. */
+  readonly policy: string;
+  readonly file: string;
+}
+
+/** A grant (`kms list-grants` Grants[]). */
+export interface AccountGrant {
+  /** The key's ARN (GrantListEntry.KeyId is the key's ARN). */
+  readonly keyArn: string;
+  readonly grantId: string;
+  readonly name: string;
+  readonly granteePrincipal: string;
+  readonly retiringPrincipal?: string;
+  readonly operations: readonly string[];
+  readonly constraints?: {
+    readonly encryptionContextEquals?: Readonly<Record<string, string>>;
+    readonly encryptionContextSubset?: Readonly<Record<string, string>>;
+  };
+  readonly file: string;
+}
+
+/** The AWS Organizations policy types the account data keeps (Organizations API reference, PolicyType). */
+export type OrganizationPolicyType = "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY";
+
+/** An AWS Organizations target of a policy (ListTargetsForPolicy: PolicyTargetSummary). */
+export interface OrganizationTarget {
+  readonly targetId: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly type: "ROOT" | "ORGANIZATIONAL_UNIT" | "ACCOUNT";
+}
+
+/**
+ * An SCP or RCP: its summary (list-policies or describe-policy), its content (describe-policy) and its
+ * targets (policy-targets/<policy id>.json), each when the data holds it.
+ */
+export interface OrganizationPolicy {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly type: OrganizationPolicyType;
+  readonly awsManaged: boolean;
+  /** JSON text of describe-policy's Content; absent when no describe-policy output was saved. */
+  readonly content?: string;
+  /** Absent when no list-targets-for-policy output was saved for it. */
+  readonly targets?: readonly OrganizationTarget[];
+  readonly file: string;
+}
+
+export interface AccountData {
+  /** The account the data describes, from the ARNs of its IAM entities, policies and grants. */
+  readonly accountId: string;
+  readonly partition: string;
+  readonly users: readonly AccountUser[];
+  readonly groups: readonly AccountGroup[];
+  readonly roles: readonly AccountRole[];
+  readonly policies: readonly AccountManagedPolicy[];
+  readonly keyPolicies: readonly AccountKeyPolicy[];
+  readonly grants: readonly AccountGrant[];
+  readonly organizationPolicies: readonly OrganizationPolicy[];
+  /** The files read, relative to the folder, in the order read. */
+  readonly files: readonly string[];
+}

@@ -1,0 +1,130 @@
+/**
+ * The policies that decide a principal's requests beside its own: the policies of the IAM groups a user is
+ * in, the permissions boundary of a user or role, and the organization's service control policies (SCPs)
+ * and resource control policies (RCPs). The cloud model holds them (deploy/model.ts: `groups`,
+ * `CloudPrincipal.permissionsBoundary`, `organization`), filled from a plan here, or from an account's
+ * data; the engine reads them from the model (deploy/stack.ts), so the sandbox and the static proof see
+ * the same ones.
+ *
+ * IAM User Guide, "Policy evaluation logic" and "How AWS enforcement code logic evaluates requests to
+ * allow or deny access" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
+ * group policies are identity-based policies of each member; a boundary limits what identity-based
+ * policies grant; SCPs limit the principals of the accounts they apply to, RCPs the resources.
+ */
+import type { OrganizationSpec } from "../iam/policySources";
+
+/** An IAM group: its identity-based policies apply to every member user (IAM User Guide, "IAM user groups"). */
+export interface CloudGroup {
+  arn: string;
+  name: string;
+  /** The IAM path, "/" unless given. */
+  path: string;
+  /** Inline group policies (aws.iam.GroupPolicy; GetGroupPolicy), documents as JSON text. */
+  inlinePolicies: { name: string; document: string }[];
+  /** Attached managed policies (aws.iam.GroupPolicyAttachment, PolicyAttachment `groups`). */
+  managedPolicyArns: string[];
+  /**
+   * Policies whose documents cannot be known (an AWS managed policy the sandbox holds no copy of, a value
+   * unknown until deployment): every member's identity-based policies are then unknown (taken at worst).
+   */
+  unknownPolicies: string[];
+  /** The ARNs of its member users (aws.iam.GroupMembership, aws.iam.UserGroupMembership). */
+  members: string[];
+}
+
+/** The two organization policy types that take part in authorization (Organizations API, Policy Type). */
+export const ORGANIZATION_POLICY_TYPES = ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] as const;
+
+export type OrganizationPolicyType = (typeof ORGANIZATION_POLICY_TYPES)[number];
+
+/** What an organization policy can be attached to (Organizations API, ListTargetsForPolicy: TargetType). */
+export type OrganizationTargetType = "ROOT" | "ORGANIZATIONAL_UNIT" | "ACCOUNT";
+
+export interface OrganizationTarget {
+  /** `r-…` for a root, `ou-…` for an OU, the 12-digit id for an account. */
+  id: string;
+  type: OrganizationTargetType;
+}
+
+/** An SCP or RCP (aws.organizations.Policy; DescribePolicy), with the targets it is attached to. */
+export interface CloudOrganizationPolicy {
+  /** `p-…`; AWS's own: p-FullAWSAccess, p-RCPFullAWSAccess. */
+  id: string;
+  name: string;
+  type: OrganizationPolicyType;
+  /** The policy document, JSON text. */
+  document: string;
+  /** Whether AWS made it (FullAWSAccess, RCPFullAWSAccess), not the organization. */
+  awsManaged: boolean;
+  /** The ids of the targets it is attached to (aws.organizations.PolicyAttachment targetId). */
+  targets: string[];
+}
+
+/**
+ * The organization the stack's account is in, as far as the plan or the account data tells it. A policy
+ * applies to the stack's account exactly when one of its `targets` is on `path` (an SCP or RCP attached
+ * to a root or OU applies to every account under it: Organizations User Guide, "Inheritance for
+ * authorization policies").
+ */
+export interface CloudOrganization {
+  /**
+   * The management account: SCPs do not affect its principals, RCPs its resources (Organizations User
+   * Guide, "Service control policies (SCPs)", "Resource control policies (RCPs)"). Undefined: not known
+   * to be any account of the model (the stack's account is then taken to be a member account).
+   */
+  managementAccountId?: string;
+  /** The stack's account's place, from the root down: the root, each OU, the account itself. */
+  path: OrganizationTarget[];
+  policies: CloudOrganizationPolicy[];
+}
+
+/** The SCPs or RCPs that apply to the stack's account, one list per level of `path` (root first). */
+export function policiesByLevel(
+  organization: CloudOrganization,
+  type: OrganizationPolicyType,
+): CloudOrganizationPolicy[][] {
+  return organization.path.map((target) =>
+    organization.policies.filter((policy) => policy.type === type && policy.targets.includes(target.id)),
+  );
+}
+
+/** Whether an organization policy applies to the stack's account (one of its targets is on the path). */
+export function appliesToAccount(organization: CloudOrganization, policy: CloudOrganizationPolicy): boolean {
+  return organization.path.some((target) => policy.targets.includes(target.id));
+}
+
+/** The groups a user is in. */
+export function groupsOf(groups: readonly CloudGroup[] | undefined, userArn: string): CloudGroup[] {
+  return (groups ?? []).filter((group) => group.members.includes(userArn));
+}
+
+/**
+ * The engine's view of the organization for the stack's account (sandbox/iam/policySources.ts): its SCPs
+ * and RCPs by level, named "scp:NAME" and "rcp:NAME" in decisions. RCPFullAWSAccess is left out: it only
+ * allows, and RCPs only ever deny beside it (IAM User Guide, "How AWS enforcement code logic evaluates
+ * requests to allow or deny access").
+ */
+export function organizationSpecOf(
+  accountId: string,
+  organization: CloudOrganization | undefined,
+): OrganizationSpec | undefined {
+  if (organization === undefined) {
+    return undefined;
+  }
+  const levels = (type: OrganizationPolicyType, prefix: string) =>
+    policiesByLevel(organization, type).map((level) =>
+      level
+        .filter((policy) => !(type === "RESOURCE_CONTROL_POLICY" && policy.awsManaged))
+        .map((policy) => ({ name: `${prefix}:${policy.name}`, document: policy.document })),
+    );
+  const scps = levels("SERVICE_CONTROL_POLICY", "scp");
+  return {
+    accountId,
+    ...(organization.managementAccountId === undefined
+      ? {}
+      : { managementAccountId: organization.managementAccountId }),
+    // No SCP at all: SCPs are not in use, nothing to gate on.
+    scps: scps.some((level) => level.length > 0) ? scps : [],
+    rcps: levels("RESOURCE_CONTROL_POLICY", "rcp"),
+  };
+}

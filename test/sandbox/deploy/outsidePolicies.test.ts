@@ -1,0 +1,176 @@
+/**
+ * The cloud model reads groups, permissions boundaries, SCPs and RCPs from a plan (sandbox/deploy/
+ * planPolicySources.ts), and the static proof sees them through the one engine.
+ */
+import { expect } from "chai";
+import { analyzePlan } from "../../../access/analyze";
+import { EMPTY_CHECKPOINT } from "../../../plan/checkpoint";
+import { applySteps } from "../../../sandbox/deploy/deployment";
+import { deriveCloudModel } from "../../../sandbox/deploy/model";
+import { appliesToAccount } from "../../../sandbox/deploy/outsidePolicies";
+import { ACCOUNT_ID, buildStackPlan, type StackSpec } from "../../support/accessStacks";
+
+const NO_EXTRAS = { extras: [], withAccessKey: true } as const;
+
+function modelOf(spec: StackSpec) {
+  return deriveCloudModel(applySteps(undefined, EMPTY_CHECKPOINT, buildStackPlan(spec)).deployment);
+}
+
+describe("cloud model: policies outside the stack's principals", () => {
+  it("reads groups with inline and attached policies and both kinds of membership; none is left as not deployed", () => {
+    const model = modelOf({
+      id: "grp",
+      users: [
+        { access: "none", ...NO_EXTRAS },
+        { access: "none", ...NO_EXTRAS },
+      ],
+      keys: [],
+      tables: [undefined],
+      groups: [
+        { access: "readonly", extras: [], members: [0], policyAs: "inline", membership: "group-membership" },
+        {
+          access: "full",
+          extras: ["deny-get-item"],
+          members: [0, 1],
+          policyAs: "attached",
+          membership: "user-group-membership",
+        },
+      ],
+    });
+    expect(model.notDeployed).to.deep.equal([]);
+    const [readers, full] = model.groups ?? [];
+    expect(readers.inlinePolicies).to.have.length(1);
+    expect(readers.members).to.deep.equal([`arn:aws:iam::${ACCOUNT_ID}:user/grp-u0`]);
+    expect(full.managedPolicyArns).to.include("arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess");
+    expect(full.managedPolicyArns).to.include(`arn:aws:iam::${ACCOUNT_ID}:policy/grp-grp1-policy`);
+    expect(full.members).to.have.length(2);
+  });
+
+  it("lists a membership naming a user the plan does not create as not deployed, naming the field", () => {
+    const plan = buildStackPlan({
+      id: "grpx",
+      users: [{ access: "none", ...NO_EXTRAS }],
+      keys: [],
+      tables: [undefined],
+      groups: [
+        { access: "readonly", extras: [], members: [0], policyAs: "inline", membership: "group-membership" },
+      ],
+    });
+    const membership = plan.steps.find(
+      (step) => step.newState?.type === "aws:iam/groupMembership:GroupMembership",
+    );
+    (membership?.newState?.inputs.users as string[]).push("outsider");
+    const model = deriveCloudModel(applySteps(undefined, EMPTY_CHECKPOINT, plan).deployment);
+    expect(model.notDeployed.map((entry) => entry.reason)).to.deep.equal([
+      'inputs.users[1] "outsider" is not an IAM user the deployment creates',
+    ]);
+    // The users before it joined (AddUserToGroup is one call per user).
+    expect(model.groups?.[0]?.members).to.deep.equal([`arn:aws:iam::${ACCOUNT_ID}:user/grpx-u0`]);
+  });
+
+  it("reads a permissions boundary of a user and of a role", () => {
+    const model = modelOf({
+      id: "bnd",
+      users: [{ access: "readwrite", ...NO_EXTRAS, boundary: "reads-only" }],
+      keys: [],
+      tables: [undefined],
+      roles: [{ access: "readwrite", trustedUsers: [0], boundary: "tables-only" }],
+    });
+    const [user, role] = model.principals;
+    expect(user.permissionsBoundary).to.equal(`arn:aws:iam::${ACCOUNT_ID}:policy/bnd-boundary-reads-only`);
+    expect(role.permissionsBoundary).to.equal(`arn:aws:iam::${ACCOUNT_ID}:policy/bnd-boundary-tables-only`);
+    expect(user.unknownPolicies).to.deep.equal([]);
+  });
+
+  it("reads SCPs and RCPs, the stack account's path, and which attachments apply", () => {
+    const atRoot = modelOf({
+      id: "org",
+      users: [{ access: "readonly", ...NO_EXTRAS }],
+      keys: [],
+      tables: [undefined],
+      organization: {
+        scps: ["deny-delete-item"],
+        rcps: ["deny-direct-decrypt"],
+        attachedTo: "root",
+        managementAccount: true,
+      },
+    });
+    const organization = atRoot.organization;
+    expect(organization?.managementAccountId).to.equal(ACCOUNT_ID);
+    expect(organization?.path.map((target) => target.type)).to.deep.equal(["ROOT", "ACCOUNT"]);
+    expect(organization?.policies.map((policy) => [policy.name, policy.type])).to.deep.equal([
+      ["FullAWSAccess", "SERVICE_CONTROL_POLICY"],
+      ["org-deny-delete-item", "SERVICE_CONTROL_POLICY"],
+      ["org-deny-direct-decrypt", "RESOURCE_CONTROL_POLICY"],
+    ]);
+    expect(organization?.policies.every((policy) => appliesToAccount(organization, policy))).to.equal(true);
+
+    const elsewhere = modelOf({
+      id: "orgx",
+      users: [{ access: "readonly", ...NO_EXTRAS }],
+      keys: [],
+      tables: [undefined],
+      organization: {
+        scps: ["deny-delete-item"],
+        rcps: [],
+        attachedTo: "other-account",
+        managementAccount: false,
+      },
+    });
+    const scp = elsewhere.organization?.policies.find((policy) => policy.name === "orgx-deny-delete-item");
+    expect(
+      scp !== undefined &&
+        elsewhere.organization !== undefined &&
+        appliesToAccount(elsewhere.organization, scp),
+    ).to.equal(false);
+    expect(elsewhere.notDeployed.map((entry) => entry.reason).join("\n")).to.contain(
+      "not to the stack's account",
+    );
+  });
+
+  it("lets the proof see a group's grant, a boundary's cut and an SCP's deny", async () => {
+    // IAM User Guide, "How AWS enforcement code logic evaluates requests to allow or deny access"
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
+    const report = await analyzePlan(
+      buildStackPlan({
+        id: "prf",
+        users: [
+          { access: "none", ...NO_EXTRAS },
+          { access: "readwrite", ...NO_EXTRAS, boundary: "reads-only" },
+        ],
+        keys: [],
+        tables: [undefined],
+        groups: [
+          {
+            access: "readwrite",
+            extras: [],
+            members: [0],
+            policyAs: "inline",
+            membership: "group-membership",
+          },
+        ],
+        organization: {
+          scps: ["deny-delete-item"],
+          rcps: [],
+          attachedTo: "account",
+          managementAccount: false,
+        },
+      }),
+    );
+    const cell = (user: string, operation: string) =>
+      report.cells.find(
+        (candidate) =>
+          candidate.principal === `arn:aws:iam::${ACCOUNT_ID}:user/${user}` &&
+          candidate.operation === operation,
+      )?.decision;
+    // The group gives u0 its table access (IAM User Guide, "IAM user groups").
+    expect(cell("prf-u0", "GetItem")).to.equal("allowed");
+    expect(cell("prf-u0", "PutItem")).to.equal("allowed");
+    // The SCP denies DeleteItem to every principal of the account (Organizations User Guide, "Service control policies (SCPs)").
+    expect(cell("prf-u0", "DeleteItem")).to.equal("denied-by-iam");
+    // u1's boundary allows reads only (IAM User Guide, "Permissions boundaries for IAM entities").
+    expect(cell("prf-u1", "GetItem")).to.equal("allowed");
+    expect(cell("prf-u1", "PutItem")).to.equal("denied-by-iam");
+    expect(report.notDeployed).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * Groups, permissions boundaries, SCPs and RCPs enforced by the running sandbox, seen by unmodified AWS
+ * SDK v3 clients over HTTP: a plan with all four is applied, and each user's requests get AWS's answer
+ * and AWS's AccessDenied message naming the policy type (IAM User Guide, "Troubleshoot access denied
+ * error messages", https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+ */
+import { DeleteItemCommand, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DecryptCommand } from "@aws-sdk/client-kms";
+import { randomBytes } from "node:crypto";
+import { expect } from "chai";
+import { Sandbox } from "../../../sandbox";
+import { sealBlob } from "../../../sandbox/kms/ciphertext";
+import { ACCOUNT_ID, buildStackPlan, REGION } from "../../support/accessStacks";
+import { clientsFor, failureOf, type Clients } from "../../support/sandbox";
+
+const PLAN = buildStackPlan({
+  id: "out",
+  users: [
+    // u0: no policy of its own; its group gives it read-write access to the table and the key.
+    { access: "none", extras: [], withAccessKey: true },
+    // u1: read-write and a key user, under a boundary that allows reads only.
+    { access: "readwrite", extras: [], withAccessKey: true, boundary: "reads-only" },
+    // u2: read-write and a key user, under a boundary that allows DynamoDB only.
+    { access: "readwrite", extras: [], withAccessKey: true, boundary: "tables-only" },
+  ],
+  keys: [{ rootStatement: true, keyUsers: [1, 2], viaDynamoDbOnly: false, deniedUsers: [], enabled: true }],
+  tables: [0],
+  groups: [
+    {
+      access: "readwrite",
+      extras: ["allow-kms-decrypt"],
+      members: [0],
+      policyAs: "attached",
+      membership: "user-group-membership",
+    },
+  ],
+  // In a member account: an SCP denying DeleteItem and an RCP denying kms:Decrypt outside DynamoDB.
+  organization: {
+    scps: ["deny-delete-item"],
+    rcps: ["deny-direct-decrypt"],
+    attachedTo: "root",
+    managementAccount: false,
+  },
+});
+
+const TABLE = "out-t0";
+/** The generated key's id, from the plan's key resource. */
+const PLAN_KEY_ID = PLAN.steps.find((step) => step.newState?.type === "aws:kms/key:Key")?.newState?.id;
+const ITEM = { pk: { S: "a" } };
+
+describe("sandbox: groups, boundaries, SCPs and RCPs over HTTP (SDK v3)", function () {
+  this.timeout(60_000);
+  let sandbox: Sandbox;
+  const clients: Clients[] = [];
+
+  before(async () => {
+    sandbox = await Sandbox.start({ port: 0 });
+    await sandbox.apply(PLAN);
+    const users = (sandbox.programOutputs() as { users: Record<string, Record<string, string>> }).users;
+    for (const name of ["out-u0", "out-u1", "out-u2"]) {
+      clients.push(
+        clientsFor(sandbox.endpoint, REGION, {
+          accessKeyId: users[name].accessKeyId,
+          secretAccessKey: users[name].secretAccessKey,
+        }),
+      );
+    }
+  });
+
+  after(async () => {
+    await sandbox.stop();
+  });
+
+  it('lets a group member write and read through its group\'s attached policy (IAM User Guide, "IAM user groups")', async () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html
+    await clients[0].dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: ITEM }));
+    const read = await clients[0].dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: ITEM }));
+    expect(read.Item?.pk?.S).to.equal("a");
+  });
+
+  it("refuses a write outside the user's permissions boundary, naming the boundary", async () => {
+    // IAM User Guide, "Permissions boundaries for IAM entities"
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+    const failure = await failureOf(
+      clients[1].dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: ITEM })),
+    );
+    expect(failure.name).to.equal("AccessDeniedException");
+    expect(failure.message).to.contain("permissions boundary");
+    const read = await clients[1].dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: ITEM }));
+    expect(read.Item?.pk?.S).to.equal("a");
+  });
+
+  it("lets a key user whose boundary allows no KMS action read through DynamoDB: the key policy names it", async () => {
+    // Same page, "Resource-based policies": within an account, an implicit deny in a permissions boundary
+    // does not limit what a resource-based policy (the key policy) grants the IAM user itself.
+    const read = await clients[2].dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: ITEM }));
+    expect(read.Item?.pk?.S).to.equal("a");
+  });
+
+  it("refuses DeleteItem to every principal of the member account under the SCP, naming it", async () => {
+    // Organizations User Guide, "Service control policies (SCPs)"
+    // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+    const failure = await failureOf(
+      clients[0].dynamodb.send(new DeleteItemCommand({ TableName: TABLE, Key: ITEM })),
+    );
+    expect(failure.name).to.equal("AccessDeniedException");
+    expect(failure.message).to.contain("service control policy");
+  });
+
+  it("refuses a direct kms:Decrypt of the account's key under the RCP, naming it", async () => {
+    // Organizations User Guide, "Resource control policies (RCPs)"
+    // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html): the RCP
+    // denies kms:Decrypt unless kms:ViaService is DynamoDB; the group's identity policy would allow it.
+    // A ciphertext that names the key, sealed with other material: KMS authorizes Decrypt before it
+    // opens the blob (KMS API reference, Decrypt: errors), so an AccessDeniedException is the RCP's.
+    const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${String(PLAN_KEY_ID)}`;
+    const blob = sealBlob(keyArn, randomBytes(32), Buffer.from("probe"), {});
+    const failure = await failureOf(clients[0].kms.send(new DecryptCommand({ CiphertextBlob: blob })));
+    expect(failure.name).to.equal("AccessDeniedException");
+    expect(failure.message).to.contain("resource control policy");
+  });
+});
