@@ -96,7 +96,8 @@ export class DecisionLedger {
       this.decided.set(classKey, entry);
     }
     const answer = (await entry.answer) as T;
-    return entry.owner === principal
+    // Statements name inline policies by name: the owner's answer serves as is when the names are the same.
+    return entry.owner === principal || sameInlineNames(entry.owner, principal)
       ? answer
       : { ...answer, statements: renamed(answer, entry.owner, principal) };
   }
@@ -217,6 +218,12 @@ export class DecisionLedger {
   get decisionMs(): number {
     return this.elapsedMs;
   }
+}
+
+function sameInlineNames(owner: AccessPrincipal, principal: AccessPrincipal): boolean {
+  const ours = owner.policies.inline;
+  const theirs = principal.policies.inline;
+  return ours.length === theirs.length && ours.every((policy, index) => policy.name === theirs[index].name);
 }
 
 /** The statements of `owner`'s decision, with `owner`'s inline policy names replaced by `principal`'s. */
