@@ -126,7 +126,9 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
     },
     (model.organization?.policies ?? []).map((policy) => parseJson(policy.document)),
   );
-  const keyPolicyOf = (keyArn: string): string => model.keys.find((key) => key.arn === keyArn)?.policy ?? "";
+  // Asked for every cell: a map, not a search of the keys.
+  const keyPolicies = new Map(model.keys.map((key) => [key.arn, key.policy]));
+  const keyPolicyOf = (keyArn: string): string => keyPolicies.get(keyArn) ?? "";
   const tables: AccessTable[] = model.tables.map((table) => ({
     name: table.name,
     arn: table.arn,
@@ -134,32 +136,80 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
     operations: [...TABLE_OPERATIONS, ...(table.keyArn === undefined ? [] : ([DIRECT_DECRYPT] as const))],
   }));
   const accountId = model.accountId;
+  const allKeyPolicies = model.keys.map((key) => key.policy);
   // One question at a time: the engine is CPU-bound in this thread, and each decision's cost stays measurable.
-  const cells: AccessCell[] = [];
-  for (const table of model.tables) {
-    for (const principal of principals) {
+  // A principal's row (its cells for every table) is decided once per row class: principals the ledger puts
+  // in one class for every question (the same kind, account, policies, grants and naming by every key
+  // policy) and whose inline policies have the same names (the cells' statements name them) share it. At
+  // account scale, thousands of principals share a few hundred rows.
+  const rows = new Map<string, AccessCell[][]>();
+  const rowOf = new Map<string, AccessCell[][]>();
+  for (const principal of principals) {
+    const rowKey =
+      `${ledger.principalClass(principal, allKeyPolicies)}\n` +
+      principal.policies.inline.map((policy) => policy.name).join("\n");
+    const shared = rows.get(rowKey);
+    if (shared !== undefined) {
+      rowOf.set(
+        principal.arn,
+        shared.map((tableCells) => tableCells.map((cell) => ({ ...cell, principal: principal.arn }))),
+      );
+      ledger.countShared(shared.reduce((count, tableCells) => count + tableCells.length, 0));
+      continue;
+    }
+    // Within a row, tables the ledger cannot tell apart for this principal (the same Resource patterns of its
+    // policies match them, the same key, an encryption context no policy reads) get the same cells.
+    const byGroup = new Map<string, AccessCell[]>();
+    const row: AccessCell[][] = [];
+    for (const table of model.tables) {
+      const keyPolicy = table.keyArn === undefined ? "" : keyPolicyOf(table.keyArn);
+      const perTable =
+        principal.kind === "aws-service" ||
+        (table.keyArn !== undefined && ledger.readsEncryptionContext(principal, keyPolicy));
+      const groupKey = `${ledger.resourceClass(principal, table.arn)}\n${table.keyArn ?? ""}\n${perTable ? table.name : ""}`;
+      const same = byGroup.get(groupKey);
+      if (same !== undefined) {
+        row.push(same.map((cell) => ({ ...cell, table: table.name })));
+        ledger.countShared(same.length);
+        continue;
+      }
+      const tableCells: AccessCell[] = [];
       for (const operation of TABLE_OPERATIONS) {
-        cells.push(
+        tableCells.push(
           await tableCell({ authorizer, ledger, model, table, principal, operation, keyPolicyOf, accountId }),
         );
       }
       if (table.keyArn !== undefined) {
-        cells.push(await directDecryptCell({ authorizer, ledger, table, principal, keyPolicyOf, accountId }));
+        tableCells.push(
+          await directDecryptCell({ authorizer, ledger, table, principal, keyPolicyOf, accountId }),
+        );
       }
+      byGroup.set(groupKey, tableCells);
+      row.push(tableCells);
     }
+    rows.set(rowKey, row);
+    rowOf.set(principal.arn, row);
   }
+  // The report's order: table by table, principal by principal, operation by operation.
+  const cells: AccessCell[] = [];
+  model.tables.forEach((_, index) => {
+    for (const principal of principals) {
+      cells.push(...(rowOf.get(principal.arn) as AccessCell[][])[index]);
+    }
+  });
   const found = await findObtainers({ access, ledger, cells });
-  // A conditional cell may decrypt: it counts (fail closed).
-  const decryptors = principals
-    .filter((principal) =>
-      cells.some(
+  // A conditional cell may decrypt: it counts (fail closed). One pass over the cells: at account scale
+  // (thousands of principals x tables) a search of the cells per principal would be quadratic.
+  const decrypting = new Set(
+    cells
+      .filter(
         (cell) =>
-          cell.principal === principal.arn &&
           (cell.decision === "allowed" || cell.decision === "conditional") &&
           (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
-      ),
-    )
-    .map((principal) => principal.arn);
+      )
+      .map((cell) => cell.principal),
+  );
+  const decryptors = principals.filter((principal) => decrypting.has(principal.arn)).map((p) => p.arn);
   return {
     accountId: model.accountId,
     region: model.region,
@@ -227,8 +277,11 @@ async function tableCell(
       : { ...base, decision: "allowed", reason: "allowed by IAM", statements: tagged("iam", iam) };
   }
   const keyArn = table.keyArn;
+  // Tables on one key get one answer unless a policy or grant reads the encryption context DynamoDB sets.
+  const keyPolicy = question.keyPolicyOf(keyArn);
+  const byTable = ledger.readsEncryptionContext(principal, keyPolicy) ? table.name : "";
   const kms = await ledger.ask(
-    `v\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\n${keyArn}\n${table.name}`,
+    `v\n${ledger.principalClass(principal, [keyPolicy])}\n${keyArn}\n${byTable}`,
     principal,
     () =>
       authorizer.authorizeKmsViaDynamoDb(principal.callerArn, "kms:Decrypt", keyArn, {

@@ -13,6 +13,9 @@ import type { AccessPrincipal } from "./types";
 const PRINCIPAL_SPECIFIC =
   /aws:username|aws:userid|aws:PrincipalArn|aws:PrincipalTag|aws:SourceIdentity|\$\{/i;
 
+/** Condition keys on a KMS request's encryption context (and a policy variable that could name one). */
+const ENCRYPTION_CONTEXT = /EncryptionContext|\$\{/i;
+
 /** Kinds whose every principal is a class of its own (see principalClass). */
 const OWN_CLASS_KINDS: ReadonlySet<string> = new Set(["policy-pattern", "aws-service", "anonymous"]);
 
@@ -27,6 +30,39 @@ export class DecisionLedger {
     private readonly guardrails: readonly unknown[] = [],
   ) {
     this.guardrailsReadPrincipal = PRINCIPAL_SPECIFIC.test(JSON.stringify(guardrails));
+    this.guardrailsReadContext = ENCRYPTION_CONTEXT.test(JSON.stringify(guardrails));
+  }
+
+  /** Whether an SCP or RCP reads a KMS request's encryption context. */
+  private readonly guardrailsReadContext: boolean;
+  private readonly contextReaders = new Map<string, boolean>();
+
+  /**
+   * Whether a KMS decision for `principal` on a key may depend on the request's encryption context, which
+   * DynamoDB sets per table (aws:dynamodb:tableName): a policy of the principal, the key policy or a
+   * guardrail reads a kms:EncryptionContext key, or a grant to the principal may be constrained to one
+   * (KMS developer guide, "Encryption context", "Grant constraints"). Otherwise every table on the key gets
+   * the key's one answer.
+   */
+  readsEncryptionContext(principal: AccessPrincipal, keyPolicy: string): boolean {
+    if (this.guardrailsReadContext || principal.grants.length > 0 || ENCRYPTION_CONTEXT.test(keyPolicy)) {
+      return true;
+    }
+    let reads = this.contextReaders.get(principal.arn);
+    if (reads === undefined) {
+      reads = ENCRYPTION_CONTEXT.test(
+        JSON.stringify([
+          principal.policies,
+          principal.policies.managed.map((policyArn) => this.managedDocument(policyArn)),
+          (principal.policies.groups ?? []).map((group) =>
+            group.managed.map((arn) => this.managedDocument(arn)),
+          ),
+          principal.policies.boundary === undefined ? "" : this.managedDocument(principal.policies.boundary),
+        ]),
+      );
+      this.contextReaders.set(principal.arn, reads);
+    }
+    return reads;
   }
 
   /** Whether an SCP or RCP reads the principal's identity (aws:PrincipalArn, ...): then nothing is shared. */
@@ -60,7 +96,8 @@ export class DecisionLedger {
       this.decided.set(classKey, entry);
     }
     const answer = (await entry.answer) as T;
-    return entry.owner === principal
+    // Statements name inline policies by name: the owner's answer serves as is when the names are the same.
+    return entry.owner === principal || sameInlineNames(entry.owner, principal)
       ? answer
       : { ...answer, statements: renamed(answer, entry.owner, principal) };
   }
@@ -171,6 +208,11 @@ export class DecisionLedger {
     return this.questionCount;
   }
 
+  /** Questions answered by a row shared with another principal of the same class (access/analyze.ts). */
+  countShared(questions: number): void {
+    this.questionCount += questions;
+  }
+
   get distinct(): number {
     return this.decided.size;
   }
@@ -179,6 +221,12 @@ export class DecisionLedger {
   get decisionMs(): number {
     return this.elapsedMs;
   }
+}
+
+function sameInlineNames(owner: AccessPrincipal, principal: AccessPrincipal): boolean {
+  const ours = owner.policies.inline;
+  const theirs = principal.policies.inline;
+  return ours.length === theirs.length && ours.every((policy, index) => policy.name === theirs[index].name);
 }
 
 /** The statements of `owner`'s decision, with `owner`'s inline policy names replaced by `principal`'s. */
@@ -204,26 +252,46 @@ function renamed(
  * root or "*" name every principal of the account alike and so do not tell principals apart).
  */
 function statementsNaming(policyText: string, arn: string): number[] {
-  let policy: unknown;
-  try {
-    policy = JSON.parse(policyText);
-  } catch {
+  const named = namedByStatement(policyText);
+  if (named === undefined) {
     return [-1];
   }
-  const raw = (policy as { Statement?: unknown } | null)?.Statement;
-  const statements = Array.isArray(raw) ? raw : [raw];
-  const names = (principal: unknown): boolean => {
-    if (typeof principal !== "object" || principal === null) {
-      return false;
-    }
-    return Object.values(principal as Record<string, unknown>).some((value) =>
-      (Array.isArray(value) ? value : [value]).includes(arn),
-    );
-  };
-  return statements.flatMap((statement, index) => {
-    const record = (statement ?? {}) as Record<string, unknown>;
-    return names(record.Principal) || names(record.NotPrincipal) ? [index] : [];
-  });
+  return named.flatMap((names, index) => (names.has(arn) ? [index] : []));
+}
+
+/**
+ * The values each statement's Principal and NotPrincipal name, per policy text: parsed once, as the ledger
+ * asks about every principal against the same few key policies.
+ */
+const namedCache = new Map<string, readonly ReadonlySet<unknown>[] | undefined>();
+
+function namedByStatement(policyText: string): readonly ReadonlySet<unknown>[] | undefined {
+  if (namedCache.has(policyText)) {
+    return namedCache.get(policyText);
+  }
+  let parsed: readonly ReadonlySet<unknown>[] | undefined;
+  try {
+    const raw = (JSON.parse(policyText) as { Statement?: unknown } | null)?.Statement;
+    const statements = Array.isArray(raw) ? raw : [raw];
+    const values = (principal: unknown): unknown[] =>
+      typeof principal !== "object" || principal === null
+        ? []
+        : Object.values(principal as Record<string, unknown>).flatMap((value) =>
+            Array.isArray(value) ? value : [value],
+          );
+    parsed = statements.map((statement) => {
+      const record = (statement ?? {}) as Record<string, unknown>;
+      return new Set([...values(record.Principal), ...values(record.NotPrincipal)]);
+    });
+  } catch {
+    parsed = undefined;
+  }
+  // Bounded: a long-lived process analysing many plans keeps only the last few thousand policies.
+  if (namedCache.size >= 4_096) {
+    namedCache.clear();
+  }
+  namedCache.set(policyText, parsed);
+  return parsed;
 }
 
 function parseJson(text: string): unknown {

@@ -3,7 +3,7 @@
  * ✗IAM denied by the principal's IAM policies, ✗KMS denied by the key, ~ conditional (depends on what the
  * plan cannot show). Then what the proof could not see: resources not deployed, values unknown.
  */
-import type { CellChange } from "./compare";
+import type { AddedAccess, CellChange } from "./compare";
 import { DIRECT_DECRYPT } from "./operations";
 import type { AccessDecision, AccessReport } from "./types";
 
@@ -132,4 +132,24 @@ export function formatClasses(report: AccessReport): string[] {
       .filter((principal) => !principal.fromPlan)
       .map((principal) => `  (${principal.name}) [${principal.kind}]: ${principal.why ?? principal.arn}`),
   ];
+}
+
+/** `--fail-on-new-access`: each access the plan adds, with what grants it, or one line saying there is none. */
+export function formatAddedAccess(added: readonly AddedAccess[], report: AccessReport): string {
+  if (added.length === 0) {
+    return "✓ --fail-on-new-access: no principal can decrypt, or change who can decrypt, where it could not before";
+  }
+  const name = (arn: string) => {
+    const principal = report.principals.find((candidate) => candidate.arn === arn);
+    return principal === undefined ? arn : principal.fromPlan ? principal.name : `(${principal.name})`;
+  };
+  return [
+    `✗ --fail-on-new-access: ${added.length} new access${added.length === 1 ? "" : "es"}`,
+    ...added.map((entry) =>
+      entry.kind === "obtain"
+        ? `  ✗ ${name(entry.principal)} can now change who can decrypt: ${entry.path ?? ""}`
+        : `  ✗ ${name(entry.principal)} can now ${entry.operation ?? ""} on ${entry.table ?? ""} ` +
+          `(${entry.before ?? "absent"} → ${entry.after ?? ""}): granted by ${entry.grantedBy.join(", ") || "nothing named"}`,
+    ),
+  ].join("\n");
 }

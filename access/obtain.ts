@@ -16,7 +16,7 @@ import { boundaryEditPaths, groupEditPaths } from "./outsidePolicyPaths";
 import { usesTableKey, DIRECT_DECRYPT } from "./operations";
 import type { AccessModel } from "./analyze";
 import type { DecisionLedger } from "./decisions";
-import type { AccessCell, Obtainer } from "./types";
+import type { AccessCell, AccessPrincipal, Obtainer } from "./types";
 import type { Decision } from "../sandbox/engine";
 
 /** The probe the delegation question is asked with: a principal whose identity policy allows every KMS action. */
@@ -116,6 +116,48 @@ export async function findObtainers(input: {
     paths.get(arn)?.push(...found);
   }
 
+  // Principals of one class (the ledger's) with the same resource patterns get the same answer on a target:
+  // each class is asked once per target, and its members get the path. At account scale (thousands of
+  // principals, hundreds of holders) asking each pair would be quadratic.
+  const classes = new Map<string, AccessPrincipal[]>();
+  for (const principal of principals) {
+    const key = ledger.principalClass(principal);
+    const members = classes.get(key);
+    if (members === undefined) {
+      classes.set(key, [principal]);
+    } else {
+      members.push(principal);
+    }
+  }
+  const takeOverByClass = async (to: AccessPrincipal): Promise<void> => {
+    const action = takeOverActionOf(to) as string;
+    for (const [key, members] of classes) {
+      const from = members.find((candidate) => candidate.arn !== to.arn);
+      if (from === undefined) {
+        continue;
+      }
+      const decision = await ledger.ask(
+        `i\n${key}\n${action}\n${ledger.resourceClass(from, to.arn)}`,
+        from,
+        () => authorizer.authorizeIam(from.callerArn, action, to.arn),
+      );
+      if (!mayAllow(decision)) {
+        continue;
+      }
+      for (const member of members.filter((candidate) => candidate.arn !== to.arn)) {
+        const answer =
+          member === from
+            ? decision
+            : await ledger.ask(`i\n${key}\n${action}\n${ledger.resourceClass(member, to.arn)}`, member, () =>
+                authorizer.authorizeIam(member.callerArn, action, to.arn),
+              );
+        paths
+          .get(member.arn)
+          ?.push(`${action} on ${to.name}, who can decrypt or change access (${statementsText(answer)})`);
+      }
+    }
+  };
+
   const decrypts = new Set(
     cells
       .filter(
@@ -136,33 +178,23 @@ export async function findObtainers(input: {
     }
     for (const to of targets) {
       asked.add(to.arn);
+      if (takeOverActionOf(to) !== "sts:AssumeRole") {
+        await takeOverByClass(to);
+        continue;
+      }
+      // The trust policy names principals by ARN, so this question is never shared between principals.
       for (const from of principals.filter((candidate) => candidate.arn !== to.arn)) {
-        if (takeOverActionOf(to) === "sts:AssumeRole") {
-          // The trust policy names principals by ARN, so this question is never shared between principals.
-          const decision = await ledger.ask(
-            `r\n${from.arn}\n${ledger.principalClass(from)}\n${to.arn}`,
-            from,
-            () => authorizer.authorizeAssumeRole(from.callerArn, to.arn),
-          );
-          if (mayAllow(decision)) {
-            paths
-              .get(from.arn)
-              ?.push(
-                `sts:AssumeRole on ${to.name}, who can decrypt or change access (${statementsText(decision)})`,
-              );
-          }
-          continue;
-        }
-        const action = takeOverActionOf(to) as string;
         const decision = await ledger.ask(
-          `i\n${ledger.principalClass(from)}\n${action}\n${ledger.resourceClass(from, to.arn)}`,
+          `r\n${from.arn}\n${ledger.principalClass(from)}\n${to.arn}`,
           from,
-          () => authorizer.authorizeIam(from.callerArn, action, to.arn),
+          () => authorizer.authorizeAssumeRole(from.callerArn, to.arn),
         );
         if (mayAllow(decision)) {
           paths
             .get(from.arn)
-            ?.push(`${action} on ${to.name}, who can decrypt or change access (${statementsText(decision)})`);
+            ?.push(
+              `sts:AssumeRole on ${to.name}, who can decrypt or change access (${statementsText(decision)})`,
+            );
         }
       }
     }

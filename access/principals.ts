@@ -395,9 +395,11 @@ function outsidePoliciesOf(
   model: CloudModel,
   principal: CloudPrincipal,
 ): Pick<AccessPrincipal["policies"], "groups" | "boundary"> {
-  const groups = (model.groups ?? [])
-    .filter((group) => group.members.includes(principal.arn))
-    .map((group) => ({ arn: group.arn, inline: group.inlinePolicies, managed: group.managedPolicyArns }));
+  const groups = groupsOf(model, principal.arn).map((group) => ({
+    arn: group.arn,
+    inline: group.inlinePolicies,
+    managed: group.managedPolicyArns,
+  }));
   return {
     ...(groups.length === 0 ? {} : { groups }),
     ...(principal.permissionsBoundary === undefined ? {} : { boundary: principal.permissionsBoundary }),
@@ -409,9 +411,7 @@ function groupNamesAndBoundary(
   model: CloudModel,
   principal: CloudPrincipal,
 ): { groups?: readonly string[]; permissionsBoundary?: string } {
-  const groups = (model.groups ?? [])
-    .filter((group) => group.members.includes(principal.arn))
-    .map((group) => group.name);
+  const groups = groupsOf(model, principal.arn).map((group) => group.name);
   return {
     ...(groups.length === 0 ? {} : { groups }),
     ...(principal.permissionsBoundary === undefined
@@ -427,9 +427,31 @@ function unknownPoliciesOf(
 ): { unknownPolicies?: readonly string[] } {
   const unknown = [
     ...principal.unknownPolicies,
-    ...(model.groups ?? [])
-      .filter((group) => group.members.includes(principal.arn))
-      .flatMap((group) => group.unknownPolicies),
+    ...groupsOf(model, principal.arn).flatMap((group) => group.unknownPolicies),
   ];
   return unknown.length === 0 ? {} : { unknownPolicies: unknown };
+}
+
+type CloudGroup = NonNullable<CloudModel["groups"]>[number];
+
+/** The groups of each member, indexed once per model: account data holds thousands of members. */
+const groupIndex = new WeakMap<CloudModel, Map<string, CloudGroup[]>>();
+
+function groupsOf(model: CloudModel, arn: string): CloudGroup[] {
+  let index = groupIndex.get(model);
+  if (index === undefined) {
+    index = new Map();
+    for (const group of model.groups ?? []) {
+      for (const member of group.members) {
+        const groups = index.get(member);
+        if (groups === undefined) {
+          index.set(member, [group]);
+        } else {
+          groups.push(group);
+        }
+      }
+    }
+    groupIndex.set(model, index);
+  }
+  return index.get(arn) ?? [];
 }

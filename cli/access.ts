@@ -6,20 +6,34 @@
 import * as path from "node:path";
 import { checkOutputFile, writeOutputFile } from "../common/outputFile";
 import { displayPath, readUserJson } from "../common/userFile";
-import { MAX_CHECKPOINT_BYTES, MAX_CHECKPOINT_DEPTH } from "../plan/checkpoint";
+import {
+  isDeploymentDocument,
+  MAX_CHECKPOINT_BYTES,
+  MAX_CHECKPOINT_DEPTH,
+  parseDeployment,
+  planOfCheckpoint,
+  type Checkpoint,
+} from "../plan/checkpoint";
 import { planOfDocument } from "../plan/planFile";
 import { readInvokesFile } from "../plan/invokes";
 import { ProgramError } from "../plan/programProcess";
+import { ProtectedResourceError } from "../plan/steps";
 import { synthesize } from "../plan/synth";
 import type { Plan } from "../plan/types";
 import { accountDeployer } from "../access/accountData/merge";
 import { readAccountData } from "../access/accountData/read";
 import type { AccountData } from "../access/accountData/types";
 import { analyzePlan, loadAccessModel, analyzeModel, PlanInputError } from "../access/analyze";
-import { compareReports, type CellChange } from "../access/compare";
+import {
+  addedAccess,
+  compareReports,
+  identityOf,
+  type AddedAccess,
+  type CellChange,
+} from "../access/compare";
 import { declaredHolders } from "../access/declared";
 import { expectKeyUsers, formatKeyUsersVerdict, type KeyUsersVerdict } from "../access/expect";
-import { formatChanges, formatMatrix } from "../access/format";
+import { formatAddedAccess, formatChanges, formatMatrix } from "../access/format";
 import { renderHtml } from "../access/html";
 import type { AccessReport } from "../access/types";
 import { defineCommand, mainOf, runMain, UsageError } from "./runner";
@@ -55,8 +69,14 @@ export const command = defineCommand({
     html: { type: "string", placeholder: "FILE", description: "also write the matrix as an HTML page" },
     compare: {
       type: "string",
-      placeholder: "PLAN",
-      description: "list the cells whose decision differs from this older plan's",
+      placeholder: "OLD",
+      description:
+        "list the cells whose decision differs from OLD's: a plan printed by npm run synth, or a `pulumi stack export` (then --stack plans from its state and cells are matched by URN)",
+    },
+    "fail-on-new-access": {
+      type: "boolean",
+      description:
+        "with --compare: exit 1 when the plan lets any principal decrypt, or change who can decrypt, where OLD did not; each added access is listed with the statements that grant it",
     },
     "account-data": {
       type: "string",
@@ -69,7 +89,9 @@ export const command = defineCommand({
       description: "exit 1 when a principal that is not a declared key user can decrypt",
     },
   },
-  exits: { 1: "--expect-key-users found a principal that can decrypt and is not a declared key user" },
+  exits: {
+    1: "--expect-key-users found a principal that can decrypt and is not a declared key user, or --fail-on-new-access found access OLD did not give",
+  },
   async run(args, ctx) {
     const { io } = ctx;
     if ((args.stack === undefined) === (args.plan === undefined)) {
@@ -78,20 +100,30 @@ export const command = defineCommand({
     if (args.plan !== undefined && (args.project ?? args["config-file"] ?? args.invokes) !== undefined) {
       throw ctx.usageError("--project, --config-file and --invokes go with --stack, not --plan");
     }
+    if (args["fail-on-new-access"] === true && args.compare === undefined) {
+      throw ctx.usageError(
+        "--fail-on-new-access needs --compare OLD: the plan or state to find new access against",
+      );
+    }
     // The page's path is checked before any work: a mistyped directory fails at once, not after the analysis.
     const htmlFile = args.html === undefined ? undefined : path.resolve(io.cwd, args.html);
     if (htmlFile !== undefined) {
       checkOutputFile(htmlFile, "--html");
     }
     const started = Date.now();
+    const old =
+      args.compare === undefined
+        ? undefined
+        : readCompared(path.resolve(io.cwd, args.compare), io.env.PULUMI_CONFIG_PASSPHRASE);
     const accountData =
       args["account-data"] === undefined
         ? undefined
         : readAccountData(path.resolve(io.cwd, args["account-data"]));
+    // From a deployed state, the new plan is planned as `pulumi preview` would: resources it keeps keep their IDs.
     const plan =
       args.plan !== undefined
         ? readPlanFile(path.resolve(io.cwd, args.plan), "--plan")
-        : await synthesizeStack(args, io.cwd, accountData);
+        : await synthesizeStack(args, io.cwd, accountData, old?.checkpoint);
     const { report, verdict } = await userErrors(async () => {
       const access = await loadAccessModel(plan, { accountData });
       const analysed = await analyzeModel(access);
@@ -100,22 +132,26 @@ export const command = defineCommand({
         verdict: args["expect-key-users"] ? expectKeyUsers(analysed, declaredHolders(access)) : undefined,
       };
     });
-    const changes: CellChange[] | undefined =
-      args.compare === undefined
-        ? undefined
-        : compareReports(
-            await userErrors(() =>
-              analyzePlan(readPlanFile(path.resolve(io.cwd, args.compare as string), "--compare")),
-            ),
-            report,
-          );
+    let changes: CellChange[] | undefined;
+    let added: AddedAccess[] | undefined;
+    if (old !== undefined) {
+      // OLD is analysed in the same account as the plan (the same account data, when given).
+      const oldReport = await userErrors(() => analyzePlan(old.plan, { accountData }));
+      // A deployed state and the plan made from it name the same resources by URN.
+      const identities =
+        old.checkpoint === undefined
+          ? {}
+          : { before: identityOf(oldReport, old.plan), after: identityOf(report, plan) };
+      changes = compareReports(oldReport, report, identities);
+      added = args["fail-on-new-access"] === true ? addedAccess(oldReport, report, identities) : undefined;
+    }
     io.stderr(`analysed in ${Date.now() - started} ms`);
     if (htmlFile !== undefined) {
       writeOutputFile(htmlFile, "--html", renderHtml(report, changes));
       io.stderr(`wrote ${args.html}`);
     }
     if (args.json) {
-      io.stdout(JSON.stringify(jsonOf(report, changes, verdict), null, 2));
+      io.stdout(JSON.stringify(jsonOf(report, changes, verdict, added), null, 2));
     } else {
       io.stdout(formatMatrix(report));
       if (changes !== undefined) {
@@ -124,8 +160,12 @@ export const command = defineCommand({
       if (verdict !== undefined) {
         io.stdout(`\n${formatKeyUsersVerdict(verdict)}`);
       }
+      if (added !== undefined) {
+        io.stdout(`\n${formatAddedAccess(added, report)}`);
+      }
     }
-    return verdict === undefined || verdict.ok ? 0 : 1;
+    const unexpected = verdict !== undefined && !verdict.ok;
+    return unexpected || (added !== undefined && added.length > 0) ? 1 : 0;
   },
 });
 
@@ -136,12 +176,31 @@ export function jsonOf(
   report: AccessReport,
   changes?: readonly CellChange[],
   verdict?: KeyUsersVerdict,
+  added?: readonly AddedAccess[],
 ): Record<string, unknown> {
   return {
     ...report,
     ...(changes === undefined ? {} : { changes }),
     ...(verdict === undefined ? {} : { expectKeyUsers: verdict }),
+    ...(added === undefined ? {} : { newAccess: added }),
   };
+}
+
+/**
+ * OLD of --compare: a plan printed by `npm run synth`, or a deployed state (`pulumi stack export`, a backend
+ * checkpoint), taken as the plan of its resources as they are.
+ */
+function readCompared(file: string, passphrase?: string): { plan: Plan; checkpoint?: Checkpoint } {
+  const parsed = readUserJson(file, {
+    flag: "--compare",
+    maxBytes: MAX_CHECKPOINT_BYTES,
+    maxDepth: MAX_CHECKPOINT_DEPTH,
+  });
+  if (isDeploymentDocument(parsed)) {
+    const checkpoint = parseDeployment(parsed, `--compare ${displayPath(file)}`, { passphrase });
+    return { plan: planOfCheckpoint(checkpoint), checkpoint };
+  }
+  return { plan: planOfDocument(parsed, `--compare ${displayPath(file)}`) };
 }
 
 /** The plan of `--stack`, synthesized as `npm run synth` does (a program folder as the Pulumi runtime runs it). */
@@ -149,6 +208,7 @@ async function synthesizeStack(
   args: { stack?: string; project?: string; "config-file"?: string; invokes?: string },
   cwd: string,
   accountData?: AccountData,
+  previousState?: Checkpoint,
 ): Promise<Plan> {
   const projectDir = path.resolve(cwd, args.project ?? ".");
   return synthesize({
@@ -159,9 +219,13 @@ async function synthesizeStack(
     invokes: args.invokes === undefined ? undefined : readInvokesFile(path.resolve(cwd, args.invokes)),
     // With account data, the plan is made in its account, so its ARNs are those the account will have.
     ...(accountData === undefined ? {} : { deployer: accountDeployer(accountData) }),
+    ...(previousState === undefined ? {} : { previousState }),
   }).catch((err: unknown) => {
-    // A program that fails is the user's to fix, as `npm run synth` reports it.
-    throw err instanceof ProgramError ? new UsageError(err.message) : err;
+    // A program that fails is the user's to fix, as `npm run synth` reports it; so is a plan from --compare's
+    // state that would delete a protected resource (`pulumi preview` refuses it too).
+    throw err instanceof ProgramError || err instanceof ProtectedResourceError
+      ? new UsageError(err.message)
+      : err;
   });
 }
 

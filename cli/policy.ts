@@ -14,13 +14,7 @@ import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { describeJson } from "../common/display";
 import { displayPath, readUserJson } from "../common/userFile";
-import {
-  CHECKPOINT_FILE,
-  readCheckpoint,
-  stackOutputsOf,
-  CheckpointError,
-  type Checkpoint,
-} from "../plan/checkpoint";
+import { CHECKPOINT_FILE, planOfCheckpoint, readCheckpoint, CheckpointError } from "../plan/checkpoint";
 import { readInvokesFile } from "../plan/invokes";
 import { offlineNotes } from "../plan/notes";
 import { ProgramError } from "../plan/programProcess";
@@ -47,19 +41,7 @@ export function readPolicyConfigFile(file: string, flag = "--config"): Record<st
 }
 
 /** What `pulumi policy analyze` analyzes: the state's resources as they are, each a `same` step. */
-export function planOfState(state: Checkpoint): Plan {
-  return {
-    steps: state.resources.map((resource) => ({
-      op: "same",
-      urn: resource.urn,
-      oldState: resource,
-      newState: resource,
-      detailedDiff: null,
-    })),
-    outputs: stackOutputsOf(state),
-    invokes: [],
-  };
-}
+export const planOfState = planOfCheckpoint;
 
 /** What main uses besides argv and io; a test run lends its one pack through `startPack`. */
 export interface GuardCliDeps {

@@ -102,6 +102,29 @@ export function checkpointAfter(plan: Pick<Plan, "steps">): Checkpoint {
   return { resources: declaredStates(plan) };
 }
 
+/**
+ * A state as a plan of `same` steps: the stack's resources as they are (what `pulumi policy analyze`
+ * analyzes, and what `npm run access -- --compare EXPORT` compares the new plan with).
+ */
+export function planOfCheckpoint(state: Checkpoint): Plan {
+  return {
+    steps: state.resources.map((resource) => ({
+      op: "same",
+      urn: resource.urn,
+      oldState: resource,
+      newState: resource,
+      detailedDiff: null,
+    })),
+    outputs: stackOutputsOf(state),
+    invokes: [],
+  };
+}
+
+/** Whether a JSON document is a deployment (`pulumi stack export`, a backend checkpoint), not a plan. */
+export function isDeploymentDocument(document: unknown): boolean {
+  return isRecord(document) && ("deployment" in document || "checkpoint" in document);
+}
+
 /** A checkpoint file that is not a deployment this module can read: the user's to fix (exit 2). */
 export class CheckpointError extends UserError {}
 

@@ -20,7 +20,10 @@ import { KEY_POLICY_SIDS } from "../../infra/policies/keyPolicy";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
+import { readAccountData } from "../../access/accountData/read";
+import { writeAccountData } from "../support/accountData";
 import { devConfig } from "../support/plan";
+import { useTempDir } from "../support/tempDir";
 
 const DEV_USERS = [
   { name: "app-user", dynamodbAccess: "readwrite", keyUser: true },
@@ -183,5 +186,52 @@ describe("access: the strict key policy", function () {
     expect(verdict.violations.join("\n")).to.match(
       /this account, IAM policies unseen \(same-account-any, .*\) can decrypt kms-dynamodb-dev although the key policy is strict/,
     );
+  });
+});
+
+describe("access: an administrator added to the account data, under each key policy", function () {
+  // The account as it is (docs/access.md, "Account data"): a user the stack does not create, with
+  // AdministratorAccess. Under the default key policy its IAM policy lets it use the key (KMS Developer Guide,
+  // "Default key policy"), so it decrypts and fails --expect-key-users as a concrete principal that is no key
+  // user; under the strict one the deny keeps it out, whatever its IAM policy says (IAM User Guide, "Policy
+  // evaluation logic": an explicit deny overrides any allow).
+  const ACCOUNT = "123456789012";
+  const DEPLOYER = {
+    accountId: ACCOUNT,
+    arn: `arn:aws:iam::${ACCOUNT}:user/deployer`,
+    userId: "AIDADEFAULTDEPLOYER00",
+  };
+  const dir = useTempDir("account-admin", { per: "suite" });
+
+  async function proveWithAdmin(keyPolicy: "default" | "strict") {
+    const plan = await synthesize({
+      stack: "dev",
+      config: devConfig({ "kms-dynamodb:users": DEV_USERS, "kms-dynamodb:keyPolicy": keyPolicy }),
+      deployer: DEPLOYER,
+    });
+    const folder = `${dir()}/${keyPolicy}`;
+    writeAccountData(folder, {
+      accountId: ACCOUNT,
+      users: [{ name: "ops-admin", attached: ["arn:aws:iam::aws:policy/AdministratorAccess"] }],
+    });
+    const access = await loadAccessModel(plan, { accountData: readAccountData(folder) });
+    const report = await analyzeModel(access);
+    return { report, verdict: expectKeyUsers(report, declaredHolders(access)) };
+  }
+
+  it("default: the administrator decrypts, and --expect-key-users fails naming it", async function () {
+    const { report, verdict } = await proveWithAdmin("default");
+    expect(people(report)).to.include("ops-admin");
+    expect(verdict.ok).to.equal(false);
+    expect(verdict.violations.join("\n")).to.match(/ops-admin can decrypt but is not a declared key user/);
+  });
+
+  it("strict: the administrator cannot decrypt; only the key user does", async function () {
+    const { report, verdict } = await proveWithAdmin("strict");
+    expect(report.principals.map((principal) => principal.name)).to.include("ops-admin");
+    expect(people(report)).to.deep.equal(["app-user"]);
+    expect(verdict.violations.join("\n")).to.not.match(/can decrypt but is not a declared key user/);
+    // It can still change the key policy through the account statement: reported as a way to obtain access.
+    expect(verdict.violations.join("\n")).to.match(/ops-admin can obtain access .*kms:PutKeyPolicy/);
   });
 });

@@ -60,6 +60,13 @@ describe("CI workflow (.github/workflows/pulumi.yml)", () => {
     expect(pulumiStep(up).with).to.include({ command: "up", policyPacks: "policy-pack" });
   });
 
+  it("runs the no-new-access gate on every pull request, after the preview (test/ci/noNewAccess.int.test.ts runs it)", () => {
+    const steps = workflow.jobs.preview.steps as (Step & { name?: string })[];
+    const gate = steps.findIndex((s) => s.name?.startsWith("no new access"));
+    expect(gate).to.be.greaterThan(steps.indexOf(pulumiStep(workflow.jobs.preview)));
+    expect(steps[gate].run).to.match(/npm run access -- .*--compare .*--fail-on-new-access/);
+  });
+
   it("takes AWS credentials by OIDC role only, never from stored keys", () => {
     for (const job of [workflow.jobs.preview, workflow.jobs.up]) {
       expect(job.permissions?.["id-token"]).to.equal("write");
