@@ -136,17 +136,23 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
     operations: [...TABLE_OPERATIONS, ...(table.keyArn === undefined ? [] : ([DIRECT_DECRYPT] as const))],
   }));
   const accountId = model.accountId;
-  const allKeyPolicies = model.keys.map((key) => key.policy);
+  // Every resource-based policy of the model: a principal one of them names is decided apart.
+  const allResourcePolicies = [
+    ...model.keys.map((key) => key.policy),
+    ...model.tables.flatMap((table) =>
+      table.resourcePolicy === undefined ? [] : [table.resourcePolicy.document],
+    ),
+  ];
   // One question at a time: the engine is CPU-bound in this thread, and each decision's cost stays measurable.
   // A principal's row (its cells for every table) is decided once per row class: principals the ledger puts
   // in one class for every question (the same kind, account, policies, grants and naming by every key
-  // policy) and whose inline policies have the same names (the cells' statements name them) share it. At
+  // or table policy) and whose inline policies have the same names (the cells' statements name them) share it. At
   // account scale, thousands of principals share a few hundred rows.
   const rows = new Map<string, AccessCell[][]>();
   const rowOf = new Map<string, AccessCell[][]>();
   for (const principal of principals) {
     const rowKey =
-      `${ledger.principalClass(principal, allKeyPolicies)}\n` +
+      `${ledger.principalClass(principal, allResourcePolicies)}\n` +
       principal.policies.inline.map((policy) => policy.name).join("\n");
     const shared = rows.get(rowKey);
     if (shared !== undefined) {
@@ -158,7 +164,8 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
       continue;
     }
     // Within a row, tables the ledger cannot tell apart for this principal (the same Resource patterns of its
-    // policies match them, the same key, an encryption context no policy reads) get the same cells.
+    // policies match them, the same key, an encryption context no policy reads, no resource-based policy of
+    // their own) get the same cells.
     const byGroup = new Map<string, AccessCell[]>();
     const row: AccessCell[][] = [];
     for (const table of model.tables) {
@@ -166,7 +173,9 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
       const perTable =
         principal.kind === "aws-service" ||
         (table.keyArn !== undefined && ledger.readsEncryptionContext(principal, keyPolicy));
-      const groupKey = `${ledger.resourceClass(principal, table.arn)}\n${table.keyArn ?? ""}\n${perTable ? table.name : ""}`;
+      // A table's resource-based policy decides its own cells: such a table shares them with no other.
+      const ownCells = perTable || table.resourcePolicy !== undefined;
+      const groupKey = `${ledger.resourceClass(principal, table.arn)}\n${table.keyArn ?? ""}\n${ownCells ? table.name : ""}`;
       const same = byGroup.get(groupKey);
       if (same !== undefined) {
         row.push(same.map((cell) => ({ ...cell, table: table.name })));

@@ -11,6 +11,7 @@
 import { expect } from "chai";
 import { analyzePlan } from "../../access/analyze";
 import type { AccessReport } from "../../access/types";
+import { ACCOUNT_ID, buildStackPlan } from "../support/accessStacks";
 import { EXT, OTHER_ACCOUNT, resourcePolicyPlan, U0, U1 } from "../support/resourcePolicyStack";
 
 function decision(report: AccessReport, principal: string, operation: string, table: string): string {
@@ -49,5 +50,28 @@ describe("access: table resource-based policies and principals of another accoun
     // Its identity policy allows no PutItem; rp-t1's policy no Query.
     expect(decision(report, EXT, "PutItem", "rp-t0")).to.equal("denied-by-iam");
     expect(decision(report, EXT, "Query", "rp-t1")).to.equal("denied-by-iam");
+  });
+});
+
+describe("access: a table's resource-based policy decides that table's cells only", function () {
+  this.timeout(60_000);
+
+  it("a Deny in one table's policy does not reach a table without a policy that the same principal reads", async () => {
+    // Two tables the user's identity policy allows alike (dynamodb:* on both); only tp-t0's policy denies
+    // it GetItem. The proof shares cells between tables it cannot tell apart: a table with a policy of its
+    // own must not be one of them (found by the differential test, seed 1352560966).
+    const report = await analyzePlan(
+      buildStackPlan({
+        id: "tp",
+        users: [{ access: "full", extras: [], withAccessKey: true }],
+        keys: [],
+        tables: [undefined, undefined],
+        tablePolicies: [{ readers: [], writers: [], deniedGetItem: [0] }],
+      }),
+    );
+    const user = `arn:aws:iam::${ACCOUNT_ID}:user/tp-u0`;
+    expect(decision(report, user, "GetItem", "tp-t0")).to.equal("denied-by-iam");
+    expect(decision(report, user, "GetItem", "tp-t1")).to.equal("allowed");
+    expect(decision(report, user, "TransactGetItems", "tp-t1")).to.equal("allowed");
   });
 });
