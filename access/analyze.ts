@@ -158,7 +158,7 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
     if (shared !== undefined) {
       rowOf.set(
         principal.arn,
-        shared.map((tableCells) => tableCells.map((cell) => ({ ...cell, principal: principal.arn }))),
+        shared.map((tableCells) => tableCells.map((cell) => cellFor(cell, principal.arn))),
       );
       ledger.countShared(shared.reduce((count, tableCells) => count + tableCells.length, 0));
       continue;
@@ -178,7 +178,7 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
       const groupKey = `${ledger.resourceClass(principal, table.arn)}\n${table.keyArn ?? ""}\n${ownCells ? table.name : ""}`;
       const same = byGroup.get(groupKey);
       if (same !== undefined) {
-        row.push(same.map((cell) => ({ ...cell, table: table.name })));
+        row.push(same.map((cell) => cellFor(cell, cell.principal, table.name)));
         ledger.countShared(same.length);
         continue;
       }
@@ -206,18 +206,18 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
       cells.push(...(rowOf.get(principal.arn) as AccessCell[][])[index]);
     }
   });
-  const found = await findObtainers({ access, ledger, cells });
-  // A conditional cell may decrypt: it counts (fail closed). One pass over the cells: at account scale
-  // (thousands of principals x tables) a search of the cells per principal would be quadratic.
-  const decrypting = new Set(
-    cells
-      .filter(
-        (cell) =>
-          (cell.decision === "allowed" || cell.decision === "conditional") &&
-          (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
-      )
-      .map((cell) => cell.principal),
-  );
+  // A conditional cell may decrypt: it counts (fail closed). One pass over the cells, shared with the
+  // search for obtainers: at account scale (millions of cells) a search per principal would be quadratic.
+  const decrypting = new Set<string>();
+  for (const cell of cells) {
+    if (
+      (cell.decision === "allowed" || cell.decision === "conditional") &&
+      (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation))
+    ) {
+      decrypting.add(cell.principal);
+    }
+  }
+  const found = await findObtainers({ access, ledger, cells, decrypting });
   const decryptors = principals.filter((principal) => decrypting.has(principal.arn)).map((p) => p.arn);
   return {
     accountId: model.accountId,
@@ -240,6 +240,31 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
       msPerDecision: ledger.distinct === 0 ? 0 : round(ledger.decisionMs / ledger.distinct),
     },
   };
+}
+
+/**
+ * A copy of a shared cell for another principal or table. Written field by field: at account scale
+ * millions of cells are copied, and a literal of fixed shape is several times cheaper than a spread.
+ */
+function cellFor(cell: AccessCell, principal: string, table: string = cell.table): AccessCell {
+  return cell.conditions === undefined
+    ? {
+        table,
+        principal,
+        operation: cell.operation,
+        decision: cell.decision,
+        reason: cell.reason,
+        statements: cell.statements,
+      }
+    : {
+        table,
+        principal,
+        operation: cell.operation,
+        decision: cell.decision,
+        reason: cell.reason,
+        statements: cell.statements,
+        conditions: cell.conditions,
+      };
 }
 
 interface CellQuestion {

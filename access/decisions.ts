@@ -71,6 +71,8 @@ export class DecisionLedger {
   private readonly decided = new Map<string, { owner: AccessPrincipal; answer: Promise<unknown> }>();
   private readonly fingerprints = new Map<string, string>();
   private readonly patterns = new Map<string, (RegExp | undefined)[]>();
+  private readonly mayAllow = new Map<string, boolean>();
+  private readonly principalReaders = new Map<string, boolean>();
   private readonly naming = new Map<string, string>();
   private readonly interned = new Map<string, string>();
   private questionCount = 0;
@@ -148,7 +150,7 @@ export class DecisionLedger {
     if (resourcePolicies.length === 0) {
       return fingerprint;
     }
-    if (resourcePolicies.some((text) => PRINCIPAL_SPECIFIC.test(text))) {
+    if (resourcePolicies.some((text) => this.readsPrincipal(text))) {
       return `${fingerprint}\n${principal.arn}`;
     }
     // Principals the resource policies name by the same statements decide alike; name the statements.
@@ -163,6 +165,41 @@ export class DecisionLedger {
       this.naming.set(cacheKey, naming);
     }
     return `${fingerprint}\n${naming}`;
+  }
+
+  /**
+   * Whether an identity-based policy of a user or role (its own, its groups') has an Allow statement whose
+   * Action could match `action`, or whose NotAction does not exclude it. Where none has, the engine cannot
+   * allow `action` to it on an IAM user, whatever the user: IAM has no resource-based policies on users
+   * (IAM User Guide, "AWS services that work with IAM": IAM's only resource-based policies are role trust
+   * policies), and boundaries, session policies, SCPs and RCPs only take away. A policy whose document is
+   * not known may allow anything, and so may every principal that is not a user or role (the root, the
+   * stand-ins taken at worst). At account scale this spares asking thousands of principals about
+   * thousands of users one by one.
+   */
+  identityMayAllow(principal: AccessPrincipal, action: string): boolean {
+    if (
+      (principal.kind !== "user" && principal.kind !== "role") ||
+      (principal.unknownPolicies ?? []).length > 0
+    ) {
+      return true;
+    }
+    // Principals of one class hold the same identity policies: one answer per class and action.
+    const cacheKey = `${this.principalClass(principal)}\n${action}`;
+    let may = this.mayAllow.get(cacheKey);
+    if (may === undefined) {
+      const documents = [
+        ...principal.policies.inline.map((policy) => parseJson(policy.document)),
+        ...principal.policies.managed.map((arn) => this.managedDocument(arn)),
+        ...(principal.policies.groups ?? []).flatMap((group) => [
+          ...group.inline.map((policy) => parseJson(policy.document)),
+          ...group.managed.map((arn) => this.managedDocument(arn)),
+        ]),
+      ];
+      may = documents.some((document) => document === undefined || allowsActionIn(document, action));
+      this.mayAllow.set(cacheKey, may);
+    }
+    return may;
   }
 
   /**
@@ -193,6 +230,16 @@ export class DecisionLedger {
       return resourceArn;
     }
     return patterns.map((pattern, index) => ((pattern as RegExp).test(resourceArn) ? index : "")).join(",");
+  }
+
+  /** Whether a resource policy reads the principal's identity (PRINCIPAL_SPECIFIC), once per policy text. */
+  private readsPrincipal(text: string): boolean {
+    let reads = this.principalReaders.get(text);
+    if (reads === undefined) {
+      reads = PRINCIPAL_SPECIFIC.test(text);
+      this.principalReaders.set(text, reads);
+    }
+    return reads;
   }
 
   private intern(text: string): string {
@@ -311,6 +358,34 @@ function resourcePatternsOf(document: unknown): string[] {
     return [record.Resource, record.NotResource].flatMap((value) =>
       (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String),
     );
+  });
+}
+
+/**
+ * Whether `document` has an Allow statement for `action`: an Action pattern matching it, or a NotAction
+ * none of whose patterns does (IAM User Guide, "IAM JSON policy elements: Action" and "NotAction": action
+ * names are case-insensitive, with the wildcards * and ?). A document of no known shape may allow it.
+ */
+function allowsActionIn(document: unknown, action: string): boolean {
+  if (typeof document !== "object" || document === null) {
+    return true;
+  }
+  const raw = (document as { Statement?: unknown }).Statement;
+  const statements = Array.isArray(raw) ? raw : [raw];
+  const matches = (patterns: unknown): boolean =>
+    (Array.isArray(patterns) ? patterns : [patterns]).some((pattern) => {
+      const regExp = globRegExp(String(pattern).toLowerCase());
+      return regExp === undefined || regExp.test(action.toLowerCase());
+    });
+  return statements.some((statement) => {
+    const record = (statement ?? {}) as Record<string, unknown>;
+    if (record.Effect !== "Allow") {
+      return false;
+    }
+    if (record.Action !== undefined) {
+      return matches(record.Action);
+    }
+    return record.NotAction === undefined || !matches(record.NotAction);
   });
 }
 

@@ -13,7 +13,6 @@
  */
 import { PRINCIPAL_KINDS, traitsOf, type PrincipalKind } from "../infra/principal";
 import { boundaryEditPaths, groupEditPaths } from "./outsidePolicyPaths";
-import { usesTableKey, DIRECT_DECRYPT } from "./operations";
 import type { AccessModel } from "./analyze";
 import type { DecisionLedger } from "./decisions";
 import type { AccessCell, AccessPrincipal, Obtainer } from "./types";
@@ -26,8 +25,10 @@ export async function findObtainers(input: {
   readonly access: AccessModel;
   readonly ledger: DecisionLedger;
   readonly cells: readonly AccessCell[];
+  /** The principals that can decrypt through some cell (allowed or conditional). */
+  readonly decrypting: ReadonlySet<string>;
 }): Promise<{ obtainers: Obtainer[]; blindSpots: string[] }> {
-  const { access, ledger, cells } = input;
+  const { access, ledger, cells, decrypting: decrypts } = input;
   const { model, authorizer, principals } = access;
   const paths = new Map<string, string[]>(principals.map((principal) => [principal.arn, []]));
   const blindSpots: string[] = [
@@ -77,6 +78,9 @@ export async function findObtainers(input: {
   if (delegating.length > 0) {
     for (const principal of selfEditable) {
       for (const action of PRINCIPAL_KINDS[principal.kind].selfEditActions) {
+        if (!ledger.identityMayAllow(principal, action)) {
+          continue;
+        }
         const decision = await ledger.ask(
           `i\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, principal.arn)}`,
           principal,
@@ -133,7 +137,9 @@ export async function findObtainers(input: {
     const action = takeOverActionOf(to) as string;
     for (const [key, members] of classes) {
       const from = members.find((candidate) => candidate.arn !== to.arn);
-      if (from === undefined) {
+      // A class shares its identity policies: when none of them can allow the action, none of its members
+      // can take anyone over with it.
+      if (from === undefined || !ledger.identityMayAllow(from, action)) {
         continue;
       }
       const decision = await ledger.ask(
@@ -158,15 +164,6 @@ export async function findObtainers(input: {
     }
   };
 
-  const decrypts = new Set(
-    cells
-      .filter(
-        (cell) =>
-          (cell.decision === "allowed" || cell.decision === "conditional") &&
-          (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
-      )
-      .map((cell) => cell.principal),
-  );
   // Taking over a user that holds access gives its access. Only holders are worth taking over; whoever
   // can take one over becomes a holder too, so the targets are asked round by round to a fixed point.
   const holders = (arn: string): boolean => decrypts.has(arn) || (paths.get(arn)?.length ?? 0) > 0;

@@ -30,8 +30,14 @@ export async function groupEditPaths(input: {
   const { access, ledger, delegating } = input;
   const found = new Map<string, string[]>();
   for (const group of access.model.groups ?? []) {
-    for (const principal of access.principals.filter((candidate) => group.members.includes(candidate.arn))) {
+    // A set per group: at account scale a group has thousands of members among thousands of principals.
+    const members = new Set(group.members);
+    for (const principal of access.principals.filter((candidate) => members.has(candidate.arn))) {
       for (const action of GROUP_EDIT_ACTIONS) {
+        // IAM has no resource-based policies on groups: only the member's identity policies could allow it.
+        if (!ledger.identityMayAllow(principal, action)) {
+          continue;
+        }
         const decision = await ledger.ask(
           `i\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, group.arn)}`,
           principal,
@@ -68,19 +74,30 @@ export async function boundaryEditPaths(input: {
 }): Promise<Map<string, string[]>> {
   const { access, ledger } = input;
   const found = new Map<string, string[]>();
+  // The principals whose boundary denies them a cell, in one pass over the cells (millions at account
+  // scale: a search of them per principal would be quadratic); needed only when no key delegates.
+  const deniedByBoundary =
+    input.delegating.length > 0
+      ? new Set<string>()
+      : new Set(
+          input.cells
+            .filter((cell) => cell.reason.includes("permissions boundary"))
+            .map((cell) => cell.principal),
+        );
   for (const principal of access.principals) {
     const boundary = principal.policies.boundary;
     const actions = BOUNDARY_EDIT_ACTIONS[principal.kind] ?? [];
     if (boundary === undefined || actions.length === 0) {
       continue;
     }
-    const boundaryDenies = input.cells.some(
-      (cell) => cell.principal === principal.arn && cell.reason.includes("permissions boundary"),
-    );
+    const boundaryDenies = deniedByBoundary.has(principal.arn);
     if (!boundaryDenies && input.delegating.length === 0) {
       continue;
     }
     for (const action of actions) {
+      if (!ledger.identityMayAllow(principal, action)) {
+        continue;
+      }
       const decision = await ledger.ask(
         `i\n${ledger.principalClass(principal)}\n${action}\n${ledger.resourceClass(principal, principal.arn)}`,
         principal,

@@ -17,7 +17,7 @@ import { ACCOUNT_ID, buildStackPlan } from "../test/support/accessStacks";
 import { writeAccountData, type AccountDataSpec } from "../test/support/accountData";
 import { reportTarget } from "./target";
 
-const SIZES = [500, 1_000, 2_000, 5_000];
+const SIZES = (process.env.BENCH_SIZES ?? "500,1000,2000,5000").split(",").map(Number);
 const TABLES = 50;
 const KEYS = 10;
 /** Distinct inline policy documents among the users (the target asks for at least 500). */
@@ -48,7 +48,7 @@ function identityPolicy(variant: number): Record<string, unknown> {
 }
 
 /** The account: `users` users over DISTINCT_POLICIES inline documents, GROUPS groups, BOUNDARIES boundaries. */
-function account(users: number): AccountDataSpec {
+export function account(users: number): AccountDataSpec {
   const boundaryArn = (index: number) => `arn:aws:iam::${ACCOUNT_ID}:policy/boundary-${index}`;
   return {
     accountId: ACCOUNT_ID,
@@ -99,7 +99,7 @@ function account(users: number): AccountDataSpec {
 }
 
 /** The stack: 50 tables on 10 keys, each key policy delegating to the account (half name key users too). */
-function plan() {
+export function plan() {
   return buildStackPlan({
     id: "bench",
     users: [{ access: "full", extras: [], withAccessKey: true }],
