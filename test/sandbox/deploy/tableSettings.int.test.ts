@@ -28,7 +28,7 @@ import { loadStateFile } from "../../../sandbox/deploy/stateFile";
 import { REGION } from "../../support/accessStacks";
 import { failureOf, rejectionIfAny } from "../../support/errors";
 import { K0, policy, resourcePolicyPlan, T0, T1, U1 } from "../../support/resourcePolicyStack";
-import { clientsFor, type Clients, type Credentials } from "../../support/sandbox";
+import { clientsFor, deployDev, type Clients, type Credentials } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 
 /** node:fs, whose journal writes and syncs fail with `failure.code` while it is set. */
@@ -158,6 +158,35 @@ describe("sandbox: tables' settings changed at run time are durable (--data-dir)
           ?.state.tableSettings?.map((table) => table.name)
           .sort(),
       ).to.deep.equal(["rp-t0", "rp-t1"]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("puts the plan's settings back at the next deployment, and keeps them so after a restart", async () => {
+    const deployed = await deployDev({}, { dataDir: dataDir() });
+    const TableName = deployed.outputs.tableName;
+    const recovery = async (sandbox: Sandbox) =>
+      (await as(sandbox).send(new DescribeContinuousBackupsCommand({ TableName })))
+        .ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus;
+    let planned: string | undefined;
+    try {
+      planned = await recovery(deployed.sandbox);
+      await as(deployed.sandbox).send(
+        new UpdateContinuousBackupsCommand({
+          TableName,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: planned !== "ENABLED" },
+        }),
+      );
+      expect(await recovery(deployed.sandbox)).to.not.equal(planned);
+      await deployed.update({});
+      expect(await recovery(deployed.sandbox)).to.equal(planned);
+    } finally {
+      await deployed.stop();
+    }
+    const second = await Sandbox.start({ dataDir: dataDir() });
+    try {
+      expect(await recovery(second)).to.equal(planned);
     } finally {
       await second.stop();
     }
