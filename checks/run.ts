@@ -30,6 +30,7 @@ import {
 import { expectedOutcome } from "./expectations";
 import { checkItemKey, dataAttributeName, describeKey, keySchemaOf, type TableKeySchema } from "./item";
 import { secretRedactor, type Redactor } from "./redact";
+import { tableNameFor } from "./tableName";
 import { withCredentialRetry, type CredentialState } from "./retry";
 import type { CheckReport, CheckResult, Operation, RetryOptions } from "./types";
 
@@ -172,7 +173,7 @@ async function runSessions(options: SessionOptions, sessions: UserSession[]): Pr
       });
       await check(session, "DescribeTable", options, log, async () => {
         const { Table } = await session.clients.dynamodb.send(
-          new DescribeTableCommand({ TableName: outputs.tableName }),
+          new DescribeTableCommand({ TableName: tableNameFor(session.principal, outputs) }),
         );
         if (!schema && Table) {
           try {
@@ -191,7 +192,7 @@ async function runSessions(options: SessionOptions, sessions: UserSession[]): Pr
     }
   } finally {
     if (schema) {
-      await removeLeftovers(sessions, written, outputs.tableName, log);
+      await removeLeftovers(sessions, written, outputs, log);
     }
     for (const session of sessions) {
       session.clients.destroy();
@@ -324,7 +325,7 @@ async function checkItem(
     }
     return;
   }
-  const TableName = options.outputs.tableName;
+  const TableName = tableNameFor(session.principal, options.outputs);
   const Key = checkItemKey(schema, run, session.index);
   const data = dataAttributeName(schema);
   const dynamodb = session.clients.dynamodb;
@@ -442,9 +443,10 @@ function describeTable(table: TableDescription): string {
 async function removeLeftovers(
   sessions: UserSession[],
   written: Map<UserSession, Record<string, AttributeValue>>,
-  TableName: string,
+  outputs: StackOutputs,
   log: (line: string) => void,
 ): Promise<void> {
+  const { tableName } = outputs;
   const deleters = sessions.filter((session) =>
     session.results.some((result) => result.operation === "DeleteItem" && result.actual === "allowed"),
   );
@@ -452,7 +454,9 @@ async function removeLeftovers(
     let removed = false;
     for (const deleter of deleters) {
       try {
-        await deleter.clients.dynamodb.send(new DeleteItemCommand({ TableName, Key }));
+        await deleter.clients.dynamodb.send(
+          new DeleteItemCommand({ TableName: tableNameFor(deleter.principal, outputs), Key }),
+        );
         log(
           `cleanup: deleted ${owner.principal.name}'s check item (${describeKey(Key)}) as ${deleter.principal.name}`,
         );
@@ -466,7 +470,7 @@ async function removeLeftovers(
     }
     if (!removed) {
       log(
-        `cleanup: ${owner.principal.name}'s check item may remain in ${TableName} (${describeKey(Key)}): no user could delete it; remove it by hand`,
+        `cleanup: ${owner.principal.name}'s check item may remain in ${tableName} (${describeKey(Key)}): no user could delete it; remove it by hand`,
       );
     }
   }

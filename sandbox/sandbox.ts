@@ -50,6 +50,7 @@ import { startEngine } from "./engine";
 import { isUserError } from "../common/userError";
 import { DataDirStore } from "./deploy/dataDirStore";
 import { DurabilityError, NODE_FILE_LAYER, type FileLayer } from "./deploy/journal";
+import { applyTableSettings, type PersistedTableSettings } from "./deploy/tableSettings";
 import { AwsError } from "./errors";
 import {
   DataDirError,
@@ -127,6 +128,8 @@ export class Sandbox {
   private compactionQueued = false;
   /** The archived tables last journaled, as JSON, to journal an archival once. */
   private archivedJournaled = "[]";
+  /** Tables' settings changed at run time since the deployment, by table name (deploy/tableSettings.ts). */
+  private tableSettings = new Map<string, PersistedTableSettings>();
   private stopped = false;
 
   private constructor(
@@ -198,7 +201,11 @@ export class Sandbox {
         await restore(options.dataDir as string, loaded as LoadedState, () =>
           sandbox.install(
             saved.deployment,
-            { keysRestored: saved.keys !== undefined, apiGrants: restoreGrants(saved.apiGrants ?? []) },
+            {
+              keysRestored: saved.keys !== undefined,
+              apiGrants: restoreGrants(saved.apiGrants ?? []),
+              tableSettings: saved.tableSettings ?? [],
+            },
             sandbox.checkpoint,
           ),
         );
@@ -500,7 +507,13 @@ export class Sandbox {
   /** Builds and validates the new stack, brings tables and keys in line, persists, then swaps it in. */
   private async install(
     deployment: Deployment,
-    how: { keysRestored: boolean; apiGrants?: readonly Grant[]; base?: Deployment },
+    how: {
+      keysRestored: boolean;
+      apiGrants?: readonly Grant[];
+      base?: Deployment;
+      /** Restored: the tables' settings changed at run time, applied over the deployment's. */
+      tableSettings?: readonly PersistedTableSettings[];
+    },
     checkpoint: Checkpoint,
   ): Promise<CloudModel> {
     const model = deriveCloudModel(deployment);
@@ -525,6 +538,7 @@ export class Sandbox {
     const keyJournal = this.keys.journal;
     this.keys.journal = undefined;
     let stack: LiveStack;
+    let tableSettings: Map<string, PersistedTableSettings>;
     try {
       stack = await startEngine(model, {
         keys: this.keys,
@@ -534,7 +548,15 @@ export class Sandbox {
         // The grants made with CreateGrant live on across deployments (and, restored, across restarts).
         apiGrants: how.apiGrants ?? this.live?.grants.all().filter((grant) => grant.origin === "api"),
       });
-      this.persist(deployment, stack);
+      // A deployment puts every table back as its plan declares it; a restore keeps what was changed since.
+      for (const settings of how.tableSettings ?? []) {
+        const table = stack.table(settings.name);
+        if (table !== undefined) {
+          applyTableSettings(stack, table, settings);
+        }
+      }
+      tableSettings = new Map((how.tableSettings ?? []).map((settings) => [settings.name, settings]));
+      this.persist(deployment, stack, tableSettings);
     } catch (err) {
       undoKeys();
       throw err;
@@ -549,6 +571,11 @@ export class Sandbox {
     stack.grants.journal = {
       granted: (grant) => this.record({ change: "grant", grant }, `CreateGrant on ${grant.keyArn}`),
       removed: (grantId) => this.record({ change: "revoke", grantId }, `removing grant ${grantId}`),
+    };
+    this.tableSettings = tableSettings;
+    stack.tableJournal = (settings) => {
+      this.record({ change: "table", table: settings }, `settings of table ${settings.name}`);
+      this.tableSettings.set(settings.name, settings);
     };
     this.writeCheckpoint(checkpoint);
     this.log(
@@ -575,7 +602,7 @@ export class Sandbox {
    * data dir: for a deployment (before it is served), and when the journal has grown as large as the
    * state (compaction).
    */
-  private persist(deployment = this.deployment, stack = this.live): void {
+  private persist(deployment = this.deployment, stack = this.live, tableSettings = this.tableSettings): void {
     if (this.store === undefined || deployment === undefined) {
       return;
     }
@@ -589,6 +616,7 @@ export class Sandbox {
       archivedTables,
       apiGrants: stack?.grants.persisted(),
       sessions: this.sessions.persisted(),
+      ...(tableSettings.size === 0 ? {} : { tableSettings: [...tableSettings.values()] }),
     });
     this.archivedJournaled = JSON.stringify(archivedTables);
   }

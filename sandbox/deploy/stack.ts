@@ -11,6 +11,7 @@ import type { CreateGrantContext } from "../iam/authorizer";
 import { GrantStore, KmsService } from "../kms";
 import { isGrantPrincipal } from "../kms/grantOperations";
 import { stableGrantId, type Grant, type GrantOperation } from "../kms/grants";
+import type { TableSettingsJournal } from "./tableSettings";
 import type { KeyRegistry } from "../kms/keyRegistry";
 import { SessionStore, type RoleSession } from "../sts/sessions";
 import { INVALID_TOKEN } from "../http/sigv4";
@@ -70,6 +71,8 @@ export interface Caller {
 }
 
 export class LiveStack {
+  /** Where a table's settings changed at run time are made durable first (tableSettings.ts). */
+  tableJournal: TableSettingsJournal | undefined;
   private readonly callers = new Map<string, { caller: Caller; secret: string }>();
   private readonly tablesByName: Map<string, CloudTable>;
 

@@ -27,6 +27,7 @@ import {
   type JournalContents,
 } from "./journal";
 import * as validate from "./stateValidation";
+import { validTableSettings, type PersistedTableSettings } from "./tableSettings";
 
 const STATE_FILE = "state.json";
 /**
@@ -56,6 +57,12 @@ export interface PersistedState {
   apiGrants?: PersistedGrant[];
   /** The STS role sessions issued and not yet expired for a day (secrets: the file is 0600). */
   sessions?: PersistedSession[];
+  /**
+   * Tables whose settings changed since the deployment (UpdateTable, UpdateContinuousBackups,
+   * Put/DeleteResourcePolicy): each table's whole settings, applied over the deployment's at start
+   * (tableSettings.ts). The next deployment clears them.
+   */
+  tableSettings?: PersistedTableSettings[];
 }
 
 /** A `--data-dir` that cannot be used: the user's to fix, one line (exit 2). */
@@ -260,6 +267,9 @@ function persistedState(fields: Record<string, unknown>, version: 1 | 2): Loaded
     sessions: optional("sessions", (value, where) =>
       validate.array(value, where).map((entry, index) => validate.session(entry, `${where}[${index}]`)),
     ),
+    tableSettings: optional("tableSettings", (value, where) =>
+      validate.array(value, where).map((entry, index) => validTableSettings(entry, `${where}[${index}]`)),
+    ),
   };
   const generation =
     version === 1 ? 0 : validate.wholeNumber(fields.journal, "journal", 0, Number.MAX_SAFE_INTEGER);
@@ -273,9 +283,10 @@ export type JournalRecord =
   | { readonly change: "key"; readonly key: PersistedKeyState }
   | { readonly change: "session"; readonly session: PersistedSession }
   | { readonly change: "clock"; readonly advancedMs: number }
-  | { readonly change: "archived"; readonly tables: readonly ArchivedTable[] };
+  | { readonly change: "archived"; readonly tables: readonly ArchivedTable[] }
+  | { readonly change: "table"; readonly table: PersistedTableSettings };
 
-const JOURNAL_CHANGES = ["grant", "revoke", "key", "session", "clock", "archived"] as const;
+const JOURNAL_CHANGES = ["grant", "revoke", "key", "session", "clock", "archived", "table"] as const;
 
 /** The snapshot with a journal's records applied in order; a record that is not one is named by its line. */
 function foldJournal(state: PersistedState, journal: JournalContents): PersistedState {
@@ -284,6 +295,7 @@ function foldJournal(state: PersistedState, journal: JournalContents): Persisted
   const keys = new Map((state.keys?.keys ?? []).map((key) => [key.keyArn, key]));
   let clockAdvancedMs = state.clockAdvancedMs;
   let archivedTables = state.archivedTables;
+  const tables = new Map((state.tableSettings ?? []).map((table) => [table.name, table]));
   for (const { line, value } of journal.records) {
     const where = `line ${line}`;
     const record = validate.object(value, where);
@@ -313,6 +325,11 @@ function foldJournal(state: PersistedState, journal: JournalContents): Persisted
       case "archived":
         archivedTables = validate.archivedTables(record.tables, `${where}: tables`);
         break;
+      case "table": {
+        const table = validTableSettings(record.table, `${where}: table`);
+        tables.set(table.name, table);
+        break;
+      }
       default:
         throw new validate.StateFieldError(`${where}: change`, `is not one of ${JOURNAL_CHANGES.join(", ")}`);
     }
@@ -327,6 +344,7 @@ function foldJournal(state: PersistedState, journal: JournalContents): Persisted
         : { aliases: [], deleted: [], ...state.keys, keys: [...keys.values()] },
     clockAdvancedMs,
     archivedTables,
+    ...(tables.size === 0 ? {} : { tableSettings: [...tables.values()] }),
   };
 }
 

@@ -17,10 +17,11 @@
  * successful UpdateContinuousBackups call returns the current ContinuousBackupsDescription";
  * PointInTimeRecoveryEnabled is required; RecoveryPeriodInDays is 1 to 35, "If no value is provided, the
  * value will default to 35". A table that is already recovering keeps its restorable window when only its
- * period changes. A change made here lasts until the next deployment, which puts the table back as the
- * plan declares it.
+ * period changes. A change is made only once durable in the data dir (deploy/tableSettings.ts), so it
+ * outlives a restart; it lasts until the next deployment, which puts the table back as the plan declares it.
  */
 import { DAY_MS, MINUTE_MS } from "../admin/clock";
+import { changeTableSettings } from "../deploy/tableSettings";
 import { AwsError } from "../errors";
 import type { ValidationRules } from "./engine";
 import type { OperationContext } from "./operations";
@@ -71,13 +72,15 @@ export async function updateContinuousBackups(
         "PointInTimeRecoverySpecification.RecoveryPeriodInDays is given with PointInTimeRecoveryEnabled false: leave it out, or enable point-in-time recovery",
       );
     }
-    table.pointInTimeRecovery = undefined;
+    changeTableSettings(context.stack, table, { pointInTimeRecovery: null });
   } else {
     const recoveryPeriodInDays = specification.RecoveryPeriodInDays ?? DEFAULT_RECOVERY_DAYS;
-    table.pointInTimeRecovery =
-      table.pointInTimeRecovery === undefined
-        ? { recoveryPeriodInDays, enabledAt: context.now() }
-        : { ...table.pointInTimeRecovery, recoveryPeriodInDays };
+    changeTableSettings(context.stack, table, {
+      pointInTimeRecovery:
+        table.pointInTimeRecovery === undefined
+          ? { recoveryPeriodInDays, enabledAt: context.now() }
+          : { ...table.pointInTimeRecovery, recoveryPeriodInDays },
+    });
   }
   return describeContinuousBackups(request, context);
 }

@@ -25,6 +25,7 @@
 import { AwsError } from "../errors";
 import { sideOf, type TablePolicy } from "../iam/tableResourcePolicies";
 import type { CloudTable } from "../deploy/model";
+import { changeTableSettings } from "../deploy/tableSettings";
 import type { ValidationRules } from "./engine";
 import type { OperationContext } from "./operations";
 
@@ -92,7 +93,7 @@ export async function putResourcePolicy(
       );
     }
   }
-  table.resourcePolicy = next;
+  changeTableSettings(context.stack, table, { resourcePolicy: next });
   return { RevisionId: next.revisionId };
 }
 
@@ -114,7 +115,9 @@ export async function deleteResourcePolicy(
   const table = await tableOf(request, context);
   checkExpectedRevision(request.ExpectedRevisionId, table.resourcePolicy, false);
   const deleted = table.resourcePolicy;
-  table.resourcePolicy = undefined;
+  if (deleted !== undefined) {
+    changeTableSettings(context.stack, table, { resourcePolicy: null });
+  }
   return deleted === undefined ? {} : { RevisionId: deleted.revisionId };
 }
 

@@ -66,11 +66,13 @@ export class DynamoDbService {
     if (!("action" in iam)) {
       throw new Error(`${operation}: only a transaction is authorized by parts`);
     }
+    // A batch may name its tables by ARN too: dynalite's validation takes names (batchTableNames).
+    const batch = iam.on === "batch" ? batchByTableName(parsed, stack, caller) : undefined;
     const request =
       "store" in handler
-        ? this.engine.validate(handler.store, byTableName(parsed, stack, caller))
+        ? this.engine.validate(handler.store, batch?.request ?? byTableName(parsed, stack, caller))
         : this.engine.validateWith(handler.rules, byTableName(parsed, stack, caller, false));
-    const tables = tablesOf(iam.on, request, stack, caller);
+    const tables = tablesOf(iam.on, request, stack);
     // Each check waits only when it has to ask: a decision made before, or a table key this connection
     // holds, is used at once (the same questions come with every request).
     const resources = resourcesOf(iam.on, request, tables, stack);
@@ -95,7 +97,7 @@ export class DynamoDbService {
     }
     const result = await this.engine.execute(handler.store, request);
     handler.answer?.(result, this.context(stack, tables, caller));
-    return result;
+    return batch === undefined ? result : batch.answer(result);
   }
 
   /** The status of a table on a customer managed key, from its key's state (tableLifecycle.ts). */
@@ -161,11 +163,14 @@ export class DynamoDbService {
   private async transaction(
     kind: "read" | "write",
     actions: Readonly<Record<string, string>>,
-    request: Record<string, unknown>,
+    given: Record<string, unknown>,
     caller: Caller,
     stack: LiveStack,
     connection: number,
   ): Promise<Record<string, unknown>> {
+    // A part may name its table by ARN, as AWS accepts (API reference, TransactWriteItems and
+    // TransactGetItems, TableName); dynalite's validation takes names.
+    const request = transactionByTableName(given, stack, caller);
     const parts = await transactionParts(this.engine, actions, request);
     const items = request.TransactItems as Record<string, Record<string, unknown>>[];
     for (const [index, part] of parts.entries()) {
@@ -345,19 +350,13 @@ function parseJsonObject(body: string): Record<string, unknown> {
  * The names of the tables a validated request touches. `TableName` may also be the table's ARN where the
  * API reference allows one: the table of that ARN in this account and region.
  */
-function tablesOf(
-  scope: ResourceScope,
-  request: Record<string, unknown>,
-  stack: LiveStack,
-  caller: Caller,
-): string[] {
+function tablesOf(scope: ResourceScope, request: Record<string, unknown>, stack: LiveStack): string[] {
   switch (scope) {
     case "account":
       return [];
     case "batch":
-      return Object.keys(request.RequestItems as Record<string, unknown>).map((name) =>
-        tableNameFor(name, stack, caller),
-      );
+      // Already names: batchByTableName resolved each ARN and refused another account's bare name.
+      return Object.keys(request.RequestItems as Record<string, unknown>);
     case "resource-arn": {
       const arn = String(request.ResourceArn);
       // A table's ARN (or a stream's, which the sandbox serves none of): anything else names no resource.
@@ -407,14 +406,110 @@ function byTableName(
   if (typeof name !== "string" || !name.startsWith("arn:") || !rename) {
     return request;
   }
-  const resolved = tableNameOf(name, stack);
-  if (resolved === name || resolved.includes("/")) {
+  return { ...request, TableName: servedTableName(name, stack, caller) };
+}
+
+/**
+ * The name of the table a TableName (a name or an ARN) names for this caller; an ARN of a table the
+ * sandbox does not serve names no table (ResourceNotFoundException).
+ */
+function servedTableName(nameOrArn: string, stack: LiveStack, caller: Caller): string {
+  const resolved = tableNameFor(nameOrArn, stack, caller);
+  if (nameOrArn.startsWith("arn:") && (resolved === nameOrArn || resolved.includes("/"))) {
     throw new AwsError(
       "ResourceNotFoundException",
-      `Requested resource not found: ${displayValue(name)} is not a table of account ${stack.model.accountId} in ${stack.model.region}`,
+      `Requested resource not found: ${displayValue(nameOrArn)} is not a table of account ${stack.model.accountId} in ${stack.model.region}`,
     );
   }
-  return { ...request, TableName: resolved };
+  return resolved;
+}
+
+/**
+ * BatchGetItem / BatchWriteItem with their RequestItems keyed by table name, and the way back: the API
+ * reference's RequestItems is "a map of one or more table names or table ARNs", "each table name or ARN
+ * can be used only once per request" (BatchGetItem, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html;
+ * BatchWriteItem, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html).
+ * The answer's maps (Responses, UnprocessedKeys, UnprocessedItems) are keyed as the request named each
+ * table. A table named twice (by name and by ARN) is refused, as a key given twice is.
+ */
+function batchByTableName(
+  request: Record<string, unknown>,
+  stack: LiveStack,
+  caller: Caller,
+): {
+  readonly request: Record<string, unknown>;
+  answer(result: Record<string, unknown>): Record<string, unknown>;
+} {
+  const items = request.RequestItems;
+  if (typeof items !== "object" || items === null || Array.isArray(items)) {
+    // dynalite's validation says what is wrong with it.
+    return { request, answer: (result) => result };
+  }
+  const asGiven = new Map<string, string>();
+  const renamed: Record<string, unknown> = {};
+  for (const [given, entry] of Object.entries(items as Record<string, unknown>)) {
+    const name = servedTableName(given, stack, caller);
+    if (asGiven.has(name)) {
+      throw new AwsError(
+        "ValidationException",
+        `RequestItems: table ${displayValue(name)} is named twice (${displayValue(asGiven.get(name) ?? name)} and ${displayValue(given)}); name each table once`,
+      );
+    }
+    asGiven.set(name, given);
+    renamed[name] = entry;
+  }
+  const back = (map: unknown): unknown =>
+    typeof map !== "object" || map === null || Array.isArray(map)
+      ? map
+      : Object.fromEntries(
+          Object.entries(map as Record<string, unknown>).map(([name, value]) => [
+            asGiven.get(name) ?? name,
+            value,
+          ]),
+        );
+  return {
+    request: { ...request, RequestItems: renamed },
+    answer: (result) => {
+      const answered = { ...result };
+      for (const member of ["Responses", "UnprocessedKeys", "UnprocessedItems", "ItemCollectionMetrics"]) {
+        if (member in answered) {
+          answered[member] = back(answered[member]);
+        }
+      }
+      return answered;
+    },
+  };
+}
+
+/**
+ * TransactWriteItems / TransactGetItems with each part's TableName a name: a part may name its table by
+ * ARN ("The name of the table ... You can also provide the Amazon Resource Name (ARN) of the table",
+ * API reference, TransactWriteItems' Put/Update/Delete/ConditionCheck and TransactGetItems' Get:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Put.html and its siblings).
+ */
+function transactionByTableName(
+  request: Record<string, unknown>,
+  stack: LiveStack,
+  caller: Caller,
+): Record<string, unknown> {
+  const items = request.TransactItems;
+  if (!Array.isArray(items)) {
+    return request;
+  }
+  const renamed = items.map((entry: unknown) => {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+      return entry;
+    }
+    return Object.fromEntries(
+      Object.entries(entry as Record<string, unknown>).map(([kind, part]) => [
+        kind,
+        typeof part === "object" && part !== null && !Array.isArray(part)
+          ? byTableName(part as Record<string, unknown>, stack, caller)
+          : part,
+      ]),
+    );
+  });
+  return { ...request, TransactItems: renamed };
 }
 
 /** A table name, or the name in a table ARN of the stack's account and region. */

@@ -31,7 +31,8 @@
  * The switch takes effect at once: the table reads and writes under its new key from the next request
  * (the table key each connection cached belonged to the old key, tableKeyCache.ts), DynamoDB's grant moves
  * to the new key, and DescribeTable's SSEDescription names it. AWS re-encrypts in the background, with the
- * table UPDATING meanwhile; the sandbox has nothing to re-encrypt. A change made here lasts until the next
+ * table UPDATING meanwhile; the sandbox has nothing to re-encrypt. A change is made only once it is
+ * durable in the data dir (deploy/tableSettings.ts), so it outlives a restart; it lasts until the next
  * deployment, which puts the table back as the plan declares it.
  */
 import { randomUUID } from "node:crypto";
@@ -39,7 +40,7 @@ import { AwsError } from "../errors";
 import { NOT_MODELLED } from "../http/requestMembers";
 import { kmsAccessDeniedViaDynamoDbMessage, type KmsDecision } from "../iam";
 import { tableKeyGrant } from "../deploy/stack";
-import { stableGrantId } from "../kms/grants";
+import { changeTableSettings } from "../deploy/tableSettings";
 import type { ValidationRules } from "./engine";
 import type { OperationContext } from "./operations";
 import { describeTableAnswer } from "./tableDescription";
@@ -88,19 +89,13 @@ export async function updateTable(
   const sse = request.SSESpecification as SseSpecification | undefined;
   // Everything is checked before anything changes: a refused request leaves the table as it was.
   const newKey = sse === undefined ? undefined : await chosenKey(sse, table, context);
-  if (newKey !== undefined && newKey.keyArn !== table.keyArn) {
-    const { stack } = context;
-    if (table.keyArn !== undefined) {
-      stack.grants.delete(stableGrantId("dynamodb", table.arn, table.keyArn));
-    }
-    if (newKey.keyArn !== undefined) {
-      stack.grants.put(tableKeyGrant(stack.model, table, newKey.keyArn).grant);
-    }
-    table.keyArn = newKey.keyArn;
-  }
-  if (typeof request.DeletionProtectionEnabled === "boolean") {
-    table.deletionProtection = request.DeletionProtectionEnabled;
-  }
+  // Durable first (tableSettings.ts): a change that cannot be stored is not made.
+  changeTableSettings(context.stack, table, {
+    ...(newKey === undefined ? {} : { keyArn: newKey.keyArn ?? null }),
+    ...(typeof request.DeletionProtectionEnabled === "boolean"
+      ? { deletionProtection: request.DeletionProtectionEnabled }
+      : {}),
+  });
   const description = await context.engine.execute("DescribeTable", { TableName: table.name });
   describeTableAnswer(description, context);
   return { TableDescription: description.Table };

@@ -1,19 +1,23 @@
 /**
- * The static proof against the live sandbox, cell by cell: for the dev stack, the dev stack with an identity
- * policy granting the key, and at least 200 generated stacks (fast-check; the seed is printed, and
- * fast-check prints seed and path on a failure), `npm run access`'s matrix must equal what a prober observes
- * over real HTTP signing as every user with credentials and as every role a user with a key is trusted by
- * (an STS AssumeRole session, SDK v3). Generated stacks hold IAM groups (inline and attached policies, both
- * kinds of membership), permissions boundaries on users and roles, SCPs and RCPs (attached to the root, the
- * account or another account; of a member account, the management account, or one the plan does not place),
- * roles and KMS grants (to users and roles, with and without encryption-context constraints), one to three
- * tables on up to three keys, key policies on the key, in an aws.kms.KeyPolicy resource or nowhere (KMS's
- * default key policy), auto-named resources, policy documents given as objects with resources passed as
- * inputs, tables' resource-based policies (aws.dynamodb.ResourcePolicy: users they let read or write, users
- * they deny GetItem), and users' and roles' IAM tags with policies that read them (aws:PrincipalTag; a
- * role's sessions carry its tags). Cells of principals it cannot sign as (the account root, the deployer, the synthetic ones) are
- * compared through the engine's own API, without the decision classes, and counted apart. Every operation of
- * the matrix is probed over HTTP, each with the SDK command and request the operation table gives it
+ * The static proof against the live sandbox, cell by cell: for the dev stack, the dev stack with an
+ * identity policy granting the key, and at least 200 generated stacks (fast-check; the seed is printed,
+ * and fast-check prints seed and path on a failure), `npm run access`'s matrix must equal what a prober
+ * observes over real HTTP signing as every user with credentials and as every role a user with a key is
+ * trusted by (an STS AssumeRole session, SDK v3). Generated stacks hold IAM groups (inline and
+ * attached policies, both kinds of membership), permissions boundaries on users and roles, SCPs and RCPs
+ * (attached to the root, the account or another account; of a member account, the management account,
+ * or one the plan does not place), roles
+ * and KMS grants (to users and roles, with and without encryption-context constraints), one to three
+ * tables on up to three keys, key policies on the key, in an aws.kms.KeyPolicy resource or nowhere
+ * (KMS's default key policy), auto-named resources, policy documents given as objects with resources
+ * passed as inputs, tables' resource-based policies (aws.dynamodb.ResourcePolicy: users they let read or
+ * write, users they deny GetItem; users of a second account, or that whole account, they let in or deny),
+ * users of a second account (their ARN names it) with their own identity policies, named by key policies
+ * or not, who sign with their own keys and name the tables by ARN, and users' and roles' IAM tags with policies that read them
+ * (aws:PrincipalTag; a role's sessions carry its tags). Cells of principals it cannot sign as (the
+ * account root, the deployer, the synthetic ones) are compared through the engine's own API, without
+ * the decision classes, and counted apart. Every operation of the matrix is
+ * probed over HTTP, each with the SDK command and request the operation table gives it
  * (sandbox/dynamodb/operations.ts). Each stack is applied to a sandbox of its own, as a first `pulumi up`.
  */
 import { expect } from "chai";
@@ -33,6 +37,8 @@ import {
   type GroupSpec,
   type OrganizationSpec,
   type KeySpec,
+  PARTNER_ACCOUNT,
+  type PartnerSpec,
   type RoleSpec,
   type StackSpec,
   type TableAccessLevel,
@@ -50,6 +56,9 @@ interface Tally {
   asRoleSessions: number;
   /** Of overHttp: cells of a principal holding a plan grant. */
   ofGrantees: number;
+  /** Of overHttp: cells of a principal of the second account, and of those the allowed. */
+  ofPartners: number;
+  partnersAllowed: number;
   throughEngine: number;
   /** Stacks with groups, with a boundary, with an SCP, with an RCP that applies to the account. */
   withGroups: number;
@@ -123,6 +132,10 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
       const principal = report.principals.find((candidate) => candidate.arn === cell.principal);
       tally.asRoleSessions += principal?.kind === "role" ? 1 : 0;
       tally.ofGrantees += (principal?.grants.length ?? 0) > 0 ? 1 : 0;
+      if (cell.principal.split(":")[4] === PARTNER_ACCOUNT) {
+        tally.ofPartners += 1;
+        tally.partnersAllowed += cell.decision === "allowed" ? 1 : 0;
+      }
       if (seen?.observed !== cell.decision) {
         found.push(
           `[http] ${name}: matrix ${cell.decision}, observed ${seen?.observed} ${seen?.error ?? ""}`,
@@ -225,10 +238,11 @@ const organizationArb: fc.Arbitrary<OrganizationSpec> = fc.record({
   ),
 });
 
-function keyArb(users: number, roles: number): fc.Arbitrary<KeySpec> {
+function keyArb(users: number, roles: number, partners: number): fc.Arbitrary<KeySpec> {
   const indices = Array.from({ length: users }, (_, index) => index);
   return fc.record({
     keyRoles: fc.subarray(Array.from({ length: roles }, (_, index) => index)),
+    keyPartners: fc.subarray(Array.from({ length: partners }, (_, index) => index)),
     rootStatement: fc.boolean(),
     keyUsers: fc.subarray(indices),
     viaDynamoDbOnly: fc.oneof(
@@ -284,15 +298,29 @@ function grantArb(users: number, roles: number, keys: number): fc.Arbitrary<Gran
   });
 }
 
-/** A table's resource-based policy: users it lets read, or read and write, and users it denies GetItem. */
-function tablePolicyArb(users: number): fc.Arbitrary<TablePolicySpec> {
+/**
+ * A table's resource-based policy: users it lets read, or read and write, and users it denies GetItem;
+ * the same for the second account's partners, or their whole account let read.
+ */
+function tablePolicyArb(users: number, partners: number): fc.Arbitrary<TablePolicySpec> {
   const indices = Array.from({ length: users }, (_, index) => index);
+  const partnerIndices = Array.from({ length: partners }, (_, index) => index);
   return fc.record({
     readers: fc.subarray(indices, { maxLength: Math.min(2, users) }),
     writers: fc.subarray(indices, { maxLength: 1 }),
     deniedGetItem: fc.subarray(indices, { maxLength: 1 }),
+    partnerReaders: fc.subarray(partnerIndices),
+    partnerWriters: fc.subarray(partnerIndices, { maxLength: Math.min(1, partners) }),
+    partnerDeniedGetItem: fc.subarray(partnerIndices, { maxLength: Math.min(1, partners) }),
+    partnerAccountReads: fc.boolean(),
   });
 }
+
+/** A user of the second account: its identity policy's table access, and kms:Decrypt on the keys or not. */
+const partnerArb: fc.Arbitrary<PartnerSpec> = fc.record({
+  access: fc.constantFrom(...LEVELS),
+  decrypt: fc.boolean(),
+});
 
 let generated = 0;
 const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
@@ -300,11 +328,13 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
     users: fc.integer({ min: 1, max: 4 }),
     keys: fc.integer({ min: 0, max: 3 }),
     roles: fc.integer({ min: 0, max: 2 }),
+    partners: fc.integer({ min: 0, max: 2 }),
   })
-  .chain(({ users, keys, roles }) =>
+  .chain(({ users, keys, roles, partners }) =>
     fc.record({
       users: fc.array(userArb, { minLength: users, maxLength: users }),
-      keys: fc.array(keyArb(users, roles), { minLength: keys, maxLength: keys }),
+      partners: fc.array(partnerArb, { minLength: partners, maxLength: partners }),
+      keys: fc.array(keyArb(users, roles, partners), { minLength: keys, maxLength: keys }),
       roles: fc.array(roleArb(users), { minLength: roles, maxLength: roles }),
       grants: keys === 0 ? fc.constant([]) : fc.array(grantArb(users, roles, keys), { maxLength: 2 }),
       tables: fc.array(
@@ -315,7 +345,7 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
       ),
       groups: fc.array(groupArb(users), { maxLength: 2 }),
       organization: fc.option(organizationArb, { nil: undefined, freq: 2 }),
-      tablePolicies: fc.array(fc.option(tablePolicyArb(users), { nil: undefined, freq: 2 }), {
+      tablePolicies: fc.array(fc.option(tablePolicyArb(users, partners), { nil: undefined, freq: 2 }), {
         maxLength: 3,
       }),
       autoNames: fc.boolean(),
@@ -330,6 +360,8 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     overHttp: 0,
     asRoleSessions: 0,
     ofGrantees: 0,
+    ofPartners: 0,
+    partnersAllowed: 0,
     throughEngine: 0,
     withGroups: 0,
     withBoundaries: 0,
@@ -340,7 +372,8 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
   after(function () {
     console.log(
       `      ${tally.stacks} stacks: ${tally.overHttp} cells observed over HTTP (users signing with SDK v3; ` +
-        `${tally.asRoleSessions} as role sessions, ${tally.ofGrantees} of grant holders), ` +
+        `${tally.asRoleSessions} as role sessions, ${tally.ofGrantees} of grant holders, ` +
+        `${tally.ofPartners} of another account's users (${tally.partnersAllowed} allowed)), ` +
         `${tally.throughEngine} through the engine's API (root, deployer, synthetic principals); ` +
         `${tally.withGroups} with groups, ${tally.withBoundaries} with permissions boundaries, ` +
         `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account`,

@@ -90,6 +90,8 @@ export interface KeySpec {
   readonly enabled: boolean;
   /** Indices of roles named as key users beside the users (same statement). */
   readonly keyRoles?: readonly number[];
+  /** Indices of partners (StackSpec.partners) named as key users beside the users (same statement). */
+  readonly keyPartners?: readonly number[];
   /**
    * Where the key policy is: the key's `policy` input (the default), an aws:kms/keyPolicy:KeyPolicy
    * resource on a key with none, or nowhere, so KMS gives the key its default key policy (the account root
@@ -133,11 +135,34 @@ export interface TablePolicySpec {
   readonly readers: readonly number[];
   readonly writers: readonly number[];
   readonly deniedGetItem: readonly number[];
+  /** Partners (indices of StackSpec.partners) it lets read, or read and write; and denies GetItem. */
+  readonly partnerReaders?: readonly number[];
+  readonly partnerWriters?: readonly number[];
+  readonly partnerDeniedGetItem?: readonly number[];
+  /** It lets the partners' whole account read (Principal: the account's root ARN). */
+  readonly partnerAccountReads?: boolean;
 }
+
+/**
+ * A user of a second account (PARTNER_ACCOUNT: its ARN names it, as a second provider makes it), with an
+ * access key: its identity policy allows the table access of `access` on the stack's tables (by ARN), and
+ * kms:Decrypt on the stack's keys when `decrypt`. It reaches a table only where the table's policy lets it
+ * in too, and a table's key only where the key policy names it (IAM User Guide, "Cross-account policy
+ * evaluation logic").
+ */
+export interface PartnerSpec {
+  readonly access: TableAccessLevel;
+  readonly decrypt: boolean;
+}
+
+/** The second account of the generated stacks' partners. */
+export const PARTNER_ACCOUNT = "444455556666";
 
 export interface StackSpec {
   readonly id: string;
   readonly users: readonly UserSpec[];
+  /** Users of a second account; a table's policy (TablePolicySpec) and a key policy (KeySpec) may name them. */
+  readonly partners?: readonly PartnerSpec[];
   readonly keys: readonly KeySpec[];
   /** Per table: the index of its key, or undefined for AWS-owned encryption. */
   readonly tables: readonly (number | undefined)[];
@@ -205,6 +230,11 @@ export function buildStackPlan(spec: StackSpec): Plan {
     spec.objectsAndReferences ? { [SPECIAL_SIG_KEY]: RESOURCE_REFERENCE_SIG, urn: urn(type, name) } : id;
   const userName = (index: number) => physical(`${spec.id}-u${index}`);
   const userArn = (index: number) => `arn:aws:iam::${ACCOUNT_ID}:user/${userName(index)}`;
+  const partners = spec.partners ?? [];
+  const partnerName = (index: number) => physical(`${spec.id}-p${index}`);
+  const partnerArn = (index: number) => `arn:aws:iam::${PARTNER_ACCOUNT}:user/${partnerName(index)}`;
+  const partnerArns = (indices: readonly number[]) =>
+    [...new Set(indices)].filter((partner) => partner < partners.length).map(partnerArn);
   const keyArns = spec.keys.map(
     (_, index) =>
       `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${hex(`${spec.id}-k${index}`, 8)}-0000-4000-8000-${hex(`${spec.id}k${index}`, 12)}`,
@@ -362,6 +392,55 @@ export function buildStackPlan(spec: StackSpec): Plan {
     };
   });
 
+  partners.forEach((partner, index) => {
+    const name = partnerName(index);
+    add(
+      "aws:iam/user:User",
+      name,
+      { ...named(name) },
+      { name, arn: partnerArn(index), uniqueId: `AIDA${hex(name, 16).toUpperCase()}` },
+      name,
+    );
+    const statements: Record<string, unknown>[] = [];
+    const tables = spec.tables.map((_, table) => tableArn(table));
+    if (partner.access !== "none") {
+      const actions = partner.access === "readonly" ? READ : [...READ, ...WRITE];
+      statements.push({ Sid: "TableAccess", Effect: "Allow", Action: actions, Resource: tables });
+    }
+    if (partner.decrypt && keyArns.length > 0) {
+      statements.push({ Sid: "DecryptTheKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArns });
+    }
+    if (statements.length > 0) {
+      add(
+        "aws:iam/userPolicy:UserPolicy",
+        name,
+        {
+          ...named(`${name}-policy`),
+          user: reference("aws:iam/user:User", name, name),
+          policy: document({ Version: "2012-10-17", Statement: statements }),
+        },
+        {},
+        `${name}:${name}-policy`,
+      );
+    }
+    const accessKeyId = `AKIA${hex(`${name}-key`, 16).toUpperCase()}`;
+    const secretAccessKey = hex(`${name}-secret`, 40);
+    add(
+      "aws:iam/accessKey:AccessKey",
+      name,
+      { user: reference("aws:iam/user:User", name, name) },
+      { secret: secretAccessKey, status: "Active" },
+      accessKeyId,
+    );
+    // In the outputs as any user: the checks and the prober sign with the key the outputs give.
+    outputsUsers[name] = {
+      arn: partnerArn(index),
+      keyUser: spec.keys.some((key) => (key.keyPartners ?? []).includes(index)),
+      accessKeyId,
+      secretAccessKey,
+    };
+  });
+
   roles.forEach((role, index) => {
     const name = roleName(index);
     const trusted = [...new Set(role.trustedUsers)].filter((user) => user < spec.users.length);
@@ -440,11 +519,12 @@ export function buildStackPlan(spec: StackSpec): Plan {
     });
     const users = [...new Set(key.keyUsers)].filter((user) => user < spec.users.length);
     const keyRoles = [...new Set(key.keyRoles ?? [])].filter((role) => role < roles.length);
-    if (users.length + keyRoles.length > 0) {
+    const keyPartners = partnerArns(key.keyPartners ?? []);
+    if (users.length + keyRoles.length + keyPartners.length > 0) {
       statements.push({
         Sid: "AllowUseThroughDynamoDB",
         Effect: "Allow",
-        Principal: { AWS: [...users.map(userArn), ...keyRoles.map(roleArn)] },
+        Principal: { AWS: [...users.map(userArn), ...keyRoles.map(roleArn), ...keyPartners] },
         Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
         Resource: "*",
         ...(key.viaDynamoDbOnly
@@ -540,6 +620,23 @@ export function buildStackPlan(spec: StackSpec): Plan {
         Action: "dynamodb:GetItem",
         Resource: resources,
       });
+    }
+    // Partners of the second account: by user ARN, or their whole account by its root ARN.
+    const partnerReaders = [
+      ...partnerArns(tablePolicy.partnerReaders ?? []),
+      ...(tablePolicy.partnerAccountReads === true && partners.length > 0
+        ? [`arn:aws:iam::${PARTNER_ACCOUNT}:root`]
+        : []),
+    ];
+    const partnerStatements: [string, string[], string | string[], "Allow" | "Deny"][] = [
+      ["PartnerReaders", partnerReaders, READ, "Allow"],
+      ["PartnerWriters", partnerArns(tablePolicy.partnerWriters ?? []), [...READ, ...WRITE], "Allow"],
+      ["PartnerNoGetItem", partnerArns(tablePolicy.partnerDeniedGetItem ?? []), "dynamodb:GetItem", "Deny"],
+    ];
+    for (const [Sid, principals, Action, Effect] of partnerStatements) {
+      if (principals.length > 0) {
+        statements.push({ Sid, Effect, Principal: { AWS: principals }, Action, Resource: resources });
+      }
     }
     if (statements.length === 0) {
       return;

@@ -1,6 +1,6 @@
 /**
  * The live side of the differential test: signs as every principal with credentials (the plan's users,
- * and its roles through STS AssumeRole sessions obtained with a trusted user's key) and calls the sandbox over real HTTP with AWS SDK v3 clients, one call per cell of the matrix, and
+ * those of a second account included, and its roles through STS AssumeRole sessions obtained with a trusted user's key) and calls the sandbox over real HTTP with AWS SDK v3 clients, one call per cell of the matrix, and
  * reports what AWS's answer says: allowed, denied-by-iam or denied-by-kms (checks/classify.ts reads the
  * same messages the checks read on AWS).
  */
@@ -118,13 +118,17 @@ export async function probe(input: {
           throw new Error(`table ${table.name} of the report is not deployed`);
         }
         const key = itemKey(deployed.createRequest);
+        // A bare name names a table of the caller's own account: another account's signer names the
+        // table by its ARN (DynamoDB Developer Guide, "Cross-account access with resource-based policies
+        // in DynamoDB", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-cross-account-access.html).
+        const tableName = accountOf(signer.arn) === accountOf(deployed.arn) ? table.name : deployed.arn;
         const hashName = Object.keys(key)[0];
         for (const operation of table.operations.filter((op) => PROBED_OPERATIONS.has(op))) {
           const call = (): Promise<unknown> => {
             if (isDynamoOperation(operation)) {
               return dynamodb.send(
                 sdkCommand(operation, {
-                  tableName: table.name,
+                  tableName,
                   tableArn: deployed.arn,
                   key,
                   hashKey: hashName,
@@ -193,4 +197,9 @@ function itemKey(createRequest: Record<string, unknown>): Record<string, Attribu
       type === "N" ? { N: "1" } : type === "B" ? { B: Buffer.from("probe") } : { S: "access-probe" };
   }
   return key;
+}
+
+/** The account an ARN names (its fifth field). */
+function accountOf(arn: string): string {
+  return arn.split(":")[4] ?? "";
 }
