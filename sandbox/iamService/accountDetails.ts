@@ -108,6 +108,24 @@ function element(name: string, value: string | undefined, indent: string): strin
   return value === undefined ? "" : `${indent}<${name}>${xmlEscape(value)}</${name}>\n`;
 }
 
+/** The elements every entity of the answer starts with: Path, <Kind>Name, <Kind>Id, Arn, CreateDate. */
+function entityHead(
+  kind: "User" | "Group" | "Role",
+  path: string | undefined,
+  name: string | undefined,
+  id: string | undefined,
+  arn: string | undefined,
+  indent: string,
+): string {
+  return (
+    element("Path", path, indent) +
+    element(`${kind}Name`, name, indent) +
+    element(`${kind}Id`, id, indent) +
+    element("Arn", arn, indent) +
+    element("CreateDate", CREATED, indent)
+  );
+}
+
 function inlineList(
   name: string,
   policies: readonly { name: string; document: string }[],
@@ -203,11 +221,7 @@ function itemsOf(model: CloudModel): Item[] {
       type: "User",
       xml: () =>
         `      <member>\n` +
-        element("Path", principal.path, ind) +
-        element("UserName", principal.name, ind) +
-        element("UserId", principal.uniqueId, ind) +
-        element("Arn", principal.arn, ind) +
-        element("CreateDate", CREATED, ind) +
+        entityHead("User", principal.path, principal.name, principal.uniqueId, principal.arn, ind) +
         inlineList("UserPolicyList", principal.inlinePolicies, ind) +
         (memberOf.length === 0
           ? `${ind}<GroupList/>\n`
@@ -223,19 +237,18 @@ function itemsOf(model: CloudModel): Item[] {
       type: "Group",
       xml: () =>
         `      <member>\n` +
-        element("Path", group.path, ind) +
-        element("GroupName", group.name, ind) +
-        element(
-          "GroupId",
+        entityHead(
+          "Group",
+          group.path,
+          group.name,
           `AGPA${group.name
             .toUpperCase()
             .replace(/[^A-Z0-9]/g, "")
             .padEnd(17, "0")
             .slice(0, 17)}`,
+          group.arn,
           ind,
         ) +
-        element("Arn", group.arn, ind) +
-        element("CreateDate", CREATED, ind) +
         inlineList("GroupPolicyList", group.inlinePolicies, ind) +
         attachedList(attachedArns(group), ind) +
         `      </member>\n`,
@@ -247,11 +260,7 @@ function itemsOf(model: CloudModel): Item[] {
       type: "Role",
       xml: () =>
         `      <member>\n` +
-        element("Path", principal.path, ind) +
-        element("RoleName", principal.name, ind) +
-        element("RoleId", principal.uniqueId, ind) +
-        element("Arn", principal.arn, ind) +
-        element("CreateDate", CREATED, ind) +
+        entityHead("Role", principal.path, principal.name, principal.uniqueId, principal.arn, ind) +
         `${ind}<AssumeRolePolicyDocument>${encoded(principal.trust?.policy ?? "{}")}</AssumeRolePolicyDocument>\n` +
         `${ind}<InstanceProfileList/>\n` +
         inlineList("RolePolicyList", principal.inlinePolicies, ind) +
