@@ -68,6 +68,23 @@ export interface Caller {
   accountId: string;
   userId: string;
   accessKeyId: string;
+  /** The address the request came from (the TCP peer), set per request: aws:SourceIp. */
+  sourceIp?: string;
+  /** For role session credentials, when the session was issued: aws:TokenIssueTime. */
+  tokenIssueTime?: string;
+}
+
+/**
+ * The global condition keys a request's caller and connection fix (IAM User Guide, "AWS global condition
+ * context keys"): aws:SourceIp, the requester's address, which a call a service makes on the caller's
+ * behalf keeps (forward access sessions preserve the original requester's IP: IAM User Guide, "AWS:
+ * Denies access to AWS based on the source IP"); aws:TokenIssueTime, only for temporary credentials.
+ */
+export function callerRequestKeys(caller: Caller): Record<string, string> {
+  return {
+    ...(caller.sourceIp === undefined ? {} : { "aws:SourceIp": caller.sourceIp }),
+    ...(caller.tokenIssueTime === undefined ? {} : { "aws:TokenIssueTime": caller.tokenIssueTime }),
+  };
 }
 
 export class LiveStack {
@@ -196,6 +213,9 @@ export class LiveStack {
       accountId: session.accountId,
       userId: session.assumedRoleId,
       accessKeyId,
+      ...(session.issued === undefined
+        ? {}
+        : { tokenIssueTime: session.issued.toISOString().replace(/\.\d{3}Z$/, "Z") }),
     };
   }
 

@@ -25,6 +25,7 @@
 import { AwsError } from "../errors";
 import { sideOf, type TablePolicy } from "../iam/tableResourcePolicies";
 import type { CloudTable } from "../deploy/model";
+import { callerRequestKeys } from "../deploy/stack";
 import { changeTableSettings } from "../deploy/tableSettings";
 import type { ValidationRules } from "./engine";
 import type { OperationContext } from "./operations";
@@ -83,7 +84,7 @@ export async function putResourcePolicy(
       context.caller.arn,
       "dynamodb:PutResourcePolicy",
       table.arn,
-      {},
+      callerRequestKeys(context.caller),
       proposed,
     );
     if (!decision.allowed) {

@@ -10,7 +10,7 @@ import { AwsError } from "../errors";
 import { checkJsonMembers, NOT_MODELLED } from "../http/requestMembers";
 import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } from "../iam";
 import type { RequestKeys } from "../iam/authorizer";
-import type { Caller, LiveStack } from "../deploy/stack";
+import { callerRequestKeys, type Caller, type LiveStack } from "../deploy/stack";
 import type { DynaliteEngine } from "./engine";
 import { type DynamoOperation, type OperationContext, type ResourceScope, operationSpec } from "./operations";
 import { checkNesting } from "./limits";
@@ -265,13 +265,18 @@ function authorizeResource(
   stack: LiveStack,
   keys: RequestKeys = {},
 ): Promise<void> | undefined {
-  const known = stack.authorizer.knownDynamoDbDecision(caller.arn, action, resource, keys);
+  // The caller's keys beside the request's own, read only when a policy reads a key (lazily, as `keys`).
+  const withCaller: RequestKeys =
+    caller.sourceIp === undefined && caller.tokenIssueTime === undefined
+      ? keys
+      : () => ({ ...callerRequestKeys(caller), ...(typeof keys === "function" ? keys() : keys) });
+  const known = stack.authorizer.knownDynamoDbDecision(caller.arn, action, resource, withCaller);
   if (known !== undefined) {
     refuseUnlessAllowed(known, action, resource);
     return undefined;
   }
   return stack.authorizer
-    .authorizeDynamoDb(caller.arn, action, resource, keys)
+    .authorizeDynamoDb(caller.arn, action, resource, withCaller)
     .then((decision) => refuseUnlessAllowed(decision, action, resource));
 }
 
@@ -556,11 +561,13 @@ async function authorizeTableKey(
   const { region, accountId } = stack.model;
   let decision: KmsDecision;
   try {
-    decision = await stack.authorizer.authorizeKmsViaDynamoDb(caller.arn, "kms:Decrypt", keyArn, {
-      name: tableName,
-      region,
-      accountId,
-    });
+    decision = await stack.authorizer.authorizeKmsViaDynamoDb(
+      caller.arn,
+      "kms:Decrypt",
+      keyArn,
+      { name: tableName, region, accountId },
+      callerRequestKeys(caller),
+    );
   } catch (err) {
     if (err instanceof AwsError) {
       // The key itself is gone (NotFoundException): DynamoDB still reports it as KMS access denied.

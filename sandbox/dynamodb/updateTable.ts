@@ -39,7 +39,7 @@ import { randomUUID } from "node:crypto";
 import { AwsError } from "../errors";
 import { NOT_MODELLED } from "../http/requestMembers";
 import { kmsAccessDeniedViaDynamoDbMessage, type KmsDecision } from "../iam";
-import { tableKeyGrant } from "../deploy/stack";
+import { callerRequestKeys, tableKeyGrant } from "../deploy/stack";
 import { changeTableSettings } from "../deploy/tableSettings";
 import type { ValidationRules } from "./engine";
 import type { OperationContext } from "./operations";
@@ -155,6 +155,7 @@ async function chosenKey(
     ["kms:CreateGrant", request],
   ] as const) {
     const decision = await stack.authorizer.authorizeKms(caller.arn, action, keyArn, {
+      requestKeys: callerRequestKeys(caller),
       viaService: request.viaService,
       ...(grant === undefined ? {} : { grant }),
     });

@@ -35,7 +35,7 @@ import { KMS_OPERATIONS, type KmsOperation } from "../kms";
 import { errorReply, jsonDepthExceeds, jsonReply, queryReply, type Protocol, type Reply } from "./protocols";
 import { headerValue, INVALID_TOKEN, SigV4Verifier, type ReceivedRequest } from "./sigv4";
 import { DurabilityError } from "../deploy/journal";
-import type { Caller, LiveStack } from "../deploy/stack";
+import { callerRequestKeys, type Caller, type LiveStack } from "../deploy/stack";
 import { handleSts, queryAction } from "../sts/service";
 import { handleIam } from "../iamService";
 import {
@@ -338,6 +338,7 @@ class RequestHandler {
         url: req.url ?? "/",
         headers: req.headers,
         rawHeaders: req.rawHeaders,
+        sourceIp: sourceIpOf(req.socket.remoteAddress),
         // A body that came in one chunk (every small request) is used as Node read it, without a copy.
         body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received),
       };
@@ -387,7 +388,8 @@ class RequestHandler {
         // Not reached: with nothing deployed no access key exists, and verify has refused the request.
         throw new AwsError("UnrecognizedClientException", INVALID_TOKEN);
       }
-      caller = stack.callerOf(signature.accessKeyId);
+      const signer = stack.callerOf(signature.accessKeyId);
+      caller = request.sourceIp === undefined ? signer : { ...signer, sourceIp: request.sourceIp };
       const reply = await this.dispatch(route, request, caller, stack, {
         region: signature.region,
         requestId,
@@ -440,6 +442,7 @@ class RequestHandler {
         const result = await stack.kms.handle(route.operation, parseKmsBody(request.body), {
           arn: caller.arn,
           region,
+          requestKeys: callerRequestKeys(caller),
         });
         return jsonReply("kms", result, requestId);
       }
@@ -643,4 +646,12 @@ function send(res: http.ServerResponse, reply: Reply): void {
     // Node would otherwise keep reading (and discarding) the rest of an oversize body.
     res.on("finish", () => res.socket?.destroy());
   }
+}
+
+/**
+ * aws:SourceIp of a request: the TCP peer's address, an IPv4-mapped IPv6 address as its IPv4 form (how
+ * Node reports an IPv4 client of a dual-stack socket), as IAM's IpAddress operator takes it.
+ */
+function sourceIpOf(address: string | undefined): string | undefined {
+  return address?.startsWith("::ffff:") === true && address.includes(".") ? address.slice(7) : address;
 }

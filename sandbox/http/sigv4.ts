@@ -53,6 +53,8 @@ export interface ReceivedRequest {
    */
   rawHeaders?: readonly string[];
   body: Buffer;
+  /** The address it came from (aws:SourceIp), when it came over a socket. */
+  sourceIp?: string;
 }
 
 export interface VerifiedSignature {

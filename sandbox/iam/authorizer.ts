@@ -516,9 +516,12 @@ export class Authorizer {
     action: string,
     keyArn: string,
     table: { readonly name: string; readonly region: string; readonly accountId: string },
+    // The global keys of the caller's request that DynamoDB's call keeps (aws:SourceIp: forward access
+    // sessions preserve the requester's address).
+    callerKeys: Readonly<Record<string, string>> = {},
   ): Promise<KmsDecision> {
     return this.authorizeKms(callerArn, action, keyArn, {
-      requestKeys: { "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT" },
+      requestKeys: { ...callerKeys, "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT" },
       viaService: `dynamodb.${table.region}.amazonaws.com`,
       encryptionContext: {
         "aws:dynamodb:tableName": table.name,
@@ -815,6 +818,10 @@ export class Authorizer {
         "aws:ViaAWSService": "false",
         // AWS SDKs and the CLI call AWS over HTTPS; KMS and STS endpoints take nothing else (docs/authorization.md).
         "aws:SecureTransport": "true",
+        // In every request but through a VPC endpoint (IAM User Guide, "AWS global condition context keys");
+        // a call site that does not give the requester's address leaves it unknown, so a policy that reads
+        // it there is refused rather than decided without it.
+        "aws:SourceIp": UNKNOWN,
         "aws:RequestedRegion": region ?? this.region ?? UNKNOWN,
         "aws:ResourceAccount": resourceAccount,
         "aws:CurrentTime":
@@ -1021,7 +1028,7 @@ function principalContextVariables(caller: PrincipalRecord): Record<string, stri
     variables["aws:userid"] =
       caller.roleId === undefined ? UNKNOWN : `${caller.roleId}:${session.sessionName}`;
     // Temporary credentials: MFA present is false without MFA (AssumeRole's SerialNumber is refused);
-    // the issue time is not kept.
+    // the issue time is the request's own (deploy/stack.ts, callerRequestKeys), unknown until given.
     variables["aws:MultiFactorAuthPresent"] = "false";
     variables["aws:TokenIssueTime"] = UNKNOWN;
   }

@@ -67,8 +67,8 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   { key: "aws:FederatedProvider", status: "absent", why: "Federation is not served." },
   {
     key: "aws:TokenIssueTime",
-    status: "refused",
-    why: "absent for IAM users, as on AWS; the issue time of a role session is not kept yet",
+    status: "modelled",
+    why: "a role session's issue time (kept with the session in the data dir); absent for IAM users' long-term keys, as on AWS",
   },
   {
     key: "aws:MultiFactorAuthAge",
@@ -97,8 +97,8 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   { key: "identitystore:UserId", status: "absent", why: "No Identity Center." },
   {
     key: "aws:SourceIp",
-    status: "refused",
-    why: "a loopback endpoint has no public client address: a policy that reads it is refused (docs/authorization.md)",
+    status: "modelled",
+    why: "the address the request came from (the TCP peer: 127.0.0.1 on the loopback endpoint), kept in the KMS calls DynamoDB makes for the caller; unknown, so refused when read, where authorization does not carry the request (KMS grant and alias operations, IAM and Organizations reads); the static proof shows decisions that read it as conditional",
   },
   { key: "aws:SourceVpc", status: "absent", why: "The sandbox is no VPC endpoint." },
   { key: "aws:SourceVpcArn", status: "absent", why: "As aws:SourceVpc." },

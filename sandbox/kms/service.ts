@@ -20,6 +20,8 @@ export type KmsKeyDefinition = KeyDefinition;
 export interface KmsCaller {
   readonly arn: string;
   readonly region: string;
+  /** The global keys the request's caller and connection fix (deploy/stack.ts, callerRequestKeys). */
+  readonly requestKeys?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -139,7 +141,14 @@ export class KmsService {
     key: KmsKeyRecord,
     context: KmsRequestContext = {},
   ): Promise<KmsDecision> {
-    const decision = await this.authorizer.authorizeKms(caller.arn, action, key.arn, context);
+    const decision = await this.authorizer.authorizeKms(
+      caller.arn,
+      action,
+      key.arn,
+      caller.requestKeys === undefined
+        ? context
+        : { ...context, requestKeys: { ...caller.requestKeys, ...context.requestKeys } },
+    );
     if (decision.notModelledKeys !== undefined) {
       throw new AwsError(NOT_MODELLED, decision.message ?? `${action} on ${key.arn} is not modelled`);
     }

@@ -11,7 +11,7 @@ import { parseAssumedRoleArn } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { xmlEscape } from "../http/protocols";
 import { NOT_MODELLED } from "../http/requestMembers";
-import type { Caller, LiveStack } from "../deploy/stack";
+import { callerRequestKeys, type Caller, type LiveStack } from "../deploy/stack";
 import { checkRoleArn } from "./limits";
 import { sessionAttributesOf } from "./sessionTags";
 
@@ -79,6 +79,7 @@ export async function assumeRole(form: URLSearchParams, caller: Caller, stack: L
   // sts:TransitiveTagKeys, and sts:SourceIdentity ("Passing session tags in AWS STS": a trust policy's
   // sts:AssumeRole statement may require tags by aws:RequestTag).
   const requestKeys = {
+    ...callerRequestKeys(caller),
     "sts:RoleSessionName": sessionName,
     ...(externalId === null ? {} : { "sts:ExternalId": externalId }),
     ...attributes.requestKeys,

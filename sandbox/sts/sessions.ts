@@ -24,6 +24,12 @@ export interface RoleSession {
   readonly assumedRoleId: string;
   readonly accountId: string;
   readonly expiration: Date;
+  /**
+   * When it was issued: aws:TokenIssueTime of its requests (IAM User Guide, "AWS global condition context
+   * keys"). A session restored from a data dir written before it was kept has none, and then the key is
+   * unknown (a policy that reads it is refused).
+   */
+  readonly issued?: Date;
   /** AssumeRole's inline session policy (JSON text), when it had one. */
   readonly policy?: string;
   /** AssumeRole's managed session policies (PolicyArns), when it had some. */
@@ -72,7 +78,10 @@ const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /** A session as the state file holds it: the expiration as an ISO 8601 string. */
-export type PersistedSession = Omit<RoleSession, "expiration"> & { readonly expiration: string };
+export type PersistedSession = Omit<RoleSession, "expiration" | "issued"> & {
+  readonly expiration: string;
+  readonly issued?: string;
+};
 
 export class SessionStore {
   private readonly sessions = new Map<string, RoleSession>();
@@ -118,6 +127,7 @@ export class SessionStore {
       assumedRoleId: `${request.roleId}:${request.sessionName}`,
       accountId,
       expiration: new Date(this.clock().getTime() + request.durationSeconds * 1000),
+      issued: this.clock(),
       ...(request.policy === undefined ? {} : { policy: request.policy }),
       ...(request.policyArns === undefined || request.policyArns.length === 0
         ? {}
@@ -222,7 +232,12 @@ export class SessionStore {
 }
 
 function persistedSession(session: RoleSession): PersistedSession {
-  return { ...session, expiration: session.expiration.toISOString() };
+  const { issued, ...rest } = session;
+  return {
+    ...rest,
+    expiration: session.expiration.toISOString(),
+    ...(issued === undefined ? {} : { issued: issued.toISOString() }),
+  };
 }
 
 const SESSION_TEXT_FIELDS = [
@@ -249,6 +264,10 @@ function restoredSession(record: unknown, where: string): RoleSession {
   const expiration = typeof fields.expiration === "string" ? new Date(fields.expiration) : undefined;
   if (expiration === undefined || Number.isNaN(expiration.getTime())) {
     throw new Error(`${where}.expiration: ${JSON.stringify(fields.expiration)} is not an ISO 8601 date`);
+  }
+  const issued = typeof fields.issued === "string" ? new Date(fields.issued) : undefined;
+  if (fields.issued !== undefined && (issued === undefined || Number.isNaN(issued.getTime()))) {
+    throw new Error(`${where}.issued: ${JSON.stringify(fields.issued)} is not an ISO 8601 date`);
   }
   if (fields.policy !== undefined && typeof fields.policy !== "string") {
     throw new Error(`${where}.policy: is not a policy document's text`);
@@ -292,6 +311,7 @@ function restoredSession(record: unknown, where: string): RoleSession {
     assumedRoleId: text.assumedRoleId,
     accountId: text.accountId,
     expiration,
+    ...(issued === undefined ? {} : { issued }),
     ...(typeof fields.policy === "string" ? { policy: fields.policy } : {}),
     ...(Array.isArray(fields.policyArns) ? { policyArns: fields.policyArns as string[] } : {}),
     ...attributesOf({

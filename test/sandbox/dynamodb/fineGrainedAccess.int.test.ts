@@ -9,8 +9,8 @@
  *   a Deny on dynamodb:EnclosingOperation blocks transactional writes, not the plain call.
  * - IAM User Guide, "AWS global condition context keys"
  *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
- *   aws:CurrentTime is the request's time; aws:SourceIp the client's public address, which a loopback
- *   endpoint does not have (the sandbox refuses a decision that depends on it).
+ *   aws:CurrentTime is the request's time; aws:SourceIp the address the request came from (127.0.0.1 for a
+ *   client of the loopback endpoint).
  */
 import {
   GetItemCommand,
@@ -191,12 +191,14 @@ describe("sandbox: DynamoDB fine-grained access (the request context of each req
     expect(failure.message).to.contain("dynamodb:PutItem");
   });
 
-  it("refuses as not modelled a decision that depends on aws:SourceIp", async () => {
+  it("decides aws:SourceIp on the client's address: a Deny outside the office range stops the loopback client", async () => {
+    // IAM User Guide, "AWS: Denies access to AWS based on the source IP"
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-ip.html).
     const failure = await failureOf(
       dynamodb("office-only").send(new GetItemCommand({ TableName: TABLE, Key: key("plain") })),
     );
-    expect(failure.name).to.equal(NOT_MODELLED);
-    expect(failure.message).to.contain("aws:SourceIp");
+    expect(failure.name).to.equal("AccessDeniedException");
+    expect(failure.message).to.contain("explicit deny");
     expect(failure.status).to.equal(400);
   });
 

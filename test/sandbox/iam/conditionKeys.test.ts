@@ -44,7 +44,7 @@ describe("sandbox/iam condition keys: every key of the dynamodb, kms and sts pag
   });
 
   it("makes a refused key UNKNOWN (with its variable part) and every other key ABSENT", () => {
-    expect(NOT_SET.get("aws:sourceip")).to.equal(UNKNOWN);
+    expect(NOT_SET.get("aws:useragent")).to.equal(UNKNOWN);
     // Modelled: a principal without the tag has none, as on AWS.
     expect(NOT_SET.get("aws:principaltag/team")).to.equal(ABSENT);
     expect(NOT_SET.get("aws:resourcetag/env")).to.equal(UNKNOWN);
