@@ -80,17 +80,25 @@ export interface Caller {
  * behalf keeps (forward access sessions preserve the original requester's IP: IAM User Guide, "AWS:
  * Denies access to AWS based on the source IP"); aws:TokenIssueTime, only for temporary credentials.
  */
-export function callerRequestKeys(caller: Caller): Record<string, string> {
-  return {
-    ...(caller.sourceIp === undefined ? {} : { "aws:SourceIp": caller.sourceIp }),
-    ...(caller.tokenIssueTime === undefined ? {} : { "aws:TokenIssueTime": caller.tokenIssueTime }),
-  };
+export function callerRequestKeys(caller: Caller): Readonly<Record<string, string>> {
+  // Once per caller: a long-term key's caller from one address is one object for all its requests.
+  let keys = callerKeys.get(caller);
+  if (keys === undefined) {
+    keys = {
+      ...(caller.sourceIp === undefined ? {} : { "aws:SourceIp": caller.sourceIp }),
+      ...(caller.tokenIssueTime === undefined ? {} : { "aws:TokenIssueTime": caller.tokenIssueTime }),
+    };
+    callerKeys.set(caller, keys);
+  }
+  return keys;
 }
+
+const callerKeys = new WeakMap<Caller, Readonly<Record<string, string>>>();
 
 export class LiveStack {
   /** Where a table's settings changed at run time are made durable first (tableSettings.ts). */
   tableJournal: TableSettingsJournal | undefined;
-  private readonly callers = new Map<string, { caller: Caller; secret: string }>();
+  private readonly callers = new Map<string, { caller: Caller; secret: string; from?: Caller }>();
   private readonly tablesByName: Map<string, CloudTable>;
 
   private constructor(
@@ -199,10 +207,20 @@ export class LiveStack {
       : { token: session.sessionToken, expired: this.sessions.isExpired(session) };
   }
 
-  callerOf(accessKeyId: string): Caller {
+  /**
+   * The caller of a request signed with `accessKeyId` from `sourceIp`. A long-term key's caller from one
+   * address is made once: the request path asks for it on every request.
+   */
+  callerOf(accessKeyId: string, sourceIp?: string): Caller {
     const entry = this.callers.get(accessKeyId);
     if (entry !== undefined) {
-      return entry.caller;
+      if (sourceIp === undefined) {
+        return entry.caller;
+      }
+      if (entry.from?.sourceIp !== sourceIp) {
+        entry.from = { ...entry.caller, sourceIp };
+      }
+      return entry.from;
     }
     const session = this.liveSession(accessKeyId);
     if (session === undefined) {
@@ -213,6 +231,7 @@ export class LiveStack {
       accountId: session.accountId,
       userId: session.assumedRoleId,
       accessKeyId,
+      ...(sourceIp === undefined ? {} : { sourceIp }),
       ...(session.issued === undefined
         ? {}
         : { tokenIssueTime: session.issued.toISOString().replace(/\.\d{3}Z$/, "Z") }),

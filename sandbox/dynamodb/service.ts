@@ -78,7 +78,10 @@ export class DynamoDbService {
     const resources = resourcesOf(iam.on, request, tables, stack);
     for (const [index, resource] of resources.entries()) {
       // Item operations carry the dynamodb:* condition keys of the request (conditionKeys.ts).
-      const keys = spec.usesTableKey ? () => requestKeysOf(operation, parsed, tables[index], stack) : {};
+      // The caller's own keys (aws:SourceIp, aws:TokenIssueTime) beside them, read only when a policy reads a key.
+      const keys = spec.usesTableKey
+        ? () => ({ ...callerRequestKeys(caller), ...requestKeysOf(operation, parsed, tables[index], stack) })
+        : callerRequestKeys(caller);
       const deciding = authorizeResource(caller, iam.action, resource, stack, keys);
       if (deciding !== undefined) {
         await deciding;
@@ -175,8 +178,9 @@ export class DynamoDbService {
     const items = request.TransactItems as Record<string, Record<string, unknown>>[];
     for (const [index, part] of parts.entries()) {
       // Each part with its own keys, inside its transaction ("Using IAM with DynamoDB transactions").
-      const keys = () =>
-        dynamoDbConditionKeys(
+      const keys = () => ({
+        ...callerRequestKeys(caller),
+        ...dynamoDbConditionKeys(
           part.action.slice("dynamodb:".length),
           items[index][part.kind],
           { hashKey: hashKeyOf(part.tableName, stack) },
@@ -184,7 +188,8 @@ export class DynamoDbService {
             enclosing: kind === "read" ? "TransactGetItems" : "TransactWriteItems",
             returnConsumedCapacity: request.ReturnConsumedCapacity,
           },
-        );
+        ),
+      });
       await authorizeResource(caller, part.action, stack.tableArn(part.tableName), stack, keys);
     }
     for (const tableName of new Set(parts.map((part) => part.tableName))) {
@@ -265,18 +270,13 @@ function authorizeResource(
   stack: LiveStack,
   keys: RequestKeys = {},
 ): Promise<void> | undefined {
-  // The caller's keys beside the request's own, read only when a policy reads a key (lazily, as `keys`).
-  const withCaller: RequestKeys =
-    caller.sourceIp === undefined && caller.tokenIssueTime === undefined
-      ? keys
-      : () => ({ ...callerRequestKeys(caller), ...(typeof keys === "function" ? keys() : keys) });
-  const known = stack.authorizer.knownDynamoDbDecision(caller.arn, action, resource, withCaller);
+  const known = stack.authorizer.knownDynamoDbDecision(caller.arn, action, resource, keys);
   if (known !== undefined) {
     refuseUnlessAllowed(known, action, resource);
     return undefined;
   }
   return stack.authorizer
-    .authorizeDynamoDb(caller.arn, action, resource, withCaller)
+    .authorizeDynamoDb(caller.arn, action, resource, keys)
     .then((decision) => refuseUnlessAllowed(decision, action, resource));
 }
 

@@ -388,8 +388,7 @@ class RequestHandler {
         // Not reached: with nothing deployed no access key exists, and verify has refused the request.
         throw new AwsError("UnrecognizedClientException", INVALID_TOKEN);
       }
-      const signer = stack.callerOf(signature.accessKeyId);
-      caller = request.sourceIp === undefined ? signer : { ...signer, sourceIp: request.sourceIp };
+      caller = stack.callerOf(signature.accessKeyId, request.sourceIp);
       const reply = await this.dispatch(route, request, caller, stack, {
         region: signature.region,
         requestId,
