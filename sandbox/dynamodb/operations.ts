@@ -143,15 +143,10 @@ const COLLECTION_METRICS = {
   },
 } as const;
 /**
- * ReturnValuesOnConditionCheckFailure on a single-item write: dynalite does not return the item with
- * ConditionalCheckFailedException, so only NONE, the default, is accepted (API reference, PutItem).
+ * ReturnValuesOnConditionCheckFailure on a single-item write: ALL_OLD returns the item with
+ * ConditionalCheckFailedException (service.ts, executeStore; API reference, PutItem).
  */
-const ON_CONDITION_FAILURE = {
-  ReturnValuesOnConditionCheckFailure: {
-    refused: "the item is not returned with ConditionalCheckFailedException (only NONE is served)",
-    inert: ["NONE"],
-  },
-} as const;
+const ON_CONDITION_FAILURE = { ReturnValuesOnConditionCheckFailure: "modelled" } as const;
 /** The legacy and expression members of a conditional single-item write (API reference, PutItem). */
 const CONDITIONAL_WRITE = {
   Expected: "modelled",

@@ -11,7 +11,7 @@ import { checkJsonMembers, NOT_MODELLED } from "../http/requestMembers";
 import { kmsAccessDeniedViaDynamoDbMessage, type Decision, type KmsDecision } from "../iam";
 import type { RequestKeys } from "../iam/authorizer";
 import { callerRequestKeys, type Caller, type LiveStack } from "../deploy/stack";
-import type { DynaliteEngine } from "./engine";
+import type { DynaliteEngine, StoreOperation } from "./engine";
 import { type DynamoOperation, type OperationContext, type ResourceScope, operationSpec } from "./operations";
 import { checkNesting } from "./limits";
 import type { TableKeyCache } from "./tableKeyCache";
@@ -19,6 +19,13 @@ import type { TableAccess, TableLifecycle } from "./tableLifecycle";
 import { executeGet, executeWrite, transactionParts } from "./transactions";
 import { dynamoDbConditionKeys } from "./conditionKeys";
 import type { ContextRecord } from "../iam/evaluation";
+
+/** The single-item writes that take ReturnValuesOnConditionCheckFailure (DynamoDB API reference). */
+const SINGLE_ITEM_WRITES: ReadonlySet<StoreOperation> = new Set<StoreOperation>([
+  "PutItem",
+  "UpdateItem",
+  "DeleteItem",
+]);
 
 /** What DynamoDB keeps besides items: the table keys it cached per connection, and each table's status. */
 export interface TableKeyState {
@@ -66,6 +73,8 @@ export class DynamoDbService {
     if (!("action" in iam)) {
       throw new Error(`${operation}: only a transaction is authorized by parts`);
     }
+    // Read before dynalite's validation, which drops the members it does not know from the request.
+    const returnOnFailure = onConditionFailure(parsed);
     // A batch may name its tables by ARN too: dynalite's validation takes names (batchTableNames).
     const batch = iam.on === "batch" ? batchByTableName(parsed, stack, caller) : undefined;
     const request =
@@ -98,9 +107,43 @@ export class DynamoDbService {
     if ("run" in handler) {
       return handler.run(request, this.context(stack, tables, caller));
     }
-    const result = await this.engine.execute(handler.store, request);
+    const result = await this.executeStore(handler.store, request, returnOnFailure);
     handler.answer?.(result, this.context(stack, tables, caller));
     return batch === undefined ? result : batch.answer(result);
+  }
+
+  /**
+   * A store operation as dynalite runs it, but for what dynalite leaves out: a single-item write whose
+   * condition fails answers, with ReturnValuesOnConditionCheckFailure ALL_OLD, the item as it is (DynamoDB
+   * API reference, PutItem, UpdateItem, DeleteItem: "ConditionalCheckFailedException ... Item: Item which
+   * caused the ConditionalCheckFailedException"; none when there is no item).
+   */
+  private async executeStore(
+    store: StoreOperation,
+    request: Record<string, unknown>,
+    returnOnFailure: "ALL_OLD" | "NONE",
+  ): Promise<Record<string, unknown>> {
+    try {
+      return await this.engine.execute(store, request);
+    } catch (err) {
+      if (
+        !(err instanceof AwsError) ||
+        err.code !== "ConditionalCheckFailedException" ||
+        returnOnFailure !== "ALL_OLD" ||
+        !SINGLE_ITEM_WRITES.has(store)
+      ) {
+        throw err;
+      }
+      const tableName = String(request.TableName);
+      const key =
+        store === "PutItem"
+          ? await this.engine.keyOf(tableName, request.Item as Record<string, unknown>)
+          : (request.Key as Record<string, unknown>);
+      const item = await this.engine.currentItem(tableName, key);
+      throw item === undefined
+        ? err
+        : new AwsError(err.code, err.message, err.status, { ...err.details, Item: item });
+    }
   }
 
   /** The status of a table on a customer managed key, from its key's state (tableLifecycle.ts). */
@@ -586,4 +629,19 @@ async function authorizeTableKey(
   if (!decision.allowed) {
     throw new AwsError("AccessDeniedException", kmsAccessDeniedViaDynamoDbMessage(decision, randomUUID()));
   }
+}
+
+/**
+ * ReturnValuesOnConditionCheckFailure of a request (dynalite's validation does not know it): ALL_OLD or
+ * NONE, the default; any other value is AWS's ValidationException (API reference, PutItem).
+ */
+function onConditionFailure(request: Record<string, unknown>): "ALL_OLD" | "NONE" {
+  const value = request.ReturnValuesOnConditionCheckFailure;
+  if (value === undefined || value === "NONE" || value === "ALL_OLD") {
+    return value ?? "NONE";
+  }
+  throw new AwsError(
+    "ValidationException",
+    `1 validation error detected: Value ${JSON.stringify(String(value).slice(0, 64))} at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]`,
+  );
 }
