@@ -41,6 +41,14 @@ export async function startPolicyPack(packDir: string, log: (line: string) => vo
     cwd: packDir,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // The pack lives no longer than this process: a command that exits while the pack still starts (a
+  // mistake found while the state is read or the program runs, reported by the runner at once) would
+  // otherwise leave it running. 'exit' handlers run on process.exit too, and a kill is synchronous.
+  const killOnExit = (): void => {
+    child.kill("SIGTERM");
+  };
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.removeListener("exit", killOnExit));
   // readPort stops the pack itself when it prints no port in time, so no failure leaves it running.
   const port = await readPort(child, packDir);
   const startMs = Date.now() - started;
