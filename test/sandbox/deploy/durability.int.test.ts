@@ -6,7 +6,6 @@
  * force neither then nor after a restart. A deployment (apply) that cannot be stored fails and leaves the
  * stack served as it was. Once the disk is back, changes are durable again.
  */
-import * as fs from "node:fs";
 import {
   CreateGrantCommand,
   DescribeKeyCommand,
@@ -20,45 +19,12 @@ import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { Sandbox } from "../../../sandbox";
-import type { FileLayer } from "../../../sandbox/deploy/journal";
+import { faultyDisk, faultySnapshots } from "../../support/faultyFiles";
 import { loadStateFile } from "../../../sandbox/deploy/stateFile";
 import { accessModelOutputs, synthesizeAccessModel } from "../../support/accessModelProgram";
 import { rejectionIfAny } from "../../support/errors";
 import { clientsFor, deployDev, failureOf, userClients } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
-
-/** node:fs, whose snapshot syncs (state.json is written whole and fsync'd) fail while `failure.code` is set. */
-function faultySnapshots(failure: { code?: string }): FileLayer {
-  return {
-    ...fs,
-    fsyncSync: (fd) => {
-      if (failure.code !== undefined) {
-        throw Object.assign(new Error(`${failure.code}: injected`), { code: failure.code });
-      }
-      fs.fsyncSync(fd);
-    },
-  };
-}
-
-/** node:fs, whose journal writes and syncs fail with `failure.code` while it is set. */
-function faultyDisk(failure: { code?: string }): FileLayer {
-  const check = () => {
-    if (failure.code !== undefined) {
-      throw Object.assign(new Error(`${failure.code}: injected`), { code: failure.code });
-    }
-  };
-  return {
-    ...fs,
-    writeSync: ((...args: Parameters<typeof fs.writeSync>) => {
-      check();
-      return (fs.writeSync as (...a: unknown[]) => number)(...args);
-    }) as typeof fs.writeSync,
-    fdatasyncSync: (fd) => {
-      check();
-      fs.fdatasyncSync(fd);
-    },
-  };
-}
 
 describe("sandbox: a change takes effect only once durable (--data-dir)", function () {
   this.timeout(60_000);

@@ -10,7 +10,6 @@
  * PutResourcePolicy (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutResourcePolicy.html),
  * DeleteResourcePolicy (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteResourcePolicy.html).
  */
-import * as fs from "node:fs";
 import {
   DeleteResourcePolicyCommand,
   DescribeContinuousBackupsCommand,
@@ -23,33 +22,13 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { Sandbox } from "../../../sandbox";
-import type { FileLayer } from "../../../sandbox/deploy/journal";
+import { faultyDisk } from "../../support/faultyFiles";
 import { loadStateFile } from "../../../sandbox/deploy/stateFile";
 import { REGION } from "../../support/accessStacks";
 import { failureOf, rejectionIfAny } from "../../support/errors";
 import { K0, policy, resourcePolicyPlan, T0, T1, U1 } from "../../support/resourcePolicyStack";
 import { clientsFor, deployDev, type Clients, type Credentials } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
-
-/** node:fs, whose journal writes and syncs fail with `failure.code` while it is set. */
-function faultyDisk(failure: { code?: string }): FileLayer {
-  const check = () => {
-    if (failure.code !== undefined) {
-      throw Object.assign(new Error(`${failure.code}: injected`), { code: failure.code });
-    }
-  };
-  return {
-    ...fs,
-    writeSync: ((...args: Parameters<typeof fs.writeSync>) => {
-      check();
-      return (fs.writeSync as (...a: unknown[]) => number)(...args);
-    }) as typeof fs.writeSync,
-    fdatasyncSync: (fd) => {
-      check();
-      fs.fdatasyncSync(fd);
-    },
-  };
-}
 
 const NEW_POLICY = policy({
   Effect: "Allow",
