@@ -14,7 +14,7 @@
 import { splitArn, type ArnParts } from "./arn";
 import { compileCondition, parseOperator, type CompiledCondition } from "./conditions";
 import { MalformedPolicyDocumentError } from "./errors";
-import { compilePrincipal, type PrincipalSpec } from "./principals";
+import { compilePrincipal, type PrincipalElement } from "./principals";
 import { FALSE, TRUE, UNKNOWN, type Tri } from "./tri";
 import type { CompiledPolicy, PolicyKind, RequestContext } from "./types";
 import { NO_VALUE, UNRESOLVED, parseTemplate, resolveTemplate, type Template } from "./variables";
@@ -78,7 +78,7 @@ export interface CompiledStatement {
   readonly actions: (lowerCaseAction: string) => boolean;
   /** Absent in a role trust policy, which names no resource. */
   readonly resource?: ResourceElement;
-  readonly principal?: PrincipalSpec;
+  readonly principal?: PrincipalElement;
   readonly notPrincipal: boolean;
   readonly conditions: readonly CompiledCondition[];
   /** Every context key the statement reads (conditions and resource variables). */
@@ -274,7 +274,7 @@ function compileStatement(
       "Role trust policies do not support NotPrincipal. Update the policy to use a Principal element instead.",
     );
   }
-  let principal: PrincipalSpec | undefined;
+  let principal: PrincipalElement | undefined;
   if (hasPrincipal || hasNotPrincipal) {
     checkPrincipal(statement[principalElement], kind, (location, message) =>
       fail(location === "" ? principalElement : `${principalElement}.${location}`, message),

@@ -23,7 +23,8 @@ export const ENTITY = 2;
 export const DIRECT = 3;
 export type PrincipalMatch = typeof NONE | typeof ACCOUNT | typeof ENTITY | typeof DIRECT;
 
-export interface PrincipalSpec {
+/** A compiled Principal or NotPrincipal element of a policy statement (not a principal of the model: ../types.ts). */
+export interface PrincipalElement {
   readonly wildcard: boolean;
   /** Account ids named by an id or a root ARN. */
   readonly accounts: ReadonlySet<string>;
@@ -36,7 +37,7 @@ export interface PrincipalSpec {
 }
 
 /** `"Principal": "*"` or an object of AWS, Service, Federated, CanonicalUser entries, already validated. */
-export function compilePrincipal(element: unknown): PrincipalSpec {
+export function compilePrincipal(element: unknown): PrincipalElement {
   const accounts = new Set<string>();
   const arns = new Set<string>();
   const services = new Set<string>();
@@ -84,7 +85,7 @@ export function accountOfPrincipalEntry(value: string): string | undefined {
 }
 
 /** How a Principal element names the caller. */
-export function matchPrincipal(spec: PrincipalSpec, principal: EvalPrincipal): PrincipalMatch {
+export function matchPrincipal(spec: PrincipalElement, principal: EvalPrincipal): PrincipalMatch {
   if (spec.wildcard) {
     return DIRECT;
   }
@@ -132,7 +133,7 @@ export function matchPrincipal(spec: PrincipalSpec, principal: EvalPrincipal): P
  * Guide, "AWS JSON policy elements: NotPrincipal", with its two examples: a user and its account; a
  * session, its role and its account).
  */
-export function notPrincipalSpares(spec: PrincipalSpec, principal: EvalPrincipal): boolean {
+export function notPrincipalSpares(spec: PrincipalElement, principal: EvalPrincipal): boolean {
   if (spec.wildcard) {
     return true;
   }
