@@ -152,11 +152,15 @@ export class LiveStack {
     const sessions = runtime.sessions ?? new SessionStore();
     // A table's resource-based policy is read at each decision: PutResourcePolicy changes it in place.
     const tablesByArn = new Map(model.tables.map((table) => [table.arn, table]));
+    const keysByArn = new Map(model.keys.map((key) => [key.arn, key]));
     const authorizer = new Authorizer({
       keys,
       grants,
       sessions,
       tablePolicies: { tablePolicy: (tableArn) => tablesByArn.get(tableArn)?.resourcePolicy },
+      // Tables' and keys' tags, as the plan (or account data) gives them: no served operation changes them.
+      // A table or key the stack does not hold has no tags (a request on it fails as not found).
+      resourceTags: { tagsOf: (arn) => (tablesByArn.get(arn) ?? keysByArn.get(arn))?.tags ?? {} },
     });
     const kms = new KmsService(authorizer, keys, grants);
     for (const arn of deployerPrincipals(model.deployer.arn)) {

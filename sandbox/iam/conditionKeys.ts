@@ -116,8 +116,8 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   { key: "aws:ResourceOrgPaths", status: "refused", why: "the model carries no organization" },
   {
     key: "aws:ResourceTag/tag-key",
-    status: "refused",
-    why: "tables', keys' and roles' tags are not loaded into the model yet",
+    status: "modelled",
+    why: "the tags of the table (an index: its table's), key, role or user acted on, from the plan's tagsAll (tags in a preview) or account data; absent for a tag it lacks; unknown (refused, conditional in the proof) where the tags are not known: a tag value unknown until deployment, a key of account data, a stream",
   },
   {
     key: "aws:CalledVia",
@@ -187,8 +187,8 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "dynamodb",
     key: "aws:ResourceTag/${TagKey}",
-    status: "refused",
-    why: "tables' tags are not loaded into the model yet",
+    status: "modelled",
+    why: "the table's tags (tagsAll), an index's are its table's; TagResource/UntagResource are not served, so they change only with the plan",
   },
   { page: "dynamodb", key: "aws:TagKeys", status: "absent", why: "as aws:RequestTag" },
   {
@@ -273,8 +273,8 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "kms",
     key: "aws:ResourceTag/${TagKey}",
-    status: "refused",
-    why: "keys' tags are not loaded into the model yet",
+    status: "modelled",
+    why: "the key's tags (tagsAll); TagResource/UntagResource are not served; a key policy that reads it is refused (supported only in IAM policies, effect in a key policy undocumented)",
   },
   { page: "kms", key: "aws:TagKeys", status: "absent", why: "only CreateKey/TagResource/UntagResource" },
   {
@@ -906,8 +906,8 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "sts",
     key: "aws:ResourceTag/${TagKey}",
-    status: "refused",
-    why: "roles' tags are in the model (aws:PrincipalTag), but not yet put in the context of sts: actions on the role",
+    status: "modelled",
+    why: "the role's IAM tags in sts:AssumeRole's decision (and sts:TagSession's, sts:SetSourceIdentity's), as iam:ResourceTag",
   },
   {
     page: "sts",
@@ -1062,8 +1062,8 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "sts",
     key: "iam:ResourceTag/${TagKey}",
-    status: "refused",
-    why: "roles' tags are not loaded into the model yet",
+    status: "modelled",
+    why: "the role's IAM tags (tagsAll, or RoleDetail.Tags of account data), with aws:ResourceTag, in sts:AssumeRole's decision",
   },
   {
     page: "sts",
