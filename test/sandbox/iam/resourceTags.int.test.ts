@@ -21,7 +21,7 @@
  * TagResource, UntagResource, ListTagsOfResource (DynamoDB) and TagResource, UntagResource,
  * ListResourceTags (KMS) are not served: a table's or key's tags change only with the plan.
  */
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeKeyCommand } from "@aws-sdk/client-kms";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
@@ -68,6 +68,16 @@ function setInput(type: string, name: string, input: string, value: unknown): vo
 setInput("aws:dynamodb/table:Table", "rt-t0", "tagsAll", { env: "prod" });
 setInput("aws:dynamodb/table:Table", "rt-t1", "tagsAll", { env: "dev" });
 setInput("aws:dynamodb/table:Table", "rt-t2", "tags", { env: "prod" });
+// t0 and t1 have an index each, whose tags are their table's.
+for (const table of ["rt-t0", "rt-t1"]) {
+  setInput("aws:dynamodb/table:Table", table, "attributes", [
+    { name: "pk", type: "S" },
+    { name: "alt", type: "S" },
+  ]);
+  setInput("aws:dynamodb/table:Table", table, "globalSecondaryIndexes", [
+    { name: "byAlt", hashKey: "alt", projectionType: "ALL" },
+  ]);
+}
 setInput("aws:kms/key:Key", "rt-k0", "tags", { team: "blue" });
 setInput("aws:kms/key:Key", "rt-k1", "tags", { team: "red" });
 setInput("aws:kms/key:Key", "rt-k2", "tags", { team: "blue" });
@@ -96,7 +106,7 @@ setInput(
       {
         Sid: "ProdTables",
         Effect: "Allow",
-        Action: "dynamodb:GetItem",
+        Action: ["dynamodb:GetItem", "dynamodb:Query"],
         Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/*`,
         Condition: { StringEquals: { "aws:ResourceTag/env": "prod" } },
       },
@@ -151,6 +161,22 @@ describe("sandbox: aws:ResourceTag and iam:ResourceTag from the plan's tags", fu
     expect(await getItem("rt-t1")).to.equal("AccessDeniedException");
     // t0 is env prod, on k0 (team blue), so DynamoDB's kms:Decrypt for the caller is allowed too.
     expect(await getItem("rt-t0")).to.equal("allowed");
+  });
+
+  it("gives an index its table's tags", async () => {
+    const query = (table: string) =>
+      outcome(
+        u0.dynamodb.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: "byAlt",
+            KeyConditionExpression: "alt = :v",
+            ExpressionAttributeValues: { ":v": { S: "x" } },
+          }),
+        ),
+      );
+    expect(await query("rt-t0")).to.equal("allowed");
+    expect(await query("rt-t1")).to.equal("AccessDeniedException");
   });
 
   it("denies GetItem on a prod table whose key is tagged team red (KMS through DynamoDB)", async () => {
