@@ -546,10 +546,18 @@ export class Authorizer {
     table: { readonly name: string; readonly region: string; readonly accountId: string },
     // The global keys of the caller's request that DynamoDB's call keeps (aws:SourceIp: forward access
     // sessions preserve the requester's address).
-    callerKeys: Readonly<Record<string, string>> = {},
+    callerKeys: ContextRecord = {},
   ): Promise<KmsDecision> {
     return this.authorizeKms(callerArn, action, keyArn, {
-      requestKeys: { ...callerKeys, "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT" },
+      requestKeys: {
+        ...callerKeys,
+        // What a forward access session carries as User-Agent and Referer is not documented (IAM User
+        // Guide, "Forward access sessions", names aws:CalledVia* and aws:ViaAWSService only): unknown, so a
+        // decision that depends on them is refused on this path.
+        "aws:UserAgent": UNKNOWN,
+        "aws:referer": UNKNOWN,
+        "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+      },
       viaService: `dynamodb.${table.region}.amazonaws.com`,
       encryptionContext: {
         "aws:dynamodb:tableName": table.name,
@@ -858,6 +866,10 @@ export class Authorizer {
         // a call site that does not give the requester's address leaves it unknown, so a policy that reads
         // it there is refused rather than decided without it.
         "aws:SourceIp": UNKNOWN,
+        // Likewise the User-Agent and Referer headers (deploy/stack.ts, callerRequestKeys, gives them, or
+        // their absence, where the request is known).
+        "aws:UserAgent": UNKNOWN,
+        "aws:referer": UNKNOWN,
         "aws:RequestedRegion": region ?? this.region ?? UNKNOWN,
         "aws:ResourceAccount": resourceAccount,
         "aws:CurrentTime":

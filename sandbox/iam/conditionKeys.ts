@@ -143,7 +143,11 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   },
   { key: "aws:CurrentTime", status: "modelled", why: "the sandbox's clock" },
   { key: "aws:EpochTime", status: "modelled", why: "the sandbox's clock" },
-  { key: "aws:referer", status: "refused", why: "the Referer header is not carried to the authorizer" },
+  {
+    key: "aws:referer",
+    status: "modelled",
+    why: "the request's Referer header, absent when it has none; unknown (refused when read) in the KMS calls DynamoDB makes for the caller, where AWS does not document what a forward access session carries; the static proof shows decisions that read it as conditional",
+  },
   {
     key: "aws:RequestedRegion",
     status: "modelled",
@@ -173,7 +177,11 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   { key: "aws:SourceOwner", status: "absent", why: "As aws:SourceArn." },
   { key: "aws:SourceOrgPaths", status: "absent", why: "As aws:SourceArn." },
   { key: "aws:SourceOrgID", status: "absent", why: "As aws:SourceArn." },
-  { key: "aws:UserAgent", status: "refused", why: "the User-Agent header is not carried to the authorizer" },
+  {
+    key: "aws:UserAgent",
+    status: "modelled",
+    why: "the request's User-Agent header, absent when it has none; unknown (refused when read) in the KMS calls DynamoDB makes for the caller, where AWS does not document what a forward access session carries; the static proof shows decisions that read it as conditional",
+  },
   { key: "aws:IsMcpServiceAction", status: "absent", why: "No MCP." },
 ];
 
