@@ -304,10 +304,10 @@ export class Authorizer {
    * kms:ListRetirableGrants, which "is not on a particular KMS key" (KMS API reference,
    * ListRetirableGrants: the permission must be in an IAM policy).
    */
-  authorizeIdentityOnly(callerArn: string, action: string): Promise<Decision> {
+  authorizeIdentityOnly(callerArn: string, action: string, requestKeys: RequestKeys = {}): Promise<Decision> {
     const caller = this.principal(callerArn);
     const cacheKey = ["i", caller.arn, caller.version, action].join("\n");
-    return this.cached(cacheKey, caller, action, "*", caller.accountId, NO_RESOURCE_POLICY, {});
+    return this.cached(cacheKey, caller, action, "*", caller.accountId, NO_RESOURCE_POLICY, requestKeys);
   }
 
   /**
@@ -315,7 +315,12 @@ export class Authorizer {
    * policy takes part): kms:RetireGrant on a grant's key, which "is not effective in a key policy" but
    * can be allowed, or denied, in an IAM policy (KMS developer guide, "Retiring and revoking grants").
    */
-  authorizeIdentityOn(callerArn: string, action: string, resourceArn: string): Promise<Decision> {
+  authorizeIdentityOn(
+    callerArn: string,
+    action: string,
+    resourceArn: string,
+    requestKeys: RequestKeys = {},
+  ): Promise<Decision> {
     const caller = this.principal(callerArn);
     const cacheKey = ["o", caller.arn, caller.version, action, resourceArn].join("\n");
     return this.cached(
@@ -325,7 +330,7 @@ export class Authorizer {
       resourceArn,
       accountOf(resourceArn, "resource arn"),
       NO_RESOURCE_POLICY,
-      {},
+      requestKeys,
     );
   }
 
@@ -863,8 +868,9 @@ export class Authorizer {
         // AWS SDKs and the CLI call AWS over HTTPS; KMS and STS endpoints take nothing else (docs/authorization.md).
         "aws:SecureTransport": "true",
         // In every request but through a VPC endpoint (IAM User Guide, "AWS global condition context keys");
-        // a call site that does not give the requester's address leaves it unknown, so a policy that reads
-        // it there is refused rather than decided without it.
+        // every request path gives the requester's (deploy/stack.ts, callerRequestKeys); a question without
+        // a request (the static proof, a deployment's own calls) leaves it unknown, so a policy that reads
+        // it there is conditional, or refused, rather than decided without it.
         "aws:SourceIp": UNKNOWN,
         // Likewise the User-Agent and Referer headers (deploy/stack.ts, callerRequestKeys, gives them, or
         // their absence, where the request is known).

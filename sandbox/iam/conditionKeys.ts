@@ -98,7 +98,7 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   {
     key: "aws:SourceIp",
     status: "modelled",
-    why: "the address the request came from (the TCP peer: 127.0.0.1 on the loopback endpoint), kept in the KMS calls DynamoDB makes for the caller; unknown, so refused when read, where authorization does not carry the request (KMS grant and alias operations, IAM and Organizations reads); the static proof shows decisions that read it as conditional",
+    why: "the address the request came from (the TCP peer: 127.0.0.1 on the loopback endpoint) on every request path, IAM-policy-only decisions included (KMS ListAliases, ListKeys, ListRetirableGrants, RetireGrant, IAM and Organizations reads); kept in the KMS calls DynamoDB makes for the caller; the static proof shows decisions that read it as conditional",
   },
   { key: "aws:SourceVpc", status: "absent", why: "The sandbox is no VPC endpoint." },
   { key: "aws:SourceVpcArn", status: "absent", why: "As aws:SourceVpc." },

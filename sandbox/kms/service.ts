@@ -122,6 +122,7 @@ export class KmsService {
       authorizer,
       registry,
       grants,
+      requestKeys: caller.requestKeys ?? {},
       resolveKey: (keyId, options) => this.resolve(keyId, caller, options),
       authorize: (key, context = {}) =>
         this.authorize(caller, action, key, {
