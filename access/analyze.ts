@@ -175,7 +175,7 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
         (table.keyArn !== undefined && ledger.readsEncryptionContext(principal, keyPolicy));
       // A table's resource-based policy decides its own cells: such a table shares them with no other.
       const ownCells = perTable || table.resourcePolicy !== undefined;
-      const groupKey = `${ledger.resourceClass(principal, table.arn)}\n${table.keyArn ?? ""}\n${ownCells ? table.name : ""}`;
+      const groupKey = `${ledger.resourceClass(principal, table.arn)}\n${table.keyArn ?? ""}\n${ownCells ? table.name : ""}\n${tagClass(table)}`;
       const same = byGroup.get(groupKey);
       if (same !== undefined) {
         row.push(same.map((cell) => cellFor(cell, cell.principal, table.name)));
@@ -291,7 +291,9 @@ async function tableCell(
   const tablePolicy = table.resourcePolicy?.document;
   const iam = await ledger.ask(
     `d\n${ledger.principalClass(principal, tablePolicy === undefined ? [] : [tablePolicy])}\n${action}\n` +
-      (tablePolicy === undefined ? ledger.resourceClass(principal, table.arn) : table.arn),
+      (tablePolicy === undefined
+        ? `${ledger.resourceClass(principal, table.arn)}\n${tagClass(table)}`
+        : table.arn),
     principal,
     () => authorizer.authorizeDynamoDb(principal.callerArn, action, table.arn),
   );
@@ -485,4 +487,9 @@ function parseJson(text: string): unknown {
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/** Tables of different tags may get different answers (aws:ResourceTag): their tags are part of their class. */
+function tagClass(table: CloudTable): string {
+  return table.tags === undefined ? "" : JSON.stringify(table.tags);
 }

@@ -163,6 +163,7 @@ class Merge {
       managedPolicyArns,
       accessKeys: [],
       unknownPolicies,
+      ...(entity.tags === undefined ? {} : { tags: { ...entity.tags } }),
     };
     if (boundary !== undefined) {
       if (this.known.has(boundary)) {
@@ -239,6 +240,9 @@ class Merge {
         existing: true,
         description: "",
         aliases: [],
+        // get-key-policy does not say the key's tags (kms list-resource-tags does, and is not read): a
+        // decision that reads aws:ResourceTag on the key is conditional, never decided without them.
+        tags: "unknown",
       };
       this.model.keys.push(key);
     }

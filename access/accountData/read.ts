@@ -411,6 +411,7 @@ class AccountDataReader {
         path: item.optionalString("Path") ?? "/",
         id: item.string(idField),
         attachedPolicies: attachedPolicies(item),
+        ...tagsOf(item),
         file: fields.file,
       };
     };
@@ -705,4 +706,15 @@ function boundaryOf(item: Fields): { permissionsBoundary?: string } {
     return {};
   }
   return { permissionsBoundary: boundary.string("PermissionsBoundaryArn", IAM_ARN, "an IAM policy ARN") };
+}
+
+/**
+ * An IAM entity's tags: UserDetail and RoleDetail carry Tags, a list of Key and Value (IAM API reference,
+ * GetAccountAuthorizationDetails, RoleDetail.Tags, Tag). None when the list is absent or empty.
+ */
+function tagsOf(item: Fields): { tags?: Record<string, string> } {
+  const tags = item.objects("Tags");
+  return tags.length === 0
+    ? {}
+    : { tags: Object.fromEntries(tags.map((tag) => [tag.string("Key"), tag.string("Value")])) };
 }

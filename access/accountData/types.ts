@@ -27,6 +27,8 @@ interface AccountIamEntity {
   readonly id: string;
   readonly inlinePolicies: readonly AccountInlinePolicy[];
   readonly attachedPolicies: readonly AccountAttachedPolicy[];
+  /** Its IAM tags (UserDetail.Tags, RoleDetail.Tags): aws:PrincipalTag of its requests, aws:ResourceTag on it. */
+  readonly tags?: Readonly<Record<string, string>>;
   /** The file it was read from. */
   readonly file: string;
 }

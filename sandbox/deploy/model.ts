@@ -143,6 +143,8 @@ export interface CloudKey {
   existing?: boolean;
   description: string;
   aliases: string[];
+  /** Its tags (resourceTags, below): aws:ResourceTag/KEY of the requests on it. Absent: none. */
+  tags?: Record<string, string> | "unknown";
 }
 
 export interface CloudTable {
@@ -166,6 +168,8 @@ export interface CloudTable {
   timeToLive?: { readonly attributeName: string };
   /** The CreateTable request that makes the table in the storage engine. */
   createRequest: Record<string, unknown>;
+  /** Its tags (resourceTags, below): aws:ResourceTag/KEY of the requests on it and its indexes. Absent: none. */
+  tags?: Record<string, string> | "unknown";
 }
 
 /** A resource of the deployment the sandbox does not serve, or serves only in part, and why. */
@@ -670,6 +674,7 @@ class ModelBuilder {
         this.values.value(resource, "inputs", "bypassPolicyLockoutSafetyCheck") === true,
       description: typeof description === "string" ? description : "",
       aliases: [],
+      ...resourceTags(this.values, resource),
     };
   }
 
@@ -781,12 +786,45 @@ class ModelBuilder {
         ? { timeToLive: { attributeName: ttl.attributeName } }
         : {}),
       createRequest: createTableRequest(this.values, resource, name),
+      ...resourceTags(this.values, resource),
       ...(typeof resource.inputs.resourcePolicy === "string" ||
       typeof resource.inputs.resourcePolicy === "object"
         ? { resourcePolicy: tablePolicyOf(this.values.document(resource, "resourcePolicy")) }
         : {}),
     };
   }
+}
+
+/**
+ * A table's or key's tags, as aws:ResourceTag reads them: `tagsAll` once deployed (the provider's default
+ * tags too), the program's `tags` in a preview, as for a principal's; "unknown" when they are not known
+ * until deployment (a tag value from another resource's output), so that a decision that reads one is
+ * Conditional rather than decided without it. None for no tags.
+ */
+function resourceTags(
+  values: ResourceValues,
+  resource: DeployedResource,
+): { tags?: Record<string, string> | "unknown" } {
+  let tags: unknown;
+  try {
+    tags =
+      resource.outputs?.tagsAll !== undefined
+        ? values.value(resource, "outputs", "tagsAll")
+        : values.value(resource, "inputs", "tags");
+  } catch (err) {
+    if (err instanceof UnknownValueError) {
+      return { tags: "unknown" };
+    }
+    throw err;
+  }
+  if (typeof tags !== "object" || tags === null || Object.keys(tags).length === 0) {
+    return {};
+  }
+  return {
+    tags: Object.fromEntries(
+      Object.entries(tags as Record<string, unknown>).map(([key, value]) => [key, String(value)]),
+    ),
+  };
 }
 
 /**

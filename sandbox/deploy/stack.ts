@@ -8,6 +8,7 @@ import { roleOfSession } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { Authorizer, parsePolicyDocument, type PrincipalSpec } from "../iam";
 import type { CreateGrantContext } from "../iam/authorizer";
+import { ABSENT, type ContextRecord } from "../iam/evaluation";
 import { GrantStore, KmsService } from "../kms";
 import { isGrantPrincipal } from "../kms/grantOperations";
 import { stableGrantId, type Grant, type GrantOperation } from "../kms/grants";
@@ -72,28 +73,48 @@ export interface Caller {
   sourceIp?: string;
   /** For role session credentials, when the session was issued: aws:TokenIssueTime. */
   tokenIssueTime?: string;
+  /**
+   * The request's User-Agent and Referer headers (aws:UserAgent, aws:referer), set per request; undefined
+   * where the request's headers are not known (then both keys are unknown).
+   */
+  headers?: RequestHeaders;
+}
+
+/** The headers of a request that become condition keys: each only when the request carries it. */
+export interface RequestHeaders {
+  readonly userAgent?: string;
+  readonly referer?: string;
 }
 
 /**
  * The global condition keys a request's caller and connection fix (IAM User Guide, "AWS global condition
  * context keys"): aws:SourceIp, the requester's address, which a call a service makes on the caller's
  * behalf keeps (forward access sessions preserve the original requester's IP: IAM User Guide, "AWS:
- * Denies access to AWS based on the source IP"); aws:TokenIssueTime, only for temporary credentials.
+ * Denies access to AWS based on the source IP"); aws:TokenIssueTime, only for temporary credentials;
+ * aws:UserAgent and aws:referer, the User-Agent and Referer headers, "included in the request context only
+ * if the value was provided by the caller in an HTTP header" (absent otherwise).
  */
-export function callerRequestKeys(caller: Caller): Readonly<Record<string, string>> {
+export function callerRequestKeys(caller: Caller): ContextRecord {
   // Once per caller: a long-term key's caller from one address is one object for all its requests.
   let keys = callerKeys.get(caller);
   if (keys === undefined) {
+    const headers = caller.headers;
     keys = {
       ...(caller.sourceIp === undefined ? {} : { "aws:SourceIp": caller.sourceIp }),
       ...(caller.tokenIssueTime === undefined ? {} : { "aws:TokenIssueTime": caller.tokenIssueTime }),
+      ...(headers === undefined
+        ? {}
+        : {
+            "aws:UserAgent": headers.userAgent ?? ABSENT,
+            "aws:referer": headers.referer ?? ABSENT,
+          }),
     };
     callerKeys.set(caller, keys);
   }
   return keys;
 }
 
-const callerKeys = new WeakMap<Caller, Readonly<Record<string, string>>>();
+const callerKeys = new WeakMap<Caller, ContextRecord>();
 
 export class LiveStack {
   /** Where a table's settings changed at run time are made durable first (tableSettings.ts). */
@@ -152,11 +173,15 @@ export class LiveStack {
     const sessions = runtime.sessions ?? new SessionStore();
     // A table's resource-based policy is read at each decision: PutResourcePolicy changes it in place.
     const tablesByArn = new Map(model.tables.map((table) => [table.arn, table]));
+    const keysByArn = new Map(model.keys.map((key) => [key.arn, key]));
     const authorizer = new Authorizer({
       keys,
       grants,
       sessions,
       tablePolicies: { tablePolicy: (tableArn) => tablesByArn.get(tableArn)?.resourcePolicy },
+      // Tables' and keys' tags, as the plan (or account data) gives them: no served operation changes them.
+      // A table or key the stack does not hold has no tags (a request on it fails as not found).
+      resourceTags: { tagsOf: (arn) => (tablesByArn.get(arn) ?? keysByArn.get(arn))?.tags ?? {} },
     });
     const kms = new KmsService(authorizer, keys, grants);
     for (const arn of deployerPrincipals(model.deployer.arn)) {
@@ -208,19 +233,33 @@ export class LiveStack {
   }
 
   /**
-   * The caller of a request signed with `accessKeyId` from `sourceIp`. A long-term key's caller from one
-   * address is made once: the request path asks for it on every request.
+   * The caller of a request signed with `accessKeyId` from `sourceIp`, with its `headers`. A long-term
+   * key's caller from one address with the same headers is made once: the request path asks for it on
+   * every request.
    */
-  callerOf(accessKeyId: string, sourceIp?: string): Caller {
+  callerOf(accessKeyId: string, sourceIp?: string, headers?: RequestHeaders): Caller {
     const entry = this.callers.get(accessKeyId);
     if (entry !== undefined) {
-      if (sourceIp === undefined) {
+      if (sourceIp === undefined && headers === undefined) {
         return entry.caller;
       }
-      if (entry.from?.sourceIp !== sourceIp) {
-        entry.from = { ...entry.caller, sourceIp };
+      // One caller per address and headers: a client that keeps them keeps one caller, and its keys.
+      let from = entry.from;
+      if (
+        from === undefined ||
+        from.sourceIp !== sourceIp ||
+        from.headers?.userAgent !== headers?.userAgent ||
+        from.headers?.referer !== headers?.referer ||
+        (from.headers === undefined) !== (headers === undefined)
+      ) {
+        from = {
+          ...entry.caller,
+          ...(sourceIp === undefined ? {} : { sourceIp }),
+          ...(headers === undefined ? {} : { headers }),
+        };
+        entry.from = from;
       }
-      return entry.from;
+      return from;
     }
     const session = this.liveSession(accessKeyId);
     if (session === undefined) {
@@ -232,6 +271,7 @@ export class LiveStack {
       userId: session.assumedRoleId,
       accessKeyId,
       ...(sourceIp === undefined ? {} : { sourceIp }),
+      ...(headers === undefined ? {} : { headers }),
       ...(session.issued === undefined
         ? {}
         : { tokenIssueTime: session.issued.toISOString().replace(/\.\d{3}Z$/, "Z") }),

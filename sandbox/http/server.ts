@@ -35,7 +35,7 @@ import { KMS_OPERATIONS, type KmsOperation } from "../kms";
 import { errorReply, jsonDepthExceeds, jsonReply, queryReply, type Protocol, type Reply } from "./protocols";
 import { headerValue, INVALID_TOKEN, SigV4Verifier, type ReceivedRequest } from "./sigv4";
 import { DurabilityError } from "../deploy/journal";
-import { callerRequestKeys, type Caller, type LiveStack } from "../deploy/stack";
+import { callerRequestKeys, type Caller, type LiveStack, type RequestHeaders } from "../deploy/stack";
 import { handleSts, queryAction } from "../sts/service";
 import { handleIam } from "../iamService";
 import {
@@ -388,7 +388,7 @@ class RequestHandler {
         // Not reached: with nothing deployed no access key exists, and verify has refused the request.
         throw new AwsError("UnrecognizedClientException", INVALID_TOKEN);
       }
-      caller = stack.callerOf(signature.accessKeyId, request.sourceIp);
+      caller = stack.callerOf(signature.accessKeyId, request.sourceIp, requestHeadersOf(request));
       const reply = await this.dispatch(route, request, caller, stack, {
         region: signature.region,
         requestId,
@@ -653,4 +653,22 @@ function send(res: http.ServerResponse, reply: Reply): void {
  */
 function sourceIpOf(address: string | undefined): string | undefined {
   return address?.startsWith("::ffff:") === true && address.includes(".") ? address.slice(7) : address;
+}
+
+/**
+ * The headers aws:UserAgent and aws:referer come from (IAM User Guide, "AWS global condition context
+ * keys": each "is included in the request context only if the value was provided by the caller in an HTTP
+ * header"): User-Agent and Referer, each only when the request has it.
+ */
+function requestHeadersOf(request: ReceivedRequest): RequestHeaders {
+  const one = (name: string): string | undefined => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  };
+  const userAgent = one("user-agent");
+  const referer = one("referer");
+  return {
+    ...(userAgent === undefined ? {} : { userAgent }),
+    ...(referer === undefined ? {} : { referer }),
+  };
 }

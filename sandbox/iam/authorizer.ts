@@ -23,6 +23,13 @@ import {
 } from "./evaluation";
 import { managedPolicyDocument } from "./managedPolicies";
 import { principalKeysOf, sessionPrincipalTags, withUnknownPrincipalKeys } from "./principalTags";
+import {
+  resourceTagKeys,
+  tagsOfResource,
+  withResourceTagsNotSet,
+  type ResourceTags,
+  type ResourceTagSource,
+} from "./resourceTags";
 import { TablePolicySides, type TablePolicySide, type TablePolicySource } from "./tableResourcePolicies";
 import {
   boundaryPolicy,
@@ -62,7 +69,7 @@ export interface KmsRequestContext {
   /** The request's encryption context: kms:EncryptionContextKeys and kms:EncryptionContext:<key>. */
   readonly encryptionContext?: Readonly<Record<string, string>>;
   /** Service keys computed from the request (kms:EncryptionAlgorithm, kms:BypassPolicyLockoutSafetyCheck, ...). */
-  readonly requestKeys?: Readonly<Record<string, string | string[]>>;
+  readonly requestKeys?: ContextRecord;
   /**
    * For CreateGrant: the grant asked for, as the kms:Grant* condition keys (KMS developer guide, "AWS KMS
    * condition keys"; "Controlling access to grants").
@@ -98,6 +105,8 @@ export interface AuthorizerOptions {
   readonly tablePolicies?: TablePolicySource;
   /** Where role sessions' session policies are read (the STS SessionStore). Default: no session policies. */
   readonly sessions?: SessionPolicySource;
+  /** Where tables' and keys' tags are read (aws:ResourceTag, resourceTags.ts). Default: unknown. */
+  readonly resourceTags?: ResourceTagSource;
 }
 
 interface PrincipalRecord {
@@ -178,6 +187,17 @@ export class Authorizer {
     this.keys = options.keys ?? { keyForDecision: () => undefined };
     this.grants = options.grants ?? { find: () => undefined };
     this.tableSides = new TablePolicySides(options.tablePolicies);
+    this.resourceTags = options.resourceTags;
+  }
+
+  private readonly resourceTags: ResourceTagSource | undefined;
+
+  /** The tags of the resource a decision is on (resourceTags.ts); an IAM principal's from the model. */
+  private tagsOn(resourceArn: string): ResourceTags {
+    return tagsOfResource(resourceArn, this.resourceTags, (arn) => {
+      const record = this.principals.get(arn);
+      return record === undefined ? undefined : (record.tags ?? {});
+    });
   }
 
   /** Tables' resource-based policies, compiled per revision (tableResourcePolicies.ts). */
@@ -284,10 +304,10 @@ export class Authorizer {
    * kms:ListRetirableGrants, which "is not on a particular KMS key" (KMS API reference,
    * ListRetirableGrants: the permission must be in an IAM policy).
    */
-  authorizeIdentityOnly(callerArn: string, action: string): Promise<Decision> {
+  authorizeIdentityOnly(callerArn: string, action: string, requestKeys: RequestKeys = {}): Promise<Decision> {
     const caller = this.principal(callerArn);
     const cacheKey = ["i", caller.arn, caller.version, action].join("\n");
-    return this.cached(cacheKey, caller, action, "*", caller.accountId, NO_RESOURCE_POLICY, {});
+    return this.cached(cacheKey, caller, action, "*", caller.accountId, NO_RESOURCE_POLICY, requestKeys);
   }
 
   /**
@@ -295,7 +315,12 @@ export class Authorizer {
    * policy takes part): kms:RetireGrant on a grant's key, which "is not effective in a key policy" but
    * can be allowed, or denied, in an IAM policy (KMS developer guide, "Retiring and revoking grants").
    */
-  authorizeIdentityOn(callerArn: string, action: string, resourceArn: string): Promise<Decision> {
+  authorizeIdentityOn(
+    callerArn: string,
+    action: string,
+    resourceArn: string,
+    requestKeys: RequestKeys = {},
+  ): Promise<Decision> {
     const caller = this.principal(callerArn);
     const cacheKey = ["o", caller.arn, caller.version, action, resourceArn].join("\n");
     return this.cached(
@@ -305,7 +330,7 @@ export class Authorizer {
       resourceArn,
       accountOf(resourceArn, "resource arn"),
       NO_RESOURCE_POLICY,
-      {},
+      requestKeys,
     );
   }
 
@@ -478,6 +503,14 @@ export class Authorizer {
       JSON.stringify(Object.entries(variables).sort(([a], [b]) => (a < b ? -1 : 1))),
     ].join("\n");
     const keyPolicy = this.keyPolicySide(key);
+    // "In AWS KMS, the aws:ResourceTag/tag-key condition key is supported only in IAM policies. It isn't
+    // supported in key policies" (KMS Developer Guide, "Use tags to control access to KMS keys"): what a key
+    // policy's condition on it comes to is not documented, so a decision that depends on one is refused.
+    for (const read of keyPolicy.policy?.core.keys ?? []) {
+      if (read.startsWith("aws:resourcetag/")) {
+        variables[read] = UNKNOWN;
+      }
+    }
     const byPolicy = await this.cached(
       cacheKey,
       caller,
@@ -518,10 +551,18 @@ export class Authorizer {
     table: { readonly name: string; readonly region: string; readonly accountId: string },
     // The global keys of the caller's request that DynamoDB's call keeps (aws:SourceIp: forward access
     // sessions preserve the requester's address).
-    callerKeys: Readonly<Record<string, string>> = {},
+    callerKeys: ContextRecord = {},
   ): Promise<KmsDecision> {
     return this.authorizeKms(callerArn, action, keyArn, {
-      requestKeys: { ...callerKeys, "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT" },
+      requestKeys: {
+        ...callerKeys,
+        // What a forward access session carries as User-Agent and Referer is not documented (IAM User
+        // Guide, "Forward access sessions", names aws:CalledVia* and aws:ViaAWSService only): unknown, so a
+        // decision that depends on them is refused on this path.
+        "aws:UserAgent": UNKNOWN,
+        "aws:referer": UNKNOWN,
+        "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+      },
       viaService: `dynamodb.${table.region}.amazonaws.com`,
       encryptionContext: {
         "aws:dynamodb:tableName": table.name,
@@ -809,6 +850,14 @@ export class Authorizer {
     if (region !== undefined) {
       this.region = region;
     }
+    const tags = this.tagsOn(resourceArn);
+    const otherwise =
+      caller.tags === "unknown" || caller.sourceIdentityUnknown === true
+        ? withUnknownPrincipalKeys(NOT_SET, {
+            tags: caller.tags === "unknown",
+            sourceIdentity: caller.sourceIdentityUnknown === true,
+          })
+        : NOT_SET;
     return contextFrom(
       {
         ...principalContextVariables(caller),
@@ -819,25 +868,25 @@ export class Authorizer {
         // AWS SDKs and the CLI call AWS over HTTPS; KMS and STS endpoints take nothing else (docs/authorization.md).
         "aws:SecureTransport": "true",
         // In every request but through a VPC endpoint (IAM User Guide, "AWS global condition context keys");
-        // a call site that does not give the requester's address leaves it unknown, so a policy that reads
-        // it there is refused rather than decided without it.
+        // every request path gives the requester's (deploy/stack.ts, callerRequestKeys); a question without
+        // a request (the static proof, a deployment's own calls) leaves it unknown, so a policy that reads
+        // it there is conditional, or refused, rather than decided without it.
         "aws:SourceIp": UNKNOWN,
+        // Likewise the User-Agent and Referer headers (deploy/stack.ts, callerRequestKeys, gives them, or
+        // their absence, where the request is known).
+        "aws:UserAgent": UNKNOWN,
+        "aws:referer": UNKNOWN,
         "aws:RequestedRegion": region ?? this.region ?? UNKNOWN,
         "aws:ResourceAccount": resourceAccount,
         "aws:CurrentTime":
           now === undefined ? UNKNOWN : new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
         "aws:EpochTime": now === undefined ? UNKNOWN : String(Math.floor(now / 1000)),
+        // The resource's tags (resourceTags.ts): a tag it lacks is absent, every tag of a resource whose
+        // tags are not known is unknown.
+        ...resourceTagKeys(resourceArn, tags),
         ...(typeof requestKeys === "function" ? requestKeys() : requestKeys),
       },
-      {
-        otherwise:
-          caller.tags === "unknown" || caller.sourceIdentityUnknown === true
-            ? withUnknownPrincipalKeys(NOT_SET, {
-                tags: caller.tags === "unknown",
-                sourceIdentity: caller.sourceIdentityUnknown === true,
-              })
-            : NOT_SET,
-      },
+      { otherwise: withResourceTagsNotSet(otherwise, tags === "unknown" ? UNKNOWN : ABSENT) },
     );
   }
 
@@ -1039,8 +1088,8 @@ function principalContextVariables(caller: PrincipalRecord): Record<string, stri
 function kmsContextVariables(
   caller: PrincipalRecord,
   context: KmsRequestContext,
-): Record<string, string | string[]> {
-  const variables: Record<string, string | string[]> = {
+): Record<string, ContextRecord[string]> {
+  const variables: Record<string, ContextRecord[string]> = {
     "kms:CallerAccount": caller.accountId,
     // Every sandbox key is a symmetric encryption key of KMS's own material, in one region.
     "kms:KeyOrigin": "AWS_KMS",

@@ -98,7 +98,7 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   {
     key: "aws:SourceIp",
     status: "modelled",
-    why: "the address the request came from (the TCP peer: 127.0.0.1 on the loopback endpoint), kept in the KMS calls DynamoDB makes for the caller; unknown, so refused when read, where authorization does not carry the request (KMS grant and alias operations, IAM and Organizations reads); the static proof shows decisions that read it as conditional",
+    why: "the address the request came from (the TCP peer: 127.0.0.1 on the loopback endpoint) on every request path, IAM-policy-only decisions included (KMS ListAliases, ListKeys, ListRetirableGrants, RetireGrant, IAM and Organizations reads); kept in the KMS calls DynamoDB makes for the caller; the static proof shows decisions that read it as conditional",
   },
   { key: "aws:SourceVpc", status: "absent", why: "The sandbox is no VPC endpoint." },
   { key: "aws:SourceVpcArn", status: "absent", why: "As aws:SourceVpc." },
@@ -116,8 +116,8 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   { key: "aws:ResourceOrgPaths", status: "refused", why: "the model carries no organization" },
   {
     key: "aws:ResourceTag/tag-key",
-    status: "refused",
-    why: "tables', keys' and roles' tags are not loaded into the model yet",
+    status: "modelled",
+    why: "the tags of the table (an index: its table's), key, role or user acted on, from the plan's tagsAll (tags in a preview) or account data; absent for a tag it lacks; unknown (refused, conditional in the proof) where the tags are not known: a tag value unknown until deployment, a key of account data, a stream",
   },
   {
     key: "aws:CalledVia",
@@ -143,7 +143,11 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   },
   { key: "aws:CurrentTime", status: "modelled", why: "the sandbox's clock" },
   { key: "aws:EpochTime", status: "modelled", why: "the sandbox's clock" },
-  { key: "aws:referer", status: "refused", why: "the Referer header is not carried to the authorizer" },
+  {
+    key: "aws:referer",
+    status: "modelled",
+    why: "the request's Referer header, absent when it has none; unknown (refused when read) in the KMS calls DynamoDB makes for the caller, where AWS does not document what a forward access session carries; the static proof shows decisions that read it as conditional",
+  },
   {
     key: "aws:RequestedRegion",
     status: "modelled",
@@ -173,7 +177,11 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   { key: "aws:SourceOwner", status: "absent", why: "As aws:SourceArn." },
   { key: "aws:SourceOrgPaths", status: "absent", why: "As aws:SourceArn." },
   { key: "aws:SourceOrgID", status: "absent", why: "As aws:SourceArn." },
-  { key: "aws:UserAgent", status: "refused", why: "the User-Agent header is not carried to the authorizer" },
+  {
+    key: "aws:UserAgent",
+    status: "modelled",
+    why: "the request's User-Agent header, absent when it has none; unknown (refused when read) in the KMS calls DynamoDB makes for the caller, where AWS does not document what a forward access session carries; the static proof shows decisions that read it as conditional",
+  },
   { key: "aws:IsMcpServiceAction", status: "absent", why: "No MCP." },
 ];
 
@@ -187,8 +195,8 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "dynamodb",
     key: "aws:ResourceTag/${TagKey}",
-    status: "refused",
-    why: "tables' tags are not loaded into the model yet",
+    status: "modelled",
+    why: "the table's tags (tagsAll), an index's are its table's; TagResource/UntagResource are not served, so they change only with the plan",
   },
   { page: "dynamodb", key: "aws:TagKeys", status: "absent", why: "as aws:RequestTag" },
   {
@@ -273,8 +281,8 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "kms",
     key: "aws:ResourceTag/${TagKey}",
-    status: "refused",
-    why: "keys' tags are not loaded into the model yet",
+    status: "modelled",
+    why: "the key's tags (tagsAll); TagResource/UntagResource are not served; a key policy that reads it is refused (supported only in IAM policies, effect in a key policy undocumented)",
   },
   { page: "kms", key: "aws:TagKeys", status: "absent", why: "only CreateKey/TagResource/UntagResource" },
   {
@@ -906,8 +914,8 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "sts",
     key: "aws:ResourceTag/${TagKey}",
-    status: "refused",
-    why: "roles' tags are in the model (aws:PrincipalTag), but not yet put in the context of sts: actions on the role",
+    status: "modelled",
+    why: "the role's IAM tags in sts:AssumeRole's decision (and sts:TagSession's, sts:SetSourceIdentity's), as iam:ResourceTag",
   },
   {
     page: "sts",
@@ -1062,8 +1070,8 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "sts",
     key: "iam:ResourceTag/${TagKey}",
-    status: "refused",
-    why: "roles' tags are not loaded into the model yet",
+    status: "modelled",
+    why: "the role's IAM tags (tagsAll, or RoleDetail.Tags of account data), with aws:ResourceTag, in sts:AssumeRole's decision",
   },
   {
     page: "sts",

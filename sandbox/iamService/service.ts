@@ -4,8 +4,8 @@
  * no resource-based policy) and runs it as its entry of the operation table says (operations.ts).
  */
 import { AwsError } from "../errors";
-import { checkFormMembers } from "../http/requestMembers";
-import type { Caller, LiveStack } from "../deploy/stack";
+import { checkFormMembers, NOT_MODELLED } from "../http/requestMembers";
+import { callerRequestKeys, type Caller, type LiveStack } from "../deploy/stack";
 import { IAM_OPERATION_TABLE, IAM_VERSION, isIamOperation } from "./operations";
 
 /** The `<ActionResult>` contents for a signed IAM request. */
@@ -23,7 +23,15 @@ export async function handleIam(
   checkFormMembers("iam", action, form, spec.members);
   // GetAccountAuthorizationDetails has no resource type: it is allowed or denied on "*" (Service
   // Authorization Reference, "Actions defined by AWS Identity and Access Management").
-  const decision = await stack.authorizer.authorizeIdentityOnly(caller.arn, spec.iamAction);
+  const decision = await stack.authorizer.authorizeIdentityOnly(
+    caller.arn,
+    spec.iamAction,
+    callerRequestKeys(caller),
+  );
+  if (decision.notModelledKeys !== undefined) {
+    // A decision that depends on a key the sandbox does not compute (conditionKeys.ts): refused as such.
+    throw new AwsError(NOT_MODELLED, decision.message ?? `${spec.iamAction} is not modelled`);
+  }
   if (!decision.allowed) {
     // IAM's AccessDenied (HTTP 403): "User: ARN is not authorized to perform: ACTION on resource: ..."
     // (IAM User Guide, "Troubleshoot access denied error messages").

@@ -17,7 +17,7 @@ export async function listAliases(request: RequestBody, call: KmsCall): Promise<
   const keyId = optionalString(request, "KeyId", "keyId");
   const limit = optionalInteger(request, "Limit", "limit", 1, 100) ?? DEFAULT_LIMIT;
   const marker = optionalString(request, "Marker", "marker");
-  const decision = await call.authorizer.authorizeIdentityOnly(call.callerArn, call.action);
+  const decision = await call.authorizer.authorizeIdentityOnly(call.callerArn, call.action, call.requestKeys);
   if (decision.notModelledKeys !== undefined || !decision.allowed) {
     throw new AwsError(
       decision.notModelledKeys !== undefined ? NOT_MODELLED : "AccessDeniedException",
@@ -57,7 +57,7 @@ export async function listAliases(request: RequestBody, call: KmsCall): Promise<
 export async function listKeys(request: RequestBody, call: KmsCall): Promise<Record<string, unknown>> {
   const limit = optionalInteger(request, "Limit", "limit", 1, 1000) ?? 100;
   const marker = optionalString(request, "Marker", "marker");
-  const decision = await call.authorizer.authorizeIdentityOnly(call.callerArn, call.action);
+  const decision = await call.authorizer.authorizeIdentityOnly(call.callerArn, call.action, call.requestKeys);
   if (decision.notModelledKeys !== undefined || !decision.allowed) {
     throw new AwsError(
       decision.notModelledKeys !== undefined ? NOT_MODELLED : "AccessDeniedException",

@@ -112,7 +112,11 @@ export async function listRetirableGrants(
     );
   }
   // Not on a key: IAM policies alone decide (KMS API reference, ListRetirableGrants, Required permissions).
-  const decision = await context.authorizer.authorizeIdentityOnly(context.callerArn, context.action);
+  const decision = await context.authorizer.authorizeIdentityOnly(
+    context.callerArn,
+    context.action,
+    context.requestKeys,
+  );
   requireAllowed(decision, context.callerArn, context.action, "*");
   return page(context.grants.retirableBy(retiringPrincipal), request);
 }
@@ -152,7 +156,12 @@ export async function retireGrant(request: RequestBody, context: KmsCall): Promi
   // IAM takes part too: "To deny permission to retire a grant, you can use a Deny action with the
   // kms:RetireGrant permission", and an IAM policy of the key's account may allow it (KMS developer guide,
   // "Retiring and revoking grants"; kms:RetireGrant "is not effective in a key policy").
-  const iam = await context.authorizer.authorizeIdentityOn(context.callerArn, context.action, grant.keyArn);
+  const iam = await context.authorizer.authorizeIdentityOn(
+    context.callerArn,
+    context.action,
+    grant.keyArn,
+    context.requestKeys,
+  );
   if (iam.notModelledKeys !== undefined) {
     throw new AwsError(NOT_MODELLED, iam.message ?? `${context.action} on ${grant.keyArn} is not modelled`);
   }

@@ -9,6 +9,7 @@
  */
 import type { RequestMembers } from "../http/requestMembers";
 import type { Authorizer, KmsDecision, KmsRequestContext } from "../iam";
+import type { ContextRecord } from "../iam/evaluation";
 import { listAliases, listKeys } from "./aliasOperations";
 import { decrypt, encrypt, generateDataKey } from "./cryptoOperations";
 import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from "./grantOperations";
@@ -37,6 +38,12 @@ export interface KmsCall {
   readonly registry: KeyRegistry;
   /** The grants' one owner, which the authorizer reads too. */
   readonly grants: GrantStore;
+  /**
+   * The global keys the request's caller and connection fix (deploy/stack.ts, callerRequestKeys), for the
+   * decisions made without `authorize` (IAM policies alone: ListAliases, ListKeys, ListRetirableGrants,
+   * RetireGrant's IAM side).
+   */
+  readonly requestKeys: ContextRecord;
   /**
    * The key a KeyId names in the caller's account and region: a key id or key ARN, and unless `aliases`
    * is false an alias name or alias ARN. NotFoundException when there is none.

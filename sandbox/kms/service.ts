@@ -8,6 +8,7 @@ import { AwsError } from "../errors";
 import { checkJsonMembers, NOT_MODELLED } from "../http/requestMembers";
 import type { Authorizer, KmsDecision, KmsRequestContext } from "../iam";
 import { accountOf } from "../iam/arn";
+import type { ContextRecord } from "../iam/evaluation";
 import type { GrantStore } from "./grants";
 import type { ExportedKeyMaterial, KeyDefinition, KeyRegistry, KmsKeyRecord } from "./keyRegistry";
 import { isKmsOperation, KMS_OPERATIONS, kmsOperationSpec, type KmsCall } from "./operations";
@@ -21,7 +22,7 @@ export interface KmsCaller {
   readonly arn: string;
   readonly region: string;
   /** The global keys the request's caller and connection fix (deploy/stack.ts, callerRequestKeys). */
-  readonly requestKeys?: Readonly<Record<string, string>>;
+  readonly requestKeys?: ContextRecord;
 }
 
 /**
@@ -121,6 +122,7 @@ export class KmsService {
       authorizer,
       registry,
       grants,
+      requestKeys: caller.requestKeys ?? {},
       resolveKey: (keyId, options) => this.resolve(keyId, caller, options),
       authorize: (key, context = {}) =>
         this.authorize(caller, action, key, {
