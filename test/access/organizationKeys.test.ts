@@ -12,7 +12,7 @@ import { expect } from "chai";
 import { analyzePlan } from "../../access/analyze";
 import type { AccessReport } from "../../access/types";
 import { ACCOUNT_ID } from "../support/accessStacks";
-import { MEMBER, organizationPlan, OUTSIDER } from "../support/organizationStack";
+import { MEMBER, organizationPlan, OUTSIDER, QUIET_MEMBER_ACCOUNT } from "../support/organizationStack";
 
 function cell(report: AccessReport, principal: string, table: string) {
   const found = report.cells.find(
@@ -42,6 +42,10 @@ describe("access: organization condition keys", function () {
     const other = report.principals.find((principal) => principal.kind === "other-account");
     expect(other, "the other-account class").to.not.equal(undefined);
     expect(cell(report, other!.arn, "rp-t0").decision).to.equal("denied-by-iam");
+    // A member account no policy names is a class of its own: its principals are let in.
+    const quiet = report.principals.find((principal) => principal.accountId === QUIET_MEMBER_ACCOUNT);
+    expect(quiet?.kind).to.equal("named-account");
+    expect(cell(report, quiet!.arn, "rp-t0").decision).to.equal("allowed");
   });
 
   it("shows a decision on an account whose membership the plan cannot tell as conditional, naming the key", async () => {

@@ -9,7 +9,7 @@
  *   identity policy: `member` of MEMBER_ACCOUNT, in the organization under that OU, and `outsider` of
  *   OUTSIDER_ACCOUNT, in none;
  * - the organization, as `shape` says: "organization" (an aws.organizations.Organization listing its
- *   accounts, whole; an OU; an aws.organizations.Account placing MEMBER_ACCOUNT in it), or "accounts"
+ *   accounts, whole, QUIET_MEMBER_ACCOUNT among them; an OU; an aws.organizations.Account placing MEMBER_ACCOUNT in it), or "accounts"
  *   (the OU and Account only: the member list is not whole, so OUTSIDER_ACCOUNT's membership is unknown).
  */
 import type { Plan, PlanResourceState } from "../../plan/types";
@@ -22,6 +22,8 @@ export const ROOT_ID = "r-ab12";
 export const OU_ID = "ou-ab12-11111111";
 export const MEMBER_ACCOUNT = "444455556666";
 export const OUTSIDER_ACCOUNT = "777788889999";
+/** A member account no policy names and no plan principal is of. */
+export const QUIET_MEMBER_ACCOUNT = "222233334444";
 export const MEMBER = `arn:aws:iam::${MEMBER_ACCOUNT}:user/member`;
 export const OUTSIDER = `arn:aws:iam::${OUTSIDER_ACCOUNT}:user/outsider`;
 export const MEMBER_KEY = {
@@ -116,7 +118,7 @@ export function organizationPlan(shape: "organization" | "accounts"): Plan {
         id: ORG_ID,
         masterAccountId: ACCOUNT_ID,
         roots: [{ id: ROOT_ID, name: "Root" }],
-        accounts: [{ id: ACCOUNT_ID }, { id: MEMBER_ACCOUNT }],
+        accounts: [{ id: ACCOUNT_ID }, { id: MEMBER_ACCOUNT }, { id: QUIET_MEMBER_ACCOUNT }],
       },
     });
   }
