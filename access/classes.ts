@@ -8,8 +8,10 @@
  *   Developer Guide, "AWS KMS condition keys");
  * - the service principals of Principal.Service and aws:PrincipalServiceName, and the grantees of the
  *   grants DynamoDB creates for its tables (KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS").
- * The resource policies read are the key policies and the roles' trust policies: the tables of the model
- * carry none.
+ * - the member accounts of the organization a condition on aws:PrincipalOrgID or aws:PrincipalOrgPaths
+ *   reads, when the model knows them (sandbox/deploy/organizationTree.ts): a principal of a member account
+ *   decides otherwise than one of an account outside it.
+ * The resource policies read are the key policies, the roles' trust policies and the tables' policies.
  */
 import type { CloudModel } from "../sandbox/engine";
 
@@ -31,6 +33,7 @@ export interface PolicyNames {
 const ARN_KEYS = new Set(["aws:principalarn"]);
 const ACCOUNT_KEYS = new Set(["aws:principalaccount", "kms:calleraccount"]);
 const SERVICE_KEYS = new Set(["aws:principalservicename", "aws:principalservicenameslist"]);
+const ORGANIZATION_KEYS = new Set(["aws:principalorgid", "aws:principalorgpaths"]);
 
 export function policyNames(model: CloudModel): PolicyNames {
   const principalPatterns: NamedBy[] = [];
@@ -43,7 +46,13 @@ export function policyNames(model: CloudModel): PolicyNames {
         ? []
         : [{ text: principal.trust.policy, of: `trust policy of ${principal.arn}` }],
     ),
+    ...model.tables.flatMap((table) =>
+      table.resourcePolicy === undefined
+        ? []
+        : [{ text: table.resourcePolicy.document, of: `resource policy of ${table.arn}` }],
+    ),
   ];
+  const members = (model.organizationTree?.accounts ?? []).map((account) => account.id);
   for (const document of documents) {
     statementsOf(document.text).forEach((statement, index) => {
       const sid =
@@ -85,6 +94,14 @@ export function policyNames(model: CloudModel): PolicyNames {
               accounts.push({ value, where: `${where} (${key})` });
             } else if (SERVICE_KEYS.has(lower)) {
               services.push({ value: value.toLowerCase(), where: `${where} (${key})` });
+            }
+          }
+          if (ORGANIZATION_KEYS.has(lower)) {
+            for (const member of members) {
+              accounts.push({
+                value: member,
+                where: `${where} (${key}: a member of ${model.organizationTree?.id})`,
+              });
             }
           }
         }

@@ -229,7 +229,14 @@ export class DecisionLedger {
     if (patterns.some((pattern) => pattern === undefined)) {
       return resourceArn;
     }
-    return patterns.map((pattern, index) => ((pattern as RegExp).test(resourceArn) ? index : "")).join(",");
+    // A resource of another account is decided by its own policies too (IAM User Guide, "Cross-account
+    // policy evaluation logic"), and its account sets aws:ResourceAccount and aws:ResourceOrgID: it never
+    // shares a class with one of the principal's account that the same patterns match.
+    const account = resourceArn.split(":")[4] ?? "";
+    const other = account === "" || account === principal.accountId ? "" : `${account}:`;
+    return (
+      other + patterns.map((pattern, index) => ((pattern as RegExp).test(resourceArn) ? index : "")).join(",")
+    );
   }
 
   /** Whether a resource policy reads the principal's identity (PRINCIPAL_SPECIFIC), once per policy text. */

@@ -269,7 +269,7 @@ function planPrincipal(
   const traits = PRINCIPAL_KINDS[principal.kind];
   const callerArn =
     traits.actsAs === "session"
-      ? sessionArnOf(model.partition, model.accountId, principal.name)
+      ? sessionArnOf(model.partition, principal.accountId, principal.name)
       : principal.arn;
   return {
     kind: principal.kind,

@@ -51,6 +51,8 @@ export type {
   OrganizationPolicyType,
   OrganizationTarget,
 } from "./deploy/outsidePolicies";
+export type { CloudOrganizationTree } from "./deploy/organizationTree";
+export { organizationIdOfArn } from "./deploy/organizationTree";
 export type { LiveStack } from "./deploy/stack";
 export {
   ACCESS_MATRIX_OPERATIONS,

@@ -19,6 +19,7 @@ import {
   type CloudKey,
   type CloudModel,
   type CloudOrganizationPolicy,
+  type CloudOrganizationTree,
   type CloudPrincipal,
   type DeployedResource,
   type ModelExtension,
@@ -116,6 +117,68 @@ class Merge {
     this.keys();
     this.grants();
     this.organization();
+    this.organizationTree();
+  }
+
+  /**
+   * The organization's structure (deploy/organizationTree.ts), for the organization condition keys. The
+   * plan's tree, when it has one of the same organization, keeps what it says; the data adds the accounts
+   * and OUs the plan does not place, and a whole member list (list-accounts). The management account is
+   * a member. A tree of another organization than the plan's is an error: one account is in one
+   * organization.
+   */
+  private organizationTree(): void {
+    const structure = this.data.organization;
+    if (structure === undefined) {
+      return;
+    }
+    const planned = this.model.organizationTree;
+    if (planned !== undefined && planned.id !== structure.id) {
+      throw new UserError(
+        `${ACCOUNT_DATA_FLAG}: the account data's organization is ${structure.id}, the plan's ${planned.id}: ` +
+          "an account is in one organization; collect the data of the plan's account",
+      );
+    }
+    const tree: CloudOrganizationTree = planned ?? {
+      id: structure.id,
+      units: [],
+      accounts: [],
+      complete: false,
+    };
+    if (structure.rootId !== undefined) {
+      tree.rootId ??= structure.rootId;
+    }
+    const members = new Map(tree.accounts.map((account) => [account.id, account]));
+    const join = (accountId: string) => {
+      if (!members.has(accountId)) {
+        const account = { id: accountId };
+        members.set(accountId, account);
+        tree.accounts.push(account);
+      }
+    };
+    for (const accountId of [
+      ...(structure.accounts ?? []),
+      ...(structure.managementAccountId === undefined ? [] : [structure.managementAccountId]),
+    ]) {
+      join(accountId);
+    }
+    for (const [child, parentId] of Object.entries(structure.parents)) {
+      if (child.startsWith("ou-")) {
+        if (!tree.units.some((unit) => unit.id === child)) {
+          tree.units.push({ id: child, parentId });
+        }
+      } else {
+        join(child);
+        const account = members.get(child);
+        if (account !== undefined && account.parentId === undefined) {
+          account.parentId = parentId;
+        }
+      }
+    }
+    if (structure.accounts !== undefined) {
+      tree.complete = true;
+    }
+    this.model.organizationTree = tree;
   }
 
   /**

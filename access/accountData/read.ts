@@ -7,11 +7,20 @@
  *   aws organizations list-policies --filter SERVICE_CONTROL_POLICY   > scps.json (any name)
  *   aws organizations describe-policy --policy-id P              > P.json (any name)
  *   aws organizations list-targets-for-policy --policy-id P      > policy-targets/P.json
+ *   aws organizations describe-organization                      > organization.json (any name)
+ *   aws organizations list-roots                                 > roots.json (any name)
+ *   aws organizations list-accounts                              > accounts.json (any name)
+ *   aws organizations list-parents --child-id ID                 > parents/ID.json
+ *   aws organizations list-organizational-units-for-parent --parent-id ID
+ *                                                                > organizational-units/ID.json
  *
- * Every `*.json` of the folder, and of its `key-policies/` and `policy-targets/` folders, is read through
+ * Every `*.json` of the folder, and of its subject folders (`key-policies/`, `policy-targets/`,
+ * `parents/`, `organizational-units/`), is read through
  * the bounded reader (common/userFile.ts) and recognized by the shape of the command's output (the AWS
- * CLI Command Reference's Output section of each command). The two outputs that do not name their subject
- * (a key policy, a policy's targets) take it from their file name. A file of no known shape, or whose
+ * CLI Command Reference's Output section of each command). The outputs that do not name their subject
+ * (a key policy, a policy's targets, a child's parents, a parent's OUs) take it from their file name. A
+ * top-level Accounts list is taken for list-accounts, every member of the organization:
+ * list-accounts-for-parent prints the same shape, so it has no place in the folder. A file of no known shape, or whose
  * subject cannot be told, is a one-line UserError naming it (exit 2). Linear in the size of the data.
  */
 import * as fs from "node:fs";
@@ -31,6 +40,7 @@ import type {
   AccountUser,
   OrganizationPolicy,
   OrganizationPolicyType,
+  OrganizationStructure,
   OrganizationTarget,
 } from "./types";
 
@@ -40,6 +50,9 @@ export const ACCOUNT_DATA_FLAG = "--account-data";
 /** The folders whose files take their subject from their name. */
 export const KEY_POLICIES_DIR = "key-policies";
 export const POLICY_TARGETS_DIR = "policy-targets";
+export const PARENTS_DIR = "parents";
+export const ORGANIZATIONAL_UNITS_DIR = "organizational-units";
+const SUBJECT_DIRS = [KEY_POLICIES_DIR, POLICY_TARGETS_DIR, PARENTS_DIR, ORGANIZATIONAL_UNITS_DIR];
 
 /** The commands whose outputs are recognized, for the message about a file of no known shape. */
 export const RECOGNIZED_COMMANDS = [
@@ -49,6 +62,11 @@ export const RECOGNIZED_COMMANDS = [
   "organizations list-policies",
   "organizations describe-policy",
   "organizations list-targets-for-policy (as policy-targets/<policy id>.json)",
+  "organizations describe-organization",
+  "organizations list-roots",
+  "organizations list-accounts",
+  "organizations list-parents (as parents/<child id>.json)",
+  "organizations list-organizational-units-for-parent (as organizational-units/<parent id>.json)",
 ];
 
 /** A file of the account data that cannot be used: one line naming the file, the field and the fix. */
@@ -93,7 +111,7 @@ function jsonFilesOf(dir: string): string[] {
   const files: string[] = [];
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
-    if (entry.name === KEY_POLICIES_DIR || entry.name === POLICY_TARGETS_DIR) {
+    if (SUBJECT_DIRS.includes(entry.name)) {
       if (!isDirectory(full)) {
         throw new AccountDataError(full, `is not a folder: ${entry.name}/ holds one file per subject`);
       }
@@ -283,6 +301,7 @@ class AccountDataReader {
   /** Content and targets may come before the summary that names the policy's type: kept until the end. */
   private readonly contents = new Map<string, { content: string; file: string }>();
   private readonly targets = new Map<string, { targets: OrganizationTarget[]; file: string }>();
+  private readonly structure = new StructureReader();
   private readonly files: string[] = [];
   private account: { partition: string; accountId: string; file: string } | undefined;
 
@@ -319,6 +338,10 @@ class AccountDataReader {
       this.policyTargets(fields, subject);
       return;
     }
+    if (folder === PARENTS_DIR || folder === ORGANIZATIONAL_UNITS_DIR) {
+      this.structure.read(fields, folder, subject);
+      return;
+    }
     const shape = shapeOf(fields.value);
     switch (shape) {
       case "iam":
@@ -333,6 +356,16 @@ class AccountDataReader {
         throw new AccountDataError(
           file,
           "is the output of kms get-key-policy, which does not name its key: save it as key-policies/<key id>.json",
+        );
+      case "organization":
+      case "roots":
+      case "accounts":
+        return this.structure.read(fields, shape, subject);
+      case "parents":
+      case "units":
+        throw new AccountDataError(
+          file,
+          `is the output of organizations ${shape === "parents" ? "list-parents, which does not name its child: save it as parents/<child id>.json" : "list-organizational-units-for-parent, which does not name its parent: save it as organizational-units/<parent id>.json"}`,
         );
       case "targets":
         throw new AccountDataError(
@@ -610,6 +643,7 @@ class AccountDataReader {
       }
     }
     const { accountId, partition } = this.account;
+    const organization = this.structure.result();
     return {
       accountId,
       partition,
@@ -628,12 +662,163 @@ class AccountDataReader {
           ...(targets === undefined ? {} : { targets }),
         };
       }),
+      ...(organization === undefined ? {} : { organization }),
       files: this.files,
     };
   }
 }
 
-type Shape = "iam" | "grants" | "org-policies" | "org-policy" | "key-policy" | "targets";
+/** An Organizations root id, OU id and organization id (Organizations API reference, Root, OrganizationalUnit, Organization). */
+const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
+const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * The organization's structure: describe-organization, list-roots, list-accounts (Organizations API
+ * reference, DescribeOrganization, ListRoots, ListAccounts), and the two outputs that take their subject
+ * from their file's name, list-parents (ListParents: Parents[] of Id and Type) and
+ * list-organizational-units-for-parent (OrganizationalUnits[] of Id, Arn, Name). Every id and ARN must
+ * name one organization.
+ */
+class StructureReader {
+  private id: { value: string; file: string } | undefined;
+  private managementAccountId: string | undefined;
+  private rootId: string | undefined;
+  private accounts: string[] | undefined;
+  private readonly parents: Record<string, string> = {};
+  private used = false;
+
+  read(
+    fields: Fields,
+    shape: "organization" | "roots" | "accounts" | typeof PARENTS_DIR | typeof ORGANIZATIONAL_UNITS_DIR,
+    subject: string,
+  ): void {
+    this.used = true;
+    switch (shape) {
+      case "organization": {
+        const organization = fields.object("Organization");
+        if (organization === undefined) {
+          return;
+        }
+        this.sameOrganization(
+          fields.file,
+          organization.string("Id", ORGANIZATION_ID, "an organization id (o-…)"),
+        );
+        this.managementAccountId = organization.optionalString("MasterAccountId");
+        return;
+      }
+      case "roots": {
+        refuseTruncated(fields, "NextToken", "the organization's roots");
+        for (const root of fields.objects("Roots")) {
+          this.rootId = root.string("Id", ROOT_ID, "a root id (r-…)");
+          this.arnOrganization(fields.file, root.optionalString("Arn"));
+        }
+        return;
+      }
+      case "accounts": {
+        refuseTruncated(fields, "NextToken", "the organization's accounts");
+        this.accounts = fields.objects("Accounts").map((account) => {
+          this.arnOrganization(fields.file, account.optionalString("Arn"));
+          return account.string("Id", ACCOUNT_ID, "an account id (12 digits)");
+        });
+        return;
+      }
+      case PARENTS_DIR: {
+        if (!(ACCOUNT_ID.test(subject) || OU_ID.test(subject))) {
+          throw new AccountDataError(
+            fields.file,
+            `is named ${displayValue(subject)}, which is no account id nor OU id: name it parents/<child id>.json`,
+          );
+        }
+        if (!Array.isArray(fields.value.Parents)) {
+          throw new AccountDataError(
+            fields.file,
+            "is in parents/, which holds the output of organizations list-parents only (an object with Parents)",
+          );
+        }
+        const [parent] = fields.objects("Parents");
+        if (parent !== undefined) {
+          this.parents[subject] = parent.string("Id", /^(r|ou)-[0-9a-z-]+$/, "a root or OU id");
+        }
+        return;
+      }
+      case ORGANIZATIONAL_UNITS_DIR: {
+        if (!(ROOT_ID.test(subject) || OU_ID.test(subject))) {
+          throw new AccountDataError(
+            fields.file,
+            `is named ${displayValue(subject)}, which is no root id nor OU id: name it organizational-units/<parent id>.json`,
+          );
+        }
+        if (!Array.isArray(fields.value.OrganizationalUnits)) {
+          throw new AccountDataError(
+            fields.file,
+            "is in organizational-units/, which holds the output of organizations list-organizational-units-for-parent only (an object with OrganizationalUnits)",
+          );
+        }
+        refuseTruncated(fields, "NextToken", "the OUs of a parent");
+        for (const unit of fields.objects("OrganizationalUnits")) {
+          this.parents[unit.string("Id", OU_ID, "an OU id (ou-…)")] = subject;
+          this.arnOrganization(fields.file, unit.optionalString("Arn"));
+        }
+        return;
+      }
+    }
+  }
+
+  /** The organization an Organizations ARN names (arn:aws:organizations::MGMT:root/o-…/r-…, account/o-…/…, ou/o-…/…). */
+  private arnOrganization(file: string, arn: string | undefined): void {
+    const id =
+      arn === undefined
+        ? undefined
+        : /^arn:[^:]+:organizations::\d{12}:[a-z]+\/(o-[a-z0-9]{10,32})\//.exec(arn)?.[1];
+    if (id !== undefined) {
+      this.sameOrganization(file, id);
+    }
+  }
+
+  private sameOrganization(file: string, id: string): void {
+    if (this.id === undefined) {
+      this.id = { value: id, file };
+    } else if (this.id.value !== id) {
+      throw new AccountDataError(
+        file,
+        `names the organization ${displayValue(id)}, but ${displayPath(this.id.file)} names ${displayValue(this.id.value)}: account data describes one organization`,
+      );
+    }
+  }
+
+  result(): OrganizationStructure | undefined {
+    if (!this.used) {
+      return undefined;
+    }
+    if (this.id === undefined) {
+      throw new UserError(
+        `${ACCOUNT_DATA_FLAG}: the organizations outputs of the folder do not name their organization: save the output of aws organizations describe-organization in it`,
+      );
+    }
+    return {
+      id: this.id.value,
+      ...(this.managementAccountId === undefined ? {} : { managementAccountId: this.managementAccountId }),
+      ...(this.rootId === undefined ? {} : { rootId: this.rootId }),
+      ...(this.accounts === undefined ? {} : { accounts: this.accounts }),
+      parents: this.parents,
+    };
+  }
+}
+
+type Shape =
+  | "iam"
+  | "grants"
+  | "org-policies"
+  | "org-policy"
+  | "key-policy"
+  | "targets"
+  | "organization"
+  | "roots"
+  | "accounts"
+  | "parents"
+  | "units";
 
 /**
  * Which command printed a value, by the members only its output has: IAM's lists of entities; KMS's
@@ -649,6 +834,19 @@ function shapeOf(value: Record<string, unknown>): Shape | undefined {
   }
   if (Array.isArray(value.Targets)) {
     return "targets";
+  }
+  if (objectOf(value.Organization) !== undefined) {
+    return "organization";
+  }
+  for (const [field, shape] of [
+    ["Roots", "roots"],
+    ["Accounts", "accounts"],
+    ["Parents", "parents"],
+    ["OrganizationalUnits", "units"],
+  ] as const) {
+    if (Array.isArray(value[field])) {
+      return shape;
+    }
   }
   if (Array.isArray(value.Policies)) {
     const first = objectOf(value.Policies[0]);

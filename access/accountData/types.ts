@@ -110,6 +110,24 @@ export interface OrganizationPolicy {
   readonly file: string;
 }
 
+/**
+ * The organization's structure, for the organization condition keys (aws:PrincipalOrgID and the rest):
+ * its id and management account (`organizations describe-organization`), its root (`list-roots`), every
+ * member account (`list-accounts`) and who is whose parent (`list-parents`, saved as
+ * parents/<child id>.json; `list-organizational-units-for-parent`, saved as
+ * organizational-units/<parent id>.json).
+ */
+export interface OrganizationStructure {
+  /** `o-…`: describe-organization's Id, or the organization an Organizations ARN of the data names. */
+  readonly id: string;
+  readonly managementAccountId?: string;
+  readonly rootId?: string;
+  /** Every member account's id (list-accounts); absent when no list-accounts output was saved. */
+  readonly accounts?: readonly string[];
+  /** The parent (`r-…` or `ou-…`) of each OU and account the data places. */
+  readonly parents: Readonly<Record<string, string>>;
+}
+
 export interface AccountData {
   /** The account the data describes, from the ARNs of its IAM entities, policies and grants. */
   readonly accountId: string;
@@ -121,6 +139,8 @@ export interface AccountData {
   readonly keyPolicies: readonly AccountKeyPolicy[];
   readonly grants: readonly AccountGrant[];
   readonly organizationPolicies: readonly OrganizationPolicy[];
+  /** The organization's structure; absent when the data holds none of its outputs. */
+  readonly organization?: OrganizationStructure;
   /** The files read, relative to the folder, in the order read. */
   readonly files: readonly string[];
 }

@@ -21,6 +21,11 @@ import { MANAGED_POLICY_ARNS } from "../iam/managedPolicies";
 import type { CallerIdentity, Deployment, DeployedResource } from "./deployment";
 import type { CloudGroup, CloudOrganization } from "./outsidePolicies";
 import {
+  ORGANIZATION_TREE_TYPES,
+  readOrganizationTree,
+  type CloudOrganizationTree,
+} from "./organizationTree";
+import {
   GROUP_TYPES,
   ORGANIZATION_TYPES,
   readBoundary,
@@ -207,6 +212,8 @@ export interface CloudModel {
   groups?: CloudGroup[];
   /** The organization's SCPs and RCPs and where the stack's account is (deploy/outsidePolicies.ts). Absent: none. */
   organization?: CloudOrganization;
+  /** The organization's id, root, OUs and member accounts (deploy/organizationTree.ts). Absent: none known. */
+  organizationTree?: CloudOrganizationTree;
   keys: CloudKey[];
   grants: CloudGrant[];
   tables: CloudTable[];
@@ -250,6 +257,7 @@ const SERVED = new Set([
   }),
   ...Object.values(GROUP_TYPES),
   ...Object.values(ORGANIZATION_TYPES),
+  ...Object.values(ORGANIZATION_TREE_TYPES),
   "aws:iam/accessKey:AccessKey",
   "aws:iam/policy:Policy",
   "aws:iam/policyAttachment:PolicyAttachment",
@@ -361,6 +369,7 @@ class ModelBuilder {
     };
     const groups = readGroups(context);
     const organization = readOrganization(context);
+    const organizationTree = readOrganizationTree(context);
     for (const resource of byType("aws:iam/accessKey:AccessKey")) {
       // An Inactive key authenticates nothing (IAM UpdateAccessKey), so it is not served.
       this.settle(resource, "not served", () => {
@@ -426,6 +435,7 @@ class ModelBuilder {
       policies: this.policies,
       ...(groups.length === 0 ? {} : { groups }),
       ...(organization === undefined ? {} : { organization }),
+      ...(organizationTree === undefined ? {} : { organizationTree }),
       keys: this.keys,
       grants,
       tables,

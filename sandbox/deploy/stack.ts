@@ -17,6 +17,7 @@ import type { KeyRegistry } from "../kms/keyRegistry";
 import { SessionStore, type RoleSession } from "../sts/sessions";
 import { INVALID_TOKEN } from "../http/sigv4";
 import { ADMINISTRATOR_ACCESS_ARN, type CloudModel, type CloudPrincipal, type CloudTable } from "./model";
+import { organizationTreeSpecOf } from "./organizationTree";
 import { groupsOf, organizationSpecOf } from "./outsidePolicies";
 
 /** An access key pair (the deployer's, for the drills). */
@@ -191,6 +192,7 @@ export class LiveStack {
       authorizer.putPrincipal(principalSpec(model, principal));
     }
     authorizer.putOrganization(organizationSpecOf(model.accountId, model.organization));
+    authorizer.putOrganizationTree(organizationTreeSpecOf(model.organizationTree));
     for (const key of model.keys) {
       if (key.existing === true) {
         continue;

@@ -1,6 +1,7 @@
 import { parseAssumedRoleArn, roleOfSession } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { accountOf, parseArn } from "./arn";
+import { organizationKeys, type OrganizationTreeSpec } from "./organizationKeys";
 import { DecisionCache } from "./decisionCache";
 import { NOT_SET } from "./conditionKeys";
 import {
@@ -348,6 +349,17 @@ export class Authorizer {
    */
   putOrganization(spec: OrganizationSpec | undefined): void {
     this.organization = spec === undefined ? undefined : compileOrganization(spec);
+    for (const [arn, record] of this.principals) {
+      this.principals.set(arn, { ...record, version: this.nextVersion++ });
+    }
+  }
+
+  /** The organization the model knows, for the organization condition keys (./organizationKeys.ts). */
+  private organizationTree: OrganizationTreeSpec | undefined;
+
+  /** Sets the organization (undefined: the model knows none); no decision made before is reused. */
+  putOrganizationTree(spec: OrganizationTreeSpec | undefined): void {
+    this.organizationTree = spec;
     for (const [arn, record] of this.principals) {
       this.principals.set(arn, { ...record, version: this.nextVersion++ });
     }
@@ -878,6 +890,7 @@ export class Authorizer {
         "aws:referer": UNKNOWN,
         "aws:RequestedRegion": region ?? this.region ?? UNKNOWN,
         "aws:ResourceAccount": resourceAccount,
+        ...organizationKeys(this.organizationTree, caller.accountId, resourceAccount),
         "aws:CurrentTime":
           now === undefined ? UNKNOWN : new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
         "aws:EpochTime": now === undefined ? UNKNOWN : String(Math.floor(now / 1000)),

@@ -36,10 +36,14 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
   { key: "aws:PrincipalAccount", status: "modelled", why: "the principal's account" },
   {
     key: "aws:PrincipalOrgID",
-    status: "refused",
-    why: "the model carries no organization: a policy that reads it is refused",
+    status: "modelled",
+    why: "the organization's id (o-…) when the principal's account is a member (the plan's aws.organizations resources, or the account data's organizations outputs); absent for an account the model knows is outside it; refused for an account whose membership the model cannot tell (no organization known, or a member list not whole); the static proof shows such a decision as conditional",
   },
-  { key: "aws:PrincipalOrgPaths", status: "refused", why: "the model carries no organization" },
+  {
+    key: "aws:PrincipalOrgPaths",
+    status: "modelled",
+    why: "the principal's account's path, o-id/r-id/ou-id/…/ (one value), as aws:PrincipalOrgID; refused for a member whose place under the root is not known",
+  },
   {
     key: "aws:PrincipalTag/tag-key",
     status: "modelled",
@@ -112,8 +116,16 @@ export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyEntry[] = [
     status: "modelled",
     why: "the resource's account (the caller's for an action on *)",
   },
-  { key: "aws:ResourceOrgID", status: "refused", why: "the model carries no organization" },
-  { key: "aws:ResourceOrgPaths", status: "refused", why: "the model carries no organization" },
+  {
+    key: "aws:ResourceOrgID",
+    status: "modelled",
+    why: "as aws:PrincipalOrgID, for the account that owns the resource",
+  },
+  {
+    key: "aws:ResourceOrgPaths",
+    status: "modelled",
+    why: "as aws:PrincipalOrgPaths, for the account that owns the resource",
+  },
   {
     key: "aws:ResourceTag/tag-key",
     status: "modelled",

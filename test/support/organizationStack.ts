@@ -1,0 +1,140 @@
+/**
+ * A stack whose table and key let in the principals of one AWS organization by aws:PrincipalOrgID, for the
+ * sandbox's and the static proof's tests of the organization condition keys. It is resourcePolicyStack's
+ * plan (rp-t0 on an AWS owned key, rp-t1 on key rp-k0) with:
+ * - rp-t0's policy allowing GetItem to any principal whose aws:PrincipalOrgID is ORG_ID, and rp-t1's
+ *   allowing it to any principal whose aws:PrincipalOrgPaths is under the OU `ou-ab12-11111111`;
+ * - rp-k0's key policy allowing kms:Decrypt through DynamoDB to any principal of ORG_ID;
+ * - two users of other accounts, each allowed GetItem on both tables and kms:Decrypt on rp-k0 by its own
+ *   identity policy: `member` of MEMBER_ACCOUNT, in the organization under that OU, and `outsider` of
+ *   OUTSIDER_ACCOUNT, in none;
+ * - the organization, as `shape` says: "organization" (an aws.organizations.Organization listing its
+ *   accounts, whole, QUIET_MEMBER_ACCOUNT among them; an OU; an aws.organizations.Account placing MEMBER_ACCOUNT in it), or "accounts"
+ *   (the OU and Account only: the member list is not whole, so OUTSIDER_ACCOUNT's membership is unknown).
+ */
+import type { Plan, PlanResourceState } from "../../plan/types";
+import { ACCOUNT_ID, REGION } from "./accessStacks";
+import { resourceNamed } from "./plan";
+import { K0, policy, resourcePolicyPlan, T0, T1 } from "./resourcePolicyStack";
+
+export const ORG_ID = "o-a1b2c3d4e5";
+export const ROOT_ID = "r-ab12";
+export const OU_ID = "ou-ab12-11111111";
+export const MEMBER_ACCOUNT = "444455556666";
+export const OUTSIDER_ACCOUNT = "777788889999";
+/** A member account no policy names and no plan principal is of. */
+export const QUIET_MEMBER_ACCOUNT = "222233334444";
+export const MEMBER = `arn:aws:iam::${MEMBER_ACCOUNT}:user/member`;
+export const OUTSIDER = `arn:aws:iam::${OUTSIDER_ACCOUNT}:user/outsider`;
+export const MEMBER_KEY = {
+  accessKeyId: "AKIAORGMEMBEREXAMPLE",
+  secretAccessKey: "org-member-secret-access-key-000000000000",
+};
+export const OUTSIDER_KEY = {
+  accessKeyId: "AKIAORGOUTSIDEREXAMP",
+  secretAccessKey: "org-outsider-secret-access-key-00000000000",
+};
+
+const urn = (type: string, name: string) => `urn:pulumi:gen::kms-dynamodb::${type}::${name}`;
+
+export function organizationPlan(shape: "organization" | "accounts"): Plan {
+  const plan = resourcePolicyPlan();
+  const add = (state: Omit<PlanResourceState, "custom" | "dependencies" | "propertyDependencies">) => {
+    const full: PlanResourceState = { custom: true, dependencies: [], propertyDependencies: {}, ...state };
+    plan.steps.push({ op: "create", urn: full.urn, newState: full, detailedDiff: null });
+  };
+  const t0Policy = resourceNamed(plan, "aws:dynamodb/resourcePolicy:ResourcePolicy", "rp-t0-policy");
+  t0Policy.inputs.policy = policy({
+    Sid: "OrganizationReads",
+    Effect: "Allow",
+    Principal: "*",
+    Action: "dynamodb:GetItem",
+    Resource: T0,
+    Condition: { StringEquals: { "aws:PrincipalOrgID": ORG_ID } },
+  });
+  const t1 = resourceNamed(plan, "aws:dynamodb/table:Table", "rp-t1");
+  t1.inputs.resourcePolicy = policy({
+    Sid: "OuReads",
+    Effect: "Allow",
+    Principal: "*",
+    Action: "dynamodb:GetItem",
+    Resource: T1,
+    Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": `${ORG_ID}/*/${OU_ID}/*` } },
+  });
+  const k0 = resourceNamed(plan, "aws:kms/key:Key", "rp-k0");
+  const keyPolicy = JSON.parse(String(k0.inputs.policy)) as { Statement: Record<string, unknown>[] };
+  keyPolicy.Statement.push({
+    Sid: "OrganizationThroughDynamoDB",
+    Effect: "Allow",
+    Principal: { AWS: "*" },
+    Action: ["kms:Decrypt", "kms:DescribeKey"],
+    Resource: "*",
+    Condition: {
+      StringEquals: { "aws:PrincipalOrgID": ORG_ID, "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` },
+    },
+  });
+  k0.inputs.policy = JSON.stringify(keyPolicy);
+  k0.outputs.policy = k0.inputs.policy;
+  for (const [name, arn, key] of [
+    ["member", MEMBER, MEMBER_KEY],
+    ["outsider", OUTSIDER, OUTSIDER_KEY],
+  ] as const) {
+    add({
+      type: "aws:iam/user:User",
+      urn: urn("aws:iam/user:User", name),
+      id: name,
+      inputs: { name },
+      outputs: { name, arn, uniqueId: `AIDA${name.toUpperCase()}EXAMPLE0001` },
+    });
+    add({
+      type: "aws:iam/userPolicy:UserPolicy",
+      urn: urn("aws:iam/userPolicy:UserPolicy", name),
+      id: `${name}:${name}-policy`,
+      inputs: {
+        name: `${name}-policy`,
+        user: name,
+        policy: policy(
+          { Effect: "Allow", Action: "dynamodb:GetItem", Resource: [T0, T1] },
+          { Effect: "Allow", Action: "kms:Decrypt", Resource: K0 },
+        ),
+      },
+      outputs: {},
+    });
+    add({
+      type: "aws:iam/accessKey:AccessKey",
+      urn: urn("aws:iam/accessKey:AccessKey", name),
+      id: key.accessKeyId,
+      inputs: { user: name },
+      outputs: { secret: key.secretAccessKey, status: "Active" },
+    });
+  }
+  if (shape === "organization") {
+    add({
+      type: "aws:organizations/organization:Organization",
+      urn: urn("aws:organizations/organization:Organization", "org"),
+      id: ORG_ID,
+      inputs: { featureSet: "ALL" },
+      outputs: {
+        id: ORG_ID,
+        masterAccountId: ACCOUNT_ID,
+        roots: [{ id: ROOT_ID, name: "Root" }],
+        accounts: [{ id: ACCOUNT_ID }, { id: MEMBER_ACCOUNT }, { id: QUIET_MEMBER_ACCOUNT }],
+      },
+    });
+  }
+  add({
+    type: "aws:organizations/organizationalUnit:OrganizationalUnit",
+    urn: urn("aws:organizations/organizationalUnit:OrganizationalUnit", "workloads"),
+    id: OU_ID,
+    inputs: { name: "workloads", parentId: ROOT_ID },
+    outputs: { arn: `arn:aws:organizations::${ACCOUNT_ID}:ou/${ORG_ID}/${OU_ID}`, accounts: [] },
+  });
+  add({
+    type: "aws:organizations/account:Account",
+    urn: urn("aws:organizations/account:Account", "member"),
+    id: MEMBER_ACCOUNT,
+    inputs: { name: "member", email: "member@example.com", parentId: OU_ID },
+    outputs: { arn: `arn:aws:organizations::${ACCOUNT_ID}:account/${ORG_ID}/${MEMBER_ACCOUNT}` },
+  });
+  return plan;
+}

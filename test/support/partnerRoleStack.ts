@@ -1,0 +1,124 @@
+/**
+ * Roles across accounts, for the sandbox's and the static proof's tests: resourcePolicyStack's plan
+ * (rp-t0 on an AWS owned key, rp-t1 on key rp-k0, the user `partner` of OTHER_ACCOUNT) with
+ * - `partner-reader`, a role of OTHER_ACCOUNT whose trust policy lets `partner` assume it, allowed
+ *   GetItem on both tables and kms:Decrypt on rp-k0 by its own policy; rp-t0's policy and rp-k0's key policy
+ *   name the role, rp-t1's lets OTHER_ACCOUNT's principals in;
+ * - `rp-cross`, a role of the stack's account whose trust policy names OTHER_ACCOUNT (its root), allowed
+ *   GetItem on rp-t1 (and kms:Decrypt on rp-k0, whose key policy lets the account's IAM policies allow it);
+ * - `partner` allowed sts:AssumeRole on both roles by its identity policy; `partner-2`, a second user of
+ *   OTHER_ACCOUNT with a key, allowed nothing.
+ */
+import type { Plan, PlanResourceState } from "../../plan/types";
+import { ACCOUNT_ID, REGION } from "./accessStacks";
+import { resourceNamed } from "./plan";
+import { EXT, K0, OTHER_ACCOUNT, policy, resourcePolicyPlan, T0, T1 } from "./resourcePolicyStack";
+
+export const PARTNER_ROLE = `arn:aws:iam::${OTHER_ACCOUNT}:role/partner-reader`;
+export const CROSS_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/rp-cross`;
+export const PARTNER_2 = `arn:aws:iam::${OTHER_ACCOUNT}:user/partner-2`;
+export const PARTNER_2_KEY = {
+  accessKeyId: "AKIAPARTNERTWOEXAMPL",
+  secretAccessKey: "partner-two-secret-access-key-00000000000",
+};
+
+const urn = (type: string, name: string) => `urn:pulumi:gen::kms-dynamodb::${type}::${name}`;
+
+export function partnerRolePlan(): Plan {
+  const plan = resourcePolicyPlan();
+  const add = (state: Omit<PlanResourceState, "custom" | "dependencies" | "propertyDependencies">) => {
+    const full: PlanResourceState = { custom: true, dependencies: [], propertyDependencies: {}, ...state };
+    plan.steps.push({ op: "create", urn: full.urn, newState: full, detailedDiff: null });
+  };
+  const role = (
+    name: string,
+    arn: string,
+    uniqueId: string,
+    trusted: string,
+    ...statements: Record<string, unknown>[]
+  ) => {
+    add({
+      type: "aws:iam/role:Role",
+      urn: urn("aws:iam/role:Role", name),
+      id: name,
+      inputs: {
+        name,
+        assumeRolePolicy: policy({ Effect: "Allow", Principal: { AWS: trusted }, Action: "sts:AssumeRole" }),
+      },
+      outputs: { name, arn, uniqueId },
+    });
+    add({
+      type: "aws:iam/rolePolicy:RolePolicy",
+      urn: urn("aws:iam/rolePolicy:RolePolicy", name),
+      id: `${name}:${name}-policy`,
+      inputs: { name: `${name}-policy`, role: name, policy: policy(...statements) },
+      outputs: {},
+    });
+  };
+  role(
+    "partner-reader",
+    PARTNER_ROLE,
+    "AROAPARTNERREADER001",
+    EXT,
+    { Effect: "Allow", Action: "dynamodb:GetItem", Resource: [T0, T1] },
+    { Effect: "Allow", Action: "kms:Decrypt", Resource: K0 },
+  );
+  role(
+    "rp-cross",
+    CROSS_ROLE,
+    "AROARPCROSSROLE00001",
+    `arn:aws:iam::${OTHER_ACCOUNT}:root`,
+    { Effect: "Allow", Action: "dynamodb:GetItem", Resource: T1 },
+    { Effect: "Allow", Action: "kms:Decrypt", Resource: K0 },
+  );
+  // partner may assume both roles; partner-2 is a user of the same account with no policy.
+  const partnerPolicy = resourceNamed(plan, "aws:iam/userPolicy:UserPolicy", "partner");
+  const document = JSON.parse(String(partnerPolicy.inputs.policy)) as {
+    Statement: Record<string, unknown>[];
+  };
+  document.Statement.push({
+    Effect: "Allow",
+    Action: "sts:AssumeRole",
+    Resource: [PARTNER_ROLE, CROSS_ROLE],
+  });
+  partnerPolicy.inputs.policy = JSON.stringify(document);
+  add({
+    type: "aws:iam/user:User",
+    urn: urn("aws:iam/user:User", "partner-2"),
+    id: "partner-2",
+    inputs: { name: "partner-2" },
+    outputs: { name: "partner-2", arn: PARTNER_2, uniqueId: "AIDAPARTNERTWO000001" },
+  });
+  add({
+    type: "aws:iam/accessKey:AccessKey",
+    urn: urn("aws:iam/accessKey:AccessKey", "partner-2"),
+    id: PARTNER_2_KEY.accessKeyId,
+    inputs: { user: "partner-2" },
+    outputs: { secret: PARTNER_2_KEY.secretAccessKey, status: "Active" },
+  });
+  // rp-t0's policy names the partner role; rp-t1's already lets OTHER_ACCOUNT in (its root).
+  const t0Policy = resourceNamed(plan, "aws:dynamodb/resourcePolicy:ResourcePolicy", "rp-t0-policy");
+  const t0Document = JSON.parse(String(t0Policy.inputs.policy)) as { Statement: Record<string, unknown>[] };
+  t0Document.Statement.push({
+    Sid: "PartnerRoleReads",
+    Effect: "Allow",
+    Principal: { AWS: PARTNER_ROLE },
+    Action: "dynamodb:GetItem",
+    Resource: T0,
+  });
+  t0Policy.inputs.policy = JSON.stringify(t0Document);
+  // rp-k0's key policy lets the partner role use the key through DynamoDB.
+  const k0 = resourceNamed(plan, "aws:kms/key:Key", "rp-k0");
+  const keyPolicy = JSON.parse(String(k0.inputs.policy)) as { Statement: Record<string, unknown>[] };
+  keyPolicy.Statement.push({
+    Sid: "PartnerRoleThroughDynamoDB",
+    Effect: "Allow",
+    Principal: { AWS: PARTNER_ROLE },
+    Action: ["kms:Decrypt", "kms:DescribeKey"],
+    Resource: "*",
+    Condition: { StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } },
+  });
+  k0.inputs.policy = JSON.stringify(keyPolicy);
+  k0.outputs.policy = k0.inputs.policy;
+  return plan;
+}
