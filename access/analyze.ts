@@ -149,17 +149,16 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
   // or table policy) and whose inline policies have the same names (the cells' statements name them) share it. At
   // account scale, thousands of principals share a few hundred rows.
   const rows = new Map<string, AccessCell[][]>();
-  const rowOf = new Map<string, AccessCell[][]>();
+  // Each principal's row: its own, or the one it shares. A shared row's cells are copied for the principal
+  // once, straight into the report (below): no row of copies per principal in between.
+  const rowOf: AccessCell[][][] = [];
   for (const principal of principals) {
     const rowKey =
       `${ledger.principalClass(principal, allResourcePolicies)}\n` +
       principal.policies.inline.map((policy) => policy.name).join("\n");
     const shared = rows.get(rowKey);
     if (shared !== undefined) {
-      rowOf.set(
-        principal.arn,
-        shared.map((tableCells) => tableCells.map((cell) => cellFor(cell, principal.arn))),
-      );
+      rowOf.push(shared);
       ledger.countShared(shared.reduce((count, tableCells) => count + tableCells.length, 0));
       continue;
     }
@@ -182,41 +181,72 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
         ledger.countShared(same.length);
         continue;
       }
+      // Each cell in cellFor's shape (the same fields, built in one place), so that copying millions of
+      // them below reads objects of two shapes only.
       const tableCells: AccessCell[] = [];
       for (const operation of TABLE_OPERATIONS) {
-        tableCells.push(
-          await tableCell({ authorizer, ledger, model, table, principal, operation, keyPolicyOf, accountId }),
-        );
+        const cell = await tableCell({
+          authorizer,
+          ledger,
+          model,
+          table,
+          principal,
+          operation,
+          keyPolicyOf,
+          accountId,
+        });
+        tableCells.push(cellFor(cell, cell.principal));
       }
       if (table.keyArn !== undefined) {
-        tableCells.push(
-          await directDecryptCell({ authorizer, ledger, table, principal, keyPolicyOf, accountId }),
-        );
+        const cell = await directDecryptCell({
+          authorizer,
+          ledger,
+          table,
+          principal,
+          keyPolicyOf,
+          accountId,
+        });
+        tableCells.push(cellFor(cell, cell.principal));
       }
       byGroup.set(groupKey, tableCells);
       row.push(tableCells);
     }
     rows.set(rowKey, row);
-    rowOf.set(principal.arn, row);
+    rowOf.push(row);
   }
-  // The report's order: table by table, principal by principal, operation by operation.
+  // The report's order: table by table, principal by principal, operation by operation. A principal's
+  // cells are its row's own, or copies of the row it shares (named for it).
   const cells: AccessCell[] = [];
-  model.tables.forEach((_, index) => {
-    for (const principal of principals) {
-      cells.push(...(rowOf.get(principal.arn) as AccessCell[][])[index]);
+  for (let index = 0; index < model.tables.length; index++) {
+    for (let position = 0; position < principals.length; position++) {
+      const arn = principals[position].arn;
+      for (const cell of rowOf[position][index]) {
+        cells.push(cell.principal === arn ? cell : cellFor(cell, arn));
+      }
+    }
+  }
+  // A conditional cell may decrypt: it counts (fail closed). Principals sharing a row decrypt alike, so
+  // each row is looked at once: at account scale (millions of cells) a search per principal would be
+  // quadratic, and even one pass over every cell costs more than one over the rows.
+  const rowDecrypts = new Map<AccessCell[][], boolean>();
+  const decrypting = new Set<string>();
+  principals.forEach((principal, position) => {
+    const row = rowOf[position];
+    let decrypts = rowDecrypts.get(row);
+    if (decrypts === undefined) {
+      decrypts = row.some((tableCells) =>
+        tableCells.some(
+          (cell) =>
+            (cell.decision === "allowed" || cell.decision === "conditional") &&
+            (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation)),
+        ),
+      );
+      rowDecrypts.set(row, decrypts);
+    }
+    if (decrypts) {
+      decrypting.add(principal.arn);
     }
   });
-  // A conditional cell may decrypt: it counts (fail closed). One pass over the cells, shared with the
-  // search for obtainers: at account scale (millions of cells) a search per principal would be quadratic.
-  const decrypting = new Set<string>();
-  for (const cell of cells) {
-    if (
-      (cell.decision === "allowed" || cell.decision === "conditional") &&
-      (cell.operation === DIRECT_DECRYPT || usesTableKey(cell.operation))
-    ) {
-      decrypting.add(cell.principal);
-    }
-  }
   const found = await findObtainers({ access, ledger, cells, decrypting });
   const decryptors = principals.filter((principal) => decrypting.has(principal.arn)).map((p) => p.arn);
   return {

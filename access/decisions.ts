@@ -68,7 +68,10 @@ export class DecisionLedger {
   /** Whether an SCP or RCP reads the principal's identity (aws:PrincipalArn, ...): then nothing is shared. */
   private readonly guardrailsReadPrincipal: boolean;
 
-  private readonly decided = new Map<string, { owner: AccessPrincipal; answer: Promise<unknown> }>();
+  private readonly decided = new Map<
+    string,
+    { readonly owner: AccessPrincipal; readonly answer: Promise<unknown>; settled?: Decision }
+  >();
   private readonly fingerprints = new Map<string, string>();
   private readonly patterns = new Map<string, (RegExp | undefined)[]>();
   private readonly mayAllow = new Map<string, boolean>();
@@ -94,14 +97,41 @@ export class DecisionLedger {
       const answer = decide().finally(() => {
         this.elapsedMs += performance.now() - started;
       });
-      entry = { owner: principal, answer };
+      const created: { owner: AccessPrincipal; answer: Promise<unknown>; settled?: Decision } = {
+        owner: principal,
+        answer,
+      };
+      answer.then(
+        (value) => {
+          created.settled = value as Decision;
+        },
+        () => undefined,
+      );
+      entry = created;
       this.decided.set(classKey, entry);
     }
-    const answer = (await entry.answer) as T;
-    // Statements name inline policies by name: the owner's answer serves as is when the names are the same.
-    return entry.owner === principal || sameInlineNames(entry.owner, principal)
+    return this.forPrincipal((await entry.answer) as T, entry.owner, principal);
+  }
+
+  /**
+   * What `ask` would answer, at once, when the class's answer is already settled; undefined otherwise
+   * (then ask). At account scale most questions fall in a class decided before, and a promise turn for
+   * each of hundreds of thousands of them costs more than the lookup.
+   */
+  known<T extends Decision>(classKey: string, principal: AccessPrincipal): T | undefined {
+    const entry = this.decided.get(classKey);
+    if (entry?.settled === undefined) {
+      return undefined;
+    }
+    this.questionCount += 1;
+    return this.forPrincipal(entry.settled as T, entry.owner, principal);
+  }
+
+  /** Statements name inline policies by name: the owner's answer serves as is when the names are the same. */
+  private forPrincipal<T extends Decision>(answer: T, owner: AccessPrincipal, principal: AccessPrincipal): T {
+    return owner === principal || sameInlineNames(owner, principal)
       ? answer
-      : { ...answer, statements: renamed(answer, entry.owner, principal) };
+      : { ...answer, statements: renamed(answer, owner, principal) };
   }
 
   /**

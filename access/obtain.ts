@@ -60,9 +60,12 @@ export async function findObtainers(input: {
     for (const principal of principals) {
       const keyClass = ledger.principalClass(principal, [key.policy]);
       for (const action of ["kms:PutKeyPolicy", "kms:CreateGrant"]) {
-        const decision = await ledger.ask(`k\n${keyClass}\n${action}\n${key.arn}`, principal, () =>
-          authorizer.authorizeKms(principal.callerArn, action, key.arn),
-        );
+        const classKey = `k\n${keyClass}\n${action}\n${key.arn}`;
+        const decision =
+          ledger.known(classKey, principal) ??
+          (await ledger.ask(classKey, principal, () =>
+            authorizer.authorizeKms(principal.callerArn, action, key.arn),
+          ));
         if (mayAllow(decision)) {
           paths.get(principal.arn)?.push(`${action} on ${key.arn} (${statementsText(decision)})`);
         }
@@ -133,13 +136,22 @@ export async function findObtainers(input: {
       members.push(principal);
     }
   }
+  // A class shares its identity policies: when none of them can allow the action, none of its members
+  // can take anyone over with it. Known once per action, not once per target and class.
+  const allowingClasses = new Map<string, [string, AccessPrincipal[]][]>();
+  const classesThatMay = (action: string): [string, AccessPrincipal[]][] => {
+    let found = allowingClasses.get(action);
+    if (found === undefined) {
+      found = [...classes].filter(([, members]) => ledger.identityMayAllow(members[0], action));
+      allowingClasses.set(action, found);
+    }
+    return found;
+  };
   const takeOverByClass = async (to: AccessPrincipal): Promise<void> => {
     const action = takeOverActionOf(to) as string;
-    for (const [key, members] of classes) {
+    for (const [key, members] of classesThatMay(action)) {
       const from = members.find((candidate) => candidate.arn !== to.arn);
-      // A class shares its identity policies: when none of them can allow the action, none of its members
-      // can take anyone over with it.
-      if (from === undefined || !ledger.identityMayAllow(from, action)) {
+      if (from === undefined) {
         continue;
       }
       const decision = await ledger.ask(
@@ -151,12 +163,14 @@ export async function findObtainers(input: {
         continue;
       }
       for (const member of members.filter((candidate) => candidate.arn !== to.arn)) {
+        const memberKey = `i\n${key}\n${action}\n${ledger.resourceClass(member, to.arn)}`;
         const answer =
           member === from
             ? decision
-            : await ledger.ask(`i\n${key}\n${action}\n${ledger.resourceClass(member, to.arn)}`, member, () =>
+            : (ledger.known(memberKey, member) ??
+              (await ledger.ask(memberKey, member, () =>
                 authorizer.authorizeIam(member.callerArn, action, to.arn),
-              );
+              )));
         paths
           .get(member.arn)
           ?.push(`${action} on ${to.name}, who can decrypt or change access (${statementsText(answer)})`);

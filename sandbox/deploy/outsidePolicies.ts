@@ -94,9 +94,27 @@ export function appliesToAccount(organization: CloudOrganization, policy: CloudO
   return organization.path.some((target) => policy.targets.includes(target.id));
 }
 
-/** The groups a user is in. */
-export function groupsOf(groups: readonly CloudGroup[] | undefined, userArn: string): CloudGroup[] {
-  return (groups ?? []).filter((group) => group.members.includes(userArn));
+/**
+ * The groups each user is in, indexed by member once: account data holds thousands of users in dozens of
+ * groups, and a search of every group's members per user grows with their product. For groups that do
+ * not change while it is used.
+ */
+export function groupsByMember(
+  groups: readonly CloudGroup[] | undefined,
+): (userArn: string) => readonly CloudGroup[] {
+  const index = new Map<string, CloudGroup[]>();
+  for (const group of groups ?? []) {
+    // A member listed twice in one group is in it once.
+    for (const member of new Set(group.members)) {
+      const found = index.get(member);
+      if (found === undefined) {
+        index.set(member, [group]);
+      } else {
+        found.push(group);
+      }
+    }
+  }
+  return (userArn) => index.get(userArn) ?? [];
 }
 
 /**

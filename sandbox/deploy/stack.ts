@@ -18,7 +18,7 @@ import { SessionStore, type RoleSession } from "../sts/sessions";
 import { INVALID_TOKEN } from "../http/sigv4";
 import { ADMINISTRATOR_ACCESS_ARN, type CloudModel, type CloudPrincipal, type CloudTable } from "./model";
 import { organizationTreeSpecOf } from "./organizationTree";
-import { groupsOf, organizationSpecOf } from "./outsidePolicies";
+import { groupsByMember, organizationSpecOf, type CloudGroup } from "./outsidePolicies";
 
 /** An access key pair (the deployer's, for the drills). */
 export interface AccessKey {
@@ -188,8 +188,9 @@ export class LiveStack {
     for (const arn of deployerPrincipals(model.deployer.arn)) {
       authorizer.putPrincipal({ arn, managedPolicyArns: [ADMINISTRATOR_ACCESS_ARN] });
     }
+    const groupsOfPrincipal = groupsByMember(model.groups);
     for (const principal of model.principals) {
-      authorizer.putPrincipal(principalSpec(model, principal));
+      authorizer.putPrincipal(principalSpec(model, principal, groupsOfPrincipal(principal.arn)));
     }
     authorizer.putOrganization(organizationSpecOf(model.accountId, model.organization));
     authorizer.putOrganizationTree(organizationTreeSpecOf(model.organizationTree));
@@ -314,8 +315,11 @@ export class LiveStack {
  * documents, which the plan holds) and, for a role, its trust policy. Inline policies are parsed here:
  * IAM's PutUserPolicy and PutRolePolicy answer MalformedPolicyDocument for a document they cannot read.
  */
-function principalSpec(model: CloudModel, principal: CloudPrincipal): PrincipalSpec {
-  const groups = groupsOf(model.groups, principal.arn);
+function principalSpec(
+  model: CloudModel,
+  principal: CloudPrincipal,
+  groups: readonly CloudGroup[],
+): PrincipalSpec {
   const managed = new Set([
     ...principal.managedPolicyArns,
     ...groups.flatMap((group) => group.managedPolicyArns),

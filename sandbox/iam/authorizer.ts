@@ -863,31 +863,10 @@ export class Authorizer {
       this.region = region;
     }
     const tags = this.tagsOn(resourceArn);
-    const otherwise =
-      caller.tags === "unknown" || caller.sourceIdentityUnknown === true
-        ? withUnknownPrincipalKeys(NOT_SET, {
-            tags: caller.tags === "unknown",
-            sourceIdentity: caller.sourceIdentityUnknown === true,
-          })
-        : NOT_SET;
+    // The request's own keys first, then the caller's (callerContext): a key of the request replaces the
+    // caller's, as it did when both were one record.
     return contextFrom(
       {
-        ...principalContextVariables(caller),
-        // IAM User Guide, "AWS global condition context keys": present in every request, true when an AWS
-        // service principal calls (a service acting through its grant: the static proof asks as one).
-        "aws:PrincipalIsAWSService": caller.evalPrincipal.kind === "service" ? "true" : "false",
-        "aws:ViaAWSService": "false",
-        // AWS SDKs and the CLI call AWS over HTTPS; KMS and STS endpoints take nothing else (docs/authorization.md).
-        "aws:SecureTransport": "true",
-        // In every request but through a VPC endpoint (IAM User Guide, "AWS global condition context keys");
-        // every request path gives the requester's (deploy/stack.ts, callerRequestKeys); a question without
-        // a request (the static proof, a deployment's own calls) leaves it unknown, so a policy that reads
-        // it there is conditional, or refused, rather than decided without it.
-        "aws:SourceIp": UNKNOWN,
-        // Likewise the User-Agent and Referer headers (deploy/stack.ts, callerRequestKeys, gives them, or
-        // their absence, where the request is known).
-        "aws:UserAgent": UNKNOWN,
-        "aws:referer": UNKNOWN,
         "aws:RequestedRegion": region ?? this.region ?? UNKNOWN,
         "aws:ResourceAccount": resourceAccount,
         ...organizationKeys(this.organizationTree, caller.accountId, resourceAccount),
@@ -899,9 +878,57 @@ export class Authorizer {
         ...resourceTagKeys(resourceArn, tags),
         ...(typeof requestKeys === "function" ? requestKeys() : requestKeys),
       },
-      { otherwise: withResourceTagsNotSet(otherwise, tags === "unknown" ? UNKNOWN : ABSENT) },
+      // A resource's tag the request context lacks is absent, every tag of a resource whose tags are not
+      // known is unknown (resourceTags.ts); the rest comes from the caller.
+      {
+        otherwise: withResourceTagsNotSet(this.callerContext(caller), tags === "unknown" ? UNKNOWN : ABSENT),
+      },
     );
   }
+
+  /**
+   * The keys a request takes from its caller alone, built once per principal record (a record is replaced,
+   * never changed, when the principal changes): the static proof asks tens of thousands of questions of
+   * a few thousand callers, and building these keys was most of the cost of a request's context.
+   */
+  private callerContext(caller: PrincipalRecord): RequestContext {
+    let context = this.callerContexts.get(caller);
+    if (context === undefined) {
+      context = contextFrom(
+        {
+          ...principalContextVariables(caller),
+          // IAM User Guide, "AWS global condition context keys": present in every request, true when an AWS
+          // service principal calls (a service acting through its grant: the static proof asks as one).
+          "aws:PrincipalIsAWSService": caller.evalPrincipal.kind === "service" ? "true" : "false",
+          "aws:ViaAWSService": "false",
+          // AWS SDKs and the CLI call AWS over HTTPS; KMS and STS endpoints take nothing else (docs/authorization.md).
+          "aws:SecureTransport": "true",
+          // In every request but through a VPC endpoint (IAM User Guide, "AWS global condition context keys");
+          // every request path gives the requester's (deploy/stack.ts, callerRequestKeys); a question without
+          // a request (the static proof, a deployment's own calls) leaves it unknown, so a policy that reads
+          // it there is conditional, or refused, rather than decided without it.
+          "aws:SourceIp": UNKNOWN,
+          // Likewise the User-Agent and Referer headers (deploy/stack.ts, callerRequestKeys, gives them, or
+          // their absence, where the request is known).
+          "aws:UserAgent": UNKNOWN,
+          "aws:referer": UNKNOWN,
+        },
+        {
+          otherwise:
+            caller.tags === "unknown" || caller.sourceIdentityUnknown === true
+              ? withUnknownPrincipalKeys(NOT_SET, {
+                  tags: caller.tags === "unknown",
+                  sourceIdentity: caller.sourceIdentityUnknown === true,
+                })
+              : NOT_SET,
+        },
+      );
+      this.callerContexts.set(caller, context);
+    }
+    return context;
+  }
+
+  private readonly callerContexts = new WeakMap<PrincipalRecord, RequestContext>();
 
   /** The region of the requests, once a regional resource told it (every request of a stack is in one region). */
   private region: string | undefined;

@@ -34,8 +34,7 @@ export class DecisionCache<T> {
       () => this.entries.delete(key),
     );
     if (this.entries.size >= this.maxEntries) {
-      // Oldest first: Map iterates in insertion order.
-      this.entries.delete(this.entries.keys().next().value as string);
+      this.entries.delete(this.oldestKey());
     }
     this.entries.set(key, entry);
     return entry.promise;
@@ -55,8 +54,27 @@ export class DecisionCache<T> {
     return settled.value;
   }
 
+  /**
+   * The oldest key (Map iterates in insertion order, a key set again going last). Read through one
+   * iterator kept from call to call: a fresh `keys().next()` walks over every entry deleted before it
+   * (V8 compacts a Map's table only as it grows), which made a full cache's every insertion cost
+   * microseconds. The iterator skips deleted entries and sees new ones, as the language defines; once
+   * done, it is done for good, so a new one starts over.
+   */
+  private oldestKey(): string {
+    let next = this.oldest.next();
+    if (next.done === true) {
+      this.oldest = this.entries.keys();
+      next = this.oldest.next();
+    }
+    return next.value as string;
+  }
+
+  private oldest: Iterator<string> = this.entries.keys();
+
   clear(): void {
     this.entries.clear();
+    this.oldest = this.entries.keys();
   }
 
   get size(): number {

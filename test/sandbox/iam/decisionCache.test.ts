@@ -116,4 +116,29 @@ describe("sandbox/iam decision cache", () => {
     expect(await cache.get("x", () => Promise.resolve("X"))).to.equal("X");
     expect(() => new DecisionCache(0)).to.throw(/maxEntries: 0/);
   });
+
+  it("drops the oldest entries in insertion order through many evictions, a cleared cache and a failure", async () => {
+    const cache = new DecisionCache<string>(3);
+    const put = (key: string) => cache.get(key, () => Promise.resolve(key.toUpperCase()));
+    for (const key of ["a", "b", "c", "d", "e"]) {
+      await put(key);
+    }
+    // c, d, e are kept: a and b went first.
+    expect(["a", "b", "c", "d", "e"].map((key) => cache.known(key))).to.deep.equal([
+      undefined,
+      undefined,
+      "C",
+      "D",
+      "E",
+    ]);
+    // A failed evaluation leaves no hole in the order: d, e, then f.
+    await cache.get("x", () => Promise.reject(new Error("boom"))).catch(() => undefined);
+    await put("f");
+    expect(["c", "d", "e", "f"].map((key) => cache.known(key))).to.deep.equal([undefined, "D", "E", "F"]);
+    cache.clear();
+    for (const key of ["g", "h", "i", "j"]) {
+      await put(key);
+    }
+    expect(["g", "h", "i", "j"].map((key) => cache.known(key))).to.deep.equal([undefined, "H", "I", "J"]);
+  });
 });
