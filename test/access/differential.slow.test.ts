@@ -16,7 +16,8 @@
  * or not, who sign with their own keys and name the tables by ARN, and users' and roles' IAM tags with policies that read them
  * (aws:PrincipalTag; a role's sessions carry its tags). Users and roles may hold a fine-grained policy
  * (test/support/fineGrained.ts: ForAllValues:StringEquals on dynamodb:LeadingKeys with ${aws:userid} or a
- * literal, on dynamodb:Attributes with dynamodb:Select, a Deny on dynamodb:ReturnValues); every cell of
+ * literal, on dynamodb:Attributes with dynamodb:Select, a Deny on dynamodb:ReturnValues), and a table's
+ * resource-based policy may let users use their own items only (LeadingKeys on ${aws:userid}); every cell of
  * such a principal is probed with two requests, one its conditions allow and one they refuse (a leading
  * key equal or not to the allowed value, a projection and item inside or outside the allowed attributes,
  * ReturnValues NONE or ALL_OLD): a cell the proof calls `conditional` must be allowed for the first and
@@ -61,6 +62,7 @@ import {
   DEFAULT_SHAPE,
   FINE_GRAINED_KINDS,
   fineGrainedKindOf,
+  resourcePolicyKindFor,
   shapesOf,
   type FineGrainedKind,
   type RequestShape,
@@ -141,7 +143,18 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
   // refuse (test/support/fineGrained.ts); the others with the operation table's probes.
   const kinds = new Map<string, FineGrainedKind>();
   for (const principal of access.principals) {
-    const kind = fineGrainedKindOf(principal.policies.inline.map((policy) => policy.document));
+    // Its identity policy's kind; else a table policy's that names it. Each kind's requests also tell a
+    // table policy's leading-key condition apart: they name no partition key equal to the caller's
+    // aws:userid but where that is the satisfying one.
+    const kind =
+      fineGrainedKindOf(principal.policies.inline.map((policy) => policy.document)) ??
+      access.model.tables
+        .map((table) =>
+          table.resourcePolicy === undefined
+            ? undefined
+            : resourcePolicyKindFor(table.resourcePolicy.document, principal.arn),
+        )
+        .find((found) => found !== undefined);
     if (kind !== undefined) {
       kinds.set(principal.arn, kind);
     }
@@ -413,6 +426,7 @@ function tablePolicyArb(users: number, partners: number): fc.Arbitrary<TablePoli
     readers: fc.subarray(indices, { maxLength: Math.min(2, users) }),
     writers: fc.subarray(indices, { maxLength: 1 }),
     deniedGetItem: fc.subarray(indices, { maxLength: 1 }),
+    ownItemsUsers: fc.subarray(indices, { maxLength: 1 }),
     partnerReaders: fc.subarray(partnerIndices),
     partnerWriters: fc.subarray(partnerIndices, { maxLength: Math.min(1, partners) }),
     partnerDeniedGetItem: fc.subarray(partnerIndices, { maxLength: Math.min(1, partners) }),
@@ -463,7 +477,10 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
     ...shape,
     sortKey:
       shape.sortKey ||
-      [...shape.users, ...shape.roles].some((principal) => principal.fineGrained?.startsWith("leading-keys")),
+      [...shape.users, ...shape.roles].some((principal) =>
+        principal.fineGrained?.startsWith("leading-keys"),
+      ) ||
+      shape.tablePolicies.some((policy) => (policy?.ownItemsUsers ?? []).length > 0),
   }));
 
 describe("access: the static matrix equals the live sandbox, cell by cell (slow)", function () {

@@ -59,6 +59,21 @@ describe("access: cells that depend on the request, and transactions part by par
     expect(cell(report, "Scan").decision).to.equal("allowed");
   });
 
+  it("shows a table policy's LeadingKeys-conditioned statement as conditional, for the user it names", async () => {
+    // DynamoDB Developer Guide, "Using resource-based policies for DynamoDB"
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html):
+    // a same-account principal is allowed by the table's policy alone, its conditions included.
+    const report = await analyzePlan(
+      buildStackPlan({
+        ...stack("rk7", {}),
+        tablePolicies: [{ readers: [], writers: [], deniedGetItem: [], ownItemsUsers: [0] }],
+      }),
+    );
+    expect(cell(report, "GetItem").decision).to.equal("conditional");
+    expect(cell(report, "GetItem").reason).to.contain("dynamodb:LeadingKeys");
+    expect(cell(report, "DescribeTable").decision).to.equal("denied-by-iam");
+  });
+
   it("shows an Attributes-conditioned read as conditional (the projection decides)", async () => {
     const report = await analyzePlan(buildStackPlan(stack("rk2", { fineGrained: "attributes" })));
     expect(cell(report, "Query").decision).to.equal("conditional");

@@ -142,6 +142,11 @@ export interface TablePolicySpec {
   readonly readers: readonly number[];
   readonly writers: readonly number[];
   readonly deniedGetItem: readonly number[];
+  /**
+   * Users it lets use the item actions on their own items only: those whose partition key is the caller's
+   * `${aws:userid}` (test/support/fineGrained.ts `leading-keys-userid`, with the user as Principal).
+   */
+  readonly ownItemsUsers?: readonly number[];
   /** Partners (indices of StackSpec.partners) it lets read, or read and write; and denies GetItem. */
   readonly partnerReaders?: readonly number[];
   readonly partnerWriters?: readonly number[];
@@ -641,6 +646,14 @@ export function buildStackPlan(spec: StackSpec): Plan {
         Action: [...READ, ...WRITE],
         Resource: resources,
       });
+    }
+    if (users(tablePolicy.ownItemsUsers ?? []).length > 0) {
+      statements.push(
+        ...fineGrainedStatements("leading-keys-userid", resources).map((statement) => ({
+          ...statement,
+          Principal: { AWS: users(tablePolicy.ownItemsUsers ?? []) },
+        })),
+      );
     }
     if (users(tablePolicy.deniedGetItem).length > 0) {
       statements.push({

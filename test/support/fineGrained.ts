@@ -292,6 +292,23 @@ function keyOf(
 const PARTS = ["1", "put", "update", "delete", "check"];
 
 /**
+ * The fine-grained kind a resource-based policy (its text) gives `principalArn`: `leading-keys-userid`
+ * where a FineGrained statement names it (accessStacks.ts TablePolicySpec `ownItemsUsers`).
+ */
+export function resourcePolicyKindFor(document: string, principalArn: string): FineGrainedKind | undefined {
+  const statements = (JSON.parse(document) as { Statement?: unknown }).Statement;
+  for (const statement of Array.isArray(statements) ? (statements as Record<string, unknown>[]) : []) {
+    if (
+      statement.Sid === "FineGrained" &&
+      JSON.stringify(statement.Principal).includes(JSON.stringify(principalArn))
+    ) {
+      return fineGrainedKindOf([JSON.stringify({ Statement: [statement] })]);
+    }
+  }
+  return undefined;
+}
+
+/**
  * The fine-grained kind of a principal's identity policies (their texts), as fineGrainedStatements writes
  * them: read back from the statements, so the differential test needs no map from the stack's spec.
  */
