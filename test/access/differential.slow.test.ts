@@ -25,7 +25,13 @@
  * the key may be denied by IAM first for the second). TransactWriteItems is probed with a part of each
  * kind (Put, Update, Delete, ConditionCheck), as the proof asks it; principals may lack
  * dynamodb:ConditionCheckItem, be allowed it, or be denied dynamodb:DeleteItem by an identity policy, a
- * group or an SCP. Cells of principals it cannot sign as (the
+ * group or an SCP. Each role it signs as is also assumed, by the same user, with random session
+ * policies (an inline `Policy`, AmazonDynamoDBReadOnlyAccess in `PolicyArns`, or both:
+ * test/support/sessionPolicies.ts): the proof's cell of the role is the ceiling, and each cell of that
+ * session must answer the role's cell AND what the session policies allow, per the engine's evaluator on
+ * them alone (IAM User Guide, "Policy evaluation logic", session policies); a cell that turns on a grant
+ * to the role is not compared (the docs do not say whether a session policy limits a grant). Cells of
+ * principals it cannot sign as (the
  * account root, the deployer, the synthetic ones) are compared through the engine's own API, without
  * the decision classes, and counted apart. Every operation of the matrix is
  * probed over HTTP, each with the SDK command and request the operation table gives it
@@ -67,6 +73,12 @@ import {
   type FineGrainedKind,
   type RequestShape,
 } from "../support/fineGrained";
+import {
+  SESSION_ACTIONS,
+  sessionCellDecision,
+  sessionPolicyRequest,
+  type SessionPolicySpec,
+} from "../support/sessionPolicies";
 import { assumeRole, callerUserId, probe, PROBED_OPERATIONS, type Signer } from "../support/prober";
 
 interface Tally {
@@ -87,6 +99,10 @@ interface Tally {
   /** Of overHttp: TransactWriteItems cells (a part of each kind), and of those the denied. */
   transactWrites: number;
   transactWritesDenied: number;
+  /** Cells of role sessions with session policies compared, of those narrowed by them, and conditional ones not compared. */
+  sessionCells: number;
+  sessionNarrowed: number;
+  sessionConditional: number;
   /** Stacks with groups, with a boundary, with an SCP, with an RCP that applies to the account. */
   withGroups: number;
   withBoundaries: number;
@@ -98,26 +114,30 @@ interface Tally {
  * The signers of a deployed plan: its users with an access key, from the stack outputs, and a session of
  * each role whose trust policy names one of them (STS AssumeRole over HTTP, signed with that user's key).
  */
-async function signersOf(sandbox: Sandbox, model: CloudModel): Promise<Signer[]> {
+async function signersOf(
+  sandbox: Sandbox,
+  model: CloudModel,
+): Promise<(Signer & { readonly assumedBy?: Signer })[]> {
   const users = (sandbox.programOutputs() as { users: Record<string, Record<string, unknown>> }).users;
   const userSigners = Object.values(users).flatMap((user) =>
     typeof user.accessKeyId === "string" && typeof user.secretAccessKey === "string"
       ? [{ arn: String(user.arn), accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey }]
       : [],
   );
-  const roleSigners: Signer[] = [];
+  const roleSigners: (Signer & { readonly assumedBy?: Signer })[] = [];
   for (const role of model.principals.filter((principal) => principal.trust !== undefined)) {
     const trustPolicy = role.trust?.policy ?? "";
     const trusted = userSigners.find((user) => trustPolicy.includes(JSON.stringify(user.arn)));
     if (trusted !== undefined) {
-      roleSigners.push(
-        await assumeRole({
+      roleSigners.push({
+        ...(await assumeRole({
           endpoint: sandbox.endpoint,
           region: model.region,
           user: trusted,
           roleArn: role.arn,
-        }),
-      );
+        })),
+        assumedBy: trusted,
+      });
     }
   }
   return [...userSigners, ...roleSigners];
@@ -125,17 +145,26 @@ async function signersOf(sandbox: Sandbox, model: CloudModel): Promise<Signer[]>
 
 /** Applies `plan`, analyses it, probes it; returns the cells that differ, one line each. */
 /** A new sandbox for each stack: each stack is a new account's first `pulumi up` (its own keys and ARNs). */
-async function differences(plan: Plan, tally: Tally): Promise<string[]> {
+async function differences(
+  plan: Plan,
+  tally: Tally,
+  sessionPolicies: readonly SessionPolicySpec[] = [],
+): Promise<string[]> {
   const sandbox = await Sandbox.start({ port: 0 });
   try {
     await sandbox.apply(plan);
-    return await differencesIn(sandbox, plan, tally);
+    return await differencesIn(sandbox, plan, tally, sessionPolicies);
   } finally {
     await sandbox.stop();
   }
 }
 
-async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promise<string[]> {
+async function differencesIn(
+  sandbox: Sandbox,
+  plan: Plan,
+  tally: Tally,
+  sessionPolicies: readonly SessionPolicySpec[],
+): Promise<string[]> {
   const access = await loadAccessModel(plan);
   const report: AccessReport = await analyzeModel(access);
   const signers = await signersOf(sandbox, access.model);
@@ -232,6 +261,9 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
       }
     }
   }
+  found.push(
+    ...(await sessionDifferences(sandbox, access.model, report, signers, sessionPolicies, kinds, tally)),
+  );
   tally.stacks += 1;
   const model = access.model;
   tally.withGroups += (model.groups ?? []).some((group) => group.members.length > 0) ? 1 : 0;
@@ -269,6 +301,86 @@ function agrees(decision: string, observation: { shape: string; observed: string
       observation.shape === "violating" &&
       observation.observed === "denied-by-iam")
   );
+}
+
+/**
+ * The cells of role sessions assumed with session policies (test/support/sessionPolicies.ts): for each
+ * role the prober signs as, a second session, assumed by the same trusted user with the next of
+ * `sessionPolicies`, probed over HTTP; each cell must answer what the role's cell and the session
+ * policies together give.
+ */
+async function sessionDifferences(
+  sandbox: Sandbox,
+  model: CloudModel,
+  report: AccessReport,
+  signers: readonly (Signer & { readonly assumedBy?: Signer })[],
+  sessionPolicies: readonly SessionPolicySpec[],
+  kinds: ReadonlyMap<string, FineGrainedKind>,
+  tally: Tally,
+): Promise<string[]> {
+  const roles = signers.filter(
+    (signer) => signer.sessionToken !== undefined && signer.assumedBy !== undefined,
+  );
+  const found: string[] = [];
+  for (const [index, role] of roles.entries()) {
+    if (sessionPolicies.length === 0) {
+      break;
+    }
+    const request = sessionPolicyRequest(sessionPolicies[index % sessionPolicies.length]);
+    const sessionName = "access-prober-policy";
+    const session = await assumeRole({
+      endpoint: sandbox.endpoint,
+      region: model.region,
+      user: role.assumedBy as Signer,
+      roleArn: role.arn,
+      sessionName,
+      ...request,
+    });
+    const sessionArn = `arn:aws:sts::${role.arn.split(":")[4]}:assumed-role/${role.arn.split("/").pop()}/${sessionName}`;
+    // A role with a fine-grained policy: its session sends the request the policy's conditions allow, for
+    // which the role's conditional cells are allowed.
+    const kind = kinds.get(role.arn);
+    const shape =
+      kind === undefined
+        ? DEFAULT_SHAPE
+        : shapesOf(kind, await callerUserId(sandbox.endpoint, model.region, session))[0];
+    const observations = await probe({
+      shapesOf: () => [shape],
+      endpoint: sandbox.endpoint,
+      region: model.region,
+      model,
+      report,
+      signers: [session],
+    });
+    for (const cell of report.cells.filter((candidate) => candidate.principal === role.arn)) {
+      if (!PROBED_OPERATIONS.has(cell.operation)) {
+        continue;
+      }
+      const keyArn = report.tables.find((table) => table.name === cell.table)?.keyArn;
+      const grantOnKey =
+        keyArn !== undefined &&
+        (report.principals.find((principal) => principal.arn === role.arn)?.grants ?? []).some((grant) =>
+          grant.endsWith(` on ${keyArn}`),
+        );
+      const expected = sessionCellDecision(cell, request, sessionArn, model, kind !== undefined, grantOnKey);
+      if (expected === undefined) {
+        tally.sessionConditional += 1;
+        continue;
+      }
+      tally.sessionCells += 1;
+      tally.sessionNarrowed += expected !== cell.decision ? 1 : 0;
+      const seen = observations.find(
+        (observation) => observation.table === cell.table && observation.operation === cell.operation,
+      );
+      if (seen?.observed !== expected) {
+        found.push(
+          `[session] ${cell.table} ${role.arn} ${cell.operation} with ${JSON.stringify(request)}: role's cell ` +
+            `${cell.decision}, expected ${expected}, observed ${seen?.observed} ${seen?.error ?? ""}`,
+        );
+      }
+    }
+  }
+  return found;
 }
 
 const EXTRAS: ExtraPolicy[] = [
@@ -440,6 +552,19 @@ const partnerArb: fc.Arbitrary<PartnerSpec> = fc.record({
   decrypt: fc.boolean(),
 });
 
+/** Session policies for the role sessions: an inline policy's actions, AmazonDynamoDBReadOnlyAccess, or both. */
+const sessionPolicyArb: fc.Arbitrary<SessionPolicySpec> = fc
+  .record(
+    {
+      inline: fc.subarray([...SESSION_ACTIONS], { minLength: 1, maxLength: 4 }),
+      managed: fc.constant("read-only" as const),
+      denyGetItem: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  )
+  .filter((spec) => spec.inline !== undefined || spec.managed !== undefined);
+const sessionPoliciesArb = fc.array(sessionPolicyArb, { minLength: 1, maxLength: 2 });
+
 let generated = 0;
 const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
   .record({
@@ -497,6 +622,9 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     conditional: 0,
     transactWrites: 0,
     transactWritesDenied: 0,
+    sessionCells: 0,
+    sessionNarrowed: 0,
+    sessionConditional: 0,
     withGroups: 0,
     withBoundaries: 0,
     withScps: 0,
@@ -512,6 +640,8 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
         `${tally.fineGrained} cells of principals with fine-grained policies probed with two requests ` +
         `(${tally.conditional} conditional: one allowed, one denied); ${tally.transactWrites} ` +
         `TransactWriteItems cells of four kinds of part (${tally.transactWritesDenied} denied); ` +
+        `${tally.sessionCells} cells of role sessions with session policies (${tally.sessionNarrowed} narrowed ` +
+        `by them; ${tally.sessionConditional} not compared: conditional, or turning on a grant); ` +
         `${tally.withGroups} with groups, ${tally.withBoundaries} with permissions boundaries, ` +
         `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account`,
     );
@@ -550,9 +680,13 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     const seed = Number(process.env.ACCESS_DIFF_SEED ?? Date.now() % 2 ** 31);
     console.log(`      fast-check seed ${seed} (ACCESS_DIFF_SEED=${seed} replays it)`);
     await fc.assert(
-      fc.asyncProperty(stackArb, async (shape) => {
+      fc.asyncProperty(stackArb, sessionPoliciesArb, async (shape, sessionPolicies) => {
         generated += 1;
-        const found = await differences(buildStackPlan({ id: `g${generated}`, ...shape }), tally);
+        const found = await differences(
+          buildStackPlan({ id: `g${generated}`, ...shape }),
+          tally,
+          sessionPolicies,
+        );
         if (found.length > 0) {
           throw new Error(`${found.length} cells differ:\n${found.slice(0, 10).join("\n")}`);
         }

@@ -94,6 +94,10 @@ export async function assumeRole(input: {
   readonly region: string;
   readonly user: Signer;
   readonly roleArn: string;
+  /** AssumeRole's session policies (`Policy`, `PolicyArns`), when the session is to have some. */
+  readonly policy?: string;
+  readonly policyArns?: readonly string[];
+  readonly sessionName?: string;
 }): Promise<Signer> {
   const sts = new STSClient({
     endpoint: input.endpoint,
@@ -103,7 +107,12 @@ export async function assumeRole(input: {
   });
   try {
     const { Credentials } = await sts.send(
-      new AssumeRoleCommand({ RoleArn: input.roleArn, RoleSessionName: "access-prober" }),
+      new AssumeRoleCommand({
+        RoleArn: input.roleArn,
+        RoleSessionName: input.sessionName ?? "access-prober",
+        ...(input.policy === undefined ? {} : { Policy: input.policy }),
+        ...(input.policyArns === undefined ? {} : { PolicyArns: input.policyArns.map((arn) => ({ arn })) }),
+      }),
     );
     if (Credentials?.AccessKeyId === undefined || Credentials.SecretAccessKey === undefined) {
       throw new Error(`AssumeRole ${input.roleArn} returned no credentials`);
