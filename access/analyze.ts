@@ -23,7 +23,7 @@ import { DecisionLedger } from "./decisions";
 import { findObtainers } from "./obtain";
 import {
   DIRECT_DECRYPT,
-  iamActionOf,
+  checksOf,
   TABLE_OPERATIONS,
   usesTableKey,
   type MatrixOperation,
@@ -315,18 +315,34 @@ async function tableCell(
   question: CellQuestion & { readonly model: CloudModel; readonly operation: TableOperation },
 ): Promise<AccessCell> {
   const { authorizer, ledger, table, principal, operation, model } = question;
-  const action = iamActionOf(operation);
   // A table's resource-based policy takes part in its decisions: principals it names decide apart, and
   // its decisions are the table's own.
   const tablePolicy = table.resourcePolicy?.document;
-  const iam = await ledger.ask(
-    `d\n${ledger.principalClass(principal, tablePolicy === undefined ? [] : [tablePolicy])}\n${action}\n` +
-      (tablePolicy === undefined
-        ? `${ledger.resourceClass(principal, table.arn)}\n${tagClass(table)}`
-        : table.arn),
-    principal,
-    () => authorizer.authorizeDynamoDb(principal.callerArn, action, table.arn),
-  );
+  const classKey =
+    `${ledger.principalClass(principal, tablePolicy === undefined ? [] : [tablePolicy])}\n` +
+    (tablePolicy === undefined
+      ? `${ledger.resourceClass(principal, table.arn)}\n${tagClass(table)}`
+      : table.arn);
+  // Each IAM check the sandbox makes for the operation's request (sandbox/engine.ts cellChecks): a
+  // transaction's every kind of part as its own action inside the transaction, with the keys whose values
+  // depend on the request (the leading key, the attributes, Select, ReturnValues) unknown, so a decision
+  // that depends on one is Conditional ("Using IAM with DynamoDB transactions"; "Using IAM policy
+  // conditions for fine-grained access control"). The first part refused refuses the cell, as it refuses
+  // the request.
+  const parts: Decision[] = [];
+  for (const check of checksOf(operation)) {
+    const enclosing = check.requestKeys["dynamodb:EnclosingOperation"];
+    const decision = await ledger.ask(
+      `d\n${classKey}\n${check.action}\n${typeof enclosing === "string" ? enclosing : ""}`,
+      principal,
+      () => authorizer.authorizeDynamoDb(principal.callerArn, check.action, table.arn, check.requestKeys),
+    );
+    parts.push(decision);
+    if (!decision.allowed && decision.outcome !== "Conditional") {
+      break;
+    }
+  }
+  const iam = combinedParts(parts);
   const base = { table: table.name, principal: principal.arn, operation };
   const iamConditional = iam.outcome === "Conditional";
   if (!iam.allowed && !iamConditional) {
@@ -371,6 +387,27 @@ async function tableCell(
     reason: `allowed by IAM and by KMS through DynamoDB${by}`,
     statements,
   };
+}
+
+/**
+ * The IAM decision of a request made of `parts` (each kind of a transaction's parts, or the one action): the
+ * last part's when it refuses (the loop stops at the first refusal), else Conditional with every part's
+ * conditions when one is Conditional, else Allowed with every part's statements.
+ */
+function combinedParts(parts: readonly Decision[]): Decision {
+  const last = parts[parts.length - 1];
+  if (parts.length === 1 || (!last.allowed && last.outcome !== "Conditional")) {
+    return last;
+  }
+  const statements = [...new Set(parts.flatMap((part) => part.statements ?? []))];
+  const conditional = parts.filter((part) => part.outcome === "Conditional");
+  return conditional.length === 0
+    ? { ...last, statements }
+    : {
+        ...conditional[0],
+        statements,
+        conditions: conditional.flatMap((part) => part.conditions ?? []),
+      };
 }
 
 /** kms:Decrypt called directly on the table's key: no kms:ViaService (KMS developer guide, kms:ViaService). */

@@ -30,10 +30,9 @@ export type MatrixOperation = TableOperation | typeof DIRECT_DECRYPT;
 export { usesTableKey };
 
 /**
- * The IAM action an operation is authorized as in the matrix. Transactions have no action of their own:
- * each part is authorized as the operation it resembles, and the matrix's transaction is its probe, one
- * part (TransactWriteItems: one Put, dynamodb:PutItem). Limit: the dynamodb:EnclosingOperation condition
- * key is not set, so a policy conditioned on it is evaluated as if the call were not a transaction.
+ * The IAM action the operation table's probe of an operation is authorized as (a transaction's probe is one
+ * part: TransactWriteItems one Put, dynamodb:PutItem). The matrix asks a cell with `checksOf`, every kind
+ * of part of a transaction.
  */
 export function iamActionOf(operation: TableOperation): string {
   return matrixActionOf(operation);

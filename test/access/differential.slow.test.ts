@@ -14,7 +14,24 @@
  * write, users they deny GetItem; users of a second account, or that whole account, they let in or deny),
  * users of a second account (their ARN names it) with their own identity policies, named by key policies
  * or not, who sign with their own keys and name the tables by ARN, and users' and roles' IAM tags with policies that read them
- * (aws:PrincipalTag; a role's sessions carry its tags). Cells of principals it cannot sign as (the
+ * (aws:PrincipalTag; a role's sessions carry its tags). Users and roles may hold a fine-grained policy
+ * (test/support/fineGrained.ts: ForAllValues:StringEquals on dynamodb:LeadingKeys with ${aws:userid} or a
+ * literal, on dynamodb:Attributes with dynamodb:Select, a Deny on dynamodb:ReturnValues), and a table's
+ * resource-based policy may let users use their own items only (LeadingKeys on ${aws:userid}); every cell of
+ * such a principal is probed with two requests, one its conditions allow and one they refuse (a leading
+ * key equal or not to the allowed value, a projection and item inside or outside the allowed attributes,
+ * ReturnValues NONE or ALL_OLD): a cell the proof calls `conditional` must be allowed for the first and
+ * denied by IAM for the second, a cell it calls allowed or denied must be so for both (a cell denied by
+ * the key may be denied by IAM first for the second). TransactWriteItems is probed with a part of each
+ * kind (Put, Update, Delete, ConditionCheck), as the proof asks it; principals may lack
+ * dynamodb:ConditionCheckItem, be allowed it, or be denied dynamodb:DeleteItem by an identity policy, a
+ * group or an SCP. Each role it signs as is also assumed, by the same user, with random session
+ * policies (an inline `Policy`, AmazonDynamoDBReadOnlyAccess in `PolicyArns`, or both:
+ * test/support/sessionPolicies.ts): the proof's cell of the role is the ceiling, and each cell of that
+ * session must answer the role's cell AND what the session policies allow, per the engine's evaluator on
+ * them alone (IAM User Guide, "Policy evaluation logic", session policies); a cell that turns on a grant
+ * to the role is not compared (the docs do not say whether a session policy limits a grant). Cells of
+ * principals it cannot sign as (the
  * account root, the deployer, the synthetic ones) are compared through the engine's own API, without
  * the decision classes, and counted apart. Every operation of the matrix is
  * probed over HTTP, each with the SDK command and request the operation table gives it
@@ -47,7 +64,22 @@ import {
 } from "../support/accessStacks";
 import { devConfig } from "../support/plan";
 import { engineDecision } from "../support/engineDecision";
-import { assumeRole, probe, PROBED_OPERATIONS, type Signer } from "../support/prober";
+import {
+  DEFAULT_SHAPE,
+  FINE_GRAINED_KINDS,
+  fineGrainedKindOf,
+  resourcePolicyKindFor,
+  shapesOf,
+  type FineGrainedKind,
+  type RequestShape,
+} from "../support/fineGrained";
+import {
+  SESSION_ACTIONS,
+  sessionCellDecision,
+  sessionPolicyRequest,
+  type SessionPolicySpec,
+} from "../support/sessionPolicies";
+import { assumeRole, callerUserId, probe, PROBED_OPERATIONS, type Signer } from "../support/prober";
 
 interface Tally {
   stacks: number;
@@ -60,6 +92,17 @@ interface Tally {
   ofPartners: number;
   partnersAllowed: number;
   throughEngine: number;
+  /** Of overHttp: cells of a principal with a fine-grained policy, probed with two requests each. */
+  fineGrained: number;
+  /** Of those: conditional cells, whose two requests were one allowed, one denied. */
+  conditional: number;
+  /** Of overHttp: TransactWriteItems cells (a part of each kind), and of those the denied. */
+  transactWrites: number;
+  transactWritesDenied: number;
+  /** Cells of role sessions with session policies compared, of those narrowed by them, and conditional ones not compared. */
+  sessionCells: number;
+  sessionNarrowed: number;
+  sessionConditional: number;
   /** Stacks with groups, with a boundary, with an SCP, with an RCP that applies to the account. */
   withGroups: number;
   withBoundaries: number;
@@ -71,26 +114,30 @@ interface Tally {
  * The signers of a deployed plan: its users with an access key, from the stack outputs, and a session of
  * each role whose trust policy names one of them (STS AssumeRole over HTTP, signed with that user's key).
  */
-async function signersOf(sandbox: Sandbox, model: CloudModel): Promise<Signer[]> {
+async function signersOf(
+  sandbox: Sandbox,
+  model: CloudModel,
+): Promise<(Signer & { readonly assumedBy?: Signer })[]> {
   const users = (sandbox.programOutputs() as { users: Record<string, Record<string, unknown>> }).users;
   const userSigners = Object.values(users).flatMap((user) =>
     typeof user.accessKeyId === "string" && typeof user.secretAccessKey === "string"
       ? [{ arn: String(user.arn), accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey }]
       : [],
   );
-  const roleSigners: Signer[] = [];
+  const roleSigners: (Signer & { readonly assumedBy?: Signer })[] = [];
   for (const role of model.principals.filter((principal) => principal.trust !== undefined)) {
     const trustPolicy = role.trust?.policy ?? "";
     const trusted = userSigners.find((user) => trustPolicy.includes(JSON.stringify(user.arn)));
     if (trusted !== undefined) {
-      roleSigners.push(
-        await assumeRole({
+      roleSigners.push({
+        ...(await assumeRole({
           endpoint: sandbox.endpoint,
           region: model.region,
           user: trusted,
           roleArn: role.arn,
-        }),
-      );
+        })),
+        assumedBy: trusted,
+      });
     }
   }
   return [...userSigners, ...roleSigners];
@@ -98,28 +145,72 @@ async function signersOf(sandbox: Sandbox, model: CloudModel): Promise<Signer[]>
 
 /** Applies `plan`, analyses it, probes it; returns the cells that differ, one line each. */
 /** A new sandbox for each stack: each stack is a new account's first `pulumi up` (its own keys and ARNs). */
-async function differences(plan: Plan, tally: Tally): Promise<string[]> {
+async function differences(
+  plan: Plan,
+  tally: Tally,
+  sessionPolicies: readonly SessionPolicySpec[] = [],
+): Promise<string[]> {
   const sandbox = await Sandbox.start({ port: 0 });
   try {
     await sandbox.apply(plan);
-    return await differencesIn(sandbox, plan, tally);
+    return await differencesIn(sandbox, plan, tally, sessionPolicies);
   } finally {
     await sandbox.stop();
   }
 }
 
-async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promise<string[]> {
+async function differencesIn(
+  sandbox: Sandbox,
+  plan: Plan,
+  tally: Tally,
+  sessionPolicies: readonly SessionPolicySpec[],
+): Promise<string[]> {
   const access = await loadAccessModel(plan);
   const report: AccessReport = await analyzeModel(access);
   const signers = await signersOf(sandbox, access.model);
+  // A principal with a fine-grained policy is probed with a request its conditions allow and one they
+  // refuse (test/support/fineGrained.ts); the others with the operation table's probes.
+  const kinds = new Map<string, FineGrainedKind>();
+  for (const principal of access.principals) {
+    // Its identity policy's kind; else a table policy's that names it. Each kind's requests also tell a
+    // table policy's leading-key condition apart: they name no partition key equal to the caller's
+    // aws:userid but where that is the satisfying one.
+    const kind =
+      fineGrainedKindOf(principal.policies.inline.map((policy) => policy.document)) ??
+      access.model.tables
+        .map((table) =>
+          table.resourcePolicy === undefined
+            ? undefined
+            : resourcePolicyKindFor(table.resourcePolicy.document, principal.arn),
+        )
+        .find((found) => found !== undefined);
+    if (kind !== undefined) {
+      kinds.set(principal.arn, kind);
+    }
+  }
+  const shapes = new Map<string, readonly RequestShape[]>();
+  for (const signer of signers) {
+    const kind = kinds.get(signer.arn);
+    if (kind !== undefined) {
+      shapes.set(
+        signer.arn,
+        shapesOf(kind, await callerUserId(sandbox.endpoint, access.model.region, signer)),
+      );
+    }
+  }
   const observations = await probe({
     endpoint: sandbox.endpoint,
     region: access.model.region,
     model: access.model,
     report,
     signers,
+    shapesOf: (signer) => shapes.get(signer.arn) ?? [DEFAULT_SHAPE],
   });
-  const observed = new Map(observations.map((o) => [`${o.table}\n${o.principal}\n${o.operation}`, o]));
+  const observed = new Map<string, (typeof observations)[number][]>();
+  for (const observation of observations) {
+    const cellKey = `${observation.table}\n${observation.principal}\n${observation.operation}`;
+    observed.set(cellKey, [...(observed.get(cellKey) ?? []), observation]);
+  }
   const signable = new Set(signers.map((signer) => signer.arn));
   const found: string[] = [];
   // Engine-only cells are asked of the authorizer itself: its own cache is per principal, so a cell
@@ -127,7 +218,7 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
   for (const cell of report.cells) {
     const name = `${cell.table} ${cell.principal} ${cell.operation}`;
     if (signable.has(cell.principal) && PROBED_OPERATIONS.has(cell.operation)) {
-      const seen = observed.get(`${cell.table}\n${cell.principal}\n${cell.operation}`);
+      const seen = observed.get(`${cell.table}\n${cell.principal}\n${cell.operation}`) ?? [];
       tally.overHttp += 1;
       const principal = report.principals.find((candidate) => candidate.arn === cell.principal);
       tally.asRoleSessions += principal?.kind === "role" ? 1 : 0;
@@ -136,9 +227,30 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
         tally.ofPartners += 1;
         tally.partnersAllowed += cell.decision === "allowed" ? 1 : 0;
       }
-      if (seen?.observed !== cell.decision) {
+      if (cell.operation === "TransactWriteItems") {
+        tally.transactWrites += 1;
+        tally.transactWritesDenied += cell.decision.startsWith("denied") ? 1 : 0;
+      }
+      const fineGrained = shapes.has(cell.principal);
+      tally.fineGrained += fineGrained ? 1 : 0;
+      const said = (o: (typeof seen)[number]) => `${o.shape} ${o.observed} ${o.error ?? ""}`.trim();
+      if (cell.decision === "conditional") {
+        // A conditional cell: the request its conditions allow is allowed, the one they refuse is denied
+        // by IAM (DynamoDB Developer Guide, "Using IAM policy conditions for fine-grained access control",
+        // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
+        tally.conditional += 1;
+        const satisfying = seen.find((o) => o.shape === "satisfying");
+        const violating = seen.find((o) => o.shape === "violating");
+        if (satisfying?.observed !== "allowed" || violating?.observed !== "denied-by-iam") {
+          found.push(
+            `[http] ${name}: matrix conditional (${cell.reason}), observed ` +
+              (seen.length === 0 ? "nothing" : seen.map(said).join("; ")),
+          );
+        }
+      } else if (seen.length === 0 || seen.some((o) => !agrees(cell.decision, o))) {
+        // Allowed or denied for sure: so for every request, the one a condition allows and the one it refuses.
         found.push(
-          `[http] ${name}: matrix ${cell.decision}, observed ${seen?.observed} ${seen?.error ?? ""}`,
+          `[http] ${name}: matrix ${cell.decision}, observed ${seen.length === 0 ? "nothing" : seen.map(said).join("; ")}`,
         );
       }
     } else {
@@ -149,6 +261,9 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
       }
     }
   }
+  found.push(
+    ...(await sessionDifferences(sandbox, access.model, report, signers, sessionPolicies, kinds, tally)),
+  );
   tally.stacks += 1;
   const model = access.model;
   tally.withGroups += (model.groups ?? []).some((group) => group.members.length > 0) ? 1 : 0;
@@ -173,12 +288,109 @@ async function differencesIn(sandbox: Sandbox, plan: Plan, tally: Tally): Promis
   return found;
 }
 
+/**
+ * Whether an observation agrees with a cell decided for sure. A cell denied by the key is denied whatever
+ * IAM's side allows; a request IAM's conditions refuse is refused by IAM first, before DynamoDB calls KMS
+ * (DynamoDB Developer Guide, "How Amazon DynamoDB uses AWS KMS": DynamoDB calls KMS for an authorized
+ * request), so a violating request of such a cell may be denied by IAM.
+ */
+function agrees(decision: string, observation: { shape: string; observed: string }): boolean {
+  return (
+    observation.observed === decision ||
+    (decision === "denied-by-kms" &&
+      observation.shape === "violating" &&
+      observation.observed === "denied-by-iam")
+  );
+}
+
+/**
+ * The cells of role sessions assumed with session policies (test/support/sessionPolicies.ts): for each
+ * role the prober signs as, a second session, assumed by the same trusted user with the next of
+ * `sessionPolicies`, probed over HTTP; each cell must answer what the role's cell and the session
+ * policies together give.
+ */
+async function sessionDifferences(
+  sandbox: Sandbox,
+  model: CloudModel,
+  report: AccessReport,
+  signers: readonly (Signer & { readonly assumedBy?: Signer })[],
+  sessionPolicies: readonly SessionPolicySpec[],
+  kinds: ReadonlyMap<string, FineGrainedKind>,
+  tally: Tally,
+): Promise<string[]> {
+  const roles = signers.filter(
+    (signer) => signer.sessionToken !== undefined && signer.assumedBy !== undefined,
+  );
+  const found: string[] = [];
+  for (const [index, role] of roles.entries()) {
+    if (sessionPolicies.length === 0) {
+      break;
+    }
+    const request = sessionPolicyRequest(sessionPolicies[index % sessionPolicies.length]);
+    const sessionName = "access-prober-policy";
+    const session = await assumeRole({
+      endpoint: sandbox.endpoint,
+      region: model.region,
+      user: role.assumedBy as Signer,
+      roleArn: role.arn,
+      sessionName,
+      ...request,
+    });
+    const sessionArn = `arn:aws:sts::${role.arn.split(":")[4]}:assumed-role/${role.arn.split("/").pop()}/${sessionName}`;
+    // A role with a fine-grained policy: its session sends the request the policy's conditions allow, for
+    // which the role's conditional cells are allowed.
+    const kind = kinds.get(role.arn);
+    const shape =
+      kind === undefined
+        ? DEFAULT_SHAPE
+        : shapesOf(kind, await callerUserId(sandbox.endpoint, model.region, session))[0];
+    const observations = await probe({
+      shapesOf: () => [shape],
+      endpoint: sandbox.endpoint,
+      region: model.region,
+      model,
+      report,
+      signers: [session],
+    });
+    for (const cell of report.cells.filter((candidate) => candidate.principal === role.arn)) {
+      if (!PROBED_OPERATIONS.has(cell.operation)) {
+        continue;
+      }
+      const keyArn = report.tables.find((table) => table.name === cell.table)?.keyArn;
+      const grantOnKey =
+        keyArn !== undefined &&
+        (report.principals.find((principal) => principal.arn === role.arn)?.grants ?? []).some((grant) =>
+          grant.endsWith(` on ${keyArn}`),
+        );
+      const expected = sessionCellDecision(cell, request, sessionArn, model, kind !== undefined, grantOnKey);
+      if (expected === undefined) {
+        tally.sessionConditional += 1;
+        continue;
+      }
+      tally.sessionCells += 1;
+      tally.sessionNarrowed += expected !== cell.decision ? 1 : 0;
+      const seen = observations.find(
+        (observation) => observation.table === cell.table && observation.operation === cell.operation,
+      );
+      if (seen?.observed !== expected) {
+        found.push(
+          `[session] ${cell.table} ${role.arn} ${cell.operation} with ${JSON.stringify(request)}: role's cell ` +
+            `${cell.decision}, expected ${expected}, observed ${seen?.observed} ${seen?.error ?? ""}`,
+        );
+      }
+    }
+  }
+  return found;
+}
+
 const EXTRAS: ExtraPolicy[] = [
   "allow-kms-decrypt",
   "deny-get-item",
   "deny-kms",
   "allow-create-access-key",
   "abac-team-blue",
+  "allow-condition-check",
+  "deny-delete-item",
 ];
 /** A principal's IAM tag team: blue, red or none. */
 const TEAM = fc.constantFrom("blue" as const, "red" as const, undefined);
@@ -187,6 +399,12 @@ const LEVELS: TableAccessLevel[] = ["none", "readonly", "readwrite", "full"];
 const BOUNDARIES: BoundaryKind[] = ["tables-only", "reads-only", "all-but-kms"];
 /** A permissions boundary on about one principal in four. */
 const boundaryArb = fc.option(fc.constantFrom(...BOUNDARIES), { nil: undefined, freq: 3 });
+
+/** A fine-grained policy (test/support/fineGrained.ts) on about one principal in three. */
+const fineGrainedArb: fc.Arbitrary<FineGrainedKind | undefined> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constantFrom(...FINE_GRAINED_KINDS) },
+);
 
 const userArb: fc.Arbitrary<UserSpec> = fc.record(
   {
@@ -198,6 +416,7 @@ const userArb: fc.Arbitrary<UserSpec> = fc.record(
     ),
     boundary: boundaryArb,
     team: TEAM,
+    fineGrained: fineGrainedArb,
   },
   { requiredKeys: ["access", "extras", "withAccessKey"] },
 );
@@ -206,9 +425,18 @@ const userArb: fc.Arbitrary<UserSpec> = fc.record(
 function groupArb(users: number): fc.Arbitrary<GroupSpec> {
   return fc.record({
     access: fc.constantFrom(...LEVELS),
-    extras: fc.subarray(["allow-kms-decrypt", "deny-get-item", "deny-kms"] as ExtraPolicy[], {
-      maxLength: 2,
-    }),
+    extras: fc.subarray(
+      [
+        "allow-kms-decrypt",
+        "deny-get-item",
+        "deny-kms",
+        "allow-condition-check",
+        "deny-delete-item",
+      ] as ExtraPolicy[],
+      {
+        maxLength: 2,
+      },
+    ),
     members: fc.subarray(
       Array.from({ length: users }, (_, index) => index),
       { minLength: 1 },
@@ -273,6 +501,7 @@ function roleArb(users: number): fc.Arbitrary<RoleSpec> {
       boundary: boundaryArb,
       team: TEAM,
       abac: fc.boolean(),
+      fineGrained: fineGrainedArb,
     },
     { requiredKeys: ["access", "trustedUsers"] },
   );
@@ -309,6 +538,7 @@ function tablePolicyArb(users: number, partners: number): fc.Arbitrary<TablePoli
     readers: fc.subarray(indices, { maxLength: Math.min(2, users) }),
     writers: fc.subarray(indices, { maxLength: 1 }),
     deniedGetItem: fc.subarray(indices, { maxLength: 1 }),
+    ownItemsUsers: fc.subarray(indices, { maxLength: 1 }),
     partnerReaders: fc.subarray(partnerIndices),
     partnerWriters: fc.subarray(partnerIndices, { maxLength: Math.min(1, partners) }),
     partnerDeniedGetItem: fc.subarray(partnerIndices, { maxLength: Math.min(1, partners) }),
@@ -321,6 +551,19 @@ const partnerArb: fc.Arbitrary<PartnerSpec> = fc.record({
   access: fc.constantFrom(...LEVELS),
   decrypt: fc.boolean(),
 });
+
+/** Session policies for the role sessions: an inline policy's actions, AmazonDynamoDBReadOnlyAccess, or both. */
+const sessionPolicyArb: fc.Arbitrary<SessionPolicySpec> = fc
+  .record(
+    {
+      inline: fc.subarray([...SESSION_ACTIONS], { minLength: 1, maxLength: 4 }),
+      managed: fc.constant("read-only" as const),
+      denyGetItem: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  )
+  .filter((spec) => spec.inline !== undefined || spec.managed !== undefined);
+const sessionPoliciesArb = fc.array(sessionPolicyArb, { minLength: 1, maxLength: 2 });
 
 let generated = 0;
 const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
@@ -350,8 +593,20 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
       }),
       autoNames: fc.boolean(),
       objectsAndReferences: fc.boolean(),
+      sortKey: fc.boolean(),
     }),
-  );
+  )
+  // A leading-key condition is met by a write transaction's four parts only on one partition key: the
+  // tables then have a sort key.
+  .map((shape) => ({
+    ...shape,
+    sortKey:
+      shape.sortKey ||
+      [...shape.users, ...shape.roles].some((principal) =>
+        principal.fineGrained?.startsWith("leading-keys"),
+      ) ||
+      shape.tablePolicies.some((policy) => (policy?.ownItemsUsers ?? []).length > 0),
+  }));
 
 describe("access: the static matrix equals the live sandbox, cell by cell (slow)", function () {
   this.timeout(15 * 60_000);
@@ -363,6 +618,13 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     ofPartners: 0,
     partnersAllowed: 0,
     throughEngine: 0,
+    fineGrained: 0,
+    conditional: 0,
+    transactWrites: 0,
+    transactWritesDenied: 0,
+    sessionCells: 0,
+    sessionNarrowed: 0,
+    sessionConditional: 0,
     withGroups: 0,
     withBoundaries: 0,
     withScps: 0,
@@ -375,6 +637,11 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
         `${tally.asRoleSessions} as role sessions, ${tally.ofGrantees} of grant holders, ` +
         `${tally.ofPartners} of another account's users (${tally.partnersAllowed} allowed)), ` +
         `${tally.throughEngine} through the engine's API (root, deployer, synthetic principals); ` +
+        `${tally.fineGrained} cells of principals with fine-grained policies probed with two requests ` +
+        `(${tally.conditional} conditional: one allowed, one denied); ${tally.transactWrites} ` +
+        `TransactWriteItems cells of four kinds of part (${tally.transactWritesDenied} denied); ` +
+        `${tally.sessionCells} cells of role sessions with session policies (${tally.sessionNarrowed} narrowed ` +
+        `by them; ${tally.sessionConditional} not compared: conditional, or turning on a grant); ` +
         `${tally.withGroups} with groups, ${tally.withBoundaries} with permissions boundaries, ` +
         `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account`,
     );
@@ -413,9 +680,13 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     const seed = Number(process.env.ACCESS_DIFF_SEED ?? Date.now() % 2 ** 31);
     console.log(`      fast-check seed ${seed} (ACCESS_DIFF_SEED=${seed} replays it)`);
     await fc.assert(
-      fc.asyncProperty(stackArb, async (shape) => {
+      fc.asyncProperty(stackArb, sessionPoliciesArb, async (shape, sessionPolicies) => {
         generated += 1;
-        const found = await differences(buildStackPlan({ id: `g${generated}`, ...shape }), tally);
+        const found = await differences(
+          buildStackPlan({ id: `g${generated}`, ...shape }),
+          tally,
+          sessionPolicies,
+        );
         if (found.length > 0) {
           throw new Error(`${found.length} cells differ:\n${found.slice(0, 10).join("\n")}`);
         }

@@ -10,6 +10,7 @@ import type { Plan, PlanResourceState } from "../../plan/types";
 import { SPECIAL_SIG_KEY } from "../../plan/values";
 import { RESOURCE_REFERENCE_SIG } from "../../plan/values";
 import { ACCOUNT_ID, REGION } from "./accounts";
+import { fineGrainedStatements, type FineGrainedKind } from "./fineGrained";
 
 export { ACCOUNT_ID, REGION };
 
@@ -19,6 +20,8 @@ export type TableAccessLevel = "none" | "readonly" | "readwrite" | "full";
 export type ExtraPolicy =
   | "allow-kms-decrypt" // kms:Decrypt on the stack's keys: counts only where a key policy delegates to the account
   | "deny-get-item" // an explicit Deny of dynamodb:GetItem
+  | "deny-delete-item" // an explicit Deny of dynamodb:DeleteItem (a write transaction's Delete part too)
+  | "allow-condition-check" // dynamodb:ConditionCheckItem on the tables (a write transaction's ConditionCheck part)
   | "deny-kms" // an explicit Deny of kms:* in the identity policy
   | "allow-create-access-key" // iam:CreateAccessKey on every user of the account
   | "abac-team-blue" // GetItem and Query on the tables when the principal's tag team is blue (aws:PrincipalTag)
@@ -34,6 +37,8 @@ export interface UserSpec {
   readonly boundary?: BoundaryKind;
   /** Its IAM tag `team` (aws:PrincipalTag/team), when it has one. */
   readonly team?: "blue" | "red";
+  /** A fine-grained policy on the tables (test/support/fineGrained.ts), when it has one. */
+  readonly fineGrained?: FineGrainedKind;
 }
 
 /**
@@ -111,6 +116,8 @@ export interface RoleSpec {
   readonly team?: "blue" | "red";
   /** Its policy also allows GetItem and Query when the principal's tag team is blue. */
   readonly abac?: boolean;
+  /** A fine-grained policy on the tables (test/support/fineGrained.ts), when it has one. */
+  readonly fineGrained?: FineGrainedKind;
 }
 
 /** A KMS grant (aws:kms/grant:Grant) on one of the stack's keys. */
@@ -135,6 +142,11 @@ export interface TablePolicySpec {
   readonly readers: readonly number[];
   readonly writers: readonly number[];
   readonly deniedGetItem: readonly number[];
+  /**
+   * Users it lets use the item actions on their own items only: those whose partition key is the caller's
+   * `${aws:userid}` (test/support/fineGrained.ts `leading-keys-userid`, with the user as Principal).
+   */
+  readonly ownItemsUsers?: readonly number[];
   /** Partners (indices of StackSpec.partners) it lets read, or read and write; and denies GetItem. */
   readonly partnerReaders?: readonly number[];
   readonly partnerWriters?: readonly number[];
@@ -182,6 +194,8 @@ export interface StackSpec {
    * the policy resources naming their user, role or key by a resource reference (`user: user`).
    */
   readonly objectsAndReferences?: boolean;
+  /** The tables have a sort key `sk` (string) beside the partition key `pk`. */
+  readonly sortKey?: boolean;
 }
 
 const DEPLOYER = `arn:aws:iam::${ACCOUNT_ID}:user/deployer`;
@@ -319,11 +333,15 @@ export function buildStackPlan(spec: StackSpec): Plan {
     if (user.extras.includes("deny-get-item")) {
       statements.push({ Sid: "NoGetItem", Effect: "Deny", Action: "dynamodb:GetItem", Resource: "*" });
     }
+    statements.push(...transactionExtras(user.extras, tables));
     if (user.extras.includes("deny-kms")) {
       statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
     }
     if (user.extras.includes("abac-team-blue")) {
       statements.push(abacStatement());
+    }
+    if (user.fineGrained !== undefined) {
+      statements.push(...fineGrainedStatements(user.fineGrained, tables));
     }
     if (user.extras.includes("allow-drop-boundary")) {
       statements.push({
@@ -467,7 +485,16 @@ export function buildStackPlan(spec: StackSpec): Plan {
       { name, arn: roleArn(index), uniqueId: `AROA${hex(name, 16).toUpperCase()}` },
       name,
     );
-    const statements = [...tableAccess(role.access), ...(role.abac === true ? [abacStatement()] : [])];
+    const statements = [
+      ...tableAccess(role.access),
+      ...(role.abac === true ? [abacStatement()] : []),
+      ...(role.fineGrained === undefined
+        ? []
+        : fineGrainedStatements(
+            role.fineGrained,
+            spec.tables.map((_, table) => tableArn(table)),
+          )),
+    ];
     if (statements.length > 0) {
       add(
         "aws:iam/rolePolicy:RolePolicy",
@@ -577,7 +604,15 @@ export function buildStackPlan(spec: StackSpec): Plan {
       {
         ...named(name),
         hashKey: "pk",
-        attributes: [{ name: "pk", type: "S" }],
+        ...(spec.sortKey === true
+          ? {
+              rangeKey: "sk",
+              attributes: [
+                { name: "pk", type: "S" },
+                { name: "sk", type: "S" },
+              ],
+            }
+          : { attributes: [{ name: "pk", type: "S" }] }),
         billingMode: "PAY_PER_REQUEST",
         ...(kmsKeyArn === undefined ? {} : { serverSideEncryption: { enabled: true, kmsKeyArn } }),
       },
@@ -611,6 +646,14 @@ export function buildStackPlan(spec: StackSpec): Plan {
         Action: [...READ, ...WRITE],
         Resource: resources,
       });
+    }
+    if (users(tablePolicy.ownItemsUsers ?? []).length > 0) {
+      statements.push(
+        ...fineGrainedStatements("leading-keys-userid", resources).map((statement) => ({
+          ...statement,
+          Principal: { AWS: users(tablePolicy.ownItemsUsers ?? []) },
+        })),
+      );
     }
     if (users(tablePolicy.deniedGetItem).length > 0) {
       statements.push({
@@ -696,7 +739,14 @@ export function buildStackPlan(spec: StackSpec): Plan {
       name,
     );
     const groupRef = reference("aws:iam/group:Group", name, name);
-    const statements = [...tableAccess(group.access), ...extraStatements(group.extras, keyArns)];
+    const statements = [
+      ...tableAccess(group.access),
+      ...extraStatements(group.extras, keyArns),
+      ...transactionExtras(
+        group.extras,
+        spec.tables.map((_, table) => tableArn(table)),
+      ),
+    ];
     if (group.access === "full") {
       add(
         "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
@@ -871,6 +921,32 @@ function extraStatements(
     statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
   }
   return statements;
+}
+
+/**
+ * The extras about a write transaction's parts, which are each authorized as their own action ("Using IAM
+ * with DynamoDB transactions",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ */
+function transactionExtras(
+  extras: readonly ExtraPolicy[],
+  tableArns: readonly string[],
+): Record<string, unknown>[] {
+  return [
+    ...(extras.includes("allow-condition-check")
+      ? [
+          {
+            Sid: "ConditionChecks",
+            Effect: "Allow",
+            Action: "dynamodb:ConditionCheckItem",
+            Resource: [...tableArns],
+          },
+        ]
+      : []),
+    ...(extras.includes("deny-delete-item")
+      ? [{ Sid: "NoDeleteItem", Effect: "Deny", Action: "dynamodb:DeleteItem", Resource: "*" }]
+      : []),
+  ];
 }
 
 /** An SCP's one statement (OrganizationSpec.scps). */

@@ -1,11 +1,13 @@
 /**
  * The engine's answer for one cell of the access matrix, asked of the Authorizer directly (no decision
- * classes of the ledger), composed as the sandbox composes it: `dynamodb:<Action>` on the table, then, for
+ * classes of the ledger), composed as the sandbox composes it: `dynamodb:<Action>` on the table (a
+ * transaction: each kind of part's action inside it; the request-dependent keys unknown, so a decision
+ * that depends on them is `conditional`: sandbox/engine.ts cellChecks), then, for
  * an item operation on a table with a customer managed key, kms:Decrypt through DynamoDB; a direct
  * kms:Decrypt on the key (for a service principal with the table's encryption context, as DynamoDB sends it).
  */
 import type { loadAccessModel } from "../../access/analyze";
-import { DIRECT_DECRYPT, iamActionOf, usesTableKey, type TableOperation } from "../../access/operations";
+import { checksOf, DIRECT_DECRYPT, usesTableKey, type TableOperation } from "../../access/operations";
 import type { AccessCell } from "../../access/types";
 
 export async function engineDecision(
@@ -42,17 +44,23 @@ export async function engineDecision(
     return kms.allowed ? "allowed" : "denied-by-kms";
   }
   const operation = cell.operation as TableOperation;
-  const iam = await authorizer.authorizeDynamoDb(caller, iamActionOf(operation), table.arn);
-  if (!iam.allowed) {
-    return "denied-by-iam";
+  let conditional = false;
+  for (const check of checksOf(operation)) {
+    const iam = await authorizer.authorizeDynamoDb(caller, check.action, table.arn, check.requestKeys);
+    if (iam.outcome === "Conditional") {
+      conditional = true;
+    } else if (!iam.allowed) {
+      return "denied-by-iam";
+    }
   }
+  const allowed = conditional ? "conditional" : "allowed";
   if (table.keyArn === undefined || !usesTableKey(operation)) {
-    return "allowed";
+    return allowed;
   }
   const kms = await authorizer.authorizeKmsViaDynamoDb(caller, "kms:Decrypt", table.keyArn, {
     name: table.name,
     region: model.region,
     accountId: model.accountId,
   });
-  return kms.allowed ? "allowed" : "denied-by-kms";
+  return kms.allowed ? allowed : "denied-by-kms";
 }

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import * as dynamodbSdk from "@aws-sdk/client-dynamodb";
 import { DynamoDBClient, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { classifyError } from "../../checks/classify";
 import { DIRECT_DECRYPT, TABLE_OPERATIONS } from "../../access/operations";
 import type { AccessReport } from "../../access/types";
@@ -20,6 +20,7 @@ import {
   type ProbeTarget,
 } from "../../sandbox/dynamodb/operations";
 import { sealBlob } from "../../sandbox/kms/ciphertext";
+import { DEFAULT_SHAPE, probeRequest, type RequestShape } from "./fineGrained";
 
 export interface Observation {
   readonly table: string;
@@ -27,6 +28,8 @@ export interface Observation {
   readonly operation: string;
   readonly observed: string;
   readonly error?: string;
+  /** The request's shape (test/support/fineGrained.ts): `default` for the operation table's probe. */
+  readonly shape: RequestShape["name"];
 }
 
 /** The operations this prober sends over the wire: every operation of the matrix. */
@@ -39,12 +42,38 @@ type CommandClass = new (input: Record<string, unknown>) => dynamodbSdk.GetItemC
  * The SDK v3 command of a DynamoDB operation: the client's `<Operation>Command`, with the operation
  * table's probe as its input (sandbox/dynamodb/operations.ts).
  */
-export function sdkCommand(operation: DynamoOperation, target: ProbeTarget): dynamodbSdk.GetItemCommand {
+export function sdkCommand(
+  operation: DynamoOperation,
+  target: ProbeTarget,
+  input: Record<string, unknown> = operationSpec(operation).probe(target),
+): dynamodbSdk.GetItemCommand {
   const Command = (dynamodbSdk as unknown as Record<string, CommandClass | undefined>)[`${operation}Command`];
   if (Command === undefined) {
     throw new Error(`@aws-sdk/client-dynamodb has no ${operation}Command`);
   }
-  return new Command(operationSpec(operation).probe(target));
+  return new Command(input);
+}
+
+/** The signer's aws:userid, as GetCallerIdentity's UserId gives it (IAM User Guide, "IAM identifiers"). */
+export async function callerUserId(endpoint: string, region: string, signer: Signer): Promise<string> {
+  const sts = new STSClient({ endpoint, region, credentials: credentialsOf(signer), maxAttempts: 1 });
+  try {
+    const { UserId } = await sts.send(new GetCallerIdentityCommand({}));
+    if (UserId === undefined) {
+      throw new Error(`GetCallerIdentity as ${signer.arn} returned no UserId`);
+    }
+    return UserId;
+  } finally {
+    sts.destroy();
+  }
+}
+
+function credentialsOf(signer: Signer) {
+  return {
+    accessKeyId: signer.accessKeyId,
+    secretAccessKey: signer.secretAccessKey,
+    ...(signer.sessionToken === undefined ? {} : { sessionToken: signer.sessionToken }),
+  };
 }
 
 export interface Signer {
@@ -65,6 +94,10 @@ export async function assumeRole(input: {
   readonly region: string;
   readonly user: Signer;
   readonly roleArn: string;
+  /** AssumeRole's session policies (`Policy`, `PolicyArns`), when the session is to have some. */
+  readonly policy?: string;
+  readonly policyArns?: readonly string[];
+  readonly sessionName?: string;
 }): Promise<Signer> {
   const sts = new STSClient({
     endpoint: input.endpoint,
@@ -74,7 +107,12 @@ export async function assumeRole(input: {
   });
   try {
     const { Credentials } = await sts.send(
-      new AssumeRoleCommand({ RoleArn: input.roleArn, RoleSessionName: "access-prober" }),
+      new AssumeRoleCommand({
+        RoleArn: input.roleArn,
+        RoleSessionName: input.sessionName ?? "access-prober",
+        ...(input.policy === undefined ? {} : { Policy: input.policy }),
+        ...(input.policyArns === undefined ? {} : { PolicyArns: input.policyArns.map((arn) => ({ arn })) }),
+      }),
     );
     if (Credentials?.AccessKeyId === undefined || Credentials.SecretAccessKey === undefined) {
       throw new Error(`AssumeRole ${input.roleArn} returned no credentials`);
@@ -96,17 +134,19 @@ export async function probe(input: {
   readonly model: CloudModel;
   readonly report: AccessReport;
   readonly signers: readonly Signer[];
+  /**
+   * The request shapes to probe each of a signer's cells with (test/support/fineGrained.ts): by default
+   * the operation table's probe only. A direct kms:Decrypt is sent once, whatever the shapes.
+   */
+  readonly shapesOf?: (signer: Signer) => readonly RequestShape[];
 }): Promise<Observation[]> {
   const observations: Observation[] = [];
   for (const signer of input.signers) {
+    const shapes = input.shapesOf?.(signer) ?? [DEFAULT_SHAPE];
     const config = {
       endpoint: input.endpoint,
       region: input.region,
-      credentials: {
-        accessKeyId: signer.accessKeyId,
-        secretAccessKey: signer.secretAccessKey,
-        ...(signer.sessionToken === undefined ? {} : { sessionToken: signer.sessionToken }),
-      },
+      credentials: credentialsOf(signer),
       maxAttempts: 1,
     };
     const dynamodb = new DynamoDBClient(config);
@@ -118,38 +158,40 @@ export async function probe(input: {
           throw new Error(`table ${table.name} of the report is not deployed`);
         }
         const key = itemKey(deployed.createRequest);
+        const sortKey = (
+          deployed.createRequest.KeySchema as { AttributeName: string; KeyType: string }[]
+        ).find((entry) => entry.KeyType === "RANGE")?.AttributeName;
         // A bare name names a table of the caller's own account: another account's signer names the
         // table by its ARN (DynamoDB Developer Guide, "Cross-account access with resource-based policies
         // in DynamoDB", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-cross-account-access.html).
         const tableName = accountOf(signer.arn) === accountOf(deployed.arn) ? table.name : deployed.arn;
         const hashName = Object.keys(key)[0];
         for (const operation of table.operations.filter((op) => PROBED_OPERATIONS.has(op))) {
-          const call = (): Promise<unknown> => {
-            if (isDynamoOperation(operation)) {
-              return dynamodb.send(
-                sdkCommand(operation, {
-                  tableName,
-                  tableArn: deployed.arn,
-                  key,
-                  hashKey: hashName,
+          for (const shape of isDynamoOperation(operation) ? shapes : [shapes[0]]) {
+            const call = (): Promise<unknown> => {
+              if (isDynamoOperation(operation)) {
+                const target = { tableName, tableArn: deployed.arn, key, hashKey: hashName };
+                return dynamodb.send(
+                  sdkCommand(operation, target, probeRequest(operation, target, shape, sortKey)),
+                );
+              }
+              // A ciphertext of the sandbox's format that names the table's key, sealed with other key
+              // material: KMS authorizes Decrypt before it opens the blob, so InvalidCiphertextException
+              // means the caller got past authorization (KMS API reference, Decrypt: errors).
+              return kms.send(
+                new DecryptCommand({
+                  CiphertextBlob: sealBlob(table.keyArn as string, randomBytes(32), Buffer.from("probe"), {}),
                 }),
               );
-            }
-            // A ciphertext of the sandbox's format that names the table's key, sealed with other key
-            // material: KMS authorizes Decrypt before it opens the blob, so InvalidCiphertextException
-            // means the caller got past authorization (KMS API reference, Decrypt: errors).
-            return kms.send(
-              new DecryptCommand({
-                CiphertextBlob: sealBlob(table.keyArn as string, randomBytes(32), Buffer.from("probe"), {}),
-              }),
-            );
-          };
-          observations.push({
-            table: table.name,
-            principal: signer.arn,
-            operation,
-            ...(await observe(operation, call)),
-          });
+            };
+            observations.push({
+              table: table.name,
+              principal: signer.arn,
+              operation,
+              shape: shape.name,
+              ...(await observe(operation, call)),
+            });
+          }
         }
       }
     } finally {
