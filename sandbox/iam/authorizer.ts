@@ -895,7 +895,7 @@ export class Authorizer {
         ...resourceTagKeys(resourceArn, tags),
         ...(typeof requestKeys === "function" ? requestKeys() : requestKeys),
       },
-      { otherwise: withResourceTagsNotSet(otherwise, tags === "unknown" ? UNKNOWN : ABSENT) },
+      { otherwise: withResourceTagsNotSet(otherwise, resourceArn, tags === "unknown" ? UNKNOWN : ABSENT) },
     );
   }
 
