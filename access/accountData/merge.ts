@@ -286,6 +286,7 @@ class Merge {
     const arnsFromGrants = new Map(
       this.data.grants.map((grant) => [grant.keyArn.split("/").pop() ?? "", grant.keyArn]),
     );
+    const tagsOf = new Map(this.data.keyTags.map((entry) => [entry.keyId, { ...entry.tags }]));
     for (const saved of this.data.keyPolicies) {
       const arn =
         arnsFromGrants.get(saved.keyId) ??
@@ -303,9 +304,9 @@ class Merge {
         existing: true,
         description: "",
         aliases: [],
-        // get-key-policy does not say the key's tags (kms list-resource-tags does, and is not read): a
-        // decision that reads aws:ResourceTag on the key is conditional, never decided without them.
-        tags: "unknown",
+        // Its list-resource-tags output, else unknown: a decision that reads aws:ResourceTag on the key is
+        // then conditional, never decided without them.
+        tags: tagsOf.get(saved.keyId) ?? "unknown",
       };
       this.model.keys.push(key);
     }

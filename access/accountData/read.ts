@@ -3,6 +3,7 @@
  *
  *   aws iam get-account-authorization-details                  > iam.json (any name)
  *   aws kms get-key-policy --key-id ID --policy-name default     > key-policies/ID.json
+ *   aws kms list-resource-tags --key-id ID                       > key-tags/ID.json
  *   aws kms list-grants --key-id ID                              > grants-ID.json (any name)
  *   aws organizations list-policies --filter SERVICE_CONTROL_POLICY   > scps.json (any name)
  *   aws organizations describe-policy --policy-id P              > P.json (any name)
@@ -14,12 +15,12 @@
  *   aws organizations list-organizational-units-for-parent --parent-id ID
  *                                                                > organizational-units/ID.json
  *
- * Every `*.json` of the folder, and of its subject folders (`key-policies/`, `policy-targets/`,
- * `parents/`, `organizational-units/`), is read through
- * the bounded reader (common/userFile.ts) and recognized by the shape of the command's output (the AWS
- * CLI Command Reference's Output section of each command). The outputs that do not name their subject
- * (a key policy, a policy's targets, a child's parents, a parent's OUs) take it from their file name. A
- * top-level Accounts list is taken for list-accounts, every member of the organization:
+ * Every `*.json` of the folder, and of its subject folders (`key-policies/`, `key-tags/`,
+ * `policy-targets/`, `parents/`, `organizational-units/`), is read through the bounded reader
+ * (common/userFile.ts) and recognized by the shape of the command's output (the AWS CLI Command
+ * Reference's Output section of each command). The outputs that do not name their subject (a key
+ * policy, a key's tags, a policy's targets, a child's parents, a parent's OUs) take it from their file
+ * name. A top-level Accounts list is taken for list-accounts, every member of the organization:
  * list-accounts-for-parent prints the same shape, so it has no place in the folder. A file of no known shape, or whose
  * subject cannot be told, is a one-line UserError naming it (exit 2). Linear in the size of the data.
  */
@@ -35,6 +36,7 @@ import type {
   AccountGroup,
   AccountInlinePolicy,
   AccountKeyPolicy,
+  AccountKeyTags,
   AccountManagedPolicy,
   AccountRole,
   AccountUser,
@@ -49,15 +51,23 @@ export const ACCOUNT_DATA_FLAG = "--account-data";
 
 /** The folders whose files take their subject from their name. */
 export const KEY_POLICIES_DIR = "key-policies";
+export const KEY_TAGS_DIR = "key-tags";
 export const POLICY_TARGETS_DIR = "policy-targets";
 export const PARENTS_DIR = "parents";
 export const ORGANIZATIONAL_UNITS_DIR = "organizational-units";
-const SUBJECT_DIRS = [KEY_POLICIES_DIR, POLICY_TARGETS_DIR, PARENTS_DIR, ORGANIZATIONAL_UNITS_DIR];
+const SUBJECT_DIRS = [
+  KEY_POLICIES_DIR,
+  KEY_TAGS_DIR,
+  POLICY_TARGETS_DIR,
+  PARENTS_DIR,
+  ORGANIZATIONAL_UNITS_DIR,
+];
 
 /** The commands whose outputs are recognized, for the message about a file of no known shape. */
 export const RECOGNIZED_COMMANDS = [
   "iam get-account-authorization-details",
   "kms get-key-policy (as key-policies/<key id>.json)",
+  "kms list-resource-tags (as key-tags/<key id>.json)",
   "kms list-grants",
   "organizations list-policies",
   "organizations describe-policy",
@@ -105,7 +115,7 @@ export function readAccountData(dir: string): AccountData {
   return reader.result();
 }
 
-/** The `*.json` files of the folder and of its two named subfolders, sorted so that reading is deterministic. */
+/** The `*.json` files of the folder and of its named subfolders, sorted so that reading is deterministic. */
 function jsonFilesOf(dir: string): string[] {
   const entries = listDir(dir, dir);
   const files: string[] = [];
@@ -296,6 +306,7 @@ class AccountDataReader {
   private readonly roles = new Map<string, AccountRole>();
   private readonly policies = new Map<string, AccountManagedPolicy>();
   private readonly keyPolicies = new Map<string, AccountKeyPolicy>();
+  private readonly keyTags = new Map<string, AccountKeyTags>();
   private readonly grants = new Map<string, AccountGrant>();
   private readonly organizationPolicies = new Map<string, OrganizationPolicy>();
   /** Content and targets may come before the summary that names the policy's type: kept until the end. */
@@ -328,6 +339,16 @@ class AccountDataReader {
       this.keyPolicy(fields, subject);
       return;
     }
+    if (folder === KEY_TAGS_DIR) {
+      if (!Array.isArray(record?.Tags)) {
+        throw new AccountDataError(
+          file,
+          "is in key-tags/, which holds the output of kms list-resource-tags only (an object with Tags)",
+        );
+      }
+      this.keyTagList(fields, subject);
+      return;
+    }
     if (folder === POLICY_TARGETS_DIR) {
       if (!Array.isArray(record?.Targets)) {
         throw new AccountDataError(
@@ -356,6 +377,11 @@ class AccountDataReader {
         throw new AccountDataError(
           file,
           "is the output of kms get-key-policy, which does not name its key: save it as key-policies/<key id>.json",
+        );
+      case "key-tags":
+        throw new AccountDataError(
+          file,
+          "is the output of kms list-resource-tags, which does not name its key: save it as key-tags/<key id>.json",
         );
       case "organization":
       case "roots":
@@ -519,6 +545,24 @@ class AccountDataReader {
     );
   }
 
+  /**
+   * `aws kms list-resource-tags` (KMS API reference, ListResourceTags: Tags of TagKey and TagValue,
+   * Truncated): the key's tags, aws:ResourceTag of the requests on it.
+   */
+  private keyTagList(fields: Fields, keyId: string): void {
+    if (!KEY_ID.test(keyId)) {
+      throw new AccountDataError(
+        fields.file,
+        `is named ${displayValue(keyId)}, which is not a KMS key id (a UUID, or mrk- and 32 hex digits): name it key-tags/<key id>.json`,
+      );
+    }
+    refuseTruncated(fields, "Truncated", "the key's tags");
+    const tags = Object.fromEntries(
+      fields.objects("Tags").map((tag) => [tag.string("TagKey"), tag.string("TagValue")]),
+    );
+    this.put(this.keyTags, keyId, { keyId, tags, file: fields.file }, "the key's tags");
+  }
+
   /** `aws kms list-grants` (KMS API reference, ListGrants, GrantListEntry). */
   private grantList(fields: Fields): void {
     refuseTruncated(fields, "Truncated", "the key's grants");
@@ -652,6 +696,7 @@ class AccountDataReader {
       roles: [...this.roles.values()],
       policies: [...this.policies.values()],
       keyPolicies: [...this.keyPolicies.values()],
+      keyTags: [...this.keyTags.values()],
       grants: [...this.grants.values()],
       organizationPolicies: [...this.organizationPolicies.values()].map((policy) => {
         const content = this.contents.get(policy.id)?.content;
@@ -813,6 +858,7 @@ type Shape =
   | "org-policies"
   | "org-policy"
   | "key-policy"
+  | "key-tags"
   | "targets"
   | "organization"
   | "roots"
@@ -861,6 +907,9 @@ function shapeOf(value: Record<string, unknown>): Shape | undefined {
   }
   if (typeof value.Policy === "string") {
     return "key-policy";
+  }
+  if (Array.isArray(value.Tags)) {
+    return "key-tags";
   }
   if (objectOf(value.Policy) !== undefined && "PolicySummary" in (value.Policy as object)) {
     return "org-policy";

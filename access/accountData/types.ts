@@ -66,6 +66,13 @@ export interface AccountKeyPolicy {
   readonly file: string;
 }
 
+/** A key's tags (`kms list-resource-tags`, saved as key-tags/<key id>.json). */
+export interface AccountKeyTags {
+  readonly keyId: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly file: string;
+}
+
 /** A grant (`kms list-grants` Grants[]). */
 export interface AccountGrant {
   /** The key's ARN (GrantListEntry.KeyId is the key's ARN). */
@@ -137,6 +144,8 @@ export interface AccountData {
   readonly roles: readonly AccountRole[];
   readonly policies: readonly AccountManagedPolicy[];
   readonly keyPolicies: readonly AccountKeyPolicy[];
+  /** Keys' tags; a key of `keyPolicies` without an entry here has unknown tags. */
+  readonly keyTags: readonly AccountKeyTags[];
   readonly grants: readonly AccountGrant[];
   readonly organizationPolicies: readonly OrganizationPolicy[];
   /** The organization's structure; absent when the data holds none of its outputs. */

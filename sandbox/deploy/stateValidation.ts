@@ -174,6 +174,8 @@ export function keyState(value: unknown, where: string): PersistedKeyState {
             MAX_PENDING_WINDOW_DAYS,
           ),
     unusableSince: optionalDate(fields.unusableSince, `${where}.unusableSince`),
+    lastUsed: optionalDate(fields.lastUsed, `${where}.lastUsed`),
+    usageTrackedSince: optionalDate(fields.usageTrackedSince, `${where}.usageTrackedSince`),
   };
   if (state === "PendingDeletion" && record.deletionDate === undefined) {
     throw new StateFieldError(`${where}.deletionDate`, "is missing for a key pending deletion");

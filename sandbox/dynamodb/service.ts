@@ -197,9 +197,11 @@ export class DynamoDbService {
     if (this.keys.cache.use(connection, caller.arn, table.name, keyArn)) {
       return undefined;
     }
-    return authorizeTableKey(caller, table.name, keyArn, stack).then(() =>
-      this.keys.cache.store(connection, caller.arn, table.name, keyArn),
-    );
+    return authorizeTableKey(caller, table.name, keyArn, stack).then(() => {
+      // DynamoDB's kms:Decrypt of the table key for the caller is a use of the key (GetKeyLastUsage).
+      stack.kms.registry.recordUse(keyArn);
+      this.keys.cache.store(connection, caller.arn, table.name, keyArn);
+    });
   }
 
   /**

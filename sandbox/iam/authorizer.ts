@@ -499,6 +499,15 @@ export class Authorizer {
       throw new AwsError("NotFoundException", `Key '${keyArn}' does not exist`);
     }
     const variables = kmsContextVariables(caller, context);
+    // kms:TrailingDaysWithoutKeyUsage is in DisableKey's and ScheduleKeyDeletion's context (Service
+    // Authorization Reference, AWS KMS); a question that does not give it (the static proof, a key's own
+    // time unknown) leaves it unknown there, absent elsewhere.
+    if (
+      (action === "kms:DisableKey" || action === "kms:ScheduleKeyDeletion") &&
+      variables["kms:TrailingDaysWithoutKeyUsage"] === undefined
+    ) {
+      variables["kms:TrailingDaysWithoutKeyUsage"] = UNKNOWN;
+    }
     // kms:ResourceAliases: the key's aliases, whatever KeyId the request used (KMS developer guide,
     // "AWS KMS condition keys"); absent for a key without aliases.
     const aliases = this.keys.aliasesOf?.(key.arn).map((arn) => arn.slice(arn.indexOf(":alias/") + 1));
@@ -881,7 +890,11 @@ export class Authorizer {
       // A resource's tag the request context lacks is absent, every tag of a resource whose tags are not
       // known is unknown (resourceTags.ts); the rest comes from the caller.
       {
-        otherwise: withResourceTagsNotSet(this.callerContext(caller), tags === "unknown" ? UNKNOWN : ABSENT),
+        otherwise: withResourceTagsNotSet(
+          this.callerContext(caller),
+          resourceArn,
+          tags === "unknown" ? UNKNOWN : ABSENT,
+        ),
       },
     );
   }

@@ -755,8 +755,8 @@ export const SERVICE_CONDITION_KEYS: readonly ServiceConditionKeyEntry[] = [
   {
     page: "kms",
     key: "kms:TrailingDaysWithoutKeyUsage",
-    status: "refused",
-    why: "the key's use history is not kept",
+    status: "modelled",
+    why: "DisableKey and ScheduleKeyDeletion: whole days since the key's last successful Encrypt, Decrypt or GenerateDataKey (DynamoDB's Decrypt for a caller included), or since its creation if never used; the last use is kept in the data dir, written at most once an hour (KMS's own record may be an hour late); unknown in the static proof",
   },
   { page: "kms", key: "kms:ValidTo", status: "absent", why: "only ImportKeyMaterial" },
   {

@@ -73,13 +73,19 @@ export function resourceTagKeys(resourceArn: string, tags: ResourceTags): Record
 }
 
 /**
- * A context in which every aws:ResourceTag/KEY and iam:ResourceTag/KEY not set is `value` (UNKNOWN for a
- * resource of unknown tags, ABSENT for a tag the resource lacks), every other key as `otherwise` says.
+ * A context in which every aws:ResourceTag/KEY not set (and for an IAM resource every iam:ResourceTag/KEY)
+ * is `value` (UNKNOWN for a resource of unknown tags, ABSENT for a tag the resource lacks), every other key
+ * as `otherwise` says (iam:ResourceTag of any other resource: absent, as AWS leaves it out).
  */
-export function withResourceTagsNotSet(otherwise: RequestContext, value: ContextValue): RequestContext {
+export function withResourceTagsNotSet(
+  otherwise: RequestContext,
+  resourceArn: string,
+  value: ContextValue,
+): RequestContext {
+  const iam = resourceArn.split(":")[2] === "iam";
   return {
     get: (lowerCaseKey) =>
-      lowerCaseKey.startsWith("aws:resourcetag/") || lowerCaseKey.startsWith("iam:resourcetag/")
+      lowerCaseKey.startsWith("aws:resourcetag/") || (iam && lowerCaseKey.startsWith("iam:resourcetag/"))
         ? value
         : otherwise.get(lowerCaseKey),
   };

@@ -35,11 +35,9 @@ export async function encrypt(request: RequestBody, call: KmsCall): Promise<Reco
   const context = encryptionContext(request);
   await authorizeWithContext(call, key, context);
   refuseDryRun(request);
-  return {
-    CiphertextBlob: sealBlob(key.arn, key.material, plaintext, context).toString("base64"),
-    KeyId: key.arn,
-    EncryptionAlgorithm: "SYMMETRIC_DEFAULT",
-  };
+  const ciphertext = sealBlob(key.arn, key.material, plaintext, context).toString("base64");
+  call.registry.recordUse(key.arn);
+  return { CiphertextBlob: ciphertext, KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT" };
 }
 
 export async function decrypt(request: RequestBody, call: KmsCall): Promise<Record<string, unknown>> {
@@ -69,6 +67,7 @@ export async function decrypt(request: RequestBody, call: KmsCall): Promise<Reco
     // Wrong encryption context or a tampered blob: KMS gives no detail either.
     throw new AwsError("InvalidCiphertextException", "The ciphertext or its encryption context is invalid.");
   }
+  call.registry.recordUse(key.arn);
   return {
     KeyId: key.arn,
     Plaintext: plaintext.toString("base64"),
@@ -96,6 +95,7 @@ export async function generateDataKey(request: RequestBody, call: KmsCall): Prom
   refuseDryRun(request);
   const length = numberOfBytes ?? (keySpec === "AES_128" ? 16 : 32);
   const plaintext = randomBytes(length);
+  call.registry.recordUse(key.arn);
   return {
     CiphertextBlob: sealBlob(key.arn, key.material, plaintext, context).toString("base64"),
     Plaintext: plaintext.toString("base64"),

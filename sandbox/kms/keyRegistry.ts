@@ -14,6 +14,9 @@ import { AwsError } from "../errors";
 import { parsePolicyDocument, type KeySource, type KeyState, type PolicyDocument } from "../iam";
 import { parseArn } from "../iam/arn";
 import { DAY_MS, type Clock } from "../admin/clock";
+
+/** An hour, in milliseconds: how late KMS's record of a key's last use may be. */
+const HOUR_MS = 3_600_000;
 import { KEY_MATERIAL_BYTES, newKeyMaterial } from "./ciphertext";
 
 export interface KmsKeyRecord {
@@ -33,6 +36,10 @@ export interface KmsKeyRecord {
   readonly pendingWindowInDays?: number;
   /** When the key last stopped being usable (Disabled or PendingDeletion); unset while Enabled. */
   readonly unusableSince?: Date;
+  /** Its last successful cryptographic operation (recordUse), if any since `usageTrackedSince`. */
+  readonly lastUsed?: Date;
+  /** Since when its use is recorded: its creation, or when a data dir of an older sandbox was restored. */
+  readonly usageTrackedSince: Date;
   readonly material: Buffer;
   /** Bumped at every change of policy or state: decision caches key on it. */
   readonly version: number;
@@ -87,6 +94,10 @@ export interface PersistedKeyState {
   readonly deletionDate?: string;
   readonly pendingWindowInDays?: number;
   readonly unusableSince?: string;
+  /** Its last successful cryptographic operation, as last made durable (recordUse). */
+  readonly lastUsed?: string;
+  /** Since when its use is recorded; absent in a data dir of an older sandbox (tracked from its restore). */
+  readonly usageTrackedSince?: string;
 }
 
 export interface KeyRegistrySnapshot {
@@ -169,6 +180,8 @@ export class KeyRegistry implements KeySource {
       unusableSince: this.unusableSince(existing, state),
       material: saved?.material ?? newKeyMaterial(),
       creationDate: saved?.creationDate ?? new Date(this.clock.now()),
+      ...(existing?.lastUsed === undefined ? {} : { lastUsed: existing.lastUsed }),
+      usageTrackedSince: existing?.usageTrackedSince ?? saved?.creationDate ?? new Date(this.clock.now()),
       version: this.nextVersion++,
     };
     this.keys.set(record.arn, record);
@@ -404,10 +417,20 @@ export class KeyRegistry implements KeySource {
         pendingWindowInDays: saved.pendingWindowInDays,
         deletionDate: saved.deletionDate === undefined ? undefined : new Date(saved.deletionDate),
       });
+      const lastUsed = saved.lastUsed === undefined ? undefined : new Date(saved.lastUsed);
       this.keys.set(record.arn, {
         ...record,
         unusableSince: saved.unusableSince === undefined ? undefined : new Date(saved.unusableSince),
+        ...(lastUsed === undefined ? {} : { lastUsed }),
+        // A data dir of a sandbox that kept no use: tracked from now on, as KMS's TrackingStartDate.
+        usageTrackedSince:
+          saved.usageTrackedSince === undefined
+            ? new Date(this.clock.now())
+            : new Date(saved.usageTrackedSince),
       });
+      if (lastUsed !== undefined) {
+        this.durableUse.set(record.arn, lastUsed.getTime());
+      }
     }
     for (const alias of snapshot.aliases) {
       this.aliases.set(alias.aliasArn, alias.keyArn);
@@ -415,6 +438,45 @@ export class KeyRegistry implements KeySource {
     for (const entry of snapshot.deleted) {
       this.deleted.set(entry.keyArn, new Date(entry.deletedAt));
     }
+  }
+
+  /** When each key's last use was last made durable (recordUse). */
+  private readonly durableUse = new Map<string, number>();
+
+  /**
+   * Records a successful cryptographic operation with the key (KMS API reference, GetKeyLastUsage: "the
+   * last successful cryptographic operation performed with a specified KMS key"). In memory at once; made
+   * durable (the journal) when an hour has passed since it last was, as KMS's own record "may be delayed
+   * by up to 1 hour" (KMS Developer Guide, "Determine past usage of a KMS key"), so a key in steady use
+   * costs one write an hour, not one a request. A write that fails is tried again at the next use.
+   */
+  recordUse(keyArn: string): void {
+    const key = this.keys.get(keyArn);
+    if (key === undefined) {
+      return;
+    }
+    const now = this.clock.now();
+    const record: KmsKeyRecord = { ...key, lastUsed: new Date(now) };
+    this.keys.set(keyArn, record);
+    const durable = this.durableUse.get(keyArn);
+    if (durable === undefined || now - durable >= HOUR_MS) {
+      try {
+        this.journal?.(persistedKeyState(record));
+        this.durableUse.set(keyArn, now);
+      } catch {
+        // Kept in memory; the next use writes it again (the operation itself succeeded).
+      }
+    }
+  }
+
+  /**
+   * kms:TrailingDaysWithoutKeyUsage of a key: whole days (rounded down) since its last successful
+   * cryptographic operation, or, never used, since its use was first tracked (its creation).
+   */
+  trailingDaysWithoutUsage(keyArn: string): number {
+    const key = this.require(keyArn);
+    const since = (key.lastUsed ?? key.usageTrackedSince).getTime();
+    return Math.max(0, Math.floor((this.clock.now() - since) / DAY_MS));
   }
 
   /** Deletes the keys whose waiting period has ended, material and aliases with them. */
@@ -467,5 +529,7 @@ function persistedKeyState(key: KmsKeyRecord): PersistedKeyState {
     ...(key.deletionDate ? { deletionDate: key.deletionDate.toISOString() } : {}),
     ...(key.pendingWindowInDays ? { pendingWindowInDays: key.pendingWindowInDays } : {}),
     ...(key.unusableSince ? { unusableSince: key.unusableSince.toISOString() } : {}),
+    ...(key.lastUsed ? { lastUsed: key.lastUsed.toISOString() } : {}),
+    usageTrackedSince: key.usageTrackedSince.toISOString(),
   };
 }

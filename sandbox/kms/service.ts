@@ -50,6 +50,9 @@ function requestKeysOf(operation: string, request: Record<string, unknown>): Rec
   return keys;
 }
 
+/** The actions whose context has kms:TrailingDaysWithoutKeyUsage. */
+const TRACKS_USAGE: ReadonlySet<string> = new Set(["kms:DisableKey", "kms:ScheduleKeyDeletion"]);
+
 export class KmsService {
   /**
    * `registry` and `grants` are the one owners of key state and of grants; `authorizer` must read its keys
@@ -143,14 +146,15 @@ export class KmsService {
     key: KmsKeyRecord,
     context: KmsRequestContext = {},
   ): Promise<KmsDecision> {
-    const decision = await this.authorizer.authorizeKms(
-      caller.arn,
-      action,
-      key.arn,
-      caller.requestKeys === undefined
-        ? context
-        : { ...context, requestKeys: { ...caller.requestKeys, ...context.requestKeys } },
-    );
+    // kms:TrailingDaysWithoutKeyUsage, in DisableKey's and ScheduleKeyDeletion's context only (Service
+    // Authorization Reference, AWS KMS): from the key's last use, which the registry keeps.
+    const usage: ContextRecord = TRACKS_USAGE.has(action)
+      ? { "kms:TrailingDaysWithoutKeyUsage": String(this.registry.trailingDaysWithoutUsage(key.arn)) }
+      : {};
+    const decision = await this.authorizer.authorizeKms(caller.arn, action, key.arn, {
+      ...context,
+      requestKeys: { ...caller.requestKeys, ...usage, ...context.requestKeys },
+    });
     if (decision.notModelledKeys !== undefined) {
       throw new AwsError(NOT_MODELLED, decision.message ?? `${action} on ${key.arn} is not modelled`);
     }

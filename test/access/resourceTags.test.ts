@@ -84,4 +84,48 @@ describe("access: resource tags (aws:ResourceTag)", function () {
     expect(cell("rg-t3")?.decision).to.equal("conditional");
     expect(cell("rg-t3")?.conditions?.join(" ")).to.match(/aws:ResourceTag\/env/i);
   });
+  it("decides sts:AssumeRole by the role's tags (iam:ResourceTag) in the paths to obtain access", async () => {
+    // IAM User Guide, "Controlling access to AWS resources using tags": a Deny on roles that lack a tag
+    // keeps the user from assuming them; both roles may decrypt (the key policy names them).
+    const plan = buildStackPlan({
+      id: "rh",
+      users: [{ access: "none", extras: ["allow-create-access-key"], withAccessKey: true }],
+      keys: [
+        {
+          rootStatement: true,
+          keyUsers: [],
+          viaDynamoDbOnly: false,
+          deniedUsers: [],
+          enabled: true,
+          keyRoles: [0, 1],
+        },
+      ],
+      tables: [0],
+      roles: [
+        { access: "readonly", trustedUsers: [0] },
+        { access: "readonly", trustedUsers: [0] },
+      ],
+    });
+    const role0 = resourceNamed(plan, "aws:iam/role:Role", "rh-r0");
+    role0.inputs.tags = { access: "yes" };
+    role0.outputs.tags = { access: "yes" };
+    const policy = resourceNamed(plan, "aws:iam/userPolicy:UserPolicy", "rh-u0");
+    policy.inputs.policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Deny",
+          Action: "sts:AssumeRole",
+          Resource: "*",
+          Condition: { StringNotEquals: { "iam:ResourceTag/access": "yes" } },
+        },
+      ],
+    });
+    policy.outputs.policy = policy.inputs.policy;
+    const report = await analyzePlan(plan);
+    const user = `arn:aws:iam::${ACCOUNT_ID}:user/rh-u0`;
+    const paths = report.obtainers.find((entry) => entry.principal === user)?.paths ?? [];
+    expect(paths.join("\n")).to.match(/^sts:AssumeRole on rh-r0, who can decrypt/m);
+    expect(paths.join("\n")).not.to.match(/sts:AssumeRole on rh-r1/);
+  });
 });

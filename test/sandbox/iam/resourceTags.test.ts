@@ -8,7 +8,9 @@
  *   (https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html): "You cannot tag aliases".
  */
 import { expect } from "chai";
-import { resourceTagKeys, tagsOfResource } from "../../../sandbox/iam/resourceTags";
+import { NOT_SET } from "../../../sandbox/iam/conditionKeys";
+import { ABSENT, UNKNOWN } from "../../../sandbox/iam/evaluation";
+import { resourceTagKeys, tagsOfResource, withResourceTagsNotSet } from "../../../sandbox/iam/resourceTags";
 
 const TABLE = "arn:aws:dynamodb:us-east-1:111122223333:table/orders";
 const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -44,5 +46,15 @@ describe("sandbox/iam resource tags", () => {
     });
     expect(resourceTagKeys(TABLE, { env: "prod" })).to.deep.equal({ "aws:ResourceTag/env": "prod" });
     expect(resourceTagKeys(KEY, "unknown")).to.deep.equal({});
+  });
+
+  it("leaves every tag of a resource of unknown tags unknown, and iam:ResourceTag to IAM resources", () => {
+    const table = withResourceTagsNotSet(NOT_SET, TABLE, UNKNOWN);
+    expect(table.get("aws:resourcetag/env")).to.equal(UNKNOWN);
+    // Service Authorization Reference: iam:ResourceTag is a key of IAM's resources (a role), not a table's.
+    expect(table.get("iam:resourcetag/env")).to.equal(ABSENT);
+    const role = withResourceTagsNotSet(NOT_SET, ROLE, UNKNOWN);
+    expect(role.get("iam:resourcetag/team")).to.equal(UNKNOWN);
+    expect(withResourceTagsNotSet(NOT_SET, ROLE, ABSENT).get("aws:resourcetag/team")).to.equal(ABSENT);
   });
 });
