@@ -52,7 +52,7 @@ export type {
   OrganizationTarget,
 } from "./deploy/outsidePolicies";
 export type { CloudOrganizationTree } from "./deploy/organizationTree";
-export { organizationIdOfArn } from "./deploy/organizationTree";
+export { parentsOf } from "./deploy/organizationTree";
 export type { LiveStack } from "./deploy/stack";
 export {
   ACCESS_MATRIX_OPERATIONS,

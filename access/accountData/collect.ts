@@ -10,6 +10,11 @@
  *   aws organizations list-policies --filter TYPE                    > organizations-TYPE.json
  *   aws organizations describe-policy --policy-id P                  > organizations-policy-P.json
  *   aws organizations list-targets-for-policy --policy-id P          > policy-targets/P.json
+ *   aws organizations describe-organization                          > organization.json
+ *   aws organizations list-roots                                     > organization-roots.json
+ *   aws organizations list-accounts                                  > organization-accounts.json
+ *   aws organizations list-parents --child-id ID                     > parents/ID.json (each account,
+ *                                                                      then each OU up to the root)
  *
  * Each output is saved as the CLI printed it, in files 0600 in folders 0700 (the data describes who can
  * do what in the account). An account in no organization, or whose credentials may not read it (a
@@ -22,7 +27,7 @@ import * as path from "node:path";
 import { displayValue } from "../../common/display";
 import { UserError } from "../../common/userError";
 import { displayPath } from "../../common/userFile";
-import { KEY_POLICIES_DIR, POLICY_TARGETS_DIR } from "./read";
+import { KEY_POLICIES_DIR, PARENTS_DIR, POLICY_TARGETS_DIR } from "./read";
 
 /** What running one AWS CLI command gave. */
 export interface AwsCliRun {
@@ -143,7 +148,91 @@ export async function collectAccountData(outDir: string, aws: AwsCliRunner): Pro
       );
     }
   }
+  await collectStructure(aws, run, save, notes);
   return { files, notes };
+}
+
+/**
+ * The organization's structure, for the organization condition keys: describe-organization, list-roots,
+ * list-accounts, then list-parents of each account and of each OU met on the way up to the root. An
+ * account in no organization, or credentials that may not read it, give no structure (noted); an endpoint
+ * that does not model a part (the sandbox's NotModelledBySandboxException) leaves that part out (noted),
+ * so the analysis treats what is missing as unknown.
+ */
+async function collectStructure(
+  aws: AwsCliRunner,
+  run: (args: readonly string[]) => Promise<{ text: string; value: Record<string, unknown> }>,
+  save: (relative: string, text: string) => void,
+  notes: string[],
+): Promise<void> {
+  const optional = async (
+    args: readonly string[],
+    what: string,
+  ): Promise<{ text: string; value: Record<string, unknown> } | undefined> => {
+    const result = await aws(args);
+    if (result.code === 0) {
+      try {
+        return { text: result.stdout, value: JSON.parse(result.stdout) as Record<string, unknown> };
+      } catch {
+        throw new CollectError(`aws ${args.join(" ")} printed no JSON: is \`aws\` the AWS CLI?`);
+      }
+    }
+    const code = errorCodeOf(result);
+    if (code === "AWSOrganizationsNotInUseException" || code === "AccessDeniedException") {
+      notes.push(
+        code === "AWSOrganizationsNotInUseException"
+          ? "the account is in no organization: the data has no organization structure"
+          : `these credentials may not read ${what} (${code}): the organization condition keys stay unknown where it would tell them`,
+      );
+      return undefined;
+    }
+    if (code === "NotModelledBySandboxException") {
+      notes.push(
+        `the endpoint does not model ${what}: the organization condition keys stay unknown where it would tell them`,
+      );
+      return undefined;
+    }
+    await run(args);
+    return undefined;
+  };
+  const organization = await optional(["organizations", "describe-organization"], "the organization");
+  if (organization === undefined) {
+    return;
+  }
+  save("organization.json", organization.text);
+  const roots = await optional(["organizations", "list-roots"], "the organization's root");
+  if (roots !== undefined) {
+    save("organization-roots.json", roots.text);
+  }
+  const accounts = await optional(["organizations", "list-accounts"], "the organization's member list");
+  if (accounts === undefined) {
+    return;
+  }
+  save("organization-accounts.json", accounts.text);
+  const asked = new Set<string>();
+  const queue = ((accounts.value.Accounts as { Id?: unknown }[] | undefined) ?? [])
+    .map((account) => account.Id)
+    .filter((id): id is string => typeof id === "string");
+  while (queue.length > 0) {
+    const child = queue.shift() as string;
+    if (asked.has(child)) {
+      continue;
+    }
+    asked.add(child);
+    const parents = await optional(
+      ["organizations", "list-parents", "--child-id", child],
+      `the parent of ${child}`,
+    );
+    if (parents === undefined) {
+      continue;
+    }
+    save(path.join(PARENTS_DIR, `${child}.json`), parents.text);
+    for (const parent of (parents.value.Parents as { Id?: unknown }[] | undefined) ?? []) {
+      if (typeof parent.Id === "string" && parent.Id.startsWith("ou-")) {
+        queue.push(parent.Id);
+      }
+    }
+  }
 }
 
 function prepareFolder(outDir: string): void {

@@ -20,6 +20,7 @@ import {
   type CloudModel,
   type CloudOrganizationPolicy,
   type CloudOrganizationTree,
+  parentsOf,
   type CloudPrincipal,
   type DeployedResource,
   type ModelExtension,
@@ -118,6 +119,28 @@ class Merge {
     this.grants();
     this.organization();
     this.organizationTree();
+  }
+
+  /** The account's parents from the root down, from the data's list-parents outputs, else the plan's tree. */
+  private accountChain(): string[] | undefined {
+    const parents = this.data.organization?.parents;
+    if (parents !== undefined && parents[this.data.accountId] !== undefined) {
+      const chain: string[] = [];
+      for (let current: string | undefined = parents[this.data.accountId]; current !== undefined;) {
+        if (chain.includes(current) || chain.length > 10) {
+          return undefined;
+        }
+        chain.unshift(current);
+        if (current.startsWith("r-")) {
+          return chain;
+        }
+        current = parents[current];
+      }
+      return undefined;
+    }
+    const tree = this.model.organizationTree;
+    const account = tree?.accounts.find((candidate) => candidate.id === this.data.accountId);
+    return tree === undefined || account === undefined ? undefined : parentsOf(tree, account.parentId);
   }
 
   /**
@@ -380,7 +403,11 @@ class Merge {
         type: "aws:organizations/policy:Policy",
         reason,
       });
-    let root: string | undefined;
+    // The OUs above the account, when the data's (or the plan's) structure places it: policies attached
+    // to them apply (Organizations User Guide, "Inheritance for authorization policies").
+    const chain = this.accountChain();
+    const onChain = new Set(chain ?? []);
+    let root: string | undefined = chain?.[0];
     for (const policy of this.data.organizationPolicies) {
       if (plannedIds.has(policy.id)) {
         continue;
@@ -394,14 +421,18 @@ class Merge {
       }
       const targets = policy.targets.filter(
         (target) =>
-          target.type === "ROOT" || (target.type === "ACCOUNT" && target.targetId === this.data.accountId),
+          target.type === "ROOT" ||
+          (target.type === "ACCOUNT" && target.targetId === this.data.accountId) ||
+          (target.type === "ORGANIZATIONAL_UNIT" && onChain.has(target.targetId)),
       );
       root ??= targets.find((target) => target.type === "ROOT")?.targetId;
       if (targets.length === 0) {
         if (policy.targets.some((target) => target.type === "ORGANIZATIONAL_UNIT")) {
           notApplied(
             policy.id,
-            "it is attached to organizational units, and the account data does not say which the account is under: not applied",
+            chain === undefined
+              ? "it is attached to organizational units, and the account data does not say which the account is under: not applied"
+              : "it is attached to organizational units the account is not under: it does not apply",
           );
         }
         continue;
@@ -424,6 +455,9 @@ class Merge {
     }
     const levels: OrganizationTarget[] = [
       ...(root === undefined ? [] : [{ id: root, type: "ROOT" as const }]),
+      ...(chain ?? [])
+        .filter((id) => id.startsWith("ou-"))
+        .map((id) => ({ id, type: "ORGANIZATIONAL_UNIT" as const })),
       { id: this.data.accountId, type: "ACCOUNT" },
     ];
     // Every level must allow through an SCP, so a level with none in the data is one the data does not

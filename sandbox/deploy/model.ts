@@ -368,8 +368,8 @@ class ModelBuilder {
         this.notDeployed.push({ urn: resource.urn, type: resource.type, reason }),
     };
     const groups = readGroups(context);
-    const organization = readOrganization(context);
     const organizationTree = readOrganizationTree(context);
+    const organization = readOrganization(context, organizationTree);
     for (const resource of byType("aws:iam/accessKey:AccessKey")) {
       // An Inactive key authenticates nothing (IAM UpdateAccessKey), so it is not served.
       this.settle(resource, "not served", () => {

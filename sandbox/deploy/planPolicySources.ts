@@ -14,6 +14,7 @@ import type {
   OrganizationTarget,
 } from "./outsidePolicies";
 import { ORGANIZATION_POLICY_TYPES } from "./outsidePolicies";
+import { parentsOf, type CloudOrganizationTree } from "./organizationTree";
 import { UnknownValueError, type ResourceValues } from "./resourceValues";
 
 /** The @pulumi/aws types of IAM groups and what gives them policies and members. */
@@ -184,7 +185,10 @@ const FULL_AWS_ACCESS: CloudOrganizationPolicy = {
  * by default and a plan cannot detach it; RCPFullAWSAccess, which cannot be detached, only allows, and
  * RCPs only deny beside it (IAM User Guide, "How AWS enforcement code logic evaluates requests").
  */
-export function readOrganization(context: PlanReadContext): CloudOrganization | undefined {
+export function readOrganization(
+  context: PlanReadContext,
+  tree?: CloudOrganizationTree,
+): CloudOrganization | undefined {
   const { values } = context;
   const policies: CloudOrganizationPolicy[] = [];
   for (const resource of context.byType(ORGANIZATION_TYPES.policy)) {
@@ -233,18 +237,33 @@ export function readOrganization(context: PlanReadContext): CloudOrganization | 
     });
   }
   rootId ??= attachments.find((attachment) => attachment.targetId.startsWith("r-"))?.targetId;
-  const path: OrganizationTarget[] = [
-    ...(rootId === undefined ? [] : [{ id: rootId, type: "ROOT" as const }]),
-    { id: context.accountId, type: "ACCOUNT" },
-  ];
+  // Where the organization's structure places the stack's account (deploy/organizationTree.ts): the root
+  // and each OU down to it, so an SCP or RCP attached to one of those OUs applies.
+  const found = placementOf(tree, context.accountId);
+  const placed = found !== undefined && (rootId === undefined || found[0] === rootId) ? found : undefined;
+  const path: OrganizationTarget[] =
+    placed !== undefined
+      ? [
+          ...placed.map((id) => ({
+            id,
+            type: id.startsWith("r-") ? ("ROOT" as const) : ("ORGANIZATIONAL_UNIT" as const),
+          })),
+          { id: context.accountId, type: "ACCOUNT" },
+        ]
+      : [
+          ...(rootId === undefined ? [] : [{ id: rootId, type: "ROOT" as const }]),
+          { id: context.accountId, type: "ACCOUNT" },
+        ];
   for (const { resource, policy, targetId } of attachments) {
     policy.targets.push(targetId);
     if (!path.some((target) => target.id === targetId)) {
       context.notApplied(
         resource,
-        targetId.startsWith("ou-")
+        targetId.startsWith("ou-") && placed === undefined
           ? `attached to the OU ${targetId}: the plan does not say whether the stack's account is in it, so the policy is not applied (at worst)`
-          : `attached to ${targetId}, not to the stack's account ${context.accountId} nor its root: it does not apply to the stack`,
+          : targetId.startsWith("ou-")
+            ? `attached to the OU ${targetId}, which the stack's account ${context.accountId} is not under: it does not apply to the stack`
+            : `attached to ${targetId}, not to the stack's account ${context.accountId} nor its root: it does not apply to the stack`,
       );
     }
   }
@@ -291,4 +310,10 @@ export function settleBoundaries(
       delete principal.permissionsBoundary;
     }
   }
+}
+
+/** The stack account's parents from the root down, when the organization's structure places it. */
+function placementOf(tree: CloudOrganizationTree | undefined, accountId: string): string[] | undefined {
+  const account = tree?.accounts.find((candidate) => candidate.id === accountId);
+  return tree === undefined || account === undefined ? undefined : parentsOf(tree, account.parentId);
 }

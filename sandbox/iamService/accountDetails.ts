@@ -193,7 +193,10 @@ function itemsOf(model: CloudModel): Item[] {
   const groups = model.groups ?? [];
   const items: Item[] = [];
   const deployer = parsePrincipalArn(model.deployer.arn);
-  const principals = model.principals;
+  // The entities of one account (IAM API reference, GetAccountAuthorizationDetails: "all IAM users,
+  // groups, and roles ... in your AWS account"): a principal whose ARN names another account is that
+  // account's, not the stack's.
+  const principals = model.principals.filter((principal) => principal.accountId === model.accountId);
   if (deployer?.kind === "user") {
     // The deploying identity is an administrator user of the account (deploy/model.ts, `deployer`).
     items.push({
@@ -315,7 +318,7 @@ function itemsOf(model: CloudModel): Item[] {
   const attached = new Set(
     [
       ...(deployer?.kind === "user" ? ["arn:aws:iam::aws:policy/AdministratorAccess"] : []),
-      ...model.principals.flatMap((principal) => [
+      ...principals.flatMap((principal) => [
         ...principal.managedPolicyArns,
         ...(principal.permissionsBoundary === undefined ? [] : [principal.permissionsBoundary]),
       ]),

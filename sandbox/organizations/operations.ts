@@ -2,12 +2,19 @@
  * The AWS Organizations operations the sandbox serves over JSON 1.1 (`X-Amz-Target:
  * AWSOrganizationsV20161128.<Operation>`, signed for `organizations`): the reads that collecting account
  * data needs, answered from the deployment's organization (deploy/outsidePolicies.ts: its SCPs and RCPs
- * and their targets). One table, as every service of the sandbox has; docs/sandbox.md's "What it serves"
+ * and their targets; deploy/organizationTree.ts: its id, root, OUs and accounts). One table, as every service of the sandbox has; docs/sandbox.md's "What it serves"
  * is generated from `docs` (`npm run docs`).
  */
 import type { CloudModel } from "../deploy/model";
 import type { RequestMembers } from "../http/requestMembers";
 import { describePolicy, listPolicies, listTargetsForPolicy } from "./policies";
+import {
+  describeOrganization,
+  listAccounts,
+  listOrganizationalUnitsForParent,
+  listParents,
+  listRoots,
+} from "./structure";
 
 export const ORGANIZATIONS_TARGET_PREFIX = "AWSOrganizationsV20161128.";
 
@@ -46,6 +53,41 @@ export const ORGANIZATIONS_OPERATION_TABLE = {
     resource: "policy",
     docs: "Lists the roots, organizational units and accounts an SCP or RCP is attached to.",
     members: { PolicyId: "modelled", NextToken: "shape", MaxResults: "shape" },
+  },
+  DescribeOrganization: {
+    handler: describeOrganization,
+    iamAction: "organizations:DescribeOrganization",
+    resource: "*",
+    docs: "Answers the organization the deployment names: its id and management account.",
+    members: {},
+  },
+  ListRoots: {
+    handler: listRoots,
+    iamAction: "organizations:ListRoots",
+    resource: "*",
+    docs: "Lists the organization's root.",
+    members: { NextToken: "shape", MaxResults: "shape" },
+  },
+  ListAccounts: {
+    handler: listAccounts,
+    iamAction: "organizations:ListAccounts",
+    resource: "*",
+    docs: "Lists every member account, when the deployment names them all (else NotModelledBySandboxException).",
+    members: { NextToken: "shape", MaxResults: "shape" },
+  },
+  ListParents: {
+    handler: listParents,
+    iamAction: "organizations:ListParents",
+    resource: "*",
+    docs: "Answers the parent (root or OU) of an account or OU the deployment places.",
+    members: { ChildId: "modelled", NextToken: "shape", MaxResults: "shape" },
+  },
+  ListOrganizationalUnitsForParent: {
+    handler: listOrganizationalUnitsForParent,
+    iamAction: "organizations:ListOrganizationalUnitsForParent",
+    resource: "*",
+    docs: "Lists the OUs the deployment places under a root or OU.",
+    members: { ParentId: "modelled", NextToken: "shape", MaxResults: "shape" },
   },
 } as const satisfies Record<string, OrganizationsOperationSpec>;
 

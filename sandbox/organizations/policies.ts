@@ -10,8 +10,12 @@ import type { CloudModel } from "../deploy/model";
 import type { CloudOrganization, CloudOrganizationPolicy } from "../deploy/outsidePolicies";
 import { AwsError } from "../errors";
 
-/** The organization id every ARN names (the model does not carry one). */
+/** The organization id ARNs name when the model knows none (deploy/organizationTree.ts). */
 export const SANDBOX_ORGANIZATION_ID = "o-sandbox0000";
+
+function organizationIdOf(model: CloudModel): string {
+  return model.organizationTree?.id ?? SANDBOX_ORGANIZATION_ID;
+}
 
 const POLICY_TYPES = ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"];
 
@@ -30,7 +34,7 @@ export function organizationPolicyArn(model: CloudModel, policy: CloudOrganizati
   const type = policy.type.toLowerCase();
   return policy.awsManaged
     ? `arn:${model.partition}:organizations::aws:policy/${type}/${policy.id}`
-    : `arn:${model.partition}:organizations::${managementAccount(model)}:policy/${SANDBOX_ORGANIZATION_ID}/${type}/${policy.id}`;
+    : `arn:${model.partition}:organizations::${managementAccount(model)}:policy/${organizationIdOf(model)}/${type}/${policy.id}`;
 }
 
 /**
@@ -76,7 +80,7 @@ function summary(model: CloudModel, policy: CloudOrganizationPolicy): Record<str
 }
 
 /** One page of `items`: MaxResults (1 to 20: Organizations API reference) from NextToken on. */
-function paged<T>(
+export function paged<T>(
   items: readonly T[],
   request: Readonly<Record<string, unknown>>,
   key: string,
@@ -142,7 +146,7 @@ export function listTargetsForPolicy(
     const kind = type === "ROOT" ? "root" : type === "ORGANIZATIONAL_UNIT" ? "ou" : "account";
     return {
       TargetId: id,
-      Arn: `arn:${model.partition}:organizations::${management}:${kind}/${SANDBOX_ORGANIZATION_ID}/${id}`,
+      Arn: `arn:${model.partition}:organizations::${management}:${kind}/${organizationIdOf(model)}/${id}`,
       Name: type === "ROOT" ? "Root" : id,
       Type: type,
     };

@@ -5,6 +5,7 @@
  * - rp-t0's policy allowing GetItem to any principal whose aws:PrincipalOrgID is ORG_ID, and rp-t1's
  *   allowing it to any principal whose aws:PrincipalOrgPaths is under the OU `ou-ab12-11111111`;
  * - rp-k0's key policy allowing kms:Decrypt through DynamoDB to any principal of ORG_ID;
+ * - rp-u1 allowed PutItem on any table whose account's aws:ResourceOrgID is ORG_ID;
  * - two users of other accounts, each allowed GetItem on both tables and kms:Decrypt on rp-k0 by its own
  *   identity policy: `member` of MEMBER_ACCOUNT, in the organization under that OU, and `outsider` of
  *   OUTSIDER_ACCOUNT, in none;
@@ -108,6 +109,23 @@ export function organizationPlan(shape: "organization" | "accounts"): Plan {
       outputs: { secret: key.secretAccessKey, status: "Active" },
     });
   }
+  // rp-u1 may write any table of an account of the organization (aws:ResourceOrgID).
+  add({
+    type: "aws:iam/userPolicy:UserPolicy",
+    urn: urn("aws:iam/userPolicy:UserPolicy", "rp-u1-organization-writes"),
+    id: "rp-u1:organization-writes",
+    inputs: {
+      name: "organization-writes",
+      user: "rp-u1",
+      policy: policy({
+        Effect: "Allow",
+        Action: "dynamodb:PutItem",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:ResourceOrgID": ORG_ID } },
+      }),
+    },
+    outputs: {},
+  });
   if (shape === "organization") {
     add({
       type: "aws:organizations/organization:Organization",

@@ -25,6 +25,14 @@ import { probe, type Signer } from "../../support/prober";
 import { credentialsOf } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 import { buildStackPlan, REGION } from "../../support/accessStacks";
+import {
+  MEMBER,
+  MEMBER_KEY,
+  organizationPlan,
+  ORG_ID,
+  OUTSIDER,
+  OUTSIDER_KEY,
+} from "../../support/organizationStack";
 
 const AUDITOR = { name: "auditor", dynamodbAccess: "readonly", keyUser: false };
 
@@ -242,5 +250,47 @@ describe("account data collected from the sandbox with the AWS CLI equals its li
     console.log(
       `      ${observations.length} cells with groups, boundaries, SCPs and RCPs from collected data equal the live sandbox`,
     );
+  });
+
+  it("with the organization's structure: describe-organization, list-roots, list-accounts, list-parents, decided as the sandbox decides aws:PrincipalOrgID", async function () {
+    // test/support/organizationStack.ts: a table policy and a key policy let in the organization's
+    // principals (IAM User Guide, "AWS global condition context keys": aws:PrincipalOrgID is present only
+    // for a member account's principal).
+    const full = organizationPlan("organization");
+    const sandbox = await start();
+    await sandbox.apply(full);
+    const out = path.join(dir(), "account");
+    const run = await collectFrom(sandbox, REGION, out, dir());
+    expect(run.code, run.stderr).to.equal(0);
+    for (const file of ["organization.json", "organization-roots.json", "organization-accounts.json"]) {
+      expect(fs.existsSync(path.join(out, file)), file).to.equal(true);
+    }
+    // The plan keeps all but the organization: its structure is the account data's.
+    const withoutOrganization: Plan = {
+      ...full,
+      steps: full.steps.filter((step) => !/^aws:organizations\//.test(step.newState?.type ?? "")),
+    };
+    const data = readAccountData(out);
+    expect(data.organization?.id).to.equal(ORG_ID);
+    const access = await loadAccessModel(withoutOrganization, { accountData: data });
+    const report = await analyzeModel(access);
+    const signers: Signer[] = [
+      { arn: MEMBER, ...MEMBER_KEY },
+      { arn: OUTSIDER, ...OUTSIDER_KEY },
+    ];
+    const observations = await probe({
+      endpoint: sandbox.endpoint,
+      region: REGION,
+      model: access.model,
+      report,
+      signers,
+    });
+    expect(differencesOf(observations, report)).to.deep.equal([]);
+    const getItem = (principal: string, table: string) =>
+      observations.find((o) => o.principal === principal && o.operation === "GetItem" && o.table === table)
+        ?.observed;
+    expect(getItem(MEMBER, "rp-t0")).to.equal("allowed");
+    expect(getItem(MEMBER, "rp-t1")).to.equal("allowed");
+    expect(getItem(OUTSIDER, "rp-t0")).to.equal("denied-by-iam");
   });
 });

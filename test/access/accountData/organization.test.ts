@@ -184,4 +184,79 @@ describe("account data: the organization's structure", function () {
     // An auditor of the data's account: no identity policy, let in by the table's policy as a member.
     expect(decision(report, `arn:aws:iam::${ACCOUNT_ID}:user/auditor`, "rp-t0")).to.equal("allowed");
   });
+
+  it("applies an SCP attached to the OU the data's list-parents places the account under, not one on another OU", async () => {
+    // Organizations User Guide, "Inheritance for authorization policies": an SCP attached to an OU applies
+    // to the accounts under it. The stack's account is a member (the management account is another) under
+    // OU_ID; FullAWSAccess is at every level, as AWS attaches it.
+    const management = "999988887777";
+    const scp = (id: string, name: string, content: unknown, targets: { id: string; type: string }[]) => ({
+      [`scp-${id}.json`]: {
+        Policy: {
+          PolicySummary: {
+            Id: id,
+            Arn:
+              id === "p-FullAWSAccess"
+                ? "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess"
+                : `arn:aws:organizations::${management}:policy/${ORG_ID}/service_control_policy/${id}`,
+            Name: name,
+            Description: "",
+            Type: "SERVICE_CONTROL_POLICY",
+            AwsManaged: id === "p-FullAWSAccess",
+          },
+          Content: JSON.stringify(content),
+        },
+      },
+      [`policy-targets/${id}.json`]: {
+        Targets: targets.map((target) => ({
+          TargetId: target.id,
+          Arn: `arn:aws:organizations::${management}:${target.type === "ROOT" ? "root" : target.type === "ACCOUNT" ? "account" : "ou"}/${ORG_ID}/${target.id}`,
+          Name: target.id,
+          Type: target.type,
+        })),
+      },
+    });
+    const deny = (action: string) => ({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Deny", Action: action, Resource: "*" }],
+    });
+    write(dirOf(), {
+      ...OUTPUTS,
+      "organization.json": {
+        Organization: { Id: ORG_ID, MasterAccountId: management, FeatureSet: "ALL" },
+      },
+      [`parents/${ACCOUNT_ID}.json`]: { Parents: [{ Id: OU_ID, Type: "ORGANIZATIONAL_UNIT" }] },
+      [`parents/${OU_ID}.json`]: { Parents: [{ Id: ROOT_ID, Type: "ROOT" }] },
+      ...scp(
+        "p-FullAWSAccess",
+        "FullAWSAccess",
+        { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+        [
+          { id: ROOT_ID, type: "ROOT" },
+          { id: OU_ID, type: "ORGANIZATIONAL_UNIT" },
+          { id: "ou-ab12-22222222", type: "ORGANIZATIONAL_UNIT" },
+          { id: ACCOUNT_ID, type: "ACCOUNT" },
+        ],
+      ),
+      ...scp("p-noget0001", "no-get", deny("dynamodb:GetItem"), [{ id: OU_ID, type: "ORGANIZATIONAL_UNIT" }]),
+      ...scp("p-noput0001", "no-put", deny("dynamodb:PutItem"), [
+        { id: "ou-ab12-22222222", type: "ORGANIZATIONAL_UNIT" },
+      ]),
+    });
+    const report = await analyzePlan(organizationPlan("accounts"), { accountData: readAccountData(dirOf()) });
+    const rpU0 = `arn:aws:iam::${ACCOUNT_ID}:user/rp-u0`;
+    const cell = (operation: string) =>
+      report.cells.find(
+        (candidate) =>
+          candidate.principal === rpU0 &&
+          candidate.operation === operation &&
+          candidate.table.endsWith("rp-t0"),
+      );
+    expect(cell("GetItem")?.decision).to.equal("denied-by-iam");
+    expect(cell("GetItem")?.statements.map((statement) => statement.policy)).to.include("scp:no-get");
+    expect(cell("PutItem")?.decision).to.equal("allowed");
+    expect(report.notDeployed.map((entry) => entry.reason).join("\n")).to.contain(
+      "attached to organizational units the account is not under",
+    );
+  });
 });

@@ -7,8 +7,9 @@
  *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
  *   aws:PrincipalOrgID is "the identifier of the organization in AWS Organizations to which the requesting
  *   principal belongs", included "only if the principal is a member of an organization"; aws:PrincipalOrgPaths
- *   is the path o-id/r-id/ou-id/…/ of the principal's account, under the same rule; a condition on a key
- *   the request does not carry does not match.
+ *   is the path o-id/r-id/ou-id/…/ of the principal's account, under the same rule; aws:ResourceOrgID is
+ *   the organization of the account that owns the resource, present only when it is a member; a
+ *   condition on a key the request does not carry does not match.
  * - DynamoDB Developer Guide, "Using resource-based policies for cross-account access"
  *   (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-cross-account-access.html), and
  *   the IAM User Guide, "Cross-account policy evaluation logic": another account's principal needs its own
@@ -16,7 +17,7 @@
  * An account whose membership the model cannot tell is refused (NotModelledBySandboxException naming the
  * key), never decided as if it were outside (docs/authorization.md, condition keys).
  */
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { Sandbox } from "../../../sandbox";
 import { REGION } from "../../support/accessStacks";
@@ -61,6 +62,21 @@ for (const shape of ["organization", "accounts"] as const) {
 
     it("lets it read by aws:PrincipalOrgPaths under its OU, the key policy naming the organization", async () => {
       expect(await getItem(MEMBER_KEY, T1)).to.equal("allowed");
+    });
+
+    it(`${shape === "organization" ? "lets" : "refuses"} an identity policy on aws:ResourceOrgID ${shape === "organization" ? "allow a write to a table of a member account" : "decide where the plan does not tell the table's account's membership"}`, async () => {
+      const users = sandbox.programOutputs() as { users: Record<string, Credentials> };
+      const clients = clientsFor(sandbox.endpoint, REGION, users.users["rp-u1"]);
+      opened.push(clients);
+      const answer = await clients.dynamodb.send(new PutItemCommand({ TableName: "rp-t0", Item: KEY })).then(
+        () => "allowed",
+        (err: Error) => `${err.name}: ${err.message}`,
+      );
+      if (shape === "organization") {
+        expect(answer).to.equal("allowed");
+      } else {
+        expect(answer).to.match(/^NotModelledBySandboxException: .*aws:ResourceOrgID/);
+      }
     });
 
     if (shape === "organization") {

@@ -1,0 +1,120 @@
+/**
+ * SCPs attached to an organizational unit, applied when the organization's structure places the stack's
+ * account under it (test/support/organizationStack.ts's organization, the stack's account a member under
+ * OU_ID): over real HTTP with AWS SDK v3, and in the static proof, deciding the same. Expectations from
+ * the AWS Organizations User Guide, "Inheritance for authorization policies"
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html):
+ * an SCP attached to an OU applies to every account under it; one attached to another OU does not; and
+ * "Service control policies (SCPs)": an explicit Deny in an SCP refuses whatever identity policies allow.
+ */
+import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { expect } from "chai";
+import { analyzePlan } from "../../../access/analyze";
+import type { Plan, PlanResourceState } from "../../../plan/types";
+import { Sandbox } from "../../../sandbox";
+import { ACCOUNT_ID, REGION } from "../../support/accessStacks";
+import { organizationPlan, OU_ID } from "../../support/organizationStack";
+import { resourceNamed } from "../../support/plan";
+import { clientsFor, type Clients, type Credentials } from "../../support/sandbox";
+
+const OTHER_OU = "ou-ab12-22222222";
+const U0 = `arn:aws:iam::${ACCOUNT_ID}:user/rp-u0`;
+
+/** The organization plan with the stack's account a member under OU_ID, an SCP on it and one on another OU. */
+function plan(): Plan {
+  const built = organizationPlan("organization");
+  const organization = resourceNamed(built, "aws:organizations/organization:Organization", "org");
+  organization.outputs.masterAccountId = "999988887777";
+  const unit = resourceNamed(built, "aws:organizations/organizationalUnit:OrganizationalUnit", "workloads");
+  unit.outputs.accounts = [{ id: ACCOUNT_ID }];
+  const add = (type: string, name: string, id: string, inputs: Record<string, unknown>) => {
+    const state: PlanResourceState = {
+      type,
+      urn: `urn:pulumi:gen::kms-dynamodb::${type}::${name}`,
+      custom: true,
+      id,
+      inputs,
+      outputs: { ...inputs, id },
+      dependencies: [],
+      propertyDependencies: {},
+    };
+    built.steps.push({ op: "create", urn: state.urn, newState: state, detailedDiff: null });
+  };
+  const deny = (action: string) =>
+    JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: action, Resource: "*" }] });
+  add("aws:organizations/policy:Policy", "no-get", "p-noget0001", {
+    name: "no-get",
+    type: "SERVICE_CONTROL_POLICY",
+    content: deny("dynamodb:GetItem"),
+  });
+  add("aws:organizations/policy:Policy", "no-put", "p-noput0001", {
+    name: "no-put",
+    type: "SERVICE_CONTROL_POLICY",
+    content: deny("dynamodb:PutItem"),
+  });
+  add("aws:organizations/policyAttachment:PolicyAttachment", "no-get-on-ou", "ou-attach-1", {
+    policyId: "p-noget0001",
+    targetId: OU_ID,
+  });
+  add("aws:organizations/policyAttachment:PolicyAttachment", "no-put-elsewhere", "ou-attach-2", {
+    policyId: "p-noput0001",
+    targetId: OTHER_OU,
+  });
+  return built;
+}
+
+describe("SCPs on an organizational unit the stack's account is under", function () {
+  this.timeout(60_000);
+  let sandbox: Sandbox;
+  const opened: Clients[] = [];
+
+  before(async () => {
+    sandbox = await Sandbox.start();
+    const applied = await sandbox.apply(plan());
+    expect(applied.notDeployed.map((entry) => entry.reason).join("\n")).to.contain(
+      `attached to the OU ${OTHER_OU}, which the stack's account ${ACCOUNT_ID} is not under`,
+    );
+  });
+
+  after(async () => {
+    for (const clients of opened) {
+      clients.dynamodb.destroy();
+      clients.sts.destroy();
+      clients.kms.destroy();
+    }
+    await sandbox?.stop();
+  });
+
+  const as = (credentials: Credentials): Clients => {
+    const clients = clientsFor(sandbox.endpoint, REGION, credentials);
+    opened.push(clients);
+    return clients;
+  };
+  const outcome = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "allowed",
+      (err: Error) => `${err.name}: ${err.message}`,
+    );
+
+  it("the SCP on the account's OU denies over HTTP; the one on another OU does not", async () => {
+    const users = sandbox.programOutputs() as { users: Record<string, Credentials> };
+    const u0 = as(users.users["rp-u0"]);
+    const key = { pk: { S: "ou" } };
+    expect(await outcome(u0.dynamodb.send(new GetItemCommand({ TableName: "rp-t0", Key: key })))).to.match(
+      /^AccessDeniedException: .*explicit deny in a service control policy/,
+    );
+    expect(await outcome(u0.dynamodb.send(new PutItemCommand({ TableName: "rp-t0", Item: key })))).to.equal(
+      "allowed",
+    );
+  });
+
+  it("the static proof decides the same", async () => {
+    const report = await analyzePlan(plan());
+    const decision = (operation: string) =>
+      report.cells.find(
+        (cell) => cell.principal === U0 && cell.operation === operation && cell.table.endsWith("rp-t0"),
+      )?.decision;
+    expect(decision("GetItem")).to.equal("denied-by-iam");
+    expect(decision("PutItem")).to.equal("allowed");
+  });
+});
