@@ -39,20 +39,31 @@ const PROXY_INTERNALS = (():
     : undefined;
 })();
 
-/** Whether reading `step` of `value` through @pulumi/policy's proxy would throw UnknownValueError. */
-function unknownThroughProxy(value: object, step: string | number): boolean {
+/**
+ * What reading `step` of `value` through @pulumi/policy's proxy gives, read on the object it wraps: UNKNOWN
+ * where the proxy would throw UnknownValueError, the value itself where it is not an object (the proxy
+ * hands those over as they are), or THROUGH_PROXY: read it through the proxy (an object, which the proxy
+ * wraps in turn; or `value` is no proxy: a rule's unit test, a plain value).
+ */
+function readWrapped(value: object, step: string | number): unknown {
   if (PROXY_INTERNALS === undefined) {
-    return false;
+    return THROUGH_PROXY;
   }
-  // A plain object (a rule's unit test, a value already read) has no such property: nothing is known
-  // unknown, and the read below decides.
+  // A plain object has no such property.
   const wrapped = (value as Record<string, unknown>)[PROXY_INTERNALS.target];
-  return (
-    typeof wrapped === "object" &&
-    wrapped !== null &&
-    PROXY_INTERNALS.unknowns.has((wrapped as Record<string | number, unknown>)[step])
-  );
+  if (typeof wrapped !== "object" || wrapped === null) {
+    return THROUGH_PROXY;
+  }
+  const field = (wrapped as Record<string | number, unknown>)[step];
+  if (PROXY_INTERNALS.unknowns.has(field)) {
+    return UNKNOWN;
+  }
+  // proxyHelper's own test: what is not an Object is returned unwrapped.
+  return field instanceof Object ? THROUGH_PROXY : field;
 }
+
+const UNKNOWN = Symbol("unknown during preview");
+const THROUGH_PROXY = Symbol("read through the proxy");
 
 /** Reads `path` below `root`, reporting an unknown value instead of throwing. */
 export function probe(root: unknown, path: PropertyPath): Probe {
@@ -61,8 +72,13 @@ export function probe(root: unknown, path: PropertyPath): Probe {
     if (typeof current !== "object" || current === null) {
       return { known: true, value: undefined };
     }
-    if (unknownThroughProxy(current, path[i])) {
+    const read = readWrapped(current, path[i]);
+    if (read === UNKNOWN) {
       return { known: false, path: formatPath(path.slice(0, i + 1)) };
+    }
+    if (read !== THROUGH_PROXY) {
+      current = read;
+      continue;
     }
     try {
       current = (current as Record<string | number, unknown>)[path[i]];
