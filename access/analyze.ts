@@ -319,12 +319,15 @@ async function tableCell(
   // A table's resource-based policy takes part in its decisions: principals it names decide apart, and
   // its decisions are the table's own.
   const tablePolicy = table.resourcePolicy?.document;
-  const iam = await ledger.ask(
+  // A class decided before answers at once (ledger.known): no promise turn for most of the questions.
+  const iamKey =
     `d\n${ledger.principalClass(principal, tablePolicy === undefined ? [] : [tablePolicy])}\n${action}\n` +
-      (tablePolicy === undefined ? ledger.resourceClass(principal, table.arn) : table.arn),
-    principal,
-    () => authorizer.authorizeDynamoDb(principal.callerArn, action, table.arn),
-  );
+    (tablePolicy === undefined ? ledger.resourceClass(principal, table.arn) : table.arn);
+  const iam =
+    ledger.known<Decision>(iamKey, principal) ??
+    (await ledger.ask(iamKey, principal, () =>
+      authorizer.authorizeDynamoDb(principal.callerArn, action, table.arn),
+    ));
   const base = { table: table.name, principal: principal.arn, operation };
   const iamConditional = iam.outcome === "Conditional";
   if (!iam.allowed && !iamConditional) {
@@ -344,16 +347,16 @@ async function tableCell(
   // Tables on one key get one answer unless a policy or grant reads the encryption context DynamoDB sets.
   const keyPolicy = question.keyPolicyOf(keyArn);
   const byTable = ledger.readsEncryptionContext(principal, keyPolicy) ? table.name : "";
-  const kms = await ledger.ask(
-    `v\n${ledger.principalClass(principal, [keyPolicy])}\n${keyArn}\n${byTable}`,
-    principal,
-    () =>
+  const kmsKey = `v\n${ledger.principalClass(principal, [keyPolicy])}\n${keyArn}\n${byTable}`;
+  const kms =
+    ledger.known<KmsDecision>(kmsKey, principal) ??
+    (await ledger.ask(kmsKey, principal, () =>
       authorizer.authorizeKmsViaDynamoDb(principal.callerArn, "kms:Decrypt", keyArn, {
         name: table.name,
         region: model.region,
         accountId: model.accountId,
       }),
-  );
+    ));
   const statements = [...tagged("iam", iam), ...tagged("kms", kms)];
   // The key refuses for sure: the call fails at KMS whatever IAM's side turns out to allow.
   if (!kms.allowed && kms.outcome !== "Conditional") {
@@ -378,11 +381,12 @@ async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
   // A service calls KMS itself for the table, with the table's encryption context (DynamoDB developer guide,
   // "How Amazon DynamoDB uses AWS KMS"), which the grant DynamoDB creates for the table is constrained to.
   const forTable = principal.kind === "aws-service";
-  const kms = await ledger.ask(
+  const kmsKey =
     `k\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\nkms:Decrypt\n${keyArn}` +
-      (forTable ? `\n${table.name}` : ""),
-    principal,
-    () =>
+    (forTable ? `\n${table.name}` : "");
+  const kms =
+    ledger.known<KmsDecision>(kmsKey, principal) ??
+    (await ledger.ask(kmsKey, principal, () =>
       authorizer.authorizeKms(
         principal.callerArn,
         "kms:Decrypt",
@@ -396,7 +400,7 @@ async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
             }
           : {},
       ),
-  );
+    ));
   const base = { table: table.name, principal: principal.arn, operation: DIRECT_DECRYPT as MatrixOperation };
   if (kms.outcome === "Conditional") {
     return conditionalCell(base, [kms], principal, tagged("kms", kms));
