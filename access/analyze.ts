@@ -332,11 +332,13 @@ async function tableCell(
   const parts: Decision[] = [];
   for (const check of checksOf(operation)) {
     const enclosing = check.requestKeys["dynamodb:EnclosingOperation"];
-    const decision = await ledger.ask(
-      `d\n${classKey}\n${check.action}\n${typeof enclosing === "string" ? enclosing : ""}`,
-      principal,
-      () => authorizer.authorizeDynamoDb(principal.callerArn, check.action, table.arn, check.requestKeys),
-    );
+    const partKey = `d\n${classKey}\n${check.action}\n${typeof enclosing === "string" ? enclosing : ""}`;
+    // A class decided before answers at once (ledger.known): no promise turn for most of the questions.
+    const decision =
+      ledger.known<Decision>(partKey, principal) ??
+      (await ledger.ask(partKey, principal, () =>
+        authorizer.authorizeDynamoDb(principal.callerArn, check.action, table.arn, check.requestKeys),
+      ));
     parts.push(decision);
     if (!decision.allowed && decision.outcome !== "Conditional") {
       break;
@@ -362,16 +364,16 @@ async function tableCell(
   // Tables on one key get one answer unless a policy or grant reads the encryption context DynamoDB sets.
   const keyPolicy = question.keyPolicyOf(keyArn);
   const byTable = ledger.readsEncryptionContext(principal, keyPolicy) ? table.name : "";
-  const kms = await ledger.ask(
-    `v\n${ledger.principalClass(principal, [keyPolicy])}\n${keyArn}\n${byTable}`,
-    principal,
-    () =>
+  const kmsKey = `v\n${ledger.principalClass(principal, [keyPolicy])}\n${keyArn}\n${byTable}`;
+  const kms =
+    ledger.known<KmsDecision>(kmsKey, principal) ??
+    (await ledger.ask(kmsKey, principal, () =>
       authorizer.authorizeKmsViaDynamoDb(principal.callerArn, "kms:Decrypt", keyArn, {
         name: table.name,
         region: model.region,
         accountId: model.accountId,
       }),
-  );
+    ));
   const statements = [...tagged("iam", iam), ...tagged("kms", kms)];
   // The key refuses for sure: the call fails at KMS whatever IAM's side turns out to allow.
   if (!kms.allowed && kms.outcome !== "Conditional") {
@@ -417,11 +419,12 @@ async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
   // A service calls KMS itself for the table, with the table's encryption context (DynamoDB developer guide,
   // "How Amazon DynamoDB uses AWS KMS"), which the grant DynamoDB creates for the table is constrained to.
   const forTable = principal.kind === "aws-service";
-  const kms = await ledger.ask(
+  const kmsKey =
     `k\n${ledger.principalClass(principal, [question.keyPolicyOf(keyArn)])}\nkms:Decrypt\n${keyArn}` +
-      (forTable ? `\n${table.name}` : ""),
-    principal,
-    () =>
+    (forTable ? `\n${table.name}` : "");
+  const kms =
+    ledger.known<KmsDecision>(kmsKey, principal) ??
+    (await ledger.ask(kmsKey, principal, () =>
       authorizer.authorizeKms(
         principal.callerArn,
         "kms:Decrypt",
@@ -435,7 +438,7 @@ async function directDecryptCell(question: CellQuestion): Promise<AccessCell> {
             }
           : {},
       ),
-  );
+    ));
   const base = { table: table.name, principal: principal.arn, operation: DIRECT_DECRYPT as MatrixOperation };
   if (kms.outcome === "Conditional") {
     return conditionalCell(base, [kms], principal, tagged("kms", kms));

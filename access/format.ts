@@ -32,8 +32,23 @@ const HEAD: Record<string, string> = {
 
 export function formatMatrix(report: AccessReport): string {
   const lines: string[] = [];
+  // Looked up for every row and cell: maps, not searches (at account scale, thousands of principals and
+  // millions of cells). The first of equal entries wins, as a search finds it.
+  const principalsByArn = new Map<string, AccessReport["principals"][number]>();
+  for (const principal of report.principals) {
+    if (!principalsByArn.has(principal.arn)) {
+      principalsByArn.set(principal.arn, principal);
+    }
+  }
+  const cellsByKey = new Map<string, AccessReport["cells"][number]>();
+  for (const cell of report.cells) {
+    const key = `${cell.table}\n${cell.principal}\n${cell.operation}`;
+    if (!cellsByKey.has(key)) {
+      cellsByKey.set(key, cell);
+    }
+  }
   const marker = (arn: string): string => {
-    const principal = report.principals.find((candidate) => candidate.arn === arn);
+    const principal = principalsByArn.get(arn);
     if (principal === undefined) {
       return arn;
     }
@@ -56,12 +71,7 @@ export function formatMatrix(report: AccessReport): string {
     );
     for (const principal of report.principals) {
       const row = table.operations.map((operation, index) => {
-        const cell = report.cells.find(
-          (candidate) =>
-            candidate.table === table.name &&
-            candidate.principal === principal.arn &&
-            candidate.operation === operation,
-        );
+        const cell = cellsByKey.get(`${table.name}\n${principal.arn}\n${operation}`);
         return (cell === undefined ? "?" : SYMBOL[cell.decision]).padEnd(widths[index]);
       });
       lines.push([marker(principal.arn).padEnd(nameWidth), ...row].join("  ").trimEnd());

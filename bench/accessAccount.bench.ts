@@ -15,7 +15,7 @@ import { readAccountData } from "../access/accountData/read";
 import { analyzeModel, loadAccessModel } from "../access/analyze";
 import { ACCOUNT_ID, buildStackPlan } from "../test/support/accessStacks";
 import { writeAccountData, type AccountDataSpec } from "../test/support/accountData";
-import { reportTarget } from "./target";
+import { loadAverage, reportTarget } from "./target";
 
 const SIZES = (process.env.BENCH_SIZES ?? "500,1000,2000,5000").split(",").map(Number);
 const TABLES = 50;
@@ -124,16 +124,21 @@ export async function run(): Promise<void> {
     for (const users of [...SIZES].reverse()) {
       const dir = join(root, String(users));
       writeAccountData(dir, account(users));
+      const cpuBefore = process.cpuUsage();
       const started = performance.now();
       const access = await loadAccessModel(stack, { accountData: readAccountData(dir) });
       const report = await analyzeModel(access);
       const ms = performance.now() - started;
+      // CPU time (every thread of the process, the garbage collector's included) is less sensitive to a
+      // shared machine's load than wall time: printed beside it, to compare runs made under different loads.
+      const cpu = process.cpuUsage(cpuBefore);
       curve.push({ users, principals: report.principals.length, ms, cells: report.cells.length });
       const { questions, distinctDecisions, decisionMs } = report.stats;
       console.log(
         `access, account data: ${users} users (${report.principals.length} principals) x ${report.tables.length} tables = ` +
           `${report.cells.length} cells in ${(ms / 1000).toFixed(2)} s (${((ms * 1000) / report.cells.length).toFixed(2)} µs per cell); ` +
-          `${questions} questions, ${distinctDecisions} distinct decisions, ${decisionMs.toFixed(0)} ms in the engine`,
+          `${questions} questions, ${distinctDecisions} distinct decisions, ${decisionMs.toFixed(0)} ms in the engine; ` +
+          `${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU [load average ${loadAverage()}]`,
       );
       rmSync(dir, { recursive: true, force: true });
     }

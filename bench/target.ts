@@ -19,12 +19,17 @@ export interface TargetResult {
 
 const results: { line: string; pass: boolean }[] = [];
 
+/** The machine's load averages over 1, 5 and 15 minutes, as `uptime` prints them. */
+export function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" ");
+}
+
 export function reportTarget(target: TargetResult): boolean {
   const pass = "max" in target.limit ? target.value < target.limit.max : target.value >= target.limit.min;
   const limit = "max" in target.limit ? `< ${target.limit.max}` : `>= ${target.limit.min}`;
-  const load = loadavg()
-    .map((value) => value.toFixed(2))
-    .join(" ");
+  const load = loadAverage();
   const line =
     `TARGET ${target.name}: ${format(target.value)} ${target.unit} (target ${limit} ${target.unit}) ` +
     `${pass ? "PASS" : "FAIL"}  [load average ${load}]${target.note ? `  ${target.note}` : ""}`;

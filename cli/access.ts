@@ -4,6 +4,7 @@
  * holder; 2 for a mistake (one line on stderr).
  */
 import * as path from "node:path";
+import { writeJsonLines } from "../common/jsonLines";
 import { checkOutputFile, writeOutputFile } from "../common/outputFile";
 import { displayPath, readUserJson } from "../common/userFile";
 import {
@@ -151,7 +152,8 @@ export const command = defineCommand({
       io.stderr(`wrote ${args.html}`);
     }
     if (args.json) {
-      io.stdout(JSON.stringify(jsonOf(report, changes, verdict, added), null, 2));
+      // In pieces: at account scale the document is larger than the longest string V8 holds.
+      writeJsonLines(jsonOf(report, changes, verdict, added), io.stdout);
     } else {
       io.stdout(formatMatrix(report));
       if (changes !== undefined) {

@@ -6,11 +6,64 @@
  * on purpose and only where it has another way to decide (see dynamodb.ts).
  */
 import { UnknownValueError } from "@pulumi/policy";
+import * as policyProxy from "@pulumi/policy/proxy";
 
 /** A property path, e.g. `["replicas", 0, "kmsKeyArn"]`, printed as `replicas[0].kmsKeyArn`. */
 export type PropertyPath = readonly (string | number)[];
 
 export type Probe = { known: true; value: unknown } | { known: false; path: string };
+
+/**
+ * What @pulumi/policy's proxy (proxy.js, internal to the package, whose version package.json pins) tells
+ * about itself: a proxy answers the property `getSpecialProxyTarget` names with the object it wraps, and
+ * it throws UnknownValueError exactly when the wrapped value read is one of the `unknown…Value`
+ * sentinels. With them a probe sees an unknown value on the wrapped object first, without the throw (an
+ * Error built with its stack, for each table on a key made in the same preview). Undefined when the
+ * package no longer has them: then every probe reads through the proxy and catches, as it always may.
+ */
+const PROXY_INTERNALS = (():
+  { readonly target: string; readonly unknowns: ReadonlySet<unknown> } | undefined => {
+  const internals = policyProxy as unknown as Record<string, unknown>;
+  const sentinels = [
+    internals.unknownBooleanValue,
+    internals.unknownNumberValue,
+    internals.unknownStringValue,
+    internals.unknownArrayValue,
+    internals.unknownAssetValue,
+    internals.unknownArchiveValue,
+    internals.unknownObjectValue,
+  ];
+  const target = internals.getSpecialProxyTarget;
+  return typeof target === "string" && sentinels.every((sentinel) => typeof sentinel === "string")
+    ? { target, unknowns: new Set(sentinels) }
+    : undefined;
+})();
+
+/**
+ * What reading `step` of `value` through @pulumi/policy's proxy gives, read on the object it wraps: UNKNOWN
+ * where the proxy would throw UnknownValueError, the value itself where it is not an object (the proxy
+ * hands those over as they are), or THROUGH_PROXY: read it through the proxy (an object, which the proxy
+ * wraps in turn; or `value` is no proxy: a rule's unit test, a plain value).
+ */
+function readWrapped(value: object, step: string | number): unknown {
+  if (PROXY_INTERNALS === undefined) {
+    return THROUGH_PROXY;
+  }
+  // A plain object has no such property.
+  const wrapped = (value as Record<string, unknown>)[PROXY_INTERNALS.target];
+  if (typeof wrapped !== "object" || wrapped === null) {
+    return THROUGH_PROXY;
+  }
+  const field = (wrapped as Record<string | number, unknown>)[step];
+  if (PROXY_INTERNALS.unknowns.has(field)) {
+    return UNKNOWN;
+  }
+  // proxyHelper's own test: what is not an Object is returned unwrapped.
+  return field instanceof Object ? THROUGH_PROXY : field;
+}
+
+const UNKNOWN = Symbol("unknown during preview");
+const THROUGH_PROXY = Symbol("read through the proxy");
 
 /** Reads `path` below `root`, reporting an unknown value instead of throwing. */
 export function probe(root: unknown, path: PropertyPath): Probe {
@@ -18,6 +71,14 @@ export function probe(root: unknown, path: PropertyPath): Probe {
   for (let i = 0; i < path.length; i++) {
     if (typeof current !== "object" || current === null) {
       return { known: true, value: undefined };
+    }
+    const read = readWrapped(current, path[i]);
+    if (read === UNKNOWN) {
+      return { known: false, path: formatPath(path.slice(0, i + 1)) };
+    }
+    if (read !== THROUGH_PROXY) {
+      current = read;
+      continue;
     }
     try {
       current = (current as Record<string | number, unknown>)[path[i]];
