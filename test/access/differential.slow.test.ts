@@ -30,7 +30,11 @@
  * test/support/sessionPolicies.ts): the proof's cell of the role is the ceiling, and each cell of that
  * session must answer the role's cell AND what the session policies allow, per the engine's evaluator on
  * them alone (IAM User Guide, "Policy evaluation logic", session policies); a cell that turns on a grant
- * to the role is not compared (the docs do not say whether a session policy limits a grant). Cells of
+ * to the role is not compared (the docs do not say whether a session policy limits a grant). Half the
+ * stacks have users only the account knows (test/support/accountOnly.ts: their inline policies, a group
+ * and a permissions boundary of the account): the sandbox is deployed with them, the proof is given the
+ * plan without them and the account data that describes them (`--account-data`, as `aws iam
+ * get-account-authorization-details` prints it), and the prober signs as them. Cells of
  * principals it cannot sign as (the
  * account root, the deployer, the synthetic ones) are compared through the engine's own API, without
  * the decision classes, and counted apart. Every operation of the matrix is
@@ -47,6 +51,7 @@ import { reveal } from "../../plan/values";
 import { Sandbox } from "../../sandbox";
 import type { CloudModel } from "../../sandbox/deploy/model";
 import {
+  ACCOUNT_ID,
   buildStackPlan,
   type BoundaryKind,
   type ExtraPolicy,
@@ -63,6 +68,11 @@ import {
   type UserSpec,
 } from "../support/accessStacks";
 import { devConfig } from "../support/plan";
+import { readAccountData } from "../../access/accountData/read";
+import type { AccountData } from "../../access/accountData/types";
+import { writeAccountData } from "../support/accountData";
+import { withAccountOnlyUsers, type AccountOnlyUserSpec } from "../support/accountOnly";
+import { withTempDir } from "../support/tempDir";
 import { engineDecision } from "../support/engineDecision";
 import {
   DEFAULT_SHAPE,
@@ -103,6 +113,9 @@ interface Tally {
   sessionCells: number;
   sessionNarrowed: number;
   sessionConditional: number;
+  /** Users only the account data knows, and their cells observed over HTTP. */
+  accountOnlyUsers: number;
+  ofAccountOnly: number;
   /** Stacks with groups, with a boundary, with an SCP, with an RCP that applies to the account. */
   withGroups: number;
   withBoundaries: number;
@@ -149,11 +162,26 @@ async function differences(
   plan: Plan,
   tally: Tally,
   sessionPolicies: readonly SessionPolicySpec[] = [],
+  accountOnly?: ReturnType<typeof withAccountOnlyUsers>,
 ): Promise<string[]> {
   const sandbox = await Sandbox.start({ port: 0 });
   try {
-    await sandbox.apply(plan);
-    return await differencesIn(sandbox, plan, tally, sessionPolicies);
+    if (accountOnly === undefined || accountOnly.signers.length === 0) {
+      await sandbox.apply(plan);
+      return await differencesIn(sandbox, plan, tally, sessionPolicies);
+    }
+    // The account as it is: the plan and the users only it knows; the proof sees the plan and the account
+    // data that describes them.
+    await sandbox.apply(accountOnly.deployed);
+    const accountData = await withTempDir("account-data", (dir) => {
+      writeAccountData(dir, accountOnly.account);
+      return readAccountData(dir);
+    });
+    tally.accountOnlyUsers += accountOnly.signers.length;
+    return await differencesIn(sandbox, accountOnly.analysed, tally, sessionPolicies, {
+      accountData,
+      signers: accountOnly.signers,
+    });
   } finally {
     await sandbox.stop();
   }
@@ -164,37 +192,61 @@ async function differencesIn(
   plan: Plan,
   tally: Tally,
   sessionPolicies: readonly SessionPolicySpec[],
+  account?: { readonly accountData: AccountData; readonly signers: readonly Signer[] },
 ): Promise<string[]> {
-  const access = await loadAccessModel(plan);
+  const access = await loadAccessModel(
+    plan,
+    account === undefined ? {} : { accountData: account.accountData },
+  );
   const report: AccessReport = await analyzeModel(access);
-  const signers = await signersOf(sandbox, access.model);
+  const signers = [...(await signersOf(sandbox, access.model)), ...(account?.signers ?? [])];
   // A principal with a fine-grained policy is probed with a request its conditions allow and one they
   // refuse (test/support/fineGrained.ts); the others with the operation table's probes.
   const kinds = new Map<string, FineGrainedKind>();
+  /** Principal and table, for each table whose policy lets the principal use its own items only. */
+  const ownItems = new Set<string>();
   for (const principal of access.principals) {
-    // Its identity policy's kind; else a table policy's that names it. Each kind's requests also tell a
-    // table policy's leading-key condition apart: they name no partition key equal to the caller's
-    // aws:userid but where that is the satisfying one.
-    const kind =
-      fineGrainedKindOf(principal.policies.inline.map((policy) => policy.document)) ??
-      access.model.tables
-        .map((table) =>
-          table.resourcePolicy === undefined
-            ? undefined
-            : resourcePolicyKindFor(table.resourcePolicy.document, principal.arn),
-        )
-        .find((found) => found !== undefined);
+    // Its identity policy's kind, and whether a table's policy lets it use its own items only.
+    const kind = fineGrainedKindOf(principal.policies.inline.map((policy) => policy.document));
     if (kind !== undefined) {
       kinds.set(principal.arn, kind);
     }
+    for (const table of access.model.tables) {
+      if (
+        table.resourcePolicy !== undefined &&
+        resourcePolicyKindFor(table.resourcePolicy.document, principal.arn) !== undefined
+      ) {
+        ownItems.add(`${principal.arn}\n${table.name}`);
+      }
+    }
   }
+  /** The two requests of a principal's cells on a table (principal and table), where it has some. */
   const shapes = new Map<string, readonly RequestShape[]>();
   for (const signer of signers) {
     const kind = kinds.get(signer.arn);
-    if (kind !== undefined) {
+    const own = access.model.tables.filter((table) => ownItems.has(`${signer.arn}\n${table.name}`));
+    if (kind === undefined && own.length === 0) {
+      continue;
+    }
+    const userId = await callerUserId(sandbox.endpoint, access.model.region, signer);
+    const [ownYes, ownNo] = shapesOf("leading-keys-userid", userId);
+    const [yes, no] = kind === undefined ? [ownYes, ownNo] : shapesOf(kind, userId);
+    for (const table of access.model.tables) {
+      // A table policy's leading key decides beside the identity policy's conditions (which a boundary
+      // may cut off, not the table policy's allow of the user: IAM User Guide, "Policy evaluation
+      // logic"): on such a table, the request on the caller's own partition key, and one on another's.
+      const ownTable = own.includes(table);
+      if (kind === undefined && !ownTable) {
+        continue;
+      }
       shapes.set(
-        signer.arn,
-        shapesOf(kind, await callerUserId(sandbox.endpoint, access.model.region, signer)),
+        `${signer.arn}\n${table.name}`,
+        ownTable
+          ? [
+              { ...yes, leadingKey: ownYes.leadingKey },
+              { ...no, leadingKey: ownNo.leadingKey },
+            ]
+          : [yes, no],
       );
     }
   }
@@ -204,7 +256,7 @@ async function differencesIn(
     model: access.model,
     report,
     signers,
-    shapesOf: (signer) => shapes.get(signer.arn) ?? [DEFAULT_SHAPE],
+    shapesOf: (signer, table) => shapes.get(`${signer.arn}\n${table}`) ?? [DEFAULT_SHAPE],
   });
   const observed = new Map<string, (typeof observations)[number][]>();
   for (const observation of observations) {
@@ -223,6 +275,7 @@ async function differencesIn(
       const principal = report.principals.find((candidate) => candidate.arn === cell.principal);
       tally.asRoleSessions += principal?.kind === "role" ? 1 : 0;
       tally.ofGrantees += (principal?.grants.length ?? 0) > 0 ? 1 : 0;
+      tally.ofAccountOnly += principal?.fromAccountData === true ? 1 : 0;
       if (cell.principal.split(":")[4] === PARTNER_ACCOUNT) {
         tally.ofPartners += 1;
         tally.partnersAllowed += cell.decision === "allowed" ? 1 : 0;
@@ -231,7 +284,7 @@ async function differencesIn(
         tally.transactWrites += 1;
         tally.transactWritesDenied += cell.decision.startsWith("denied") ? 1 : 0;
       }
-      const fineGrained = shapes.has(cell.principal);
+      const fineGrained = shapes.has(`${cell.principal}\n${cell.table}`);
       tally.fineGrained += fineGrained ? 1 : 0;
       const said = (o: (typeof seen)[number]) => `${o.shape} ${o.observed} ${o.error ?? ""}`.trim();
       if (cell.decision === "conditional") {
@@ -565,6 +618,21 @@ const sessionPolicyArb: fc.Arbitrary<SessionPolicySpec> = fc
   .filter((spec) => spec.inline !== undefined || spec.managed !== undefined);
 const sessionPoliciesArb = fc.array(sessionPolicyArb, { minLength: 1, maxLength: 2 });
 
+/** Users only the account data knows: none in half the stacks, else one or two. */
+const accountOnlyArb: fc.Arbitrary<readonly AccountOnlyUserSpec[]> = fc.oneof(
+  fc.constant([]),
+  fc.array(
+    fc.record({
+      access: fc.constantFrom("none" as const, "readonly" as const, "readwrite" as const),
+      decrypt: fc.boolean(),
+      denyGetItem: fc.boolean(),
+      inGroup: fc.boolean(),
+      boundary: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 2 },
+  ),
+);
+
 let generated = 0;
 const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
   .record({
@@ -625,6 +693,8 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     sessionCells: 0,
     sessionNarrowed: 0,
     sessionConditional: 0,
+    accountOnlyUsers: 0,
+    ofAccountOnly: 0,
     withGroups: 0,
     withBoundaries: 0,
     withScps: 0,
@@ -642,6 +712,7 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
         `TransactWriteItems cells of four kinds of part (${tally.transactWritesDenied} denied); ` +
         `${tally.sessionCells} cells of role sessions with session policies (${tally.sessionNarrowed} narrowed ` +
         `by them; ${tally.sessionConditional} not compared: conditional, or turning on a grant); ` +
+        `${tally.accountOnlyUsers} users only the account data knows (${tally.ofAccountOnly} cells over HTTP); ` +
         `${tally.withGroups} with groups, ${tally.withBoundaries} with permissions boundaries, ` +
         `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account`,
     );
@@ -680,17 +751,25 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     const seed = Number(process.env.ACCESS_DIFF_SEED ?? Date.now() % 2 ** 31);
     console.log(`      fast-check seed ${seed} (ACCESS_DIFF_SEED=${seed} replays it)`);
     await fc.assert(
-      fc.asyncProperty(stackArb, sessionPoliciesArb, async (shape, sessionPolicies) => {
-        generated += 1;
-        const found = await differences(
-          buildStackPlan({ id: `g${generated}`, ...shape }),
-          tally,
-          sessionPolicies,
-        );
-        if (found.length > 0) {
-          throw new Error(`${found.length} cells differ:\n${found.slice(0, 10).join("\n")}`);
-        }
-      }),
+      fc.asyncProperty(
+        stackArb,
+        sessionPoliciesArb,
+        accountOnlyArb,
+        async (shape, sessionPolicies, accountOnly) => {
+          generated += 1;
+          const id = `g${generated}`;
+          const plan = buildStackPlan({ id, ...shape });
+          const found = await differences(
+            plan,
+            tally,
+            sessionPolicies,
+            withAccountOnlyUsers(plan, id, ACCOUNT_ID, accountOnly),
+          );
+          if (found.length > 0) {
+            throw new Error(`${found.length} cells differ:\n${found.slice(0, 10).join("\n")}`);
+          }
+        },
+      ),
       { numRuns: Number(process.env.ACCESS_DIFF_RUNS ?? 200), seed },
     );
   });
