@@ -34,7 +34,13 @@
  * stacks have users only the account knows (test/support/accountOnly.ts: their inline policies, a group
  * and a permissions boundary of the account): the sandbox is deployed with them, the proof is given the
  * plan without them and the account data that describes them (`--account-data`, as `aws iam
- * get-account-authorization-details` prints it), and the prober signs as them. Cells of
+ * get-account-authorization-details` prints it), and the prober signs as them. For every class of
+ * principal the proof reports, a random member (test/support/classMembers.ts) must get the class's cells:
+ * any other user of the account (AdministratorAccess, at worst), one without policies, one whose name
+ * fills a key policy's wildcard aws:PrincipalArn pattern (keys may let in `<stack>-analyst-*` through
+ * DynamoDB) are added to the deployed account and probed over HTTP; a user of a named or of any other
+ * account is asked of the engine (test/access/principalClasses.int.test.ts does the same for the dev
+ * stack, with the anonymous caller and the services). Cells of
  * principals it cannot sign as (the
  * account root, the deployer, the synthetic ones) are compared through the engine's own API, without
  * the decision classes, and counted apart. Every operation of the matrix is
@@ -69,7 +75,8 @@ import {
 } from "../support/accessStacks";
 import { devConfig } from "../support/plan";
 import { readAccountData } from "../../access/accountData/read";
-import type { AccountData } from "../../access/accountData/types";
+import { drawMembers, withDrawnUsers, type DrawnMember } from "../support/classMembers";
+import { ADMINISTRATOR_ACCESS_ARN } from "../../sandbox/engine";
 import { writeAccountData } from "../support/accountData";
 import { withAccountOnlyUsers, type AccountOnlyUserSpec } from "../support/accountOnly";
 import { withTempDir } from "../support/tempDir";
@@ -116,6 +123,10 @@ interface Tally {
   /** Users only the account data knows, and their cells observed over HTTP. */
   accountOnlyUsers: number;
   ofAccountOnly: number;
+  /** Members drawn from the proof's classes (of those, matching a wildcard pattern), and their cells. */
+  drawnMembers: number;
+  drawnByPattern: number;
+  drawnCells: number;
   /** Stacks with groups, with a boundary, with an SCP, with an RCP that applies to the account. */
   withGroups: number;
   withBoundaries: number;
@@ -163,43 +174,104 @@ async function differences(
   tally: Tally,
   sessionPolicies: readonly SessionPolicySpec[] = [],
   accountOnly?: ReturnType<typeof withAccountOnlyUsers>,
+  drawSeed?: number,
 ): Promise<string[]> {
+  // The account as it is: the plan and the users only it knows; the proof sees the plan and the account
+  // data that describes them.
+  const withAccount = accountOnly !== undefined && accountOnly.signers.length > 0;
+  const accountData = withAccount
+    ? await withTempDir("account-data", (dir) => {
+        writeAccountData(dir, accountOnly.account);
+        return readAccountData(dir);
+      })
+    : undefined;
+  tally.accountOnlyUsers += withAccount ? accountOnly.signers.length : 0;
+  const access = await loadAccessModel(
+    withAccount ? accountOnly.analysed : plan,
+    accountData === undefined ? {} : { accountData },
+  );
+  const report: AccessReport = await analyzeModel(access);
+  // A random member of each class the proof reports, added to the account (not to the plan analysed).
+  const draws = drawSeed === undefined ? [] : drawMembers(report, drawSeed);
   const sandbox = await Sandbox.start({ port: 0 });
   try {
-    if (accountOnly === undefined || accountOnly.signers.length === 0) {
-      await sandbox.apply(plan);
-      return await differencesIn(sandbox, plan, tally, sessionPolicies);
-    }
-    // The account as it is: the plan and the users only it knows; the proof sees the plan and the account
-    // data that describes them.
-    await sandbox.apply(accountOnly.deployed);
-    const accountData = await withTempDir("account-data", (dir) => {
-      writeAccountData(dir, accountOnly.account);
-      return readAccountData(dir);
-    });
-    tally.accountOnlyUsers += accountOnly.signers.length;
-    return await differencesIn(sandbox, accountOnly.analysed, tally, sessionPolicies, {
-      accountData,
-      signers: accountOnly.signers,
-    });
+    await sandbox.apply(withDrawnUsers(withAccount ? accountOnly.deployed : plan, draws));
+    return [
+      ...(await differencesIn(sandbox, access, report, tally, sessionPolicies, accountOnly?.signers ?? [])),
+      ...(await memberDifferences(sandbox, access, report, draws, tally)),
+    ];
   } finally {
     await sandbox.stop();
   }
 }
 
+/** Each drawn member's decisions against its class's cells: over HTTP where it signs, else through the engine. */
+async function memberDifferences(
+  sandbox: Sandbox,
+  access: Awaited<ReturnType<typeof loadAccessModel>>,
+  report: AccessReport,
+  draws: readonly DrawnMember[],
+  tally: Tally,
+): Promise<string[]> {
+  const found: string[] = [];
+  const signing = draws.filter((draw) => draw.signer !== undefined);
+  const observations = await probe({
+    endpoint: sandbox.endpoint,
+    region: access.model.region,
+    model: access.model,
+    report,
+    signers: signing.map((draw) => draw.signer as Signer),
+  });
+  for (const draw of draws) {
+    tally.drawnMembers += 1;
+    tally.drawnByPattern += draw.of.kind === "policy-pattern" ? 1 : 0;
+    if (draw.signer === undefined && !access.authorizer.hasPrincipal(draw.arn)) {
+      access.authorizer.putPrincipal({
+        arn: draw.arn,
+        inlinePolicies: [],
+        managedPolicyArns: draw.administrator ? [ADMINISTRATOR_ACCESS_ARN] : [],
+      });
+    }
+    for (const cell of report.cells.filter((candidate) => candidate.principal === draw.of.arn)) {
+      let decided: string | undefined;
+      if (draw.signer !== undefined) {
+        if (!PROBED_OPERATIONS.has(cell.operation)) {
+          continue;
+        }
+        decided = observations.find(
+          (observation) =>
+            observation.principal === draw.arn &&
+            observation.table === cell.table &&
+            observation.operation === cell.operation,
+        )?.observed;
+      } else {
+        decided = await engineDecision(
+          access,
+          { ...cell, principal: draw.arn },
+          { callerArn: draw.arn, kind: draw.of.kind },
+        );
+      }
+      tally.drawnCells += 1;
+      if (decided !== cell.decision) {
+        found.push(
+          `[member] ${cell.table} ${draw.arn} (of class ${draw.of.name}) ${cell.operation}: class ${cell.decision}, ` +
+            `${draw.signer === undefined ? "engine" : "observed"} ${decided}`,
+        );
+      }
+    }
+  }
+  return found;
+}
+
 async function differencesIn(
   sandbox: Sandbox,
-  plan: Plan,
+  access: Awaited<ReturnType<typeof loadAccessModel>>,
+  report: AccessReport,
   tally: Tally,
   sessionPolicies: readonly SessionPolicySpec[],
-  account?: { readonly accountData: AccountData; readonly signers: readonly Signer[] },
+  accountSigners: readonly Signer[],
 ): Promise<string[]> {
-  const access = await loadAccessModel(
-    plan,
-    account === undefined ? {} : { accountData: account.accountData },
-  );
-  const report: AccessReport = await analyzeModel(access);
-  const signers = [...(await signersOf(sandbox, access.model)), ...(account?.signers ?? [])];
+  const signers = [...(await signersOf(sandbox, access.model)), ...accountSigners];
   // A principal with a fine-grained policy is probed with a request its conditions allow and one they
   // refuse (test/support/fineGrained.ts); the others with the operation table's probes.
   const kinds = new Map<string, FineGrainedKind>();
@@ -540,6 +612,7 @@ function keyArb(users: number, roles: number, partners: number): fc.Arbitrary<Ke
       { weight: 1, arbitrary: fc.constant("key-policy-resource" as const) },
       { weight: 1, arbitrary: fc.constant("default" as const) },
     ),
+    analysts: fc.boolean(),
   });
 }
 
@@ -695,6 +768,9 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     sessionConditional: 0,
     accountOnlyUsers: 0,
     ofAccountOnly: 0,
+    drawnMembers: 0,
+    drawnByPattern: 0,
+    drawnCells: 0,
     withGroups: 0,
     withBoundaries: 0,
     withScps: 0,
@@ -713,6 +789,8 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
         `${tally.sessionCells} cells of role sessions with session policies (${tally.sessionNarrowed} narrowed ` +
         `by them; ${tally.sessionConditional} not compared: conditional, or turning on a grant); ` +
         `${tally.accountOnlyUsers} users only the account data knows (${tally.ofAccountOnly} cells over HTTP); ` +
+        `${tally.drawnMembers} members drawn from the proof's classes (${tally.drawnByPattern} matching a ` +
+        `wildcard pattern; ${tally.drawnCells} cells); ` +
         `${tally.withGroups} with groups, ${tally.withBoundaries} with permissions boundaries, ` +
         `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account`,
     );
@@ -755,7 +833,8 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
         stackArb,
         sessionPoliciesArb,
         accountOnlyArb,
-        async (shape, sessionPolicies, accountOnly) => {
+        fc.nat(),
+        async (shape, sessionPolicies, accountOnly, drawSeed) => {
           generated += 1;
           const id = `g${generated}`;
           const plan = buildStackPlan({ id, ...shape });
@@ -764,6 +843,7 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
             tally,
             sessionPolicies,
             withAccountOnlyUsers(plan, id, ACCOUNT_ID, accountOnly),
+            drawSeed,
           );
           if (found.length > 0) {
             throw new Error(`${found.length} cells differ:\n${found.slice(0, 10).join("\n")}`);
