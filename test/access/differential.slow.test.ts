@@ -32,9 +32,10 @@
  * them alone (IAM User Guide, "Policy evaluation logic", session policies); a cell that turns on a grant
  * to the role is not compared (the docs do not say whether a session policy limits a grant). Half the
  * stacks have users only the account knows (test/support/accountOnly.ts: their inline policies, a group
- * and a permissions boundary of the account): the sandbox is deployed with them, the proof is given the
- * plan without them and the account data that describes them (`--account-data`, as `aws iam
- * get-account-authorization-details` prints it), and the prober signs as them. For every class of
+ * and a permissions boundary of the account) and maybe a role only it knows, trusted by a plan user: the
+ * sandbox is deployed with them, the proof is given the plan without them and the account data that
+ * describes them (`--account-data`, as `aws iam get-account-authorization-details` prints it), and the
+ * prober signs as the users and as a session of the role. For every class of
  * principal the proof reports, a random member (test/support/classMembers.ts) must get the class's cells:
  * any other user of the account (AdministratorAccess, at worst), one without policies, one whose name
  * fills a key policy's wildcard aws:PrincipalArn pattern (keys may let in `<stack>-analyst-*` through
@@ -78,7 +79,11 @@ import { readAccountData } from "../../access/accountData/read";
 import { drawMembers, withDrawnUsers, type DrawnMember } from "../support/classMembers";
 import { ADMINISTRATOR_ACCESS_ARN } from "../../sandbox/engine";
 import { writeAccountData } from "../support/accountData";
-import { withAccountOnlyUsers, type AccountOnlyUserSpec } from "../support/accountOnly";
+import {
+  withAccountOnlyUsers,
+  type AccountOnlyRoleSpec,
+  type AccountOnlyUserSpec,
+} from "../support/accountOnly";
 import { withTempDir } from "../support/tempDir";
 import { engineDecision } from "../support/engineDecision";
 import {
@@ -122,6 +127,9 @@ interface Tally {
   sessionConditional: number;
   /** Users only the account data knows, and their cells observed over HTTP. */
   accountOnlyUsers: number;
+  /** Roles only the account data knows, assumed by a plan user. */
+  accountOnlyRoles: number;
+  ofAccountOnlyRoles: number;
   ofAccountOnly: number;
   /** Members drawn from the proof's classes (of those, matching a wildcard pattern), and their cells. */
   drawnMembers: number;
@@ -178,7 +186,7 @@ async function differences(
 ): Promise<string[]> {
   // The account as it is: the plan and the users only it knows; the proof sees the plan and the account
   // data that describes them.
-  const withAccount = accountOnly !== undefined && accountOnly.signers.length > 0;
+  const withAccount = accountOnly !== undefined && accountOnly.signers.length + accountOnly.roles > 0;
   const accountData = withAccount
     ? await withTempDir("account-data", (dir) => {
         writeAccountData(dir, accountOnly.account);
@@ -186,6 +194,7 @@ async function differences(
       })
     : undefined;
   tally.accountOnlyUsers += withAccount ? accountOnly.signers.length : 0;
+  tally.accountOnlyRoles += withAccount ? accountOnly.roles : 0;
   const access = await loadAccessModel(
     withAccount ? accountOnly.analysed : plan,
     accountData === undefined ? {} : { accountData },
@@ -348,6 +357,7 @@ async function differencesIn(
       tally.asRoleSessions += principal?.kind === "role" ? 1 : 0;
       tally.ofGrantees += (principal?.grants.length ?? 0) > 0 ? 1 : 0;
       tally.ofAccountOnly += principal?.fromAccountData === true ? 1 : 0;
+      tally.ofAccountOnlyRoles += principal?.fromAccountData === true && principal.kind === "role" ? 1 : 0;
       if (cell.principal.split(":")[4] === PARTNER_ACCOUNT) {
         tally.ofPartners += 1;
         tally.partnersAllowed += cell.decision === "allowed" ? 1 : 0;
@@ -691,19 +701,31 @@ const sessionPolicyArb: fc.Arbitrary<SessionPolicySpec> = fc
   .filter((spec) => spec.inline !== undefined || spec.managed !== undefined);
 const sessionPoliciesArb = fc.array(sessionPolicyArb, { minLength: 1, maxLength: 2 });
 
-/** Users only the account data knows: none in half the stacks, else one or two. */
-const accountOnlyArb: fc.Arbitrary<readonly AccountOnlyUserSpec[]> = fc.oneof(
-  fc.constant([]),
-  fc.array(
-    fc.record({
-      access: fc.constantFrom("none" as const, "readonly" as const, "readwrite" as const),
-      decrypt: fc.boolean(),
-      denyGetItem: fc.boolean(),
-      inGroup: fc.boolean(),
-      boundary: fc.boolean(),
-    }),
-    { minLength: 1, maxLength: 2 },
-  ),
+/** Users and roles only the account data knows: none in half the stacks, else one or two users and up to one role. */
+const accountOnlyArb: fc.Arbitrary<{
+  readonly users: readonly AccountOnlyUserSpec[];
+  readonly roles: readonly AccountOnlyRoleSpec[];
+}> = fc.oneof(
+  fc.constant({ users: [], roles: [] }),
+  fc.record({
+    users: fc.array(
+      fc.record({
+        access: fc.constantFrom("none" as const, "readonly" as const, "readwrite" as const),
+        decrypt: fc.boolean(),
+        denyGetItem: fc.boolean(),
+        inGroup: fc.boolean(),
+        boundary: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 2 },
+    ),
+    roles: fc.array(
+      fc.record({
+        access: fc.constantFrom("none" as const, "readonly" as const, "readwrite" as const),
+        decrypt: fc.boolean(),
+      }),
+      { maxLength: 1 },
+    ),
+  }),
 );
 
 let generated = 0;
@@ -767,6 +789,8 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     sessionNarrowed: 0,
     sessionConditional: 0,
     accountOnlyUsers: 0,
+    accountOnlyRoles: 0,
+    ofAccountOnlyRoles: 0,
     ofAccountOnly: 0,
     drawnMembers: 0,
     drawnByPattern: 0,
@@ -788,7 +812,8 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
         `TransactWriteItems cells of four kinds of part (${tally.transactWritesDenied} denied); ` +
         `${tally.sessionCells} cells of role sessions with session policies (${tally.sessionNarrowed} narrowed ` +
         `by them; ${tally.sessionConditional} not compared: conditional, or turning on a grant); ` +
-        `${tally.accountOnlyUsers} users only the account data knows (${tally.ofAccountOnly} cells over HTTP); ` +
+        `${tally.accountOnlyUsers} users and ${tally.accountOnlyRoles} roles only the account data knows ` +
+        `(${tally.ofAccountOnly} cells over HTTP, ${tally.ofAccountOnlyRoles} as sessions of those roles); ` +
         `${tally.drawnMembers} members drawn from the proof's classes (${tally.drawnByPattern} matching a ` +
         `wildcard pattern; ${tally.drawnCells} cells); ` +
         `${tally.withGroups} with groups, ${tally.withBoundaries} with permissions boundaries, ` +
@@ -842,7 +867,7 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
             plan,
             tally,
             sessionPolicies,
-            withAccountOnlyUsers(plan, id, ACCOUNT_ID, accountOnly),
+            withAccountOnlyUsers(plan, id, ACCOUNT_ID, accountOnly.users, accountOnly.roles),
             drawSeed,
           );
           if (found.length > 0) {

@@ -26,6 +26,15 @@ export interface AccountOnlyUserSpec {
   readonly boundary: boolean;
 }
 
+/**
+ * A role only the account knows, trusted by a user of the plan with an access key (so the prober assumes
+ * it), with its inline policy's table access and kms:Decrypt on the keys or not.
+ */
+export interface AccountOnlyRoleSpec {
+  readonly access: "none" | "readonly" | "readwrite";
+  readonly decrypt: boolean;
+}
+
 const MARK = "acct-only";
 
 const READS = [
@@ -52,7 +61,8 @@ export function withAccountOnlyUsers(
   id: string,
   accountId: string,
   users: readonly AccountOnlyUserSpec[],
-): { deployed: Plan; analysed: Plan; account: AccountDataSpec; signers: Signer[] } {
+  roles: readonly AccountOnlyRoleSpec[] = [],
+): { deployed: Plan; analysed: Plan; account: AccountDataSpec; signers: Signer[]; roles: number } {
   const states = plan.steps.flatMap((step) => (step.newState === undefined ? [] : [step.newState]));
   const arnsOf = (type: string) =>
     states.filter((state) => state.type === type).map((state) => String(state.outputs.arn));
@@ -95,8 +105,9 @@ export function withAccountOnlyUsers(
   const account: {
     users: NonNullable<AccountDataSpec["users"]>[number][];
     groups: NonNullable<AccountDataSpec["groups"]>[number][];
+    roles: NonNullable<AccountDataSpec["roles"]>[number][];
     policies: NonNullable<AccountDataSpec["policies"]>[number][];
-  } = { users: [], groups: [], policies: [] };
+  } = { users: [], groups: [], roles: [], policies: [] };
   const signers: Signer[] = [];
   const members: string[] = [];
   users.forEach((user, index) => {
@@ -155,6 +166,60 @@ export function withAccountOnlyUsers(
       ...(user.boundary ? { boundary: boundaryArn } : {}),
     });
   });
+  // The roles trust the plan's first user of the account with an access key (the prober assumes them as it).
+  const keyed = new Set(
+    states
+      .filter((state) => state.type === "aws:iam/accessKey:AccessKey")
+      .map((state) => String(state.inputs.user)),
+  );
+  const truster = states.find(
+    (state) =>
+      state.type === "aws:iam/user:User" &&
+      String(state.outputs.arn).split(":")[4] === accountId &&
+      keyed.has(String(state.outputs.name)),
+  );
+  const trustedRoles = truster === undefined ? [] : roles;
+  trustedRoles.forEach((role, index) => {
+    const name = `${id}-${MARK}-r${index}`;
+    const arn = `arn:aws:iam::${accountId}:role/${name}`;
+    const trust = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: String(truster?.outputs.arn) }, Action: "sts:AssumeRole" },
+      ],
+    };
+    const statements = [
+      ...(role.access === "none"
+        ? []
+        : [
+            {
+              Sid: "TableAccess",
+              Effect: "Allow",
+              Action: role.access === "readonly" ? READS : [...READS, ...WRITES],
+              Resource: tables,
+            },
+          ]),
+      ...(role.decrypt && keys.length > 0
+        ? [{ Sid: "DecryptTheKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keys }]
+        : []),
+    ];
+    const document = { Version: "2012-10-17", Statement: statements };
+    add(
+      "aws:iam/role:Role",
+      name,
+      name,
+      { name, assumeRolePolicy: JSON.stringify(trust) },
+      { arn, uniqueId: `AROA${hex(name, 16).toUpperCase()}` },
+    );
+    if (statements.length > 0) {
+      add("aws:iam/rolePolicy:RolePolicy", name, `${name}:policy`, {
+        name: "policy",
+        role: name,
+        policy: JSON.stringify(document),
+      });
+    }
+    account.roles.push({ name, trust, ...(statements.length > 0 ? { inline: { policy: document } } : {}) });
+  });
   if (users.some((user) => user.boundary)) {
     add(
       "aws:iam/policy:Policy",
@@ -206,6 +271,7 @@ export function withAccountOnlyUsers(
     analysed: plan,
     account: { accountId, ...account },
     signers,
+    roles: trustedRoles.length,
   };
 }
 
