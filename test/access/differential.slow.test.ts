@@ -37,9 +37,9 @@
  * describes them (`--account-data`, as `aws iam get-account-authorization-details` prints it), and the
  * prober signs as the users and as a session of the role. For every class of
  * principal the proof reports, a random member (test/support/classMembers.ts) must get the class's cells:
- * any other user of the account (AdministratorAccess, at worst), one without policies, one whose name
+ * any other user of the account (AdministratorAccess, at worst), one without policies, or one whose name
  * fills a key policy's wildcard aws:PrincipalArn pattern (keys may let in `<stack>-analyst-*` through
- * DynamoDB) are added to the deployed account and probed over HTTP; a user of a named or of any other
+ * DynamoDB), one of these per stack, is added to the deployed account and probed over HTTP; a user of a named or of any other
  * account is asked of the engine (test/access/principalClasses.int.test.ts does the same for the dev
  * stack, with the anonymous caller and the services). Cells of
  * principals it cannot sign as (the

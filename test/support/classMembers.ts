@@ -5,7 +5,8 @@
  * - Members of the stack's account that can sign (any other principal, taken at worst with
  *   AdministratorAccess; one without policies; one whose ARN matches a wildcard pattern a key policy names
  *   in an aws:PrincipalArn condition, with AdministratorAccess too) are users added to the deployed account
- *   (not to the plan the proof analyses), with an access key, and probed over HTTP.
+ *   (not to the plan the proof analyses), with an access key, and probed over HTTP: one such class per
+ *   stack, chosen at random.
  * - Members of another account (one a policy names, or any other) cannot sign against a one-account
  *   sandbox: they are asked of the engine itself (test/support/engineDecision.ts), as
  *   test/access/principalClasses.int.test.ts does for the dev stack.
@@ -29,8 +30,21 @@ export interface DrawnMember {
   readonly signer?: Signer;
 }
 
-/** Draws a member of each class of `report` it can; `seed` makes the names. */
+/**
+ * Draws a member of each class of `report` it can; `seed` makes the names. Of the classes whose members
+ * sign over HTTP, one, chosen by `seed`, is drawn (each probe of a member costs a call per cell; over
+ * many stacks every such class is drawn).
+ */
 export function drawMembers(report: AccessReport, seed: number): DrawnMember[] {
+  const all = allDraws(report, seed);
+  const signing = all.filter((draw) => draw.signer !== undefined);
+  return [
+    ...all.filter((draw) => draw.signer === undefined),
+    ...(signing.length === 0 ? [] : [signing[seed % signing.length]]),
+  ];
+}
+
+function allDraws(report: AccessReport, seed: number): DrawnMember[] {
   const accountId = report.accountId;
   const tag = (what: string) => hex(`${seed}-${what}`, 8);
   const draws: DrawnMember[] = [];
