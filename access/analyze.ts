@@ -301,7 +301,9 @@ async function tableCell(
   for (const check of checksOf(operation)) {
     const enclosing = check.requestKeys["dynamodb:EnclosingOperation"];
     const decision = await ledger.ask(
-      `d\n${classKey}\n${check.action}\n${typeof enclosing === "string" ? enclosing : ""}`,
+      typeof enclosing === "string"
+        ? `d\n${classKey}\n${check.action}\n${enclosing}`
+        : `d\n${classKey}\n${check.action}`,
       principal,
       () => authorizer.authorizeDynamoDb(principal.callerArn, check.action, table.arn, check.requestKeys),
     );
