@@ -332,7 +332,10 @@ async function tableCell(
   const parts: Decision[] = [];
   for (const check of checksOf(operation)) {
     const enclosing = check.requestKeys["dynamodb:EnclosingOperation"];
-    const partKey = `d\n${classKey}\n${check.action}\n${typeof enclosing === "string" ? enclosing : ""}`;
+    const partKey =
+      typeof enclosing === "string"
+        ? `d\n${classKey}\n${check.action}\n${enclosing}`
+        : `d\n${classKey}\n${check.action}`;
     // A class decided before answers at once (ledger.known): no promise turn for most of the questions.
     const decision =
       ledger.known<Decision>(partKey, principal) ??

@@ -45,15 +45,15 @@ export function iamActionOf(operation: TableOperation): string {
  * so a decision that depends on them is Conditional. The cell is allowed only when every check is.
  */
 export function checksOf(operation: TableOperation): readonly CellCheck[] {
-  // The same few operations are asked for every cell (millions at account scale): built once each.
-  let checks = CHECKS.get(operation);
+  // Asked for every cell the proof decides (millions at account scale): each operation's checks are made once.
+  let checks = checksByOperation.get(operation);
   if (checks === undefined) {
     checks = cellChecks(operation);
-    CHECKS.set(operation, checks);
+    checksByOperation.set(operation, checks);
   }
   return checks;
 }
 
-const CHECKS = new Map<TableOperation, readonly CellCheck[]>();
+const checksByOperation = new Map<TableOperation, readonly CellCheck[]>();
 
 export type { CellCheck };

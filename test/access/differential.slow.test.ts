@@ -30,7 +30,18 @@
  * test/support/sessionPolicies.ts): the proof's cell of the role is the ceiling, and each cell of that
  * session must answer the role's cell AND what the session policies allow, per the engine's evaluator on
  * them alone (IAM User Guide, "Policy evaluation logic", session policies); a cell that turns on a grant
- * to the role is not compared (the docs do not say whether a session policy limits a grant). Cells of
+ * to the role is not compared (the docs do not say whether a session policy limits a grant). Half the
+ * stacks have users only the account knows (test/support/accountOnly.ts: their inline policies, a group
+ * and a permissions boundary of the account) and maybe a role only it knows, trusted by a plan user: the
+ * sandbox is deployed with them, the proof is given the plan without them and the account data that
+ * describes them (`--account-data`, as `aws iam get-account-authorization-details` prints it), and the
+ * prober signs as the users and as a session of the role. For every class of
+ * principal the proof reports, a random member (test/support/classMembers.ts) must get the class's cells:
+ * any other user of the account (AdministratorAccess, at worst), one without policies, or one whose name
+ * fills a key policy's wildcard aws:PrincipalArn pattern (keys may let in `<stack>-analyst-*` through
+ * DynamoDB), one of these per stack, is added to the deployed account and probed over HTTP; a user of a named or of any other
+ * account is asked of the engine (test/access/principalClasses.int.test.ts does the same for the dev
+ * stack, with the anonymous caller and the services). Cells of
  * principals it cannot sign as (the
  * account root, the deployer, the synthetic ones) are compared through the engine's own API, without
  * the decision classes, and counted apart. Every operation of the matrix is
@@ -47,6 +58,7 @@ import { reveal } from "../../plan/values";
 import { Sandbox } from "../../sandbox";
 import type { CloudModel } from "../../sandbox/deploy/model";
 import {
+  ACCOUNT_ID,
   buildStackPlan,
   type BoundaryKind,
   type ExtraPolicy,
@@ -63,6 +75,16 @@ import {
   type UserSpec,
 } from "../support/accessStacks";
 import { devConfig } from "../support/plan";
+import { readAccountData } from "../../access/accountData/read";
+import { drawMembers, withDrawnUsers, type DrawnMember } from "../support/classMembers";
+import { ADMINISTRATOR_ACCESS_ARN } from "../../sandbox/engine";
+import { writeAccountData } from "../support/accountData";
+import {
+  withAccountOnlyUsers,
+  type AccountOnlyRoleSpec,
+  type AccountOnlyUserSpec,
+} from "../support/accountOnly";
+import { withTempDir } from "../support/tempDir";
 import { engineDecision } from "../support/engineDecision";
 import {
   DEFAULT_SHAPE,
@@ -103,6 +125,16 @@ interface Tally {
   sessionCells: number;
   sessionNarrowed: number;
   sessionConditional: number;
+  /** Users only the account data knows, and their cells observed over HTTP. */
+  accountOnlyUsers: number;
+  /** Roles only the account data knows, assumed by a plan user. */
+  accountOnlyRoles: number;
+  ofAccountOnlyRoles: number;
+  ofAccountOnly: number;
+  /** Members drawn from the proof's classes (of those, matching a wildcard pattern), and their cells. */
+  drawnMembers: number;
+  drawnByPattern: number;
+  drawnCells: number;
   /** Stacks with groups, with a boundary, with an SCP, with an RCP that applies to the account. */
   withGroups: number;
   withBoundaries: number;
@@ -149,52 +181,153 @@ async function differences(
   plan: Plan,
   tally: Tally,
   sessionPolicies: readonly SessionPolicySpec[] = [],
+  accountOnly?: ReturnType<typeof withAccountOnlyUsers>,
+  drawSeed?: number,
 ): Promise<string[]> {
+  // The account as it is: the plan and the users only it knows; the proof sees the plan and the account
+  // data that describes them.
+  const withAccount = accountOnly !== undefined && accountOnly.signers.length + accountOnly.roles > 0;
+  const accountData = withAccount
+    ? await withTempDir("account-data", (dir) => {
+        writeAccountData(dir, accountOnly.account);
+        return readAccountData(dir);
+      })
+    : undefined;
+  tally.accountOnlyUsers += withAccount ? accountOnly.signers.length : 0;
+  tally.accountOnlyRoles += withAccount ? accountOnly.roles : 0;
+  const access = await loadAccessModel(
+    withAccount ? accountOnly.analysed : plan,
+    accountData === undefined ? {} : { accountData },
+  );
+  const report: AccessReport = await analyzeModel(access);
+  // A random member of each class the proof reports, added to the account (not to the plan analysed).
+  const draws = drawSeed === undefined ? [] : drawMembers(report, drawSeed);
   const sandbox = await Sandbox.start({ port: 0 });
   try {
-    await sandbox.apply(plan);
-    return await differencesIn(sandbox, plan, tally, sessionPolicies);
+    await sandbox.apply(withDrawnUsers(withAccount ? accountOnly.deployed : plan, draws));
+    return [
+      ...(await differencesIn(sandbox, access, report, tally, sessionPolicies, accountOnly?.signers ?? [])),
+      ...(await memberDifferences(sandbox, access, report, draws, tally)),
+    ];
   } finally {
     await sandbox.stop();
   }
 }
 
+/** Each drawn member's decisions against its class's cells: over HTTP where it signs, else through the engine. */
+async function memberDifferences(
+  sandbox: Sandbox,
+  access: Awaited<ReturnType<typeof loadAccessModel>>,
+  report: AccessReport,
+  draws: readonly DrawnMember[],
+  tally: Tally,
+): Promise<string[]> {
+  const found: string[] = [];
+  const signing = draws.filter((draw) => draw.signer !== undefined);
+  const observations = await probe({
+    endpoint: sandbox.endpoint,
+    region: access.model.region,
+    model: access.model,
+    report,
+    signers: signing.map((draw) => draw.signer as Signer),
+  });
+  for (const draw of draws) {
+    tally.drawnMembers += 1;
+    tally.drawnByPattern += draw.of.kind === "policy-pattern" ? 1 : 0;
+    if (draw.signer === undefined && !access.authorizer.hasPrincipal(draw.arn)) {
+      access.authorizer.putPrincipal({
+        arn: draw.arn,
+        inlinePolicies: [],
+        managedPolicyArns: draw.administrator ? [ADMINISTRATOR_ACCESS_ARN] : [],
+      });
+    }
+    for (const cell of report.cells.filter((candidate) => candidate.principal === draw.of.arn)) {
+      let decided: string | undefined;
+      if (draw.signer !== undefined) {
+        if (!PROBED_OPERATIONS.has(cell.operation)) {
+          continue;
+        }
+        decided = observations.find(
+          (observation) =>
+            observation.principal === draw.arn &&
+            observation.table === cell.table &&
+            observation.operation === cell.operation,
+        )?.observed;
+      } else {
+        decided = await engineDecision(
+          access,
+          { ...cell, principal: draw.arn },
+          { callerArn: draw.arn, kind: draw.of.kind },
+        );
+      }
+      tally.drawnCells += 1;
+      if (decided !== cell.decision) {
+        found.push(
+          `[member] ${cell.table} ${draw.arn} (of class ${draw.of.name}) ${cell.operation}: class ${cell.decision}, ` +
+            `${draw.signer === undefined ? "engine" : "observed"} ${decided}`,
+        );
+      }
+    }
+  }
+  return found;
+}
+
 async function differencesIn(
   sandbox: Sandbox,
-  plan: Plan,
+  access: Awaited<ReturnType<typeof loadAccessModel>>,
+  report: AccessReport,
   tally: Tally,
   sessionPolicies: readonly SessionPolicySpec[],
+  accountSigners: readonly Signer[],
 ): Promise<string[]> {
-  const access = await loadAccessModel(plan);
-  const report: AccessReport = await analyzeModel(access);
-  const signers = await signersOf(sandbox, access.model);
+  const signers = [...(await signersOf(sandbox, access.model)), ...accountSigners];
   // A principal with a fine-grained policy is probed with a request its conditions allow and one they
   // refuse (test/support/fineGrained.ts); the others with the operation table's probes.
   const kinds = new Map<string, FineGrainedKind>();
+  /** Principal and table, for each table whose policy lets the principal use its own items only. */
+  const ownItems = new Set<string>();
   for (const principal of access.principals) {
-    // Its identity policy's kind; else a table policy's that names it. Each kind's requests also tell a
-    // table policy's leading-key condition apart: they name no partition key equal to the caller's
-    // aws:userid but where that is the satisfying one.
-    const kind =
-      fineGrainedKindOf(principal.policies.inline.map((policy) => policy.document)) ??
-      access.model.tables
-        .map((table) =>
-          table.resourcePolicy === undefined
-            ? undefined
-            : resourcePolicyKindFor(table.resourcePolicy.document, principal.arn),
-        )
-        .find((found) => found !== undefined);
+    // Its identity policy's kind, and whether a table's policy lets it use its own items only.
+    const kind = fineGrainedKindOf(principal.policies.inline.map((policy) => policy.document));
     if (kind !== undefined) {
       kinds.set(principal.arn, kind);
     }
+    for (const table of access.model.tables) {
+      if (
+        table.resourcePolicy !== undefined &&
+        resourcePolicyKindFor(table.resourcePolicy.document, principal.arn) !== undefined
+      ) {
+        ownItems.add(`${principal.arn}\n${table.name}`);
+      }
+    }
   }
+  /** The two requests of a principal's cells on a table (principal and table), where it has some. */
   const shapes = new Map<string, readonly RequestShape[]>();
   for (const signer of signers) {
     const kind = kinds.get(signer.arn);
-    if (kind !== undefined) {
+    const own = access.model.tables.filter((table) => ownItems.has(`${signer.arn}\n${table.name}`));
+    if (kind === undefined && own.length === 0) {
+      continue;
+    }
+    const userId = await callerUserId(sandbox.endpoint, access.model.region, signer);
+    const [ownYes, ownNo] = shapesOf("leading-keys-userid", userId);
+    const [yes, no] = kind === undefined ? [ownYes, ownNo] : shapesOf(kind, userId);
+    for (const table of access.model.tables) {
+      // A table policy's leading key decides beside the identity policy's conditions (which a boundary
+      // may cut off, not the table policy's allow of the user: IAM User Guide, "Policy evaluation
+      // logic"): on such a table, the request on the caller's own partition key, and one on another's.
+      const ownTable = own.includes(table);
+      if (kind === undefined && !ownTable) {
+        continue;
+      }
       shapes.set(
-        signer.arn,
-        shapesOf(kind, await callerUserId(sandbox.endpoint, access.model.region, signer)),
+        `${signer.arn}\n${table.name}`,
+        ownTable
+          ? [
+              { ...yes, leadingKey: ownYes.leadingKey },
+              { ...no, leadingKey: ownNo.leadingKey },
+            ]
+          : [yes, no],
       );
     }
   }
@@ -204,7 +337,7 @@ async function differencesIn(
     model: access.model,
     report,
     signers,
-    shapesOf: (signer) => shapes.get(signer.arn) ?? [DEFAULT_SHAPE],
+    shapesOf: (signer, table) => shapes.get(`${signer.arn}\n${table}`) ?? [DEFAULT_SHAPE],
   });
   const observed = new Map<string, (typeof observations)[number][]>();
   for (const observation of observations) {
@@ -223,6 +356,8 @@ async function differencesIn(
       const principal = report.principals.find((candidate) => candidate.arn === cell.principal);
       tally.asRoleSessions += principal?.kind === "role" ? 1 : 0;
       tally.ofGrantees += (principal?.grants.length ?? 0) > 0 ? 1 : 0;
+      tally.ofAccountOnly += principal?.fromAccountData === true ? 1 : 0;
+      tally.ofAccountOnlyRoles += principal?.fromAccountData === true && principal.kind === "role" ? 1 : 0;
       if (cell.principal.split(":")[4] === PARTNER_ACCOUNT) {
         tally.ofPartners += 1;
         tally.partnersAllowed += cell.decision === "allowed" ? 1 : 0;
@@ -231,7 +366,7 @@ async function differencesIn(
         tally.transactWrites += 1;
         tally.transactWritesDenied += cell.decision.startsWith("denied") ? 1 : 0;
       }
-      const fineGrained = shapes.has(cell.principal);
+      const fineGrained = shapes.has(`${cell.principal}\n${cell.table}`);
       tally.fineGrained += fineGrained ? 1 : 0;
       const said = (o: (typeof seen)[number]) => `${o.shape} ${o.observed} ${o.error ?? ""}`.trim();
       if (cell.decision === "conditional") {
@@ -487,6 +622,7 @@ function keyArb(users: number, roles: number, partners: number): fc.Arbitrary<Ke
       { weight: 1, arbitrary: fc.constant("key-policy-resource" as const) },
       { weight: 1, arbitrary: fc.constant("default" as const) },
     ),
+    analysts: fc.boolean(),
   });
 }
 
@@ -565,6 +701,33 @@ const sessionPolicyArb: fc.Arbitrary<SessionPolicySpec> = fc
   .filter((spec) => spec.inline !== undefined || spec.managed !== undefined);
 const sessionPoliciesArb = fc.array(sessionPolicyArb, { minLength: 1, maxLength: 2 });
 
+/** Users and roles only the account data knows: none in half the stacks, else one or two users and up to one role. */
+const accountOnlyArb: fc.Arbitrary<{
+  readonly users: readonly AccountOnlyUserSpec[];
+  readonly roles: readonly AccountOnlyRoleSpec[];
+}> = fc.oneof(
+  fc.constant({ users: [], roles: [] }),
+  fc.record({
+    users: fc.array(
+      fc.record({
+        access: fc.constantFrom("none" as const, "readonly" as const, "readwrite" as const),
+        decrypt: fc.boolean(),
+        denyGetItem: fc.boolean(),
+        inGroup: fc.boolean(),
+        boundary: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 2 },
+    ),
+    roles: fc.array(
+      fc.record({
+        access: fc.constantFrom("none" as const, "readonly" as const, "readwrite" as const),
+        decrypt: fc.boolean(),
+      }),
+      { maxLength: 1 },
+    ),
+  }),
+);
+
 let generated = 0;
 const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
   .record({
@@ -625,6 +788,13 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     sessionCells: 0,
     sessionNarrowed: 0,
     sessionConditional: 0,
+    accountOnlyUsers: 0,
+    accountOnlyRoles: 0,
+    ofAccountOnlyRoles: 0,
+    ofAccountOnly: 0,
+    drawnMembers: 0,
+    drawnByPattern: 0,
+    drawnCells: 0,
     withGroups: 0,
     withBoundaries: 0,
     withScps: 0,
@@ -642,6 +812,10 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
         `TransactWriteItems cells of four kinds of part (${tally.transactWritesDenied} denied); ` +
         `${tally.sessionCells} cells of role sessions with session policies (${tally.sessionNarrowed} narrowed ` +
         `by them; ${tally.sessionConditional} not compared: conditional, or turning on a grant); ` +
+        `${tally.accountOnlyUsers} users and ${tally.accountOnlyRoles} roles only the account data knows ` +
+        `(${tally.ofAccountOnly} cells over HTTP, ${tally.ofAccountOnlyRoles} as sessions of those roles); ` +
+        `${tally.drawnMembers} members drawn from the proof's classes (${tally.drawnByPattern} matching a ` +
+        `wildcard pattern; ${tally.drawnCells} cells); ` +
         `${tally.withGroups} with groups, ${tally.withBoundaries} with permissions boundaries, ` +
         `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account`,
     );
@@ -680,17 +854,27 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     const seed = Number(process.env.ACCESS_DIFF_SEED ?? Date.now() % 2 ** 31);
     console.log(`      fast-check seed ${seed} (ACCESS_DIFF_SEED=${seed} replays it)`);
     await fc.assert(
-      fc.asyncProperty(stackArb, sessionPoliciesArb, async (shape, sessionPolicies) => {
-        generated += 1;
-        const found = await differences(
-          buildStackPlan({ id: `g${generated}`, ...shape }),
-          tally,
-          sessionPolicies,
-        );
-        if (found.length > 0) {
-          throw new Error(`${found.length} cells differ:\n${found.slice(0, 10).join("\n")}`);
-        }
-      }),
+      fc.asyncProperty(
+        stackArb,
+        sessionPoliciesArb,
+        accountOnlyArb,
+        fc.nat(),
+        async (shape, sessionPolicies, accountOnly, drawSeed) => {
+          generated += 1;
+          const id = `g${generated}`;
+          const plan = buildStackPlan({ id, ...shape });
+          const found = await differences(
+            plan,
+            tally,
+            sessionPolicies,
+            withAccountOnlyUsers(plan, id, ACCOUNT_ID, accountOnly.users, accountOnly.roles),
+            drawSeed,
+          );
+          if (found.length > 0) {
+            throw new Error(`${found.length} cells differ:\n${found.slice(0, 10).join("\n")}`);
+          }
+        },
+      ),
       { numRuns: Number(process.env.ACCESS_DIFF_RUNS ?? 200), seed },
     );
   });

@@ -103,6 +103,12 @@ export interface KeySpec {
    * may do anything, so IAM policies decide; the statements above are then not used).
    */
   readonly policyAs?: "key" | "key-policy-resource" | "default";
+  /**
+   * The key policy lets in, through DynamoDB, any user of the account whose name starts with
+   * `<stack id>-analyst-` (Principal "*" with an aws:PrincipalArn ArnLike condition): a principal class
+   * matched only by a wildcard and a condition.
+   */
+  readonly analysts?: boolean;
 }
 
 /** An IAM role: its table access (an inline policy, or AmazonDynamoDBFullAccess) and who may assume it. */
@@ -557,6 +563,22 @@ export function buildStackPlan(spec: StackSpec): Plan {
         ...(key.viaDynamoDbOnly
           ? { Condition: { StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } } }
           : {}),
+      });
+    }
+    if (key.analysts === true) {
+      statements.push({
+        Sid: "AnalystsThroughDynamoDB",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["kms:Decrypt", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: {
+          ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT_ID}:user/${spec.id}-analyst-*` },
+          StringEquals: {
+            "kms:CallerAccount": ACCOUNT_ID,
+            "kms:ViaService": `dynamodb.${REGION}.amazonaws.com`,
+          },
+        },
       });
     }
     const denied = [...new Set(key.deniedUsers)].filter((user) => user < spec.users.length);

@@ -187,7 +187,7 @@ export function probeRequest(
       return {
         TableName: tableName,
         Key: key,
-        ...(shape.outsideAttribute ? { ConditionExpression: "attribute_not_exists(secret)" } : {}),
+        ...(shape.outsideAttribute ? { ConditionExpression: NAMES_SECRET } : {}),
         ...returnValues,
       };
     case "Query":
@@ -210,6 +210,9 @@ export function probeRequest(
       return operationSpec(operation).probe({ ...target, key });
   }
 }
+
+/** A condition that names the attribute outside the allowed ones and holds whatever the item (earlier probes write some). */
+const NAMES_SECRET = "attribute_not_exists(secret) OR attribute_exists(secret)";
 
 function update(shape: RequestShape): Record<string, unknown> {
   return {
@@ -241,7 +244,7 @@ function writeParts(
       Delete: {
         TableName: tableName,
         Key: key("delete"),
-        ...(outside ? { ConditionExpression: "attribute_not_exists(secret)" } : {}),
+        ...(outside ? { ConditionExpression: NAMES_SECRET } : {}),
         ...onFailure,
       },
     },
@@ -249,7 +252,7 @@ function writeParts(
       ConditionCheck: {
         TableName: tableName,
         Key: key("check"),
-        ConditionExpression: outside ? "attribute_not_exists(secret)" : "attribute_not_exists(v)",
+        ConditionExpression: outside ? NAMES_SECRET : "attribute_not_exists(v) OR attribute_exists(v)",
         ...onFailure,
       },
     },

@@ -135,14 +135,13 @@ export async function probe(input: {
   readonly report: AccessReport;
   readonly signers: readonly Signer[];
   /**
-   * The request shapes to probe each of a signer's cells with (test/support/fineGrained.ts): by default
+   * The request shapes to probe each of a signer's cells on a table with (test/support/fineGrained.ts): by default
    * the operation table's probe only. A direct kms:Decrypt is sent once, whatever the shapes.
    */
-  readonly shapesOf?: (signer: Signer) => readonly RequestShape[];
+  readonly shapesOf?: (signer: Signer, table: string) => readonly RequestShape[];
 }): Promise<Observation[]> {
   const observations: Observation[] = [];
   for (const signer of input.signers) {
-    const shapes = input.shapesOf?.(signer) ?? [DEFAULT_SHAPE];
     const config = {
       endpoint: input.endpoint,
       region: input.region,
@@ -157,6 +156,7 @@ export async function probe(input: {
         if (deployed === undefined) {
           throw new Error(`table ${table.name} of the report is not deployed`);
         }
+        const shapes = input.shapesOf?.(signer, table.name) ?? [DEFAULT_SHAPE];
         const key = itemKey(deployed.createRequest);
         const sortKey = (
           deployed.createRequest.KeySchema as { AttributeName: string; KeyType: string }[]
