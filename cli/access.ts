@@ -35,7 +35,7 @@ import {
 import { declaredHolders } from "../access/declared";
 import { expectKeyUsers, formatKeyUsersVerdict, type KeyUsersVerdict } from "../access/expect";
 import { formatAddedAccess, formatChanges, formatMatrix } from "../access/format";
-import { renderHtml } from "../access/html";
+import { htmlChunks } from "../access/html";
 import type { AccessReport } from "../access/types";
 import { defineCommand, mainOf, runMain, UsageError } from "./runner";
 
@@ -148,7 +148,8 @@ export const command = defineCommand({
     }
     io.stderr(`analysed in ${Date.now() - started} ms`);
     if (htmlFile !== undefined) {
-      writeOutputFile(htmlFile, "--html", renderHtml(report, changes));
+      // In pieces: at account scale the page is larger than the longest string V8 holds.
+      writeOutputFile(htmlFile, "--html", htmlChunks(report, changes));
       io.stderr(`wrote ${args.html}`);
     }
     if (args.json) {

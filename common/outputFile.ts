@@ -5,7 +5,7 @@
  * path, exit 2. Nothing happens at import.
  *
  *   checkOutputFile(args.html, "--html");            // at the start of the command
- *   writeOutputFile(args.html, "--html", page);      // at its end
+ *   writeOutputFile(args.html, "--html", page);      // at its end (a string, or pieces of one)
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -60,18 +60,40 @@ export function checkOutputFile(file: string, flag: string): void {
   }
 }
 
+/** Text gathered before each write of a content given in pieces (1 MiB of UTF-16 code units at most, about). */
+const WRITE_CHARS = 1 << 20;
+
 /**
  * Writes `content` to `file` whole or not at all (a temporary file beside it, renamed over it: a reader
  * never sees half a page, and a full disk leaves the old file), mode `mode`. Any failure is an
- * OutputFileError, and the temporary file is removed.
+ * OutputFileError, and the temporary file is removed. Content given as pieces (a generator) is written as
+ * it comes, a megabyte at a time, so a page larger than the longest string V8 holds never exists whole;
+ * each write is synchronous, so no more than one megabyte waits in memory whatever the disk's speed.
  */
-export function writeOutputFile(file: string, flag: string, content: string, mode = 0o644): void {
+export function writeOutputFile(
+  file: string,
+  flag: string,
+  content: string | Iterable<string>,
+  mode = 0o644,
+): void {
   checkOutputFile(file, flag);
   const temporary = `${path.resolve(file)}.${process.pid}.tmp`;
   try {
     const fd = fs.openSync(temporary, "wx", mode);
     try {
-      fs.writeFileSync(fd, content);
+      if (typeof content === "string") {
+        fs.writeFileSync(fd, content);
+      } else {
+        let buffer = "";
+        for (const piece of content) {
+          buffer += piece;
+          if (buffer.length >= WRITE_CHARS) {
+            fs.writeFileSync(fd, buffer);
+            buffer = "";
+          }
+        }
+        fs.writeFileSync(fd, buffer);
+      }
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -79,6 +101,10 @@ export function writeOutputFile(file: string, flag: string, content: string, mod
     fs.renameSync(temporary, file);
   } catch (err) {
     fs.rmSync(temporary, { force: true });
+    // A failure of the file system is the user's to see; one of the code producing the pieces is not.
+    if (typeof content !== "string" && (err as NodeJS.ErrnoException).code === undefined) {
+      throw err;
+    }
     throw new OutputFileError(flag, file, problemOf(err));
   }
 }
