@@ -31,24 +31,31 @@ const HEAD: Record<string, string> = {
 };
 
 export function formatMatrix(report: AccessReport): string {
+  return [...matrixLines(report)].join("\n");
+}
+
+/**
+ * The lines of `formatMatrix`, one at a time: at account scale (thousands of principals, millions of cells)
+ * the CLI writes them as they come (writeLinesInPieces) instead of holding the whole text and an index of
+ * every cell.
+ */
+export function* matrixLines(report: AccessReport): Generator<string> {
   const lines: string[] = [];
   // Looked up for every row and cell: maps, not searches (at account scale, thousands of principals and
   // millions of cells). The first of equal entries wins, as a search finds it.
-  const principalsByArn = new Map<string, AccessReport["principals"][number]>();
-  for (const principal of report.principals) {
-    if (!principalsByArn.has(principal.arn)) {
-      principalsByArn.set(principal.arn, principal);
-    }
-  }
-  const cellsByKey = new Map<string, AccessReport["cells"][number]>();
+  const principals = principalsByArn(report);
+  // Each table's cells, by position: a table's index of its cells lives only while its block is written.
+  const cellsOfTable = new Map<string, AccessReport["cells"][number][]>();
   for (const cell of report.cells) {
-    const key = `${cell.table}\n${cell.principal}\n${cell.operation}`;
-    if (!cellsByKey.has(key)) {
-      cellsByKey.set(key, cell);
+    const cells = cellsOfTable.get(cell.table);
+    if (cells === undefined) {
+      cellsOfTable.set(cell.table, [cell]);
+    } else {
+      cells.push(cell);
     }
   }
   const marker = (arn: string): string => {
-    const principal = principalsByArn.get(arn);
+    const principal = principals.get(arn);
     if (principal === undefined) {
       return arn;
     }
@@ -58,25 +65,30 @@ export function formatMatrix(report: AccessReport): string {
     // A role and a user may share a name: the row says which.
     return principal.kind === "role" ? `role ${principal.name}` : principal.name;
   };
+  const names = report.principals.map((principal) => marker(principal.arn));
+  const nameWidth = names.reduce((width, name) => Math.max(width, name.length), 9);
   for (const table of report.tables) {
-    lines.push(
-      `table ${table.name}${table.keyArn === undefined ? " (no customer-managed key)" : ` on ${table.keyArn}`}`,
-    );
+    const cellsByKey = new Map<string, AccessReport["cells"][number]>();
+    for (const cell of cellsOfTable.get(table.name) ?? []) {
+      const key = `${cell.principal}\n${cell.operation}`;
+      if (!cellsByKey.has(key)) {
+        cellsByKey.set(key, cell);
+      }
+    }
+    yield `table ${table.name}${table.keyArn === undefined ? " (no customer-managed key)" : ` on ${table.keyArn}`}`;
     const heads = table.operations.map((operation) => HEAD[operation] ?? operation);
-    const names = report.principals.map((principal) => marker(principal.arn));
-    const nameWidth = Math.max(9, ...names.map((name) => name.length));
     const widths = heads.map((head) => Math.max(head.length, 4));
-    lines.push(
-      ["principal".padEnd(nameWidth), ...heads.map((head, index) => head.padEnd(widths[index]))].join("  "),
+    yield ["principal".padEnd(nameWidth), ...heads.map((head, index) => head.padEnd(widths[index]))].join(
+      "  ",
     );
-    for (const principal of report.principals) {
+    for (const [position, principal] of report.principals.entries()) {
       const row = table.operations.map((operation, index) => {
-        const cell = cellsByKey.get(`${table.name}\n${principal.arn}\n${operation}`);
+        const cell = cellsByKey.get(`${principal.arn}\n${operation}`);
         return (cell === undefined ? "?" : SYMBOL[cell.decision]).padEnd(widths[index]);
       });
-      lines.push([marker(principal.arn).padEnd(nameWidth), ...row].join("  ").trimEnd());
+      yield [names[position].padEnd(nameWidth), ...row].join("  ").trimEnd();
     }
-    lines.push("");
+    yield "";
   }
   lines.push(
     "✓ allowed   ✗IAM denied by IAM policies   ✗KMS denied by the key   ~ conditional (counted as allowed)   (name): not a principal of the plan; role NAME: asked as a session of the role",
@@ -112,14 +124,16 @@ export function formatMatrix(report: AccessReport): string {
     `${questions} questions, ${distinctDecisions} distinct decisions by the engine ` +
       `(${decisionMs.toFixed(1)} ms, ${msPerDecision.toFixed(3)} ms each)`,
   );
-  return lines.join("\n");
+  // The tail is small (classes, blind spots, obtainers): gathered, then handed over.
+  yield* lines;
 }
 
 export function formatChanges(changes: readonly CellChange[], report: AccessReport): string {
   if (changes.length === 0) {
     return "No cell changed between the two plans.";
   }
-  const name = (arn: string) => report.principals.find((principal) => principal.arn === arn)?.name ?? arn;
+  const principals = principalsByArn(report);
+  const name = (arn: string) => principals.get(arn)?.name ?? arn;
   return [
     `${changes.length} cells changed (before → after):`,
     ...changes.map(
@@ -149,8 +163,9 @@ export function formatAddedAccess(added: readonly AddedAccess[], report: AccessR
   if (added.length === 0) {
     return "✓ --fail-on-new-access: no principal can decrypt, or change who can decrypt, where it could not before";
   }
+  const principals = principalsByArn(report);
   const name = (arn: string) => {
-    const principal = report.principals.find((candidate) => candidate.arn === arn);
+    const principal = principals.get(arn);
     return principal === undefined ? arn : principal.fromPlan ? principal.name : `(${principal.name})`;
   };
   return [
@@ -162,4 +177,15 @@ export function formatAddedAccess(added: readonly AddedAccess[], report: AccessR
           `(${entry.before ?? "absent"} → ${entry.after ?? ""}): granted by ${entry.grantedBy.join(", ") || "nothing named"}`,
     ),
   ].join("\n");
+}
+
+/** The report's principals by ARN, the first of equal ARNs winning (as a search from the start finds it). */
+function principalsByArn(report: AccessReport): Map<string, AccessReport["principals"][number]> {
+  const byArn = new Map<string, AccessReport["principals"][number]>();
+  for (const principal of report.principals) {
+    if (!byArn.has(principal.arn)) {
+      byArn.set(principal.arn, principal);
+    }
+  }
+  return byArn;
 }

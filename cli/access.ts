@@ -5,6 +5,7 @@
  */
 import * as path from "node:path";
 import { writeJsonLines } from "../common/jsonLines";
+import { writeLinesInPieces } from "../common/linePieces";
 import { checkOutputFile, writeOutputFile } from "../common/outputFile";
 import { displayPath, readUserJson } from "../common/userFile";
 import {
@@ -34,7 +35,7 @@ import {
 } from "../access/compare";
 import { declaredHolders } from "../access/declared";
 import { expectKeyUsers, formatKeyUsersVerdict, type KeyUsersVerdict } from "../access/expect";
-import { formatAddedAccess, formatChanges, formatMatrix } from "../access/format";
+import { formatAddedAccess, formatChanges, matrixLines } from "../access/format";
 import { htmlChunks } from "../access/html";
 import type { AccessReport } from "../access/types";
 import { defineCommand, mainOf, runMain, UsageError } from "./runner";
@@ -156,7 +157,8 @@ export const command = defineCommand({
       // In pieces: at account scale the document is larger than the longest string V8 holds.
       writeJsonLines(jsonOf(report, changes, verdict, added), io.stdout);
     } else {
-      io.stdout(formatMatrix(report));
+      // In pieces too: the matrix of an account is tens of megabytes, and an index of every cell more.
+      writeLinesInPieces(matrixLines(report), io.stdout);
       if (changes !== undefined) {
         io.stdout(`\n${formatChanges(changes, report)}`);
       }

@@ -1,7 +1,9 @@
 /**
- * The --html page written in pieces (access/html.ts `htmlChunks`, common/outputFile.ts): the same bytes as
- * the page rendered as one string before it streamed (test/access/htmlReference.ts), on the dev stack and
- * on a generated account of 120 users, and a page whose embedded cells parse back to the report's.
+ * The --html page written in pieces (access/html.ts `htmlChunks`, common/outputFile.ts) and the terminal
+ * matrix written a megabyte at a time (access/format.ts `matrixLines`, common/linePieces.ts): the same
+ * bytes as the page and the matrix made as one string before they streamed (test/access/htmlReference.ts,
+ * formatReference.ts), on the dev stack and on a generated account of 120 users, and a page whose
+ * embedded cells parse back to the report's.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,16 +12,26 @@ import { account, plan as benchPlan } from "../../bench/accessAccount.bench";
 import { readAccountData } from "../../access/accountData/read";
 import { analyzeModel, analyzePlan, loadAccessModel } from "../../access/analyze";
 import { compareReports } from "../../access/compare";
+import { formatMatrix, matrixLines } from "../../access/format";
 import { htmlChunks, renderHtml } from "../../access/html";
 import type { AccessReport } from "../../access/types";
+import { writeLinesInPieces } from "../../common/linePieces";
 import { OutputFileError, writeOutputFile } from "../../common/outputFile";
 import { synthesize } from "../../plan/synth";
 import { writeAccountData } from "../support/accountData";
 import { devConfig } from "../support/plan";
 import { useTempDir } from "../support/tempDir";
+import { formatMatrixAsOneString } from "./formatReference";
 import { renderHtmlAsOneString } from "./htmlReference";
 
-describe("access: the HTML page written in pieces", function () {
+/** What the CLI prints of the matrix: its lines through Io.stdout, which ends each call with a line end. */
+function printedMatrix(report: AccessReport, chunkChars?: number): string {
+  let text = "";
+  writeLinesInPieces(matrixLines(report), (line) => (text += `${line}\n`), { chunkChars });
+  return text;
+}
+
+describe("access: the HTML page and the terminal matrix written in pieces", function () {
   this.timeout(120_000);
   const workDir = useTempDir("access-html-stream");
 
@@ -42,6 +54,10 @@ describe("access: the HTML page written in pieces", function () {
     expect(renderHtml(after, changes)).to.equal(renderHtmlAsOneString(after, changes));
     expect(renderHtml(after)).to.equal(renderHtmlAsOneString(after));
     expect(renderHtml(after, [])).to.equal(renderHtmlAsOneString(after, []));
+    expect(formatMatrix(after)).to.equal(formatMatrixAsOneString(after));
+    for (const chunkChars of [undefined, 1, 100]) {
+      expect(printedMatrix(after, chunkChars)).to.equal(`${formatMatrixAsOneString(after)}\n`);
+    }
 
     // Text that HTML or the embedded JSON would read as markup stays text, as it did.
     const tricky: AccessReport = {
@@ -80,6 +96,8 @@ describe("access: the HTML page written in pieces", function () {
     const data = /<script id="cells" type="application\/json">(.*)<\/script>/.exec(written)?.[1];
     expect(JSON.stringify(JSON.parse(data ?? ""))).to.equal(JSON.stringify(report.cells));
     expect(written.match(/<td class="cell /g)).to.have.length(report.cells.length);
+
+    expect(printedMatrix(report, 64 * 1024)).to.equal(`${formatMatrixAsOneString(report)}\n`);
   });
 
   it("leaves no file when the pieces fail, and says which file could not be written", function () {
