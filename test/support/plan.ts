@@ -26,6 +26,16 @@ export function resourceNamed(plan: Plan, type: string, name: string): PlanResou
   return found;
 }
 
+/**
+ * Sets an input of the plan's resource of `type` named `name`, and the output that echoes it (as the
+ * provider reports an input back): a test's change to a built stack before it is deployed or analysed.
+ */
+export function setInput(plan: Plan, type: string, name: string, input: string, value: unknown): void {
+  const state = resourceNamed(plan, type, name);
+  state.inputs[input] = value;
+  state.outputs[input] = value;
+}
+
 export function inputsOf(state: PlanResourceState): Record<string, unknown> {
   return reveal(state.inputs) as Record<string, unknown>;
 }
