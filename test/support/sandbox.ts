@@ -139,6 +139,8 @@ export interface PlanSandbox {
   as(credentials: Credentials): Clients;
   /** Clients signed as the identity that deployed the plan (`Sandbox.deployerCredentials()`). */
   admin(): Clients;
+  /** A client the test built itself (its own user agent, middleware), destroyed by the `after` hook. */
+  track<C extends { destroy(): void }>(client: C): C;
   /**
    * A session through STS AssumeRole (RoleSessionName "s" unless given) signed by `from`, and clients
    * signed with its credentials (IAM User Guide, "Switch to an IAM role (AWS API)").
@@ -182,6 +184,7 @@ export function sandboxWithPlan(plan: Plan | (() => Plan), options: SandboxOptio
     },
     as: (credentials) => pool.open(running().endpoint, credentials),
     admin: () => pool.open(running().endpoint, running().deployerCredentials()),
+    track: (client) => pool.track(client),
     async session(from, input) {
       const signer = "sts" in from ? from : handle.as(from);
       const answer = await signer.sts.send(new AssumeRoleCommand({ RoleSessionName: "s", ...input }));
