@@ -10,11 +10,11 @@
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { analyzePlan } from "../../../access/analyze";
-import type { Plan, PlanResourceState } from "../../../plan/types";
+import type { Plan } from "../../../plan/types";
 import { outcomeOf } from "../../support/errors";
 import { ACCOUNT_ID } from "../../support/accessStacks";
 import { organizationPlan, OU_ID } from "../../support/organizationStack";
-import { resourceNamed } from "../../support/plan";
+import { addResource, generatedUrn, resourceNamed } from "../../support/plan";
 import { sandboxWithPlan, testProgramOutputs } from "../../support/sandbox";
 
 const OTHER_OU = "ou-ab12-22222222";
@@ -27,19 +27,8 @@ function plan(): Plan {
   organization.outputs.masterAccountId = "999988887777";
   const unit = resourceNamed(built, "aws:organizations/organizationalUnit:OrganizationalUnit", "workloads");
   unit.outputs.accounts = [{ id: ACCOUNT_ID }];
-  const add = (type: string, name: string, id: string, inputs: Record<string, unknown>) => {
-    const state: PlanResourceState = {
-      type,
-      urn: `urn:pulumi:gen::kms-dynamodb::${type}::${name}`,
-      custom: true,
-      id,
-      inputs,
-      outputs: { ...inputs, id },
-      dependencies: [],
-      propertyDependencies: {},
-    };
-    built.steps.push({ op: "create", urn: state.urn, newState: state, detailedDiff: null });
-  };
+  const add = (type: string, name: string, id: string, inputs: Record<string, unknown>) =>
+    addResource(built, { type, urn: generatedUrn(type, name), id, inputs, outputs: { ...inputs, id } });
   const deny = (action: string) =>
     JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: action, Resource: "*" }] });
   add("aws:organizations/policy:Policy", "no-get", "p-noget0001", {
