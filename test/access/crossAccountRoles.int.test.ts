@@ -14,18 +14,12 @@ import type { AccessReport } from "../../access/types";
 import { Sandbox } from "../../sandbox";
 import { REGION } from "../support/accessStacks";
 import { CROSS_ROLE, PARTNER_2, PARTNER_ROLE, partnerRolePlan } from "../support/partnerRoleStack";
-import { assumeRole, probe, PROBED_OPERATIONS, type Signer } from "../support/prober";
+import { assumeRole, differencesOf, probe, PROBED_OPERATIONS, type Signer } from "../support/prober";
 import { EXT, EXT_KEY, OTHER_ACCOUNT } from "../support/resourcePolicyStack";
+import { decisionOf } from "../support/reportCells";
 
-function decision(report: AccessReport, principal: string, operation: string, table: string): string {
-  const found = report.cells.find(
-    (cell) => cell.principal === principal && cell.operation === operation && cell.table.endsWith(table),
-  );
-  if (found === undefined) {
-    throw new Error(`no cell for ${principal} ${operation} ${table}`);
-  }
-  return found.decision;
-}
+const decision = (report: AccessReport, principal: string, operation: string, table: string) =>
+  decisionOf(report, { principal, operation, table });
 
 describe("access: roles across accounts, against the sandbox", function () {
   this.timeout(120_000);
@@ -87,19 +81,7 @@ describe("access: roles across accounts, against the sandbox", function () {
       report,
       signers,
     });
-    const differences = observations.flatMap((observation) => {
-      const cell = report.cells.find(
-        (candidate) =>
-          candidate.principal === observation.principal &&
-          candidate.operation === observation.operation &&
-          candidate.table === observation.table,
-      );
-      return cell?.decision === observation.observed
-        ? []
-        : [
-            `${observation.table} ${observation.principal} ${observation.operation}: proof ${cell?.decision}, sandbox ${observation.observed}`,
-          ];
-    });
+    const differences = differencesOf(observations, report);
     expect(observations.length).to.be.greaterThan(0);
     expect(observations.every((observation) => PROBED_OPERATIONS.has(observation.operation))).to.equal(true);
     expect(differences).to.deep.equal([]);
