@@ -14,9 +14,17 @@
  *   (the OU and Account only: the member list is not whole, so OUTSIDER_ACCOUNT's membership is unknown).
  */
 import type { Plan } from "../../plan/types";
-import { ACCOUNT_ID, REGION } from "./accessStacks";
+import { ACCOUNT_ID } from "./accessStacks";
 import { addResource, appendStatements, generatedUrn as urn, resourceNamed, type AddedState } from "./plan";
-import { addOutsideUser, K0, policy, resourcePolicyPlan, T0, T1 } from "./resourcePolicyStack";
+import {
+  addOutsideUser,
+  K0,
+  keyThroughDynamoDb,
+  policy,
+  resourcePolicyPlan,
+  T0,
+  T1,
+} from "./resourcePolicyStack";
 
 export const ORG_ID = "o-a1b2c3d4e5";
 export const ROOT_ID = "r-ab12";
@@ -58,16 +66,11 @@ export function organizationPlan(shape: "organization" | "accounts"): Plan {
     Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": `${ORG_ID}/*/${OU_ID}/*` } },
   });
   const k0 = resourceNamed(plan, "aws:kms/key:Key", "rp-k0");
-  appendStatements(k0, "policy", {
-    Sid: "OrganizationThroughDynamoDB",
-    Effect: "Allow",
-    Principal: { AWS: "*" },
-    Action: ["kms:Decrypt", "kms:DescribeKey"],
-    Resource: "*",
-    Condition: {
-      StringEquals: { "aws:PrincipalOrgID": ORG_ID, "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` },
-    },
-  });
+  appendStatements(
+    k0,
+    "policy",
+    keyThroughDynamoDb("OrganizationThroughDynamoDB", "*", { "aws:PrincipalOrgID": ORG_ID }),
+  );
   for (const [name, arn, key] of [
     ["member", MEMBER, MEMBER_KEY],
     ["outsider", OUTSIDER, OUTSIDER_KEY],

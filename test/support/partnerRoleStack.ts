@@ -10,10 +10,11 @@
  *   OTHER_ACCOUNT with a key, allowed nothing.
  */
 import type { Plan } from "../../plan/types";
-import { ACCOUNT_ID, REGION } from "./accessStacks";
+import { ACCOUNT_ID } from "./accessStacks";
 import { addResource, appendStatements, generatedUrn as urn, resourceNamed, type AddedState } from "./plan";
 import {
   addOutsideUser,
+  keyThroughDynamoDb,
   EXT,
   K0,
   OTHER_ACCOUNT,
@@ -98,13 +99,6 @@ export function partnerRolePlan(): Plan {
   });
   // rp-k0's key policy lets the partner role use the key through DynamoDB.
   const k0 = resourceNamed(plan, "aws:kms/key:Key", "rp-k0");
-  appendStatements(k0, "policy", {
-    Sid: "PartnerRoleThroughDynamoDB",
-    Effect: "Allow",
-    Principal: { AWS: PARTNER_ROLE },
-    Action: ["kms:Decrypt", "kms:DescribeKey"],
-    Resource: "*",
-    Condition: { StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } },
-  });
+  appendStatements(k0, "policy", keyThroughDynamoDb("PartnerRoleThroughDynamoDB", PARTNER_ROLE));
   return plan;
 }

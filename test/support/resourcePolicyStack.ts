@@ -103,6 +103,24 @@ t1.inputs.resourcePolicy = policy({
 });
 // The partner: a user of another account (its ARN names it), allowed GetItem on both tables and
 // kms:Decrypt on k0 by its own identity policy.
+/**
+ * A key policy statement letting `principal` use the key through DynamoDB only (kms:ViaService), as a
+ * table on the key needs (KMS Developer Guide, "kms:ViaService"), with `conditions` beside it.
+ */
+export function keyThroughDynamoDb(
+  sid: string,
+  principal: string,
+  conditions: Record<string, string> = {},
+): Record<string, unknown> {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { AWS: principal },
+    Action: ["kms:Decrypt", "kms:DescribeKey"],
+    Resource: "*",
+    Condition: { StringEquals: { ...conditions, "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } },
+  };
+}
 const k0 = resourceNamed(PLAN, "aws:kms/key:Key", "rp-k0");
 export const K0 = String(k0.outputs.arn);
 addOutsideUser(
@@ -112,14 +130,7 @@ addOutsideUser(
   { Effect: "Allow", Action: "kms:Decrypt", Resource: K0 },
 );
 // k0's key policy lets the partner use the key through DynamoDB, as the account's key users.
-appendStatements(k0, "policy", {
-  Sid: "PartnerThroughDynamoDB",
-  Effect: "Allow",
-  Principal: { AWS: EXT },
-  Action: ["kms:Decrypt", "kms:DescribeKey"],
-  Resource: "*",
-  Condition: { StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } },
-});
+appendStatements(k0, "policy", keyThroughDynamoDb("PartnerThroughDynamoDB", EXT));
 
 /** The stack's plan; each call builds it anew. */
 export function resourcePolicyPlan(): Plan {
