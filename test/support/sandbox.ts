@@ -135,8 +135,8 @@ export interface PlanSandbox {
   readonly sandbox: Sandbox;
   /** What applying the plan did not deploy. */
   readonly applied: ApplyResult;
-  /** SDK v3 clients signed with `credentials`, destroyed by the suite's `after` hook. */
-  as(credentials: Credentials): Clients;
+  /** SDK v3 clients signed with `credentials` (in `region`), destroyed by the suite's `after` hook. */
+  as(credentials: Credentials, region?: string): Clients;
   /** Clients signed as the identity that deployed the plan (`Sandbox.deployerCredentials()`). */
   admin(): Clients;
   /** A client the test built itself (its own user agent, middleware), destroyed by the `after` hook. */
@@ -155,13 +155,16 @@ export interface PlanSandbox {
  * Registers, in the calling `describe`, a `before` hook that starts a sandbox and applies `plan` to it,
  * and an `after` hook that destroys every client opened through the handle and stops the sandbox.
  */
-export function sandboxWithPlan(plan: Plan | (() => Plan), options: SandboxOptions = {}): PlanSandbox {
+export function sandboxWithPlan(
+  plan: Plan | (() => Plan | Promise<Plan>),
+  options: SandboxOptions = {},
+): PlanSandbox {
   let sandbox: Sandbox | undefined;
   let applied: ApplyResult | undefined;
   const pool = new ClientPool();
   before(async () => {
     sandbox = await Sandbox.start(options);
-    applied = await sandbox.apply(typeof plan === "function" ? plan() : plan);
+    applied = await sandbox.apply(typeof plan === "function" ? await plan() : plan);
   });
   after(async () => {
     pool.destroy();
@@ -182,7 +185,7 @@ export function sandboxWithPlan(plan: Plan | (() => Plan), options: SandboxOptio
       running();
       return applied as ApplyResult;
     },
-    as: (credentials) => pool.open(running().endpoint, credentials),
+    as: (credentials, region) => pool.open(running().endpoint, credentials, region),
     admin: () => pool.open(running().endpoint, running().deployerCredentials()),
     track: (client) => pool.track(client),
     async session(from, input) {
