@@ -121,7 +121,7 @@ describe("sandbox: DynamoDB fine-grained access (the request context of each req
     outputs = testProgramOutputs(deployed.sandbox);
   });
 
-  const dynamodb = (name: string) => deployed.as(outputs.users[name]).dynamodb;
+  const dynamodb = (name: string) => deployed.as(outputs.users[name], REGION).dynamodb;
   const key = (pk: string) => ({ pk: { S: pk } });
 
   it("lets the tenant write and read its own partition, with the attributes the policy names", async () => {
