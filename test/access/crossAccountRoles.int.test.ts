@@ -11,36 +11,23 @@
 import { expect } from "chai";
 import { analyzeModel, loadAccessModel } from "../../access/analyze";
 import type { AccessReport } from "../../access/types";
-import { Sandbox } from "../../sandbox";
 import { REGION } from "../support/accessStacks";
 import { CROSS_ROLE, PARTNER_2, PARTNER_ROLE, partnerRolePlan } from "../support/partnerRoleStack";
-import { assumeRole, probe, PROBED_OPERATIONS, type Signer } from "../support/prober";
+import { assumeRole, differencesOf, probe, PROBED_OPERATIONS, type Signer } from "../support/prober";
 import { EXT, EXT_KEY, OTHER_ACCOUNT } from "../support/resourcePolicyStack";
+import { decisionOf } from "../support/reportCells";
+import { sandboxWithPlan } from "../support/sandbox";
 
-function decision(report: AccessReport, principal: string, operation: string, table: string): string {
-  const found = report.cells.find(
-    (cell) => cell.principal === principal && cell.operation === operation && cell.table.endsWith(table),
-  );
-  if (found === undefined) {
-    throw new Error(`no cell for ${principal} ${operation} ${table}`);
-  }
-  return found.decision;
-}
+const decision = (report: AccessReport, principal: string, operation: string, table: string) =>
+  decisionOf(report, { principal, operation, table });
 
 describe("access: roles across accounts, against the sandbox", function () {
   this.timeout(120_000);
-  let sandbox: Sandbox;
+  const deployed = sandboxWithPlan(partnerRolePlan);
   let report: AccessReport;
 
   before(async () => {
-    const plan = partnerRolePlan();
-    sandbox = await Sandbox.start();
-    await sandbox.apply(plan);
-    report = await analyzeModel(await loadAccessModel(plan));
-  });
-
-  after(async () => {
-    await sandbox?.stop();
+    report = await analyzeModel(await loadAccessModel(partnerRolePlan()));
   });
 
   it("lists the second account's role in its account, asked as a session of that account", () => {
@@ -73,6 +60,7 @@ describe("access: roles across accounts, against the sandbox", function () {
   });
 
   it("decides every cell as the sandbox answers the users and the sessions it issues", async () => {
+    const { sandbox } = deployed;
     const user: Signer = { arn: EXT, ...EXT_KEY };
     const signers: Signer[] = [
       user,
@@ -87,19 +75,7 @@ describe("access: roles across accounts, against the sandbox", function () {
       report,
       signers,
     });
-    const differences = observations.flatMap((observation) => {
-      const cell = report.cells.find(
-        (candidate) =>
-          candidate.principal === observation.principal &&
-          candidate.operation === observation.operation &&
-          candidate.table === observation.table,
-      );
-      return cell?.decision === observation.observed
-        ? []
-        : [
-            `${observation.table} ${observation.principal} ${observation.operation}: proof ${cell?.decision}, sandbox ${observation.observed}`,
-          ];
-    });
+    const differences = differencesOf(observations, report);
     expect(observations.length).to.be.greaterThan(0);
     expect(observations.every((observation) => PROBED_OPERATIONS.has(observation.operation))).to.equal(true);
     expect(differences).to.deep.equal([]);

@@ -10,7 +10,7 @@
 import { expect } from "chai";
 import { startEngineForPlan } from "../../sandbox/engine";
 import { ACCOUNT_ID, buildStackPlan } from "../support/accessStacks";
-import { resourceNamed } from "../support/plan";
+import { resourceNamed, setInput } from "../support/plan";
 
 describe("access engine: kms:TrailingDaysWithoutKeyUsage", () => {
   it("leaves DisableKey and ScheduleKeyDeletion conditional on the key, and Encrypt decided without it", async () => {
@@ -21,7 +21,6 @@ describe("access engine: kms:TrailingDaysWithoutKeyUsage", () => {
       tables: [],
     });
     const keyArn = String(resourceNamed(plan, "aws:kms/key:Key", "kq-k0").outputs.arn);
-    const state = resourceNamed(plan, "aws:iam/userPolicy:UserPolicy", "kq-u0");
     const policy = JSON.stringify({
       Version: "2012-10-17",
       Statement: [
@@ -33,8 +32,7 @@ describe("access engine: kms:TrailingDaysWithoutKeyUsage", () => {
         },
       ],
     });
-    state.inputs.policy = policy;
-    state.outputs.policy = policy;
+    setInput(plan, "aws:iam/userPolicy:UserPolicy", "kq-u0", "policy", policy);
     const stack = await startEngineForPlan(plan);
     const user = `arn:aws:iam::${ACCOUNT_ID}:user/kq-u0`;
     for (const action of ["kms:DisableKey", "kms:ScheduleKeyDeletion"]) {

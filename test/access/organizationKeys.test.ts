@@ -13,19 +13,10 @@ import { analyzePlan } from "../../access/analyze";
 import type { AccessReport } from "../../access/types";
 import { ACCOUNT_ID } from "../support/accessStacks";
 import { MEMBER, organizationPlan, OUTSIDER, QUIET_MEMBER_ACCOUNT } from "../support/organizationStack";
+import { cellOf } from "../support/reportCells";
 
-function cell(report: AccessReport, principal: string, table: string) {
-  const found = report.cells.find(
-    (candidate) =>
-      candidate.principal === principal &&
-      candidate.operation === "GetItem" &&
-      candidate.table.endsWith(table),
-  );
-  if (found === undefined) {
-    throw new Error(`no GetItem cell for ${principal} on ${table}`);
-  }
-  return found;
-}
+const cell = (report: AccessReport, principal: string, table: string) =>
+  cellOf(report, { principal, operation: "GetItem", table });
 
 describe("access: organization condition keys", function () {
   this.timeout(60_000);

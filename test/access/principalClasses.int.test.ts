@@ -25,12 +25,12 @@ import { DIRECT_DECRYPT } from "../../access/operations";
 import type { AccessPrincipal, AccessReport } from "../../access/types";
 import { KEY_ADMIN_ACTIONS } from "../../infra/policies/actions";
 import { synthesize } from "../../plan/synth";
-import type { Plan, PlanResourceState } from "../../plan/types";
+import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
 import { Sandbox } from "../../sandbox";
 import { ADMINISTRATOR_ACCESS_ARN } from "../../sandbox/engine";
 import { engineDecision } from "../support/engineDecision";
-import { devConfig } from "../support/plan";
+import { addResource, devConfig } from "../support/plan";
 import { probe, type Signer } from "../support/prober";
 import { rawRequest } from "../support/sandbox";
 
@@ -92,18 +92,16 @@ function withUsers(
   accountId: string,
   users: readonly DrawnUser[],
 ): { plan: Plan; signers: Signer[] } {
-  const states: PlanResourceState[] = [];
+  // A copy: the caller's plan is left as it was.
+  const drawn: Plan = { ...plan, steps: [...plan.steps] };
   const signers: Signer[] = [];
   const add = (type: string, name: string, id: string, inputs: Record<string, unknown>, outputs = {}) =>
-    states.push({
+    addResource(drawn, {
       type,
       urn: `urn:pulumi:dev::kms-dynamodb::${type}::${name}`,
-      custom: true,
       id,
       inputs,
       outputs: { ...inputs, ...outputs },
-      dependencies: [],
-      propertyDependencies: {},
     });
   for (const user of users) {
     const arn = `arn:aws:iam::${accountId}:user/${user.name}`;
@@ -132,18 +130,7 @@ function withUsers(
     signers.push({ arn, accessKeyId, secretAccessKey });
   }
   return {
-    plan: {
-      ...plan,
-      steps: [
-        ...plan.steps,
-        ...states.map((state) => ({
-          op: "create" as const,
-          urn: state.urn,
-          newState: state,
-          detailedDiff: null,
-        })),
-      ],
-    },
+    plan: drawn,
     signers,
   };
 }

@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { analyzePlan } from "../../access/analyze";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "../support/accessStacks";
-import { resourceNamed } from "../support/plan";
+import { setInput } from "../support/plan";
 
 describe("access: request headers (aws:UserAgent, aws:referer)", function () {
   this.timeout(60_000);
@@ -21,7 +21,6 @@ describe("access: request headers (aws:UserAgent, aws:referer)", function () {
       keys: [],
       tables: [undefined],
     });
-    const state = resourceNamed(plan, "aws:iam/userPolicy:UserPolicy", "uh-u0");
     const table = `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/uh-t0`;
     const policy = JSON.stringify({
       Version: "2012-10-17",
@@ -40,8 +39,7 @@ describe("access: request headers (aws:UserAgent, aws:referer)", function () {
         },
       ],
     });
-    state.inputs.policy = policy;
-    state.outputs.policy = policy;
+    setInput(plan, "aws:iam/userPolicy:UserPolicy", "uh-u0", "policy", policy);
     const report = await analyzePlan(plan);
     const cell = (operation: string) =>
       report.cells.find(

@@ -16,7 +16,7 @@ import { expect } from "chai";
 import { analyzePlan } from "../../access/analyze";
 import { UNKNOWN_VALUE } from "../../plan/values";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "../support/accessStacks";
-import { resourceNamed } from "../support/plan";
+import { resourceNamed, setInput } from "../support/plan";
 
 describe("access: resource tags (aws:ResourceTag)", function () {
   this.timeout(60_000);
@@ -35,11 +35,8 @@ describe("access: resource tags (aws:ResourceTag)", function () {
       // t0 on k0, t1 AWS-owned, t2 on k1, t3 AWS-owned.
       tables: [0, undefined, 1, undefined],
     });
-    const set = (type: string, name: string, input: string, value: unknown) => {
-      const state = resourceNamed(plan, type, name);
-      state.inputs[input] = value;
-      state.outputs[input] = value;
-    };
+    const set = (type: string, name: string, input: string, value: unknown) =>
+      setInput(plan, type, name, input, value);
     set("aws:dynamodb/table:Table", "rg-t0", "tags", { env: "prod" });
     set("aws:dynamodb/table:Table", "rg-t1", "tags", { env: "dev" });
     set("aws:dynamodb/table:Table", "rg-t2", "tags", { env: "prod" });
@@ -106,9 +103,7 @@ describe("access: resource tags (aws:ResourceTag)", function () {
         { access: "readonly", trustedUsers: [0] },
       ],
     });
-    const role0 = resourceNamed(plan, "aws:iam/role:Role", "rh-r0");
-    role0.inputs.tags = { access: "yes" };
-    role0.outputs.tags = { access: "yes" };
+    setInput(plan, "aws:iam/role:Role", "rh-r0", "tags", { access: "yes" });
     const policy = resourceNamed(plan, "aws:iam/userPolicy:UserPolicy", "rh-u0");
     policy.inputs.policy = JSON.stringify({
       Version: "2012-10-17",

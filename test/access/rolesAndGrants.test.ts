@@ -13,22 +13,12 @@ import { loadAccessModel } from "../../access/analyze";
 import type { AccessReport } from "../../access/types";
 import { buildStackPlan, type StackSpec, type UserSpec } from "../support/accessStacks";
 import { ACCOUNT_ID } from "../support/accounts";
+import { cellOf } from "../support/reportCells";
 
 const PLAIN: UserSpec = { access: "readwrite", extras: [], withAccessKey: true };
 
-function cell(report: AccessReport, name: string, operation: string, table = 0) {
-  const principal = report.principals.find((candidate) => candidate.name === name);
-  const found = report.cells.find(
-    (candidate) =>
-      candidate.principal === principal?.arn &&
-      candidate.operation === operation &&
-      candidate.table.endsWith(`-t${table}`),
-  );
-  if (found === undefined) {
-    throw new Error(`no cell for ${name} ${operation} t${table}`);
-  }
-  return found;
-}
+const cell = (report: AccessReport, name: string, operation: string, table = 0) =>
+  cellOf(report, { name, operation, table: `-t${table}` });
 
 /** u0: key user; u1: no key access; r0: trusted by u1, a key user; r1: trusted by u0, not a key user. */
 const SPEC: StackSpec = {

@@ -13,16 +13,10 @@ import { analyzePlan } from "../../access/analyze";
 import type { AccessReport } from "../../access/types";
 import { ACCOUNT_ID, buildStackPlan } from "../support/accessStacks";
 import { EXT, OTHER_ACCOUNT, resourcePolicyPlan, U0, U1 } from "../support/resourcePolicyStack";
+import { decisionOf } from "../support/reportCells";
 
-function decision(report: AccessReport, principal: string, operation: string, table: string): string {
-  const found = report.cells.find(
-    (cell) => cell.principal === principal && cell.operation === operation && cell.table.endsWith(table),
-  );
-  if (found === undefined) {
-    throw new Error(`no cell for ${principal} ${operation} ${table}`);
-  }
-  return found.decision;
-}
+const decision = (report: AccessReport, principal: string, operation: string, table: string) =>
+  decisionOf(report, { principal, operation, table });
 
 describe("access: table resource-based policies and principals of another account", function () {
   this.timeout(60_000);

@@ -58,3 +58,14 @@ export async function failureOf(promise: Promise<unknown>): Promise<SdkFailure> 
   const error = await rejectionOf<Error & { $metadata?: { httpStatusCode?: number } }>(promise);
   return { name: error.name, message: error.message, status: error.$metadata?.httpStatusCode };
 }
+
+/**
+ * How a call ended, as one string to compare: `allowed` when it resolves, else `Name: message` (or the
+ * error's name alone with `nameOnly`), so one assertion states the expected outcome either way.
+ */
+export function outcomeOf(promise: Promise<unknown>, options: { nameOnly?: boolean } = {}): Promise<string> {
+  return promise.then(
+    () => "allowed",
+    (err: Error) => (options.nameOnly === true ? err.name : `${err.name}: ${err.message}`),
+  );
+}

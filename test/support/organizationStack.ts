@@ -13,10 +13,18 @@
  *   accounts, whole, QUIET_MEMBER_ACCOUNT among them; an OU; an aws.organizations.Account placing MEMBER_ACCOUNT in it), or "accounts"
  *   (the OU and Account only: the member list is not whole, so OUTSIDER_ACCOUNT's membership is unknown).
  */
-import type { Plan, PlanResourceState } from "../../plan/types";
-import { ACCOUNT_ID, REGION } from "./accessStacks";
-import { resourceNamed } from "./plan";
-import { K0, policy, resourcePolicyPlan, T0, T1 } from "./resourcePolicyStack";
+import type { Plan } from "../../plan/types";
+import { ACCOUNT_ID } from "./accessStacks";
+import { addResource, appendStatements, generatedUrn as urn, resourceNamed, type AddedState } from "./plan";
+import {
+  addOutsideUser,
+  K0,
+  keyThroughDynamoDb,
+  policy,
+  resourcePolicyPlan,
+  T0,
+  T1,
+} from "./resourcePolicyStack";
 
 export const ORG_ID = "o-a1b2c3d4e5";
 export const ROOT_ID = "r-ab12";
@@ -36,14 +44,9 @@ export const OUTSIDER_KEY = {
   secretAccessKey: "org-outsider-secret-access-key-00000000000",
 };
 
-const urn = (type: string, name: string) => `urn:pulumi:gen::kms-dynamodb::${type}::${name}`;
-
 export function organizationPlan(shape: "organization" | "accounts"): Plan {
   const plan = resourcePolicyPlan();
-  const add = (state: Omit<PlanResourceState, "custom" | "dependencies" | "propertyDependencies">) => {
-    const full: PlanResourceState = { custom: true, dependencies: [], propertyDependencies: {}, ...state };
-    plan.steps.push({ op: "create", urn: full.urn, newState: full, detailedDiff: null });
-  };
+  const add = (state: AddedState) => addResource(plan, state);
   const t0Policy = resourceNamed(plan, "aws:dynamodb/resourcePolicy:ResourcePolicy", "rp-t0-policy");
   t0Policy.inputs.policy = policy({
     Sid: "OrganizationReads",
@@ -63,51 +66,21 @@ export function organizationPlan(shape: "organization" | "accounts"): Plan {
     Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": `${ORG_ID}/*/${OU_ID}/*` } },
   });
   const k0 = resourceNamed(plan, "aws:kms/key:Key", "rp-k0");
-  const keyPolicy = JSON.parse(String(k0.inputs.policy)) as { Statement: Record<string, unknown>[] };
-  keyPolicy.Statement.push({
-    Sid: "OrganizationThroughDynamoDB",
-    Effect: "Allow",
-    Principal: { AWS: "*" },
-    Action: ["kms:Decrypt", "kms:DescribeKey"],
-    Resource: "*",
-    Condition: {
-      StringEquals: { "aws:PrincipalOrgID": ORG_ID, "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` },
-    },
-  });
-  k0.inputs.policy = JSON.stringify(keyPolicy);
-  k0.outputs.policy = k0.inputs.policy;
+  appendStatements(
+    k0,
+    "policy",
+    keyThroughDynamoDb("OrganizationThroughDynamoDB", "*", { "aws:PrincipalOrgID": ORG_ID }),
+  );
   for (const [name, arn, key] of [
     ["member", MEMBER, MEMBER_KEY],
     ["outsider", OUTSIDER, OUTSIDER_KEY],
   ] as const) {
-    add({
-      type: "aws:iam/user:User",
-      urn: urn("aws:iam/user:User", name),
-      id: name,
-      inputs: { name },
-      outputs: { name, arn, uniqueId: `AIDA${name.toUpperCase()}EXAMPLE0001` },
-    });
-    add({
-      type: "aws:iam/userPolicy:UserPolicy",
-      urn: urn("aws:iam/userPolicy:UserPolicy", name),
-      id: `${name}:${name}-policy`,
-      inputs: {
-        name: `${name}-policy`,
-        user: name,
-        policy: policy(
-          { Effect: "Allow", Action: "dynamodb:GetItem", Resource: [T0, T1] },
-          { Effect: "Allow", Action: "kms:Decrypt", Resource: K0 },
-        ),
-      },
-      outputs: {},
-    });
-    add({
-      type: "aws:iam/accessKey:AccessKey",
-      urn: urn("aws:iam/accessKey:AccessKey", name),
-      id: key.accessKeyId,
-      inputs: { user: name },
-      outputs: { secret: key.secretAccessKey, status: "Active" },
-    });
+    addOutsideUser(
+      plan,
+      { name, arn, uniqueId: `AIDA${name.toUpperCase()}EXAMPLE0001`, key },
+      { Effect: "Allow", Action: "dynamodb:GetItem", Resource: [T0, T1] },
+      { Effect: "Allow", Action: "kms:Decrypt", Resource: K0 },
+    );
   }
   // rp-u1 may write any table of an account of the organization (aws:ResourceOrgID).
   add({

@@ -9,10 +9,20 @@
  * - `partner` allowed sts:AssumeRole on both roles by its identity policy; `partner-2`, a second user of
  *   OTHER_ACCOUNT with a key, allowed nothing.
  */
-import type { Plan, PlanResourceState } from "../../plan/types";
-import { ACCOUNT_ID, REGION } from "./accessStacks";
-import { resourceNamed } from "./plan";
-import { EXT, K0, OTHER_ACCOUNT, policy, resourcePolicyPlan, T0, T1 } from "./resourcePolicyStack";
+import type { Plan } from "../../plan/types";
+import { ACCOUNT_ID } from "./accessStacks";
+import { addResource, appendStatements, generatedUrn as urn, resourceNamed, type AddedState } from "./plan";
+import {
+  addOutsideUser,
+  keyThroughDynamoDb,
+  EXT,
+  K0,
+  OTHER_ACCOUNT,
+  policy,
+  resourcePolicyPlan,
+  T0,
+  T1,
+} from "./resourcePolicyStack";
 
 export const PARTNER_ROLE = `arn:aws:iam::${OTHER_ACCOUNT}:role/partner-reader`;
 export const CROSS_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/rp-cross`;
@@ -22,14 +32,9 @@ export const PARTNER_2_KEY = {
   secretAccessKey: "partner-two-secret-access-key-00000000000",
 };
 
-const urn = (type: string, name: string) => `urn:pulumi:gen::kms-dynamodb::${type}::${name}`;
-
 export function partnerRolePlan(): Plan {
   const plan = resourcePolicyPlan();
-  const add = (state: Omit<PlanResourceState, "custom" | "dependencies" | "propertyDependencies">) => {
-    const full: PlanResourceState = { custom: true, dependencies: [], propertyDependencies: {}, ...state };
-    plan.steps.push({ op: "create", urn: full.urn, newState: full, detailedDiff: null });
-  };
+  const add = (state: AddedState) => addResource(plan, state);
   const role = (
     name: string,
     arn: string,
@@ -72,53 +77,28 @@ export function partnerRolePlan(): Plan {
     { Effect: "Allow", Action: "kms:Decrypt", Resource: K0 },
   );
   // partner may assume both roles; partner-2 is a user of the same account with no policy.
-  const partnerPolicy = resourceNamed(plan, "aws:iam/userPolicy:UserPolicy", "partner");
-  const document = JSON.parse(String(partnerPolicy.inputs.policy)) as {
-    Statement: Record<string, unknown>[];
-  };
-  document.Statement.push({
+  appendStatements(resourceNamed(plan, "aws:iam/userPolicy:UserPolicy", "partner"), "policy", {
     Effect: "Allow",
     Action: "sts:AssumeRole",
     Resource: [PARTNER_ROLE, CROSS_ROLE],
   });
-  partnerPolicy.inputs.policy = JSON.stringify(document);
-  add({
-    type: "aws:iam/user:User",
-    urn: urn("aws:iam/user:User", "partner-2"),
-    id: "partner-2",
-    inputs: { name: "partner-2" },
-    outputs: { name: "partner-2", arn: PARTNER_2, uniqueId: "AIDAPARTNERTWO000001" },
-  });
-  add({
-    type: "aws:iam/accessKey:AccessKey",
-    urn: urn("aws:iam/accessKey:AccessKey", "partner-2"),
-    id: PARTNER_2_KEY.accessKeyId,
-    inputs: { user: "partner-2" },
-    outputs: { secret: PARTNER_2_KEY.secretAccessKey, status: "Active" },
+  addOutsideUser(plan, {
+    name: "partner-2",
+    arn: PARTNER_2,
+    uniqueId: "AIDAPARTNERTWO000001",
+    key: PARTNER_2_KEY,
   });
   // rp-t0's policy names the partner role; rp-t1's already lets OTHER_ACCOUNT in (its root).
   const t0Policy = resourceNamed(plan, "aws:dynamodb/resourcePolicy:ResourcePolicy", "rp-t0-policy");
-  const t0Document = JSON.parse(String(t0Policy.inputs.policy)) as { Statement: Record<string, unknown>[] };
-  t0Document.Statement.push({
+  appendStatements(t0Policy, "policy", {
     Sid: "PartnerRoleReads",
     Effect: "Allow",
     Principal: { AWS: PARTNER_ROLE },
     Action: "dynamodb:GetItem",
     Resource: T0,
   });
-  t0Policy.inputs.policy = JSON.stringify(t0Document);
   // rp-k0's key policy lets the partner role use the key through DynamoDB.
   const k0 = resourceNamed(plan, "aws:kms/key:Key", "rp-k0");
-  const keyPolicy = JSON.parse(String(k0.inputs.policy)) as { Statement: Record<string, unknown>[] };
-  keyPolicy.Statement.push({
-    Sid: "PartnerRoleThroughDynamoDB",
-    Effect: "Allow",
-    Principal: { AWS: PARTNER_ROLE },
-    Action: ["kms:Decrypt", "kms:DescribeKey"],
-    Resource: "*",
-    Condition: { StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } },
-  });
-  k0.inputs.policy = JSON.stringify(keyPolicy);
-  k0.outputs.policy = k0.inputs.policy;
+  appendStatements(k0, "policy", keyThroughDynamoDb("PartnerRoleThroughDynamoDB", PARTNER_ROLE));
   return plan;
 }

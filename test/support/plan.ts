@@ -26,6 +26,48 @@ export function resourceNamed(plan: Plan, type: string, name: string): PlanResou
   return found;
 }
 
+/**
+ * Sets an input of the plan's resource of `type` named `name`, and the output that echoes it (as the
+ * provider reports an input back): a test's change to a built stack before it is deployed or analysed.
+ */
+export function setInput(plan: Plan, type: string, name: string, input: string, value: unknown): void {
+  const state = resourceNamed(plan, type, name);
+  state.inputs[input] = value;
+  state.outputs[input] = value;
+}
+
+/** A provider resource's state as a plan holds it, but for the fields every such state has alike. */
+export type AddedState = Omit<PlanResourceState, "custom" | "dependencies" | "propertyDependencies">;
+
+/** Adds a provider resource to a built plan, created after everything it already creates. */
+export function addResource(plan: Plan, state: AddedState): PlanResourceState {
+  const full: PlanResourceState = { custom: true, dependencies: [], propertyDependencies: {}, ...state };
+  plan.steps.push({ op: "create", urn: full.urn, newState: full, detailedDiff: null });
+  return full;
+}
+
+/** The URN of a resource the tests add to a generated plan (stack `gen`). */
+export function generatedUrn(type: string, name: string): string {
+  return `urn:pulumi:gen::kms-dynamodb::${type}::${name}`;
+}
+
+/**
+ * Appends statements to the policy document in input `input` of `state` (a key policy, a table's
+ * policy, an identity policy), and to the output that echoes it when the state reports one.
+ */
+export function appendStatements(
+  state: PlanResourceState,
+  input: string,
+  ...statements: Record<string, unknown>[]
+): void {
+  const document = JSON.parse(String(state.inputs[input])) as { Statement: Record<string, unknown>[] };
+  document.Statement.push(...statements);
+  state.inputs[input] = JSON.stringify(document);
+  if (input in state.outputs) {
+    state.outputs[input] = state.inputs[input];
+  }
+}
+
 export function inputsOf(state: PlanResourceState): Record<string, unknown> {
   return reveal(state.inputs) as Record<string, unknown>;
 }

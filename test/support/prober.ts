@@ -202,6 +202,26 @@ export async function probe(input: {
   return observations;
 }
 
+/**
+ * Every observation whose answer differs from the report's decision of its cell, one line each: what a
+ * differential test expects to be empty.
+ */
+export function differencesOf(observations: readonly Observation[], report: AccessReport): string[] {
+  return observations.flatMap((observation) => {
+    const cell = report.cells.find(
+      (candidate) =>
+        candidate.principal === observation.principal &&
+        candidate.operation === observation.operation &&
+        candidate.table === observation.table,
+    );
+    return cell?.decision === observation.observed
+      ? []
+      : [
+          `${observation.table} ${observation.principal} ${observation.operation}: static ${cell?.decision ?? "none"}, live ${observation.observed}`,
+        ];
+  });
+}
+
 async function observe(
   operation: string,
   call: () => Promise<unknown>,

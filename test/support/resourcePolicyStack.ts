@@ -6,9 +6,10 @@
  * another account (its ARN names it) whose identity policy allows GetItem on both tables and kms:Decrypt
  * on rp-k0, whose key policy names it through DynamoDB.
  */
-import type { Plan, PlanResourceState } from "../../plan/types";
+import type { Plan } from "../../plan/types";
+import type { Credentials } from "./sandbox";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "./accessStacks";
-import { resourceNamed } from "./plan";
+import { addResource, appendStatements, generatedUrn as urn, resourceNamed } from "./plan";
 
 export const OTHER_ACCOUNT = "444455556666";
 const PLAN: Plan = buildStackPlan({
@@ -35,15 +36,44 @@ export const EXT_KEY = {
 export const policy = (...statements: Record<string, unknown>[]) =>
   JSON.stringify({ Version: "2012-10-17", Statement: statements });
 
-function add(state: Omit<PlanResourceState, "custom" | "dependencies" | "propertyDependencies">): void {
-  const full: PlanResourceState = { custom: true, dependencies: [], propertyDependencies: {}, ...state };
-  PLAN.steps.push({ op: "create", urn: full.urn, newState: full, detailedDiff: null });
+/**
+ * Adds a user of another account to `plan`: the user (its ARN naming the account), an inline identity
+ * policy of `statements` when given, and an access key whose credentials the tests sign with.
+ */
+export function addOutsideUser(
+  plan: Plan,
+  user: { name: string; arn: string; uniqueId: string; key: Credentials },
+  ...statements: Record<string, unknown>[]
+): void {
+  const { name } = user;
+  addResource(plan, {
+    type: "aws:iam/user:User",
+    urn: urn("aws:iam/user:User", name),
+    id: name,
+    inputs: { name },
+    outputs: { name, arn: user.arn, uniqueId: user.uniqueId },
+  });
+  if (statements.length > 0) {
+    addResource(plan, {
+      type: "aws:iam/userPolicy:UserPolicy",
+      urn: urn("aws:iam/userPolicy:UserPolicy", name),
+      id: `${name}:${name}-policy`,
+      inputs: { name: `${name}-policy`, user: name, policy: policy(...statements) },
+      outputs: {},
+    });
+  }
+  addResource(plan, {
+    type: "aws:iam/accessKey:AccessKey",
+    urn: urn("aws:iam/accessKey:AccessKey", name),
+    id: user.key.accessKeyId,
+    inputs: { user: name },
+    outputs: { secret: user.key.secretAccessKey, status: "Active" },
+  });
 }
-const urn = (type: string, name: string) => `urn:pulumi:gen::kms-dynamodb::${type}::${name}`;
 
 // rp-t0 (AWS owned key): its policy, an aws.dynamodb.ResourcePolicy, lets rp-u1 (no identity policy)
 // read, denies rp-u0 (AmazonDynamoDBFullAccess) PutItem, and lets the partner account's user read.
-add({
+addResource(PLAN, {
   type: "aws:dynamodb/resourcePolicy:ResourcePolicy",
   urn: urn("aws:dynamodb/resourcePolicy:ResourcePolicy", "rp-t0-policy"),
   id: T0,
@@ -73,48 +103,34 @@ t1.inputs.resourcePolicy = policy({
 });
 // The partner: a user of another account (its ARN names it), allowed GetItem on both tables and
 // kms:Decrypt on k0 by its own identity policy.
+/**
+ * A key policy statement letting `principal` use the key through DynamoDB only (kms:ViaService), as a
+ * table on the key needs (KMS Developer Guide, "kms:ViaService"), with `conditions` beside it.
+ */
+export function keyThroughDynamoDb(
+  sid: string,
+  principal: string,
+  conditions: Record<string, string> = {},
+): Record<string, unknown> {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { AWS: principal },
+    Action: ["kms:Decrypt", "kms:DescribeKey"],
+    Resource: "*",
+    Condition: { StringEquals: { ...conditions, "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } },
+  };
+}
 const k0 = resourceNamed(PLAN, "aws:kms/key:Key", "rp-k0");
 export const K0 = String(k0.outputs.arn);
-add({
-  type: "aws:iam/user:User",
-  urn: urn("aws:iam/user:User", "partner"),
-  id: "partner",
-  inputs: { name: "partner" },
-  outputs: { name: "partner", arn: EXT, uniqueId: "AIDAPARTNEREXAMPLE001" },
-});
-add({
-  type: "aws:iam/userPolicy:UserPolicy",
-  urn: urn("aws:iam/userPolicy:UserPolicy", "partner"),
-  id: "partner:partner-policy",
-  inputs: {
-    name: "partner-policy",
-    user: "partner",
-    policy: policy(
-      { Effect: "Allow", Action: "dynamodb:GetItem", Resource: [T0, T1] },
-      { Effect: "Allow", Action: "kms:Decrypt", Resource: K0 },
-    ),
-  },
-  outputs: {},
-});
-add({
-  type: "aws:iam/accessKey:AccessKey",
-  urn: urn("aws:iam/accessKey:AccessKey", "partner"),
-  id: EXT_KEY.accessKeyId,
-  inputs: { user: "partner" },
-  outputs: { secret: EXT_KEY.secretAccessKey, status: "Active" },
-});
+addOutsideUser(
+  PLAN,
+  { name: "partner", arn: EXT, uniqueId: "AIDAPARTNEREXAMPLE001", key: EXT_KEY },
+  { Effect: "Allow", Action: "dynamodb:GetItem", Resource: [T0, T1] },
+  { Effect: "Allow", Action: "kms:Decrypt", Resource: K0 },
+);
 // k0's key policy lets the partner use the key through DynamoDB, as the account's key users.
-const keyPolicy = JSON.parse(String(k0.inputs.policy)) as { Statement: Record<string, unknown>[] };
-keyPolicy.Statement.push({
-  Sid: "PartnerThroughDynamoDB",
-  Effect: "Allow",
-  Principal: { AWS: EXT },
-  Action: ["kms:Decrypt", "kms:DescribeKey"],
-  Resource: "*",
-  Condition: { StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } },
-});
-k0.inputs.policy = JSON.stringify(keyPolicy);
-k0.outputs.policy = k0.inputs.policy;
+appendStatements(k0, "policy", keyThroughDynamoDb("PartnerThroughDynamoDB", EXT));
 
 /** The stack's plan; each call builds it anew. */
 export function resourcePolicyPlan(): Plan {

@@ -5,13 +5,19 @@
 import * as http from "node:http";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KMSClient } from "@aws-sdk/client-kms";
-import { STSClient } from "@aws-sdk/client-sts";
+import {
+  AssumeRoleCommand,
+  STSClient,
+  type AssumeRoleCommandInput,
+  type AssumeRoleCommandOutput,
+} from "@aws-sdk/client-sts";
 import * as aws4 from "aws4";
 import { expect } from "chai";
 import type { StackOutputs } from "../../infra/outputs";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
-import { Sandbox, type SandboxOptions } from "../../sandbox";
+import { Sandbox, type ApplyResult, type SandboxOptions } from "../../sandbox";
+import { REGION } from "./accounts";
 import { devConfig } from "./plan";
 
 export { devConfig };
@@ -91,6 +97,113 @@ export function userClients(deployed: Deployed, user: string): Clients {
     deployed.outputs.region,
     credentialsOf(deployed.outputs, user),
   );
+}
+
+/**
+ * The SDK clients a test opened, destroyed together by the hook that ends the test or the suite: an
+ * undestroyed client keeps its sockets (and so the test process) alive.
+ */
+export class ClientPool {
+  private readonly opened: { destroy(): void }[] = [];
+
+  /** Clients signed with `credentials`, as `clientsFor`, destroyed with the pool. */
+  open(endpoint: string, credentials: Credentials, region: string = REGION): Clients {
+    const clients = clientsFor(endpoint, region, credentials);
+    this.opened.push(clients.dynamodb, clients.kms, clients.sts);
+    return clients;
+  }
+
+  /** A client the test built itself (custom middleware, user agent), destroyed with the pool. */
+  track<C extends { destroy(): void }>(client: C): C {
+    this.opened.push(client);
+    return client;
+  }
+
+  destroy(): void {
+    for (const client of this.opened.splice(0)) {
+      client.destroy();
+    }
+  }
+}
+
+/** The clients of a role session, with AssumeRole's answer (SourceIdentity, AssumedRoleUser). */
+export type SessionClients = Clients & { readonly answer: AssumeRoleCommandOutput };
+
+/** A sandbox a test suite applies one plan to, and the clients its tests sign with. */
+export interface PlanSandbox {
+  /** The running sandbox: set by the suite's `before` hook. */
+  readonly sandbox: Sandbox;
+  /** What applying the plan did not deploy. */
+  readonly applied: ApplyResult;
+  /** SDK v3 clients signed with `credentials` (in `region`), destroyed by the suite's `after` hook. */
+  as(credentials: Credentials, region?: string): Clients;
+  /** Clients signed as the identity that deployed the plan (`Sandbox.deployerCredentials()`). */
+  admin(): Clients;
+  /** A client the test built itself (its own user agent, middleware), destroyed by the `after` hook. */
+  track<C extends { destroy(): void }>(client: C): C;
+  /**
+   * A session through STS AssumeRole (RoleSessionName "s" unless given) signed by `from`, and clients
+   * signed with its credentials (IAM User Guide, "Switch to an IAM role (AWS API)").
+   */
+  session(
+    from: Credentials | Clients,
+    input: Omit<AssumeRoleCommandInput, "RoleSessionName"> & { RoleSessionName?: string },
+  ): Promise<SessionClients>;
+}
+
+/**
+ * Registers, in the calling `describe`, a `before` hook that starts a sandbox and applies `plan` to it,
+ * and an `after` hook that destroys every client opened through the handle and stops the sandbox.
+ */
+export function sandboxWithPlan(
+  plan: Plan | (() => Plan | Promise<Plan>),
+  options: SandboxOptions = {},
+): PlanSandbox {
+  let sandbox: Sandbox | undefined;
+  let applied: ApplyResult | undefined;
+  const pool = new ClientPool();
+  before(async () => {
+    sandbox = await Sandbox.start(options);
+    applied = await sandbox.apply(typeof plan === "function" ? await plan() : plan);
+  });
+  after(async () => {
+    pool.destroy();
+    await sandbox?.stop();
+    sandbox = undefined;
+  });
+  const running = (): Sandbox => {
+    if (sandbox === undefined) {
+      throw new Error("the sandbox is used outside the tests of the describe that made it");
+    }
+    return sandbox;
+  };
+  const handle: PlanSandbox = {
+    get sandbox() {
+      return running();
+    },
+    get applied() {
+      running();
+      return applied as ApplyResult;
+    },
+    as: (credentials, region) => pool.open(running().endpoint, credentials, region),
+    admin: () => pool.open(running().endpoint, running().deployerCredentials()),
+    track: (client) => pool.track(client),
+    async session(from, input) {
+      const signer = "sts" in from ? from : handle.as(from);
+      const answer = await signer.sts.send(new AssumeRoleCommand({ RoleSessionName: "s", ...input }));
+      const issued = answer.Credentials;
+      if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken) {
+        throw new Error(`AssumeRole ${String(input.RoleArn)} returned no credentials`);
+      }
+      const clients = handle.as({
+        accessKeyId: issued.AccessKeyId,
+        secretAccessKey: issued.SecretAccessKey,
+        sessionToken: issued.SessionToken,
+      });
+      return { ...clients, answer };
+    },
+  };
+  return handle;
 }
 
 export { failureOf, type SdkFailure } from "./errors";

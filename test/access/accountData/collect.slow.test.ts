@@ -21,7 +21,7 @@ import { reveal } from "../../../plan/values";
 import { Sandbox } from "../../../sandbox";
 import { requireAwsCli } from "../../support/awsCli";
 import { devConfig } from "../../support/plan";
-import { probe, type Signer } from "../../support/prober";
+import { differencesOf, probe, type Signer } from "../../support/prober";
 import { credentialsOf } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 import { buildStackPlan, REGION } from "../../support/accessStacks";
@@ -85,26 +85,6 @@ async function collectFrom(sandbox: Sandbox, region: string, out: string, cwd: s
     stderr: (text) => void (stderr += `${text}\n`),
   });
   return { code, stdout, stderr };
-}
-
-/** Every observed cell whose decision differs from the report's, one line each. */
-function differencesOf(
-  observations: readonly { principal: string; operation: string; table: string; observed: string }[],
-  report: Awaited<ReturnType<typeof analyzeModel>>,
-): string[] {
-  return observations.flatMap((observation) => {
-    const cell = report.cells.find(
-      (candidate) =>
-        candidate.principal === observation.principal &&
-        candidate.operation === observation.operation &&
-        candidate.table === observation.table,
-    );
-    return cell?.decision === observation.observed
-      ? []
-      : [
-          `${observation.principal} ${observation.operation}: static ${cell?.decision ?? "none"}, live ${observation.observed}`,
-        ];
-  });
 }
 
 describe("account data collected from the sandbox with the AWS CLI equals its live decisions (slow)", function () {

@@ -25,6 +25,7 @@ import { runMainInProcess } from "../../support/inProcessCli";
 import { REPO_ROOT } from "../../support/paths";
 import { devConfig } from "../../support/plan";
 import { useTempDir } from "../../support/tempDir";
+import { decisionOf } from "../../support/reportCells";
 
 const ACCOUNT = "123456789012";
 const DEPLOYER = {
@@ -132,16 +133,8 @@ function accountOf(plan: Plan): AccountDataSpec {
   };
 }
 
-function cell(report: AccessReport, name: string, operation: string): string {
-  const principal = report.principals.find((candidate) => candidate.name === name);
-  const found = report.cells.find(
-    (candidate) => candidate.principal === principal?.arn && candidate.operation === operation,
-  );
-  if (found === undefined) {
-    throw new Error(`no cell for ${name} ${operation}`);
-  }
-  return found.decision;
-}
+const cell = (report: AccessReport, name: string, operation: string) =>
+  decisionOf(report, { name, operation });
 
 describe("account data merged with the plan (access/accountData/merge.ts)", function () {
   const dir = useTempDir("account-merge", { per: "suite" });

@@ -30,6 +30,7 @@ import {
   ROOT_ID,
 } from "../../support/organizationStack";
 import { useTempDir } from "../../support/tempDir";
+import { decisionOf } from "../../support/reportCells";
 
 const MANAGEMENT = ACCOUNT_ID;
 const arn = (type: string, rest: string) => `arn:aws:organizations::${MANAGEMENT}:${type}/${ORG_ID}/${rest}`;
@@ -104,15 +105,8 @@ function messageOf(run: () => unknown): string {
   throw new Error("expected a UserError");
 }
 
-function decision(report: AccessReport, principal: string, table: string): string {
-  const found = report.cells.find(
-    (cell) => cell.principal === principal && cell.operation === "GetItem" && cell.table.endsWith(table),
-  );
-  if (found === undefined) {
-    throw new Error(`no GetItem cell for ${principal} on ${table}`);
-  }
-  return found.decision;
-}
+const decision = (report: AccessReport, principal: string, table: string) =>
+  decisionOf(report, { principal, operation: "GetItem", table });
 
 describe("account data: the organization's structure", function () {
   this.timeout(60_000);

@@ -22,9 +22,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { synthesize } from "../../../plan/synth";
-import { Sandbox } from "../../../sandbox";
 import { NOT_MODELLED } from "../../../sandbox/http/requestMembers";
-import { clientsFor, failureOf, testProgramOutputs, type TestProgramOutputs } from "../../support/sandbox";
+import {
+  failureOf,
+  sandboxWithPlan,
+  testProgramOutputs,
+  type TestProgramOutputs,
+} from "../../support/sandbox";
 
 const REGION = "eu-west-1";
 const TABLE = "tenants";
@@ -110,20 +114,14 @@ function plan() {
 
 describe("sandbox: DynamoDB fine-grained access (the request context of each request)", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const deployed = sandboxWithPlan(plan);
   let outputs: TestProgramOutputs;
 
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(await plan());
-    outputs = testProgramOutputs(sandbox);
+  before(() => {
+    outputs = testProgramOutputs(deployed.sandbox);
   });
 
-  after(async () => {
-    await sandbox?.stop();
-  });
-
-  const dynamodb = (name: string) => clientsFor(sandbox.endpoint, REGION, outputs.users[name]).dynamodb;
+  const dynamodb = (name: string) => deployed.as(outputs.users[name], REGION).dynamodb;
   const key = (pk: string) => ({ pk: { S: pk } });
 
   it("lets the tenant write and read its own partition, with the attributes the policy names", async () => {
@@ -206,7 +204,7 @@ describe("sandbox: DynamoDB fine-grained access (the request context of each req
     const client = dynamodb("from-tomorrow");
     const before = await failureOf(client.send(new GetItemCommand({ TableName: TABLE, Key: key("plain") })));
     expect(before.name).to.equal("AccessDeniedException");
-    await sandbox.advanceClock(2 * 24 * 3600 * 1000);
+    await deployed.sandbox.advanceClock(2 * 24 * 3600 * 1000);
     const after = await client.send(new GetItemCommand({ TableName: TABLE, Key: key("plain") }));
     expect(after.Item?.pk?.S).to.equal("plain");
   });

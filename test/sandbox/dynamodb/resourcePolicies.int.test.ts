@@ -25,9 +25,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
-import { REGION } from "../../support/accessStacks";
-import { rejectionOf } from "../../support/errors";
+import { outcomeOf, rejectionOf } from "../../support/errors";
 import {
   EXT,
   EXT_KEY,
@@ -39,7 +37,7 @@ import {
   U0,
   U1,
 } from "../../support/resourcePolicyStack";
-import { clientsFor, type Clients, type Credentials } from "../../support/sandbox";
+import { sandboxWithPlan, type Clients, type Credentials } from "../../support/sandbox";
 
 const PLAN = resourcePolicyPlan();
 const USERS = PLAN.outputs.users as Record<string, Credentials>;
@@ -47,35 +45,10 @@ const KEY = { pk: { S: "resource-policy" } };
 
 describe("sandbox: DynamoDB table resource-based policies", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
-  const opened: Clients[] = [];
+  const { as, admin } = sandboxWithPlan(PLAN);
 
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(PLAN);
-  });
-
-  after(async () => {
-    for (const clients of opened) {
-      clients.dynamodb.destroy();
-      clients.sts.destroy();
-      clients.kms.destroy();
-    }
-    await sandbox?.stop();
-  });
-
-  const as = (credentials: Credentials): Clients => {
-    const clients = clientsFor(sandbox.endpoint, REGION, credentials);
-    opened.push(clients);
-    return clients;
-  };
-  const outcome = (promise: Promise<unknown>) =>
-    promise.then(
-      () => "allowed",
-      (err: Error) => `${err.name}: ${err.message}`,
-    );
   const getItem = (clients: Clients, table: string) =>
-    outcome(clients.dynamodb.send(new GetItemCommand({ TableName: table, Key: KEY })));
+    outcomeOf(clients.dynamodb.send(new GetItemCommand({ TableName: table, Key: KEY })));
 
   it("allows a same-account principal by the table's policy alone", async () => {
     expect(await getItem(as(USERS["rp-u1"]), "rp-t0")).to.equal("allowed");
@@ -106,41 +79,39 @@ describe("sandbox: DynamoDB table resource-based policies", function () {
     // A bare name names a table of the partner's own account.
     expect(await getItem(partner, "rp-t0")).to.match(/^ResourceNotFoundException: /);
     // PutItem: its identity policy allows nothing but GetItem.
-    const put = await outcome(partner.dynamodb.send(new PutItemCommand({ TableName: T0, Item: KEY })));
+    const put = await outcomeOf(partner.dynamodb.send(new PutItemCommand({ TableName: T0, Item: KEY })));
     expect(put).to.match(/^AccessDeniedException: /);
   });
 
   it("needs the table's policy for another account even when its identity policy allows", async () => {
     const partner = as(EXT_KEY);
-    const admin = clientsFor(sandbox.endpoint, REGION, sandbox.deployerCredentials());
-    opened.push(admin);
-    await admin.dynamodb.send(new DeleteResourcePolicyCommand({ ResourceArn: T1 }));
+    const deployer = admin();
+    await deployer.dynamodb.send(new DeleteResourcePolicyCommand({ ResourceArn: T1 }));
     expect(await getItem(partner, T1)).to.match(/^AccessDeniedException: .*no resource-based policy allows/);
   });
 
   it("manages a policy with Put/Get/DeleteResourcePolicy, revision by revision", async () => {
-    const admin = clientsFor(sandbox.endpoint, REGION, sandbox.deployerCredentials());
-    opened.push(admin);
+    const deployer = admin();
     const document = policy({
       Effect: "Allow",
       Principal: { AWS: U1 },
       Action: "dynamodb:GetItem",
       Resource: T1,
     });
-    const put = await admin.dynamodb.send(
+    const put = await deployer.dynamodb.send(
       new PutResourcePolicyCommand({ ResourceArn: T1, Policy: document, ExpectedRevisionId: "NO_POLICY" }),
     );
     expect(put.RevisionId).to.match(/^\d+$/);
-    const got = await admin.dynamodb.send(new GetResourcePolicyCommand({ ResourceArn: T1 }));
+    const got = await deployer.dynamodb.send(new GetResourcePolicyCommand({ ResourceArn: T1 }));
     expect(got).to.include({ Policy: document, RevisionId: put.RevisionId });
     // The same policy again keeps its revision; NO_POLICY and a wrong revision are refused.
-    const again = await admin.dynamodb.send(
+    const again = await deployer.dynamodb.send(
       new PutResourcePolicyCommand({ ResourceArn: T1, Policy: document }),
     );
     expect(again.RevisionId).to.equal(put.RevisionId);
     for (const ExpectedRevisionId of ["NO_POLICY", "12345"]) {
       const error = await rejectionOf(
-        admin.dynamodb.send(
+        deployer.dynamodb.send(
           new PutResourcePolicyCommand({ ResourceArn: T1, Policy: document, ExpectedRevisionId }),
         ),
       );
@@ -150,11 +121,11 @@ describe("sandbox: DynamoDB table resource-based policies", function () {
     expect(await getItem(as(USERS["rp-u1"]), "rp-t1")).to.match(
       /^AccessDeniedException: KMS key access denied/,
     );
-    const deleted = await admin.dynamodb.send(
+    const deleted = await deployer.dynamodb.send(
       new DeleteResourcePolicyCommand({ ResourceArn: T1, ExpectedRevisionId: put.RevisionId }),
     );
     expect(deleted.RevisionId).to.equal(put.RevisionId);
-    const none = await rejectionOf(admin.dynamodb.send(new GetResourcePolicyCommand({ ResourceArn: T1 })));
+    const none = await rejectionOf(deployer.dynamodb.send(new GetResourcePolicyCommand({ ResourceArn: T1 })));
     expect(none.name).to.equal("PolicyNotFoundException");
     expect(await getItem(as(USERS["rp-u1"]), "rp-t1")).to.match(/^AccessDeniedException: User: /);
   });
@@ -196,14 +167,13 @@ describe("sandbox: DynamoDB table resource-based policies", function () {
   });
 
   it("refuses a policy DynamoDB cannot read, and a ResourceArn that is no table ARN", async () => {
-    const admin = clientsFor(sandbox.endpoint, REGION, sandbox.deployerCredentials());
-    opened.push(admin);
+    const deployer = admin();
     const malformed = await rejectionOf(
-      admin.dynamodb.send(new PutResourcePolicyCommand({ ResourceArn: T0, Policy: "{not json" })),
+      deployer.dynamodb.send(new PutResourcePolicyCommand({ ResourceArn: T0, Policy: "{not json" })),
     );
     expect(malformed.name).to.equal("ValidationException");
     const notArn = await rejectionOf(
-      admin.dynamodb.send(new GetResourcePolicyCommand({ ResourceArn: "rp-t0" })),
+      deployer.dynamodb.send(new GetResourcePolicyCommand({ ResourceArn: "rp-t0" })),
     );
     expect(notArn.name).to.equal("ValidationException");
   });

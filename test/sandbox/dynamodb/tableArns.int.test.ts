@@ -21,43 +21,18 @@ import {
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
 import { ACCOUNT_ID, REGION } from "../../support/accessStacks";
 import { rejectionOf } from "../../support/errors";
 import { EXT_KEY, resourcePolicyPlan, T0, T1 } from "../../support/resourcePolicyStack";
-import { clientsFor, type Clients } from "../../support/sandbox";
+import { sandboxWithPlan, type Clients } from "../../support/sandbox";
 
 const key = (pk: string) => ({ pk: { S: pk } });
 
 describe("sandbox: batches and transactions naming tables by ARN", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
-  const opened: Clients[] = [];
-
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(resourcePolicyPlan());
-  });
-
-  after(async () => {
-    for (const clients of opened) {
-      clients.dynamodb.destroy();
-      clients.sts.destroy();
-      clients.kms.destroy();
-    }
-    await sandbox?.stop();
-  });
-
-  const admin = (): Clients => {
-    const clients = clientsFor(sandbox.endpoint, REGION, sandbox.deployerCredentials());
-    opened.push(clients);
-    return clients;
-  };
-  const partner = (): Clients => {
-    const clients = clientsFor(sandbox.endpoint, REGION, EXT_KEY);
-    opened.push(clients);
-    return clients;
-  };
+  const sandbox = sandboxWithPlan(resourcePolicyPlan);
+  const admin = sandbox.admin;
+  const partner = (): Clients => sandbox.as(EXT_KEY);
 
   it("writes and reads a batch keyed by table ARNs, answering under the same keys", async () => {
     const dynamodb = admin().dynamodb;

@@ -8,11 +8,10 @@
  */
 import { DescribeTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
-import { buildStackPlan, REGION } from "../../support/accessStacks";
+import { buildStackPlan } from "../../support/accessStacks";
 import { rejectionOf } from "../../support/errors";
 import { resourceNamed } from "../../support/plan";
-import { clientsFor, type Clients } from "../../support/sandbox";
+import { sandboxWithPlan, type Clients } from "../../support/sandbox";
 
 const PLAN = buildStackPlan({
   id: "ttl",
@@ -30,21 +29,13 @@ const USERS = PLAN.outputs.users as Record<string, { accessKeyId: string; secret
 
 describe("sandbox: DynamoDB DescribeTimeToLive", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const { as } = sandboxWithPlan(PLAN);
   let full: Clients;
   let none: Clients;
 
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(PLAN);
-    full = clientsFor(sandbox.endpoint, REGION, USERS["ttl-u0"]);
-    none = clientsFor(sandbox.endpoint, REGION, USERS["ttl-u1"]);
-  });
-
-  after(async () => {
-    full?.dynamodb.destroy();
-    none?.dynamodb.destroy();
-    await sandbox?.stop();
+  before(() => {
+    full = as(USERS["ttl-u0"]);
+    none = as(USERS["ttl-u1"]);
   });
 
   it("describes TTL enabled with its attribute, by name or by ARN", async () => {

@@ -13,14 +13,13 @@ import {
   TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
 import {
   ACCESS_MODEL_TABLE,
   synthesizeAccessModel,
   accessModelOutputs,
   type AccessModelOutputs,
 } from "../../support/accessModelProgram";
-import { clientsFor, failureOf, type Clients } from "../../support/sandbox";
+import { failureOf, sandboxWithPlan, type Clients } from "../../support/sandbox";
 import { rejectionOf } from "../../support/errors";
 
 const TableName = ACCESS_MODEL_TABLE;
@@ -28,13 +27,11 @@ const key = (pk: string) => ({ pk: { S: pk } });
 
 describe("sandbox: DynamoDB transactions", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const deployed = sandboxWithPlan(synthesizeAccessModel);
   let outputs: AccessModelOutputs;
 
   before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(await synthesizeAccessModel());
-    outputs = accessModelOutputs(sandbox);
+    outputs = accessModelOutputs(deployed.sandbox);
     const alice = user("alice").dynamodb;
     await alice.send(new PutItemCommand({ TableName, Item: { ...key("account-a"), balance: { N: "100" } } }));
     await alice.send(new PutItemCommand({ TableName, Item: { ...key("account-b"), balance: { N: "0" } } }));
@@ -42,11 +39,7 @@ describe("sandbox: DynamoDB transactions", function () {
     await alice.send(new PutItemCommand({ TableName, Item: key("transfers-open") }));
   });
 
-  after(async () => {
-    await sandbox?.stop();
-  });
-
-  const user = (name: string): Clients => clientsFor(sandbox.endpoint, outputs.region, outputs.users[name]);
+  const user = (name: string): Clients => deployed.as(outputs.users[name], outputs.region);
   const balance = async (pk: string) =>
     (await user("alice").dynamodb.send(new GetItemCommand({ TableName, Key: key(pk) }))).Item?.balance?.N;
 

@@ -16,10 +16,10 @@
  */
 import { ListAliasesCommand, ListKeysCommand, ListRetirableGrantsCommand } from "@aws-sdk/client-kms";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
-import { ACCOUNT_ID, buildStackPlan, REGION } from "../../support/accessStacks";
-import { resourceNamed } from "../../support/plan";
-import { aws4Signed, clientsFor, rawRequest, type Clients, type Credentials } from "../../support/sandbox";
+import { ACCOUNT_ID, buildStackPlan } from "../../support/accessStacks";
+import { outcomeOf } from "../../support/errors";
+import { setInput } from "../../support/plan";
+import { aws4Signed, rawRequest, sandboxWithPlan, type Credentials } from "../../support/sandbox";
 
 const PLAN = buildStackPlan({
   id: "ip",
@@ -43,7 +43,6 @@ for (const [user, range] of [
   ["ip-u0", "127.0.0.0/8"],
   ["ip-u1", "203.0.113.0/24"],
 ] as const) {
-  const state = resourceNamed(PLAN, "aws:iam/userPolicy:UserPolicy", user);
   const policy = JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -55,40 +54,16 @@ for (const [user, range] of [
       },
     ],
   });
-  state.inputs.policy = policy;
-  state.outputs.policy = policy;
+  setInput(PLAN, "aws:iam/userPolicy:UserPolicy", user, "policy", policy);
 }
 const USERS = PLAN.outputs.users as Record<string, Credentials>;
 
 describe("sandbox: aws:SourceIp where IAM policies alone decide", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
-  const opened: Clients[] = [];
-
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(PLAN);
-  });
-
-  after(async () => {
-    for (const clients of opened) {
-      clients.dynamodb.destroy();
-      clients.kms.destroy();
-      clients.sts.destroy();
-    }
-    await sandbox?.stop();
-  });
-
-  const kms = (user: string) => {
-    const clients = clientsFor(sandbox.endpoint, REGION, USERS[user]);
-    opened.push(clients);
-    return clients.kms;
-  };
-  const outcome = (promise: Promise<unknown>) =>
-    promise.then(
-      () => "allowed",
-      (err: Error) => err.name,
-    );
+  const deployed = sandboxWithPlan(PLAN);
+  const as = deployed.as;
+  const kms = (user: string) => as(USERS[user]).kms;
+  const outcome = (promise: Promise<unknown>) => outcomeOf(promise, { nameOnly: true });
 
   it("decides KMS ListAliases, ListKeys and ListRetirableGrants by the caller's address", async () => {
     for (const [user, expected] of [
@@ -117,9 +92,9 @@ describe("sandbox: aws:SourceIp where IAM policies alone decide", function () {
         Version: "2010-05-08",
       }).toString();
       return rawRequest(
-        sandbox.endpoint,
+        deployed.sandbox.endpoint,
         aws4Signed(
-          sandbox.endpoint,
+          deployed.sandbox.endpoint,
           {
             service: "iam",
             region: "us-east-1",
@@ -139,9 +114,9 @@ describe("sandbox: aws:SourceIp where IAM policies alone decide", function () {
   it("decides Organizations ListPolicies by the caller's address", async () => {
     const call = (user: string) =>
       rawRequest(
-        sandbox.endpoint,
+        deployed.sandbox.endpoint,
         aws4Signed(
-          sandbox.endpoint,
+          deployed.sandbox.endpoint,
           {
             service: "organizations",
             region: "us-east-1",

@@ -19,42 +19,20 @@
  */
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
-import { REGION } from "../../support/accessStacks";
+import { outcomeOf } from "../../support/errors";
 import { MEMBER_KEY, organizationPlan, OUTSIDER_KEY } from "../../support/organizationStack";
 import { T0, T1 } from "../../support/resourcePolicyStack";
-import { clientsFor, type Clients, type Credentials } from "../../support/sandbox";
+import { sandboxWithPlan, testProgramOutputs, type Credentials } from "../../support/sandbox";
 
 const KEY = { pk: { S: "organization" } };
 
 for (const shape of ["organization", "accounts"] as const) {
   describe(`sandbox: organization condition keys (the plan's ${shape === "organization" ? "Organization, OU and Account" : "OU and Account only"})`, function () {
     this.timeout(60_000);
-    let sandbox: Sandbox;
-    const opened: Clients[] = [];
+    const deployed = sandboxWithPlan(() => organizationPlan(shape));
 
-    before(async () => {
-      sandbox = await Sandbox.start();
-      await sandbox.apply(organizationPlan(shape));
-    });
-
-    after(async () => {
-      for (const clients of opened) {
-        clients.dynamodb.destroy();
-        clients.sts.destroy();
-        clients.kms.destroy();
-      }
-      await sandbox?.stop();
-    });
-
-    const getItem = (credentials: Credentials, table: string) => {
-      const clients = clientsFor(sandbox.endpoint, REGION, credentials);
-      opened.push(clients);
-      return clients.dynamodb.send(new GetItemCommand({ TableName: table, Key: KEY })).then(
-        () => "allowed",
-        (err: Error) => `${err.name}: ${err.message}`,
-      );
-    };
+    const getItem = (credentials: Credentials, table: string) =>
+      outcomeOf(deployed.as(credentials).dynamodb.send(new GetItemCommand({ TableName: table, Key: KEY })));
 
     it("lets a member account's principal read by aws:PrincipalOrgID (table policy) and through the key policy", async () => {
       expect(await getItem(MEMBER_KEY, T0)).to.equal("allowed");
@@ -65,12 +43,9 @@ for (const shape of ["organization", "accounts"] as const) {
     });
 
     it(`${shape === "organization" ? "lets" : "refuses"} an identity policy on aws:ResourceOrgID ${shape === "organization" ? "allow a write to a table of a member account" : "decide where the plan does not tell the table's account's membership"}`, async () => {
-      const users = sandbox.programOutputs() as { users: Record<string, Credentials> };
-      const clients = clientsFor(sandbox.endpoint, REGION, users.users["rp-u1"]);
-      opened.push(clients);
-      const answer = await clients.dynamodb.send(new PutItemCommand({ TableName: "rp-t0", Item: KEY })).then(
-        () => "allowed",
-        (err: Error) => `${err.name}: ${err.message}`,
+      const clients = deployed.as(testProgramOutputs(deployed.sandbox).users["rp-u1"]);
+      const answer = await outcomeOf(
+        clients.dynamodb.send(new PutItemCommand({ TableName: "rp-t0", Item: KEY })),
       );
       if (shape === "organization") {
         expect(answer).to.equal("allowed");

@@ -10,12 +10,12 @@
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { analyzePlan } from "../../../access/analyze";
-import type { Plan, PlanResourceState } from "../../../plan/types";
-import { Sandbox } from "../../../sandbox";
-import { ACCOUNT_ID, REGION } from "../../support/accessStacks";
+import type { Plan } from "../../../plan/types";
+import { outcomeOf } from "../../support/errors";
+import { ACCOUNT_ID } from "../../support/accessStacks";
 import { organizationPlan, OU_ID } from "../../support/organizationStack";
-import { resourceNamed } from "../../support/plan";
-import { clientsFor, type Clients, type Credentials } from "../../support/sandbox";
+import { addResource, generatedUrn, resourceNamed } from "../../support/plan";
+import { sandboxWithPlan, testProgramOutputs } from "../../support/sandbox";
 
 const OTHER_OU = "ou-ab12-22222222";
 const U0 = `arn:aws:iam::${ACCOUNT_ID}:user/rp-u0`;
@@ -27,19 +27,8 @@ function plan(): Plan {
   organization.outputs.masterAccountId = "999988887777";
   const unit = resourceNamed(built, "aws:organizations/organizationalUnit:OrganizationalUnit", "workloads");
   unit.outputs.accounts = [{ id: ACCOUNT_ID }];
-  const add = (type: string, name: string, id: string, inputs: Record<string, unknown>) => {
-    const state: PlanResourceState = {
-      type,
-      urn: `urn:pulumi:gen::kms-dynamodb::${type}::${name}`,
-      custom: true,
-      id,
-      inputs,
-      outputs: { ...inputs, id },
-      dependencies: [],
-      propertyDependencies: {},
-    };
-    built.steps.push({ op: "create", urn: state.urn, newState: state, detailedDiff: null });
-  };
+  const add = (type: string, name: string, id: string, inputs: Record<string, unknown>) =>
+    addResource(built, { type, urn: generatedUrn(type, name), id, inputs, outputs: { ...inputs, id } });
   const deny = (action: string) =>
     JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: action, Resource: "*" }] });
   add("aws:organizations/policy:Policy", "no-get", "p-noget0001", {
@@ -65,45 +54,22 @@ function plan(): Plan {
 
 describe("SCPs on an organizational unit the stack's account is under", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
-  const opened: Clients[] = [];
+  const deployed = sandboxWithPlan(plan);
+  const as = deployed.as;
 
-  before(async () => {
-    sandbox = await Sandbox.start();
-    const applied = await sandbox.apply(plan());
-    expect(applied.notDeployed.map((entry) => entry.reason).join("\n")).to.contain(
+  it("deploys the SCP on the other OU nowhere, saying why", () => {
+    expect(deployed.applied.notDeployed.map((entry) => entry.reason).join("\n")).to.contain(
       `attached to the OU ${OTHER_OU}, which the stack's account ${ACCOUNT_ID} is not under`,
     );
   });
 
-  after(async () => {
-    for (const clients of opened) {
-      clients.dynamodb.destroy();
-      clients.sts.destroy();
-      clients.kms.destroy();
-    }
-    await sandbox?.stop();
-  });
-
-  const as = (credentials: Credentials): Clients => {
-    const clients = clientsFor(sandbox.endpoint, REGION, credentials);
-    opened.push(clients);
-    return clients;
-  };
-  const outcome = (promise: Promise<unknown>) =>
-    promise.then(
-      () => "allowed",
-      (err: Error) => `${err.name}: ${err.message}`,
-    );
-
   it("the SCP on the account's OU denies over HTTP; the one on another OU does not", async () => {
-    const users = sandbox.programOutputs() as { users: Record<string, Credentials> };
-    const u0 = as(users.users["rp-u0"]);
+    const u0 = as(testProgramOutputs(deployed.sandbox).users["rp-u0"]);
     const key = { pk: { S: "ou" } };
-    expect(await outcome(u0.dynamodb.send(new GetItemCommand({ TableName: "rp-t0", Key: key })))).to.match(
+    expect(await outcomeOf(u0.dynamodb.send(new GetItemCommand({ TableName: "rp-t0", Key: key })))).to.match(
       /^AccessDeniedException: .*explicit deny in a service control policy/,
     );
-    expect(await outcome(u0.dynamodb.send(new PutItemCommand({ TableName: "rp-t0", Item: key })))).to.equal(
+    expect(await outcomeOf(u0.dynamodb.send(new PutItemCommand({ TableName: "rp-t0", Item: key })))).to.equal(
       "allowed",
     );
   });

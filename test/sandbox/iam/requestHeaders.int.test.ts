@@ -16,11 +16,10 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "../../support/accessStacks";
-import { rejectionOf } from "../../support/errors";
-import { resourceNamed } from "../../support/plan";
-import type { Credentials } from "../../support/sandbox";
+import { outcomeOf, rejectionOf } from "../../support/errors";
+import { resourceNamed, setInput } from "../../support/plan";
+import { sandboxWithPlan, type Credentials } from "../../support/sandbox";
 
 const PLAN = buildStackPlan({
   id: "ua",
@@ -34,7 +33,6 @@ const APP = "ua-app/1.0";
 const REFERER = "https://app.example.com/";
 const KEY_ARN = String(resourceNamed(PLAN, "aws:kms/key:Key", "ua-k0").outputs.arn);
 {
-  const state = resourceNamed(PLAN, "aws:iam/userPolicy:UserPolicy", "ua-u0");
   const policy = JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -61,32 +59,18 @@ const KEY_ARN = String(resourceNamed(PLAN, "aws:kms/key:Key", "ua-k0").outputs.a
       },
     ],
   });
-  state.inputs.policy = policy;
-  state.outputs.policy = policy;
+  setInput(PLAN, "aws:iam/userPolicy:UserPolicy", "ua-u0", "policy", policy);
 }
 const USER = (PLAN.outputs.users as Record<string, Credentials>)["ua-u0"];
 
 describe("sandbox: aws:UserAgent and aws:referer from the request's headers", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
-  const opened: { destroy(): void }[] = [];
-
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(PLAN);
-  });
-
-  after(async () => {
-    for (const client of opened) {
-      client.destroy();
-    }
-    await sandbox?.stop();
-  });
+  const deployed = sandboxWithPlan(PLAN);
 
   /** A client whose User-Agent names the app when `app`, and which sends `referer` as Referer. */
   function dynamodb(options: { app?: boolean; referer?: string } = {}): DynamoDBClient {
     const client = new DynamoDBClient({
-      endpoint: sandbox.endpoint,
+      endpoint: deployed.sandbox.endpoint,
       region: REGION,
       credentials: USER,
       maxAttempts: 1,
@@ -102,14 +86,9 @@ describe("sandbox: aws:UserAgent and aws:referer from the request's headers", fu
         { step: "build", name: "addReferer" },
       );
     }
-    opened.push(client);
-    return client;
+    return deployed.track(client);
   }
-  const outcome = (promise: Promise<unknown>) =>
-    promise.then(
-      () => "allowed",
-      (err: Error) => err.name,
-    );
+  const outcome = (promise: Promise<unknown>) => outcomeOf(promise, { nameOnly: true });
   const getItem = (client: DynamoDBClient, table: string) =>
     outcome(client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "k" } } })));
 
@@ -131,14 +110,13 @@ describe("sandbox: aws:UserAgent and aws:referer from the request's headers", fu
   it("decides a direct KMS call by aws:UserAgent", async () => {
     const kms = (app: boolean) => {
       const client = new KMSClient({
-        endpoint: sandbox.endpoint,
+        endpoint: deployed.sandbox.endpoint,
         region: REGION,
         credentials: USER,
         maxAttempts: 1,
         ...(app ? { customUserAgent: APP } : {}),
       });
-      opened.push(client);
-      return client;
+      return deployed.track(client);
     };
     expect(await outcome(kms(true).send(new DescribeKeyCommand({ KeyId: KEY_ARN })))).to.equal("allowed");
     expect(await outcome(kms(false).send(new DescribeKeyCommand({ KeyId: KEY_ARN })))).to.equal(

@@ -25,11 +25,10 @@ import { GetItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeKeyCommand } from "@aws-sdk/client-kms";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "../../support/accessStacks";
-import { rejectionOf } from "../../support/errors";
-import { resourceNamed } from "../../support/plan";
-import { clientsFor, type Clients, type Credentials } from "../../support/sandbox";
+import { outcomeOf, rejectionOf } from "../../support/errors";
+import { resourceNamed, setInput } from "../../support/plan";
+import { sandboxWithPlan, type Clients, type Credentials } from "../../support/sandbox";
 
 const PLAN = buildStackPlan({
   id: "rt",
@@ -56,32 +55,26 @@ const PLAN = buildStackPlan({
 const USER0 = `arn:aws:iam::${ACCOUNT_ID}:user/rt-u0`;
 const roleArn = (index: number) => `arn:aws:iam::${ACCOUNT_ID}:role/rt-r${index}`;
 
-function setInput(type: string, name: string, input: string, value: unknown): void {
-  const state = resourceNamed(PLAN, type, name);
-  state.inputs[input] = value;
-  state.outputs[input] = value;
-}
-
 // The tables: t0 and t2 env prod, t1 env dev. The keys: k0 and k2 team blue, k1 team red. The roles:
 // r0 access yes, r1 untagged. tagsAll (the provider's tags with its default tags) is what a deployed
 // resource reports; the sandbox reads it as AWS holds the tags.
-setInput("aws:dynamodb/table:Table", "rt-t0", "tagsAll", { env: "prod" });
-setInput("aws:dynamodb/table:Table", "rt-t1", "tagsAll", { env: "dev" });
-setInput("aws:dynamodb/table:Table", "rt-t2", "tags", { env: "prod" });
+setInput(PLAN, "aws:dynamodb/table:Table", "rt-t0", "tagsAll", { env: "prod" });
+setInput(PLAN, "aws:dynamodb/table:Table", "rt-t1", "tagsAll", { env: "dev" });
+setInput(PLAN, "aws:dynamodb/table:Table", "rt-t2", "tags", { env: "prod" });
 // t0 and t1 have an index each, whose tags are their table's.
 for (const table of ["rt-t0", "rt-t1"]) {
-  setInput("aws:dynamodb/table:Table", table, "attributes", [
+  setInput(PLAN, "aws:dynamodb/table:Table", table, "attributes", [
     { name: "pk", type: "S" },
     { name: "alt", type: "S" },
   ]);
-  setInput("aws:dynamodb/table:Table", table, "globalSecondaryIndexes", [
+  setInput(PLAN, "aws:dynamodb/table:Table", table, "globalSecondaryIndexes", [
     { name: "byAlt", hashKey: "alt", projectionType: "ALL" },
   ]);
 }
-setInput("aws:kms/key:Key", "rt-k0", "tags", { team: "blue" });
-setInput("aws:kms/key:Key", "rt-k1", "tags", { team: "red" });
-setInput("aws:kms/key:Key", "rt-k2", "tags", { team: "blue" });
-setInput("aws:iam/role:Role", "rt-r0", "tags", { access: "yes" });
+setInput(PLAN, "aws:kms/key:Key", "rt-k0", "tags", { team: "blue" });
+setInput(PLAN, "aws:kms/key:Key", "rt-k1", "tags", { team: "red" });
+setInput(PLAN, "aws:kms/key:Key", "rt-k2", "tags", { team: "blue" });
+setInput(PLAN, "aws:iam/role:Role", "rt-r0", "tags", { access: "yes" });
 // k2's key policy: the account root, and a Deny on keys not tagged team blue.
 {
   const k2 = resourceNamed(PLAN, "aws:kms/key:Key", "rt-k2");
@@ -94,9 +87,10 @@ setInput("aws:iam/role:Role", "rt-r0", "tags", { access: "yes" });
     Resource: "*",
     Condition: { StringNotEquals: { "aws:ResourceTag/team": "blue" } },
   });
-  setInput("aws:kms/key:Key", "rt-k2", "policy", JSON.stringify(policy));
+  setInput(PLAN, "aws:kms/key:Key", "rt-k2", "policy", JSON.stringify(policy));
 }
 setInput(
+  PLAN,
   "aws:iam/userPolicy:UserPolicy",
   "rt-u0",
   "policy",
@@ -133,27 +127,13 @@ const keyArnOf = (name: string) => String(resourceNamed(PLAN, "aws:kms/key:Key",
 
 describe("sandbox: aws:ResourceTag and iam:ResourceTag from the plan's tags", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const { as } = sandboxWithPlan(PLAN);
   let u0: Clients;
-
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(PLAN);
-    u0 = clientsFor(sandbox.endpoint, REGION, USERS["rt-u0"]);
+  before(() => {
+    u0 = as(USERS["rt-u0"]);
   });
 
-  after(async () => {
-    u0?.dynamodb.destroy();
-    u0?.kms.destroy();
-    u0?.sts.destroy();
-    await sandbox?.stop();
-  });
-
-  const outcome = (promise: Promise<unknown>) =>
-    promise.then(
-      () => "allowed",
-      (err: Error) => err.name,
-    );
+  const outcome = (promise: Promise<unknown>) => outcomeOf(promise, { nameOnly: true });
   const getItem = (table: string) =>
     outcome(u0.dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "k" } } })));
 

@@ -16,7 +16,6 @@ import {
   RevokeGrantCommand,
 } from "@aws-sdk/client-kms";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
 import {
   ACCESS_MODEL_REGION,
   ACCESS_MODEL_TABLE,
@@ -24,24 +23,18 @@ import {
   accessModelOutputs,
   type AccessModelOutputs,
 } from "../../support/accessModelProgram";
-import { clientsFor, failureOf, type Clients } from "../../support/sandbox";
+import { failureOf, sandboxWithPlan, type Clients } from "../../support/sandbox";
 
 describe("sandbox: KMS grants", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const deployed = sandboxWithPlan(synthesizeAccessModel);
   let outputs: AccessModelOutputs;
 
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(await synthesizeAccessModel());
-    outputs = accessModelOutputs(sandbox);
+  before(() => {
+    outputs = accessModelOutputs(deployed.sandbox);
   });
 
-  after(async () => {
-    await sandbox?.stop();
-  });
-
-  const user = (name: string): Clients => clientsFor(sandbox.endpoint, outputs.region, outputs.users[name]);
+  const user = (name: string): Clients => deployed.as(outputs.users[name], outputs.region);
   const getItem = (name: string) =>
     user(name).dynamodb.send(new GetItemCommand({ TableName: ACCESS_MODEL_TABLE, Key: { pk: { S: "g" } } }));
 

@@ -22,9 +22,10 @@ import {
 import { expect } from "chai";
 import { Sandbox } from "../../../sandbox";
 import { DAY_MS } from "../../../sandbox/admin/clock";
-import { buildStackPlan, REGION } from "../../support/accessStacks";
-import { resourceNamed } from "../../support/plan";
-import { clientsFor, type Clients, type Credentials } from "../../support/sandbox";
+import { buildStackPlan } from "../../support/accessStacks";
+import { outcomeOf } from "../../support/errors";
+import { resourceNamed, setInput } from "../../support/plan";
+import { ClientPool, type Credentials } from "../../support/sandbox";
 import { tempDirForThisTest } from "../../support/tempDir";
 
 const PLAN = buildStackPlan({
@@ -36,7 +37,6 @@ const PLAN = buildStackPlan({
 const KEY_ARN = String(resourceNamed(PLAN, "aws:kms/key:Key", "ku-k0").outputs.arn);
 {
   // AWS's example: keep keys used in the last 30 days from being disabled or scheduled for deletion.
-  const state = resourceNamed(PLAN, "aws:iam/userPolicy:UserPolicy", "ku-u0");
   const policy = JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -59,36 +59,23 @@ const KEY_ARN = String(resourceNamed(PLAN, "aws:kms/key:Key", "ku-k0").outputs.a
       },
     ],
   });
-  state.inputs.policy = policy;
-  state.outputs.policy = policy;
+  setInput(PLAN, "aws:iam/userPolicy:UserPolicy", "ku-u0", "policy", policy);
 }
 const USER = (PLAN.outputs.users as Record<string, Credentials>)["ku-u0"];
 
 describe("sandbox: kms:TrailingDaysWithoutKeyUsage", function () {
   this.timeout(60_000);
   let sandbox: Sandbox | undefined;
-  const opened: Clients[] = [];
+  const clients = new ClientPool();
 
   afterEach(async () => {
-    for (const clients of opened.splice(0)) {
-      clients.dynamodb.destroy();
-      clients.kms.destroy();
-      clients.sts.destroy();
-    }
+    clients.destroy();
     await sandbox?.stop();
     sandbox = undefined;
   });
 
-  const kms = () => {
-    const clients = clientsFor((sandbox as Sandbox).endpoint, REGION, USER);
-    opened.push(clients);
-    return clients.kms;
-  };
-  const outcome = (promise: Promise<unknown>) =>
-    promise.then(
-      () => "allowed",
-      (err: Error) => err.name,
-    );
+  const kms = () => clients.open((sandbox as Sandbox).endpoint, USER).kms;
+  const outcome = (promise: Promise<unknown>) => outcomeOf(promise, { nameOnly: true });
   const disable = () => outcome(kms().send(new DisableKeyCommand({ KeyId: KEY_ARN })));
 
   it("counts whole days since the key's creation, then since its last use, and keeps that use across a restart", async () => {

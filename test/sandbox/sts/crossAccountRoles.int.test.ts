@@ -18,55 +18,23 @@
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
-import { ACCOUNT_ID, REGION } from "../../support/accessStacks";
+import { ACCOUNT_ID } from "../../support/accessStacks";
+import { outcomeOf } from "../../support/errors";
 import { CROSS_ROLE, PARTNER_2_KEY, PARTNER_ROLE, partnerRolePlan } from "../../support/partnerRoleStack";
 import { EXT_KEY, OTHER_ACCOUNT, T0, T1 } from "../../support/resourcePolicyStack";
-import { clientsFor, type Clients, type Credentials } from "../../support/sandbox";
+import { sandboxWithPlan, type Clients, type Credentials } from "../../support/sandbox";
 
 const KEY = { pk: { S: "cross-account-role" } };
 
 describe("sandbox: roles across accounts", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
-  const opened: Clients[] = [];
+  const sandbox = sandboxWithPlan(partnerRolePlan);
+  const as = sandbox.as;
+  const session = (user: Credentials, roleArn: string): Promise<Clients> =>
+    sandbox.session(user, { RoleArn: roleArn, RoleSessionName: "cross-account" });
 
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(partnerRolePlan());
-  });
-
-  after(async () => {
-    for (const clients of opened) {
-      clients.dynamodb.destroy();
-      clients.sts.destroy();
-      clients.kms.destroy();
-    }
-    await sandbox?.stop();
-  });
-
-  const as = (credentials: Credentials): Clients => {
-    const clients = clientsFor(sandbox.endpoint, REGION, credentials);
-    opened.push(clients);
-    return clients;
-  };
-  const session = async (user: Credentials, roleArn: string): Promise<Clients> => {
-    const { Credentials: issued } = await as(user).sts.send(
-      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "cross-account" }),
-    );
-    return as({
-      accessKeyId: String(issued?.AccessKeyId),
-      secretAccessKey: String(issued?.SecretAccessKey),
-      sessionToken: String(issued?.SessionToken),
-    });
-  };
-  const outcome = (promise: Promise<unknown>) =>
-    promise.then(
-      () => "allowed",
-      (err: Error) => `${err.name}: ${err.message}`,
-    );
   const getItem = (clients: Clients, table: string) =>
-    outcome(clients.dynamodb.send(new GetItemCommand({ TableName: table, Key: KEY })));
+    outcomeOf(clients.dynamodb.send(new GetItemCommand({ TableName: table, Key: KEY })));
 
   it("issues a session of the second account's role to its user; GetCallerIdentity reports that account", async () => {
     const reader = await session(EXT_KEY, PARTNER_ROLE);
@@ -83,7 +51,7 @@ describe("sandbox: roles across accounts", function () {
     expect(await getItem(reader, T1)).to.equal("allowed");
     // A bare name is a table of the session's own account; PutItem no policy allows.
     expect(await getItem(reader, "rp-t0")).to.match(/^ResourceNotFoundException: /);
-    const put = await outcome(reader.dynamodb.send(new PutItemCommand({ TableName: T0, Item: KEY })));
+    const put = await outcomeOf(reader.dynamodb.send(new PutItemCommand({ TableName: T0, Item: KEY })));
     expect(put).to.match(/^AccessDeniedException: .*assumed-role\/partner-reader\/cross-account/);
   });
 
@@ -96,7 +64,7 @@ describe("sandbox: roles across accounts", function () {
   });
 
   it("refuses AssumeRole to a user of the trusted account whose identity policy does not allow it", async () => {
-    const refused = await outcome(
+    const refused = await outcomeOf(
       as(PARTNER_2_KEY).sts.send(
         new AssumeRoleCommand({ RoleArn: CROSS_ROLE, RoleSessionName: "cross-account" }),
       ),

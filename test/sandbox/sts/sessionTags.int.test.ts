@@ -20,11 +20,10 @@
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { AssumeRoleCommand, type AssumeRoleCommandInput } from "@aws-sdk/client-sts";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "../../support/accessStacks";
-import { rejectionOf } from "../../support/errors";
-import { resourceNamed } from "../../support/plan";
-import { clientsFor, type Clients, type Credentials } from "../../support/sandbox";
+import { outcomeOf, rejectionOf } from "../../support/errors";
+import { setInput } from "../../support/plan";
+import { sandboxWithPlan, type Clients, type Credentials } from "../../support/sandbox";
 
 const PLAN = buildStackPlan({
   id: "st",
@@ -91,15 +90,10 @@ function trust(principal: string, actions: string[], tagSessionCondition?: Recor
   });
 }
 
-function setInput(type: string, name: string, input: string, value: unknown): void {
-  const state = resourceNamed(PLAN, type, name);
-  state.inputs[input] = value;
-  state.outputs[input] = value;
-}
-
 // st-r0: u0 may assume it, tag the session with team blue or red (and set team transitive), and set a
 // source identity; its IAM tags are team green and project kms.
 setInput(
+  PLAN,
   "aws:iam/role:Role",
   "st-r0",
   "assumeRolePolicy",
@@ -108,31 +102,33 @@ setInput(
     "ForAllValues:StringEquals": { "sts:TransitiveTagKeys": ["team"] },
   }),
 );
-setInput("aws:iam/role:Role", "st-r0", "tags", { team: "green", project: "kms" });
+setInput(PLAN, "aws:iam/role:Role", "st-r0", "tags", { team: "green", project: "kms" });
 // st-r1: st-r0's sessions may assume it with their tags and source identity (a role chain).
 setInput(
+  PLAN,
   "aws:iam/role:Role",
   "st-r1",
   "assumeRolePolicy",
   trust(role(0), ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]),
 );
 // st-r2: st-r0's sessions may assume it, but not pass tags on to it.
-setInput("aws:iam/role:Role", "st-r2", "assumeRolePolicy", trust(role(0), ["sts:AssumeRole"]));
+setInput(PLAN, "aws:iam/role:Role", "st-r2", "assumeRolePolicy", trust(role(0), ["sts:AssumeRole"]));
 // st-r3: st-r0's sessions may assume it and pass tags, but not a source identity.
 setInput(
+  PLAN,
   "aws:iam/role:Role",
   "st-r3",
   "assumeRolePolicy",
   trust(role(0), ["sts:AssumeRole", "sts:TagSession"]),
 );
 for (const name of ["st-r0", "st-r1", "st-r2", "st-r3"]) {
-  setInput("aws:iam/rolePolicy:RolePolicy", name, "policy", ABAC);
+  setInput(PLAN, "aws:iam/rolePolicy:RolePolicy", name, "policy", ABAC);
 }
 // st-u1 is tagged team blue, st-u2 team red; both have the ABAC policy alone.
-setInput("aws:iam/user:User", "st-u1", "tags", { team: "blue" });
-setInput("aws:iam/user:User", "st-u2", "tags", { team: "red" });
+setInput(PLAN, "aws:iam/user:User", "st-u1", "tags", { team: "blue" });
+setInput(PLAN, "aws:iam/user:User", "st-u2", "tags", { team: "red" });
 for (const name of ["st-u1", "st-u2"]) {
-  setInput("aws:iam/userPolicy:UserPolicy", name, "policy", ABAC);
+  setInput(PLAN, "aws:iam/userPolicy:UserPolicy", name, "policy", ABAC);
 }
 
 const USERS = PLAN.outputs.users as Record<string, Credentials>;
@@ -140,53 +136,14 @@ const KEY = { pk: { S: "session-tags" } };
 
 describe("sandbox: session tags, source identity and principal tags", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
-  const opened: Clients[] = [];
-
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(PLAN);
-  });
-
-  after(async () => {
-    for (const clients of opened) {
-      clients.dynamodb.destroy();
-      clients.sts.destroy();
-      clients.kms.destroy();
-    }
-    await sandbox?.stop();
-  });
-
-  const as = (credentials: Credentials): Clients => {
-    const clients = clientsFor(sandbox.endpoint, REGION, credentials);
-    opened.push(clients);
-    return clients;
-  };
+  const { as, session } = sandboxWithPlan(PLAN);
   const u0 = () => as(USERS["st-u0"]);
-
-  async function assume(
-    from: Clients,
-    input: Omit<AssumeRoleCommandInput, "RoleSessionName"> & { RoleSessionName?: string },
-  ) {
-    const answer = await from.sts.send(new AssumeRoleCommand({ RoleSessionName: "s", ...input }));
-    const credentials = answer.Credentials;
-    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
-      throw new Error("AssumeRole returned no credentials");
-    }
-    return {
-      answer,
-      clients: as({
-        accessKeyId: credentials.AccessKeyId,
-        secretAccessKey: credentials.SecretAccessKey,
-        sessionToken: credentials.SessionToken,
-      }),
-    };
-  }
-  const outcome = (promise: Promise<unknown>) =>
-    promise.then(
-      () => "allowed",
-      (err: Error) => err.name,
-    );
+  /** A session and its clients, signed by `from` (RoleSessionName "s" unless given). */
+  const assume = async (from: Clients, input: Parameters<typeof session>[1]) => {
+    const clients = await session(from, input);
+    return { answer: clients.answer, clients };
+  };
+  const outcome = (promise: Promise<unknown>) => outcomeOf(promise, { nameOnly: true });
   const getItem = (clients: Clients) =>
     outcome(clients.dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: KEY })));
   const putItem = (clients: Clients) =>
