@@ -466,15 +466,61 @@ export class Authorizer {
   ): Decision | undefined {
     const caller = this.principal(callerArn);
     const side = this.tableSides.side(resourceArn);
-    const cacheKey = dynamoDbCacheKey(caller, action, resourceArn, side);
-    const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
-    const reads = this.keysRead(this.policySet(caller, side, action, resourceAccount));
+    const { cacheKey, resourceAccount, reads } = this.dynamoDbQuestion(caller, action, resourceArn, side);
     if (reads.length === 0) {
       return this.cache.known(cacheKey);
     }
     const context = this.contextOf(caller, resourceArn, resourceAccount, requestKeys);
     return this.cache.known(cacheKey + fingerprint(reads, context));
   }
+
+  /**
+   * What knownDynamoDbDecision works out of its question before reading the cache: its cache key, the
+   * resource's account, the condition keys its policies read. Kept per principal record (replaced when
+   * the principal or the organization changes), resource and action while the table's policy side stays,
+   * so a request asked before parses no ARN and builds no string.
+   */
+  private dynamoDbQuestion(
+    caller: PrincipalRecord,
+    action: string,
+    resourceArn: string,
+    side: TablePolicySide,
+  ): DynamoDbQuestion {
+    // A role session's record is made per request (principal()): kept, it would never be asked again.
+    const kept = this.principals.get(caller.arn) === caller;
+    let byResource = kept
+      ? this.dynamoDbQuestions.get(caller)
+      : new Map<string, Map<string, DynamoDbQuestion>>();
+    if (byResource === undefined) {
+      byResource = new Map();
+      this.dynamoDbQuestions.set(caller, byResource);
+    }
+    let byAction = byResource.get(resourceArn);
+    if (byAction === undefined) {
+      if (byResource.size >= MAX_RESOURCE_LAYERS) {
+        byResource.clear();
+      }
+      byAction = new Map();
+      byResource.set(resourceArn, byAction);
+    }
+    let question = byAction.get(action);
+    if (question === undefined || question.side !== side) {
+      const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
+      question = {
+        side,
+        cacheKey: dynamoDbCacheKey(caller, action, resourceArn, side),
+        resourceAccount,
+        reads: this.keysRead(this.policySet(caller, side, action, resourceAccount)),
+      };
+      byAction.set(action, question);
+    }
+    return question;
+  }
+
+  private readonly dynamoDbQuestions = new WeakMap<
+    PrincipalRecord,
+    Map<string, Map<string, DynamoDbQuestion>>
+  >();
 
   /**
    * `kms:<Action>` on a key, as KMS evaluates it: the key policy, plus the caller's identity policies where
@@ -884,7 +930,9 @@ export class Authorizer {
     resourceArn: string,
     resourceAccount: string,
   ): ResourceLayer {
-    let layers = this.resourceLayers.get(caller);
+    // A role session's record is made per request (principal()): kept, it would never be asked again.
+    const kept = this.principals.get(caller.arn) === caller;
+    let layers = kept ? this.resourceLayers.get(caller) : new Map<string, ResourceLayer>();
     if (layers === undefined) {
       layers = new Map();
       this.resourceLayers.set(caller, layers);
@@ -1074,6 +1122,14 @@ const TRUST_POLICY = "trust policy";
 
 /** Bounds the policy sets kept for the decider (principals x resource policies of one deployment). */
 const MAX_POLICY_SETS = 100_000;
+
+/** A DynamoDB question's parts that depend only on its caller record, resource, action and table policy. */
+interface DynamoDbQuestion {
+  readonly side: TablePolicySide;
+  readonly cacheKey: string;
+  readonly resourceAccount: string;
+  readonly reads: readonly string[];
+}
 
 /** Resource layers kept per caller record (the static proof asks a caller of thousands of resources). */
 const MAX_RESOURCE_LAYERS = 10_000;
