@@ -21,7 +21,30 @@ export interface Statement {
 
 export type ParsedDocument = { ok: true; statements: Statement[] } | { ok: false; error: string };
 
+/**
+ * Documents given as JSON text, parsed once per pack process: a stack's keys and policies repeat a few
+ * texts (one key policy template over many keys), and the rules read a parse, never change it. Bounded,
+ * emptied when full.
+ */
+const parsedTexts = new Map<string, ParsedDocument>();
+const MAX_PARSED_TEXTS = 5_000;
+
 export function parsePolicyDocument(document: unknown): ParsedDocument {
+  if (typeof document !== "string") {
+    return parseDocument(document);
+  }
+  let parsed = parsedTexts.get(document);
+  if (parsed === undefined) {
+    if (parsedTexts.size >= MAX_PARSED_TEXTS) {
+      parsedTexts.clear();
+    }
+    parsed = parseDocument(document);
+    parsedTexts.set(document, parsed);
+  }
+  return parsed;
+}
+
+function parseDocument(document: unknown): ParsedDocument {
   let parsed: unknown = document;
   if (typeof document === "string") {
     try {

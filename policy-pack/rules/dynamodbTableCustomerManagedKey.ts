@@ -4,6 +4,7 @@
  * `dynamodb-table-key-from-stack-at-preview`.
  */
 import { readConfig } from "../lib/config";
+import { notApplicable } from "../lib/notApplicable";
 import { ALLOWED_KEYS_DEFAULTS, ALLOWED_KEYS_SCHEMA, AllowedKeys } from "../lib/keys";
 import { CMK_AT_REST, PackResourcePolicy, ruleDocsUrl } from "../lib/metadata";
 import { inspectTableEncryption } from "../lib/tableEncryption";
@@ -39,7 +40,8 @@ export const dynamodbTableCustomerManagedKey: PackResourcePolicy = {
     if (inspection.findings.length === 0 && inspection.unknownPaths.length > 0) {
       // Reading these would make @pulumi/policy downgrade this rule to an advisory "can't run during
       // preview"; the stack rule below decides them from the table's property dependencies instead.
-      args.notApplicable(
+      notApplicable(
+        args,
         `${inspection.unknownPaths.join(", ")} unknown during preview; decided by ${dynamodbTableKeyFromStackAtPreview.name}`,
       );
     }

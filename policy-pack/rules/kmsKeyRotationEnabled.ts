@@ -2,6 +2,7 @@
  * `kms-key-rotation-enabled`: symmetric encryption keys rotate their material automatically.
  */
 import { readConfig } from "../lib/config";
+import { notApplicable } from "../lib/notApplicable";
 import { keySubject } from "../lib/keys";
 import { cisAwsFoundations, PackResourcePolicy, ruleDocsUrl } from "../lib/metadata";
 import { KMS_EXTERNAL_KEY, KMS_KEY, KMS_REPLICA_EXTERNAL_KEY, NATIVE_KMS_KEY } from "../lib/types";
@@ -54,7 +55,8 @@ export const kmsKeyRotationEnabled: PackResourcePolicy = {
   },
   validateResource: (args, reportViolation) => {
     if (args.type === KMS_EXTERNAL_KEY || args.type === KMS_REPLICA_EXTERNAL_KEY) {
-      args.notApplicable(
+      notApplicable(
+        args,
         "automatic rotation applies only to symmetric encryption keys with KMS-generated material; this key's " +
           "material is imported (origin EXTERNAL)",
       );
@@ -68,7 +70,8 @@ export const kmsKeyRotationEnabled: PackResourcePolicy = {
       (args.type === KMS_KEY ? (props.customerMasterKeySpec ?? props.keySpec) : props.keySpec) ??
       "SYMMETRIC_DEFAULT";
     if (usage !== "ENCRYPT_DECRYPT" || spec !== "SYMMETRIC_DEFAULT" || props.origin === "EXTERNAL") {
-      args.notApplicable(
+      notApplicable(
+        args,
         `automatic rotation applies only to symmetric encryption keys with KMS-generated material; this key has ` +
           `keyUsage ${describeValue(usage)}, key spec ${describeValue(spec)}, origin ${describeValue(props.origin ?? "AWS_KMS")}`,
       );

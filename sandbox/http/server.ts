@@ -658,17 +658,26 @@ function sourceIpOf(address: string | undefined): string | undefined {
 /**
  * The headers aws:UserAgent and aws:referer come from (IAM User Guide, "AWS global condition context
  * keys": each "is included in the request context only if the value was provided by the caller in an HTTP
- * header"): User-Agent and Referer, each only when the request has it.
+ * header"): User-Agent and Referer, each only when the request has it. A client sends the same ones on
+ * every request: the last object made is handed out again while they stay, so the request path makes one
+ * when they change, not one per request (the caller, and its keys, are kept per headers: stack.callerOf).
  */
 function requestHeadersOf(request: ReceivedRequest): RequestHeaders {
-  const one = (name: string): string | undefined => {
-    const value = request.headers[name];
-    return Array.isArray(value) ? value.join(", ") : value;
-  };
-  const userAgent = one("user-agent");
-  const referer = one("referer");
-  return {
+  const userAgent = joinedHeader(request.headers["user-agent"]);
+  const referer = joinedHeader(request.headers.referer);
+  const last = lastHeaders;
+  if (last.userAgent === userAgent && last.referer === referer) {
+    return last;
+  }
+  lastHeaders = {
     ...(userAgent === undefined ? {} : { userAgent }),
     ...(referer === undefined ? {} : { referer }),
   };
+  return lastHeaders;
+}
+
+let lastHeaders: RequestHeaders = {};
+
+function joinedHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(", ") : value;
 }

@@ -1,7 +1,7 @@
 import { parseAssumedRoleArn, roleOfSession } from "../../infra/assumedRole";
 import { AwsError } from "../errors";
 import { accountOf, parseArn } from "./arn";
-import { organizationKeys, type OrganizationTreeSpec } from "./organizationKeys";
+import type { OrganizationTreeSpec } from "./organizationKeys";
 import { DecisionCache } from "./decisionCache";
 import { NOT_SET } from "./conditionKeys";
 import {
@@ -24,13 +24,8 @@ import {
 } from "./evaluation";
 import { managedPolicyDocument } from "./managedPolicies";
 import { principalKeysOf, sessionPrincipalTags, withUnknownPrincipalKeys } from "./principalTags";
-import {
-  resourceTagKeys,
-  tagsOfResource,
-  withResourceTagsNotSet,
-  type ResourceTags,
-  type ResourceTagSource,
-} from "./resourceTags";
+import { RequestLayer, ResourceLayer } from "./layeredContext";
+import { tagsOfResource, type ResourceTags, type ResourceTagSource } from "./resourceTags";
 import { TablePolicySides, type TablePolicySide, type TablePolicySource } from "./tableResourcePolicies";
 import {
   boundaryPolicy,
@@ -229,6 +224,8 @@ export class Authorizer {
         ? "unknown"
         : [...identityPoliciesOf(spec), ...groupIdentityPolicies(spec)];
     const boundary = boundaryPolicy(spec);
+    // A principal's tags are an IAM resource's tags (iam:ResourceTag): no resource layer outlives them.
+    this.resourceLayers = new WeakMap();
     this.principals.set(spec.arn, {
       arn: spec.arn,
       accountId,
@@ -469,15 +466,61 @@ export class Authorizer {
   ): Decision | undefined {
     const caller = this.principal(callerArn);
     const side = this.tableSides.side(resourceArn);
-    const cacheKey = dynamoDbCacheKey(caller, action, resourceArn, side);
-    const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
-    const reads = this.keysRead(this.policySet(caller, side, action, resourceAccount));
+    const { cacheKey, resourceAccount, reads } = this.dynamoDbQuestion(caller, action, resourceArn, side);
     if (reads.length === 0) {
       return this.cache.known(cacheKey);
     }
     const context = this.contextOf(caller, resourceArn, resourceAccount, requestKeys);
     return this.cache.known(cacheKey + fingerprint(reads, context));
   }
+
+  /**
+   * What knownDynamoDbDecision works out of its question before reading the cache: its cache key, the
+   * resource's account, the condition keys its policies read. Kept per principal record (replaced when
+   * the principal or the organization changes), resource and action while the table's policy side stays,
+   * so a request asked before parses no ARN and builds no string.
+   */
+  private dynamoDbQuestion(
+    caller: PrincipalRecord,
+    action: string,
+    resourceArn: string,
+    side: TablePolicySide,
+  ): DynamoDbQuestion {
+    // A role session's record is made per request (principal()): kept, it would never be asked again.
+    const kept = this.principals.get(caller.arn) === caller;
+    let byResource = kept
+      ? this.dynamoDbQuestions.get(caller)
+      : new Map<string, Map<string, DynamoDbQuestion>>();
+    if (byResource === undefined) {
+      byResource = new Map();
+      this.dynamoDbQuestions.set(caller, byResource);
+    }
+    let byAction = byResource.get(resourceArn);
+    if (byAction === undefined) {
+      if (byResource.size >= MAX_RESOURCE_LAYERS) {
+        byResource.clear();
+      }
+      byAction = new Map();
+      byResource.set(resourceArn, byAction);
+    }
+    let question = byAction.get(action);
+    if (question === undefined || question.side !== side) {
+      const resourceAccount = resourceArn === "*" ? caller.accountId : accountOf(resourceArn, "resource arn");
+      question = {
+        side,
+        cacheKey: dynamoDbCacheKey(caller, action, resourceArn, side),
+        resourceAccount,
+        reads: this.keysRead(this.policySet(caller, side, action, resourceAccount)),
+      };
+      byAction.set(action, question);
+    }
+    return question;
+  }
+
+  private readonly dynamoDbQuestions = new WeakMap<
+    PrincipalRecord,
+    Map<string, Map<string, DynamoDbQuestion>>
+  >();
 
   /**
    * `kms:<Action>` on a key, as KMS evaluates it: the key policy, plus the caller's identity policies where
@@ -866,38 +909,59 @@ export class Authorizer {
     resourceAccount: string,
     requestKeys: RequestKeys,
   ): RequestContext {
-    const now = this.keys.now?.();
-    const region = regionOf(resourceArn);
-    if (region !== undefined) {
-      this.region = region;
-    }
-    const tags = this.tagsOn(resourceArn);
-    // The request's own keys first, then the caller's (callerContext): a key of the request replaces the
-    // caller's, as it did when both were one record.
-    return contextFrom(
-      {
-        "aws:RequestedRegion": region ?? this.region ?? UNKNOWN,
-        "aws:ResourceAccount": resourceAccount,
-        ...organizationKeys(this.organizationTree, caller.accountId, resourceAccount),
-        "aws:CurrentTime":
-          now === undefined ? UNKNOWN : new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
-        "aws:EpochTime": now === undefined ? UNKNOWN : String(Math.floor(now / 1000)),
-        // The resource's tags (resourceTags.ts): a tag it lacks is absent, every tag of a resource whose
-        // tags are not known is unknown.
-        ...resourceTagKeys(resourceArn, tags),
-        ...(typeof requestKeys === "function" ? requestKeys() : requestKeys),
-      },
-      // A resource's tag the request context lacks is absent, every tag of a resource whose tags are not
-      // known is unknown (resourceTags.ts); the rest comes from the caller.
-      {
-        otherwise: withResourceTagsNotSet(
-          this.callerContext(caller),
-          resourceArn,
-          tags === "unknown" ? UNKNOWN : ABSENT,
-        ),
-      },
+    // The request's own keys first, then the time keys, then what its resource and caller fix
+    // (layeredContext.ts): one small object per request, the rest kept per caller record and resource.
+    return new RequestLayer(
+      requestKeys,
+      this.keys.now?.(),
+      this.resourceLayer(caller, resourceArn, resourceAccount),
     );
   }
+
+  /**
+   * The keys a request takes from its resource and caller, kept per principal record (a record is
+   * replaced, never changed, when the principal, or the organization, changes) and resource. Tables' and
+   * keys' tags change only with the plan, which makes a new authorizer; an IAM resource's tags are its
+   * principal record's, read at the first read of a tag key and dropped with the caller's record or when
+   * that principal changes (putPrincipal clears the layers).
+   */
+  private resourceLayer(
+    caller: PrincipalRecord,
+    resourceArn: string,
+    resourceAccount: string,
+  ): ResourceLayer {
+    // A role session's record is made per request (principal()): kept, it would never be asked again.
+    const kept = this.principals.get(caller.arn) === caller;
+    let layers = kept ? this.resourceLayers.get(caller) : new Map<string, ResourceLayer>();
+    if (layers === undefined) {
+      layers = new Map();
+      this.resourceLayers.set(caller, layers);
+    }
+    const id = `${resourceAccount}\n${resourceArn}`;
+    let layer = layers.get(id);
+    if (layer === undefined) {
+      const region = regionOf(resourceArn);
+      if (region !== undefined) {
+        this.region = region;
+      }
+      if (layers.size >= MAX_RESOURCE_LAYERS) {
+        layers.clear();
+      }
+      layer = new ResourceLayer({
+        resourceArn,
+        resourceAccount,
+        principalAccount: caller.accountId,
+        region: () => region ?? this.region ?? UNKNOWN,
+        tags: () => this.tagsOn(resourceArn),
+        organizationTree: this.organizationTree,
+        caller: this.callerContext(caller),
+      });
+      layers.set(id, layer);
+    }
+    return layer;
+  }
+
+  private resourceLayers = new WeakMap<PrincipalRecord, Map<string, ResourceLayer>>();
 
   /**
    * The keys a request takes from its caller alone, built once per principal record (a record is replaced,
@@ -1058,6 +1122,17 @@ const TRUST_POLICY = "trust policy";
 
 /** Bounds the policy sets kept for the decider (principals x resource policies of one deployment). */
 const MAX_POLICY_SETS = 100_000;
+
+/** A DynamoDB question's parts that depend only on its caller record, resource, action and table policy. */
+interface DynamoDbQuestion {
+  readonly side: TablePolicySide;
+  readonly cacheKey: string;
+  readonly resourceAccount: string;
+  readonly reads: readonly string[];
+}
+
+/** Resource layers kept per caller record (the static proof asks a caller of thousands of resources). */
+const MAX_RESOURCE_LAYERS = 10_000;
 
 /** Compiles a parsed policy; a document the evaluator's grammar refuses is AWS's malformed-policy error. */
 function compiled(document: PolicyDocument, name: string, kind: PolicyKind, code: string): CompiledPolicy {

@@ -14,7 +14,6 @@
  *   aws:ResourceTag/KEY unknown: a decision that reads one is Conditional, which the sandbox refuses and the
  *   static proof shows with the key named.
  */
-import type { ContextValue, RequestContext } from "./evaluation";
 
 /** A resource's tags: known (possibly none), or "unknown". */
 export type ResourceTags = Readonly<Record<string, string>> | "unknown";
@@ -54,39 +53,4 @@ export function tagsOfResource(
     return principalTags(resourceArn) ?? "unknown";
   }
   return "unknown";
-}
-
-/** aws:ResourceTag/KEY (and for IAM resources iam:ResourceTag/KEY) of known tags. */
-export function resourceTagKeys(resourceArn: string, tags: ResourceTags): Record<string, string> {
-  const keys: Record<string, string> = {};
-  if (tags === "unknown") {
-    return keys;
-  }
-  const iam = resourceArn.split(":")[2] === "iam";
-  for (const [key, value] of Object.entries(tags)) {
-    keys[`aws:ResourceTag/${key}`] = value;
-    if (iam) {
-      keys[`iam:ResourceTag/${key}`] = value;
-    }
-  }
-  return keys;
-}
-
-/**
- * A context in which every aws:ResourceTag/KEY not set (and for an IAM resource every iam:ResourceTag/KEY)
- * is `value` (UNKNOWN for a resource of unknown tags, ABSENT for a tag the resource lacks), every other key
- * as `otherwise` says (iam:ResourceTag of any other resource: absent, as AWS leaves it out).
- */
-export function withResourceTagsNotSet(
-  otherwise: RequestContext,
-  resourceArn: string,
-  value: ContextValue,
-): RequestContext {
-  const iam = resourceArn.split(":")[2] === "iam";
-  return {
-    get: (lowerCaseKey) =>
-      lowerCaseKey.startsWith("aws:resourcetag/") || (iam && lowerCaseKey.startsWith("iam:resourcetag/"))
-        ? value
-        : otherwise.get(lowerCaseKey),
-  };
 }

@@ -15,9 +15,16 @@ import { parsePolicyDocument, type KeySource, type KeyState, type PolicyDocument
 import { parseArn } from "../iam/arn";
 import { DAY_MS, type Clock } from "../admin/clock";
 
+import { KEY_MATERIAL_BYTES, newKeyMaterial } from "./ciphertext";
+
 /** An hour, in milliseconds: how late KMS's record of a key's last use may be. */
 const HOUR_MS = 3_600_000;
-import { KEY_MATERIAL_BYTES, newKeyMaterial } from "./ciphertext";
+
+/** A key's last use (ms since the epoch) and when it was last made durable (-Infinity: not yet). */
+interface KeyUse {
+  at: number;
+  durableAt: number;
+}
 
 export interface KmsKeyRecord {
   readonly arn: string;
@@ -36,8 +43,6 @@ export interface KmsKeyRecord {
   readonly pendingWindowInDays?: number;
   /** When the key last stopped being usable (Disabled or PendingDeletion); unset while Enabled. */
   readonly unusableSince?: Date;
-  /** Its last successful cryptographic operation (recordUse), if any since `usageTrackedSince`. */
-  readonly lastUsed?: Date;
   /** Since when its use is recorded: its creation, or when a data dir of an older sandbox was restored. */
   readonly usageTrackedSince: Date;
   readonly material: Buffer;
@@ -180,7 +185,6 @@ export class KeyRegistry implements KeySource {
       unusableSince: this.unusableSince(existing, state),
       material: saved?.material ?? newKeyMaterial(),
       creationDate: saved?.creationDate ?? new Date(this.clock.now()),
-      ...(existing?.lastUsed === undefined ? {} : { lastUsed: existing.lastUsed }),
       usageTrackedSince: existing?.usageTrackedSince ?? saved?.creationDate ?? new Date(this.clock.now()),
       version: this.nextVersion++,
     };
@@ -192,6 +196,7 @@ export class KeyRegistry implements KeySource {
   /** Forgets a key at once (a test's or a restore's business; KMS itself deletes only after a window). */
   delete(keyArn: string): void {
     this.keys.delete(keyArn);
+    this.uses.delete(keyArn);
   }
 
   get(keyArn: string): KmsKeyRecord | undefined {
@@ -383,12 +388,15 @@ export class KeyRegistry implements KeySource {
     const aliases = new Map(this.aliases);
     const importedMaterial = new Map(this.importedMaterial);
     const deleted = new Map(this.deleted);
+    // A use's entry changes in place (recordUse): copied, not shared.
+    const uses = new Map([...this.uses].map(([arn, use]) => [arn, { ...use }]));
     return () => {
       for (const [live, saved] of [
         [this.keys, keys],
         [this.aliases, aliases],
         [this.importedMaterial, importedMaterial],
         [this.deleted, deleted],
+        [this.uses, uses],
       ] as [Map<string, unknown>, Map<string, unknown>][]) {
         live.clear();
         saved.forEach((value, key) => live.set(key, value));
@@ -400,7 +408,7 @@ export class KeyRegistry implements KeySource {
   snapshot(): KeyRegistrySnapshot {
     this.settle();
     return {
-      keys: [...this.keys.values()].map(persistedKeyState),
+      keys: [...this.keys.values()].map((key) => persistedKeyState(key, this.uses.get(key.arn)?.at)),
       aliases: [...this.aliases].map(([aliasArn, keyArn]) => ({ aliasArn, keyArn })),
       deleted: [...this.deleted].map(([keyArn, at]) => ({ keyArn, deletedAt: at.toISOString() })),
     };
@@ -417,19 +425,20 @@ export class KeyRegistry implements KeySource {
         pendingWindowInDays: saved.pendingWindowInDays,
         deletionDate: saved.deletionDate === undefined ? undefined : new Date(saved.deletionDate),
       });
-      const lastUsed = saved.lastUsed === undefined ? undefined : new Date(saved.lastUsed);
       this.keys.set(record.arn, {
         ...record,
         unusableSince: saved.unusableSince === undefined ? undefined : new Date(saved.unusableSince),
-        ...(lastUsed === undefined ? {} : { lastUsed }),
         // A data dir of a sandbox that kept no use: tracked from now on, as KMS's TrackingStartDate.
         usageTrackedSince:
           saved.usageTrackedSince === undefined
             ? new Date(this.clock.now())
             : new Date(saved.usageTrackedSince),
       });
-      if (lastUsed !== undefined) {
-        this.durableUse.set(record.arn, lastUsed.getTime());
+      if (saved.lastUsed !== undefined) {
+        const at = new Date(saved.lastUsed).getTime();
+        this.uses.set(record.arn, { at, durableAt: at });
+      } else {
+        this.uses.delete(record.arn);
       }
     }
     for (const alias of snapshot.aliases) {
@@ -440,8 +449,11 @@ export class KeyRegistry implements KeySource {
     }
   }
 
-  /** When each key's last use was last made durable (recordUse). */
-  private readonly durableUse = new Map<string, number>();
+  /**
+   * Each key's last use and when it was last made durable (recordUse), apart from the key's record: an
+   * entry is made at a key's first use and changed in place after, so a use allocates nothing.
+   */
+  private readonly uses = new Map<string, KeyUse>();
 
   /**
    * Records a successful cryptographic operation with the key (KMS API reference, GetKeyLastUsage: "the
@@ -451,18 +463,24 @@ export class KeyRegistry implements KeySource {
    * costs one write an hour, not one a request. A write that fails is tried again at the next use.
    */
   recordUse(keyArn: string): void {
-    const key = this.keys.get(keyArn);
-    if (key === undefined) {
-      return;
-    }
     const now = this.clock.now();
-    const record: KmsKeyRecord = { ...key, lastUsed: new Date(now) };
-    this.keys.set(keyArn, record);
-    const durable = this.durableUse.get(keyArn);
-    if (durable === undefined || now - durable >= HOUR_MS) {
+    let use = this.uses.get(keyArn);
+    if (use === undefined) {
+      if (!this.keys.has(keyArn)) {
+        return;
+      }
+      use = { at: now, durableAt: Number.NEGATIVE_INFINITY };
+      this.uses.set(keyArn, use);
+    }
+    use.at = now;
+    if (now - use.durableAt >= HOUR_MS) {
+      const key = this.keys.get(keyArn);
+      if (key === undefined) {
+        return;
+      }
       try {
-        this.journal?.(persistedKeyState(record));
-        this.durableUse.set(keyArn, now);
+        this.journal?.(persistedKeyState(key, now));
+        use.durableAt = now;
       } catch {
         // Kept in memory; the next use writes it again (the operation itself succeeded).
       }
@@ -475,7 +493,7 @@ export class KeyRegistry implements KeySource {
    */
   trailingDaysWithoutUsage(keyArn: string): number {
     const key = this.require(keyArn);
-    const since = (key.lastUsed ?? key.usageTrackedSince).getTime();
+    const since = this.uses.get(keyArn)?.at ?? key.usageTrackedSince.getTime();
     return Math.max(0, Math.floor((this.clock.now() - since) / DAY_MS));
   }
 
@@ -485,6 +503,7 @@ export class KeyRegistry implements KeySource {
     for (const key of this.keys.values()) {
       if (key.state === "PendingDeletion" && key.deletionDate && key.deletionDate.getTime() <= now) {
         this.keys.delete(key.arn);
+        this.uses.delete(key.arn);
         this.importedMaterial.delete(key.arn);
         this.deleted.set(key.arn, key.deletionDate);
         for (const alias of this.aliasesOf(key.arn)) {
@@ -504,7 +523,7 @@ export class KeyRegistry implements KeySource {
 
   private update(keyArn: string, change: Partial<KmsKeyRecord>): KmsKeyRecord {
     const record = { ...this.require(keyArn), ...change, version: this.nextVersion };
-    this.journal?.(persistedKeyState(record));
+    this.journal?.(persistedKeyState(record, this.uses.get(keyArn)?.at));
     this.nextVersion++;
     this.keys.set(keyArn, record);
     return record;
@@ -520,7 +539,7 @@ export class KeyRegistry implements KeySource {
 }
 
 /** A key's live state as the data dir holds it (its material is persisted apart: exportMaterial). */
-function persistedKeyState(key: KmsKeyRecord): PersistedKeyState {
+function persistedKeyState(key: KmsKeyRecord, lastUsed: number | undefined): PersistedKeyState {
   return {
     keyArn: key.arn,
     policy: key.policyText,
@@ -529,7 +548,7 @@ function persistedKeyState(key: KmsKeyRecord): PersistedKeyState {
     ...(key.deletionDate ? { deletionDate: key.deletionDate.toISOString() } : {}),
     ...(key.pendingWindowInDays ? { pendingWindowInDays: key.pendingWindowInDays } : {}),
     ...(key.unusableSince ? { unusableSince: key.unusableSince.toISOString() } : {}),
-    ...(key.lastUsed ? { lastUsed: key.lastUsed.toISOString() } : {}),
+    ...(lastUsed === undefined ? {} : { lastUsed: new Date(lastUsed).toISOString() }),
     usageTrackedSince: key.usageTrackedSince.toISOString(),
   };
 }

@@ -10,7 +10,8 @@
 import { expect } from "chai";
 import { NOT_SET } from "../../../sandbox/iam/conditionKeys";
 import { ABSENT, UNKNOWN } from "../../../sandbox/iam/evaluation";
-import { resourceTagKeys, tagsOfResource, withResourceTagsNotSet } from "../../../sandbox/iam/resourceTags";
+import { ResourceLayer } from "../../../sandbox/iam/layeredContext";
+import { tagsOfResource, type ResourceTags } from "../../../sandbox/iam/resourceTags";
 
 const TABLE = "arn:aws:dynamodb:us-east-1:111122223333:table/orders";
 const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -39,22 +40,55 @@ describe("sandbox/iam resource tags", () => {
     expect(tagsOfResource("*", source, principals)).to.deep.equal({});
   });
 
-  it("puts iam:ResourceTag beside aws:ResourceTag for IAM resources only", () => {
-    expect(resourceTagKeys(ROLE, { team: "blue" })).to.deep.equal({
-      "aws:ResourceTag/team": "blue",
-      "iam:ResourceTag/team": "blue",
+  /** The keys of a request's resource layer (sandbox/iam/layeredContext.ts) on a resource of these tags. */
+  const layer = (resourceArn: string, tags: ResourceTags) =>
+    new ResourceLayer({
+      resourceArn,
+      resourceAccount: "111122223333",
+      principalAccount: "111122223333",
+      region: () => "us-east-1",
+      tags: () => tags,
+      organizationTree: undefined,
+      caller: NOT_SET,
     });
-    expect(resourceTagKeys(TABLE, { env: "prod" })).to.deep.equal({ "aws:ResourceTag/env": "prod" });
-    expect(resourceTagKeys(KEY, "unknown")).to.deep.equal({});
+
+  it("puts iam:ResourceTag beside aws:ResourceTag for IAM resources only, a tag the resource lacks absent", () => {
+    const role = layer(ROLE, { team: "blue" });
+    expect(role.get("aws:resourcetag/team")).to.equal("blue");
+    expect(role.get("iam:resourcetag/team")).to.equal("blue");
+    expect(role.get("aws:resourcetag/other")).to.equal(ABSENT);
+    const table = layer(TABLE, { Env: "prod" });
+    // Condition key names are case-insensitive (IAM User Guide, "IAM JSON policy elements: Condition").
+    expect(table.get("aws:resourcetag/env")).to.equal("prod");
+    expect(table.get("iam:resourcetag/env")).to.equal(ABSENT);
   });
 
   it("leaves every tag of a resource of unknown tags unknown, and iam:ResourceTag to IAM resources", () => {
-    const table = withResourceTagsNotSet(NOT_SET, TABLE, UNKNOWN);
+    const table = layer(TABLE, "unknown");
     expect(table.get("aws:resourcetag/env")).to.equal(UNKNOWN);
     // Service Authorization Reference: iam:ResourceTag is a key of IAM's resources (a role), not a table's.
     expect(table.get("iam:resourcetag/env")).to.equal(ABSENT);
-    const role = withResourceTagsNotSet(NOT_SET, ROLE, UNKNOWN);
-    expect(role.get("iam:resourcetag/team")).to.equal(UNKNOWN);
-    expect(withResourceTagsNotSet(NOT_SET, ROLE, ABSENT).get("aws:resourcetag/team")).to.equal(ABSENT);
+    expect(layer(ROLE, "unknown").get("iam:resourcetag/team")).to.equal(UNKNOWN);
+  });
+
+  it("reads a resource's tags only when a tag key is read, and once", () => {
+    let reads = 0;
+    const counted = new ResourceLayer({
+      resourceArn: TABLE,
+      resourceAccount: "111122223333",
+      principalAccount: "111122223333",
+      region: () => "us-east-1",
+      tags: () => {
+        reads++;
+        return { env: "prod" };
+      },
+      organizationTree: undefined,
+      caller: NOT_SET,
+    });
+    expect(counted.get("aws:resourceaccount")).to.equal("111122223333");
+    expect(reads).to.equal(0);
+    counted.get("aws:resourcetag/env");
+    counted.get("aws:resourcetag/team");
+    expect(reads).to.equal(1);
   });
 });
