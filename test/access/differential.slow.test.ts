@@ -14,7 +14,11 @@
  * write, users they deny GetItem; users of a second account, or that whole account, they let in or deny),
  * users of a second account (their ARN names it) with their own identity policies, named by key policies
  * or not, who sign with their own keys and name the tables by ARN, and users' and roles' IAM tags with policies that read them
- * (aws:PrincipalTag; a role's sessions carry its tags). Users and roles may hold a fine-grained policy
+ * (aws:PrincipalTag; a role's sessions carry its tags), and resource tags (env on tables, team on keys and
+ * roles) read by identity and group policies with aws:ResourceTag: a tag present, absent or of another
+ * value (StringEquals), a Null check on tables, kms:Decrypt on keys by tag, and a Deny of sts:AssumeRole on
+ * roles by tag (every trusted user tries AssumeRole; the sandbox's answer must be the engine's, and a
+ * path the proof reports through the role must be one the sandbox lets through). Users and roles may hold a fine-grained policy
  * (test/support/fineGrained.ts: ForAllValues:StringEquals on dynamodb:LeadingKeys with ${aws:userid} or a
  * literal, on dynamodb:Attributes with dynamodb:Select, a Deny on dynamodb:ReturnValues), and a table's
  * resource-based policy may let users use their own items only (LeadingKeys on ${aws:userid}); every cell of
@@ -140,6 +144,10 @@ interface Tally {
   withBoundaries: number;
   withScps: number;
   withRcps: number;
+  /** AssumeRole calls of trusted users (and of those denied, by a role's tag), and stacks with tags read by a policy. */
+  assumptions: number;
+  assumptionsDenied: number;
+  withResourceTags: number;
 }
 
 /**
@@ -149,6 +157,7 @@ interface Tally {
 async function signersOf(
   sandbox: Sandbox,
   model: CloudModel,
+  assumptions?: { user: string; role: string; assumed: boolean }[],
 ): Promise<(Signer & { readonly assumedBy?: Signer })[]> {
   const users = (sandbox.programOutputs() as { users: Record<string, Record<string, unknown>> }).users;
   const userSigners = Object.values(users).flatMap((user) =>
@@ -159,20 +168,62 @@ async function signersOf(
   const roleSigners: (Signer & { readonly assumedBy?: Signer })[] = [];
   for (const role of model.principals.filter((principal) => principal.trust !== undefined)) {
     const trustPolicy = role.trust?.policy ?? "";
-    const trusted = userSigners.find((user) => trustPolicy.includes(JSON.stringify(user.arn)));
-    if (trusted !== undefined) {
-      roleSigners.push({
-        ...(await assumeRole({
-          endpoint: sandbox.endpoint,
-          region: model.region,
-          user: trusted,
-          roleArn: role.arn,
-        })),
-        assumedBy: trusted,
-      });
+    // Every user the trust policy names tries; an identity policy may deny some of them by the role's
+    // tags (aws:ResourceTag on sts:AssumeRole). The first session obtained is the role's signer.
+    let session: (Signer & { readonly assumedBy?: Signer }) | undefined;
+    for (const trusted of userSigners.filter((user) => trustPolicy.includes(JSON.stringify(user.arn)))) {
+      const obtained = await assumeRole({
+        endpoint: sandbox.endpoint,
+        region: model.region,
+        user: trusted,
+        roleArn: role.arn,
+      }).then(
+        (signer) => signer,
+        (error: unknown) => {
+          if ((error as { name?: string }).name !== "AccessDenied") {
+            throw error;
+          }
+          return undefined;
+        },
+      );
+      assumptions?.push({ user: trusted.arn, role: role.arn, assumed: obtained !== undefined });
+      session ??= obtained === undefined ? undefined : { ...obtained, assumedBy: trusted };
+    }
+    if (session !== undefined) {
+      roleSigners.push(session);
     }
   }
   return [...userSigners, ...roleSigners];
+}
+
+/**
+ * Each AssumeRole the sandbox answered against the engine the proof uses, and against the proof's paths
+ * to obtain access: a path "sts:AssumeRole on R" the proof reports must be one the sandbox lets through.
+ */
+async function assumptionDifferences(
+  access: Awaited<ReturnType<typeof loadAccessModel>>,
+  report: AccessReport,
+  assumptions: readonly { user: string; role: string; assumed: boolean }[],
+  tally: Tally,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const { user, role, assumed } of assumptions) {
+    tally.assumptions += 1;
+    tally.assumptionsDenied += assumed ? 0 : 1;
+    const caller = access.principals.find((principal) => principal.arn === user)?.callerArn ?? user;
+    const engine = (await access.authorizer.authorizeAssumeRole(caller, role)).allowed;
+    const roleName = role.split("/").pop() ?? role;
+    const path = (report.obtainers.find((entry) => entry.principal === user)?.paths ?? []).some((line) =>
+      line.startsWith(`sts:AssumeRole on ${roleName},`),
+    );
+    if (engine !== assumed || (path && !assumed)) {
+      found.push(
+        `[assume] ${user} -> ${role}: sandbox ${assumed ? "assumed" : "denied"}, engine ${engine ? "allows" : "denies"}` +
+          `${path ? ", proof reports the path" : ""}`,
+      );
+    }
+  }
+  return found;
 }
 
 /** Applies `plan`, analyses it, probes it; returns the cells that differ, one line each. */
@@ -280,7 +331,8 @@ async function differencesIn(
   sessionPolicies: readonly SessionPolicySpec[],
   accountSigners: readonly Signer[],
 ): Promise<string[]> {
-  const signers = [...(await signersOf(sandbox, access.model)), ...accountSigners];
+  const assumptions: { user: string; role: string; assumed: boolean }[] = [];
+  const signers = [...(await signersOf(sandbox, access.model, assumptions)), ...accountSigners];
   // A principal with a fine-grained policy is probed with a request its conditions allow and one they
   // refuse (test/support/fineGrained.ts); the others with the operation table's probes.
   const kinds = new Map<string, FineGrainedKind>();
@@ -396,10 +448,12 @@ async function differencesIn(
       }
     }
   }
+  found.push(...(await assumptionDifferences(access, report, assumptions, tally)));
   found.push(
     ...(await sessionDifferences(sandbox, access.model, report, signers, sessionPolicies, kinds, tally)),
   );
   tally.stacks += 1;
+  tally.withResourceTags += JSON.stringify(access.model).includes("aws:ResourceTag") ? 1 : 0;
   const model = access.model;
   tally.withGroups += (model.groups ?? []).some((group) => group.members.length > 0) ? 1 : 0;
   tally.withBoundaries += model.principals.some((principal) => principal.permissionsBoundary !== undefined)
@@ -526,6 +580,10 @@ const EXTRAS: ExtraPolicy[] = [
   "abac-team-blue",
   "allow-condition-check",
   "deny-delete-item",
+  "tag-env-prod-tables",
+  "deny-untagged-tables",
+  "tag-team-blue-keys",
+  "deny-assume-red-roles",
 ];
 /** A principal's IAM tag team: blue, red or none. */
 const TEAM = fc.constantFrom("blue" as const, "red" as const, undefined);
@@ -567,6 +625,9 @@ function groupArb(users: number): fc.Arbitrary<GroupSpec> {
         "deny-kms",
         "allow-condition-check",
         "deny-delete-item",
+        "tag-env-prod-tables",
+        "deny-untagged-tables",
+        "tag-team-blue-keys",
       ] as ExtraPolicy[],
       {
         maxLength: 2,
@@ -623,6 +684,7 @@ function keyArb(users: number, roles: number, partners: number): fc.Arbitrary<Ke
       { weight: 1, arbitrary: fc.constant("default" as const) },
     ),
     analysts: fc.boolean(),
+    team: TEAM,
   });
 }
 
@@ -750,6 +812,7 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
         { minLength: 1, maxLength: 3 },
       ),
       groups: fc.array(groupArb(users), { maxLength: 2 }),
+      tableTags: fc.array(fc.constantFrom("prod" as const, "dev" as const, undefined), { maxLength: 3 }),
       organization: fc.option(organizationArb, { nil: undefined, freq: 2 }),
       tablePolicies: fc.array(fc.option(tablePolicyArb(users, partners), { nil: undefined, freq: 2 }), {
         maxLength: 3,
@@ -799,6 +862,9 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     withBoundaries: 0,
     withScps: 0,
     withRcps: 0,
+    assumptions: 0,
+    assumptionsDenied: 0,
+    withResourceTags: 0,
   };
 
   after(function () {
@@ -817,7 +883,9 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
         `${tally.drawnMembers} members drawn from the proof's classes (${tally.drawnByPattern} matching a ` +
         `wildcard pattern; ${tally.drawnCells} cells); ` +
         `${tally.withGroups} with groups, ${tally.withBoundaries} with permissions boundaries, ` +
-        `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account`,
+        `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account; ` +
+        `${tally.withResourceTags} with resource tags a policy reads; ${tally.assumptions} AssumeRole calls ` +
+        `of trusted users (${tally.assumptionsDenied} denied)`,
     );
   });
 

@@ -26,7 +26,12 @@ export type ExtraPolicy =
   | "allow-create-access-key" // iam:CreateAccessKey on every user of the account
   | "abac-team-blue" // GetItem and Query on the tables when the principal's tag team is blue (aws:PrincipalTag)
   | "allow-edit-groups" // iam:PutGroupPolicy on every group of the account
-  | "allow-drop-boundary"; // iam:DeleteUserPermissionsBoundary on every user of the account
+  | "allow-drop-boundary" // iam:DeleteUserPermissionsBoundary on every user of the account
+  // Resource tags (StackSpec.tableTags, KeySpec.team, RoleSpec.team), read by aws:ResourceTag:
+  | "tag-env-prod-tables" // the table reads on every table tagged env prod (a table tagged dev or untagged: no)
+  | "deny-untagged-tables" // a Deny of dynamodb:GetItem on tables without an env tag (Null aws:ResourceTag/env)
+  | "tag-team-blue-keys" // kms:Decrypt on every key tagged team blue (counts where a key policy delegates)
+  | "deny-assume-red-roles"; // a Deny of sts:AssumeRole on roles tagged team red (aws:ResourceTag/team)
 
 export interface UserSpec {
   readonly access: TableAccessLevel;
@@ -109,6 +114,8 @@ export interface KeySpec {
    * matched only by a wildcard and a condition.
    */
   readonly analysts?: boolean;
+  /** Its tag `team` (aws:ResourceTag/team), when it has one. */
+  readonly team?: "blue" | "red";
 }
 
 /** An IAM role: its table access (an inline policy, or AmazonDynamoDBFullAccess) and who may assume it. */
@@ -188,6 +195,8 @@ export interface StackSpec {
   readonly grants?: readonly GrantSpec[];
   readonly groups?: readonly GroupSpec[];
   readonly organization?: OrganizationSpec;
+  /** Per table: its tag `env` (aws:ResourceTag/env), or undefined for none. */
+  readonly tableTags?: readonly ("prod" | "dev" | undefined)[];
   /** Per table: its resource-based policy, or undefined for none. */
   readonly tablePolicies?: readonly (TablePolicySpec | undefined)[];
   /**
@@ -340,6 +349,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
       statements.push({ Sid: "NoGetItem", Effect: "Deny", Action: "dynamodb:GetItem", Resource: "*" });
     }
     statements.push(...transactionExtras(user.extras, tables));
+    statements.push(...resourceTagExtras(user.extras));
     if (user.extras.includes("deny-kms")) {
       statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
     }
@@ -602,6 +612,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
         ...(policyAs === "key" ? { policy: document(policy) } : {}),
         isEnabled: key.enabled,
         description: `generated key ${index}`,
+        ...(key.team === undefined ? {} : { tags: { team: key.team } }),
       },
       { arn: keyArns[index], keyId },
       keyId,
@@ -637,6 +648,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
           : { attributes: [{ name: "pk", type: "S" }] }),
         billingMode: "PAY_PER_REQUEST",
         ...(kmsKeyArn === undefined ? {} : { serverSideEncryption: { enabled: true, kmsKeyArn } }),
+        ...(spec.tableTags?.[index] === undefined ? {} : { tags: { env: spec.tableTags[index] } }),
       },
       { name, arn: tableArn(index) },
       name,
@@ -941,6 +953,57 @@ function extraStatements(
   }
   if (extras.includes("deny-kms")) {
     statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
+  }
+  statements.push(...resourceTagExtras(extras));
+  return statements;
+}
+
+/**
+ * The extras that read a resource's tags (aws:ResourceTag/KEY): on tables (DynamoDB Developer Guide,
+ * "Using attribute-based access control with DynamoDB",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/attribute-based-access-control.html),
+ * on keys (KMS Developer Guide, "Use tags to control access to KMS keys",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html) and on roles for
+ * sts:AssumeRole (IAM User Guide, "Controlling access to AWS resources using tags",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
+ */
+function resourceTagExtras(extras: readonly ExtraPolicy[]): Record<string, unknown>[] {
+  const statements: Record<string, unknown>[] = [];
+  if (extras.includes("tag-env-prod-tables")) {
+    statements.push({
+      Sid: "ProdTables",
+      Effect: "Allow",
+      Action: READ,
+      Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/*`,
+      Condition: { StringEquals: { "aws:ResourceTag/env": "prod" } },
+    });
+  }
+  if (extras.includes("deny-untagged-tables")) {
+    statements.push({
+      Sid: "NoUntaggedTables",
+      Effect: "Deny",
+      Action: "dynamodb:GetItem",
+      Resource: "*",
+      Condition: { Null: { "aws:ResourceTag/env": "true" } },
+    });
+  }
+  if (extras.includes("tag-team-blue-keys")) {
+    statements.push({
+      Sid: "BlueKeys",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/*`,
+      Condition: { StringEquals: { "aws:ResourceTag/team": "blue" } },
+    });
+  }
+  if (extras.includes("deny-assume-red-roles")) {
+    statements.push({
+      Sid: "NoRedRoles",
+      Effect: "Deny",
+      Action: "sts:AssumeRole",
+      Resource: `arn:aws:iam::${ACCOUNT_ID}:role/*`,
+      Condition: { StringEquals: { "aws:ResourceTag/team": "red" } },
+    });
   }
   return statements;
 }
