@@ -18,7 +18,14 @@
  * roles) read by identity and group policies with aws:ResourceTag: a tag present, absent or of another
  * value (StringEquals), a Null check on tables, kms:Decrypt on keys by tag, and a Deny of sts:AssumeRole on
  * roles by tag (every trusted user tries AssumeRole; the sandbox's answer must be the engine's, and a
- * path the proof reports through the role must be one the sandbox lets through). Users and roles may hold a fine-grained policy
+ * path the proof reports through the role must be one the sandbox lets through). A third of the stacks have
+ * an organization the conditions aws:PrincipalOrgID, aws:PrincipalOrgPaths and aws:ResourceOrgID read
+ * (OrgKeysSpec: an aws.organizations.Organization with a whole member list or only an OU and an Account;
+ * the second account in the OU or not; table policies letting the organization read by id or by OU path,
+ * key policies letting it decrypt through DynamoDB, users writing to its accounts' tables): a cell the
+ * proof calls conditional on one of these keys must be refused by the sandbox as not modelled
+ * (NotModelledBySandboxException naming the key), as docs/authorization.md says of an account whose
+ * membership the plan cannot tell (refusedAsNotModelled). Users and roles may hold a fine-grained policy
  * (test/support/fineGrained.ts: ForAllValues:StringEquals on dynamodb:LeadingKeys with ${aws:userid} or a
  * literal, on dynamodb:Attributes with dynamodb:Select, a Deny on dynamodb:ReturnValues), and a table's
  * resource-based policy may let users use their own items only (LeadingKeys on ${aws:userid}); every cell of
@@ -69,6 +76,7 @@ import {
   type GrantSpec,
   type GroupSpec,
   type OrganizationSpec,
+  type OrgKeysSpec,
   type KeySpec,
   PARTNER_ACCOUNT,
   type PartnerSpec,
@@ -148,6 +156,9 @@ interface Tally {
   assumptions: number;
   assumptionsDenied: number;
   withResourceTags: number;
+  /** Stacks with an organization the condition keys read, and cells conditional on them (refused as not modelled). */
+  withOrgKeys: number;
+  orgConditional: number;
 }
 
 /**
@@ -294,16 +305,19 @@ async function memberDifferences(
     }
     for (const cell of report.cells.filter((candidate) => candidate.principal === draw.of.arn)) {
       let decided: string | undefined;
+      let error: string | undefined;
       if (draw.signer !== undefined) {
         if (!PROBED_OPERATIONS.has(cell.operation)) {
           continue;
         }
-        decided = observations.find(
+        const seen = observations.find(
           (observation) =>
             observation.principal === draw.arn &&
             observation.table === cell.table &&
             observation.operation === cell.operation,
-        )?.observed;
+        );
+        decided = seen?.observed;
+        error = seen?.error;
       } else {
         decided = await engineDecision(
           access,
@@ -312,7 +326,22 @@ async function memberDifferences(
         );
       }
       tally.drawnCells += 1;
-      if (decided !== cell.decision) {
+      const notModelled =
+        draw.signer !== undefined &&
+        cell.decision === "conditional" &&
+        orgKeysOf(cell).length > 0 &&
+        refusedAsNotModelled(
+          cell,
+          observations.filter(
+            (observation) =>
+              observation.principal === draw.arn &&
+              observation.table === cell.table &&
+              observation.operation === cell.operation,
+          ),
+        );
+      const agreed =
+        decided !== undefined && agrees(cell.decision, { shape: "default", observed: decided, error });
+      if (!agreed && !notModelled) {
         found.push(
           `[member] ${cell.table} ${draw.arn} (of class ${draw.of.name}) ${cell.operation}: class ${cell.decision}, ` +
             `${draw.signer === undefined ? "engine" : "observed"} ${decided}`,
@@ -421,7 +450,15 @@ async function differencesIn(
       const fineGrained = shapes.has(`${cell.principal}\n${cell.table}`);
       tally.fineGrained += fineGrained ? 1 : 0;
       const said = (o: (typeof seen)[number]) => `${o.shape} ${o.observed} ${o.error ?? ""}`.trim();
-      if (cell.decision === "conditional") {
+      if (cell.decision === "conditional" && orgKeysOf(cell).length > 0) {
+        tally.orgConditional += 1;
+        if (!refusedAsNotModelled(cell, seen)) {
+          found.push(
+            `[http] ${name}: matrix conditional (${cell.reason}), observed ` +
+              (seen.length === 0 ? "nothing" : seen.map(said).join("; ")),
+          );
+        }
+      } else if (cell.decision === "conditional") {
         // A conditional cell: the request its conditions allow is allowed, the one they refuse is denied
         // by IAM (DynamoDB Developer Guide, "Using IAM policy conditions for fine-grained access control",
         // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
@@ -453,7 +490,9 @@ async function differencesIn(
     ...(await sessionDifferences(sandbox, access.model, report, signers, sessionPolicies, kinds, tally)),
   );
   tally.stacks += 1;
-  tally.withResourceTags += JSON.stringify(access.model).includes("aws:ResourceTag") ? 1 : 0;
+  const modelText = JSON.stringify(access.model);
+  tally.withResourceTags += modelText.includes("aws:ResourceTag") ? 1 : 0;
+  tally.withOrgKeys += /aws:(PrincipalOrg|ResourceOrg)/.test(modelText) ? 1 : 0;
   const model = access.model;
   tally.withGroups += (model.groups ?? []).some((group) => group.members.length > 0) ? 1 : 0;
   tally.withBoundaries += model.principals.some((principal) => principal.permissionsBoundary !== undefined)
@@ -481,14 +520,63 @@ async function differencesIn(
  * Whether an observation agrees with a cell decided for sure. A cell denied by the key is denied whatever
  * IAM's side allows; a request IAM's conditions refuse is refused by IAM first, before DynamoDB calls KMS
  * (DynamoDB Developer Guide, "How Amazon DynamoDB uses AWS KMS": DynamoDB calls KMS for an authorized
- * request), so a violating request of such a cell may be denied by IAM.
+ * request), so a violating request of such a cell may be denied by IAM; and one whose IAM side turns on
+ * an organization key may be refused as not modelled.
  */
-function agrees(decision: string, observation: { shape: string; observed: string }): boolean {
+function agrees(decision: string, observation: { shape: string; observed: string; error?: string }): boolean {
   return (
     observation.observed === decision ||
+    // The key refuses for sure, and IAM's side turns on an organization key the plan cannot tell: AWS
+    // refuses either way (at DynamoDB if IAM denies, else at KMS), with an error the sandbox cannot choose,
+    // so it refuses the request as not modelled, naming the key (docs/authorization.md, "The
+    // organization's structure").
+    (decision === "denied-by-kms" &&
+      new RegExp(`^NotModelledBySandboxException: dynamodb:.*(${ORG_KEYS.join("|")})`, "i").test(
+        observation.error ?? "",
+      )) ||
     (decision === "denied-by-kms" &&
       observation.shape === "violating" &&
       observation.observed === "denied-by-iam")
+  );
+}
+
+/** The organization condition keys a conditional cell names. */
+const ORG_KEYS = ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:ResourceOrgID", "aws:ResourceOrgPaths"];
+function orgKeysOf(cell: { readonly conditions?: readonly string[] }): string[] {
+  const text = (cell.conditions ?? []).join("\n").toLowerCase();
+  return ORG_KEYS.filter((key) => text.includes(key.toLowerCase()));
+}
+
+/**
+ * A cell the proof calls conditional on an organization key (the plan cannot tell an account's membership)
+ * against what the sandbox answered: it refuses the request as not modelled (NotModelledBySandboxException,
+ * a 400 naming the key), never deciding as if the key were absent (docs/authorization.md, "The
+ * organization's structure"). Neither side can decide: AWS puts aws:PrincipalOrgID/OrgPaths in the context
+ * "only if the principal is a member of an organization", aws:ResourceOrgID only if the resource's account
+ * is one (IAM User Guide, "AWS global condition context keys",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html), and the plan
+ * does not say whether the account is. The refusal must name one of the keys the cell names; where the
+ * cell also depends on a fine-grained condition, the request it allows may be allowed before the key is
+ * read, the one it refuses denied by IAM.
+ */
+function refusedAsNotModelled(
+  cell: { readonly conditions?: readonly string[] },
+  seen: readonly { shape: string; observed: string; error?: string }[],
+): boolean {
+  const keys = orgKeysOf(cell);
+  const refused = (o: { error?: string }) =>
+    /^NotModelledBySandboxException: /.test(o.error ?? "") &&
+    keys.some((key) => (o.error ?? "").toLowerCase().includes(key.toLowerCase()));
+  // A cell that also depends on a fine-grained condition: the request it allows may be allowed by that
+  // statement before the organization key is read, the one it refuses refused by IAM or as not modelled.
+  const fineGrained = orgKeysOf(cell).length < (cell.conditions ?? []).length;
+  const satisfyingAllowed = (o: { shape: string; observed: string }) =>
+    fineGrained && o.shape === "satisfying" && o.observed === "allowed";
+  const violatingDenied = (o: { shape: string; observed: string }) =>
+    o.shape === "violating" && o.observed === "denied-by-iam";
+  return (
+    (seen.some(refused) || (fineGrained && seen.some(satisfyingAllowed) && seen.some(violatingDenied))) &&
+    seen.every((o) => refused(o) || satisfyingAllowed(o) || violatingDenied(o))
   );
 }
 
@@ -551,7 +639,20 @@ async function sessionDifferences(
         (report.principals.find((principal) => principal.arn === role.arn)?.grants ?? []).some((grant) =>
           grant.endsWith(` on ${keyArn}`),
         );
-      const expected = sessionCellDecision(cell, request, sessionArn, model, kind !== undefined, grantOnKey);
+      // A key policy statement with a wildcard principal (and no aws:PrincipalArn narrowing it to users)
+      // may let the session in itself, which no session policy limits (IAM User Guide, "Session policies":
+      // a resource-based policy naming the session); whether "*" names the session the docs do not say, so
+      // such a key's part is not compared, as a grant's is not.
+      const wildcardOnKey =
+        keyArn !== undefined && openToAnyPrincipal(model.keys.find((key) => key.arn === keyArn)?.policy);
+      const expected = sessionCellDecision(
+        cell,
+        request,
+        sessionArn,
+        model,
+        kind !== undefined,
+        grantOnKey || wildcardOnKey,
+      );
       if (expected === undefined) {
         tally.sessionConditional += 1;
         continue;
@@ -570,6 +671,26 @@ async function sessionDifferences(
     }
   }
   return found;
+}
+
+/** Whether a key policy has an Allow for any principal ("*") that no aws:PrincipalArn condition narrows. */
+function openToAnyPrincipal(policy: string | undefined): boolean {
+  if (policy === undefined) {
+    return false;
+  }
+  const statements = (
+    JSON.parse(policy) as { Statement: Record<string, unknown>[] | Record<string, unknown> }
+  ).Statement;
+  return [statements].flat().some((statement) => {
+    const principal = statement.Principal as string | { AWS?: string | string[] } | undefined;
+    const any =
+      principal === "*" || (typeof principal === "object" && [principal.AWS ?? []].flat().includes("*"));
+    return (
+      statement.Effect === "Allow" &&
+      any &&
+      !JSON.stringify(statement.Condition ?? {}).includes("aws:PrincipalArn")
+    );
+  });
 }
 
 const EXTRAS: ExtraPolicy[] = [
@@ -741,7 +862,24 @@ function tablePolicyArb(users: number, partners: number): fc.Arbitrary<TablePoli
     partnerWriters: fc.subarray(partnerIndices, { maxLength: Math.min(1, partners) }),
     partnerDeniedGetItem: fc.subarray(partnerIndices, { maxLength: Math.min(1, partners) }),
     partnerAccountReads: fc.boolean(),
+    organizationReads: fc.constantFrom("org-id" as const, "org-paths" as const, undefined),
   });
+}
+
+/** An organization the org condition keys read: whole or not, the second account in it or not. */
+function orgKeysArb(users: number): fc.Arbitrary<OrgKeysSpec> {
+  return fc.record(
+    {
+      shape: fc.constantFrom("organization" as const, "accounts" as const),
+      partnerMember: fc.boolean(),
+      keyPolicy: fc.constantFrom("org-id" as const, "org-paths" as const, undefined),
+      resourceOrgWriters: fc.subarray(
+        Array.from({ length: users }, (_, index) => index),
+        { maxLength: 1 },
+      ),
+    },
+    { requiredKeys: ["shape", "partnerMember", "resourceOrgWriters"] },
+  );
 }
 
 /** A user of the second account: its identity policy's table access, and kms:Decrypt on the keys or not. */
@@ -814,6 +952,10 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
       groups: fc.array(groupArb(users), { maxLength: 2 }),
       tableTags: fc.array(fc.constantFrom("prod" as const, "dev" as const, undefined), { maxLength: 3 }),
       organization: fc.option(organizationArb, { nil: undefined, freq: 2 }),
+      orgKeys: fc.oneof(
+        { weight: 2, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: orgKeysArb(users) },
+      ),
       tablePolicies: fc.array(fc.option(tablePolicyArb(users, partners), { nil: undefined, freq: 2 }), {
         maxLength: 3,
       }),
@@ -826,6 +968,14 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
   // tables then have a sort key.
   .map((shape) => ({
     ...shape,
+    // One organization per stack: the one the org condition keys read, or the SCPs' and RCPs'.
+    organization: shape.orgKeys === undefined ? shape.organization : undefined,
+    // A table policy's organization statement only where there is an organization.
+    tablePolicies: shape.tablePolicies.map((policy) =>
+      policy === undefined || shape.orgKeys !== undefined
+        ? policy
+        : { ...policy, organizationReads: undefined },
+    ),
     sortKey:
       shape.sortKey ||
       [...shape.users, ...shape.roles].some((principal) =>
@@ -865,6 +1015,8 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     assumptions: 0,
     assumptionsDenied: 0,
     withResourceTags: 0,
+    withOrgKeys: 0,
+    orgConditional: 0,
   };
 
   after(function () {
@@ -885,7 +1037,9 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
         `${tally.withGroups} with groups, ${tally.withBoundaries} with permissions boundaries, ` +
         `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account; ` +
         `${tally.withResourceTags} with resource tags a policy reads; ${tally.assumptions} AssumeRole calls ` +
-        `of trusted users (${tally.assumptionsDenied} denied)`,
+        `of trusted users (${tally.assumptionsDenied} denied); ${tally.withOrgKeys} with an organization the ` +
+        `aws:PrincipalOrgID/OrgPaths/ResourceOrgID conditions read (${tally.orgConditional} cells conditional ` +
+        `on them, refused as not modelled)`,
     );
   });
 

@@ -88,6 +88,37 @@ export interface OrganizationSpec {
   readonly account: "management" | "member" | "unsaid";
 }
 
+/**
+ * An organization the condition keys aws:PrincipalOrgID, aws:PrincipalOrgPaths and aws:ResourceOrgID read
+ * (not with OrganizationSpec, whose organization is another): an OU under the root, the second account
+ * placed in it by an aws.organizations.Account or not, and with `organization` an
+ * aws.organizations.Organization whose account list is whole (the stack's account is its management
+ * account), else no such resource, so the membership of an account the plan does not place is unknown.
+ */
+export interface OrgKeysSpec {
+  readonly shape: "organization" | "accounts";
+  readonly partnerMember: boolean;
+  /** The key policies (not KMS's default one) let in, through DynamoDB, the organization's principals. */
+  readonly keyPolicy?: "org-id" | "org-paths";
+  /** Indices of users allowed PutItem on any table of an account of the organization (aws:ResourceOrgID). */
+  readonly resourceOrgWriters: readonly number[];
+}
+
+export const GENERATED_ORG_ID = "o-g3n3r4t3d0";
+export const GENERATED_ROOT_ID = "r-g3n0";
+export const GENERATED_OU_ID = "ou-g3n0-22222222";
+
+/** The statement's Condition letting in the organization's principals by id, or those under its OU by path. */
+function orgCondition(kind: "org-id" | "org-paths"): Record<string, Record<string, string>> {
+  return kind === "org-id"
+    ? { StringEquals: { "aws:PrincipalOrgID": GENERATED_ORG_ID } }
+    : {
+        "ForAnyValue:StringLike": {
+          "aws:PrincipalOrgPaths": `${GENERATED_ORG_ID}/*/${GENERATED_OU_ID}/*`,
+        },
+      };
+}
+
 export interface KeySpec {
   /** The key policy allows the account root (delegates to IAM). */
   readonly rootStatement: boolean;
@@ -166,6 +197,8 @@ export interface TablePolicySpec {
   readonly partnerDeniedGetItem?: readonly number[];
   /** It lets the partners' whole account read (Principal: the account's root ARN). */
   readonly partnerAccountReads?: boolean;
+  /** Lets in GetItem to any principal of the organization (OrgKeysSpec) by id or under its OU by path. */
+  readonly organizationReads?: "org-id" | "org-paths";
 }
 
 /**
@@ -195,6 +228,7 @@ export interface StackSpec {
   readonly grants?: readonly GrantSpec[];
   readonly groups?: readonly GroupSpec[];
   readonly organization?: OrganizationSpec;
+  readonly orgKeys?: OrgKeysSpec;
   /** Per table: its tag `env` (aws:ResourceTag/env), or undefined for none. */
   readonly tableTags?: readonly ("prod" | "dev" | undefined)[];
   /** Per table: its resource-based policy, or undefined for none. */
@@ -350,6 +384,15 @@ export function buildStackPlan(spec: StackSpec): Plan {
     }
     statements.push(...transactionExtras(user.extras, tables));
     statements.push(...resourceTagExtras(user.extras));
+    if ((spec.orgKeys?.resourceOrgWriters ?? []).includes(index)) {
+      statements.push({
+        Sid: "OrganizationWrites",
+        Effect: "Allow",
+        Action: "dynamodb:PutItem",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:ResourceOrgID": GENERATED_ORG_ID } },
+      });
+    }
     if (user.extras.includes("deny-kms")) {
       statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
     }
@@ -575,6 +618,23 @@ export function buildStackPlan(spec: StackSpec): Plan {
           : {}),
       });
     }
+    if (spec.orgKeys?.keyPolicy !== undefined) {
+      const condition = orgCondition(spec.orgKeys.keyPolicy);
+      statements.push({
+        Sid: "OrganizationThroughDynamoDB",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["kms:Decrypt", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: {
+          ...condition,
+          StringEquals: {
+            ...(condition.StringEquals ?? {}),
+            "kms:ViaService": `dynamodb.${REGION}.amazonaws.com`,
+          },
+        },
+      });
+    }
     if (key.analysts === true) {
       statements.push({
         Sid: "AnalystsThroughDynamoDB",
@@ -696,6 +756,16 @@ export function buildStackPlan(spec: StackSpec): Plan {
         Principal: { AWS: users(tablePolicy.deniedGetItem) },
         Action: "dynamodb:GetItem",
         Resource: resources,
+      });
+    }
+    if (tablePolicy.organizationReads !== undefined && spec.orgKeys !== undefined) {
+      statements.push({
+        Sid: "OrganizationReads",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "dynamodb:GetItem",
+        Resource: resources,
+        Condition: orgCondition(tablePolicy.organizationReads),
       });
     }
     // Partners of the second account: by user ARN, or their whole account by its root ARN.
@@ -908,6 +978,46 @@ export function buildStackPlan(spec: StackSpec): Plan {
         { policyId: reference("aws:organizations/policy:Policy", name, policyId), targetId },
         {},
         `${targetId}:${policyId}`,
+      );
+    }
+  }
+
+  const orgKeys = spec.orgKeys;
+  if (orgKeys !== undefined) {
+    if (spec.organization !== undefined) {
+      throw new Error(`stack ${spec.id}: orgKeys and organization are two organizations; give one`);
+    }
+    if (orgKeys.shape === "organization") {
+      add(
+        "aws:organizations/organization:Organization",
+        `${spec.id}-org`,
+        { featureSet: "ALL" },
+        {
+          id: GENERATED_ORG_ID,
+          masterAccountId: ACCOUNT_ID,
+          roots: [{ id: GENERATED_ROOT_ID, name: "Root" }],
+          accounts: [{ id: ACCOUNT_ID }, ...(orgKeys.partnerMember ? [{ id: PARTNER_ACCOUNT }] : [])],
+        },
+        GENERATED_ORG_ID,
+      );
+    }
+    add(
+      "aws:organizations/organizationalUnit:OrganizationalUnit",
+      `${spec.id}-ou`,
+      { name: `${spec.id}-ou`, parentId: GENERATED_ROOT_ID },
+      {
+        arn: `arn:aws:organizations::${ACCOUNT_ID}:ou/${GENERATED_ORG_ID}/${GENERATED_OU_ID}`,
+        accounts: [],
+      },
+      GENERATED_OU_ID,
+    );
+    if (orgKeys.partnerMember) {
+      add(
+        "aws:organizations/account:Account",
+        `${spec.id}-partner-account`,
+        { name: "partner", email: "partner@example.com", parentId: GENERATED_OU_ID },
+        { arn: `arn:aws:organizations::${ACCOUNT_ID}:account/${GENERATED_ORG_ID}/${PARTNER_ACCOUNT}` },
+        PARTNER_ACCOUNT,
       );
     }
   }
