@@ -13,7 +13,9 @@
  * passed as inputs, tables' resource-based policies (aws.dynamodb.ResourcePolicy: users they let read or
  * write, users they deny GetItem; users of a second account, or that whole account, they let in or deny),
  * users of a second account (their ARN names it) with their own identity policies, named by key policies
- * or not, who sign with their own keys and name the tables by ARN, and users' and roles' IAM tags with policies that read them
+ * or not, who sign with their own keys and name the tables by ARN, and roles of that account (a partner
+ * user trusted by and allowed to assume each; their own identity policies; named by table policies and key
+ * policies or not), signed as the sessions the sandbox issues to their partner user, and users' and roles' IAM tags with policies that read them
  * (aws:PrincipalTag; a role's sessions carry its tags), and resource tags (env on tables, team on keys and
  * roles) read by identity and group policies with aws:ResourceTag: a tag present, absent or of another
  * value (StringEquals), a Null check on tables, kms:Decrypt on keys by tag, and a Deny of sts:AssumeRole on
@@ -159,6 +161,8 @@ interface Tally {
   /** Stacks with an organization the condition keys read, and cells conditional on them (refused as not modelled). */
   withOrgKeys: number;
   orgConditional: number;
+  /** Of ofPartners: cells signed as a session of a role of the second account. */
+  ofPartnerRoles: number;
 }
 
 /**
@@ -440,6 +444,7 @@ async function differencesIn(
       tally.ofAccountOnly += principal?.fromAccountData === true ? 1 : 0;
       tally.ofAccountOnlyRoles += principal?.fromAccountData === true && principal.kind === "role" ? 1 : 0;
       if (cell.principal.split(":")[4] === PARTNER_ACCOUNT) {
+        tally.ofPartnerRoles += principal?.kind === "role" ? 1 : 0;
         tally.ofPartners += 1;
         tally.partnersAllowed += cell.decision === "allowed" ? 1 : 0;
       }
@@ -783,9 +788,10 @@ const organizationArb: fc.Arbitrary<OrganizationSpec> = fc.record({
   ),
 });
 
-function keyArb(users: number, roles: number, partners: number): fc.Arbitrary<KeySpec> {
+function keyArb(users: number, roles: number, partners: number, partnerRoles: number): fc.Arbitrary<KeySpec> {
   const indices = Array.from({ length: users }, (_, index) => index);
   return fc.record({
+    keyPartnerRoles: fc.subarray(Array.from({ length: partnerRoles }, (_, index) => index)),
     keyRoles: fc.subarray(Array.from({ length: roles }, (_, index) => index)),
     keyPartners: fc.subarray(Array.from({ length: partners }, (_, index) => index)),
     rootStatement: fc.boolean(),
@@ -850,10 +856,15 @@ function grantArb(users: number, roles: number, keys: number): fc.Arbitrary<Gran
  * A table's resource-based policy: users it lets read, or read and write, and users it denies GetItem;
  * the same for the second account's partners, or their whole account let read.
  */
-function tablePolicyArb(users: number, partners: number): fc.Arbitrary<TablePolicySpec> {
+function tablePolicyArb(
+  users: number,
+  partners: number,
+  partnerRoles: number,
+): fc.Arbitrary<TablePolicySpec> {
   const indices = Array.from({ length: users }, (_, index) => index);
   const partnerIndices = Array.from({ length: partners }, (_, index) => index);
   return fc.record({
+    partnerRoleReaders: fc.subarray(Array.from({ length: partnerRoles }, (_, index) => index)),
     readers: fc.subarray(indices, { maxLength: Math.min(2, users) }),
     writers: fc.subarray(indices, { maxLength: 1 }),
     deniedGetItem: fc.subarray(indices, { maxLength: 1 }),
@@ -935,12 +946,22 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
     keys: fc.integer({ min: 0, max: 3 }),
     roles: fc.integer({ min: 0, max: 2 }),
     partners: fc.integer({ min: 0, max: 2 }),
+    partnerRoles: fc.integer({ min: 0, max: 1 }),
   })
-  .chain(({ users, keys, roles, partners }) =>
-    fc.record({
+  .chain(({ users, keys, roles, partners, partnerRoles: partnerRoleCount }) => {
+    const partnerRoles = partners === 0 ? 0 : partnerRoleCount;
+    return fc.record({
+      partnerRoles: fc.array(
+        fc.record({
+          access: fc.constantFrom(...LEVELS),
+          decrypt: fc.boolean(),
+          trustedPartner: fc.nat({ max: Math.max(partners - 1, 0) }),
+        }),
+        { minLength: partnerRoles, maxLength: partnerRoles },
+      ),
       users: fc.array(userArb, { minLength: users, maxLength: users }),
       partners: fc.array(partnerArb, { minLength: partners, maxLength: partners }),
-      keys: fc.array(keyArb(users, roles, partners), { minLength: keys, maxLength: keys }),
+      keys: fc.array(keyArb(users, roles, partners, partnerRoles), { minLength: keys, maxLength: keys }),
       roles: fc.array(roleArb(users), { minLength: roles, maxLength: roles }),
       grants: keys === 0 ? fc.constant([]) : fc.array(grantArb(users, roles, keys), { maxLength: 2 }),
       tables: fc.array(
@@ -956,14 +977,15 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
         { weight: 2, arbitrary: fc.constant(undefined) },
         { weight: 1, arbitrary: orgKeysArb(users) },
       ),
-      tablePolicies: fc.array(fc.option(tablePolicyArb(users, partners), { nil: undefined, freq: 2 }), {
-        maxLength: 3,
-      }),
+      tablePolicies: fc.array(
+        fc.option(tablePolicyArb(users, partners, partnerRoles), { nil: undefined, freq: 2 }),
+        { maxLength: 3 },
+      ),
       autoNames: fc.boolean(),
       objectsAndReferences: fc.boolean(),
       sortKey: fc.boolean(),
-    }),
-  )
+    });
+  })
   // A leading-key condition is met by a write transaction's four parts only on one partition key: the
   // tables then have a sort key.
   .map((shape) => ({
@@ -1017,13 +1039,15 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     withResourceTags: 0,
     withOrgKeys: 0,
     orgConditional: 0,
+    ofPartnerRoles: 0,
   };
 
   after(function () {
     console.log(
       `      ${tally.stacks} stacks: ${tally.overHttp} cells observed over HTTP (users signing with SDK v3; ` +
         `${tally.asRoleSessions} as role sessions, ${tally.ofGrantees} of grant holders, ` +
-        `${tally.ofPartners} of another account's users (${tally.partnersAllowed} allowed)), ` +
+        `${tally.ofPartners} of another account's users and roles (${tally.partnersAllowed} allowed; ` +
+        `${tally.ofPartnerRoles} as sessions of its roles)), ` +
         `${tally.throughEngine} through the engine's API (root, deployer, synthetic principals); ` +
         `${tally.fineGrained} cells of principals with fine-grained policies probed with two requests ` +
         `(${tally.conditional} conditional: one allowed, one denied); ${tally.transactWrites} ` +

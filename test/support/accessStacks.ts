@@ -147,6 +147,8 @@ export interface KeySpec {
   readonly analysts?: boolean;
   /** Its tag `team` (aws:ResourceTag/team), when it has one. */
   readonly team?: "blue" | "red";
+  /** Indices of partner roles (StackSpec.partnerRoles) named as key users beside the users (same statement). */
+  readonly keyPartnerRoles?: readonly number[];
 }
 
 /** An IAM role: its table access (an inline policy, or AmazonDynamoDBFullAccess) and who may assume it. */
@@ -199,6 +201,8 @@ export interface TablePolicySpec {
   readonly partnerAccountReads?: boolean;
   /** Lets in GetItem to any principal of the organization (OrgKeysSpec) by id or under its OU by path. */
   readonly organizationReads?: "org-id" | "org-paths";
+  /** Partner roles (indices of StackSpec.partnerRoles) it lets read. */
+  readonly partnerRoleReaders?: readonly number[];
 }
 
 /**
@@ -216,6 +220,19 @@ export interface PartnerSpec {
 /** The second account of the generated stacks' partners. */
 export const PARTNER_ACCOUNT = "444455556666";
 
+/**
+ * A role of the second account, whose trust policy names one of its users (`trustedPartner`, who is also
+ * allowed sts:AssumeRole on it): its identity policy allows the table access of `access` on the stack's
+ * tables by ARN, and kms:Decrypt on the stack's keys when `decrypt`. Its sessions reach a table only where
+ * the table's policy names the role (TablePolicySpec.partnerRoleReaders) and its key only where the key
+ * policy does (KeySpec.keyPartnerRoles): IAM User Guide, "Cross-account policy evaluation logic".
+ */
+export interface PartnerRoleSpec {
+  readonly access: TableAccessLevel;
+  readonly decrypt: boolean;
+  readonly trustedPartner: number;
+}
+
 export interface StackSpec {
   readonly id: string;
   readonly users: readonly UserSpec[];
@@ -229,6 +246,8 @@ export interface StackSpec {
   readonly groups?: readonly GroupSpec[];
   readonly organization?: OrganizationSpec;
   readonly orgKeys?: OrgKeysSpec;
+  /** Roles of the second account (their trusted users are partners). */
+  readonly partnerRoles?: readonly PartnerRoleSpec[];
   /** Per table: its tag `env` (aws:ResourceTag/env), or undefined for none. */
   readonly tableTags?: readonly ("prod" | "dev" | undefined)[];
   /** Per table: its resource-based policy, or undefined for none. */
@@ -298,6 +317,12 @@ export function buildStackPlan(spec: StackSpec): Plan {
   const partnerArn = (index: number) => `arn:aws:iam::${PARTNER_ACCOUNT}:user/${partnerName(index)}`;
   const partnerArns = (indices: readonly number[]) =>
     [...new Set(indices)].filter((partner) => partner < partners.length).map(partnerArn);
+  // Roles of the second account whose trusted partner exists.
+  const partnerRoles = (spec.partnerRoles ?? []).filter((role) => role.trustedPartner < partners.length);
+  const partnerRoleName = (index: number) => physical(`${spec.id}-pr${index}`);
+  const partnerRoleArn = (index: number) => `arn:aws:iam::${PARTNER_ACCOUNT}:role/${partnerRoleName(index)}`;
+  const partnerRoleArns = (indices: readonly number[]) =>
+    [...new Set(indices)].filter((role) => role < partnerRoles.length).map(partnerRoleArn);
   const keyArns = spec.keys.map(
     (_, index) =>
       `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${hex(`${spec.id}-k${index}`, 8)}-0000-4000-8000-${hex(`${spec.id}k${index}`, 12)}`,
@@ -487,6 +512,17 @@ export function buildStackPlan(spec: StackSpec): Plan {
     if (partner.decrypt && keyArns.length > 0) {
       statements.push({ Sid: "DecryptTheKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArns });
     }
+    const assumable = partnerRoles.flatMap((role, roleIndex) =>
+      role.trustedPartner === index ? [partnerRoleArn(roleIndex)] : [],
+    );
+    if (assumable.length > 0) {
+      statements.push({
+        Sid: "AssumeItsRoles",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: assumable,
+      });
+    }
     if (statements.length > 0) {
       add(
         "aws:iam/userPolicy:UserPolicy",
@@ -516,6 +552,55 @@ export function buildStackPlan(spec: StackSpec): Plan {
       accessKeyId,
       secretAccessKey,
     };
+  });
+
+  partnerRoles.forEach((role, index) => {
+    const name = partnerRoleName(index);
+    add(
+      "aws:iam/role:Role",
+      name,
+      {
+        ...named(name),
+        assumeRolePolicy: document({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { AWS: partnerArn(role.trustedPartner) },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+      },
+      { name, arn: partnerRoleArn(index), uniqueId: `AROA${hex(name, 16).toUpperCase()}` },
+      name,
+    );
+    const statements: Record<string, unknown>[] = [];
+    if (role.access !== "none") {
+      const actions = role.access === "readonly" ? READ : [...READ, ...WRITE];
+      statements.push({
+        Sid: "TableAccess",
+        Effect: "Allow",
+        Action: actions,
+        Resource: spec.tables.map((_, table) => tableArn(table)),
+      });
+    }
+    if (role.decrypt && keyArns.length > 0) {
+      statements.push({ Sid: "DecryptTheKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArns });
+    }
+    if (statements.length > 0) {
+      add(
+        "aws:iam/rolePolicy:RolePolicy",
+        name,
+        {
+          ...named(`${name}-policy`),
+          role: reference("aws:iam/role:Role", name, name),
+          policy: document({ Version: "2012-10-17", Statement: statements }),
+        },
+        {},
+        `${name}:${name}-policy`,
+      );
+    }
   });
 
   roles.forEach((role, index) => {
@@ -605,7 +690,10 @@ export function buildStackPlan(spec: StackSpec): Plan {
     });
     const users = [...new Set(key.keyUsers)].filter((user) => user < spec.users.length);
     const keyRoles = [...new Set(key.keyRoles ?? [])].filter((role) => role < roles.length);
-    const keyPartners = partnerArns(key.keyPartners ?? []);
+    const keyPartners = [
+      ...partnerArns(key.keyPartners ?? []),
+      ...partnerRoleArns(key.keyPartnerRoles ?? []),
+    ];
     if (users.length + keyRoles.length + keyPartners.length > 0) {
       statements.push({
         Sid: "AllowUseThroughDynamoDB",
@@ -776,7 +864,12 @@ export function buildStackPlan(spec: StackSpec): Plan {
         : []),
     ];
     const partnerStatements: [string, string[], string | string[], "Allow" | "Deny"][] = [
-      ["PartnerReaders", partnerReaders, READ, "Allow"],
+      [
+        "PartnerReaders",
+        [...partnerReaders, ...partnerRoleArns(tablePolicy.partnerRoleReaders ?? [])],
+        READ,
+        "Allow",
+      ],
       ["PartnerWriters", partnerArns(tablePolicy.partnerWriters ?? []), [...READ, ...WRITE], "Allow"],
       ["PartnerNoGetItem", partnerArns(tablePolicy.partnerDeniedGetItem ?? []), "dynamodb:GetItem", "Deny"],
     ];
