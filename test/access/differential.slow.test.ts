@@ -638,6 +638,11 @@ async function sessionDifferences(
       if (!PROBED_OPERATIONS.has(cell.operation)) {
         continue;
       }
+      // Conditional on an organization key: refused as not modelled, whatever the session policies.
+      if (cell.decision === "conditional" && orgKeysOf(cell).length > 0) {
+        tally.sessionConditional += 1;
+        continue;
+      }
       const keyArn = report.tables.find((table) => table.name === cell.table)?.keyArn;
       const grantOnKey =
         keyArn !== undefined &&
