@@ -221,6 +221,10 @@ export class DynamoDbService {
     const request = transactionByTableName(given, stack, caller);
     const parts = await transactionParts(this.engine, actions, request);
     const items = request.TransactItems as Record<string, Record<string, unknown>>[];
+    // A part whose decision turns on a key the sandbox does not model is refused only when no other part
+    // is refused for sure: AWS refuses the whole request then, whatever that key is ("Using IAM with
+    // DynamoDB transactions": each part needs its own permission).
+    let notModelled: AwsError | undefined;
     for (const [index, part] of parts.entries()) {
       // Each part with its own keys, inside its transaction ("Using IAM with DynamoDB transactions").
       const keys = () => ({
@@ -235,7 +239,17 @@ export class DynamoDbService {
           },
         ),
       });
-      await authorizeResource(caller, part.action, stack.tableArn(part.tableName), stack, keys);
+      try {
+        await authorizeResource(caller, part.action, stack.tableArn(part.tableName), stack, keys);
+      } catch (err) {
+        if (!(err instanceof AwsError) || err.code !== NOT_MODELLED) {
+          throw err;
+        }
+        notModelled ??= err;
+      }
+    }
+    if (notModelled !== undefined) {
+      throw notModelled;
     }
     for (const tableName of new Set(parts.map((part) => part.tableName))) {
       await this.authorizeTableKey(caller, tableName, stack, connection);

@@ -585,7 +585,10 @@ export class Authorizer {
       variables,
     );
     const decision = this.withGrants(byPolicy, caller, action, key.arn, context);
-    if (!decision.allowed || key.state === "Enabled") {
+    // A decision that turns on an unknown request value is still refused for sure on a key that is not
+    // Enabled: KMS refuses the operation whatever the policies allow (below).
+    const conditional = decision.outcome === "Conditional";
+    if ((!decision.allowed && !conditional) || key.state === "Enabled") {
       return decision;
     }
     // KMS refuses a usable-by-policy request on a key that is not Enabled with these errors and messages
@@ -600,7 +603,12 @@ export class Authorizer {
       key.state === "Disabled"
         ? { code: "DisabledException", message: `${key.arn} is disabled.` }
         : { code: "KMSInvalidStateException", message: `${key.arn} is pending deletion.` };
-    return { allowed: false, outcome: decision.outcome, message: keyStateError.message, keyStateError };
+    return {
+      allowed: false,
+      outcome: conditional ? "ImplicitlyDenied" : decision.outcome,
+      message: keyStateError.message,
+      keyStateError,
+    };
   }
 
   /**

@@ -13,8 +13,21 @@
  * passed as inputs, tables' resource-based policies (aws.dynamodb.ResourcePolicy: users they let read or
  * write, users they deny GetItem; users of a second account, or that whole account, they let in or deny),
  * users of a second account (their ARN names it) with their own identity policies, named by key policies
- * or not, who sign with their own keys and name the tables by ARN, and users' and roles' IAM tags with policies that read them
- * (aws:PrincipalTag; a role's sessions carry its tags). Users and roles may hold a fine-grained policy
+ * or not, who sign with their own keys and name the tables by ARN, and roles of that account (a partner
+ * user trusted by and allowed to assume each; their own identity policies; named by table policies and key
+ * policies or not), signed as the sessions the sandbox issues to their partner user, and users' and roles' IAM tags with policies that read them
+ * (aws:PrincipalTag; a role's sessions carry its tags), and resource tags (env on tables, team on keys and
+ * roles) read by identity and group policies with aws:ResourceTag: a tag present, absent or of another
+ * value (StringEquals), a Null check on tables, kms:Decrypt on keys by tag, and a Deny of sts:AssumeRole on
+ * roles by tag (every trusted user tries AssumeRole; the sandbox's answer must be the engine's, and a
+ * path the proof reports through the role must be one the sandbox lets through). A third of the stacks have
+ * an organization the conditions aws:PrincipalOrgID, aws:PrincipalOrgPaths and aws:ResourceOrgID read
+ * (OrgKeysSpec: an aws.organizations.Organization with a whole member list or only an OU and an Account;
+ * the second account in the OU or not; table policies letting the organization read by id or by OU path,
+ * key policies letting it decrypt through DynamoDB, users writing to its accounts' tables): a cell the
+ * proof calls conditional on one of these keys must be refused by the sandbox as not modelled
+ * (NotModelledBySandboxException naming the key), as docs/authorization.md says of an account whose
+ * membership the plan cannot tell (refusedAsNotModelled). Users and roles may hold a fine-grained policy
  * (test/support/fineGrained.ts: ForAllValues:StringEquals on dynamodb:LeadingKeys with ${aws:userid} or a
  * literal, on dynamodb:Attributes with dynamodb:Select, a Deny on dynamodb:ReturnValues), and a table's
  * resource-based policy may let users use their own items only (LeadingKeys on ${aws:userid}); every cell of
@@ -65,6 +78,7 @@ import {
   type GrantSpec,
   type GroupSpec,
   type OrganizationSpec,
+  type OrgKeysSpec,
   type KeySpec,
   PARTNER_ACCOUNT,
   type PartnerSpec,
@@ -140,6 +154,15 @@ interface Tally {
   withBoundaries: number;
   withScps: number;
   withRcps: number;
+  /** AssumeRole calls of trusted users (and of those denied, by a role's tag), and stacks with tags read by a policy. */
+  assumptions: number;
+  assumptionsDenied: number;
+  withResourceTags: number;
+  /** Stacks with an organization the condition keys read, and cells conditional on them (refused as not modelled). */
+  withOrgKeys: number;
+  orgConditional: number;
+  /** Of ofPartners: cells signed as a session of a role of the second account. */
+  ofPartnerRoles: number;
 }
 
 /**
@@ -149,6 +172,7 @@ interface Tally {
 async function signersOf(
   sandbox: Sandbox,
   model: CloudModel,
+  assumptions?: { user: string; role: string; assumed: boolean }[],
 ): Promise<(Signer & { readonly assumedBy?: Signer })[]> {
   const users = (sandbox.programOutputs() as { users: Record<string, Record<string, unknown>> }).users;
   const userSigners = Object.values(users).flatMap((user) =>
@@ -159,20 +183,62 @@ async function signersOf(
   const roleSigners: (Signer & { readonly assumedBy?: Signer })[] = [];
   for (const role of model.principals.filter((principal) => principal.trust !== undefined)) {
     const trustPolicy = role.trust?.policy ?? "";
-    const trusted = userSigners.find((user) => trustPolicy.includes(JSON.stringify(user.arn)));
-    if (trusted !== undefined) {
-      roleSigners.push({
-        ...(await assumeRole({
-          endpoint: sandbox.endpoint,
-          region: model.region,
-          user: trusted,
-          roleArn: role.arn,
-        })),
-        assumedBy: trusted,
-      });
+    // Every user the trust policy names tries; an identity policy may deny some of them by the role's
+    // tags (aws:ResourceTag on sts:AssumeRole). The first session obtained is the role's signer.
+    let session: (Signer & { readonly assumedBy?: Signer }) | undefined;
+    for (const trusted of userSigners.filter((user) => trustPolicy.includes(JSON.stringify(user.arn)))) {
+      const obtained = await assumeRole({
+        endpoint: sandbox.endpoint,
+        region: model.region,
+        user: trusted,
+        roleArn: role.arn,
+      }).then(
+        (signer) => signer,
+        (error: unknown) => {
+          if ((error as { name?: string }).name !== "AccessDenied") {
+            throw error;
+          }
+          return undefined;
+        },
+      );
+      assumptions?.push({ user: trusted.arn, role: role.arn, assumed: obtained !== undefined });
+      session ??= obtained === undefined ? undefined : { ...obtained, assumedBy: trusted };
+    }
+    if (session !== undefined) {
+      roleSigners.push(session);
     }
   }
   return [...userSigners, ...roleSigners];
+}
+
+/**
+ * Each AssumeRole the sandbox answered against the engine the proof uses, and against the proof's paths
+ * to obtain access: a path "sts:AssumeRole on R" the proof reports must be one the sandbox lets through.
+ */
+async function assumptionDifferences(
+  access: Awaited<ReturnType<typeof loadAccessModel>>,
+  report: AccessReport,
+  assumptions: readonly { user: string; role: string; assumed: boolean }[],
+  tally: Tally,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const { user, role, assumed } of assumptions) {
+    tally.assumptions += 1;
+    tally.assumptionsDenied += assumed ? 0 : 1;
+    const caller = access.principals.find((principal) => principal.arn === user)?.callerArn ?? user;
+    const engine = (await access.authorizer.authorizeAssumeRole(caller, role)).allowed;
+    const roleName = role.split("/").pop() ?? role;
+    const path = (report.obtainers.find((entry) => entry.principal === user)?.paths ?? []).some((line) =>
+      line.startsWith(`sts:AssumeRole on ${roleName},`),
+    );
+    if (engine !== assumed || (path && !assumed)) {
+      found.push(
+        `[assume] ${user} -> ${role}: sandbox ${assumed ? "assumed" : "denied"}, engine ${engine ? "allows" : "denies"}` +
+          `${path ? ", proof reports the path" : ""}`,
+      );
+    }
+  }
+  return found;
 }
 
 /** Applies `plan`, analyses it, probes it; returns the cells that differ, one line each. */
@@ -243,16 +309,19 @@ async function memberDifferences(
     }
     for (const cell of report.cells.filter((candidate) => candidate.principal === draw.of.arn)) {
       let decided: string | undefined;
+      let error: string | undefined;
       if (draw.signer !== undefined) {
         if (!PROBED_OPERATIONS.has(cell.operation)) {
           continue;
         }
-        decided = observations.find(
+        const seen = observations.find(
           (observation) =>
             observation.principal === draw.arn &&
             observation.table === cell.table &&
             observation.operation === cell.operation,
-        )?.observed;
+        );
+        decided = seen?.observed;
+        error = seen?.error;
       } else {
         decided = await engineDecision(
           access,
@@ -261,7 +330,22 @@ async function memberDifferences(
         );
       }
       tally.drawnCells += 1;
-      if (decided !== cell.decision) {
+      const notModelled =
+        draw.signer !== undefined &&
+        cell.decision === "conditional" &&
+        orgKeysOf(cell).length > 0 &&
+        refusedAsNotModelled(
+          cell,
+          observations.filter(
+            (observation) =>
+              observation.principal === draw.arn &&
+              observation.table === cell.table &&
+              observation.operation === cell.operation,
+          ),
+        );
+      const agreed =
+        decided !== undefined && agrees(cell.decision, { shape: "default", observed: decided, error });
+      if (!agreed && !notModelled) {
         found.push(
           `[member] ${cell.table} ${draw.arn} (of class ${draw.of.name}) ${cell.operation}: class ${cell.decision}, ` +
             `${draw.signer === undefined ? "engine" : "observed"} ${decided}`,
@@ -280,7 +364,8 @@ async function differencesIn(
   sessionPolicies: readonly SessionPolicySpec[],
   accountSigners: readonly Signer[],
 ): Promise<string[]> {
-  const signers = [...(await signersOf(sandbox, access.model)), ...accountSigners];
+  const assumptions: { user: string; role: string; assumed: boolean }[] = [];
+  const signers = [...(await signersOf(sandbox, access.model, assumptions)), ...accountSigners];
   // A principal with a fine-grained policy is probed with a request its conditions allow and one they
   // refuse (test/support/fineGrained.ts); the others with the operation table's probes.
   const kinds = new Map<string, FineGrainedKind>();
@@ -359,6 +444,7 @@ async function differencesIn(
       tally.ofAccountOnly += principal?.fromAccountData === true ? 1 : 0;
       tally.ofAccountOnlyRoles += principal?.fromAccountData === true && principal.kind === "role" ? 1 : 0;
       if (cell.principal.split(":")[4] === PARTNER_ACCOUNT) {
+        tally.ofPartnerRoles += principal?.kind === "role" ? 1 : 0;
         tally.ofPartners += 1;
         tally.partnersAllowed += cell.decision === "allowed" ? 1 : 0;
       }
@@ -369,7 +455,15 @@ async function differencesIn(
       const fineGrained = shapes.has(`${cell.principal}\n${cell.table}`);
       tally.fineGrained += fineGrained ? 1 : 0;
       const said = (o: (typeof seen)[number]) => `${o.shape} ${o.observed} ${o.error ?? ""}`.trim();
-      if (cell.decision === "conditional") {
+      if (cell.decision === "conditional" && orgKeysOf(cell).length > 0) {
+        tally.orgConditional += 1;
+        if (!refusedAsNotModelled(cell, seen)) {
+          found.push(
+            `[http] ${name}: matrix conditional (${cell.reason}), observed ` +
+              (seen.length === 0 ? "nothing" : seen.map(said).join("; ")),
+          );
+        }
+      } else if (cell.decision === "conditional") {
         // A conditional cell: the request its conditions allow is allowed, the one they refuse is denied
         // by IAM (DynamoDB Developer Guide, "Using IAM policy conditions for fine-grained access control",
         // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
@@ -396,10 +490,14 @@ async function differencesIn(
       }
     }
   }
+  found.push(...(await assumptionDifferences(access, report, assumptions, tally)));
   found.push(
     ...(await sessionDifferences(sandbox, access.model, report, signers, sessionPolicies, kinds, tally)),
   );
   tally.stacks += 1;
+  const modelText = JSON.stringify(access.model);
+  tally.withResourceTags += modelText.includes("aws:ResourceTag") ? 1 : 0;
+  tally.withOrgKeys += /aws:(PrincipalOrg|ResourceOrg)/.test(modelText) ? 1 : 0;
   const model = access.model;
   tally.withGroups += (model.groups ?? []).some((group) => group.members.length > 0) ? 1 : 0;
   tally.withBoundaries += model.principals.some((principal) => principal.permissionsBoundary !== undefined)
@@ -427,14 +525,63 @@ async function differencesIn(
  * Whether an observation agrees with a cell decided for sure. A cell denied by the key is denied whatever
  * IAM's side allows; a request IAM's conditions refuse is refused by IAM first, before DynamoDB calls KMS
  * (DynamoDB Developer Guide, "How Amazon DynamoDB uses AWS KMS": DynamoDB calls KMS for an authorized
- * request), so a violating request of such a cell may be denied by IAM.
+ * request), so a violating request of such a cell may be denied by IAM; and one whose IAM side turns on
+ * an organization key may be refused as not modelled.
  */
-function agrees(decision: string, observation: { shape: string; observed: string }): boolean {
+function agrees(decision: string, observation: { shape: string; observed: string; error?: string }): boolean {
   return (
     observation.observed === decision ||
+    // The key refuses for sure, and IAM's side turns on an organization key the plan cannot tell: AWS
+    // refuses either way (at DynamoDB if IAM denies, else at KMS), with an error the sandbox cannot choose,
+    // so it refuses the request as not modelled, naming the key (docs/authorization.md, "The
+    // organization's structure").
+    (decision === "denied-by-kms" &&
+      new RegExp(`^NotModelledBySandboxException: dynamodb:.*(${ORG_KEYS.join("|")})`, "i").test(
+        observation.error ?? "",
+      )) ||
     (decision === "denied-by-kms" &&
       observation.shape === "violating" &&
       observation.observed === "denied-by-iam")
+  );
+}
+
+/** The organization condition keys a conditional cell names. */
+const ORG_KEYS = ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:ResourceOrgID", "aws:ResourceOrgPaths"];
+function orgKeysOf(cell: { readonly conditions?: readonly string[] }): string[] {
+  const text = (cell.conditions ?? []).join("\n").toLowerCase();
+  return ORG_KEYS.filter((key) => text.includes(key.toLowerCase()));
+}
+
+/**
+ * A cell the proof calls conditional on an organization key (the plan cannot tell an account's membership)
+ * against what the sandbox answered: it refuses the request as not modelled (NotModelledBySandboxException,
+ * a 400 naming the key), never deciding as if the key were absent (docs/authorization.md, "The
+ * organization's structure"). Neither side can decide: AWS puts aws:PrincipalOrgID/OrgPaths in the context
+ * "only if the principal is a member of an organization", aws:ResourceOrgID only if the resource's account
+ * is one (IAM User Guide, "AWS global condition context keys",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html), and the plan
+ * does not say whether the account is. The refusal must name one of the keys the cell names; where the
+ * cell also depends on a fine-grained condition, the request it allows may be allowed before the key is
+ * read, the one it refuses denied by IAM.
+ */
+function refusedAsNotModelled(
+  cell: { readonly conditions?: readonly string[] },
+  seen: readonly { shape: string; observed: string; error?: string }[],
+): boolean {
+  const keys = orgKeysOf(cell);
+  const refused = (o: { error?: string }) =>
+    /^NotModelledBySandboxException: /.test(o.error ?? "") &&
+    keys.some((key) => (o.error ?? "").toLowerCase().includes(key.toLowerCase()));
+  // A cell that also depends on a fine-grained condition: the request it allows may be allowed by that
+  // statement before the organization key is read, the one it refuses refused by IAM or as not modelled.
+  const fineGrained = orgKeysOf(cell).length < (cell.conditions ?? []).length;
+  const satisfyingAllowed = (o: { shape: string; observed: string }) =>
+    fineGrained && o.shape === "satisfying" && o.observed === "allowed";
+  const violatingDenied = (o: { shape: string; observed: string }) =>
+    o.shape === "violating" && o.observed === "denied-by-iam";
+  return (
+    (seen.some(refused) || (fineGrained && seen.some(satisfyingAllowed) && seen.some(violatingDenied))) &&
+    seen.every((o) => refused(o) || satisfyingAllowed(o) || violatingDenied(o))
   );
 }
 
@@ -491,13 +638,31 @@ async function sessionDifferences(
       if (!PROBED_OPERATIONS.has(cell.operation)) {
         continue;
       }
+      // Conditional on an organization key: refused as not modelled, whatever the session policies.
+      if (cell.decision === "conditional" && orgKeysOf(cell).length > 0) {
+        tally.sessionConditional += 1;
+        continue;
+      }
       const keyArn = report.tables.find((table) => table.name === cell.table)?.keyArn;
       const grantOnKey =
         keyArn !== undefined &&
         (report.principals.find((principal) => principal.arn === role.arn)?.grants ?? []).some((grant) =>
           grant.endsWith(` on ${keyArn}`),
         );
-      const expected = sessionCellDecision(cell, request, sessionArn, model, kind !== undefined, grantOnKey);
+      // A key policy statement with a wildcard principal (and no aws:PrincipalArn narrowing it to users)
+      // may let the session in itself, which no session policy limits (IAM User Guide, "Session policies":
+      // a resource-based policy naming the session); whether "*" names the session the docs do not say, so
+      // such a key's part is not compared, as a grant's is not.
+      const wildcardOnKey =
+        keyArn !== undefined && openToAnyPrincipal(model.keys.find((key) => key.arn === keyArn)?.policy);
+      const expected = sessionCellDecision(
+        cell,
+        request,
+        sessionArn,
+        model,
+        kind !== undefined,
+        grantOnKey || wildcardOnKey,
+      );
       if (expected === undefined) {
         tally.sessionConditional += 1;
         continue;
@@ -518,6 +683,26 @@ async function sessionDifferences(
   return found;
 }
 
+/** Whether a key policy has an Allow for any principal ("*") that no aws:PrincipalArn condition narrows. */
+function openToAnyPrincipal(policy: string | undefined): boolean {
+  if (policy === undefined) {
+    return false;
+  }
+  const statements = (
+    JSON.parse(policy) as { Statement: Record<string, unknown>[] | Record<string, unknown> }
+  ).Statement;
+  return [statements].flat().some((statement) => {
+    const principal = statement.Principal as string | { AWS?: string | string[] } | undefined;
+    const any =
+      principal === "*" || (typeof principal === "object" && [principal.AWS ?? []].flat().includes("*"));
+    return (
+      statement.Effect === "Allow" &&
+      any &&
+      !JSON.stringify(statement.Condition ?? {}).includes("aws:PrincipalArn")
+    );
+  });
+}
+
 const EXTRAS: ExtraPolicy[] = [
   "allow-kms-decrypt",
   "deny-get-item",
@@ -526,6 +711,10 @@ const EXTRAS: ExtraPolicy[] = [
   "abac-team-blue",
   "allow-condition-check",
   "deny-delete-item",
+  "tag-env-prod-tables",
+  "deny-untagged-tables",
+  "tag-team-blue-keys",
+  "deny-assume-red-roles",
 ];
 /** A principal's IAM tag team: blue, red or none. */
 const TEAM = fc.constantFrom("blue" as const, "red" as const, undefined);
@@ -567,6 +756,9 @@ function groupArb(users: number): fc.Arbitrary<GroupSpec> {
         "deny-kms",
         "allow-condition-check",
         "deny-delete-item",
+        "tag-env-prod-tables",
+        "deny-untagged-tables",
+        "tag-team-blue-keys",
       ] as ExtraPolicy[],
       {
         maxLength: 2,
@@ -601,9 +793,10 @@ const organizationArb: fc.Arbitrary<OrganizationSpec> = fc.record({
   ),
 });
 
-function keyArb(users: number, roles: number, partners: number): fc.Arbitrary<KeySpec> {
+function keyArb(users: number, roles: number, partners: number, partnerRoles: number): fc.Arbitrary<KeySpec> {
   const indices = Array.from({ length: users }, (_, index) => index);
   return fc.record({
+    keyPartnerRoles: fc.subarray(Array.from({ length: partnerRoles }, (_, index) => index)),
     keyRoles: fc.subarray(Array.from({ length: roles }, (_, index) => index)),
     keyPartners: fc.subarray(Array.from({ length: partners }, (_, index) => index)),
     rootStatement: fc.boolean(),
@@ -623,6 +816,7 @@ function keyArb(users: number, roles: number, partners: number): fc.Arbitrary<Ke
       { weight: 1, arbitrary: fc.constant("default" as const) },
     ),
     analysts: fc.boolean(),
+    team: TEAM,
   });
 }
 
@@ -667,10 +861,15 @@ function grantArb(users: number, roles: number, keys: number): fc.Arbitrary<Gran
  * A table's resource-based policy: users it lets read, or read and write, and users it denies GetItem;
  * the same for the second account's partners, or their whole account let read.
  */
-function tablePolicyArb(users: number, partners: number): fc.Arbitrary<TablePolicySpec> {
+function tablePolicyArb(
+  users: number,
+  partners: number,
+  partnerRoles: number,
+): fc.Arbitrary<TablePolicySpec> {
   const indices = Array.from({ length: users }, (_, index) => index);
   const partnerIndices = Array.from({ length: partners }, (_, index) => index);
   return fc.record({
+    partnerRoleReaders: fc.subarray(Array.from({ length: partnerRoles }, (_, index) => index)),
     readers: fc.subarray(indices, { maxLength: Math.min(2, users) }),
     writers: fc.subarray(indices, { maxLength: 1 }),
     deniedGetItem: fc.subarray(indices, { maxLength: 1 }),
@@ -679,7 +878,24 @@ function tablePolicyArb(users: number, partners: number): fc.Arbitrary<TablePoli
     partnerWriters: fc.subarray(partnerIndices, { maxLength: Math.min(1, partners) }),
     partnerDeniedGetItem: fc.subarray(partnerIndices, { maxLength: Math.min(1, partners) }),
     partnerAccountReads: fc.boolean(),
+    organizationReads: fc.constantFrom("org-id" as const, "org-paths" as const, undefined),
   });
+}
+
+/** An organization the org condition keys read: whole or not, the second account in it or not. */
+function orgKeysArb(users: number): fc.Arbitrary<OrgKeysSpec> {
+  return fc.record(
+    {
+      shape: fc.constantFrom("organization" as const, "accounts" as const),
+      partnerMember: fc.boolean(),
+      keyPolicy: fc.constantFrom("org-id" as const, "org-paths" as const, undefined),
+      resourceOrgWriters: fc.subarray(
+        Array.from({ length: users }, (_, index) => index),
+        { maxLength: 1 },
+      ),
+    },
+    { requiredKeys: ["shape", "partnerMember", "resourceOrgWriters"] },
+  );
 }
 
 /** A user of the second account: its identity policy's table access, and kms:Decrypt on the keys or not. */
@@ -735,12 +951,22 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
     keys: fc.integer({ min: 0, max: 3 }),
     roles: fc.integer({ min: 0, max: 2 }),
     partners: fc.integer({ min: 0, max: 2 }),
+    partnerRoles: fc.integer({ min: 0, max: 1 }),
   })
-  .chain(({ users, keys, roles, partners }) =>
-    fc.record({
+  .chain(({ users, keys, roles, partners, partnerRoles: partnerRoleCount }) => {
+    const partnerRoles = partners === 0 ? 0 : partnerRoleCount;
+    return fc.record({
+      partnerRoles: fc.array(
+        fc.record({
+          access: fc.constantFrom(...LEVELS),
+          decrypt: fc.boolean(),
+          trustedPartner: fc.nat({ max: Math.max(partners - 1, 0) }),
+        }),
+        { minLength: partnerRoles, maxLength: partnerRoles },
+      ),
       users: fc.array(userArb, { minLength: users, maxLength: users }),
       partners: fc.array(partnerArb, { minLength: partners, maxLength: partners }),
-      keys: fc.array(keyArb(users, roles, partners), { minLength: keys, maxLength: keys }),
+      keys: fc.array(keyArb(users, roles, partners, partnerRoles), { minLength: keys, maxLength: keys }),
       roles: fc.array(roleArb(users), { minLength: roles, maxLength: roles }),
       grants: keys === 0 ? fc.constant([]) : fc.array(grantArb(users, roles, keys), { maxLength: 2 }),
       tables: fc.array(
@@ -750,19 +976,33 @@ const stackArb: fc.Arbitrary<Omit<StackSpec, "id">> = fc
         { minLength: 1, maxLength: 3 },
       ),
       groups: fc.array(groupArb(users), { maxLength: 2 }),
+      tableTags: fc.array(fc.constantFrom("prod" as const, "dev" as const, undefined), { maxLength: 3 }),
       organization: fc.option(organizationArb, { nil: undefined, freq: 2 }),
-      tablePolicies: fc.array(fc.option(tablePolicyArb(users, partners), { nil: undefined, freq: 2 }), {
-        maxLength: 3,
-      }),
+      orgKeys: fc.oneof(
+        { weight: 2, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: orgKeysArb(users) },
+      ),
+      tablePolicies: fc.array(
+        fc.option(tablePolicyArb(users, partners, partnerRoles), { nil: undefined, freq: 2 }),
+        { maxLength: 3 },
+      ),
       autoNames: fc.boolean(),
       objectsAndReferences: fc.boolean(),
       sortKey: fc.boolean(),
-    }),
-  )
+    });
+  })
   // A leading-key condition is met by a write transaction's four parts only on one partition key: the
   // tables then have a sort key.
   .map((shape) => ({
     ...shape,
+    // One organization per stack: the one the org condition keys read, or the SCPs' and RCPs'.
+    organization: shape.orgKeys === undefined ? shape.organization : undefined,
+    // A table policy's organization statement only where there is an organization.
+    tablePolicies: shape.tablePolicies.map((policy) =>
+      policy === undefined || shape.orgKeys !== undefined
+        ? policy
+        : { ...policy, organizationReads: undefined },
+    ),
     sortKey:
       shape.sortKey ||
       [...shape.users, ...shape.roles].some((principal) =>
@@ -799,13 +1039,20 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
     withBoundaries: 0,
     withScps: 0,
     withRcps: 0,
+    assumptions: 0,
+    assumptionsDenied: 0,
+    withResourceTags: 0,
+    withOrgKeys: 0,
+    orgConditional: 0,
+    ofPartnerRoles: 0,
   };
 
   after(function () {
     console.log(
       `      ${tally.stacks} stacks: ${tally.overHttp} cells observed over HTTP (users signing with SDK v3; ` +
         `${tally.asRoleSessions} as role sessions, ${tally.ofGrantees} of grant holders, ` +
-        `${tally.ofPartners} of another account's users (${tally.partnersAllowed} allowed)), ` +
+        `${tally.ofPartners} of another account's users and roles (${tally.partnersAllowed} allowed; ` +
+        `${tally.ofPartnerRoles} as sessions of its roles)), ` +
         `${tally.throughEngine} through the engine's API (root, deployer, synthetic principals); ` +
         `${tally.fineGrained} cells of principals with fine-grained policies probed with two requests ` +
         `(${tally.conditional} conditional: one allowed, one denied); ${tally.transactWrites} ` +
@@ -817,7 +1064,11 @@ describe("access: the static matrix equals the live sandbox, cell by cell (slow)
         `${tally.drawnMembers} members drawn from the proof's classes (${tally.drawnByPattern} matching a ` +
         `wildcard pattern; ${tally.drawnCells} cells); ` +
         `${tally.withGroups} with groups, ${tally.withBoundaries} with permissions boundaries, ` +
-        `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account`,
+        `${tally.withScps} with SCPs and ${tally.withRcps} with RCPs that apply to the account; ` +
+        `${tally.withResourceTags} with resource tags a policy reads; ${tally.assumptions} AssumeRole calls ` +
+        `of trusted users (${tally.assumptionsDenied} denied); ${tally.withOrgKeys} with an organization the ` +
+        `aws:PrincipalOrgID/OrgPaths/ResourceOrgID conditions read (${tally.orgConditional} cells conditional ` +
+        `on them, refused as not modelled)`,
     );
   });
 

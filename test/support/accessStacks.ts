@@ -26,7 +26,12 @@ export type ExtraPolicy =
   | "allow-create-access-key" // iam:CreateAccessKey on every user of the account
   | "abac-team-blue" // GetItem and Query on the tables when the principal's tag team is blue (aws:PrincipalTag)
   | "allow-edit-groups" // iam:PutGroupPolicy on every group of the account
-  | "allow-drop-boundary"; // iam:DeleteUserPermissionsBoundary on every user of the account
+  | "allow-drop-boundary" // iam:DeleteUserPermissionsBoundary on every user of the account
+  // Resource tags (StackSpec.tableTags, KeySpec.team, RoleSpec.team), read by aws:ResourceTag:
+  | "tag-env-prod-tables" // the table reads on every table tagged env prod (a table tagged dev or untagged: no)
+  | "deny-untagged-tables" // a Deny of dynamodb:GetItem on tables without an env tag (Null aws:ResourceTag/env)
+  | "tag-team-blue-keys" // kms:Decrypt on every key tagged team blue (counts where a key policy delegates)
+  | "deny-assume-red-roles"; // a Deny of sts:AssumeRole on roles tagged team red (aws:ResourceTag/team)
 
 export interface UserSpec {
   readonly access: TableAccessLevel;
@@ -83,6 +88,37 @@ export interface OrganizationSpec {
   readonly account: "management" | "member" | "unsaid";
 }
 
+/**
+ * An organization the condition keys aws:PrincipalOrgID, aws:PrincipalOrgPaths and aws:ResourceOrgID read
+ * (not with OrganizationSpec, whose organization is another): an OU under the root, the second account
+ * placed in it by an aws.organizations.Account or not, and with `organization` an
+ * aws.organizations.Organization whose account list is whole (the stack's account is its management
+ * account), else no such resource, so the membership of an account the plan does not place is unknown.
+ */
+export interface OrgKeysSpec {
+  readonly shape: "organization" | "accounts";
+  readonly partnerMember: boolean;
+  /** The key policies (not KMS's default one) let in, through DynamoDB, the organization's principals. */
+  readonly keyPolicy?: "org-id" | "org-paths";
+  /** Indices of users allowed PutItem on any table of an account of the organization (aws:ResourceOrgID). */
+  readonly resourceOrgWriters: readonly number[];
+}
+
+export const GENERATED_ORG_ID = "o-g3n3r4t3d0";
+export const GENERATED_ROOT_ID = "r-g3n0";
+export const GENERATED_OU_ID = "ou-g3n0-22222222";
+
+/** The statement's Condition letting in the organization's principals by id, or those under its OU by path. */
+function orgCondition(kind: "org-id" | "org-paths"): Record<string, Record<string, string>> {
+  return kind === "org-id"
+    ? { StringEquals: { "aws:PrincipalOrgID": GENERATED_ORG_ID } }
+    : {
+        "ForAnyValue:StringLike": {
+          "aws:PrincipalOrgPaths": `${GENERATED_ORG_ID}/*/${GENERATED_OU_ID}/*`,
+        },
+      };
+}
+
 export interface KeySpec {
   /** The key policy allows the account root (delegates to IAM). */
   readonly rootStatement: boolean;
@@ -109,6 +145,10 @@ export interface KeySpec {
    * matched only by a wildcard and a condition.
    */
   readonly analysts?: boolean;
+  /** Its tag `team` (aws:ResourceTag/team), when it has one. */
+  readonly team?: "blue" | "red";
+  /** Indices of partner roles (StackSpec.partnerRoles) named as key users beside the users (same statement). */
+  readonly keyPartnerRoles?: readonly number[];
 }
 
 /** An IAM role: its table access (an inline policy, or AmazonDynamoDBFullAccess) and who may assume it. */
@@ -159,6 +199,10 @@ export interface TablePolicySpec {
   readonly partnerDeniedGetItem?: readonly number[];
   /** It lets the partners' whole account read (Principal: the account's root ARN). */
   readonly partnerAccountReads?: boolean;
+  /** Lets in GetItem to any principal of the organization (OrgKeysSpec) by id or under its OU by path. */
+  readonly organizationReads?: "org-id" | "org-paths";
+  /** Partner roles (indices of StackSpec.partnerRoles) it lets read. */
+  readonly partnerRoleReaders?: readonly number[];
 }
 
 /**
@@ -176,6 +220,19 @@ export interface PartnerSpec {
 /** The second account of the generated stacks' partners. */
 export const PARTNER_ACCOUNT = "444455556666";
 
+/**
+ * A role of the second account, whose trust policy names one of its users (`trustedPartner`, who is also
+ * allowed sts:AssumeRole on it): its identity policy allows the table access of `access` on the stack's
+ * tables by ARN, and kms:Decrypt on the stack's keys when `decrypt`. Its sessions reach a table only where
+ * the table's policy names the role (TablePolicySpec.partnerRoleReaders) and its key only where the key
+ * policy does (KeySpec.keyPartnerRoles): IAM User Guide, "Cross-account policy evaluation logic".
+ */
+export interface PartnerRoleSpec {
+  readonly access: TableAccessLevel;
+  readonly decrypt: boolean;
+  readonly trustedPartner: number;
+}
+
 export interface StackSpec {
   readonly id: string;
   readonly users: readonly UserSpec[];
@@ -188,6 +245,11 @@ export interface StackSpec {
   readonly grants?: readonly GrantSpec[];
   readonly groups?: readonly GroupSpec[];
   readonly organization?: OrganizationSpec;
+  readonly orgKeys?: OrgKeysSpec;
+  /** Roles of the second account (their trusted users are partners). */
+  readonly partnerRoles?: readonly PartnerRoleSpec[];
+  /** Per table: its tag `env` (aws:ResourceTag/env), or undefined for none. */
+  readonly tableTags?: readonly ("prod" | "dev" | undefined)[];
   /** Per table: its resource-based policy, or undefined for none. */
   readonly tablePolicies?: readonly (TablePolicySpec | undefined)[];
   /**
@@ -255,6 +317,12 @@ export function buildStackPlan(spec: StackSpec): Plan {
   const partnerArn = (index: number) => `arn:aws:iam::${PARTNER_ACCOUNT}:user/${partnerName(index)}`;
   const partnerArns = (indices: readonly number[]) =>
     [...new Set(indices)].filter((partner) => partner < partners.length).map(partnerArn);
+  // Roles of the second account whose trusted partner exists.
+  const partnerRoles = (spec.partnerRoles ?? []).filter((role) => role.trustedPartner < partners.length);
+  const partnerRoleName = (index: number) => physical(`${spec.id}-pr${index}`);
+  const partnerRoleArn = (index: number) => `arn:aws:iam::${PARTNER_ACCOUNT}:role/${partnerRoleName(index)}`;
+  const partnerRoleArns = (indices: readonly number[]) =>
+    [...new Set(indices)].filter((role) => role < partnerRoles.length).map(partnerRoleArn);
   const keyArns = spec.keys.map(
     (_, index) =>
       `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${hex(`${spec.id}-k${index}`, 8)}-0000-4000-8000-${hex(`${spec.id}k${index}`, 12)}`,
@@ -340,6 +408,16 @@ export function buildStackPlan(spec: StackSpec): Plan {
       statements.push({ Sid: "NoGetItem", Effect: "Deny", Action: "dynamodb:GetItem", Resource: "*" });
     }
     statements.push(...transactionExtras(user.extras, tables));
+    statements.push(...resourceTagExtras(user.extras));
+    if ((spec.orgKeys?.resourceOrgWriters ?? []).includes(index)) {
+      statements.push({
+        Sid: "OrganizationWrites",
+        Effect: "Allow",
+        Action: "dynamodb:PutItem",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:ResourceOrgID": GENERATED_ORG_ID } },
+      });
+    }
     if (user.extras.includes("deny-kms")) {
       statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
     }
@@ -434,6 +512,17 @@ export function buildStackPlan(spec: StackSpec): Plan {
     if (partner.decrypt && keyArns.length > 0) {
       statements.push({ Sid: "DecryptTheKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArns });
     }
+    const assumable = partnerRoles.flatMap((role, roleIndex) =>
+      role.trustedPartner === index ? [partnerRoleArn(roleIndex)] : [],
+    );
+    if (assumable.length > 0) {
+      statements.push({
+        Sid: "AssumeItsRoles",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: assumable,
+      });
+    }
     if (statements.length > 0) {
       add(
         "aws:iam/userPolicy:UserPolicy",
@@ -463,6 +552,55 @@ export function buildStackPlan(spec: StackSpec): Plan {
       accessKeyId,
       secretAccessKey,
     };
+  });
+
+  partnerRoles.forEach((role, index) => {
+    const name = partnerRoleName(index);
+    add(
+      "aws:iam/role:Role",
+      name,
+      {
+        ...named(name),
+        assumeRolePolicy: document({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { AWS: partnerArn(role.trustedPartner) },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+      },
+      { name, arn: partnerRoleArn(index), uniqueId: `AROA${hex(name, 16).toUpperCase()}` },
+      name,
+    );
+    const statements: Record<string, unknown>[] = [];
+    if (role.access !== "none") {
+      const actions = role.access === "readonly" ? READ : [...READ, ...WRITE];
+      statements.push({
+        Sid: "TableAccess",
+        Effect: "Allow",
+        Action: actions,
+        Resource: spec.tables.map((_, table) => tableArn(table)),
+      });
+    }
+    if (role.decrypt && keyArns.length > 0) {
+      statements.push({ Sid: "DecryptTheKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArns });
+    }
+    if (statements.length > 0) {
+      add(
+        "aws:iam/rolePolicy:RolePolicy",
+        name,
+        {
+          ...named(`${name}-policy`),
+          role: reference("aws:iam/role:Role", name, name),
+          policy: document({ Version: "2012-10-17", Statement: statements }),
+        },
+        {},
+        `${name}:${name}-policy`,
+      );
+    }
   });
 
   roles.forEach((role, index) => {
@@ -552,7 +690,10 @@ export function buildStackPlan(spec: StackSpec): Plan {
     });
     const users = [...new Set(key.keyUsers)].filter((user) => user < spec.users.length);
     const keyRoles = [...new Set(key.keyRoles ?? [])].filter((role) => role < roles.length);
-    const keyPartners = partnerArns(key.keyPartners ?? []);
+    const keyPartners = [
+      ...partnerArns(key.keyPartners ?? []),
+      ...partnerRoleArns(key.keyPartnerRoles ?? []),
+    ];
     if (users.length + keyRoles.length + keyPartners.length > 0) {
       statements.push({
         Sid: "AllowUseThroughDynamoDB",
@@ -563,6 +704,23 @@ export function buildStackPlan(spec: StackSpec): Plan {
         ...(key.viaDynamoDbOnly
           ? { Condition: { StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } } }
           : {}),
+      });
+    }
+    if (spec.orgKeys?.keyPolicy !== undefined) {
+      const condition = orgCondition(spec.orgKeys.keyPolicy);
+      statements.push({
+        Sid: "OrganizationThroughDynamoDB",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["kms:Decrypt", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: {
+          ...condition,
+          StringEquals: {
+            ...(condition.StringEquals ?? {}),
+            "kms:ViaService": `dynamodb.${REGION}.amazonaws.com`,
+          },
+        },
       });
     }
     if (key.analysts === true) {
@@ -602,6 +760,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
         ...(policyAs === "key" ? { policy: document(policy) } : {}),
         isEnabled: key.enabled,
         description: `generated key ${index}`,
+        ...(key.team === undefined ? {} : { tags: { team: key.team } }),
       },
       { arn: keyArns[index], keyId },
       keyId,
@@ -637,6 +796,7 @@ export function buildStackPlan(spec: StackSpec): Plan {
           : { attributes: [{ name: "pk", type: "S" }] }),
         billingMode: "PAY_PER_REQUEST",
         ...(kmsKeyArn === undefined ? {} : { serverSideEncryption: { enabled: true, kmsKeyArn } }),
+        ...(spec.tableTags?.[index] === undefined ? {} : { tags: { env: spec.tableTags[index] } }),
       },
       { name, arn: tableArn(index) },
       name,
@@ -686,6 +846,16 @@ export function buildStackPlan(spec: StackSpec): Plan {
         Resource: resources,
       });
     }
+    if (tablePolicy.organizationReads !== undefined && spec.orgKeys !== undefined) {
+      statements.push({
+        Sid: "OrganizationReads",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "dynamodb:GetItem",
+        Resource: resources,
+        Condition: orgCondition(tablePolicy.organizationReads),
+      });
+    }
     // Partners of the second account: by user ARN, or their whole account by its root ARN.
     const partnerReaders = [
       ...partnerArns(tablePolicy.partnerReaders ?? []),
@@ -694,7 +864,12 @@ export function buildStackPlan(spec: StackSpec): Plan {
         : []),
     ];
     const partnerStatements: [string, string[], string | string[], "Allow" | "Deny"][] = [
-      ["PartnerReaders", partnerReaders, READ, "Allow"],
+      [
+        "PartnerReaders",
+        [...partnerReaders, ...partnerRoleArns(tablePolicy.partnerRoleReaders ?? [])],
+        READ,
+        "Allow",
+      ],
       ["PartnerWriters", partnerArns(tablePolicy.partnerWriters ?? []), [...READ, ...WRITE], "Allow"],
       ["PartnerNoGetItem", partnerArns(tablePolicy.partnerDeniedGetItem ?? []), "dynamodb:GetItem", "Deny"],
     ];
@@ -900,6 +1075,46 @@ export function buildStackPlan(spec: StackSpec): Plan {
     }
   }
 
+  const orgKeys = spec.orgKeys;
+  if (orgKeys !== undefined) {
+    if (spec.organization !== undefined) {
+      throw new Error(`stack ${spec.id}: orgKeys and organization are two organizations; give one`);
+    }
+    if (orgKeys.shape === "organization") {
+      add(
+        "aws:organizations/organization:Organization",
+        `${spec.id}-org`,
+        { featureSet: "ALL" },
+        {
+          id: GENERATED_ORG_ID,
+          masterAccountId: ACCOUNT_ID,
+          roots: [{ id: GENERATED_ROOT_ID, name: "Root" }],
+          accounts: [{ id: ACCOUNT_ID }, ...(orgKeys.partnerMember ? [{ id: PARTNER_ACCOUNT }] : [])],
+        },
+        GENERATED_ORG_ID,
+      );
+    }
+    add(
+      "aws:organizations/organizationalUnit:OrganizationalUnit",
+      `${spec.id}-ou`,
+      { name: `${spec.id}-ou`, parentId: GENERATED_ROOT_ID },
+      {
+        arn: `arn:aws:organizations::${ACCOUNT_ID}:ou/${GENERATED_ORG_ID}/${GENERATED_OU_ID}`,
+        accounts: [],
+      },
+      GENERATED_OU_ID,
+    );
+    if (orgKeys.partnerMember) {
+      add(
+        "aws:organizations/account:Account",
+        `${spec.id}-partner-account`,
+        { name: "partner", email: "partner@example.com", parentId: GENERATED_OU_ID },
+        { arn: `arn:aws:organizations::${ACCOUNT_ID}:account/${GENERATED_ORG_ID}/${PARTNER_ACCOUNT}` },
+        PARTNER_ACCOUNT,
+      );
+    }
+  }
+
   return {
     steps: states.map((state) => ({ op: "create", urn: state.urn, newState: state, detailedDiff: null })),
     outputs: {
@@ -941,6 +1156,57 @@ function extraStatements(
   }
   if (extras.includes("deny-kms")) {
     statements.push({ Sid: "NoKms", Effect: "Deny", Action: "kms:*", Resource: "*" });
+  }
+  statements.push(...resourceTagExtras(extras));
+  return statements;
+}
+
+/**
+ * The extras that read a resource's tags (aws:ResourceTag/KEY): on tables (DynamoDB Developer Guide,
+ * "Using attribute-based access control with DynamoDB",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/attribute-based-access-control.html),
+ * on keys (KMS Developer Guide, "Use tags to control access to KMS keys",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html) and on roles for
+ * sts:AssumeRole (IAM User Guide, "Controlling access to AWS resources using tags",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
+ */
+function resourceTagExtras(extras: readonly ExtraPolicy[]): Record<string, unknown>[] {
+  const statements: Record<string, unknown>[] = [];
+  if (extras.includes("tag-env-prod-tables")) {
+    statements.push({
+      Sid: "ProdTables",
+      Effect: "Allow",
+      Action: READ,
+      Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/*`,
+      Condition: { StringEquals: { "aws:ResourceTag/env": "prod" } },
+    });
+  }
+  if (extras.includes("deny-untagged-tables")) {
+    statements.push({
+      Sid: "NoUntaggedTables",
+      Effect: "Deny",
+      Action: "dynamodb:GetItem",
+      Resource: "*",
+      Condition: { Null: { "aws:ResourceTag/env": "true" } },
+    });
+  }
+  if (extras.includes("tag-team-blue-keys")) {
+    statements.push({
+      Sid: "BlueKeys",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/*`,
+      Condition: { StringEquals: { "aws:ResourceTag/team": "blue" } },
+    });
+  }
+  if (extras.includes("deny-assume-red-roles")) {
+    statements.push({
+      Sid: "NoRedRoles",
+      Effect: "Deny",
+      Action: "sts:AssumeRole",
+      Resource: `arn:aws:iam::${ACCOUNT_ID}:role/*`,
+      Condition: { StringEquals: { "aws:ResourceTag/team": "red" } },
+    });
   }
   return statements;
 }

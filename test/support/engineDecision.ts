@@ -41,7 +41,7 @@ export async function engineDecision(
           }
         : {},
     );
-    return kms.allowed ? "allowed" : "denied-by-kms";
+    return kms.allowed ? "allowed" : kms.outcome === "Conditional" ? "conditional" : "denied-by-kms";
   }
   const operation = cell.operation as TableOperation;
   let conditional = false;
@@ -62,5 +62,7 @@ export async function engineDecision(
     region: model.region,
     accountId: model.accountId,
   });
-  return kms.allowed ? allowed : "denied-by-kms";
+  // A key policy that turns on an unknown request value (an organization key the plan cannot tell) is
+  // conditional, as the proof shows it.
+  return kms.allowed ? allowed : kms.outcome === "Conditional" ? "conditional" : "denied-by-kms";
 }
