@@ -85,16 +85,24 @@ export class DynamoDbService {
     // Each check waits only when it has to ask: a decision made before, or a table key this connection
     // holds, is used at once (the same questions come with every request).
     const resources = resourcesOf(iam.on, request, tables, stack);
+    let notModelled: AwsError | undefined;
     for (const [index, resource] of resources.entries()) {
       // Item operations carry the dynamodb:* condition keys of the request (conditionKeys.ts).
       // The caller's own keys (aws:SourceIp, aws:TokenIssueTime) beside them, read only when a policy reads a key.
       const keys = spec.usesTableKey
         ? () => ({ ...callerRequestKeys(caller), ...requestKeysOf(operation, parsed, tables[index], stack) })
         : callerRequestKeys(caller);
-      const deciding = authorizeResource(caller, iam.action, resource, stack, keys);
-      if (deciding !== undefined) {
-        await deciding;
+      try {
+        const deciding = authorizeResource(caller, iam.action, resource, stack, keys);
+        if (deciding !== undefined) {
+          await deciding;
+        }
+      } catch (err) {
+        notModelled = notModelledOrThrow(err, notModelled);
       }
+    }
+    if (notModelled !== undefined) {
+      await refuseForSureByKeys(notModelled, caller, spec.usesTableKey ? tables : [], stack);
     }
     if (spec.usesTableKey) {
       for (const tableName of tables) {
@@ -242,14 +250,16 @@ export class DynamoDbService {
       try {
         await authorizeResource(caller, part.action, stack.tableArn(part.tableName), stack, keys);
       } catch (err) {
-        if (!(err instanceof AwsError) || err.code !== NOT_MODELLED) {
-          throw err;
-        }
-        notModelled ??= err;
+        notModelled = notModelledOrThrow(err, notModelled);
       }
     }
     if (notModelled !== undefined) {
-      throw notModelled;
+      await refuseForSureByKeys(
+        notModelled,
+        caller,
+        [...new Set(parts.map((part) => part.tableName))],
+        stack,
+      );
     }
     for (const tableName of new Set(parts.map((part) => part.tableName))) {
       await this.authorizeTableKey(caller, tableName, stack, connection);
@@ -337,6 +347,41 @@ function authorizeResource(
   return stack.authorizer
     .authorizeDynamoDb(caller.arn, action, resource, keys)
     .then((decision) => refuseUnlessAllowed(decision, action, resource));
+}
+
+/** Keeps the first NotModelledBySandboxException of a request's checks; any other error is thrown at once. */
+function notModelledOrThrow(err: unknown, first: AwsError | undefined): AwsError {
+  if (!(err instanceof AwsError) || err.code !== NOT_MODELLED) {
+    throw err;
+  }
+  return first ?? err;
+}
+
+/**
+ * A request whose IAM decision turns on a key the sandbox does not model is refused as not modelled,
+ * unless a table key refuses the caller for sure: DynamoDB then fails the request whether IAM allows it
+ * (KMS refuses the table key) or not (IAM refuses), so the sandbox answers with KMS's refusal, as the
+ * static proof does (denied-by-kms). Only asks KMS (no table key is cached for the connection: IAM has
+ * not allowed the request). Always throws.
+ */
+async function refuseForSureByKeys(
+  notModelled: AwsError,
+  caller: Caller,
+  tableNames: readonly string[],
+  stack: LiveStack,
+): Promise<never> {
+  for (const tableName of tableNames) {
+    const keyArn = stack.table(tableName)?.keyArn;
+    if (keyArn === undefined) {
+      continue;
+    }
+    try {
+      await authorizeTableKey(caller, tableName, keyArn, stack);
+    } catch (err) {
+      notModelledOrThrow(err, notModelled);
+    }
+  }
+  throw notModelled;
 }
 
 function refuseUnlessAllowed(decision: Decision, action: string, resource: string): void {

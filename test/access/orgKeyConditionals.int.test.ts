@@ -126,4 +126,51 @@ describe("access: a cell that turns on an organization key the plan cannot tell"
       await sandbox.stop();
     }
   });
+  /*
+   * A GetItem that only a table policy naming the organization (aws:PrincipalOrgID; the stack account's
+   * membership unknown) could allow, on a key whose policy names no key user: DynamoDB fails the request
+   * whatever that key is (IAM refuses it, or KMS refuses the table key: KMS Developer Guide, "How Amazon
+   * DynamoDB uses AWS KMS", https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html),
+   * so the proof calls the cell denied-by-kms and the sandbox answers with KMS's refusal, not as not
+   * modelled. Found by the differential test (a role session with a session policy, on an org-paths table
+   * policy).
+   */
+  it("allowed only by a table policy on the organization, on a key that refuses: denied by KMS in both", async () => {
+    const readerPlan = () =>
+      buildStackPlan({
+        id: "ok",
+        users: [{ access: "none", extras: [], withAccessKey: true }],
+        keys: [{ rootStatement: false, keyUsers: [], viaDynamoDbOnly: true, deniedUsers: [], enabled: true }],
+        tables: [0],
+        orgKeys: { shape: "accounts", partnerMember: false, resourceOrgWriters: [] },
+        tablePolicies: [{ readers: [], writers: [], deniedGetItem: [], organizationReads: "org-id" }],
+      });
+    const report = await analyzePlan(readerPlan());
+    const cell = report.cells.find(
+      (candidate) =>
+        candidate.principal === `arn:aws:iam::${ACCOUNT_ID}:user/ok-u0` && candidate.operation === "GetItem",
+    );
+    expect(cell?.decision).to.equal("denied-by-kms");
+    const sandbox = await Sandbox.start({ port: 0 });
+    try {
+      await sandbox.apply(readerPlan());
+      const users = sandbox.programOutputs() as { users: Record<string, Credentials> };
+      const clients = clientsFor(sandbox.endpoint, REGION, users.users["ok-u0"]);
+      try {
+        const answer = await clients.dynamodb
+          .send(new GetItemCommand({ TableName: "ok-t0", Key: { pk: { S: "x" } } }))
+          .then(
+            () => "allowed",
+            (err: Error) => `${err.name}: ${err.message}`,
+          );
+        expect(answer).to.match(/^AccessDeniedException: KMS key access denied error/);
+      } finally {
+        clients.dynamodb.destroy();
+        clients.sts.destroy();
+        clients.kms.destroy();
+      }
+    } finally {
+      await sandbox.stop();
+    }
+  });
 });
