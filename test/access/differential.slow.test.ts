@@ -43,7 +43,8 @@
  * test/support/sessionPolicies.ts): the proof's cell of the role is the ceiling, and each cell of that
  * session must answer the role's cell AND what the session policies allow, per the engine's evaluator on
  * them alone (IAM User Guide, "Policy evaluation logic", session policies); a cell that turns on a grant
- * to the role is not compared (the docs do not say whether a session policy limits a grant). Half the
+ * to the role, or on a key or table policy open to any principal ("*"), is not compared (the docs do not
+ * say whether a session policy limits a grant, or an Allow for "*", which may name the session itself). Half the
  * stacks have users only the account knows (test/support/accountOnly.ts: their inline policies, a group
  * and a permissions boundary of the account) and maybe a role only it knows, trusted by a plan user: the
  * sandbox is deployed with them, the proof is given the plan without them and the account data that
@@ -655,14 +656,21 @@ async function sessionDifferences(
       // such a key's part is not compared, as a grant's is not.
       const wildcardOnKey =
         keyArn !== undefined && openToAnyPrincipal(model.keys.find((key) => key.arn === keyArn)?.policy);
-      const expected = sessionCellDecision(
-        cell,
-        request,
-        sessionArn,
-        model,
-        kind !== undefined,
-        grantOnKey || wildcardOnKey,
+      // Likewise a table policy open to any principal: it may let the session in itself (principal "*"),
+      // beside the session policy, or not; the cell is not compared.
+      const wildcardOnTable = openToAnyPrincipal(
+        model.tables.find((table) => table.name === cell.table)?.resourcePolicy?.document,
       );
+      const expected = wildcardOnTable
+        ? undefined
+        : sessionCellDecision(
+            cell,
+            request,
+            sessionArn,
+            model,
+            kind !== undefined,
+            grantOnKey || wildcardOnKey,
+          );
       if (expected === undefined) {
         tally.sessionConditional += 1;
         continue;
@@ -683,7 +691,7 @@ async function sessionDifferences(
   return found;
 }
 
-/** Whether a key policy has an Allow for any principal ("*") that no aws:PrincipalArn condition narrows. */
+/** Whether a key or table policy has an Allow for any principal ("*") that no aws:PrincipalArn condition narrows. */
 function openToAnyPrincipal(policy: string | undefined): boolean {
   if (policy === undefined) {
     return false;
