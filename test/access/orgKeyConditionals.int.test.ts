@@ -13,9 +13,10 @@
  *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html):
  *   aws:PrincipalOrgID is in the context only if the principal's account is a member of an organization.
  */
-import { GetItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { analyzePlan } from "../../access/analyze";
+import type { Plan } from "../../plan/types";
 import { Sandbox } from "../../sandbox";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "../support/accessStacks";
 import { clientsFor, type Credentials } from "../support/sandbox";
@@ -41,28 +42,11 @@ describe("access: a cell that turns on an organization key the plan cannot tell"
       );
       expect(cell?.decision, principal).to.equal("denied-by-kms");
     }
-    const sandbox = await Sandbox.start({ port: 0 });
-    try {
-      await sandbox.apply(plan());
-      const users = sandbox.programOutputs() as { users: Record<string, Credentials> };
-      const clients = clientsFor(sandbox.endpoint, REGION, users.users["od-u0"]);
-      try {
-        const answer = await clients.dynamodb
-          .send(new GetItemCommand({ TableName: "od-t0", Key: { pk: { S: "x" } } }))
-          .then(
-            () => "allowed",
-            (err: Error) => `${err.name}: ${err.message}`,
-          );
-        expect(answer).to.not.match(/NotModelledBySandboxException/);
-        expect(answer).to.match(/disabled/i);
-      } finally {
-        clients.dynamodb.destroy();
-        clients.sts.destroy();
-        clients.kms.destroy();
-      }
-    } finally {
-      await sandbox.stop();
-    }
+    const answer = await answerOver(plan(), "od-u0", (dynamodb) =>
+      dynamodb.send(new GetItemCommand({ TableName: "od-t0", Key: { pk: { S: "x" } } })),
+    );
+    expect(answer).to.not.match(/NotModelledBySandboxException/);
+    expect(answer).to.match(/disabled/i);
   });
   /*
    * A write transaction whose Put part turns on aws:ResourceOrgID (the table's account's membership is
@@ -90,41 +74,24 @@ describe("access: a cell that turns on an organization key the plan cannot tell"
       );
     expect(cell("PutItem")?.decision).to.equal("conditional");
     expect(cell("TransactWriteItems")?.decision).to.equal("denied-by-iam");
-    const sandbox = await Sandbox.start({ port: 0 });
-    try {
-      await sandbox.apply(writerPlan());
-      const users = sandbox.programOutputs() as { users: Record<string, Credentials> };
-      const clients = clientsFor(sandbox.endpoint, REGION, users.users["ot-u0"]);
-      try {
-        const answer = await clients.dynamodb
-          .send(
-            new TransactWriteItemsCommand({
-              TransactItems: [
-                { Put: { TableName: "ot-t0", Item: { pk: { S: "a" } } } },
-                {
-                  Update: {
-                    TableName: "ot-t0",
-                    Key: { pk: { S: "b" } },
-                    UpdateExpression: "SET v = :v",
-                    ExpressionAttributeValues: { ":v": { S: "1" } },
-                  },
-                },
-              ],
-            }),
-          )
-          .then(
-            () => "allowed",
-            (err: Error) => `${err.name}: ${err.message}`,
-          );
-        expect(answer).to.match(/^AccessDeniedException: .*dynamodb:UpdateItem/);
-      } finally {
-        clients.dynamodb.destroy();
-        clients.sts.destroy();
-        clients.kms.destroy();
-      }
-    } finally {
-      await sandbox.stop();
-    }
+    const answer = await answerOver(writerPlan(), "ot-u0", (dynamodb) =>
+      dynamodb.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: "ot-t0", Item: { pk: { S: "a" } } } },
+            {
+              Update: {
+                TableName: "ot-t0",
+                Key: { pk: { S: "b" } },
+                UpdateExpression: "SET v = :v",
+                ExpressionAttributeValues: { ":v": { S: "1" } },
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    expect(answer).to.match(/^AccessDeniedException: .*dynamodb:UpdateItem/);
   });
   /*
    * A GetItem that only a table policy naming the organization (aws:PrincipalOrgID; the stack account's
@@ -151,26 +118,35 @@ describe("access: a cell that turns on an organization key the plan cannot tell"
         candidate.principal === `arn:aws:iam::${ACCOUNT_ID}:user/ok-u0` && candidate.operation === "GetItem",
     );
     expect(cell?.decision).to.equal("denied-by-kms");
-    const sandbox = await Sandbox.start({ port: 0 });
-    try {
-      await sandbox.apply(readerPlan());
-      const users = sandbox.programOutputs() as { users: Record<string, Credentials> };
-      const clients = clientsFor(sandbox.endpoint, REGION, users.users["ok-u0"]);
-      try {
-        const answer = await clients.dynamodb
-          .send(new GetItemCommand({ TableName: "ok-t0", Key: { pk: { S: "x" } } }))
-          .then(
-            () => "allowed",
-            (err: Error) => `${err.name}: ${err.message}`,
-          );
-        expect(answer).to.match(/^AccessDeniedException: KMS key access denied error/);
-      } finally {
-        clients.dynamodb.destroy();
-        clients.sts.destroy();
-        clients.kms.destroy();
-      }
-    } finally {
-      await sandbox.stop();
-    }
+    const answer = await answerOver(readerPlan(), "ok-u0", (dynamodb) =>
+      dynamodb.send(new GetItemCommand({ TableName: "ok-t0", Key: { pk: { S: "x" } } })),
+    );
+    expect(answer).to.match(/^AccessDeniedException: KMS key access denied error/);
   });
 });
+
+/** The answer to one DynamoDB request of `user` (a plan user with a key) over HTTP, on a sandbox of its own. */
+async function answerOver(
+  plan: Plan,
+  user: string,
+  send: (dynamodb: DynamoDBClient) => Promise<unknown>,
+): Promise<string> {
+  const sandbox = await Sandbox.start({ port: 0 });
+  try {
+    await sandbox.apply(plan);
+    const users = sandbox.programOutputs() as { users: Record<string, Credentials> };
+    const clients = clientsFor(sandbox.endpoint, REGION, users.users[user]);
+    try {
+      return await send(clients.dynamodb).then(
+        () => "allowed",
+        (err: Error) => `${err.name}: ${err.message}`,
+      );
+    } finally {
+      clients.dynamodb.destroy();
+      clients.sts.destroy();
+      clients.kms.destroy();
+    }
+  } finally {
+    await sandbox.stop();
+  }
+}
