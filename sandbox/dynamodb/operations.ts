@@ -42,6 +42,7 @@ import {
   putResourcePolicy,
 } from "./resourcePolicies";
 import { describeTableAnswer } from "./tableDescription";
+import { LIST_TAGS_OF_RESOURCE_RULES, listTagsOfResource } from "./tags";
 import { DESCRIBE_TIME_TO_LIVE_RULES, describeTimeToLive } from "./timeToLive";
 import { UPDATE_TABLE_RULES, updateTable } from "./updateTable";
 import type { TableAccess } from "./tableLifecycle";
@@ -589,6 +590,18 @@ export const DYNAMODB_OPERATIONS = {
     probe: ({ tableArn }) => ({ ResourceArn: tableArn }),
     docs: "Removes the table's resource-based policy (ExpectedRevisionId).",
     members: { ResourceArn: "modelled", ExpectedRevisionId: "modelled" },
+  },
+  ListTagsOfResource: {
+    handler: { rules: LIST_TAGS_OF_RESOURCE_RULES, run: listTagsOfResource },
+    iam: { action: "dynamodb:ListTagsOfResource", on: "resource-arn" },
+    usesTableKey: false,
+    accessMatrix: false,
+    probe: ({ tableArn }) => ({ ResourceArn: tableArn }),
+    docs: "Lists the table's tags as the stack deployed them (its tagsAll), in one page.",
+    members: {
+      ResourceArn: "modelled",
+      NextToken: { refused: "the sandbox answers every tag in one page and gives no NextToken to pass back" },
+    },
   },
   ListTables: {
     handler: { store: "ListTables" },

@@ -33,7 +33,8 @@ import type { OperationContext } from "./operations";
 const MAX_POLICY_BYTES = 20 * 1024;
 const NO_POLICY = "NO_POLICY";
 
-const RESOURCE_ARN = {
+/** ResourceArn as the API reference bounds it (1 to 1,283 characters), for every operation that names a table by it. */
+export const RESOURCE_ARN = {
   type: "String",
   required: true,
   lengthGreaterThanOrEqual: 1,
@@ -123,7 +124,8 @@ export async function deleteResourcePolicy(
 }
 
 /** The table ResourceArn names, after IAM allowed the request on it. */
-async function tableOf(request: Record<string, unknown>, context: OperationContext): Promise<CloudTable> {
+/** The table the request's ResourceArn names; ResourceNotFoundException when it names none of the stack's. */
+export async function tableOf(request: Record<string, unknown>, context: OperationContext): Promise<CloudTable> {
   const [tableName] = context.tables;
   const table = context.stack.table(tableName);
   if (

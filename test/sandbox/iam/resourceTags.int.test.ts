@@ -18,7 +18,7 @@
  *   aws:ResourceTag/tag-key is the tag attached to the resource acted on; a role's tags are its resource
  *   tags for sts:AssumeRole (Service Authorization Reference, AWS STS: the role resource's condition keys
  *   aws:ResourceTag/${TagKey} and iam:ResourceTag/${TagKey}).
- * TagResource, UntagResource, ListTagsOfResource (DynamoDB) and TagResource, UntagResource,
+ * TagResource and UntagResource (DynamoDB; ListTagsOfResource is served) and TagResource, UntagResource,
  * ListResourceTags (KMS) are not served: a table's or key's tags change only with the plan.
  */
 import { GetItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
