@@ -112,12 +112,30 @@ function engineOptions(options: AnalysisOptions): Parameters<typeof startEngineF
   };
 }
 
-export async function analyzePlan(plan: Plan, options: AnalysisOptions = {}): Promise<AccessReport> {
-  return analyzeModel(await loadAccessModel(plan, options));
+export async function analyzePlan(
+  plan: Plan,
+  options: AnalysisOptions = {},
+  scope: AnalysisScope = {},
+): Promise<AccessReport> {
+  return analyzeModel(await loadAccessModel(plan, options), scope);
 }
 
-export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
-  const { model, authorizer, principals } = access;
+/** What of the model a report covers. */
+export interface AnalysisScope {
+  /**
+   * The names of the tables to decide (each with its key's direct decrypt), the others left out of the
+   * cells, the decryptors and the obtain paths; undefined: every table. A name no table has is ignored:
+   * a compared plan may lack a table the new plan adds.
+   */
+  readonly tables?: ReadonlySet<string>;
+}
+
+export async function analyzeModel(access: AccessModel, scope: AnalysisScope = {}): Promise<AccessReport> {
+  const { authorizer, principals } = access;
+  const model =
+    scope.tables === undefined
+      ? access.model
+      : { ...access.model, tables: access.model.tables.filter((table) => scope.tables?.has(table.name)) };
   const customerPolicies = new Map(model.policies.map((policy) => [policy.arn, policy.document]));
   const ledger = new DecisionLedger(
     (policyArn) => {
@@ -247,7 +265,7 @@ export async function analyzeModel(access: AccessModel): Promise<AccessReport> {
       decrypting.add(principal.arn);
     }
   });
-  const found = await findObtainers({ access, ledger, cells, decrypting });
+  const found = await findObtainers({ access: { ...access, model }, ledger, cells, decrypting });
   const decryptors = principals.filter((principal) => decrypting.has(principal.arn)).map((p) => p.arn);
   return {
     accountId: model.accountId,

@@ -5,6 +5,7 @@
  */
 import * as path from "node:path";
 import { writeJsonLines } from "../common/jsonLines";
+import { displayValue } from "../common/display";
 import { writeLinesInPieces } from "../common/linePieces";
 import { checkOutputFile, writeOutputFile } from "../common/outputFile";
 import { displayPath, readUserJson } from "../common/userFile";
@@ -86,6 +87,13 @@ export const command = defineCommand({
       description:
         "merge the plan with an account as it is: a folder of what the AWS CLI prints (npm run collect writes one; docs/access.md)",
     },
+    table: {
+      type: "string",
+      multiple: true,
+      placeholder: "NAME",
+      description:
+        "decide only this table of the plan (its cells, decryptors and obtain paths; with --compare, OLD's too); repeatable",
+    },
     "expect-key-users": {
       type: "boolean",
       description: "exit 1 when a principal that is not a declared key user can decrypt",
@@ -128,7 +136,7 @@ export const command = defineCommand({
         : await synthesizeStack(args, io.cwd, accountData, old?.checkpoint);
     const { report, verdict } = await userErrors(async () => {
       const access = await loadAccessModel(plan, { accountData });
-      const analysed = await analyzeModel(access);
+      const analysed = await analyzeModel(access, { tables: scopedTables(args.table, access.model.tables) });
       return {
         report: analysed,
         verdict: args["expect-key-users"] ? expectKeyUsers(analysed, declaredHolders(access)) : undefined,
@@ -138,7 +146,9 @@ export const command = defineCommand({
     let added: AddedAccess[] | undefined;
     if (old !== undefined) {
       // OLD is analysed in the same account as the plan (the same account data, when given).
-      const oldReport = await userErrors(() => analyzePlan(old.plan, { accountData }));
+      const oldReport = await userErrors(() =>
+        analyzePlan(old.plan, { accountData }, { tables: scopedTables(args.table, undefined) }),
+      );
       // A deployed state and the plan made from it name the same resources by URN.
       const identities =
         old.checkpoint === undefined
@@ -175,6 +185,29 @@ export const command = defineCommand({
 });
 
 export const main = mainOf(command);
+
+/**
+ * The tables --table names, checked against the plan's when given (`known`): a name the plan lacks is the
+ * user's mistake, named with the plan's tables. Undefined: every table.
+ */
+function scopedTables(
+  names: readonly string[] | undefined,
+  known: readonly { readonly name: string }[] | undefined,
+): ReadonlySet<string> | undefined {
+  if (names === undefined || names.length === 0) {
+    return undefined;
+  }
+  if (known !== undefined) {
+    const tables = new Set(known.map((table) => table.name));
+    const missing = names.find((name) => !tables.has(name));
+    if (missing !== undefined) {
+      throw new UsageError(
+        `--table: ${displayValue(missing)} is not a table of the plan; give one of ${[...tables].map((name) => displayValue(name)).join(", ") || "(none: the plan has no table)"}`,
+      );
+    }
+  }
+  return new Set(names);
+}
 
 /** The --json document (docs/contracts.md, "Access"). */
 export function jsonOf(
