@@ -10,6 +10,7 @@ import { analyzePlan } from "../../access/analyze";
 import type { AccessReport } from "../../access/types";
 import { main } from "../../cli/access";
 import { buildStackPlan } from "../support/accessStacks";
+import { runMainInProcess } from "../support/inProcessCli";
 import { useTempDir } from "../support/tempDir";
 
 // Two tables on two keys: u0 is a key user of k0 only, u1 of k1 only; both have full DynamoDB access.
@@ -32,27 +33,19 @@ const PLAN = buildStackPlan({
 describe("npm run access --table", function () {
   this.timeout(60_000);
   const workDir = useTempDir("access-table");
-  let out: string[];
-  let err: string[];
   let planFile: string;
-  const io = () => ({
-    env: process.env,
-    cwd: process.cwd(),
-    stdout: (text: string) => void out.push(text),
-    stderr: (text: string) => void err.push(text),
-  });
+  const run = (...argv: string[]) => runMainInProcess(main, ["--plan", planFile, ...argv], process.cwd());
 
   beforeEach(() => {
-    out = [];
-    err = [];
     planFile = join(workDir(), "plan.json");
     writeFileSync(planFile, JSON.stringify(PLAN));
   });
 
   it("decides only the named table: the full report's cells of it, and its decryptors", async () => {
     const full = await analyzePlan(PLAN);
-    expect(await main(["--plan", planFile, "--json", "--table", "sc-t1"], io()), err.join("\n")).to.equal(0);
-    const scoped = JSON.parse(out.join("")) as AccessReport;
+    const { code, stdout, stderr } = await run("--json", "--table", "sc-t1");
+    expect(code, stderr).to.equal(0);
+    const scoped = JSON.parse(stdout) as AccessReport;
     expect(scoped.tables.map((table) => table.name)).to.deep.equal(["sc-t1"]);
     expect(scoped.cells).to.deep.equal(full.cells.filter((cell) => cell.table === "sc-t1"));
     expect(scoped.cells.length).to.be.greaterThan(0);
@@ -64,15 +57,16 @@ describe("npm run access --table", function () {
   });
 
   it("takes the flag more than once", async () => {
-    const code = await main(["--plan", planFile, "--json", "--table", "sc-t1", "--table", "sc-t0"], io());
-    expect(code, err.join("\n")).to.equal(0);
-    const report = JSON.parse(out.join("")) as AccessReport;
+    const { code, stdout, stderr } = await run("--json", "--table", "sc-t1", "--table", "sc-t0");
+    expect(code, stderr).to.equal(0);
+    const report = JSON.parse(stdout) as AccessReport;
     expect(report.tables.map((table) => table.name)).to.deep.equal(["sc-t0", "sc-t1"]);
   });
 
   it("refuses a table the plan does not have, in one line naming it and the plan's tables", async () => {
-    expect(await main(["--plan", planFile, "--table", "sc-t9"], io())).to.equal(2);
-    expect(err).to.have.length(1);
-    expect(err[0]).to.match(/--table: .*sc-t9.* is not a table of the plan; give one of .*sc-t0.*sc-t1/);
+    const { code, stderr } = await run("--table", "sc-t9");
+    expect(code).to.equal(2);
+    expect(stderr.trimEnd().split("\n")).to.have.length(1);
+    expect(stderr).to.match(/--table: .*sc-t9.* is not a table of the plan; give one of .*sc-t0.*sc-t1/);
   });
 });
