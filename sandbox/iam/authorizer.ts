@@ -36,6 +36,7 @@ import {
   type CompiledOrganization,
   type OrganizationSpec,
 } from "./policySources";
+import { policyIdentityOf, type PolicyIdentity } from "./policyIdentity";
 import {
   checkInlinePoliciesSize,
   checkKeyPolicySize,
@@ -259,6 +260,36 @@ export class Authorizer {
       version: this.nextVersion++,
     });
   }
+
+  /**
+   * The policy identity of a caller (./policyIdentity.ts): what of its compiled policy set decides, for
+   * the static proof to tell which principals decide alike. Computed once per version of the principal.
+   */
+  policyIdentity(callerArn: string): PolicyIdentity {
+    const caller = this.principal(callerArn);
+    const cacheKey = `${caller.arn}\n${caller.version}`;
+    let identity = this.policyIdentities.get(cacheKey);
+    if (identity === undefined) {
+      const organization = this.organization;
+      identity = policyIdentityOf({
+        callerKind: caller.evalPrincipal.kind,
+        accountId: caller.accountId,
+        serviceLinkedRole: caller.evalPrincipal.serviceLinkedRole === true,
+        identity: caller.identityPolicies,
+        ...(caller.boundary === undefined ? {} : { boundary: caller.boundary }),
+        ...(caller.sessionPolicies === undefined ? {} : { session: caller.sessionPolicies }),
+        organization:
+          organization === undefined ? [] : [...organization.scps.flat(), ...organization.rcps.flat()],
+      });
+      if (this.policyIdentities.size >= MAX_POLICY_SETS) {
+        this.policyIdentities.clear();
+      }
+      this.policyIdentities.set(cacheKey, identity);
+    }
+    return identity;
+  }
+
+  private readonly policyIdentities = new Map<string, PolicyIdentity>();
 
   /** @deprecated putPrincipal with a trust policy. */
   putRole(spec: RoleSpec): void {
