@@ -58,6 +58,7 @@ export type {
   OrganizationPolicyType,
   OrganizationTarget,
 } from "./deploy/outsidePolicies";
+export { principalSourcesOf } from "./deploy/outsidePolicies";
 export type { CloudOrganizationTree } from "./deploy/organizationTree";
 export { parentsOf } from "./deploy/organizationTree";
 export type { LiveStack } from "./deploy/stack";

@@ -19,7 +19,7 @@ import { AwsError } from "../errors";
 import type { TablePolicy } from "../iam/tableResourcePolicies";
 import { MANAGED_POLICY_ARNS } from "../iam/managedPolicies";
 import type { CallerIdentity, Deployment, DeployedResource } from "./deployment";
-import type { CloudGroup, CloudOrganization } from "./outsidePolicies";
+import type { ModelPolicySources, PrincipalPolicySources } from "./outsidePolicies";
 import {
   ORGANIZATION_TREE_TYPES,
   readOrganizationTree,
@@ -47,9 +47,12 @@ export interface CloudAccessKey {
 
 /**
  * An IAM principal the deployment created (a user or a role: the kinds whose PRINCIPAL_KINDS row has
- * `resources`), with what the sandbox needs to authenticate and authorize it.
+ * `resources`), with what the sandbox needs to authenticate and authorize it. The fields of the policy
+ * sources beside its own (its boundary) are PrincipalPolicySources' (deploy/outsidePolicies.ts), in place
+ * of Principal's read-only ones of the same name, which the account data and the plan's readers fill.
  */
-export interface CloudPrincipal extends Principal {
+export interface CloudPrincipal
+  extends Omit<Principal, keyof PrincipalPolicySources>, PrincipalPolicySources {
   readonly kind: PlanPrincipalKind;
   /** IAM's unique id (AIDA… for a user, AROA… for a role): GetCallerIdentity's UserId, a session's aws:userid. */
   uniqueId: string;
@@ -66,12 +69,6 @@ export interface CloudPrincipal extends Principal {
    * decided at worst (sandbox/iam/authorizer.ts).
    */
   unknownPolicies: string[];
-  /**
-   * The ARN of the managed policy set as its permissions boundary (`permissionsBoundary`; IAM User Guide,
-   * "Permissions boundaries for IAM entities"). Its document is the model's (`policies`) or the sandbox's
-   * copy of an AWS managed policy; one the sandbox cannot read is listed in `unknownPolicies` instead.
-   */
-  permissionsBoundary?: string;
   /**
    * Its IAM tags, with the provider's default tags (`tagsAll`): aws:PrincipalTag/KEY of its requests, and
    * of its sessions' for a role (IAM User Guide, "Passing session tags in AWS STS": IAM tags).
@@ -197,7 +194,8 @@ export interface UnknownResource {
 /** Where the deploying identity comes from: the plan's getCallerIdentity, the caller, or the default. */
 export type DeployerSource = "plan" | "given" | "default";
 
-export interface CloudModel {
+/** The policy sources beside a principal's own (groups, the organization) are ModelPolicySources' fields. */
+export interface CloudModel extends ModelPolicySources {
   accountId: string;
   region: string;
   partition: string;
@@ -208,10 +206,6 @@ export interface CloudModel {
   principals: CloudPrincipal[];
   /** Customer managed policies the deployment created. */
   policies: CloudManagedPolicy[];
-  /** IAM groups, their policies and members (deploy/outsidePolicies.ts). Absent: none. */
-  groups?: CloudGroup[];
-  /** The organization's SCPs and RCPs and where the stack's account is (deploy/outsidePolicies.ts). Absent: none. */
-  organization?: CloudOrganization;
   /** The organization's id, root, OUs and member accounts (deploy/organizationTree.ts). Absent: none known. */
   organizationTree?: CloudOrganizationTree;
   keys: CloudKey[];

@@ -28,11 +28,10 @@ import { RequestLayer, ResourceLayer } from "./layeredContext";
 import { tagsOfResource, type ResourceTags, type ResourceTagSource } from "./resourceTags";
 import { TablePolicySides, type TablePolicySide, type TablePolicySource } from "./tableResourcePolicies";
 import {
-  boundaryPolicy,
   compileOrganization,
-  groupIdentityPolicies,
   isServiceLinkedRoleArn,
   organizationPart,
+  principalSourceParts,
   type CompiledOrganization,
   type OrganizationSpec,
 } from "./policySources";
@@ -220,11 +219,14 @@ export class Authorizer {
     for (const policy of spec.customerManagedPolicies ?? []) {
       this.customerPolicies.set(policy.arn, policy.document);
     }
-    const identityPolicies: readonly CompiledPolicy[] | "unknown" =
-      (spec.unknownPolicies ?? []).length > 0
-        ? "unknown"
-        : [...identityPoliciesOf(spec), ...groupIdentityPolicies(spec)];
-    const boundary = boundaryPolicy(spec);
+    const identityKnown = (spec.unknownPolicies ?? []).length === 0;
+    const own = identityKnown ? identityPoliciesOf(spec) : [];
+    // The policies that decide beside its own (groups, boundary): ./policySources.ts.
+    const sources = principalSourceParts(spec, identityKnown);
+    const identityPolicies: readonly CompiledPolicy[] | "unknown" = identityKnown
+      ? [...own, ...sources.identity]
+      : "unknown";
+    const boundary = sources.boundary;
     // A principal's tags are an IAM resource's tags (iam:ResourceTag): no resource layer outlives them.
     this.resourceLayers = new WeakMap();
     this.principals.set(spec.arn, {
