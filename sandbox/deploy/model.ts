@@ -26,12 +26,10 @@ import {
   type CloudOrganizationTree,
 } from "./organizationTree";
 import {
-  GROUP_TYPES,
-  ORGANIZATION_TYPES,
-  readBoundary,
-  readGroups,
-  readOrganization,
-  settleBoundaries,
+  policySourceTypes,
+  readPolicySources,
+  readPrincipalSources,
+  settlePrincipalSources,
   type PlanReadContext,
 } from "./planPolicySources";
 import { isUnknownValue, ResourceValues, UnknownValueError } from "./resourceValues";
@@ -249,8 +247,7 @@ const SERVED = new Set([
     const resources = PRINCIPAL_KINDS[kind].resources;
     return [resources.type, resources.inlinePolicy, resources.policyAttachment];
   }),
-  ...Object.values(GROUP_TYPES),
-  ...Object.values(ORGANIZATION_TYPES),
+  ...policySourceTypes(),
   ...Object.values(ORGANIZATION_TREE_TYPES),
   "aws:iam/accessKey:AccessKey",
   "aws:iam/policy:Policy",
@@ -339,7 +336,7 @@ class ModelBuilder {
         }),
       );
     }
-    settleBoundaries(this.principals, (arn) => this.knownPolicy(arn));
+    settlePrincipalSources(this.principals, (arn) => this.knownPolicy(arn));
     for (const kind of PLAN_PRINCIPAL_KINDS) {
       this.attachPolicies(kind, byType);
     }
@@ -361,9 +358,8 @@ class ModelBuilder {
       notApplied: (resource, reason) =>
         this.notDeployed.push({ urn: resource.urn, type: resource.type, reason }),
     };
-    const groups = readGroups(context);
-    const organizationTree = readOrganizationTree(context);
-    const organization = readOrganization(context, organizationTree);
+    // Groups, SCPs and RCPs (deploy/planPolicySources.ts), and the organization's structure they apply by.
+    const { sources, organizationTree } = readPolicySources(context, () => readOrganizationTree(context));
     for (const resource of byType("aws:iam/accessKey:AccessKey")) {
       // An Inactive key authenticates nothing (IAM UpdateAccessKey), so it is not served.
       this.settle(resource, "not served", () => {
@@ -427,8 +423,7 @@ class ModelBuilder {
       deployerSource: this.deployment.deployerSource ?? "plan",
       principals: this.principals,
       policies: this.policies,
-      ...(groups.length === 0 ? {} : { groups }),
-      ...(organization === undefined ? {} : { organization }),
+      ...sources,
       ...(organizationTree === undefined ? {} : { organizationTree }),
       keys: this.keys,
       grants,
@@ -506,7 +501,7 @@ class ModelBuilder {
       accessKeys: [],
       unknownPolicies: [],
     };
-    readBoundary(this.values, resource, principal);
+    readPrincipalSources(this.values, resource, principal);
     // tagsAll (the provider's default tags too) once deployed; a preview has the program's tags only.
     const tags =
       resource.outputs?.tagsAll !== undefined
