@@ -395,7 +395,7 @@ function grantsTo(model: CloudModel, arns: readonly string[]): string[] {
     .map((grant) => `${grant.grantId} on ${grant.keyArn}`);
 }
 
-/** The groups and boundary of a principal of the model: part of what makes two principals decide alike. */
+/** The groups and boundary of a principal of the model, as the report shows them (`policies`). */
 function outsidePoliciesOf(
   model: CloudModel,
   principal: CloudPrincipal,
