@@ -14,7 +14,6 @@ import {
   type Decision,
   type KmsDecision,
   type LiveStack,
-  managedPolicyDocument,
 } from "../sandbox/engine";
 import { accountDataExtension, accountDeployer } from "./accountData/merge";
 import type { AccountData } from "./accountData/types";
@@ -136,14 +135,7 @@ export async function analyzeModel(access: AccessModel, scope: AnalysisScope = {
     scope.tables === undefined
       ? access.model
       : { ...access.model, tables: access.model.tables.filter((table) => scope.tables?.has(table.name)) };
-  const customerPolicies = new Map(model.policies.map((policy) => [policy.arn, policy.document]));
-  const ledger = new DecisionLedger(
-    (policyArn) => {
-      const document = customerPolicies.get(policyArn);
-      return document === undefined ? managedPolicyDocument(policyArn) : parseJson(document);
-    },
-    (model.organization?.policies ?? []).map((policy) => parseJson(policy.document)),
-  );
+  const ledger = new DecisionLedger((principal) => authorizer.policyIdentity(principal.callerArn));
   // Asked for every cell: a map, not a search of the keys.
   const keyPolicies = new Map(model.keys.map((key) => [key.arn, key.policy]));
   const keyPolicyOf = (keyArn: string): string => keyPolicies.get(keyArn) ?? "";
@@ -566,14 +558,6 @@ function reasonOf(decision: KmsDecision, who: string): string {
   }
   const kind = decision.outcome === "ExplicitlyDenied" ? "explicit deny" : "no statement allows";
   return `denied by ${who}: ${kind} (${decision.policyType ?? "identity-based"} policy)`;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function round(ms: number): number {

@@ -1,15 +1,16 @@
 /**
  * Makes each distinct decision once. Two questions get the same answer from the engine when they share
- * the principal's policy set (its kind, account and identity policies), the action, the resource, the
+ * the principal's policy set (its kind, account and the policies the engine compiled for it: its own,
+ * its groups', its boundary, as Authorizer.policyIdentity tells them), the action, the resource, the
  * request context, and, for a key, the key policy statements that name the principal by ARN. Policies
  * that read the principal's own identity (aws:username, aws:PrincipalArn, policy variables, principal
  * tags) make the principal itself part of the question, so those are never shared.
  */
 import { performance } from "node:perf_hooks";
-import { managedPolicyDocument, type Decision, type DecidingStatement } from "../sandbox/engine";
+import type { Decision, DecidingStatement, PolicyIdentity } from "../sandbox/engine";
 import type { AccessPrincipal } from "./types";
 
-/** Condition keys and variables whose value differs from one principal to the next. */
+/** Condition keys and variables whose value differs from one principal to the next (resource policies). */
 const PRINCIPAL_SPECIFIC =
   /aws:username|aws:userid|aws:PrincipalArn|aws:PrincipalTag|aws:SourceIdentity|\$\{/i;
 
@@ -21,52 +22,36 @@ const OWN_CLASS_KINDS: ReadonlySet<string> = new Set(["policy-pattern", "aws-ser
 
 export class DecisionLedger {
   /**
-   * `managedDocument` reads an attached managed policy's document: the plan's own customer managed policies,
-   * then the AWS managed ones the engine holds (managedPolicyDocument).
+   * `identityOf` tells what of a principal's policies decides, as the engine compiled them
+   * (Authorizer.policyIdentity of its caller ARN); asked once per principal.
    */
-  constructor(
-    private readonly managedDocument: (policyArn: string) => unknown = managedPolicyDocument,
-    /** The organization's SCPs and RCPs (parsed): their Resource patterns tell resources apart too. */
-    private readonly guardrails: readonly unknown[] = [],
-  ) {
-    this.guardrailsReadPrincipal = PRINCIPAL_SPECIFIC.test(JSON.stringify(guardrails));
-    this.guardrailsReadContext = ENCRYPTION_CONTEXT.test(JSON.stringify(guardrails));
-  }
+  constructor(private readonly identityOf: (principal: AccessPrincipal) => PolicyIdentity) {}
 
-  /** Whether an SCP or RCP reads a KMS request's encryption context. */
-  private readonly guardrailsReadContext: boolean;
-  private readonly contextReaders = new Map<string, boolean>();
+  private readonly identities = new Map<string, PolicyIdentity>();
+
+  private identity(principal: AccessPrincipal): PolicyIdentity {
+    let identity = this.identities.get(principal.arn);
+    if (identity === undefined) {
+      identity = this.identityOf(principal);
+      this.identities.set(principal.arn, identity);
+    }
+    return identity;
+  }
 
   /**
    * Whether a KMS decision for `principal` on a key may depend on the request's encryption context, which
-   * DynamoDB sets per table (aws:dynamodb:tableName): a policy of the principal, the key policy or a
-   * guardrail reads a kms:EncryptionContext key, or a grant to the principal may be constrained to one
-   * (KMS developer guide, "Encryption context", "Grant constraints"). Otherwise every table on the key gets
-   * the key's one answer.
+   * DynamoDB sets per table (aws:dynamodb:tableName): a policy of the principal's set (a guardrail
+   * included) or the key policy reads a kms:EncryptionContext key, or a grant to the principal may be
+   * constrained to one (KMS developer guide, "Encryption context", "Grant constraints"). Otherwise every
+   * table on the key gets the key's one answer.
    */
   readsEncryptionContext(principal: AccessPrincipal, keyPolicy: string): boolean {
-    if (this.guardrailsReadContext || principal.grants.length > 0 || ENCRYPTION_CONTEXT.test(keyPolicy)) {
-      return true;
-    }
-    let reads = this.contextReaders.get(principal.arn);
-    if (reads === undefined) {
-      reads = ENCRYPTION_CONTEXT.test(
-        JSON.stringify([
-          principal.policies,
-          principal.policies.managed.map((policyArn) => this.managedDocument(policyArn)),
-          (principal.policies.groups ?? []).map((group) =>
-            group.managed.map((arn) => this.managedDocument(arn)),
-          ),
-          principal.policies.boundary === undefined ? "" : this.managedDocument(principal.policies.boundary),
-        ]),
-      );
-      this.contextReaders.set(principal.arn, reads);
-    }
-    return reads;
+    return (
+      principal.grants.length > 0 ||
+      ENCRYPTION_CONTEXT.test(keyPolicy) ||
+      this.identity(principal).readsEncryptionContext
+    );
   }
-
-  /** Whether an SCP or RCP reads the principal's identity (aws:PrincipalArn, ...): then nothing is shared. */
-  private readonly guardrailsReadPrincipal: boolean;
 
   private readonly decided = new Map<
     string,
@@ -141,36 +126,17 @@ export class DecisionLedger {
   principalClass(principal: AccessPrincipal, resourcePolicies: readonly string[] = []): string {
     let fingerprint = this.fingerprints.get(principal.arn);
     if (fingerprint === undefined) {
-      // Policy names decide nothing; documents, in order, do (statements are renamed when shared).
-      const identity = JSON.stringify([
-        principal.policies.inline.map((policy) => policy.document),
-        [...principal.policies.managed].sort(),
-        // Groups and a boundary decide too (sandbox/iam/policySources.ts), with their documents, which
-        // may read the principal's identity.
-        (principal.policies.groups ?? []).map((group) => [
-          group.arn,
-          group.inline.map((policy) => policy.document),
-          group.managed.map((policyArn) => this.managedDocument(policyArn)),
-        ]),
-        principal.policies.boundary === undefined
-          ? ""
-          : [principal.policies.boundary, this.managedDocument(principal.policies.boundary)],
-        // Policies whose documents are unknown make the identity side unknown: never shared with a
-        // principal whose documents are all known.
-        [...(principal.unknownPolicies ?? [])].sort(),
+      const identity = this.identity(principal);
+      fingerprint = [
+        principal.kind,
+        identity.fingerprint,
         // A grant allows its grantee beside the policies (KMS developer guide, "Grants in AWS KMS").
-        [...principal.grants].sort(),
-      ]);
-      const account = principal.arn.split(":")[4] ?? "";
-      fingerprint = [principal.kind, account, identity].join("\n");
+        [...principal.grants].sort().join(","),
+      ].join("\n");
       // Principals a policy or grant may name by their own ARN or pattern (services, representatives of a
-      // pattern, the anonymous caller) are few: each is its own class; so is each principal when a guardrail
-      // (an SCP or RCP) reads the principal.
-      if (
-        PRINCIPAL_SPECIFIC.test(identity) ||
-        this.guardrailsReadPrincipal ||
-        OWN_CLASS_KINDS.has(principal.kind)
-      ) {
+      // pattern, the anonymous caller) are few: each is its own class; so is each principal when a policy
+      // of its set (an SCP or RCP included) reads the principal.
+      if (identity.readsPrincipal || OWN_CLASS_KINDS.has(principal.kind)) {
         fingerprint += `\n${principal.arn}`;
       }
       // Class keys are looked up for every question: a short id per distinct fingerprint keeps them cheap.
@@ -208,25 +174,14 @@ export class DecisionLedger {
    * thousands of users one by one.
    */
   identityMayAllow(principal: AccessPrincipal, action: string): boolean {
-    if (
-      (principal.kind !== "user" && principal.kind !== "role") ||
-      (principal.unknownPolicies ?? []).length > 0
-    ) {
+    if (principal.kind !== "user" && principal.kind !== "role") {
       return true;
     }
     // Principals of one class hold the same identity policies: one answer per class and action.
     const cacheKey = `${this.principalClass(principal)}\n${action}`;
     let may = this.mayAllow.get(cacheKey);
     if (may === undefined) {
-      const documents = [
-        ...principal.policies.inline.map((policy) => parseJson(policy.document)),
-        ...principal.policies.managed.map((arn) => this.managedDocument(arn)),
-        ...(principal.policies.groups ?? []).flatMap((group) => [
-          ...group.inline.map((policy) => parseJson(policy.document)),
-          ...group.managed.map((arn) => this.managedDocument(arn)),
-        ]),
-      ];
-      may = documents.some((document) => document === undefined || allowsActionIn(document, action));
+      may = this.identity(principal).mayAllow(action);
       this.mayAllow.set(cacheKey, may);
     }
     return may;
@@ -241,19 +196,7 @@ export class DecisionLedger {
   resourceClass(principal: AccessPrincipal, resourceArn: string): string {
     let patterns = this.patterns.get(principal.arn);
     if (patterns === undefined) {
-      const documents = [
-        ...principal.policies.inline.map((policy) => parseJson(policy.document)),
-        ...principal.policies.managed.map((arn) => this.managedDocument(arn)),
-        ...(principal.policies.groups ?? []).flatMap((group) => [
-          ...group.inline.map((policy) => parseJson(policy.document)),
-          ...group.managed.map((arn) => this.managedDocument(arn)),
-        ]),
-        ...(principal.policies.boundary === undefined
-          ? []
-          : [this.managedDocument(principal.policies.boundary)]),
-        ...this.guardrails,
-      ];
-      patterns = [...new Set(documents.flatMap(resourcePatternsOf))].map(globRegExp);
+      patterns = this.identity(principal).resourcePatterns.map(globRegExp);
       this.patterns.set(principal.arn, patterns);
     }
     if (patterns.some((pattern) => pattern === undefined)) {
@@ -376,54 +319,6 @@ function namedByStatement(policyText: string): readonly ReadonlySet<unknown>[] |
   }
   namedCache.set(policyText, parsed);
   return parsed;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every Resource and NotResource string of a policy document. */
-function resourcePatternsOf(document: unknown): string[] {
-  const raw = (document as { Statement?: unknown } | null)?.Statement;
-  const statements = Array.isArray(raw) ? raw : [raw];
-  return statements.flatMap((statement) => {
-    const record = (statement ?? {}) as Record<string, unknown>;
-    return [record.Resource, record.NotResource].flatMap((value) =>
-      (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String),
-    );
-  });
-}
-
-/**
- * Whether `document` has an Allow statement for `action`: an Action pattern matching it, or a NotAction
- * none of whose patterns does (IAM User Guide, "IAM JSON policy elements: Action" and "NotAction": action
- * names are case-insensitive, with the wildcards * and ?). A document of no known shape may allow it.
- */
-function allowsActionIn(document: unknown, action: string): boolean {
-  if (typeof document !== "object" || document === null) {
-    return true;
-  }
-  const raw = (document as { Statement?: unknown }).Statement;
-  const statements = Array.isArray(raw) ? raw : [raw];
-  const matches = (patterns: unknown): boolean =>
-    (Array.isArray(patterns) ? patterns : [patterns]).some((pattern) => {
-      const regExp = globRegExp(String(pattern).toLowerCase());
-      return regExp === undefined || regExp.test(action.toLowerCase());
-    });
-  return statements.some((statement) => {
-    const record = (statement ?? {}) as Record<string, unknown>;
-    if (record.Effect !== "Allow") {
-      return false;
-    }
-    if (record.Action !== undefined) {
-      return matches(record.Action);
-    }
-    return record.NotAction === undefined || !matches(record.NotAction);
-  });
 }
 
 /** A Resource pattern as a RegExp; undefined when it holds a policy variable (then nothing is shared). */

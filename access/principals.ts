@@ -29,7 +29,12 @@ import {
   type PrincipalIntent,
   type PrincipalKind,
 } from "../infra/principal";
-import { ADMINISTRATOR_ACCESS_ARN, type CloudModel, type CloudPrincipal } from "../sandbox/engine";
+import {
+  ADMINISTRATOR_ACCESS_ARN,
+  principalSourcesOf,
+  type CloudModel,
+  type CloudPrincipal,
+} from "../sandbox/engine";
 import type { PrincipalSpec } from "../sandbox/engine";
 import { matchesPattern, policyNames, witnessOf, type PolicyNames } from "./classes";
 import type { AccessPrincipal } from "./types";
@@ -390,7 +395,7 @@ function grantsTo(model: CloudModel, arns: readonly string[]): string[] {
     .map((grant) => `${grant.grantId} on ${grant.keyArn}`);
 }
 
-/** The groups and boundary of a principal of the model: part of what makes two principals decide alike. */
+/** The groups and boundary of a principal of the model, as the report shows them (`policies`). */
 function outsidePoliciesOf(
   model: CloudModel,
   principal: CloudPrincipal,
@@ -420,17 +425,25 @@ function groupNamesAndBoundary(
   };
 }
 
-/** Its policies whose documents are not known, its groups' included (they are its identity-based policies too). */
+/**
+ * Its policies whose documents are not known, those of every policy source included (its groups' are its
+ * identity-based policies too): the engine's one mapping of the model's sources (principalSourcesOf).
+ */
 function unknownPoliciesOf(
   model: CloudModel,
   principal: CloudPrincipal,
 ): { unknownPolicies?: readonly string[] } {
-  const unknown = [
-    ...principal.unknownPolicies,
-    ...groupsOf(model, principal.arn).flatMap((group) => group.unknownPolicies),
-  ];
+  let sourcesOf = sourcesIndex.get(model);
+  if (sourcesOf === undefined) {
+    sourcesOf = principalSourcesOf(model);
+    sourcesIndex.set(model, sourcesOf);
+  }
+  const unknown = [...principal.unknownPolicies, ...sourcesOf(principal).unknownPolicies];
   return unknown.length === 0 ? {} : { unknownPolicies: unknown };
 }
+
+/** The sources' mapping of each model, made once: account data holds thousands of principals. */
+const sourcesIndex = new WeakMap<CloudModel, ReturnType<typeof principalSourcesOf>>();
 
 type CloudGroup = NonNullable<CloudModel["groups"]>[number];
 

@@ -25,11 +25,15 @@ export interface AccessPrincipal extends Principal {
   readonly fromAccountData?: boolean;
   /** Whether the plan gives it credentials to sign with (a prober can observe it over HTTP). */
   readonly canSign: boolean;
-  /** Inline policies and managed policy ARNs: what makes two principals decide alike. */
+  /**
+   * Its policies as the report shows them (docs/contracts.md section 7). What makes two principals decide
+   * alike is the engine's policy identity (access/decisions.ts), not these; the inline names rename
+   * statements of a shared answer.
+   */
   readonly policies: {
     readonly inline: readonly { readonly name: string; readonly document: string }[];
     readonly managed: readonly string[];
-    /** The IAM groups it is in: their policies are its identity-based policies too. */
+    /** The IAM groups it is in (shown; the engine decides with their policies). */
     readonly groups?: readonly {
       readonly arn: string;
       readonly inline: readonly { readonly name: string; readonly document: string }[];

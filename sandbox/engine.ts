@@ -25,7 +25,14 @@ import type { Grant } from "./kms/grants";
 import { KeyRegistry } from "./kms/keyRegistry";
 import type { SessionStore } from "./sts/sessions";
 
-export type { Authorizer, DecidingStatement, Decision, KmsDecision, PrincipalSpec } from "./iam";
+export type {
+  Authorizer,
+  DecidingStatement,
+  Decision,
+  KmsDecision,
+  PolicyIdentity,
+  PrincipalSpec,
+} from "./iam";
 export { managedPolicyDocument } from "./iam";
 export { ADMINISTRATOR_ACCESS_ARN, deriveCloudModel } from "./deploy/model";
 export type {
@@ -51,6 +58,7 @@ export type {
   OrganizationPolicyType,
   OrganizationTarget,
 } from "./deploy/outsidePolicies";
+export { principalSourcesOf } from "./deploy/outsidePolicies";
 export type { CloudOrganizationTree } from "./deploy/organizationTree";
 export { parentsOf } from "./deploy/organizationTree";
 export type { LiveStack } from "./deploy/stack";

@@ -19,19 +19,17 @@ import { AwsError } from "../errors";
 import type { TablePolicy } from "../iam/tableResourcePolicies";
 import { MANAGED_POLICY_ARNS } from "../iam/managedPolicies";
 import type { CallerIdentity, Deployment, DeployedResource } from "./deployment";
-import type { CloudGroup, CloudOrganization } from "./outsidePolicies";
+import type { ModelPolicySources, PrincipalPolicySources } from "./outsidePolicies";
 import {
   ORGANIZATION_TREE_TYPES,
   readOrganizationTree,
   type CloudOrganizationTree,
 } from "./organizationTree";
 import {
-  GROUP_TYPES,
-  ORGANIZATION_TYPES,
-  readBoundary,
-  readGroups,
-  readOrganization,
-  settleBoundaries,
+  policySourceTypes,
+  readPolicySources,
+  readPrincipalSources,
+  settlePrincipalSources,
   type PlanReadContext,
 } from "./planPolicySources";
 import { isUnknownValue, ResourceValues, UnknownValueError } from "./resourceValues";
@@ -47,9 +45,12 @@ export interface CloudAccessKey {
 
 /**
  * An IAM principal the deployment created (a user or a role: the kinds whose PRINCIPAL_KINDS row has
- * `resources`), with what the sandbox needs to authenticate and authorize it.
+ * `resources`), with what the sandbox needs to authenticate and authorize it. The fields of the policy
+ * sources beside its own (its boundary) are PrincipalPolicySources' (deploy/outsidePolicies.ts), in place
+ * of Principal's read-only ones of the same name, which the account data and the plan's readers fill.
  */
-export interface CloudPrincipal extends Principal {
+export interface CloudPrincipal
+  extends Omit<Principal, keyof PrincipalPolicySources>, PrincipalPolicySources {
   readonly kind: PlanPrincipalKind;
   /** IAM's unique id (AIDA… for a user, AROA… for a role): GetCallerIdentity's UserId, a session's aws:userid. */
   uniqueId: string;
@@ -66,12 +67,6 @@ export interface CloudPrincipal extends Principal {
    * decided at worst (sandbox/iam/authorizer.ts).
    */
   unknownPolicies: string[];
-  /**
-   * The ARN of the managed policy set as its permissions boundary (`permissionsBoundary`; IAM User Guide,
-   * "Permissions boundaries for IAM entities"). Its document is the model's (`policies`) or the sandbox's
-   * copy of an AWS managed policy; one the sandbox cannot read is listed in `unknownPolicies` instead.
-   */
-  permissionsBoundary?: string;
   /**
    * Its IAM tags, with the provider's default tags (`tagsAll`): aws:PrincipalTag/KEY of its requests, and
    * of its sessions' for a role (IAM User Guide, "Passing session tags in AWS STS": IAM tags).
@@ -197,7 +192,8 @@ export interface UnknownResource {
 /** Where the deploying identity comes from: the plan's getCallerIdentity, the caller, or the default. */
 export type DeployerSource = "plan" | "given" | "default";
 
-export interface CloudModel {
+/** The policy sources beside a principal's own (groups, the organization) are ModelPolicySources' fields. */
+export interface CloudModel extends ModelPolicySources {
   accountId: string;
   region: string;
   partition: string;
@@ -208,10 +204,6 @@ export interface CloudModel {
   principals: CloudPrincipal[];
   /** Customer managed policies the deployment created. */
   policies: CloudManagedPolicy[];
-  /** IAM groups, their policies and members (deploy/outsidePolicies.ts). Absent: none. */
-  groups?: CloudGroup[];
-  /** The organization's SCPs and RCPs and where the stack's account is (deploy/outsidePolicies.ts). Absent: none. */
-  organization?: CloudOrganization;
   /** The organization's id, root, OUs and member accounts (deploy/organizationTree.ts). Absent: none known. */
   organizationTree?: CloudOrganizationTree;
   keys: CloudKey[];
@@ -255,8 +247,7 @@ const SERVED = new Set([
     const resources = PRINCIPAL_KINDS[kind].resources;
     return [resources.type, resources.inlinePolicy, resources.policyAttachment];
   }),
-  ...Object.values(GROUP_TYPES),
-  ...Object.values(ORGANIZATION_TYPES),
+  ...policySourceTypes(),
   ...Object.values(ORGANIZATION_TREE_TYPES),
   "aws:iam/accessKey:AccessKey",
   "aws:iam/policy:Policy",
@@ -345,7 +336,7 @@ class ModelBuilder {
         }),
       );
     }
-    settleBoundaries(this.principals, (arn) => this.knownPolicy(arn));
+    settlePrincipalSources(this.principals, (arn) => this.knownPolicy(arn));
     for (const kind of PLAN_PRINCIPAL_KINDS) {
       this.attachPolicies(kind, byType);
     }
@@ -367,9 +358,8 @@ class ModelBuilder {
       notApplied: (resource, reason) =>
         this.notDeployed.push({ urn: resource.urn, type: resource.type, reason }),
     };
-    const groups = readGroups(context);
-    const organizationTree = readOrganizationTree(context);
-    const organization = readOrganization(context, organizationTree);
+    // Groups, SCPs and RCPs (deploy/planPolicySources.ts), and the organization's structure they apply by.
+    const { sources, organizationTree } = readPolicySources(context, () => readOrganizationTree(context));
     for (const resource of byType("aws:iam/accessKey:AccessKey")) {
       // An Inactive key authenticates nothing (IAM UpdateAccessKey), so it is not served.
       this.settle(resource, "not served", () => {
@@ -433,8 +423,7 @@ class ModelBuilder {
       deployerSource: this.deployment.deployerSource ?? "plan",
       principals: this.principals,
       policies: this.policies,
-      ...(groups.length === 0 ? {} : { groups }),
-      ...(organization === undefined ? {} : { organization }),
+      ...sources,
       ...(organizationTree === undefined ? {} : { organizationTree }),
       keys: this.keys,
       grants,
@@ -512,7 +501,7 @@ class ModelBuilder {
       accessKeys: [],
       unknownPolicies: [],
     };
-    readBoundary(this.values, resource, principal);
+    readPrincipalSources(this.values, resource, principal);
     // tagsAll (the provider's default tags too) once deployed; a preview has the program's tags only.
     const tags =
       resource.outputs?.tagsAll !== undefined

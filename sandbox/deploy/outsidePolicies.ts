@@ -3,15 +3,33 @@
  * in, the permissions boundary of a user or role, and the organization's service control policies (SCPs)
  * and resource control policies (RCPs). The cloud model holds them (deploy/model.ts: `groups`,
  * `CloudPrincipal.permissionsBoundary`, `organization`), filled from a plan here, or from an account's
- * data; the engine reads them from the model (deploy/stack.ts), so the sandbox and the static proof see
- * the same ones.
+ * data; the engine reads them from the model (deploy/stack.ts, through principalSourcesOf here), so the
+ * sandbox and the static proof see the same ones.
  *
  * IAM User Guide, "Policy evaluation logic" and "How AWS enforcement code logic evaluates requests to
  * allow or deny access" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
  * group policies are identity-based policies of each member; a boundary limits what identity-based
  * policies grant; SCPs limit the principals of the accounts they apply to, RCPs the resources.
  */
-import type { OrganizationSpec } from "../iam/policySources";
+import type { OrganizationSpec, PrincipalSourceFields } from "../iam/policySources";
+
+/** The model's fields of the policy sources: CloudModel (deploy/model.ts) extends it. */
+export interface ModelPolicySources {
+  /** IAM groups, their policies and members. Absent: none. */
+  groups?: CloudGroup[];
+  /** The organization's SCPs and RCPs and where the stack's account is. Absent: none. */
+  organization?: CloudOrganization;
+}
+
+/** A principal's fields of the policy sources: CloudPrincipal (deploy/model.ts) extends it. */
+export interface PrincipalPolicySources {
+  /**
+   * The ARN of the managed policy set as its permissions boundary (`permissionsBoundary`; IAM User Guide,
+   * "Permissions boundaries for IAM entities"). Its document is the model's (`policies`) or the sandbox's
+   * copy of an AWS managed policy; one the sandbox cannot read is listed in `unknownPolicies` instead.
+   */
+  permissionsBoundary?: string;
+}
 
 /** An IAM group: its identity-based policies apply to every member user (IAM User Guide, "IAM user groups"). */
 export interface CloudGroup {
@@ -144,5 +162,72 @@ export function organizationSpecOf(
     // No SCP at all: SCPs are not in use, nothing to gate on.
     scps: scps.some((level) => level.length > 0) ? scps : [],
     rcps: levels("RESOURCE_CONTROL_POLICY", "rcp"),
+  };
+}
+
+/** What the policy sources give the engine's spec of one principal of the model. */
+export interface PrincipalSourcesSpec {
+  /** The spec's source fields (sandbox/iam/policySources.ts), only those set. */
+  readonly fields: PrincipalSourceFields;
+  /** The managed policies the sources attach: the spec carries the customer managed ones' documents. */
+  readonly managedPolicyArns: readonly string[];
+  /** Their policies whose documents are not known: the principal's identity is then unknown. */
+  readonly unknownPolicies: readonly string[];
+}
+
+/** One source's part of a principal's spec. */
+interface SourcePart<Value> {
+  readonly value: Value | undefined;
+  readonly managedPolicyArns?: readonly string[];
+  readonly unknownPolicies?: readonly string[];
+}
+
+/**
+ * The engine's spec fields of the policy sources, for each principal of `model`: the one mapping from the
+ * model to the engine, used by the sandbox (deploy/stack.ts) and the static proof. Each field of
+ * PrincipalSourceFields has its entry (a field without one fails the type check).
+ */
+export function principalSourcesOf(
+  model: ModelPolicySources,
+): (principal: { readonly arn: string } & PrincipalPolicySources) => PrincipalSourcesSpec {
+  const groupsOf = groupsByMember(model.groups);
+  const sources: {
+    readonly [Field in keyof Required<PrincipalSourceFields>]: (
+      principal: { readonly arn: string } & PrincipalPolicySources,
+    ) => SourcePart<PrincipalSourceFields[Field]>;
+  } = {
+    groups: (principal) => {
+      const groups = groupsOf(principal.arn);
+      return {
+        value:
+          groups.length === 0
+            ? undefined
+            : groups.map((group) => ({
+                name: group.name,
+                inlinePolicies: group.inlinePolicies,
+                managedPolicyArns: group.managedPolicyArns,
+              })),
+        managedPolicyArns: groups.flatMap((group) => group.managedPolicyArns),
+        unknownPolicies: groups.flatMap((group) => group.unknownPolicies),
+      };
+    },
+    permissionsBoundary: (principal) => ({
+      value: principal.permissionsBoundary,
+      managedPolicyArns: principal.permissionsBoundary === undefined ? [] : [principal.permissionsBoundary],
+    }),
+  };
+  return (principal) => {
+    const fields: Record<string, unknown> = {};
+    const managedPolicyArns: string[] = [];
+    const unknownPolicies: string[] = [];
+    for (const [field, partOf] of Object.entries(sources)) {
+      const part: SourcePart<unknown> = partOf(principal);
+      if (part.value !== undefined) {
+        fields[field] = part.value;
+      }
+      managedPolicyArns.push(...(part.managedPolicyArns ?? []));
+      unknownPolicies.push(...(part.unknownPolicies ?? []));
+    }
+    return { fields: fields as PrincipalSourceFields, managedPolicyArns, unknownPolicies };
   };
 }

@@ -10,6 +10,7 @@ import type {
   CloudGroup,
   CloudOrganization,
   CloudOrganizationPolicy,
+  ModelPolicySources,
   OrganizationPolicyType,
   OrganizationTarget,
 } from "./outsidePolicies";
@@ -55,7 +56,7 @@ export interface PlanReadContext {
  * The plan's IAM groups, with their policies and members. Call after the principals and customer
  * managed policies are read.
  */
-export function readGroups(context: PlanReadContext): CloudGroup[] {
+function readGroups(context: PlanReadContext): CloudGroup[] {
   const { values } = context;
   const groups: CloudGroup[] = [];
   for (const resource of context.byType(GROUP_TYPES.group)) {
@@ -185,7 +186,7 @@ const FULL_AWS_ACCESS: CloudOrganizationPolicy = {
  * by default and a plan cannot detach it; RCPFullAWSAccess, which cannot be detached, only allows, and
  * RCPs only deny beside it (IAM User Guide, "How AWS enforcement code logic evaluates requests").
  */
-export function readOrganization(
+function readOrganization(
   context: PlanReadContext,
   tree?: CloudOrganizationTree,
 ): CloudOrganization | undefined {
@@ -278,11 +279,7 @@ export function readOrganization(
  * A user's or role's permissionsBoundary input (the ARN of a managed policy): set on the principal; a
  * value unknown until deployment makes its policies unknown (decided at worst) instead.
  */
-export function readBoundary(
-  values: ResourceValues,
-  resource: DeployedResource,
-  principal: CloudPrincipal,
-): void {
+function readBoundary(values: ResourceValues, resource: DeployedResource, principal: CloudPrincipal): void {
   try {
     const boundary = values.optionalString(resource, "inputs", "permissionsBoundary");
     if (boundary !== undefined) {
@@ -300,7 +297,7 @@ export function readBoundary(
  * Boundaries whose documents the model cannot read (a policy made outside the program, an AWS managed
  * policy the sandbox holds no copy of) make their principal's policies unknown, decided at worst.
  */
-export function settleBoundaries(
+function settleBoundaries(
   principals: readonly CloudPrincipal[],
   known: (policyArn: string) => boolean,
 ): void {
@@ -316,4 +313,51 @@ export function settleBoundaries(
 function placementOf(tree: CloudOrganizationTree | undefined, accountId: string): string[] | undefined {
   const account = tree?.accounts.find((candidate) => candidate.id === accountId);
   return tree === undefined || account === undefined ? undefined : parentsOf(tree, account.parentId);
+}
+
+/** Every resource type through which a plan declares a policy source (the model serves them). */
+export function policySourceTypes(): string[] {
+  return [...Object.values(GROUP_TYPES), ...Object.values(ORGANIZATION_TYPES)];
+}
+
+/**
+ * The policy sources a plan declares, as the model's fields (ModelPolicySources): its groups, then the
+ * organization's SCPs and RCPs, placed by the organization's structure, which `readTree` reads in between
+ * (the model keeps it: deploy/organizationTree.ts). Call after the principals and customer managed
+ * policies are read.
+ */
+export function readPolicySources(
+  context: PlanReadContext,
+  readTree: () => CloudOrganizationTree | undefined,
+): { readonly sources: ModelPolicySources; readonly organizationTree?: CloudOrganizationTree } {
+  const groups = readGroups(context);
+  const organizationTree = readTree();
+  const organization = readOrganization(context, organizationTree);
+  return {
+    sources: {
+      ...(groups.length === 0 ? {} : { groups }),
+      ...(organization === undefined ? {} : { organization }),
+    },
+    ...(organizationTree === undefined ? {} : { organizationTree }),
+  };
+}
+
+/** Reads a user's or role's own fields of the policy sources (its boundary) from its resource. */
+export function readPrincipalSources(
+  values: ResourceValues,
+  resource: DeployedResource,
+  principal: CloudPrincipal,
+): void {
+  readBoundary(values, resource, principal);
+}
+
+/**
+ * Once the customer managed policies are read: a principal's source fields whose documents the model
+ * cannot read make its policies unknown (decided at worst).
+ */
+export function settlePrincipalSources(
+  principals: readonly CloudPrincipal[],
+  known: (policyArn: string) => boolean,
+): void {
+  settleBoundaries(principals, known);
 }

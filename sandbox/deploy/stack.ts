@@ -18,7 +18,7 @@ import { SessionStore, type RoleSession } from "../sts/sessions";
 import { INVALID_TOKEN } from "../http/sigv4";
 import { ADMINISTRATOR_ACCESS_ARN, type CloudModel, type CloudPrincipal, type CloudTable } from "./model";
 import { organizationTreeSpecOf } from "./organizationTree";
-import { groupsByMember, organizationSpecOf, type CloudGroup } from "./outsidePolicies";
+import { organizationSpecOf, principalSourcesOf, type PrincipalSourcesSpec } from "./outsidePolicies";
 
 /** An access key pair (the deployer's, for the drills). */
 export interface AccessKey {
@@ -188,9 +188,9 @@ export class LiveStack {
     for (const arn of deployerPrincipals(model.deployer.arn)) {
       authorizer.putPrincipal({ arn, managedPolicyArns: [ADMINISTRATOR_ACCESS_ARN] });
     }
-    const groupsOfPrincipal = groupsByMember(model.groups);
+    const sourcesOf = principalSourcesOf(model);
     for (const principal of model.principals) {
-      authorizer.putPrincipal(principalSpec(model, principal, groupsOfPrincipal(principal.arn)));
+      authorizer.putPrincipal(principalSpec(model, principal, sourcesOf(principal)));
     }
     authorizer.putOrganization(organizationSpecOf(model.accountId, model.organization));
     authorizer.putOrganizationTree(organizationTreeSpecOf(model.organizationTree));
@@ -318,13 +318,9 @@ export class LiveStack {
 function principalSpec(
   model: CloudModel,
   principal: CloudPrincipal,
-  groups: readonly CloudGroup[],
+  sources: PrincipalSourcesSpec,
 ): PrincipalSpec {
-  const managed = new Set([
-    ...principal.managedPolicyArns,
-    ...groups.flatMap((group) => group.managedPolicyArns),
-    ...(principal.permissionsBoundary === undefined ? [] : [principal.permissionsBoundary]),
-  ]);
+  const managed = new Set([...principal.managedPolicyArns, ...sources.managedPolicyArns]);
   return {
     arn: principal.arn,
     inlinePolicies: principal.inlinePolicies.map((policy) => ({
@@ -337,20 +333,10 @@ function principalSpec(
     })),
     managedPolicyArns: principal.managedPolicyArns,
     customerManagedPolicies: model.policies.filter((policy) => managed.has(policy.arn)),
-    unknownPolicies: [...principal.unknownPolicies, ...groups.flatMap((group) => group.unknownPolicies)],
+    unknownPolicies: [...principal.unknownPolicies, ...sources.unknownPolicies],
     uniqueId: principal.uniqueId,
-    ...(groups.length === 0
-      ? {}
-      : {
-          groups: groups.map((group) => ({
-            name: group.name,
-            inlinePolicies: group.inlinePolicies,
-            managedPolicyArns: group.managedPolicyArns,
-          })),
-        }),
-    ...(principal.permissionsBoundary === undefined
-      ? {}
-      : { permissionsBoundary: principal.permissionsBoundary }),
+    // The policies that decide beside its own (groups, boundary): deploy/outsidePolicies.ts.
+    ...sources.fields,
     ...(principal.tags === undefined ? {} : { tags: principal.tags }),
     ...(principal.trust === undefined
       ? {}

@@ -28,14 +28,14 @@ import { RequestLayer, ResourceLayer } from "./layeredContext";
 import { tagsOfResource, type ResourceTags, type ResourceTagSource } from "./resourceTags";
 import { TablePolicySides, type TablePolicySide, type TablePolicySource } from "./tableResourcePolicies";
 import {
-  boundaryPolicy,
   compileOrganization,
-  groupIdentityPolicies,
   isServiceLinkedRoleArn,
   organizationPart,
+  principalSourceParts,
   type CompiledOrganization,
   type OrganizationSpec,
 } from "./policySources";
+import { policyIdentityOf, type PolicyIdentity } from "./policyIdentity";
 import {
   checkInlinePoliciesSize,
   checkKeyPolicySize,
@@ -219,11 +219,14 @@ export class Authorizer {
     for (const policy of spec.customerManagedPolicies ?? []) {
       this.customerPolicies.set(policy.arn, policy.document);
     }
-    const identityPolicies: readonly CompiledPolicy[] | "unknown" =
-      (spec.unknownPolicies ?? []).length > 0
-        ? "unknown"
-        : [...identityPoliciesOf(spec), ...groupIdentityPolicies(spec)];
-    const boundary = boundaryPolicy(spec);
+    const identityKnown = (spec.unknownPolicies ?? []).length === 0;
+    const own = identityKnown ? identityPoliciesOf(spec) : [];
+    // The policies that decide beside its own (groups, boundary): ./policySources.ts.
+    const sources = principalSourceParts(spec, identityKnown);
+    const identityPolicies: readonly CompiledPolicy[] | "unknown" = identityKnown
+      ? [...own, ...sources.identity]
+      : "unknown";
+    const boundary = sources.boundary;
     // A principal's tags are an IAM resource's tags (iam:ResourceTag): no resource layer outlives them.
     this.resourceLayers = new WeakMap();
     this.principals.set(spec.arn, {
@@ -259,6 +262,36 @@ export class Authorizer {
       version: this.nextVersion++,
     });
   }
+
+  /**
+   * The policy identity of a caller (./policyIdentity.ts): what of its compiled policy set decides, for
+   * the static proof to tell which principals decide alike. Computed once per version of the principal.
+   */
+  policyIdentity(callerArn: string): PolicyIdentity {
+    const caller = this.principal(callerArn);
+    const cacheKey = `${caller.arn}\n${caller.version}`;
+    let identity = this.policyIdentities.get(cacheKey);
+    if (identity === undefined) {
+      const organization = this.organization;
+      identity = policyIdentityOf({
+        callerKind: caller.evalPrincipal.kind,
+        accountId: caller.accountId,
+        serviceLinkedRole: caller.evalPrincipal.serviceLinkedRole === true,
+        identity: caller.identityPolicies,
+        ...(caller.boundary === undefined ? {} : { boundary: caller.boundary }),
+        ...(caller.sessionPolicies === undefined ? {} : { session: caller.sessionPolicies }),
+        organization:
+          organization === undefined ? [] : [...organization.scps.flat(), ...organization.rcps.flat()],
+      });
+      if (this.policyIdentities.size >= MAX_POLICY_SETS) {
+        this.policyIdentities.clear();
+      }
+      this.policyIdentities.set(cacheKey, identity);
+    }
+    return identity;
+  }
+
+  private readonly policyIdentities = new Map<string, PolicyIdentity>();
 
   /** @deprecated putPrincipal with a trust policy. */
   putRole(spec: RoleSpec): void {

@@ -31,6 +31,7 @@ export type {
   PrincipalSpec,
 } from "./types";
 export { Authorizer, type KmsRequestContext, type AuthorizerStats } from "./authorizer";
+export type { PolicyIdentity } from "./policyIdentity";
 export { managedPolicyDocument, MANAGED_POLICY_ARNS } from "./managedPolicies";
 export { parsePolicyDocument } from "./policyDocument";
 export { kmsAccessDeniedViaDynamoDbMessage } from "./messages";

@@ -20,6 +20,26 @@ import { managedPolicyDocument } from "./managedPolicies";
 import { checkInlinePoliciesSize, parsePolicyDocument } from "./policyDocument";
 import type { PolicyDocument, PrincipalSpec } from "./types";
 
+/**
+ * The fields of a principal's spec (PrincipalSpec extends it) that bring policies beside its own: one per
+ * source. Each has its compiler in SOURCES below, which the type check holds to these fields.
+ */
+export interface PrincipalSourceFields {
+  /** A user's IAM groups: their policies are identity-based policies of the user. */
+  readonly groups?: readonly GroupSpec[];
+  /**
+   * The ARN of the managed policy that is the principal's permissions boundary (AWS managed, or customer
+   * managed with its document in `customerManagedPolicies`); a role's sessions have it too.
+   */
+  readonly permissionsBoundary?: string;
+}
+
+/** What the sources add to a principal's policy set: identity-based policies beside its own, a boundary. */
+export interface PrincipalSourceParts {
+  readonly identity: readonly CompiledPolicy[];
+  readonly boundary?: CompiledPolicy;
+}
+
 /** An IAM group of a user, as the engine holds it: its identity-based policies. */
 export interface GroupSpec {
   readonly name: string;
@@ -91,7 +111,7 @@ function managedDocument(spec: PrincipalSpec, policyArn: string): PolicyDocument
  * Guide, "IAM user groups", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html). Named
  * "group:GROUP/inline:NAME" and "group:GROUP/POLICY_ARN" in decisions.
  */
-export function groupIdentityPolicies(spec: PrincipalSpec): CompiledPolicy[] {
+function groupIdentityPolicies(spec: PrincipalSpec): CompiledPolicy[] {
   const account = spec.arn.split(":")[4] ?? "";
   return (spec.groups ?? []).flatMap((group) => {
     const inline = (group.inlinePolicies ?? []).map((entry) => ({
@@ -135,7 +155,7 @@ export function groupIdentityPolicies(spec: PrincipalSpec): CompiledPolicy[] {
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html). Named
  * "boundary:POLICY_ARN" in decisions.
  */
-export function boundaryPolicy(spec: PrincipalSpec): CompiledPolicy | undefined {
+function boundaryPolicy(spec: PrincipalSpec): CompiledPolicy | undefined {
   return spec.permissionsBoundary === undefined
     ? undefined
     : compiled(
@@ -144,6 +164,46 @@ export function boundaryPolicy(spec: PrincipalSpec): CompiledPolicy | undefined 
         "boundary",
         "MalformedPolicyDocument",
       );
+}
+
+/**
+ * Each source's compiler, by its field of PrincipalSourceFields (a field without one fails the type
+ * check): the policies it adds to the principal's set. Identity-based ones are compiled only when the
+ * principal's identity is known (unknown ones are taken at worst whatever they hold).
+ */
+const SOURCES: {
+  readonly [Field in keyof Required<PrincipalSourceFields>]: (
+    spec: PrincipalSpec,
+    identityKnown: boolean,
+  ) => Partial<PrincipalSourceParts>;
+} = {
+  groups: (spec, identityKnown) => (identityKnown ? { identity: groupIdentityPolicies(spec) } : {}),
+  permissionsBoundary: (spec) => {
+    const boundary = boundaryPolicy(spec);
+    return boundary === undefined ? {} : { boundary };
+  },
+};
+
+/**
+ * The policies every source adds to `spec`'s policy set, compiled (AwsError MalformedPolicyDocument or
+ * NoSuchEntity for one IAM would refuse). The Authorizer places them: identity-based policies beside the
+ * principal's own, the boundary over them (IAM User Guide, "Policy evaluation logic").
+ */
+export function principalSourceParts(spec: PrincipalSpec, identityKnown: boolean): PrincipalSourceParts {
+  const identity: CompiledPolicy[] = [];
+  let boundary: CompiledPolicy | undefined;
+  for (const compile of Object.values(SOURCES)) {
+    const parts = compile(spec, identityKnown);
+    identity.push(...(parts.identity ?? []));
+    if (parts.boundary !== undefined) {
+      if (boundary !== undefined) {
+        // IAM gives an entity one permissions boundary ("Permissions boundaries for IAM entities").
+        throw new Error(`principal ${spec.arn}: two policy sources set its permissions boundary`);
+      }
+      boundary = parts.boundary;
+    }
+  }
+  return { identity, ...(boundary === undefined ? {} : { boundary }) };
 }
 
 /** Compiles an account's SCPs and RCPs (MalformedPolicyDocumentException for one Organizations refuses). */

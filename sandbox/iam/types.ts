@@ -3,7 +3,7 @@
  * their key policies and states. Plain data, so the server can build it from a plan and persist it.
  */
 import type { ResidualCondition } from "./evaluation";
-import type { GroupSpec } from "./policySources";
+import type { PrincipalSourceFields } from "./policySources";
 
 /** An IAM policy document (JSON, as parsed from the `policy` string of a resource). */
 export interface PolicyDocument {
@@ -35,8 +35,9 @@ export interface InlinePolicy {
  * What the engine holds of a principal: its ARN (infra/principal.ts describes the principal itself; the
  * engine needs only the ARN and the policies) and its identity-based policies, and for a role its trust
  * policy. A user (app-user), a role, the deploying identity, or a principal the static proof asks about.
+ * The policies that decide beside its own (groups, boundary) are fields of ./policySources.ts.
  */
-export interface PrincipalSpec {
+export interface PrincipalSpec extends PrincipalSourceFields {
   /** e.g. `arn:aws:iam::111122223333:user/app-user`. The account is taken from the ARN. */
   readonly arn: string;
   readonly inlinePolicies?: readonly InlinePolicy[];
@@ -67,13 +68,6 @@ export interface PrincipalSpec {
   readonly roleId?: string;
   /** An IAM user's unique id (AIDA...): aws:userid of its requests (IAM User Guide, "AWS global condition context keys"). */
   readonly uniqueId?: string;
-  /** A user's IAM groups: their policies are identity-based policies of the user (./policySources.ts). */
-  readonly groups?: readonly GroupSpec[];
-  /**
-   * The ARN of the managed policy that is the principal's permissions boundary (AWS managed, or customer
-   * managed with its document in `customerManagedPolicies`); a role's sessions have it too (./policySources.ts).
-   */
-  readonly permissionsBoundary?: string;
   /** Its IAM tags: aws:PrincipalTag/KEY of its requests, and of its sessions' (a role's). */
   readonly tags?: Readonly<Record<string, string>>;
 }

@@ -91,6 +91,8 @@ let nextCoreId = 1;
 export class PolicyCore {
   readonly id: number;
   readonly kind: PolicyKind;
+  /** The document as JSON text (what the static proof scans for keys that make a principal its own class). */
+  readonly text: string;
   readonly statements: readonly CompiledStatement[];
   /** Every context key some statement reads, sorted. */
   readonly keys: readonly string[];
@@ -98,9 +100,10 @@ export class PolicyCore {
   readonly hasPrincipals: boolean;
   private readonly byAction = new Map<string, readonly CompiledStatement[]>();
 
-  constructor(kind: PolicyKind, statements: readonly CompiledStatement[]) {
+  constructor(kind: PolicyKind, text: string, statements: readonly CompiledStatement[]) {
     this.id = nextCoreId++;
     this.kind = kind;
+    this.text = text;
     this.statements = statements;
     this.keys = [...new Set(statements.flatMap((statement) => statement.keys))].sort();
     this.hasPrincipals = statements.some((statement) => statement.principal !== undefined);
@@ -145,7 +148,7 @@ export function compilePolicy(document: unknown, name: string, kind: PolicyKind)
   const cacheKey = `${kind}\n${text}`;
   let core = cores.get(cacheKey);
   if (core === undefined) {
-    core = new PolicyCore(kind, compileDocument(value, kind, fail));
+    core = new PolicyCore(kind, text, compileDocument(value, kind, fail));
     if (cores.size >= CORE_CACHE_LIMIT) {
       cores.clear();
     }
