@@ -35,6 +35,16 @@ export const ENCRYPTION_PROPERTIES: Record<string, readonly string[]> = {
   [NATIVE_DYNAMODB_GLOBAL_TABLE]: ["sseSpecification", "replicas"],
 };
 
+/**
+ * Every table form inspectTableEncryption judges: the forms with a key setting, and the 2017.11.29 global
+ * table, which has none. A rule asks this first, so that the other resources of a stack (most of them)
+ * cost it no config read and no inspection.
+ */
+export const TABLE_TYPES: ReadonlySet<string> = new Set([
+  ...Object.keys(ENCRYPTION_PROPERTIES),
+  DYNAMODB_GLOBAL_TABLE_2017,
+]);
+
 /** Returns the path of the first unknown key setting under `property` of a table of `type`. */
 export function findUnknownKeySetting(type: string, props: unknown, property: string): string | undefined {
   if (property === "replicas") {
