@@ -73,12 +73,15 @@ function unknownInside(root: unknown, path: PropertyPath): string | undefined {
   return findUnknown(read.value, path);
 }
 
-/** Inspects the known encryption settings of a table; returns undefined for other resource types. */
+/**
+ * Inspects the known encryption settings of a table; returns undefined for other resource types.
+ * `allowed` is called only when a known customer-managed key is checked against the config.
+ */
 export function inspectTableEncryption(
   type: string,
   name: string,
   props: unknown,
-  allowed: AllowedKeys,
+  allowed: () => AllowedKeys,
 ): TableInspection | undefined {
   const subject = `DynamoDB table "${name}" (${type})`;
   const result: TableInspection = { findings: [], unknownPaths: [] };
@@ -120,7 +123,7 @@ export function inspectTableEncryption(
 function inspectClassicTable(
   subject: string,
   props: unknown,
-  allowed: AllowedKeys,
+  allowed: () => AllowedKeys,
   result: TableInspection,
 ): void {
   const sse = probe(props, ["serverSideEncryption"]);
@@ -166,7 +169,7 @@ function inspectClassicTable(
 function inspectNativeTable(
   subject: string,
   props: unknown,
-  allowed: AllowedKeys,
+  allowed: () => AllowedKeys,
   result: TableInspection,
 ): void {
   const sse = probe(props, ["sseSpecification"]);
@@ -191,7 +194,7 @@ function inspectNativeTable(
 function inspectNativeGlobalTable(
   subject: string,
   props: unknown,
-  allowed: AllowedKeys,
+  allowed: () => AllowedKeys,
   result: TableInspection,
 ): void {
   const sse = probe(props, ["sseSpecification"]);
@@ -219,7 +222,7 @@ function checkReplicaKeys(
   props: unknown,
   paths: { region: PropertyPath; key: PropertyPath },
   whenMissing: string,
-  allowed: AllowedKeys,
+  allowed: () => AllowedKeys,
   result: TableInspection,
 ): void {
   const replicas = probe(props, ["replicas"]);
@@ -288,7 +291,7 @@ function checkKey(
   root: unknown,
   path: PropertyPath,
   whenMissing: string,
-  allowed: AllowedKeys,
+  allowed: () => AllowedKeys,
   result: TableInspection,
   prefix: PropertyPath = [],
 ): void {
@@ -319,7 +322,7 @@ function checkKey(
     );
     return;
   }
-  const refusal = checkAllowedKey(value, allowed);
+  const refusal = checkAllowedKey(value, allowed());
   if (refusal !== undefined) {
     result.findings.push(
       `${subject} has ${shown} ${refusal}, as the policy config requires. Set ${shown} to an allowed key.`,
