@@ -97,6 +97,15 @@ export function findUnknown(value: unknown, path: PropertyPath = []): string | u
   if (typeof value !== "object" || value === null) {
     return undefined;
   }
+  // A proxy is walked on the object it wraps: each step the proxy would take costs it a new proxy and
+  // a copy of its path, and the stack rule walks the key settings of every table of the stack. The
+  // walk reads the same fields and stops at the same sentinel the proxy would throw on.
+  const internals = PROXY_INTERNALS;
+  const wrapped = internals === undefined ? undefined : wrappedObject(value, internals.target);
+  if (internals !== undefined && wrapped !== undefined) {
+    const found = findSentinel(wrapped, internals.unknowns);
+    return found === undefined ? undefined : formatPath([...path, ...found]);
+  }
   for (const key of Object.keys(value)) {
     const step: string | number = Array.isArray(value) ? Number(key) : key;
     const read = probe(value, [step]);
@@ -106,6 +115,34 @@ export function findUnknown(value: unknown, path: PropertyPath = []): string | u
     const inner = findUnknown(read.value, [...path, step]);
     if (inner !== undefined) {
       return inner;
+    }
+  }
+  return undefined;
+}
+
+/** The object a @pulumi/policy proxy wraps (see PROXY_INTERNALS), or undefined when `value` is no such proxy. */
+function wrappedObject(value: object, target: string): object | undefined {
+  const wrapped = (value as Record<string, unknown>)[target];
+  return typeof wrapped === "object" && wrapped !== null ? wrapped : undefined;
+}
+
+/**
+ * The path (below `value`, a plain value) of the first unknown sentinel, depth first in key order, as
+ * findUnknown's walk through the proxy finds it; undefined when there is none.
+ */
+function findSentinel(value: object, unknowns: ReadonlySet<unknown>): (string | number)[] | undefined {
+  const isArray = Array.isArray(value);
+  for (const key of Object.keys(value)) {
+    const field = (value as Record<string, unknown>)[key];
+    const step: string | number = isArray ? Number(key) : key;
+    if (unknowns.has(field)) {
+      return [step];
+    }
+    if (typeof field === "object" && field !== null) {
+      const inner = findSentinel(field, unknowns);
+      if (inner !== undefined) {
+        return [step, ...inner];
+      }
     }
   }
   return undefined;

@@ -7,7 +7,7 @@ import { readConfig } from "../lib/config";
 import { notApplicable } from "../lib/notApplicable";
 import { ALLOWED_KEYS_DEFAULTS, ALLOWED_KEYS_SCHEMA, AllowedKeys } from "../lib/keys";
 import { CMK_AT_REST, PackResourcePolicy, ruleDocsUrl } from "../lib/metadata";
-import { inspectTableEncryption } from "../lib/tableEncryption";
+import { inspectTableEncryption, TABLE_TYPES } from "../lib/tableEncryption";
 import { dynamodbTableKeyFromStackAtPreview } from "./dynamodbTableKeyFromStackAtPreview";
 
 export const dynamodbTableCustomerManagedKey: PackResourcePolicy = {
@@ -31,8 +31,19 @@ export const dynamodbTableCustomerManagedKey: PackResourcePolicy = {
       'Every table form is on a customer-managed KMS key: `aws:dynamodb/table:Table` (no `serverSideEncryption`, `enabled: false`, enabled without `kmsKeyArn`, an AWS managed key, a value that is no key reference; every `replicas[i].kmsKeyArn`), `aws:dynamodb/tableReplica:TableReplica` (`kmsKeyArn`), `aws-native:dynamodb:Table` (`sseSpecification` enabled, type `KMS`, `kmsMasterKeyId`), `aws-native:dynamodb:GlobalTable` (table-level SSE and every `replicas[i].sseSpecification.kmsMasterKeyId`), `aws:dynamodb/globalTable:GlobalTable` (2017.11.29: always a violation). Key ids (incl. `mrk-`), key ARNs, alias names and alias ARNs are recognised; `alias/aws/\u2026` in either alias form is AWS managed. A key unknown at preview is left to `dynamodb-table-key-from-stack-at-preview` (see "Failing closed at preview").',
   },
   validateResource: (args, reportViolation) => {
-    const config = readConfig<AllowedKeys>(args, ALLOWED_KEYS_DEFAULTS);
-    const inspection = inspectTableEncryption(args.type, args.name, args.props, config);
+    if (!TABLE_TYPES.has(args.type)) {
+      return;
+    }
+    // The config is read only when a known customer-managed key is checked against it: @pulumi/policy
+    // copies the policy's config on each read, and a table whose key is unknown at preview, or already
+    // a finding, needs none.
+    let config: AllowedKeys | undefined;
+    const inspection = inspectTableEncryption(
+      args.type,
+      args.name,
+      args.props,
+      () => (config ??= readConfig<AllowedKeys>(args, ALLOWED_KEYS_DEFAULTS)),
+    );
     if (inspection === undefined) {
       return;
     }

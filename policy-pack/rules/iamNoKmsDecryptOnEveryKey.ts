@@ -175,11 +175,15 @@ export const iamNoKmsDecryptOnEveryKey: PackResourcePolicy = {
     if (documents.length === 0 && attachments.length === 0) {
       return;
     }
-    const { sensitiveActions, awsManagedPolicies } = readConfig<NoDecryptEverywhereConfig>(args, DEFAULTS);
+    // The config is read when a finding turns on it: most documents are scoped to named resources and
+    // most attachments name no AWS managed policy, and the stack's every policy passes here.
+    let config: NoDecryptEverywhereConfig | undefined;
+    const configOf = (): NoDecryptEverywhereConfig =>
+      (config ??= readConfig<NoDecryptEverywhereConfig>(args, DEFAULTS));
     const subject = `IAM policy "${args.name}" (${args.type})`;
     for (const { path, arn } of attachments) {
       const name = typeof arn === "string" ? AWS_MANAGED_POLICY_ARN.exec(arn)?.[1] : undefined;
-      if (name !== undefined && awsManagedPolicies.includes(name)) {
+      if (name !== undefined && configOf().awsManagedPolicies.includes(name)) {
         reportViolation(
           `${subject} has ${path} ${JSON.stringify(arn)}, the AWS managed policy ${name}, which allows kms:Decrypt on ` +
             "every key. Through the root statement of each key policy, that lets its holder decrypt every table of the " +
@@ -202,9 +206,14 @@ export const iamNoKmsDecryptOnEveryKey: PackResourcePolicy = {
         if (statement.effect !== "Allow") {
           continue;
         }
-        const actions = grantedActions(statement, sensitiveActions);
+        // The resource first: most statements are scoped to named resources, and matching the
+        // sensitive actions against every action pattern of each costs more than reading Resource.
         const resource = everyKeyResource(statement);
-        if (actions.length === 0 || resource === undefined) {
+        if (resource === undefined) {
+          continue;
+        }
+        const actions = grantedActions(statement, configOf().sensitiveActions);
+        if (actions.length === 0) {
           continue;
         }
         reportViolation(

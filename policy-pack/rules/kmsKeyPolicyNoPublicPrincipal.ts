@@ -76,26 +76,25 @@ export const kmsKeyPolicyNoPublicPrincipal: PackResourcePolicy = {
     if (document === undefined || document === null || document === "") {
       return;
     }
-    const subject = keySubject(args);
     const parsed = parsePolicyDocument(document);
     if (!parsed.ok) {
       reportViolation(
-        `${subject} has a ${property} that cannot be checked: ${parsed.error}. Set ${property} to a JSON key policy document.`,
+        `${keySubject(args)} has a ${property} that cannot be checked: ${parsed.error}. Set ${property} to a JSON key policy document.`,
       );
       return;
     }
-    const { boundingConditionKeys } = readConfig<PublicPrincipalConfig>(args, PUBLIC_PRINCIPAL_DEFAULTS);
-    const bounding = new Set(boundingConditionKeys.map((k) => k.toLowerCase()));
     for (const statement of parsed.statements) {
-      if (
-        statement.effect !== "Allow" ||
-        !isWildcardPrincipal(statement.principal) ||
-        isBounded(statement, bounding)
-      ) {
+      if (statement.effect !== "Allow" || !isWildcardPrincipal(statement.principal)) {
+        continue;
+      }
+      // Read only for a wildcard Allow, the one statement the config decides: a stack's key policies
+      // are mostly the usual root and key-user statements, and every key of the stack passes here.
+      const { boundingConditionKeys } = readConfig<PublicPrincipalConfig>(args, PUBLIC_PRINCIPAL_DEFAULTS);
+      if (isBounded(statement, new Set(boundingConditionKeys.map((k) => k.toLowerCase())))) {
         continue;
       }
       reportViolation(
-        `${subject} has ${property} ${statementLabel(statement)} that allows the wildcard principal ${JSON.stringify(statement.principal)} ` +
+        `${keySubject(args)} has ${property} ${statementLabel(statement)} that allows the wildcard principal ${JSON.stringify(statement.principal)} ` +
           `with no ${boundingConditionKeys.join(", ")} condition, so any AWS account could use the key. ` +
           `Name the principals, or add a condition such as "StringEquals": { "kms:CallerAccount": "<account id>" }.`,
       );

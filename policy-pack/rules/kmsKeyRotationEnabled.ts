@@ -84,9 +84,13 @@ export const kmsKeyRotationEnabled: PackResourcePolicy = {
       );
       return;
     }
-    const { maximumRotationPeriodDays } = readConfig<RotationConfig>(args, ROTATION_DEFAULTS);
     const period: unknown = props.rotationPeriodInDays;
-    if (typeof period === "number" && period > maximumRotationPeriodDays) {
+    if (typeof period !== "number") {
+      // Only a period the program sets is held against the config, so the config is read only then.
+      return;
+    }
+    const { maximumRotationPeriodDays } = readConfig<RotationConfig>(args, ROTATION_DEFAULTS);
+    if (period > maximumRotationPeriodDays) {
       reportViolation(
         `${subject} has rotationPeriodInDays ${period}, longer than the ${maximumRotationPeriodDays} days this pack allows. ` +
           `Set rotationPeriodInDays to at most ${maximumRotationPeriodDays}.`,

@@ -70,4 +70,13 @@ describe("policy-pack property probes", () => {
     ).to.equal("replicas[1].key");
     expect(findUnknown({ a: { b: [1, "x"] } })).to.equal(undefined);
   });
+
+  it("finds, below a proxy, the path the proxy's own walk finds, after the path it is given", () => {
+    const nested = unknownCheckingProxy({
+      a: [{ b: 1 }, { c: [0, { d: SENTINELS.unknownNumberValue }] }],
+      e: SENTINELS.unknownStringValue,
+    });
+    expect(findUnknown(nested, ["replicas", 0])).to.equal("replicas[0].a[1].c[1].d");
+    expect(findUnknown(unknownCheckingProxy({ a: [{ b: 1 }], c: "known" }), ["x"])).to.equal(undefined);
+  });
 });
