@@ -34,10 +34,16 @@ const resource = (
   propertyDependencies: Record<string, string[]> = {},
 ) => customState("bench", type, name, inputs, propertyDependencies);
 
-/** Groups of five: a new key, its alias, a table on the key, a table on a known key, a user policy. */
-export function generatePlan(size: number): Plan {
+/**
+ * Groups of five: a new key, its alias, a table on the key, a table on a known key, a user policy. As a
+ * first preview plans them (`deployed` false): the new key's ARN, and what refers to it, unknown. As
+ * `pulumi up` records them (`deployed` true): every value known, as `pulumi stack export` prints it.
+ */
+export function generatePlan(size: number, deployed = false): Plan {
   const states: PlanResourceState[] = [];
   for (let g = 0; states.length < size; g++) {
+    const keyId = `00000000-0000-4000-8000-${String(g).padStart(12, "0")}`;
+    const keyArn = deployed ? `arn:aws:kms:us-east-1:111122223333:key/${keyId}` : UNKNOWN_VALUE;
     const key = resource("aws:kms/key:Key", `key-${g}`, {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
@@ -52,12 +58,12 @@ export function generatePlan(size: number): Plan {
           },
         ],
       }),
-      arn: UNKNOWN_VALUE,
+      arn: keyArn,
     });
     const alias = resource(
       "aws:kms/alias:Alias",
       `alias-${g}`,
-      { name: `alias/bench-${g}`, targetKeyId: UNKNOWN_VALUE },
+      { name: `alias/bench-${g}`, targetKeyId: deployed ? keyId : UNKNOWN_VALUE },
       { targetKeyId: [key.urn] },
     );
     const tableOnNewKey = resource(
@@ -65,7 +71,7 @@ export function generatePlan(size: number): Plan {
       `table-new-key-${g}`,
       {
         hashKey: "id",
-        serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN_VALUE },
+        serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
         pointInTimeRecovery: { enabled: true },
         deletionProtectionEnabled: true,
       },
