@@ -19,7 +19,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
-import type { Sandbox } from "../../sandbox";
+import type { Sandbox, SandboxOptions } from "../../sandbox";
+import { sandboxWithPlan, type Clients, type PlanSandbox } from "./sandbox";
 
 export const ACCESS_MODEL_REGION = "eu-west-1";
 export const ACCESS_MODEL_TABLE = "access-model";
@@ -207,4 +208,46 @@ export function synthesizeAccessModel(): Promise<Plan> {
       };
     },
   });
+}
+
+/** The access model deployed in a sandbox for a test suite (`accessModelSandbox`). */
+export interface AccessModelSandbox extends PlanSandbox {
+  /** The program's outputs, read by the suite's `before` hook. */
+  readonly outputs: AccessModelOutputs;
+  /** SDK v3 clients signed as the program's user `name` (alice, bob, ...), in its region. */
+  user(name: string): Clients;
+}
+
+/**
+ * `sandboxWithPlan` for the access model: registers, in the calling `describe`, the hooks that start a
+ * sandbox with the program deployed and stop it, and destroy the clients opened through the handle.
+ */
+export function accessModelSandbox(options: SandboxOptions = {}): AccessModelSandbox {
+  const base = sandboxWithPlan(synthesizeAccessModel, options);
+  let outputs: AccessModelOutputs | undefined;
+  before(() => {
+    outputs = accessModelOutputs(base.sandbox);
+  });
+  const read = (): AccessModelOutputs => {
+    if (outputs === undefined) {
+      throw new Error("the access model is used outside the tests of the describe that deployed it");
+    }
+    return outputs;
+  };
+  return {
+    get sandbox() {
+      return base.sandbox;
+    },
+    get applied() {
+      return base.applied;
+    },
+    get outputs() {
+      return read();
+    },
+    as: (credentials, region) => base.as(credentials, region),
+    admin: () => base.admin(),
+    track: (client) => base.track(client),
+    session: (from, input) => base.session(from, input),
+    user: (name) => base.as(read().users[name], read().region),
+  };
 }

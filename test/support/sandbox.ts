@@ -206,6 +206,74 @@ export function sandboxWithPlan(
   return handle;
 }
 
+/** The dev stack deployed in a sandbox for a test suite (`sandboxWithDev`). */
+export interface DevSandbox extends PlanSandbox {
+  /** The plan the `before` hook applied. */
+  readonly plan: Plan;
+  /** The stack outputs after the `before` hook's deployment (docs/contracts.md section 2). */
+  readonly outputs: StackOutputs;
+  readonly endpoint: string;
+  /** SDK v3 clients signed as the stack's user `name`, destroyed by the suite's `after` hook. */
+  user(name: string): Clients;
+  /** Re-deploys with other config changes, as `pulumi up` after editing the stack file. */
+  update(config: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * `sandboxWithPlan` for the dev stack: registers, in the calling `describe`, a `before` hook that starts
+ * a sandbox and applies the dev stack with `config` changes (as `deployDev`), and an `after` hook that
+ * destroys the clients opened through the handle and stops the sandbox.
+ */
+export function sandboxWithDev(
+  config: Record<string, unknown> = {},
+  options: SandboxOptions = {},
+): DevSandbox {
+  let plan: Plan | undefined;
+  let outputs: StackOutputs | undefined;
+  const base = sandboxWithPlan(async () => {
+    plan = await synthesize({ stack: "dev", config: devConfig(config) });
+    return plan;
+  }, options);
+  before(() => {
+    outputs = base.sandbox.outputs();
+  });
+  const deployed = <T>(value: T | undefined): T => {
+    if (value === undefined) {
+      throw new Error("the dev stack is used outside the tests of the describe that deployed it");
+    }
+    return value;
+  };
+  return {
+    get sandbox() {
+      return base.sandbox;
+    },
+    get applied() {
+      return base.applied;
+    },
+    get plan() {
+      return deployed(plan);
+    },
+    get outputs() {
+      return deployed(outputs);
+    },
+    get endpoint() {
+      return base.sandbox.endpoint;
+    },
+    as: (credentials, region) => base.as(credentials, region),
+    admin: () => base.admin(),
+    track: (client) => base.track(client),
+    session: (from, input) => base.session(from, input),
+    user: (name) => base.as(credentialsOf(deployed(outputs), name), deployed(outputs).region),
+    async update(next) {
+      // From the sandbox's checkpoint, as `pulumi up` previews from the stack's last state.
+      const sandbox = base.sandbox;
+      plan = await synthesize({ stack: "dev", config: devConfig(next), previousState: sandbox.state() });
+      await sandbox.apply(plan);
+      outputs = sandbox.outputs();
+    },
+  };
+}
+
 export { failureOf, type SdkFailure } from "./errors";
 
 export interface RawResponse {
@@ -280,7 +348,7 @@ export function aws4Signed(
 
 /** A DynamoDB JSON 1.0 request signed with aws4. */
 export function aws4DynamoDb(
-  deployed: Deployed,
+  deployed: Pick<Deployed, "sandbox" | "outputs">,
   user: string | Credentials,
   operation: string,
   body: string,

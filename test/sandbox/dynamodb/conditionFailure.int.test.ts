@@ -14,9 +14,8 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
 import { buildStackPlan, REGION } from "../../support/accessStacks";
-import { clientsFor, failureOf, type Clients } from "../../support/sandbox";
+import { failureOf, sandboxWithPlan, type Clients } from "../../support/sandbox";
 
 const TABLE = "cf-t0";
 const ITEM = { pk: { S: "a" }, note: { S: "first" } };
@@ -24,29 +23,25 @@ const KEY = { pk: { S: "a" } };
 
 describe("sandbox: ReturnValuesOnConditionCheckFailure on single-item writes (SDK v3)", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const deployed = sandboxWithPlan(
+    buildStackPlan({
+      id: "cf",
+      users: [{ access: "readwrite", extras: [], withAccessKey: true }],
+      keys: [],
+      tables: [undefined],
+    }),
+    { port: 0 },
+  );
   let client: Clients;
 
   before(async () => {
-    sandbox = await Sandbox.start({ port: 0 });
-    await sandbox.apply(
-      buildStackPlan({
-        id: "cf",
-        users: [{ access: "readwrite", extras: [], withAccessKey: true }],
-        keys: [],
-        tables: [undefined],
-      }),
+    const users = (deployed.sandbox.programOutputs() as { users: Record<string, Record<string, string>> })
+      .users;
+    client = deployed.as(
+      { accessKeyId: users["cf-u0"].accessKeyId, secretAccessKey: users["cf-u0"].secretAccessKey },
+      REGION,
     );
-    const users = (sandbox.programOutputs() as { users: Record<string, Record<string, string>> }).users;
-    client = clientsFor(sandbox.endpoint, REGION, {
-      accessKeyId: users["cf-u0"].accessKeyId,
-      secretAccessKey: users["cf-u0"].secretAccessKey,
-    });
     await client.dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: ITEM }));
-  });
-
-  after(async () => {
-    await sandbox.stop();
   });
 
   it("PutItem with ALL_OLD answers the failed condition with the item as it is", async () => {
