@@ -20,7 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import type { Sandbox, SandboxOptions } from "../../sandbox";
-import { sandboxWithPlan, type Clients, type PlanSandbox } from "./sandbox";
+import { sandboxWithPlan, type PlanSandbox } from "./sandbox";
 
 export const ACCESS_MODEL_REGION = "eu-west-1";
 export const ACCESS_MODEL_TABLE = "access-model";
@@ -214,8 +214,6 @@ export function synthesizeAccessModel(): Promise<Plan> {
 export interface AccessModelSandbox extends PlanSandbox {
   /** The program's outputs, read by the suite's `before` hook. */
   readonly outputs: AccessModelOutputs;
-  /** SDK v3 clients signed as the program's user `name` (alice, bob, ...), in its region. */
-  user(name: string): Clients;
 }
 
 /**
@@ -248,6 +246,6 @@ export function accessModelSandbox(options: SandboxOptions = {}): AccessModelSan
     admin: () => base.admin(),
     track: (client) => base.track(client),
     session: (from, input) => base.session(from, input),
-    user: (name) => base.as(read().users[name], read().region),
+    user: (name) => base.user(name),
   };
 }

@@ -126,6 +126,26 @@ export class ClientPool {
   }
 }
 
+/** The access key of user `name` in the outputs of the program deployed in `sandbox` (`users.NAME`). */
+export function programUser(sandbox: Sandbox, name: string): Credentials & { arn: string } {
+  const users = (sandbox.programOutputs().users ?? {}) as Record<string, Record<string, unknown>>;
+  const user = users[name];
+  if (
+    user === undefined ||
+    typeof user.accessKeyId !== "string" ||
+    typeof user.secretAccessKey !== "string"
+  ) {
+    throw new Error(`no user ${name} with an access key in the program's outputs`);
+  }
+  return { arn: String(user.arn), accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
+}
+
+/** The region the program deployed in `sandbox` exports, or REGION when it exports none. */
+function programRegion(sandbox: Sandbox): string {
+  const region = sandbox.programOutputs().region;
+  return typeof region === "string" ? region : REGION;
+}
+
 /** The clients of a role session, with AssumeRole's answer (SourceIdentity, AssumedRoleUser). */
 export type SessionClients = Clients & { readonly answer: AssumeRoleCommandOutput };
 
@@ -139,6 +159,11 @@ export interface PlanSandbox {
   as(credentials: Credentials, region?: string): Clients;
   /** Clients signed as the identity that deployed the plan (`Sandbox.deployerCredentials()`). */
   admin(): Clients;
+  /**
+   * Clients signed as user `name` of the deployed program's outputs (`users.NAME`, `programUser`), in
+   * the outputs' region (REGION when they name none).
+   */
+  user(name: string): Clients;
   /** A client the test built itself (its own user agent, middleware), destroyed by the `after` hook. */
   track<C extends { destroy(): void }>(client: C): C;
   /**
@@ -187,6 +212,7 @@ export function sandboxWithPlan(
     },
     as: (credentials, region) => pool.open(running().endpoint, credentials, region),
     admin: () => pool.open(running().endpoint, running().deployerCredentials()),
+    user: (name) => pool.open(running().endpoint, programUser(running(), name), programRegion(running())),
     track: (client) => pool.track(client),
     async session(from, input) {
       const signer = "sts" in from ? from : handle.as(from);
@@ -213,8 +239,6 @@ export interface DevSandbox extends PlanSandbox {
   /** The stack outputs after the `before` hook's deployment (docs/contracts.md section 2). */
   readonly outputs: StackOutputs;
   readonly endpoint: string;
-  /** SDK v3 clients signed as the stack's user `name`, destroyed by the suite's `after` hook. */
-  user(name: string): Clients;
   /** Re-deploys with other config changes, as `pulumi up` after editing the stack file. */
   update(config: Record<string, unknown>): Promise<void>;
 }
@@ -263,7 +287,7 @@ export function sandboxWithDev(
     admin: () => base.admin(),
     track: (client) => base.track(client),
     session: (from, input) => base.session(from, input),
-    user: (name) => base.as(credentialsOf(deployed(outputs), name), deployed(outputs).region),
+    user: (name) => base.user(name),
     async update(next) {
       // From the sandbox's checkpoint, as `pulumi up` previews from the stack's last state.
       const sandbox = base.sandbox;

@@ -14,7 +14,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { buildStackPlan, REGION } from "../../support/accessStacks";
+import { buildStackPlan } from "../../support/accessStacks";
 import { failureOf, sandboxWithPlan, type Clients } from "../../support/sandbox";
 
 const TABLE = "cf-t0";
@@ -35,12 +35,7 @@ describe("sandbox: ReturnValuesOnConditionCheckFailure on single-item writes (SD
   let client: Clients;
 
   before(async () => {
-    const users = (deployed.sandbox.programOutputs() as { users: Record<string, Record<string, string>> })
-      .users;
-    client = deployed.as(
-      { accessKeyId: users["cf-u0"].accessKeyId, secretAccessKey: users["cf-u0"].secretAccessKey },
-      REGION,
-    );
+    client = deployed.user("cf-u0");
     await client.dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: ITEM }));
   });
 
