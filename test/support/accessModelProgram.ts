@@ -242,7 +242,7 @@ export function accessModelSandbox(options: SandboxOptions = {}): AccessModelSan
     get outputs() {
       return read();
     },
-    as: (credentials, region) => base.as(credentials, region),
+    as: (credentials, region, extra) => base.as(credentials, region, extra),
     admin: () => base.admin(),
     track: (client) => base.track(client),
     session: (from, input) => base.session(from, input),

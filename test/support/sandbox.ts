@@ -81,11 +81,17 @@ export interface Clients {
 }
 
 /** Unmodified SDK v3 clients pointed at the sandbox; `maxAttempts` 1 so an error is seen as sent. */
+/** What a test may change in the SDK clients' config: a skewed clock, retries. */
+export interface ClientExtras {
+  systemClockOffset?: number;
+  maxAttempts?: number;
+}
+
 export function clientsFor(
   endpoint: string,
   region: string,
   credentials: Credentials,
-  extra: { systemClockOffset?: number; maxAttempts?: number } = {},
+  extra: ClientExtras = {},
 ): Clients {
   const config = { endpoint, region, credentials, maxAttempts: extra.maxAttempts ?? 1, ...extra };
   return { dynamodb: new DynamoDBClient(config), kms: new KMSClient(config), sts: new STSClient(config) };
@@ -106,9 +112,14 @@ export function userClients(deployed: Deployed, user: string): Clients {
 export class ClientPool {
   private readonly opened: { destroy(): void }[] = [];
 
-  /** Clients signed with `credentials`, as `clientsFor`, destroyed with the pool. */
-  open(endpoint: string, credentials: Credentials, region: string = REGION): Clients {
-    const clients = clientsFor(endpoint, region, credentials);
+  /** Clients signed with `credentials`, as `clientsFor` (`extra`: its clock offset, retries), destroyed with the pool. */
+  open(
+    endpoint: string,
+    credentials: Credentials,
+    region: string = REGION,
+    extra: ClientExtras = {},
+  ): Clients {
+    const clients = clientsFor(endpoint, region, credentials, extra);
     this.opened.push(clients.dynamodb, clients.kms, clients.sts);
     return clients;
   }
@@ -155,8 +166,11 @@ export interface PlanSandbox {
   readonly sandbox: Sandbox;
   /** What applying the plan did not deploy. */
   readonly applied: ApplyResult;
-  /** SDK v3 clients signed with `credentials` (in `region`), destroyed by the suite's `after` hook. */
-  as(credentials: Credentials, region?: string): Clients;
+  /**
+   * SDK v3 clients signed with `credentials` (in `region`, with `extra` config), destroyed by the suite's
+   * `after` hook.
+   */
+  as(credentials: Credentials, region?: string, extra?: ClientExtras): Clients;
   /** Clients signed as the identity that deployed the plan (`Sandbox.deployerCredentials()`). */
   admin(): Clients;
   /**
@@ -210,7 +224,7 @@ export function sandboxWithPlan(
       running();
       return applied as ApplyResult;
     },
-    as: (credentials, region) => pool.open(running().endpoint, credentials, region),
+    as: (credentials, region, extra) => pool.open(running().endpoint, credentials, region, extra),
     admin: () => pool.open(running().endpoint, running().deployerCredentials()),
     user: (name) => pool.open(running().endpoint, programUser(running(), name), programRegion(running())),
     track: (client) => pool.track(client),
@@ -283,7 +297,7 @@ export function sandboxWithDev(
     get endpoint() {
       return base.sandbox.endpoint;
     },
-    as: (credentials, region) => base.as(credentials, region),
+    as: (credentials, region, extra) => base.as(credentials, region, extra),
     admin: () => base.admin(),
     track: (client) => base.track(client),
     session: (from, input) => base.session(from, input),
