@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { Sandbox } from "../../../sandbox";
 import { sealBlob } from "../../../sandbox/kms/ciphertext";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "../../support/accessStacks";
-import { clientsFor, failureOf, type Clients } from "../../support/sandbox";
+import { ClientPool, failureOf, programUser, sandboxWithPlan, type Clients } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 
 const PLAN = buildStackPlan({
@@ -51,25 +51,13 @@ const ITEM = { pk: { S: "a" } };
 
 describe("sandbox: groups, boundaries, SCPs and RCPs over HTTP (SDK v3)", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const deployed = sandboxWithPlan(PLAN, { port: 0 });
   const clients: Clients[] = [];
 
-  before(async () => {
-    sandbox = await Sandbox.start({ port: 0 });
-    await sandbox.apply(PLAN);
-    const users = (sandbox.programOutputs() as { users: Record<string, Record<string, string>> }).users;
+  before(() => {
     for (const name of ["out-u0", "out-u1", "out-u2"]) {
-      clients.push(
-        clientsFor(sandbox.endpoint, REGION, {
-          accessKeyId: users[name].accessKeyId,
-          secretAccessKey: users[name].secretAccessKey,
-        }),
-      );
+      clients.push(deployed.user(name));
     }
-  });
-
-  after(async () => {
-    await sandbox.stop();
   });
 
   it('lets a group member write and read through its group\'s attached policy (IAM User Guide, "IAM user groups")', async () => {
@@ -132,13 +120,9 @@ describe("sandbox: groups, boundaries, SCPs and RCPs over HTTP (SDK v3)", functi
         await first.stop();
       }
       const second = await Sandbox.start({ port: 0, dataDir: dataDir() });
+      const pool = new ClientPool();
       try {
-        const users = (second.programOutputs() as { users: Record<string, Record<string, string>> }).users;
-        const as = (name: string) =>
-          clientsFor(second.endpoint, REGION, {
-            accessKeyId: users[name].accessKeyId,
-            secretAccessKey: users[name].secretAccessKey,
-          });
+        const as = (name: string) => pool.open(second.endpoint, programUser(second, name), REGION);
         await as("out-u0").dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: ITEM }));
         const scp = await failureOf(
           as("out-u0").dynamodb.send(new DeleteItemCommand({ TableName: TABLE, Key: ITEM })),
@@ -149,6 +133,7 @@ describe("sandbox: groups, boundaries, SCPs and RCPs over HTTP (SDK v3)", functi
         );
         expect(boundary.message).to.contain("permissions boundary");
       } finally {
+        pool.destroy();
         await second.stop();
       }
     });
