@@ -33,7 +33,7 @@ import {
   keyPolicy,
   seedAuthorizer,
 } from "../support/seedAuthorizer";
-import { rejectionIfAny } from "../support/errors";
+import { rejectionIfAny, thrownBy } from "../support/errors";
 
 const rejection = (promise: Promise<unknown>): Promise<AwsError | undefined> => rejectionIfAny(promise);
 
@@ -107,14 +107,11 @@ describe("AWS quotas", function () {
       });
       const tooLarge = { ...fits, Statement: Array.from({ length: 40 }, (_, i) => statement(i)) };
       expect(JSON.stringify(tooLarge).length).to.be.greaterThan(2048);
-      let error: AwsError | undefined;
-      try {
-        authorizer.putPrincipal({ arn: APP_USER, inlinePolicies: [{ name: "big", document: tooLarge }] });
-      } catch (err) {
-        error = err as AwsError;
-      }
-      expect(error?.code).to.equal("LimitExceeded");
-      expect(error?.message).to.equal("Maximum policy size of 2048 bytes exceeded for user app-user");
+      const error = thrownBy<AwsError>(() =>
+        authorizer.putPrincipal({ arn: APP_USER, inlinePolicies: [{ name: "big", document: tooLarge }] }),
+      );
+      expect(error.code).to.equal("LimitExceeded");
+      expect(error.message).to.equal("Maximum policy size of 2048 bytes exceeded for user app-user");
     });
   });
 
