@@ -124,6 +124,11 @@ export class ClientPool {
     return clients;
   }
 
+  /** Clients signed as the dev stack's user `name` (as `userClients`), destroyed with the pool. */
+  user(deployed: Pick<Deployed, "sandbox" | "outputs">, name: string): Clients {
+    return this.open(deployed.sandbox.endpoint, credentialsOf(deployed.outputs, name), deployed.outputs.region);
+  }
+
   /** A client the test built itself (custom middleware, user agent), destroyed with the pool. */
   track<C extends { destroy(): void }>(client: C): C {
     this.opened.push(client);
@@ -155,6 +160,18 @@ export function programUser(sandbox: Sandbox, name: string): Credentials & { arn
 function programRegion(sandbox: Sandbox): string {
   const region = sandbox.programOutputs().region;
   return typeof region === "string" ? region : REGION;
+}
+
+/**
+ * Registers, in the calling `describe`, a ClientPool destroyed after each test: the clients of tests that
+ * start and restart sandboxes themselves.
+ */
+export function useClientPool(): ClientPool {
+  const pool = new ClientPool();
+  afterEach(() => {
+    pool.destroy();
+  });
+  return pool;
 }
 
 /** The clients of a role session, with AssumeRole's answer (SourceIdentity, AssumedRoleUser). */

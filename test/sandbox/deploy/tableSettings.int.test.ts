@@ -27,7 +27,7 @@ import { loadStateFile } from "../../../sandbox/deploy/stateFile";
 import { REGION } from "../../support/accessStacks";
 import { failureOf, rejectionIfAny } from "../../support/errors";
 import { K0, policy, resourcePolicyPlan, T0, T1, U1 } from "../../support/resourcePolicyStack";
-import { ClientPool, deployDev, programUser, type Credentials } from "../../support/sandbox";
+import { deployDev, programUser, useClientPool, type Credentials } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 
 const NEW_POLICY = policy({
@@ -41,11 +41,7 @@ const KEY = { pk: { S: "settings" } };
 describe("sandbox: tables' settings changed at run time are durable (--data-dir)", function () {
   this.timeout(60_000);
   const dataDir = useTempDir("sandbox-table-settings");
-  const pool = new ClientPool();
-
-  afterEach(() => {
-    pool.destroy();
-  });
+  const pool = useClientPool();
 
   const as = (sandbox: Sandbox, credentials: Credentials = sandbox.deployerCredentials()) =>
     pool.open(sandbox.endpoint, credentials, REGION).dynamodb;
