@@ -20,7 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import type { Sandbox, SandboxOptions } from "../../sandbox";
-import { sandboxWithPlan, type PlanSandbox } from "./sandbox";
+import { extendSandbox, sandboxWithPlan, type PlanSandbox } from "./sandbox";
 
 export const ACCESS_MODEL_REGION = "eu-west-1";
 export const ACCESS_MODEL_TABLE = "access-model";
@@ -232,20 +232,9 @@ export function accessModelSandbox(options: SandboxOptions = {}): AccessModelSan
     }
     return outputs;
   };
-  return {
-    get sandbox() {
-      return base.sandbox;
-    },
-    get applied() {
-      return base.applied;
-    },
+  return extendSandbox<Omit<AccessModelSandbox, keyof PlanSandbox>>(base, {
     get outputs() {
       return read();
     },
-    as: (credentials, region, extra) => base.as(credentials, region, extra),
-    admin: () => base.admin(),
-    track: (client) => base.track(client),
-    session: (from, input) => base.session(from, input),
-    user: (name) => base.user(name),
-  };
+  });
 }

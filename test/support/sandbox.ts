@@ -126,7 +126,11 @@ export class ClientPool {
 
   /** Clients signed as the dev stack's user `name` (as `userClients`), destroyed with the pool. */
   user(deployed: Pick<Deployed, "sandbox" | "outputs">, name: string): Clients {
-    return this.open(deployed.sandbox.endpoint, credentialsOf(deployed.outputs, name), deployed.outputs.region);
+    return this.open(
+      deployed.sandbox.endpoint,
+      credentialsOf(deployed.outputs, name),
+      deployed.outputs.region,
+    );
   }
 
   /** A client the test built itself (custom middleware, user agent), destroyed with the pool. */
@@ -298,13 +302,7 @@ export function sandboxWithDev(
     }
     return value;
   };
-  return {
-    get sandbox() {
-      return base.sandbox;
-    },
-    get applied() {
-      return base.applied;
-    },
+  return extendSandbox<Omit<DevSandbox, keyof PlanSandbox>>(base, {
     get plan() {
       return deployed(plan);
     },
@@ -314,11 +312,6 @@ export function sandboxWithDev(
     get endpoint() {
       return base.sandbox.endpoint;
     },
-    as: (credentials, region, extra) => base.as(credentials, region, extra),
-    admin: () => base.admin(),
-    track: (client) => base.track(client),
-    session: (from, input) => base.session(from, input),
-    user: (name) => base.user(name),
     async update(next) {
       // From the sandbox's checkpoint, as `pulumi up` previews from the stack's last state.
       const sandbox = base.sandbox;
@@ -326,7 +319,16 @@ export function sandboxWithDev(
       await sandbox.apply(plan);
       outputs = sandbox.outputs();
     },
-  };
+  });
+}
+
+/**
+ * `base` with the members of a fixture built on `sandboxWithPlan` (a program's outputs, its plan): the
+ * handle's own members stay live, the members' getters are kept as getters.
+ */
+export function extendSandbox<T extends object>(base: PlanSandbox, members: T): PlanSandbox & T {
+  const extended = Object.create(base) as PlanSandbox;
+  return Object.defineProperties(extended, Object.getOwnPropertyDescriptors(members)) as PlanSandbox & T;
 }
 
 export { failureOf, type SdkFailure } from "./errors";
