@@ -16,9 +16,8 @@ import type { AccessReport } from "../../access/types";
 import { loadAccessModel } from "../../access/analyze";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
-import { reveal } from "../../plan/values";
 import { buildStackPlan } from "../support/accessStacks";
-import { devConfig } from "../support/plan";
+import { devConfig, withUserPolicy } from "../support/plan";
 import { useTempDir } from "../support/tempDir";
 
 const DEV_USERS = [
@@ -37,29 +36,15 @@ function decisionOf(report: AccessReport, who: string, operation: string): strin
 
 /** The dev plan with one more inline policy on kms-test-user: kms:Decrypt on the stack's key. */
 function withDecryptPolicy(plan: Plan): Plan {
-  const revealed = reveal(plan) as Plan;
-  const keyArn = (revealed.outputs as { keyArn: string }).keyArn;
-  const state = {
-    type: "aws:iam/userPolicy:UserPolicy",
-    urn: "urn:pulumi:dev::kms-dynamodb::aws:iam/userPolicy:UserPolicy::kms-test-user-decrypt",
-    custom: true,
+  return withUserPolicy(plan, {
+    user: "kms-test-user",
+    name: "decrypt-outside-the-key-policy",
+    logicalName: "kms-test-user-decrypt",
     id: "kms-test-user-decrypt",
-    inputs: {
-      name: "decrypt-outside-the-key-policy",
-      user: "kms-test-user",
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Sid: "DecryptTheTableKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn }],
-      }),
-    },
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-  };
-  return {
-    ...revealed,
-    steps: [...revealed.steps, { op: "create", urn: state.urn, newState: state, detailedDiff: null }],
-  };
+    statements: ({ keyArn }) => [
+      { Sid: "DecryptTheTableKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn },
+    ],
+  });
 }
 
 describe("access: who can decrypt the dev stack's table", function () {

@@ -17,10 +17,9 @@ import { analyzeModel, loadAccessModel } from "../../../access/analyze";
 import { main as collect } from "../../../cli/collect";
 import { synthesize } from "../../../plan/synth";
 import type { Plan } from "../../../plan/types";
-import { reveal } from "../../../plan/values";
 import { Sandbox } from "../../../sandbox";
 import { requireAwsCli } from "../../support/awsCli";
-import { devConfig } from "../../support/plan";
+import { devConfig, withUserPolicy } from "../../support/plan";
 import { differencesOf, probe, type Signer } from "../../support/prober";
 import { credentialsOf } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
@@ -38,29 +37,15 @@ const AUDITOR = { name: "auditor", dynamodbAccess: "readonly", keyUser: false };
 
 /** The dev plan with `user`'s inline policy allowing kms:Decrypt on the stack's key. */
 function withDecrypt(plan: Plan, user: string): Plan {
-  const revealed = reveal(plan) as Plan;
-  const keyArn = (revealed.outputs as { keyArn: string }).keyArn;
-  const state = {
-    type: "aws:iam/userPolicy:UserPolicy",
-    urn: `urn:pulumi:dev::kms-dynamodb::aws:iam/userPolicy:UserPolicy::${user}-decrypt`,
-    custom: true,
+  return withUserPolicy(plan, {
+    user,
+    name: "decrypt",
+    logicalName: `${user}-decrypt`,
     id: `${user}:decrypt`,
-    inputs: {
-      name: "decrypt",
-      user,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Sid: "DecryptTheTableKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn }],
-      }),
-    },
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-  };
-  return {
-    ...revealed,
-    steps: [...revealed.steps, { op: "create", urn: state.urn, newState: state, detailedDiff: null }],
-  };
+    statements: ({ keyArn }) => [
+      { Sid: "DecryptTheTableKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn },
+    ],
+  });
 }
 
 /** `npm run collect -- --out OUT --endpoint` as the sandbox's deployer, with the real AWS CLI. */
