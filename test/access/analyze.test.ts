@@ -52,10 +52,8 @@ describe("access: who can decrypt the dev stack's table", function () {
     // "Encryption at rest: how it works" (DynamoDB developer guide): item reads and writes need kms:Decrypt
     // through DynamoDB; AmazonDynamoDBFullAccess grants no kms:Decrypt (field notes), so only the key decides.
     for (const operation of TABLE_OPERATIONS.filter((op) => op !== "DescribeTable")) {
-      expect(decisionOf(report, { name: "app-user", operation: operation }), operation).to.equal("allowed");
-      expect(decisionOf(report, { name: "kms-test-user", operation: operation }), operation).to.equal(
-        "denied-by-kms",
-      );
+      expect(decisionOf(report, { name: "app-user", operation }), operation).to.equal("allowed");
+      expect(decisionOf(report, { name: "kms-test-user", operation }), operation).to.equal("denied-by-kms");
     }
     // DescribeTable reads table metadata and does not use the key.
     expect(decisionOf(report, { name: "kms-test-user", operation: "DescribeTable" })).to.equal("allowed");
