@@ -10,14 +10,7 @@ import { expect } from "chai";
 import { synthesize } from "../../plan/synth";
 import { Sandbox } from "../../sandbox";
 import { AwsError } from "../../sandbox/errors";
-import {
-  deployDev,
-  devConfig,
-  failureOf,
-  testProgramOutputs,
-  useClientPool,
-  type Deployed,
-} from "../support/sandbox";
+import { devConfig, failureOf, sandboxWithDev, testProgramOutputs, useClientPool } from "../support/sandbox";
 import { synthesizeDirectKey } from "../support/programs";
 import { rejectionOf } from "../support/errors";
 import { ACCOUNT_ID } from "../support/accounts";
@@ -28,19 +21,14 @@ const TEST_USER = { name: "kms-test-user", dynamodbAccess: "full", keyUser: fals
 describe("sandbox updates in place", function () {
   this.timeout(60_000);
   const pool = useClientPool();
-  let deployed: Deployed;
+  const deployed = sandboxWithDev({}, {}, { per: "test" });
 
   beforeEach(async () => {
-    deployed = await deployDev();
     await pool
       .user(deployed, "app-user")
       .dynamodb.send(
         new PutItemCommand({ TableName: deployed.outputs.tableName, Item: { pk: { S: "kept" } } }),
       );
-  });
-
-  afterEach(async () => {
-    await deployed?.sandbox.stop();
   });
 
   const getKept = (user: string) =>

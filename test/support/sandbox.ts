@@ -212,21 +212,39 @@ export interface PlanSandbox {
 }
 
 /**
+ * How long a fixture's sandbox lives: the calling describe's tests (`before`/`after` hooks), or each
+ * test (`beforeEach`/`afterEach`: a fresh deployment for a test that changes it for good).
+ */
+export interface FixtureOptions {
+  per?: "suite" | "test";
+}
+
+/** The hooks that set up and tear down a fixture for `per`. */
+function fixtureHooks(fixture: FixtureOptions): { setUp: Mocha.HookFunction; tearDown: Mocha.HookFunction } {
+  return fixture.per === "test"
+    ? { setUp: beforeEach, tearDown: afterEach }
+    : { setUp: before, tearDown: after };
+}
+
+/**
  * Registers, in the calling `describe`, a `before` hook that starts a sandbox and applies `plan` to it,
- * and an `after` hook that destroys every client opened through the handle and stops the sandbox.
+ * and an `after` hook that destroys every client opened through the handle and stops the sandbox (with
+ * `per: "test"`, before and after each test).
  */
 export function sandboxWithPlan(
   plan: Plan | (() => Plan | Promise<Plan>),
   options: SandboxOptions = {},
+  fixture: FixtureOptions = {},
 ): PlanSandbox {
   let sandbox: Sandbox | undefined;
   let applied: ApplyResult | undefined;
   const pool = new ClientPool();
-  before(async () => {
+  const { setUp, tearDown } = fixtureHooks(fixture);
+  setUp(async () => {
     sandbox = await Sandbox.start(options);
     applied = await sandbox.apply(typeof plan === "function" ? await plan() : plan);
   });
-  after(async () => {
+  tearDown(async () => {
     pool.destroy();
     await sandbox?.stop();
     sandbox = undefined;
@@ -286,14 +304,19 @@ export interface DevSandbox extends PlanSandbox {
 export function sandboxWithDev(
   config: Record<string, unknown> = {},
   options: SandboxOptions = {},
+  fixture: FixtureOptions = {},
 ): DevSandbox {
   let plan: Plan | undefined;
   let outputs: StackOutputs | undefined;
-  const base = sandboxWithPlan(async () => {
-    plan = await synthesize({ stack: "dev", config: devConfig(config) });
-    return plan;
-  }, options);
-  before(() => {
+  const base = sandboxWithPlan(
+    async () => {
+      plan = await synthesize({ stack: "dev", config: devConfig(config) });
+      return plan;
+    },
+    options,
+    fixture,
+  );
+  fixtureHooks(fixture).setUp(() => {
     outputs = base.sandbox.outputs();
   });
   const deployed = <T>(value: T | undefined): T => {
