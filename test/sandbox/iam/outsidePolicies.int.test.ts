@@ -10,39 +10,12 @@ import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { Sandbox } from "../../../sandbox";
 import { sealBlob } from "../../../sandbox/kms/ciphertext";
-import { ACCOUNT_ID, buildStackPlan, REGION } from "../../support/accessStacks";
+import { ACCOUNT_ID, REGION } from "../../support/accessStacks";
+import { outsidePolicyPlan } from "../../support/outsidePolicyStack";
 import { ClientPool, failureOf, programUser, sandboxWithPlan, type Clients } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 
-const PLAN = buildStackPlan({
-  id: "out",
-  users: [
-    // u0: no policy of its own; its group gives it read-write access to the table and the key.
-    { access: "none", extras: [], withAccessKey: true },
-    // u1: read-write and a key user, under a boundary that allows reads only.
-    { access: "readwrite", extras: [], withAccessKey: true, boundary: "reads-only" },
-    // u2: read-write and a key user, under a boundary that allows DynamoDB only.
-    { access: "readwrite", extras: [], withAccessKey: true, boundary: "tables-only" },
-  ],
-  keys: [{ rootStatement: true, keyUsers: [1, 2], viaDynamoDbOnly: false, deniedUsers: [], enabled: true }],
-  tables: [0],
-  groups: [
-    {
-      access: "readwrite",
-      extras: ["allow-kms-decrypt"],
-      members: [0],
-      policyAs: "attached",
-      membership: "user-group-membership",
-    },
-  ],
-  // In a member account: an SCP denying DeleteItem and an RCP denying kms:Decrypt outside DynamoDB.
-  organization: {
-    scps: ["deny-delete-item"],
-    rcps: ["deny-direct-decrypt"],
-    attachedTo: "root",
-    account: "member",
-  },
-});
+const PLAN = outsidePolicyPlan("out");
 
 const TABLE = "out-t0";
 /** The generated key's id, from the plan's key resource. */
