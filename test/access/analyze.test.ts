@@ -16,9 +16,9 @@ import type { AccessReport } from "../../access/types";
 import { loadAccessModel } from "../../access/analyze";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
-import { reveal } from "../../plan/values";
 import { buildStackPlan } from "../support/accessStacks";
-import { devConfig } from "../support/plan";
+import { devConfig, withUserPolicy } from "../support/plan";
+import { decisionOf } from "../support/reportCells";
 import { useTempDir } from "../support/tempDir";
 
 const DEV_USERS = [
@@ -26,40 +26,17 @@ const DEV_USERS = [
   { name: "kms-test-user", dynamodbAccess: "full", keyUser: false },
 ];
 
-function decisionOf(report: AccessReport, who: string, operation: string): string {
-  const principal = report.principals.find((p) => p.name === who);
-  const cell = report.cells.find((c) => c.principal === principal?.arn && c.operation === operation);
-  if (cell === undefined) {
-    throw new Error(`no cell for ${who} ${operation}`);
-  }
-  return cell.decision;
-}
-
 /** The dev plan with one more inline policy on kms-test-user: kms:Decrypt on the stack's key. */
 function withDecryptPolicy(plan: Plan): Plan {
-  const revealed = reveal(plan) as Plan;
-  const keyArn = (revealed.outputs as { keyArn: string }).keyArn;
-  const state = {
-    type: "aws:iam/userPolicy:UserPolicy",
-    urn: "urn:pulumi:dev::kms-dynamodb::aws:iam/userPolicy:UserPolicy::kms-test-user-decrypt",
-    custom: true,
+  return withUserPolicy(plan, {
+    user: "kms-test-user",
+    name: "decrypt-outside-the-key-policy",
+    logicalName: "kms-test-user-decrypt",
     id: "kms-test-user-decrypt",
-    inputs: {
-      name: "decrypt-outside-the-key-policy",
-      user: "kms-test-user",
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Sid: "DecryptTheTableKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn }],
-      }),
-    },
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-  };
-  return {
-    ...revealed,
-    steps: [...revealed.steps, { op: "create", urn: state.urn, newState: state, detailedDiff: null }],
-  };
+    statements: ({ keyArn }) => [
+      { Sid: "DecryptTheTableKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn },
+    ],
+  });
 }
 
 describe("access: who can decrypt the dev stack's table", function () {
@@ -75,16 +52,16 @@ describe("access: who can decrypt the dev stack's table", function () {
     // "Encryption at rest: how it works" (DynamoDB developer guide): item reads and writes need kms:Decrypt
     // through DynamoDB; AmazonDynamoDBFullAccess grants no kms:Decrypt (field notes), so only the key decides.
     for (const operation of TABLE_OPERATIONS.filter((op) => op !== "DescribeTable")) {
-      expect(decisionOf(report, "app-user", operation), operation).to.equal("allowed");
-      expect(decisionOf(report, "kms-test-user", operation), operation).to.equal("denied-by-kms");
+      expect(decisionOf(report, { name: "app-user", operation }), operation).to.equal("allowed");
+      expect(decisionOf(report, { name: "kms-test-user", operation }), operation).to.equal("denied-by-kms");
     }
     // DescribeTable reads table metadata and does not use the key.
-    expect(decisionOf(report, "kms-test-user", "DescribeTable")).to.equal("allowed");
+    expect(decisionOf(report, { name: "kms-test-user", operation: "DescribeTable" })).to.equal("allowed");
   });
 
   it("refuses a direct kms:Decrypt to the key user, whose statement requires kms:ViaService", function () {
     // KMS developer guide, "kms:ViaService": the condition holds only for requests made through the service.
-    expect(decisionOf(report, "app-user", "kms:Decrypt")).to.equal("denied-by-kms");
+    expect(decisionOf(report, { name: "app-user", operation: "kms:Decrypt" })).to.equal("denied-by-kms");
     const cell = report.cells.find(
       (c) => c.operation === "GetItem" && c.principal.endsWith(":user/app-user"),
     );
@@ -96,12 +73,16 @@ describe("access: who can decrypt the dev stack's table", function () {
 
   it("answers for the root, a policy-less principal and another account", function () {
     // Default key policy: the root statement lets the account's IAM policies (and so the root) use the key.
-    expect(decisionOf(report, "account root", "GetItem")).to.equal("allowed");
+    expect(decisionOf(report, { name: "account root", operation: "GetItem" })).to.equal("allowed");
     // No identity policy, no access ("Policy evaluation logic": implicit deny).
-    expect(decisionOf(report, "this account, no policies", "GetItem")).to.equal("denied-by-iam");
+    expect(decisionOf(report, { name: "this account, no policies", operation: "GetItem" })).to.equal(
+      "denied-by-iam",
+    );
     // Cross-account: the table has no resource policy and the key policy names no other account.
-    expect(decisionOf(report, "another account", "GetItem")).to.equal("denied-by-iam");
-    expect(decisionOf(report, "another account", "kms:Decrypt")).to.equal("denied-by-kms");
+    expect(decisionOf(report, { name: "another account", operation: "GetItem" })).to.equal("denied-by-iam");
+    expect(decisionOf(report, { name: "another account", operation: "kms:Decrypt" })).to.equal(
+      "denied-by-kms",
+    );
   });
 
   it("lists the deployer and the root as able to change who can decrypt, with the path", function () {
@@ -159,10 +140,10 @@ describe("access: decisions made once per policy set, action and resource", func
     });
     const report = await analyzePlan(plan);
     expect(report.stats.distinctDecisions).to.be.lessThan(report.stats.questions / 2);
-    expect(decisionOf(report, "dedup-u0", "GetItem")).to.equal("allowed");
+    expect(decisionOf(report, { name: "dedup-u0", operation: "GetItem" })).to.equal("allowed");
     for (const index of [1, 2, 3, 4, 5]) {
       // Same identity policies, but the key policy names only u0.
-      expect(decisionOf(report, `dedup-u${index}`, "GetItem")).to.equal("denied-by-kms");
+      expect(decisionOf(report, { name: `dedup-u${index}`, operation: "GetItem" })).to.equal("denied-by-kms");
     }
   });
 });

@@ -10,31 +10,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { analyzePlan, PlanInputError } from "../../access/analyze";
-import type { AccessCell, AccessReport } from "../../access/types";
 import { synthesize } from "../../plan/synth";
 import { declaredStates, type Plan } from "../../plan/types";
 import { SPECIAL_SIG_KEY } from "../../plan/values";
 import { RESOURCE_REFERENCE_SIG } from "../../plan/values";
 import { ACCOUNT_ID } from "../support/accounts";
+import { cellOf } from "../support/reportCells";
 
 const REGION = "eu-west-1";
 
 function program(stack: string, build: () => void, preview = false): Promise<Plan> {
   return synthesize({ stack, config: { "aws:region": REGION }, preview, program: async () => build() });
-}
-
-function cell(report: AccessReport, principalName: string, table: string, operation: string): AccessCell {
-  const principal = report.principals.find((candidate) => candidate.name === principalName);
-  const found = report.cells.find(
-    (candidate) =>
-      candidate.principal === principal?.arn &&
-      candidate.table === table &&
-      candidate.operation === operation,
-  );
-  if (found === undefined) {
-    throw new Error(`no cell ${principalName} ${table} ${operation}`);
-  }
-  return found;
 }
 
 /** A user with an access key and an inline policy given as an object (the provider serializes it). */
@@ -91,10 +77,12 @@ describe("the access proof on any plan", () => {
     // Its identity-based policies are taken at worst: IAM might allow, never "denied by IAM" for sure.
     const tableName = report.tables[0].name;
     expect(tableName).to.match(/^counters-[0-9a-f]{7}$/);
-    expect(cell(report, role?.name ?? "", tableName, "GetItem").decision).to.equal("conditional");
-    expect(cell(report, role?.name ?? "", tableName, "GetItem").reason).to.contain(
-      "AWSLambdaBasicExecutionRole",
-    );
+    expect(
+      cellOf(report, { name: role?.name ?? "", table: tableName, operation: "GetItem" }).decision,
+    ).to.equal("conditional");
+    expect(
+      cellOf(report, { name: role?.name ?? "", table: tableName, operation: "GetItem" }).reason,
+    ).to.contain("AWSLambdaBasicExecutionRole");
     expect(report.decryptors).to.include(role?.arn);
     expect(report.notDeployed.map((entry) => entry.type)).to.deep.equal(["aws:lambda/function:Function"]);
   });
@@ -114,8 +102,12 @@ describe("the access proof on any plan", () => {
     ).to.equal(
       '{"Statement":[{"Action":"dynamodb:GetItem","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}',
     );
-    expect(cell(report, "reader", "t-orders", "GetItem").decision).to.equal("allowed");
-    expect(cell(report, "reader", "t-orders", "PutItem").decision).to.equal("denied-by-iam");
+    expect(cellOf(report, { name: "reader", table: "t-orders", operation: "GetItem" }).decision).to.equal(
+      "allowed",
+    );
+    expect(cellOf(report, { name: "reader", table: "t-orders", operation: "PutItem" }).decision).to.equal(
+      "denied-by-iam",
+    );
   });
 
   it("resolves a resource passed as an input (role: role) by its URN, as the engine sends its ID", async () => {
@@ -144,11 +136,17 @@ describe("the access proof on any plan", () => {
     const report = await analyzePlan(plan);
     const role = report.principals.find((principal) => principal.kind === "role");
     expect(role?.name).to.match(/^app-[0-9a-f]{7}$/);
-    expect(cell(report, role?.name ?? "", "t-ref", "Scan").decision).to.equal("allowed");
-    expect(cell(report, role?.name ?? "", "t-ref", "GetItem").decision).to.equal("denied-by-iam");
+    expect(cellOf(report, { name: role?.name ?? "", table: "t-ref", operation: "Scan" }).decision).to.equal(
+      "allowed",
+    );
+    expect(
+      cellOf(report, { name: role?.name ?? "", table: "t-ref", operation: "GetItem" }).decision,
+    ).to.equal("denied-by-iam");
     const ops = report.principals.find((principal) => principal.kind === "user");
     expect(ops?.name).to.match(/^ops-[0-9a-f]{7}$/);
-    expect(cell(report, ops?.name ?? "", "t-ref", "GetItem").decision).to.equal("allowed");
+    expect(cellOf(report, { name: ops?.name ?? "", table: "t-ref", operation: "GetItem" }).decision).to.equal(
+      "allowed",
+    );
     expect(report.notDeployed).to.deep.equal([]);
   });
 
@@ -191,15 +189,17 @@ describe("the access proof on any plan", () => {
     });
     const report = await analyzePlan(plan);
     expect(report.keys.map((key) => key.policySource)).to.deep.equal(["key-policy-resource"]);
-    expect(cell(report, "app", "t-kp", "GetItem").decision).to.equal("allowed");
-    expect(cell(report, "app", "t-kp", "GetItem").statements).to.deep.include({
+    expect(cellOf(report, { name: "app", table: "t-kp", operation: "GetItem" }).decision).to.equal("allowed");
+    expect(cellOf(report, { name: "app", table: "t-kp", operation: "GetItem" }).statements).to.deep.include({
       by: "kms",
       policy: "key policy",
       sid: "App",
       index: 2,
       effect: "Allow",
     });
-    expect(cell(report, "app", "t-kp", "kms:Decrypt").decision).to.equal("denied-by-kms");
+    expect(cellOf(report, { name: "app", table: "t-kp", operation: "kms:Decrypt" }).decision).to.equal(
+      "denied-by-kms",
+    );
   });
 
   it('gives a key with no policy the default key policy: IAM policies of the account decide (KMS Developer Guide, "Default key policy")', async () => {
@@ -228,13 +228,22 @@ describe("the access proof on any plan", () => {
     const report = await analyzePlan(plan);
     expect(report.keys.map((key) => key.policySource)).to.deep.equal(["default"]);
     expect(report.blindSpots.join("\n")).to.match(/default key policy/);
-    expect(cell(report, "decryptor", "t-default", "GetItem").decision).to.equal("allowed");
-    expect(cell(report, "decryptor", "t-default", "kms:Decrypt").decision).to.equal("allowed");
-    expect(cell(report, "reader", "t-default", "GetItem").decision).to.equal("allowed");
-    expect(cell(report, "reader", "t-default", "GetItem").reason).to.match(/grant/);
-    expect(cell(report, "this account, no policies", "t-default", "GetItem").decision).to.equal(
-      "denied-by-iam",
+    expect(cellOf(report, { name: "decryptor", table: "t-default", operation: "GetItem" }).decision).to.equal(
+      "allowed",
     );
+    expect(
+      cellOf(report, { name: "decryptor", table: "t-default", operation: "kms:Decrypt" }).decision,
+    ).to.equal("allowed");
+    expect(cellOf(report, { name: "reader", table: "t-default", operation: "GetItem" }).decision).to.equal(
+      "allowed",
+    );
+    expect(cellOf(report, { name: "reader", table: "t-default", operation: "GetItem" }).reason).to.match(
+      /grant/,
+    );
+    expect(
+      cellOf(report, { name: "this account, no policies", table: "t-default", operation: "GetItem" })
+        .decision,
+    ).to.equal("denied-by-iam");
   });
 
   it("decides many tables on many keys, and a table on the AWS managed key as IAM alone decides", async () => {
@@ -282,7 +291,7 @@ describe("the access proof on any plan", () => {
     ]);
     expect(
       ["on-k0-a", "on-k0-b", "on-k1", "on-aws-managed"].map(
-        (name) => cell(report, "app", name, "GetItem").decision,
+        (name) => cellOf(report, { name: "app", table: name, operation: "GetItem" }).decision,
       ),
     ).to.deep.equal(["allowed", "allowed", "denied-by-kms", "allowed"]);
   });
@@ -317,8 +326,12 @@ describe("the access proof on any plan", () => {
     });
     const report = await analyzePlan(plan);
     expect(report.tables[0].keyArn).to.match(/^arn:aws:kms:/);
-    expect(cell(report, "app", "t-external", "GetItem").decision).to.equal("allowed");
-    expect(cell(report, "other", "t-external", "GetItem").decision).to.equal("denied-by-kms");
+    expect(cellOf(report, { name: "app", table: "t-external", operation: "GetItem" }).decision).to.equal(
+      "allowed",
+    );
+    expect(cellOf(report, { name: "other", table: "t-external", operation: "GetItem" }).decision).to.equal(
+      "denied-by-kms",
+    );
   });
 
   it("lists a remote component as not seen: its children are made by a plugin the offline plan does not run", async () => {

@@ -19,7 +19,8 @@ import { analyzePlan } from "../../access/analyze";
 import type { Plan } from "../../plan/types";
 import { Sandbox } from "../../sandbox";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "../support/accessStacks";
-import { clientsFor, type Credentials } from "../support/sandbox";
+import { outcomeOf } from "../support/errors";
+import { ClientPool, programUser } from "../support/sandbox";
 
 describe("access: a cell that turns on an organization key the plan cannot tell", function () {
   this.timeout(60_000);
@@ -132,21 +133,12 @@ async function answerOver(
   send: (dynamodb: DynamoDBClient) => Promise<unknown>,
 ): Promise<string> {
   const sandbox = await Sandbox.start({ port: 0 });
+  const pool = new ClientPool();
   try {
     await sandbox.apply(plan);
-    const users = sandbox.programOutputs() as { users: Record<string, Credentials> };
-    const clients = clientsFor(sandbox.endpoint, REGION, users.users[user]);
-    try {
-      return await send(clients.dynamodb).then(
-        () => "allowed",
-        (err: Error) => `${err.name}: ${err.message}`,
-      );
-    } finally {
-      clients.dynamodb.destroy();
-      clients.sts.destroy();
-      clients.kms.destroy();
-    }
+    return await outcomeOf(send(pool.open(sandbox.endpoint, programUser(sandbox, user), REGION).dynamodb));
   } finally {
+    pool.destroy();
     await sandbox.stop();
   }
 }

@@ -29,12 +29,12 @@ import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
 import { Sandbox } from "../../sandbox";
 import { ADMINISTRATOR_ACCESS_ARN } from "../../sandbox/engine";
+import { OTHER_ACCOUNT_ID as PARTNER_ACCOUNT } from "../support/accounts";
 import { engineDecision } from "../support/engineDecision";
 import { addResource, devConfig } from "../support/plan";
 import { probe, type Signer } from "../support/prober";
 import { rawRequest } from "../support/sandbox";
 
-const PARTNER_ACCOUNT = "444455556666";
 const hex = (bytes = 4): string => randomBytes(bytes).toString("hex");
 
 /**

@@ -10,6 +10,7 @@ import { expect } from "chai";
 import { analyzePlan } from "../../access/analyze";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "../support/accessStacks";
 import { setInput } from "../support/plan";
+import { cellOf } from "../support/reportCells";
 
 describe("access: request headers (aws:UserAgent, aws:referer)", function () {
   this.timeout(60_000);
@@ -42,11 +43,7 @@ describe("access: request headers (aws:UserAgent, aws:referer)", function () {
     setInput(plan, "aws:iam/userPolicy:UserPolicy", "uh-u0", "policy", policy);
     const report = await analyzePlan(plan);
     const cell = (operation: string) =>
-      report.cells.find(
-        (candidate) =>
-          candidate.principal === `arn:aws:iam::${ACCOUNT_ID}:user/uh-u0` &&
-          candidate.operation === operation,
-      );
+      cellOf(report, { principal: `arn:aws:iam::${ACCOUNT_ID}:user/uh-u0`, operation });
     expect(cell("GetItem")?.decision).to.equal("conditional");
     expect(cell("GetItem")?.conditions?.join(" ")).to.match(/aws:UserAgent/i);
     expect(cell("PutItem")?.decision).to.equal("conditional");

@@ -11,6 +11,7 @@ import { analyzePlan } from "../../access/analyze";
 import { mayTagSessions } from "../../access/sessionTags";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "../support/accessStacks";
 import { resourceNamed } from "../support/plan";
+import { cellOf, decisionOf } from "../support/reportCells";
 
 describe("access: session tags of roles", function () {
   this.timeout(60_000);
@@ -50,11 +51,7 @@ describe("access: session tags of roles", function () {
     });
     const report = await analyzePlan(plan);
     const cell = (role: string) =>
-      report.cells.find(
-        (candidate) =>
-          candidate.principal === `arn:aws:iam::${ACCOUNT_ID}:role/${role}` &&
-          candidate.operation === "GetItem",
-      );
+      cellOf(report, { principal: `arn:aws:iam::${ACCOUNT_ID}:role/${role}`, operation: "GetItem" });
     // tg-r0's sessions carry its tag team red: the team-blue statement does not apply.
     expect(cell("tg-r0")?.decision).to.equal("denied-by-iam");
     // tg-r1's sessions may be tagged team blue.
@@ -99,11 +96,7 @@ describe("access: session tags of roles", function () {
     }
     const report = await analyzePlan(plan);
     const decision = (role: string) =>
-      report.cells.find(
-        (candidate) =>
-          candidate.principal === `arn:aws:iam::${ACCOUNT_ID}:role/${role}` &&
-          candidate.operation === "GetItem",
-      )?.decision;
+      decisionOf(report, { principal: `arn:aws:iam::${ACCOUNT_ID}:role/${role}`, operation: "GetItem" });
     expect(decision("si-r0")).to.equal("denied-by-iam");
     expect(decision("si-r1")).to.equal("conditional");
   });

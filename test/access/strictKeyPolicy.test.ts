@@ -22,7 +22,7 @@ import type { Plan } from "../../plan/types";
 import { reveal } from "../../plan/values";
 import { readAccountData } from "../../access/accountData/read";
 import { writeAccountData } from "../support/accountData";
-import { devConfig } from "../support/plan";
+import { devConfig, withUserPolicy } from "../support/plan";
 import { useTempDir } from "../support/tempDir";
 
 const DEV_USERS = [
@@ -61,28 +61,13 @@ function withKeyPolicy(plan: Plan, edit: (statements: Record<string, unknown>[])
 
 /** The dev plan with an inline policy on kms-test-user allowing every KMS action: an administrator of KMS. */
 function withKmsAdministrator(plan: Plan): Plan {
-  const revealed = reveal(plan) as Plan;
-  const state = {
-    type: "aws:iam/userPolicy:UserPolicy",
-    urn: "urn:pulumi:dev::kms-dynamodb::aws:iam/userPolicy:UserPolicy::kms-test-user-kms-admin",
-    custom: true,
+  return withUserPolicy(plan, {
+    user: "kms-test-user",
+    name: "kms-administrator",
+    logicalName: "kms-test-user-kms-admin",
     id: "kms-test-user-kms-admin",
-    inputs: {
-      name: "kms-administrator",
-      user: "kms-test-user",
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Sid: "EveryKmsAction", Effect: "Allow", Action: "kms:*", Resource: "*" }],
-      }),
-    },
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-  };
-  return {
-    ...revealed,
-    steps: [...revealed.steps, { op: "create", urn: state.urn, newState: state, detailedDiff: null }],
-  };
+    statements: () => [{ Sid: "EveryKmsAction", Effect: "Allow", Action: "kms:*", Resource: "*" }],
+  });
 }
 
 const names = (report: AccessReport, arns: readonly string[]): string[] =>

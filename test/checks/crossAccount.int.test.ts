@@ -9,15 +9,15 @@
  * (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html): Account is the
  * caller's own.
  */
-import { DeleteResourcePolicyCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteResourcePolicyCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { runChecks } from "../../checks/run";
 import { tableNameFor } from "../../checks/tableName";
 import { stackPrincipals, type StackOutputs } from "../../infra/outputs";
-import { Sandbox } from "../../sandbox";
 import type { PlanResourceState } from "../../plan/types";
 import { ACCOUNT_ID, REGION } from "../support/accessStacks";
 import { resourceNamed } from "../support/plan";
+import { programUser, sandboxWithPlan } from "../support/sandbox";
 import {
   EXT,
   EXT_KEY,
@@ -55,20 +55,10 @@ function partnerReadsPlan() {
 
 describe("checks: a principal of another account", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
-
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(partnerReadsPlan());
-  });
-
-  after(async () => {
-    await sandbox?.stop();
-  });
+  const deployed = sandboxWithPlan(partnerReadsPlan);
 
   const outputs = (): StackOutputs => {
-    const users = (sandbox.programOutputs() as { users: Record<string, Record<string, unknown>> }).users;
-    const u0 = users["rp-u0"];
+    const u0 = programUser(deployed.sandbox, "rp-u0");
     return {
       region: REGION,
       accountId: ACCOUNT_ID,
@@ -77,13 +67,7 @@ describe("checks: a principal of another account", function () {
       tableName: "rp-t1",
       tableArn: T1,
       users: {
-        "rp-u0": {
-          arn: String(u0.arn),
-          accessKeyId: String(u0.accessKeyId),
-          secretAccessKey: String(u0.secretAccessKey),
-          dynamodbAccess: "full",
-          keyUser: true,
-        },
+        "rp-u0": { ...u0, dynamodbAccess: "full", keyUser: true },
         partner: { arn: EXT, ...EXT_KEY, dynamodbAccess: "readonly", keyUser: true },
       },
     };
@@ -97,7 +81,7 @@ describe("checks: a principal of another account", function () {
   });
 
   it("runs every call as the other account's principal, with its own key, and matches every expectation", async () => {
-    const report = await runChecks({ outputs: outputs(), endpoint: sandbox.endpoint });
+    const report = await runChecks({ outputs: outputs(), endpoint: deployed.sandbox.endpoint });
     expect(report.ok, JSON.stringify(report.results.filter((r) => r.actual !== r.expected))).to.equal(true);
     const rows = report.results.filter((result) => result.user === "partner");
     expect(rows.map((row) => [row.operation, row.actual])).to.deep.equal([
@@ -113,14 +97,8 @@ describe("checks: a principal of another account", function () {
   });
 
   it("sees the table's policy decide: without it the other account's reads are denied by IAM", async () => {
-    const admin = sandbox.deployerCredentials();
-    const client = new DynamoDBClient({ endpoint: sandbox.endpoint, region: REGION, credentials: admin });
-    try {
-      await client.send(new DeleteResourcePolicyCommand({ ResourceArn: T1 }));
-    } finally {
-      client.destroy();
-    }
-    const report = await runChecks({ outputs: outputs(), endpoint: sandbox.endpoint });
+    await deployed.admin().dynamodb.send(new DeleteResourcePolicyCommand({ ResourceArn: T1 }));
+    const report = await runChecks({ outputs: outputs(), endpoint: deployed.sandbox.endpoint });
     const partner = report.results.filter((result) => result.user === "partner");
     expect(partner.find((row) => row.operation === "GetItem")?.actual).to.equal("denied-by-iam");
     expect(partner.find((row) => row.operation === "DescribeTable")?.actual).to.equal("denied-by-iam");

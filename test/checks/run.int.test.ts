@@ -4,13 +4,13 @@
  * --wait-for-grant, and the CLI.
  */
 import { expect } from "chai";
-import { DescribeTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { runChecks } from "../../checks/run";
 import { formatCheckTable } from "../../checks/format";
 import { waitForChecks } from "../../checks/wait";
 import type { CheckReport, CheckResult, Operation } from "../../checks/types";
 import type { StackOutputs } from "../../infra/outputs";
-import { deployDev, type Deployed } from "../support/sandbox";
+import { sandboxWithDev, type DevSandbox } from "../support/sandbox";
 import { withUser } from "../support/outputs";
 
 const ITEM_CALLS: Operation[] = ["PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem"];
@@ -29,35 +29,20 @@ function actualsOf(report: CheckReport, user: string): Record<string, string> {
 }
 
 /** The check items left in the table, read as a user that may scan it. */
-async function leftoverCheckItems(stack: Deployed, asUser: string): Promise<number> {
-  const user = stack.outputs.users[asUser];
-  const client = new DynamoDBClient({
-    region: stack.outputs.region,
-    endpoint: stack.endpoint,
-    credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
-  });
-  try {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: stack.outputs.tableName }));
-    const hash =
-      Table?.KeySchema?.find((key) => key.KeyType === "HASH")?.AttributeName ?? expect.fail("no hash key");
-    const { Items } = await client.send(new ScanCommand({ TableName: stack.outputs.tableName }));
-    return (Items ?? []).filter((item) => item[hash]?.S?.startsWith("kms-dynamodb-check/")).length;
-  } finally {
-    client.destroy();
-  }
+async function leftoverCheckItems(stack: DevSandbox, asUser: string): Promise<number> {
+  const client = stack.user(asUser).dynamodb;
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: stack.outputs.tableName }));
+  const hash =
+    Table?.KeySchema?.find((key) => key.KeyType === "HASH")?.AttributeName ?? expect.fail("no hash key");
+  const { Items } = await client.send(new ScanCommand({ TableName: stack.outputs.tableName }));
+  return (Items ?? []).filter((item) => item[hash]?.S?.startsWith("kms-dynamodb-check/")).length;
 }
 
 describe("checks against the sandbox", function () {
   this.timeout(60_000);
 
   describe("the dev stack", () => {
-    let stack: Deployed;
-    before(async () => {
-      stack = await deployDev();
-    });
-    after(async () => {
-      await stack?.stop();
-    });
+    const stack = sandboxWithDev();
 
     it("passes: app-user reads and writes; kms-test-user describes the table and KMS stops its item calls", async () => {
       const report = await runChecks({ outputs: stack.outputs, endpoint: stack.endpoint, retry: noWait });
@@ -197,13 +182,7 @@ describe("checks against the sandbox", function () {
   });
 
   describe("a stack granted the key while the checks wait", () => {
-    let stack: Deployed;
-    before(async () => {
-      stack = await deployDev();
-    });
-    after(async () => {
-      await stack?.stop();
-    });
+    const stack = sandboxWithDev();
 
     it("--wait-for-grant polls until the grant shows, then passes", async () => {
       const granted = withUser(stack.outputs, "kms-test-user", { keyUser: true });
@@ -228,20 +207,16 @@ describe("checks against the sandbox", function () {
   });
 
   describe("IAM-denied and KMS-denied told apart", () => {
-    let stack: Deployed;
+    const stack = sandboxWithDev({
+      "kms-dynamodb:users": [
+        { name: "writer", dynamodbAccess: "readwrite", keyUser: true },
+        { name: "reader", dynamodbAccess: "readonly", keyUser: true },
+        { name: "outsider", dynamodbAccess: "readonly", keyUser: false },
+      ],
+    });
     let outputs: StackOutputs;
     before(async () => {
-      stack = await deployDev({
-        "kms-dynamodb:users": [
-          { name: "writer", dynamodbAccess: "readwrite", keyUser: true },
-          { name: "reader", dynamodbAccess: "readonly", keyUser: true },
-          { name: "outsider", dynamodbAccess: "readonly", keyUser: false },
-        ],
-      });
       outputs = stack.outputs;
-    });
-    after(async () => {
-      await stack?.stop();
     });
 
     it("a readonly key user's writes are denied by IAM, its reads allowed; a readonly outsider's reads are denied by KMS", async () => {

@@ -10,7 +10,7 @@ import { runChecks } from "../../checks/run";
 import { formatCheckTable } from "../../checks/format";
 import { waitForChecks } from "../../checks/wait";
 import type { CheckReport } from "../../checks/types";
-import { deployDev, type Deployed } from "../support/sandbox";
+import { sandboxWithDev } from "../support/sandbox";
 import { withTempDir } from "../support/tempDir";
 
 const noWait = { sleep: async () => undefined };
@@ -25,14 +25,7 @@ const REVOKED = [
 
 describe("checks after a revoke", function () {
   this.timeout(120_000);
-  let stack: Deployed;
-
-  beforeEach(async () => {
-    stack = await deployDev({ "kms-dynamodb:users": GRANTED });
-  });
-  afterEach(async () => {
-    await stack?.stop();
-  });
+  const stack = sandboxWithDev({ "kms-dynamodb:users": GRANTED }, {}, { per: "test" });
 
   it("--wait-for-revoke records when the revoked user's access changed", async () => {
     const before = await runChecks({ outputs: stack.outputs, endpoint: stack.endpoint, retry: noWait });

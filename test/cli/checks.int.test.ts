@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { main, type CliIo } from "../../cli/checks";
 import type { CheckReport } from "../../checks/types";
 import type { StackOutputs } from "../../infra/outputs";
-import { deployDev, type Deployed } from "../support/sandbox";
+import { sandboxWithDev } from "../support/sandbox";
 import { withUser } from "../support/outputs";
 import { REPO_ROOT } from "../support/paths";
 import { useTempDir } from "../support/tempDir";
@@ -41,7 +41,7 @@ function secretsOf(outputs: StackOutputs): string[] {
 describe("checks CLI against the sandbox", function () {
   const workDir = useTempDir("checks-cli", { per: "suite" });
   this.timeout(60_000);
-  let stack: Deployed;
+  const stack = sandboxWithDev();
   let dir: string;
 
   async function outputsFile(outputs: StackOutputs, name = "outputs.json"): Promise<string> {
@@ -51,11 +51,7 @@ describe("checks CLI against the sandbox", function () {
   }
 
   before(async () => {
-    stack = await deployDev();
     dir = workDir();
-  });
-  after(async () => {
-    await stack?.stop();
   });
 
   it("--outputs FILE --json prints { ok, results } and exits 0 when every check matched", async () => {

@@ -12,13 +12,14 @@ import { loadStackConfig } from "../../plan/stackConfig";
 import { Sandbox } from "../../sandbox";
 import { main } from "../../cli/sandbox";
 import { runCliProcess, runCliToExit, startCli } from "../support/sandboxProcess";
-import { clientsFor, credentialsOf } from "../support/sandbox";
+import { credentialsOf, useClientPool } from "../support/sandbox";
 import { REPO_ROOT } from "../support/paths";
 import { useTempDir } from "../support/tempDir";
 import { ACCOUNT_ID } from "../support/accounts";
 
 describe("sandbox CLI", function () {
   this.timeout(120_000);
+  const pool = useClientPool();
   const workDir = useTempDir("sandbox-cli");
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
@@ -38,7 +39,7 @@ describe("sandbox CLI", function () {
         expect(cli.stdout()).to.not.contain(outputs.users["app-user"].secretAccessKey);
         expect(cli.stderr()).to.not.contain(outputs.users["app-user"].secretAccessKey);
 
-        const { dynamodb } = clientsFor(cli.endpoint, outputs.region, credentialsOf(outputs, "app-user"));
+        const { dynamodb } = pool.open(cli.endpoint, credentialsOf(outputs, "app-user"), outputs.region);
         await dynamodb.send(new PutItemCommand({ TableName: outputs.tableName, Item: { pk: { S: "cli" } } }));
         const read = await dynamodb.send(
           new GetItemCommand({ TableName: outputs.tableName, Key: { pk: { S: "cli" } } }),

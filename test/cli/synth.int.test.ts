@@ -17,7 +17,7 @@ import { REPO_ROOT, synthesize } from "../../plan/synth";
 import { Sandbox } from "../../sandbox";
 import { refreshFromCloud } from "../../plan/refresh";
 import { readCloud } from "../../sandbox/deploy/refresh";
-import { clientsFor, credentialsOf, failureOf } from "../support/sandbox";
+import { credentialsOf, failureOf, useClientPool } from "../support/sandbox";
 import { devConfig } from "../support/plan";
 import type { StackOutputs } from "../../infra/outputs";
 import { main as synthMain } from "../../cli/synth";
@@ -39,6 +39,7 @@ const sandboxCli = async (args: string[]) => {
 
 describe("npm run synth against a state", function () {
   this.timeout(300_000);
+  const pool = useClientPool();
   const stateDir = useTempDir("synth-state", { per: "suite" });
   let dataDir: string;
   let outputs: StackOutputs;
@@ -103,7 +104,7 @@ describe("npm run synth against a state", function () {
       await sandbox.apply(plan);
       // KMS API reference, EnableKey: "Sets the key state of a KMS key to enabled".
       expect(sandbox.describeKey(outputs.keyArn)).to.include({ keyState: "Enabled", enabled: true });
-      const appUser = clientsFor(sandbox.endpoint, outputs.region, credentialsOf(outputs, "app-user"));
+      const appUser = pool.open(sandbox.endpoint, credentialsOf(outputs, "app-user"), outputs.region);
       // The table's key serves DynamoDB again ("How Amazon DynamoDB uses AWS KMS": a disabled key makes
       // the table inaccessible; an enabled one makes it readable and writable).
       const item = { pk: { S: "after-refresh" } };
@@ -152,7 +153,7 @@ describe("npm run synth against a state", function () {
     expect(readCheckpoint(dataDir).resources).to.deep.equal([]);
     const sandbox = await Sandbox.start({ dataDir });
     try {
-      const { dynamodb } = clientsFor(sandbox.endpoint, outputs.region, credentialsOf(outputs, "app-user"));
+      const { dynamodb } = pool.open(sandbox.endpoint, credentialsOf(outputs, "app-user"), outputs.region);
       // The user and its access key are gone: AWS refuses an unknown key id.
       expect((await failureOf(dynamodb.send(new ListTablesCommand({})))).name).to.equal(
         "UnrecognizedClientException",

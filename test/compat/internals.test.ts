@@ -16,6 +16,7 @@ import { ANALYZER_METHODS } from "../../guard/analyzerClient";
 import { DynaliteEngine } from "../../sandbox/dynamodb/engine";
 import { SigV4Verifier } from "../../sandbox/http/sigv4";
 import { ACCOUNT_ID } from "../support/accounts";
+import { EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET_ACCESS_KEY } from "../support/accounts";
 
 describe("compat: dynalite's modules, called in process (sandbox/dynamodb/engine.ts)", () => {
   it("exposes the store, validations and actions the engine uses", () => {
@@ -53,8 +54,8 @@ describe("compat: dynalite's modules, called in process (sandbox/dynamodb/engine
 describe("compat: @smithy/signature-v4's protected builders (sandbox/http/sigv4.ts)", () => {
   it("verifies what SignatureV4 signs: the canonical request and string to sign still agree", async () => {
     const credentials = {
-      accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-      secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      accessKeyId: EXAMPLE_ACCESS_KEY_ID,
+      secretAccessKey: EXAMPLE_SECRET_ACCESS_KEY,
     };
     const body = '{"TableName":"compat"}';
     const sha256 = Hash.bind(null, "sha256");

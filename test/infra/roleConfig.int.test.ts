@@ -9,7 +9,7 @@ import { parseProjectConfig } from "../../infra/config";
 import { ConfigError } from "../../infra/validation";
 import { synthesize } from "../../plan/synth";
 import { toRuntimeConfig } from "../../plan/stackConfig";
-import { clientsFor, deployDev, failureOf, userClients } from "../support/sandbox";
+import { deployDev, failureOf, useClientPool } from "../support/sandbox";
 import { devConfig, inputsOf, onlyResource, resourceNamed } from "../support/plan";
 
 const ROLES = [
@@ -61,6 +61,7 @@ describe("kms-dynamodb:roles", () => {
 
 describe("DataRole in the plan and the sandbox", function () {
   this.timeout(60_000);
+  const pool = useClientPool();
 
   it("registers a role trusting the named users, its table policy, a key-policy entry and roles outputs", async () => {
     const plan = await synthesize({ stack: "dev", config: devConfig({ "kms-dynamodb:roles": ROLES }) });
@@ -88,18 +89,22 @@ describe("DataRole in the plan and the sandbox", function () {
     try {
       const roles = deployed.outputs.roles ?? {};
       const table = deployed.outputs.tableName;
-      await userClients(deployed, "app-user").dynamodb.send(
-        new PutItemCommand({ TableName: table, Item: { pk: { S: "r" } } }),
-      );
+      await pool
+        .user(deployed, "app-user")
+        .dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "r" } } }));
       const assume = async (user: string, role: string) => {
-        const { Credentials } = await userClients(deployed, user).sts.send(
-          new AssumeRoleCommand({ RoleArn: roles[role].arn, RoleSessionName: "checks" }),
+        const { Credentials } = await pool
+          .user(deployed, user)
+          .sts.send(new AssumeRoleCommand({ RoleArn: roles[role].arn, RoleSessionName: "checks" }));
+        return pool.open(
+          deployed.sandbox.endpoint,
+          {
+            accessKeyId: String(Credentials?.AccessKeyId),
+            secretAccessKey: String(Credentials?.SecretAccessKey),
+            sessionToken: Credentials?.SessionToken,
+          },
+          deployed.outputs.region,
         );
-        return clientsFor(deployed.sandbox.endpoint, deployed.outputs.region, {
-          accessKeyId: String(Credentials?.AccessKeyId),
-          secretAccessKey: String(Credentials?.SecretAccessKey),
-          sessionToken: Credentials?.SessionToken,
-        });
       };
       const reporting = await assume("app-user", "reporting");
       const read = await reporting.dynamodb.send(

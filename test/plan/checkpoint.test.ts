@@ -8,11 +8,13 @@ import { expect } from "chai";
 import { CheckpointError, parseDeployment, readCheckpoint, type Checkpoint } from "../../plan/checkpoint";
 import { openSymmetric } from "../../plan/stateSecrets";
 import { isSecret, SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_VALUE } from "../../plan/values";
+import { EXAMPLE_SECRET_ACCESS_KEY } from "../support/accounts";
 import { fixturePath } from "../support/paths";
 
 const state = (name: string) => fixturePath("state", "written-for-tests", name);
 const PASSPHRASE = "offline-preview-test-passphrase";
-const SECRET_VALUE = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+// The fixture states hold the IAM User Guide's example secret key.
+const SECRET_VALUE = EXAMPLE_SECRET_ACCESS_KEY;
 
 function accessKeySecret(checkpoint: Checkpoint): unknown {
   return checkpoint.resources.find((resource) => resource.type === "aws:iam/accessKey:AccessKey")?.outputs

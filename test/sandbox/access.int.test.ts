@@ -26,41 +26,36 @@ import { expect } from "chai";
 import { devConfig, onlyResource, outputsOf } from "../support/plan";
 import { synthesize } from "../../plan/synth";
 import { declaredStates } from "../../plan/types";
-import { deployDev, failureOf, userClients, type Clients, type Deployed } from "../support/sandbox";
+import { failureOf, sandboxWithDev, type Clients } from "../support/sandbox";
 import { rejectionOf } from "../support/errors";
 
 const READER = { name: "reader", dynamodbAccess: "readonly", keyUser: true };
 
 describe("sandbox access (seed scenario)", function () {
   this.timeout(60_000);
-  let deployed: Deployed;
+  const deployed = sandboxWithDev({
+    "kms-dynamodb:users": [
+      { name: "app-user", dynamodbAccess: "readwrite", keyUser: true },
+      { name: "kms-test-user", dynamodbAccess: "full", keyUser: false },
+      READER,
+    ],
+  });
   let appUser: Clients;
   let testUser: Clients;
   let reader: Clients;
   let table: string;
 
   before(async () => {
-    deployed = await deployDev({
-      "kms-dynamodb:users": [
-        { name: "app-user", dynamodbAccess: "readwrite", keyUser: true },
-        { name: "kms-test-user", dynamodbAccess: "full", keyUser: false },
-        READER,
-      ],
-    });
-    appUser = userClients(deployed, "app-user");
-    testUser = userClients(deployed, "kms-test-user");
-    reader = userClients(deployed, "reader");
+    appUser = deployed.user("app-user");
+    testUser = deployed.user("kms-test-user");
+    reader = deployed.user("reader");
     table = deployed.outputs.tableName;
-  });
-
-  after(async () => {
-    await deployed?.sandbox.stop();
   });
 
   describe("STS GetCallerIdentity", () => {
     it("names each user as IAM created it", async () => {
       for (const name of ["app-user", "kms-test-user", "reader"]) {
-        const identity = await userClients(deployed, name).sts.send(new GetCallerIdentityCommand({}));
+        const identity = await deployed.user(name).sts.send(new GetCallerIdentityCommand({}));
         const user = declaredStates(deployed.plan).find(
           (state) => state.type === "aws:iam/user:User" && outputsOf(state).name === name,
         );
@@ -234,7 +229,7 @@ describe("sandbox access (seed scenario)", function () {
     // state change at once. test/sandbox/lifecycle.int.test.ts holds the warm connection's side.
     const opened: Clients[] = [];
     const freshAppUser = () => {
-      const clients = userClients(deployed, "app-user");
+      const clients = deployed.user("app-user");
       opened.push(clients);
       return clients;
     };

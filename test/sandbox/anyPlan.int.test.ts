@@ -5,16 +5,20 @@
  * The programs are written for the test.
  */
 import * as aws from "@pulumi/aws";
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { synthesize } from "../../plan/synth";
 import { Sandbox } from "../../sandbox";
+import { ACCOUNT_ID } from "../support/accounts";
+import { rejectionOf } from "../support/errors";
+import { useClientPool } from "../support/sandbox";
 
 const REGION = "eu-west-1";
 
 describe("Sandbox.apply on a plan it serves in part", () => {
   let sandbox: Sandbox;
   const log: string[] = [];
+  const pool = useClientPool();
 
   before(async () => {
     sandbox = await Sandbox.start({ log: (line) => log.push(line) });
@@ -46,7 +50,7 @@ describe("Sandbox.apply on a plan it serves in part", () => {
     expect(result.notDeployed.map((entry) => entry.type)).to.deep.equal(["aws:sqs/queue:Queue"]);
     expect(result.unknownPolicies).to.deep.equal([
       {
-        principal: "arn:aws:iam::111122223333:user/worker",
+        principal: `arn:aws:iam::${ACCOUNT_ID}:user/worker`,
         policies: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
       },
     ]);
@@ -54,19 +58,15 @@ describe("Sandbox.apply on a plan it serves in part", () => {
       /not deployed: urn:pulumi:partial::kms-dynamodb::aws:sqs\/queue:Queue::jobs: /,
     );
     const outputs = sandbox.programOutputs() as { accessKeyId: string; secret: string };
-    const client = new DynamoDBClient({
-      region: REGION,
-      endpoint: sandbox.endpoint,
-      credentials: { accessKeyId: outputs.accessKeyId, secretAccessKey: outputs.secret },
-    });
-    try {
-      const error = await client
-        .send(new GetItemCommand({ TableName: "items", Key: { id: { S: "1" } } }))
-        .catch((err: unknown) => err as Error);
-      expect((error as Error).name).to.equal("AccessDeniedException");
-    } finally {
-      client.destroy();
-    }
+    const { dynamodb } = pool.open(
+      sandbox.endpoint,
+      { accessKeyId: outputs.accessKeyId, secretAccessKey: outputs.secret },
+      REGION,
+    );
+    const error = await rejectionOf(
+      dynamodb.send(new GetItemCommand({ TableName: "items", Key: { id: { S: "1" } } })),
+    );
+    expect(error.name).to.equal("AccessDeniedException");
   });
 
   it("fails two tables of one name as CreateTable does, changing nothing", async () => {
@@ -85,8 +85,8 @@ describe("Sandbox.apply on a plan it serves in part", () => {
         return { region: REGION };
       },
     });
-    const error = await sandbox.apply(plan).catch((err: unknown) => err as Error);
-    expect((error as Error).message).to.match(/ResourceInUseException: Table already exists: same/);
+    const error = await rejectionOf(sandbox.apply(plan));
+    expect(error.message).to.match(/ResourceInUseException: Table already exists: same/);
     expect(sandbox.state().resources.some((resource) => resource.type === "aws:sqs/queue:Queue")).to.equal(
       true,
     );

@@ -5,20 +5,15 @@
  */
 import { expect } from "chai";
 import { requireAwsCli, runAws, type AwsCliResult } from "../support/awsCli";
-import { credentialsOf, deployDev, type Deployed } from "../support/sandbox";
+import { credentialsOf, sandboxWithDev } from "../support/sandbox";
 
 describe("sandbox with the AWS CLI", function () {
   this.timeout(120_000);
-  let deployed: Deployed;
-
-  before(async function () {
+  // Before the sandbox's hooks: a skip there skips them too (mocha runs no later before hook).
+  before(function () {
     requireAwsCli(this);
-    deployed = await deployDev();
   });
-
-  after(async () => {
-    await deployed?.sandbox.stop();
-  });
+  const deployed = sandboxWithDev();
 
   function aws(user: string, args: string[]): Promise<AwsCliResult> {
     const credentials = credentialsOf(deployed.outputs, user);

@@ -4,33 +4,25 @@
  * and `revoke-grant`. As test/sandbox/awscli.slow.test.ts: under CI a missing `aws` fails; elsewhere it skips.
  */
 import { expect } from "chai";
-import { Sandbox } from "../../sandbox";
 import { requireAwsCli, runAws, type AwsCliResult } from "../support/awsCli";
-import {
-  synthesizeAccessModel,
-  accessModelOutputs,
-  type AccessModelOutputs,
-} from "../support/accessModelProgram";
+import { accessModelSandbox, type AccessModelOutputs } from "../support/accessModelProgram";
 import type { Credentials } from "../support/sandbox";
 
 describe("sandbox with the AWS CLI: roles and grants", function () {
   this.timeout(120_000);
-  let sandbox: Sandbox;
+  // Before the sandbox's hooks: a skip there skips them too (mocha runs no later before hook).
+  before(function () {
+    requireAwsCli(this);
+  });
+  const model = accessModelSandbox();
   let outputs: AccessModelOutputs;
 
-  before(async function () {
-    requireAwsCli(this);
-    sandbox = await Sandbox.start();
-    await sandbox.apply(await synthesizeAccessModel());
-    outputs = accessModelOutputs(sandbox);
-  });
-
-  after(async () => {
-    await sandbox?.stop();
+  before(() => {
+    outputs = model.outputs;
   });
 
   const aws = (credentials: Credentials, args: string[]): Promise<AwsCliResult> =>
-    runAws(sandbox.endpoint, outputs.region, credentials, args);
+    runAws(model.sandbox.endpoint, outputs.region, credentials, args);
 
   it("assumes a role with `aws sts assume-role` and calls STS as the session", async () => {
     const assumed = await aws(outputs.users.alice, [

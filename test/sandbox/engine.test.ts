@@ -13,8 +13,9 @@ import { expect } from "chai";
 import { cellChecks } from "../../sandbox/engine";
 import { Authorizer } from "../../sandbox/iam";
 import type { PolicyStatement } from "../../sandbox/iam/types";
+import { ACCOUNT_ID } from "../support/accounts";
 
-const ACCOUNT = "111122223333";
+const ACCOUNT = ACCOUNT_ID;
 const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`;
 const USER = `arn:aws:iam::${ACCOUNT}:user/alice`;
 

@@ -26,33 +26,20 @@ import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
 import { callAdmin } from "../../sandbox/admin/client";
 import { DAY_MS, MINUTE_MS } from "../../sandbox/admin/clock";
-import {
-  clientsFor,
-  deployDev,
-  devConfig,
-  failureOf,
-  userClients,
-  type Clients,
-  type Deployed,
-} from "../support/sandbox";
+import { deployDev, devConfig, failureOf, useClientPool, type Deployed } from "../support/sandbox";
 import { tempDirForThisTest } from "../support/tempDir";
 
 describe("sandbox key lifecycle", function () {
   this.timeout(60_000);
 
   let deployed: Deployed;
-  const opened: Clients[] = [];
+  // Registered before the afterEach that stops the sandbox: the clients go first.
+  const pool = useClientPool();
   const table = () => deployed.outputs.tableName;
   const keyArn = () => deployed.outputs.keyArn;
-  const open = (clients: Clients): Clients => {
-    opened.push(clients);
-    return clients;
-  };
   const deployer = () =>
-    open(
-      clientsFor(deployed.sandbox.endpoint, deployed.outputs.region, deployed.sandbox.deployerCredentials()),
-    );
-  const fresh = (user: string) => open(userClients(deployed, user));
+    pool.open(deployed.sandbox.endpoint, deployed.sandbox.deployerCredentials(), deployed.outputs.region);
+  const fresh = (user: string) => pool.user(deployed, user);
   const tableNow = async () =>
     (await fresh("app-user").dynamodb.send(new DescribeTableCommand({ TableName: table() }))).Table;
   const getSeed = (dynamodb: DynamoDBClient) =>
@@ -65,11 +52,6 @@ describe("sandbox key lifecycle", function () {
     );
   });
   afterEach(async () => {
-    for (const clients of opened.splice(0)) {
-      clients.dynamodb.destroy();
-      clients.kms.destroy();
-      clients.sts.destroy();
-    }
     await deployed.sandbox.stop();
   });
 

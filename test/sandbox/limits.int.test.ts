@@ -21,47 +21,27 @@ import {
 } from "@aws-sdk/client-kms";
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import { expect } from "chai";
-import { Sandbox } from "../../sandbox";
-import {
-  accessModelOutputs,
-  synthesizeAccessModel,
-  type AccessModelOutputs,
-} from "../support/accessModelProgram";
-import {
-  clientsFor,
-  deployDev,
-  failureOf,
-  userClients,
-  type Deployed,
-  type SdkFailure,
-} from "../support/sandbox";
+import { accessModelSandbox, type AccessModelOutputs } from "../support/accessModelProgram";
+import { failureOf, sandboxWithDev, type SdkFailure } from "../support/sandbox";
 
 describe("request limits of the served operations (docs/sandbox.md, Limits)", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const model = accessModelSandbox();
+  // The dev stack's app-user may read and write the whole table (readwrite: Scan, BatchWriteItem).
+  const dev = sandboxWithDev();
   let outputs: AccessModelOutputs;
-  let dev: Deployed;
   let TableName: string;
   let dynamodb: DynamoDBClient;
   let kms: KMSClient;
   let grantAdmin: KMSClient;
   let sts: STSClient;
 
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(await synthesizeAccessModel());
-    outputs = accessModelOutputs(sandbox);
-    ({ kms, sts } = clientsFor(sandbox.endpoint, outputs.region, outputs.users.alice));
-    // The dev stack's app-user may read and write the whole table (readwrite: Scan, BatchWriteItem).
-    dev = await deployDev();
-    dynamodb = userClients(dev, "app-user").dynamodb;
+  before(() => {
+    outputs = model.outputs;
+    ({ kms, sts } = model.user("alice"));
+    dynamodb = dev.user("app-user").dynamodb;
     TableName = dev.outputs.tableName;
-    grantAdmin = clientsFor(sandbox.endpoint, outputs.region, outputs.users["grant-admin"]).kms;
-  });
-
-  after(async () => {
-    await sandbox?.stop();
-    await dev?.stop();
+    grantAdmin = model.user("grant-admin").kms;
   });
 
   const refused = async (call: Promise<unknown>, name = "ValidationException"): Promise<SdkFailure> => {

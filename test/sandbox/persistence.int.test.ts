@@ -19,19 +19,20 @@ import type { StackOutputs } from "../../infra/outputs";
 import { Sandbox } from "../../sandbox";
 import { accessModelOutputs, synthesizeAccessModel } from "../support/accessModelProgram";
 import { startCli } from "../support/sandboxProcess";
-import { clientsFor, credentialsOf, deployDev, failureOf, testProgramOutputs } from "../support/sandbox";
+import { credentialsOf, deployDev, failureOf, testProgramOutputs, useClientPool } from "../support/sandbox";
 import { synthesizeDirectKey } from "../support/programs";
 import { useTempDir } from "../support/tempDir";
 
 describe("sandbox persistence (--data-dir)", function () {
   this.timeout(120_000);
+  const pool = useClientPool();
   const dataDir = useTempDir("sandbox-data");
 
   it("serves the same users, policies and items after a restart, without applying again", async () => {
     const first = await deployDev({}, { dataDir: dataDir() });
     const { outputs } = first;
     const appUser = credentialsOf(outputs, "app-user");
-    const before = clientsFor(first.sandbox.endpoint, outputs.region, appUser);
+    const before = pool.open(first.sandbox.endpoint, appUser, outputs.region);
     for (let i = 0; i < 10; i++) {
       await before.dynamodb.send(
         new PutItemCommand({
@@ -48,12 +49,12 @@ describe("sandbox persistence (--data-dir)", function () {
     const second = await Sandbox.start({ dataDir: dataDir() });
     try {
       expect(second.outputs()).to.deep.equal(outputs);
-      const after = clientsFor(second.endpoint, outputs.region, appUser);
+      const after = pool.open(second.endpoint, appUser, outputs.region);
       const scan = await after.dynamodb.send(new ScanCommand({ TableName: outputs.tableName }));
       expect(scan.Count).to.equal(10);
       const identity = await after.sts.send(new GetCallerIdentityCommand({}));
       expect(identity.Arn).to.equal(outputs.users["app-user"].arn);
-      const testUser = clientsFor(second.endpoint, outputs.region, credentialsOf(outputs, "kms-test-user"));
+      const testUser = pool.open(second.endpoint, credentialsOf(outputs, "kms-test-user"), outputs.region);
       const denied = await failureOf(
         testUser.dynamodb.send(
           new GetItemCommand({ TableName: outputs.tableName, Key: { pk: { S: "item-1" } } }),
@@ -70,16 +71,18 @@ describe("sandbox persistence (--data-dir)", function () {
     await first.apply(await synthesizeDirectKey());
     const outputs = testProgramOutputs(first);
     const user = outputs.users["crypto-user"];
-    const sealed = await clientsFor(first.endpoint, outputs.region, user).kms.send(
-      new EncryptCommand({ KeyId: outputs.keyArn, Plaintext: Buffer.from("kept across restarts") }),
-    );
+    const sealed = await pool
+      .open(first.endpoint, user, outputs.region)
+      .kms.send(
+        new EncryptCommand({ KeyId: outputs.keyArn, Plaintext: Buffer.from("kept across restarts") }),
+      );
     await first.stop();
 
     const second = await Sandbox.start({ dataDir: dataDir() });
     try {
-      const opened = await clientsFor(second.endpoint, outputs.region, user).kms.send(
-        new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }),
-      );
+      const opened = await pool
+        .open(second.endpoint, user, outputs.region)
+        .kms.send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }));
       expect(Buffer.from(opened.Plaintext ?? []).toString()).to.equal("kept across restarts");
     } finally {
       await second.stop();
@@ -101,7 +104,7 @@ describe("sandbox persistence (--data-dir)", function () {
     try {
       expect(fs.statSync(outputsFile).mode & 0o777).to.equal(0o600);
       outputs = JSON.parse(fs.readFileSync(outputsFile, "utf8")) as StackOutputs;
-      const { dynamodb } = clientsFor(cli.endpoint, outputs.region, credentialsOf(outputs, "app-user"));
+      const { dynamodb } = pool.open(cli.endpoint, credentialsOf(outputs, "app-user"), outputs.region);
       for (let i = 0; i < 50; i++) {
         await dynamodb.send(
           new PutItemCommand({ TableName: outputs.tableName, Item: { pk: { S: `ack-${i}` } } }),
@@ -117,7 +120,7 @@ describe("sandbox persistence (--data-dir)", function () {
     const restarted = await Sandbox.start({ dataDir: path.join(dataDir(), "stack") });
     try {
       expect(restarted.outputs()).to.deep.equal(outputs);
-      const { dynamodb } = clientsFor(restarted.endpoint, outputs.region, credentialsOf(outputs, "app-user"));
+      const { dynamodb } = pool.open(restarted.endpoint, credentialsOf(outputs, "app-user"), outputs.region);
       for (const pk of written) {
         const read = await dynamodb.send(
           new GetItemCommand({ TableName: outputs.tableName, Key: { pk: { S: pk } } }),
@@ -135,7 +138,7 @@ describe("sandbox persistence (--data-dir)", function () {
     await first.apply(await synthesizeAccessModel());
     const outputs = accessModelOutputs(first);
     const kmsOf = (sandbox: Sandbox, name: string) =>
-      clientsFor(sandbox.endpoint, outputs.region, outputs.users[name]).kms;
+      pool.open(sandbox.endpoint, outputs.users[name], outputs.region).kms;
     // carol is no key user (access-model-program.ts): only a grant lets her use the key.
     const { GrantId } = await kmsOf(first, "grant-admin").send(
       new CreateGrantCommand({
@@ -191,7 +194,7 @@ describe("sandbox persistence (--data-dir)", function () {
     const first = await Sandbox.start({ dataDir: dataDir() });
     await first.apply(await synthesizeAccessModel());
     const outputs = accessModelOutputs(first);
-    const assumed = await clientsFor(first.endpoint, outputs.region, outputs.users.alice).sts.send(
+    const assumed = await pool.open(first.endpoint, outputs.users.alice, outputs.region).sts.send(
       new AssumeRoleCommand({
         RoleArn: outputs.roles["reader-role"],
         RoleSessionName: "kept",
@@ -208,9 +211,9 @@ describe("sandbox persistence (--data-dir)", function () {
 
     const second = await Sandbox.start({ dataDir: dataDir() });
     try {
-      const identity = await clientsFor(second.endpoint, outputs.region, session).sts.send(
-        new GetCallerIdentityCommand({}),
-      );
+      const identity = await pool
+        .open(second.endpoint, session, outputs.region)
+        .sts.send(new GetCallerIdentityCommand({}));
       // STS API reference, GetCallerIdentity: a session answers as its assumed-role ARN.
       expect(identity.Arn).to.equal(`arn:aws:sts::${outputs.accountId}:assumed-role/reader-role/kept`);
       // Past its 900 s, the restored session is refused as an expired token (IAM User Guide, "Request
@@ -218,7 +221,7 @@ describe("sandbox persistence (--data-dir)", function () {
       // protocol names that error ExpiredToken (STS API reference, Common Errors).
       await second.advanceClock(901_000);
       const expired = await failureOf(
-        clientsFor(second.endpoint, outputs.region, session).sts.send(new GetCallerIdentityCommand({})),
+        pool.open(second.endpoint, session, outputs.region).sts.send(new GetCallerIdentityCommand({})),
       );
       expect(expired.name).to.equal("ExpiredToken");
     } finally {

@@ -14,19 +14,16 @@ import { CreateGrantCommand } from "@aws-sdk/client-kms";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { AwsError } from "../../sandbox/errors";
-import { Sandbox } from "../../sandbox";
-import { accessModelOutputs, synthesizeAccessModel } from "../support/accessModelProgram";
+import { accessModelSandbox } from "../support/accessModelProgram";
 import {
   aws4DynamoDb,
   aws4Signed,
-  clientsFor,
   credentialsOf,
   deployDev,
   errorType,
   failureOf,
   rawRequest,
-  userClients,
-  type Deployed,
+  sandboxWithDev,
 } from "../support/sandbox";
 import {
   ACCOUNT_ID,
@@ -36,7 +33,7 @@ import {
   keyPolicy,
   seedAuthorizer,
 } from "../support/seedAuthorizer";
-import { rejectionIfAny } from "../support/errors";
+import { rejectionIfAny, thrownBy } from "../support/errors";
 
 const rejection = (promise: Promise<unknown>): Promise<AwsError | undefined> => rejectionIfAny(promise);
 
@@ -110,54 +107,48 @@ describe("AWS quotas", function () {
       });
       const tooLarge = { ...fits, Statement: Array.from({ length: 40 }, (_, i) => statement(i)) };
       expect(JSON.stringify(tooLarge).length).to.be.greaterThan(2048);
-      let error: AwsError | undefined;
-      try {
-        authorizer.putPrincipal({ arn: APP_USER, inlinePolicies: [{ name: "big", document: tooLarge }] });
-      } catch (err) {
-        error = err as AwsError;
-      }
-      expect(error?.code).to.equal("LimitExceeded");
-      expect(error?.message).to.equal("Maximum policy size of 2048 bytes exceeded for user app-user");
+      const error = thrownBy<AwsError>(() =>
+        authorizer.putPrincipal({ arn: APP_USER, inlinePolicies: [{ name: "big", document: tooLarge }] }),
+      );
+      expect(error.code).to.equal("LimitExceeded");
+      expect(error.message).to.equal("Maximum policy size of 2048 bytes exceeded for user app-user");
     });
   });
 
   describe("DynamoDB item size and batch sizes, over the wire", () => {
     // DynamoDB Developer Guide, "Quotas in Amazon DynamoDB": item size 400 KB; BatchWriteItem up to 25
     // put or delete requests; BatchGetItem up to 100 items.
+    const deployed = sandboxWithDev();
+
     it("refuses an item over 400 KB, a BatchWriteItem of 26 requests and a BatchGetItem of 101 keys", async () => {
-      const deployed = await deployDev();
-      try {
-        const { dynamodb } = userClients(deployed, "app-user");
-        const TableName = deployed.outputs.tableName;
-        const big = await failureOf(
-          dynamodb.send(
-            new PutItemCommand({
-              TableName,
-              Item: { pk: { S: "big" }, data: { S: "x".repeat(400 * 1024) } },
-            }),
-          ),
-        );
-        expect(big.name).to.equal("ValidationException");
-        expect(big.message).to.equal("Item size has exceeded the maximum allowed size");
-        const writes = Array.from({ length: 26 }, (_, i) => ({
-          PutRequest: { Item: { pk: { S: `w${i}` } } },
-        }));
-        const batchWrite = await failureOf(
-          dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [TableName]: writes } })),
-        );
-        expect(batchWrite.name).to.equal("ValidationException");
-        expect(batchWrite.message).to.match(/Member must have length less than or equal to 25/);
-        const keys = Array.from({ length: 101 }, (_, i) => ({ pk: { S: `k${i}` } }));
-        const batchGet = await failureOf(
-          dynamodb.send(new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: keys } } })),
-        );
-        expect(batchGet.name).to.equal("ValidationException");
-        expect(batchGet.message).to.match(
-          /Too many items requested for the BatchGetItem call|less than or equal to 100/,
-        );
-      } finally {
-        await deployed.sandbox.stop();
-      }
+      const { dynamodb } = deployed.user("app-user");
+      const TableName = deployed.outputs.tableName;
+      const big = await failureOf(
+        dynamodb.send(
+          new PutItemCommand({
+            TableName,
+            Item: { pk: { S: "big" }, data: { S: "x".repeat(400 * 1024) } },
+          }),
+        ),
+      );
+      expect(big.name).to.equal("ValidationException");
+      expect(big.message).to.equal("Item size has exceeded the maximum allowed size");
+      const writes = Array.from({ length: 26 }, (_, i) => ({
+        PutRequest: { Item: { pk: { S: `w${i}` } } },
+      }));
+      const batchWrite = await failureOf(
+        dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [TableName]: writes } })),
+      );
+      expect(batchWrite.name).to.equal("ValidationException");
+      expect(batchWrite.message).to.match(/Member must have length less than or equal to 25/);
+      const keys = Array.from({ length: 101 }, (_, i) => ({ pk: { S: `k${i}` } }));
+      const batchGet = await failureOf(
+        dynamodb.send(new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: keys } } })),
+      );
+      expect(batchGet.name).to.equal("ValidationException");
+      expect(batchGet.message).to.match(
+        /Too many items requested for the BatchGetItem call|less than or equal to 100/,
+      );
     });
   });
 
@@ -175,16 +166,10 @@ describe("AWS quotas", function () {
     };
     const NESTING =
       "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
-    let deployed: Deployed;
-    before(async () => {
-      deployed = await deployDev();
-    });
-    after(async () => {
-      await deployed?.sandbox.stop();
-    });
+    const deployed = sandboxWithDev();
 
     it("stores an item nested 32 levels deep and refuses 33, in PutItem, UpdateItem, BatchWriteItem and TransactWriteItems", async () => {
-      const { dynamodb } = userClients(deployed, "app-user");
+      const { dynamodb } = deployed.user("app-user");
       const TableName = deployed.outputs.tableName;
       await dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: "deep-31" }, v: wrapped(31) } }));
       const read = await dynamodb.send(new GetItemCommand({ TableName, Key: { pk: { S: "deep-31" } } }));
@@ -238,94 +223,82 @@ describe("AWS quotas", function () {
   describe("KMS grant constraints: 8 pairs, values of 384 characters", () => {
     // KMS API reference, CreateGrant, Constraints: "Each constraint value can include up to 8 encryption
     // context pairs. The encryption context value in each constraint cannot exceed 384 characters."
+    const model = accessModelSandbox();
+
     it("makes a grant at the limits and refuses one past either with ValidationException", async () => {
-      const sandbox = await Sandbox.start();
-      try {
-        await sandbox.apply(await synthesizeAccessModel());
-        const outputs = accessModelOutputs(sandbox);
-        const { kms } = clientsFor(sandbox.endpoint, outputs.region, outputs.users["grant-admin"]);
-        const grant = (pairs: Record<string, string>) =>
-          kms.send(
-            new CreateGrantCommand({
-              KeyId: outputs.keyArn,
-              GranteePrincipal: outputs.users.carol.arn,
-              Operations: ["Decrypt"],
-              Constraints: { EncryptionContextSubset: pairs },
-            }),
-          );
-        const pairs = (count: number, length = 8) =>
-          Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, "v".repeat(length)]));
-        await grant(pairs(8, 384));
-        const nine = await failureOf(grant(pairs(9)));
-        expect(nine.name).to.equal("ValidationException");
-        expect(nine.message).to.contain("Member must have length less than or equal to 8");
-        const long = await failureOf(grant(pairs(1, 385)));
-        expect(long.name).to.equal("ValidationException");
-        expect(long.message).to.contain("Member must have length less than or equal to 384");
-      } finally {
-        await sandbox.stop();
-      }
+      const outputs = model.outputs;
+      const { kms } = model.user("grant-admin");
+      const grant = (pairs: Record<string, string>) =>
+        kms.send(
+          new CreateGrantCommand({
+            KeyId: outputs.keyArn,
+            GranteePrincipal: outputs.users.carol.arn,
+            Operations: ["Decrypt"],
+            Constraints: { EncryptionContextSubset: pairs },
+          }),
+        );
+      const pairs = (count: number, length = 8) =>
+        Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, "v".repeat(length)]));
+      await grant(pairs(8, 384));
+      const nine = await failureOf(grant(pairs(9)));
+      expect(nine.name).to.equal("ValidationException");
+      expect(nine.message).to.contain("Member must have length less than or equal to 8");
+      const long = await failureOf(grant(pairs(1, 385)));
+      expect(long.name).to.equal("ValidationException");
+      expect(long.message).to.contain("Member must have length less than or equal to 384");
     });
   });
 
   describe("no input answers 5xx", () => {
+    const deployed = sandboxWithDev();
+    const model = accessModelSandbox();
+
     it("answers a KMS request with a deeply nested member with SerializationException", async () => {
-      const deployed = await deployDev();
-      try {
-        const { keyArn, region } = deployed.outputs;
-        for (const body of [
-          `{"KeyId":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
-          `{"KeyId":"${keyArn}","Plaintext":"eA==","EncryptionContext":{"a":${'{"b":'.repeat(5000)}1${"}".repeat(5000)}}}`,
-        ]) {
-          const response = await rawRequest(
+      const { keyArn, region } = deployed.outputs;
+      for (const body of [
+        `{"KeyId":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+        `{"KeyId":"${keyArn}","Plaintext":"eA==","EncryptionContext":{"a":${'{"b":'.repeat(5000)}1${"}".repeat(5000)}}}`,
+      ]) {
+        const response = await rawRequest(
+          deployed.sandbox.endpoint,
+          aws4Signed(
             deployed.sandbox.endpoint,
-            aws4Signed(
-              deployed.sandbox.endpoint,
-              {
-                service: "kms",
-                region,
-                target: "TrentService.Encrypt",
-                body,
-                contentType: "application/x-amz-json-1.1",
-              },
-              credentialsOf(deployed.outputs, "app-user"),
-            ),
-          );
-          expect(response.status).to.equal(400);
-          expect(errorType(response)).to.equal("SerializationException");
-          expect(response.body.length).to.be.below(1000);
-        }
-      } finally {
-        await deployed.sandbox.stop();
+            {
+              service: "kms",
+              region,
+              target: "TrentService.Encrypt",
+              body,
+              contentType: "application/x-amz-json-1.1",
+            },
+            credentialsOf(deployed.outputs, "app-user"),
+          ),
+        );
+        expect(response.status).to.equal(400);
+        expect(errorType(response)).to.equal("SerializationException");
+        expect(response.body.length).to.be.below(1000);
       }
     });
 
     it("answers AssumeRole with a RoleArn that is no ARN (ValidationError) or no role's (AccessDenied)", async () => {
       // STS API reference, AssumeRole: RoleArn names the role; a role the caller cannot assume, or that
       // does not exist, is AccessDenied (HTTP 403).
-      const sandbox = await Sandbox.start();
-      try {
-        await sandbox.apply(await synthesizeAccessModel());
-        const outputs = accessModelOutputs(sandbox);
-        const { sts } = clientsFor(sandbox.endpoint, outputs.region, outputs.users.alice);
-        const assume = (RoleArn: string) =>
-          failureOf(sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "s1" })));
-        expect(await assume("not-an-arn-at-all-xxxx")).to.deep.include({
-          name: "ValidationError",
-          message: "not-an-arn-at-all-xxxx is invalid",
-          status: 400,
-        });
-        const account = outputs.users.alice.arn.split(":")[4];
-        for (const arn of [
-          `arn:aws:sts::${account}:assumed-role/reader-role/s`,
-          outputs.users.alice.arn,
-          `arn:aws:iam::${account}:role`,
-          "arn:aws:iam::abc:role/reader-role",
-        ]) {
-          expect(await assume(arn), arn).to.deep.include({ name: "AccessDenied", status: 403 });
-        }
-      } finally {
-        await sandbox.stop();
+      const outputs = model.outputs;
+      const { sts } = model.user("alice");
+      const assume = (RoleArn: string) =>
+        failureOf(sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: "s1" })));
+      expect(await assume("not-an-arn-at-all-xxxx")).to.deep.include({
+        name: "ValidationError",
+        message: "not-an-arn-at-all-xxxx is invalid",
+        status: 400,
+      });
+      const account = outputs.users.alice.arn.split(":")[4];
+      for (const arn of [
+        `arn:aws:sts::${account}:assumed-role/reader-role/s`,
+        outputs.users.alice.arn,
+        `arn:aws:iam::${account}:role`,
+        "arn:aws:iam::abc:role/reader-role",
+      ]) {
+        expect(await assume(arn), arn).to.deep.include({ name: "AccessDenied", status: 403 });
       }
     });
   });

@@ -15,28 +15,22 @@ import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { EncryptCommand, GetKeyPolicyCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { expect } from "chai";
 import { KEY_POLICY_SIDS } from "../../infra/policies/keyPolicy";
-import { clientsFor, deployDev, failureOf, userClients, type Deployed } from "../support/sandbox";
+import { failureOf, sandboxWithDev } from "../support/sandbox";
 
 const ITEM = { pk: { S: "strict-key-policy" }, note: { S: "readable by the key users only" } };
 
 for (const keyPolicy of ["default", "strict"] as const) {
   describe(`sandbox: key policy ${keyPolicy}, an account administrator`, function () {
     this.timeout(60_000);
-    let deployed: Deployed;
+    const deployed = sandboxWithDev({ "kms-dynamodb:keyPolicy": keyPolicy });
 
     before(async () => {
-      deployed = await deployDev({ "kms-dynamodb:keyPolicy": keyPolicy });
-      await userClients(deployed, "app-user").dynamodb.send(
-        new PutItemCommand({ TableName: deployed.outputs.tableName, Item: ITEM }),
-      );
+      await deployed
+        .user("app-user")
+        .dynamodb.send(new PutItemCommand({ TableName: deployed.outputs.tableName, Item: ITEM }));
     });
 
-    after(async () => {
-      await deployed?.sandbox.stop();
-    });
-
-    const administrator = () =>
-      clientsFor(deployed.endpoint, deployed.outputs.region, deployed.sandbox.deployerCredentials());
+    const administrator = () => deployed.as(deployed.sandbox.deployerCredentials(), deployed.outputs.region);
 
     it(keyPolicy === "default" ? "reads the items" : "cannot read the items", async () => {
       const read = administrator().dynamodb.send(
@@ -65,9 +59,9 @@ for (const keyPolicy of ["default", "strict"] as const) {
     });
 
     it("the key user still reads the items", async () => {
-      const read = await userClients(deployed, "app-user").dynamodb.send(
-        new GetItemCommand({ TableName: deployed.outputs.tableName, Key: { pk: ITEM.pk } }),
-      );
+      const read = await deployed
+        .user("app-user")
+        .dynamodb.send(new GetItemCommand({ TableName: deployed.outputs.tableName, Key: { pk: ITEM.pk } }));
       expect(read.Item).to.deep.equal(ITEM);
     });
 

@@ -10,15 +10,7 @@ import { expect } from "chai";
 import { synthesize } from "../../plan/synth";
 import { Sandbox } from "../../sandbox";
 import { AwsError } from "../../sandbox/errors";
-import {
-  clientsFor,
-  deployDev,
-  devConfig,
-  failureOf,
-  testProgramOutputs,
-  userClients,
-  type Deployed,
-} from "../support/sandbox";
+import { devConfig, failureOf, sandboxWithDev, testProgramOutputs, useClientPool } from "../support/sandbox";
 import { synthesizeDirectKey } from "../support/programs";
 import { rejectionOf } from "../support/errors";
 import { ACCOUNT_ID } from "../support/accounts";
@@ -28,23 +20,23 @@ const TEST_USER = { name: "kms-test-user", dynamodbAccess: "full", keyUser: fals
 
 describe("sandbox updates in place", function () {
   this.timeout(60_000);
-  let deployed: Deployed;
+  const pool = useClientPool();
+  const deployed = sandboxWithDev({}, {}, { per: "test" });
 
   beforeEach(async () => {
-    deployed = await deployDev();
-    await userClients(deployed, "app-user").dynamodb.send(
-      new PutItemCommand({ TableName: deployed.outputs.tableName, Item: { pk: { S: "kept" } } }),
-    );
-  });
-
-  afterEach(async () => {
-    await deployed?.sandbox.stop();
+    await pool
+      .user(deployed, "app-user")
+      .dynamodb.send(
+        new PutItemCommand({ TableName: deployed.outputs.tableName, Item: { pk: { S: "kept" } } }),
+      );
   });
 
   const getKept = (user: string) =>
-    userClients(deployed, user).dynamodb.send(
-      new GetItemCommand({ TableName: deployed.outputs.tableName, Key: { pk: { S: "kept" } } }),
-    );
+    pool
+      .user(deployed, user)
+      .dynamodb.send(
+        new GetItemCommand({ TableName: deployed.outputs.tableName, Key: { pk: { S: "kept" } } }),
+      );
 
   it("grants kms-test-user the key: the next request with the same credentials succeeds", async () => {
     const before = await failureOf(getKept("kms-test-user"));
@@ -84,7 +76,7 @@ describe("sandbox updates in place", function () {
   });
 
   it("removes a user that the new plan no longer has", async () => {
-    const removedUser = userClients(deployed, "kms-test-user");
+    const removedUser = pool.user(deployed, "kms-test-user");
     await deployed.sandbox.apply(
       await synthesize({
         stack: "dev",
@@ -161,6 +153,7 @@ describe("sandbox updates in place", function () {
 
 describe("sandbox key-policy lockout check", function () {
   this.timeout(60_000);
+  const pool = useClientPool();
   let sandbox: Sandbox;
 
   beforeEach(async () => {
@@ -185,7 +178,7 @@ describe("sandbox key-policy lockout check", function () {
     );
     const outputs = testProgramOutputs(sandbox);
     const user = outputs.users["crypto-user"];
-    const { kms } = clientsFor(sandbox.endpoint, outputs.region, user);
+    const { kms } = pool.open(sandbox.endpoint, user, outputs.region);
     const sealed = await kms.send(
       new EncryptCommand({ KeyId: outputs.keyArn, Plaintext: Buffer.from("secret") }),
     );
@@ -196,6 +189,7 @@ describe("sandbox key-policy lockout check", function () {
 
 describe("sandbox deployed by an assumed-role session", function () {
   this.timeout(60_000);
+  const pool = useClientPool();
 
   it("accepts the key policy naming the session's role as administrator", async () => {
     const plan = await synthesize({
@@ -211,11 +205,9 @@ describe("sandbox deployed by an assumed-role session", function () {
     try {
       await sandbox.apply(plan);
       const outputs = sandbox.outputs();
-      const read = await clientsFor(
-        sandbox.endpoint,
-        outputs.region,
-        outputs.users["app-user"],
-      ).dynamodb.send(new GetItemCommand({ TableName: outputs.tableName, Key: { pk: { S: "none" } } }));
+      const read = await pool
+        .open(sandbox.endpoint, outputs.users["app-user"], outputs.region)
+        .dynamodb.send(new GetItemCommand({ TableName: outputs.tableName, Key: { pk: { S: "none" } } }));
       expect(read.Item).to.equal(undefined);
     } finally {
       await sandbox.stop();
@@ -224,14 +216,19 @@ describe("sandbox deployed by an assumed-role session", function () {
 });
 
 describe("sandbox before any plan is applied", () => {
+  const pool = useClientPool();
   it("knows no access key and has no outputs", async () => {
     const sandbox = await Sandbox.start();
     try {
       expect(sandbox.endpoint).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const { dynamodb } = clientsFor(sandbox.endpoint, "us-east-1", {
-        accessKeyId: "AKIAEXAMPLE000000000",
-        secretAccessKey: "s".repeat(40),
-      });
+      const { dynamodb } = pool.open(
+        sandbox.endpoint,
+        {
+          accessKeyId: "AKIAEXAMPLE000000000",
+          secretAccessKey: "s".repeat(40),
+        },
+        "us-east-1",
+      );
       const failure = await failureOf(
         dynamodb.send(new GetItemCommand({ TableName: "t-1", Key: { pk: { S: "x" } } })),
       );

@@ -19,7 +19,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { synthesize } from "../../plan/synth";
 import type { Plan } from "../../plan/types";
-import type { Sandbox } from "../../sandbox";
+import type { Sandbox, SandboxOptions } from "../../sandbox";
+import { extendSandbox, sandboxWithPlan, type PlanSandbox } from "./sandbox";
 
 export const ACCESS_MODEL_REGION = "eu-west-1";
 export const ACCESS_MODEL_TABLE = "access-model";
@@ -205,6 +206,35 @@ export function synthesizeAccessModel(): Promise<Plan> {
           ]),
         ),
       };
+    },
+  });
+}
+
+/** The access model deployed in a sandbox for a test suite (`accessModelSandbox`). */
+export interface AccessModelSandbox extends PlanSandbox {
+  /** The program's outputs, read by the suite's `before` hook. */
+  readonly outputs: AccessModelOutputs;
+}
+
+/**
+ * `sandboxWithPlan` for the access model: registers, in the calling `describe`, the hooks that start a
+ * sandbox with the program deployed and stop it, and destroy the clients opened through the handle.
+ */
+export function accessModelSandbox(options: SandboxOptions = {}): AccessModelSandbox {
+  const base = sandboxWithPlan(synthesizeAccessModel, options);
+  let outputs: AccessModelOutputs | undefined;
+  before(() => {
+    outputs = accessModelOutputs(base.sandbox);
+  });
+  const read = (): AccessModelOutputs => {
+    if (outputs === undefined) {
+      throw new Error("the access model is used outside the tests of the describe that deployed it");
+    }
+    return outputs;
+  };
+  return extendSandbox<Omit<AccessModelSandbox, keyof PlanSandbox>>(base, {
+    get outputs() {
+      return read();
     },
   });
 }

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import type { Plan, PlanResourceState } from "../../plan/types";
 import { SPECIAL_SIG_KEY } from "../../plan/values";
 import { RESOURCE_REFERENCE_SIG } from "../../plan/values";
-import { ACCOUNT_ID, REGION } from "./accounts";
+import { ACCOUNT_ID, OTHER_ACCOUNT_ID, REGION } from "./accounts";
 import { fineGrainedStatements, type FineGrainedKind } from "./fineGrained";
 
 export { ACCOUNT_ID, REGION };
@@ -218,7 +218,7 @@ export interface PartnerSpec {
 }
 
 /** The second account of the generated stacks' partners. */
-export const PARTNER_ACCOUNT = "444455556666";
+export const PARTNER_ACCOUNT = OTHER_ACCOUNT_ID;
 
 /**
  * A role of the second account, whose trust policy names one of its users (`trustedPartner`, who is also

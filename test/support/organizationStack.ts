@@ -15,6 +15,7 @@
  */
 import type { Plan } from "../../plan/types";
 import { ACCOUNT_ID } from "./accessStacks";
+import { OTHER_ACCOUNT_ID } from "./accounts";
 import { addResource, appendStatements, generatedUrn as urn, resourceNamed, type AddedState } from "./plan";
 import {
   addOutsideUser,
@@ -29,7 +30,7 @@ import {
 export const ORG_ID = "o-a1b2c3d4e5";
 export const ROOT_ID = "r-ab12";
 export const OU_ID = "ou-ab12-11111111";
-export const MEMBER_ACCOUNT = "444455556666";
+export const MEMBER_ACCOUNT = OTHER_ACCOUNT_ID;
 export const OUTSIDER_ACCOUNT = "777788889999";
 /** A member account no policy names and no plan principal is of. */
 export const QUIET_MEMBER_ACCOUNT = "222233334444";

@@ -111,3 +111,39 @@ export function planOf(...states: PlanResourceState[]): Plan {
     invokes: [],
   };
 }
+
+/** An inline policy of an IAM user that a dev stack's plan does not declare (`withUserPolicy`). */
+export interface AddedUserPolicy {
+  readonly user: string;
+  /** The policy's name in IAM. */
+  readonly name: string;
+  /** The resource's logical name (the end of its URN) and its id. */
+  readonly logicalName: string;
+  readonly id: string;
+  /** The policy's statements, from the plan's outputs (secrets revealed: its keyArn, tableArn). */
+  readonly statements: (outputs: Record<string, unknown>) => Record<string, unknown>[];
+}
+
+/**
+ * A copy of a dev stack's plan, secrets revealed, with one more inline policy on a user, created after
+ * everything the plan creates: an identity policy granted outside the stack.
+ */
+export function withUserPolicy(plan: Plan, policy: AddedUserPolicy): Plan {
+  const revealed = reveal(plan) as Plan;
+  const type = "aws:iam/userPolicy:UserPolicy";
+  addResource(revealed, {
+    type,
+    urn: `urn:pulumi:dev::kms-dynamodb::${type}::${policy.logicalName}`,
+    id: policy.id,
+    inputs: {
+      name: policy.name,
+      user: policy.user,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: policy.statements(revealed.outputs as Record<string, unknown>),
+      }),
+    },
+    outputs: {},
+  });
+  return revealed;
+}

@@ -9,9 +9,10 @@
 import type { Plan } from "../../plan/types";
 import type { Credentials } from "./sandbox";
 import { ACCOUNT_ID, buildStackPlan, REGION } from "./accessStacks";
+import { OTHER_ACCOUNT_ID } from "./accounts";
 import { addResource, appendStatements, generatedUrn as urn, resourceNamed } from "./plan";
 
-export const OTHER_ACCOUNT = "444455556666";
+export const OTHER_ACCOUNT = OTHER_ACCOUNT_ID;
 const PLAN: Plan = buildStackPlan({
   id: "rp",
   users: [

@@ -81,11 +81,17 @@ export interface Clients {
 }
 
 /** Unmodified SDK v3 clients pointed at the sandbox; `maxAttempts` 1 so an error is seen as sent. */
+/** What a test may change in the SDK clients' config: a skewed clock, retries. */
+export interface ClientExtras {
+  systemClockOffset?: number;
+  maxAttempts?: number;
+}
+
 export function clientsFor(
   endpoint: string,
   region: string,
   credentials: Credentials,
-  extra: { systemClockOffset?: number; maxAttempts?: number } = {},
+  extra: ClientExtras = {},
 ): Clients {
   const config = { endpoint, region, credentials, maxAttempts: extra.maxAttempts ?? 1, ...extra };
   return { dynamodb: new DynamoDBClient(config), kms: new KMSClient(config), sts: new STSClient(config) };
@@ -106,11 +112,25 @@ export function userClients(deployed: Deployed, user: string): Clients {
 export class ClientPool {
   private readonly opened: { destroy(): void }[] = [];
 
-  /** Clients signed with `credentials`, as `clientsFor`, destroyed with the pool. */
-  open(endpoint: string, credentials: Credentials, region: string = REGION): Clients {
-    const clients = clientsFor(endpoint, region, credentials);
+  /** Clients signed with `credentials`, as `clientsFor` (`extra`: its clock offset, retries), destroyed with the pool. */
+  open(
+    endpoint: string,
+    credentials: Credentials,
+    region: string = REGION,
+    extra: ClientExtras = {},
+  ): Clients {
+    const clients = clientsFor(endpoint, region, credentials, extra);
     this.opened.push(clients.dynamodb, clients.kms, clients.sts);
     return clients;
+  }
+
+  /** Clients signed as the dev stack's user `name` (as `userClients`), destroyed with the pool. */
+  user(deployed: Pick<Deployed, "sandbox" | "outputs">, name: string): Clients {
+    return this.open(
+      deployed.sandbox.endpoint,
+      credentialsOf(deployed.outputs, name),
+      deployed.outputs.region,
+    );
   }
 
   /** A client the test built itself (custom middleware, user agent), destroyed with the pool. */
@@ -126,6 +146,38 @@ export class ClientPool {
   }
 }
 
+/** The access key of user `name` in the outputs of the program deployed in `sandbox` (`users.NAME`). */
+export function programUser(sandbox: Sandbox, name: string): Credentials & { arn: string } {
+  const users = (sandbox.programOutputs().users ?? {}) as Record<string, Record<string, unknown>>;
+  const user = users[name];
+  if (
+    user === undefined ||
+    typeof user.accessKeyId !== "string" ||
+    typeof user.secretAccessKey !== "string"
+  ) {
+    throw new Error(`no user ${name} with an access key in the program's outputs`);
+  }
+  return { arn: String(user.arn), accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
+}
+
+/** The region the program deployed in `sandbox` exports, or REGION when it exports none. */
+function programRegion(sandbox: Sandbox): string {
+  const region = sandbox.programOutputs().region;
+  return typeof region === "string" ? region : REGION;
+}
+
+/**
+ * Registers, in the calling `describe`, a ClientPool destroyed after each test: the clients of tests that
+ * start and restart sandboxes themselves.
+ */
+export function useClientPool(): ClientPool {
+  const pool = new ClientPool();
+  afterEach(() => {
+    pool.destroy();
+  });
+  return pool;
+}
+
 /** The clients of a role session, with AssumeRole's answer (SourceIdentity, AssumedRoleUser). */
 export type SessionClients = Clients & { readonly answer: AssumeRoleCommandOutput };
 
@@ -135,10 +187,18 @@ export interface PlanSandbox {
   readonly sandbox: Sandbox;
   /** What applying the plan did not deploy. */
   readonly applied: ApplyResult;
-  /** SDK v3 clients signed with `credentials` (in `region`), destroyed by the suite's `after` hook. */
-  as(credentials: Credentials, region?: string): Clients;
+  /**
+   * SDK v3 clients signed with `credentials` (in `region`, with `extra` config), destroyed by the suite's
+   * `after` hook.
+   */
+  as(credentials: Credentials, region?: string, extra?: ClientExtras): Clients;
   /** Clients signed as the identity that deployed the plan (`Sandbox.deployerCredentials()`). */
   admin(): Clients;
+  /**
+   * Clients signed as user `name` of the deployed program's outputs (`users.NAME`, `programUser`), in
+   * the outputs' region (REGION when they name none).
+   */
+  user(name: string): Clients;
   /** A client the test built itself (its own user agent, middleware), destroyed by the `after` hook. */
   track<C extends { destroy(): void }>(client: C): C;
   /**
@@ -152,21 +212,39 @@ export interface PlanSandbox {
 }
 
 /**
+ * How long a fixture's sandbox lives: the calling describe's tests (`before`/`after` hooks), or each
+ * test (`beforeEach`/`afterEach`: a fresh deployment for a test that changes it for good).
+ */
+export interface FixtureOptions {
+  per?: "suite" | "test";
+}
+
+/** The hooks that set up and tear down a fixture for `per`. */
+function fixtureHooks(fixture: FixtureOptions): { setUp: Mocha.HookFunction; tearDown: Mocha.HookFunction } {
+  return fixture.per === "test"
+    ? { setUp: beforeEach, tearDown: afterEach }
+    : { setUp: before, tearDown: after };
+}
+
+/**
  * Registers, in the calling `describe`, a `before` hook that starts a sandbox and applies `plan` to it,
- * and an `after` hook that destroys every client opened through the handle and stops the sandbox.
+ * and an `after` hook that destroys every client opened through the handle and stops the sandbox (with
+ * `per: "test"`, before and after each test).
  */
 export function sandboxWithPlan(
   plan: Plan | (() => Plan | Promise<Plan>),
   options: SandboxOptions = {},
+  fixture: FixtureOptions = {},
 ): PlanSandbox {
   let sandbox: Sandbox | undefined;
   let applied: ApplyResult | undefined;
   const pool = new ClientPool();
-  before(async () => {
+  const { setUp, tearDown } = fixtureHooks(fixture);
+  setUp(async () => {
     sandbox = await Sandbox.start(options);
     applied = await sandbox.apply(typeof plan === "function" ? await plan() : plan);
   });
-  after(async () => {
+  tearDown(async () => {
     pool.destroy();
     await sandbox?.stop();
     sandbox = undefined;
@@ -185,8 +263,9 @@ export function sandboxWithPlan(
       running();
       return applied as ApplyResult;
     },
-    as: (credentials, region) => pool.open(running().endpoint, credentials, region),
+    as: (credentials, region, extra) => pool.open(running().endpoint, credentials, region, extra),
     admin: () => pool.open(running().endpoint, running().deployerCredentials()),
+    user: (name) => pool.open(running().endpoint, programUser(running(), name), programRegion(running())),
     track: (client) => pool.track(client),
     async session(from, input) {
       const signer = "sts" in from ? from : handle.as(from);
@@ -204,6 +283,75 @@ export function sandboxWithPlan(
     },
   };
   return handle;
+}
+
+/** The dev stack deployed in a sandbox for a test suite (`sandboxWithDev`). */
+export interface DevSandbox extends PlanSandbox {
+  /** The plan the `before` hook applied. */
+  readonly plan: Plan;
+  /** The stack outputs after the `before` hook's deployment (docs/contracts.md section 2). */
+  readonly outputs: StackOutputs;
+  readonly endpoint: string;
+  /** Re-deploys with other config changes, as `pulumi up` after editing the stack file. */
+  update(config: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * `sandboxWithPlan` for the dev stack: registers, in the calling `describe`, a `before` hook that starts
+ * a sandbox and applies the dev stack with `config` changes (as `deployDev`), and an `after` hook that
+ * destroys the clients opened through the handle and stops the sandbox.
+ */
+export function sandboxWithDev(
+  config: Record<string, unknown> = {},
+  options: SandboxOptions = {},
+  fixture: FixtureOptions = {},
+): DevSandbox {
+  let plan: Plan | undefined;
+  let outputs: StackOutputs | undefined;
+  const base = sandboxWithPlan(
+    async () => {
+      plan = await synthesize({ stack: "dev", config: devConfig(config) });
+      return plan;
+    },
+    options,
+    fixture,
+  );
+  fixtureHooks(fixture).setUp(() => {
+    outputs = base.sandbox.outputs();
+  });
+  const deployed = <T>(value: T | undefined): T => {
+    if (value === undefined) {
+      throw new Error("the dev stack is used outside the tests of the describe that deployed it");
+    }
+    return value;
+  };
+  return extendSandbox<Omit<DevSandbox, keyof PlanSandbox>>(base, {
+    get plan() {
+      return deployed(plan);
+    },
+    get outputs() {
+      return deployed(outputs);
+    },
+    get endpoint() {
+      return base.sandbox.endpoint;
+    },
+    async update(next) {
+      // From the sandbox's checkpoint, as `pulumi up` previews from the stack's last state.
+      const sandbox = base.sandbox;
+      plan = await synthesize({ stack: "dev", config: devConfig(next), previousState: sandbox.state() });
+      await sandbox.apply(plan);
+      outputs = sandbox.outputs();
+    },
+  });
+}
+
+/**
+ * `base` with the members of a fixture built on `sandboxWithPlan` (a program's outputs, its plan): the
+ * handle's own members stay live, the members' getters are kept as getters.
+ */
+export function extendSandbox<T extends object>(base: PlanSandbox, members: T): PlanSandbox & T {
+  const extended = Object.create(base) as PlanSandbox;
+  return Object.defineProperties(extended, Object.getOwnPropertyDescriptors(members)) as PlanSandbox & T;
 }
 
 export { failureOf, type SdkFailure } from "./errors";
@@ -280,7 +428,7 @@ export function aws4Signed(
 
 /** A DynamoDB JSON 1.0 request signed with aws4. */
 export function aws4DynamoDb(
-  deployed: Deployed,
+  deployed: Pick<Deployed, "sandbox" | "outputs">,
   user: string | Credentials,
   operation: string,
   body: string,

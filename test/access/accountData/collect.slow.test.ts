@@ -17,14 +17,14 @@ import { analyzeModel, loadAccessModel } from "../../../access/analyze";
 import { main as collect } from "../../../cli/collect";
 import { synthesize } from "../../../plan/synth";
 import type { Plan } from "../../../plan/types";
-import { reveal } from "../../../plan/values";
 import { Sandbox } from "../../../sandbox";
 import { requireAwsCli } from "../../support/awsCli";
-import { devConfig } from "../../support/plan";
+import { devConfig, withUserPolicy } from "../../support/plan";
 import { differencesOf, probe, type Signer } from "../../support/prober";
-import { credentialsOf } from "../../support/sandbox";
+import { credentialsOf, programUser } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
-import { buildStackPlan, REGION } from "../../support/accessStacks";
+import { REGION } from "../../support/accessStacks";
+import { outsidePolicyPlan } from "../../support/outsidePolicyStack";
 import {
   MEMBER,
   MEMBER_KEY,
@@ -38,29 +38,15 @@ const AUDITOR = { name: "auditor", dynamodbAccess: "readonly", keyUser: false };
 
 /** The dev plan with `user`'s inline policy allowing kms:Decrypt on the stack's key. */
 function withDecrypt(plan: Plan, user: string): Plan {
-  const revealed = reveal(plan) as Plan;
-  const keyArn = (revealed.outputs as { keyArn: string }).keyArn;
-  const state = {
-    type: "aws:iam/userPolicy:UserPolicy",
-    urn: `urn:pulumi:dev::kms-dynamodb::aws:iam/userPolicy:UserPolicy::${user}-decrypt`,
-    custom: true,
+  return withUserPolicy(plan, {
+    user,
+    name: "decrypt",
+    logicalName: `${user}-decrypt`,
     id: `${user}:decrypt`,
-    inputs: {
-      name: "decrypt",
-      user,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Sid: "DecryptTheTableKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn }],
-      }),
-    },
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-  };
-  return {
-    ...revealed,
-    steps: [...revealed.steps, { op: "create", urn: state.urn, newState: state, detailedDiff: null }],
-  };
+    statements: ({ keyArn }) => [
+      { Sid: "DecryptTheTableKey", Effect: "Allow", Action: "kms:Decrypt", Resource: keyArn },
+    ],
+  });
 }
 
 /** `npm run collect -- --out OUT --endpoint` as the sandbox's deployer, with the real AWS CLI. */
@@ -156,33 +142,8 @@ describe("account data collected from the sandbox with the AWS CLI equals its li
   it("with groups, boundaries, SCPs and RCPs: a plan of the key and table alone, the rest from the account", async function () {
     // The stack of test/sandbox/iam/outsidePolicies.int.test.ts: u0 reads and writes through its group,
     // u1 and u2 are key users under boundaries, an SCP denies DeleteItem and an RCP a direct Decrypt.
-    const full = buildStackPlan({
-      id: "acct",
-      users: [
-        { access: "none", extras: [], withAccessKey: true },
-        { access: "readwrite", extras: [], withAccessKey: true, boundary: "reads-only" },
-        { access: "readwrite", extras: [], withAccessKey: true, boundary: "tables-only" },
-      ],
-      keys: [
-        { rootStatement: true, keyUsers: [1, 2], viaDynamoDbOnly: false, deniedUsers: [], enabled: true },
-      ],
-      tables: [0],
-      groups: [
-        {
-          access: "readwrite",
-          extras: ["allow-kms-decrypt"],
-          members: [0],
-          policyAs: "attached",
-          membership: "user-group-membership",
-        },
-      ],
-      organization: {
-        scps: ["deny-delete-item"],
-        rcps: ["deny-direct-decrypt"],
-        attachedTo: "root",
-        account: "member",
-      },
-    });
+    const full = outsidePolicyPlan("acct");
+
     const sandbox = await start();
     await sandbox.apply(full);
     const out = path.join(dir(), "account");
@@ -200,17 +161,11 @@ describe("account data collected from the sandbox with the AWS CLI equals its li
     expect(access.model.organization?.policies.map((policy) => policy.name).sort()).to.include.members([
       "FullAWSAccess",
     ]);
-    const users = (
-      sandbox.programOutputs() as { users: Record<string, { accessKeyId: string; secretAccessKey: string }> }
-    ).users;
     const signers: Signer[] = ["acct-u0", "acct-u1", "acct-u2"].map((name) => {
       const principal = report.principals.find((candidate) => candidate.name === name);
       expect(principal?.fromAccountData, name).to.equal(true);
-      return {
-        arn: principal?.arn ?? name,
-        accessKeyId: users[name].accessKeyId,
-        secretAccessKey: users[name].secretAccessKey,
-      };
+      const { accessKeyId, secretAccessKey } = programUser(sandbox, name);
+      return { arn: principal?.arn ?? name, accessKeyId, secretAccessKey };
     });
     const observations = await probe({
       endpoint: sandbox.endpoint,

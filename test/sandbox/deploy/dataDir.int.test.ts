@@ -13,7 +13,7 @@ import { isUserError } from "../../../cli/runner";
 import { synthesize } from "../../../plan/synth";
 import { Sandbox } from "../../../sandbox";
 import { writeFileAtomic } from "../../../sandbox/deploy/stateFile";
-import { clientsFor, credentialsOf, devConfig } from "../../support/sandbox";
+import { credentialsOf, devConfig, useClientPool } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 import { rejectionOf } from "../../support/errors";
 
@@ -34,6 +34,7 @@ function startError(dataDir: string): Promise<Error> {
 
 describe("sandbox --data-dir, hostile and clumsy", function () {
   this.timeout(60_000);
+  const pool = useClientPool();
   const workDir = useTempDir("sandbox-data-dir");
 
   it("refuses paths on kernel file systems (/proc, /sys, /dev) before touching them, as a user error", async () => {
@@ -100,7 +101,7 @@ describe("sandbox --data-dir, hostile and clumsy", function () {
     try {
       await sandbox.apply(await synthesize({ stack: "dev", config: devConfig() }));
       const outputs = sandbox.outputs();
-      const { dynamodb } = clientsFor(sandbox.endpoint, outputs.region, credentialsOf(outputs, "app-user"));
+      const { dynamodb } = pool.open(sandbox.endpoint, credentialsOf(outputs, "app-user"), outputs.region);
       await dynamodb.send(new PutItemCommand({ TableName: outputs.tableName, Item: { pk: { S: "x" } } }));
       dynamodb.destroy();
     } finally {

@@ -23,11 +23,12 @@ import { faultyDisk, faultySnapshots } from "../../support/faultyFiles";
 import { loadStateFile } from "../../../sandbox/deploy/stateFile";
 import { accessModelOutputs, synthesizeAccessModel } from "../../support/accessModelProgram";
 import { rejectionIfAny } from "../../support/errors";
-import { clientsFor, deployDev, failureOf, userClients } from "../../support/sandbox";
+import { deployDev, failureOf, useClientPool } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 
 describe("sandbox: a change takes effect only once durable (--data-dir)", function () {
   this.timeout(60_000);
+  const pool = useClientPool();
   const dataDir = useTempDir("sandbox-durable");
 
   for (const code of ["ENOSPC", "EIO"]) {
@@ -37,9 +38,9 @@ describe("sandbox: a change takes effect only once durable (--data-dir)", functi
       await first.apply(await synthesizeAccessModel());
       const outputs = accessModelOutputs(first);
       const as = (sandbox: Sandbox, name: string) =>
-        clientsFor(sandbox.endpoint, outputs.region, outputs.users[name]);
+        pool.open(sandbox.endpoint, outputs.users[name], outputs.region);
       const deployer = (sandbox: Sandbox) =>
-        clientsFor(sandbox.endpoint, outputs.region, sandbox.deployerCredentials());
+        pool.open(sandbox.endpoint, sandbox.deployerCredentials(), outputs.region);
       const { Policy: policyBefore } = await deployer(first).kms.send(
         new GetKeyPolicyCommand({ KeyId: outputs.keyArn, PolicyName: "default" }),
       );
@@ -153,16 +154,14 @@ describe("sandbox: a change takes effect only once durable (--data-dir)", functi
     const table = deployed.outputs.tableName;
     const read = (sandbox: Sandbox) =>
       rejectionIfAny<Error>(
-        clientsFor(
-          sandbox.endpoint,
-          deployed.outputs.region,
-          deployed.outputs.users["kms-test-user"],
-        ).dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "kept" } } })),
+        pool
+          .open(sandbox.endpoint, deployed.outputs.users["kms-test-user"], deployed.outputs.region)
+          .dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "kept" } } })),
       );
     try {
-      await userClients(deployed, "app-user").dynamodb.send(
-        new PutItemCommand({ TableName: table, Item: { pk: { S: "kept" } } }),
-      );
+      await pool
+        .user(deployed, "app-user")
+        .dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "kept" } } }));
       // kms-test-user has full DynamoDB access but is not a key user: its read is refused (the table's key).
       expect((await read(deployed.sandbox))?.name).to.equal("AccessDeniedException");
 

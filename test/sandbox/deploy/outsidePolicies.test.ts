@@ -9,6 +9,7 @@ import { applySteps } from "../../../sandbox/deploy/deployment";
 import { deriveCloudModel } from "../../../sandbox/deploy/model";
 import { appliesToAccount } from "../../../sandbox/deploy/outsidePolicies";
 import { ACCOUNT_ID, buildStackPlan, type StackSpec } from "../../support/accessStacks";
+import { decisionOf } from "../../support/reportCells";
 
 const NO_EXTRAS = { extras: [], withAccessKey: true } as const;
 
@@ -185,11 +186,7 @@ describe("cloud model: policies outside the stack's principals", () => {
       }),
     );
     const cell = (user: string, operation: string) =>
-      report.cells.find(
-        (candidate) =>
-          candidate.principal === `arn:aws:iam::${ACCOUNT_ID}:user/${user}` &&
-          candidate.operation === operation,
-      )?.decision;
+      decisionOf(report, { principal: `arn:aws:iam::${ACCOUNT_ID}:user/${user}`, operation });
     // The group gives u0 its table access (IAM User Guide, "IAM user groups").
     expect(cell("prf-u0", "GetItem")).to.equal("allowed");
     expect(cell("prf-u0", "PutItem")).to.equal("allowed");

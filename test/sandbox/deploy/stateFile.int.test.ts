@@ -13,13 +13,14 @@ import { Sandbox } from "../../../sandbox";
 import { loadStateFile } from "../../../sandbox/deploy/stateFile";
 import { accessModelOutputs, synthesizeAccessModel } from "../../support/accessModelProgram";
 import { runMainInProcess } from "../../support/inProcessCli";
-import { clientsFor } from "../../support/sandbox";
+import { useClientPool } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 
 type Json = Record<string, unknown>;
 
 describe("sandbox data dir state (state.json and its journal)", function () {
   this.timeout(60_000);
+  const pool = useClientPool();
   const dataDir = useTempDir("sandbox-state");
   const stateFile = () => path.join(dataDir(), "state.json");
   const journals = () => fs.readdirSync(dataDir()).filter((name) => name.startsWith("journal-"));
@@ -30,17 +31,15 @@ describe("sandbox data dir state (state.json and its journal)", function () {
     try {
       await sandbox.apply(await synthesizeAccessModel());
       const outputs = accessModelOutputs(sandbox);
-      const { GrantId } = await clientsFor(
-        sandbox.endpoint,
-        outputs.region,
-        outputs.users["grant-admin"],
-      ).kms.send(
-        new CreateGrantCommand({
-          KeyId: outputs.keyArn,
-          GranteePrincipal: outputs.users.carol.arn,
-          Operations: ["Decrypt"],
-        }),
-      );
+      const { GrantId } = await pool
+        .open(sandbox.endpoint, outputs.users["grant-admin"], outputs.region)
+        .kms.send(
+          new CreateGrantCommand({
+            KeyId: outputs.keyArn,
+            GranteePrincipal: outputs.users.carol.arn,
+            Operations: ["Decrypt"],
+          }),
+        );
       return GrantId as string;
     } finally {
       await sandbox.stop();
@@ -70,11 +69,9 @@ describe("sandbox data dir state (state.json and its journal)", function () {
     const sandbox = await Sandbox.start({ dataDir: dataDir() });
     try {
       const outputs = accessModelOutputs(sandbox);
-      const { Grants } = await clientsFor(
-        sandbox.endpoint,
-        outputs.region,
-        outputs.users["grant-admin"],
-      ).kms.send(new ListGrantsCommand({ KeyId: outputs.keyArn }));
+      const { Grants } = await pool
+        .open(sandbox.endpoint, outputs.users["grant-admin"], outputs.region)
+        .kms.send(new ListGrantsCommand({ KeyId: outputs.keyArn }));
       expect(Grants?.map((grant) => grant.GrantId)).to.include(grantId);
       const migrated = JSON.parse(fs.readFileSync(stateFile(), "utf8")) as Json;
       expect(migrated.version).to.equal(2);

@@ -27,7 +27,7 @@ import { loadStateFile } from "../../../sandbox/deploy/stateFile";
 import { REGION } from "../../support/accessStacks";
 import { failureOf, rejectionIfAny } from "../../support/errors";
 import { K0, policy, resourcePolicyPlan, T0, T1, U1 } from "../../support/resourcePolicyStack";
-import { clientsFor, deployDev, type Clients, type Credentials } from "../../support/sandbox";
+import { deployDev, programUser, useClientPool, type Credentials } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 
 const NEW_POLICY = policy({
@@ -41,23 +41,10 @@ const KEY = { pk: { S: "settings" } };
 describe("sandbox: tables' settings changed at run time are durable (--data-dir)", function () {
   this.timeout(60_000);
   const dataDir = useTempDir("sandbox-table-settings");
-  const opened: Clients[] = [];
+  const pool = useClientPool();
 
-  afterEach(() => {
-    for (const clients of opened.splice(0)) {
-      clients.dynamodb.destroy();
-      clients.kms.destroy();
-      clients.sts.destroy();
-    }
-  });
-
-  const as = (sandbox: Sandbox, credentials: Credentials = sandbox.deployerCredentials()) => {
-    const clients = clientsFor(sandbox.endpoint, REGION, credentials);
-    opened.push(clients);
-    return clients.dynamodb;
-  };
-  const users = (sandbox: Sandbox) =>
-    (sandbox.programOutputs() as { users: Record<string, Credentials> }).users;
+  const as = (sandbox: Sandbox, credentials: Credentials = sandbox.deployerCredentials()) =>
+    pool.open(sandbox.endpoint, credentials, REGION).dynamodb;
 
   /** What a client sees of the settings: rp-t0's key and recovery, rp-t1's protection and both policies. */
   async function settings(sandbox: Sandbox) {
@@ -119,7 +106,7 @@ describe("sandbox: tables' settings changed at run time are durable (--data-dir)
       t1Policy: NEW_POLICY,
     });
     const revision = (await as(first).send(new GetResourcePolicyCommand({ ResourceArn: T1 }))).RevisionId;
-    const u1 = users(first)["rp-u1"];
+    const u1 = programUser(first, "rp-u1");
     await first.stop();
 
     const second = await Sandbox.start({ dataDir: dataDir() });

@@ -14,9 +14,9 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
-import { buildStackPlan, REGION } from "../../support/accessStacks";
-import { clientsFor, failureOf, type Clients } from "../../support/sandbox";
+import { buildStackPlan } from "../../support/accessStacks";
+import { rejectionOf } from "../../support/errors";
+import { failureOf, sandboxWithPlan, type Clients } from "../../support/sandbox";
 
 const TABLE = "cf-t0";
 const ITEM = { pk: { S: "a" }, note: { S: "first" } };
@@ -24,52 +24,40 @@ const KEY = { pk: { S: "a" } };
 
 describe("sandbox: ReturnValuesOnConditionCheckFailure on single-item writes (SDK v3)", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const deployed = sandboxWithPlan(
+    buildStackPlan({
+      id: "cf",
+      users: [{ access: "readwrite", extras: [], withAccessKey: true }],
+      keys: [],
+      tables: [undefined],
+    }),
+    { port: 0 },
+  );
   let client: Clients;
 
   before(async () => {
-    sandbox = await Sandbox.start({ port: 0 });
-    await sandbox.apply(
-      buildStackPlan({
-        id: "cf",
-        users: [{ access: "readwrite", extras: [], withAccessKey: true }],
-        keys: [],
-        tables: [undefined],
-      }),
-    );
-    const users = (sandbox.programOutputs() as { users: Record<string, Record<string, string>> }).users;
-    client = clientsFor(sandbox.endpoint, REGION, {
-      accessKeyId: users["cf-u0"].accessKeyId,
-      secretAccessKey: users["cf-u0"].secretAccessKey,
-    });
+    client = deployed.user("cf-u0");
     await client.dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: ITEM }));
   });
 
-  after(async () => {
-    await sandbox.stop();
-  });
-
   it("PutItem with ALL_OLD answers the failed condition with the item as it is", async () => {
-    const failure = await client.dynamodb
-      .send(
+    const failure = await rejectionOf<ConditionalCheckFailedException>(
+      client.dynamodb.send(
         new PutItemCommand({
           TableName: TABLE,
           Item: { pk: { S: "a" }, note: { S: "second" } },
           ConditionExpression: "attribute_not_exists(pk)",
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
-      )
-      .then(
-        () => undefined,
-        (err: unknown) => err,
-      );
+      ),
+    );
     expect(failure).to.be.instanceOf(ConditionalCheckFailedException);
-    expect((failure as ConditionalCheckFailedException).Item).to.deep.equal(ITEM);
+    expect(failure.Item).to.deep.equal(ITEM);
   });
 
   it("UpdateItem and DeleteItem with ALL_OLD do the same; NONE (the default) returns no item", async () => {
-    const update = await client.dynamodb
-      .send(
+    const update = await rejectionOf<ConditionalCheckFailedException>(
+      client.dynamodb.send(
         new UpdateItemCommand({
           TableName: TABLE,
           Key: KEY,
@@ -78,45 +66,36 @@ describe("sandbox: ReturnValuesOnConditionCheckFailure on single-item writes (SD
           ExpressionAttributeValues: { ":n": { S: "third" }, ":expected": { S: "other" } },
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
-      )
-      .then(
-        () => undefined,
-        (err: unknown) => err as ConditionalCheckFailedException,
-      );
-    expect(update?.Item).to.deep.equal(ITEM);
-    const none = await client.dynamodb
-      .send(
+      ),
+    );
+    expect(update.Item).to.deep.equal(ITEM);
+    const none = await rejectionOf<ConditionalCheckFailedException>(
+      client.dynamodb.send(
         new DeleteItemCommand({
           TableName: TABLE,
           Key: KEY,
           ConditionExpression: "attribute_not_exists(pk)",
           ReturnValuesOnConditionCheckFailure: "NONE",
         }),
-      )
-      .then(
-        () => undefined,
-        (err: unknown) => err as ConditionalCheckFailedException,
-      );
-    expect(none?.name).to.equal("ConditionalCheckFailedException");
-    expect(none?.Item).to.equal(undefined);
+      ),
+    );
+    expect(none.name).to.equal("ConditionalCheckFailedException");
+    expect(none.Item).to.equal(undefined);
   });
 
   it("returns no item when the condition failed on an item that does not exist", async () => {
-    const failure = await client.dynamodb
-      .send(
+    const failure = await rejectionOf<ConditionalCheckFailedException>(
+      client.dynamodb.send(
         new DeleteItemCommand({
           TableName: TABLE,
           Key: { pk: { S: "missing" } },
           ConditionExpression: "attribute_exists(pk)",
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
-      )
-      .then(
-        () => undefined,
-        (err: unknown) => err as ConditionalCheckFailedException,
-      );
-    expect(failure?.name).to.equal("ConditionalCheckFailedException");
-    expect(failure?.Item).to.equal(undefined);
+      ),
+    );
+    expect(failure.name).to.equal("ConditionalCheckFailedException");
+    expect(failure.Item).to.equal(undefined);
   });
 
   it("refuses a value outside ALL_OLD and NONE with ValidationException", async () => {

@@ -20,28 +20,21 @@ import {
 import { expect } from "chai";
 import { SandboxClock } from "../../../sandbox/admin/clock";
 import { rejectionOf } from "../../support/errors";
-import { deployDev, userClients, type Deployed } from "../../support/sandbox";
+import { sandboxWithDev } from "../../support/sandbox";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 describe("sandbox: DynamoDB DescribeContinuousBackups", function () {
   this.timeout(60_000);
-  let deployed: Deployed;
-  let clock: SandboxClock;
+  const clock = new SandboxClock();
+  // Point-in-time recovery is on by default (docs/reference.md, kms-dynamodb:pointInTimeRecovery).
+  const deployed = sandboxWithDev({}, { clock });
   let dynamodb: DynamoDBClient;
 
-  before(async () => {
-    clock = new SandboxClock();
-    // Point-in-time recovery is on by default (docs/reference.md, kms-dynamodb:pointInTimeRecovery).
-    deployed = await deployDev({}, { clock });
+  before(() => {
     // kms-test-user holds AmazonDynamoDBFullAccess: dynamodb:* on every resource.
-    dynamodb = userClients(deployed, "kms-test-user").dynamodb;
-  });
-
-  after(async () => {
-    dynamodb?.destroy();
-    await deployed?.stop();
+    dynamodb = deployed.user("kms-test-user").dynamodb;
   });
 
   const describe_ = (TableName: string) => dynamodb.send(new DescribeContinuousBackupsCommand({ TableName }));
@@ -165,23 +158,19 @@ describe("sandbox: DynamoDB DescribeContinuousBackups", function () {
   });
 
   it("UpdateContinuousBackups is authorized as dynamodb:UpdateContinuousBackups on the table", async () => {
-    const { dynamodb: appUser } = userClients(deployed, "app-user");
-    try {
-      const error = await rejectionOf(
-        appUser.send(
-          new UpdateContinuousBackupsCommand({
-            TableName: deployed.outputs.tableName,
-            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-          }),
-        ),
-      );
-      expect(error.name).to.equal("AccessDeniedException");
-      expect(error.message).to.contain(
-        `is not authorized to perform: dynamodb:UpdateContinuousBackups on resource: ${deployed.outputs.tableArn}`,
-      );
-    } finally {
-      appUser.destroy();
-    }
+    const { dynamodb: appUser } = deployed.user("app-user");
+    const error = await rejectionOf(
+      appUser.send(
+        new UpdateContinuousBackupsCommand({
+          TableName: deployed.outputs.tableName,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ),
+    );
+    expect(error.name).to.equal("AccessDeniedException");
+    expect(error.message).to.contain(
+      `is not authorized to perform: dynamodb:UpdateContinuousBackups on resource: ${deployed.outputs.tableArn}`,
+    );
   });
 
   it("answers TableNotFoundException for a table that does not exist", async () => {
@@ -197,17 +186,13 @@ describe("sandbox: DynamoDB DescribeContinuousBackups", function () {
 
   it("is authorized as dynamodb:DescribeContinuousBackups on the table", async () => {
     // app-user's readwrite policy does not list the action (infra/policies/actions.ts).
-    const { dynamodb: appUser } = userClients(deployed, "app-user");
-    try {
-      const error = await rejectionOf(
-        appUser.send(new DescribeContinuousBackupsCommand({ TableName: deployed.outputs.tableName })),
-      );
-      expect(error.name).to.equal("AccessDeniedException");
-      expect(error.message).to.contain(
-        `is not authorized to perform: dynamodb:DescribeContinuousBackups on resource: ${deployed.outputs.tableArn}`,
-      );
-    } finally {
-      appUser.destroy();
-    }
+    const { dynamodb: appUser } = deployed.user("app-user");
+    const error = await rejectionOf(
+      appUser.send(new DescribeContinuousBackupsCommand({ TableName: deployed.outputs.tableName })),
+    );
+    expect(error.name).to.equal("AccessDeniedException");
+    expect(error.message).to.contain(
+      `is not authorized to perform: dynamodb:DescribeContinuousBackups on resource: ${deployed.outputs.tableArn}`,
+    );
   });
 });

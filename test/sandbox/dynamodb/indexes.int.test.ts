@@ -4,31 +4,24 @@
  */
 import { DescribeTableCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
-import { clientsFor, failureOf, testProgramOutputs, type Clients } from "../../support/sandbox";
+import { failureOf, sandboxWithPlan, testProgramOutputs, type Clients } from "../../support/sandbox";
 import { synthesizeIndexedTable } from "../../support/programs";
 
 describe("sandbox secondary indexes", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const deployed = sandboxWithPlan(synthesizeIndexedTable);
   let indexUser: Clients;
   let tableOnlyUser: Clients;
   let tableArn: string;
 
   before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(await synthesizeIndexedTable());
-    const outputs = testProgramOutputs(sandbox);
+    const outputs = testProgramOutputs(deployed.sandbox);
     tableArn = outputs.tableArn;
-    indexUser = clientsFor(sandbox.endpoint, outputs.region, outputs.users["index-user"]);
-    tableOnlyUser = clientsFor(sandbox.endpoint, outputs.region, outputs.users["table-only-user"]);
+    indexUser = deployed.as(outputs.users["index-user"], outputs.region);
+    tableOnlyUser = deployed.as(outputs.users["table-only-user"], outputs.region);
     await indexUser.dynamodb.send(
       new PutItemCommand({ TableName: "orders", Item: { pk: { S: "o1" }, owner: { S: "ana" } } }),
     );
-  });
-
-  after(async () => {
-    await sandbox?.stop();
   });
 
   const byOwner = () =>

@@ -14,7 +14,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { classifyError } from "../../../checks/classify";
-import { Sandbox } from "../../../sandbox";
 import {
   DYNAMODB_OPERATION_NAMES,
   iamActionsOf,
@@ -22,15 +21,10 @@ import {
   type DynamoOperation,
   type ProbeTarget,
 } from "../../../sandbox/dynamodb/operations";
-import {
-  ACCESS_MODEL_TABLE,
-  accessModelOutputs,
-  synthesizeAccessModel,
-  type AccessModelOutputs,
-} from "../../support/accessModelProgram";
+import { ACCESS_MODEL_TABLE, accessModelSandbox } from "../../support/accessModelProgram";
 import { rejectionOf } from "../../support/errors";
 import { sdkCommand } from "../../support/prober";
-import { clientsFor, deployDev, userClients, type Deployed } from "../../support/sandbox";
+import { sandboxWithDev, type Clients } from "../../support/sandbox";
 
 const KEY = { pk: { S: "operations-table" } };
 
@@ -43,82 +37,58 @@ describe("sandbox: every operation of the DynamoDB operation table, over HTTP", 
   this.timeout(60_000);
 
   describe("on the access model's table", () => {
-    let sandbox: Sandbox;
-    let outputs: AccessModelOutputs;
-    let tableArn: string;
-
-    before(async () => {
-      sandbox = await Sandbox.start();
-      await sandbox.apply(await synthesizeAccessModel());
-      outputs = accessModelOutputs(sandbox);
-      tableArn = `arn:aws:dynamodb:${outputs.region}:${outputs.accountId}:table/${ACCESS_MODEL_TABLE}`;
-    });
-
-    after(async () => {
-      await sandbox?.stop();
-    });
+    const model = accessModelSandbox();
+    const tableArn = () =>
+      `arn:aws:dynamodb:${model.outputs.region}:${model.outputs.accountId}:table/${ACCESS_MODEL_TABLE}`;
 
     const send = (client: DynamoDBClient, operation: DynamoOperation) =>
-      client.send(sdkCommand(operation, targetOf(ACCESS_MODEL_TABLE, tableArn)));
+      client.send(sdkCommand(operation, targetOf(ACCESS_MODEL_TABLE, tableArn())));
+    let deployer: Clients;
+    let bob: Clients;
+    before(() => {
+      deployer = model.as(model.sandbox.deployerCredentials(), model.outputs.region);
+      bob = model.user("bob");
+    });
 
     for (const operation of DYNAMODB_OPERATION_NAMES) {
       it(`${operation}: served to the deploying identity (an administrator and a key administrator)`, async () => {
-        const deployer = clientsFor(sandbox.endpoint, outputs.region, sandbox.deployerCredentials());
-        try {
-          const answer = (await send(deployer.dynamodb, operation)) as {
-            $metadata: { httpStatusCode?: number };
-          };
-          expect(answer.$metadata.httpStatusCode).to.equal(200);
-        } finally {
-          deployer.dynamodb.destroy();
-        }
+        const answer = (await send(deployer.dynamodb, operation)) as {
+          $metadata: { httpStatusCode?: number };
+        };
+        expect(answer.$metadata.httpStatusCode).to.equal(200);
       });
 
       it(`${operation}: refused by IAM for a caller no policy allows, naming its action and resource`, async () => {
-        const bob = clientsFor(sandbox.endpoint, outputs.region, outputs.users.bob);
-        try {
-          const error = await rejectionOf(send(bob.dynamodb, operation));
-          const spec = operationSpec(operation);
-          const [action] = iamActionsOf(operation, spec.probe(targetOf(ACCESS_MODEL_TABLE, tableArn)));
-          const resource = "action" in spec.iam && spec.iam.on === "account" ? "*" : tableArn;
-          expect(error?.name).to.equal("AccessDeniedException");
-          expect(error?.message).to.contain(
-            `User: ${outputs.users.bob.arn} is not authorized to perform: ${action} on resource: ${resource}`,
-          );
-        } finally {
-          bob.dynamodb.destroy();
-        }
+        const error = await rejectionOf(send(bob.dynamodb, operation));
+        const spec = operationSpec(operation);
+        const [action] = iamActionsOf(operation, spec.probe(targetOf(ACCESS_MODEL_TABLE, tableArn())));
+        const resource = "action" in spec.iam && spec.iam.on === "account" ? "*" : tableArn();
+        expect(error?.name).to.equal("AccessDeniedException");
+        expect(error?.message).to.contain(
+          `User: ${model.outputs.users.bob.arn} is not authorized to perform: ${action} on resource: ${resource}`,
+        );
       });
     }
   });
 
   describe("on the dev stack's table, as a user allowed every DynamoDB action who is no key user", () => {
-    let deployed: Deployed;
-
-    before(async () => {
-      // kms-test-user: AmazonDynamoDBFullAccess, not in the key policy (the seed scenario).
-      deployed = await deployDev();
-    });
-
-    after(async () => {
-      await deployed?.stop();
+    // kms-test-user: AmazonDynamoDBFullAccess, not in the key policy (the seed scenario).
+    const deployed = sandboxWithDev();
+    let user: Clients;
+    before(() => {
+      user = deployed.user("kms-test-user");
     });
 
     for (const operation of DYNAMODB_OPERATION_NAMES) {
       const usesKey = operationSpec(operation).usesTableKey;
       it(`${operation}: ${usesKey ? "refused by KMS: it uses the table's key" : "served: it uses no key"}`, async () => {
-        const { dynamodb } = userClients(deployed, "kms-test-user");
-        try {
-          const outcome = await dynamodb
-            .send(sdkCommand(operation, targetOf(deployed.outputs.tableName, deployed.outputs.tableArn)))
-            .then(
-              () => "allowed",
-              (err: unknown) => classifyError(err).actual,
-            );
-          expect(outcome).to.equal(usesKey ? "denied-by-kms" : "allowed");
-        } finally {
-          dynamodb.destroy();
-        }
+        const outcome = await user.dynamodb
+          .send(sdkCommand(operation, targetOf(deployed.outputs.tableName, deployed.outputs.tableArn)))
+          .then(
+            () => "allowed",
+            (err: unknown) => classifyError(err).actual,
+          );
+        expect(outcome).to.equal(usesKey ? "denied-by-kms" : "allowed");
       });
     }
   });

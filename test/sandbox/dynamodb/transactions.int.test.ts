@@ -13,13 +13,8 @@ import {
   TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import {
-  ACCESS_MODEL_TABLE,
-  synthesizeAccessModel,
-  accessModelOutputs,
-  type AccessModelOutputs,
-} from "../../support/accessModelProgram";
-import { failureOf, sandboxWithPlan, type Clients } from "../../support/sandbox";
+import { ACCESS_MODEL_TABLE, accessModelSandbox } from "../../support/accessModelProgram";
+import { failureOf, type Clients } from "../../support/sandbox";
 import { rejectionOf } from "../../support/errors";
 
 const TableName = ACCESS_MODEL_TABLE;
@@ -27,11 +22,9 @@ const key = (pk: string) => ({ pk: { S: pk } });
 
 describe("sandbox: DynamoDB transactions", function () {
   this.timeout(60_000);
-  const deployed = sandboxWithPlan(synthesizeAccessModel);
-  let outputs: AccessModelOutputs;
+  const deployed = accessModelSandbox();
 
   before(async () => {
-    outputs = accessModelOutputs(deployed.sandbox);
     const alice = user("alice").dynamodb;
     await alice.send(new PutItemCommand({ TableName, Item: { ...key("account-a"), balance: { N: "100" } } }));
     await alice.send(new PutItemCommand({ TableName, Item: { ...key("account-b"), balance: { N: "0" } } }));
@@ -39,7 +32,7 @@ describe("sandbox: DynamoDB transactions", function () {
     await alice.send(new PutItemCommand({ TableName, Item: key("transfers-open") }));
   });
 
-  const user = (name: string): Clients => deployed.as(outputs.users[name], outputs.region);
+  const user = (name: string): Clients => deployed.user(name);
   const balance = async (pk: string) =>
     (await user("alice").dynamodb.send(new GetItemCommand({ TableName, Key: key(pk) }))).Item?.balance?.N;
 

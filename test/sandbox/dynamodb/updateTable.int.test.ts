@@ -24,12 +24,11 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { ListGrantsCommand } from "@aws-sdk/client-kms";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
 import { NOT_MODELLED } from "../../../sandbox/http/requestMembers";
 import { buildStackPlan, REGION } from "../../support/accessStacks";
 import { rejectionOf } from "../../support/errors";
 import { resourcesOfType } from "../../support/plan";
-import { clientsFor, type Clients } from "../../support/sandbox";
+import { sandboxWithPlan, type Clients } from "../../support/sandbox";
 
 const PLAN = buildStackPlan({
   id: "ut",
@@ -57,26 +56,15 @@ const USERS = PLAN.outputs.users as Record<string, { accessKeyId: string; secret
 
 describe("sandbox: DynamoDB UpdateTable", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const deployed = sandboxWithPlan(PLAN);
   let deployer: Clients;
   const users: Clients[] = [];
 
-  before(async () => {
-    sandbox = await Sandbox.start();
-    await sandbox.apply(PLAN);
-    deployer = clientsFor(sandbox.endpoint, REGION, sandbox.deployerCredentials());
+  before(() => {
+    deployer = deployed.as(deployed.sandbox.deployerCredentials(), REGION);
     for (const name of ["ut-u0", "ut-u1", "ut-u2"]) {
-      users.push(clientsFor(sandbox.endpoint, REGION, USERS[name]));
+      users.push(deployed.as(USERS[name], REGION));
     }
-  });
-
-  after(async () => {
-    for (const clients of [deployer, ...users]) {
-      clients?.dynamodb.destroy();
-      clients?.kms.destroy();
-      clients?.sts.destroy();
-    }
-    await sandbox?.stop();
   });
 
   const keyOfTable = async (client: DynamoDBClient = deployer.dynamodb) =>

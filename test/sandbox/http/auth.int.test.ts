@@ -12,13 +12,11 @@ import { expect } from "chai";
 import {
   aws4DynamoDb,
   aws4Signed,
-  clientsFor,
   credentialsOf,
-  deployDev,
   errorType,
   failureOf,
   rawRequest,
-  type Deployed,
+  sandboxWithDev,
 } from "../../support/sandbox";
 
 const INVALID_TOKEN = "The security token included in the request is invalid.";
@@ -26,23 +24,18 @@ const SIGNATURE_MISMATCH = "The request signature we calculated does not match t
 
 describe("sandbox SigV4 authentication", function () {
   this.timeout(60_000);
-  let deployed: Deployed;
+  const deployed = sandboxWithDev();
   let endpoint: string;
   let region: string;
   let table: string;
 
   before(async () => {
-    deployed = await deployDev();
     endpoint = deployed.sandbox.endpoint;
     region = deployed.outputs.region;
     table = deployed.outputs.tableName;
-    await clientsFor(endpoint, region, credentialsOf(deployed.outputs, "app-user")).dynamodb.send(
-      new PutItemCommand({ TableName: table, Item: { pk: { S: "signed" } } }),
-    );
-  });
-
-  after(async () => {
-    await deployed?.sandbox.stop();
+    await deployed
+      .user("app-user")
+      .dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "signed" } } }));
   });
 
   const getItemBody = () => JSON.stringify({ TableName: table, Key: { pk: { S: "signed" } } });
@@ -75,10 +68,13 @@ describe("sandbox SigV4 authentication", function () {
   });
 
   it("answers an unknown access key with UnrecognizedClientException", async () => {
-    const clients = clientsFor(endpoint, region, {
-      accessKeyId: "AKIAUNKNOWNKEY000000",
-      secretAccessKey: "x".repeat(40),
-    });
+    const clients = deployed.as(
+      {
+        accessKeyId: "AKIAUNKNOWNKEY000000",
+        secretAccessKey: "x".repeat(40),
+      },
+      region,
+    );
     const dynamodb = await failureOf(
       clients.dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "signed" } } })),
     );
@@ -95,10 +91,13 @@ describe("sandbox SigV4 authentication", function () {
 
   it("answers a wrong secret with InvalidSignatureException (SignatureDoesNotMatch for STS)", async () => {
     const real = credentialsOf(deployed.outputs, "app-user");
-    const clients = clientsFor(endpoint, region, {
-      ...real,
-      secretAccessKey: `${real.secretAccessKey.slice(1)}x`,
-    });
+    const clients = deployed.as(
+      {
+        ...real,
+        secretAccessKey: `${real.secretAccessKey.slice(1)}x`,
+      },
+      region,
+    );
     const dynamodb = await failureOf(
       clients.dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "signed" } } })),
     );
@@ -147,14 +146,14 @@ describe("sandbox SigV4 authentication", function () {
 
   it("answers a clock more than 15 minutes off with InvalidSignatureException, signature expired", async () => {
     const credentials = credentialsOf(deployed.outputs, "app-user");
-    const behind = clientsFor(endpoint, region, credentials, { systemClockOffset: -20 * 60 * 1000 });
+    const behind = deployed.as(credentials, region, { systemClockOffset: -20 * 60 * 1000 });
     const expired = await failureOf(
       behind.dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "signed" } } })),
     );
     expect(expired.name).to.equal("InvalidSignatureException");
     expect(expired.status).to.equal(400);
     expect(expired.message).to.match(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z/);
-    const ahead = clientsFor(endpoint, region, credentials, { systemClockOffset: 20 * 60 * 1000 });
+    const ahead = deployed.as(credentials, region, { systemClockOffset: 20 * 60 * 1000 });
     const future = await failureOf(
       ahead.dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "signed" } } })),
     );
@@ -164,7 +163,7 @@ describe("sandbox SigV4 authentication", function () {
 
   it("lets the SDK correct its clock from the Date header and retry, as it does with AWS", async () => {
     const credentials = credentialsOf(deployed.outputs, "app-user");
-    const skewed = clientsFor(endpoint, region, credentials, {
+    const skewed = deployed.as(credentials, region, {
       systemClockOffset: -20 * 60 * 1000,
       maxAttempts: 2,
     });

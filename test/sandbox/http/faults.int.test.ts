@@ -11,12 +11,10 @@ import {
   aws4DynamoDb,
   aws4Signed,
   credentialsOf,
-  deployDev,
   errorType,
   failureOf,
   rawRequest,
-  userClients,
-  type Deployed,
+  sandboxWithDev,
 } from "../../support/sandbox";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -24,30 +22,25 @@ const REQUEST_TIMEOUT_MS = 1000;
 
 describe("sandbox faults", function () {
   this.timeout(60_000);
-  let deployed: Deployed;
+  const deployed = sandboxWithDev({}, { maxBodyBytes: MAX_BODY_BYTES, requestTimeoutMs: REQUEST_TIMEOUT_MS });
   let endpoint: string;
   let port: number;
   let table: string;
 
   before(async () => {
-    deployed = await deployDev({}, { maxBodyBytes: MAX_BODY_BYTES, requestTimeoutMs: REQUEST_TIMEOUT_MS });
     endpoint = deployed.sandbox.endpoint;
     port = Number(new URL(endpoint).port);
     table = deployed.outputs.tableName;
-    await userClients(deployed, "app-user").dynamodb.send(
-      new PutItemCommand({ TableName: table, Item: { pk: { S: "alive" } } }),
-    );
-  });
-
-  after(async () => {
-    await deployed?.sandbox.stop();
+    await deployed
+      .user("app-user")
+      .dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: "alive" } } }));
   });
 
   /** The proof that the server still serves: a signed GetItem through the SDK. */
   async function stillServes(): Promise<void> {
-    const read = await userClients(deployed, "app-user").dynamodb.send(
-      new GetItemCommand({ TableName: table, Key: { pk: { S: "alive" } } }),
-    );
+    const read = await deployed
+      .user("app-user")
+      .dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: "alive" } } }));
     expect(read.Item).to.deep.equal({ pk: { S: "alive" } });
   }
 
@@ -97,7 +90,7 @@ describe("sandbox faults", function () {
   });
 
   it("answers invalid parameters and missing tables with DynamoDB's own errors", async () => {
-    const { dynamodb } = userClients(deployed, "kms-test-user");
+    const { dynamodb } = deployed.user("kms-test-user");
     const invalid = await failureOf(
       dynamodb.send(new GetItemCommand({ TableName: "ab", Key: { pk: { S: "x" } } })),
     );
@@ -210,8 +203,8 @@ describe("sandbox faults", function () {
   });
 
   it("serves many concurrent requests from several users correctly", async () => {
-    const appUser = userClients(deployed, "app-user").dynamodb;
-    const testUser = userClients(deployed, "kms-test-user").dynamodb;
+    const appUser = deployed.user("app-user").dynamodb;
+    const testUser = deployed.user("kms-test-user").dynamodb;
     const writes = Array.from({ length: 100 }, (_, i) =>
       appUser.send(
         new PutItemCommand({ TableName: table, Item: { pk: { S: `c-${i}` }, n: { N: String(i) } } }),

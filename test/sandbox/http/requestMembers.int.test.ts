@@ -27,9 +27,9 @@ import { ORGANIZATIONS_OPERATION_TABLE } from "../../../sandbox/organizations/op
 import {
   aws4Signed,
   credentialsOf,
-  deployDev,
   errorType,
   rawRequest,
+  sandboxWithDev,
   type Deployed,
   type RawResponse,
 } from "../../support/sandbox";
@@ -193,7 +193,11 @@ interface ServiceUnderTest {
   readonly service: string;
   readonly version: string;
   readonly table: Readonly<Record<string, { readonly members: RequestMembers }>>;
-  send(deployed: Deployed, operation: string, request: Record<string, unknown>): Promise<RawResponse>;
+  send(
+    deployed: Pick<Deployed, "endpoint" | "outputs">,
+    operation: string,
+    request: Record<string, unknown>,
+  ): Promise<RawResponse>;
   code(response: RawResponse): string;
 }
 
@@ -320,19 +324,14 @@ function isRefused(spec: MemberSpec): spec is Exclude<MemberSpec, string> {
 describe("sandbox: every request member of every served operation is modelled or refused", function () {
   this.timeout(120_000);
   const data = botocoreData();
-  let deployed: Deployed;
-
-  before(async function () {
+  // Before the sandbox's hooks: a skip there skips them too (mocha runs no later before hook).
+  before(function () {
     if (data === undefined) {
       // .ci/run installs the AWS CLI, which brings botocore; a developer machine may lack it.
       this.skip();
     }
-    deployed = await deployDev();
   });
-
-  after(async () => {
-    await deployed?.stop();
-  });
+  const deployed = sandboxWithDev();
 
   for (const under of SERVICES) {
     describe(`${under.service}`, () => {

@@ -10,6 +10,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import type { ChecksumConstructor, SourceData } from "@smithy/types";
 import { expect } from "chai";
 import { parseAmzDate, SigV4Verifier } from "../../../sandbox/http/sigv4";
+import { EXAMPLE_ACCESS_KEY_ID, EXAMPLE_SECRET_ACCESS_KEY } from "../../support/accounts";
 
 const Sha256: ChecksumConstructor = class extends Hash {
   constructor(secret?: SourceData) {
@@ -17,8 +18,8 @@ const Sha256: ChecksumConstructor = class extends Hash {
   }
 };
 const credentials = {
-  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  accessKeyId: EXAMPLE_ACCESS_KEY_ID,
+  secretAccessKey: EXAMPLE_SECRET_ACCESS_KEY,
 };
 const scope = {
   service: "dynamodb",

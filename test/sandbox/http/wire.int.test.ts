@@ -12,24 +12,14 @@ import {
   aws4DynamoDb,
   aws4Signed,
   credentialsOf,
-  deployDev,
   errorType,
   rawRequest,
-  userClients,
-  type Deployed,
+  sandboxWithDev,
 } from "../../support/sandbox";
 
 describe("sandbox wire rules: signed X-Amz-Target, Content-Type per protocol", function () {
   this.timeout(60_000);
-  let deployed: Deployed;
-
-  before(async () => {
-    deployed = await deployDev();
-  });
-
-  after(async () => {
-    await deployed?.sandbox.stop();
-  });
+  const deployed = sandboxWithDev();
 
   it("refuses a request whose X-Amz-Target is not a signed header, with InvalidSignatureException", async () => {
     // "Create a signed AWS API request" (AWS Identity and Access Management User Guide, Signature
@@ -125,7 +115,7 @@ describe("sandbox wire rules: signed X-Amz-Target, Content-Type per protocol", f
   it("reads a body that arrives in many chunks whole: an item near DynamoDB's 400 KB limit", async () => {
     // "The maximum item size in DynamoDB is 400 KB" ("Quotas in Amazon DynamoDB", Items); a socket reads
     // at most 64 KiB at a time, so this PutItem's body reaches the server in several parts.
-    const clients = userClients(deployed, "app-user");
+    const clients = deployed.user("app-user");
     const payload = "x".repeat(350 * 1024);
     const key = { pk: { S: "large" } };
     await clients.dynamodb.send(
@@ -145,9 +135,11 @@ describe("sandbox wire rules: signed X-Amz-Target, Content-Type per protocol", f
     // body" (AWS SDK for Go v2, service/dynamodb/internal/customizations), which SDKs and botocore check.
     const text = "é € 😀 naïve";
     const key = { pk: { S: "utf-8" } };
-    await userClients(deployed, "app-user").dynamodb.send(
-      new PutItemCommand({ TableName: deployed.outputs.tableName, Item: { ...key, text: { S: text } } }),
-    );
+    await deployed
+      .user("app-user")
+      .dynamodb.send(
+        new PutItemCommand({ TableName: deployed.outputs.tableName, Item: { ...key, text: { S: text } } }),
+      );
     for (const [operation, body] of [
       ["GetItem", { TableName: deployed.outputs.tableName, Key: key }],
       ["GetItem", { TableName: "no-such-table", Key: key }],
@@ -163,7 +155,7 @@ describe("sandbox wire rules: signed X-Amz-Target, Content-Type per protocol", f
   });
 
   it("still serves the SDK v3 clients as they send their requests", async () => {
-    const clients = userClients(deployed, "app-user");
+    const clients = deployed.user("app-user");
     expect((await clients.dynamodb.send(new ListTablesCommand({}))).TableNames).to.include(
       deployed.outputs.tableName,
     );

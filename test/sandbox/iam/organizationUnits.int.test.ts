@@ -15,6 +15,7 @@ import { outcomeOf } from "../../support/errors";
 import { ACCOUNT_ID } from "../../support/accessStacks";
 import { organizationPlan, OU_ID } from "../../support/organizationStack";
 import { addResource, generatedUrn, resourceNamed } from "../../support/plan";
+import { decisionOf } from "../../support/reportCells";
 import { sandboxWithPlan, testProgramOutputs } from "../../support/sandbox";
 
 const OTHER_OU = "ou-ab12-22222222";
@@ -76,10 +77,7 @@ describe("SCPs on an organizational unit the stack's account is under", function
 
   it("the static proof decides the same", async () => {
     const report = await analyzePlan(plan());
-    const decision = (operation: string) =>
-      report.cells.find(
-        (cell) => cell.principal === U0 && cell.operation === operation && cell.table.endsWith("rp-t0"),
-      )?.decision;
+    const decision = (operation: string) => decisionOf(report, { principal: U0, operation, table: "rp-t0" });
     expect(decision("GetItem")).to.equal("denied-by-iam");
     expect(decision("PutItem")).to.equal("allowed");
   });

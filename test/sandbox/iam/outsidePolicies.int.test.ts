@@ -10,39 +10,12 @@ import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { Sandbox } from "../../../sandbox";
 import { sealBlob } from "../../../sandbox/kms/ciphertext";
-import { ACCOUNT_ID, buildStackPlan, REGION } from "../../support/accessStacks";
-import { clientsFor, failureOf, type Clients } from "../../support/sandbox";
+import { ACCOUNT_ID, REGION } from "../../support/accessStacks";
+import { outsidePolicyPlan } from "../../support/outsidePolicyStack";
+import { ClientPool, failureOf, programUser, sandboxWithPlan, type Clients } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 
-const PLAN = buildStackPlan({
-  id: "out",
-  users: [
-    // u0: no policy of its own; its group gives it read-write access to the table and the key.
-    { access: "none", extras: [], withAccessKey: true },
-    // u1: read-write and a key user, under a boundary that allows reads only.
-    { access: "readwrite", extras: [], withAccessKey: true, boundary: "reads-only" },
-    // u2: read-write and a key user, under a boundary that allows DynamoDB only.
-    { access: "readwrite", extras: [], withAccessKey: true, boundary: "tables-only" },
-  ],
-  keys: [{ rootStatement: true, keyUsers: [1, 2], viaDynamoDbOnly: false, deniedUsers: [], enabled: true }],
-  tables: [0],
-  groups: [
-    {
-      access: "readwrite",
-      extras: ["allow-kms-decrypt"],
-      members: [0],
-      policyAs: "attached",
-      membership: "user-group-membership",
-    },
-  ],
-  // In a member account: an SCP denying DeleteItem and an RCP denying kms:Decrypt outside DynamoDB.
-  organization: {
-    scps: ["deny-delete-item"],
-    rcps: ["deny-direct-decrypt"],
-    attachedTo: "root",
-    account: "member",
-  },
-});
+const PLAN = outsidePolicyPlan("out");
 
 const TABLE = "out-t0";
 /** The generated key's id, from the plan's key resource. */
@@ -51,25 +24,13 @@ const ITEM = { pk: { S: "a" } };
 
 describe("sandbox: groups, boundaries, SCPs and RCPs over HTTP (SDK v3)", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const deployed = sandboxWithPlan(PLAN, { port: 0 });
   const clients: Clients[] = [];
 
-  before(async () => {
-    sandbox = await Sandbox.start({ port: 0 });
-    await sandbox.apply(PLAN);
-    const users = (sandbox.programOutputs() as { users: Record<string, Record<string, string>> }).users;
+  before(() => {
     for (const name of ["out-u0", "out-u1", "out-u2"]) {
-      clients.push(
-        clientsFor(sandbox.endpoint, REGION, {
-          accessKeyId: users[name].accessKeyId,
-          secretAccessKey: users[name].secretAccessKey,
-        }),
-      );
+      clients.push(deployed.user(name));
     }
-  });
-
-  after(async () => {
-    await sandbox.stop();
   });
 
   it('lets a group member write and read through its group\'s attached policy (IAM User Guide, "IAM user groups")', async () => {
@@ -132,13 +93,9 @@ describe("sandbox: groups, boundaries, SCPs and RCPs over HTTP (SDK v3)", functi
         await first.stop();
       }
       const second = await Sandbox.start({ port: 0, dataDir: dataDir() });
+      const pool = new ClientPool();
       try {
-        const users = (second.programOutputs() as { users: Record<string, Record<string, string>> }).users;
-        const as = (name: string) =>
-          clientsFor(second.endpoint, REGION, {
-            accessKeyId: users[name].accessKeyId,
-            secretAccessKey: users[name].secretAccessKey,
-          });
+        const as = (name: string) => pool.open(second.endpoint, programUser(second, name), REGION);
         await as("out-u0").dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: ITEM }));
         const scp = await failureOf(
           as("out-u0").dynamodb.send(new DeleteItemCommand({ TableName: TABLE, Key: ITEM })),
@@ -149,6 +106,7 @@ describe("sandbox: groups, boundaries, SCPs and RCPs over HTTP (SDK v3)", functi
         );
         expect(boundary.message).to.contain("permissions boundary");
       } finally {
+        pool.destroy();
         await second.stop();
       }
     });

@@ -11,12 +11,10 @@
  *   signed with temporary credentials (same page, #condition-keys-tokenissuetime).
  */
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
 import type { Plan } from "../../../plan/types";
-import { ACCOUNT_ID, buildStackPlan, REGION } from "../../support/accessStacks";
-import { clientsFor, failureOf, type Clients } from "../../support/sandbox";
+import { ACCOUNT_ID, buildStackPlan } from "../../support/accessStacks";
+import { failureOf, sandboxWithPlan, type Clients } from "../../support/sandbox";
 
 /** Adds `statements` to the inline policy of the plan's resource of `type` whose name is `name`. */
 function addStatements(plan: Plan, type: string, name: string, statements: unknown[]): void {
@@ -84,32 +82,16 @@ function plan(): Plan {
 
 describe("sandbox: aws:SourceIp and aws:TokenIssueTime over HTTP (SDK v3)", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
+  const deployed = sandboxWithPlan(plan, { port: 0 });
   let users: Clients[];
   let session: Clients;
 
   before(async () => {
-    sandbox = await Sandbox.start({ port: 0 });
-    await sandbox.apply(plan());
-    const outputs = (sandbox.programOutputs() as { users: Record<string, Record<string, string>> }).users;
-    users = ["src-u0", "src-u1"].map((name) =>
-      clientsFor(sandbox.endpoint, REGION, {
-        accessKeyId: outputs[name].accessKeyId,
-        secretAccessKey: outputs[name].secretAccessKey,
-      }),
-    );
-    const assumed = await users[0].sts.send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/src-r0`, RoleSessionName: "issued" }),
-    );
-    session = clientsFor(sandbox.endpoint, REGION, {
-      accessKeyId: assumed.Credentials?.AccessKeyId as string,
-      secretAccessKey: assumed.Credentials?.SecretAccessKey as string,
-      sessionToken: assumed.Credentials?.SessionToken as string,
+    users = ["src-u0", "src-u1"].map((name) => deployed.user(name));
+    session = await deployed.session(users[0], {
+      RoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/src-r0`,
+      RoleSessionName: "issued",
     });
-  });
-
-  after(async () => {
-    await sandbox.stop();
   });
 
   it("reads aws:SourceIp as the loopback client's address, 127.0.0.1", async () => {

@@ -9,13 +9,13 @@ import { expect } from "chai";
 import {
   aws4Signed,
   credentialsOf,
-  deployDev,
   rawRequest,
+  sandboxWithDev,
   type Credentials,
   type Deployed,
 } from "../../support/sandbox";
 
-function call(deployed: Deployed, credentials: Credentials, form: Record<string, string>) {
+function call(deployed: Pick<Deployed, "endpoint">, credentials: Credentials, form: Record<string, string>) {
   const body = new URLSearchParams({
     Action: "GetAccountAuthorizationDetails",
     Version: "2010-05-08",
@@ -41,14 +41,12 @@ const all = (xml: string, tag: string) =>
 
 describe("sandbox: IAM GetAccountAuthorizationDetails", function () {
   this.timeout(60_000);
-  let deployed: Deployed;
+  const deployed = sandboxWithDev();
   let deployer: Credentials;
 
-  before(async () => {
-    deployed = await deployDev();
+  before(() => {
     deployer = deployed.sandbox.deployerCredentials();
   });
-  after(async () => deployed?.stop());
 
   it("lists the deployer, the stack's users and the policies attached, documents URL-encoded", async () => {
     const response = await call(deployed, deployer, {});

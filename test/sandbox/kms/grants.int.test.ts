@@ -19,22 +19,21 @@ import { expect } from "chai";
 import {
   ACCESS_MODEL_REGION,
   ACCESS_MODEL_TABLE,
-  synthesizeAccessModel,
-  accessModelOutputs,
+  accessModelSandbox,
   type AccessModelOutputs,
 } from "../../support/accessModelProgram";
-import { failureOf, sandboxWithPlan, type Clients } from "../../support/sandbox";
+import { failureOf, type Clients } from "../../support/sandbox";
 
 describe("sandbox: KMS grants", function () {
   this.timeout(60_000);
-  const deployed = sandboxWithPlan(synthesizeAccessModel);
+  const deployed = accessModelSandbox();
   let outputs: AccessModelOutputs;
 
   before(() => {
-    outputs = accessModelOutputs(deployed.sandbox);
+    outputs = deployed.outputs;
   });
 
-  const user = (name: string): Clients => deployed.as(outputs.users[name], outputs.region);
+  const user = (name: string): Clients => deployed.user(name);
   const getItem = (name: string) =>
     user(name).dynamodb.send(new GetItemCommand({ TableName: ACCESS_MODEL_TABLE, Key: { pk: { S: "g" } } }));
 

@@ -8,7 +8,7 @@ import { CreateGrantCommand, ListGrantsCommand, type KMSClient } from "@aws-sdk/
 import { expect } from "chai";
 import { Sandbox } from "../../../sandbox";
 import { accessModelOutputs, synthesizeAccessModel } from "../../support/accessModelProgram";
-import { clientsFor } from "../../support/sandbox";
+import { useClientPool } from "../../support/sandbox";
 import { useTempDir } from "../../support/tempDir";
 
 const GRANTS = 10_000;
@@ -29,6 +29,7 @@ async function allGrantIds(kms: KMSClient, keyArn: string): Promise<Set<string>>
 
 describe("sandbox: 10,000 grants with --data-dir", function () {
   this.timeout(600_000);
+  const pool = useClientPool();
   const dataDir = useTempDir("sandbox-grants");
 
   it("makes each durable at a cost that does not grow with the grants made, and finds them all after a restart", async () => {
@@ -39,7 +40,7 @@ describe("sandbox: 10,000 grants with --data-dir", function () {
       await first.apply(await synthesizeAccessModel());
       const outputs = accessModelOutputs(first);
       keyArn = outputs.keyArn;
-      const { kms } = clientsFor(first.endpoint, outputs.region, outputs.users["grant-admin"], {
+      const { kms } = pool.open(first.endpoint, outputs.users["grant-admin"], outputs.region, {
         maxAttempts: 3,
       });
       const started = Date.now();
@@ -80,7 +81,7 @@ describe("sandbox: 10,000 grants with --data-dir", function () {
     try {
       console.log(`      restart with ${GRANTS} grants: ${((Date.now() - restarting) / 1000).toFixed(1)} s`);
       const outputs = accessModelOutputs(second);
-      const { kms } = clientsFor(second.endpoint, outputs.region, outputs.users["grant-admin"]);
+      const { kms } = pool.open(second.endpoint, outputs.users["grant-admin"], outputs.region);
       const found = await allGrantIds(kms, keyArn);
       kms.destroy();
       expect(made).to.have.length(GRANTS);

@@ -25,7 +25,7 @@ import { DAY_MS } from "../../../sandbox/admin/clock";
 import { buildStackPlan } from "../../support/accessStacks";
 import { outcomeOf } from "../../support/errors";
 import { resourceNamed, setInput } from "../../support/plan";
-import { ClientPool, type Credentials } from "../../support/sandbox";
+import { useClientPool, type Credentials } from "../../support/sandbox";
 import { tempDirForThisTest } from "../../support/tempDir";
 
 const PLAN = buildStackPlan({
@@ -66,10 +66,10 @@ const USER = (PLAN.outputs.users as Record<string, Credentials>)["ku-u0"];
 describe("sandbox: kms:TrailingDaysWithoutKeyUsage", function () {
   this.timeout(60_000);
   let sandbox: Sandbox | undefined;
-  const clients = new ClientPool();
+  // Registered before the afterEach that stops the sandbox: the clients go first.
+  const clients = useClientPool();
 
   afterEach(async () => {
-    clients.destroy();
     await sandbox?.stop();
     sandbox = undefined;
   });

@@ -7,35 +7,29 @@ import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { CreateGrantCommand, EncryptCommand, RevokeGrantCommand } from "@aws-sdk/client-kms";
 import { expect } from "chai";
-import { Sandbox } from "../../../sandbox";
 import { SandboxClock } from "../../../sandbox/admin/clock";
 import {
   ACCESS_MODEL_TABLE,
-  synthesizeAccessModel,
-  accessModelOutputs,
+  accessModelSandbox,
   type AccessModelOutputs,
 } from "../../support/accessModelProgram";
-import { clientsFor, failureOf, type Clients, type Credentials } from "../../support/sandbox";
+import { failureOf, type Clients, type Credentials } from "../../support/sandbox";
 
 describe("sandbox: IAM roles and STS sessions", function () {
   this.timeout(60_000);
-  let sandbox: Sandbox;
-  let outputs: AccessModelOutputs;
   let now = new Date("2026-06-01T12:00:00Z");
-
-  before(async () => {
+  // Before the sandbox starts: the stack is deployed at the clock's present.
+  before(() => {
     now = new Date();
-    sandbox = await Sandbox.start({ clock: new SandboxClock(() => now.getTime()) });
-    await sandbox.apply(await synthesizeAccessModel());
-    outputs = accessModelOutputs(sandbox);
+  });
+  const model = accessModelSandbox({ clock: new SandboxClock(() => now.getTime()) });
+  let outputs: AccessModelOutputs;
+  before(() => {
+    outputs = model.outputs;
   });
 
-  after(async () => {
-    await sandbox?.stop();
-  });
-
-  const as = (credentials: Credentials): Clients => clientsFor(sandbox.endpoint, outputs.region, credentials);
-  const user = (name: string): Clients => as(outputs.users[name]);
+  const as = (credentials: Credentials): Clients => model.as(credentials, outputs.region);
+  const user = (name: string): Clients => model.user(name);
 
   async function assume(
     userName: string,

@@ -12,10 +12,11 @@ import {
   type PolicyKind,
   type PolicySet,
 } from "../../../../sandbox/iam/evaluation";
+import { ACCOUNT_ID, OTHER_ACCOUNT_ID, REGION } from "../../../support/accounts";
 
-export const A = "111122223333";
-export const B = "444455556666";
-export const REGION = "us-east-1";
+export const A = ACCOUNT_ID;
+export const B = OTHER_ACCOUNT_ID;
+export { REGION };
 export const ROOT_A = `arn:aws:iam::${A}:root`;
 export const ROOT_B = `arn:aws:iam::${B}:root`;
 export const ALICE = `arn:aws:iam::${A}:user/alice`;
