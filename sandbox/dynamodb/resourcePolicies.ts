@@ -125,7 +125,10 @@ export async function deleteResourcePolicy(
 
 /** The table ResourceArn names, after IAM allowed the request on it. */
 /** The table the request's ResourceArn names; ResourceNotFoundException when it names none of the stack's. */
-export async function tableOf(request: Record<string, unknown>, context: OperationContext): Promise<CloudTable> {
+export async function tableOf(
+  request: Record<string, unknown>,
+  context: OperationContext,
+): Promise<CloudTable> {
   const [tableName] = context.tables;
   const table = context.stack.table(tableName);
   if (
