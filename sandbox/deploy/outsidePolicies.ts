@@ -11,7 +11,7 @@
  * group policies are identity-based policies of each member; a boundary limits what identity-based
  * policies grant; SCPs limit the principals of the accounts they apply to, RCPs the resources.
  */
-import type { OrganizationSpec, PrincipalSourceFields } from "../iam/policySources";
+import type { OrganizationSpec, PrincipalSourceFields, SourcePolicy } from "../iam/policySources";
 
 /** The model's fields of the policy sources: CloudModel (deploy/model.ts) extends it. */
 export interface ModelPolicySources {
@@ -167,7 +167,7 @@ export function organizationSpecOf(
 
 /** What the policy sources give the engine's spec of one principal of the model. */
 export interface PrincipalSourcesSpec {
-  /** The spec's source fields (sandbox/iam/policySources.ts), only those set. */
+  /** The spec's source field (sandbox/iam/policySources.ts), set only when a source adds a policy. */
   readonly fields: PrincipalSourceFields;
   /** The managed policies the sources attach: the spec carries the customer managed ones' documents. */
   readonly managedPolicyArns: readonly string[];
@@ -175,59 +175,90 @@ export interface PrincipalSourcesSpec {
   readonly unknownPolicies: readonly string[];
 }
 
-/** One source's part of a principal's spec. */
-interface SourcePart<Value> {
-  readonly value: Value | undefined;
+/** One source's part of a principal's spec: the engine's generic parts, named as decisions name them. */
+interface SourcePart {
+  readonly identity?: readonly SourcePolicy[];
+  readonly boundary?: SourcePolicy;
   readonly managedPolicyArns?: readonly string[];
   readonly unknownPolicies?: readonly string[];
 }
 
 /**
- * The engine's spec fields of the policy sources, for each principal of `model`: the one mapping from the
- * model to the engine, used by the sandbox (deploy/stack.ts) and the static proof. Each field of
- * PrincipalSourceFields has its entry (a field without one fails the type check).
+ * A group's policies as the engine takes them: identity-based policies of each member (IAM User Guide,
+ * "IAM user groups", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html), named
+ * "group:GROUP/inline:NAME" and "group:GROUP/POLICY_ARN"; its inline ones held together to IAM's quota for
+ * a group (the holder's ARN, in the member's account).
+ */
+function groupPolicies(principalArn: string, group: CloudGroup): SourcePolicy[] {
+  const account = principalArn.split(":")[4] ?? "";
+  const holderArn = `arn:aws:iam::${account}:group/${group.name}`;
+  return [
+    ...group.inlinePolicies.map((entry) => ({
+      name: `group:${group.name}/inline:${entry.name}`,
+      document: entry.document,
+      label: `group ${group.name} inline policy ${entry.name}`,
+      holderArn,
+    })),
+    ...group.managedPolicyArns.map((policyArn) => ({
+      name: `group:${group.name}/${policyArn}`,
+      managedPolicyArn: policyArn,
+      holderArn,
+    })),
+  ];
+}
+
+/**
+ * The engine's parts of the policy sources, for each principal of `model`: the one mapping from the model
+ * to the engine, used by the sandbox (deploy/stack.ts) and the static proof.
  */
 export function principalSourcesOf(
   model: ModelPolicySources,
 ): (principal: { readonly arn: string } & PrincipalPolicySources) => PrincipalSourcesSpec {
   const groupsOf = groupsByMember(model.groups);
-  const sources: {
-    readonly [Field in keyof Required<PrincipalSourceFields>]: (
-      principal: { readonly arn: string } & PrincipalPolicySources,
-    ) => SourcePart<PrincipalSourceFields[Field]>;
-  } = {
-    groups: (principal) => {
+  const sources: readonly ((principal: { readonly arn: string } & PrincipalPolicySources) => SourcePart)[] = [
+    (principal) => {
       const groups = groupsOf(principal.arn);
       return {
-        value:
-          groups.length === 0
-            ? undefined
-            : groups.map((group) => ({
-                name: group.name,
-                inlinePolicies: group.inlinePolicies,
-                managedPolicyArns: group.managedPolicyArns,
-              })),
+        identity: groups.flatMap((group) => groupPolicies(principal.arn, group)),
         managedPolicyArns: groups.flatMap((group) => group.managedPolicyArns),
         unknownPolicies: groups.flatMap((group) => group.unknownPolicies),
       };
     },
-    permissionsBoundary: (principal) => ({
-      value: principal.permissionsBoundary,
-      managedPolicyArns: principal.permissionsBoundary === undefined ? [] : [principal.permissionsBoundary],
-    }),
-  };
+    // "Permissions boundaries for IAM entities"
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html), "boundary:ARN".
+    (principal) =>
+      principal.permissionsBoundary === undefined
+        ? {}
+        : {
+            boundary: {
+              name: `boundary:${principal.permissionsBoundary}`,
+              managedPolicyArn: principal.permissionsBoundary,
+            },
+            managedPolicyArns: [principal.permissionsBoundary],
+          },
+  ];
   return (principal) => {
-    const fields: Record<string, unknown> = {};
+    const identity: SourcePolicy[] = [];
+    let boundary: SourcePolicy | undefined;
     const managedPolicyArns: string[] = [];
     const unknownPolicies: string[] = [];
-    for (const [field, partOf] of Object.entries(sources)) {
-      const part: SourcePart<unknown> = partOf(principal);
-      if (part.value !== undefined) {
-        fields[field] = part.value;
+    for (const partOf of sources) {
+      const part = partOf(principal);
+      identity.push(...(part.identity ?? []));
+      if (part.boundary !== undefined) {
+        if (boundary !== undefined) {
+          // IAM gives an entity one permissions boundary ("Permissions boundaries for IAM entities").
+          throw new Error(`principal ${principal.arn}: two policy sources set its permissions boundary`);
+        }
+        boundary = part.boundary;
       }
       managedPolicyArns.push(...(part.managedPolicyArns ?? []));
       unknownPolicies.push(...(part.unknownPolicies ?? []));
     }
-    return { fields: fields as PrincipalSourceFields, managedPolicyArns, unknownPolicies };
+    const fields: PrincipalSourceFields =
+      identity.length === 0 && boundary === undefined
+        ? {}
+        : { sourcePolicies: { identity, ...(boundary === undefined ? {} : { boundary }) } };
+    return { fields, managedPolicyArns, unknownPolicies };
   };
 }

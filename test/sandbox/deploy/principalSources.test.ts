@@ -35,12 +35,18 @@ describe("cloud model: the policy sources' part of a principal's engine spec", (
       ],
     });
     const alice = sourcesOf({ arn: ALICE, permissionsBoundary: BOUNDARY });
+    // Named as decisions name them: "group:GROUP/POLICY_ARN", "boundary:POLICY_ARN".
     expect(alice.fields).to.deep.equal({
-      groups: [
-        { name: "readers", inlinePolicies: [], managedPolicyArns: [READ_ONLY] },
-        { name: "opaque", inlinePolicies: [], managedPolicyArns: [] },
-      ],
-      permissionsBoundary: BOUNDARY,
+      sourcePolicies: {
+        identity: [
+          {
+            name: `group:readers/${READ_ONLY}`,
+            managedPolicyArn: READ_ONLY,
+            holderArn: `arn:aws:iam::${ACCOUNT_ID}:group/readers`,
+          },
+        ],
+        boundary: { name: `boundary:${BOUNDARY}`, managedPolicyArn: BOUNDARY },
+      },
     });
     expect(alice.managedPolicyArns).to.deep.equal([READ_ONLY, BOUNDARY]);
     expect(alice.unknownPolicies).to.deep.equal(["arn:aws:iam::aws:policy/NotHeld"]);
