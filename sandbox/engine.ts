@@ -57,8 +57,8 @@ export type {
   CloudOrganizationPolicy,
   OrganizationPolicyType,
   OrganizationTarget,
-} from "./deploy/outsidePolicies";
-export { principalSourcesOf } from "./deploy/outsidePolicies";
+} from "./deploy/policySources";
+export { principalSourcesOf } from "./deploy/policySources";
 export type { CloudOrganizationTree } from "./deploy/organizationTree";
 export { parentsOf } from "./deploy/organizationTree";
 export type { LiveStack } from "./deploy/stack";

@@ -385,7 +385,7 @@ class Merge {
   }
 
   /**
-   * SCPs and RCPs (deploy/outsidePolicies.ts). The account's place in the organization is what the
+   * SCPs and RCPs (deploy/policySources/organization.ts). The account's place in the organization is what the
    * targets tell: the root (a ROOT target) and the account itself. An OU's place is not in these outputs
    * (organizations list-parents would tell it), so a policy attached to an OU only is listed as not
    * applied; so is one whose content or targets were not saved. A level is kept only when the data shows

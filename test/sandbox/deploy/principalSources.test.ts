@@ -1,10 +1,10 @@
 /**
  * The one mapping of the cloud model's policy sources onto the engine's principal spec
- * (sandbox/deploy/outsidePolicies.ts, principalSourcesOf), which the sandbox and the static proof share.
+ * (sandbox/deploy/policySources/, principalSourcesOf), which the sandbox and the static proof share.
  */
 import { expect } from "chai";
 import { Authorizer } from "../../../sandbox/iam";
-import { principalSourcesOf, type CloudGroup } from "../../../sandbox/deploy/outsidePolicies";
+import { principalSourcesOf, type CloudGroup } from "../../../sandbox/deploy/policySources";
 import { ACCOUNT_ID } from "../../support/accounts";
 
 const ALICE = `arn:aws:iam::${ACCOUNT_ID}:user/alice`;
