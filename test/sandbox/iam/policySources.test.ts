@@ -89,6 +89,67 @@ function authorizerWith(named: string[] = []): Authorizer {
 }
 
 describe("sandbox/iam policies outside the principal's own", () => {
+  // The engine knows no source by name: whatever a source's mapping gives is compiled as named. IAM User
+  // Guide, "Policy evaluation logic" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+  // identity-based policies allow within the permissions boundary, and a Deny in any of them denies.
+  describe("generic source policies", () => {
+    it("compile identity policies and a boundary of any source under the names the mapping gives", async () => {
+      const authorizer = authorizerWith();
+      authorizer.putPrincipal({
+        arn: USER,
+        customerManagedPolicies: [{ arn: BOUNDARY_ARN, document: ALLOW_ALL_DYNAMODB }],
+        sourcePolicies: {
+          identity: [
+            { name: "team:data/inline:get", document: ALLOW_GET, label: "team data policy get" },
+            { name: "team:data/decrypt", document: ALLOW_DECRYPT, label: "team data policy decrypt" },
+          ],
+          boundary: { name: "ceiling:tables", managedPolicyArn: BOUNDARY_ARN },
+        },
+      });
+      const get = await authorizer.authorizeDynamoDb(USER, "dynamodb:GetItem", TABLE_ARN);
+      expect(get.allowed).to.equal(true);
+      expect(get.statements?.map((statement) => statement.policy)).to.include("team:data/inline:get");
+      // The boundary allows DynamoDB only: the source's KMS policy is cut, as a boundary cuts.
+      const decrypt = await authorizer.authorizeKms(USER, "kms:Decrypt", KEY_ARN);
+      expect(decrypt.allowed).to.equal(false);
+      expect(decrypt.policyType).to.equal("permissions boundary");
+    });
+
+    it("name a malformed source document by the label the mapping gives (MalformedPolicyDocument)", () => {
+      const authorizer = authorizerWith();
+      expect(() =>
+        authorizer.putPrincipal({
+          arn: USER,
+          sourcePolicies: {
+            identity: [
+              { name: "team:data/inline:bad", document: "{not json", label: "team data policy bad" },
+            ],
+          },
+        }),
+      )
+        .to.throw(/^team data policy bad: the policy is not valid JSON/)
+        .with.property("code", "MalformedPolicyDocument");
+    });
+
+    it("leave out identity policies of a principal whose identity is unknown, and still compile its boundary", () => {
+      // Unknown identity policies are taken at worst whatever the sources add; the boundary still limits.
+      const unknown = (boundaryArn: string) => ({
+        arn: USER,
+        unknownPolicies: ["arn:aws:iam::aws:policy/NotHeld"],
+        customerManagedPolicies: [{ arn: BOUNDARY_ARN, document: ALLOW_ALL_DYNAMODB }],
+        sourcePolicies: {
+          identity: [{ name: "team:data/inline:bad", document: "{not json", label: "team data policy bad" }],
+          boundary: { name: "ceiling", managedPolicyArn: boundaryArn },
+        },
+      });
+      const authorizer = authorizerWith();
+      expect(() => authorizer.putPrincipal(unknown(BOUNDARY_ARN))).not.to.throw();
+      expect(() => authorizer.putPrincipal(unknown(`arn:aws:iam::${ACCOUNT_ID}:policy/missing`)))
+        .to.throw()
+        .with.property("code", "NoSuchEntity");
+    });
+  });
+
   // IAM User Guide, "IAM user groups" (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html):
   // "You can attach an identity-based policy to a user group so that all of the users in the user group
   // receive the policy's permissions."
