@@ -198,10 +198,21 @@ export const groupsSource: PolicySource<GroupsModel, object> = {
   },
   partsOf: (model) => {
     const groupsOf = groupsByMember(model.groups);
+    // A group's policies, named once per group and member account: account data has thousands of members.
+    const named = new Map<CloudGroup, { account: string; policies: SourcePolicy[] }>();
+    const policiesOf = (principalArn: string, group: CloudGroup): SourcePolicy[] => {
+      const account = principalArn.split(":")[4] ?? "";
+      let found = named.get(group);
+      if (found === undefined || found.account !== account) {
+        found = { account, policies: groupPolicies(principalArn, group) };
+        named.set(group, found);
+      }
+      return found.policies;
+    };
     return (principal) => {
       const groups = groupsOf(principal.arn);
       return {
-        identity: groups.flatMap((group) => groupPolicies(principal.arn, group)),
+        identity: groups.flatMap((group) => policiesOf(principal.arn, group)),
         managedPolicyArns: groups.flatMap((group) => group.managedPolicyArns),
         unknownPolicies: groups.flatMap((group) => group.unknownPolicies),
       };
