@@ -8,7 +8,8 @@
  */
 import type { DeployedResource } from "../deployment";
 import { UnknownValueError, type ResourceValues } from "../resourceValues";
-import type { PolicySource } from "./source";
+import type { JsonFields } from "../../../common/jsonFields";
+import type { AccountDetailsReader, PolicySource } from "./source";
 
 /** A principal's field of this source: CloudPrincipal has it (./index.ts). */
 export interface BoundaryPrincipal {
@@ -57,8 +58,34 @@ function settleBoundaries(
   }
 }
 
-/** Permissions boundaries: read from each user's and role's resource, mapped onto the engine's boundary. */
-export const boundariesSource: PolicySource<object, BoundaryPrincipal> = {
+/** A user's or role's field of this source in the account data: AccountUser and AccountRole have it. */
+export interface AccountBoundaryPrincipal {
+  /** The ARN of its permissions boundary (UserDetail/RoleDetail.PermissionsBoundary.PermissionsBoundaryArn). */
+  readonly permissionsBoundary?: string;
+}
+
+/** UserDetail/RoleDetail.PermissionsBoundary (IAM API reference, AttachedPermissionsBoundary). */
+function accountBoundaryOf(item: JsonFields, details: AccountDetailsReader): AccountBoundaryPrincipal {
+  const boundary = item.object("PermissionsBoundary");
+  if (boundary === undefined) {
+    return {};
+  }
+  return {
+    permissionsBoundary: boundary.string("PermissionsBoundaryArn", details.iamArn, "an IAM policy ARN"),
+  };
+}
+
+/**
+ * Permissions boundaries: read from each user's and role's resource or UserDetail/RoleDetail, mapped onto
+ * the engine's boundary.
+ */
+export const boundariesSource: PolicySource<{
+  model: object;
+  principal: BoundaryPrincipal;
+  accountData: object;
+  accountUser: AccountBoundaryPrincipal;
+  accountRole: AccountBoundaryPrincipal;
+}> = {
   name: "permissions boundaries",
   // Declared on the principals' own resources (aws:iam/user:User, aws:iam/role:Role).
   planTypes: [],
@@ -74,4 +101,20 @@ export const boundariesSource: PolicySource<object, BoundaryPrincipal> = {
           },
           managedPolicyArns: [principal.permissionsBoundary],
         },
+  account: {
+    user: accountBoundaryOf,
+    role: accountBoundaryOf,
+    mergePrincipal: (principal, entity, context) => {
+      const boundary = entity.permissionsBoundary;
+      if (boundary === undefined) {
+        return;
+      }
+      if (context.known(boundary)) {
+        principal.permissionsBoundary = boundary;
+      } else {
+        // A boundary the engine cannot read may allow anything: the principal is decided at worst.
+        principal.unknownPolicies.push(boundary);
+      }
+    },
+  },
 };

@@ -7,7 +7,14 @@
  */
 import type { SourcePolicy } from "../../iam/policySources";
 import type { CloudPrincipal } from "../model";
-import type { PlanReadContext, PolicySource } from "./source";
+import type { JsonFields } from "../../../common/jsonFields";
+import type {
+  AccountDetailsReader,
+  AccountIamEntity,
+  AccountMergeContext,
+  PlanReadContext,
+  PolicySource,
+} from "./source";
 
 /** The model's field of this source: CloudModel has it (./index.ts). */
 export interface GroupsModel {
@@ -188,8 +195,91 @@ function groupPolicies(principalArn: string, group: CloudGroup): SourcePolicy[] 
   ];
 }
 
-/** IAM groups: read from the plan's group resources, mapped onto each member's identity-based policies. */
-export const groupsSource: PolicySource<GroupsModel, object> = {
+/** An IAM group of the account data (GroupDetailList). */
+export type AccountGroup = AccountIamEntity;
+
+/** The account data's field of this source: AccountData has it (./index.ts). */
+export interface AccountGroupsData {
+  readonly groups: readonly AccountGroup[];
+}
+
+/** A user's field of this source in the account data: AccountUser has it (./index.ts). */
+export interface AccountGroupsUser {
+  /** The names of its groups (UserDetail.GroupList). */
+  readonly groups: readonly string[];
+}
+
+/**
+ * The account's groups of get-account-authorization-details: each GroupDetail's fields and its inline
+ * policies (GroupPolicyList), kept by ARN across pages (IAM API reference, GroupDetail).
+ */
+function accountGroupsReader(details: AccountDetailsReader): {
+  page(fields: JsonFields): void;
+  data(): AccountGroupsData;
+} {
+  const groups = new Map<string, AccountGroup>();
+  return {
+    page: (fields) => {
+      for (const item of fields.objects("GroupDetailList")) {
+        const group: AccountGroup = {
+          ...details.entity(item, "group", "GroupName", "GroupId"),
+          inlinePolicies: details.inlinePolicies(item, "GroupPolicyList"),
+        };
+        details.put(groups, group.arn, group, "the group");
+      }
+    },
+    data: () => ({ groups: [...groups.values()] }),
+  };
+}
+
+/** The account's groups the plan does not create, with their members among the model's users. */
+function mergeAccountGroups(
+  model: GroupsModel,
+  data: AccountGroupsData,
+  users: readonly (AccountGroupsUser & { readonly arn: string })[],
+  context: AccountMergeContext,
+): void {
+  const groups = (model.groups ??= []);
+  const planned = new Set(groups.map((group) => group.arn));
+  const byName = new Map<string, CloudGroup>();
+  for (const group of data.groups) {
+    if (planned.has(group.arn)) {
+      continue;
+    }
+    const cloud: CloudGroup = {
+      arn: group.arn,
+      name: group.name,
+      path: group.path,
+      inlinePolicies: group.inlinePolicies.map((policy) => ({
+        name: policy.name,
+        document: policy.document,
+      })),
+      ...context.attached(group.attachedPolicies.map((policy) => policy.arn)),
+      members: [],
+    };
+    groups.push(cloud);
+    byName.set(group.name, cloud);
+  }
+  // Membership is the user's GroupList (UserDetail.GroupList: the names of its groups); a plan user keeps
+  // the account's memberships of groups the plan does not manage (they are not its resources).
+  for (const user of users) {
+    for (const name of user.groups) {
+      byName.get(name)?.members.push(user.arn);
+    }
+  }
+}
+
+/**
+ * IAM groups: read from the plan's group resources and from the account data (GroupDetailList, each
+ * UserDetail's GroupList), mapped onto each member's identity-based policies.
+ */
+export const groupsSource: PolicySource<{
+  model: GroupsModel;
+  principal: object;
+  accountData: AccountGroupsData;
+  accountUser: AccountGroupsUser;
+  accountRole: object;
+}> = {
   name: "IAM groups",
   planTypes: Object.values(GROUP_TYPES),
   readPlan: (context) => {
@@ -217,5 +307,11 @@ export const groupsSource: PolicySource<GroupsModel, object> = {
         unknownPolicies: groups.flatMap((group) => group.unknownPolicies),
       };
     };
+  },
+  account: {
+    user: (item) => ({ groups: item.stringList("GroupList") }),
+    reader: accountGroupsReader,
+    merge: mergeAccountGroups,
+    policyHolders: (model) => model.groups ?? [],
   },
 };

@@ -17,7 +17,17 @@ import type { ResourceValues } from "../resourceValues";
 import { boundariesSource } from "./boundaries";
 import { groupsSource } from "./groups";
 import { organizationSource } from "./organization";
-import type { PlanReadContext, PolicySource, PrincipalTarget, SourcePart, SourcePrincipal } from "./source";
+import type { JsonFields } from "../../../common/jsonFields";
+import type {
+  AccountDetailsReader,
+  AccountMergeContext,
+  PlanReadContext,
+  PolicySource,
+  PrincipalTarget,
+  SourcePart,
+  SourcePrincipal,
+  SourceTypes,
+} from "./source";
 
 /** Every policy source, in the order a plan's are read (the organization's structure after the groups). */
 export const POLICY_SOURCES = [groupsSource, boundariesSource, organizationSource] as const;
@@ -26,17 +36,25 @@ type Source = (typeof POLICY_SOURCES)[number];
 type Intersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void
   ? I
   : never;
-type ModelOf<S> = S extends PolicySource<infer Model, object> ? Model : never;
-type PrincipalOf<S> = S extends PolicySource<object, infer Principal> ? Principal : never;
+type TypesOf<S> = S extends PolicySource<infer T> ? T : never;
 
 /** The model's fields of every source: CloudModel (deploy/model.ts) extends it. */
-export type ModelPolicySources = Intersection<ModelOf<Source>>;
+export type ModelPolicySources = Intersection<TypesOf<Source>["model"]>;
 
 /** A principal's fields of every source: CloudPrincipal (deploy/model.ts) extends it. */
-export type PrincipalPolicySources = Intersection<PrincipalOf<Source>>;
+export type PrincipalPolicySources = Intersection<TypesOf<Source>["principal"]>;
+
+/** The account data's fields of every source: AccountData (access/accountData/types.ts) extends it. */
+export type AccountDataSources = Intersection<TypesOf<Source>["accountData"]>;
+
+/** A user's fields of every source in the account data: AccountUser extends it. */
+export type AccountUserSources = Intersection<TypesOf<Source>["accountUser"]>;
+
+/** A role's fields of every source in the account data: AccountRole extends it. */
+export type AccountRoleSources = Intersection<TypesOf<Source>["accountRole"]>;
 
 /** A source as the list's loops take it: its own types are held where it is declared. */
-const sources = POLICY_SOURCES as readonly PolicySource<object, object>[];
+const sources = POLICY_SOURCES as readonly PolicySource<SourceTypes>[];
 
 /** Every resource type through which a plan declares a policy source (the model serves them). */
 export function policySourceTypes(): string[] {
@@ -122,7 +140,77 @@ export function principalSourcesOf(
   };
 }
 
-export type { CloudGroup } from "./groups";
+/** Every source's fields of a UserDetail of get-account-authorization-details (access/accountData/read.ts). */
+export function accountUserSources(item: JsonFields, details: AccountDetailsReader): AccountUserSources {
+  return Object.assign(
+    {},
+    ...sources.map((source) => source.account?.user?.(item, details) ?? {}),
+  ) as AccountUserSources;
+}
+
+/** Every source's fields of a RoleDetail of get-account-authorization-details. */
+export function accountRoleSources(item: JsonFields, details: AccountDetailsReader): AccountRoleSources {
+  return Object.assign(
+    {},
+    ...sources.map((source) => source.account?.role?.(item, details) ?? {}),
+  ) as AccountRoleSources;
+}
+
+/**
+ * The sources' readers of their entities of get-account-authorization-details (GroupDetailList…), for one
+ * folder: `page` for each page (after its users, before its roles), `data` once at the end.
+ */
+export function accountSourcesReader(details: AccountDetailsReader): {
+  page(fields: JsonFields): void;
+  data(): AccountDataSources;
+} {
+  const readers = sources.flatMap((source) =>
+    source.account?.reader === undefined ? [] : [source.account.reader(details)],
+  );
+  return {
+    page: (fields) => {
+      for (const reader of readers) {
+        reader.page(fields);
+      }
+    },
+    data: () => Object.assign({}, ...readers.map((reader) => reader.data())) as AccountDataSources,
+  };
+}
+
+/**
+ * Adds every source's entities of the account data the plan does not declare to the model (after the
+ * account's users and roles are added; access/accountData/merge.ts).
+ */
+export function mergeAccountSources(
+  model: ModelPolicySources,
+  data: AccountDataSources,
+  users: readonly (AccountUserSources & { readonly arn: string })[],
+  context: AccountMergeContext,
+): void {
+  for (const source of sources) {
+    source.account?.merge?.(model, data, users, context);
+  }
+}
+
+/** The sources' holders of attached managed policies in the model besides the principals (its groups). */
+export function accountPolicyHolders(
+  model: ModelPolicySources,
+): { managedPolicyArns: string[]; unknownPolicies: string[] }[] {
+  return sources.flatMap((source) => source.account?.policyHolders?.(model) ?? []);
+}
+
+/** Sets every source's fields of a user or role of the account data on the model's principal made from it. */
+export function mergeAccountPrincipalSources(
+  principal: PrincipalTarget<PrincipalPolicySources>,
+  entity: AccountUserSources | AccountRoleSources,
+  context: AccountMergeContext,
+): void {
+  for (const source of sources) {
+    source.account?.mergePrincipal?.(principal, entity, context);
+  }
+}
+
+export type { AccountGroup, CloudGroup } from "./groups";
 export { groupsByMember } from "./groups";
 export type { BoundaryPrincipal } from "./boundaries";
 export type {
@@ -138,4 +226,11 @@ export {
   ORGANIZATION_POLICY_TYPES,
   policiesByLevel,
 } from "./organization";
-export type { PlanReadContext } from "./source";
+export type {
+  AccountAttachedPolicy,
+  AccountDetailsReader,
+  AccountIamEntity,
+  AccountInlinePolicy,
+  AccountMergeContext,
+  PlanReadContext,
+} from "./source";

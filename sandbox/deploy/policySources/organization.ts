@@ -247,7 +247,13 @@ function placementOf(tree: CloudOrganizationTree | undefined, accountId: string)
  * The organization: its structure (deploy/organizationTree.ts), then its SCPs and RCPs placed by it, read
  * from the plan; the engine takes them per account (deploy/stack.ts, organizationSpecOf).
  */
-export const organizationSource: PolicySource<OrganizationModel, object> = {
+export const organizationSource: PolicySource<{
+  model: OrganizationModel;
+  principal: object;
+  accountData: object;
+  accountUser: object;
+  accountRole: object;
+}> = {
   name: "SCPs and RCPs",
   planTypes: Object.values(ORGANIZATION_TYPES),
   readPlan: (context) => {
