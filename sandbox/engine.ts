@@ -52,13 +52,29 @@ export type {
 export type { CallerIdentity, DeployedResource, Deployment } from "./deploy/deployment";
 export { MANAGED_POLICY_ARNS } from "./iam";
 export type {
+  AccountAttachedPolicy,
+  AccountDataSources,
+  AccountDetailsReader,
+  AccountIamEntity,
+  AccountInlinePolicy,
+  AccountMergeContext,
+  AccountRoleSources,
+  AccountUserSources,
   CloudGroup,
   CloudOrganization,
   CloudOrganizationPolicy,
   OrganizationPolicyType,
   OrganizationTarget,
-} from "./deploy/outsidePolicies";
-export { principalSourcesOf } from "./deploy/outsidePolicies";
+} from "./deploy/policySources";
+export {
+  accountPolicyHolders,
+  accountRoleSources,
+  accountSourcesReader,
+  accountUserSources,
+  mergeAccountPrincipalSources,
+  mergeAccountSources,
+  principalSourcesOf,
+} from "./deploy/policySources";
 export type { CloudOrganizationTree } from "./deploy/organizationTree";
 export { parentsOf } from "./deploy/organizationTree";
 export type { LiveStack } from "./deploy/stack";

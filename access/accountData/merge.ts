@@ -14,8 +14,11 @@
 import { UserError } from "../../common/userError";
 import {
   MANAGED_POLICY_ARNS,
+  accountPolicyHolders,
+  mergeAccountPrincipalSources,
+  mergeAccountSources,
+  type AccountMergeContext,
   type CloudGrant,
-  type CloudGroup,
   type CloudKey,
   type CloudModel,
   type CloudOrganizationPolicy,
@@ -114,7 +117,8 @@ class Merge {
         this.model.principals.push(this.principal("role", role));
       }
     }
-    this.groups();
+    // The policy sources' entities the plan does not declare (the account's groups): deploy/policySources/.
+    mergeAccountSources(this.model, this.data, this.data.users, this.context);
     this.keys();
     this.grants();
     this.organization();
@@ -205,12 +209,12 @@ class Merge {
   }
 
   /**
-   * A plan principal or group attaching a managed policy the plan does not create was taken at worst
-   * (its document unknown); the account data may hold the document. A boundary is left as it is: the
-   * plan's side decides where its ARN goes.
+   * A plan principal, or a policy source's holder (a group), attaching a managed policy the plan does not
+   * create took it at worst (its document unknown); the account data may hold the document. A boundary is
+   * left as it is: the plan's side decides where its ARN goes.
    */
   private resolvePlanUnknowns(): void {
-    for (const holder of [...this.model.principals, ...(this.model.groups ?? [])]) {
+    for (const holder of [...this.model.principals, ...accountPolicyHolders(this.model)]) {
       const boundary = "permissionsBoundary" in holder ? holder.permissionsBoundary : undefined;
       const resolved = holder.unknownPolicies.filter(
         (arn) => this.known.has(arn) && arn !== boundary && !holder.managedPolicyArns.includes(arn),
@@ -221,6 +225,12 @@ class Merge {
       }
     }
   }
+
+  /** What the policy sources merge their part with. */
+  private readonly context: AccountMergeContext = {
+    attached: (arns) => this.attached(arns),
+    known: (policyArn) => this.known.has(policyArn),
+  };
 
   /** Attached managed policies: those the engine can read, and those it cannot (decided at worst). */
   private attached(arns: readonly string[]): { managedPolicyArns: string[]; unknownPolicies: string[] } {
@@ -234,7 +244,6 @@ class Merge {
     const { managedPolicyArns, unknownPolicies } = this.attached(
       entity.attachedPolicies.map((policy) => policy.arn),
     );
-    const boundary = entity.permissionsBoundary;
     const principal: CloudPrincipal = {
       kind,
       arn: entity.arn,
@@ -251,51 +260,13 @@ class Merge {
       unknownPolicies,
       ...(entity.tags === undefined ? {} : { tags: { ...entity.tags } }),
     };
-    if (boundary !== undefined) {
-      if (this.known.has(boundary)) {
-        principal.permissionsBoundary = boundary;
-      } else {
-        // A boundary the engine cannot read may allow anything: the principal is decided at worst.
-        principal.unknownPolicies.push(boundary);
-      }
-    }
+    // The policy sources' fields of a principal (its boundary): deploy/policySources/.
+    mergeAccountPrincipalSources(principal, entity, this.context);
     if ("trustPolicy" in entity) {
       // RoleDetail carries no MaxSessionDuration: IAM's default, one hour (IAM API reference, CreateRole).
       principal.trust = { policy: entity.trustPolicy, maxSessionDuration: 3600 };
     }
     return principal;
-  }
-
-  /** The account's groups the plan does not create, with their members among the model's users. */
-  private groups(): void {
-    const groups = (this.model.groups ??= []);
-    const planned = new Set(groups.map((group) => group.arn));
-    const byName = new Map<string, CloudGroup>();
-    for (const group of this.data.groups) {
-      if (planned.has(group.arn)) {
-        continue;
-      }
-      const cloud: CloudGroup = {
-        arn: group.arn,
-        name: group.name,
-        path: group.path,
-        inlinePolicies: group.inlinePolicies.map((policy) => ({
-          name: policy.name,
-          document: policy.document,
-        })),
-        ...this.attached(group.attachedPolicies.map((policy) => policy.arn)),
-        members: [],
-      };
-      groups.push(cloud);
-      byName.set(group.name, cloud);
-    }
-    // Membership is the user's GroupList (UserDetail.GroupList: the names of its groups); a plan user keeps
-    // the account's memberships of groups the plan does not manage (they are not its resources).
-    for (const user of this.data.users) {
-      for (const name of user.groups) {
-        byName.get(name)?.members.push(user.arn);
-      }
-    }
   }
 
   /**
@@ -385,7 +356,7 @@ class Merge {
   }
 
   /**
-   * SCPs and RCPs (deploy/outsidePolicies.ts). The account's place in the organization is what the
+   * SCPs and RCPs (deploy/policySources/organization.ts). The account's place in the organization is what the
    * targets tell: the root (a ROOT target) and the account itself. An OU's place is not in these outputs
    * (organizations list-parents would tell it), so a policy attached to an OU only is listed as not
    * applied; so is one whose content or targets were not saved. A level is kept only when the data shows

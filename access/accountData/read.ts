@@ -27,13 +27,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { displayValue } from "../../common/display";
+import { JsonFields, objectOf } from "../../common/jsonFields";
+import {
+  accountRoleSources,
+  accountSourcesReader,
+  accountUserSources,
+  type AccountDetailsReader,
+  type AccountIamEntity,
+} from "../../sandbox/engine";
 import { UserError } from "../../common/userError";
 import { displayPath, readUserJson } from "../../common/userFile";
 import type {
   AccountAttachedPolicy,
   AccountData,
   AccountGrant,
-  AccountGroup,
   AccountInlinePolicy,
   AccountKeyPolicy,
   AccountKeyTags,
@@ -84,6 +91,11 @@ export class AccountDataError extends UserError {
   constructor(file: string, problem: string) {
     super(`${ACCOUNT_DATA_FLAG}: ${displayPath(file)} ${problem}`);
   }
+}
+
+/** The error for a wrong field of a file of the account data (JsonFields). */
+function accountDataError(file: string, problem: string): AccountDataError {
+  return new AccountDataError(file, problem);
 }
 
 /**
@@ -162,136 +174,6 @@ function isDirectory(file: string): boolean {
   }
 }
 
-/** A JSON object, as a record; anything else is undefined. */
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-/** Reads one field of a command's output, naming the file and the path of the field when it is wrong. */
-class Fields {
-  constructor(
-    readonly file: string,
-    readonly where: string,
-    readonly value: Record<string, unknown>,
-  ) {}
-
-  private fail(field: string, expected: string): never {
-    const got = this.value[field];
-    const shown =
-      got === undefined
-        ? "it is missing"
-        : typeof got === "string"
-          ? `got ${displayValue(got)}`
-          : `got ${Array.isArray(got) ? "a list" : got === null ? "null" : typeof got}`;
-    throw new AccountDataError(this.file, `${this.where}${field}: expected ${expected}, ${shown}`);
-  }
-
-  string(field: string, pattern?: RegExp, expected = "a string"): string {
-    const value = this.value[field];
-    if (typeof value !== "string" || (pattern !== undefined && !pattern.test(value))) {
-      this.fail(field, expected);
-    }
-    return value;
-  }
-
-  optionalString(field: string): string | undefined {
-    return this.value[field] === undefined || this.value[field] === null ? undefined : this.string(field);
-  }
-
-  list(field: string, optional = true): unknown[] {
-    const value = this.value[field];
-    if (value === undefined && optional) {
-      return [];
-    }
-    if (!Array.isArray(value)) {
-      this.fail(field, "a list");
-    }
-    return value;
-  }
-
-  /** Each entry of a list that must be objects, as Fields. */
-  objects(field: string): Fields[] {
-    return this.list(field).map((item, index) => {
-      const record = objectOf(item);
-      if (record === undefined) {
-        throw new AccountDataError(this.file, `${this.where}${field}[${index}]: expected an object`);
-      }
-      return new Fields(this.file, `${this.where}${field}[${index}].`, record);
-    });
-  }
-
-  object(field: string): Fields | undefined {
-    const value = this.value[field];
-    if (value === undefined || value === null) {
-      return undefined;
-    }
-    const record = objectOf(value);
-    if (record === undefined) {
-      this.fail(field, "an object");
-    }
-    return new Fields(this.file, `${this.where}${field}.`, record);
-  }
-
-  stringList(field: string): string[] {
-    return this.list(field).map((item, index) => {
-      if (typeof item !== "string") {
-        throw new AccountDataError(this.file, `${this.where}${field}[${index}]: expected a string`);
-      }
-      return item;
-    });
-  }
-
-  stringMap(field: string): Record<string, string> | undefined {
-    const record = this.object(field);
-    if (record === undefined) {
-      return undefined;
-    }
-    for (const key of Object.keys(record.value)) {
-      record.string(key);
-    }
-    return record.value as Record<string, string>;
-  }
-
-  /**
-   * A policy document as JSON text. The AWS CLI prints IAM's documents decoded, as JSON objects; IAM's API
-   * answers them URL-encoded (RFC 3986: IAM API reference, GetAccountAuthorizationDetails, "Policies
-   * returned by this operation are URL-encoded"); KMS and Organizations answer JSON text. All three are
-   * accepted.
-   */
-  document(field: string): string {
-    const value = this.value[field];
-    if (objectOf(value) !== undefined) {
-      return JSON.stringify(value);
-    }
-    if (typeof value === "string") {
-      for (const candidate of [value, decodedOrUndefined(value)]) {
-        if (candidate !== undefined && objectOf(parsedOrUndefined(candidate)) !== undefined) {
-          return candidate;
-        }
-      }
-    }
-    return this.fail(field, "a policy document (a JSON object, or its JSON text, URL-encoded or not)");
-  }
-}
-
-function decodedOrUndefined(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function parsedOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The account and partition of an ARN, when it names one. */
 function accountOfArn(arn: string): { partition: string; accountId: string } | undefined {
   const parts = arn.split(":");
@@ -302,7 +184,6 @@ function accountOfArn(arn: string): { partition: string; accountId: string } | u
 
 class AccountDataReader {
   private readonly users = new Map<string, AccountUser>();
-  private readonly groups = new Map<string, AccountGroup>();
   private readonly roles = new Map<string, AccountRole>();
   private readonly policies = new Map<string, AccountManagedPolicy>();
   private readonly keyPolicies = new Map<string, AccountKeyPolicy>();
@@ -325,7 +206,7 @@ class AccountDataReader {
     const folder = path.dirname(relative);
     const subject = path.basename(file, ".json");
     const record = objectOf(value);
-    const fields = record === undefined ? undefined : new Fields(file, "", record);
+    const fields = record === undefined ? undefined : new JsonFields(file, "", record, accountDataError);
     if (fields === undefined) {
       throw this.unknownShape(file);
     }
@@ -450,52 +331,66 @@ class AccountDataReader {
     map.set(key, entity);
   }
 
+  /** The fields every IAM entity of get-account-authorization-details has (AccountDetailsReader.entity). */
+  private entity(
+    item: JsonFields,
+    kind: "user" | "group" | "role",
+    nameField: string,
+    idField: string,
+  ): Omit<AccountIamEntity, "inlinePolicies"> {
+    const arn = item.string("Arn", IAM_ARN, `an IAM ${kind} ARN`);
+    if (IAM_ARN.exec(arn)?.[3] !== kind) {
+      item.string("Arn", /^$/, `an IAM ${kind} ARN`);
+    }
+    this.sameAccount(item.file, `${item.where}Arn`, arn);
+    return {
+      arn,
+      name: item.string(nameField),
+      path: item.optionalString("Path") ?? "/",
+      id: item.string(idField),
+      attachedPolicies: attachedPolicies(item),
+      ...tagsOf(item),
+      file: item.file,
+    };
+  }
+
+  /** What the policy sources read their part of get-account-authorization-details with. */
+  private readonly details: AccountDetailsReader = {
+    iamArn: IAM_ARN,
+    entity: (item, kind, nameField, idField) => this.entity(item, kind, nameField, idField),
+    inlinePolicies,
+    put: (map, key, entity, what) => this.put(map, key, entity, what),
+  };
+
+  /** The policy sources' entities of the account data (the account's groups). */
+  private readonly sources = accountSourcesReader(this.details);
+
   /**
    * `aws iam get-account-authorization-details` (AWS CLI Command Reference,
    * https://docs.aws.amazon.com/cli/latest/reference/iam/get-account-authorization-details.html; IAM API
    * reference, GetAccountAuthorizationDetails, UserDetail, GroupDetail, RoleDetail, ManagedPolicyDetail).
    * A page the CLI was told to stop at (IsTruncated) is refused: the rest of the account would be missing.
    */
-  private authorizationDetails(fields: Fields): void {
+  private authorizationDetails(fields: JsonFields): void {
     refuseTruncated(fields, "IsTruncated", "the account's IAM entities");
-    const entity = (item: Fields, kind: "user" | "group" | "role", nameField: string, idField: string) => {
-      const arn = item.string("Arn", IAM_ARN, `an IAM ${kind} ARN`);
-      if (IAM_ARN.exec(arn)?.[3] !== kind) {
-        item.string("Arn", /^$/, `an IAM ${kind} ARN`);
-      }
-      this.sameAccount(fields.file, `${item.where}Arn`, arn);
-      return {
-        arn,
-        name: item.string(nameField),
-        path: item.optionalString("Path") ?? "/",
-        id: item.string(idField),
-        attachedPolicies: attachedPolicies(item),
-        ...tagsOf(item),
-        file: fields.file,
-      };
-    };
+    const entity = this.details.entity;
     for (const item of fields.objects("UserDetailList")) {
       const user: AccountUser = {
         ...entity(item, "user", "UserName", "UserId"),
         inlinePolicies: inlinePolicies(item, "UserPolicyList"),
-        groups: item.stringList("GroupList"),
-        ...boundaryOf(item),
+        // The policy sources' fields of a user: GroupList, PermissionsBoundary (deploy/policySources/).
+        ...accountUserSources(item, this.details),
       };
       this.put(this.users, user.arn, user, "the user");
     }
-    for (const item of fields.objects("GroupDetailList")) {
-      const group: AccountGroup = {
-        ...entity(item, "group", "GroupName", "GroupId"),
-        inlinePolicies: inlinePolicies(item, "GroupPolicyList"),
-      };
-      this.put(this.groups, group.arn, group, "the group");
-    }
+    // The policy sources' entities (GroupDetailList).
+    this.sources.page(fields);
     for (const item of fields.objects("RoleDetailList")) {
       const role: AccountRole = {
         ...entity(item, "role", "RoleName", "RoleId"),
         inlinePolicies: inlinePolicies(item, "RolePolicyList"),
         trustPolicy: item.document("AssumeRolePolicyDocument"),
-        ...boundaryOf(item),
+        ...accountRoleSources(item, this.details),
       };
       this.put(this.roles, role.arn, role, "the role");
     }
@@ -526,7 +421,7 @@ class AccountDataReader {
   }
 
   /** `aws kms get-key-policy` (AWS CLI Command Reference; KMS API reference, GetKeyPolicy: Policy, PolicyName). */
-  private keyPolicy(fields: Fields, keyId: string): void {
+  private keyPolicy(fields: JsonFields, keyId: string): void {
     if (!KEY_ID.test(keyId)) {
       throw new AccountDataError(
         fields.file,
@@ -549,7 +444,7 @@ class AccountDataReader {
    * `aws kms list-resource-tags` (KMS API reference, ListResourceTags: Tags of TagKey and TagValue,
    * Truncated): the key's tags, aws:ResourceTag of the requests on it.
    */
-  private keyTagList(fields: Fields, keyId: string): void {
+  private keyTagList(fields: JsonFields, keyId: string): void {
     if (!KEY_ID.test(keyId)) {
       throw new AccountDataError(
         fields.file,
@@ -564,7 +459,7 @@ class AccountDataReader {
   }
 
   /** `aws kms list-grants` (KMS API reference, ListGrants, GrantListEntry). */
-  private grantList(fields: Fields): void {
+  private grantList(fields: JsonFields): void {
     refuseTruncated(fields, "Truncated", "the key's grants");
     for (const item of fields.objects("Grants")) {
       const keyArn = item.string("KeyId", /^arn:aws[a-z-]*:kms:[^:]+:\d{12}:key\/.+$/, "the key's ARN");
@@ -599,7 +494,7 @@ class AccountDataReader {
    * A policy summary (Organizations API reference, PolicySummary: Id, Arn, Name, Type, AwsManaged). Only
    * SCPs and RCPs decide access; other types (tag, backup, AI opt-out policies) are read and left out.
    */
-  private organizationSummary(item: Fields): OrganizationPolicy | undefined {
+  private organizationSummary(item: JsonFields): OrganizationPolicy | undefined {
     const type = item.string("Type");
     if (!(ORGANIZATION_POLICY_TYPES as readonly string[]).includes(type)) {
       return undefined;
@@ -615,7 +510,7 @@ class AccountDataReader {
   }
 
   /** `aws organizations list-policies` (Organizations API reference, ListPolicies: Policies[] of PolicySummary). */
-  private organizationPolicyList(fields: Fields): void {
+  private organizationPolicyList(fields: JsonFields): void {
     refuseTruncated(fields, "NextToken", "the organization's policies");
     for (const item of fields.objects("Policies")) {
       const summary = this.organizationSummary(item);
@@ -626,13 +521,13 @@ class AccountDataReader {
   }
 
   /** `aws organizations describe-policy` (Organizations API reference, DescribePolicy: Policy.PolicySummary, Policy.Content). */
-  private describedPolicy(fields: Fields): void {
-    const policy = fields.object("Policy") as Fields;
+  private describedPolicy(fields: JsonFields): void {
+    const policy = fields.object("Policy") as JsonFields;
     const summaryFields = policy.object("PolicySummary");
     if (summaryFields === undefined) {
       policy.string("PolicySummary", /^$/, "the policy's summary");
     }
-    const summary = this.organizationSummary(summaryFields as Fields);
+    const summary = this.organizationSummary(summaryFields as JsonFields);
     if (summary === undefined) {
       return;
     }
@@ -649,7 +544,7 @@ class AccountDataReader {
   }
 
   /** `aws organizations list-targets-for-policy` (Organizations API reference, PolicyTargetSummary). */
-  private policyTargets(fields: Fields, policyId: string): void {
+  private policyTargets(fields: JsonFields, policyId: string): void {
     if (!POLICY_ID.test(policyId)) {
       throw new AccountDataError(
         fields.file,
@@ -692,7 +587,7 @@ class AccountDataReader {
       accountId,
       partition,
       users: [...this.users.values()],
-      groups: [...this.groups.values()],
+      ...this.sources.data(),
       roles: [...this.roles.values()],
       policies: [...this.policies.values()],
       keyPolicies: [...this.keyPolicies.values()],
@@ -735,7 +630,7 @@ class StructureReader {
   private used = false;
 
   read(
-    fields: Fields,
+    fields: JsonFields,
     shape: "organization" | "roots" | "accounts" | typeof PARENTS_DIR | typeof ORGANIZATIONAL_UNITS_DIR,
     subject: string,
   ): void {
@@ -921,7 +816,7 @@ function shapeOf(value: Record<string, unknown>): Shape | undefined {
  * A page, not the whole answer: the API's own flag (IsTruncated, Truncated), or the NextToken the AWS CLI
  * prints when --max-items stopped it (AWS CLI User Guide, "Using the AWS CLI pagination options").
  */
-function refuseTruncated(fields: Fields, flag: string, what: string): void {
+function refuseTruncated(fields: JsonFields, flag: string, what: string): void {
   const field =
     fields.value[flag] === true ? flag : typeof fields.value.NextToken === "string" ? "NextToken" : undefined;
   if (field !== undefined) {
@@ -932,34 +827,25 @@ function refuseTruncated(fields: Fields, flag: string, what: string): void {
   }
 }
 
-function attachedPolicies(item: Fields): AccountAttachedPolicy[] {
+function attachedPolicies(item: JsonFields): AccountAttachedPolicy[] {
   return item.objects("AttachedManagedPolicies").map((attached) => ({
     name: attached.string("PolicyName"),
     arn: attached.string("PolicyArn", IAM_ARN, "an IAM policy ARN"),
   }));
 }
 
-function inlinePolicies(item: Fields, field: string): AccountInlinePolicy[] {
+function inlinePolicies(item: JsonFields, field: string): AccountInlinePolicy[] {
   return item.objects(field).map((policy) => ({
     name: policy.string("PolicyName"),
     document: policy.document("PolicyDocument"),
   }));
 }
 
-/** UserDetail/RoleDetail.PermissionsBoundary (IAM API reference, AttachedPermissionsBoundary). */
-function boundaryOf(item: Fields): { permissionsBoundary?: string } {
-  const boundary = item.object("PermissionsBoundary");
-  if (boundary === undefined) {
-    return {};
-  }
-  return { permissionsBoundary: boundary.string("PermissionsBoundaryArn", IAM_ARN, "an IAM policy ARN") };
-}
-
 /**
  * An IAM entity's tags: UserDetail and RoleDetail carry Tags, a list of Key and Value (IAM API reference,
  * GetAccountAuthorizationDetails, RoleDetail.Tags, Tag). None when the list is absent or empty.
  */
-function tagsOf(item: Fields): { tags?: Record<string, string> } {
+function tagsOf(item: JsonFields): { tags?: Record<string, string> } {
   const tags = item.objects("Tags");
   return tags.length === 0
     ? {}

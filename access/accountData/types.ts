@@ -5,48 +5,25 @@
  * accepted and normalized). Each entity remembers the file it came from, for the messages.
  */
 
-/** An IAM policy attached to a principal or group by ARN (AttachedManagedPolicies). */
-export interface AccountAttachedPolicy {
-  readonly name: string;
-  readonly arn: string;
-}
+import type {
+  AccountDataSources,
+  AccountIamEntity,
+  AccountRoleSources,
+  AccountUserSources,
+} from "../../sandbox/engine";
 
-/** A named inline policy (UserPolicyList, GroupPolicyList, RolePolicyList). */
-export interface AccountInlinePolicy {
-  readonly name: string;
-  /** JSON text. */
-  readonly document: string;
-}
+// What IAM entities have in common, and the policy sources' parts (a user's groups, a boundary; the
+// account's groups), are the sources' own (sandbox/deploy/policySources/): each reads its part.
+export type { AccountAttachedPolicy, AccountIamEntity, AccountInlinePolicy } from "../../sandbox/engine";
 
-/** What users, groups and roles have in common in get-account-authorization-details. */
-interface AccountIamEntity {
-  readonly arn: string;
-  readonly name: string;
-  readonly path: string;
-  /** IAM's unique id: AIDA… (user), AGPA… (group), AROA… (role). */
-  readonly id: string;
-  readonly inlinePolicies: readonly AccountInlinePolicy[];
-  readonly attachedPolicies: readonly AccountAttachedPolicy[];
-  /** Its IAM tags (UserDetail.Tags, RoleDetail.Tags): aws:PrincipalTag of its requests, aws:ResourceTag on it. */
-  readonly tags?: Readonly<Record<string, string>>;
-  /** The file it was read from. */
-  readonly file: string;
-}
+/** A user (UserDetail), with the policy sources' fields of it (its groups' names, its boundary). */
+export interface AccountUser extends AccountIamEntity, AccountUserSources {}
 
-export interface AccountUser extends AccountIamEntity {
-  /** The names of its groups (UserDetail.GroupList). */
-  readonly groups: readonly string[];
-  /** The ARN of its permissions boundary (UserDetail.PermissionsBoundary.PermissionsBoundaryArn). */
-  readonly permissionsBoundary?: string;
-}
-
-export type AccountGroup = AccountIamEntity;
-
-export interface AccountRole extends AccountIamEntity {
+/** A role (RoleDetail), with the policy sources' fields of it (its boundary). */
+export interface AccountRole extends AccountIamEntity, AccountRoleSources {
   /** JSON text of AssumeRolePolicyDocument. */
   readonly trustPolicy: string;
-  readonly permissionsBoundary?: string;
-  /** RoleDetail does not carry MaxSessionDuration; IAM's default (3,600 s) is assumed. */
+  /** RoleDetail does not carry MaxSessionDuration: IAM's default (3,600 s) is assumed. */
 }
 
 /** A managed policy (get-account-authorization-details Policies), with its default version's document. */
@@ -135,12 +112,12 @@ export interface OrganizationStructure {
   readonly parents: Readonly<Record<string, string>>;
 }
 
-export interface AccountData {
+/** The account data, with the policy sources' parts of it (the account's groups). */
+export interface AccountData extends AccountDataSources {
   /** The account the data describes, from the ARNs of its IAM entities, policies and grants. */
   readonly accountId: string;
   readonly partition: string;
   readonly users: readonly AccountUser[];
-  readonly groups: readonly AccountGroup[];
   readonly roles: readonly AccountRole[];
   readonly policies: readonly AccountManagedPolicy[];
   readonly keyPolicies: readonly AccountKeyPolicy[];

@@ -19,19 +19,16 @@ import { AwsError } from "../errors";
 import type { TablePolicy } from "../iam/tableResourcePolicies";
 import { MANAGED_POLICY_ARNS } from "../iam/managedPolicies";
 import type { CallerIdentity, Deployment, DeployedResource } from "./deployment";
-import type { ModelPolicySources, PrincipalPolicySources } from "./outsidePolicies";
-import {
-  ORGANIZATION_TREE_TYPES,
-  readOrganizationTree,
-  type CloudOrganizationTree,
-} from "./organizationTree";
+import { ORGANIZATION_TREE_TYPES } from "./organizationTree";
 import {
   policySourceTypes,
   readPolicySources,
   readPrincipalSources,
   settlePrincipalSources,
+  type ModelPolicySources,
   type PlanReadContext,
-} from "./planPolicySources";
+  type PrincipalPolicySources,
+} from "./policySources";
 import { isUnknownValue, ResourceValues, UnknownValueError } from "./resourceValues";
 
 /** The region of a preview whose regional ARNs are all unknown: nothing that needs it is deployed. */
@@ -46,7 +43,7 @@ export interface CloudAccessKey {
 /**
  * An IAM principal the deployment created (a user or a role: the kinds whose PRINCIPAL_KINDS row has
  * `resources`), with what the sandbox needs to authenticate and authorize it. The fields of the policy
- * sources beside its own (its boundary) are PrincipalPolicySources' (deploy/outsidePolicies.ts), in place
+ * sources beside its own (its boundary) are PrincipalPolicySources' (deploy/policySources/), in place
  * of Principal's read-only ones of the same name, which the account data and the plan's readers fill.
  */
 export interface CloudPrincipal
@@ -192,7 +189,10 @@ export interface UnknownResource {
 /** Where the deploying identity comes from: the plan's getCallerIdentity, the caller, or the default. */
 export type DeployerSource = "plan" | "given" | "default";
 
-/** The policy sources beside a principal's own (groups, the organization) are ModelPolicySources' fields. */
+/**
+ * The policy sources beside a principal's own (groups, the organization and its structure) are
+ * ModelPolicySources' fields (deploy/policySources/).
+ */
 export interface CloudModel extends ModelPolicySources {
   accountId: string;
   region: string;
@@ -204,8 +204,6 @@ export interface CloudModel extends ModelPolicySources {
   principals: CloudPrincipal[];
   /** Customer managed policies the deployment created. */
   policies: CloudManagedPolicy[];
-  /** The organization's id, root, OUs and member accounts (deploy/organizationTree.ts). Absent: none known. */
-  organizationTree?: CloudOrganizationTree;
   keys: CloudKey[];
   grants: CloudGrant[];
   tables: CloudTable[];
@@ -358,8 +356,8 @@ class ModelBuilder {
       notApplied: (resource, reason) =>
         this.notDeployed.push({ urn: resource.urn, type: resource.type, reason }),
     };
-    // Groups, SCPs and RCPs (deploy/planPolicySources.ts), and the organization's structure they apply by.
-    const { sources, organizationTree } = readPolicySources(context, () => readOrganizationTree(context));
+    // Groups, SCPs and RCPs and the organization's structure they apply by (deploy/policySources/).
+    const sources = readPolicySources(context);
     for (const resource of byType("aws:iam/accessKey:AccessKey")) {
       // An Inactive key authenticates nothing (IAM UpdateAccessKey), so it is not served.
       this.settle(resource, "not served", () => {
@@ -424,7 +422,6 @@ class ModelBuilder {
       principals: this.principals,
       policies: this.policies,
       ...sources,
-      ...(organizationTree === undefined ? {} : { organizationTree }),
       keys: this.keys,
       grants,
       tables,
@@ -568,7 +565,7 @@ class ModelBuilder {
 
   /**
    * aws:iam/policyAttachment:PolicyAttachment: one managed policy to lists of users, roles and groups (its
-   * groups are read with the groups: deploy/planPolicySources.ts).
+   * groups are read with the groups: deploy/policySources/groups.ts).
    */
   private policyAttachment(resource: DeployedResource): void {
     const kinds: Record<PlanPrincipalKind, string> = { user: "users", role: "roles" };

@@ -12,7 +12,7 @@
  * given a value AWS might not give it.
  */
 import type { OrganizationTreeSpec } from "../iam/organizationKeys";
-import type { PlanReadContext } from "./planPolicySources";
+import type { PlanReadContext } from "./policySources/source";
 
 export interface CloudOrganizationTree {
   /** `o-…`. */
@@ -27,7 +27,7 @@ export interface CloudOrganizationTree {
   complete: boolean;
 }
 
-/** The @pulumi/aws types the tree is read from (the Organization is also read for its SCPs: planPolicySources.ts). */
+/** The @pulumi/aws types the tree is read from (the Organization is also read for its SCPs: policySources/organization.ts). */
 export const ORGANIZATION_TREE_TYPES = {
   unit: "aws:organizations/organizationalUnit:OrganizationalUnit",
   account: "aws:organizations/account:Account",

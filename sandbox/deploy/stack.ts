@@ -18,7 +18,7 @@ import { SessionStore, type RoleSession } from "../sts/sessions";
 import { INVALID_TOKEN } from "../http/sigv4";
 import { ADMINISTRATOR_ACCESS_ARN, type CloudModel, type CloudPrincipal, type CloudTable } from "./model";
 import { organizationTreeSpecOf } from "./organizationTree";
-import { organizationSpecOf, principalSourcesOf, type PrincipalSourcesSpec } from "./outsidePolicies";
+import { organizationSpecOf, principalSourcesOf, type PrincipalSourcesSpec } from "./policySources";
 
 /** An access key pair (the deployer's, for the drills). */
 export interface AccessKey {
@@ -335,7 +335,7 @@ function principalSpec(
     customerManagedPolicies: model.policies.filter((policy) => managed.has(policy.arn)),
     unknownPolicies: [...principal.unknownPolicies, ...sources.unknownPolicies],
     uniqueId: principal.uniqueId,
-    // The policies that decide beside its own (groups, boundary): deploy/outsidePolicies.ts.
+    // The policies that decide beside its own (a group's, a boundary): deploy/policySources/.
     ...sources.fields,
     ...(principal.tags === undefined ? {} : { tags: principal.tags }),
     ...(principal.trust === undefined

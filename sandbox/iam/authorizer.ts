@@ -221,7 +221,7 @@ export class Authorizer {
     }
     const identityKnown = (spec.unknownPolicies ?? []).length === 0;
     const own = identityKnown ? identityPoliciesOf(spec) : [];
-    // The policies that decide beside its own (groups, boundary): ./policySources.ts.
+    // The policies that decide beside its own (a group's, a boundary): ./policySources.ts.
     const sources = principalSourceParts(spec, identityKnown);
     const identityPolicies: readonly CompiledPolicy[] | "unknown" = identityKnown
       ? [...own, ...sources.identity]

@@ -1,8 +1,10 @@
 /**
  * The policies that decide a principal's requests beside its own identity policies, compiled for the
- * evaluator: its groups' policies, its permissions boundary, and the organization's SCPs and RCPs. The
- * Authorizer (./authorizer.ts) asks this module what a principal's policy set holds; the evaluation itself
- * (./evaluation/evaluate.ts) combines them as the IAM User Guide's "How AWS enforcement code logic
+ * evaluator: the generic parts every source maps onto (identity-based policies beside its own, as a
+ * group's are; a permissions boundary), and the organization's SCPs and RCPs. The engine names no source
+ * that enters through these parts: each source maps its model onto them (sandbox/deploy/policySources/).
+ * The Authorizer (./authorizer.ts) asks this module what a principal's policy set holds; the evaluation
+ * itself (./evaluation/evaluate.ts) combines them as the IAM User Guide's "How AWS enforcement code logic
  * evaluates requests to allow or deny access" describes
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
  * an explicit Deny in any of them denies; RCPs (of the resource's account) and SCPs (of the principal's
@@ -21,31 +23,59 @@ import { checkInlinePoliciesSize, parsePolicyDocument } from "./policyDocument";
 import type { PolicyDocument, PrincipalSpec } from "./types";
 
 /**
- * The fields of a principal's spec (PrincipalSpec extends it) that bring policies beside its own: one per
- * source. Each has its compiler in SOURCES below, which the type check holds to these fields.
+ * The field of a principal's spec (PrincipalSpec extends it) that brings the policies beside its own. The
+ * engine knows no source by name: each one (IAM groups, a permissions boundary; sandbox/deploy/policySources/)
+ * maps its part onto these generic parts, named as decisions name them.
  */
 export interface PrincipalSourceFields {
-  /** A user's IAM groups: their policies are identity-based policies of the user. */
-  readonly groups?: readonly GroupSpec[];
-  /**
-   * The ARN of the managed policy that is the principal's permissions boundary (AWS managed, or customer
-   * managed with its document in `customerManagedPolicies`); a role's sessions have it too.
-   */
-  readonly permissionsBoundary?: string;
+  readonly sourcePolicies?: SourcePolicies;
 }
 
-/** What the sources add to a principal's policy set: identity-based policies beside its own, a boundary. */
+/** The policies the sources add to a principal's set: identity-based ones beside its own, a boundary. */
+export interface SourcePolicies {
+  /**
+   * Identity-based policies beside its own (a group's, named "group:GROUP/inline:NAME" and
+   * "group:GROUP/POLICY_ARN"). Those of one holder (`holderArn`) come together: its inline policies are
+   * held to IAM's quota for that holder as a whole.
+   */
+  readonly identity: readonly SourcePolicy[];
+  /** The permissions boundary ("boundary:POLICY_ARN"): IAM gives an entity at most one. */
+  readonly boundary?: SourcePolicy;
+}
+
+/** One policy of a source: an inline document, or a managed policy by ARN. */
+export type SourcePolicy = InlineSourcePolicy | ManagedSourcePolicy;
+
+export interface InlineSourcePolicy {
+  /** How decisions name it, e.g. "group:readers/inline:prefix". */
+  readonly name: string;
+  /** Parsed, or JSON text. */
+  readonly document: PolicyDocument | string;
+  /** What an error about the document calls it, e.g. "group readers inline policy prefix". */
+  readonly label: string;
+  /**
+   * The ARN of the IAM entity that holds it inline (a group): the inline policies of one holder together
+   * are held to IAM's quota for its kind (LimitExceeded), as PutGroupPolicy does.
+   */
+  readonly holderArn?: string;
+}
+
+export interface ManagedSourcePolicy {
+  /** How decisions name it, e.g. "group:readers/arn:aws:iam::aws:policy/…" or "boundary:arn:…". */
+  readonly name: string;
+  /**
+   * The managed policy: AWS managed, or customer managed with its document in the spec's
+   * `customerManagedPolicies`; one neither holds is NoSuchEntity.
+   */
+  readonly managedPolicyArn: string;
+  /** The IAM entity it is attached to, so that it comes with that holder's inline policies. */
+  readonly holderArn?: string;
+}
+
+/** What the sources add to a principal's policy set, compiled. */
 export interface PrincipalSourceParts {
   readonly identity: readonly CompiledPolicy[];
   readonly boundary?: CompiledPolicy;
-}
-
-/** An IAM group of a user, as the engine holds it: its identity-based policies. */
-export interface GroupSpec {
-  readonly name: string;
-  readonly inlinePolicies?: readonly { readonly name: string; readonly document: PolicyDocument | string }[];
-  /** AWS managed ones, or customer managed ones whose documents are in the user's `customerManagedPolicies`. */
-  readonly managedPolicyArns?: readonly string[];
 }
 
 /** One SCP or RCP. */
@@ -105,104 +135,68 @@ function managedDocument(spec: PrincipalSpec, policyArn: string): PolicyDocument
     : parsePolicyDocument(customer.document, `managed policy ${policyArn}`, "MalformedPolicyDocument");
 }
 
-/**
- * The identity-based policies a user has through its groups: "You can attach an identity-based policy to
- * a user group so that all of the users in the user group receive the policy's permissions" (IAM User
- * Guide, "IAM user groups", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html). Named
- * "group:GROUP/inline:NAME" and "group:GROUP/POLICY_ARN" in decisions.
- */
-function groupIdentityPolicies(spec: PrincipalSpec): CompiledPolicy[] {
-  const account = spec.arn.split(":")[4] ?? "";
-  return (spec.groups ?? []).flatMap((group) => {
-    const inline = (group.inlinePolicies ?? []).map((entry) => ({
-      name: entry.name,
-      document: parsePolicyDocument(
-        entry.document,
-        `group ${group.name} inline policy ${entry.name}`,
-        "MalformedPolicyDocument",
-      ),
-    }));
-    // A group's inline policies together are held to IAM's quota for groups, as PutGroupPolicy does.
-    checkInlinePoliciesSize(
-      `arn:aws:iam::${account}:group/${group.name}`,
-      inline.map((entry) => entry.document),
-    );
-    return [
-      ...inline.map((entry) =>
-        compiled(
-          entry.document,
-          `group:${group.name}/inline:${entry.name}`,
-          "identity",
-          "MalformedPolicyDocument",
-        ),
-      ),
-      ...(group.managedPolicyArns ?? []).map((policyArn) =>
-        compiled(
-          managedDocument(spec, policyArn),
-          `group:${group.name}/${policyArn}`,
-          "identity",
-          "MalformedPolicyDocument",
-        ),
-      ),
-    ];
-  });
+/** A source policy compiled as `kind`; an inline one already parsed is passed in `parsed`. */
+function compiledSourcePolicy(
+  spec: PrincipalSpec,
+  policy: SourcePolicy,
+  kind: PolicyKind,
+  parsed?: PolicyDocument,
+): CompiledPolicy {
+  const document =
+    "managedPolicyArn" in policy
+      ? managedDocument(spec, policy.managedPolicyArn)
+      : (parsed ?? parsePolicyDocument(policy.document, policy.label, "MalformedPolicyDocument"));
+  return compiled(document, policy.name, kind, "MalformedPolicyDocument");
 }
 
 /**
- * The principal's permissions boundary, compiled: "An entity's permissions boundary allows it to perform
- * only the actions that are allowed by both its identity-based policies and its permissions boundaries"
- * (IAM User Guide, "Permissions boundaries for IAM entities",
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html). Named
- * "boundary:POLICY_ARN" in decisions.
+ * Compiles identity-based source policies, one holder's run at a time: its inline documents parsed
+ * (MalformedPolicyDocument), held together to IAM's inline quota for the holder (LimitExceeded), then
+ * each policy compiled in order (a managed one IAM does not hold is NoSuchEntity).
  */
-function boundaryPolicy(spec: PrincipalSpec): CompiledPolicy | undefined {
-  return spec.permissionsBoundary === undefined
-    ? undefined
-    : compiled(
-        managedDocument(spec, spec.permissionsBoundary),
-        `boundary:${spec.permissionsBoundary}`,
-        "boundary",
-        "MalformedPolicyDocument",
-      );
+function identitySourcePolicies(spec: PrincipalSpec, policies: readonly SourcePolicy[]): CompiledPolicy[] {
+  const result: CompiledPolicy[] = [];
+  let start = 0;
+  while (start < policies.length) {
+    const holderArn = policies[start]?.holderArn;
+    let end = start;
+    while (end < policies.length && policies[end]?.holderArn === holderArn) {
+      end++;
+    }
+    const run = policies.slice(start, end);
+    const parsed = new Map<SourcePolicy, PolicyDocument>();
+    for (const policy of run) {
+      if (!("managedPolicyArn" in policy)) {
+        parsed.set(policy, parsePolicyDocument(policy.document, policy.label, "MalformedPolicyDocument"));
+      }
+    }
+    if (holderArn !== undefined) {
+      checkInlinePoliciesSize(holderArn, [...parsed.values()]);
+    }
+    for (const policy of run) {
+      result.push(compiledSourcePolicy(spec, policy, "identity", parsed.get(policy)));
+    }
+    start = end;
+  }
+  return result;
 }
 
 /**
- * Each source's compiler, by its field of PrincipalSourceFields (a field without one fails the type
- * check): the policies it adds to the principal's set. Identity-based ones are compiled only when the
- * principal's identity is known (unknown ones are taken at worst whatever they hold).
- */
-const SOURCES: {
-  readonly [Field in keyof Required<PrincipalSourceFields>]: (
-    spec: PrincipalSpec,
-    identityKnown: boolean,
-  ) => Partial<PrincipalSourceParts>;
-} = {
-  groups: (spec, identityKnown) => (identityKnown ? { identity: groupIdentityPolicies(spec) } : {}),
-  permissionsBoundary: (spec) => {
-    const boundary = boundaryPolicy(spec);
-    return boundary === undefined ? {} : { boundary };
-  },
-};
-
-/**
- * The policies every source adds to `spec`'s policy set, compiled (AwsError MalformedPolicyDocument or
- * NoSuchEntity for one IAM would refuse). The Authorizer places them: identity-based policies beside the
- * principal's own, the boundary over them (IAM User Guide, "Policy evaluation logic").
+ * The policies the sources add to `spec`'s policy set, compiled (AwsError MalformedPolicyDocument,
+ * LimitExceeded or NoSuchEntity for one IAM would refuse). Identity-based ones are compiled only when the
+ * principal's identity is known (unknown ones are taken at worst whatever they hold). The Authorizer
+ * places them: identity-based policies beside the principal's own, the boundary over them (IAM User Guide,
+ * "Policy evaluation logic"; "Permissions boundaries for IAM entities",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
  */
 export function principalSourceParts(spec: PrincipalSpec, identityKnown: boolean): PrincipalSourceParts {
-  const identity: CompiledPolicy[] = [];
-  let boundary: CompiledPolicy | undefined;
-  for (const compile of Object.values(SOURCES)) {
-    const parts = compile(spec, identityKnown);
-    identity.push(...(parts.identity ?? []));
-    if (parts.boundary !== undefined) {
-      if (boundary !== undefined) {
-        // IAM gives an entity one permissions boundary ("Permissions boundaries for IAM entities").
-        throw new Error(`principal ${spec.arn}: two policy sources set its permissions boundary`);
-      }
-      boundary = parts.boundary;
-    }
+  const sources = spec.sourcePolicies;
+  if (sources === undefined) {
+    return { identity: [] };
   }
+  const identity = identityKnown ? identitySourcePolicies(spec, sources.identity) : [];
+  const boundary =
+    sources.boundary === undefined ? undefined : compiledSourcePolicy(spec, sources.boundary, "boundary");
   return { identity, ...(boundary === undefined ? {} : { boundary }) };
 }
 

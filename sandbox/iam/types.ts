@@ -35,7 +35,8 @@ export interface InlinePolicy {
  * What the engine holds of a principal: its ARN (infra/principal.ts describes the principal itself; the
  * engine needs only the ARN and the policies) and its identity-based policies, and for a role its trust
  * policy. A user (app-user), a role, the deploying identity, or a principal the static proof asks about.
- * The policies that decide beside its own (groups, boundary) are fields of ./policySources.ts.
+ * The policies that decide beside its own (a group's, a boundary) are its generic `sourcePolicies`
+ * (./policySources.ts).
  */
 export interface PrincipalSpec extends PrincipalSourceFields {
   /** e.g. `arn:aws:iam::111122223333:user/app-user`. The account is taken from the ARN. */

@@ -1,7 +1,7 @@
 /**
  * The AWS Organizations operations the sandbox serves over JSON 1.1 (`X-Amz-Target:
  * AWSOrganizationsV20161128.<Operation>`, signed for `organizations`): the reads that collecting account
- * data needs, answered from the deployment's organization (deploy/outsidePolicies.ts: its SCPs and RCPs
+ * data needs, answered from the deployment's organization (deploy/policySources/organization.ts: its SCPs and RCPs
  * and their targets; deploy/organizationTree.ts: its id, root, OUs and accounts). One table, as every service of the sandbox has; docs/sandbox.md's "What it serves"
  * is generated from `docs` (`npm run docs`).
  */

@@ -2,12 +2,12 @@
  * ListPolicies, DescribePolicy and ListTargetsForPolicy (Organizations API reference,
  * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPolicies.html,
  * API_DescribePolicy.html, API_ListTargetsForPolicy.html), answered from the model's organization
- * (deploy/outsidePolicies.ts). A deployment with none answers AWSOrganizationsNotInUseException, as an
+ * (deploy/policySources/organization.ts). A deployment with none answers AWSOrganizationsNotInUseException, as an
  * account outside any organization does. The organization's id and the management account are not in the
  * model: ARNs name a fixed organization id and the management account (a placeholder when not known).
  */
 import type { CloudModel } from "../deploy/model";
-import type { CloudOrganization, CloudOrganizationPolicy } from "../deploy/outsidePolicies";
+import type { CloudOrganization, CloudOrganizationPolicy } from "../deploy/policySources";
 import { AwsError } from "../errors";
 
 /** The organization id ARNs name when the model knows none (deploy/organizationTree.ts). */

@@ -24,7 +24,7 @@ function treeOf(model: CloudModel): CloudOrganizationTree {
   return model.organizationTree;
 }
 
-/** The management account: the Organization's, else the SCPs' (deploy/outsidePolicies.ts), else unknown. */
+/** The management account: the Organization's, else the SCPs' (deploy/policySources/organization.ts), else unknown. */
 function managementOf(model: CloudModel, tree: CloudOrganizationTree): string | undefined {
   return (
     model.organization?.managementAccountId ??

@@ -287,6 +287,72 @@ describe("readAccountData (access/accountData/read.ts)", () => {
           ),
         /zz-second\.json" describes the user "arn:aws:iam::123456789012:user\/Alice" differently from "[^"]*iam-authorization-details\.json": keep one of the two$/,
       ],
+      // The policy sources read their part (deploy/policySources/groups.ts, boundaries.ts) with the same
+      // one-line errors: IAM API reference, GroupDetail, UserDetail.GroupList, AttachedPermissionsBoundary
+      // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html).
+      [
+        "the same group described two ways",
+        (root) =>
+          fs.writeFileSync(
+            path.join(root, "zz-second.json"),
+            JSON.stringify({
+              GroupDetailList: [
+                { GroupName: "Admins", GroupId: "AGPAOTHER", Arn: `arn:aws:iam::${ACCOUNT}:group/Admins` },
+              ],
+            }),
+          ),
+        /zz-second\.json" describes the group "arn:aws:iam::123456789012:group\/Admins" differently from "[^"]*iam-authorization-details\.json": keep one of the two$/,
+      ],
+      [
+        "a group that is not a group's ARN",
+        (root) =>
+          fs.writeFileSync(
+            path.join(root, "zz-second.json"),
+            JSON.stringify({
+              GroupDetailList: [
+                { GroupName: "Ops", GroupId: "AGPAOPS", Arn: `arn:aws:iam::${ACCOUNT}:user/Ops` },
+              ],
+            }),
+          ),
+        /zz-second\.json" GroupDetailList\[0\]\.Arn: expected an IAM group ARN, got "arn:aws:iam::123456789012:user\/Ops"$/,
+      ],
+      [
+        "a user's GroupList entry that is not a name",
+        (root) =>
+          fs.writeFileSync(
+            path.join(root, "zz-second.json"),
+            JSON.stringify({
+              UserDetailList: [
+                {
+                  UserName: "Carol",
+                  UserId: "AIDACAROL",
+                  Arn: `arn:aws:iam::${ACCOUNT}:user/Carol`,
+                  GroupList: [7],
+                },
+              ],
+            }),
+          ),
+        /zz-second\.json" UserDetailList\[0\]\.GroupList\[0\]: expected a string$/,
+      ],
+      [
+        "a role's boundary that is not an ARN",
+        (root) =>
+          fs.writeFileSync(
+            path.join(root, "zz-second.json"),
+            JSON.stringify({
+              RoleDetailList: [
+                {
+                  RoleName: "Ops",
+                  RoleId: "AROAOPS",
+                  Arn: `arn:aws:iam::${ACCOUNT}:role/Ops`,
+                  AssumeRolePolicyDocument: TRUST_EC2,
+                  PermissionsBoundary: { PermissionsBoundaryArn: "ReadOnly" },
+                },
+              ],
+            }),
+          ),
+        /zz-second\.json" RoleDetailList\[0\]\.PermissionsBoundary\.PermissionsBoundaryArn: expected an IAM policy ARN, got "ReadOnly"$/,
+      ],
     ];
     for (const [title, setUp, pattern] of cases) {
       it(title, () => {

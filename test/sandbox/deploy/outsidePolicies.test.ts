@@ -1,13 +1,13 @@
 /**
  * The cloud model reads groups, permissions boundaries, SCPs and RCPs from a plan (sandbox/deploy/
- * planPolicySources.ts), and the static proof sees them through the one engine.
+ * policySources/), and the static proof sees them through the one engine.
  */
 import { expect } from "chai";
 import { analyzePlan } from "../../../access/analyze";
 import { EMPTY_CHECKPOINT } from "../../../plan/checkpoint";
 import { applySteps } from "../../../sandbox/deploy/deployment";
 import { deriveCloudModel } from "../../../sandbox/deploy/model";
-import { appliesToAccount } from "../../../sandbox/deploy/outsidePolicies";
+import { appliesToAccount } from "../../../sandbox/deploy/policySources";
 import { ACCOUNT_ID, buildStackPlan, type StackSpec } from "../../support/accessStacks";
 import { decisionOf } from "../../support/reportCells";
 

@@ -1,10 +1,10 @@
 /**
  * The one mapping of the cloud model's policy sources onto the engine's principal spec
- * (sandbox/deploy/outsidePolicies.ts, principalSourcesOf), which the sandbox and the static proof share.
+ * (sandbox/deploy/policySources/, principalSourcesOf), which the sandbox and the static proof share.
  */
 import { expect } from "chai";
 import { Authorizer } from "../../../sandbox/iam";
-import { principalSourcesOf, type CloudGroup } from "../../../sandbox/deploy/outsidePolicies";
+import { principalSourcesOf, type CloudGroup } from "../../../sandbox/deploy/policySources";
 import { ACCOUNT_ID } from "../../support/accounts";
 
 const ALICE = `arn:aws:iam::${ACCOUNT_ID}:user/alice`;
@@ -35,12 +35,18 @@ describe("cloud model: the policy sources' part of a principal's engine spec", (
       ],
     });
     const alice = sourcesOf({ arn: ALICE, permissionsBoundary: BOUNDARY });
+    // Named as decisions name them: "group:GROUP/POLICY_ARN", "boundary:POLICY_ARN".
     expect(alice.fields).to.deep.equal({
-      groups: [
-        { name: "readers", inlinePolicies: [], managedPolicyArns: [READ_ONLY] },
-        { name: "opaque", inlinePolicies: [], managedPolicyArns: [] },
-      ],
-      permissionsBoundary: BOUNDARY,
+      sourcePolicies: {
+        identity: [
+          {
+            name: `group:readers/${READ_ONLY}`,
+            managedPolicyArn: READ_ONLY,
+            holderArn: `arn:aws:iam::${ACCOUNT_ID}:group/readers`,
+          },
+        ],
+        boundary: { name: `boundary:${BOUNDARY}`, managedPolicyArn: BOUNDARY },
+      },
     });
     expect(alice.managedPolicyArns).to.deep.equal([READ_ONLY, BOUNDARY]);
     expect(alice.unknownPolicies).to.deep.equal(["arn:aws:iam::aws:policy/NotHeld"]);

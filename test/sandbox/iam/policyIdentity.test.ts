@@ -54,7 +54,15 @@ describe("sandbox/iam policy identity", () => {
     authz.putPrincipal({
       arn: BOB,
       inlinePolicies: [{ name: "reads", document: ALLOW_GET }],
-      groups: [{ name: "readers", inlinePolicies: [{ name: "prefix", document: OWN_PREFIX }] }],
+      sourcePolicies: {
+        identity: [
+          {
+            name: "group:readers/inline:prefix",
+            document: OWN_PREFIX,
+            label: "group readers inline policy prefix",
+          },
+        ],
+      },
     });
     const grouped = authz.policyIdentity(BOB);
     expect(grouped.fingerprint).to.not.equal(alone.fingerprint);
@@ -68,7 +76,10 @@ describe("sandbox/iam policy identity", () => {
     authz.putPrincipal({
       arn: BOB,
       inlinePolicies: [{ name: "reads", document: ALLOW_GET }],
-      permissionsBoundary: BOUNDARY_ARN,
+      sourcePolicies: {
+        identity: [],
+        boundary: { name: `boundary:${BOUNDARY_ARN}`, managedPolicyArn: BOUNDARY_ARN },
+      },
       customerManagedPolicies: [{ arn: BOUNDARY_ARN, document: BY_CONTEXT }],
     });
     const bounded = authz.policyIdentity(BOB);

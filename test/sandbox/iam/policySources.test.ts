@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { Authorizer, type PolicyDocument } from "../../../sandbox/iam";
+import type { SourcePolicies, SourcePolicy } from "../../../sandbox/iam/policySources";
 import { KeyRegistry } from "../../../sandbox/kms/keyRegistry";
 import { OTHER_ACCOUNT_ID } from "../../support/accounts";
 import { ACCOUNT_ID, KEY_ARN, TABLE_ARN, VIA_DYNAMODB } from "../../support/seedAuthorizer";
@@ -55,6 +56,32 @@ function keyPolicy(named: string[]): PolicyDocument {
   );
 }
 
+/**
+ * A group's policies as the engine's generic source parts take them (the deploy side's mapping names them
+ * so: sandbox/deploy/policySources/groups.ts): inline ones held together to the group's quota.
+ */
+function group(
+  name: string,
+  inline: readonly { name: string; document: PolicyDocument }[] = [],
+  managed: readonly string[] = [],
+): SourcePolicy[] {
+  const holderArn = `arn:aws:iam::${ACCOUNT_ID}:group/${name}`;
+  return [
+    ...inline.map((entry) => ({
+      name: `group:${name}/inline:${entry.name}`,
+      document: entry.document,
+      label: `group ${name} inline policy ${entry.name}`,
+      holderArn,
+    })),
+    ...managed.map((arn) => ({ name: `group:${name}/${arn}`, managedPolicyArn: arn, holderArn })),
+  ];
+}
+
+/** A permissions boundary as the engine's generic source parts take it. */
+function boundaryOf(arn: string): SourcePolicies {
+  return { identity: [], boundary: { name: `boundary:${arn}`, managedPolicyArn: arn } };
+}
+
 function authorizerWith(named: string[] = []): Authorizer {
   const keys = new KeyRegistry();
   keys.put({ arn: KEY_ARN, policy: keyPolicy(named) });
@@ -62,6 +89,67 @@ function authorizerWith(named: string[] = []): Authorizer {
 }
 
 describe("sandbox/iam policies outside the principal's own", () => {
+  // The engine knows no source by name: whatever a source's mapping gives is compiled as named. IAM User
+  // Guide, "Policy evaluation logic" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+  // identity-based policies allow within the permissions boundary, and a Deny in any of them denies.
+  describe("generic source policies", () => {
+    it("compile identity policies and a boundary of any source under the names the mapping gives", async () => {
+      const authorizer = authorizerWith();
+      authorizer.putPrincipal({
+        arn: USER,
+        customerManagedPolicies: [{ arn: BOUNDARY_ARN, document: ALLOW_ALL_DYNAMODB }],
+        sourcePolicies: {
+          identity: [
+            { name: "team:data/inline:get", document: ALLOW_GET, label: "team data policy get" },
+            { name: "team:data/decrypt", document: ALLOW_DECRYPT, label: "team data policy decrypt" },
+          ],
+          boundary: { name: "ceiling:tables", managedPolicyArn: BOUNDARY_ARN },
+        },
+      });
+      const get = await authorizer.authorizeDynamoDb(USER, "dynamodb:GetItem", TABLE_ARN);
+      expect(get.allowed).to.equal(true);
+      expect(get.statements?.map((statement) => statement.policy)).to.include("team:data/inline:get");
+      // The boundary allows DynamoDB only: the source's KMS policy is cut, as a boundary cuts.
+      const decrypt = await authorizer.authorizeKms(USER, "kms:Decrypt", KEY_ARN);
+      expect(decrypt.allowed).to.equal(false);
+      expect(decrypt.policyType).to.equal("permissions boundary");
+    });
+
+    it("name a malformed source document by the label the mapping gives (MalformedPolicyDocument)", () => {
+      const authorizer = authorizerWith();
+      expect(() =>
+        authorizer.putPrincipal({
+          arn: USER,
+          sourcePolicies: {
+            identity: [
+              { name: "team:data/inline:bad", document: "{not json", label: "team data policy bad" },
+            ],
+          },
+        }),
+      )
+        .to.throw(/^team data policy bad: the policy is not valid JSON/)
+        .with.property("code", "MalformedPolicyDocument");
+    });
+
+    it("leave out identity policies of a principal whose identity is unknown, and still compile its boundary", () => {
+      // Unknown identity policies are taken at worst whatever the sources add; the boundary still limits.
+      const unknown = (boundaryArn: string) => ({
+        arn: USER,
+        unknownPolicies: ["arn:aws:iam::aws:policy/NotHeld"],
+        customerManagedPolicies: [{ arn: BOUNDARY_ARN, document: ALLOW_ALL_DYNAMODB }],
+        sourcePolicies: {
+          identity: [{ name: "team:data/inline:bad", document: "{not json", label: "team data policy bad" }],
+          boundary: { name: "ceiling", managedPolicyArn: boundaryArn },
+        },
+      });
+      const authorizer = authorizerWith();
+      expect(() => authorizer.putPrincipal(unknown(BOUNDARY_ARN))).not.to.throw();
+      expect(() => authorizer.putPrincipal(unknown(`arn:aws:iam::${ACCOUNT_ID}:policy/missing`)))
+        .to.throw()
+        .with.property("code", "NoSuchEntity");
+    });
+  });
+
   // IAM User Guide, "IAM user groups" (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html):
   // "You can attach an identity-based policy to a user group so that all of the users in the user group
   // receive the policy's permissions."
@@ -70,10 +158,12 @@ describe("sandbox/iam policies outside the principal's own", () => {
       const authorizer = authorizerWith();
       authorizer.putPrincipal({
         arn: USER,
-        groups: [
-          { name: "readers", inlinePolicies: [{ name: "get", document: ALLOW_GET }] },
-          { name: "full", managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"] },
-        ],
+        sourcePolicies: {
+          identity: [
+            ...group("readers", [{ name: "get", document: ALLOW_GET }]),
+            ...group("full", [], ["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"]),
+          ],
+        },
       });
       authorizer.putPrincipal({ arn: OTHER_USER });
       const get = await authorizer.authorizeDynamoDb(USER, "dynamodb:GetItem", TABLE_ARN);
@@ -91,7 +181,7 @@ describe("sandbox/iam policies outside the principal's own", () => {
       const authorizer = authorizerWith();
       authorizer.putPrincipal({
         arn: USER,
-        groups: [{ name: "readers", managedPolicyArns: [READS_ARN] }],
+        sourcePolicies: { identity: group("readers", [], [READS_ARN]) },
         customerManagedPolicies: [{ arn: READS_ARN, document: ALLOW_GET }],
       });
       const decision = await authorizer.authorizeDynamoDb(USER, "dynamodb:GetItem", TABLE_ARN);
@@ -107,17 +197,11 @@ describe("sandbox/iam policies outside the principal's own", () => {
       authorizer.putPrincipal({
         arn: USER,
         inlinePolicies: [{ name: "get", document: ALLOW_GET }],
-        groups: [
-          {
-            name: "no-get",
-            inlinePolicies: [
-              {
-                name: "deny",
-                document: policy({ Effect: "Deny", Action: "dynamodb:GetItem", Resource: "*" }),
-              },
-            ],
-          },
-        ],
+        sourcePolicies: {
+          identity: group("no-get", [
+            { name: "deny", document: policy({ Effect: "Deny", Action: "dynamodb:GetItem", Resource: "*" }) },
+          ]),
+        },
       });
       const decision = await authorizer.authorizeDynamoDb(USER, "dynamodb:GetItem", TABLE_ARN);
       expect(decision.outcome).to.equal("ExplicitlyDenied");
@@ -134,17 +218,36 @@ describe("sandbox/iam policies outside the principal's own", () => {
       expect(() =>
         authorizer.putPrincipal({
           arn: USER,
-          groups: [{ name: "big", inlinePolicies: [{ name: "p", document: long(5_120 - within) }] }],
+          sourcePolicies: { identity: group("big", [{ name: "p", document: long(5_120 - within) }]) },
         }),
       ).not.to.throw();
       expect(() =>
         authorizer.putPrincipal({
           arn: USER,
-          groups: [{ name: "big", inlinePolicies: [{ name: "p", document: long(5_121 - within) }] }],
+          sourcePolicies: { identity: group("big", [{ name: "p", document: long(5_121 - within) }]) },
         }),
       )
         .to.throw("Maximum policy size of 5120 bytes exceeded for group big")
         .with.property("code", "LimitExceeded");
+    });
+
+    it("hold each holder's inline policies to the quota apart: two groups each within it pass together", () => {
+      // Same page: the quota is per group ("Aggregate policy size" of one group's inline policies).
+      const long = (size: number) =>
+        policy({ Effect: "Allow", Action: "dynamodb:GetItem", Resource: `${TABLE_ARN}${"x".repeat(size)}` });
+      const within = JSON.stringify(long(0)).length;
+      const authorizer = authorizerWith();
+      expect(() =>
+        authorizer.putPrincipal({
+          arn: USER,
+          sourcePolicies: {
+            identity: [
+              ...group("first", [{ name: "p", document: long(5_120 - within) }]),
+              ...group("second", [{ name: "p", document: long(5_120 - within) }]),
+            ],
+          },
+        }),
+      ).not.to.throw();
     });
 
     it('grant the key through the key policy\'s account statement (KMS Developer Guide, "Default key policy")', async () => {
@@ -153,7 +256,7 @@ describe("sandbox/iam policies outside the principal's own", () => {
       const authorizer = authorizerWith();
       authorizer.putPrincipal({
         arn: USER,
-        groups: [{ name: "decrypters", inlinePolicies: [{ name: "kms", document: ALLOW_DECRYPT }] }],
+        sourcePolicies: { identity: group("decrypters", [{ name: "kms", document: ALLOW_DECRYPT }]) },
       });
       expect((await authorizer.authorizeKms(USER, "kms:Decrypt", KEY_ARN)).allowed).to.equal(true);
     });
@@ -174,7 +277,7 @@ describe("sandbox/iam policies outside the principal's own", () => {
           { name: "kms", document: ALLOW_DECRYPT },
           { name: "get", document: ALLOW_GET },
         ],
-        permissionsBoundary: BOUNDARY_ARN,
+        sourcePolicies: boundaryOf(BOUNDARY_ARN),
         customerManagedPolicies: [boundary],
       });
       expect((await authorizer.authorizeDynamoDb(USER, "dynamodb:GetItem", TABLE_ARN)).allowed).to.equal(
@@ -192,7 +295,7 @@ describe("sandbox/iam policies outside the principal's own", () => {
       const authorizer = authorizerWith([USER]);
       authorizer.putPrincipal({
         arn: USER,
-        permissionsBoundary: BOUNDARY_ARN,
+        sourcePolicies: boundaryOf(BOUNDARY_ARN),
         customerManagedPolicies: [boundary],
       });
       expect((await authorizer.authorizeKms(USER, "kms:Decrypt", KEY_ARN)).allowed).to.equal(true);
@@ -212,7 +315,7 @@ describe("sandbox/iam policies outside the principal's own", () => {
         authorizer.putPrincipal({
           arn: ROLE,
           trustPolicy: TRUST_ALICE,
-          permissionsBoundary: BOUNDARY_ARN,
+          sourcePolicies: boundaryOf(BOUNDARY_ARN),
           customerManagedPolicies: [boundary],
         });
       }
@@ -227,7 +330,7 @@ describe("sandbox/iam policies outside the principal's own", () => {
       expect(() =>
         authorizer.putPrincipal({
           arn: USER,
-          permissionsBoundary: `arn:aws:iam::${ACCOUNT_ID}:policy/missing`,
+          sourcePolicies: boundaryOf(`arn:aws:iam::${ACCOUNT_ID}:policy/missing`),
         }),
       )
         .to.throw()
