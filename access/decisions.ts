@@ -7,15 +7,14 @@
  * tags) make the principal itself part of the question, so those are never shared.
  */
 import { performance } from "node:perf_hooks";
-import type { Decision, DecidingStatement, PolicyIdentity } from "../sandbox/engine";
+import {
+  textReadsEncryptionContext,
+  textReadsPrincipal,
+  type Decision,
+  type DecidingStatement,
+  type PolicyIdentity,
+} from "../sandbox/engine";
 import type { AccessPrincipal } from "./types";
-
-/** Condition keys and variables whose value differs from one principal to the next (resource policies). */
-const PRINCIPAL_SPECIFIC =
-  /aws:username|aws:userid|aws:PrincipalArn|aws:PrincipalTag|aws:SourceIdentity|\$\{/i;
-
-/** Condition keys on a KMS request's encryption context (and a policy variable that could name one). */
-const ENCRYPTION_CONTEXT = /EncryptionContext|\$\{/i;
 
 /** Kinds whose every principal is a class of its own (see principalClass). */
 const OWN_CLASS_KINDS: ReadonlySet<string> = new Set(["policy-pattern", "aws-service", "anonymous"]);
@@ -48,7 +47,7 @@ export class DecisionLedger {
   readsEncryptionContext(principal: AccessPrincipal, keyPolicy: string): boolean {
     return (
       principal.grants.length > 0 ||
-      ENCRYPTION_CONTEXT.test(keyPolicy) ||
+      textReadsEncryptionContext(keyPolicy) ||
       this.identity(principal).readsEncryptionContext
     );
   }
@@ -212,11 +211,11 @@ export class DecisionLedger {
     );
   }
 
-  /** Whether a resource policy reads the principal's identity (PRINCIPAL_SPECIFIC), once per policy text. */
+  /** Whether a resource policy reads the principal's identity (textReadsPrincipal), once per policy text. */
   private readsPrincipal(text: string): boolean {
     let reads = this.principalReaders.get(text);
     if (reads === undefined) {
-      reads = PRINCIPAL_SPECIFIC.test(text);
+      reads = textReadsPrincipal(text);
       this.principalReaders.set(text, reads);
     }
     return reads;

@@ -33,7 +33,7 @@ export type {
   PolicyIdentity,
   PrincipalSpec,
 } from "./iam";
-export { managedPolicyDocument } from "./iam";
+export { managedPolicyDocument, textReadsEncryptionContext, textReadsPrincipal } from "./iam";
 export { ADMINISTRATOR_ACCESS_ARN, deriveCloudModel } from "./deploy/model";
 export type {
   CloudGrant,

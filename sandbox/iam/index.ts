@@ -32,6 +32,7 @@ export type {
 } from "./types";
 export { Authorizer, type KmsRequestContext, type AuthorizerStats } from "./authorizer";
 export type { PolicyIdentity } from "./policyIdentity";
+export { textReadsEncryptionContext, textReadsPrincipal } from "./policyIdentity";
 export { managedPolicyDocument, MANAGED_POLICY_ARNS } from "./managedPolicies";
 export { parsePolicyDocument } from "./policyDocument";
 export { kmsAccessDeniedViaDynamoDbMessage } from "./messages";

@@ -15,6 +15,19 @@ const PRINCIPAL_SPECIFIC =
 /** Condition keys on a KMS request's encryption context (and a policy variable that could name one). */
 const ENCRYPTION_CONTEXT = /EncryptionContext|\$\{/i;
 
+/**
+ * Whether a policy's text reads the principal's own identity (aws:username, aws:userid, aws:PrincipalArn,
+ * aws:PrincipalTag, aws:SourceIdentity, a policy variable): the proof asks it of resource policies too.
+ */
+export function textReadsPrincipal(text: string): boolean {
+  return PRINCIPAL_SPECIFIC.test(text);
+}
+
+/** Whether a policy's text may read a KMS request's encryption context (a key, or a policy variable). */
+export function textReadsEncryptionContext(text: string): boolean {
+  return ENCRYPTION_CONTEXT.test(text);
+}
+
 /** The name the evaluator gives a principal's own inline policy ("inline:NAME"). */
 const OWN_INLINE = "inline:";
 
@@ -88,8 +101,8 @@ export function policyIdentityOf(parts: PolicySetParts): PolicyIdentity {
   return {
     fingerprint,
     unknown: parts.identity === "unknown",
-    readsPrincipal: cores.some((core) => PRINCIPAL_SPECIFIC.test(core.text)),
-    readsEncryptionContext: cores.some((core) => ENCRYPTION_CONTEXT.test(core.text)),
+    readsPrincipal: cores.some((core) => textReadsPrincipal(core.text)),
+    readsEncryptionContext: cores.some((core) => textReadsEncryptionContext(core.text)),
     resourcePatterns: [
       ...new Set(
         cores.flatMap((core) => core.statements.flatMap((statement) => statement.resource?.patterns ?? [])),
